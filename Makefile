@@ -1,0 +1,43 @@
+# The README's two commands: `make lab` and `make test`. Each sets itself up.
+# A virtualenv in .venv; uv (installed into it by pip) installs the locked
+# versions in requirements.lock in a few seconds. A stamp file means a second
+# run with nothing changed does not reinstall.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+UV_VERSION := 0.9.0
+
+.PHONY: lab test lint unit nbval bench lock clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv>=$(UV_VERSION)"
+
+$(STAMP): $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## make lab: set up .venv and open JupyterLab on notebooks/
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1
+
+## make test: ruff, the unit tests and every notebook under nbval
+test: $(STAMP)
+	$(BIN)/ruff check silson_tools tests benchmarks notebooks
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest --nbval-lax notebooks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_slider.py
+
+## make lock: refresh requirements.lock after changing dependencies in pyproject.toml
+lock: $(BIN)/python
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock --quiet
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,47 @@
+"""silson_tools: what Korean indemnity health insurance (실손의료보험) pays, and why.
+
+The public names load lazily, so ``import silson_tools`` stays fast::
+
+    import silson_tools as st
+    st.per_visit_self_pay(18_000, D=0, r=0.1)      # 1800
+    st.period_totals(4, 18_000, r=0.1).self_pay    # 7200
+    st.assess(st.read_receipts("data/samples/receipts.csv"), st.load_policy("gen4"))
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    "per_visit_self_pay": "formulas",
+    "period_totals": "formulas",
+    "split_visit": "formulas",
+    "parse_won": "money",
+    "format_won": "money",
+    "use_korean_font": "fonts",
+    "load_policy": "policy",
+    "assess": "claims",
+    "read_receipts": "receipts",
+}
+_SUBMODULES = {
+    "formulas", "money", "fonts", "schema", "policy", "claims", "receipts",
+    "ceiling", "premium", "plans", "plots", "widgets", "cli",
+}
+
+__all__ = sorted([*_EXPORTS, *_SUBMODULES])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
+        return getattr(module, name)
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'silson_tools' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__

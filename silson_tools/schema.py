@@ -1,0 +1,105 @@
+"""Shared vocabulary: canonical receipt columns, their allowed values, and zone codes.
+
+Every module, plot legend and notebook uses these names (see DESIGN.md). Korean
+labels are for display; identifiers stay English.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- receipt lines (영수증 한 줄) ---------------------------------------------------
+
+SETTINGS: Final[dict[str, str]] = {
+    "inpatient": "입원",
+    "outpatient": "통원",
+    "pharmacy": "처방조제",
+}
+"""진료 형태 (setting): 입원 / 통원(외래) / 처방조제(약국)."""
+
+TIERS: Final[dict[str, str]] = {
+    "clinic": "의원",
+    "hospital": "병원",
+    "general": "종합병원",
+    "tertiary": "상급종합병원",
+    "pharmacy": "약국",
+}
+"""요양기관 종류 (hospital tier) on the receipt footer; drives the minimum deductible."""
+
+CATEGORIES: Final[dict[str, str]] = {
+    "": "일반",
+    "manual_therapy": "도수치료",
+    "shockwave": "체외충격파",
+    "prolotherapy": "증식치료",
+    "injection": "비급여 주사",
+    "mri": "MRI/MRA",
+    "room_upgrade": "상급병실 차액",
+}
+"""항목 (rider category). Empty means general care."""
+
+AMOUNT_COLUMNS: Final[tuple[str, ...]] = (
+    "covered_copay",  # ① 급여 일부본인부담 본인부담금
+    "full_copay",  # ③ 급여 전액본인부담
+    "noncovered",  # ④ 비급여
+)
+"""The three amounts the patient paid; silson reimburses part of their sum."""
+
+REQUIRED_COLUMNS: Final[tuple[str, ...]] = ("date", "setting", "tier", "covered_copay", "noncovered")
+OPTIONAL_COLUMNS: Final[dict[str, object]] = {
+    "person": "본인",
+    "full_copay": 0,
+    "nhis_paid": 0,  # ② 공단부담금
+    "over_ceiling": 0,  # ⑤ 상한액 초과금
+    "days": 0,  # 입원일수
+    "institution": "",
+    "category": "",
+}
+"""Optional canonical columns and the value used when a file lacks the column."""
+
+CANONICAL_COLUMNS: Final[tuple[str, ...]] = (
+    "person",
+    "date",
+    "setting",
+    "tier",
+    "covered_copay",
+    "full_copay",
+    "noncovered",
+    "nhis_paid",
+    "over_ceiling",
+    "days",
+    "institution",
+    "category",
+)
+
+# --- zones (보장 축소 구간) -----------------------------------------------------------
+
+ZONES: Final[dict[str, str]] = {
+    "excluded": "보장 제외",
+    "deductible": "최소공제",
+    "rate": "자기부담률",
+    "visit_cap": "회당 한도",
+    "count_limit": "횟수 한도",
+    "annual_limit": "연간 한도",
+    "ceiling_offset": "상한제 환급분",
+}
+"""Zone codes, most binding first: the rule that decided an amount."""
+
+ZONE_COLORS: Final[dict[str, str]] = {
+    "excluded": "#7f7f7f",
+    "deductible": "#d62728",
+    "rate": "#ff7f0e",
+    "visit_cap": "#9467bd",
+    "count_limit": "#8c564b",
+    "annual_limit": "#e377c2",
+    "ceiling_offset": "#17becf",
+    "payout": "#1f77b4",
+    "self_pay": "#ff9896",
+}
+"""One colour per zone, shared by every plot legend (plus payout / self-pay)."""
+
+
+def zone_label(code: str) -> str:
+    """``"deductible"`` → ``"최소공제 (deductible)"``."""
+    if code not in ZONES:
+        raise ValueError(f"unknown zone code {code!r}; known: {', '.join(ZONES)}")
+    return f"{ZONES[code]} ({code})"
