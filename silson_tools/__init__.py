@@ -27,8 +27,19 @@ _EXPORTS: dict[str, str] = {
     "read_receipts": "receipts",
 }
 _SUBMODULES = {
-    "formulas", "money", "fonts", "schema", "policy", "claims", "receipts",
-    "ceiling", "premium", "plans", "plots", "widgets", "cli",
+    "formulas",
+    "money",
+    "fonts",
+    "schema",
+    "policy",
+    "claims",
+    "receipts",
+    "ceiling",
+    "premium",
+    "plans",
+    "plots",
+    "widgets",
+    "cli",
 }
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])

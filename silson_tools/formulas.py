@@ -190,7 +190,9 @@ def split_visit(
     else:
         payout = np.minimum(payout0, cap)
     cap_cut = payout0 - payout
-    zone = np.where(cap_cut > 0, "visit_cap", np.where(by_deductible & (ded > 0), "deductible", "rate"))
+    zone = np.where(
+        cap_cut > 0, "visit_cap", np.where(by_deductible & (ded > 0), "deductible", "rate")
+    )
     if mode == "fixed":
         zone = np.where(cap_cut > 0, "visit_cap", "deductible")
     return VisitSplit(
@@ -201,7 +203,9 @@ def split_visit(
         rate_part=_out(rate_part),
         cap_cut=_out(cap_cut),
         zone=zone.item() if zone.ndim == 0 else zone,
-        worthless=bool((cost <= ded) & (cost > 0)) if cost.ndim == 0 else (cost <= ded) & (cost > 0),
+        worthless=bool((cost <= ded) & (cost > 0))
+        if cost.ndim == 0
+        else (cost <= ded) & (cost > 0),
         cap_hit=bool(cap_cut > 0) if cap_cut.ndim == 0 else cap_cut > 0,
     )
 

@@ -1,4 +1,4 @@
-"""Won amounts: parse ``"12,000원"``, ``"1.5만원"``, ``"1,050만 원"`` into integer won, and format back.
+"""Won amounts: parse "12,000원", "1.5만원", "1,050만 원" into integer won, and format back.
 
 Money in this project is always an integer number of won (원). Parsing is exact: a
 만원 amount with a fractional part is converted with :class:`decimal.Decimal`, and a
@@ -51,9 +51,7 @@ def parse_won(text: str | int, *, allow_negative: bool = False) -> int:
         if match["man"]:
             number *= MAN
         if number != number.to_integral_value():
-            raise ValueError(
-                f"원 단위가 아닌 금액입니다 (not a whole number of won): {text!r}"
-            )
+            raise ValueError(f"원 단위가 아닌 금액입니다 (not a whole number of won): {text!r}")
         value = int(number)
         if match["sign"]:
             value = -value

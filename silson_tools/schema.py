@@ -44,7 +44,13 @@ AMOUNT_COLUMNS: Final[tuple[str, ...]] = (
 )
 """The three amounts the patient paid; silson reimburses part of their sum."""
 
-REQUIRED_COLUMNS: Final[tuple[str, ...]] = ("date", "setting", "tier", "covered_copay", "noncovered")
+REQUIRED_COLUMNS: Final[tuple[str, ...]] = (
+    "date",
+    "setting",
+    "tier",
+    "covered_copay",
+    "noncovered",
+)
 OPTIONAL_COLUMNS: Final[dict[str, object]] = {
     "person": "본인",
     "full_copay": 0,
