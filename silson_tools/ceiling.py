@@ -1,0 +1,623 @@
+"""본인부담상한제 (the National Health Insurance yearly out-of-pocket ceiling).
+
+The rule (rules.md §3.2, A): over a calendar year (1.1–12.31) a person's total of
+급여 일부본인부담 본인부담금 (receipt column ①, canonical ``covered_copay``) above the
+상한액 ``L(year, decile group, long stay)`` is paid by NHIS::
+
+    counted   = Σ covered_copay                        (per person, per calendar year)
+    refund    = max(0, counted − L)                    (사후환급, paid around next August)
+    burden    = min(counted, L) + excluded              (what the patient finally bears)
+    prepaid   = Σ_institution max(0, at_institution − L_max)   (사전급여, not for long stays)
+    post      = refund − prepaid                        (paid after the year)
+
+``L_max`` is the year's highest 상한액 (10분위, normal). **What counts**: only
+``covered_copay``. 비급여 (``noncovered``), 전액본인부담 (``full_copay``), 선별급여, 2·3인실
+상급병실 입원료, 추나요법, 임플란트 and 상급종합 경증 외래 are excluded (rules.md §3.2, A/B);
+the canonical columns cannot tell 선별급여 etc. apart from the rest of column ①, so
+``covered_copay`` is taken to hold only the counted part (see :func:`counted_copay`).
+
+The table lives in ``silson_tools/data/ceiling.toml`` (dated, with sources and a confidence
+tag per row). **Unknown cells** raise ``ValueError``; nothing is guessed. **Merged cells**:
+before 2023 the 6~10분위 요양병원 cells are merged with the normal ones ("= normal"), i.e.
+no separate 요양병원 value existed; ``limit(..., long_stay=True)`` then returns the normal
+value and :func:`cell` reports ``merged=True``.
+
+**Silson offset** (zone ``ceiling_offset``): the standard terms exclude what NHIS refunds or
+can refund, before or after the event (rules.md §3.2). :class:`CeilingSpec` gives the claim
+engine, per receipt line, the part of that line's covered co-pay above the person's own
+상한액, taken chronologically within each person's calendar year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "DEFAULT_PERSON",
+    "GROUPS",
+    "KINDS",
+    "CeilingSpec",
+    "CeilingTable",
+    "Cell",
+    "burden",
+    "cell",
+    "counted_copay",
+    "decile_group",
+    "highest_limit",
+    "limit",
+    "load_table",
+    "prepaid",
+    "refund",
+    "refund_month",
+    "year_totals",
+    "years",
+]
+
+DATA_FILE = Path(__file__).parent / "data" / "ceiling.toml"
+GROUPS: tuple[str, ...] = ("d1", "d2_3", "d4_5", "d6_7", "d8", "d9", "d10")
+"""소득분위 구간 keys, lowest first (1분위, 2~3분위, …, 10분위)."""
+KINDS: tuple[str, ...] = ("normal", "long_stay")
+"""normal, or long_stay = 요양병원 120일 초과 in the same year."""
+CONFIDENCE = ("A", "B", "C")
+DEFAULT_PERSON = "본인"
+"""The person a receipt line belongs to when the file has no ``person`` column."""
+
+_ROW_KEYS = {"year", "kind", "confidence", "sources", "values", "notes", "cell_confidence"}
+_META_KEYS = {
+    "name",
+    "unit",
+    "period",
+    "indexation",
+    "refund_month",
+    "refund_month_confidence",
+    "refund_month_sources",
+    "long_stay_days",
+    "prepaid_excludes_long_stay_from",
+    "prepaid_excludes_long_stay_sources",
+}
+_TOP_KEYS = {"meta", "groups", "sources", "row"}
+
+
+# --- the table -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One 상한액 cell: the value in won (``None`` if unknown) and where it comes from."""
+
+    year: int
+    kind: str
+    group: str
+    label: str
+    value: int | None
+    """상한액 in won; for a merged long-stay cell, the normal value it is merged with."""
+    status: str
+    """``"known"``, ``"merged"`` (long stay = normal, no separate value) or ``"unknown"``."""
+    confidence: str
+    sources: tuple[str, ...]
+    """Source URLs (or descriptions, where the source has no URL)."""
+    note: str = ""
+
+    @property
+    def merged(self) -> bool:
+        """True where the 요양병원 cell is merged with the normal one (6~10분위 before 2023)."""
+        return self.status == "merged"
+
+
+@dataclass(frozen=True)
+class CeilingTable:
+    """The loaded ceiling table: cells by (year, kind, group), plus the file's metadata."""
+
+    cells: Mapping[tuple[int, str, str], Cell]
+    labels: Mapping[str, str]
+    decile_to_group: Mapping[int, str]
+    refund_month: int
+    long_stay_days: int
+    prepaid_excludes_long_stay_from: dt.date
+    path: Path
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """Years with a row in the table (some cells may still be unknown), ascending."""
+        return tuple(sorted({year for year, _, _ in self.cells}))
+
+
+def _fail(path: Path, where: str, message: str) -> ValueError:
+    return ValueError(f"{path}: {where}: {message}")
+
+
+def _check_keys(path: Path, where: str, got: Mapping[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(got) - allowed)
+    if unknown:
+        raise _fail(path, where, f"unknown key(s) {unknown}; allowed: {sorted(allowed)}")
+
+
+def _parse_groups(path: Path, raw: Mapping[str, Any]) -> tuple[dict[str, str], dict[int, str]]:
+    if list(raw) != list(GROUPS):
+        raise _fail(path, "[groups]", f"expected groups {list(GROUPS)} in order, got {list(raw)}")
+    labels: dict[str, str] = {}
+    decile_to_group: dict[int, str] = {}
+    for key, spec in raw.items():
+        _check_keys(path, f"[groups].{key}", spec, {"label", "deciles"})
+        labels[key] = str(spec["label"])
+        for decile in spec["deciles"]:
+            if decile in decile_to_group:
+                raise _fail(path, f"[groups].{key}", f"decile {decile} is in two groups")
+            decile_to_group[int(decile)] = key
+    if sorted(decile_to_group) != list(range(1, 11)):
+        raise _fail(path, "[groups]", f"deciles must cover 1..10, got {sorted(decile_to_group)}")
+    return labels, decile_to_group
+
+
+def load_table(path: str | Path | None = None) -> CeilingTable:
+    """Read and validate a ceiling table (default: the package's ``data/ceiling.toml``).
+
+    Unknown keys, unknown source tags, missing or extra groups, duplicate (year, kind) rows,
+    non-positive amounts and "merged" outside long-stay rows are errors naming the row.
+    """
+    path = Path(path) if path is not None else DATA_FILE
+    with path.open("rb") as handle:
+        raw = tomllib.load(handle)
+    _check_keys(path, "top level", raw, _TOP_KEYS)
+    meta = raw.get("meta", {})
+    _check_keys(path, "[meta]", meta, _META_KEYS)
+    labels, decile_to_group = _parse_groups(path, raw.get("groups", {}))
+    sources: Mapping[str, str] = raw.get("sources", {})
+    cells: dict[tuple[int, str, str], Cell] = {}
+    seen: set[tuple[int, str]] = set()
+    for i, row in enumerate(raw.get("row", [])):
+        where = f"[[row]] #{i + 1} (year {row.get('year')!r}, kind {row.get('kind')!r})"
+        _check_keys(path, where, row, _ROW_KEYS)
+        year, kind = row.get("year"), row.get("kind")
+        if not isinstance(year, int) or isinstance(year, bool):
+            raise _fail(path, where, f"year must be an integer, got {year!r}")
+        if kind not in KINDS:
+            raise _fail(path, where, f"kind must be one of {KINDS}, got {kind!r}")
+        if (year, kind) in seen:
+            raise _fail(path, where, "duplicate row for this year and kind")
+        seen.add((year, kind))
+        confidence = row.get("confidence")
+        if confidence not in CONFIDENCE:
+            raise _fail(path, where, f"confidence must be one of {CONFIDENCE}, got {confidence!r}")
+        tags = row.get("sources", [])
+        missing = [tag for tag in tags if tag not in sources]
+        if missing:
+            raise _fail(path, where, f"unknown source tag(s) {missing}; known: {sorted(sources)}")
+        values = row.get("values", {})
+        if list(values) != list(GROUPS):
+            raise _fail(path, where, f"values must list groups {list(GROUPS)}, got {list(values)}")
+        notes = row.get("notes", {})
+        per_cell = row.get("cell_confidence", {})
+        for extra in (notes, per_cell):
+            if set(extra) - set(GROUPS):
+                raise _fail(path, where, f"notes/cell_confidence for unknown groups {list(extra)}")
+        if any(isinstance(v, int) for v in values.values()) and not tags:
+            raise _fail(path, where, "a row with amounts must name at least one source")
+        for group, value in values.items():
+            if isinstance(value, int) and not isinstance(value, bool):
+                if value <= 0:
+                    raise _fail(path, where, f"{group} must be a positive amount, got {value}")
+                status, won = "known", value
+            elif value == "unknown":
+                status, won = "unknown", None
+            elif value == "merged" and kind == "long_stay":
+                status, won = "merged", None
+            else:
+                raise _fail(
+                    path, where, f"{group} = {value!r}: expected won, 'unknown' or 'merged'"
+                )
+            cells[(year, kind, group)] = Cell(
+                year=year,
+                kind=kind,
+                group=group,
+                label=labels[group],
+                value=won,
+                status=status,
+                confidence=per_cell.get(group, confidence),
+                sources=tuple(sources[tag] for tag in tags),
+                note=notes.get(group, ""),
+            )
+    for year, kind in seen:
+        if (year, "normal" if kind == "long_stay" else "long_stay") not in seen:
+            raise _fail(path, f"year {year}", "needs both a normal and a long_stay row")
+    # a merged long-stay cell takes the normal value of its year and group
+    for key, c in list(cells.items()):
+        if c.status == "merged":
+            normal = cells[(c.year, "normal", c.group)]
+            if normal.value is None:
+                raise _fail(path, f"year {c.year}", f"{c.group} merged with an unknown normal cell")
+            cells[key] = Cell(**{**c.__dict__, "value": normal.value})
+    refund_month = int(meta.get("refund_month", 8))
+    if not 1 <= refund_month <= 12:
+        raise _fail(path, "[meta]", f"refund_month must be 1..12, got {refund_month}")
+    return CeilingTable(
+        cells=cells,
+        labels=labels,
+        decile_to_group=decile_to_group,
+        refund_month=refund_month,
+        long_stay_days=int(meta.get("long_stay_days", 120)),
+        prepaid_excludes_long_stay_from=meta.get(
+            "prepaid_excludes_long_stay_from", dt.date(2020, 1, 1)
+        ),
+        path=path,
+    )
+
+
+@cache
+def _default_table() -> CeilingTable:
+    return load_table()
+
+
+def _table(table: CeilingTable | None) -> CeilingTable:
+    return _default_table() if table is None else table
+
+
+def years(table: CeilingTable | None = None) -> tuple[int, ...]:
+    """Years in the table (2014–2026; some cells of some years are unknown)."""
+    return _table(table).years
+
+
+# --- lookups -------------------------------------------------------------------------------
+
+
+def _check_year(year: Any, table: CeilingTable) -> int:
+    known = table.years
+    if isinstance(year, bool) or not isinstance(year, int | np.integer):
+        raise ValueError(f"year must be an integer, got {year!r}; known years: {_span(known)}")
+    if int(year) not in known:
+        raise ValueError(f"year {year} is not in the ceiling table; known years: {_span(known)}")
+    return int(year)
+
+
+def _span(known: tuple[int, ...]) -> str:
+    return f"{known[0]}–{known[-1]}" if known else "none"
+
+
+def decile_group(decile: Any, table: CeilingTable | None = None) -> str:
+    """소득분위 1..10 → group key (1 → ``d1``, 2–3 → ``d2_3``, …, 10 → ``d10``)."""
+    tab = _table(table)
+    if isinstance(decile, bool) or not isinstance(decile, int | np.integer):
+        raise ValueError(f"decile must be an integer 1–10, got {decile!r}")
+    if int(decile) not in tab.decile_to_group:
+        raise ValueError(f"decile must be between 1 and 10, got {decile!r}")
+    return tab.decile_to_group[int(decile)]
+
+
+def cell(
+    year: int, decile: int, long_stay: bool = False, table: CeilingTable | None = None
+) -> Cell:
+    """The table cell for (year, decile's group, normal or 요양병원 120일 초과), any status."""
+    tab = _table(table)
+    y = _check_year(year, tab)
+    group = decile_group(decile, tab)
+    return tab.cells[(y, "long_stay" if long_stay else "normal", group)]
+
+
+def limit(
+    year: int, decile: int, long_stay: bool = False, table: CeilingTable | None = None
+) -> int:
+    """본인부담상한액 L (won) for a calendar year, income decile 1..10 and long stay.
+
+    ``long_stay`` = more than 120 days in a 요양병원 that year. Merged cells (6~10분위 before
+    2023) return the normal value; unknown cells raise ``ValueError`` naming year and group.
+    """
+    c = cell(year, decile, long_stay, table)
+    if c.value is None:
+        kind = "요양병원 120일 초과 (long_stay)" if long_stay else "normal"
+        known = [y for y in _table(table).years if _table(table).cells[(y, c.kind, c.group)].value]
+        raise ValueError(
+            f"상한액 unknown for year {c.year}, {c.label} ({c.group}), {kind}: no source gives "
+            f"this cell{' (' + c.note + ')' if c.note else ''}; years known for this cell: "
+            f"{', '.join(map(str, known)) or 'none'}"
+        )
+    return c.value
+
+
+def highest_limit(year: int, table: CeilingTable | None = None) -> int:
+    """The year's highest 상한액 (10분위, normal): the 사전급여 threshold at one institution."""
+    return limit(year, 10, False, table)
+
+
+def _won(name: str, value: Any) -> np.ndarray:
+    """Validate a won amount (scalar or array) → int64 array; ValueError names it."""
+    arr = np.asarray(value)
+    if arr.dtype == bool or arr.dtype.kind not in "iuf":
+        raise ValueError(f"{name} must be an amount in won, got {value!r}")
+    if arr.dtype.kind == "f" and (not np.all(np.isfinite(arr)) or np.any(arr != np.floor(arr))):
+        raise ValueError(f"{name} must be a whole number of won, got {value!r}")
+    if np.any(arr < 0):
+        raise ValueError(f"{name} must not be negative, got {value!r}")
+    return arr.astype(np.int64)
+
+
+def _out(arr: np.ndarray) -> Any:
+    return int(arr) if np.ndim(arr) == 0 else arr
+
+
+def refund(
+    copay_total: Any,
+    year: int,
+    decile: int,
+    long_stay: bool = False,
+    table: CeilingTable | None = None,
+) -> Any:
+    """본인부담상한액 초과금 (what NHIS pays or refunds): ``max(0, copay_total − L)``, won.
+
+    ``copay_total`` is the calendar year's Σ 급여 일부본인부담 (scalar or array). Seed 003:
+    ``refund(7_700_000, 2023, 4, long_stay=True) == 5_430_000``.
+    """
+    total = _won("copay_total", copay_total)
+    return _out(np.maximum(total - limit(year, decile, long_stay, table), 0))
+
+
+def burden(
+    copay_total: Any,
+    year: int,
+    decile: int,
+    long_stay: bool = False,
+    excluded: Any = 0,
+    table: CeilingTable | None = None,
+) -> Any:
+    """What the patient finally bears: ``min(copay_total, L) + excluded`` (won).
+
+    ``excluded`` is what the ceiling does not count (비급여, 전액본인부담, …).
+    """
+    total = _won("copay_total", copay_total)
+    extra = _won("excluded", excluded)
+    return _out(np.minimum(total, limit(year, decile, long_stay, table)) + extra)
+
+
+def prepaid(
+    institution_total: Any,
+    year: int,
+    long_stay: bool = False,
+    table: CeilingTable | None = None,
+) -> Any:
+    """사전급여: ``max(0, institution_total − L_max)``, billed by the institution to NHIS.
+
+    ``institution_total`` is one institution's yearly Σ 급여 일부본인부담; ``L_max`` is
+    :func:`highest_limit`. Not for 요양병원 stays over 120 days (refund afterwards only):
+    returns 0 when ``long_stay`` (rules.md §3.2, A). Before the exclusion took effect
+    (2020-01-01) the long-stay case is not in the rule data and raises ``ValueError``.
+    """
+    tab = _table(table)
+    total = _won("institution_total", institution_total)
+    if long_stay:
+        if dt.date(_check_year(year, tab), 12, 31) < tab.prepaid_excludes_long_stay_from:
+            raise ValueError(
+                f"사전급여 for 요양병원 long stays in {year} is not in the rule data (the "
+                f"exclusion is known from {tab.prepaid_excludes_long_stay_from})"
+            )
+        return _out(np.zeros_like(total))
+    return _out(np.maximum(total - highest_limit(year, tab), 0))
+
+
+def refund_month(year: int, table: CeilingTable | None = None) -> pd.Period:
+    """When the 사후환급 for ``year`` arrives: around August of the following year."""
+    tab = _table(table)
+    return pd.Period(year=_check_year(year, tab) + 1, month=tab.refund_month, freq="M")
+
+
+# --- receipts ------------------------------------------------------------------------------
+
+
+def _amount_column(receipts: pd.DataFrame, column: str, required: bool = True) -> np.ndarray:
+    """A won column → int64 array; missing values, text, negatives raise naming the row."""
+    if column not in receipts.columns:
+        if required:
+            raise ValueError(f"receipts: missing column {column!r}; have {list(receipts.columns)}")
+        return np.zeros(len(receipts), dtype=np.int64)
+    values = pd.to_numeric(receipts[column], errors="coerce")
+    bad = values.isna() | (values < 0) | (values != np.floor(values))
+    if bad.any():
+        row = receipts.index[np.flatnonzero(bad.to_numpy())[0]]
+        raise ValueError(
+            f"receipts: row {row!r}, column {column!r}: {receipts.at[row, column]!r} is not a "
+            "whole, non-negative amount of won"
+        )
+    return values.to_numpy().astype(np.int64)
+
+
+def _dates(receipts: pd.DataFrame) -> pd.Series:
+    if "date" not in receipts.columns:
+        raise ValueError(f"receipts: missing column 'date'; have {list(receipts.columns)}")
+    dates = pd.to_datetime(receipts["date"], errors="coerce")
+    if dates.isna().any():
+        row = receipts.index[np.flatnonzero(dates.isna().to_numpy())[0]]
+        raise ValueError(
+            f"receipts: row {row!r}, column 'date': {receipts.at[row, 'date']!r} is not a date"
+        )
+    return dates
+
+
+def _persons(receipts: pd.DataFrame) -> pd.Series:
+    if "person" not in receipts.columns:
+        return pd.Series(DEFAULT_PERSON, index=receipts.index, dtype=object)
+    persons = receipts["person"]
+    if persons.isna().any():
+        row = receipts.index[np.flatnonzero(persons.isna().to_numpy())[0]]
+        raise ValueError(f"receipts: row {row!r}, column 'person' is empty")
+    return persons.astype(str)
+
+
+def counted_copay(receipts: pd.DataFrame) -> np.ndarray:
+    """The amount of each line that counts towards the ceiling: ``covered_copay`` only (won).
+
+    급여 일부본인부담 본인부담금 (receipt column ①). Not counted: ``noncovered`` (비급여),
+    ``full_copay`` (전액본인부담); 선별급여 and the other exclusions must not be in
+    ``covered_copay`` (the canonical columns cannot separate them).
+    """
+    return _amount_column(receipts, "covered_copay")
+
+
+def _per_person(name: str, value: Any, persons: pd.Series, check: Any) -> np.ndarray:
+    """A scalar or a person → value mapping, as one value per line (ValueError if missing)."""
+    if isinstance(value, Mapping):
+        missing = sorted(set(persons) - {str(k) for k in value})
+        if missing:
+            raise ValueError(
+                f"{name}: no value for person(s) {missing}; mapping has {sorted(map(str, value))}"
+            )
+        lookup = {str(k): check(v) for k, v in value.items()}
+        return persons.map(lookup).to_numpy()
+    return np.full(len(persons), check(value), dtype=object)
+
+
+def _checked_decile(table: CeilingTable) -> Any:
+    """A checker that returns the decile as an int after :func:`decile_group` accepted it."""
+
+    def check(value: Any) -> int:
+        decile_group(value, table)
+        return int(value)
+
+    return check
+
+
+def _check_long_stay(value: Any) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise ValueError(f"long_stay must be True or False, got {value!r}")
+    return bool(value)
+
+
+@dataclass(frozen=True)
+class CeilingSpec:
+    """Who is under which 상한액: decile 1..10 and long stay, one value or per person.
+
+    Passed to the claim engine as ``assess(..., ceiling=CeilingSpec(decile=4))``; the engine
+    calls :meth:`line_offsets`. ``decile`` and ``long_stay`` may be mappings person → value.
+    """
+
+    decile: int | Mapping[str, int]
+    long_stay: bool | Mapping[str, bool] = False
+    table: CeilingTable | None = None
+
+    def _frame(self, receipts: pd.DataFrame) -> pd.DataFrame:
+        """Lines with person, year, date, counted copay, decile, long stay and 상한액 L."""
+        tab = _table(self.table)
+        persons = _persons(receipts)
+        dates = _dates(receipts)
+        frame = pd.DataFrame(
+            {
+                "person": persons.to_numpy(),
+                "year": dates.dt.year.to_numpy(),
+                "date": dates.to_numpy(),
+                "copay": counted_copay(receipts),
+                "decile": _per_person("decile", self.decile, persons, _checked_decile(tab)),
+                "long_stay": _per_person("long_stay", self.long_stay, persons, _check_long_stay),
+            }
+        )
+        frame["decile"] = frame["decile"].astype(np.int64)
+        frame["long_stay"] = frame["long_stay"].astype(bool)
+        keys = frame[["year", "decile", "long_stay"]].drop_duplicates()
+        limits = {
+            (y, d, s): limit(int(y), int(d), bool(s), tab)
+            for y, d, s in keys.itertuples(index=False)
+        }
+        frame["limit"] = [
+            limits[key]
+            for key in zip(frame["year"], frame["decile"], frame["long_stay"], strict=True)
+        ]
+        frame["limit"] = frame["limit"].astype(np.int64)
+        return frame
+
+    def line_offsets(self, receipts: pd.DataFrame) -> np.ndarray:
+        """상한제 환급분 per line (int64 won, in the receipts' row order).
+
+        Per person and calendar year, lines in date order (ties keep file order):
+        ``offset = max(0, cum − L) − max(0, cum − copay − L)`` where ``cum`` is the running
+        Σ covered_copay. So the offsets sum to :func:`refund` of the year's total and each
+        is at most that line's covered co-pay.
+        """
+        if len(receipts) == 0:
+            return np.zeros(0, dtype=np.int64)
+        frame = self._frame(receipts)
+        frame["pos"] = np.arange(len(frame))
+        ordered = frame.sort_values(["person", "year", "date", "pos"], kind="stable")
+        cum = ordered.groupby(["person", "year"], sort=False)["copay"].cumsum().to_numpy()
+        lim = ordered["limit"].to_numpy()
+        above = np.maximum(cum - lim, 0) - np.maximum(cum - ordered["copay"].to_numpy() - lim, 0)
+        out = np.empty(len(frame), dtype=np.int64)
+        out[ordered["pos"].to_numpy()] = above
+        return out
+
+
+def year_totals(receipts: pd.DataFrame, spec: CeilingSpec) -> pd.DataFrame:
+    """Per person and calendar year: what counts, the 상한액, refund, and when it arrives.
+
+    Columns: ``person, year, decile, long_stay, counted`` (Σ covered_copay), ``excluded``
+    (Σ full_copay + noncovered, not counted), ``limit``, ``refund`` = max(0, counted − limit),
+    ``prepaid`` (사전급여 by institution; lines without an institution name are not pooled),
+    ``post_refund`` = refund − prepaid, ``refund_month`` (next year's August),
+    ``burden`` = min(counted, limit) + excluded, ``over_ceiling_on_receipts`` (Σ ⑤ as printed).
+    """
+    tab = _table(spec.table)
+    frame = spec._frame(receipts)
+    frame["excluded"] = _amount_column(receipts, "full_copay", False) + _amount_column(
+        receipts, "noncovered", False
+    )
+    frame["over_ceiling"] = _amount_column(receipts, "over_ceiling", False)
+    institutions = (
+        receipts["institution"].fillna("").astype(str).to_numpy()
+        if "institution" in receipts.columns
+        else np.full(len(receipts), "", dtype=object)
+    )
+    frame["institution"] = institutions
+    keys = ["person", "year"]
+    out = (
+        frame.groupby(keys, sort=True)
+        .agg(
+            decile=("decile", "first"),
+            long_stay=("long_stay", "first"),
+            counted=("copay", "sum"),
+            excluded=("excluded", "sum"),
+            limit=("limit", "first"),
+            over_ceiling_on_receipts=("over_ceiling", "sum"),
+        )
+        .reset_index()
+    )
+    named = frame[frame["institution"] != ""]
+    per_inst = named.groupby([*keys, "institution"], sort=True).agg(
+        total=("copay", "sum"), long_stay=("long_stay", "first")
+    )
+    if len(per_inst):
+        per_inst = per_inst.reset_index()
+        per_inst["prepaid"] = [
+            prepaid(int(t), int(y), bool(s), tab)
+            for t, y, s in zip(
+                per_inst["total"], per_inst["year"], per_inst["long_stay"], strict=True
+            )
+        ]
+        pre = per_inst.groupby(keys)["prepaid"].sum()
+        out = out.merge(pre.rename("prepaid").reset_index(), on=keys, how="left")
+        out["prepaid"] = out["prepaid"].fillna(0).astype(np.int64)
+    else:
+        out["prepaid"] = np.int64(0)
+    out["refund"] = np.maximum(out["counted"] - out["limit"], 0).astype(np.int64)
+    out["post_refund"] = out["refund"] - out["prepaid"]
+    out["refund_month"] = [refund_month(int(y), tab) for y in out["year"]]
+    out["burden"] = np.minimum(out["counted"], out["limit"]) + out["excluded"]
+    columns = [
+        "person",
+        "year",
+        "decile",
+        "long_stay",
+        "counted",
+        "excluded",
+        "limit",
+        "refund",
+        "prepaid",
+        "post_refund",
+        "refund_month",
+        "burden",
+        "over_ceiling_on_receipts",
+    ]
+    return out[columns]
