@@ -410,6 +410,11 @@ def refund_month(year: int, table: CeilingTable | None = None) -> pd.Period:
 # --- receipts ------------------------------------------------------------------------------
 
 
+def _show(value: Any) -> Any:
+    """A cell value for an error message (numpy scalars as plain Python values)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _amount_column(receipts: pd.DataFrame, column: str, required: bool = True) -> np.ndarray:
     """A won column → int64 array; missing values, text, negatives raise naming the row."""
     if column not in receipts.columns:
@@ -420,8 +425,9 @@ def _amount_column(receipts: pd.DataFrame, column: str, required: bool = True) -
     bad = values.isna() | (values < 0) | (values != np.floor(values))
     if bad.any():
         row = receipts.index[np.flatnonzero(bad.to_numpy())[0]]
+        value = _show(receipts.at[row, column])
         raise ValueError(
-            f"receipts: row {row!r}, column {column!r}: {receipts.at[row, column]!r} is not a "
+            f"receipts: row {row!r}, column {column!r}: {value!r} is not a "
             "whole, non-negative amount of won"
         )
     return values.to_numpy().astype(np.int64)
@@ -433,9 +439,8 @@ def _dates(receipts: pd.DataFrame) -> pd.Series:
     dates = pd.to_datetime(receipts["date"], errors="coerce")
     if dates.isna().any():
         row = receipts.index[np.flatnonzero(dates.isna().to_numpy())[0]]
-        raise ValueError(
-            f"receipts: row {row!r}, column 'date': {receipts.at[row, 'date']!r} is not a date"
-        )
+        value = _show(receipts.at[row, "date"])
+        raise ValueError(f"receipts: row {row!r}, column 'date': {value!r} is not a date")
     return dates
 
 

@@ -1,0 +1,415 @@
+"""본인부담상한제: table, limit/refund, 사전급여, per-line silson offsets, year totals.
+
+Worked numbers come from ../shared/domain/rules.md §3.1–3.2 and seed 003 (NHIS 사후환급
+examples for 2023), cited next to each test.
+"""
+
+from __future__ import annotations
+
+import tomllib
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from silson_tools import ceiling
+from silson_tools.ceiling import CeilingSpec
+
+MAN = 10_000
+KNOWN_YEARS = list(range(2014, 2027))
+KNOWN_COMPLETE = [2014, 2015, 2016, 2020, 2021, 2022, 2023, 2024, 2025, 2026]
+"""Years whose normal row has all seven groups (rules.md §3.1)."""
+LONG_STAY_YEARS = [2020, 2021, 2022, 2023, 2024, 2025, 2026]
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+def _raw_rows() -> list[dict]:
+    with ceiling.DATA_FILE.open("rb") as handle:
+        return tomllib.load(handle)["row"]
+
+
+@pytest.mark.parametrize("row", _raw_rows(), ids=lambda r: f"{r['year']}-{r['kind']}")
+def test_every_row_loads_and_every_cell_answers(row: dict) -> None:
+    long_stay = row["kind"] == "long_stay"
+    for group, value in row["values"].items():
+        for decile in range(1, 11):
+            if ceiling.decile_group(decile) != group:
+                continue
+            c = ceiling.cell(row["year"], decile, long_stay)
+            assert c.status in {"known", "merged", "unknown"}
+            assert c.confidence in {"A", "B", "C"}
+            if isinstance(value, int):
+                assert ceiling.limit(row["year"], decile, long_stay) == value
+                assert c.sources, "a known amount must carry a source"
+            elif value == "merged":
+                assert c.merged
+                assert ceiling.limit(row["year"], decile, True) == ceiling.limit(
+                    row["year"], decile, False
+                )
+            else:
+                with pytest.raises(ValueError, match=f"unknown for year {row['year']}"):
+                    ceiling.limit(row["year"], decile, long_stay)
+
+
+def test_years_cover_2014_to_2026() -> None:
+    assert ceiling.years() == tuple(KNOWN_YEARS)
+
+
+@pytest.mark.parametrize(
+    ("year", "decile", "long_stay", "man"),
+    [
+        # rules.md §3.1, one or two cells per row, read off the table
+        (2026, 1, False, 90),
+        (2026, 10, False, 843),
+        (2026, 10, True, 1_096),
+        (2025, 9, True, 684),  # B: newscubic; withhospital prints 648 (typo)
+        (2025, 5, False, 170),
+        (2024, 3, False, 108),
+        (2024, 10, True, 1_050),
+        (2023, 4, False, 162),
+        (2023, 7, True, 375),  # from 2023 6~10분위 have their own 요양병원 value
+        (2022, 10, False, 598),
+        (2022, 1, True, 128),
+        (2021, 8, False, 352),
+        (2021, 5, True, 212),
+        (2020, 10, False, 582),
+        (2020, 4, True, 211),
+        (2018, 1, False, 80),
+        (2017, 4, False, 205),
+        (2016, 9, False, 407),
+        (2015, 6, False, 253),
+        (2014, 10, False, 500),
+    ],
+)
+def test_limit_matches_rules_md(year: int, decile: int, long_stay: bool, man: int) -> None:
+    assert ceiling.limit(year, decile, long_stay) == man * MAN
+
+
+@pytest.mark.parametrize("year", [2020, 2021, 2022])
+@pytest.mark.parametrize("decile", [6, 7, 8, 9, 10])
+def test_merged_long_stay_cells_before_2023_take_the_normal_value(year: int, decile: int) -> None:
+    # rules.md §3.1: 2022 요양병원 6~10분위 "(289) (360) …" merged; 2021/2020 "= normal"
+    c = ceiling.cell(year, decile, long_stay=True)
+    assert c.merged and c.status == "merged"
+    assert ceiling.limit(year, decile, long_stay=True) == ceiling.limit(year, decile)
+
+
+@pytest.mark.parametrize("decile", [1, 2, 3, 4, 5])
+def test_low_deciles_have_a_separate_long_stay_value_since_2020(decile: int) -> None:
+    for year in LONG_STAY_YEARS:
+        assert not ceiling.cell(year, decile, True).merged
+        assert ceiling.limit(year, decile, True) > ceiling.limit(year, decile)
+
+
+@pytest.mark.parametrize(
+    ("year", "decile", "long_stay"),
+    [(2019, 1, False), (2019, 10, True), (2018, 6, False), (2018, 10, False), (2017, 8, False)]
+    + [(y, 1, True) for y in (2014, 2015, 2016, 2017, 2018)],
+)
+def test_unknown_cells_raise(year: int, decile: int, long_stay: bool) -> None:
+    with pytest.raises(ValueError, match=rf"unknown for year {year}.*years known for this cell"):
+        ceiling.limit(year, decile, long_stay)
+
+
+def test_decile_groups() -> None:
+    groups = [ceiling.decile_group(d) for d in range(1, 11)]
+    assert groups == ["d1", "d2_3", "d2_3", "d4_5", "d4_5", "d6_7", "d6_7", "d8", "d9", "d10"]
+
+
+@pytest.mark.parametrize("year", KNOWN_COMPLETE)
+def test_limits_rise_with_decile_and_long_stay_is_never_lower(year: int) -> None:
+    normal = [ceiling.limit(year, d) for d in range(1, 11)]
+    assert normal == sorted(normal)
+    if year in LONG_STAY_YEARS:
+        for d in range(1, 11):
+            assert ceiling.limit(year, d, True) >= normal[d - 1]
+
+
+# --- seed 003 -------------------------------------------------------------------------------
+
+
+def test_seed003_example1_half_with_long_stay() -> None:
+    # seed 003 예시1: 2023, 하위 50%, 요양병원 120일 초과: 770만 − 227만 = 543만
+    assert ceiling.limit(2023, 4, long_stay=True) == 227 * MAN
+    assert ceiling.refund(770 * MAN, 2023, 4, long_stay=True) == 543 * MAN
+
+
+def test_seed003_example1_without_long_stay_uses_162() -> None:
+    # seed 003 note: "120일이 초과하지 않은 경우 162만원의 본인부담상한액"
+    assert ceiling.limit(2023, 4) == 162 * MAN
+    assert ceiling.refund(770 * MAN, 2023, 4) == (770 - 162) * MAN
+
+
+def test_seed003_example2_lowest_decile() -> None:
+    # seed 003 예시2: 2023, 하위 10% (1분위), 120일 이하: 550만 − 87만 = 463만
+    assert ceiling.refund(550 * MAN, 2023, 1) == 463 * MAN
+
+
+def test_seed003_examples_from_receipts() -> None:
+    # 예시1: A병원 500만, B병원 200만, C약국 70만; 예시2: A병원 400만, B병원 100만, C약국 50만
+    receipts = pd.DataFrame(
+        {
+            "person": ["예시1"] * 3 + ["예시2"] * 3,
+            "date": ["2023-02-01", "2023-06-01", "2023-09-01"] * 2,
+            "covered_copay": [500 * MAN, 200 * MAN, 70 * MAN, 400 * MAN, 100 * MAN, 50 * MAN],
+            "noncovered": [0] * 6,
+            "institution": ["A병원", "B병원", "C약국"] * 2,
+        }
+    )
+    spec = CeilingSpec(decile={"예시1": 4, "예시2": 1}, long_stay={"예시1": True, "예시2": False})
+    totals = ceiling.year_totals(receipts, spec).set_index("person")
+    assert totals.loc["예시1", "refund"] == 543 * MAN
+    assert totals.loc["예시2", "refund"] == 463 * MAN
+    # no institution above 2023's highest ceiling (780만), so nothing is prepaid
+    assert (totals["prepaid"] == 0).all()
+    assert (totals["post_refund"] == totals["refund"]).all()
+    # paid "다음 해 8월말경" (seed 003)
+    assert (totals["refund_month"] == pd.Period("2024-08", freq="M")).all()
+    offsets = spec.line_offsets(receipts)
+    assert offsets[:3].sum() == 543 * MAN and offsets[3:].sum() == 463 * MAN
+
+
+# --- boundaries, 사전급여 ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("year", KNOWN_COMPLETE)
+@pytest.mark.parametrize("decile", [1, 5, 10])
+def test_refund_one_won_either_side_of_the_ceiling(year: int, decile: int) -> None:
+    cap = ceiling.limit(year, decile)
+    assert ceiling.refund(cap - 1, year, decile) == 0
+    assert ceiling.refund(cap, year, decile) == 0
+    assert ceiling.refund(cap + 1, year, decile) == 1
+    assert ceiling.burden(cap + 1, year, decile) == cap
+
+
+@pytest.mark.parametrize(
+    ("year", "man"), [(2021, 584), (2022, 598), (2023, 780), (2024, 808), (2025, 826), (2026, 843)]
+)
+def test_prepaid_threshold_is_the_highest_ceiling(year: int, man: int) -> None:
+    # rules.md §3.2 사전급여: the 10분위 normal value; seed 003: 2024 808만 (2023 780만)
+    assert ceiling.highest_limit(year) == man * MAN
+    assert ceiling.prepaid(man * MAN - 1, year) == 0
+    assert ceiling.prepaid(man * MAN, year) == 0
+    assert ceiling.prepaid(man * MAN + 1, year) == 1
+    # 요양병원 120일 초과: no 사전급여, refund afterwards only (rules.md §3.2, A)
+    assert ceiling.prepaid(man * MAN + 1, year, long_stay=True) == 0
+
+
+def test_prepaid_at_one_institution_in_year_totals() -> None:
+    # one hospital 900만 in 2024 (highest ceiling 808만 → 92만 billed to NHIS), 3분위 (108만)
+    receipts = pd.DataFrame(
+        {
+            "date": ["2024-03-01", "2024-04-01", "2024-05-01"],
+            "covered_copay": [600 * MAN, 300 * MAN, 50 * MAN],
+            "noncovered": [10 * MAN, 0, 5 * MAN],
+            "full_copay": [0, 2 * MAN, 0],
+            "institution": ["큰병원", "큰병원", "동네의원"],
+        }
+    )
+    row = ceiling.year_totals(receipts, CeilingSpec(decile=3)).iloc[0]
+    assert row["person"] == ceiling.DEFAULT_PERSON
+    assert row["counted"] == 950 * MAN
+    assert row["excluded"] == 17 * MAN
+    assert row["refund"] == (950 - 108) * MAN
+    assert row["prepaid"] == (900 - 808) * MAN
+    assert row["post_refund"] == row["refund"] - row["prepaid"]
+    assert row["burden"] == 108 * MAN + 17 * MAN
+
+
+def test_refund_is_vectorized() -> None:
+    totals = np.array([0, 87 * MAN, 88 * MAN, 550 * MAN])
+    np.testing.assert_array_equal(ceiling.refund(totals, 2023, 1), np.array([0, 0, MAN, 463 * MAN]))
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("year", [2013, 2027, 1999])
+def test_unknown_year_names_the_known_years(year: int) -> None:
+    with pytest.raises(ValueError, match=rf"year {year} .*known years: 2014–2026"):
+        ceiling.limit(year, 1)
+
+
+@pytest.mark.parametrize("decile", [0, 11, -1])
+def test_decile_outside_range(decile: int) -> None:
+    with pytest.raises(ValueError, match=rf"between 1 and 10, got {decile}"):
+        ceiling.limit(2023, decile)
+
+
+@pytest.mark.parametrize("decile", [1.5, "3", True, None])
+def test_decile_not_an_integer(decile: object) -> None:
+    with pytest.raises(ValueError, match="decile must be an integer 1–10"):
+        ceiling.limit(2023, decile)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("year", ["2023", 2023.0, None])
+def test_year_not_an_integer(year: object) -> None:
+    with pytest.raises(ValueError, match="year must be an integer"):
+        ceiling.limit(year, 1)  # type: ignore[arg-type]
+
+
+def test_negative_or_fractional_amounts() -> None:
+    with pytest.raises(ValueError, match="copay_total must not be negative, got -1"):
+        ceiling.refund(-1, 2023, 1)
+    with pytest.raises(ValueError, match="whole number of won"):
+        ceiling.refund(1.5, 2023, 1)
+    with pytest.raises(ValueError, match="excluded must not be negative"):
+        ceiling.burden(0, 2023, 1, excluded=-5)
+
+
+def test_bad_receipts_name_row_and_column() -> None:
+    base = {"date": ["2023-01-01", "2023-02-01"], "covered_copay": [1000, 2000]}
+    bad = pd.DataFrame({**base, "covered_copay": [1000, -5]})
+    with pytest.raises(ValueError, match=r"row 1, column 'covered_copay': -5"):
+        CeilingSpec(decile=1).line_offsets(bad)
+    bad_date = pd.DataFrame({**base, "date": ["2023-01-01", "어제"]})
+    with pytest.raises(ValueError, match=r"row 1, column 'date': '어제'"):
+        CeilingSpec(decile=1).line_offsets(bad_date)
+    with pytest.raises(ValueError, match="missing column 'covered_copay'"):
+        CeilingSpec(decile=1).line_offsets(pd.DataFrame({"date": ["2023-01-01"]}))
+    people = pd.DataFrame({**base, "person": ["엄마", "아빠"]})
+    with pytest.raises(ValueError, match=r"no value for person\(s\) \['아빠'\]"):
+        CeilingSpec(decile={"엄마": 3}).line_offsets(people)
+    with pytest.raises(ValueError, match="between 1 and 10, got 12"):
+        CeilingSpec(decile={"엄마": 3, "아빠": 12}).line_offsets(people)
+    with pytest.raises(ValueError, match="long_stay must be True or False"):
+        CeilingSpec(decile=3, long_stay="yes").line_offsets(people)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unknown for year 2019"):
+        CeilingSpec(decile=3).line_offsets(pd.DataFrame({**base, "date": ["2019-05-01"] * 2}))
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (('confidence = "A"', 'confidence = "A"\ntypo_key = 1'), "unknown key"),
+        (('sources = ["wishgoways", "seed003"]', 'sources = ["nowhere"]'), "unknown source"),
+        (
+            (
+                "d1 = 870_000, d2_3 = 1_080_000, d4_5 = 1_620_000",
+                "d1 = -1, d2_3 = 1_080_000, d4_5 = 1_620_000",
+            ),
+            "positive amount",
+        ),
+        (("d6_7 = 3_030_000", 'd6_7 = "merged"'), "expected won, 'unknown' or 'merged'"),
+    ],
+)
+def test_loader_rejects_bad_files(tmp_path, edit: tuple[str, str], message: str) -> None:
+    # PolicyEngine-US issue #8905: a misplaced key was silently ignored; ours is an error
+    text = ceiling.DATA_FILE.read_text(encoding="utf-8")
+    assert edit[0] in text
+    bad = tmp_path / "ceiling.toml"
+    bad.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        ceiling.load_table(bad)
+
+
+# --- line offsets ---------------------------------------------------------------------------
+
+
+def test_line_offsets_take_the_part_above_the_ceiling_in_date_order() -> None:
+    # 2023 1분위 (87만): lines out of date order in the file
+    receipts = pd.DataFrame(
+        {
+            "date": ["2023-05-01", "2023-01-10", "2023-03-01", "2024-01-02"],
+            "covered_copay": [50 * MAN, 60 * MAN, 30 * MAN, 90 * MAN],
+        }
+    )
+    offsets = CeilingSpec(decile=1).line_offsets(receipts)
+    # chronological: 60만 (cum 60), 30만 (cum 90 → 3만 above 87), 50만 (all above);
+    # 2024 is a new calendar year with its own 87만
+    np.testing.assert_array_equal(offsets, [50 * MAN, 0, 3 * MAN, 3 * MAN])
+    assert offsets.dtype == np.int64
+
+
+def test_line_offsets_ties_keep_file_order_and_persons_are_separate() -> None:
+    receipts = pd.DataFrame(
+        {
+            "person": ["a", "b", "a", "b"],
+            "date": ["2023-01-01"] * 4,
+            "covered_copay": [80 * MAN, 200 * MAN, 10 * MAN, 5 * MAN],
+        }
+    )
+    offsets = CeilingSpec(decile={"a": 1, "b": 10}).line_offsets(receipts)
+    np.testing.assert_array_equal(offsets, [0, 0, 3 * MAN, 0])
+
+
+def test_line_offsets_empty_frame() -> None:
+    empty = pd.DataFrame({"date": pd.Series([], dtype="datetime64[us]"), "covered_copay": []})
+    assert CeilingSpec(decile=1).line_offsets(empty).shape == (0,)
+
+
+def _oracle_offsets(rows: list[tuple[str, str, int]], deciles: dict[str, int]) -> list[int]:
+    """Row-by-row reference: walk each person's year in date order, keep a running total."""
+    order = sorted(range(len(rows)), key=lambda i: (rows[i][0], rows[i][1], i))
+    running: dict[tuple[str, int], int] = {}
+    out = [0] * len(rows)
+    for i in order:
+        person, date, copay = rows[i]
+        year = int(date[:4])
+        cap = ceiling.limit(year, deciles[person])
+        before = running.get((person, year), 0)
+        after = before + copay
+        running[(person, year)] = after
+        out[i] = max(0, after - cap) - max(0, before - cap)
+    return out
+
+
+_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "b", "c"]),
+        st.dates(
+            min_value=pd.Timestamp("2022-01-01").date(), max_value=pd.Timestamp("2024-12-31").date()
+        ).map(str),
+        st.integers(min_value=0, max_value=300 * MAN),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=_rows, deciles=st.fixed_dictionaries({p: st.integers(1, 10) for p in "abc"}))
+def test_line_offsets_match_the_row_by_row_oracle(rows, deciles) -> None:
+    receipts = pd.DataFrame(rows, columns=["person", "date", "covered_copay"])
+    offsets = CeilingSpec(decile=deciles).line_offsets(receipts)
+    assert offsets.tolist() == _oracle_offsets(rows, deciles)
+    copay = receipts["covered_copay"].to_numpy()
+    assert (offsets >= 0).all() and (offsets <= copay).all()
+    if rows:
+        totals = ceiling.year_totals(receipts, CeilingSpec(decile=deciles))
+        receipts["year"] = pd.to_datetime(receipts["date"]).dt.year
+        receipts["offset"] = offsets
+        by_year = receipts.groupby(["person", "year"])["offset"].sum()
+        np.testing.assert_array_equal(by_year.to_numpy(), totals["refund"].to_numpy())
+
+
+# --- properties -----------------------------------------------------------------------------
+
+_years = st.sampled_from(KNOWN_COMPLETE)
+_amounts = st.integers(min_value=0, max_value=10**10)
+
+
+@given(total=_amounts, year=_years, decile=st.integers(1, 10), long_stay=st.booleans())
+def test_refund_never_negative_and_never_above_the_total(total, year, decile, long_stay) -> None:
+    if long_stay and year not in LONG_STAY_YEARS:
+        long_stay = False
+    paid_back = ceiling.refund(total, year, decile, long_stay)
+    assert 0 <= paid_back <= total
+    assert paid_back + min(total, ceiling.limit(year, decile, long_stay)) == total
+
+
+@given(total=_amounts, excluded=_amounts, year=_years, decile=st.integers(1, 10))
+def test_burden_never_above_ceiling_plus_excluded(total, excluded, year, decile) -> None:
+    cap = ceiling.limit(year, decile)
+    bears = ceiling.burden(total, year, decile, excluded=excluded)
+    assert bears <= cap + excluded
+    assert bears + ceiling.refund(total, year, decile) == total + excluded
+
+
+@given(a=_amounts, b=_amounts, year=_years, decile=st.integers(1, 10))
+def test_refund_monotone_in_the_total(a, b, year, decile) -> None:
+    low, high = sorted((a, b))
+    assert ceiling.refund(low, year, decile) <= ceiling.refund(high, year, decile)
