@@ -27,6 +27,7 @@ _EXPORTS: dict[str, str] = {
     "read_receipts": "receipts",
 }
 _SUBMODULES = {
+    "cases",
     "formulas",
     "money",
     "fonts",

@@ -1,0 +1,161 @@
+"""Worked examples quoted from the seed articles, recomputed by :mod:`silson_tools.formulas`.
+
+Each case keeps the number the article states (``stated_self_pay``), so a table can
+show the article's answer next to the package's; tests check they agree. Where an
+article's own arithmetic is inconsistent, the case says so in ``note``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .formulas import period_totals
+
+__all__ = ["SEED_CASES", "SeedCase", "seed_cases_table"]
+
+
+@dataclass(frozen=True)
+class SeedCase:
+    """One worked example: inputs for :func:`period_totals` and the article's answer."""
+
+    source: str
+    label: str
+    n: int
+    C: int
+    D: int
+    r: float
+    mode: str
+    stated_self_pay: int | None
+    """The self-pay the article states for the period (None when it states none)."""
+    H: int | None = None
+    note: str = ""
+
+
+SEED_CASES: tuple[SeedCase, ...] = (
+    SeedCase(
+        "seed 002 사례 1",
+        "급여 외래 n=4, C=18,000, r=10%",
+        4,
+        18_000,
+        0,
+        0.10,
+        "additive",
+        7_200,
+        note="건당 1,800원 → 월 7,200원",
+    ),
+    SeedCase(
+        "seed 002 사례 1",
+        "비급여 외래 n=4, C=18,000, r=20%",
+        4,
+        18_000,
+        0,
+        0.20,
+        "additive",
+        14_400,
+        note="건당 3,600원 → 월 14,400원 (급여의 두 배)",
+    ),
+    SeedCase(
+        "seed 002 사례 3",
+        "고가 검사 1회 C=60만, r=20%, H=30만",
+        1,
+        600_000,
+        0,
+        0.20,
+        "additive",
+        300_000,
+        H=300_000,
+        note="계산상 보험금 48만원이 H=30만원에서 멈춤 (seed gives no numbers; "
+        "illustrative values)",
+    ),
+    SeedCase(
+        "seed 001 비율형",
+        "A 보험사: 10만원, 비율형 20%",
+        1,
+        100_000,
+        0,
+        0.20,
+        "rate",
+        20_000,
+        note="병원비 10만 원 × 20% = 2만 원",
+    ),
+    SeedCase(
+        "seed 001 정액형",
+        "B 보험사: 3만원, 정액형 1만원",
+        1,
+        30_000,
+        10_000,
+        0.0,
+        "fixed",
+        10_000,
+        note="1만 원 공제",
+    ),
+    SeedCase(
+        "seed 001 계산 사례 1",
+        "외래 3만원, 공제 1만원 + 10% (혼합형)",
+        1,
+        30_000,
+        10_000,
+        0.10,
+        "additive",
+        12_000,
+        note="공제 1만 + (2만 × 10%) = 1만2천 원. The article's own table prints "
+        "3,000원 here, which contradicts its formula; we follow the formula",
+    ),
+    SeedCase(
+        "seed 001 MRI",
+        "MRI 40만원, 80% 보장",
+        1,
+        400_000,
+        0,
+        0.20,
+        "rate",
+        80_000,
+        note="본인 부담 8만 원, 보험 지급 32만 원",
+    ),
+    SeedCase(
+        "seed 001 도수치료",
+        "도수치료 10만원, 50% 보장",
+        1,
+        100_000,
+        0,
+        0.50,
+        "rate",
+        50_000,
+        note="5만 원 지급",
+    ),
+    SeedCase(
+        "seed 001 상급병실",
+        "상급병실 차액 50만원, 50% 보장",
+        1,
+        500_000,
+        0,
+        0.50,
+        "rate",
+        250_000,
+        note="25만 원 지급 (일당 10만원 상한은 입원일수에 따라 별도)",
+    ),
+)
+
+
+def seed_cases_table() -> pd.DataFrame:
+    """The seed cases with the package's numbers next to the article's (won)."""
+    rows = []
+    for case in SEED_CASES:
+        t = period_totals(case.n, case.C, case.D, case.r, case.H, case.mode)
+        rows.append(
+            {
+                "출처 (source)": case.source,
+                "상황 (case)": case.label,
+                "방식 (mode)": case.mode,
+                "건당 자기부담": t.visit.self_pay,
+                "합계 자기부담": t.self_pay,
+                "보험금 (payout)": t.payout,
+                "글에 적힌 자기부담": case.stated_self_pay,
+                "일치": t.self_pay == case.stated_self_pay,
+                "구간 (zone)": t.zone,
+                "메모": case.note,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,76 @@
+"""widgets.py: the slider callback is a pure function, checked over a grid of slider values."""
+
+import itertools
+import re
+
+import pytest
+
+from silson_tools.formulas import period_totals
+from silson_tools.plots import ShrinkZoneParams, nice_ceiling, zone_segments
+from silson_tools.widgets import READOUT_KEYS, ShrinkZoneApp, readout_html, shrink_zone_readout
+
+GRID = list(
+    itertools.product(
+        [0, 1, 4, 30],  # n
+        [0, 5_000, 18_000, 150_000, 500_000],  # C
+        [0, 10_000, 30_000],  # D
+        [0.0, 0.1, 0.35, 1.0],  # r
+        [None, 0, 100_000],  # H
+        ["additive", "max"],
+    )
+)
+
+
+@pytest.mark.parametrize(("n", "C", "D", "r", "H", "mode"), GRID)
+def test_readout_matches_period_totals(n, C, D, r, H, mode):
+    out = shrink_zone_readout(n, C, D, r, H, mode, premium=12_000)
+    t = period_totals(n, C, D, r, H, mode, premium=12_000)
+    assert out["self_pay"] == t.self_pay and out["payout"] == t.payout
+    assert out["real_cost"] == 12_000 + t.self_pay
+    assert out["per_visit_self_pay"] + out["per_visit_payout"] == C
+    assert out["self_pay"] == out["deductible_part"] + out["rate_part"] + out["cap_cut"]
+    assert out["cost"] == n * C
+    html = readout_html(out)
+    for key in READOUT_KEYS:
+        match = re.search(rf'data-key="{key}" data-value="([^"]*)"', html)
+        assert match is not None and match.group(1) == str(out[key])
+
+
+def test_readout_flags():
+    assert shrink_zone_readout(3, 8_000, 10_000, 0.2)["worthless"] is True
+    out = shrink_zone_readout(2, 600_000, 0, 0.2, H=300_000, mode="max")
+    assert out["cap_hit"] is True and out["zone"] == "visit_cap"
+    assert "회당 한도" in readout_html(out)
+
+
+def test_app_updates_readout_and_plot_in_place():
+    app = ShrinkZoneApp(ShrinkZoneParams(n=4, C=18_000, r=0.1))
+    figure, first_png = app.figure.fig, app.image.value
+    assert 'data-key="self_pay" data-value="7200"' in app.readout.value
+    app.sliders["n"].value = 5
+    assert 'data-key="self_pay" data-value="9000"' in app.readout.value
+    assert app.image.value != first_png and app.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    app.use_cap.value = True
+    app.sliders["H"].value = 10_000
+    assert 'data-value="visit_cap"' in app.readout.value
+    assert app.figure.fig is figure  # updated, not recreated
+
+
+def test_zone_segments_tile_the_axis():
+    import numpy as np
+
+    x = np.array([0, 10, 20, 30, 40])
+    zones = np.array(["deductible", "deductible", "rate", "rate", "visit_cap"])
+    assert zone_segments(x, zones) == [
+        (0.0, 15.0, "deductible"),
+        (15.0, 35.0, "rate"),
+        (35.0, 40.0, "visit_cap"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "top"),
+    [(0, 1), (1, 1), (1.01, 1.5), (2_900, 3_000), (7_600, 10_000), (120_000, 150_000)],
+)
+def test_nice_ceiling(value, top):
+    assert nice_ceiling(value) == top
