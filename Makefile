@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 UV_VERSION := 0.9.0
 
-.PHONY: lab test lint unit nbval bench lock clean-venv
+.PHONY: lab test venv bench lock clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,14 +26,15 @@ venv: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1
 
-## make test: ruff, the unit tests and every notebook under nbval
-test: $(STAMP)
+## make test: ruff, the unit tests (browser tests included) and every notebook under nbval
+test: $(STAMP) browser-deps
 	$(BIN)/ruff check silson_tools tests benchmarks notebooks
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest --nbval-lax notebooks
 
+## make bench: every benchmark script (figures go in the README)
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_slider.py
+	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 ## make lock: refresh requirements.lock after changing dependencies in pyproject.toml
 lock: $(BIN)/python
@@ -41,3 +42,5 @@ lock: $(BIN)/python
 
 clean-venv:
 	rm -rf $(VENV)
+
+include mk/browser.mk
