@@ -1,0 +1,572 @@
+"""4세대 비급여 보험료 할인·할증 (the 4th-generation 비급여 rider's premium grades).
+
+At each renewal from 2024-07-01 the 비급여 rider premium is multiplied by a relativity set
+by the 비급여 benefit paid in the measurement window (rules.md §2, seed 004)::
+
+    grade 1   paid = 0                 relativity ≈ 0.95 (about 5% discount, configurable)
+    grade 2   0 < paid < 100만          1.00
+    grade 3   100만 ≤ paid < 150만      2.00  (+100%)
+    grade 4   150만 ≤ paid < 300만      3.00  (+200%)
+    grade 5   300만 ≤ paid              4.00  (+300%)
+
+The window is the 12 months ending on the last day of the month three months before the
+renewal month. 비급여 paid for 산정특례 diseases, and everything paid to an insured with
+장기요양 1·2등급, is left out. Only the 비급여 rider premium is graded; the 급여 part never.
+The yearly premium change is capped at ±25% *before* the relativity::
+
+    base_k     = floor(base_{k−1} × (1 + clamp(g_k, −25%, +25%)))     (급여 and 비급여 alike)
+    charged_k  = 급여 base_k + floor(비급여 base_k × relativity(grade_k))
+
+Claim or not: a 비급여 claim of payout ``P`` when ``S`` has already been paid in the window
+costs, over the next policy year, ``extra = floor(12 × monthly 비급여 base ×
+(rel(S + P) − rel(S)))``; ``net = P − extra``. All amounts are integer won; relativities are
+integer parts per million (ppm), and every product is floored to whole won.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "PPM",
+    "Advice",
+    "Grade",
+    "GradeTable",
+    "advise",
+    "claim_net",
+    "grade_numbers",
+    "load_grades",
+    "measurement_window",
+    "premium_path",
+    "relativities_ppm",
+    "surcharge_grade",
+    "window_totals",
+]
+
+PPM = 1_000_000
+DATA_FILE = Path(__file__).parent / "data" / "premium_grades.toml"
+CONFIDENCE = ("A", "B", "C")
+
+_TOP = {"meta", "window", "renewal", "exclusions", "grade", "sources"}
+_META = {
+    "name",
+    "unit",
+    "in_force_from",
+    "in_force_confidence",
+    "in_force_sources",
+    "surcharged_part",
+    "surcharged_part_confidence",
+    "surcharged_part_sources",
+    "memory",
+    "memory_confidence",
+    "memory_sources",
+}
+_WINDOW = {"months", "end_months_before_renewal", "confidence", "sources", "basis"}
+_WINDOW |= {"basis_confidence"}
+_RENEWAL = {"cap_ppm", "confidence", "sources"}
+_EXCLUSIONS = {"special_case", "long_term_care_grades", "confidence", "sources"}
+_GRADE = {"grade", "label", "lower", "upper", "relativity_ppm", "confidence", "sources"}
+
+
+# --- the grade table -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradeTable:
+    """The loaded grade table: bands, relativities, window and renewal cap."""
+
+    grades: tuple[int, ...]
+    labels: tuple[str, ...]
+    lowers: np.ndarray
+    """Inclusive lower bound of each grade's band (won), ascending; the first is 0."""
+    relativity_ppm: np.ndarray
+    confidence: tuple[str, ...]
+    sources: tuple[tuple[str, ...], ...]
+    in_force_from: dt.date
+    window_months: int
+    window_end_months_before: int
+    cap_ppm: int
+    long_term_care_grades: tuple[int, ...]
+    path: Path
+
+
+def _fail(path: Path, where: str, message: str) -> ValueError:
+    return ValueError(f"{path}: {where}: {message}")
+
+
+def _keys(path: Path, where: str, got: Mapping[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(got) - allowed)
+    if unknown:
+        raise _fail(path, where, f"unknown key(s) {unknown}; allowed: {sorted(allowed)}")
+
+
+def _tags(path: Path, where: str, tags: Sequence[str], sources: Mapping[str, str]) -> tuple:
+    missing = [t for t in tags if t not in sources]
+    if missing or not tags:
+        raise _fail(path, where, f"unknown or missing source tag(s) {missing or tags}")
+    return tuple(sources[t] for t in tags)
+
+
+def load_grades(path: str | Path | None = None) -> GradeTable:
+    """Read and validate a grade table (default: ``data/premium_grades.toml``).
+
+    Grades must be 1..n in order, bands contiguous (each ``upper`` is the next ``lower``),
+    the first starting at 0 and the last open; unknown keys and source tags are errors.
+    """
+    path = Path(path) if path is not None else DATA_FILE
+    with path.open("rb") as handle:
+        raw = tomllib.load(handle)
+    _keys(path, "top level", raw, _TOP)
+    sources = raw.get("sources", {})
+    meta, window = raw.get("meta", {}), raw.get("window", {})
+    renewal, exclusions = raw.get("renewal", {}), raw.get("exclusions", {})
+    _keys(path, "[meta]", meta, _META)
+    _keys(path, "[window]", window, _WINDOW)
+    _keys(path, "[renewal]", renewal, _RENEWAL)
+    _keys(path, "[exclusions]", exclusions, _EXCLUSIONS)
+    rows = raw.get("grade", [])
+    if not rows:
+        raise _fail(path, "[[grade]]", "no grades")
+    grades, labels, lowers, rels, conf, srcs = [], [], [], [], [], []
+    for i, row in enumerate(rows):
+        where = f"[[grade]] #{i + 1}"
+        _keys(path, where, row, _GRADE)
+        if row.get("grade") != i + 1:
+            raise _fail(path, where, f"grade must be {i + 1} (in order), got {row.get('grade')!r}")
+        lower, upper = row.get("lower"), row.get("upper")
+        if not isinstance(lower, int) or lower < 0:
+            raise _fail(path, where, f"lower must be a non-negative amount, got {lower!r}")
+        if i == 0 and lower != 0:
+            raise _fail(path, where, f"the first grade must start at 0, got {lower}")
+        if i > 0 and lowers[-1] >= lower:
+            raise _fail(path, where, f"lower {lower} must be above the previous grade's")
+        if i + 1 < len(rows):
+            if upper != rows[i + 1].get("lower"):
+                raise _fail(path, where, f"upper {upper!r} must equal the next grade's lower")
+        elif upper is not None:
+            raise _fail(path, where, "the last grade has no upper bound")
+        rel = row.get("relativity_ppm")
+        if not isinstance(rel, int) or rel <= 0:
+            raise _fail(path, where, f"relativity_ppm must be a positive integer, got {rel!r}")
+        if row.get("confidence") not in CONFIDENCE:
+            raise _fail(path, where, f"confidence must be one of {CONFIDENCE}")
+        grades.append(i + 1)
+        labels.append(str(row.get("label", "")))
+        lowers.append(lower)
+        rels.append(rel)
+        conf.append(row["confidence"])
+        srcs.append(_tags(path, where, row.get("sources", []), sources))
+    for where, section in (("[window]", window), ("[renewal]", renewal)):
+        _tags(path, where, section.get("sources", []), sources)
+    return GradeTable(
+        grades=tuple(grades),
+        labels=tuple(labels),
+        lowers=np.asarray(lowers, dtype=np.int64),
+        relativity_ppm=np.asarray(rels, dtype=np.int64),
+        confidence=tuple(conf),
+        sources=tuple(srcs),
+        in_force_from=meta.get("in_force_from", dt.date(2024, 7, 1)),
+        window_months=int(window.get("months", 12)),
+        window_end_months_before=int(window.get("end_months_before_renewal", 3)),
+        cap_ppm=int(renewal.get("cap_ppm", 250_000)),
+        long_term_care_grades=tuple(exclusions.get("long_term_care_grades", (1, 2))),
+        path=path,
+    )
+
+
+@cache
+def _default() -> GradeTable:
+    return load_grades()
+
+
+def _table(table: GradeTable | None) -> GradeTable:
+    return _default() if table is None else table
+
+
+def _won(name: str, value: Any) -> np.ndarray:
+    """Validate a won amount (scalar or array) → int64 array; ValueError names it."""
+    arr = np.asarray(value)
+    if arr.dtype == bool or arr.dtype.kind not in "iuf":
+        raise ValueError(f"{name} must be an amount in won, got {value!r}")
+    if arr.dtype.kind == "f" and (not np.all(np.isfinite(arr)) or np.any(arr != np.floor(arr))):
+        raise ValueError(f"{name} must be a whole number of won, got {value!r}")
+    if np.any(arr < 0):
+        raise ValueError(f"{name} must not be negative, got {value!r}")
+    return arr.astype(np.int64)
+
+
+def _out(arr: np.ndarray) -> Any:
+    return int(arr) if np.ndim(arr) == 0 else arr
+
+
+def relativities_ppm(discount: float | None = None, table: GradeTable | None = None) -> np.ndarray:
+    """Relativity of each grade in ppm; ``discount`` (0..1) overrides grade 1's (about 5%)."""
+    tab = _table(table)
+    rel = tab.relativity_ppm.copy()
+    if discount is not None:
+        if isinstance(discount, bool) or not isinstance(discount, int | float):
+            raise ValueError(f"discount must be a fraction between 0 and 1, got {discount!r}")
+        if not 0 <= discount < 1:
+            raise ValueError(f"discount must be a fraction between 0 and 1, got {discount!r}")
+        rel[0] = PPM - round(discount * PPM)
+    return rel
+
+
+def grade_numbers(nonbenefit_paid: Any, table: GradeTable | None = None) -> Any:
+    """Grade 1..5 for each amount of 비급여 paid (vectorized): the band with lower ≤ paid."""
+    tab = _table(table)
+    paid = _won("nonbenefit_paid", nonbenefit_paid)
+    return _out(np.searchsorted(tab.lowers, paid, side="right").astype(np.int64))
+
+
+@dataclass(frozen=True)
+class Grade:
+    """A 할인·할증 grade for an amount of 비급여 benefit paid."""
+
+    grade: int
+    label: str
+    paid: int
+    """비급여 보험금 counted in the window (won)."""
+    lower: int
+    upper: int | None
+    """Band: ``lower ≤ paid < upper``; ``None`` = no upper bound (grade 5)."""
+    relativity_ppm: int
+    to_next: int | None
+    """Won of further 비급여 benefit that moves the insured to the next grade (None at the top)."""
+    to_next_surcharge: int | None
+    """다음 할증 단계까지 남은 비급여 보험금: won until a higher relativity above 100%."""
+    confidence: str
+
+    @property
+    def rate(self) -> float:
+        """Relativity as a number (0.95, 1.0, 2.0, 3.0, 4.0), for display only."""
+        return self.relativity_ppm / PPM
+
+    @property
+    def change_percent(self) -> float:
+        """할인·할증률 in percent: −5, 0, +100, +200, +300."""
+        return (self.relativity_ppm - PPM) * 100 / PPM
+
+
+def surcharge_grade(
+    nonbenefit_paid: Any, discount: float | None = None, table: GradeTable | None = None
+) -> Grade:
+    """The grade for ``nonbenefit_paid`` won of 비급여 benefit paid in the window.
+
+    Bands (seed 004): 0 → 1; under 100만 → 2; 100만–<150만 → 3; 150만–<300만 → 4;
+    300만 and up → 5. ``discount`` overrides grade 1's discount (default about 5%).
+    """
+    tab = _table(table)
+    paid = _won("nonbenefit_paid", nonbenefit_paid)
+    if paid.ndim != 0:
+        raise ValueError("surcharge_grade takes one amount; use grade_numbers for arrays")
+    rel = relativities_ppm(discount, tab)
+    index = int(np.searchsorted(tab.lowers, paid, side="right")) - 1
+    amount = int(paid)
+    upper = int(tab.lowers[index + 1]) if index + 1 < len(tab.lowers) else None
+    surcharge_at = [i for i in range(index + 1, len(rel)) if rel[i] > max(rel[index], PPM)]
+    return Grade(
+        grade=tab.grades[index],
+        label=tab.labels[index],
+        paid=amount,
+        lower=int(tab.lowers[index]),
+        upper=upper,
+        relativity_ppm=int(rel[index]),
+        to_next=None if upper is None else upper - amount,
+        to_next_surcharge=int(tab.lowers[surcharge_at[0]]) - amount if surcharge_at else None,
+        confidence=tab.confidence[index],
+    )
+
+
+# --- measurement window and exclusions ------------------------------------------------------
+
+
+def _as_date(name: str, value: Any) -> dt.date:
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"{name} must be a date, got {value!r}") from err
+    if pd.isna(stamp):
+        raise ValueError(f"{name} must be a date, got {value!r}")
+    return stamp.date()
+
+
+def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + months
+    return index // 12, index % 12 + 1
+
+
+def measurement_window(renewal: Any, table: GradeTable | None = None) -> tuple[dt.date, dt.date]:
+    """(first day, last day) of the window for a renewal date (계약해당일), both inclusive.
+
+    Ends on the last day of the month three months before the renewal month and spans the
+    12 months before it: renewal 2025-07-15 → 2024-05-01 … 2025-04-30.
+    """
+    tab = _table(table)
+    day = _as_date("renewal", renewal)
+    end_y, end_m = _add_months(day.year, day.month, -tab.window_end_months_before)
+    start_y, start_m = _add_months(end_y, end_m, -(tab.window_months - 1))
+    end = dt.date(end_y, end_m, calendar.monthrange(end_y, end_m)[1])
+    return dt.date(start_y, start_m, 1), end
+
+
+def window_totals(
+    assessed: pd.DataFrame,
+    renewal: Any,
+    *,
+    amount_column: str = "nonbenefit_payout",
+    date_column: str = "date",
+    special_case_column: str = "special_case",
+    long_term_care: Mapping[str, int | None] | int | None = None,
+    discount: float | None = None,
+    table: GradeTable | None = None,
+) -> pd.DataFrame:
+    """Per person: 비급여 benefit paid in the window before ``renewal``, and the grade.
+
+    ``assessed`` has one row per paid line with ``person`` (optional), ``date_column`` (the
+    payment date if known; rules.md §2 says insurers count by payment date, C) and
+    ``amount_column`` (the 비급여 part of the payout, won). Lines whose
+    ``special_case_column`` is true (산정특례 disease) are excluded; so is everything of a
+    person whose ``long_term_care`` grade (장기요양등급, one number or person → number) is 1 or 2.
+    Columns: ``paid`` (counted), ``excluded``, ``grade``, ``relativity_ppm``, ``to_next``,
+    ``to_next_surcharge``, ``window_start``, ``window_end``.
+    """
+    tab = _table(table)
+    day = _as_date("renewal", renewal)
+    if day < tab.in_force_from:
+        raise ValueError(
+            f"renewal {day}: 할인·할증 applies to renewals from {tab.in_force_from} (rules.md §2)"
+        )
+    start, end = measurement_window(day, tab)
+    for column in (amount_column, date_column):
+        if column not in assessed.columns:
+            raise ValueError(f"assessed: missing column {column!r}; have {list(assessed.columns)}")
+    amounts = pd.to_numeric(assessed[amount_column], errors="coerce")
+    bad = amounts.isna() | (amounts < 0) | (amounts != np.floor(amounts))
+    if bad.any():
+        row = assessed.index[np.flatnonzero(bad.to_numpy())[0]]
+        raise ValueError(
+            f"assessed: row {row!r}, column {amount_column!r}: not a whole, non-negative amount"
+        )
+    dates = pd.to_datetime(assessed[date_column], errors="coerce")
+    if dates.isna().any():
+        row = assessed.index[np.flatnonzero(dates.isna().to_numpy())[0]]
+        raise ValueError(f"assessed: row {row!r}, column {date_column!r}: not a date")
+    persons = (
+        assessed["person"].astype(str)
+        if "person" in assessed.columns
+        else pd.Series("본인", index=assessed.index)
+    )
+    special = (
+        assessed[special_case_column].fillna(False).astype(bool).to_numpy()
+        if special_case_column in assessed.columns
+        else np.zeros(len(assessed), dtype=bool)
+    )
+    ltc_excluded = _long_term_care(persons, long_term_care, tab)
+    inside = ((dates.dt.date >= start) & (dates.dt.date <= end)).to_numpy()
+    amount = amounts.to_numpy().astype(np.int64) * inside
+    excluded = special | ltc_excluded
+    frame = pd.DataFrame(
+        {
+            "person": persons.to_numpy(),
+            "paid": np.where(excluded, 0, amount),
+            "excluded": np.where(excluded, amount, 0),
+        }
+    )
+    out = frame.groupby("person", sort=True)[["paid", "excluded"]].sum()
+    rows = [surcharge_grade(int(p), discount, tab) for p in out["paid"]]
+    out["grade"] = [g.grade for g in rows]
+    out["relativity_ppm"] = [g.relativity_ppm for g in rows]
+    out["to_next"] = pd.array([g.to_next for g in rows], dtype="Int64")
+    out["to_next_surcharge"] = pd.array([g.to_next_surcharge for g in rows], dtype="Int64")
+    out["window_start"] = start
+    out["window_end"] = end
+    return out
+
+
+def _long_term_care(
+    persons: pd.Series, value: Mapping[str, int | None] | int | None, tab: GradeTable
+) -> np.ndarray:
+    """True for every line of a person graded 장기요양 1 or 2 (excluded from the count)."""
+
+    def check(grade: Any) -> bool:
+        if grade is None:
+            return False
+        if isinstance(grade, bool) or not isinstance(grade, int) or not 1 <= grade <= 5:
+            raise ValueError(f"long_term_care grade must be 1–5 or None, got {grade!r}")
+        return grade in tab.long_term_care_grades
+
+    if isinstance(value, Mapping):
+        flags = {str(k): check(v) for k, v in value.items()}
+        return persons.map(lambda p: flags.get(p, False)).to_numpy(dtype=bool)
+    return np.full(len(persons), check(value), dtype=bool)
+
+
+# --- premium path ---------------------------------------------------------------------------
+
+
+def _rates(name: str, value: Any, n: int) -> np.ndarray:
+    arr = np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)).copy()
+    if not np.all(np.isfinite(arr)) or np.any(arr <= -1):
+        raise ValueError(f"{name} must be yearly changes above −100%, got {value!r}")
+    return np.rint(arr * PPM).astype(np.int64)
+
+
+def premium_path(
+    covered_premium: int,
+    nonbenefit_premium: int,
+    nonbenefit_paid: Sequence[int],
+    increase: float | Sequence[float] = 0.0,
+    nonbenefit_increase: float | Sequence[float] | None = None,
+    discount: float | None = None,
+    table: GradeTable | None = None,
+) -> pd.DataFrame:
+    """Monthly premiums over renewals 1..n for 비급여 benefit paid before each renewal.
+
+    ``covered_premium`` / ``nonbenefit_premium``: today's monthly 급여 / 비급여 base (won).
+    ``nonbenefit_paid[k]``: 비급여 paid in the window before renewal k+1. ``increase``: the
+    insurer's yearly change of the 급여 base (and of the 비급여 base unless
+    ``nonbenefit_increase`` is given), one number or one per renewal; each is clamped to
+    ±25% (the cap) before the relativity. Columns: ``renewal, paid, grade, relativity_ppm,
+    covered, nonbenefit_base, nonbenefit, total, surcharge`` (won per month; ``surcharge`` =
+    nonbenefit − nonbenefit_base, negative for the discount).
+    """
+    tab = _table(table)
+    cov = int(_won("covered_premium", covered_premium))
+    non = int(_won("nonbenefit_premium", nonbenefit_premium))
+    paid = _won("nonbenefit_paid", list(nonbenefit_paid))
+    if paid.ndim != 1 or len(paid) == 0:
+        raise ValueError("nonbenefit_paid must list the 비급여 paid before each renewal")
+    n = len(paid)
+    g_cov = np.clip(_rates("increase", increase, n), -tab.cap_ppm, tab.cap_ppm)
+    g_non = np.clip(
+        _rates(
+            "nonbenefit_increase",
+            increase if nonbenefit_increase is None else nonbenefit_increase,
+            n,
+        ),
+        -tab.cap_ppm,
+        tab.cap_ppm,
+    )
+    rel = relativities_ppm(discount, tab)
+    grades = np.asarray(grade_numbers(paid, tab))
+    rows = []
+    for k in range(n):
+        cov = cov * (PPM + int(g_cov[k])) // PPM
+        non = non * (PPM + int(g_non[k])) // PPM
+        r = int(rel[grades[k] - 1])
+        charged = non * r // PPM
+        rows.append(
+            {
+                "renewal": k + 1,
+                "paid": int(paid[k]),
+                "grade": int(grades[k]),
+                "relativity_ppm": r,
+                "covered": cov,
+                "nonbenefit_base": non,
+                "nonbenefit": charged,
+                "total": cov + charged,
+                "surcharge": charged - non,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    money = ["paid", "covered", "nonbenefit_base", "nonbenefit", "total", "surcharge"]
+    frame[money] = frame[money].astype(np.int64)
+    return frame
+
+
+# --- claim or not ---------------------------------------------------------------------------
+
+
+def claim_net(
+    claim_payout: Any,
+    paid_so_far: int,
+    nonbenefit_premium: int,
+    months: int = 12,
+    discount: float | None = None,
+    table: GradeTable | None = None,
+) -> tuple[Any, Any]:
+    """(extra premium, net) for 비급여 claims of ``claim_payout`` won (vectorized).
+
+    extra = floor(months × monthly 비급여 base × (rel(S + P) − rel(S)) / 10⁶); net = P − extra,
+    with S = ``paid_so_far`` in the window and P = ``claim_payout``.
+    """
+    tab = _table(table)
+    claim = _won("claim_payout", claim_payout)
+    before = _won("paid_so_far", paid_so_far)
+    base = _won("nonbenefit_premium", nonbenefit_premium)
+    if isinstance(months, bool) or not isinstance(months, int) or months < 0:
+        raise ValueError(f"months must be a whole number of months, got {months!r}")
+    rel = relativities_ppm(discount, tab)
+    rel_before = rel[np.asarray(grade_numbers(before, tab)) - 1]
+    rel_after = rel[np.asarray(grade_numbers(before + claim, tab)) - 1]
+    extra = base * months * (rel_after - rel_before) // PPM
+    return _out(extra), _out(claim - extra)
+
+
+@dataclass(frozen=True)
+class Advice:
+    """Claim-or-not for one 비급여 claim (all won; extra premium over ``months``)."""
+
+    claim_payout: int
+    paid_so_far: int
+    grade_before: int
+    grade_after: int
+    extra_premium: int
+    net: int
+    """claim_payout − extra_premium: what claiming is worth."""
+    worth_claiming: bool
+    """net ≥ 0 (claiming leaves you no worse off)."""
+    losing_ranges: tuple[tuple[int, int], ...]
+    """Claim payouts ``lo ≤ P < hi`` for which claiming costs more than it pays."""
+    threshold: int
+    """Claims paying at least this much always pay for themselves (0 if every claim does)."""
+
+
+def advise(
+    claim_payout: int,
+    paid_so_far: int,
+    nonbenefit_premium: int,
+    months: int = 12,
+    discount: float | None = None,
+    table: GradeTable | None = None,
+) -> Advice:
+    """Should this 비급여 claim be made? Payout now against next year's extra premium.
+
+    For each grade ``g`` the claim could reach, payouts in its band
+    ``[lower_g − S, upper_g − S)`` cost ``extra_g``; those below ``extra_g`` lose money.
+    """
+    tab = _table(table)
+    claim = int(_won("claim_payout", claim_payout))
+    before = int(_won("paid_so_far", paid_so_far))
+    extra, net = claim_net(claim, before, nonbenefit_premium, months, discount, tab)
+    g0 = int(grade_numbers(before, tab))
+    ranges: list[tuple[int, int]] = []
+    for g in range(g0 + 1, len(tab.grades) + 1):
+        lo = max(int(tab.lowers[g - 1]) - before, 1)
+        hi_band = int(tab.lowers[g]) - before if g < len(tab.grades) else None
+        cost, _ = claim_net(lo, before, nonbenefit_premium, months, discount, tab)
+        hi = cost if hi_band is None else min(cost, hi_band)
+        if hi > lo:
+            ranges.append((lo, hi))
+    return Advice(
+        claim_payout=claim,
+        paid_so_far=before,
+        grade_before=g0,
+        grade_after=int(grade_numbers(before + claim, tab)),
+        extra_premium=extra,
+        net=net,
+        worth_claiming=net >= 0,
+        losing_ranges=tuple(ranges),
+        threshold=max((hi for _, hi in ranges), default=0),
+    )
