@@ -50,6 +50,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -341,21 +342,50 @@ def make_plan(
     )
 
 
+def load_plans(path: str | Path | None = None) -> dict[str, Plan]:
+    """Plans from a TOML file: ``{"hmo": Plan, "epo": …, …}``.
+
+    Without ``path``: the four illustrative presets in ``data/plans.toml``. A custom file
+    holds ``[plans.NAME]`` tables (keys as in plans.toml, ``type`` one of HMO, EPO, POS,
+    PPO) and optionally ``[meta]``; unknown keys are an error naming the file.
+    """
+    if path is None:
+        return dict(_presets())
+    where = str(path)
+    try:
+        data = tomllib.loads(Path(path).read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise ValueError(f"{where}: cannot read plan file ({err})") from None
+    _reject_unknown(where, data, {"meta", "plans"})
+    return _build_plans(where, data.get("plans", {}))
+
+
 @cache
-def load_plans() -> dict[str, Plan]:
-    """The four illustrative presets from plans.toml: ``{"hmo": Plan, "epo": …, …}``."""
+def _presets() -> dict[str, Plan]:
+    return _build_plans("data/plans.toml", _data()["plans"])
+
+
+def _build_plans(where: str, specs: Mapping[str, Any]) -> dict[str, Plan]:
     out: dict[str, Plan] = {}
-    for name, spec in _data()["plans"].items():
-        _reject_unknown(f"data/plans.toml [plans.{name}]", spec, _PLAN_KEYS)
+    for name, spec in specs.items():
+        if not isinstance(spec, Mapping):
+            raise ValueError(f"{where} [plans.{name}]: expected a table, got {spec!r}")
+        _reject_unknown(f"{where} [plans.{name}]", spec, _PLAN_KEYS)
+        missing = sorted({"type", "premium", "deductible", "coinsurance", "oop_max"} - set(spec))
+        if missing:
+            raise ValueError(f"{where} [plans.{name}]: missing keys {missing}")
         fields = {k: v for k, v in spec.items() if k != "type"}
-        out[name] = make_plan(spec["type"], name=name, **fields)
+        try:
+            out[name] = make_plan(spec["type"], name=name, **fields)
+        except ValueError as err:
+            raise ValueError(f"{where} [plans.{name}]: {err}") from None
     return out
 
 
 def _plan(plan: Plan | str) -> Plan:
     if isinstance(plan, Plan):
         return plan
-    presets = load_plans()
+    presets = _presets()
     if isinstance(plan, str) and plan.lower() in presets:
         return presets[plan.lower()]
     raise ValueError(
@@ -365,7 +395,7 @@ def _plan(plan: Plan | str) -> Plan:
 
 def _plans(plans: Iterable[Plan | str] | None) -> list[Plan]:
     if plans is None:
-        return list(load_plans().values())
+        return list(_presets().values())
     if isinstance(plans, Plan | str):
         return [_plan(plans)]
     return [_plan(p) for p in plans]
@@ -442,8 +472,28 @@ def _counts(name: str, values: pd.Series | None, size: int, upper: int) -> np.nd
     return arr.astype(np.int64)
 
 
+def _shares(values: pd.Series | None, size: int) -> np.ndarray:
+    """``out_of_network_share`` in [0, 1] → int64 ppm; ValueError names the bad value."""
+    if values is None:
+        return np.zeros(size, dtype=np.int64)
+    arr = np.asarray(values)
+    if arr.dtype == bool or arr.dtype.kind not in "iuf":
+        raise ValueError(
+            f"usage out_of_network_share must be a share between 0 and 1, got {_first(arr)!r}"
+        )
+    bad = ~(np.isfinite(arr) & (arr >= 0) & (arr <= 1))
+    if bad.any():
+        raise ValueError(
+            f"usage out_of_network_share must be a share between 0 and 1, got {_first(arr[bad])!r}"
+        )
+    return rate_to_ppm(arr, "out_of_network_share")
+
+
 def _first(arr: np.ndarray) -> Any:
-    return arr.reshape(-1)[0].item() if arr.size else arr
+    if not arr.size:
+        return arr
+    value = arr.reshape(-1)[0]
+    return value.item() if isinstance(value, np.generic) else value
 
 
 # --- the calculation ------------------------------------------------------------------------
@@ -479,14 +529,7 @@ def annual_cost(plan: Plan | str, usage: Any) -> pd.DataFrame:
     get = frame.get
     n = {c: _counts(c, get(c), size, MAX_COUNT) for c in COUNT_COLUMNS}
     cost = {c: _counts(c, get(c), size, MAX_DOLLARS) for c in COST_COLUMNS}
-    share = frame["out_of_network_share"] if "out_of_network_share" in frame else 0.0
-    try:
-        share_ppm = np.broadcast_to(rate_to_ppm(np.asarray(share), "out_of_network_share"), size)
-    except ValueError:
-        raise ValueError(
-            f"usage out_of_network_share must be a share between 0 and 1, got "
-            f"{_first(np.asarray(share)[~((np.asarray(share) >= 0) & (np.asarray(share) <= 1))])!r}"
-        ) from None
+    share_ppm = _shares(frame.get("out_of_network_share"), size)
 
     def split(count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(in network, out of network): out = round_half_up(count × share)."""
