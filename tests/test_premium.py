@@ -1,0 +1,282 @@
+"""4세대 비급여 할인·할증: grades, window, exclusions, premium path, claim-or-not advisor.
+
+Worked numbers: seed 004 (FSS/FSC 2024-06 announcement via 경향신문) and rules.md §2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from silson_tools import premium
+from silson_tools.premium import PPM
+
+MAN = 10_000
+
+
+# --- grades ---------------------------------------------------------------------------------
+
+
+def test_every_grade_row_loads() -> None:
+    with premium.DATA_FILE.open("rb") as handle:
+        rows = tomllib.load(handle)["grade"]
+    for row in rows:
+        g = premium.surcharge_grade(row["lower"])
+        assert g.grade == row["grade"]
+        assert g.relativity_ppm == row["relativity_ppm"]
+        assert g.lower == row["lower"] and g.upper == row.get("upper")
+        assert g.confidence in {"A", "B", "C"}
+
+
+@pytest.mark.parametrize(
+    ("paid", "grade", "rate"),
+    [
+        # seed 004: "수령액이 없다면 약 5% 할인" (1등급),
+        # "100만원 미만(2등급)이면 기존 보험료가 유지",
+        # "100만원 이상 150만원 미만(3등급)은 100%, 150만원 이상 300만원 미만(4등급)은 200%,
+        # 300만원 이상(5등급)은 300%씩 보험료가 더 붙는다"
+        (0, 1, 0.95),
+        (1, 2, 1.0),
+        (100 * MAN - 1, 2, 1.0),
+        (100 * MAN, 3, 2.0),
+        (150 * MAN - 1, 3, 2.0),
+        (150 * MAN, 4, 3.0),
+        (300 * MAN - 1, 4, 3.0),
+        (300 * MAN, 5, 4.0),
+        (10**10, 5, 4.0),
+    ],
+)
+def test_grade_boundaries_one_won_either_side(paid: int, grade: int, rate: float) -> None:
+    g = premium.surcharge_grade(paid)
+    assert (g.grade, g.rate) == (grade, rate)
+    assert premium.grade_numbers(paid) == grade
+
+
+def test_seed004_surcharge_percentages() -> None:
+    # seed 004: 300만원 이상 → 300% 할증; 없으면 약 5% 할인
+    assert premium.surcharge_grade(300 * MAN).change_percent == 300
+    assert premium.surcharge_grade(200 * MAN).change_percent == 200
+    assert premium.surcharge_grade(120 * MAN).change_percent == 100
+    assert premium.surcharge_grade(50 * MAN).change_percent == 0
+    assert premium.surcharge_grade(0).change_percent == -5
+
+
+def test_grade1_discount_is_configurable() -> None:
+    assert premium.surcharge_grade(0, discount=0.07).relativity_ppm == 930_000
+    assert premium.surcharge_grade(0, discount=0).rate == 1.0
+    # only grade 1 changes
+    assert premium.surcharge_grade(120 * MAN, discount=0.07).relativity_ppm == 2 * PPM
+    with pytest.raises(ValueError, match="discount must be a fraction between 0 and 1"):
+        premium.surcharge_grade(0, discount=1.5)
+
+
+@pytest.mark.parametrize(
+    ("paid", "to_next", "to_surcharge"),
+    [
+        (0, 1, 100 * MAN),
+        (40 * MAN, 60 * MAN, 60 * MAN),
+        (120 * MAN, 30 * MAN, 30 * MAN),
+        (200 * MAN, 100 * MAN, 100 * MAN),
+        (300 * MAN, None, None),
+    ],
+)
+def test_distance_to_the_next_grade(paid: int, to_next, to_surcharge) -> None:
+    # "다음 보험료 할증단계까지 남은 비급여 보험금" (seed 004)
+    g = premium.surcharge_grade(paid)
+    assert g.to_next == to_next
+    assert g.to_next_surcharge == to_surcharge
+
+
+@given(a=st.integers(0, 10**9), b=st.integers(0, 10**9))
+def test_grade_and_relativity_monotone_in_amount(a: int, b: int) -> None:
+    low, high = sorted((a, b))
+    g_low, g_high = premium.surcharge_grade(low), premium.surcharge_grade(high)
+    assert g_low.grade <= g_high.grade
+    assert g_low.relativity_ppm <= g_high.relativity_ppm
+    assert g_low.lower <= low and (g_low.upper is None or low < g_low.upper)
+
+
+def test_grade_numbers_vectorized_matches_scalar() -> None:
+    amounts = np.array([0, 1, 99 * MAN, 100 * MAN, 149 * MAN, 150 * MAN, 299 * MAN, 300 * MAN])
+    expected = [premium.surcharge_grade(int(a)).grade for a in amounts]
+    assert premium.grade_numbers(amounts).tolist() == expected
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "100만", None, True])
+def test_bad_amounts(bad: object) -> None:
+    with pytest.raises(ValueError, match="nonbenefit_paid"):
+        premium.surcharge_grade(bad)
+
+
+def test_loader_rejects_unknown_keys_and_gaps(tmp_path) -> None:
+    text = premium.DATA_FILE.read_text(encoding="utf-8")
+    bad = tmp_path / "g.toml"
+    bad.write_text(text.replace('label = "유지"', 'label = "유지"\nlabl = 1'), encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown key"):
+        premium.load_grades(bad)
+    bad.write_text(text.replace("upper = 1_500_000", "upper = 1_400_000"), encoding="utf-8")
+    with pytest.raises(ValueError, match="must equal the next grade's lower"):
+        premium.load_grades(bad)
+
+
+# --- window and exclusions ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("renewal", "start", "end"),
+    [
+        # "계약해당일이 속한 달의 3개월 전 말일부터 직전 1년간" (seed 004)
+        ("2025-07-15", "2024-05-01", "2025-04-30"),
+        ("2024-07-01", "2023-05-01", "2024-04-30"),
+        ("2025-03-31", "2024-01-01", "2024-12-31"),
+        ("2025-01-10", "2023-11-01", "2024-10-31"),
+        ("2024-05-20", "2023-03-01", "2024-02-29"),  # leap year
+    ],
+)
+def test_measurement_window(renewal: str, start: str, end: str) -> None:
+    assert premium.measurement_window(renewal) == (
+        dt.date.fromisoformat(start),
+        dt.date.fromisoformat(end),
+    )
+
+
+def _paid_lines() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "person": ["a", "a", "a", "a", "b", "b"],
+            "date": [
+                "2024-04-30",  # before the window for a 2025-07 renewal
+                "2024-05-01",  # first day in
+                "2025-04-30",  # last day in
+                "2025-05-01",  # after
+                "2024-08-01",
+                "2024-09-01",
+            ],
+            "nonbenefit_payout": [500 * MAN, 70 * MAN, 40 * MAN, 900 * MAN, 200 * MAN, 150 * MAN],
+            "special_case": [False, False, False, False, True, False],
+        }
+    )
+
+
+def test_window_totals_count_only_the_window_and_not_the_exclusions() -> None:
+    out = premium.window_totals(_paid_lines(), "2025-07-15")
+    assert out.loc["a", "paid"] == 110 * MAN
+    assert out.loc["a", "grade"] == 3
+    assert out.loc["a", "to_next"] == 40 * MAN
+    # 산정특례 line of b (200만) is left out; 150만 remains → grade 4
+    assert out.loc["b", "paid"] == 150 * MAN and out.loc["b", "excluded"] == 200 * MAN
+    assert out.loc["b", "grade"] == 4
+    assert out.loc["a", "window_end"] == dt.date(2025, 4, 30)
+
+
+def test_long_term_care_grades_1_and_2_exclude_everything() -> None:
+    out = premium.window_totals(_paid_lines(), "2025-07-15", long_term_care={"a": 2, "b": 3})
+    assert out.loc["a", "paid"] == 0 and out.loc["a", "grade"] == 1
+    assert out.loc["a", "excluded"] == 110 * MAN
+    assert out.loc["b", "grade"] == 4
+    with pytest.raises(ValueError, match="long_term_care grade must be 1–5"):
+        premium.window_totals(_paid_lines(), "2025-07-15", long_term_care=7)
+
+
+def test_window_bad_input() -> None:
+    with pytest.raises(ValueError, match="renewals from 2024-07-01"):
+        premium.window_totals(_paid_lines(), "2024-06-30")
+    with pytest.raises(ValueError, match="missing column 'nonbenefit_payout'"):
+        premium.window_totals(_paid_lines().drop(columns="nonbenefit_payout"), "2025-07-15")
+    lines = _paid_lines()
+    lines.loc[2, "nonbenefit_payout"] = -3
+    with pytest.raises(ValueError, match="row 2, column 'nonbenefit_payout'"):
+        premium.window_totals(lines, "2025-07-15")
+    with pytest.raises(ValueError, match="renewal must be a date"):
+        premium.measurement_window("다음 달")
+
+
+# --- premium path ---------------------------------------------------------------------------
+
+
+def test_premium_path_relativity_on_the_nonbenefit_part_only() -> None:
+    path = premium.premium_path(10_000, 20_000, [0, 50 * MAN, 120 * MAN, 200 * MAN, 400 * MAN])
+    assert path["grade"].tolist() == [1, 2, 3, 4, 5]
+    assert (path["covered"] == 10_000).all()
+    assert path["nonbenefit"].tolist() == [19_000, 20_000, 40_000, 60_000, 80_000]
+    assert (path["total"] == path["covered"] + path["nonbenefit"]).all()
+
+
+def test_cap_applies_before_the_relativity() -> None:
+    # rules.md §2: 25% cap before the relativity → grade 5 can face 1.25 × 4 = 5× in one year
+    path = premium.premium_path(10_000, 20_000, [300 * MAN], increase=0.60)
+    row = path.iloc[0]
+    assert row["covered"] == 12_500
+    assert row["nonbenefit_base"] == 25_000
+    assert row["nonbenefit"] == 5 * 20_000
+    down = premium.premium_path(10_000, 20_000, [50 * MAN, 50 * MAN], increase=[-0.5, 0.1])
+    assert down["covered"].tolist() == [7_500, 8_250]
+
+
+def test_premium_path_separate_increases_and_bad_input() -> None:
+    path = premium.premium_path(10_000, 20_000, [0, 0], increase=0.1, nonbenefit_increase=0.2)
+    assert path["covered"].tolist() == [11_000, 12_100]
+    assert path["nonbenefit_base"].tolist() == [24_000, 28_800]
+    with pytest.raises(ValueError, match="nonbenefit_paid must not be negative"):
+        premium.premium_path(10_000, 20_000, [-1])
+    with pytest.raises(ValueError, match="covered_premium must not be negative"):
+        premium.premium_path(-10_000, 20_000, [0])
+    with pytest.raises(ValueError, match="before each renewal"):
+        premium.premium_path(10_000, 20_000, [])
+
+
+# --- claim or not ---------------------------------------------------------------------------
+
+
+def test_advice_when_a_claim_crosses_100man() -> None:
+    # already 90만 paid; 비급여 base 3만/month → a grade-3 year costs 36만 more
+    advice = premium.advise(20 * MAN, 90 * MAN, 30_000)
+    assert (advice.grade_before, advice.grade_after) == (2, 3)
+    assert advice.extra_premium == 12 * 30_000
+    assert advice.net == 20 * MAN - 36 * MAN
+    assert not advice.worth_claiming
+    # grade 3 band: claims of 10만..<60만 cost 36만 → lose below 36만;
+    # grade 4 band: 60만..<210만 cost 72만 → lose below 72만; grade 5 costs 108만 < 210만
+    assert advice.losing_ranges == ((10 * MAN, 36 * MAN), (60 * MAN, 72 * MAN))
+    assert advice.threshold == 72 * MAN
+    assert premium.advise(9 * MAN, 90 * MAN, 30_000).worth_claiming  # stays in grade 2
+    assert premium.advise(36 * MAN, 90 * MAN, 30_000).net == 0
+
+
+def test_first_claim_loses_the_grade1_discount() -> None:
+    advice = premium.advise(1_000, 0, 30_000)
+    assert advice.extra_premium == 12 * 30_000 * 5 // 100  # 5% of a year's base
+    assert advice.losing_ranges == ((1, 18_000),)
+
+
+@given(
+    claim=st.integers(0, 500 * MAN),
+    before=st.integers(0, 400 * MAN),
+    base=st.integers(0, 200_000),
+)
+def test_advice_matches_a_direct_computation(claim: int, before: int, base: int) -> None:
+    advice = premium.advise(claim, before, base)
+    rel_before = premium.surcharge_grade(before).relativity_ppm
+    rel_after = premium.surcharge_grade(before + claim).relativity_ppm
+    assert advice.extra_premium == 12 * base * (rel_after - rel_before) // PPM
+    assert advice.extra_premium >= 0
+    assert advice.net == claim - advice.extra_premium
+    in_losing = any(lo <= claim < hi for lo, hi in advice.losing_ranges)
+    assert in_losing == (advice.net < 0)
+    if claim >= advice.threshold:
+        assert advice.worth_claiming
+
+
+def test_claim_net_vectorized() -> None:
+    claims = np.array([0, 5 * MAN, 20 * MAN, 50 * MAN])
+    extra, net = premium.claim_net(claims, 90 * MAN, 30_000)
+    assert extra.tolist() == [0, 0, 36 * MAN, 36 * MAN]
+    assert net.tolist() == [0, 5 * MAN, -16 * MAN, 14 * MAN]
+    with pytest.raises(ValueError, match="claim_payout must not be negative"):
+        premium.claim_net(-1, 0, 30_000)
