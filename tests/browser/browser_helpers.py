@@ -1,0 +1,194 @@
+"""Helpers for driving JupyterLab / Voilà pages with Playwright (used by the browser tests)."""
+
+from __future__ import annotations
+
+import re
+import time
+from itertools import product
+from typing import Any
+
+from silson_tools.widgets import shrink_zone_readout
+
+WIDGET_TIMEOUT_MS = 180_000
+"""Running a notebook's cells on a fresh kernel (imports, first figure) on a busy 2-core box."""
+
+INSTALL_PLOT_WATCH = """
+() => {
+  const img = document.querySelector('img.silson-plot, .silson-plot img, .silson-plot');
+  if (!img) { throw new Error('no .silson-plot image'); }
+  if (window.__silson) { return; }
+  const w = {key: null, loads: [], img: img};
+  window.__silson = w;
+  document.addEventListener('keydown', () => { w.key = performance.now(); }, true);
+  img.addEventListener('load', () => { w.loads.push(performance.now()); });
+}
+"""
+
+READ_READOUT = """
+() => Object.fromEntries(
+  [...document.querySelectorAll('.silson-readout [data-key]')]
+    .map(e => [e.dataset.key, e.dataset.value]))
+"""
+
+
+def wait_for_app(page: Any) -> None:
+    """Wait until the shrink-zone widgets exist, then scroll them into view."""
+    handle = page.locator(".silson-slider-n .noUi-handle").first
+    handle.wait_for(state="attached", timeout=WIDGET_TIMEOUT_MS)
+    handle.scroll_into_view_if_needed()
+    page.locator(".silson-readout [data-key='self_pay']").first.wait_for(state="attached")
+    page.locator(".silson-plot").first.wait_for(state="attached")
+
+
+def slider_value(page: Any, name: str) -> float:
+    """A slider's current value, from noUiSlider's aria-valuenow on its handle."""
+    value = page.locator(f".silson-slider-{name} .noUi-handle").first.get_attribute("aria-valuenow")
+    assert value is not None, f"slider {name}: no aria-valuenow on .noUi-handle"
+    return float(value)
+
+
+def slider_values(page: Any) -> dict[str, float]:
+    """n, C, D, r, H as shown by the sliders."""
+    return {name: slider_value(page, name) for name in ("n", "C", "D", "r", "H")}
+
+
+def readout(page: Any) -> dict[str, str]:
+    """The readout's ``data-key → data-value`` pairs."""
+    return page.evaluate(READ_READOUT)
+
+
+def _as_readout_strings(values: dict[str, Any]) -> dict[str, str]:
+    return {k: str(values[k]) for k in READOUT_KEYS}
+
+
+READOUT_KEYS = (
+    "per_visit_self_pay",
+    "per_visit_payout",
+    "cost",
+    "self_pay",
+    "payout",
+    "real_cost",
+    "zone",
+)
+
+
+def consistent_settings(inputs: dict[str, float], shown: dict[str, str]) -> list[dict[str, Any]]:
+    """The (mode, H on/off) settings under which silson_tools reproduces the readout.
+
+    The sliders give n, C, D, r and H; the premium is ``real_cost − self_pay``; the mode
+    toggle and the "apply H" box are inferred by trying every combination.
+    """
+    premium = int(shown["real_cost"]) - int(shown["self_pay"])
+    found = []
+    for mode, use_h in product(("additive", "max", "fixed", "rate"), (True, False)):
+        settings = {"mode": mode, "H": int(inputs["H"]) if use_h else None, "premium": premium}
+        if expected(inputs, settings) == {k: shown.get(k) for k in READOUT_KEYS}:
+            found.append(settings)
+    return found
+
+
+def expected(inputs: dict[str, float], settings: dict[str, Any]) -> dict[str, str]:
+    """What silson_tools computes for slider inputs plus the inferred settings."""
+    values = shrink_zone_readout(
+        round(inputs["n"]),
+        round(inputs["C"]),
+        round(inputs["D"]),
+        round(inputs["r"], 6),
+        settings["H"],
+        settings["mode"],
+        settings["premium"],
+    )
+    return _as_readout_strings(values)
+
+
+def press_and_wait_for_plot(page: Any, slider: str, key: str = "ArrowRight") -> float:
+    """Press ``key`` on a slider handle; wait for the new plot image; return the latency (ms).
+
+    Latency = from the keydown event to the ``load`` event of the new PNG, both timed
+    inside the page with ``performance.now()``.
+    """
+    page.evaluate(INSTALL_PLOT_WATCH)
+    loads_before = page.evaluate("() => window.__silson.loads.length")
+    src_before = page.evaluate("() => window.__silson.img.src")
+    handle = page.locator(f".silson-slider-{slider} .noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    handle.press(key)
+    page.wait_for_function(
+        "([n, src]) => window.__silson.loads.length > n && window.__silson.img.src !== src",
+        arg=[loads_before, src_before],
+        timeout=30_000,
+    )
+    return page.evaluate(
+        "() => window.__silson.loads[window.__silson.loads.length - 1] - window.__silson.key"
+    )
+
+
+def wait_for_readout(page: Any, want: dict[str, str], timeout: float = 30) -> dict[str, str]:
+    """Wait until the readout shows ``want``; return what it shows at the end."""
+    deadline = time.monotonic() + timeout
+    shown = readout(page)
+    while time.monotonic() < deadline:
+        shown = readout(page)
+        if {k: shown.get(k) for k in want} == want:
+            return shown
+        page.wait_for_timeout(50)
+    return shown
+
+
+def korean_fonts_used(page: Any, selector: str) -> list[str]:
+    """Names of the platform fonts Chromium used to draw the text of ``selector``."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        assert node, f"no element matches {selector!r}"
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    finally:
+        cdp.detach()
+    return [f["familyName"] for f in fonts]
+
+
+def assert_hangul_font(page: Any, selector: str) -> None:
+    """Chromium drew the Hangul of ``selector`` with a Korean font (not boxes)."""
+    text = page.locator(selector).first.inner_text()
+    assert re.search("[가-힣]", text), f"{selector!r} has no Hangul to check: {text!r}"
+    families = korean_fonts_used(page, selector)
+    assert any("nanum" in f.lower() or "나눔" in f for f in families), (
+        f"Hangul in {selector!r} ({text!r}) was drawn with {families}: no Korean font "
+        "(install fonts-nanum: make browser-deps)"
+    )
+
+
+def stderr_texts(page: Any) -> list[str]:
+    """Texts of stderr / error outputs in the notebook (warnings, tracebacks)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll(
+              '[data-mime-type="application/vnd.jupyter.stderr"]')].map(e => e.innerText)"""
+    )
+
+
+def assert_no_missing_glyphs(page: Any) -> None:
+    """No matplotlib 'Glyph … missing from font' warning and no traceback in the outputs."""
+    texts = stderr_texts(page)
+    bad = [t for t in texts if "missing from font" in t or "Traceback" in t or "Error" in t]
+    assert not bad, "errors or missing-glyph warnings in the outputs:\n" + "\n---\n".join(bad)
+
+
+def open_and_run_all(page: Any, server: Any, notebook: str) -> None:
+    """Open ``notebook`` in Lab on a fresh kernel (``?reset``: no restored tabs); run all."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.goto(f"{server.url}/lab/tree/{notebook}?reset&token={server.token}")
+    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(state="attached", timeout=90_000)
+    # A notebook without kernel metadata asks which kernel to use: take the default.
+    dialog = page.locator(".jp-Dialog .jp-mod-accept")
+    try:
+        dialog.wait_for(state="visible", timeout=2_000)
+        dialog.click()
+    except PlaywrightTimeout:
+        pass  # no dialog: the normal case
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()

@@ -1,0 +1,59 @@
+"""App mode (``make present``): notebook 01 served by Voilà, code hidden, sliders live."""
+
+from __future__ import annotations
+
+import statistics
+
+from browser_helpers import (
+    WIDGET_TIMEOUT_MS,
+    assert_hangul_font,
+    consistent_settings,
+    expected,
+    press_and_wait_for_plot,
+    readout,
+    slider_values,
+    wait_for_app,
+    wait_for_readout,
+)
+
+
+def test_shrink_zone_app_in_voila(voila, bpage, screenshots, latencies) -> None:
+    page = bpage.page
+    page.goto(
+        f"{voila.url}/voila/render/01_shrink_zones.ipynb?token={voila.token}",
+        timeout=WIDGET_TIMEOUT_MS,
+    )
+    wait_for_app(page)
+    voila.note_kernels()
+    assert voila.kernel_pids, "Voilà started no kernel for the page"
+    # App mode hides the code: no input areas, no editors.
+    assert page.locator(".jp-InputArea-editor, .jp-CodeMirrorEditor").count() == 0, (
+        "Voilà shows code cells; `make present` must hide them (strip_sources)"
+    )
+    page.screenshot(path=screenshots / "voila_01_start.png", full_page=True)
+
+    inputs, shown = slider_values(page), readout(page)
+    settings = consistent_settings(inputs, shown)
+    assert settings, f"readout {shown} matches no silson_tools result for sliders {inputs}"
+
+    times = []
+    for slider in ("n", "C"):
+        for key in ("ArrowRight", "ArrowRight", "ArrowLeft"):
+            before_inputs = slider_values(page)
+            times.append(press_and_wait_for_plot(page, slider, key))
+            after_inputs = slider_values(page)
+            assert after_inputs[slider] != before_inputs[slider], f"{key} did not move {slider}"
+            want = expected(after_inputs, settings[0])
+            shown = wait_for_readout(page, want)
+            assert {k: shown.get(k) for k in want} == want, (
+                f"after {key} on {slider} (Voilà): readout {shown}, silson_tools computes {want}"
+            )
+    page.screenshot(path=screenshots / "voila_01_after.png", full_page=True)
+
+    assert_hangul_font(page, ".silson-slider-C .widget-label")
+    bpage.assert_no_js_errors()
+    latencies.setdefault("Voilà 01", []).extend(times)
+    print(
+        f"\n[latency] Voilà 01 key → new plot, ms: {[round(t) for t in times]}; "
+        f"median {statistics.median(times):.0f}"
+    )
