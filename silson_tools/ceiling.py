@@ -626,3 +626,213 @@ def year_totals(receipts: pd.DataFrame, spec: CeilingSpec) -> pd.DataFrame:
         "over_ceiling_on_receipts",
     ]
     return out[columns]
+
+
+# --- tables and views for notebook 04 --------------------------------------------------------
+
+
+def limits_table(table: CeilingTable | None = None) -> pd.DataFrame:
+    """The whole 상한액 table, one row per (year, kind), one column per group (won or NA).
+
+    Extra columns: ``confidence`` (the row's tag) and ``merged`` (groups whose long-stay
+    cell is merged with normal). Unknown cells are ``<NA>``; merged cells show the value used.
+    """
+    tab = _table(table)
+    rows = []
+    for year in reversed(tab.years):
+        for kind in KINDS:
+            cells = [tab.cells[(year, kind, g)] for g in GROUPS]
+            row: dict[str, Any] = {"year": year, "kind": kind}
+            row |= {tab.labels[c.group]: c.value for c in cells}
+            row["confidence"] = cells[0].confidence
+            row["merged"] = ", ".join(c.label for c in cells if c.merged)
+            rows.append(row)
+    frame = pd.DataFrame(rows)
+    for label in tab.labels.values():
+        frame[label] = frame[label].astype("Int64")
+    return frame
+
+
+def readout(
+    year: int,
+    decile: int,
+    long_stay: bool,
+    copay_total: int,
+    excluded: int = 0,
+    table: CeilingTable | None = None,
+) -> dict[str, Any]:
+    """What the notebook's readout shows for one set of slider values (pure; won as int).
+
+    Keys: ``group, limit, refund, burden, refund_month, confidence, merged, prepaid_threshold``
+    (``None`` where the year's highest ceiling is unknown) and ``prepaid_applies`` (False for
+    long stays). Unknown cells raise ``ValueError`` like :func:`limit`.
+    """
+    tab = _table(table)
+    c = cell(year, decile, long_stay, tab)
+    cap = limit(year, decile, long_stay, tab)
+    top = tab.cells[(year, "normal", "d10")].value
+    return {
+        "group": c.label,
+        "limit": cap,
+        "refund": refund(copay_total, year, decile, long_stay, tab),
+        "burden": burden(copay_total, year, decile, long_stay, excluded, tab),
+        "refund_month": str(refund_month(year, tab)),
+        "confidence": c.confidence,
+        "merged": c.merged,
+        "prepaid_threshold": top,
+        "prepaid_applies": not long_stay,
+    }
+
+
+def plot_burden(
+    year: int,
+    decile: int,
+    long_stay: bool,
+    copay_total: int,
+    table: CeilingTable | None = None,
+) -> Any:
+    """Figure: what the patient finally bears against the year's covered co-pay.
+
+    burden = min(copay, L): a line with a kink at L; the gap to the diagonal is the refund.
+    The other decile groups of the same year are drawn faintly where known.
+    """
+    from matplotlib.figure import Figure
+
+    from .fonts import use_korean_font
+    from .plots import won_axis
+
+    use_korean_font()
+    tab = _table(table)
+    cap = limit(year, decile, long_stay, tab)
+    total = int(_won("copay_total", copay_total))
+    top = max(2 * cap, int(total * 1.15), 1_000_000)
+    x = np.linspace(0, top, 401).astype(np.int64)
+    fig = Figure(figsize=(8.5, 4.6), layout="constrained")
+    ax = fig.subplots()
+    for d in (1, 2, 4, 6, 8, 9, 10):
+        other = tab.cells[(year, "long_stay" if long_stay else "normal", decile_group(d, tab))]
+        if other.value is not None and other.group != decile_group(decile, tab):
+            ax.plot(x, np.minimum(x, other.value), color="#bbbbbb", lw=0.8)
+            if other.value < top:
+                ax.text(top, other.value, f" {other.label}", fontsize=7, color="#888", va="center")
+    ax.plot(x, x, color="#555", ls=":", lw=1, label="상한제가 없을 때 (no ceiling)")
+    ax.fill_between(
+        x, np.minimum(x, cap), x, color="#17becf", alpha=0.25, label="공단 환급분 (refund)"
+    )
+    ax.plot(x, np.minimum(x, cap), color="#c0392b", lw=2.2, label="최종 본인부담 (final burden)")
+    ax.axhline(cap, color="#c0392b", lw=0.8, ls="--")
+    ax.annotate(
+        f"상한액 L = {cap / 10_000:,.0f}만원",
+        (cap, cap),
+        xytext=(8, -16),
+        textcoords="offset points",
+        fontsize=9,
+        color="#c0392b",
+    )
+    paid_back = max(total - cap, 0)
+    ax.plot([total], [min(total, cap)], "o", color="black", ms=6)
+    ax.vlines(total, min(total, cap), total, color="#17becf", lw=2.5)
+    left = total > 0.55 * top
+    ax.annotate(
+        f"본인부담 {total / 10_000:,.0f}만, 환급 {paid_back / 10_000:,.0f}만",
+        (total, min(total, cap)),
+        xytext=(-8 if left else 8, 10),
+        textcoords="offset points",
+        ha="right" if left else "left",
+        fontsize=9,
+        bbox={"boxstyle": "round", "fc": "white", "ec": "#999", "alpha": 0.9},
+    )
+    kind = "요양병원 120일 초과" if long_stay else "일반"
+    ax.set_title(
+        f"{year}년 {tab.labels[decile_group(decile, tab)]} ({kind}): "
+        "연간 급여 본인부담금과 최종 부담",
+        fontsize=11,
+    )
+    ax.set_xlabel("연간 급여 일부본인부담금 합계 (covered co-pay, 원)")
+    ax.set_ylabel("최종 본인부담 (원)")
+    ax.xaxis.set_major_formatter(won_axis)
+    ax.yaxis.set_major_formatter(won_axis)
+    ax.set_xlim(0, top * 1.08)
+    ax.set_ylim(0, top)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8.5)
+    return fig
+
+
+def readout_html(values: Mapping[str, Any]) -> str:
+    """The readout as a small HTML table (Korean labels, amounts in 원)."""
+    from .money import format_won
+
+    rows = [
+        ("소득 구간 (decile group)", values["group"]),
+        ("본인부담상한액 (ceiling)", format_won(values["limit"], unit="won")),
+        ("공단 환급 (refund)", format_won(values["refund"], unit="won")),
+        ("최종 본인부담 (final burden)", format_won(values["burden"], unit="won")),
+        ("환급 시기 (paid around)", values["refund_month"]),
+        ("근거 신뢰도 (confidence)", values["confidence"]),
+    ]
+    if values["merged"]:
+        rows.append(("요양병원 값", "일반과 같음 (merged: 별도 값 없음)"))
+    if values["prepaid_applies"] and values["prepaid_threshold"] is not None:
+        rows.append(
+            ("사전급여 기준 (한 병원)", format_won(values["prepaid_threshold"], unit="won"))
+        )
+    elif not values["prepaid_applies"]:
+        rows.append(("사전급여", "요양병원 120일 초과: 적용 안 됨, 사후환급만"))
+    body = "".join(
+        f"<tr><td>{k}</td><td style='text-align:right'><b>{v}</b></td></tr>" for k, v in rows
+    )
+    return f"<table>{body}</table>"
+
+
+def show(year: int, decile: int, long_stay: bool, copay_total: int) -> None:
+    """Slider callback: display the readout and the burden plot (an unknown cell says so)."""
+    from IPython.display import HTML, display
+
+    try:
+        values = readout(year, decile, long_stay, copay_total)
+    except ValueError as err:
+        display(HTML(f"<p style='color:#b00'>모름 (unknown, 추측하지 않음): {err}</p>"))
+        return None
+    display(HTML(readout_html(values)))
+    display(plot_burden(year, decile, long_stay, copay_total))
+    return None
+
+
+def slider_app(
+    year: int = 2024, decile: int = 3, long_stay: bool = False, copay_total: int = 4_600_000
+) -> Any:
+    """Sliders for year, decile, long stay and the year's covered co-pay, wired to :func:`show`."""
+    import ipywidgets as w
+
+    style = {"description_width": "16em"}
+    layout = w.Layout(width="38em")
+    controls = {
+        "year": w.Dropdown(
+            options=list(reversed(years())), value=year, description="연도 (year)", style=style
+        ),
+        "decile": w.IntSlider(
+            value=decile,
+            min=1,
+            max=10,
+            description="소득분위 (decile)",
+            continuous_update=False,
+            style=style,
+            layout=layout,
+        ),
+        "long_stay": w.Checkbox(
+            value=long_stay, description="요양병원 120일 초과 (long stay)", indent=False
+        ),
+        "copay_total": w.IntSlider(
+            value=copay_total,
+            min=0,
+            max=20_000_000,
+            step=100_000,
+            description="연간 급여 본인부담금 (원)",
+            continuous_update=False,
+            style=style,
+            layout=layout,
+        ),
+    }
+    out = w.interactive_output(show, controls)
+    return w.VBox([*controls.values(), out])
