@@ -836,3 +836,76 @@ def slider_app(
     }
     out = w.interactive_output(show, controls)
     return w.VBox([*controls.values(), out])
+
+
+def table_status(table: CeilingTable | None = None) -> pd.DataFrame:
+    """One row per (year, kind): confidence, unknown groups, merged groups and notes."""
+    tab = _table(table)
+    rows = []
+    for year in tab.years:
+        for kind in KINDS:
+            cells = [tab.cells[(year, kind, g)] for g in GROUPS]
+            rows.append(
+                {
+                    "year": year,
+                    "kind": kind,
+                    "confidence": "".join(sorted({c.confidence for c in cells})),
+                    "known": sum(c.status == "known" for c in cells),
+                    "unknown": ", ".join(c.label for c in cells if c.status == "unknown"),
+                    "merged": ", ".join(c.label for c in cells if c.merged),
+                    "note": " / ".join(f"{c.label}: {c.note}" for c in cells if c.note),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def plot_year(receipts: pd.DataFrame, spec: CeilingSpec, person: str | None = None) -> Any:
+    """Figure: one person's running Σ covered co-pay over a calendar year against the 상한액.
+
+    Uses the first year of that person's receipts; the part above the line is refunded.
+    """
+    from matplotlib.figure import Figure
+
+    from .fonts import use_korean_font
+    from .plots import won_axis
+
+    use_korean_font()
+    frame = spec._frame(receipts)
+    who = person if person is not None else str(frame["person"].iloc[0])
+    mine = frame[frame["person"] == who]
+    if mine.empty:
+        raise ValueError(f"person {who!r} has no receipts; have {sorted(set(frame['person']))}")
+    year = int(mine["year"].min())
+    mine = mine[mine["year"] == year].sort_values("date", kind="stable")
+    cum = mine["copay"].cumsum().to_numpy()
+    cap = int(mine["limit"].iloc[0])
+    fig = Figure(figsize=(8.5, 4.2), layout="constrained")
+    ax = fig.subplots()
+    dates = mine["date"].to_numpy()
+    ax.step(dates, cum, where="post", color="#1f77b4", lw=2, label="누적 급여 본인부담금")
+    ax.step(
+        dates,
+        np.minimum(cum, cap),
+        where="post",
+        color="#c0392b",
+        lw=2,
+        label="최종 본인부담 (상한 적용)",
+    )
+    ax.axhline(cap, color="#c0392b", ls="--", lw=1)
+    ax.fill_between(
+        dates,
+        np.minimum(cum, cap),
+        cum,
+        step="post",
+        color="#17becf",
+        alpha=0.3,
+        label="공단 환급분 (ceiling_offset)",
+    )
+    ax.text(dates[0], cap, f" 상한액 {cap / 10_000:,.0f}만원", va="bottom", color="#c0392b")
+    ax.yaxis.set_major_formatter(won_axis)
+    ax.set_ylabel("원 (won)")
+    ax.set_title(f"{who}의 {year}년: 급여 본인부담금 누적과 상한액", fontsize=11)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8.5)
+    fig.autofmt_xdate()
+    return fig
