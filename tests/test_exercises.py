@@ -1,0 +1,166 @@
+"""Exercises (notebook 07): computed answers equal the seeds' hand-worked numbers; checks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from silson_tools.exercises import (
+    Exercise,
+    all_exercises,
+    check,
+    exercise_widget,
+    explanation_html,
+    get_exercise,
+    parse_answer,
+    verdict_html,
+)
+
+# Worked by hand from the seeds and rules.md (an oracle independent of the package).
+HAND_WORKED: dict[str, int] = {
+    "rate_covered": 4 * 1_800,  # seed 002 사례 1: 건당 1,800원 → 월 7,200원
+    "rate_noncovered": 4 * (18_000 - 3_600),  # 비급여 20%: 건당 3,600원 자기부담
+    "deductible_minimum": 3 * (12_000 - 10_000),  # max(1만, 2,400) = 1만 공제
+    "deductible_worthless": 2 * 8_000,  # C ≤ D: 전부 자기부담
+    "deductible_additive": 10_000 + 2_000,  # seed 001 사례 1: 1만 + 2만 × 10%
+    "deductible_fixed": 50_000 - 10_000,  # seed 001 B 보험사 정액형
+    "rate_mri": 320_000,  # seed 001: MRI 40만 × 80%
+    "visit_cap": 600_000 - 200_000,  # 보험금 42만 → 한도 20만
+    "real_cost": 30_000 + 2 * 16_000,  # 보험료 + max(1만, 1.6만) × 2
+    "break_even": 50_001,  # 20% × C > 1만 ⇔ C > 5만
+    "ceiling_refund": 5_500_000 - 870_000,  # seed 003 예시 2: 463만
+    "ceiling_long_stay": 7_700_000 - 2_270_000,  # seed 003 예시 1: 543만
+    "premium_grade": 3,  # seed 004: 100만 이상 150만 미만 → 3등급
+    "premium_to_next": 1_000_000 - 800_000,  # 할증(3등급) 하한까지
+    "plan_hmo_network": 2 * 300,  # seed 000: HMO, 네트워크 밖 → 전액 본인
+    "plan_hmo_emergency": 300,  # 응급 예외: 응급실 copay
+}
+
+EXERCISES = all_exercises()
+IDS = [e.key for e in EXERCISES]
+
+
+def test_at_least_ten_exercises_covering_every_topic() -> None:
+    assert len(EXERCISES) >= 10
+    assert len(set(IDS)) == len(IDS), "exercise keys must be unique"
+    topics = {e.topic for e in EXERCISES}
+    assert {"deductible", "rate", "visit_cap", "ceiling", "premium", "plan"} <= topics
+    assert set(HAND_WORKED) == set(IDS), "every exercise needs a hand-worked answer here"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_computed_answer_equals_hand_worked(exercise: Exercise) -> None:
+    assert exercise.answer().value == HAND_WORKED[exercise.key]
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_right_wrong_invalid_empty(exercise: Exercise) -> None:
+    right = exercise.answer().value
+    assert check(exercise, str(right)).status == "correct"
+    assert check(exercise, f"  {right}  ").status == "correct"
+    off = exercise.tolerance + 1
+    for wrong in (right + off, max(right - off, 0) if right - off >= 0 else right + 2 * off):
+        verdict = check(exercise, str(wrong))
+        assert verdict.status == "wrong", (wrong, verdict)
+        assert verdict.given == wrong
+    assert check(exercise, "").status == "empty"
+    assert check(exercise, "   ").status == "empty"
+    assert check(exercise, "모르겠어요").status == "invalid"
+    assert check(exercise, "-5").status == "invalid"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_explanation_shows_the_computed_answer(exercise: Exercise) -> None:
+    answer = exercise.answer()
+    assert len(answer.steps) >= 2
+    page = explanation_html(exercise)
+    assert f'data-answer="{answer.value}"' in page
+    shown = f"{answer.value:,}"
+    assert shown in page or f"{answer.value}등급" in page
+
+
+@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.mistakes], ids=lambda e: e.key)
+def test_typical_mistakes_get_their_hint(exercise: Exercise) -> None:
+    right = exercise.answer().value
+    hints = exercise.mistakes()
+    assert hints
+    for given, hint in hints.items():
+        assert abs(given - right) > exercise.tolerance, "a 'mistake' must not be right"
+        verdict = check(exercise, str(given))
+        assert verdict.status == "wrong"
+        assert hint in verdict.message
+
+
+def test_won_answers_in_any_common_spelling() -> None:
+    ex = get_exercise("rate_covered")
+    for text in ("7200", "7,200", "7,200원", "7200 원", "0.72만원", "0.72만"):
+        assert check(ex, text).status == "correct", text
+    assert check(ex, "7,201원").status == "wrong"
+    assert "큽니다" in check(ex, "7000").message
+    assert "작습니다" in check(ex, "8000").message
+
+
+def test_blog_number_names_the_blog_mistake() -> None:
+    verdict = check(get_exercise("deductible_additive"), "3,000원")
+    assert verdict.status == "wrong"
+    assert "블로그" in verdict.message
+
+
+def test_break_even_accepts_one_won_either_side() -> None:
+    ex = get_exercise("break_even")
+    assert check(ex, "50,000").status == "correct"
+    assert check(ex, "5만원").status == "correct"
+    assert check(ex, "50,002").status == "correct"
+    assert check(ex, "49,999").status == "wrong"
+
+
+def test_parse_other_units() -> None:
+    assert parse_answer("$600", "usd") == 600
+    assert parse_answer("1,200 달러", "usd") == 1200
+    assert parse_answer("600USD", "usd") == 600
+    assert parse_answer("3등급", "grade") == 3
+    assert parse_answer(" 3 ", "grade") == 3
+    for bad, unit in (("three", "grade"), ("$-5", "usd"), ("3.5", "grade")):
+        with pytest.raises(ValueError):
+            parse_answer(bad, unit)
+
+
+def test_unknown_exercise_lists_known_keys() -> None:
+    with pytest.raises(ValueError, match="rate_covered"):
+        get_exercise("nope")
+
+
+def test_verdict_html_carries_status_and_escapes() -> None:
+    ex = get_exercise("rate_covered")
+    page = verdict_html(check(ex, "<b>1</b>"))
+    assert 'data-verdict="invalid"' in page
+    assert "<b>" not in page
+    assert 'data-verdict="correct"' in verdict_html(check(ex, "7200"))
+
+
+def test_widget_checks_on_enter_and_on_click_and_explains() -> None:
+    ex = get_exercise("visit_cap")
+    box = exercise_widget(ex, 8)
+    assert {"silson-exercise", "silson-exercise-visit_cap"} <= set(box._dom_classes)
+    prompt, row, verdict, explanation = box.children
+    text, check_button, explain_button = row.children
+    assert "silson-answer" in text._dom_classes
+    assert "silson-check" in check_button._dom_classes
+    assert "silson-explain" in explain_button._dom_classes
+    assert "8. " in prompt.value
+    assert verdict.value == "" and explanation.value == ""
+
+    text.value = "180,000원"  # the value before the cap: a typical mistake
+    assert 'data-verdict="wrong"' in verdict.value
+    assert "한도" in verdict.value
+    text.value = "400000"
+    assert 'data-verdict="correct"' in verdict.value
+
+    verdict.value = ""
+    check_button.click()  # 확인 re-checks the same text
+    assert 'data-verdict="correct"' in verdict.value
+
+    explain_button.click()
+    assert 'data-answer="400000"' in explanation.value
+    assert re.search("회당 한도", explanation.value)
