@@ -310,7 +310,9 @@ def _base_env(home: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def lab(served_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def lab(
+    chromium_path: Path, served_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     """JupyterLab on 127.0.0.1 with a token, private dirs, no news pop-up, no autosave."""
     home = tmp_path_factory.mktemp("lab-home")
     env = _base_env(home)
@@ -353,7 +355,9 @@ def lab(served_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 
 @pytest.fixture(scope="session")
-def voila(served_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def voila(
+    chromium_path: Path, served_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     """Voilà (app mode, code hidden) on 127.0.0.1 with a token and idle-kernel culling."""
     home = tmp_path_factory.mktemp("voila-home")
     env = _base_env(home)
