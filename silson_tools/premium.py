@@ -47,6 +47,7 @@ __all__ = [
     "grade_numbers",
     "load_grades",
     "measurement_window",
+    "nonbenefit_payouts",
     "premium_path",
     "relativities_ppm",
     "surcharge_grade",
@@ -410,6 +411,26 @@ def _long_term_care(
         flags = {str(k): check(v) for k, v in value.items()}
         return persons.map(lambda p: flags.get(p, False)).to_numpy(dtype=bool)
     return np.full(len(persons), check(value), dtype=bool)
+
+
+def nonbenefit_payouts(
+    receipts: pd.DataFrame, policy: Any, policy_start: Any = None, ceiling: Any = None
+) -> np.ndarray:
+    """The 비급여 part of each line's payout (int64 won), for the 할인·할증 count.
+
+    ``payout(receipts) − payout(receipts with noncovered = 0)`` under the claim engine
+    (:func:`silson_tools.claims.assess`). Under 4세대 the 급여 주계약 and the 비급여 특약 are
+    assessed separately, so the difference is exactly what the 비급여 특약 paid on that line.
+    """
+    from .claims import assess
+
+    if "noncovered" not in receipts.columns:
+        raise ValueError(f"receipts: missing column 'noncovered'; have {list(receipts.columns)}")
+    full = assess(receipts, policy, policy_start, ceiling)["payout"].to_numpy()
+    covered_only = receipts.copy()
+    covered_only["noncovered"] = 0
+    rest = assess(covered_only, policy, policy_start, ceiling)["payout"].to_numpy()
+    return (full - rest).astype(np.int64)
 
 
 # --- premium path ---------------------------------------------------------------------------
