@@ -384,6 +384,8 @@ def test_line_offsets_match_the_row_by_row_oracle(rows, deciles) -> None:
         receipts["offset"] = offsets
         by_year = receipts.groupby(["person", "year"])["offset"].sum()
         np.testing.assert_array_equal(by_year.to_numpy(), totals["refund"].to_numpy())
+        assert (totals["burden"] <= totals["limit"] + totals["excluded"]).all()
+        assert (totals["post_refund"] >= 0).all()
 
 
 # --- properties -----------------------------------------------------------------------------
