@@ -826,8 +826,17 @@ def _choice_parser(fld: str, aliases: Aliases) -> Any:
     expected = f"{COLUMN_LABELS[fld]} 값 중 하나 (one of — {shown})"
 
     def parse(value: Any) -> tuple[str | None, str | None]:
-        code = table.get(normalize(_text(value)))
-        return (code, None) if code is not None else (None, expected)
+        key = normalize(_text(value))
+        code = table.get(key)
+        if code is not None:
+            return code, None
+        for other in CHOICE_FIELDS:
+            if other != fld and key in aliases.values[other]:
+                return None, (
+                    f"{expected}; 이 값은 {COLUMN_LABELS[other]} 값으로 보입니다: 머리글을 "
+                    f"확인하세요 (this looks like a {other} value: check the header)"
+                )
+        return None, expected
 
     return parse
 
