@@ -1,0 +1,254 @@
+"""The ``silson`` command end to end on the sample, and failing runs that write nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from silson_tools.cli import build_parser, main
+from silson_tools.policy import POLICY_NAMES
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "samples"
+SAMPLE = SAMPLES / "receipts.csv"
+SCRIPT = Path(sys.executable).with_name("silson")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """The installed ``silson`` script (falls back to ``python -m silson_tools.cli``)."""
+    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "silson_tools.cli"]
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
+
+
+def test_report_end_to_end_with_the_installed_script(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    before = sha256(SAMPLE)
+    done = run(
+        "report", str(SAMPLE), "--policy", "gen4", "--start", "2024-03-01", "--out", str(out)
+    )
+    assert done.returncode == 0, done.stderr
+    assert sha256(SAMPLE) == before
+    names = {p.name for p in out.iterdir()}
+    assert names == {
+        "report.md",
+        "monthly.png",
+        "zones.png",
+        "generations.png",
+        "assessed_lines.csv",
+    }
+    assert done.stdout.split() == [
+        str(out / n)
+        for n in ("report.md", "monthly.png", "zones.png", "generations.png", "assessed_lines.csv")
+    ]
+    text = (out / "report.md").read_text("utf-8")
+    assert "4세대 실손" in text and "2024-03-01" in text and "왜 이만큼 받았지?" in text
+    raw = (out / "assessed_lines.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
+    assert len(lines) == 155
+    assert (lines["payout"] + lines["self_pay"] == lines["claim"]).all()
+    # Care before the policy start is not covered (보장 제외).
+    early = lines[lines["date"] < "2024-03-01"]
+    assert len(early) > 0 and (early["payout"] == 0).all()
+    assert set(early["zone"]) == {"excluded"}
+    for png in ("monthly.png", "zones.png", "generations.png"):
+        assert (out / png).read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("sample", ["receipts_cp949.csv", "receipts.xlsx"])
+def test_report_in_process_html_for_one_person(sample: str, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "html"
+    status = main(
+        [
+            "report",
+            str(SAMPLES / sample),
+            "--policy",
+            "gen3",
+            "--start",
+            "2023-03-01",
+            "--person",
+            "영숙",
+            "--out",
+            str(out),
+            "--format",
+            "html",
+            "--decile",
+            "5",
+            "--compare",
+            "gen3,gen4",
+        ]
+    )
+    assert status == 0, capsys.readouterr().err
+    page = (out / "report.html").read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "3세대 실손 표준형" in page and "5분위" in page
+    lines = pd.read_csv(out / "assessed_lines.csv", encoding="utf-8-sig")
+    assert set(lines["person"]) == {"영숙"}
+    assert lines["ceiling_offset"].sum() > 0  # 영숙's ① is above 2024's decile-5 ceiling
+
+
+def test_same_report_from_the_three_sample_formats(tmp_path: Path) -> None:
+    tables = []
+    for name in ("receipts.csv", "receipts_cp949.csv", "receipts.xlsx"):
+        out = tmp_path / name
+        assert (
+            main(
+                [
+                    "report",
+                    str(SAMPLES / name),
+                    "--start",
+                    "2024-03-01",
+                    "--out",
+                    str(out),
+                    "--compare",
+                    "gen4",
+                ]
+            )
+            == 0
+        )
+        tables.append((out / "assessed_lines.csv").read_bytes())
+        assert (out / "report.md").exists()
+    assert tables[0] == tables[1] == tables[2]
+
+
+def _bad_file(tmp_path: Path) -> Path:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "진료일,진료구분,요양기관종류,본인부담금,비급여\n"
+        "2024-03-05,외래,의원,abc,0\n"
+        "2024-03-06,외래,우주병원,5000,-1\n",
+        "utf-8",
+    )
+    return path
+
+
+def test_bad_file_prints_every_problem_and_writes_nothing(tmp_path: Path, capsys) -> None:
+    bad = _bad_file(tmp_path)
+    out = tmp_path / "never"
+    before = sha256(bad)
+    status = main(["report", str(bad), "--start", "2024-03-01", "--out", str(out)])
+    assert status == 1
+    err = capsys.readouterr().err
+    assert "bad.csv, 2행 (row 2), D열 '본인부담금': 값 (value) 'abc'" in err
+    assert "bad.csv, 3행 (row 3), C열 '요양기관종류': 값 (value) '우주병원'" in err
+    assert "bad.csv, 3행 (row 3), E열 '비급여': 값 (value) '-1'" in err
+    assert "문제 3건" in err
+    assert not out.exists()
+    assert sha256(bad) == before
+
+
+def test_failure_after_reading_writes_nothing_into_an_existing_folder(
+    tmp_path: Path, capsys
+) -> None:
+    out = tmp_path / "existing"
+    out.mkdir()
+    status = main(["report", str(SAMPLE), "--policy", "gen9", "--out", str(out)])
+    assert status == 1
+    assert "unknown policy 'gen9'" in capsys.readouterr().err
+    assert list(out.iterdir()) == []
+    status = main(["report", str(SAMPLE), "--person", "철수", "--out", str(out)])
+    assert status == 1
+    assert "a person in this file" in capsys.readouterr().err
+    assert list(out.iterdir()) == []
+
+
+def test_out_that_is_a_file_is_refused(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "file.txt"
+    target.write_text("keep me", "utf-8")
+    status = main(["report", str(SAMPLE), "--compare", "gen4", "--out", str(target)])
+    assert status == 1
+    assert "is not a folder" in capsys.readouterr().err
+    assert target.read_text("utf-8") == "keep me"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--start", "2024/03/01"], "a date like 2024-03-01"),
+        (["--decile", "11"], "a whole number 1–10"),
+        (["--format", "pdf"], "invalid choice: 'pdf'"),
+    ],
+)
+def test_bad_options_are_usage_errors_that_write_nothing(args, message, tmp_path, capsys) -> None:
+    out = tmp_path / "none"
+    with pytest.raises(SystemExit) as info:
+        main(["report", str(SAMPLE), "--out", str(out), *args])
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_missing_file(tmp_path: Path, capsys) -> None:
+    status = main(["report", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o")])
+    assert status == 1
+    assert "no such receipt file" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_check_prints_the_validation_summary(capsys) -> None:
+    assert main(["check", str(SAMPLES / "receipts.xlsx"), "--sheet", "진료비내역"]) == 0
+    out = capsys.readouterr().out
+    assert "파일 (file): receipts.xlsx (xlsx, 시트 '진료비내역')" in out
+    assert "영수증 줄 (lines): 155" in out
+
+
+def test_help_explains_every_option_in_korean_and_english() -> None:
+    top = run("--help")
+    assert top.returncode == 0
+    flat = " ".join(top.stdout.split())  # argparse wraps lines
+    assert "실손보험 계산기" in flat and "Korean indemnity health insurance" in flat
+    assert "report" in flat and "check" in flat
+    report = run("report", "--help")
+    assert report.returncode == 0
+    squeezed = "".join(report.stdout.split())
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    options = [
+        option
+        for action in sub.choices["report"]._actions
+        for option in action.option_strings
+        if option not in ("-h", "--help")
+    ]
+    assert set(options) >= {
+        "--policy",
+        "--start",
+        "--person",
+        "--out",
+        "--format",
+        "--encoding",
+        "--sheet",
+        "--decile",
+        "--compare",
+    }
+    for option in options:
+        assert option in squeezed
+    for action in sub.choices["report"]._actions:
+        if action.help and action.dest != "help":
+            assert any("\uac00" <= ch <= "\ud7a3" for ch in action.help), action.dest  # Korean
+            assert any("a" <= ch <= "z" for ch in action.help), action.dest  # and English
+    for name in POLICY_NAMES:
+        assert name in squeezed
+
+
+def test_sample_folder_untouched_by_the_cli(tmp_path: Path) -> None:
+    copy = tmp_path / "samples"
+    shutil.copytree(SAMPLES, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = {p.name: sha256(p) for p in copy.iterdir()}
+    for name in ("receipts.csv", "receipts_cp949.csv", "receipts.xlsx"):
+        main(["check", str(copy / name)])
+    assert {p.name: sha256(p) for p in copy.iterdir()} == before
