@@ -707,7 +707,8 @@ def plot_burden(
     total = int(_won("copay_total", copay_total))
     top = max(2 * cap, int(total * 1.15), 1_000_000)
     x = np.linspace(0, top, 401).astype(np.int64)
-    fig = Figure(figsize=(8.5, 4.6), layout="constrained")
+    fig = Figure(figsize=(8.5, 4.6))
+    fig.subplots_adjust(left=0.1, right=0.95, bottom=0.12, top=0.92)
     ax = fig.subplots()
     for d in (1, 2, 4, 6, 8, 9, 10):
         other = tab.cells[(year, "long_stay" if long_stay else "normal", decile_group(d, tab))]
@@ -879,7 +880,8 @@ def plot_year(receipts: pd.DataFrame, spec: CeilingSpec, person: str | None = No
     mine = mine[mine["year"] == year].sort_values("date", kind="stable")
     cum = mine["copay"].cumsum().to_numpy()
     cap = int(mine["limit"].iloc[0])
-    fig = Figure(figsize=(8.5, 4.2), layout="constrained")
+    fig = Figure(figsize=(8.5, 4.2))
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.2, top=0.92)
     ax = fig.subplots()
     dates = mine["date"].to_numpy()
     ax.step(dates, cum, where="post", color="#1f77b4", lw=2, label="누적 급여 본인부담금")

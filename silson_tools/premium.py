@@ -650,7 +650,8 @@ def _figure(width: float = 8.5, height: float = 4.4) -> tuple[Any, Any]:
     from .fonts import use_korean_font
 
     use_korean_font()
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = Figure(figsize=(width, height))
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.12, top=0.92)
     return fig, fig.subplots()
 
 
