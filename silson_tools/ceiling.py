@@ -474,7 +474,7 @@ def _per_person(name: str, value: Any, persons: pd.Series, check: Any) -> np.nda
             )
         lookup = {str(k): check(v) for k, v in value.items()}
         return persons.map(lookup).to_numpy()
-    return np.full(len(persons), check(value), dtype=object)
+    return np.full(len(persons), check(value))
 
 
 def _checked_decile(table: CeilingTable) -> Any:
@@ -522,16 +522,18 @@ class CeilingSpec:
         )
         frame["decile"] = frame["decile"].astype(np.int64)
         frame["long_stay"] = frame["long_stay"].astype(bool)
-        keys = frame[["year", "decile", "long_stay"]].drop_duplicates()
-        limits = {
-            (y, d, s): limit(int(y), int(d), bool(s), tab)
-            for y, d, s in keys.itertuples(index=False)
-        }
-        frame["limit"] = [
-            limits[key]
-            for key in zip(frame["year"], frame["decile"], frame["long_stay"], strict=True)
-        ]
-        frame["limit"] = frame["limit"].astype(np.int64)
+        # one lookup per distinct (year, decile, long stay), spread back by an integer code
+        code = (
+            frame["year"].to_numpy(np.int64) * 100
+            + frame["decile"].to_numpy() * 2
+            + frame["long_stay"].to_numpy(np.int64)
+        )
+        distinct, inverse = np.unique(code, return_inverse=True)
+        limits = np.array(
+            [limit(int(c // 100), int(c % 100 // 2), bool(c % 2), tab) for c in distinct],
+            dtype=np.int64,
+        )
+        frame["limit"] = limits[inverse]
         return frame
 
     def line_offsets(self, receipts: pd.DataFrame) -> np.ndarray:
