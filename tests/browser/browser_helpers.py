@@ -181,6 +181,8 @@ def open_and_run_all(page: Any, server: Any, notebook: str) -> None:
     """Open ``notebook`` in Lab on a fresh kernel (``?reset``: no restored tabs); run all."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    if server.root is not None:
+        assert (server.root / notebook).is_file(), f"notebooks/{notebook} does not exist"
     page.goto(f"{server.url}/lab/tree/{notebook}?reset&token={server.token}")
     page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(state="attached", timeout=90_000)
     # A notebook without kernel metadata asks which kernel to use: take the default.
@@ -192,3 +194,20 @@ def open_and_run_all(page: Any, server: Any, notebook: str) -> None:
         pass  # no dialog: the normal case
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+
+
+def wait_for_idle(page: Any, server: Any, timeout: float = 180) -> None:
+    """Wait until every cell has run: no ``[*]`` prompt and the kernels idle for 0.6 s."""
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while time.monotonic() < deadline:
+        busy = page.evaluate(
+            "() => [...document.querySelectorAll('.jp-InputPrompt')]"
+            ".some(e => e.textContent.includes('*'))"
+        )
+        states = [k.get("execution_state") for k in server.api("GET", "/api/kernels") or []]
+        quiet = quiet + 1 if not busy and states and all(s == "idle" for s in states) else 0
+        if quiet >= 3:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the notebook was still running after {timeout:.0f} s")

@@ -20,6 +20,7 @@ from browser_helpers import (
     readout,
     slider_values,
     wait_for_app,
+    wait_for_idle,
     wait_for_readout,
 )
 
@@ -31,6 +32,7 @@ def test_shrink_zone_sliders_in_lab(lab, bpage, screenshots, latencies) -> None:
     assert lab.proc.poll() is None, "JupyterLab is not running"
     open_and_run_all(page, lab, NOTEBOOK)
     wait_for_app(page)
+    wait_for_idle(page, lab)
     lab.note_kernels()
     page.wait_for_timeout(500)
     page.screenshot(path=screenshots / "lab_01_start.png")
@@ -66,7 +68,9 @@ def test_shrink_zone_sliders_in_lab(lab, bpage, screenshots, latencies) -> None:
             if after_inputs["n"] and after_inputs["C"]:
                 assert got["cost"] != before["cost"], "the readout did not change"
             settings = [s for s, w in zip(settings, wants, strict=True) if w == got]
-        page.screenshot(path=screenshots / f"lab_01_after_{slider}.png")
+        app = page.locator(".jp-OutputArea-output:has(.silson-plot)").first
+        app.scroll_into_view_if_needed()
+        app.screenshot(path=screenshots / f"lab_01_after_{slider}.png")
 
     assert_hangul_font(page, ".silson-slider-n .widget-label")
     assert_no_missing_glyphs(page)

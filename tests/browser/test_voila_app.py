@@ -19,6 +19,9 @@ from browser_helpers import (
 
 def test_shrink_zone_app_in_voila(voila, bpage, screenshots, latencies) -> None:
     page = bpage.page
+    assert (voila.root / "01_shrink_zones.ipynb").is_file(), (
+        "notebooks/01_shrink_zones.ipynb missing"
+    )
     page.goto(
         f"{voila.url}/voila/render/01_shrink_zones.ipynb?token={voila.token}",
         timeout=WIDGET_TIMEOUT_MS,
