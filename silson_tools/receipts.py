@@ -351,7 +351,12 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         codec = "utf-8-sig"
     else:
-        codec = _guess_encoding(data) or ""
+        for codec in ("utf-8", "cp949"):
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError:
+                continue
+        codec = ""
     if not codec:
         # Not UTF-8 and not cp949: point at the first byte UTF-8 cannot read.
         try:
@@ -410,6 +415,19 @@ def _read_csv(data: bytes, name: str, encoding: str | None, delimiter: str | Non
     if text.startswith("\ufeff"):
         text = text[1:]
     sep = delimiter or _sniff_delimiter(text)
+    try:  # pandas' C parser: fast; every cell a str, short rows padded with ""
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            header=None,
+            dtype=object,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+        return _Grid(frame.to_numpy().tolist(), "csv", encoding=codec)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        pass  # rows longer than the first one, and the like: the csv module says where
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True))
     except csv.Error as err:
@@ -762,33 +780,17 @@ def _convert(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Parse each distinct cell once; return (values, ok mask). Problems go to ``ctx``.
 
-    ``int_unit``: for integer columns, cells that are plain digit strings are converted in
-    one vectorized step (times ``int_unit``); only the other cells go through ``parse``.
+    ``int_unit``: for integer columns, distinct cells that are plain digit strings are
+    converted directly (times ``int_unit``); only the other cells go through ``parse``.
     """
-    if int_unit is not None and len(raw):
-        text = raw.astype(str)
-        plain = np.char.isdigit(text) & (np.char.str_len(text) <= 12)
-        if plain.sum() > len(raw) // 2:
-            values = np.zeros(len(raw), dtype=np.int64)
-            values[plain] = text[plain].astype(np.int64) * int_unit
-            ok = np.ones(len(raw), dtype=bool)
-            rest = np.flatnonzero(~plain)
-            if len(rest):
-                sub = _Context(ctx.name, ctx.row_numbers[rest], ctx.problems)
-                values[rest], ok[rest] = _convert(
-                    raw[rest],
-                    parse,
-                    blank=blank,
-                    required=required,
-                    header=header,
-                    ctx=sub,
-                    dtype=dtype,
-                )
-            return values, ok
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     parsed: list[Any] = []
     failed: list[str | None] = []
     for value in uniques:
+        if int_unit is not None and type(value) is str and value.isdigit() and len(value) <= 12:
+            parsed.append(int(value) * int_unit)  # the common case, without the full parser
+            failed.append(None)
+            continue
         if _is_blank(value):
             parsed.append(blank)
             failed.append(
@@ -1036,14 +1038,18 @@ def _validate(grid: _Grid, name: str, aliases: Aliases) -> tuple[pd.DataFrame, d
     data_rows: list[list[Any]] = []
     numbers: list[int] = []
     blank_rows: list[int] = []
-    text_cells = grid.format == "csv"  # every cell a str: a blank row joins to spaces
-    for offset, row in enumerate(rows[header_at + 1 :]):
+    body = rows[header_at + 1 :]
+    if grid.format == "csv":  # every cell a str: a blank row joins to spaces
+        blank = [not "".join(row).strip() for row in body]
+    else:
+        blank = [all(_is_blank(c) for c in row) for row in body]
+    if not any(blank) and set(map(len, body)) <= {width}:
+        data_rows = body  # the common case: nothing to skip, pad or flag
+        numbers = list(range(header_row + 1, header_row + 1 + len(body)))
+        body = []
+    for offset, row in enumerate(body):
         number = header_row + 1 + offset
-        if text_cells:
-            is_blank = not "".join(row).strip()
-        else:
-            is_blank = all(_is_blank(c) for c in row)
-        if is_blank:
+        if blank[offset]:
             blank_rows.append(number)
             continue
         if len(row) > width:
