@@ -31,6 +31,7 @@ __all__ = [
     "Exercise",
     "Verdict",
     "all_exercises",
+    "answer_key",
     "check",
     "exercise_widget",
     "explanation_html",
@@ -669,6 +670,26 @@ def all_exercises() -> list[Exercise]:
         *_premium_exercises(),
         *_plan_exercises(),
     ]
+
+
+def answer_key() -> Any:
+    """The teacher's answer key, computed now: one row per exercise (번호, key, 정답, …)."""
+    import pandas as pd
+
+    rows = []
+    for number, ex in enumerate(all_exercises(), start=1):
+        ans = ex.answer()
+        rows.append(
+            {
+                "번호": number,
+                "key": ex.key,
+                "주제 (topic)": ex.topic,
+                "문제 (title)": ex.title,
+                "정답 (answer)": _show(ex.unit, ans.value),
+                "출처 (source)": ex.source,
+            }
+        )
+    return pd.DataFrame(rows).set_index("번호")
 
 
 def get_exercise(key: str) -> Exercise:

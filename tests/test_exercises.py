@@ -9,6 +9,7 @@ import pytest
 from silson_tools.exercises import (
     Exercise,
     all_exercises,
+    answer_key,
     check,
     exercise_widget,
     explanation_html,
@@ -164,3 +165,12 @@ def test_widget_checks_on_enter_and_on_click_and_explains() -> None:
     explain_button.click()
     assert 'data-answer="400000"' in explanation.value
     assert re.search("회당 한도", explanation.value)
+
+
+def test_answer_key_lists_every_computed_answer() -> None:
+    key = answer_key()
+    assert list(key["key"]) == IDS
+    assert list(key.index) == list(range(1, len(IDS) + 1))
+    assert key.loc[1, "정답 (answer)"] == "7,200원"
+    assert key.set_index("key").loc["premium_grade", "정답 (answer)"] == "3등급"
+    assert key.set_index("key").loc["plan_hmo_network", "정답 (answer)"] == "$600"
