@@ -71,6 +71,7 @@ __all__ = [
     "USAGE_COLUMNS",
     "Plan",
     "annual_cost",
+    "cheapest_ranges",
     "compare",
     "compare_usage",
     "cost_table",
@@ -78,6 +79,7 @@ __all__ = [
     "make_plan",
     "make_sliders",
     "plan_meta",
+    "plan_table",
     "plot_breakdown",
     "plot_spending_curves",
     "preset_table",
@@ -700,7 +702,8 @@ def spending_curve(
 
     For each level L the cost per service becomes ``floor(cost × L / base)`` (base = the
     pattern's own spending; counts and network share stay), so the mix of care is kept
-    and every cost is non-decreasing in L. Returns a long DataFrame: ``plan``, ``level``
+    and every cost is non-decreasing in L. Costs of services the pattern does not use
+    are left as they are. Returns a long DataFrame: ``plan``, ``level``
     and :data:`RESULT_COLUMNS` (``spending`` is the exact spending after flooring).
     """
     frame = _usage_frame(usage)
@@ -716,8 +719,13 @@ def spending_curve(
     scaled = pd.DataFrame(
         {c: np.repeat(frame[c].to_numpy(), lv.size) for c in frame.columns}, index=lv
     )
+    used = {
+        c: sum(int(frame[k].iloc[0]) for k, v in _COST_OF.items() if v == c and k in frame)
+        for c in COST_COLUMNS
+    }
     for c in COST_COLUMNS:
-        scaled[c] = (int(frame[c].iloc[0]) * lv) // base
+        if used[c]:  # an unused service's cost changes nothing: leave it
+            scaled[c] = (int(frame[c].iloc[0]) * lv) // base
     scaled.index.name = "level"
     frames = []
     for p in _plans(plans):
@@ -725,6 +733,74 @@ def spending_curve(
         res.insert(0, "plan", p.name)
         frames.append(res)
     return pd.concat(frames, ignore_index=True)
+
+
+def cheapest_ranges(curves: pd.DataFrame) -> pd.DataFrame:
+    """From :func:`spending_curve` output: the spending ranges where each plan is cheapest.
+
+    One row per run of levels with the same cheapest plan (lowest ``total``; the first
+    plan listed wins a tie): ``from_spending``, ``to_spending`` (the curve's own points,
+    so the switch lies between a row's ``to_spending`` and the next row's
+    ``from_spending``), ``plan`` and its ``total`` at both ends.
+    """
+    wide = curves.pivot(index="level", columns="plan", values="total")
+    wide = wide[list(dict.fromkeys(curves["plan"]))]
+    spend = curves.groupby("level")["spending"].first()
+    best = wide.idxmin(axis=1)
+    run = (best != best.shift()).cumsum()
+    rows = []
+    for _, levels in best.groupby(run):
+        lo, hi = levels.index[0], levels.index[-1]
+        plan = levels.iloc[0]
+        rows.append(
+            {
+                "from_spending": int(spend[lo]),
+                "to_spending": int(spend[hi]),
+                "plan": plan,
+                "total_from": int(wide.loc[lo, plan]),
+                "total_to": int(wide.loc[hi, plan]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def plan_table(plans: Iterable[Plan | str] | None = None) -> pd.DataFrame:
+    """The plans' terms side by side (rows in Korean, columns = plans), whole USD."""
+
+    def money(v: int | None) -> str:
+        return "—" if v is None else f"${v:,}"
+
+    def pct(v: float | None) -> str:
+        return "—" if v is None else f"{v:.0%}"
+
+    def copay(p: Plan, service: str) -> str:
+        if service in p.copay:
+            return f"${p.copay[service]:,}"
+        return "공제 후 비율 (deductible, coinsurance)"
+
+    rows: dict[str, list[str]] = {}
+    chosen = _plans(plans)
+    spec = {
+        "유형 (type)": lambda p: p.type,
+        "연 보험료 (premium)": lambda p: money(p.premium),
+        "연간 공제 (deductible)": lambda p: money(p.deductible),
+        "비율 본인부담 (coinsurance)": lambda p: pct(p.coinsurance),
+        "본인부담 상한 (OOP max)": lambda p: money(p.oop_max),
+        "주치의 1회 (PCP copay)": lambda p: copay(p, "pcp"),
+        "전문의 1회 (specialist copay)": lambda p: copay(p, "specialist"),
+        "응급실 1회 (emergency copay)": lambda p: copay(p, "emergency"),
+        "입원 1일 (hospital day)": lambda p: copay(p, "hospital_day"),
+        "전문의 의뢰서 필요 (referral)": lambda p: "필요" if p.referral_required else "불필요",
+        "네트워크 밖 (out of network)": lambda p: (
+            f"공제 {money(p.oon_deductible)} 후 {pct(p.oon_coinsurance)} 본인부담, "
+            f"상한 {money(p.oon_oop_max)}"
+            if p.out_of_network_covered
+            else "보장 안 함 (응급 제외)"
+        ),
+    }
+    for label, fn in spec.items():
+        rows[label] = [fn(p) for p in chosen]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=[p.name for p in chosen])
 
 
 _SITUATIONS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -862,7 +938,7 @@ def show_comparison(**usage: Any) -> None:
 
     table = compare_usage(None, **usage)
     display(table)
-    _fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
+    _fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5), layout="constrained")
     plot_breakdown(compare(None, usage), ax=left)
     spend = int(table.iloc[0, 0])
     top = max(4 * spend, 50_000)
@@ -923,9 +999,15 @@ def plot_breakdown(results: pd.DataFrame, ax: Any = None) -> Any:
         ax.annotate(f"${total:,}", (x, total), ha="center", va="bottom", fontsize=9)
     ax.set_ylabel("연간 총비용 (USD)")
     ax.set_title("플랜별 연간 총비용 (보험료 + 본인 부담)")
-    ax.legend(fontsize=8, loc="upper left")
-    ax.set_ylim(0, bottom.max() * 1.2 + 1)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2)
+    ax.set_ylim(0, bottom.max() * 1.1 + 1)
+    ax.yaxis.set_major_formatter(_dollars)
     return ax
+
+
+def _dollars(x: float, _pos: int) -> str:
+    """Axis tick label: ``12345`` → ``$12,345``."""
+    return f"${x:,.0f}"
 
 
 def plot_spending_curves(curves: pd.DataFrame, ax: Any = None, mark: int | None = None) -> Any:
@@ -952,4 +1034,11 @@ def plot_spending_curves(curves: pd.DataFrame, ax: Any = None, mark: int | None 
     ax.set_title("의료비가 늘면 총비용은 어떻게 변하나")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
+    ax.xaxis.set_major_formatter(_kdollars)
+    ax.yaxis.set_major_formatter(_dollars)
     return ax
+
+
+def _kdollars(x: float, _pos: int) -> str:
+    """Axis tick label in thousands: ``50000`` → ``$50k``."""
+    return f"${x / 1000:,.0f}k"

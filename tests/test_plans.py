@@ -528,3 +528,30 @@ def test_committed_notebook_has_no_outputs():
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+def test_cheapest_ranges_agree_with_the_curve_points():
+    curves = plans.spending_curve(None, "worst", np.arange(0, 150_001, 2_500))
+    ranges = plans.cheapest_ranges(curves)
+    assert ranges["from_spending"].is_monotonic_increasing
+    assert (ranges["plan"] != ranges["plan"].shift()).all()  # runs are merged
+    for row in ranges.itertuples():
+        inside = curves[
+            (curves["spending"] >= row.from_spending) & (curves["spending"] <= row.to_spending)
+        ]
+        best = inside.groupby("level")["total"].min()
+        mine = inside[inside["plan"] == row.plan].set_index("level")["total"]
+        assert (mine == best).all()
+    assert len(set(ranges["plan"])) >= 2  # the worst case is where the ranking changes
+
+
+def test_plan_table_shows_the_network_rules():
+    table = plans.plan_table()
+    assert table.loc["전문의 의뢰서 필요 (referral)"].to_dict() == {
+        "hmo": "필요",
+        "epo": "불필요",
+        "pos": "필요",
+        "ppo": "불필요",
+    }
+    assert table.loc["네트워크 밖 (out of network)", "hmo"].startswith("보장 안 함")
+    assert table.loc["연 보험료 (premium)", "hmo"] == f"${plans.load_plans()['hmo'].premium:,}"
