@@ -54,14 +54,6 @@ NEWS = "@jupyterlab/apputils-extension:announcements"
 FIX = "run `make browser-deps` (as root: apt-get update && apt-get install -y chromium fonts-nanum)"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test in this folder is a browser test (marker ``browser``)."""
-    here = Path(__file__).resolve().parent
-    for item in items:
-        if here in Path(str(item.fspath)).resolve().parents:
-            item.add_marker(pytest.mark.browser)
-
-
 # --- prerequisites ---------------------------------------------------------------------
 
 

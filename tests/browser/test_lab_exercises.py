@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from browser_helpers import WIDGET_TIMEOUT_MS, assert_hangul_font, open_and_run_all
 
 from silson_tools.exercises import all_exercises, get_exercise
+
+pytestmark = pytest.mark.browser
 
 NOTEBOOK = "07_exercises.ipynb"
 KEYS = ("rate_covered", "visit_cap", "ceiling_refund")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 
+import pytest
 from browser_helpers import (
     READOUT_KEYS,
     assert_hangul_font,
@@ -23,6 +24,8 @@ from browser_helpers import (
     wait_for_idle,
     wait_for_readout,
 )
+
+pytestmark = pytest.mark.browser
 
 NOTEBOOK = "01_shrink_zones.ipynb"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 
+import pytest
 from browser_helpers import (
     WIDGET_TIMEOUT_MS,
     assert_hangul_font,
@@ -15,6 +16,8 @@ from browser_helpers import (
     wait_for_app,
     wait_for_readout,
 )
+
+pytestmark = pytest.mark.browser
 
 
 def test_shrink_zone_app_in_voila(voila, bpage, screenshots, latencies) -> None:
