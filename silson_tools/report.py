@@ -53,6 +53,7 @@ __all__ = [
     "Report",
     "build_report",
     "compare_policies",
+    "format_table",
     "lines_table",
     "monthly_totals",
     "plot_monthly",
@@ -62,6 +63,7 @@ __all__ = [
     "render_html",
     "render_markdown",
     "report_files",
+    "show_figure",
     "show_report",
     "top_shrinks",
     "validation_summary",
@@ -415,6 +417,13 @@ def plot_policies(comparison: pd.DataFrame, current: str | None = None) -> Figur
     return fig
 
 
+def show_figure(fig: Figure) -> None:
+    """Display a chart in a notebook as a PNG (the figures are not pyplot's). Returns None."""
+    from IPython.display import Image, display
+
+    display(Image(data=figure_png(fig), format="png"))
+
+
 def figure_png(fig: Figure, dpi: int = 110) -> bytes:
     """PNG bytes of a figure (no pyplot, no display)."""
     buffer = io.BytesIO()
@@ -551,8 +560,8 @@ _HEADINGS = {
 }
 
 
-def _display(table: pd.DataFrame, index_name: str | None = None) -> pd.DataFrame:
-    """Money as 12,000원, Korean headings; the index becomes the first column."""
+def format_table(table: pd.DataFrame, index_name: str | None = None) -> pd.DataFrame:
+    """A table for reading: money as 12,000원, Korean headings, the index as first column."""
     out = table.copy()
     for column in out.columns:
         if column in _MONEY_COLUMNS:
@@ -598,18 +607,18 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
             ],
         ),
         ("h2", "1. 파일 검사 (validation)"),
-        ("table", _display(report.validation.set_index("항목 (item)"), "항목 (item)")),
+        ("table", format_table(report.validation.set_index("항목 (item)"), "항목 (item)")),
         ("h2", "2. 한눈에 보는 1년: 왜 이만큼 받았지? (the year at a glance)"),
-        ("table", _display(report.summary[summary_cols], "이름")),
+        ("table", format_table(report.summary[summary_cols], "이름")),
         ("list", report.why),
         ("image", ("zones.png", "어디서 줄었나 (where coverage shrank)")),
         ("h2", "3. 월별 보험금과 자기부담 (monthly)"),
         ("image", ("monthly.png", "월별 보험금과 자기부담")),
-        ("table", _display(report.monthly, "월 (month)")),
+        ("table", format_table(report.monthly, "월 (month)")),
         ("h2", "4. 보장이 가장 많이 줄어든 줄 (lines where coverage shrank most)"),
-        ("table", _display(report.top, "행 (row)")),
+        ("table", format_table(report.top, "행 (row)")),
         ("h2", "5. 다른 세대라면? (the same receipts under every generation)"),
-        ("table", _display(report.comparison[comparison_cols], "policy")),
+        ("table", format_table(report.comparison[comparison_cols], "policy")),
         ("image", ("generations.png", "같은 영수증, 다른 세대")),
         ("h2", "가정과 한계 (assumptions and limits)"),
         ("list", list(ASSUMPTIONS)),
@@ -725,14 +734,13 @@ def show_report(
     report = build_report(receipts, policy, policy_start, person, compare, decile)
     zone_cols = [z for z in ZONE_AMOUNTS if report.summary[z].any()]
     display(HTML("<h4>한눈에 보는 1년 (the year at a glance)</h4>"))
-    display(
-        _display(report.summary[["lines", "claim", "payout", "self_pay", "payout_pct", *zone_cols]])
-    )
+    columns = ["lines", "claim", "payout", "self_pay", "payout_pct", *zone_cols]
+    display(format_table(report.summary[columns]))
     display(HTML("<ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in report.why) + "</ul>"))
     for fig in report.figures.values():
-        display(fig)
+        show_figure(fig)
     display(HTML("<h4>보장이 가장 많이 줄어든 줄 (lines where coverage shrank most)</h4>"))
-    display(_display(report.top, "행 (row)"))
+    display(format_table(report.top, "행 (row)"))
 
 
 def receipts_app(

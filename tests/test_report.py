@@ -224,3 +224,17 @@ def test_receipts_app_offers_every_person_and_policy(receipts: pd.DataFrame) -> 
     assert list(person_box.options) == [rp.ALL_PERSONS, "서연", "영숙", "지훈"]
     assert [value for _, value in policy_box.options] == list(POLICY_NAMES)
     assert policy_box.value == "gen4"
+
+
+def test_show_figure_displays_a_png_and_returns_none(report: rp.Report, monkeypatch) -> None:
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    assert rp.show_figure(rp.plot_monthly(report.monthly)) is None
+    assert len(shown) == 1 and shown[0].data.startswith(b"\x89PNG")
+
+
+def test_format_table_shows_won_and_korean_headings(report: rp.Report) -> None:
+    table = rp.format_table(report.summary[["claim", "payout", "payout_pct"]], "이름")
+    assert list(table.columns) == ["이름", "청구액 (claim)", "보험금 (payout)", "보험금 비율 %"]
+    total = report.summary.loc["합계 (total)"]
+    assert table.iloc[-1, 1] == format_won(int(total["claim"]))
