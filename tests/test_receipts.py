@@ -415,6 +415,31 @@ CASES = [
 ]
 
 
+CASES.append(
+    Case(
+        "setting_values_under_a_category_header",
+        _csv(
+            "진료일,구분,진료구분,요양기관종류,본인부담금,비급여",
+            "2024-03-05,외래,외래,의원,5000,0",
+        ),
+        2,
+        "B열 '구분'",
+        "외래",
+        "this looks like a setting value: check the header",
+    )
+)
+CASES.append(
+    Case(
+        "xlsx_blank_and_ragged_rows",
+        _xlsx({"진료비": [ROWS[0], [None] * 11, [*ROWS[1], None, "메모?"]]}),
+        3,
+        "M열 (머리글 없음, no header)",
+        "메모?",
+        "a value under a header",
+    )
+)
+
+
 def test_there_are_at_least_twenty_malformed_cases() -> None:
     assert len(CASES) >= 20
 
