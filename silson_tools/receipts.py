@@ -899,6 +899,19 @@ def read_receipts(
             ]
         )
     if head.startswith(b"PK\x03\x04"):
+        if encoding is not None:
+            raise ReceiptError(
+                [
+                    ReceiptProblem(
+                        name,
+                        None,
+                        None,
+                        encoding,
+                        "인코딩은 CSV 파일에만 씁니다 (encoding= applies to CSV files only; "
+                        "this is an XLSX workbook)",
+                    )
+                ]
+            )
         grid = _read_xlsx(path, name, sheet)
     else:
         if sheet is not None:

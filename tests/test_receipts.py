@@ -440,6 +440,19 @@ CASES.append(
 )
 
 
+CASES.append(
+    Case(
+        "encoding_option_on_xlsx",
+        _xlsx({"진료비": ROWS}),
+        None,
+        None,
+        "cp949",
+        "encoding= applies to CSV files only",
+        options={"encoding": "cp949"},
+    )
+)
+
+
 def test_there_are_at_least_twenty_malformed_cases() -> None:
     assert len(CASES) >= 20
 
