@@ -1,0 +1,904 @@
+"""The claim engine: what the insurer pays for each receipt line, and which rule cut it.
+
+``assess(receipts, policy)`` takes receipt lines in the canonical columns (schema.py) and
+returns them with ``payout``, ``self_pay``, ``zone`` and the detail a person needs to
+follow the arithmetic. Everything is integer won, computed on whole numpy columns.
+
+The order of operations on each line (per 보장 part of the policy; a line's 급여 and 비급여
+amounts may go to different parts, e.g. 4세대 주계약 and 비급여 특약):
+
+1. **Exclusions** (보장 제외): care before ``policy_start``, amounts no part pays, and the
+   policy's ``[[exclusions]]`` (categories, waiting periods) → ``excluded``.
+2. **Ceiling offset** (상한제 환급분): ⑤ ``over_ceiling`` is paid by NHIS, so it is not
+   eligible; a ``ceiling=`` hook may give the per-line refund NHIS pays or will pay. The
+   larger of the two (at most ①) leaves the covered co-pay → ``ceiling_offset``.
+3. **Deductible and rate**: ``eligible = claim − excluded − ceiling_offset``. Inpatient:
+   self-pay by the rate; outpatient visits and pharmacy: ``max(minimum by tier, Σ amount ×
+   rate)`` (``max`` form; 선택형Ⅱ's blend is the per-amount rates; 5세대 adds the NHI co-pay
+   rate term Σ① ÷ (Σ① + Σ②)), or ``D + (C − D) × r`` (``additive`` form). The payout is
+   floored to whole won; the self-pay is the remainder → ``deductible`` and ``rate_part``.
+   With ``combine_same_day`` (4/5세대) a person's outpatient and pharmacy lines of one day
+   are one visit with the highest minimum among them. 3대 비급여 are per treatment (line);
+   seed 001's session tiers pick the rate by the session number in the policy year.
+4. **Yearly inpatient self-pay cap** (연간 자기부담 200만원): retained self-pay above the
+   cap in a policy year is paid back (``selfpay_cap_refund``, netted out of the parts).
+5. **Per-visit caps**: 통원 회당 한도, 입원 건당 한도, 상급병실 ``min(50% × 차액, 10만원 ×
+   days)`` → ``visit_cap_cut``.
+6. **Yearly counts** (180 visits; 100 비급여 visits; 50 sessions): visits beyond the count
+   pay nothing → ``count_cut``. A visit or treatment with an eligible amount counts.
+7. **Yearly amount limits and sub-limits** (5천만원; 350만/250만/300만원) on the running
+   total of payouts → ``annual_cut``.
+
+``eligible == payout + deductible + rate_part + visit_cap_cut + count_cut + annual_cut`` and
+``payout + self_pay == covered_copay + full_copay + noncovered`` on every line.
+
+Policy years run from ``policy_start`` (계약일 and each 계약해당일; a 29 February start has
+its anniversary on 1 March in other years). **Default when ``policy_start`` is None**: the
+contract is taken to start on 1 January of the year of the earliest receipt, so policy
+years are calendar years and waiting periods count from that day.
+
+Where a combined visit's amounts are split back onto its lines, each step's amount is
+shared in proportion to what is left on each line, by largest remainders (exact integers;
+ties go to the earlier line).
+
+The zone of a line: the limit that cut it (``count_limit``, then ``annual_limit``, then
+``visit_cap``); otherwise the largest of ``excluded``, ``deductible``, ``rate`` and
+``ceiling_offset`` (ties in that order); a line with nothing cut is ``rate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .formulas import PPM
+from .money import parse_won
+from .policy import Part, Policy, SettingRule, load_policy
+from .schema import (
+    AMOUNT_COLUMNS,
+    CATEGORIES,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    SETTINGS,
+    TIERS,
+    ZONES,
+)
+
+__all__ = [
+    "DETAIL_COLUMNS",
+    "MAX_LINE_WON",
+    "assess",
+    "assess_many",
+    "proportional_share",
+]
+
+MAX_LINE_WON = 10**9
+"""Largest amount accepted in one receipt column of one line (10억원); keeps exact integer
+arithmetic (amount × amount, amount × ppm) inside int64."""
+
+DETAIL_COLUMNS: tuple[str, ...] = (
+    "policy_year",
+    "claim",
+    "excluded",
+    "ceiling_offset",
+    "eligible",
+    "deductible",
+    "rate_part",
+    "selfpay_cap_refund",
+    "visit_cap_cut",
+    "count_cut",
+    "annual_cut",
+    "payout",
+    "self_pay",
+    "zone",
+    "session_no",
+    "needs_improvement_proof",
+)
+"""Columns ``assess`` adds, in order (see the module docstring for their meaning)."""
+
+ZONE_CODES = tuple(ZONES)
+_SETTING_CODES = tuple(SETTINGS)  # inpatient 0, outpatient 1, pharmacy 2
+_TIER_CODES = tuple(TIERS)
+_IN, _OUT, _PH = 0, 1, 2
+_I64 = np.int64
+
+
+# --- input ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Lines:
+    """Validated receipt lines as numpy columns, sorted by person, date and file order."""
+
+    order: np.ndarray
+    """Row position (0-based) in the input of each sorted line."""
+    person: np.ndarray
+    day: np.ndarray
+    setting: np.ndarray
+    tier: np.ndarray
+    cat: np.ndarray
+    cat_names: tuple[str, ...]
+    cc: np.ndarray
+    fc: np.ndarray
+    nc: np.ndarray
+    nhis: np.ndarray
+    over: np.ndarray
+    days: np.ndarray
+    year: np.ndarray
+    """Policy year index (0 = the year starting on policy_start; −1 = before it)."""
+    start: np.datetime64
+    gid: np.ndarray
+    """Person–policy-year group id, non-decreasing in sorted order."""
+
+    @property
+    def n(self) -> int:
+        return len(self.order)
+
+
+def _row_error(i: int, column: str, value: Any, expected: str) -> ValueError:
+    return ValueError(f"row {i + 1}, column {column!r}: {value!r}: expected {expected}")
+
+
+def _amount(frame: pd.DataFrame, col: str, required: bool) -> np.ndarray:
+    """A won column → int64; ValueError names the first bad row, the column and the value."""
+    s = frame[col]
+    kind = s.dtype.kind
+    if kind in "iu" and isinstance(s.dtype, np.dtype):  # numpy ints cannot be missing
+        arr = s.to_numpy(dtype=_I64)
+    elif kind in "fiu":
+        vals = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        bad_nan = np.isnan(vals)
+        if bad_nan.any():
+            if required:
+                i = int(np.argmax(bad_nan))
+                raise _row_error(i, col, s.iloc[i], "an amount in won (the cell is empty)")
+            vals = np.where(bad_nan, 0.0, vals)
+        frac = vals != np.floor(vals)
+        if frac.any():
+            i = int(np.argmax(frac))
+            raise _row_error(i, col, s.iloc[i], "a whole number of won")
+        big = np.abs(vals) > MAX_LINE_WON
+        if big.any():
+            i = int(np.argmax(big))
+            raise _row_error(i, col, s.iloc[i], f"at most {MAX_LINE_WON:,} won per line")
+        arr = vals.astype(_I64)
+    elif kind == "b":
+        raise _row_error(0, col, s.iloc[0], "an amount in won, not true/false")
+    else:
+        out = np.empty(len(s), dtype=_I64)
+        for i, v in enumerate(s.tolist()):
+            if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+                if required:
+                    raise _row_error(i, col, v, "an amount in won (the cell is empty)")
+                out[i] = 0
+                continue
+            if isinstance(v, float | np.floating):
+                if v != int(v):
+                    raise _row_error(i, col, v, "a whole number of won")
+                v = int(v)
+            elif isinstance(v, np.integer):
+                v = int(v)
+            try:
+                out[i] = parse_won(v if isinstance(v, int | str) else str(v), allow_negative=True)
+            except (ValueError, OverflowError):
+                raise _row_error(i, col, v, "an amount in won such as 12000 or 1.5만원") from None
+        arr = out
+    neg = arr < 0
+    if neg.any():
+        i = int(np.argmax(neg))
+        raise _row_error(i, col, s.iloc[i], "an amount of at least 0 won")
+    big = arr > MAX_LINE_WON
+    if big.any():
+        i = int(np.argmax(big))
+        raise _row_error(i, col, s.iloc[i], f"at most {MAX_LINE_WON:,} won per line")
+    return arr
+
+
+def _codes(
+    s: pd.Series,
+    col: str,
+    allowed: Sequence[str],
+    fill: int | None,
+    labels: dict[str, str] | None = None,
+) -> np.ndarray:
+    """Text column → index into ``allowed`` (Korean ``labels`` accepted too); unknown values
+    name the first row."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        raw = s.cat.codes.to_numpy()
+        uniques = list(s.cat.categories)
+    else:
+        raw, uniq = pd.factorize(s, use_na_sentinel=True)
+        uniques = list(uniq)
+    table = np.empty(len(uniques) + 1, dtype=np.int16)
+    lookup = {name: i for i, name in enumerate(allowed)}
+    for code, label in (labels or {}).items():
+        if code in lookup:
+            lookup.setdefault(label, lookup[code])
+    for j, u in enumerate(uniques):
+        key = u.strip() if isinstance(u, str) else u
+        if key not in lookup:
+            i = int(np.argmax(raw == j))
+            raise _row_error(i, col, s.iloc[i], "one of " + ", ".join(repr(a) for a in allowed))
+        table[j] = lookup[key]
+    if (raw < 0).any():
+        if fill is None:
+            i = int(np.argmax(raw < 0))
+            raise _row_error(i, col, s.iloc[i], "one of " + ", ".join(repr(a) for a in allowed))
+        table[-1] = fill
+    return table[raw]
+
+
+def _dates(s: pd.Series) -> np.ndarray:
+    if s.dtype.kind == "M":
+        vals = s.to_numpy()
+    else:
+        vals = pd.to_datetime(s, errors="coerce", format="mixed").to_numpy()
+    vals = vals.astype("datetime64[D]")
+    bad = np.isnat(vals)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise _row_error(i, "date", s.iloc[i], "a date such as 2024-03-15")
+    return vals
+
+
+def _as_day(value: Any, name: str) -> np.datetime64:
+    try:
+        day = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        day = pd.NaT
+    if day is pd.NaT or pd.isna(day):
+        raise ValueError(f"{name}: {value!r}: expected a date such as 2024-03-15")
+    return np.datetime64(day.date(), "D")
+
+
+def _ymd(day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar year and month*100 + day of datetime64[D] values."""
+    y = day.astype("datetime64[Y]").astype(_I64) + 1970
+    m = day.astype("datetime64[M]")
+    md = (m.astype(_I64) % 12 + 1) * 100 + (day - m.astype("datetime64[D]")).astype(_I64) + 1
+    return y, md
+
+
+def add_years(start: np.datetime64, years: np.ndarray | int) -> np.ndarray:
+    """The ``years``-th anniversary of ``start`` (29 Feb → 1 Mar in other years)."""
+    years = np.asarray(years, dtype=_I64)
+    sy, smd = _ymd(np.asarray([start]))
+    target_year = sy[0] + years
+    month, dom = int(smd[0] // 100), int(smd[0] % 100)
+    first = (target_year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1)
+    return first.astype("datetime64[D]") + (dom - 1)
+
+
+def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None) -> Lines:
+    """Validate the receipt columns and return them as sorted numpy columns."""
+    if not isinstance(receipts, pd.DataFrame):
+        raise ValueError(f"receipts must be a pandas DataFrame, got {type(receipts).__name__}")
+    missing = [c for c in REQUIRED_COLUMNS if c not in receipts.columns]
+    if missing:
+        raise ValueError(
+            f"receipts: missing required column(s) {', '.join(missing)}; "
+            f"expected {', '.join(REQUIRED_COLUMNS)} (see schema.REQUIRED_COLUMNS)"
+        )
+    n = len(receipts)
+    frame = receipts
+    cc = _amount(frame, "covered_copay", True)
+    nc = _amount(frame, "noncovered", True)
+    fc = _amount(frame, "full_copay", False) if "full_copay" in frame else np.zeros(n, _I64)
+    nhis = _amount(frame, "nhis_paid", False) if "nhis_paid" in frame else np.zeros(n, _I64)
+    over = _amount(frame, "over_ceiling", False) if "over_ceiling" in frame else np.zeros(n, _I64)
+    if "days" in frame:
+        days = _amount(frame, "days", False)
+    else:
+        days = np.zeros(n, _I64)
+    too_much = over > cc
+    if too_much.any():
+        i = int(np.argmax(too_much))
+        raise _row_error(
+            i, "over_ceiling", int(over[i]), f"at most covered_copay ({int(cc[i]):,}) on that line"
+        )
+    setting = _codes(frame["setting"], "setting", _SETTING_CODES, None, SETTINGS)
+    tier = _codes(frame["tier"], "tier", _TIER_CODES, None, TIERS)
+    cat_names = tuple(CATEGORIES) + policy.extra_categories
+    if "category" in frame:
+        cat = _codes(frame["category"], "category", cat_names, 0, CATEGORIES)
+    else:
+        cat = np.zeros(n, dtype=np.int16)
+    if "person" in frame:
+        person, _ = pd.factorize(frame["person"], use_na_sentinel=True)
+        if (person < 0).any():
+            i = int(np.argmax(person < 0))
+            raise _row_error(i, "person", frame["person"].iloc[i], "a name or id (cell is empty)")
+    else:
+        person = np.zeros(n, dtype=np.intp)
+    day = _dates(frame["date"])
+
+    if policy_start is None:
+        start = (
+            np.datetime64(int(day.astype("datetime64[Y]").min().astype(_I64)), "Y").astype(
+                "datetime64[D]"
+            )
+            if n
+            else np.datetime64("2000-01-01", "D")
+        )
+    else:
+        start = _as_day(policy_start, "policy_start")
+    y, md = _ymd(day)
+    sy, smd = _ymd(np.asarray([start]))
+    year = y - sy[0] - (md < smd[0]).astype(_I64)
+    year = np.where(day < start, -1, year)
+
+    order = np.lexsort((np.arange(n), day, person))
+    p = person[order]
+    yr = year[order]
+    change = np.ones(n, dtype=bool)
+    if n:
+        change[1:] = (p[1:] != p[:-1]) | (yr[1:] != yr[:-1])
+    gid = np.cumsum(change) - 1
+    return Lines(
+        order=order,
+        person=p,
+        day=day[order],
+        setting=setting[order],
+        tier=tier[order],
+        cat=cat[order],
+        cat_names=cat_names,
+        cc=cc[order],
+        fc=fc[order],
+        nc=nc[order],
+        nhis=nhis[order],
+        over=over[order],
+        days=days[order],
+        year=yr,
+        start=start,
+        gid=gid,
+    )
+
+
+def _ceiling_offsets(ceiling: Any, receipts: pd.DataFrame) -> np.ndarray | None:
+    """The ``ceiling=`` hook: None, per-line won amounts, or an object with line_offsets()."""
+    if ceiling is None:
+        return None
+    if hasattr(ceiling, "line_offsets"):
+        values = ceiling.line_offsets(receipts)
+        name = f"{type(ceiling).__name__}.line_offsets()"
+    else:
+        values = ceiling
+        name = "ceiling"
+    arr = np.asarray(values)
+    if arr.ndim != 1 or len(arr) != len(receipts):
+        raise ValueError(
+            f"{name}: expected one amount per receipt line ({len(receipts)}), got shape {arr.shape}"
+        )
+    if arr.dtype.kind not in "iuf" or (arr.dtype.kind == "f" and not np.all(arr == np.floor(arr))):
+        raise ValueError(f"{name}: expected whole won amounts, got dtype {arr.dtype}")
+    if (arr < 0).any():
+        i = int(np.argmax(arr < 0))
+        raise _row_error(i, "ceiling", arr[i], "a refund of at least 0 won")
+    return arr.astype(_I64)
+
+
+# --- grouped arithmetic ----------------------------------------------------------------------
+
+
+def group_cumsum(x: np.ndarray, gid: np.ndarray) -> np.ndarray:
+    """Running sum of ``x`` within runs of equal, non-decreasing ``gid``."""
+    if len(x) == 0:
+        return x.astype(_I64)
+    cs = np.cumsum(x, dtype=_I64)
+    first = np.ones(len(x), dtype=bool)
+    first[1:] = gid[1:] != gid[:-1]
+    base = (cs - x)[first]
+    return cs - base[np.cumsum(first) - 1]
+
+
+def _running_cap(x: np.ndarray, gid: np.ndarray, limit: Any) -> np.ndarray:
+    """What of each ``x`` fits under a running ``limit`` per group: min(cum, L) − min(prev, L)."""
+    cum = group_cumsum(x, gid)
+    return np.minimum(cum, limit) - np.minimum(cum - x, limit)
+
+
+def largest_remainder(total: np.ndarray, weight: np.ndarray, unit: np.ndarray) -> np.ndarray:
+    """Share ``total[u]`` among lines of unit u in proportion to ``weight`` (exact ints).
+
+    floor(total × w / W) each, then one more won to the lines with the largest remainders
+    (ties: earlier line first). Lines of a unit are contiguous; 0 ≤ share ≤ weight when
+    total ≤ W.
+    """
+    n = len(weight)
+    if n == 0:
+        return weight.copy()
+    first = np.ones(n, dtype=bool)
+    first[1:] = unit[1:] != unit[:-1]
+    starts = np.flatnonzero(first)
+    wsum = np.add.reduceat(weight, starts)
+    idx = np.cumsum(first) - 1
+    w_of = wsum[idx]
+    t_of = total[idx]
+    safe = np.where(w_of == 0, 1, w_of)
+    num = t_of * weight
+    share = num // safe
+    rem = num % safe
+    left = total - np.add.reduceat(share, starts)
+    if not left.any():
+        return share
+    pos = np.arange(n)
+    ordr = np.lexsort((pos, -rem, idx))
+    rank = pos - starts[idx[ordr]]
+    bonus = np.zeros(n, dtype=_I64)
+    bonus[ordr] = rank < left[idx[ordr]]
+    return share + bonus
+
+
+# --- deductible and rate ---------------------------------------------------------------------
+
+
+def split_claim(
+    c_cov: np.ndarray,
+    c_non: np.ndarray,
+    r_cov: Any,
+    r_non: Any,
+    minimum: Any,
+    form: str,
+    nhi_ppm: Any = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Payout before limits, and the self-pay split into deductible and rate parts.
+
+    max form: ``payout = max(0, min(C − D, ⌊Σ a (1 − r)⌋, ⌊a_cov (1 − nhi)⌋ + a_non))``; the
+    deductible decided it when ``C − D ≤`` the rate payout. additive: ``payout = ⌊(C − D)⁺ ×
+    (1 − r)⌋`` with ``deductible = min(D, C)``. Rates are integer ppm.
+    """
+    total = c_cov + c_non
+    by_rate = (c_cov * (PPM - r_cov) + c_non * (PPM - r_non)) // PPM
+    if form == "additive":
+        rate = r_cov if np.any(c_cov) else r_non
+        payout = (np.maximum(total - minimum, 0) * (PPM - rate)) // PPM
+        ded = np.minimum(minimum, total)
+        return payout, ded, total - payout - ded
+    if nhi_ppm is not None:
+        by_rate = np.minimum(by_rate, (c_cov * (PPM - nhi_ppm)) // PPM + c_non)
+    after_min = total - minimum
+    payout = np.maximum(np.minimum(after_min, by_rate), 0)
+    self_pay = total - payout
+    ded = np.where((after_min <= by_rate) & (np.asarray(minimum) > 0), self_pay, 0)
+    return payout, ded, self_pay - ded
+
+
+def nhi_rate_ppm(copay: np.ndarray, nhis: np.ndarray) -> np.ndarray:
+    """건보 본인부담률 Σ① ÷ (Σ① + Σ②) in ppm, rounded half up (0 when both are 0)."""
+    den = copay + nhis
+    safe = np.where(den == 0, 1, den)
+    return np.where(den == 0, 0, (2 * copay * PPM + safe) // (2 * safe))
+
+
+def _tier_min(rule: SettingRule, tier: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Minimum deductible by tier: ``min_<tier>`` if given, else ``min``, else 0."""
+    base = rule.get("min")
+    out = np.zeros(len(tier), _I64) + (base.on(day) if base is not None else 0)
+    for code, name in enumerate(_TIER_CODES):
+        p = rule.get(f"min_{name}")
+        if p is not None:
+            out = np.where(tier == code, p.on(day), out)
+    return out
+
+
+def _ppm(rule: SettingRule, key: str, day: np.ndarray) -> Any:
+    p = rule.get(key)
+    return 0 if p is None else p.ppm(day)
+
+
+def _opt(param: Any, day: np.ndarray, default: int) -> Any:
+    return default if param is None else param.on(day)
+
+
+# --- per-part assessment ----------------------------------------------------------------------
+
+
+@dataclass
+class _Acc:
+    """Per-line accumulators (sorted order)."""
+
+    payout: np.ndarray
+    ded: np.ndarray
+    rate: np.ndarray
+    refund: np.ndarray
+    cap: np.ndarray
+    count: np.ndarray
+    annual: np.ndarray
+    session: np.ndarray
+    proof: np.ndarray
+
+
+def _new_acc(n: int) -> _Acc:
+    z = [np.zeros(n, _I64) for _ in range(8)]
+    return _Acc(*z, proof=np.zeros(n, dtype=bool))
+
+
+def _visit_part(
+    L: Lines, part: Part, a_cov: np.ndarray, a_non: np.ndarray, combine: bool, acc: _Acc
+) -> np.ndarray:
+    """Deductible, rate, self-pay cap, caps and counts of a visit part → payout before limits."""
+    n = L.n
+    payout = np.zeros(n, _I64)
+    ded = np.zeros(n, _I64)
+    rate = np.zeros(n, _I64)
+    claim = a_cov + a_non
+
+    # inpatient lines: one claim each
+    rule = part.settings["inpatient"]
+    idx = np.flatnonzero((L.setting == _IN) & (claim > 0))
+    if len(idx):
+        d = L.day[idx]
+        p, dd, rr = split_claim(
+            a_cov[idx],
+            a_non[idx],
+            _ppm(rule, "rate_covered", d),
+            _ppm(rule, "rate_noncovered", d),
+            _tier_min(rule, L.tier[idx], d),
+            rule.form,
+        )
+        cap_p = rule.get("selfpay_cap")
+        if cap_p is not None:
+            # 연간 자기부담 한도: retained self-pay above the cap in a policy year is paid back
+            kept = _running_cap(dd + rr, L.gid[idx], cap_p.on(d))
+            back = dd + rr - kept
+            from_rate = np.minimum(back, rr)
+            rr = rr - from_rate
+            dd = dd - (back - from_rate)
+            p = p + back
+            acc.refund[idx] += back
+        adm = rule.get("admission_cap")
+        if adm is not None:
+            applies = (
+                np.isin(L.tier[idx], [_TIER_CODES.index(t) for t in rule.admission_cap_tiers])
+                if rule.admission_cap_tiers
+                else np.ones(len(idx), dtype=bool)
+            )
+            capped = np.where(applies, np.minimum(p, adm.on(d)), p)
+            acc.cap[idx] += p - capped
+            p = capped
+        payout[idx] = p
+        ded[idx] = dd
+        rate[idx] = rr
+
+    # outpatient visits and prescriptions
+    out_rule = part.settings["outpatient"]
+    ph_rule = part.settings.get("pharmacy")
+    if combine or ph_rule is None:
+        kinds = [((L.setting == _OUT) | (L.setting == _PH), out_rule)]
+    else:
+        kinds = [(L.setting == _OUT, out_rule), (L.setting == _PH, ph_rule)]
+    for mask, rule in kinds:
+        idx = np.flatnonzero(mask)
+        if not len(idx):
+            continue
+        d = L.day[idx]
+        mins = _tier_min(rule, L.tier[idx], d)
+        if combine:
+            first = np.ones(len(idx), dtype=bool)
+            first[1:] = (L.person[idx][1:] != L.person[idx][:-1]) | (d[1:] != d[:-1])
+        else:
+            first = np.ones(len(idx), dtype=bool)
+        starts = np.flatnonzero(first)
+        unit = np.cumsum(first) - 1
+        u_cov = np.add.reduceat(a_cov[idx], starts)
+        u_non = np.add.reduceat(a_non[idx], starts)
+        u_min = np.maximum.reduceat(mins, starts)
+        u_day = d[starts]
+        u_gid = L.gid[idx][starts]
+        nhi = None
+        if rule.nhi_rate:
+            nhi = nhi_rate_ppm(
+                np.add.reduceat(L.cc[idx], starts), np.add.reduceat(L.nhis[idx], starts)
+            )
+        p, dd, rr = split_claim(
+            u_cov,
+            u_non,
+            _ppm(rule, "rate_covered", u_day),
+            _ppm(rule, "rate_noncovered", u_day),
+            u_min,
+            rule.form,
+            nhi,
+        )
+        u_claim = u_cov + u_non
+        cap = _opt(rule.get("visit_cap"), u_day, -1)
+        capped = np.where(np.asarray(cap) >= 0, np.minimum(p, cap), p)
+        u_capcut = p - capped
+        limit = rule.get("count")
+        if limit is not None:
+            visit_no = group_cumsum((u_claim > 0).astype(_I64), u_gid)
+            over = visit_no > limit.on(u_day)
+            u_countcut = np.where(over, capped, 0)
+        else:
+            u_countcut = np.zeros(len(starts), _I64)
+        u_pay = capped - u_countcut
+        w = claim[idx]
+        if len(starts) == len(idx):
+            parts = [dd, rr, u_capcut, u_countcut]
+        else:
+            # waterfall: each step shared by what is left on each line
+            parts = []
+            left = w.copy()
+            for step in (dd, rr, u_capcut, u_countcut):
+                share = largest_remainder(step, left, unit)
+                parts.append(share)
+                left = left - share
+            u_pay = left
+        ded[idx] = parts[0]
+        rate[idx] = parts[1]
+        acc.cap[idx] += parts[2]
+        acc.count[idx] += parts[3]
+        payout[idx] = u_pay
+    acc.ded += ded
+    acc.rate += rate
+    return payout
+
+
+def _treatment_part(L: Lines, part: Part, a_non: np.ndarray, acc: _Acc) -> np.ndarray:
+    """3대 비급여 style: per treatment (line) deductible, session count, sub-limit."""
+    rule = part.treatment
+    assert rule is not None
+    payout = np.zeros(L.n, _I64)
+    idx = np.flatnonzero(a_non > 0)
+    if not len(idx):
+        return payout
+    d = L.day[idx]
+    c = a_non[idx]
+    session = group_cumsum(np.ones(len(idx), _I64), L.gid[idx])
+    if part.brackets:
+        r = np.zeros(len(idx), _I64) + part.brackets[0][1].ppm(d)
+        for first, param in part.brackets[1:]:
+            r = np.where(session >= first, param.ppm(d), r)
+    else:
+        r = rule.params["rate"].ppm(d)
+    zero = np.zeros(len(idx), _I64)
+    p, dd, rr = split_claim(zero, c, 0, r, _opt(rule.get("min"), d, 0), rule.form)
+    cap = rule.get("visit_cap")
+    capped = np.minimum(p, cap.on(d)) if cap is not None else p
+    limit = rule.get("count")
+    over = session > limit.on(d) if limit is not None else np.zeros(len(idx), dtype=bool)
+    countcut = np.where(over, capped, 0)
+    block = rule.get("improvement_block")
+    if block is not None:
+        b = block.on(d)
+        acc.proof[idx] |= (b > 0) & (session > b) & ~over
+    acc.session[idx] = session
+    acc.ded[idx] += dd
+    acc.rate[idx] += rr
+    acc.cap[idx] += p - capped
+    acc.count[idx] += countcut
+    payout[idx] = capped - countcut
+    return payout
+
+
+def _room_part(L: Lines, part: Part, a_non: np.ndarray, acc: _Acc) -> np.ndarray:
+    """상급병실 차액: min(⌊C × (1 − r)⌋, daily cap × 입원일수)."""
+    payout = np.zeros(L.n, _I64)
+    idx = np.flatnonzero(a_non > 0)
+    if not len(idx):
+        return payout
+    no_days = L.days[idx] <= 0
+    if no_days.any():
+        i = int(L.order[idx[int(np.argmax(no_days))]])
+        raise _row_error(
+            i,
+            "days",
+            int(L.days[idx][int(np.argmax(no_days))]),
+            f"입원일수 of at least 1 for {part.label} ({part.name}): its cap is "
+            "10만원 × days (daily_cap × days)",
+        )
+    d = L.day[idx]
+    c = a_non[idx]
+    p = (c * (PPM - part.room["rate"].ppm(d))) // PPM
+    capped = np.minimum(p, part.room["daily_cap"].on(d) * L.days[idx])
+    acc.rate[idx] += c - p
+    acc.cap[idx] += p - capped
+    payout[idx] = capped
+    return payout
+
+
+def _exclusion_masks(L: Lines, policy: Policy) -> dict[str, np.ndarray]:
+    """Per amount column: True where the policy's exclusions (or policy start) remove it."""
+    before = L.year < 0
+    masks = {col: before.copy() for col in AMOUNT_COLUMNS}
+    for ex in policy.exclusions:
+        hit = np.ones(L.n, dtype=bool)
+        if ex.categories is not None:
+            codes = [L.cat_names.index(c) for c in ex.categories if c in L.cat_names]
+            hit &= np.isin(L.cat, codes)
+        if ex.settings is not None:
+            hit &= np.isin(L.setting, [_SETTING_CODES.index(s) for s in ex.settings])
+        if ex.start is not None:
+            hit &= L.day >= np.datetime64(ex.start, "D")
+        if ex.until is not None:
+            hit &= L.day <= np.datetime64(ex.until, "D")
+        if ex.waiting_years is not None:
+            years = np.asarray(ex.waiting_years.on(L.day), dtype=_I64)
+            hit &= L.day < add_years(L.start, np.broadcast_to(years, L.day.shape))
+        for col in ex.amounts:
+            masks[col] |= hit
+    return masks
+
+
+# --- public -------------------------------------------------------------------------------------
+
+
+def assess(
+    receipts: pd.DataFrame,
+    policy: Policy | str | Path,
+    policy_start: Any = None,
+    ceiling: Any = None,
+) -> pd.DataFrame:
+    """Assess every receipt line under ``policy``; returns a copy with the columns added.
+
+    ``policy``: a :class:`Policy` or a name/path for :func:`load_policy`. ``policy_start``:
+    the contract date (policy years run from it; None = 1 January of the earliest receipt's
+    year). ``ceiling``: None, per-line won amounts, or an object with
+    ``line_offsets(receipts) -> int64 array`` (상한제 refund per line). See the module
+    docstring for the arithmetic and :data:`DETAIL_COLUMNS` for the columns added.
+    """
+    pol = policy if isinstance(policy, Policy) else load_policy(policy)
+    lines = read_lines(receipts, pol, policy_start)
+    hook = _ceiling_offsets(ceiling, receipts)
+    cols = _engine(lines, pol, None if hook is None else hook[lines.order])
+    out = receipts.copy()
+    for col, default in OPTIONAL_COLUMNS.items():
+        if col not in out.columns:
+            out[col] = default
+    inverse = np.empty(lines.n, dtype=np.intp)
+    inverse[lines.order] = np.arange(lines.n)
+    for name in DETAIL_COLUMNS:
+        values = cols[name][inverse]
+        if name == "zone":
+            out[name] = pd.Categorical.from_codes(values, categories=list(ZONE_CODES))
+        else:
+            out[name] = values
+    return out
+
+
+def _engine(L: Lines, policy: Policy, hook: np.ndarray | None) -> dict[str, np.ndarray]:
+    """The vectorized assessment on sorted lines → detail columns (sorted order)."""
+    n = L.n
+    acc = _new_acc(n)
+    masks = _exclusion_masks(L, policy)
+    amounts = {"covered_copay": L.cc, "full_copay": L.fc, "noncovered": L.nc}
+    # routing: which part pays each amount of each line (−1: no part, i.e. not insured)
+    route = {}
+    for col in AMOUNT_COLUMNS:
+        table = np.array(
+            [-1 if (r := policy.route(col, name)) is None else r for name in L.cat_names],
+            dtype=np.int16,
+        )
+        r = table[L.cat]
+        route[col] = np.where(masks[col], -1, r)
+    excluded = np.zeros(n, _I64)
+    for col in AMOUNT_COLUMNS:
+        excluded += np.where(route[col] < 0, amounts[col], 0)
+    offset = (
+        np.minimum(L.over, L.cc) if hook is None else np.minimum(np.maximum(L.over, hook), L.cc)
+    )
+    offset = np.where(route["covered_copay"] >= 0, offset, 0)
+    cc_elig = L.cc - offset
+
+    payout = np.zeros(n, _I64)
+    for k, part in enumerate(policy.parts):
+        a_cov = np.zeros(n, _I64)
+        if "covered_copay" in part.amounts:
+            a_cov += np.where(route["covered_copay"] == k, cc_elig, 0)
+        if "full_copay" in part.amounts:
+            a_cov += np.where(route["full_copay"] == k, L.fc, 0)
+        a_non = (
+            np.where(route["noncovered"] == k, L.nc, 0)
+            if "noncovered" in part.amounts
+            else np.zeros(n, _I64)
+        )
+        if part.kind == "visit":
+            p = _visit_part(L, part, a_cov, a_non, policy.combine_same_day, acc)
+        elif part.kind == "treatment":
+            p = _treatment_part(L, part, a_non, acc)
+        else:
+            p = _room_part(L, part, a_non, acc)
+        if part.annual_limit is not None:
+            kept = _running_cap(p, L.gid, part.annual_limit.on(L.day))
+            acc.annual += p - kept
+            p = kept
+        payout += p
+
+    claim = L.cc + L.fc + L.nc
+    eligible = claim - excluded - offset
+    self_pay = claim - payout
+    # zone: a limit that cut, else the largest base reduction
+    base = np.stack([excluded, acc.ded, acc.rate, offset])
+    base_zone = np.array([0, 1, 2, 6])[np.argmax(base, axis=0)]
+    base_zone = np.where(base.max(axis=0) > 0, base_zone, 2)
+    zone = np.where(
+        acc.count > 0, 4, np.where(acc.annual > 0, 5, np.where(acc.cap > 0, 3, base_zone))
+    )
+    return {
+        "policy_year": np.where(
+            L.year < 0, np.datetime64("NaT", "s"), add_years(L.start, np.maximum(L.year, 0))
+        ).astype("datetime64[s]"),
+        "claim": claim,
+        "excluded": excluded,
+        "ceiling_offset": offset,
+        "eligible": eligible,
+        "deductible": acc.ded,
+        "rate_part": acc.rate,
+        "selfpay_cap_refund": acc.refund,
+        "visit_cap_cut": acc.cap,
+        "count_cut": acc.count,
+        "annual_cut": acc.annual,
+        "payout": payout,
+        "self_pay": self_pay,
+        "zone": zone.astype(np.int8),
+        "session_no": acc.session,
+        "needs_improvement_proof": acc.proof,
+    }
+
+
+def proportional_share(payouts: np.ndarray, loss: np.ndarray) -> np.ndarray:
+    """비례보상: scale each insurer's payout so their sum never exceeds the loss.
+
+    ``payouts``: shape (k insurers, n lines), what each would pay alone. Where their sum S
+    exceeds the loss, insurer i pays ``loss × payout_i / S``, in whole won by largest
+    remainders (the shares add up to the loss exactly; ties go to the first insurer);
+    otherwise each pays its own amount.
+    """
+    pay = np.asarray(payouts, dtype=_I64)
+    loss = np.asarray(loss, dtype=_I64)
+    if pay.ndim != 2 or loss.ndim != 1 or pay.shape[1] != loss.shape[0]:
+        raise ValueError(f"payouts must be (insurers, lines) matching loss; got {pay.shape}")
+    if (pay < 0).any() or (loss < 0).any():
+        raise ValueError("payouts and loss must not be negative")
+    k, n = pay.shape
+    total = np.minimum(pay.sum(axis=0), loss)
+    flat = largest_remainder(total, pay.T.ravel(), np.repeat(np.arange(n), k))
+    return flat.reshape(n, k).T
+
+
+def assess_many(
+    receipts: pd.DataFrame,
+    policies: Iterable[Policy | str | Path],
+    policy_start: Any = None,
+    ceiling: Any = None,
+) -> pd.DataFrame:
+    """Duplicate policies (중복가입, 비례보상): each pays its proportional share of the loss.
+
+    Each policy assesses the lines alone (``standalone_<name>``); where the sum exceeds the
+    loss (``claim − ceiling_offset``, what the patient bore), each pays
+    :func:`proportional_share`. Adds ``payout_<name>`` per policy, the total ``payout`` and
+    ``self_pay = claim − payout``. ``policy_start`` may be one date or one per policy.
+    """
+    pols = [p if isinstance(p, Policy) else load_policy(p) for p in policies]
+    if not pols:
+        raise ValueError("policies: give at least one policy")
+    starts = (
+        list(policy_start) if isinstance(policy_start, list | tuple) else [policy_start] * len(pols)
+    )
+    if len(starts) != len(pols):
+        raise ValueError(f"policy_start: expected {len(pols)} dates, got {len(starts)}")
+    names: list[str] = []
+    for p in pols:
+        name = p.name
+        k = 2
+        while name in names:
+            name = f"{p.name}_{k}"
+            k += 1
+        names.append(name)
+    frames = [assess(receipts, p, s, ceiling) for p, s in zip(pols, starts, strict=True)]
+    claim = frames[0]["claim"].to_numpy()
+    loss = claim - np.max([f["ceiling_offset"].to_numpy() for f in frames], axis=0)
+    alone = np.stack([f["payout"].to_numpy() for f in frames])
+    shared = proportional_share(alone, loss)
+    out = frames[0][[*receipts.columns, "claim"]].copy()
+    out["loss"] = loss
+    for name, a, s in zip(names, alone, shared, strict=True):
+        out[f"standalone_{name}"] = a
+        out[f"payout_{name}"] = s
+    out["payout"] = shared.sum(axis=0)
+    out["self_pay"] = claim - out["payout"].to_numpy()
+    return out

@@ -1,0 +1,372 @@
+"""The plain oracle for claims.assess: one line at a time, Python ints, no numpy.
+
+Slow and obviously correct; tests check the vectorized engine against it on random input.
+It follows the order of operations in the claims module docstring, step by step, and
+assumes valid input (the engine's validation is tested separately).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from silson_tools.formulas import PPM
+from silson_tools.policy import Part, Policy, SettingRule
+
+AMOUNTS = ("covered_copay", "full_copay", "noncovered")
+TIER_NAMES = ("clinic", "hospital", "general", "tertiary", "pharmacy")
+
+
+def anniversary(start: dt.date, years: int) -> dt.date:
+    """start + years; 29 February becomes 1 March in a non-leap year."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return dt.date(start.year + years, 3, 1)
+
+
+def policy_year(day: dt.date, start: dt.date) -> int:
+    if day < start:
+        return -1
+    years = day.year - start.year
+    if (day.month, day.day) < (start.month, start.day):
+        years -= 1
+    return years
+
+
+def ppm(param: Any, day: dt.date) -> int:
+    return round(param.at(day) * PPM)
+
+
+def value(param: Any, day: dt.date, default: Any = None) -> Any:
+    return default if param is None else param.at(day)
+
+
+def tier_min(rule: SettingRule, tier: str, day: dt.date) -> int:
+    p = rule.get(f"min_{tier}")
+    if p is not None:
+        return p.at(day)
+    return value(rule.get("min"), day, 0)
+
+
+def split(c_cov: int, c_non: int, r_cov: int, r_non: int, d: int, form: str, nhi: Any = None):
+    """(payout, deductible part, rate part) of one claim; see claims.split_claim."""
+    total = c_cov + c_non
+    by_rate = (c_cov * (PPM - r_cov) + c_non * (PPM - r_non)) // PPM
+    if form == "additive":
+        r = r_cov if c_cov else r_non
+        payout = (max(total - d, 0) * (PPM - r)) // PPM
+        ded = min(d, total)
+        return payout, ded, total - payout - ded
+    if nhi is not None:
+        by_rate = min(by_rate, (c_cov * (PPM - nhi)) // PPM + c_non)
+    payout = max(min(total - d, by_rate), 0)
+    self_pay = total - payout
+    ded = self_pay if (total - d <= by_rate and d > 0) else 0
+    return payout, ded, self_pay - ded
+
+
+def nhi_ppm(copay: int, nhis: int) -> int:
+    den = copay + nhis
+    return 0 if den == 0 else (2 * copay * PPM + den) // (2 * den)
+
+
+def shares(total: int, weights: list[int]) -> list[int]:
+    """Largest remainders: floor shares, then +1 by largest remainder, earlier line first."""
+    w_sum = sum(weights)
+    if w_sum == 0:
+        return [0] * len(weights)
+    out = [total * w // w_sum for w in weights]
+    rems = [total * w % w_sum for w in weights]
+    left = total - sum(out)
+    for i in sorted(range(len(weights)), key=lambda i: (-rems[i], i))[:left]:
+        out[i] += 1
+    return out
+
+
+def reference_assess(
+    receipts: pd.DataFrame, policy: Policy, policy_start: Any = None, ceiling: Any = None
+) -> pd.DataFrame:
+    records = receipts.to_dict("records")
+    rows = []
+    for pos, rec in enumerate(records):
+        row = {
+            "pos": pos,
+            "person": str(rec.get("person", "본인")),
+            "day": pd.Timestamp(rec["date"]).date(),
+            "setting": rec["setting"],
+            "tier": rec["tier"],
+            "category": rec.get("category", "") or "",
+            "covered_copay": int(rec["covered_copay"]),
+            "full_copay": int(rec.get("full_copay", 0)),
+            "noncovered": int(rec["noncovered"]),
+            "nhis": int(rec.get("nhis_paid", 0)),
+            "over": int(rec.get("over_ceiling", 0)),
+            "days": int(rec.get("days", 0)),
+            "hook": 0 if ceiling is None else int(ceiling[pos]),
+        }
+        rows.append(row)
+    if policy_start is None:
+        start = dt.date(min(r["day"] for r in rows).year, 1, 1)
+    else:
+        start = pd.Timestamp(policy_start).date()
+    for r in rows:
+        r["year"] = policy_year(r["day"], start)
+        for k in ("payout", "ded", "rate", "refund", "cap", "count", "annual", "session"):
+            r[k] = 0
+        r["proof"] = False
+    rows.sort(key=lambda r: (r["person"], r["day"], r["pos"]))
+
+    # 1. exclusions and routing
+    for r in rows:
+        r["part_of"] = {}
+        for col in AMOUNTS:
+            excluded = r["year"] < 0
+            for ex in policy.exclusions:
+                if col not in ex.amounts:
+                    continue
+                if ex.categories is not None and r["category"] not in ex.categories:
+                    continue
+                if ex.settings is not None and r["setting"] not in ex.settings:
+                    continue
+                if ex.start is not None and r["day"] < ex.start:
+                    continue
+                if ex.until is not None and r["day"] > ex.until:
+                    continue
+                if ex.waiting_years is not None and r["day"] >= anniversary(
+                    start, ex.waiting_years.at(r["day"])
+                ):
+                    continue
+                excluded = True
+            r["part_of"][col] = None if excluded else policy.route(col, r["category"])
+        r["excluded"] = sum(r[c] for c in AMOUNTS if r["part_of"][c] is None)
+        # 2. ceiling offset
+        if r["part_of"]["covered_copay"] is None:
+            r["offset"] = 0
+        else:
+            r["offset"] = min(max(r["over"], r["hook"]), r["covered_copay"])
+
+    # 3–6. each part
+    for k, part in enumerate(policy.parts):
+        for r in rows:
+            cov = 0
+            if r["part_of"]["covered_copay"] == k:
+                cov += r["covered_copay"] - r["offset"]
+            if r["part_of"]["full_copay"] == k:
+                cov += r["full_copay"]
+            non = r["noncovered"] if r["part_of"]["noncovered"] == k else 0
+            r["a_cov"], r["a_non"], r["pay_k"] = cov, non, 0
+        if part.kind == "visit":
+            visit_part(rows, part, policy.combine_same_day)
+        elif part.kind == "treatment":
+            treatment_part(rows, part)
+        else:
+            room_part(rows, part)
+        # 7. yearly limit on the running total
+        running: dict[tuple, int] = {}
+        for r in rows:
+            pay = r["pay_k"]
+            if part.annual_limit is not None:
+                key = (r["person"], r["year"])
+                limit = part.annual_limit.at(r["day"])
+                before = running.get(key, 0)
+                kept = max(0, min(pay, limit - before))
+                running[key] = before + pay
+                r["annual"] += pay - kept
+                pay = kept
+            r["payout"] += pay
+
+    out = []
+    for r in sorted(rows, key=lambda r: r["pos"]):
+        claim = r["covered_copay"] + r["full_copay"] + r["noncovered"]
+        if r["count"] > 0:
+            zone = "count_limit"
+        elif r["annual"] > 0:
+            zone = "annual_limit"
+        elif r["cap"] > 0:
+            zone = "visit_cap"
+        else:
+            base = [
+                ("excluded", r["excluded"]),
+                ("deductible", r["ded"]),
+                ("rate", r["rate"]),
+                ("ceiling_offset", r["offset"]),
+            ]
+            best = max(amount for _, amount in base)
+            zone = "rate" if best == 0 else next(z for z, a in base if a == best)
+        out.append(
+            {
+                "claim": claim,
+                "excluded": r["excluded"],
+                "ceiling_offset": r["offset"],
+                "eligible": claim - r["excluded"] - r["offset"],
+                "deductible": r["ded"],
+                "rate_part": r["rate"],
+                "selfpay_cap_refund": r["refund"],
+                "visit_cap_cut": r["cap"],
+                "count_cut": r["count"],
+                "annual_cut": r["annual"],
+                "payout": r["payout"],
+                "self_pay": claim - r["payout"],
+                "zone": zone,
+                "session_no": r["session"],
+                "needs_improvement_proof": r["proof"],
+                "policy_year": pd.NaT
+                if r["year"] < 0
+                else pd.Timestamp(anniversary(start, r["year"])),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def visit_part(rows: list[dict], part: Part, combine: bool) -> None:
+    # inpatient: each line alone; yearly self-pay cap on the running retained amount
+    rule = part.settings["inpatient"]
+    retained: dict[tuple, int] = {}
+    for r in rows:
+        if r["setting"] != "inpatient" or r["a_cov"] + r["a_non"] == 0:
+            continue
+        day = r["day"]
+        pay, ded, rate = split(
+            r["a_cov"],
+            r["a_non"],
+            ppm(rule.get("rate_covered"), day) if rule.get("rate_covered") else 0,
+            ppm(rule.get("rate_noncovered"), day) if rule.get("rate_noncovered") else 0,
+            tier_min(rule, r["tier"], day),
+            rule.form,
+        )
+        cap = rule.get("selfpay_cap")
+        if cap is not None:
+            key = (r["person"], r["year"])
+            before = retained.get(key, 0)
+            mine = ded + rate
+            kept = max(0, min(mine, cap.at(day) - before))
+            retained[key] = before + mine
+            back = mine - kept
+            from_rate = min(back, rate)
+            rate -= from_rate
+            ded -= back - from_rate
+            pay += back
+            r["refund"] += back
+        adm = rule.get("admission_cap")
+        if adm is not None and (
+            not rule.admission_cap_tiers or r["tier"] in rule.admission_cap_tiers
+        ):
+            capped = min(pay, adm.at(day))
+            r["cap"] += pay - capped
+            pay = capped
+        r["pay_k"], r["ded"], r["rate"] = pay, r["ded"] + ded, r["rate"] + rate
+
+    # outpatient visits (and prescriptions)
+    pharmacy_rule = part.settings.get("pharmacy")
+    if combine or pharmacy_rule is None:
+        kinds = [({"outpatient", "pharmacy"}, part.settings["outpatient"])]
+    else:
+        kinds = [({"outpatient"}, part.settings["outpatient"]), ({"pharmacy"}, pharmacy_rule)]
+    for settings, rule in kinds:
+        visits: list[list[dict]] = []
+        for r in rows:
+            if r["setting"] not in settings:
+                continue
+            same_day = (
+                combine
+                and visits
+                and visits[-1][0]["person"] == r["person"]
+                and visits[-1][0]["day"] == r["day"]
+            )
+            if same_day:
+                visits[-1].append(r)
+            else:
+                visits.append([r])
+        counted: dict[tuple, int] = {}
+        for visit in visits:
+            head = visit[0]
+            day = head["day"]
+            c_cov = sum(r["a_cov"] for r in visit)
+            c_non = sum(r["a_non"] for r in visit)
+            nhi = None
+            if rule.nhi_rate:
+                nhi = nhi_ppm(sum(r["covered_copay"] for r in visit), sum(r["nhis"] for r in visit))
+            pay, ded, rate = split(
+                c_cov,
+                c_non,
+                ppm(rule.get("rate_covered"), day) if rule.get("rate_covered") else 0,
+                ppm(rule.get("rate_noncovered"), day) if rule.get("rate_noncovered") else 0,
+                max(tier_min(rule, r["tier"], day) for r in visit),
+                rule.form,
+                nhi,
+            )
+            cap_cut = 0
+            if rule.get("visit_cap") is not None:
+                cap_cut = max(0, pay - rule.get("visit_cap").at(day))
+            pay -= cap_cut
+            count_cut = 0
+            if rule.get("count") is not None and c_cov + c_non > 0:
+                key = (head["person"], head["year"])
+                counted[key] = counted.get(key, 0) + 1
+                if counted[key] > rule.get("count").at(day):
+                    count_cut = pay
+            pay -= count_cut
+            # share each step over the visit's lines by what is left on each line
+            left = [r["a_cov"] + r["a_non"] for r in visit]
+            got = []
+            for step in (ded, rate, cap_cut, count_cut):
+                s = shares(step, left)
+                got.append(s)
+                left = [a - b for a, b in zip(left, s, strict=True)]
+            for i, r in enumerate(visit):
+                r["ded"] += got[0][i]
+                r["rate"] += got[1][i]
+                r["cap"] += got[2][i]
+                r["count"] += got[3][i]
+                r["pay_k"] = left[i]
+
+
+def treatment_part(rows: list[dict], part: Part) -> None:
+    rule = part.treatment
+    sessions: dict[tuple, int] = {}
+    for r in rows:
+        if r["a_non"] == 0:
+            continue
+        day = r["day"]
+        key = (r["person"], r["year"])
+        sessions[key] = sessions.get(key, 0) + 1
+        n = sessions[key]
+        if part.brackets:
+            rate_param = [p for first, p in part.brackets if n >= first][-1]
+        else:
+            rate_param = rule.params["rate"]
+        pay, ded, rate = split(
+            0, r["a_non"], 0, ppm(rate_param, day), value(rule.get("min"), day, 0), rule.form
+        )
+        cap_cut = 0
+        if rule.get("visit_cap") is not None:
+            cap_cut = max(0, pay - rule.get("visit_cap").at(day))
+        pay -= cap_cut
+        limit = value(rule.get("count"), day)
+        over = limit is not None and n > limit
+        count_cut = pay if over else 0
+        block = value(rule.get("improvement_block"), day)
+        if block and n > block and not over:
+            r["proof"] = True
+        r["session"] = n
+        r["ded"] += ded
+        r["rate"] += rate
+        r["cap"] += cap_cut
+        r["count"] += count_cut
+        r["pay_k"] = pay - count_cut
+
+
+def room_part(rows: list[dict], part: Part) -> None:
+    for r in rows:
+        if r["a_non"] == 0:
+            continue
+        day = r["day"]
+        c = r["a_non"]
+        pay = c * (PPM - ppm(part.room["rate"], day)) // PPM
+        capped = min(pay, part.room["daily_cap"].at(day) * r["days"])
+        r["rate"] += c - pay
+        r["cap"] += pay - capped
+        r["pay_k"] = capped

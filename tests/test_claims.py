@@ -1,0 +1,681 @@
+"""The claim engine: seed and rules.md cases (both sides of every limit), bad input, and
+hypothesis checks that the vectorized engine equals the row-by-row reference."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from reference_engine import reference_assess
+
+import silson_tools as stl
+from silson_tools.claims import (
+    DETAIL_COLUMNS,
+    assess,
+    assess_many,
+    largest_remainder,
+    proportional_share,
+)
+from silson_tools.policy import POLICY_NAMES, load_policy
+from silson_tools.schema import TIERS, ZONES
+
+ROOT = Path(__file__).resolve().parents[1]
+CUSTOM = ROOT / "data" / "custom_policies"
+
+
+def line(**kw) -> dict:
+    row = {
+        "date": "2024-03-04",
+        "setting": "outpatient",
+        "tier": "clinic",
+        "covered_copay": 0,
+        "noncovered": 0,
+    }
+    row.update(kw)
+    return row
+
+
+def frame(*rows: dict) -> pd.DataFrame:
+    return pd.DataFrame(list(rows))
+
+
+def one(policy, **kw) -> pd.Series:
+    return assess(frame(line(**kw)), policy).iloc[0]
+
+
+# --- seed 001 and rules.md cases ---------------------------------------------------------------
+
+
+def test_seed001_case2_inpatient_blend() -> None:
+    # seed 001 사례 2: 급여 36만 at 10% + 비급여 80만 at 20% → self-pay 19.6만, payout 96.4만.
+    # 3세대 선택형Ⅱ inpatient is exactly that: 급여 90% + 비급여 80% (rules.md §1.3, [SL3]).
+    r = one(
+        "gen3-choice2",
+        setting="inpatient",
+        tier="hospital",
+        covered_copay=360_000,
+        noncovered=800_000,
+        days=5,
+    )
+    assert (r.payout, r.self_pay, r.zone) == (964_000, 196_000, "rate")
+    assert r.rate_part == 196_000
+
+
+def test_seed001_mri_80_percent() -> None:
+    # seed 001 비급여 표: MRI 40만원, 80% 보장 → 32만원. 2세대 선택형Ⅱ 비급여 self-pay 20%
+    # ([FSS-2020], rules.md §1.2), inpatient (no minimum, no per-visit cap).
+    r = one(
+        "gen2-choice2",
+        setting="inpatient",
+        tier="general",
+        noncovered=400_000,
+        category="mri",
+        days=1,
+    )
+    assert (r.payout, r.self_pay) == (320_000, 80_000)
+    # the same scan as an outpatient visit hits 2세대's 외래 25만원 per-visit cap (rules.md §1.2)
+    r = one("gen2-choice2", tier="general", noncovered=400_000, category="mri")
+    assert (r.payout, r.visit_cap_cut, r.zone) == (250_000, 70_000, "visit_cap")
+
+
+def test_seed001_session_tiers() -> None:
+    # seed 001 사례 3: 도수치료 10만원/회; 1–10회 self-pay 2만, 11–20회 5만, 21회 이상 7만.
+    policy = load_policy(CUSTOM / "seed001_session_tiers.toml")
+    days = pd.date_range("2024-01-02", periods=25, freq="7D")
+    df = pd.DataFrame(
+        {
+            "date": days,
+            "setting": "outpatient",
+            "tier": "clinic",
+            "covered_copay": 0,
+            "noncovered": 100_000,
+            "category": "manual_therapy",
+        }
+    )
+    out = assess(df, policy)
+    expected = [20_000] * 10 + [50_000] * 10 + [70_000] * 5
+    assert out["self_pay"].tolist() == expected
+    assert out["session_no"].tolist() == list(range(1, 26))
+
+
+def test_seed001_insurers_match_the_seed_formulas() -> None:
+    # seed 001 보험사 조건표: A 비율형 10%, B 정액형 1만원, C 혼합형 1만원 + 10%; the same
+    # numbers as formulas.per_visit_self_pay in rate / fixed / additive mode.
+    for name, mode, d, r in [
+        ("seed001_insurer_a", "rate", 0, 0.10),
+        ("seed001_insurer_b", "fixed", 10_000, 0.0),
+        ("seed001_insurer_c", "additive", 10_000, 0.10),
+    ]:
+        policy = load_policy(CUSTOM / f"{name}.toml")
+        for cost in (0, 5_000, 10_000, 18_000, 30_000, 123_457):
+            got = one(policy, noncovered=cost).self_pay
+            assert got == stl.per_visit_self_pay(cost, D=d, r=r, mode=mode), (name, cost)
+
+
+def test_room_upgrade_50_percent_and_daily_cap() -> None:
+    # seed 001 상급병실 차액: 50만원, 50% → 25만원; rules.md §1.6: min(50% × 차액, 10만원 × days)
+    room = {"setting": "inpatient", "tier": "general", "category": "room_upgrade"}
+    r = one("gen4", noncovered=500_000, days=3, **room)
+    assert (r.payout, r.self_pay, r.zone) == (250_000, 250_000, "rate")
+    r = one("gen4", noncovered=500_000, days=2, **room)  # 10만 × 2 binds
+    assert (r.payout, r.visit_cap_cut, r.zone) == (200_000, 50_000, "visit_cap")
+    # exactly at the cap, and one won over
+    r = one("gen3", noncovered=400_000, days=2, **room)
+    assert (r.payout, r.visit_cap_cut) == (200_000, 0)
+    r = one("gen3", noncovered=400_002, days=2, **room)
+    assert (r.payout, r.visit_cap_cut, r.zone) == (200_000, 1, "visit_cap")
+
+
+def test_outpatient_deductible_by_tier_and_generation() -> None:
+    # rules.md §1.3/§1.4: 종합병원 1.5만 in 3세대, 2만 in 4세대; rate 20%
+    assert one("gen3", tier="general", covered_copay=40_000).payout == 25_000
+    assert one("gen4", tier="general", covered_copay=40_000).payout == 20_000
+    # both sides of max(1만원, 20%): 50,000 ties (deductible), 50,001 → rate decides
+    r = one("gen4", covered_copay=50_000)
+    assert (r.payout, r.deductible, r.rate_part, r.zone) == (40_000, 10_000, 0, "deductible")
+    r = one("gen4", covered_copay=50_001)
+    assert (r.payout, r.deductible, r.rate_part, r.zone) == (40_000, 0, 10_001, "rate")
+    # 4세대 비급여 max(3만원, 30%) at every tier
+    assert one("gen4", tier="tertiary", noncovered=100_000).payout == 70_000
+    assert one("gen4", tier="clinic", noncovered=50_000).payout == 20_000
+    # below the minimum everything is self-pay
+    r = one("gen4", covered_copay=9_000)
+    assert (r.payout, r.zone) == (0, "deductible")
+
+
+def test_blended_rate_choice2() -> None:
+    # rules.md §1.3: 선택형Ⅱ max(1만원, 급여 10% + 비급여 20%)
+    r = one("gen3-choice2", covered_copay=100_000, noncovered=100_000)
+    assert r.payout == 200_000 - 30_000
+    r = one("gen3-choice2", covered_copay=50_000, noncovered=10_000)  # 5,000 + 2,000 < 1만
+    assert (r.payout, r.zone) == (50_000, "deductible")
+
+
+def test_gen5_three_way_max_with_nhi_rate() -> None:
+    # rules.md §1.5: max(NHI 본인부담률 × 급여, 20% × 급여, 1만/2만원); rate = ① ÷ (① + ②)
+    # 의원 30% co-pay: 30,000 paid, NHIS 70,000 → max(9,000, 6,000, 10,000) = 10,000
+    r = one("gen5", covered_copay=30_000, nhis_paid=70_000, date="2026-06-01")
+    assert (r.payout, r.zone) == (20_000, "deductible")
+    # 종합병원 50%: 50,000 + 50,000 → max(25,000, 10,000, 20,000) = 25,000 (the NHI term)
+    r = one("gen5", tier="general", covered_copay=50_000, nhis_paid=50_000, date="2026-06-01")
+    assert (r.payout, r.rate_part, r.zone) == (25_000, 25_000, "rate")
+    # 100% 본인부담 (③) is out of 5세대 cover; 특약2 excludes 도수치료
+    r = one("gen5", covered_copay=0, full_copay=40_000, date="2026-06-01")
+    assert (r.payout, r.excluded, r.zone) == (0, 40_000, "excluded")
+    r = one("gen5", noncovered=100_000, category="manual_therapy", date="2026-06-01")
+    assert (r.payout, r.zone) == (0, "excluded")
+
+
+def test_same_day_visit_and_pharmacy() -> None:
+    # rules.md §0.4: 4세대 외래 + 처방조제 = one 통원 with the highest deductible;
+    # 2/3세대 treat the prescription separately with its own 8천원 minimum.
+    df = frame(
+        line(tier="tertiary", covered_copay=15_000),
+        line(setting="pharmacy", tier="pharmacy", covered_copay=10_000),
+    )
+    gen4 = assess(df, "gen4")
+    assert gen4["payout"].sum() == 25_000 - 20_000
+    assert gen4["deductible"].sum() == 20_000
+    gen3 = assess(df, "gen3")
+    assert gen3["payout"].tolist() == [0, 2_000]
+    # on different days they are two visits under 4세대 too
+    df.loc[1, "date"] = "2024-03-05"
+    assert assess(df, "gen4")["payout"].tolist() == [0, 0]
+
+
+def test_per_visit_cap_both_sides() -> None:
+    # rules.md §1.4: 급여 통원 20만원 per visit
+    r = one("gen4", covered_copay=250_000)
+    assert (r.payout, r.visit_cap_cut) == (200_000, 0)
+    r = one("gen4", covered_copay=250_002)
+    assert (r.payout, r.visit_cap_cut, r.zone) == (200_000, 1, "visit_cap")
+
+
+def _visits(n: int, start: str = "2024-01-01", **kw) -> pd.DataFrame:
+    days = pd.date_range(start, periods=n, freq="D")
+    rows = [line(date=d, **kw) for d in days]
+    return pd.DataFrame(rows)
+
+
+def test_gen4_noncovered_100_visits_both_sides() -> None:
+    # rules.md §1.4: 비급여 통원 100회 per policy year
+    out = assess(_visits(101, noncovered=50_000), "gen4", policy_start="2024-01-01")
+    assert (out["payout"].iloc[:100] == 20_000).all()
+    last = out.iloc[100]
+    assert (last.payout, last.count_cut, last.zone) == (0, 20_000, "count_limit")
+
+
+def test_gen3_180_visits_and_180_prescriptions() -> None:
+    # rules.md §1.3: 180 visits and 180 prescriptions per policy year, counted separately
+    visits = _visits(181, covered_copay=20_000)
+    scripts = _visits(181, setting="pharmacy", tier="pharmacy", covered_copay=20_000)
+    out = assess(pd.concat([visits, scripts], ignore_index=True), "gen3")
+    assert out["payout"].iloc[:180].eq(10_000).all() and out["payout"].iloc[180] == 0
+    assert out["payout"].iloc[181:361].eq(12_000).all() and out["payout"].iloc[361] == 0
+    assert out["zone"].iloc[[180, 361]].tolist() == ["count_limit", "count_limit"]
+
+
+def test_policy_year_runs_from_policy_start() -> None:
+    # rules.md §0.5: counts run from 계약일 / 계약해당일, not the calendar year
+    df = _visits(101, start="2024-06-01", noncovered=50_000)
+    df.loc[100, "date"] = "2025-06-01"  # the anniversary: a new policy year
+    out = assess(df, "gen4", policy_start="2023-06-01")
+    assert out["payout"].iloc[100] == 20_000
+    assert out["policy_year"].iloc[100] == pd.Timestamp("2025-06-01")
+    df.loc[100, "date"] = "2025-05-31"  # the day before: still the old year, 101st visit
+    out = assess(df, "gen4", policy_start="2023-06-01")
+    assert (out["payout"].iloc[100], out["zone"].iloc[100]) == (0, "count_limit")
+    # default (None): calendar years from 1 January of the earliest receipt's year
+    out = assess(df, "gen4")
+    assert out["policy_year"].iloc[0] == pd.Timestamp("2024-01-01")
+    assert out["policy_year"].iloc[100] == pd.Timestamp("2025-01-01")
+
+
+def test_lines_before_policy_start_are_excluded() -> None:
+    r = assess(frame(line(covered_copay=50_000)), "gen4", policy_start="2024-03-05").iloc[0]
+    assert (r.payout, r.excluded, r.zone) == (0, 50_000, "excluded")
+
+
+def _sessions(n: int, amount: int | list[int], category: str = "manual_therapy") -> pd.DataFrame:
+    amounts = amount if isinstance(amount, list) else [amount] * n
+    return pd.DataFrame(
+        [
+            line(date=d, noncovered=a, category=category)
+            for d, a in zip(pd.date_range("2024-01-01", periods=n, freq="D"), amounts, strict=True)
+        ]
+    )
+
+
+def test_gen4_manual_therapy_350_man_sub_limit_both_sides() -> None:
+    # rules.md §1.4: 도수·체외·증식 350만원 per policy year; per session max(3만원, 30%)
+    out = assess(_sessions(25, 200_000), "gen4")  # 25 × 14만 = 350만 exactly
+    assert out["payout"].sum() == 3_500_000 and out["annual_cut"].sum() == 0
+    out = assess(_sessions(25, [200_000] * 24 + [200_002]), "gen4")  # 14만 + 1 on the 25th
+    last = out.iloc[24]
+    assert (last.payout, last.annual_cut, last.zone) == (140_000, 1, "annual_limit")
+    assert out["payout"].sum() == 3_500_000
+
+
+def test_gen4_50_sessions_and_improvement_flag() -> None:
+    # rules.md §1.4: 50 treatments per year; beyond each 10 sessions an improvement is needed
+    out = assess(_sessions(51, 100_000), "gen4")
+    assert out["payout"].iloc[:50].eq(70_000).all()
+    assert (out["payout"].iloc[50], out["zone"].iloc[50]) == (0, "count_limit")
+    proof = out["needs_improvement_proof"].tolist()
+    assert proof[:10] == [False] * 10 and all(proof[10:50]) and not proof[50]
+    # 3세대 has no 10-session rule (rules.md §1.3)
+    assert not assess(_sessions(20, 100_000), "gen3")["needs_improvement_proof"].any()
+
+
+def test_injection_and_mri_sub_limits() -> None:
+    # rules.md §1.4: 주사 250만원 / 50회; MRI 300만원, no count
+    out = assess(_sessions(5, 1_000_000, "mri"), "gen4")  # 70만 each; 300만 cap
+    assert out["payout"].tolist() == [700_000] * 4 + [200_000]
+    assert out["zone"].iloc[4] == "annual_limit"
+    out = assess(_sessions(51, 50_000, "injection"), "gen4")  # 2만 each, count 50
+    assert out["payout"].iloc[:50].eq(20_000).all() and out["payout"].iloc[50] == 0
+
+
+def test_inpatient_200_man_selfpay_cap_both_sides() -> None:
+    # rules.md §1.4: 4세대 급여 입원 20%, yearly self-pay above 200만원 reimbursed
+    stay = {"setting": "inpatient", "tier": "general", "days": 10}
+    out = assess(
+        frame(
+            line(covered_copay=10_000_000, **stay),
+            line(covered_copay=10, date="2024-04-01", **stay),
+        ),
+        "gen4",
+    )
+    assert out["self_pay"].tolist() == [2_000_000, 0]
+    assert out["selfpay_cap_refund"].tolist() == [0, 2]
+    r = one("gen4", covered_copay=10_000_005, **stay)
+    assert (r.self_pay, r.selfpay_cap_refund, r.payout) == (2_000_000, 1, 8_000_005)
+    # the cap does not reach 4세대 비급여 (30%, no cap)
+    r = one("gen4", noncovered=10_000_000, **stay)
+    assert r.self_pay == 3_000_000
+    # 3세대 표준형 caps the retained 20% of 급여 + 비급여 together
+    r = one("gen3", covered_copay=5_000_000, noncovered=10_000_000, **stay)
+    assert r.self_pay == 2_000_000
+
+
+def test_gen5_admission_cap_and_annual_limit() -> None:
+    # rules.md §1.5: 특약2 병·의원 입원 300만원 per admission; 1천만원 per year
+    stay = {"setting": "inpatient", "days": 10, "date": "2026-07-01"}
+    r = one("gen5", tier="hospital", noncovered=8_000_000, **stay)
+    assert (r.payout, r.visit_cap_cut) == (3_000_000, 1_000_000)
+    r = one("gen5", tier="tertiary", noncovered=8_000_000, **stay)
+    assert r.payout == 4_000_000
+    r = one("gen5", tier="tertiary", noncovered=30_000_000, **stay)
+    assert (r.payout, r.annual_cut, r.zone) == (10_000_000, 5_000_000, "annual_limit")
+
+
+def test_waiting_period_both_sides() -> None:
+    # rules.md §1.4: 4세대 불임 관련 급여 2-year waiting period
+    kw = {"covered_copay": 100_000, "category": "infertility"}
+    before = assess(frame(line(date="2024-06-30", **kw)), "gen4", policy_start="2022-07-01")
+    after = assess(frame(line(date="2024-07-01", **kw)), "gen4", policy_start="2022-07-01")
+    assert (before["payout"].iloc[0], before["zone"].iloc[0]) == (0, "excluded")
+    assert after["payout"].iloc[0] == 80_000
+
+
+def test_ceiling_hook_and_over_ceiling() -> None:
+    # rules.md §3.2: silson does not cover what NHIS refunds under 상한제; ⑤ is paid by NHIS
+    df = frame(line(covered_copay=100_000))
+    r = assess(df, "gen4", ceiling=np.array([60_000])).iloc[0]
+    assert (r.ceiling_offset, r.eligible, r.payout, r.zone) == (
+        60_000,
+        40_000,
+        30_000,
+        "ceiling_offset",
+    )
+    r = one("gen4", covered_copay=100_000, over_ceiling=60_000)
+    assert (r.ceiling_offset, r.payout) == (60_000, 30_000)
+    # the hook's amount is the whole refund: the larger of ⑤ and the hook is left out
+    r = assess(
+        frame(line(covered_copay=100_000, over_ceiling=20_000)), "gen4", ceiling=[60_000]
+    ).iloc[0]
+    assert r.ceiling_offset == 60_000
+
+    class Hook:
+        def line_offsets(self, receipts: pd.DataFrame) -> np.ndarray:
+            return np.full(len(receipts), 100_000, dtype=np.int64)
+
+    r = assess(df, "gen4", ceiling=Hook()).iloc[0]
+    assert (r.ceiling_offset, r.payout, r.self_pay) == (100_000, 0, 100_000)
+
+
+def test_duplicate_policies_pay_proportional_shares() -> None:
+    # rules.md §0.6: 비례보상, never more than the loss
+    df = frame(line(setting="inpatient", covered_copay=1_000_000, days=3))
+    out = assess_many(df, ["gen1", "gen4"])
+    # alone: gen1 pays 100% (1,000,000), gen4 80% (800,000); together at most the loss
+    assert out["standalone_gen1"].iloc[0] == 1_000_000
+    assert out["standalone_gen4"].iloc[0] == 800_000
+    assert out["payout"].iloc[0] == 1_000_000
+    # shares 1,000,000 × 10/18 = 555,555.6 and × 8/18 = 444,444.4, in whole won
+    assert out["payout_gen1"].iloc[0] == 555_556
+    assert out["payout_gen4"].iloc[0] == 444_444
+    # same policy twice: each pays half
+    out = assess_many(df, ["gen1", "gen1"])
+    assert out["payout_gen1"].iloc[0] == out["payout_gen1_2"].iloc[0] == 500_000
+    # 4세대 twice: 80,000 each alone, 160,000 > the 100,000 loss → 50,000 each
+    out = assess_many(frame(line(covered_copay=100_000)), ["gen4", "gen4"])
+    assert out[["payout_gen4", "payout_gen4_2", "payout"]].iloc[0].tolist() == [
+        50_000,
+        50_000,
+        100_000,
+    ]
+    # under the loss each pays in full: 9,000원 is below 4세대's 1만원 minimum, 1세대 pays 4,000
+    out = assess_many(frame(line(covered_copay=9_000)), ["gen4", "gen1"])
+    assert out[["payout_gen4", "payout_gen1", "self_pay"]].iloc[0].tolist() == [0, 4_000, 5_000]
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 10**8), min_size=3, max_size=3), min_size=1, max_size=4),
+    st.lists(st.integers(0, 10**8), min_size=3, max_size=3),
+)
+def test_proportional_share_never_exceeds_the_loss(pay: list[list[int]], loss: list[int]) -> None:
+    payouts = np.array(pay)
+    shared = proportional_share(payouts, np.array(loss))
+    assert (shared >= 0).all() and (shared <= payouts).all()
+    over = payouts.sum(axis=0) > np.array(loss)
+    assert (shared.sum(axis=0)[over] == np.array(loss)[over]).all()
+    assert (shared[:, ~over] == payouts[:, ~over]).all()
+
+
+def test_largest_remainder_ties_go_to_the_earlier_line() -> None:
+    unit = np.zeros(3, dtype=np.int64)
+    assert largest_remainder(np.array([1]), np.array([1, 1, 1]), unit).tolist() == [1, 0, 0]
+    assert largest_remainder(np.array([2]), np.array([1, 1, 1]), unit).tolist() == [1, 1, 0]
+    # two units side by side
+    got = largest_remainder(np.array([1, 3]), np.array([1, 1, 2, 2]), np.array([0, 0, 1, 1]))
+    assert got.tolist() == [1, 0, 2, 1]
+
+
+@given(st.lists(st.integers(0, 10**6), min_size=1, max_size=8), st.data())
+def test_largest_remainder_shares(weights: list[int], data) -> None:
+    w = np.array(weights, dtype=np.int64)
+    total = data.draw(st.integers(0, int(w.sum())))
+    got = largest_remainder(np.array([total]), w, np.zeros(len(w), dtype=np.int64))
+    assert got.sum() == (total if w.sum() else 0)
+    assert (got >= 0).all() and (got <= w).all()
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+
+def test_missing_required_columns() -> None:
+    df = frame(line()).drop(columns=["tier", "noncovered"])
+    with pytest.raises(ValueError, match=r"missing required column.*tier, noncovered"):
+        assess(df, "gen4")
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("tier", "big", r"row 2, column 'tier': 'big': expected one of 'clinic'"),
+        ("setting", "walk-in", r"row 2, column 'setting': 'walk-in'"),
+        ("category", "acupuncture", r"row 2, column 'category': 'acupuncture'"),
+        ("noncovered", -5, r"row 2, column 'noncovered': -5: expected an amount of at least 0"),
+        ("covered_copay", 1.5, r"row 2, column 'covered_copay': 1.5: expected a whole number"),
+        ("covered_copay", "12x", r"row 2, column 'covered_copay': '12x'"),
+        ("date", "someday", r"row 2, column 'date': 'someday': expected a date"),
+        ("over_ceiling", 10**6, r"row 2, column 'over_ceiling': 1000000: expected at most"),
+    ],
+)
+def test_bad_values_name_row_column_and_value(column: str, value, message: str) -> None:
+    df = frame(line(covered_copay=1_000), line(covered_copay=1_000))
+    df["over_ceiling"] = 0
+    df["category"] = ""
+    df[column] = df[column].astype(object)
+    df.loc[1, column] = value
+    with pytest.raises(ValueError, match=message):
+        assess(df, "gen4")
+
+
+def test_missing_amount_is_an_error_not_a_zero() -> None:
+    df = frame(line(covered_copay=1_000), line(covered_copay=1_000))
+    df["covered_copay"] = [1_000.0, np.nan]
+    with pytest.raises(ValueError, match=r"row 2, column 'covered_copay'.*empty"):
+        assess(df, "gen4")
+
+
+def test_days_needed_for_the_room_cap() -> None:
+    df = frame(line(), line(setting="inpatient", noncovered=300_000, category="room_upgrade"))
+    with pytest.raises(ValueError, match=r"row 2, column 'days': 0: expected 입원일수"):
+        assess(df, "gen4")
+
+
+def test_unknown_policy_and_bad_ceiling() -> None:
+    with pytest.raises(ValueError, match="unknown policy 'gen6'"):
+        assess(frame(line()), "gen6")
+    with pytest.raises(ValueError, match=r"ceiling: expected one amount per receipt line \(1\)"):
+        assess(frame(line()), "gen4", ceiling=[1, 2])
+    with pytest.raises(ValueError, match="row 1, column 'ceiling'"):
+        assess(frame(line()), "gen4", ceiling=[-1])
+    with pytest.raises(ValueError, match="policy_start"):
+        assess(frame(line()), "gen4", policy_start="not a date")
+
+
+def test_korean_labels_and_categorical_columns_accepted() -> None:
+    df = frame(line(setting="통원", tier="종합병원", covered_copay=40_000, category="도수치료"))
+    assert assess(df, "gen4")["payout"].iloc[0] == 20_000
+    df = frame(line(covered_copay=40_000, tier="general"))
+    df["tier"] = df["tier"].astype("category")
+    assert assess(df, "gen4")["payout"].iloc[0] == 20_000
+
+
+def test_output_keeps_rows_index_and_adds_columns() -> None:
+    df = frame(line(covered_copay=5), line(noncovered=7, date="2024-01-01")).set_axis(["x", "y"])
+    out = assess(df, "gen4")
+    assert list(out.index) == ["x", "y"]
+    assert set(DETAIL_COLUMNS) <= set(out.columns)
+    assert "nhis_paid" in out.columns  # optional columns filled with their defaults
+    assert "payout" not in df.columns  # the input is not changed
+
+
+# --- the engine equals the reference on random receipts ------------------------------------------
+
+TIGHT = {
+    # small limits so random receipts reach every limit path
+    "gen4-tight": (
+        "gen4",
+        {
+            "noncovered__outpatient__count": 3,
+            "manual__treatment__count": 4,
+            "manual__annual_limit": 150_000,
+            "covered__annual_limit": 300_000,
+            "covered__inpatient__selfpay_cap": 60_000,
+            "mri__annual_limit": 100_000,
+            "injection__treatment__visit_cap": 20_000,
+            "manual__treatment__improvement_block": 2,
+        },
+    ),
+    "gen3-tight": (
+        "gen3",
+        {
+            "main__outpatient__count": 3,
+            "main__pharmacy__count": 2,
+            "main__inpatient__selfpay_cap": 50_000,
+            "main__annual_limit": 400_000,
+        },
+    ),
+    "gen5-tight": (
+        "gen5",
+        {
+            "noncovered__outpatient__count": 2,
+            "mri__annual_limit": 60_000,
+            "noncovered__annual_limit": 300_000,
+            "covered__inpatient__selfpay_cap": 40_000,
+        },
+    ),
+    "gen2-choice1-tight": ("gen2-choice1", {"main__pharmacy__count": 1}),
+    "seed-tiers-tight": (
+        str(CUSTOM / "seed001_session_tiers.toml"),
+        {
+            "manual__treatment__count": 6,
+            "manual__treatment__min": 5_000,
+            "manual__treatment__rate_brackets": [
+                {
+                    "from_session": first,
+                    "rate": {"2020-01-01": {"value": rate, "confidence": "C", "source": "test"}},
+                }
+                for first, rate in [(1, 0.2), (3, 0.5), (5, 0.7)]
+            ],
+        },
+    ),
+}
+POLICIES = {
+    **{name: load_policy(name) for name in POLICY_NAMES},
+    **{p.stem: load_policy(p) for p in sorted(CUSTOM.glob("*.toml"))},
+    **{k: load_policy(base, **ov) for k, (base, ov) in TIGHT.items()},
+}
+AMOUNT = st.one_of(
+    st.sampled_from(
+        [
+            0,
+            0,
+            1,
+            5_000,
+            8_000,
+            10_000,
+            15_000,
+            20_000,
+            30_000,
+            50_000,
+            100_000,
+            200_000,
+            250_000,
+            1_000_000,
+        ]
+    ),
+    st.integers(0, 3_000_000),
+)
+DRIFT = st.sampled_from([0, 0, 0, 0, -1, 1])  # mostly one winter, sometimes a year apart
+CATS = [
+    "",
+    "",
+    "",
+    "manual_therapy",
+    "shockwave",
+    "prolotherapy",
+    "injection",
+    "mri",
+    "room_upgrade",
+]
+
+
+@st.composite
+def receipts(draw, policy) -> tuple[pd.DataFrame, object, object]:
+    cats = CATS + list(policy.extra_categories)
+    if policy.name.startswith("seed001-session"):
+        cats += ["manual_therapy"] * 8
+    n = draw(st.integers(1, 30))
+    rows = []
+    for _ in range(n):
+        setting = draw(st.sampled_from(["inpatient", "outpatient", "outpatient", "pharmacy"]))
+        category = draw(st.sampled_from(cats))
+        if category == "room_upgrade":
+            setting = "inpatient"
+        tier = draw(st.sampled_from(list(TIERS)))
+        cc = draw(AMOUNT)
+        rows.append(
+            {
+                "person": draw(st.sampled_from(["가", "가", "가", "나"])),
+                "date": dt.date(2025, 1, 1)
+                + dt.timedelta(days=7 * draw(st.integers(-8, 6)) + 365 * draw(DRIFT)),
+                "setting": setting,
+                "tier": tier,
+                "covered_copay": cc,
+                "full_copay": draw(st.sampled_from([0, 0, 3_000, 100_000])),
+                "noncovered": draw(AMOUNT),
+                "nhis_paid": draw(st.sampled_from([0, cc, 2 * cc, 7 * cc // 3])),
+                "over_ceiling": draw(st.sampled_from([0, 0, 0, cc // 2])),
+                "days": draw(st.integers(1, 12)) if setting == "inpatient" else 0,
+                "category": category,
+            }
+        )
+    df = pd.DataFrame(rows)
+    start = draw(st.sampled_from([None, "2023-03-15", "2024-02-29", "2024-12-31", "2026-01-01"]))
+    hook = draw(st.sampled_from([None, "some"]))
+    if hook is not None:
+        hook = np.array([draw(st.sampled_from([0, 0, 1_000, 50_000])) for _ in range(n)])
+    return df, start, hook
+
+
+COMPARED = list(DETAIL_COLUMNS)
+
+
+@pytest.mark.parametrize("name", list(POLICIES))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_engine_equals_reference(name: str, data) -> None:
+    policy = POLICIES[name]
+    df, start, hook = data.draw(receipts(policy))
+    got = assess(df, policy, policy_start=start, ceiling=hook)
+    want = reference_assess(df, policy, policy_start=start, ceiling=hook)
+    for col in COMPARED:
+        g = got[col].astype(object).tolist() if col == "zone" else got[col].tolist()
+        assert g == want[col].tolist(), col
+    # invariants on every line
+    amounts = [
+        "payout",
+        "self_pay",
+        "deductible",
+        "rate_part",
+        "visit_cap_cut",
+        "count_cut",
+        "annual_cut",
+        "excluded",
+        "ceiling_offset",
+        "eligible",
+    ]
+    for col in amounts:
+        assert got[col].dtype == np.int64, col
+        assert (got[col] >= 0).all(), col
+    claim = got["covered_copay"] + got["full_copay"] + got["noncovered"]
+    assert (got["payout"] + got["self_pay"] == claim).all()
+    parts = got[["payout", "deductible", "rate_part", "visit_cap_cut", "count_cut", "annual_cut"]]
+    assert (parts.sum(axis=1) == got["eligible"]).all()
+    assert (got["payout"] <= got["eligible"]).all()
+    assert set(got["zone"].astype(str)) <= set(ZONES)
+
+
+@pytest.mark.parametrize("name", ["gen2", "gen2-choice1", "gen2-choice2", "gen3", "gen1"])
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_payout_never_above_the_per_visit_cap(name: str, data) -> None:
+    policy = POLICIES[name]
+    df, start, hook = data.draw(receipts(policy))
+    got = assess(df, policy, policy_start=start, ceiling=hook)
+    main = policy.part("main").settings
+    general = got["category"].eq("")
+    for setting in ("outpatient", "pharmacy"):
+        cap = main.get(setting, main["outpatient"]).get("visit_cap")
+        if cap is not None:
+            rows = got[general & got["setting"].eq(setting)]
+            assert (rows["payout"] <= cap.values[0]).all()
+
+
+MONOTONE = [n for n in POLICIES if n not in {"gen5", "gen5-tight"}]  # NHI-rate term rounds in ppm
+
+
+@pytest.mark.parametrize("name", MONOTONE)
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_single_line_payout_is_monotone_in_cost(name: str, data) -> None:
+    policy = POLICIES[name]
+    df, start, _ = data.draw(receipts(policy))
+    df = df.iloc[:1].copy()
+    col = data.draw(st.sampled_from(["covered_copay", "full_copay", "noncovered"]))
+    extra = data.draw(st.integers(1, 500_000))
+    more = df.copy()
+    more[col] = more[col] + extra
+    base = assess(df, policy, policy_start=start)["payout"].iloc[0]
+    bigger = assess(more, policy, policy_start=start)["payout"].iloc[0]
+    assert bigger >= base
