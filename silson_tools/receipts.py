@@ -1100,6 +1100,20 @@ def _validate(grid: _Grid, name: str, aliases: Aliases) -> tuple[pd.DataFrame, d
     ctx = _Context(name, row_numbers, problems)
     n = len(data_rows)
     columns = list(zip(*data_rows, strict=True)) if data_rows else []
+    for h in headers:  # a value under an empty header cell would otherwise be lost
+        if _is_blank(h.text):
+            for pos, value in enumerate(columns[h.index]):
+                if not _is_blank(value):
+                    problems.append(
+                        ReceiptProblem(
+                            name,
+                            numbers[pos],
+                            f"{_letter(h.index)}열 (머리글 없음, no header)",
+                            value,
+                            "머리글이 있는 열 안의 값 (a value under a header: give this "
+                            "column a header, or clear the value)",
+                        )
+                    )
     ok = np.ones(n, dtype=bool)
     out: dict[str, Any] = {}
 

@@ -453,6 +453,22 @@ CASES.append(
 )
 
 
+CASES.append(
+    Case(
+        "value_under_an_empty_header_cell",
+        _csv(
+            "진료일,진료구분,,요양기관종류,본인부담금,비급여",
+            "2024-03-05,외래,,의원,5000,0",
+            "2024-03-06,외래,감기,의원,5000,0",
+        ),
+        3,
+        "C열 (머리글 없음, no header)",
+        "감기",
+        "give this column a header, or clear the value",
+    )
+)
+
+
 def test_there_are_at_least_twenty_malformed_cases() -> None:
     assert len(CASES) >= 20
 
