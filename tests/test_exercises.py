@@ -17,6 +17,7 @@ from silson_tools.exercises import (
     parse_answer,
     verdict_html,
 )
+from silson_tools.schema import ZONES
 
 # Worked by hand from the seeds and rules.md (an oracle independent of the package).
 HAND_WORKED: dict[str, int] = {
@@ -36,6 +37,12 @@ HAND_WORKED: dict[str, int] = {
     "premium_to_next": 1_000_000 - 800_000,  # 할증(3등급) 하한까지
     "plan_hmo_network": 2 * 300,  # seed 000: HMO, 네트워크 밖 → 전액 본인
     "plan_hmo_emergency": 300,  # 응급 예외: 응급실 copay
+    # a year of receipts under the engine (rules.md §0.4, §1.4, §1.5, §3.2)
+    "generation_same_day": (20_000 - 10_000) - (15_000 - 10_000),  # 4세대 합산 vs 3세대 따로
+    "count_limit": 50 * (80_000 - 30_000),  # 50회까지만, 회당 max(3만, 2.4만) 공제
+    "annual_limit": 3_000_000 - 4 * 700_000,  # MRI 300만 한도의 남은 몫
+    "excluded": 0,  # 5세대 특약2: 체외충격파 보장 제외
+    "ceiling_offset": (3_000_000 - 1_000_000) * 8 // 10,  # 환급분 빼고 80%
 }
 
 EXERCISES = all_exercises()
@@ -46,7 +53,7 @@ def test_at_least_ten_exercises_covering_every_topic() -> None:
     assert len(EXERCISES) >= 10
     assert len(set(IDS)) == len(IDS), "exercise keys must be unique"
     topics = {e.topic for e in EXERCISES}
-    assert {"deductible", "rate", "visit_cap", "ceiling", "premium", "plan"} <= topics
+    assert set(ZONES) | {"ceiling", "premium", "plan", "generation"} <= topics, "one per zone"
     assert set(HAND_WORKED) == set(IDS), "every exercise needs a hand-worked answer here"
 
 
