@@ -7,6 +7,7 @@ examples for 2023), cited next to each test.
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -475,3 +476,60 @@ def test_plot_year_for_the_sample_parent() -> None:
     assert running.tolist() == [20 * MAN, 320 * MAN, 420 * MAN]
     with pytest.raises(ValueError, match="person '아무개' has no receipts"):
         ceiling.plot_year(receipts, CeilingSpec(decile=3), "아무개")
+
+
+# --- the claim engine hook (claims.assess(..., ceiling=CeilingSpec(...))) ---------------------
+
+
+def _inpatient_year() -> pd.DataFrame:
+    """A 2023 year of one 1분위 patient: the 87만 ceiling is crossed on the second stay."""
+    return pd.DataFrame(
+        {
+            "date": ["2023-02-01", "2023-05-10", "2023-05-10", "2023-09-01"],
+            "setting": ["inpatient", "outpatient", "pharmacy", "inpatient"],
+            "tier": ["general", "clinic", "pharmacy", "tertiary"],
+            "covered_copay": [60 * MAN, 5 * MAN, 2 * MAN, 100 * MAN],
+            "noncovered": [10 * MAN, 0, 0, 30 * MAN],
+            "days": [5, 0, 0, 8],
+            "institution": ["시민병원", "동네의원", "동네약국", "대학병원"],
+        }
+    )
+
+
+def test_assess_leaves_the_refund_out_of_the_payout_in_zone_ceiling_offset() -> None:
+    import silson_tools as st
+
+    receipts = _inpatient_year()
+    spec = CeilingSpec(decile=1)
+    offsets = spec.line_offsets(receipts)
+    # chronological: 60만, 5만, 2만 (cum 67만) then 100만 → cum 167만, 80만 above 87만
+    np.testing.assert_array_equal(offsets, [0, 0, 0, 80 * MAN])
+    with_ceiling = st.assess(receipts, "gen4", policy_start="2022-07-01", ceiling=spec)
+    without = st.assess(receipts, "gen4", policy_start="2022-07-01")
+    np.testing.assert_array_equal(with_ceiling["ceiling_offset"].to_numpy(), offsets)
+    assert str(with_ceiling["zone"].iloc[3]) == "ceiling_offset"
+    claim = receipts["covered_copay"] + receipts["noncovered"]
+    np.testing.assert_array_equal(with_ceiling["payout"] + with_ceiling["self_pay"], claim)
+    # the refunded part is no longer eligible: the payout drops, never rises
+    assert (with_ceiling["payout"] <= without["payout"]).all()
+    assert with_ceiling["payout"].iloc[3] < without["payout"].iloc[3]
+    np.testing.assert_array_equal(
+        with_ceiling["eligible"], without["eligible"] - with_ceiling["ceiling_offset"]
+    )
+
+
+def test_assess_on_the_sample_parent_matches_year_totals() -> None:
+    import silson_tools as st
+
+    receipts = st.read_receipts(Path(__file__).parents[1] / "data" / "samples" / "receipts.csv")
+    parent = receipts[receipts["person"] == "영숙"]
+    spec = CeilingSpec(decile=3)
+    out = st.assess(parent, "gen4", ceiling=spec)
+    assert out["ceiling_offset"].sum() == ceiling.year_totals(parent, spec)["refund"].sum()
+    assert (out["ceiling_offset"] <= out["covered_copay"]).all()
+    # a line whose whole claim is covered co-pay above the ceiling pays nothing
+    whole = (out["ceiling_offset"] == out["covered_copay"]) & (out["covered_copay"] > 0)
+    whole &= (out["full_copay"] + out["noncovered"]) == 0
+    assert whole.any()
+    assert (out.loc[whole, "payout"] == 0).all()
+    assert (out.loc[whole, "zone"].astype(str) == "ceiling_offset").all()

@@ -315,3 +315,31 @@ def test_figures_and_callbacks() -> None:
     assert premium.show_paths([], 12_000, 10_000, 0.1) is None
     assert premium.show_advice(20 * MAN, 90 * MAN, 30_000) is None
     assert "720,000원" in premium.advice_html(premium.advise(20 * MAN, 90 * MAN, 30_000))
+
+
+# --- from receipts through the claim engine ---------------------------------------------------
+
+
+def test_nonbenefit_payouts_split_the_engine_payout() -> None:
+    import silson_tools as st
+
+    receipts = pd.DataFrame(
+        {
+            "date": ["2024-02-01", "2024-02-01", "2024-06-01"],
+            "setting": ["outpatient", "outpatient", "outpatient"],
+            "tier": ["clinic", "clinic", "hospital"],
+            "covered_copay": [10_000, 8_000, 30_000],
+            "noncovered": [0, 100_000, 150_000],
+            "category": ["", "manual_therapy", ""],
+        }
+    )
+    non = premium.nonbenefit_payouts(receipts, "gen4", "2023-03-01")
+    total = st.assess(receipts, "gen4", "2023-03-01")["payout"].to_numpy()
+    assert non.dtype == np.int64 and (non >= 0).all() and (non <= total).all()
+    # line 1 has no 비급여, so none of its payout counts
+    assert non[0] == 0
+    # 4세대 비급여 특약: 도수치료 max(3만, 30%) → 7만; general 비급여 max(3만, 30%) → 10.5만
+    assert non[1] == 70_000 and non[2] == 105_000
+    receipts["nonbenefit_payout"] = non
+    out = premium.window_totals(receipts, "2025-03-01")  # window = calendar 2024
+    assert out.loc["본인", "paid"] == 175_000 and out.loc["본인", "grade"] == 2
