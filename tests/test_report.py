@@ -238,3 +238,15 @@ def test_format_table_shows_won_and_korean_headings(report: rp.Report) -> None:
     assert list(table.columns) == ["이름", "청구액 (claim)", "보험금 (payout)", "보험금 비율 %"]
     total = report.summary.loc["합계 (total)"]
     assert table.iloc[-1, 1] == format_won(int(total["claim"]))
+
+
+def test_receipts_app_dropdowns_call_the_callback(receipts: pd.DataFrame, monkeypatch) -> None:
+    calls = []
+    monkeypatch.setattr(
+        rp, "show_report", lambda r, person, policy, *a: calls.append((len(r), person, policy))
+    )
+    app = rp.receipts_app(receipts, "gen4", "2023-03-01")
+    person_box, policy_box = app.children[0].children
+    person_box.value = "서연"
+    policy_box.value = "gen2"
+    assert calls == [(155, rp.ALL_PERSONS, "gen4"), (155, "서연", "gen4"), (155, "서연", "gen2")]
