@@ -93,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
             "them under the policy and write the report, PNG charts and the assessed lines "
             "as CSV into DIR. On bad input, every problem is shown and nothing is written.)"
         ),
+        epilog=(
+            "종료 코드 (exit status): 0 성공 (ok), 1 입력 문제 (bad file, policy or person), "
+            "2 명령줄 문제 (bad command line)."
+        ),
     )
     _add_file_options(report)
     report.add_argument(
