@@ -19,7 +19,4 @@ test-browser: $(STAMP) browser-deps
 
 ## make present: serve notebooks/ as apps (Voilà, code hidden) on http://127.0.0.1:8866
 present: $(STAMP)
-	$(BIN)/voila notebooks --Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) --no-browser \
-		--strip_sources=True --show_tracebacks=False \
-		--MappingKernelManager.cull_idle_timeout=$(PRESENT_CULL) \
-		--MappingKernelManager.cull_interval=60
+	BIN=$(BIN) PRESENT_CULL=$(PRESENT_CULL) scripts/present.sh notebooks $(PRESENT_PORT)

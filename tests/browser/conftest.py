@@ -49,6 +49,7 @@ NANUM_FILES = (
     Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf"),
     Path("/usr/share/fonts/opentype/nanum/NanumGothic.otf"),
 )
+PRESENT = REPO / "scripts" / "present.sh"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 NEWS = "@jupyterlab/apputils-extension:announcements"
 FIX = "run `make browser-deps` (as root: apt-get update && apt-get install -y chromium fonts-nanum)"
@@ -381,23 +382,20 @@ def lab(
 def voila(
     chromium_path: Path, served_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    """Voilà (app mode, code hidden) on 127.0.0.1 with a token and idle-kernel culling."""
+    """``make present``'s server (scripts/present.sh: Voilà, code hidden, 127.0.0.1, idle
+    kernels culled) over the temporary copy, plus a token. The script ``exec``s Voilà, so
+    the PID we hold is the server's."""
     home = tmp_path_factory.mktemp("voila-home")
-    env = _base_env(home)
+    env = {**_base_env(home), "BIN": str(BIN), "PRESENT_CULL": "300"}
     token = secrets.token_hex(16)
     port = _free_port()
     argv = [
-        str(BIN / "voila"),
+        "/bin/sh",
+        str(PRESENT),
         str(served_dir),
-        "--no-browser",
-        "--Voila.ip=127.0.0.1",
-        f"--port={port}",
-        "--Voila.port_retries=0",
+        str(port),
         f"--token={token}",
-        "--strip_sources=True",
-        "--show_tracebacks=True",
-        "--MappingKernelManager.cull_idle_timeout=120",
-        "--MappingKernelManager.cull_interval=30",
+        "--Voila.port_retries=0",
     ]
     log = home / "voila.log"
     server = Server(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from pathlib import Path
 
 import pytest
 from browser_helpers import (
@@ -20,6 +21,19 @@ from browser_helpers import (
 pytestmark = pytest.mark.browser
 
 
+def _voila_pids() -> list[str]:
+    """PIDs of processes whose command line runs voila (to check we hold the server's PID)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            cmd = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if entry.name.isdigit() and any(part.endswith(b"/voila") for part in cmd[:2]):
+            found.append(entry.name)
+    return found
+
+
 def test_shrink_zone_app_in_voila(voila, bpage, screenshots, latencies) -> None:
     page = bpage.page
     assert (voila.root / "01_shrink_zones.ipynb").is_file(), (
@@ -32,6 +46,10 @@ def test_shrink_zone_app_in_voila(voila, bpage, screenshots, latencies) -> None:
     wait_for_app(page)
     voila.note_kernels()
     assert voila.kernel_pids, "Voilà started no kernel for the page"
+    assert voila.proc.pid in [int(p) for p in _voila_pids()], "the PID we hold is not Voilà's"
+    assert "Culling kernels with idle durations > 300 seconds" in voila.log_tail(200), (
+        "make present must cull idle kernels:\n" + voila.log_tail()
+    )
     # App mode hides the code: no input areas, no editors.
     assert page.locator(".jp-InputArea-editor, .jp-CodeMirrorEditor").count() == 0, (
         "Voilà shows code cells; `make present` must hide them (strip_sources)"

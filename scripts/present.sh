@@ -1,0 +1,23 @@
+#!/bin/sh
+# App mode for a classroom projector: serve a notebook folder with Voilà, code hidden,
+# bound to 127.0.0.1 only, idle kernels culled (each page load starts a kernel).
+#
+#   scripts/present.sh [FOLDER] [PORT] [extra Voilà options...]
+#
+# `make present` runs this with notebooks/ and port 8866. BIN (default .venv/bin) and
+# PRESENT_CULL (idle seconds before a kernel is shut down, default 300) come from the
+# environment. `exec` makes the process ID the server's, so it can be stopped by that PID.
+set -eu
+
+BIN="${BIN:-.venv/bin}"
+FOLDER="${1:-notebooks}"
+PORT="${2:-8866}"
+[ $# -gt 0 ] && shift
+[ $# -gt 0 ] && shift
+
+exec "$BIN/voila" "$FOLDER" \
+    --Voila.ip=127.0.0.1 --port="$PORT" --no-browser \
+    --strip_sources=True --show_tracebacks=False \
+    --MappingKernelManager.cull_idle_timeout="${PRESENT_CULL:-300}" \
+    --MappingKernelManager.cull_interval=60 \
+    "$@"
