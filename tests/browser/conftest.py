@@ -2,9 +2,14 @@
 
 Every server runs on 127.0.0.1 with its own token, config, runtime and settings dirs,
 over a *copy* of ``notebooks/`` in a temporary directory (Lab autosave can then never
-touch the committed notebooks). A server is started directly (no shell), so the PID we
-hold is the server's; teardown shuts its kernels down through the REST API, stops the
-server by that PID and then kills, by PID, any kernel process it left behind.
+touch the committed notebooks; teardown also checks that the opened ones are unchanged).
+JupyterLab is started directly and Voilà through ``scripts/present.sh`` (the ``make
+present`` command), which ``exec``s it, so the PID we hold is the server's; teardown shuts
+its kernels down (REST API for Lab), stops the server by that PID and then kills, by PID,
+any kernel process it left behind (a teardown error names them).
+
+``SILSON_BROWSER_NOTEBOOKS`` points the tests at another notebook folder (for trying a
+draft notebook without touching ``notebooks/``).
 
 The system browser is used (``/usr/bin/chromium``, or ``SILSON_CHROMIUM``); never a
 browser download. Missing Chromium or Korean font is a failure with the fix in the
