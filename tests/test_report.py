@@ -250,3 +250,40 @@ def test_receipts_app_dropdowns_call_the_callback(receipts: pd.DataFrame, monkey
     person_box.value = "서연"
     policy_box.value = "gen2"
     assert calls == [(155, rp.ALL_PERSONS, "gen4"), (155, "서연", "gen4"), (155, "서연", "gen2")]
+
+
+NOTEBOOK = ROOT / "notebooks" / "03_my_receipts.ipynb"
+
+
+def test_notebook_parameters_cell_comes_first_and_is_tagged() -> None:
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    assert "parameters" in first.metadata.get("tags", [])
+    for name in ("receipts_path", "policy", "policy_start", "person", "decile"):
+        assert f"\n{name} = " in f"\n{first.source}", name
+
+
+def test_notebook_runs_on_another_file_set_by_its_parameters(tmp_path: Path) -> None:
+    """What papermill does: replace the parameters, run top to bottom on a fresh kernel."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    xlsx = ROOT / "data" / "samples" / "receipts.xlsx"
+    first.source += (
+        f"\nreceipts_path = {str(xlsx)!r}\npolicy = 'gen3'\npolicy_start = '2024-01-01'"
+        "\nperson = '서연'\ndecile = 3\n"
+    )
+    NotebookClient(
+        nb, timeout=300, resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    ).execute()
+    texts = [
+        out.get("text", "") for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
+    ]
+    assert any("3세대 실손 표준형" in t and "대상 서연" in t for t in texts)
+    why = next(t for t in texts if "• 서연: 청구" in t)
+    people = [line[2:].split(":")[0] for line in why.splitlines() if line.startswith("• ")]
+    assert people == ["서연", "합계 (total)"]
