@@ -672,7 +672,11 @@ def cost_table(plans: Iterable[Plan | str] | None, usage: Any) -> pd.DataFrame:
     Rows: medical spending, premium, each rule part, person pays, plan pays, total, rank,
     and the rule that decided the person's payment. Amounts are whole USD.
     """
-    long = compare(plans, usage)
+    return _table_from(compare(plans, usage))
+
+
+def _table_from(long: pd.DataFrame) -> pd.DataFrame:
+    """:func:`compare` output for one usage pattern → the side-by-side table."""
     if long["usage"].nunique() != 1:
         raise ValueError("cost_table takes one usage pattern; use compare() for several")
     rows = {
@@ -936,11 +940,11 @@ def show_comparison(**usage: Any) -> None:
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    table = compare_usage(None, **usage)
-    display(table)
+    long = compare(None, usage)  # the same numbers as compare_usage(**usage), computed once
+    display(_table_from(long))
     _fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5), layout="constrained")
-    plot_breakdown(compare(None, usage), ax=left)
-    spend = int(table.iloc[0, 0])
+    plot_breakdown(long, ax=left)
+    spend = int(long["spending"].iloc[0])
     top = max(4 * spend, 50_000)
     curves = spending_curve(None, usage, np.linspace(0, top, 121).astype(np.int64))
     plot_spending_curves(curves, ax=right, mark=spend)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from fractions import Fraction
 from pathlib import Path
@@ -425,13 +424,21 @@ def test_slider_floats_that_are_whole_are_accepted():
     assert plans.compare_usage(**values).equals(plans.compare_usage(**plans.usage_preset("medium")))
 
 
-def test_show_comparison_draws_and_returns_none():
+def test_show_comparison_shows_the_slider_table_and_returns_none(monkeypatch):
+    import IPython.display
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    assert plans.show_comparison(**plans.usage_preset("medium")) is None
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    monkeypatch.setattr(plt, "show", lambda: None)
+    values = plans.usage_preset("worst")
+    assert plans.show_comparison(**values) is None
+    assert len(shown) == 1 and shown[0].equals(plans.compare_usage(**values))
+    axes = plt.gcf().axes
+    assert len(axes) == 2 and len(axes[1].get_lines()) == 5  # four plans + my spending
     plt.close("all")
 
 
@@ -520,14 +527,6 @@ def test_bad_plan_is_a_clear_error(kwargs, message):
 
 def test_usage_columns_are_all_known_to_the_sliders():
     assert set(plans.SLIDERS) == set(USAGE_COLUMNS)
-
-
-def test_committed_notebook_has_no_outputs():
-    nb_path = Path(__file__).resolve().parents[1] / "notebooks" / "06_network_plans.ipynb"
-    nb = json.loads(nb_path.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            assert cell["outputs"] == [] and cell["execution_count"] is None
 
 
 def test_cheapest_ranges_agree_with_the_curve_points():
