@@ -100,6 +100,11 @@ ASSUMPTIONS = (
 # --- tables ---------------------------------------------------------------------------------
 
 
+def _won(amount: int) -> str:
+    """Whole won with separators (12,000원, 1,110,000원): one style in every table."""
+    return format_won(int(amount), unit="won")
+
+
 def zone_amounts(assessed: pd.DataFrame) -> pd.DataFrame:
     """Per line, the won each zone took (columns: zone codes), int64; sums to ``self_pay``."""
     missing = [c for c in (*ZONE_AMOUNTS.values(), "self_pay") if c not in assessed.columns]
@@ -184,7 +189,7 @@ def validation_summary(receipts: pd.DataFrame) -> pd.DataFrame:
             )
         )
         for column in ("covered_copay", "full_copay", "noncovered", "nhis_paid", "over_ceiling"):
-            rows.append((f"합계 {COLUMN_LABELS[column]}", format_won(int(receipts[column].sum()))))
+            rows.append((f"합계 {COLUMN_LABELS[column]}", _won(int(receipts[column].sum()))))
     return pd.DataFrame(rows, columns=["항목 (item)", "내용 (value)"])
 
 
@@ -222,20 +227,20 @@ def why_sentences(summary: pd.DataFrame) -> list[str]:
         claim, payout, self_pay = int(row["claim"]), int(row["payout"]), int(row["self_pay"])
         cuts = sorted(((int(row[z]), z) for z in ZONE_AMOUNTS if int(row[z]) > 0), reverse=True)
         text = (
-            f"{person}: 청구 {format_won(claim)} 중 보험금 {format_won(payout)} "
-            f"({row['payout_pct']:.1f}%)을 받고 {format_won(self_pay)}을 냈습니다 "
+            f"{person}: 청구 {_won(claim)} 중 보험금 {_won(payout)} "
+            f"({row['payout_pct']:.1f}%)을 받고 {_won(self_pay)}을 냈습니다 "
             f"(claimed, paid, self-paid)."
         )
         if cuts:
             text += (
                 " 줄어든 곳 (where it shrank): "
-                + ", ".join(f"{ZONES[z]} {format_won(v)}" for v, z in cuts)
+                + ", ".join(f"{ZONES[z]} {_won(v)}" for v, z in cuts)
                 + "."
             )
         if int(row["selfpay_cap_refund"]) > 0:
             text += (
                 " 연간 자기부담 한도로 "
-                f"{format_won(int(row['selfpay_cap_refund']))}을 돌려받았습니다 "
+                f"{_won(int(row['selfpay_cap_refund']))}을 돌려받았습니다 "
                 "(yearly self-pay cap refund, already in the payout)."
             )
         out.append(text)
@@ -565,7 +570,7 @@ def format_table(table: pd.DataFrame, index_name: str | None = None) -> pd.DataF
     out = table.copy()
     for column in out.columns:
         if column in _MONEY_COLUMNS:
-            out[column] = [format_won(int(v)) for v in out[column]]
+            out[column] = [_won(int(v)) for v in out[column]]
         elif column == "payout_pct":
             out[column] = [f"{v:.1f}" for v in out[column]]
     out = out.reset_index()

@@ -18,6 +18,12 @@ from silson_tools.receipts import read_receipts
 from silson_tools.schema import ZONES
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def won(amount: int) -> str:
+    return format_won(int(amount), unit="won")
+
+
 SAMPLE = ROOT / "data" / "samples" / "receipts.csv"
 
 
@@ -80,11 +86,11 @@ def test_no_decile_means_no_ceiling_offset(receipts: pd.DataFrame) -> None:
 def test_why_sentences_quote_the_summary(report: rp.Report) -> None:
     assert len(report.why) == len(report.summary)
     for sentence, (person, row) in zip(report.why, report.summary.iterrows(), strict=True):
-        assert sentence.startswith(f"{person}: 청구 {format_won(int(row['claim']))}")
-        assert f"보험금 {format_won(int(row['payout']))}" in sentence
+        assert sentence.startswith(f"{person}: 청구 {won(row['claim'])}")
+        assert f"보험금 {won(row['payout'])}" in sentence
         for zone in rp.ZONE_AMOUNTS:
             if row[zone] > 0:
-                assert f"{ZONES[zone]} {format_won(int(row[zone]))}" in sentence
+                assert f"{ZONES[zone]} {won(row[zone])}" in sentence
 
 
 def test_monthly_totals_cover_every_month_and_add_up(report: rp.Report) -> None:
@@ -161,7 +167,7 @@ def test_validation_summary_says_what_was_read(receipts: pd.DataFrame) -> None:
     assert facts["기간 (dates)"] == "2024-01-04 – 2024-12-31"
     assert "본인부담금 → ① 본인부담금 (covered_copay)" in facts["읽은 열 (columns read)"]
     assert facts["읽지 않은 열 (ignored)"] == "없음 (none)"
-    total = format_won(int(receipts["noncovered"].sum()))
+    total = won(receipts["noncovered"].sum())
     assert facts["합계 ④ 비급여 (noncovered)"] == total
 
 
@@ -237,7 +243,7 @@ def test_format_table_shows_won_and_korean_headings(report: rp.Report) -> None:
     table = rp.format_table(report.summary[["claim", "payout", "payout_pct"]], "이름")
     assert list(table.columns) == ["이름", "청구액 (claim)", "보험금 (payout)", "보험금 비율 %"]
     total = report.summary.loc["합계 (total)"]
-    assert table.iloc[-1, 1] == format_won(int(total["claim"]))
+    assert table.iloc[-1, 1] == won(total["claim"])
 
 
 def test_receipts_app_dropdowns_call_the_callback(receipts: pd.DataFrame, monkeypatch) -> None:
