@@ -75,6 +75,7 @@ __all__ = [
     "compare",
     "compare_usage",
     "cost_table",
+    "format_table",
     "load_plans",
     "make_plan",
     "make_sliders",
@@ -696,6 +697,17 @@ def _table_from(long: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def format_table(table: pd.DataFrame) -> pd.DataFrame:
+    """For display: the money rows of :func:`cost_table` as ``$1,234`` text (rank and rule
+    rows unchanged). The numbers stay in :func:`cost_table`; this only formats them."""
+    out = table.astype(object).copy()
+    keep = {"순위 (rank, 1 = 가장 쌈)", "결정한 규칙 (decided by)"}
+    for label in out.index:
+        if label not in keep:
+            out.loc[label] = [f"-${-int(v):,}" if v < 0 else f"${int(v):,}" for v in out.loc[label]]
+    return out
+
+
 # --- curves and situations ---------------------------------------------------------------------
 
 
@@ -941,7 +953,7 @@ def show_comparison(**usage: Any) -> None:
     from IPython.display import display
 
     long = compare(None, usage)  # the same numbers as compare_usage(**usage), computed once
-    display(_table_from(long))
+    display(format_table(_table_from(long)))
     _fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5), layout="constrained")
     plot_breakdown(long, ax=left)
     spend = int(long["spending"].iloc[0])

@@ -436,7 +436,11 @@ def test_show_comparison_shows_the_slider_table_and_returns_none(monkeypatch):
     monkeypatch.setattr(plt, "show", lambda: None)
     values = plans.usage_preset("worst")
     assert plans.show_comparison(**values) is None
-    assert len(shown) == 1 and shown[0].equals(plans.compare_usage(**values))
+    table = plans.compare_usage(**values)
+    assert len(shown) == 1 and shown[0].equals(plans.format_table(table))
+    total = "연간 총비용 = 보험료 + 본인 부담 (total)"
+    assert shown[0].loc[total, "hmo"] == f"${table.loc[total, 'hmo']:,}"
+    assert shown[0].loc["본인부담 상한 (out-of-pocket maximum)", "ppo"].startswith("-$")
     axes = plt.gcf().axes
     assert len(axes) == 2 and len(axes[1].get_lines()) == 5  # four plans + my spending
     plt.close("all")
