@@ -562,7 +562,7 @@ def annual_cost(plan: Plan | str, usage: Any) -> pd.DataFrame:
 
     c_pcp, c_spec = cost["cost_pcp"], cost["cost_specialist"]
     c_er, c_day = cost["cost_emergency"], cost["cost_hospital_day"]
-    # PCP visits and hospital days
+    # PCP visits, hospital days and specialists with a referral
     for service, count, each in (
         ("pcp", n["pcp_visits"], c_pcp),
         ("hospital_day", n["hospital_days"], c_day),
