@@ -605,7 +605,7 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
         (
             "list",
             [
-                f"보험 (policy): {pol.label} — `{pol.name}`",
+                f"보험 (policy): {pol.label} — {pol.name}",
                 f"계약일 (policy start): {start}",
                 f"대상 (person): {who}",
                 f"본인부담상한제 소득분위 (NHI ceiling decile): {decile}",
@@ -665,16 +665,19 @@ def render_html(report: Report) -> str:
         elif kind == "list":
             body.append("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in content) + "</ul>")
         elif kind == "table":
-            body.append(content.to_html(index=False, escape=True, border=0, classes="t"))
+            table = content.to_html(index=False, escape=True, border=0, classes="t")
+            body.append(f'<div class="wide">{table}</div>')
         elif kind == "image":
             body.append(f'<p><img src="{esc(content[0])}" alt="{esc(content[1])}"></p>')
         else:
             body.append(f"<p>{esc(str(content))}</p>")
     style = (
-        "body{font-family:'NanumGothic','Malgun Gothic',sans-serif;max-width:60rem;"
+        "body{font-family:'NanumGothic','Malgun Gothic',sans-serif;max-width:72rem;"
         "margin:2rem auto;padding:0 1rem}table.t{border-collapse:collapse;margin:1rem 0}"
         "table.t td,table.t th{"
-        "border-bottom:1px solid #ddd;padding:.25rem .6rem;text-align:right}img{max-width:100%}"
+        "border-bottom:1px solid #ddd;padding:.25rem .6rem;text-align:right;white-space:nowrap}"
+        "table.t td:first-child,table.t th:first-child{text-align:left}"
+        "table.t td:last-child{white-space:normal}img{max-width:100%}.wide{overflow-x:auto}"
     )
     return (
         '<!DOCTYPE html>\n<html lang="ko"><head><meta charset="utf-8">'
