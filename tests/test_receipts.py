@@ -943,3 +943,22 @@ def test_any_spelling_reads_back_the_same_lines(tmp_path: Path, generated: Any) 
         assert got == want, column
     assert frame.index.tolist() == list(range(2, len(lines) + 2))
     assert (frame["full_copay"] >= 0).all()
+
+
+def test_excel_style_cp949_csv_with_crlf_formatted_amounts_and_dash_zero(tmp_path: Path) -> None:
+    # What Korean Excel writes for "CSV (쉼표로 분리)" from a sheet with #,##0 and accounting
+    # formats: cp949, CRLF, quoted thousands, " - " for zero, a trailing empty line.
+    text = (
+        "진료일자,진료구분,요양기관종류,병원명,본인부담금,비급여\r\n"
+        '2024-03-05,외래,의원급,"하나의원, 본점","12,300"," - "\r\n'
+        '2024-03-05,약국,약국,하나약국,"3,100", - \r\n'
+        "\r\n"
+    )
+    path = tmp_path / "excel.csv"
+    path.write_bytes(text.encode("cp949"))
+    frame = read_checked(path)
+    assert frame["covered_copay"].tolist() == [12_300, 3_100]
+    assert frame["noncovered"].tolist() == [0, 0]
+    assert frame["institution"].tolist() == ["하나의원, 본점", "하나약국"]
+    assert frame.attrs["source"]["blank_rows"] == [4]
+    assert frame.attrs["source"]["encoding"] == "cp949"
