@@ -426,8 +426,8 @@ def _usage_frame(usage: Any) -> pd.DataFrame:
     """Usage (preset name, mapping of scalars/arrays, or DataFrame) → DataFrame of columns."""
     if isinstance(usage, str):
         return pd.DataFrame([usage_preset(usage)], index=pd.Index([usage], name="usage"))
-    if isinstance(usage, pd.Series):
-        usage = usage.to_frame().T
+    if isinstance(usage, pd.Series):  # one pattern, e.g. a row of usage_presets()
+        usage = pd.DataFrame([usage.to_dict()], index=pd.Index([usage.name], name="usage"))
     if isinstance(usage, pd.DataFrame):
         frame = usage.drop(columns=["label"], errors="ignore")
     elif isinstance(usage, Mapping):

@@ -320,6 +320,12 @@ def test_many_patterns_at_once_equal_one_at_a_time(plan, rows):
         assert res.iloc[i].to_dict() == single.to_dict()
 
 
+def test_a_row_of_the_presets_is_one_usage_pattern():
+    row = plans.usage_presets().loc["high"]
+    assert annual_cost(PPO, row).iloc[0].to_dict() == annual_cost(PPO, "high").iloc[0].to_dict()
+    assert list(annual_cost(PPO, row).index) == ["high"]
+
+
 def test_arrays_in_give_one_row_each():
     u = use(pcp_visits=np.array([0, 1, 2, 3]), hospital_days=np.array([0, 0, 1, 10]))
     res = annual_cost(EPO, u)
