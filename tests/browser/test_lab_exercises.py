@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from browser_helpers import WIDGET_TIMEOUT_MS, assert_hangul_font, open_and_run_all
+from browser_helpers import (
+    WIDGET_TIMEOUT_MS,
+    assert_hangul_font,
+    assert_no_missing_glyphs,
+    open_and_run_all,
+)
 
 from silson_tools.exercises import all_exercises, get_exercise
 
@@ -61,4 +66,5 @@ def test_exercise_answer_boxes_in_lab(lab, bpage, screenshots) -> None:
     box.scroll_into_view_if_needed()
     box.screenshot(path=screenshots / "lab_07_exercise.png")
     assert_hangul_font(page, f".silson-exercise-{KEYS[0]} .silson-verdict [data-verdict]")
+    assert_no_missing_glyphs(page)
     bpage.assert_no_js_errors()

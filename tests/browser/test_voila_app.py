@@ -9,6 +9,7 @@ import pytest
 from browser_helpers import (
     WIDGET_TIMEOUT_MS,
     assert_hangul_font,
+    assert_no_missing_glyphs,
     consistent_settings,
     expected,
     press_and_wait_for_plot,
@@ -75,6 +76,7 @@ def test_shrink_zone_app_in_voila(voila, bpage, screenshots, latencies) -> None:
     page.screenshot(path=screenshots / "voila_01_after.png", full_page=True)
 
     assert_hangul_font(page, ".silson-slider-C .widget-label")
+    assert_no_missing_glyphs(page)
     bpage.assert_no_js_errors()
     latencies.setdefault("Voilà 01", []).extend(times)
     print(
