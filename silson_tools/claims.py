@@ -49,7 +49,7 @@ The zone of a line: the limit that cut it (``count_limit``, then ``annual_limit`
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +134,9 @@ class Lines:
     start: np.datetime64
     gid: np.ndarray
     """Person–policy-year group id, non-decreasing in sorted order."""
+    identity: bool = False
+    """True when the input was already in that order (no reordering needed)."""
+    cache: dict = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -264,6 +267,16 @@ def _ymd(day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return y, md
 
 
+def _year_starts(start: np.datetime64, year: np.ndarray) -> np.ndarray:
+    """Start date of each policy year index (NaT for −1), as datetime64[s]."""
+    if len(year) == 0:
+        return np.zeros(0, dtype="datetime64[s]")
+    lo, hi = int(year.min()), int(year.max())
+    table = add_years(start, np.arange(lo, hi + 1)).astype("datetime64[s]")
+    table = np.where(np.arange(lo, hi + 1) < 0, np.datetime64("NaT", "s"), table)
+    return table[year - lo]
+
+
 def add_years(start: np.datetime64, years: np.ndarray | int) -> np.ndarray:
     """The ``years``-th anniversary of ``start`` (29 Feb → 1 Mar in other years)."""
     years = np.asarray(years, dtype=_I64)
@@ -272,6 +285,52 @@ def add_years(start: np.datetime64, years: np.ndarray | int) -> np.ndarray:
     month, dom = int(smd[0] // 100), int(smd[0] % 100)
     first = (target_year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1)
     return first.astype("datetime64[D]") + (dom - 1)
+
+
+def policy_year_index(day: np.ndarray, start: np.datetime64) -> np.ndarray:
+    """Policy year of each day: 0 from ``start`` to the day before its first anniversary…;
+    −1 before ``start``."""
+    y, md = _ymd(day)
+    sy, smd = _ymd(np.asarray([start]))
+    year = y - sy[0] - (md < smd[0]).astype(_I64)
+    return np.where(day < start, -1, year)
+
+
+def _per_day(day: np.ndarray, fn: Any) -> np.ndarray:
+    """``fn(day)`` computed once per calendar day in the range and looked up (fast)."""
+    if len(day) == 0:
+        return fn(day)
+    d = day.astype(_I64)
+    lo = int(d.min())
+    span = int(d.max()) - lo + 1
+    if span > 4 * len(day):
+        return fn(day)
+    table = fn((np.arange(span, dtype=_I64) + lo).astype("datetime64[D]"))
+    return table[d - lo]
+
+
+def _sort_order(person: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Positions sorted by person, then date, then file order (one stable int64 sort)."""
+    n = len(day)
+    if n == 0:
+        return np.zeros(0, dtype=np.intp)
+    d = day.astype(_I64)
+    lo = int(d.min())
+    span = int(d.max()) - lo + 1
+    top = (int(person.max()) + 1) * span
+    if top >= 2**48:
+        return np.lexsort((np.arange(n), day, person))
+    key = person.astype(_I64) * span + (d - lo)
+    if (key[1:] >= key[:-1]).all():
+        return np.arange(n)  # already in order (a date-sorted export)
+    # LSD radix sort, 16 bits a pass (numpy's stable sort of uint16 is a radix sort)
+    order = np.argsort((key & 0xFFFF).astype(np.uint16), kind="stable")
+    shift = 16
+    while top > 1 << shift:
+        digit = ((key[order] >> shift) & 0xFFFF).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]
+        shift += 16
+    return order
 
 
 def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None) -> Lines:
@@ -327,14 +386,15 @@ def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None)
         )
     else:
         start = _as_day(policy_start, "policy_start")
-    y, md = _ymd(day)
-    sy, smd = _ymd(np.asarray([start]))
-    year = y - sy[0] - (md < smd[0]).astype(_I64)
-    year = np.where(day < start, -1, year)
+    year = _per_day(day, lambda d: policy_year_index(d, start))
+    order = _sort_order(person, day)
+    identity = bool(n == 0 or (order[0] == 0 and (np.diff(order) == 1).all()))
 
-    order = np.lexsort((np.arange(n), day, person))
-    p = person[order]
-    yr = year[order]
+    def take(a: np.ndarray) -> np.ndarray:
+        return a if identity else a[order]
+
+    p = take(person)
+    yr = take(year)
     change = np.ones(n, dtype=bool)
     if n:
         change[1:] = (p[1:] != p[:-1]) | (yr[1:] != yr[:-1])
@@ -342,20 +402,21 @@ def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None)
     return Lines(
         order=order,
         person=p,
-        day=day[order],
-        setting=setting[order],
-        tier=tier[order],
-        cat=cat[order],
+        day=take(day),
+        setting=take(setting),
+        tier=take(tier),
+        cat=take(cat),
         cat_names=cat_names,
-        cc=cc[order],
-        fc=fc[order],
-        nc=nc[order],
-        nhis=nhis[order],
-        over=over[order],
-        days=days[order],
+        cc=take(cc),
+        fc=take(fc),
+        nc=take(nc),
+        nhis=take(nhis),
+        over=take(over),
+        days=take(days),
         year=yr,
         start=start,
         gid=gid,
+        identity=identity,
     )
 
 
@@ -410,8 +471,8 @@ def largest_remainder(total: np.ndarray, weight: np.ndarray, unit: np.ndarray) -
     total ≤ W.
     """
     n = len(weight)
-    if n == 0:
-        return weight.copy()
+    if n == 0 or not total.any():
+        return np.zeros(n, _I64)
     first = np.ones(n, dtype=bool)
     first[1:] = unit[1:] != unit[:-1]
     starts = np.flatnonzero(first)
@@ -426,12 +487,49 @@ def largest_remainder(total: np.ndarray, weight: np.ndarray, unit: np.ndarray) -
     left = total - np.add.reduceat(share, starts)
     if not left.any():
         return share
-    pos = np.arange(n)
-    ordr = np.lexsort((pos, -rem, idx))
-    rank = pos - starts[idx[ordr]]
-    bonus = np.zeros(n, dtype=_I64)
-    bonus[ordr] = rank < left[idx[ordr]]
-    return share + bonus
+    lines = np.flatnonzero((left > 0)[idx])
+    ordr = lines[np.lexsort((lines, -rem[lines], idx[lines]))]
+    grp = idx[ordr]
+    run = np.ones(len(ordr), dtype=bool)
+    run[1:] = grp[1:] != grp[:-1]
+    pos = np.arange(len(ordr))
+    rank = pos - np.maximum.accumulate(np.where(run, pos, 0))
+    share[ordr] += rank < left[grp]
+    return share
+
+
+def _share_steps(
+    steps: list[np.ndarray], weight: np.ndarray, unit: np.ndarray, starts: np.ndarray
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """Share each unit-level step over its lines, by what is left on each line (waterfall).
+
+    Lines alone in their unit take the unit's amounts; the rest go through
+    :func:`largest_remainder`. Returns the per-line steps and what is left (the payout).
+    """
+    sizes = np.diff(np.append(starts, len(unit)))
+    alone = (sizes == 1)[unit]
+    out = [step[unit] for step in steps]
+    left = weight - sum(out)
+    sub = np.flatnonzero(~alone)
+    if len(sub):
+        sub_unit = unit[sub]
+        first = np.ones(len(sub), dtype=bool)
+        first[1:] = sub_unit[1:] != sub_unit[:-1]
+        units = sub_unit[first]
+        local = np.cumsum(first) - 1
+        rest = weight[sub].copy()
+        for k, step in enumerate(steps):
+            out[k][sub] = 0
+            per_unit = step[units]
+            live_unit = per_unit > 0
+            if not live_unit.any():
+                continue
+            live = np.flatnonzero(live_unit[local])
+            share = largest_remainder(per_unit[live_unit], rest[live], sub_unit[live])
+            out[k][sub[live]] = share
+            rest[live] -= share
+        left[sub] = rest
+    return out, left
 
 
 # --- deductible and rate ---------------------------------------------------------------------
@@ -518,6 +616,35 @@ def _new_acc(n: int) -> _Acc:
     return _Acc(*z, proof=np.zeros(n, dtype=bool))
 
 
+def _visits(L: Lines, which: str, combine: bool) -> tuple[np.ndarray, ...] | None:
+    """Outpatient/pharmacy lines grouped into visits (cached: every visit part shares it).
+
+    Returns line positions, their days, unit starts, unit of each line, unit day and
+    person-year group; None when there are no such lines.
+    """
+    key = (which, combine)
+    if key not in L.cache:
+        if which == "both":
+            mask = (L.setting == _OUT) | (L.setting == _PH)
+        else:
+            mask = L.setting == (_OUT if which == "outpatient" else _PH)
+        idx = np.flatnonzero(mask)
+        if not len(idx):
+            L.cache[key] = None
+            return None
+        d = L.day[idx]
+        if combine:
+            first = np.ones(len(idx), dtype=bool)
+            person = L.person[idx]
+            first[1:] = (person[1:] != person[:-1]) | (d[1:] != d[:-1])
+            starts = np.flatnonzero(first)
+            unit = np.cumsum(first) - 1
+        else:
+            starts = unit = np.arange(len(idx))
+        L.cache[key] = (idx, d, starts, unit, d[starts], L.gid[idx][starts])
+    return L.cache[key]
+
+
 def _visit_part(
     L: Lines, part: Part, a_cov: np.ndarray, a_non: np.ndarray, combine: bool, acc: _Acc
 ) -> np.ndarray:
@@ -569,27 +696,21 @@ def _visit_part(
     out_rule = part.settings["outpatient"]
     ph_rule = part.settings.get("pharmacy")
     if combine or ph_rule is None:
-        kinds = [((L.setting == _OUT) | (L.setting == _PH), out_rule)]
+        kinds = [("both", out_rule)]
     else:
-        kinds = [(L.setting == _OUT, out_rule), (L.setting == _PH, ph_rule)]
-    for mask, rule in kinds:
-        idx = np.flatnonzero(mask)
-        if not len(idx):
+        kinds = [("outpatient", out_rule), ("pharmacy", ph_rule)]
+    for which, rule in kinds:
+        v = _visits(L, which, combine)
+        if v is None:
             continue
-        d = L.day[idx]
+        idx, d, starts, unit, u_day, u_gid = v
         mins = _tier_min(rule, L.tier[idx], d)
-        if combine:
-            first = np.ones(len(idx), dtype=bool)
-            first[1:] = (L.person[idx][1:] != L.person[idx][:-1]) | (d[1:] != d[:-1])
+        if len(starts) == len(idx):
+            u_cov, u_non, u_min = a_cov[idx], a_non[idx], mins
         else:
-            first = np.ones(len(idx), dtype=bool)
-        starts = np.flatnonzero(first)
-        unit = np.cumsum(first) - 1
-        u_cov = np.add.reduceat(a_cov[idx], starts)
-        u_non = np.add.reduceat(a_non[idx], starts)
-        u_min = np.maximum.reduceat(mins, starts)
-        u_day = d[starts]
-        u_gid = L.gid[idx][starts]
+            u_cov = np.add.reduceat(a_cov[idx], starts)
+            u_non = np.add.reduceat(a_non[idx], starts)
+            u_min = np.maximum.reduceat(mins, starts)
         nhi = None
         if rule.nhi_rate:
             nhi = nhi_rate_ppm(
@@ -616,18 +737,10 @@ def _visit_part(
         else:
             u_countcut = np.zeros(len(starts), _I64)
         u_pay = capped - u_countcut
-        w = claim[idx]
         if len(starts) == len(idx):
             parts = [dd, rr, u_capcut, u_countcut]
         else:
-            # waterfall: each step shared by what is left on each line
-            parts = []
-            left = w.copy()
-            for step in (dd, rr, u_capcut, u_countcut):
-                share = largest_remainder(step, left, unit)
-                parts.append(share)
-                left = left - share
-            u_pay = left
+            parts, u_pay = _share_steps([dd, rr, u_capcut, u_countcut], claim[idx], unit, starts)
         ded[idx] = parts[0]
         rate[idx] = parts[1]
         acc.cap[idx] += parts[2]
@@ -638,16 +751,12 @@ def _visit_part(
     return payout
 
 
-def _treatment_part(L: Lines, part: Part, a_non: np.ndarray, acc: _Acc) -> np.ndarray:
-    """3대 비급여 style: per treatment (line) deductible, session count, sub-limit."""
+def _treatment_part(L: Lines, part: Part, idx: np.ndarray, c: np.ndarray, acc: _Acc) -> np.ndarray:
+    """3대 비급여 style, on lines ``idx`` with amounts ``c``: per treatment (line) deductible,
+    session count; returns the payout of those lines before the sub-limit."""
     rule = part.treatment
     assert rule is not None
-    payout = np.zeros(L.n, _I64)
-    idx = np.flatnonzero(a_non > 0)
-    if not len(idx):
-        return payout
     d = L.day[idx]
-    c = a_non[idx]
     session = group_cumsum(np.ones(len(idx), _I64), L.gid[idx])
     if part.brackets:
         r = np.zeros(len(idx), _I64) + part.brackets[0][1].ppm(d)
@@ -671,16 +780,11 @@ def _treatment_part(L: Lines, part: Part, a_non: np.ndarray, acc: _Acc) -> np.nd
     acc.rate[idx] += rr
     acc.cap[idx] += p - capped
     acc.count[idx] += countcut
-    payout[idx] = capped - countcut
-    return payout
+    return capped - countcut
 
 
-def _room_part(L: Lines, part: Part, a_non: np.ndarray, acc: _Acc) -> np.ndarray:
-    """상급병실 차액: min(⌊C × (1 − r)⌋, daily cap × 입원일수)."""
-    payout = np.zeros(L.n, _I64)
-    idx = np.flatnonzero(a_non > 0)
-    if not len(idx):
-        return payout
+def _room_part(L: Lines, part: Part, idx: np.ndarray, c: np.ndarray, acc: _Acc) -> np.ndarray:
+    """상급병실 차액 on lines ``idx``: min(⌊C × (1 − r)⌋, daily cap × 입원일수)."""
     no_days = L.days[idx] <= 0
     if no_days.any():
         i = int(L.order[idx[int(np.argmax(no_days))]])
@@ -692,13 +796,11 @@ def _room_part(L: Lines, part: Part, a_non: np.ndarray, acc: _Acc) -> np.ndarray
             "10만원 × days (daily_cap × days)",
         )
     d = L.day[idx]
-    c = a_non[idx]
     p = (c * (PPM - part.room["rate"].ppm(d))) // PPM
     capped = np.minimum(p, part.room["daily_cap"].on(d) * L.days[idx])
     acc.rate[idx] += c - p
     acc.cap[idx] += p - capped
-    payout[idx] = capped
-    return payout
+    return capped
 
 
 def _exclusion_masks(L: Lines, policy: Policy) -> dict[str, np.ndarray]:
@@ -717,8 +819,8 @@ def _exclusion_masks(L: Lines, policy: Policy) -> dict[str, np.ndarray]:
         if ex.until is not None:
             hit &= L.day <= np.datetime64(ex.until, "D")
         if ex.waiting_years is not None:
-            years = np.asarray(ex.waiting_years.on(L.day), dtype=_I64)
-            hit &= L.day < add_years(L.start, np.broadcast_to(years, L.day.shape))
+            # before the k-th anniversary of the start = policy year index below k
+            hit &= L.year < np.asarray(ex.waiting_years.on(L.day), dtype=_I64)
         for col in ex.amounts:
             masks[col] |= hit
     return masks
@@ -744,13 +846,16 @@ def assess(
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
     lines = read_lines(receipts, pol, policy_start)
     hook = _ceiling_offsets(ceiling, receipts)
-    cols = _engine(lines, pol, None if hook is None else hook[lines.order])
+    cols = _engine(lines, pol, hook if hook is None or lines.identity else hook[lines.order])
     out = receipts.copy()
     for col, default in OPTIONAL_COLUMNS.items():
         if col not in out.columns:
             out[col] = default
-    inverse = np.empty(lines.n, dtype=np.intp)
-    inverse[lines.order] = np.arange(lines.n)
+    if lines.identity:
+        inverse = slice(None)
+    else:
+        inverse = np.empty(lines.n, dtype=np.intp)
+        inverse[lines.order] = np.arange(lines.n)
     for name in DETAIL_COLUMNS:
         values = cols[name][inverse]
         if name == "zone":
@@ -798,30 +903,40 @@ def _engine(L: Lines, policy: Policy, hook: np.ndarray | None) -> dict[str, np.n
         )
         if part.kind == "visit":
             p = _visit_part(L, part, a_cov, a_non, policy.combine_same_day, acc)
-        elif part.kind == "treatment":
-            p = _treatment_part(L, part, a_non, acc)
+            if part.annual_limit is not None:
+                kept = _running_cap(p, L.gid, part.annual_limit.on(L.day))
+                acc.annual += p - kept
+                p = kept
+            payout += p
+            continue
+        idx = np.flatnonzero(a_non > 0)
+        if not len(idx):
+            continue
+        if part.kind == "treatment":
+            p = _treatment_part(L, part, idx, a_non[idx], acc)
         else:
-            p = _room_part(L, part, a_non, acc)
+            p = _room_part(L, part, idx, a_non[idx], acc)
         if part.annual_limit is not None:
-            kept = _running_cap(p, L.gid, part.annual_limit.on(L.day))
-            acc.annual += p - kept
+            kept = _running_cap(p, L.gid[idx], part.annual_limit.on(L.day[idx]))
+            acc.annual[idx] += p - kept
             p = kept
-        payout += p
+        payout[idx] += p
 
     claim = L.cc + L.fc + L.nc
     eligible = claim - excluded - offset
     self_pay = claim - payout
     # zone: a limit that cut, else the largest base reduction
-    base = np.stack([excluded, acc.ded, acc.rate, offset])
-    base_zone = np.array([0, 1, 2, 6])[np.argmax(base, axis=0)]
-    base_zone = np.where(base.max(axis=0) > 0, base_zone, 2)
+    top = np.maximum(np.maximum(excluded, acc.ded), np.maximum(acc.rate, offset))
+    base_zone = np.where(
+        top == 0,
+        2,
+        np.where(excluded == top, 0, np.where(acc.ded == top, 1, np.where(acc.rate == top, 2, 6))),
+    )
     zone = np.where(
         acc.count > 0, 4, np.where(acc.annual > 0, 5, np.where(acc.cap > 0, 3, base_zone))
     )
     return {
-        "policy_year": np.where(
-            L.year < 0, np.datetime64("NaT", "s"), add_years(L.start, np.maximum(L.year, 0))
-        ).astype("datetime64[s]"),
+        "policy_year": _year_starts(L.start, L.year),
         "claim": claim,
         "excluded": excluded,
         "ceiling_offset": offset,
