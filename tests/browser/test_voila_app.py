@@ -55,7 +55,7 @@ def test_shrink_zone_app_in_voila(voila, bpage, screenshots, latencies) -> None:
     assert page.locator(".jp-InputArea-editor, .jp-CodeMirrorEditor").count() == 0, (
         "Voilà shows code cells; `make present` must hide them (strip_sources)"
     )
-    page.screenshot(path=screenshots / "voila_01_start.png", full_page=True)
+    page.screenshot(path=screenshots / "voila_01_start.png")
 
     inputs, shown = slider_values(page), readout(page)
     settings = consistent_settings(inputs, shown)
@@ -73,7 +73,9 @@ def test_shrink_zone_app_in_voila(voila, bpage, screenshots, latencies) -> None:
             assert {k: shown.get(k) for k in want} == want, (
                 f"after {key} on {slider} (Voilà): readout {shown}, silson_tools computes {want}"
             )
-    page.screenshot(path=screenshots / "voila_01_after.png", full_page=True)
+    app = page.locator(".jp-OutputArea-output:has(.silson-plot)").first
+    app.scroll_into_view_if_needed()
+    app.screenshot(path=screenshots / "voila_01_after.png")
 
     assert_hangul_font(page, ".silson-slider-C .widget-label")
     assert_no_missing_glyphs(page)
