@@ -39,6 +39,7 @@ _SUBMODULES = {
     "premium",
     "plans",
     "plots",
+    "report",
     "widgets",
     "cli",
 }
