@@ -24,13 +24,14 @@ def test_second_run_is_instant_and_installs_nothing(chromium_path: Path) -> None
 
 def test_without_root_it_stops_and_says_what_to_install(tmp_path: Path) -> None:
     setpriv = shutil.which("setpriv")
+    argv = ["sh", "-s"]  # the script on stdin: an ordinary user may not read the checkout
     if os.geteuid() == 0:
         assert setpriv, "setpriv (util-linux) is needed to run the script as an ordinary user"
-        argv = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "sh", str(SCRIPT)]
-    else:
-        argv = ["sh", str(SCRIPT)]
+        argv = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *argv]
     env = {**os.environ, "SILSON_CHROMIUM": str(tmp_path / "no-chromium-here")}
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, env=env)
+    done = subprocess.run(
+        argv, input=SCRIPT.read_text(), capture_output=True, text=True, timeout=60, env=env, cwd="/"
+    )
     if done.returncode == 0:
         pytest.fail(f"browser-deps claimed success without a browser:\n{done.stdout}")
     assert "apt-get install -y chromium fonts-nanum" in done.stderr, done.stderr
