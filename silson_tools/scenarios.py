@@ -1,0 +1,440 @@
+"""Example scenarios assessed under every generation, for notebook 02 (세대별 비교).
+
+Four scenarios build receipt lines in the canonical columns (schema.py); ``compare``
+assesses them under each shipped policy with :func:`claims.assess`; ``plot_generations``
+draws payout next to self-pay, the self-pay split by the zone that decided it. The slider
+callback's computation is :func:`scenario_table` (pure); :func:`show_scenario` only draws.
+
+The patient's payment for care is ``cost``; ``noncovered_share`` of it is 비급여 (④),
+the rest the 급여 co-pay (①). The 공단부담금 (②, needed by 5세대) follows from the NHI
+co-pay rate of the tier (rules/nhi_copay.toml): ② = ① × (1 − rate) / rate.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .claims import assess
+from .policy import Param, Policy, _Ctx, _param, load_policy
+from .schema import TIERS, ZONE_COLORS, ZONES, zone_label
+
+__all__ = [
+    "GENERATION_NAMES",
+    "SCENARIOS",
+    "SELF_PAY_PARTS",
+    "Scenario",
+    "build",
+    "compare",
+    "generation_features",
+    "nhi_copay_rate",
+    "plot_generations",
+    "scenario_table",
+    "show_scenario",
+]
+
+GENERATION_NAMES: dict[str, str] = {
+    "gen1": "1세대",
+    "gen2-choice1": "2세대 선택Ⅰ",
+    "gen2": "2세대 표준",
+    "gen2-choice2": "2세대 선택Ⅱ",
+    "gen3": "3세대 표준",
+    "gen3-choice2": "3세대 선택Ⅱ",
+    "gen4": "4세대",
+    "gen5": "5세대",
+}
+"""Short Korean names for tables and plot axes, oldest first."""
+
+SELF_PAY_PARTS: dict[str, str] = {
+    "excluded": "excluded",
+    "ceiling_offset": "ceiling_offset",
+    "deductible": "deductible",
+    "rate_part": "rate",
+    "visit_cap_cut": "visit_cap",
+    "count_cut": "count_limit",
+    "annual_cut": "annual_limit",
+}
+"""assess() detail column → zone code; these columns add up to ``self_pay``."""
+
+START = "2026-01-01"
+"""Policy start used by every scenario: policy years are calendar years."""
+
+
+# --- NHI co-pay rates (data) --------------------------------------------------------------------
+
+
+def _nhi_params() -> dict[str, Param]:
+    text = (resources.files("silson_tools") / "rules" / "nhi_copay.toml").read_text("utf-8")
+    raw = tomllib.loads(text)
+    ctx = _Ctx("rules/nhi_copay.toml")
+    out = {
+        f"outpatient.{k}": _param(ctx, f"outpatient.{k}", "rate", v)
+        for k, v in raw["outpatient"].items()
+    }
+    out["inpatient"] = _param(ctx, "inpatient.all", "rate", raw["inpatient"]["all"])
+    return out
+
+
+_NHI = _nhi_params()
+
+
+def nhi_copay_rate(setting: str, tier: str, date: Any = START) -> float:
+    """건보 본인부담률 for a setting and tier (inpatient 20%; outpatient by tier)."""
+    if setting == "inpatient":
+        return _NHI["inpatient"].at(date)
+    key = f"outpatient.{'pharmacy' if setting == 'pharmacy' else tier}"
+    if key not in _NHI:
+        raise ValueError(f"tier: {tier!r}: expected one of {', '.join(TIERS)}")
+    return _NHI[key].at(date)
+
+
+def _nhis_paid(copay: int, setting: str, tier: str, date: Any) -> int:
+    """공단부담금 ② = ① × (1 − rate) / rate, whole won."""
+    rate = nhi_copay_rate(setting, tier, date)
+    return round(copay * (1 - rate) / rate) if rate > 0 else 0
+
+
+# --- scenarios ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One example: Korean label, what it shows, and its default slider values."""
+
+    name: str
+    label: str
+    note: str
+    cost: int
+    noncovered_share: float
+    tier: str
+    sessions: int
+
+
+SCENARIOS: dict[str, Scenario] = {
+    s.name: s
+    for s in (
+        Scenario(
+            "clinic",
+            "동네 의원 외래 + 약국",
+            "의원 진료 1회와 같은 날 약국 처방조제 (진료비의 75%는 외래, 25%는 약국)",
+            40_000,
+            0.25,
+            "clinic",
+            1,
+        ),
+        Scenario(
+            "mri",
+            "병원 외래 + MRI",
+            "종합병원 외래 진료 (급여)와 MRI (비급여) 한 번",
+            700_000,
+            0.85,
+            "general",
+            1,
+        ),
+        Scenario(
+            "inpatient_week",
+            "1주 입원 + 1인실",
+            "7일 입원: 진료비 (급여·비급여)와 1인실 차액 하루 25만원",
+            2_000_000,
+            0.4,
+            "general",
+            7,
+        ),
+        Scenario(
+            "manual_therapy",
+            "1년간 매주 도수치료",
+            "의원에서 주 1회 도수치료 (비급여), 회당 비용 = cost",
+            100_000,
+            1.0,
+            "clinic",
+            52,
+        ),
+    )
+}
+
+ROOM_PER_DAY = 250_000
+"""1인실 상급병실 차액 per day in the inpatient scenario (an example figure)."""
+
+
+def _split(cost: int, share: float) -> tuple[int, int]:
+    if cost < 0:
+        raise ValueError(f"cost: {cost!r}: expected an amount of at least 0 won")
+    if not 0 <= share <= 1:
+        raise ValueError(f"noncovered_share: {share!r}: expected a share between 0 and 1")
+    noncovered = round(cost * share)
+    return cost - noncovered, noncovered
+
+
+def build(
+    name: str,
+    cost: int | None = None,
+    noncovered_share: float | None = None,
+    tier: str | None = None,
+    sessions: int | None = None,
+    date: str = "2026-06-01",
+) -> pd.DataFrame:
+    """Receipt lines for scenario ``name`` (defaults from :data:`SCENARIOS`).
+
+    ``sessions`` is the number of weekly 도수치료 sessions (manual_therapy) or the days in
+    hospital (inpatient_week); the other scenarios ignore it.
+    """
+    if name not in SCENARIOS:
+        raise ValueError(f"scenario: {name!r}: expected one of {', '.join(SCENARIOS)}")
+    sc = SCENARIOS[name]
+    cost = sc.cost if cost is None else int(cost)
+    share = sc.noncovered_share if noncovered_share is None else float(noncovered_share)
+    tier = sc.tier if tier is None else tier
+    if tier not in TIERS or tier == "pharmacy":
+        raise ValueError(f"tier: {tier!r}: expected one of clinic, hospital, general, tertiary")
+    sessions = sc.sessions if sessions is None else int(sessions)
+    if sessions < 1:
+        raise ValueError(f"sessions: {sessions!r}: expected at least 1")
+    covered, noncovered = _split(cost, share)
+
+    def row(setting: str, t: str, cc: int, nc: int, **kw: Any) -> dict[str, Any]:
+        day = kw.pop("date", date)
+        return {
+            "date": pd.Timestamp(day),
+            "setting": setting,
+            "tier": t,
+            "covered_copay": cc,
+            "full_copay": 0,
+            "noncovered": nc,
+            "nhis_paid": _nhis_paid(cc, setting, t, day),
+            "days": kw.pop("days", 0),
+            "category": kw.pop("category", ""),
+        }
+
+    if name == "clinic":
+        visit = covered * 3 // 4
+        rows = [
+            row("outpatient", tier, visit, noncovered),
+            row("pharmacy", "pharmacy", covered - visit, 0),
+        ]
+    elif name == "mri":
+        rows = [
+            row("outpatient", tier, covered, 0),
+            row("outpatient", tier, 0, noncovered, category="mri"),
+        ]
+    elif name == "inpatient_week":
+        rows = [
+            row("inpatient", tier, covered, noncovered, days=sessions),
+            row(
+                "inpatient",
+                tier,
+                0,
+                ROOM_PER_DAY * sessions,
+                days=sessions,
+                category="room_upgrade",
+            ),
+        ]
+    else:  # manual_therapy: cost per session, weekly from the start of the policy year
+        days = pd.date_range(START, periods=sessions, freq="7D")
+        rows = [
+            row("outpatient", tier, covered, noncovered, category="manual_therapy", date=d)
+            for d in days
+        ]
+    return pd.DataFrame(rows)
+
+
+def compare(
+    receipts: pd.DataFrame,
+    policies: list[str | Policy] | None = None,
+    policy_start: Any = START,
+) -> pd.DataFrame:
+    """Totals per policy: claim, payout, self_pay and the self-pay by zone (one row each).
+
+    Columns: ``generation`` (short Korean name), ``claim``, ``payout``, ``self_pay``,
+    ``payout_rate`` (payout ÷ claim) and the :data:`SELF_PAY_PARTS` columns, which add up to
+    ``self_pay``; plus ``flags`` (lines needing a documented improvement, 4세대 도수).
+    """
+    rows = []
+    for pol in policies or list(GENERATION_NAMES):
+        policy = pol if isinstance(pol, Policy) else load_policy(pol)
+        out = assess(receipts, policy, policy_start=policy_start)
+        sums = out[["claim", "payout", "self_pay", *SELF_PAY_PARTS]].sum()
+        rows.append(
+            {
+                "policy": policy.name,
+                "generation": GENERATION_NAMES.get(policy.name, policy.label),
+                **{k: int(v) for k, v in sums.items()},
+                "flags": int(out["needs_improvement_proof"].sum()),
+            }
+        )
+    table = pd.DataFrame(rows).set_index("policy")
+    claim = table["claim"].to_numpy()
+    table["payout_rate"] = np.where(claim > 0, table["payout"] / np.maximum(claim, 1), 0.0)
+    return table
+
+
+def scenario_table(
+    scenario: str,
+    cost: int | None = None,
+    noncovered_share: float | None = None,
+    tier: str | None = None,
+    sessions: int | None = None,
+) -> pd.DataFrame:
+    """The slider callback's computation (pure): build the scenario, compare generations."""
+    return compare(build(scenario, cost, noncovered_share, tier, sessions))
+
+
+# --- pictures -------------------------------------------------------------------------------------
+
+
+def plot_generations(table: pd.DataFrame, ax: Any = None, title: str = "") -> Any:
+    """Grouped bars per generation: 보험금 (payout) beside 본인부담 (self-pay) stacked by zone.
+
+    Call ``silson_tools.use_korean_font()`` first so Hangul renders. Returns the Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 4.2), layout="constrained")
+    x = np.arange(len(table))
+    width = 0.38
+    man = 10_000
+    ax.bar(
+        x - width / 2,
+        table["payout"] / man,
+        width,
+        color=ZONE_COLORS["payout"],
+        label="보험금 (payout)",
+    )
+    bottom = np.zeros(len(table))
+    for col, zone in SELF_PAY_PARTS.items():
+        values = table[col].to_numpy() / man
+        if not values.any():
+            continue
+        ax.bar(
+            x + width / 2,
+            values,
+            width,
+            bottom=bottom,
+            color=ZONE_COLORS[zone],
+            label=f"본인부담: {zone_label(zone)}",
+        )
+        bottom += values
+    ax.set_xticks(x, table["generation"], rotation=0, fontsize=9)
+    ax.set_ylabel("금액 (만원)")
+    ax.set_title(title or "세대별 보험금과 본인부담")
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return ax
+
+
+def show_scenario(
+    scenario: str,
+    cost: int,
+    noncovered_share: float,
+    tier: str,
+    sessions: int,
+) -> None:
+    """Slider callback: draw :func:`scenario_table`; returns None (interact shows the plot)."""
+    import matplotlib.pyplot as plt
+
+    table = scenario_table(scenario, cost, noncovered_share, tier, sessions)
+    sc = SCENARIOS[scenario]
+    plot_generations(table, title=f"{sc.label}: 진료비 {int(table['claim'].iloc[0]):,}원")
+    plt.show()
+
+
+# --- the seed 001 comparison table, now with numbers ----------------------------------------
+
+
+def _value(policy: Policy, part: str, setting: str | None, key: str, date: Any) -> Any:
+    try:
+        p = policy.part(part)
+    except ValueError:
+        return None
+    if setting is None:
+        param = p.annual_limit if key == "annual_limit" else None
+    elif setting == "treatment":
+        param = p.treatment.get(key) if p.treatment else None
+    elif setting == "room":
+        param = p.room.get(key)
+    else:
+        rule = p.settings.get(setting)
+        param = rule.get(key) if rule else None
+    return None if param is None else param.at(date)
+
+
+def _first(policy: Policy, part: str, setting: str, keys: tuple[str, ...], date: Any) -> Any:
+    for key in keys:
+        value = _value(policy, part, setting, key, date)
+        if value is not None:
+            return value
+    return None
+
+
+def generation_features(names: list[str] | None = None, date: Any = START) -> pd.DataFrame:
+    """Key numbers of each generation, read from the rule files (rows: feature, cols: 세대)."""
+    won = "{:,}원".format
+    pct = "{:.0%}".format
+    rows: dict[str, dict[str, str]] = {}
+    for name in names or list(GENERATION_NAMES):
+        pol = load_policy(name)
+        main = "main" if any(p.name == "main" for p in pol.parts) else "covered"
+        non = "main" if main == "main" else "noncovered"
+        col = GENERATION_NAMES.get(name, name)
+
+        def fmt(value: Any, f: Any) -> str:
+            return "—" if value is None else f(value)
+
+        rows.setdefault("급여 입원 자기부담률", {})[col] = fmt(
+            _value(pol, main, "inpatient", "rate_covered", date), pct
+        )
+        rows.setdefault("비급여 입원 자기부담률", {})[col] = fmt(
+            _value(pol, non, "inpatient", "rate_noncovered", date), pct
+        )
+        rows.setdefault("입원 연간 자기부담 한도", {})[col] = fmt(
+            _value(pol, main, "inpatient", "selfpay_cap", date), won
+        )
+        rows.setdefault("통원 최소공제: 의원", {})[col] = fmt(
+            _first(pol, main, "outpatient", ("min_clinic", "min"), date), won
+        )
+        rows.setdefault("통원 최소공제: 종합병원", {})[col] = fmt(
+            _first(pol, main, "outpatient", ("min_general", "min"), date), won
+        )
+        rows.setdefault("통원 자기부담률 (급여)", {})[col] = fmt(
+            _value(pol, main, "outpatient", "rate_covered", date), pct
+        )
+        if non != main:
+            rows.setdefault("비급여 통원 최소공제", {})[col] = fmt(
+                _value(pol, non, "outpatient", "min", date), won
+            )
+        else:
+            rows.setdefault("비급여 통원 최소공제", {})[col] = "급여와 같음"
+        rows.setdefault("통원 자기부담률 (비급여)", {})[col] = fmt(
+            _value(pol, non, "outpatient", "rate_noncovered", date), pct
+        )
+        rows.setdefault("통원 회당 한도", {})[col] = fmt(
+            _value(pol, main, "outpatient", "visit_cap", date), won
+        )
+        count = _value(pol, non, "outpatient", "count", date)
+        rows.setdefault("통원 연간 횟수 (비급여)", {})[col] = fmt(count, "{}회".format)
+        rows.setdefault("도수·체외·증식 연간 한도", {})[col] = fmt(
+            _value(pol, "manual", None, "annual_limit", date), won
+        )
+        rows.setdefault("MRI 연간 한도", {})[col] = fmt(
+            _value(pol, "mri", None, "annual_limit", date), won
+        )
+        rows.setdefault("상급병실 하루 한도", {})[col] = fmt(
+            _value(pol, "room", "room", "daily_cap", date), won
+        )
+        rows.setdefault("외래+약국 같은 날 1회", {})[col] = (
+            "예" if pol.combine_same_day else "아니오"
+        )
+    return pd.DataFrame(rows).T
+
+
+def zone_legend() -> pd.DataFrame:
+    """Zone codes, Korean labels and colours (for a table next to the chart)."""
+    return pd.DataFrame(
+        {"한국어": list(ZONES.values()), "색": [ZONE_COLORS[z] for z in ZONES]},
+        index=list(ZONES),
+    )

@@ -1,0 +1,97 @@
+"""Notebook 02's scenarios and slider callback (pure functions) and its comparison table."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from silson_tools import scenarios as sc
+from silson_tools.claims import assess
+from silson_tools.scenarios import SELF_PAY_PARTS
+
+
+@pytest.mark.parametrize("name", list(sc.SCENARIOS))
+def test_every_scenario_under_every_generation(name: str) -> None:
+    table = sc.scenario_table(name)
+    assert list(table.index) == list(sc.GENERATION_NAMES)
+    # self-pay parts add up, payout + self-pay is the claim, all integer won
+    parts = table[list(SELF_PAY_PARTS)].sum(axis=1)
+    assert (parts == table["self_pay"]).all()
+    assert (table["payout"] + table["self_pay"] == table["claim"]).all()
+    assert table["payout"].dtype == np.int64
+
+
+def test_scenario_cost_and_share_reach_the_receipts() -> None:
+    lines = sc.build("clinic", cost=40_000, noncovered_share=0.25)
+    assert lines[["covered_copay", "noncovered"]].to_numpy().sum() == 40_000
+    assert lines["noncovered"].sum() == 10_000
+    # 의원 30% co-pay (rules.md §3.3): ② = ① × 0.7 / 0.3
+    assert lines["nhis_paid"].iloc[0] == round(lines["covered_copay"].iloc[0] * 7 / 3)
+    therapy = sc.build("manual_therapy", cost=100_000, sessions=52)
+    assert len(therapy) == 52 and therapy["noncovered"].eq(100_000).all()
+
+
+def test_known_numbers_in_the_scenarios() -> None:
+    # a year of weekly 도수치료 at 10만원 (rules.md §1.3/§1.4): 3세대/4세대 pay 7만 for 50
+    # sessions (350만원 = the sub-limit), nothing for sessions 51–52; 5세대 특약2 excludes it.
+    table = sc.scenario_table("manual_therapy", cost=100_000, sessions=52)
+    assert table.loc["gen4", "payout"] == 3_500_000
+    assert table.loc["gen4", "count_cut"] == 140_000
+    assert table.loc["gen4", "flags"] == 40  # sessions 11–50 need a documented improvement
+    assert table.loc["gen5", "payout"] == 0 and table.loc["gen5", "excluded"] == 5_200_000
+    # 2세대 표준: 20% self-pay, no sub-limit: 52 × 8만
+    assert table.loc["gen2", "payout"] == 52 * 80_000
+    # a week in hospital: 1인실 차액 25만/day × 7 → 50% capped at 10만 × 7 (rules.md §1.6)
+    table = sc.scenario_table("inpatient_week")
+    assert (table["visit_cap_cut"] == 875_000 - 700_000).all()
+
+
+def test_slider_callback_is_pure_and_monotone_in_cost() -> None:
+    low = sc.scenario_table("mri", cost=300_000, noncovered_share=0.8, tier="general")
+    again = sc.scenario_table("mri", cost=300_000, noncovered_share=0.8, tier="general")
+    pd.testing.assert_frame_equal(low, again)
+    high = sc.scenario_table("mri", cost=900_000, noncovered_share=0.8, tier="general")
+    assert (high["payout"] >= low["payout"]).all()
+    assert (high["claim"] == 900_000).all()
+
+
+def test_show_scenario_draws_and_returns_none() -> None:
+    import matplotlib.pyplot as plt
+
+    assert sc.show_scenario("clinic", 50_000, 0.3, "hospital", 1) is None
+    plt.close("all")
+    ax = sc.plot_generations(sc.scenario_table("inpatient_week"))
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[0] == "보험금 (payout)"
+    assert any("회당 한도" in label for label in labels)
+    plt.close("all")
+
+
+def test_bad_scenario_input() -> None:
+    with pytest.raises(ValueError, match="scenario: 'dentist'"):
+        sc.build("dentist")
+    with pytest.raises(ValueError, match=r"noncovered_share: 1\.5"):
+        sc.build("clinic", noncovered_share=1.5)
+    with pytest.raises(ValueError, match="tier: 'pharmacy'"):
+        sc.build("clinic", tier="pharmacy")
+    with pytest.raises(ValueError, match="sessions: 0"):
+        sc.build("manual_therapy", sessions=0)
+
+
+def test_generation_features_come_from_the_rule_files() -> None:
+    table = sc.generation_features()
+    assert table.loc["통원 최소공제: 종합병원", "3세대 표준"] == "15,000원"  # rules.md §1.3
+    assert table.loc["통원 최소공제: 종합병원", "4세대"] == "20,000원"  # rules.md §1.4
+    assert table.loc["비급여 통원 최소공제", "5세대"] == "50,000원"  # rules.md §1.5
+    assert table.loc["외래+약국 같은 날 1회", "4세대"] == "예"
+
+
+def test_scenario_lines_match_a_direct_assess() -> None:
+    lines = sc.build("mri")
+    direct = assess(lines, "gen4", policy_start=sc.START)["payout"].sum()
+    assert sc.compare(lines, ["gen4"]).loc["gen4", "payout"] == direct
