@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.browser
+
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "browser_deps.sh"
 
 
