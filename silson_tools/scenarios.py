@@ -319,7 +319,7 @@ def plot_generations(table: pd.DataFrame, ax: Any = None, title: str = "") -> An
             label=f"본인부담: {zone_label(zone)}",
         )
         bottom += values
-    ax.set_xticks(x, table["generation"], rotation=0, fontsize=9)
+    ax.set_xticks(x, [str(g).replace(" ", "\n") for g in table["generation"]], fontsize=9)
     ax.set_ylabel("금액 (만원)")
     ax.set_title(title or "세대별 보험금과 본인부담")
     ax.grid(axis="y", alpha=0.3)
