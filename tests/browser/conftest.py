@@ -418,3 +418,10 @@ def voila(
     finally:
         leftovers = server.stop()
         assert not leftovers, f"Voilà left kernels running (killed): {leftovers}"
+
+
+@pytest.fixture
+def lab_session(lab: Server) -> Iterator[Server]:
+    """The shared JupyterLab for one test; the test's kernels are shut down afterwards."""
+    yield lab
+    lab.shutdown_kernels()

@@ -39,8 +39,8 @@ def _answer(page, key: str, text: str) -> str:
     return verdict.get_attribute("data-verdict") or ""
 
 
-def test_exercise_answer_boxes_in_lab(lab, bpage, screenshots) -> None:
-    page = bpage.page
+def test_exercise_answer_boxes_in_lab(lab_session, bpage, screenshots) -> None:
+    page, lab = bpage.page, lab_session
     open_and_run_all(page, lab, NOTEBOOK)
     last = all_exercises()[-1].key
     page.locator(f".silson-exercise-{last} .silson-answer input").first.wait_for(

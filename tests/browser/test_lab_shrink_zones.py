@@ -30,8 +30,8 @@ pytestmark = pytest.mark.browser
 NOTEBOOK = "01_shrink_zones.ipynb"
 
 
-def test_shrink_zone_sliders_in_lab(lab, bpage, screenshots, latencies) -> None:
-    page = bpage.page
+def test_shrink_zone_sliders_in_lab(lab_session, bpage, screenshots, latencies) -> None:
+    page, lab = bpage.page, lab_session
     assert lab.proc.poll() is None, "JupyterLab is not running"
     open_and_run_all(page, lab, NOTEBOOK)
     wait_for_app(page)
