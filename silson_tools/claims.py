@@ -136,6 +136,8 @@ class Lines:
     """Person–policy-year group id, non-decreasing in sorted order."""
     identity: bool = False
     """True when the input was already in that order (no reordering needed)."""
+    claim_input_order: np.ndarray | None = None
+    """covered_copay + full_copay + noncovered in the input's row order."""
     cache: dict = field(default_factory=dict)
 
     @property
@@ -417,6 +419,7 @@ def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None)
         start=start,
         gid=gid,
         identity=identity,
+        claim_input_order=cc + fc + nc,
     )
 
 
@@ -508,7 +511,7 @@ def _share_steps(
     """
     sizes = np.diff(np.append(starts, len(unit)))
     alone = (sizes == 1)[unit]
-    out = [step[unit] for step in steps]
+    out = [step[unit] if step.any() else np.zeros(len(unit), _I64) for step in steps]
     left = weight - sum(out)
     sub = np.flatnonzero(~alone)
     if len(sub):
@@ -657,7 +660,9 @@ def _visit_part(
 
     # inpatient lines: one claim each
     rule = part.settings["inpatient"]
-    idx = np.flatnonzero((L.setting == _IN) & (claim > 0))
+    if "inpatient" not in L.cache:
+        L.cache["inpatient"] = L.setting == _IN
+    idx = np.flatnonzero(L.cache["inpatient"] & (claim > 0))
     if len(idx):
         d = L.day[idx]
         p, dd, rr = split_claim(
@@ -847,6 +852,7 @@ def assess(
     lines = read_lines(receipts, pol, policy_start)
     hook = _ceiling_offsets(ceiling, receipts)
     cols = _engine(lines, pol, hook if hook is None or lines.identity else hook[lines.order])
+    cols["claim_input_order"] = lines.claim_input_order
     out = receipts.copy()
     for col, default in OPTIONAL_COLUMNS.items():
         if col not in out.columns:
@@ -856,12 +862,19 @@ def assess(
     else:
         inverse = np.empty(lines.n, dtype=np.intp)
         inverse[lines.order] = np.arange(lines.n)
+    new: dict[str, Any] = {}
     for name in DETAIL_COLUMNS:
-        values = cols[name][inverse]
-        if name == "zone":
-            out[name] = pd.Categorical.from_codes(values, categories=list(ZONE_CODES))
-        else:
-            out[name] = values
+        if name in ("claim", "eligible", "self_pay"):
+            continue  # recomputed below from the input order (saves reordering)
+        arr = cols[name]
+        new[name] = arr[inverse] if arr.any() else np.zeros(lines.n, dtype=arr.dtype)
+    claim = cols["claim_input_order"]
+    new["claim"] = claim
+    new["eligible"] = claim - new["excluded"] - new["ceiling_offset"]
+    new["self_pay"] = claim - new["payout"]
+    new["zone"] = pd.Categorical.from_codes(new["zone"], categories=list(ZONE_CODES))
+    for name in DETAIL_COLUMNS:
+        out[name] = new[name]
     return out
 
 
