@@ -29,6 +29,11 @@ amounts may go to different parts, e.g. 4세대 주계약 and 비급여 특약):
 7. **Yearly amount limits and sub-limits** (5천만원; 350만/250만/300만원) on the running
    total of payouts → ``annual_cut``.
 
+**Flags.** ``needs_improvement_proof`` marks 4세대 도수·체외충격파·증식 sessions beyond the
+first block of ``improvement_block`` (10) in a policy year: they are paid here on the
+assumption that the required objective improvement was documented. ``session_no`` is the
+treatment's number in the policy year within its 3대 비급여 part (0 for other lines).
+
 ``eligible == payout + deductible + rate_part + visit_cap_cut + count_cut + annual_cut`` and
 ``payout + self_pay == covered_copay + full_copay + noncovered`` on every line.
 
@@ -421,6 +426,20 @@ def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None)
         identity=identity,
         claim_input_order=cc + fc + nc,
     )
+
+
+def _check_nhis_paid(receipts: pd.DataFrame, policy: Policy, L: Lines) -> None:
+    """5세대 reads the NHI co-pay rate from ② 공단부담금: without the column it cannot."""
+    needs = any(rule.nhi_rate for part in policy.parts for rule in part.settings.values())
+    if not needs or "nhis_paid" in receipts.columns:
+        return
+    used = ((L.setting == _OUT) | (L.setting == _PH)) & (L.cc > 0)
+    if used.any():
+        i = int(L.order[int(np.argmax(used))])
+        raise ValueError(
+            f"row {i + 1}: policy {policy.name!r} needs column 'nhis_paid' (② 공단부담금) for "
+            "its outpatient deductible max(건보 본인부담률, 20%, 최소공제); the receipts have none"
+        )
 
 
 def _ceiling_offsets(ceiling: Any, receipts: pd.DataFrame) -> np.ndarray | None:
@@ -850,6 +869,7 @@ def assess(
     """
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
     lines = read_lines(receipts, pol, policy_start)
+    _check_nhis_paid(receipts, pol, lines)
     hook = _ceiling_offsets(ceiling, receipts)
     cols = _engine(lines, pol, hook if hook is None or lines.identity else hook[lines.order])
     cols["claim_input_order"] = lines.claim_input_order

@@ -462,6 +462,16 @@ def test_unknown_policy_and_bad_ceiling() -> None:
         assess(frame(line()), "gen4", policy_start="not a date")
 
 
+def test_gen5_needs_nhis_paid() -> None:
+    # rules.md §1.5: the 5세대 deductible reads the co-pay rate from ② 공단부담금
+    with pytest.raises(ValueError, match=r"row 1: policy 'gen5' needs column 'nhis_paid'"):
+        assess(frame(line(covered_copay=30_000, date="2026-06-01")), "gen5")
+    # other generations do not need it; 5세대 inpatient lines do not either
+    assert one("gen4", covered_copay=30_000).payout == 20_000
+    inpatient = one("gen5", setting="inpatient", covered_copay=30_000, days=1, date="2026-06-01")
+    assert inpatient.payout == 24_000
+
+
 def test_korean_labels_and_categorical_columns_accepted() -> None:
     df = frame(line(setting="통원", tier="종합병원", covered_copay=40_000, category="도수치료"))
     assert assess(df, "gen4")["payout"].iloc[0] == 20_000
