@@ -188,7 +188,7 @@ def _amount(frame: pd.DataFrame, col: str, required: bool) -> np.ndarray:
                 out[i] = 0
                 continue
             if isinstance(v, float | np.floating):
-                if v != int(v):
+                if not np.isfinite(v) or v != int(v):
                     raise _row_error(i, col, v, "a whole number of won")
                 v = int(v)
             elif isinstance(v, np.integer):
