@@ -393,15 +393,17 @@ def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None)
         )
     else:
         start = _as_day(policy_start, "policy_start")
-    year = _per_day(day, lambda d: policy_year_index(d, start))
     order = _sort_order(person, day)
     identity = bool(n == 0 or (order[0] == 0 and (np.diff(order) == 1).all()))
 
     def take(a: np.ndarray) -> np.ndarray:
-        return a if identity else a[order]
+        if identity:
+            return a
+        return a[order] if a.any() else np.zeros(n, dtype=a.dtype)
 
     p = take(person)
-    yr = take(year)
+    sorted_day = take(day)
+    yr = _per_day(sorted_day, lambda d: policy_year_index(d, start))
     change = np.ones(n, dtype=bool)
     if n:
         change[1:] = (p[1:] != p[:-1]) | (yr[1:] != yr[:-1])
@@ -409,7 +411,7 @@ def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None)
     return Lines(
         order=order,
         person=p,
-        day=take(day),
+        day=sorted_day,
         setting=take(setting),
         tier=take(tier),
         cat=take(cat),
@@ -417,7 +419,7 @@ def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None)
         cc=take(cc),
         fc=take(fc),
         nc=take(nc),
-        nhis=take(nhis),
+        nhis=take(nhis) if policy_needs_nhis(policy) else np.zeros(n, _I64),
         over=take(over),
         days=take(days),
         year=yr,
@@ -428,10 +430,14 @@ def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None)
     )
 
 
+def policy_needs_nhis(policy: Policy) -> bool:
+    """True when a part reads the NHI co-pay rate from nhis_paid (5세대)."""
+    return any(rule.nhi_rate for part in policy.parts for rule in part.settings.values())
+
+
 def _check_nhis_paid(receipts: pd.DataFrame, policy: Policy, L: Lines) -> None:
     """5세대 reads the NHI co-pay rate from ② 공단부담금: without the column it cannot."""
-    needs = any(rule.nhi_rate for part in policy.parts for rule in part.settings.values())
-    if not needs or "nhis_paid" in receipts.columns:
+    if not policy_needs_nhis(policy) or "nhis_paid" in receipts.columns:
         return
     used = ((L.setting == _OUT) | (L.setting == _PH)) & (L.cc > 0)
     if used.any():
@@ -525,14 +531,19 @@ def _share_steps(
 ) -> tuple[list[np.ndarray], np.ndarray]:
     """Share each unit-level step over its lines, by what is left on each line (waterfall).
 
-    Lines alone in their unit take the unit's amounts; the rest go through
+    A line with nothing to claim takes nothing, the only claiming line of a visit takes the
+    visit's amounts, and the claiming lines of a shared visit go through
     :func:`largest_remainder`. Returns the per-line steps and what is left (the payout).
     """
-    sizes = np.diff(np.append(starts, len(unit)))
-    alone = (sizes == 1)[unit]
-    out = [step[unit] if step.any() else np.zeros(len(unit), _I64) for step in steps]
+    positive = weight > 0
+    shared = (np.add.reduceat(positive.astype(np.int32), starts) > 1)[unit] & positive
+    # a line with nothing to claim gets nothing; the only claiming line of a visit gets all
+    out = [
+        np.where(positive, step[unit], 0) if step.any() else np.zeros(len(unit), _I64)
+        for step in steps
+    ]
     left = weight - sum(out)
-    sub = np.flatnonzero(~alone)
+    sub = np.flatnonzero(shared)
     if len(sub):
         sub_unit = unit[sub]
         first = np.ones(len(sub), dtype=bool)
@@ -924,6 +935,23 @@ def _engine(L: Lines, policy: Policy, hook: np.ndarray | None) -> dict[str, np.n
 
     payout = np.zeros(n, _I64)
     for k, part in enumerate(policy.parts):
+        if part.kind != "visit":
+            # treatment and room parts pay only 비급여 (validated by the loader's kinds)
+            if "noncovered" not in part.amounts:
+                continue
+            idx = np.flatnonzero((route["noncovered"] == k) & (L.nc > 0))
+            if not len(idx):
+                continue
+            if part.kind == "treatment":
+                p = _treatment_part(L, part, idx, L.nc[idx], acc)
+            else:
+                p = _room_part(L, part, idx, L.nc[idx], acc)
+            if part.annual_limit is not None:
+                kept = _running_cap(p, L.gid[idx], part.annual_limit.on(L.day[idx]))
+                acc.annual[idx] += p - kept
+                p = kept
+            payout[idx] += p
+            continue
         a_cov = np.zeros(n, _I64)
         if "covered_copay" in part.amounts:
             a_cov += np.where(route["covered_copay"] == k, cc_elig, 0)
@@ -934,26 +962,12 @@ def _engine(L: Lines, policy: Policy, hook: np.ndarray | None) -> dict[str, np.n
             if "noncovered" in part.amounts
             else np.zeros(n, _I64)
         )
-        if part.kind == "visit":
-            p = _visit_part(L, part, a_cov, a_non, policy.combine_same_day, acc)
-            if part.annual_limit is not None:
-                kept = _running_cap(p, L.gid, part.annual_limit.on(L.day))
-                acc.annual += p - kept
-                p = kept
-            payout += p
-            continue
-        idx = np.flatnonzero(a_non > 0)
-        if not len(idx):
-            continue
-        if part.kind == "treatment":
-            p = _treatment_part(L, part, idx, a_non[idx], acc)
-        else:
-            p = _room_part(L, part, idx, a_non[idx], acc)
+        p = _visit_part(L, part, a_cov, a_non, policy.combine_same_day, acc)
         if part.annual_limit is not None:
-            kept = _running_cap(p, L.gid[idx], part.annual_limit.on(L.day[idx]))
-            acc.annual[idx] += p - kept
+            kept = _running_cap(p, L.gid, part.annual_limit.on(L.day))
+            acc.annual += p - kept
             p = kept
-        payout[idx] += p
+        payout += p
 
     claim = L.cc + L.fc + L.nc
     eligible = claim - excluded - offset

@@ -458,6 +458,8 @@ def _part(ctx: _Ctx, name: str, raw: Any) -> Part:
     categories = (
         _str_list(ctx, f"{where}.categories", raw["categories"]) if "categories" in raw else None
     )
+    if kind != "visit" and amounts != ("noncovered",):
+        raise ctx.error(f"{where}.amounts", f'a {kind} part pays ["noncovered"] only')
     if kind != "visit" and categories is None:
         raise ctx.error(f"{where}.categories", f"missing required value for a {kind} part")
     params = _params(ctx, where, raw, _PART_PARAMS)
