@@ -236,6 +236,38 @@ def test_policy_year_runs_from_policy_start() -> None:
     assert out["policy_year"].iloc[100] == pd.Timestamp("2025-01-01")
 
 
+def test_leap_day_start_anniversary_is_1_march() -> None:
+    # a 29 February contract: in 2025 the new policy year starts on 1 March
+    df = frame(line(date="2025-02-28", covered_copay=1), line(date="2025-03-01", covered_copay=1))
+    out = assess(df, "gen4", policy_start="2024-02-29")
+    assert out["policy_year"].tolist() == [pd.Timestamp("2024-02-29"), pd.Timestamp("2025-03-01")]
+
+
+def test_exclusion_dates_and_settings_from_a_rule_file(tmp_path: Path) -> None:
+    text = (CUSTOM / "seed001_insurer_a.toml").read_text(encoding="utf-8")
+    text += (
+        "\n[[exclusions]]\n"
+        'label = "test: outpatient MRI not covered in 2024"\n'
+        'categories = ["mri"]\n'
+        'settings = ["outpatient"]\n'
+        "from = 2024-01-01\n"
+        "until = 2024-12-31\n"
+        'source = "test"\n'
+        'confidence = "C"\n'
+    )
+    path = tmp_path / "excl.toml"
+    path.write_text(text, encoding="utf-8")
+    df = frame(
+        line(date="2023-12-31", noncovered=100_000, category="mri"),
+        line(date="2024-01-01", noncovered=100_000, category="mri"),
+        line(date="2024-12-31", noncovered=100_000, category="mri", setting="inpatient", days=1),
+        line(date="2025-01-01", noncovered=100_000, category="mri"),
+    )
+    out = assess(df, load_policy(path))
+    assert out["payout"].tolist() == [90_000, 0, 90_000, 90_000]
+    assert out["zone"].tolist()[1] == "excluded"
+
+
 def test_lines_before_policy_start_are_excluded() -> None:
     r = assess(frame(line(covered_copay=50_000)), "gen4", policy_start="2024-03-05").iloc[0]
     assert (r.payout, r.excluded, r.zone) == (0, 50_000, "excluded")
@@ -373,6 +405,15 @@ def test_duplicate_policies_pay_proportional_shares() -> None:
     # under the loss each pays in full: 9,000원 is below 4세대's 1만원 minimum, 1세대 pays 4,000
     out = assess_many(frame(line(covered_copay=9_000)), ["gen4", "gen1"])
     assert out[["payout_gen4", "payout_gen1", "self_pay"]].iloc[0].tolist() == [0, 4_000, 5_000]
+
+
+def test_assess_many_with_one_start_per_policy() -> None:
+    df = frame(line(covered_copay=100_000, date="2024-03-04"))
+    out = assess_many(df, ["gen4", "gen3"], policy_start=["2024-01-01", "2024-06-01"])
+    # the 3세대 contract starts after the visit: it pays nothing, 4세대 pays in full
+    assert out[["payout_gen4", "payout_gen3"]].iloc[0].tolist() == [80_000, 0]
+    with pytest.raises(ValueError, match="policy_start: expected 2 dates"):
+        assess_many(df, ["gen4", "gen3"], policy_start=["2024-01-01"])
 
 
 @given(
