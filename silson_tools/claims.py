@@ -209,6 +209,13 @@ def _amount(frame: pd.DataFrame, col: str, required: bool) -> np.ndarray:
     return arr
 
 
+def _plain_values(s: pd.Series) -> Any:
+    """Text columns as a numpy object array (factorizes faster than a str-dtype Series)."""
+    if s.dtype == object or isinstance(s.dtype, pd.StringDtype):
+        return s.to_numpy(dtype=object)
+    return s
+
+
 def _codes(
     s: pd.Series,
     col: str,
@@ -222,7 +229,7 @@ def _codes(
         raw = s.cat.codes.to_numpy()
         uniques = list(s.cat.categories)
     else:
-        raw, uniq = pd.factorize(s, use_na_sentinel=True)
+        raw, uniq = pd.factorize(_plain_values(s), use_na_sentinel=True)
         uniques = list(uniq)
     table = np.empty(len(uniques) + 1, dtype=np.int16)
     lookup = {name: i for i, name in enumerate(allowed)}
@@ -375,7 +382,7 @@ def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None)
     else:
         cat = np.zeros(n, dtype=np.int16)
     if "person" in frame:
-        person, _ = pd.factorize(frame["person"], use_na_sentinel=True)
+        person, _ = pd.factorize(_plain_values(frame["person"]), use_na_sentinel=True)
         if (person < 0).any():
             i = int(np.argmax(person < 0))
             raise _row_error(i, "person", frame["person"].iloc[i], "a name or id (cell is empty)")
@@ -884,7 +891,7 @@ def assess(
     hook = _ceiling_offsets(ceiling, receipts)
     cols = _engine(lines, pol, hook if hook is None or lines.identity else hook[lines.order])
     cols["claim_input_order"] = lines.claim_input_order
-    out = receipts.copy()
+    out = receipts.copy(deep=False)  # copy-on-write (pandas 3): the input is never changed
     for col, default in OPTIONAL_COLUMNS.items():
         if col not in out.columns:
             out[col] = default
@@ -904,9 +911,10 @@ def assess(
     new["eligible"] = claim - new["excluded"] - new["ceiling_offset"]
     new["self_pay"] = claim - new["payout"]
     new["zone"] = pd.Categorical.from_codes(new["zone"], categories=list(ZONE_CODES))
-    for name in DETAIL_COLUMNS:
-        out[name] = new[name]
-    return out
+    added = pd.DataFrame({name: new[name] for name in DETAIL_COLUMNS}, index=out.index, copy=False)
+    return pd.concat(
+        [out.drop(columns=[c for c in DETAIL_COLUMNS if c in out.columns]), added], axis=1
+    )
 
 
 def _engine(L: Lines, policy: Policy, hook: np.ndarray | None) -> dict[str, np.ndarray]:

@@ -528,6 +528,9 @@ def test_output_keeps_rows_index_and_adds_columns() -> None:
     assert set(DETAIL_COLUMNS) <= set(out.columns)
     assert "nhis_paid" in out.columns  # optional columns filled with their defaults
     assert "payout" not in df.columns  # the input is not changed
+    # duplicate index labels are kept as they are; assessing an assessed frame replaces columns
+    twice = assess(assess(df.set_axis(["x", "x"]), "gen4"), "gen3")
+    assert list(twice.index) == ["x", "x"] and list(twice.columns) == list(out.columns)
 
 
 # --- the engine equals the reference on random receipts ------------------------------------------
