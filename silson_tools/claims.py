@@ -746,6 +746,19 @@ def _visit_part(
         if v is None:
             continue
         idx, d, starts, unit, u_day, u_gid = v
+        w = claim[idx]
+        u_claim = w if len(starts) == len(idx) else np.add.reduceat(w, starts)
+        live = u_claim > 0
+        if not live.any():
+            continue
+        if not live.all():  # only visits with something to claim in this part
+            keep = np.flatnonzero(live[unit])
+            idx, d = idx[keep], d[keep]
+            unit = (np.cumsum(live) - 1)[unit[keep]]
+            first = np.ones(len(keep), dtype=bool)
+            first[1:] = unit[1:] != unit[:-1]
+            starts = np.flatnonzero(first)
+            u_day, u_gid = u_day[live], u_gid[live]
         mins = _tier_min(rule, L.tier[idx], d)
         if len(starts) == len(idx):
             u_cov, u_non, u_min = a_cov[idx], a_non[idx], mins
