@@ -335,6 +335,20 @@ def test_inpatient_200_man_selfpay_cap_both_sides() -> None:
     assert r.self_pay == 2_000_000
 
 
+def test_gen4_noncovered_5000_man_annual_limit_both_sides() -> None:
+    # rules.md §1.4: 비급여 5천만원 per year; inpatient 비급여 70% paid
+    stay = {"setting": "inpatient", "tier": "general", "days": 30}
+    df = frame(
+        line(noncovered=70_000_000, date="2024-02-01", **stay),  # pays 4,900만
+        line(noncovered=1_428_572, date="2024-03-01", **stay),  # pays 100만 → exactly 5천만
+        line(noncovered=2, date="2024-04-01", **stay),  # pays 1 won: one won over
+    )
+    out = assess(df, "gen4")
+    assert out["payout"].tolist() == [49_000_000, 1_000_000, 0]
+    assert out["annual_cut"].tolist() == [0, 0, 1]
+    assert out["zone"].iloc[2] == "annual_limit"
+
+
 def test_gen5_admission_cap_and_annual_limit() -> None:
     # rules.md §1.5: 특약2 병·의원 입원 300만원 per admission; 1천만원 per year
     stay = {"setting": "inpatient", "days": 10, "date": "2026-07-01"}
