@@ -143,6 +143,8 @@ class Lines:
     """True when the input was already in that order (no reordering needed)."""
     claim_input_order: np.ndarray | None = None
     """covered_copay + full_copay + noncovered in the input's row order."""
+    day_input: np.ndarray | None = None
+    """Dates in the input's row order."""
     cache: dict = field(default_factory=dict)
 
     @property
@@ -434,6 +436,7 @@ def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None)
         gid=gid,
         identity=identity,
         claim_input_order=cc + fc + nc,
+        day_input=day,
     )
 
 
@@ -915,12 +918,15 @@ def assess(
         inverse[lines.order] = np.arange(lines.n)
     new: dict[str, Any] = {}
     for name in DETAIL_COLUMNS:
-        if name in ("claim", "eligible", "self_pay"):
+        if name in ("claim", "eligible", "self_pay", "policy_year"):
             continue  # recomputed below from the input order (saves reordering)
         arr = cols[name]
         new[name] = arr[inverse] if arr.any() else np.zeros(lines.n, dtype=arr.dtype)
     claim = cols["claim_input_order"]
     new["claim"] = claim
+    new["policy_year"] = _year_starts(
+        lines.start, _per_day(lines.day_input, lambda d: policy_year_index(d, lines.start))
+    )
     new["eligible"] = claim - new["excluded"] - new["ceiling_offset"]
     new["self_pay"] = claim - new["payout"]
     new["zone"] = pd.Categorical.from_codes(new["zone"], categories=list(ZONE_CODES))
@@ -1004,7 +1010,6 @@ def _engine(L: Lines, policy: Policy, hook: np.ndarray | None) -> dict[str, np.n
         acc.count > 0, 4, np.where(acc.annual > 0, 5, np.where(acc.cap > 0, 3, base_zone))
     )
     return {
-        "policy_year": _year_starts(L.start, L.year),
         "claim": claim,
         "excluded": excluded,
         "ceiling_offset": offset,
