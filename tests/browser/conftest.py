@@ -97,6 +97,8 @@ class BrowserPage:
 
     page: object
     errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    """Requests to anywhere but 127.0.0.1, aborted by the route below."""
 
     def assert_no_js_errors(self) -> None:
         assert not self.errors, "JavaScript errors on the page:\n" + "\n".join(self.errors)
@@ -110,6 +112,18 @@ def bpage(browser) -> Iterator[BrowserPage]:
     page.set_default_timeout(60_000)
     wrapped = BrowserPage(page)
     page.on("pageerror", lambda err: wrapped.errors.append(str(err)))
+    # Only loopback: Voilà's page asks a CDN for an icon font, which cannot be reached
+    # here and would stall the load. Blocking it also proves nothing leaves the machine.
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(
+                ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
+            )
+            else (wrapped.blocked.append(route.request.url), route.abort())[1]
+        ),
+    )
     try:
         yield wrapped
     finally:
