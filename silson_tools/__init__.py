@@ -24,6 +24,7 @@ _EXPORTS: dict[str, str] = {
     "use_korean_font": "fonts",
     "load_policy": "policy",
     "assess": "claims",
+    "assess_many": "claims",
     "read_receipts": "receipts",
 }
 _SUBMODULES = {
@@ -31,6 +32,7 @@ _SUBMODULES = {
     "formulas",
     "money",
     "fonts",
+    "scenarios",
     "schema",
     "policy",
     "claims",

@@ -34,6 +34,7 @@ CATEGORIES: Final[dict[str, str]] = {
     "injection": "비급여 주사",
     "mri": "MRI/MRA",
     "room_upgrade": "상급병실 차액",
+    "infertility": "불임 관련",
 }
 """항목 (rider category). Empty means general care."""
 

@@ -962,3 +962,22 @@ def test_excel_style_cp949_csv_with_crlf_formatted_amounts_and_dash_zero(tmp_pat
     assert frame["institution"].tolist() == ["하나의원, 본점", "하나약국"]
     assert frame.attrs["source"]["blank_rows"] == [4]
     assert frame.attrs["source"]["encoding"] == "cp949"
+
+
+def test_infertility_lines_read_and_fall_in_the_gen4_waiting_period(tmp_path: Path) -> None:
+    # rules.md §1.4: 4세대 불임 관련 급여 has a 2-year wait; 항목 "난임" maps to `infertility`
+    from silson_tools.claims import assess
+
+    path = write_csv(
+        tmp_path / "r.csv",
+        [
+            "진료일자,진료구분,요양기관종류,항목,본인부담금,비급여",
+            "2024-03-05,외래,의원,난임,50000,0",
+            "2025-06-01,외래,의원,불임,60000,0",
+        ],
+    )
+    df = read_checked(path)
+    assert list(df["category"]) == ["infertility", "infertility"]
+    out = assess(df, "gen4", policy_start="2023-06-01")
+    assert list(out["zone"]) == ["excluded", "rate"]
+    assert list(out["payout"]) == [0, 48_000]  # 6만 − max(1만, 20% × 6만)
