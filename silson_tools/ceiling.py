@@ -41,6 +41,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .formulas import as_won, scalar_or_array
+
 __all__ = [
     "DEFAULT_PERSON",
     "GROUPS",
@@ -327,22 +329,6 @@ def highest_limit(year: int, table: CeilingTable | None = None) -> int:
     return limit(year, 10, False, table)
 
 
-def _won(name: str, value: Any) -> np.ndarray:
-    """Validate a won amount (scalar or array) → int64 array; ValueError names it."""
-    arr = np.asarray(value)
-    if arr.dtype == bool or arr.dtype.kind not in "iuf":
-        raise ValueError(f"{name} must be an amount in won, got {value!r}")
-    if arr.dtype.kind == "f" and (not np.all(np.isfinite(arr)) or np.any(arr != np.floor(arr))):
-        raise ValueError(f"{name} must be a whole number of won, got {value!r}")
-    if np.any(arr < 0):
-        raise ValueError(f"{name} must not be negative, got {value!r}")
-    return arr.astype(np.int64)
-
-
-def _out(arr: np.ndarray) -> Any:
-    return int(arr) if np.ndim(arr) == 0 else arr
-
-
 def refund(
     copay_total: Any,
     year: int,
@@ -355,8 +341,8 @@ def refund(
     ``copay_total`` is the calendar year's Σ 급여 일부본인부담 (scalar or array). Seed 003:
     ``refund(7_700_000, 2023, 4, long_stay=True) == 5_430_000``.
     """
-    total = _won("copay_total", copay_total)
-    return _out(np.maximum(total - limit(year, decile, long_stay, table), 0))
+    total = as_won("copay_total", copay_total)
+    return scalar_or_array(np.maximum(total - limit(year, decile, long_stay, table), 0))
 
 
 def burden(
@@ -371,9 +357,9 @@ def burden(
 
     ``excluded`` is what the ceiling does not count (비급여, 전액본인부담, …).
     """
-    total = _won("copay_total", copay_total)
-    extra = _won("excluded", excluded)
-    return _out(np.minimum(total, limit(year, decile, long_stay, table)) + extra)
+    total = as_won("copay_total", copay_total)
+    extra = as_won("excluded", excluded)
+    return scalar_or_array(np.minimum(total, limit(year, decile, long_stay, table)) + extra)
 
 
 def prepaid(
@@ -390,15 +376,15 @@ def prepaid(
     (2020-01-01) the long-stay case is not in the rule data and raises ``ValueError``.
     """
     tab = _table(table)
-    total = _won("institution_total", institution_total)
+    total = as_won("institution_total", institution_total)
     if long_stay:
         if dt.date(_check_year(year, tab), 12, 31) < tab.prepaid_excludes_long_stay_from:
             raise ValueError(
                 f"사전급여 for 요양병원 long stays in {year} is not in the rule data (the "
                 f"exclusion is known from {tab.prepaid_excludes_long_stay_from})"
             )
-        return _out(np.zeros_like(total))
-    return _out(np.maximum(total - highest_limit(year, tab), 0))
+        return scalar_or_array(np.zeros_like(total))
+    return scalar_or_array(np.maximum(total - highest_limit(year, tab), 0))
 
 
 def refund_month(year: int, table: CeilingTable | None = None) -> pd.Period:
@@ -706,7 +692,7 @@ def plot_burden(
     use_korean_font()
     tab = _table(table)
     cap = limit(year, decile, long_stay, tab)
-    total = int(_won("copay_total", copay_total))
+    total = int(as_won("copay_total", copay_total))
     top = max(2 * cap, int(total * 1.15), 1_000_000)
     x = np.linspace(0, top, 401).astype(np.int64)
     fig = Figure(figsize=(8.5, 4.6))

@@ -43,10 +43,12 @@ __all__ = [
     "PPM",
     "PeriodTotals",
     "VisitSplit",
+    "as_won",
     "payout_after_rate",
     "per_visit_self_pay",
     "period_totals",
     "rate_to_ppm",
+    "scalar_or_array",
     "split_visit",
 ]
 
@@ -61,8 +63,11 @@ MAX_WON = 10**12
 # --- input checking -------------------------------------------------------------------
 
 
-def _as_won(name: str, value: Any, *, allow_none: bool = False) -> np.ndarray | None:
-    """Validate an amount (scalar, array or won text) → int64 array; ValueError names it."""
+def as_won(name: str, value: Any, *, allow_none: bool = False) -> np.ndarray | None:
+    """Validate an amount (scalar, array or won text) → int64 array; ValueError names it.
+
+    Shared by every module that takes money: whole, non-negative, at most ``MAX_WON``.
+    """
     if value is None:
         if allow_none:
             return None
@@ -106,7 +111,7 @@ def _check_mode(mode: str) -> str:
     return mode
 
 
-def _out(arr: np.ndarray) -> Any:
+def scalar_or_array(arr: np.ndarray) -> Any:
     """Return a Python int for 0-d results, the int64 array otherwise."""
     return int(arr) if np.ndim(arr) == 0 else arr
 
@@ -152,9 +157,9 @@ def split_visit(
     docstring for the four modes and the rounding rule.
     """
     _check_mode(mode)
-    cost = _as_won("C", C)
-    ded = _as_won("D", D)
-    cap = _as_won("H", H, allow_none=True)
+    cost = as_won("C", C)
+    ded = as_won("D", D)
+    cap = as_won("H", H, allow_none=True)
     r_ppm = rate_to_ppm(r)
     cost, ded, r_ppm = np.broadcast_arrays(cost, ded, r_ppm)
     zero = np.zeros_like(cost)
@@ -196,12 +201,12 @@ def split_visit(
     if mode == "fixed":
         zone = np.where(cap_cut > 0, "visit_cap", "deductible")
     return VisitSplit(
-        cost=_out(cost),
-        payout=_out(payout),
-        self_pay=_out(cost - payout),
-        deductible_part=_out(ded_part),
-        rate_part=_out(rate_part),
-        cap_cut=_out(cap_cut),
+        cost=scalar_or_array(cost),
+        payout=scalar_or_array(payout),
+        self_pay=scalar_or_array(cost - payout),
+        deductible_part=scalar_or_array(ded_part),
+        rate_part=scalar_or_array(rate_part),
+        cap_cut=scalar_or_array(cap_cut),
         zone=zone.item() if zone.ndim == 0 else zone,
         worthless=bool((cost <= ded) & (cost > 0))
         if cost.ndim == 0
@@ -246,17 +251,17 @@ class PeriodTotals:
     @property
     def deductible_part(self) -> Any:
         """공제 몫: n × the per-visit deductible part."""
-        return _out(np.asarray(self.n) * np.asarray(self.visit.deductible_part))
+        return scalar_or_array(np.asarray(self.n) * np.asarray(self.visit.deductible_part))
 
     @property
     def rate_part(self) -> Any:
         """자기부담률 몫: n × the per-visit rate part."""
-        return _out(np.asarray(self.n) * np.asarray(self.visit.rate_part))
+        return scalar_or_array(np.asarray(self.n) * np.asarray(self.visit.rate_part))
 
     @property
     def cap_cut(self) -> Any:
         """회당 한도로 깎인 몫: n × the per-visit cap cut."""
-        return _out(np.asarray(self.n) * np.asarray(self.visit.cap_cut))
+        return scalar_or_array(np.asarray(self.n) * np.asarray(self.visit.cap_cut))
 
 
 def period_totals(
@@ -274,20 +279,20 @@ def period_totals(
     real_cost = premium + self_pay. ``H`` is the insurer's payout limit per visit
     (회당 한도), not a cap on the patient's self-pay; ``None`` means no limit.
     """
-    visits = _as_won("n", n)  # a count: same checks (whole, non-negative)
-    prem = _as_won("premium", premium)
+    visits = as_won("n", n)  # a count: same checks (whole, non-negative)
+    prem = as_won("premium", premium)
     visit = split_visit(C, D, r, H, mode)
     cost = visits * np.asarray(visit.cost)
     payout = visits * np.asarray(visit.payout)
     self_pay = cost - payout
     has_visits = visits > 0
     return PeriodTotals(
-        n=_out(visits),
-        cost=_out(cost),
-        payout=_out(payout),
-        self_pay=_out(self_pay),
-        premium=_out(prem),
-        real_cost=_out(prem + self_pay),
+        n=scalar_or_array(visits),
+        cost=scalar_or_array(cost),
+        payout=scalar_or_array(payout),
+        self_pay=scalar_or_array(self_pay),
+        premium=scalar_or_array(prem),
+        real_cost=scalar_or_array(prem + self_pay),
         zone=visit.zone,
         worthless=_and(visit.worthless, has_visits),
         cap_hit=_and(visit.cap_hit, has_visits),
