@@ -44,6 +44,7 @@ from .money import MAN, parse_won
 from .schema import (
     CANONICAL_COLUMNS,
     CATEGORIES,
+    INTEGER_COLUMNS,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     SETTINGS,
@@ -1201,17 +1202,7 @@ def _validate(grid: _Grid, name: str, aliases: Aliases) -> tuple[pd.DataFrame, d
             "date": pd.to_datetime(out["date"]).astype("datetime64[us]"),
             "setting": pd.array(out["setting"], dtype="str"),
             "tier": pd.array(out["tier"], dtype="str"),
-            **{
-                c: out[c].astype(np.int64)
-                for c in (
-                    "covered_copay",
-                    "full_copay",
-                    "noncovered",
-                    "nhis_paid",
-                    "over_ceiling",
-                    "days",
-                )
-            },
+            **{c: out[c].astype(np.int64) for c in INTEGER_COLUMNS},
             "institution": pd.array(out["institution"], dtype="str"),
             "category": pd.array(out["category"], dtype="str"),
         },

@@ -63,6 +63,14 @@ OPTIONAL_COLUMNS: Final[dict[str, object]] = {
 }
 """Optional canonical columns and the value used when a file lacks the column."""
 
+INTEGER_COLUMNS: Final[tuple[str, ...]] = (
+    *AMOUNT_COLUMNS,
+    "nhis_paid",
+    "over_ceiling",
+    "days",
+)
+"""Columns held as int64: the won amounts and 입원일수."""
+
 CANONICAL_COLUMNS: Final[tuple[str, ...]] = (
     "person",
     "date",

@@ -28,7 +28,7 @@ from silson_tools.receipts import (
     normalize,
     read_receipts,
 )
-from silson_tools.schema import CANONICAL_COLUMNS, CATEGORIES, SETTINGS, TIERS
+from silson_tools.schema import CANONICAL_COLUMNS, CATEGORIES, INTEGER_COLUMNS, SETTINGS, TIERS
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
@@ -550,14 +550,7 @@ def test_good_file_has_canonical_columns_and_dtypes(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "good.csv", [HEADER, *GOOD_LINES])
     frame = read_checked(path)
     assert list(frame.columns) == list(CANONICAL_COLUMNS)
-    for column in (
-        "covered_copay",
-        "full_copay",
-        "noncovered",
-        "nhis_paid",
-        "over_ceiling",
-        "days",
-    ):
+    for column in INTEGER_COLUMNS:
         assert frame[column].dtype == np.int64, column
     assert pd.api.types.is_datetime64_dtype(frame["date"])
     for column in ("person", "setting", "tier", "institution", "category"):

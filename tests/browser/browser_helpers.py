@@ -7,7 +7,7 @@ import time
 from itertools import product
 from typing import Any
 
-from silson_tools.widgets import shrink_zone_readout
+from silson_tools.widgets import READOUT_KEYS, shrink_zone_readout
 
 WIDGET_TIMEOUT_MS = 180_000
 """Running a notebook's cells on a fresh kernel (imports, first figure) on a busy 2-core box."""
@@ -59,17 +59,6 @@ def readout(page: Any) -> dict[str, str]:
 
 def _as_readout_strings(values: dict[str, Any]) -> dict[str, str]:
     return {k: str(values[k]) for k in READOUT_KEYS}
-
-
-READOUT_KEYS = (
-    "per_visit_self_pay",
-    "per_visit_payout",
-    "cost",
-    "self_pay",
-    "payout",
-    "real_cost",
-    "zone",
-)
 
 
 def consistent_settings(inputs: dict[str, float], shown: dict[str, str]) -> list[dict[str, Any]]:
