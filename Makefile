@@ -22,14 +22,20 @@ $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps -e .
 	touch $(STAMP)
 
-venv: $(STAMP)
+venv: $(STAMP) data/private/README.md
+
+# data/private/ holds a person's own receipts: git-ignored as a whole (nothing in it is
+# ever committed), so the folder and its README are made here on first use.
+data/private/README.md: data/private_README.md
+	mkdir -p data/private
+	cp data/private_README.md data/private/README.md
 
 ## make lab: set up .venv and open JupyterLab on notebooks/
-lab: $(STAMP)
+lab: $(STAMP) data/private/README.md
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 $(ROOT_FLAG)
 
 ## make test: ruff, the unit tests (browser tests included) and every notebook under nbval
-test: $(STAMP) browser-deps
+test: $(STAMP) data/private/README.md browser-deps
 	$(BIN)/ruff check silson_tools tests benchmarks notebooks
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest --nbval-lax notebooks
