@@ -113,12 +113,13 @@ class ShrinkZoneApp:
         style = {"description_width": "15em"}
         layout = w.Layout(width="36em")
         common = {"continuous_update": False, "style": style, "layout": layout}
+        money = {**common, "readout_format": ",d"}  # 19,000 not 19000
         self.sliders = {
             "n": w.IntSlider(
                 value=p.n, min=0, max=30, step=1, description="n 방문 횟수 (visits)", **common
             ),
             "C": w.IntSlider(
-                value=p.C, min=0, max=c_max, step=1_000, description="C 1회 진료비 (cost)", **common
+                value=p.C, min=0, max=c_max, step=1_000, description="C 1회 진료비 (cost)", **money
             ),
             "D": w.IntSlider(
                 value=p.D,
@@ -126,7 +127,7 @@ class ShrinkZoneApp:
                 max=50_000,
                 step=1_000,
                 description="D 최소공제 (deductible)",
-                **common,
+                **money,
             ),
             "r": w.FloatSlider(
                 value=p.r,
@@ -143,7 +144,7 @@ class ShrinkZoneApp:
                 max=c_max,
                 step=10_000,
                 description="H 회당 한도 (limit)",
-                **common,
+                **money,
             ),
         }
         for name, slider in self.sliders.items():
@@ -155,6 +156,7 @@ class ShrinkZoneApp:
             options=[("더하기형 D + (C−D)×r", "additive"), ("큰 값형 max(D, r×C)", "max")],
             value=p.mode if p.mode in ("additive", "max") else "additive",
             description="방식 (mode)",
+            style={"button_width": "13em"},
         )
         self.premium = w.BoundedIntText(
             value=p.premium,
