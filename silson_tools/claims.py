@@ -325,28 +325,37 @@ def _per_day(day: np.ndarray, fn: Any) -> np.ndarray:
     return table[d - lo]
 
 
-def _sort_order(person: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Positions sorted by person, then date, then file order (one stable int64 sort)."""
+def _sort_order(
+    person: np.ndarray, day: np.ndarray
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Positions sorted by person, then date, then file order, with the sorted person and day.
+
+    One value sort of ``key = ((person × span + day − first day) << b) | position`` (b bits
+    hold a position): the keys are unique, so the order is the stable one, and the sorted
+    keys give back the order, person and day without gathering. Falls back to ``lexsort``
+    (and None for the sorted columns) when the key does not fit in 63 bits.
+    """
     n = len(day)
     if n == 0:
-        return np.zeros(0, dtype=np.intp)
-    d = day.astype(_I64)
+        return np.zeros(0, dtype=np.intp), person[:0], day[:0]
+    d = day.view(_I64)
     lo = int(d.min())
     span = int(d.max()) - lo + 1
+    bits = max(n - 1, 1).bit_length()
     top = (int(person.max()) + 1) * span
-    if top >= 2**48:
-        return np.lexsort((np.arange(n), day, person))
-    key = person.astype(_I64) * span + (d - lo)
+    if top >= 2 ** (63 - bits):
+        return np.lexsort((np.arange(n), day, person)), None, None
+    key = person.astype(_I64, copy=False) * span + (d - lo)
     if (key[1:] >= key[:-1]).all():
-        return np.arange(n)  # already in order (a date-sorted export)
-    # LSD radix sort, 16 bits a pass (numpy's stable sort of uint16 is a radix sort)
-    order = np.argsort((key & 0xFFFF).astype(np.uint16), kind="stable")
-    shift = 16
-    while top > 1 << shift:
-        digit = ((key[order] >> shift) & 0xFFFF).astype(np.uint16)
-        order = order[np.argsort(digit, kind="stable")]
-        shift += 16
-    return order
+        return np.arange(n), person, day  # already in order (a date-sorted export)
+    key <<= bits
+    key |= np.arange(n)
+    key.sort()
+    order = (key & ((1 << bits) - 1)).astype(np.intp, copy=False)
+    key >>= bits
+    p, r = np.divmod(key, span)
+    r += lo
+    return order, p.astype(person.dtype, copy=False), r.view("datetime64[D]")
 
 
 def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None) -> Lines:
@@ -394,15 +403,13 @@ def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None)
 
     if policy_start is None:
         start = (
-            np.datetime64(int(day.astype("datetime64[Y]").min().astype(_I64)), "Y").astype(
-                "datetime64[D]"
-            )
+            day.min().astype("datetime64[Y]").astype("datetime64[D]")
             if n
             else np.datetime64("2000-01-01", "D")
         )
     else:
         start = _as_day(policy_start, "policy_start")
-    order = _sort_order(person, day)
+    order, p, sorted_day = _sort_order(person, day)
     identity = bool(n == 0 or (order[0] == 0 and (np.diff(order) == 1).all()))
 
     def take(a: np.ndarray) -> np.ndarray:
@@ -410,8 +417,8 @@ def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None)
             return a
         return a[order] if a.any() else np.zeros(n, dtype=a.dtype)
 
-    p = take(person)
-    sorted_day = take(day)
+    if p is None or sorted_day is None:
+        p, sorted_day = take(person), take(day)
     yr = _per_day(sorted_day, lambda d: policy_year_index(d, start))
     change = np.ones(n, dtype=bool)
     if n:
@@ -501,6 +508,18 @@ def _running_cap(x: np.ndarray, gid: np.ndarray, limit: Any) -> np.ndarray:
     return np.minimum(cum, limit) - np.minimum(cum - x, limit)
 
 
+def _unit_then_descending(unit: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Stable order by ``unit`` (≥ 0), then ``value`` (≥ 0) descending; ties keep line order.
+
+    One stable argsort of ``unit × span + (span − 1 − value)`` (nearly sorted, so fast);
+    ``lexsort`` when that key would not fit in int64.
+    """
+    span = int(value.max()) + 1
+    if (int(unit.max()) + 1) * span < 2**62:
+        return np.argsort(unit * span + (span - 1 - value), kind="stable")
+    return np.lexsort((-value, unit))
+
+
 def largest_remainder(total: np.ndarray, weight: np.ndarray, unit: np.ndarray) -> np.ndarray:
     """Share ``total[u]`` among lines of unit u in proportion to ``weight`` (exact ints).
 
@@ -526,7 +545,7 @@ def largest_remainder(total: np.ndarray, weight: np.ndarray, unit: np.ndarray) -
     if not left.any():
         return share
     lines = np.flatnonzero((left > 0)[idx])
-    ordr = lines[np.lexsort((lines, -rem[lines], idx[lines]))]
+    ordr = lines[_unit_then_descending(idx[lines], rem[lines])]
     grp = idx[ordr]
     run = np.ones(len(ordr), dtype=bool)
     run[1:] = grp[1:] != grp[:-1]
@@ -537,40 +556,47 @@ def largest_remainder(total: np.ndarray, weight: np.ndarray, unit: np.ndarray) -
 
 
 def _share_steps(
-    steps: list[np.ndarray], weight: np.ndarray, unit: np.ndarray, starts: np.ndarray
-) -> tuple[list[np.ndarray], np.ndarray]:
-    """Share each unit-level step over its lines, by what is left on each line (waterfall).
+    steps: list[np.ndarray],
+    u_left: np.ndarray,
+    weight: np.ndarray,
+    unit: np.ndarray,
+    starts: np.ndarray,
+) -> tuple[list[np.ndarray | None], np.ndarray]:
+    """Share each visit-level step over the visit's lines, by what is left on each (waterfall).
 
-    A line with nothing to claim takes nothing, the only claiming line of a visit takes the
-    visit's amounts, and the claiming lines of a shared visit go through
-    :func:`largest_remainder`. Returns the per-line steps and what is left (the payout).
+    Every line has ``weight > 0`` (a line with nothing to claim takes nothing and is left
+    out by the caller); ``unit`` numbers the visits 0, 1, … and ``starts`` is where each
+    begins. The only line of a visit takes the visit's steps and ``u_left`` (its payout);
+    the lines of a shared visit take each step in turn by :func:`largest_remainder` of what
+    is left on them. Returns the per-line steps (None for a step that is 0 on every visit)
+    and what is left on each line (the payout).
     """
-    positive = weight > 0
-    shared = (np.add.reduceat(positive.astype(np.int32), starts) > 1)[unit] & positive
-    # a line with nothing to claim gets nothing; the only claiming line of a visit gets all
-    out = [
-        np.where(positive, step[unit], 0) if step.any() else np.zeros(len(unit), _I64)
-        for step in steps
-    ]
-    left = weight - sum(out)
-    sub = np.flatnonzero(shared)
+    m = len(weight)
+    if len(starts) == m:  # one line per visit
+        return [step if step.any() else None for step in steps], u_left
+    out = [step[unit] if step.any() else None for step in steps]
+    left = u_left[unit]
+    many = np.diff(starts, append=m) > 1
+    sub = np.flatnonzero(many[unit])
     if len(sub):
         sub_unit = unit[sub]
         first = np.ones(len(sub), dtype=bool)
         first[1:] = sub_unit[1:] != sub_unit[:-1]
         units = sub_unit[first]
         local = np.cumsum(first) - 1
-        rest = weight[sub].copy()
+        rest = weight[sub]
         for k, step in enumerate(steps):
-            out[k][sub] = 0
+            line_step = out[k]
+            if line_step is None:
+                continue
             per_unit = step[units]
             live_unit = per_unit > 0
-            if not live_unit.any():
-                continue
-            live = np.flatnonzero(live_unit[local])
-            share = largest_remainder(per_unit[live_unit], rest[live], sub_unit[live])
-            out[k][sub[live]] = share
-            rest[live] -= share
+            share = np.zeros(len(sub), _I64)
+            if live_unit.any():
+                live = np.flatnonzero(live_unit[local])
+                share[live] = largest_remainder(per_unit[live_unit], rest[live], sub_unit[live])
+                rest -= share
+            line_step[sub] = share
         left[sub] = rest
     return out, left
 
@@ -627,6 +653,29 @@ def _tier_min(rule: SettingRule, tier: np.ndarray, day: np.ndarray) -> np.ndarra
     return out
 
 
+def _visit_min(rule: SettingRule, tiers: np.ndarray, day: np.ndarray) -> Any:
+    """Highest minimum deductible among the tiers of each visit (``tiers``: bit t set when a
+    line of tier t is in the visit); ``min_<tier>`` if given, else ``min``, else 0."""
+    base = rule.get("min")
+    values = []
+    for name in _TIER_CODES:
+        p = rule.get(f"min_{name}") or base
+        values.append(0 if p is None else p.on(day))
+    if all(np.ndim(v) == 0 for v in values):  # undated: one lookup by the set of tiers
+        table = np.array(
+            [
+                max((int(v) for t, v in enumerate(values) if bits >> t & 1), default=0)
+                for bits in range(1 << len(values))
+            ],
+            dtype=_I64,
+        )
+        return table[tiers]
+    out = np.zeros(len(tiers), _I64)
+    for t, v in enumerate(values):
+        out = np.maximum(out, np.where(tiers >> t & 1 == 1, v, 0))
+    return out
+
+
 def _ppm(rule: SettingRule, key: str, day: np.ndarray) -> Any:
     p = rule.get(key)
     return 0 if p is None else p.ppm(day)
@@ -659,11 +708,26 @@ def _new_acc(n: int) -> _Acc:
     return _Acc(*z, proof=np.zeros(n, dtype=bool))
 
 
-def _visits(L: Lines, which: str, combine: bool) -> tuple[np.ndarray, ...] | None:
-    """Outpatient/pharmacy lines grouped into visits (cached: every visit part shares it).
+@dataclass
+class _Visits:
+    """Outpatient/pharmacy lines grouped into visits (cached: every visit part shares them)."""
 
-    Returns line positions, their days, unit starts, unit of each line, unit day and
-    person-year group; None when there are no such lines.
+    member: np.ndarray
+    """Per line: True when the line belongs to one of these visits."""
+    unit: np.ndarray
+    """Per line: the number of its visit (0 where not ``member``)."""
+    day: np.ndarray
+    gid: np.ndarray
+    tiers: np.ndarray
+    """Per visit: date, person–policy-year group, and bit t set when a line of tier t is in it."""
+    idx: np.ndarray
+    starts: np.ndarray
+    """Positions of the member lines, and where each visit starts among them."""
+
+
+def _visits(L: Lines, which: str, combine: bool) -> _Visits | None:
+    """Outpatient (``which`` = outpatient), pharmacy, or both kinds of lines as visits: one
+    visit per line, or with ``combine`` a person's lines of one day; None when there are none.
     """
     key = (which, combine)
     if key not in L.cache:
@@ -676,15 +740,19 @@ def _visits(L: Lines, which: str, combine: bool) -> tuple[np.ndarray, ...] | Non
             L.cache[key] = None
             return None
         d = L.day[idx]
+        bits = (1 << L.tier[idx]).astype(np.int8)
+        unit = np.zeros(L.n, _I64)
         if combine:
             first = np.ones(len(idx), dtype=bool)
             person = L.person[idx]
             first[1:] = (person[1:] != person[:-1]) | (d[1:] != d[:-1])
             starts = np.flatnonzero(first)
-            unit = np.cumsum(first) - 1
+            unit[idx] = np.cumsum(first) - 1
+            bits = np.bitwise_or.reduceat(bits, starts)
         else:
-            starts = unit = np.arange(len(idx))
-        L.cache[key] = (idx, d, starts, unit, d[starts], L.gid[idx][starts])
+            starts = np.arange(len(idx))
+            unit[idx] = starts
+        L.cache[key] = _Visits(mask, unit, d[starts], L.gid[idx][starts], bits, idx, starts)
     return L.cache[key]
 
 
@@ -748,62 +816,52 @@ def _visit_part(
         v = _visits(L, which, combine)
         if v is None:
             continue
-        idx, d, starts, unit, u_day, u_gid = v
-        w = claim[idx]
-        u_claim = w if len(starts) == len(idx) else np.add.reduceat(w, starts)
-        live = u_claim > 0
-        if not live.any():
+        idx = np.flatnonzero(v.member & (claim > 0))  # lines with something to claim here
+        if not len(idx):
             continue
-        if not live.all():  # only visits with something to claim in this part
-            keep = np.flatnonzero(live[unit])
-            idx, d = idx[keep], d[keep]
-            unit = (np.cumsum(live) - 1)[unit[keep]]
-            first = np.ones(len(keep), dtype=bool)
-            first[1:] = unit[1:] != unit[:-1]
-            starts = np.flatnonzero(first)
-            u_day, u_gid = u_day[live], u_gid[live]
-        mins = _tier_min(rule, L.tier[idx], d)
-        if len(starts) == len(idx):
-            u_cov, u_non, u_min = a_cov[idx], a_non[idx], mins
+        unit = v.unit[idx]
+        first = np.ones(len(idx), dtype=bool)
+        first[1:] = unit[1:] != unit[:-1]
+        starts = np.flatnonzero(first)
+        units = unit[starts]  # the visits with something to claim in this part
+        u_day = v.day[units]
+        if len(starts) == len(idx):  # one line per visit
+            u_cov, u_non, local = a_cov[idx], a_non[idx], starts
         else:
             u_cov = np.add.reduceat(a_cov[idx], starts)
             u_non = np.add.reduceat(a_non[idx], starts)
-            u_min = np.maximum.reduceat(mins, starts)
+            local = np.cumsum(first) - 1  # each line's visit, numbered 0, 1, … in this part
         nhi = None
-        if rule.nhi_rate:
+        if rule.nhi_rate:  # over every line of the visit
             nhi = nhi_rate_ppm(
-                np.add.reduceat(L.cc[idx], starts), np.add.reduceat(L.nhis[idx], starts)
+                np.add.reduceat(L.cc[v.idx], v.starts)[units],
+                np.add.reduceat(L.nhis[v.idx], v.starts)[units],
             )
         p, dd, rr = split_claim(
             u_cov,
             u_non,
             _ppm(rule, "rate_covered", u_day),
             _ppm(rule, "rate_noncovered", u_day),
-            u_min,
+            _visit_min(rule, v.tiers[units], u_day),
             rule.form,
             nhi,
         )
-        u_claim = u_cov + u_non
         cap = _opt(rule.get("visit_cap"), u_day, -1)
         capped = np.where(np.asarray(cap) >= 0, np.minimum(p, cap), p)
         u_capcut = p - capped
         limit = rule.get("count")
         if limit is not None:
-            visit_no = group_cumsum((u_claim > 0).astype(_I64), u_gid)
-            over = visit_no > limit.on(u_day)
-            u_countcut = np.where(over, capped, 0)
+            visit_no = group_cumsum(np.ones(len(starts), _I64), v.gid[units])
+            u_countcut = np.where(visit_no > limit.on(u_day), capped, 0)
         else:
             u_countcut = np.zeros(len(starts), _I64)
-        u_pay = capped - u_countcut
-        if len(starts) == len(idx):
-            parts = [dd, rr, u_capcut, u_countcut]
-        else:
-            parts, u_pay = _share_steps([dd, rr, u_capcut, u_countcut], claim[idx], unit, starts)
-        ded[idx] = parts[0]
-        rate[idx] = parts[1]
-        acc.cap[idx] += parts[2]
-        acc.count[idx] += parts[3]
-        payout[idx] = u_pay
+        steps, pay = _share_steps(
+            [dd, rr, u_capcut, u_countcut], capped - u_countcut, claim[idx], local, starts
+        )
+        for target, step in zip((ded, rate, acc.cap, acc.count), steps, strict=True):
+            if step is not None:
+                target[idx] += step
+        payout[idx] = pay
     acc.ded += ded
     acc.rate += rate
     return payout
@@ -911,17 +969,22 @@ def assess(
     for col, default in OPTIONAL_COLUMNS.items():
         if col not in out.columns:
             out[col] = default
-    if lines.identity:
-        inverse = slice(None)
-    else:
-        inverse = np.empty(lines.n, dtype=np.intp)
-        inverse[lines.order] = np.arange(lines.n)
+
+    def input_order(arr: np.ndarray) -> np.ndarray:
+        """A sorted-order column back in the input's row order (one scatter)."""
+        if not arr.any():
+            return np.zeros(lines.n, dtype=arr.dtype)
+        if lines.identity:
+            return arr
+        back = np.empty_like(arr)
+        back[lines.order] = arr
+        return back
+
     new: dict[str, Any] = {}
     for name in DETAIL_COLUMNS:
         if name in ("claim", "eligible", "self_pay", "policy_year"):
             continue  # recomputed below from the input order (saves reordering)
-        arr = cols[name]
-        new[name] = arr[inverse] if arr.any() else np.zeros(lines.n, dtype=arr.dtype)
+        new[name] = input_order(cols[name])
     claim = cols["claim_input_order"]
     new["claim"] = claim
     new["policy_year"] = _year_starts(

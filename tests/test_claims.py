@@ -443,6 +443,38 @@ def test_proportional_share_never_exceeds_the_loss(pay: list[list[int]], loss: l
     assert (shared[:, ~over] == payouts[:, ~over]).all()
 
 
+def test_combined_visit_takes_the_highest_dated_minimum() -> None:
+    """4세대: 외래 and 처방 of one day are one visit with the highest minimum of its tiers,
+    each minimum read on the visit's date (here 종합병원 rises from 2만 to 3.5만원)."""
+
+    def dated(before: int, after: int) -> dict:
+        return {
+            "2020-01-01": {"value": before, "confidence": "C", "source": "test"},
+            "2025-01-01": {"value": after, "confidence": "C", "source": "test"},
+        }
+
+    policy = load_policy("gen4", covered__outpatient__min_general=dated(20_000, 35_000))
+    days = ["2024-12-02", "2024-12-02", "2025-02-03", "2025-02-03", "2025-02-04"]
+    df = pd.DataFrame(
+        {
+            "person": ["가"] * 5,
+            "date": days,
+            "setting": ["pharmacy", "outpatient", "pharmacy", "outpatient", "pharmacy"],
+            "tier": ["pharmacy", "general", "pharmacy", "general", "pharmacy"],
+            "covered_copay": [20_000, 50_000, 20_000, 50_000, 20_000],
+            "noncovered": [0] * 5,
+        }
+    )
+    got = assess(df, policy)
+    # visit 1: max(2만, 20% of 7만) = 2만; visit 2: 3.5만; the lone prescription: 1만
+    assert got["deductible"].tolist() == [5_714, 14_286, 10_000, 25_000, 10_000]
+    assert got["payout"].tolist() == [14_286, 35_714, 10_000, 25_000, 10_000]
+    want = reference_assess(df, policy)
+    for col in DETAIL_COLUMNS:
+        if col != "zone":
+            assert got[col].tolist() == want[col].tolist(), col
+
+
 def test_largest_remainder_ties_go_to_the_earlier_line() -> None:
     unit = np.zeros(3, dtype=np.int64)
     assert largest_remainder(np.array([1]), np.array([1, 1, 1]), unit).tolist() == [1, 0, 0]
@@ -583,6 +615,20 @@ TIGHT = {
         },
     ),
     "gen2-choice1-tight": ("gen2-choice1", {"main__pharmacy__count": 1}),
+    # minimum deductibles that change inside the receipts' dates (a visit takes the highest)
+    "gen4-dated-mins": (
+        "gen4",
+        {
+            "covered__outpatient__min_general": {
+                "2020-01-01": {"value": 20_000, "confidence": "C", "source": "test"},
+                "2025-01-01": {"value": 35_000, "confidence": "C", "source": "test"},
+            },
+            "noncovered__outpatient__min": {
+                "2020-01-01": {"value": 30_000, "confidence": "C", "source": "test"},
+                "2024-12-15": {"value": 8_000, "confidence": "C", "source": "test"},
+            },
+        },
+    ),
     "seed-tiers-tight": (
         str(CUSTOM / "seed001_session_tiers.toml"),
         {
