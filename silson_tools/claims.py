@@ -503,9 +503,25 @@ def group_cumsum(x: np.ndarray, gid: np.ndarray) -> np.ndarray:
 
 
 def _running_cap(x: np.ndarray, gid: np.ndarray, limit: Any) -> np.ndarray:
-    """What of each ``x`` fits under a running ``limit`` per group: min(cum, L) − min(prev, L)."""
-    cum = group_cumsum(x, gid)
-    return np.minimum(cum, limit) - np.minimum(cum - x, limit)
+    """What of each ``x`` (≥ 0) fits under a running ``limit`` per group of equal, non-decreasing
+    ``gid``: min(cum, L) − min(cum − x, L). Only groups whose total exceeds their smallest
+    limit can lose anything, so only their lines are computed; ``x`` itself is returned when
+    nothing is cut."""
+    if len(x) == 0:
+        return x
+    first = np.ones(len(x), dtype=bool)
+    first[1:] = gid[1:] != gid[:-1]
+    starts = np.flatnonzero(first)
+    dated = np.ndim(limit) > 0
+    over = np.add.reduceat(x, starts) > (np.minimum.reduceat(limit, starts) if dated else limit)
+    if not over.any():
+        return x
+    lines = np.flatnonzero(np.repeat(over, np.diff(starts, append=len(x))))
+    sub, lim = x[lines], (limit[lines] if dated else limit)
+    cum = group_cumsum(sub, gid[lines])
+    kept = x.copy()
+    kept[lines] = np.minimum(cum, lim) - np.minimum(cum - sub, lim)
+    return kept
 
 
 def _unit_then_descending(unit: np.ndarray, value: np.ndarray) -> np.ndarray:
@@ -760,10 +776,7 @@ def _visit_part(
     L: Lines, part: Part, a_cov: np.ndarray, a_non: np.ndarray, combine: bool, acc: _Acc
 ) -> np.ndarray:
     """Deductible, rate, self-pay cap, caps and counts of a visit part → payout before limits."""
-    n = L.n
-    payout = np.zeros(n, _I64)
-    ded = np.zeros(n, _I64)
-    rate = np.zeros(n, _I64)
+    payout = np.zeros(L.n, _I64)
     claim = a_cov + a_non
 
     # inpatient lines: one claim each
@@ -784,13 +797,15 @@ def _visit_part(
         cap_p = rule.get("selfpay_cap")
         if cap_p is not None:
             # 연간 자기부담 한도: retained self-pay above the cap in a policy year is paid back
-            kept = _running_cap(dd + rr, L.gid[idx], cap_p.on(d))
-            back = dd + rr - kept
-            from_rate = np.minimum(back, rr)
-            rr = rr - from_rate
-            dd = dd - (back - from_rate)
-            p = p + back
-            acc.refund[idx] += back
+            retained = dd + rr
+            kept = _running_cap(retained, L.gid[idx], cap_p.on(d))
+            if kept is not retained:  # something was paid back
+                back = retained - kept
+                from_rate = np.minimum(back, rr)
+                rr = rr - from_rate
+                dd = dd - (back - from_rate)
+                p = p + back
+                acc.refund[idx] += back
         adm = rule.get("admission_cap")
         if adm is not None:
             applies = (
@@ -802,8 +817,8 @@ def _visit_part(
             acc.cap[idx] += p - capped
             p = capped
         payout[idx] = p
-        ded[idx] = dd
-        rate[idx] = rr
+        acc.ded[idx] += dd
+        acc.rate[idx] += rr
 
     # outpatient visits and prescriptions
     out_rule = part.settings["outpatient"]
@@ -858,12 +873,10 @@ def _visit_part(
         steps, pay = _share_steps(
             [dd, rr, u_capcut, u_countcut], capped - u_countcut, claim[idx], local, starts
         )
-        for target, step in zip((ded, rate, acc.cap, acc.count), steps, strict=True):
+        for target, step in zip((acc.ded, acc.rate, acc.cap, acc.count), steps, strict=True):
             if step is not None:
                 target[idx] += step
         payout[idx] = pay
-    acc.ded += ded
-    acc.rate += rate
     return payout
 
 
@@ -1038,14 +1051,17 @@ def _engine(L: Lines, policy: Policy, hook: np.ndarray | None) -> dict[str, np.n
                 p = _room_part(L, part, idx, L.nc[idx], acc)
             if part.annual_limit is not None:
                 kept = _running_cap(p, L.gid[idx], part.annual_limit.on(L.day[idx]))
-                acc.annual[idx] += p - kept
-                p = kept
+                if kept is not p:
+                    acc.annual[idx] += p - kept
+                    p = kept
             payout[idx] += p
             continue
-        a_cov = np.zeros(n, _I64)
-        if "covered_copay" in part.amounts:
-            a_cov += np.where(route["covered_copay"] == k, cc_elig, 0)
-        if "full_copay" in part.amounts:
+        a_cov = (
+            np.where(route["covered_copay"] == k, cc_elig, 0)
+            if "covered_copay" in part.amounts
+            else np.zeros(n, _I64)
+        )
+        if "full_copay" in part.amounts and L.fc.any():
             a_cov += np.where(route["full_copay"] == k, L.fc, 0)
         a_non = (
             np.where(route["noncovered"] == k, L.nc, 0)
@@ -1055,8 +1071,9 @@ def _engine(L: Lines, policy: Policy, hook: np.ndarray | None) -> dict[str, np.n
         p = _visit_part(L, part, a_cov, a_non, policy.combine_same_day, acc)
         if part.annual_limit is not None:
             kept = _running_cap(p, L.gid, part.annual_limit.on(L.day))
-            acc.annual += p - kept
-            p = kept
+            if kept is not p:
+                acc.annual += p - kept
+                p = kept
         payout += p
 
     claim = L.cc + L.fc + L.nc

@@ -615,8 +615,8 @@ TIGHT = {
         },
     ),
     "gen2-choice1-tight": ("gen2-choice1", {"main__pharmacy__count": 1}),
-    # minimum deductibles that change inside the receipts' dates (a visit takes the highest)
-    "gen4-dated-mins": (
+    # minimums and limits that change inside the receipts' dates
+    "gen4-dated": (
         "gen4",
         {
             "covered__outpatient__min_general": {
@@ -626,6 +626,15 @@ TIGHT = {
             "noncovered__outpatient__min": {
                 "2020-01-01": {"value": 30_000, "confidence": "C", "source": "test"},
                 "2024-12-15": {"value": 8_000, "confidence": "C", "source": "test"},
+            },
+            # and yearly limits that tighten mid-year (the running total meets the new one)
+            "covered__annual_limit": {
+                "2020-01-01": {"value": 50_000_000, "confidence": "C", "source": "test"},
+                "2025-01-01": {"value": 400_000, "confidence": "C", "source": "test"},
+            },
+            "covered__inpatient__selfpay_cap": {
+                "2020-01-01": {"value": 2_000_000, "confidence": "C", "source": "test"},
+                "2024-12-20": {"value": 60_000, "confidence": "C", "source": "test"},
             },
         },
     ),
