@@ -133,7 +133,8 @@ class Lines:
     nc: np.ndarray
     nhis: np.ndarray
     over: np.ndarray
-    days: np.ndarray
+    days_input: np.ndarray
+    """입원일수 in the input's row order (only the room part reads it: see :meth:`days`)."""
     year: np.ndarray
     """Policy year index (0 = the year starting on policy_start; −1 = before it)."""
     start: np.datetime64
@@ -150,6 +151,10 @@ class Lines:
     @property
     def n(self) -> int:
         return len(self.order)
+
+    def days(self, idx: np.ndarray) -> np.ndarray:
+        """입원일수 of the sorted lines ``idx``."""
+        return self.days_input[idx if self.identity else self.order[idx]]
 
 
 def _row_error(i: int, column: str, value: Any, expected: str) -> ValueError:
@@ -437,7 +442,7 @@ def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None)
         nc=take(nc),
         nhis=take(nhis) if policy_needs_nhis(policy) else np.zeros(n, _I64),
         over=take(over),
-        days=take(days),
+        days_input=days,
         year=yr,
         start=start,
         gid=gid,
@@ -914,19 +919,20 @@ def _treatment_part(L: Lines, part: Part, idx: np.ndarray, c: np.ndarray, acc: _
 
 def _room_part(L: Lines, part: Part, idx: np.ndarray, c: np.ndarray, acc: _Acc) -> np.ndarray:
     """상급병실 차액 on lines ``idx``: min(⌊C × (1 − r)⌋, daily cap × 입원일수)."""
-    no_days = L.days[idx] <= 0
+    days = L.days(idx)
+    no_days = days <= 0
     if no_days.any():
         i = int(L.order[idx[int(np.argmax(no_days))]])
         raise _row_error(
             i,
             "days",
-            int(L.days[idx][int(np.argmax(no_days))]),
+            int(days[int(np.argmax(no_days))]),
             f"입원일수 of at least 1 for {part.label} ({part.name}): its cap is "
             "10만원 × days (daily_cap × days)",
         )
     d = L.day[idx]
     p = (c * (PPM - part.room["rate"].ppm(d))) // PPM
-    capped = np.minimum(p, part.room["daily_cap"].on(d) * L.days[idx])
+    capped = np.minimum(p, part.room["daily_cap"].on(d) * days)
     acc.rate[idx] += c - p
     acc.cap[idx] += p - capped
     return capped
@@ -1029,7 +1035,9 @@ def _engine(L: Lines, policy: Policy, hook: np.ndarray | None) -> dict[str, np.n
         route[col] = np.where(masks[col], -1, r)
     excluded = np.zeros(n, _I64)
     for col in AMOUNT_COLUMNS:
-        excluded += np.where(route[col] < 0, amounts[col], 0)
+        out = route[col] < 0
+        if out.any():
+            excluded += np.where(out, amounts[col], 0)
     offset = (
         np.minimum(L.over, L.cc) if hook is None else np.minimum(np.maximum(L.over, hook), L.cc)
     )
