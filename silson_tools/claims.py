@@ -777,12 +777,33 @@ def _visits(L: Lines, which: str, combine: bool) -> _Visits | None:
     return L.cache[key]
 
 
+def _on_lines(a: np.ndarray | None, idx: np.ndarray, starts: np.ndarray | None = None) -> Any:
+    """``a`` on lines ``idx`` (summed per visit when ``starts`` is given); 0 when ``a`` is None
+    (the part takes no such amount)."""
+    if a is None:
+        return 0
+    return a[idx] if starts is None else np.add.reduceat(a[idx], starts)
+
+
 def _visit_part(
-    L: Lines, part: Part, a_cov: np.ndarray, a_non: np.ndarray, combine: bool, acc: _Acc
+    L: Lines,
+    part: Part,
+    a_cov: np.ndarray | None,
+    a_non: np.ndarray | None,
+    combine: bool,
+    acc: _Acc,
 ) -> np.ndarray:
-    """Deductible, rate, self-pay cap, caps and counts of a visit part → payout before limits."""
+    """Deductible, rate, self-pay cap, caps and counts of a visit part → payout before limits.
+
+    ``a_cov``/``a_non``: the part's 급여/비급여 amount on each line (None: the part takes none).
+    """
     payout = np.zeros(L.n, _I64)
-    claim = a_cov + a_non
+    if a_cov is None or a_non is None:
+        claim = a_non if a_cov is None else a_cov
+        if claim is None:
+            return payout
+    else:
+        claim = a_cov + a_non
 
     # inpatient lines: one claim each
     rule = part.settings["inpatient"]
@@ -792,8 +813,8 @@ def _visit_part(
     if len(idx):
         d = L.day[idx]
         p, dd, rr = split_claim(
-            a_cov[idx],
-            a_non[idx],
+            _on_lines(a_cov, idx),
+            _on_lines(a_non, idx),
             _ppm(rule, "rate_covered", d),
             _ppm(rule, "rate_noncovered", d),
             _tier_min(rule, L.tier[idx], d),
@@ -846,10 +867,9 @@ def _visit_part(
         units = unit[starts]  # the visits with something to claim in this part
         u_day = v.day[units]
         if len(starts) == len(idx):  # one line per visit
-            u_cov, u_non, local = a_cov[idx], a_non[idx], starts
+            u_cov, u_non, local = _on_lines(a_cov, idx), _on_lines(a_non, idx), starts
         else:
-            u_cov = np.add.reduceat(a_cov[idx], starts)
-            u_non = np.add.reduceat(a_non[idx], starts)
+            u_cov, u_non = _on_lines(a_cov, idx, starts), _on_lines(a_non, idx, starts)
             local = np.cumsum(first) - 1  # each line's visit, numbered 0, 1, … in this part
         nhi = None
         if rule.nhi_rate:  # over every line of the visit
@@ -1064,18 +1084,15 @@ def _engine(L: Lines, policy: Policy, hook: np.ndarray | None) -> dict[str, np.n
                     p = kept
             payout[idx] += p
             continue
-        a_cov = (
-            np.where(route["covered_copay"] == k, cc_elig, 0)
-            if "covered_copay" in part.amounts
-            else np.zeros(n, _I64)
-        )
+        a_cov = None  # what the part takes of ① + ③ and of ④ on each line (None: nothing)
+        if "covered_copay" in part.amounts:
+            a_cov = np.where(route["covered_copay"] == k, cc_elig, 0)
         if "full_copay" in part.amounts and L.fc.any():
-            a_cov += np.where(route["full_copay"] == k, L.fc, 0)
-        a_non = (
-            np.where(route["noncovered"] == k, L.nc, 0)
-            if "noncovered" in part.amounts
-            else np.zeros(n, _I64)
-        )
+            fc = np.where(route["full_copay"] == k, L.fc, 0)
+            a_cov = fc if a_cov is None else a_cov + fc
+        a_non = None
+        if "noncovered" in part.amounts:
+            a_non = np.where(route["noncovered"] == k, L.nc, 0)
         p = _visit_part(L, part, a_cov, a_non, policy.combine_same_day, acc)
         if part.annual_limit is not None:
             kept = _running_cap(p, L.gid, part.annual_limit.on(L.day))
@@ -1084,24 +1101,9 @@ def _engine(L: Lines, policy: Policy, hook: np.ndarray | None) -> dict[str, np.n
                 p = kept
         payout += p
 
-    claim = L.cc + L.fc + L.nc
-    eligible = claim - excluded - offset
-    self_pay = claim - payout
-    # zone: a limit that cut, else the largest base reduction
-    top = np.maximum(np.maximum(excluded, acc.ded), np.maximum(acc.rate, offset))
-    base_zone = np.where(
-        top == 0,
-        2,
-        np.where(excluded == top, 0, np.where(acc.ded == top, 1, np.where(acc.rate == top, 2, 6))),
-    )
-    zone = np.where(
-        acc.count > 0, 4, np.where(acc.annual > 0, 5, np.where(acc.cap > 0, 3, base_zone))
-    )
     return {
-        "claim": claim,
         "excluded": excluded,
         "ceiling_offset": offset,
-        "eligible": eligible,
         "deductible": acc.ded,
         "rate_part": acc.rate,
         "selfpay_cap_refund": acc.refund,
@@ -1109,11 +1111,32 @@ def _engine(L: Lines, policy: Policy, hook: np.ndarray | None) -> dict[str, np.n
         "count_cut": acc.count,
         "annual_cut": acc.annual,
         "payout": payout,
-        "self_pay": self_pay,
-        "zone": zone.astype(np.int8),
+        "zone": _zones(excluded, offset, acc),
         "session_no": acc.session,
         "needs_improvement_proof": acc.proof,
     }
+
+
+def _zones(excluded: np.ndarray, offset: np.ndarray, acc: _Acc) -> np.ndarray:
+    """Zone code of each line (index into ZONES): the limit that cut it (count, then annual,
+    then visit cap); else the largest of excluded, deductible, rate and ceiling offset (ties
+    in that order); ``rate`` when nothing is cut. Written lowest priority first."""
+    code = {name: np.int8(i) for i, name in enumerate(ZONE_CODES)}
+    top = np.maximum(np.maximum(excluded, acc.ded), np.maximum(acc.rate, offset))
+    zone = np.full(len(top), code["ceiling_offset"], dtype=np.int8)
+    zone[acc.rate == top] = code["rate"]
+    zone[acc.ded == top] = code["deductible"]
+    if excluded.any():
+        zone[excluded == top] = code["excluded"]
+    zone[top == 0] = code["rate"]
+    for name, cut in (
+        ("visit_cap", acc.cap),
+        ("annual_limit", acc.annual),
+        ("count_limit", acc.count),
+    ):
+        if cut.any():
+            zone[cut > 0] = code[name]
+    return zone
 
 
 def proportional_share(payouts: np.ndarray, loss: np.ndarray) -> np.ndarray:
