@@ -37,6 +37,15 @@ treatment's number in the policy year within its 3대 비급여 part (0 for othe
 ``eligible == payout + deductible + rate_part + visit_cap_cut + count_cut + annual_cut`` and
 ``payout + self_pay == covered_copay + full_copay + noncovered`` on every line.
 
+**급여/비급여 split of the payout.** ``payout == payout_covered + payout_noncovered`` on
+every line: ``payout_covered`` is what was paid on the 급여 amounts (① covered_copay + ③
+full_copay), ``payout_noncovered`` on the 비급여 amount (④ noncovered). A part that takes
+only one side (4/5세대 주계약 and 비급여 특약, 3대 비급여, 상급병실) pays that side. A part that
+pools both in one deductible (1–3세대 주계약) pays line payout p for 급여 C and 비급여 N
+(what the part took of each, after exclusions and the ceiling offset); its 비급여 share is
+p × N ÷ (C + N) rounded to the nearest won, a half going to 급여:
+``⌊(2 p N + C + N − 1) ÷ (2 (C + N))⌋`` (largest remainders between the two, ties to 급여).
+
 Policy years run from ``policy_start`` (계약일 and each 계약해당일; a 29 February start has
 its anniversary on 1 March in other years). **Default when ``policy_start`` is None**: the
 contract is taken to start on 1 January of the year of the earliest receipt, so policy
@@ -99,6 +108,8 @@ DETAIL_COLUMNS: tuple[str, ...] = (
     "count_cut",
     "annual_cut",
     "payout",
+    "payout_covered",
+    "payout_noncovered",
     "self_pay",
     "zone",
     "session_no",
@@ -1021,8 +1032,8 @@ def assess(
 
     new: dict[str, Any] = {}
     for name in DETAIL_COLUMNS:
-        if name in ("claim", "eligible", "self_pay", "policy_year"):
-            continue  # recomputed below from the input order (saves reordering)
+        if name in ("claim", "eligible", "self_pay", "policy_year", "payout_covered"):
+            continue  # computed below from the input order (saves reordering)
         new[name] = input_order(cols[name])
     claim = cols["claim_input_order"]
     new["claim"] = claim
@@ -1031,6 +1042,7 @@ def assess(
     )
     new["eligible"] = claim - new["excluded"] - new["ceiling_offset"]
     new["self_pay"] = claim - new["payout"]
+    new["payout_covered"] = new["payout"] - new["payout_noncovered"]
     new["zone"] = pd.Categorical.from_codes(new["zone"], categories=list(ZONE_CODES))
     added = pd.DataFrame({name: new[name] for name in DETAIL_COLUMNS}, index=out.index, copy=False)
     return pd.concat(
@@ -1065,6 +1077,7 @@ def _engine(L: Lines, policy: Policy, hook: np.ndarray | None) -> dict[str, np.n
     cc_elig = L.cc - offset
 
     payout = np.zeros(n, _I64)
+    pay_non = np.zeros(n, _I64)  # the part of the payout paid on ④ 비급여
     for k, part in enumerate(policy.parts):
         if part.kind != "visit":
             # treatment and room parts pay only 비급여 (validated by the loader's kinds)
@@ -1083,6 +1096,7 @@ def _engine(L: Lines, policy: Policy, hook: np.ndarray | None) -> dict[str, np.n
                     acc.annual[idx] += p - kept
                     p = kept
             payout[idx] += p
+            pay_non[idx] += p
             continue
         a_cov = None  # what the part takes of ① + ③ and of ④ on each line (None: nothing)
         if "covered_copay" in part.amounts:
@@ -1100,6 +1114,8 @@ def _engine(L: Lines, policy: Policy, hook: np.ndarray | None) -> dict[str, np.n
                 acc.annual += p - kept
                 p = kept
         payout += p
+        if a_non is not None:
+            pay_non += p if a_cov is None else _pooled_noncovered(p, a_cov, a_non)
 
     return {
         "excluded": excluded,
@@ -1111,10 +1127,22 @@ def _engine(L: Lines, policy: Policy, hook: np.ndarray | None) -> dict[str, np.n
         "count_cut": acc.count,
         "annual_cut": acc.annual,
         "payout": payout,
+        "payout_noncovered": pay_non,
         "zone": _zones(excluded, offset, acc),
         "session_no": acc.session,
         "needs_improvement_proof": acc.proof,
     }
+
+
+def _pooled_noncovered(p: np.ndarray, cov: np.ndarray, non: np.ndarray) -> np.ndarray:
+    """비급여 share of payouts ``p`` of a part pooling 급여 ``cov`` and 비급여 ``non``:
+    ⌊(2 p N + W − 1) ÷ 2W⌋ with W = C + N (p × N ÷ W rounded, a half to 급여; 0 when W = 0).
+
+    Exact in int64: p ≤ W ≤ 3 × MAX_LINE_WON and N ≤ MAX_LINE_WON, so 2 p N < 2⁶³.
+    """
+    w = cov + non
+    safe = np.maximum(w, 1)
+    return np.where(w > 0, (2 * p * non + safe - 1) // (2 * safe), 0)
 
 
 def _zones(excluded: np.ndarray, offset: np.ndarray, acc: _Acc) -> np.ndarray:

@@ -418,19 +418,19 @@ def nonbenefit_payouts(
 ) -> np.ndarray:
     """The 비급여 part of each line's payout (int64 won), for the 할인·할증 count.
 
-    ``payout(receipts) − payout(receipts with noncovered = 0)`` under the claim engine
-    (:func:`silson_tools.claims.assess`). Under 4세대 the 급여 주계약 and the 비급여 특약 are
-    assessed separately, so the difference is exactly what the 비급여 특약 paid on that line.
+    The ``payout_noncovered`` column of :func:`silson_tools.claims.assess` (one assessment).
+    Under 4/5세대 the 급여 주계약 and the 비급여 특약 are separate parts, so this is exactly
+    what the 비급여 특약 (and 3대 비급여, 상급병실) paid on that line, the same as
+    ``payout(receipts) − payout(receipts with noncovered = 0)``. Older generations pool
+    급여 and 비급여 in one deductible: there the pooled payout is split in proportion to the
+    two amounts (see the claims module docstring).
     """
     from .claims import assess
 
     if "noncovered" not in receipts.columns:
         raise ValueError(f"receipts: missing column 'noncovered'; have {list(receipts.columns)}")
-    full = assess(receipts, policy, policy_start, ceiling)["payout"].to_numpy()
-    covered_only = receipts.copy()
-    covered_only["noncovered"] = 0
-    rest = assess(covered_only, policy, policy_start, ceiling)["payout"].to_numpy()
-    return (full - rest).astype(np.int64)
+    out = assess(receipts, policy, policy_start, ceiling)
+    return out["payout_noncovered"].to_numpy(dtype=np.int64)
 
 
 # --- premium path ---------------------------------------------------------------------------

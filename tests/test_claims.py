@@ -4,6 +4,7 @@ hypothesis checks that the vectorized engine equals the row-by-row reference."""
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -470,7 +471,7 @@ def test_combined_visit_takes_the_highest_dated_minimum() -> None:
     assert got["deductible"].tolist() == [5_714, 14_286, 10_000, 25_000, 10_000]
     assert got["payout"].tolist() == [14_286, 35_714, 10_000, 25_000, 10_000]
     want = reference_assess(df, policy)
-    for col in DETAIL_COLUMNS:
+    for col in COMPARED:
         if col != "zone":
             assert got[col].tolist() == want[col].tolist(), col
 
@@ -731,7 +732,8 @@ def receipts(draw, policy) -> tuple[pd.DataFrame, object, object]:
     return df, start, hook
 
 
-COMPARED = list(DETAIL_COLUMNS)
+SPLIT = ("payout_covered", "payout_noncovered")
+COMPARED = [c for c in DETAIL_COLUMNS if c not in SPLIT]  # the reference has no split: see below
 
 
 @pytest.mark.parametrize("name", list(POLICIES))
@@ -763,6 +765,11 @@ def test_engine_equals_reference(name: str, data) -> None:
         assert (got[col] >= 0).all(), col
     claim = got["covered_copay"] + got["full_copay"] + got["noncovered"]
     assert (got["payout"] + got["self_pay"] == claim).all()
+    for col in SPLIT:
+        assert got[col].dtype == np.int64 and (got[col] >= 0).all(), col
+    assert (got["payout_covered"] + got["payout_noncovered"] == got["payout"]).all()
+    assert (got["payout_noncovered"] <= got["noncovered"]).all()
+    assert (got["payout_covered"] <= got["covered_copay"] + got["full_copay"]).all()
     parts = got[["payout", "deductible", "rate_part", "visit_cap_cut", "count_cut", "annual_cut"]]
     assert (parts.sum(axis=1) == got["eligible"]).all()
     assert (got["payout"] <= got["eligible"]).all()
@@ -802,3 +809,57 @@ def test_single_line_payout_is_monotone_in_cost(name: str, data) -> None:
     base = assess(df, policy, policy_start=start)["payout"].iloc[0]
     bigger = assess(more, policy, policy_start=start)["payout"].iloc[0]
     assert bigger >= base
+
+
+def _pools(policy) -> bool:
+    """True when a part takes 급여 and 비급여 in one deductible (1–3세대 주계약)."""
+    covered = {"covered_copay", "full_copay"}
+    return any(covered & set(p.amounts) and "noncovered" in p.amounts for p in policy.parts)
+
+
+SEPARATE = [n for n, p in POLICIES.items() if not _pools(p)]
+POOLED = [n for n, p in POLICIES.items() if _pools(p)]
+
+
+def test_split_is_tested_on_both_kinds_of_policy() -> None:
+    assert {"gen4", "gen5", "gen4-tight", "gen5-tight"} <= set(SEPARATE)
+    assert {"gen1", "gen2", "gen3"} <= set(POOLED)
+
+
+@pytest.mark.parametrize("name", SEPARATE)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_payout_split_is_the_payout_without_noncovered(name: str, data) -> None:
+    """4/5세대: 급여 and 비급여 go to different parts, so the 급여 payout is exactly the
+    reference payout of the same receipts with ④ noncovered = 0."""
+    policy = POLICIES[name]
+    df, start, hook = data.draw(receipts(policy))
+    got = assess(df, policy, policy_start=start, ceiling=hook)
+    want = reference_assess(df.assign(noncovered=0), policy, policy_start=start, ceiling=hook)
+    assert got["payout_covered"].tolist() == want["payout"].tolist()
+    assert (got["payout_covered"] + got["payout_noncovered"] == got["payout"]).all()
+
+
+def test_pooled_split_rounds_the_noncovered_share_half_to_covered() -> None:
+    """3세대 주계약 pools 급여 and 비급여 (입원 20% of both): the 비급여 share of a line's
+    payout p is p × N ÷ (C + N) rounded to the nearest won, a half going to 급여."""
+    df = pd.DataFrame(
+        {
+            "date": ["2024-03-04", "2024-03-05", "2024-03-06", "2024-03-07"],
+            "setting": ["inpatient"] * 4,
+            "tier": ["hospital"] * 4,
+            "covered_copay": [100_000, 33_333, 0, 1],
+            "noncovered": [300_000, 66_667, 50_000, 1],
+            "days": [1] * 4,
+        }
+    )
+    got = assess(df, "gen3")
+    assert got["payout"].tolist() == [320_000, 80_000, 40_000, 1]
+    # 8만 × 66,667 ÷ 10만 = 53,333.6 → 53,334; 1 × 1 ÷ 2 = ½ → 0 (the half goes to 급여)
+    assert got["payout_noncovered"].tolist() == [240_000, 53_334, 40_000, 0]
+    assert got["payout_covered"].tolist() == [80_000, 26_666, 0, 1]
+    for p, c, n, split in zip(
+        got["payout"], df["covered_copay"], df["noncovered"], got["payout_noncovered"], strict=True
+    ):
+        share = Fraction(int(p) * int(n), int(c) + int(n))
+        assert abs(split - share) < Fraction(1, 2) or (split - share == -Fraction(1, 2))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -343,3 +344,37 @@ def test_nonbenefit_payouts_split_the_engine_payout() -> None:
     receipts["nonbenefit_payout"] = non
     out = premium.window_totals(receipts, "2025-03-01")  # window = calendar 2024
     assert out.loc["본인", "paid"] == 175_000 and out.loc["본인", "grade"] == 2
+
+
+SAMPLE = Path(__file__).parents[1] / "data" / "samples" / "receipts.csv"
+
+
+@pytest.mark.parametrize("policy", ["gen4", "gen5"])
+def test_nonbenefit_payouts_equal_the_double_assessment_on_the_sample(policy: str) -> None:
+    """One assessment's ``payout_noncovered`` equals payout − payout with 비급여 removed."""
+    import silson_tools as st
+
+    receipts = st.read_receipts(SAMPLE)
+    assert (receipts["noncovered"] > 0).sum() >= 10  # the sample has 비급여 to split
+    full = st.assess(receipts, policy, "2023-03-01")
+    without = st.assess(receipts.assign(noncovered=0), policy, "2023-03-01")["payout"]
+    want = (full["payout"] - without).to_numpy()
+    non = premium.nonbenefit_payouts(receipts, policy, "2023-03-01")
+    assert non.dtype == np.int64 and non.tolist() == want.tolist()
+    assert (full["payout_noncovered"].to_numpy() == non).all()
+    assert (full["payout_covered"] + full["payout_noncovered"] == full["payout"]).all()
+    assert full["payout_covered"].tolist() == without.tolist()
+    assert non.sum() > 0
+
+
+def test_nonbenefit_payouts_under_a_pooled_generation_sum_to_the_payout() -> None:
+    """3세대 pools 급여 and 비급여: the split still adds up to each line's payout."""
+    import silson_tools as st
+
+    receipts = st.read_receipts(SAMPLE)
+    full = st.assess(receipts, "gen3", "2023-03-01")
+    non = premium.nonbenefit_payouts(receipts, "gen3", "2023-03-01")
+    assert (non >= 0).all() and (non <= full["payout"].to_numpy()).all()
+    assert (non <= receipts["noncovered"].to_numpy()).all()
+    assert (non[receipts["noncovered"].to_numpy() == 0] == 0).all()
+    assert non.sum() > 0
