@@ -155,8 +155,8 @@ class Lines:
     """True when the input was already in that order (no reordering needed)."""
     claim_input_order: np.ndarray | None = None
     """covered_copay + full_copay + noncovered in the input's row order."""
-    day_input: np.ndarray | None = None
-    """Dates in the input's row order."""
+    year_input: np.ndarray | None = None
+    """Policy year index in the input's row order."""
     cache: dict = field(default_factory=dict)
 
     @property
@@ -435,7 +435,8 @@ def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None)
 
     if p is None or sorted_day is None:
         p, sorted_day = take(person), take(day)
-    yr = _per_day(sorted_day, lambda d: policy_year_index(d, start))
+    year = _per_day(day, lambda d: policy_year_index(d, start))
+    yr = take(year)
     change = np.ones(n, dtype=bool)
     if n:
         change[1:] = (p[1:] != p[:-1]) | (yr[1:] != yr[:-1])
@@ -459,7 +460,7 @@ def read_lines(receipts: pd.DataFrame, policy: Policy, policy_start: Any = None)
         gid=gid,
         identity=identity,
         claim_input_order=cc + fc + nc,
-        day_input=day,
+        year_input=year,
     )
 
 
@@ -1037,9 +1038,7 @@ def assess(
         new[name] = input_order(cols[name])
     claim = cols["claim_input_order"]
     new["claim"] = claim
-    new["policy_year"] = _year_starts(
-        lines.start, _per_day(lines.day_input, lambda d: policy_year_index(d, lines.start))
-    )
+    new["policy_year"] = _year_starts(lines.start, lines.year_input)
     new["eligible"] = claim - new["excluded"] - new["ceiling_offset"]
     new["self_pay"] = claim - new["payout"]
     new["payout_covered"] = new["payout"] - new["payout_noncovered"]
