@@ -8,18 +8,22 @@ result that is not a whole number of won is an error, never rounded.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 __all__ = ["MAN", "format_won", "parse_won"]
 
 MAN = 10_000
 """1만원 = 10,000원."""
 
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _PATTERN = re.compile(
-    r"""^\s*
+    rf"""^\s*
     (?P<sign>[-−])?\s*
-    (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
-    \s*(?P<man>만)?\s*(?P<won>원)?\s*$""",
+    (?:
+        (?P<man_number>{_NUMBER})\s*만\s*(?P<rest>\d{{1,3}}(?:,\d{{3}})?|\d{{1,4}})?
+      | (?P<number>{_NUMBER})
+    )
+    \s*(?P<won>원)?\s*$""",
     re.VERBOSE,
 )
 
@@ -28,7 +32,8 @@ def parse_won(text: str | int, *, allow_negative: bool = False) -> int:
     """Parse a won amount into an integer.
 
     Accepted: ``12000``, ``"12,000"``, ``"12,000원"``, ``"1.5만원"``, ``"808만원"``,
-    ``"1,050만 원"``. ``만`` multiplies by 10,000. Anything else raises ``ValueError``
+    ``"1,050만 원"``, ``"99만 9,999원"``. ``만`` multiplies by 10,000; a number after it
+    (under 10,000) is added in won. Anything else raises ``ValueError``
     naming the text. Negative amounts are refused unless ``allow_negative``.
     """
     if isinstance(text, bool):
@@ -44,12 +49,17 @@ def parse_won(text: str | int, *, allow_negative: bool = False) -> int:
                 f"금액으로 읽을 수 없습니다 (cannot read as won): {text!r}; "
                 "expected e.g. 12000, 12,000원, 1.5만원"
             )
-        try:
+        if match["man_number"] is not None:
+            number = Decimal(match["man_number"].replace(",", "")) * MAN
+            rest = int(match["rest"].replace(",", "")) if match["rest"] else 0
+            if rest >= MAN:
+                raise ValueError(
+                    "만 뒤의 금액은 1만 미만이어야 합니다 "
+                    f"(the part after 만 must be under 10,000): {text!r}"
+                )
+            number += rest
+        else:
             number = Decimal(match["number"].replace(",", ""))
-        except InvalidOperation as err:  # pragma: no cover - the regex admits only digits
-            raise ValueError(f"cannot read as won: {text!r}") from err
-        if match["man"]:
-            number *= MAN
         if number != number.to_integral_value():
             raise ValueError(f"원 단위가 아닌 금액입니다 (not a whole number of won): {text!r}")
         value = int(number)

@@ -37,6 +37,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .formulas import as_won, scalar_or_array
+
 __all__ = [
     "PPM",
     "Advice",
@@ -194,22 +196,6 @@ def _table(table: GradeTable | None) -> GradeTable:
     return _default() if table is None else table
 
 
-def _won(name: str, value: Any) -> np.ndarray:
-    """Validate a won amount (scalar or array) → int64 array; ValueError names it."""
-    arr = np.asarray(value)
-    if arr.dtype == bool or arr.dtype.kind not in "iuf":
-        raise ValueError(f"{name} must be an amount in won, got {value!r}")
-    if arr.dtype.kind == "f" and (not np.all(np.isfinite(arr)) or np.any(arr != np.floor(arr))):
-        raise ValueError(f"{name} must be a whole number of won, got {value!r}")
-    if np.any(arr < 0):
-        raise ValueError(f"{name} must not be negative, got {value!r}")
-    return arr.astype(np.int64)
-
-
-def _out(arr: np.ndarray) -> Any:
-    return int(arr) if np.ndim(arr) == 0 else arr
-
-
 def relativities_ppm(discount: float | None = None, table: GradeTable | None = None) -> np.ndarray:
     """Relativity of each grade in ppm; ``discount`` (0..1) overrides grade 1's (about 5%)."""
     tab = _table(table)
@@ -226,8 +212,8 @@ def relativities_ppm(discount: float | None = None, table: GradeTable | None = N
 def grade_numbers(nonbenefit_paid: Any, table: GradeTable | None = None) -> Any:
     """Grade 1..5 for each amount of 비급여 paid (vectorized): the band with lower ≤ paid."""
     tab = _table(table)
-    paid = _won("nonbenefit_paid", nonbenefit_paid)
-    return _out(np.searchsorted(tab.lowers, paid, side="right").astype(np.int64))
+    paid = as_won("nonbenefit_paid", nonbenefit_paid)
+    return scalar_or_array(np.searchsorted(tab.lowers, paid, side="right").astype(np.int64))
 
 
 @dataclass(frozen=True)
@@ -268,7 +254,7 @@ def surcharge_grade(
     300만 and up → 5. ``discount`` overrides grade 1's discount (default about 5%).
     """
     tab = _table(table)
-    paid = _won("nonbenefit_paid", nonbenefit_paid)
+    paid = as_won("nonbenefit_paid", nonbenefit_paid)
     if paid.ndim != 0:
         raise ValueError("surcharge_grade takes one amount; use grade_numbers for arrays")
     rel = relativities_ppm(discount, tab)
@@ -463,9 +449,9 @@ def premium_path(
     nonbenefit − nonbenefit_base, negative for the discount).
     """
     tab = _table(table)
-    cov = int(_won("covered_premium", covered_premium))
-    non = int(_won("nonbenefit_premium", nonbenefit_premium))
-    paid = _won("nonbenefit_paid", list(nonbenefit_paid))
+    cov = int(as_won("covered_premium", covered_premium))
+    non = int(as_won("nonbenefit_premium", nonbenefit_premium))
+    paid = as_won("nonbenefit_paid", list(nonbenefit_paid))
     if paid.ndim != 1 or len(paid) == 0:
         raise ValueError("nonbenefit_paid must list the 비급여 paid before each renewal")
     n = len(paid)
@@ -523,16 +509,16 @@ def claim_net(
     with S = ``paid_so_far`` in the window and P = ``claim_payout``.
     """
     tab = _table(table)
-    claim = _won("claim_payout", claim_payout)
-    before = _won("paid_so_far", paid_so_far)
-    base = _won("nonbenefit_premium", nonbenefit_premium)
+    claim = as_won("claim_payout", claim_payout)
+    before = as_won("paid_so_far", paid_so_far)
+    base = as_won("nonbenefit_premium", nonbenefit_premium)
     if isinstance(months, bool) or not isinstance(months, int) or months < 0:
         raise ValueError(f"months must be a whole number of months, got {months!r}")
     rel = relativities_ppm(discount, tab)
     rel_before = rel[np.asarray(grade_numbers(before, tab)) - 1]
     rel_after = rel[np.asarray(grade_numbers(before + claim, tab)) - 1]
     extra = base * months * (rel_after - rel_before) // PPM
-    return _out(extra), _out(claim - extra)
+    return scalar_or_array(extra), scalar_or_array(claim - extra)
 
 
 @dataclass(frozen=True)
@@ -568,8 +554,8 @@ def advise(
     ``[lower_g − S, upper_g − S)`` cost ``extra_g``; those below ``extra_g`` lose money.
     """
     tab = _table(table)
-    claim = int(_won("claim_payout", claim_payout))
-    before = int(_won("paid_so_far", paid_so_far))
+    claim = int(as_won("claim_payout", claim_payout))
+    before = int(as_won("paid_so_far", paid_so_far))
     extra, net = claim_net(claim, before, nonbenefit_premium, months, discount, tab)
     g0 = int(grade_numbers(before, tab))
     ranges: list[tuple[int, int]] = []

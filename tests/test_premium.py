@@ -109,10 +109,16 @@ def test_grade_numbers_vectorized_matches_scalar() -> None:
     assert premium.grade_numbers(amounts).tolist() == expected
 
 
-@pytest.mark.parametrize("bad", [-1, 1.5, "100만", None, True])
+@pytest.mark.parametrize("bad", [-1, 1.5, "abc", "-100만", None, True])
 def test_bad_amounts(bad: object) -> None:
     with pytest.raises(ValueError, match="nonbenefit_paid"):
         premium.surcharge_grade(bad)
+
+
+def test_won_text_accepted_like_every_other_amount() -> None:
+    # amounts go through the one shared validator (formulas.as_won), which reads won text
+    assert premium.surcharge_grade("100만원").grade == 3
+    assert premium.surcharge_grade("99만 9,999원").grade == 2
 
 
 def test_loader_rejects_unknown_keys_and_gaps(tmp_path) -> None:
