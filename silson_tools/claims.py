@@ -1108,8 +1108,15 @@ def _engine(L: Lines, policy: Policy, hook: np.ndarray | None) -> dict[str, np.n
             a_non = np.where(route["noncovered"] == k, L.nc, 0)
         p = _visit_part(L, part, a_cov, a_non, policy.combine_same_day, acc)
         if part.annual_limit is not None:
-            kept = _running_cap(p, L.gid, part.annual_limit.on(L.day))
-            if kept is not p:
+            if part.limit_settings is None:
+                kept = _running_cap(p, L.gid, part.annual_limit.on(L.day))
+            else:  # only these settings' payouts count toward (and are cut by) the limit
+                counted = np.isin(L.setting, [_SETTING_CODES.index(x) for x in part.limit_settings])
+                kept = p.copy()
+                kept[counted] = _running_cap(
+                    p[counted], L.gid[counted], part.annual_limit.on(L.day[counted])
+                )
+            if not np.array_equal(kept, p):
                 acc.annual += p - kept
                 p = kept
         payout += p

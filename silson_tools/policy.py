@@ -97,7 +97,14 @@ _TREATMENT_PARAMS: dict[str, str] = {
 _TREATMENT_PLAIN = {"form": str, "rate_brackets": list, "note": str}
 _ROOM_PARAMS: dict[str, str] = {"rate": _RATE, "daily_cap": _AMOUNT}
 _PART_PARAMS: dict[str, str] = {"annual_limit": _AMOUNT}
-_PART_PLAIN = {"kind": str, "label": str, "amounts": list, "categories": list, "note": str}
+_PART_PLAIN = {
+    "kind": str,
+    "label": str,
+    "amounts": list,
+    "categories": list,
+    "annual_limit_settings": list,
+    "note": str,
+}
 _POLICY_PLAIN = {
     "name": str,
     "label": str,
@@ -189,6 +196,9 @@ class Part:
     categories: tuple[str, ...] | None
     annual_limit: Param | None
     settings: dict[str, SettingRule] = field(default_factory=dict)
+    limit_settings: tuple[str, ...] | None = None
+    """Settings whose payouts count toward ``annual_limit`` (None: every setting). 1–3세대
+    limit 입원 to 5천만원 per 질병; 통원 is bounded by its per-visit caps and counts instead."""
     treatment: SettingRule | None = None
     brackets: tuple[tuple[int, Param], ...] = ()
     """Treatment parts: (first session, self-pay rate) steps; empty = one ``rate``."""
@@ -464,6 +474,13 @@ def _part(ctx: _Ctx, name: str, raw: Any) -> Part:
         raise ctx.error(f"{where}.categories", f"missing required value for a {kind} part")
     params = _params(ctx, where, raw, _PART_PARAMS)
     part_kw: dict[str, Any] = {}
+    if "annual_limit_settings" in raw:
+        key = f"{where}.annual_limit_settings"
+        if kind != "visit":
+            raise ctx.error(key, "only a visit part has settings")
+        if "annual_limit" not in params:
+            raise ctx.error(key, "given without an annual_limit")
+        part_kw["limit_settings"] = _str_list(ctx, key, raw["annual_limit_settings"], SETTINGS)
     if kind == "visit":
         settings = {}
         for setting in ("inpatient", "outpatient"):

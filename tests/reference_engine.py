@@ -168,7 +168,8 @@ def reference_assess(
         running: dict[tuple, int] = {}
         for r in rows:
             pay = r["pay_k"]
-            if part.annual_limit is not None:
+            counted = part.limit_settings is None or r["setting"] in part.limit_settings
+            if part.annual_limit is not None and counted:
                 key = (r["person"], r["year"])
                 limit = part.annual_limit.at(r["day"])
                 before = running.get(key, 0)

@@ -863,3 +863,40 @@ def test_pooled_split_rounds_the_noncovered_share_half_to_covered() -> None:
     ):
         share = Fraction(int(p) * int(n), int(c) + int(n))
         assert abs(split - share) < Fraction(1, 2) or (split - share == -Fraction(1, 2))
+
+
+@pytest.mark.parametrize(
+    ("policy", "outpatient", "pharmacy"), [("gen3", 40_000, 12_000), ("gen2", 40_000, 12_000)]
+)
+def test_gen2_gen3_inpatient_limit_leaves_outpatient_alone(policy, outpatient, pharmacy) -> None:
+    # rules.md §1.2/§1.3: 5천만원 is the 입원 limit; 통원 keeps its own caps and counts.
+    # 7천만 입원: 80% = 5,600만 + 200만 cap refund 1,200만 = 6,800만 → cut to 5,000만.
+    df = frame(
+        line(
+            date="2020-03-01",
+            setting="inpatient",
+            tier="general",
+            covered_copay=70_000_000,
+            days=30,
+        ),
+        line(date="2020-05-01", covered_copay=50_000),  # max(1만, 20%) → 4만
+        line(date="2020-05-02", setting="pharmacy", tier="pharmacy", covered_copay=20_000),
+    )
+    out = assess(df, policy)
+    assert out["payout"].tolist() == [50_000_000, outpatient, pharmacy]
+    assert out["zone"].tolist()[0] == "annual_limit"
+
+
+def test_gen4_limit_is_inpatient_and_outpatient_combined() -> None:
+    # rules.md §1.4: 급여 5천만원, 입원+통원 합산 → once used up, outpatient pays nothing
+    df = frame(
+        line(
+            date="2024-03-01",
+            setting="inpatient",
+            tier="general",
+            covered_copay=70_000_000,
+            days=30,
+        ),
+        line(date="2024-05-01", covered_copay=50_000),
+    )
+    assert assess(df, "gen4")["zone"].tolist() == ["annual_limit", "annual_limit"]

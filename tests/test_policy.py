@@ -257,3 +257,16 @@ def test_additive_form_needs_one_rate(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match="additive form needs one rate"):
         load_policy(_write(tmp_path, bad))
+
+
+def test_annual_limit_settings_are_checked(tmp_path: Path) -> None:
+    # 1–3세대 put the 5천만원 limit on 입원 only (rules.md §1.1–1.3)
+    assert load_policy("gen3").parts[0].limit_settings == ("inpatient",)
+    assert load_policy("gen4").parts[0].limit_settings is None  # 입원+통원 combined (§1.4)
+    text = GEN4_TEXT.replace(
+        'amounts = ["covered_copay", "full_copay"]\n',
+        'amounts = ["covered_copay", "full_copay"]\nannual_limit_settings = ["daycare"]\n',
+        1,
+    )
+    with pytest.raises(ValueError, match=r"bad\.toml: parts\.covered\.annual_limit_settings"):
+        load_policy(_write(tmp_path, text))
