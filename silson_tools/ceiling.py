@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .datafile import check_keys, fail, required
 from .formulas import as_won, scalar_or_array
 
 __all__ = [
@@ -133,30 +134,20 @@ class CeilingTable:
         return tuple(sorted({year for year, _, _ in self.cells}))
 
 
-def _fail(path: Path, where: str, message: str) -> ValueError:
-    return ValueError(f"{path}: {where}: {message}")
-
-
-def _check_keys(path: Path, where: str, got: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(got) - allowed)
-    if unknown:
-        raise _fail(path, where, f"unknown key(s) {unknown}; allowed: {sorted(allowed)}")
-
-
 def _parse_groups(path: Path, raw: Mapping[str, Any]) -> tuple[dict[str, str], dict[int, str]]:
     if list(raw) != list(GROUPS):
-        raise _fail(path, "[groups]", f"expected groups {list(GROUPS)} in order, got {list(raw)}")
+        raise fail(path, "[groups]", f"expected groups {list(GROUPS)} in order, got {list(raw)}")
     labels: dict[str, str] = {}
     decile_to_group: dict[int, str] = {}
     for key, spec in raw.items():
-        _check_keys(path, f"[groups].{key}", spec, {"label", "deciles"})
+        check_keys(path, f"[groups].{key}", spec, {"label", "deciles"})
         labels[key] = str(spec["label"])
         for decile in spec["deciles"]:
             if decile in decile_to_group:
-                raise _fail(path, f"[groups].{key}", f"decile {decile} is in two groups")
+                raise fail(path, f"[groups].{key}", f"decile {decile} is in two groups")
             decile_to_group[int(decile)] = key
     if sorted(decile_to_group) != list(range(1, 11)):
-        raise _fail(path, "[groups]", f"deciles must cover 1..10, got {sorted(decile_to_group)}")
+        raise fail(path, "[groups]", f"deciles must cover 1..10, got {sorted(decile_to_group)}")
     return labels, decile_to_group
 
 
@@ -169,54 +160,52 @@ def load_table(path: str | Path | None = None) -> CeilingTable:
     path = Path(path) if path is not None else DATA_FILE
     with path.open("rb") as handle:
         raw = tomllib.load(handle)
-    _check_keys(path, "top level", raw, _TOP_KEYS)
+    check_keys(path, "top level", raw, _TOP_KEYS)
     meta = raw.get("meta", {})
-    _check_keys(path, "[meta]", meta, _META_KEYS)
+    check_keys(path, "[meta]", meta, _META_KEYS)
     labels, decile_to_group = _parse_groups(path, raw.get("groups", {}))
     sources: Mapping[str, str] = raw.get("sources", {})
     cells: dict[tuple[int, str, str], Cell] = {}
     seen: set[tuple[int, str]] = set()
     for i, row in enumerate(raw.get("row", [])):
         where = f"[[row]] #{i + 1} (year {row.get('year')!r}, kind {row.get('kind')!r})"
-        _check_keys(path, where, row, _ROW_KEYS)
+        check_keys(path, where, row, _ROW_KEYS)
         year, kind = row.get("year"), row.get("kind")
         if not isinstance(year, int) or isinstance(year, bool):
-            raise _fail(path, where, f"year must be an integer, got {year!r}")
+            raise fail(path, where, f"year must be an integer, got {year!r}")
         if kind not in KINDS:
-            raise _fail(path, where, f"kind must be one of {KINDS}, got {kind!r}")
+            raise fail(path, where, f"kind must be one of {KINDS}, got {kind!r}")
         if (year, kind) in seen:
-            raise _fail(path, where, "duplicate row for this year and kind")
+            raise fail(path, where, "duplicate row for this year and kind")
         seen.add((year, kind))
         confidence = row.get("confidence")
         if confidence not in CONFIDENCE:
-            raise _fail(path, where, f"confidence must be one of {CONFIDENCE}, got {confidence!r}")
+            raise fail(path, where, f"confidence must be one of {CONFIDENCE}, got {confidence!r}")
         tags = row.get("sources", [])
         missing = [tag for tag in tags if tag not in sources]
         if missing:
-            raise _fail(path, where, f"unknown source tag(s) {missing}; known: {sorted(sources)}")
+            raise fail(path, where, f"unknown source tag(s) {missing}; known: {sorted(sources)}")
         values = row.get("values", {})
         if list(values) != list(GROUPS):
-            raise _fail(path, where, f"values must list groups {list(GROUPS)}, got {list(values)}")
+            raise fail(path, where, f"values must list groups {list(GROUPS)}, got {list(values)}")
         notes = row.get("notes", {})
         per_cell = row.get("cell_confidence", {})
         for extra in (notes, per_cell):
             if set(extra) - set(GROUPS):
-                raise _fail(path, where, f"notes/cell_confidence for unknown groups {list(extra)}")
+                raise fail(path, where, f"notes/cell_confidence for unknown groups {list(extra)}")
         if any(isinstance(v, int) for v in values.values()) and not tags:
-            raise _fail(path, where, "a row with amounts must name at least one source")
+            raise fail(path, where, "a row with amounts must name at least one source")
         for group, value in values.items():
             if isinstance(value, int) and not isinstance(value, bool):
                 if value <= 0:
-                    raise _fail(path, where, f"{group} must be a positive amount, got {value}")
+                    raise fail(path, where, f"{group} must be a positive amount, got {value}")
                 status, won = "known", value
             elif value == "unknown":
                 status, won = "unknown", None
             elif value == "merged" and kind == "long_stay":
                 status, won = "merged", None
             else:
-                raise _fail(
-                    path, where, f"{group} = {value!r}: expected won, 'unknown' or 'merged'"
-                )
+                raise fail(path, where, f"{group} = {value!r}: expected won, 'unknown' or 'merged'")
             cells[(year, kind, group)] = Cell(
                 year=year,
                 kind=kind,
@@ -230,25 +219,25 @@ def load_table(path: str | Path | None = None) -> CeilingTable:
             )
     for year, kind in seen:
         if (year, "normal" if kind == "long_stay" else "long_stay") not in seen:
-            raise _fail(path, f"year {year}", "needs both a normal and a long_stay row")
+            raise fail(path, f"year {year}", "needs both a normal and a long_stay row")
     # a merged long-stay cell takes the normal value of its year and group
     for key, c in list(cells.items()):
         if c.status == "merged":
             normal = cells[(c.year, "normal", c.group)]
             if normal.value is None:
-                raise _fail(path, f"year {c.year}", f"{c.group} merged with an unknown normal cell")
+                raise fail(path, f"year {c.year}", f"{c.group} merged with an unknown normal cell")
             cells[key] = Cell(**{**c.__dict__, "value": normal.value})
-    refund_month = int(meta.get("refund_month", 8))
+    refund_month = int(required(path, "[meta]", meta, "refund_month"))
     if not 1 <= refund_month <= 12:
-        raise _fail(path, "[meta]", f"refund_month must be 1..12, got {refund_month}")
+        raise fail(path, "[meta]", f"refund_month must be 1..12, got {refund_month}")
     return CeilingTable(
         cells=cells,
         labels=labels,
         decile_to_group=decile_to_group,
         refund_month=refund_month,
-        long_stay_days=int(meta.get("long_stay_days", 120)),
-        prepaid_excludes_long_stay_from=meta.get(
-            "prepaid_excludes_long_stay_from", dt.date(2020, 1, 1)
+        long_stay_days=int(required(path, "[meta]", meta, "long_stay_days")),
+        prepaid_excludes_long_stay_from=required(
+            path, "[meta]", meta, "prepaid_excludes_long_stay_from"
         ),
         path=path,
     )

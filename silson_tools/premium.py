@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .datafile import check_keys, fail, required
 from .formulas import as_won, scalar_or_array
 
 __all__ = [
@@ -103,20 +104,10 @@ class GradeTable:
     path: Path
 
 
-def _fail(path: Path, where: str, message: str) -> ValueError:
-    return ValueError(f"{path}: {where}: {message}")
-
-
-def _keys(path: Path, where: str, got: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(got) - allowed)
-    if unknown:
-        raise _fail(path, where, f"unknown key(s) {unknown}; allowed: {sorted(allowed)}")
-
-
 def _tags(path: Path, where: str, tags: Sequence[str], sources: Mapping[str, str]) -> tuple:
     missing = [t for t in tags if t not in sources]
     if missing or not tags:
-        raise _fail(path, where, f"unknown or missing source tag(s) {missing or tags}")
+        raise fail(path, where, f"unknown or missing source tag(s) {missing or tags}")
     return tuple(sources[t] for t in tags)
 
 
@@ -129,40 +120,40 @@ def load_grades(path: str | Path | None = None) -> GradeTable:
     path = Path(path) if path is not None else DATA_FILE
     with path.open("rb") as handle:
         raw = tomllib.load(handle)
-    _keys(path, "top level", raw, _TOP)
+    check_keys(path, "top level", raw, _TOP)
     sources = raw.get("sources", {})
     meta, window = raw.get("meta", {}), raw.get("window", {})
     renewal, exclusions = raw.get("renewal", {}), raw.get("exclusions", {})
-    _keys(path, "[meta]", meta, _META)
-    _keys(path, "[window]", window, _WINDOW)
-    _keys(path, "[renewal]", renewal, _RENEWAL)
-    _keys(path, "[exclusions]", exclusions, _EXCLUSIONS)
+    check_keys(path, "[meta]", meta, _META)
+    check_keys(path, "[window]", window, _WINDOW)
+    check_keys(path, "[renewal]", renewal, _RENEWAL)
+    check_keys(path, "[exclusions]", exclusions, _EXCLUSIONS)
     rows = raw.get("grade", [])
     if not rows:
-        raise _fail(path, "[[grade]]", "no grades")
+        raise fail(path, "[[grade]]", "no grades")
     grades, labels, lowers, rels, conf, srcs = [], [], [], [], [], []
     for i, row in enumerate(rows):
         where = f"[[grade]] #{i + 1}"
-        _keys(path, where, row, _GRADE)
+        check_keys(path, where, row, _GRADE)
         if row.get("grade") != i + 1:
-            raise _fail(path, where, f"grade must be {i + 1} (in order), got {row.get('grade')!r}")
+            raise fail(path, where, f"grade must be {i + 1} (in order), got {row.get('grade')!r}")
         lower, upper = row.get("lower"), row.get("upper")
         if not isinstance(lower, int) or lower < 0:
-            raise _fail(path, where, f"lower must be a non-negative amount, got {lower!r}")
+            raise fail(path, where, f"lower must be a non-negative amount, got {lower!r}")
         if i == 0 and lower != 0:
-            raise _fail(path, where, f"the first grade must start at 0, got {lower}")
+            raise fail(path, where, f"the first grade must start at 0, got {lower}")
         if i > 0 and lowers[-1] >= lower:
-            raise _fail(path, where, f"lower {lower} must be above the previous grade's")
+            raise fail(path, where, f"lower {lower} must be above the previous grade's")
         if i + 1 < len(rows):
             if upper != rows[i + 1].get("lower"):
-                raise _fail(path, where, f"upper {upper!r} must equal the next grade's lower")
+                raise fail(path, where, f"upper {upper!r} must equal the next grade's lower")
         elif upper is not None:
-            raise _fail(path, where, "the last grade has no upper bound")
+            raise fail(path, where, "the last grade has no upper bound")
         rel = row.get("relativity_ppm")
         if not isinstance(rel, int) or rel <= 0:
-            raise _fail(path, where, f"relativity_ppm must be a positive integer, got {rel!r}")
+            raise fail(path, where, f"relativity_ppm must be a positive integer, got {rel!r}")
         if row.get("confidence") not in CONFIDENCE:
-            raise _fail(path, where, f"confidence must be one of {CONFIDENCE}")
+            raise fail(path, where, f"confidence must be one of {CONFIDENCE}")
         grades.append(i + 1)
         labels.append(str(row.get("label", "")))
         lowers.append(lower)
@@ -178,11 +169,15 @@ def load_grades(path: str | Path | None = None) -> GradeTable:
         relativity_ppm=np.asarray(rels, dtype=np.int64),
         confidence=tuple(conf),
         sources=tuple(srcs),
-        in_force_from=meta.get("in_force_from", dt.date(2024, 7, 1)),
-        window_months=int(window.get("months", 12)),
-        window_end_months_before=int(window.get("end_months_before_renewal", 3)),
-        cap_ppm=int(renewal.get("cap_ppm", 250_000)),
-        long_term_care_grades=tuple(exclusions.get("long_term_care_grades", (1, 2))),
+        in_force_from=required(path, "[meta]", meta, "in_force_from"),
+        window_months=int(required(path, "[window]", window, "months")),
+        window_end_months_before=int(
+            required(path, "[window]", window, "end_months_before_renewal")
+        ),
+        cap_ppm=int(required(path, "[renewal]", renewal, "cap_ppm")),
+        long_term_care_grades=tuple(
+            required(path, "[exclusions]", exclusions, "long_term_care_grades")
+        ),
         path=path,
     )
 

@@ -533,3 +533,13 @@ def test_assess_on_the_sample_parent_matches_year_totals() -> None:
     assert whole.any()
     assert (out.loc[whole, "payout"] == 0).all()
     assert (out.loc[whole, "zone"].astype(str) == "ceiling_offset").all()
+
+
+def test_rule_numbers_have_no_defaults_in_code(tmp_path) -> None:
+    # a table file without the 120-day rule is an error naming the key, never a silent 120
+    text = ceiling.DATA_FILE.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("long_stay_days"))
+    bad = tmp_path / "c.toml"
+    bad.write_text(text.replace(line + "\n", ""), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"c\.toml: \[meta\]\.long_stay_days: missing required"):
+        ceiling.load_table(bad)

@@ -384,3 +384,13 @@ def test_nonbenefit_payouts_under_a_pooled_generation_sum_to_the_payout() -> Non
     assert (non <= receipts["noncovered"].to_numpy()).all()
     assert (non[receipts["noncovered"].to_numpy() == 0] == 0).all()
     assert non.sum() > 0
+
+
+def test_rule_numbers_have_no_defaults_in_code(tmp_path) -> None:
+    # the ±25% renewal cap comes from the data file only
+    text = premium.DATA_FILE.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("cap_ppm"))
+    bad = tmp_path / "g.toml"
+    bad.write_text(text.replace(line + "\n", ""), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"g\.toml: \[renewal\]\.cap_ppm: missing required"):
+        premium.load_grades(bad)
