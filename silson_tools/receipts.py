@@ -129,6 +129,19 @@ class ReceiptError(ValueError):
         self.file = file or (self.problems[0].file if self.problems else "")
         super().__init__(_format_problems(self.problems, self.file))
 
+    @classmethod
+    def one(
+        cls,
+        file: str,
+        expected: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: Any = None,
+    ) -> ReceiptError:
+        """An error with a single problem (a whole-file or one-cell problem)."""
+        return cls([ReceiptProblem(file, row, column, value, expected)])
+
 
 def _show(value: Any) -> str:
     if isinstance(value, str):
@@ -316,16 +329,10 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
         try:
             return data.decode(codec), codec
         except LookupError:
-            raise ReceiptError(
-                [
-                    ReceiptProblem(
-                        name,
-                        None,
-                        None,
-                        encoding,
-                        "알려진 인코딩 (a known encoding: utf-8, utf-8-sig, cp949, euc-kr)",
-                    )
-                ]
+            raise ReceiptError.one(
+                name,
+                "알려진 인코딩 (a known encoding: utf-8, utf-8-sig, cp949, euc-kr)",
+                value=encoding,
             ) from None
         except UnicodeDecodeError as err:
             guess = _guess_encoding(data)
@@ -336,16 +343,11 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
                 else ""
             )
             snippet = data[err.start : err.start + 4]
-            raise ReceiptError(
-                [
-                    ReceiptProblem(
-                        name,
-                        _line_of(data, err.start),
-                        None,
-                        snippet,
-                        f"{codec} 문자 (text in {codec}, the encoding named){hint}",
-                    )
-                ]
+            raise ReceiptError.one(
+                name,
+                f"{codec} 문자 (text in {codec}, the encoding named){hint}",
+                row=_line_of(data, err.start),
+                value=snippet,
             ) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
@@ -364,31 +366,21 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
             data.decode("utf-8")
         except UnicodeDecodeError as err:
             offset = err.start
-        raise ReceiptError(
-            [
-                ReceiptProblem(
-                    name,
-                    _line_of(data, offset),
-                    None,
-                    data[offset : offset + 4],
-                    "UTF-8 또는 cp949(EUC-KR) 텍스트 (text in UTF-8 or cp949/EUC-KR): "
-                    "Excel에서 'CSV UTF-8'로 다시 저장하세요 (save again as 'CSV UTF-8')",
-                )
-            ]
+        raise ReceiptError.one(
+            name,
+            "UTF-8 또는 cp949(EUC-KR) 텍스트 (text in UTF-8 or cp949/EUC-KR): "
+            "Excel에서 'CSV UTF-8'로 다시 저장하세요 (save again as 'CSV UTF-8')",
+            row=_line_of(data, offset),
+            value=data[offset : offset + 4],
         )
     try:
         return data.decode(codec), codec
     except UnicodeDecodeError as err:  # utf-8-sig with broken bytes after the BOM
-        raise ReceiptError(
-            [
-                ReceiptProblem(
-                    name,
-                    _line_of(data, err.start),
-                    None,
-                    data[err.start : err.start + 4],
-                    "UTF-8 텍스트 (the file starts with a UTF-8 BOM but is not UTF-8)",
-                )
-            ]
+        raise ReceiptError.one(
+            name,
+            "UTF-8 텍스트 (the file starts with a UTF-8 BOM but is not UTF-8)",
+            row=_line_of(data, err.start),
+            value=data[err.start : err.start + 4],
         ) from None
 
 
@@ -432,16 +424,8 @@ def _read_csv(data: bytes, name: str, encoding: str | None, delimiter: str | Non
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True))
     except csv.Error as err:
-        raise ReceiptError(
-            [
-                ReceiptProblem(
-                    name,
-                    None,
-                    None,
-                    None,
-                    f"CSV 형식 (well-formed CSV; the csv parser said: {err})",
-                )
-            ]
+        raise ReceiptError.one(
+            name, f"CSV 형식 (well-formed CSV; the csv parser said: {err})"
         ) from None
     return _Grid(rows, "csv", encoding=codec)
 
@@ -453,46 +437,28 @@ def _read_xlsx(path: Path, name: str, sheet: str | int | None) -> _Grid:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as err:
-        raise ReceiptError(
-            [
-                ReceiptProblem(
-                    name, None, None, None, f"읽을 수 있는 XLSX 파일 (a readable XLSX: {err})"
-                )
-            ]
-        ) from None
+        raise ReceiptError.one(name, f"읽을 수 있는 XLSX 파일 (a readable XLSX: {err})") from None
     try:
         names = list(book.sheetnames)
         if sheet is None:
             chosen = names[0]
         elif isinstance(sheet, int) and not isinstance(sheet, bool):
             if not 0 <= sheet < len(names):
-                raise ReceiptError(
-                    [
-                        ReceiptProblem(
-                            name,
-                            None,
-                            None,
-                            sheet,
-                            f"시트 번호 0–{len(names) - 1} (a sheet index; sheets: {names})",
-                        )
-                    ]
+                raise ReceiptError.one(
+                    name,
+                    f"시트 번호 0–{len(names) - 1} (a sheet index; sheets: {names})",
+                    value=sheet,
                 )
             chosen = names[sheet]
         elif sheet in names:
             chosen = str(sheet)
         else:
-            raise ReceiptError(
-                [
-                    ReceiptProblem(
-                        name,
-                        None,
-                        None,
-                        sheet,
-                        "이 파일에 있는 시트 이름 (a sheet in this file: "
-                        + ", ".join(repr(n) for n in names)
-                        + ")",
-                    )
-                ]
+            raise ReceiptError.one(
+                name,
+                "이 파일에 있는 시트 이름 (a sheet in this file: "
+                + ", ".join(repr(n) for n in names)
+                + ")",
+                value=sheet,
             )
         rows = _sheet_rows(book[chosen])
         grid = _Grid(rows, "xlsx", sheet=chosen, sheets=names)
@@ -505,19 +471,12 @@ def _read_xlsx(path: Path, name: str, sheet: str | int | None) -> _Grid:
                     )
                     is not None
                 ):
-                    raise ReceiptError(
-                        [
-                            ReceiptProblem(
-                                name,
-                                None,
-                                None,
-                                None,
-                                f"첫 시트 {chosen!r}에 영수증 표가 없습니다; 표는 시트 "
-                                f"{other!r}에 있습니다 (no receipt table on the first sheet "
-                                f"{chosen!r}; the data is on sheet {other!r}: pass "
-                                f"sheet={other!r} or --sheet {other!r})",
-                            )
-                        ]
+                    raise ReceiptError.one(
+                        name,
+                        f"첫 시트 {chosen!r}에 영수증 표가 없습니다; 표는 시트 "
+                        f"{other!r}에 있습니다 (no receipt table on the first sheet "
+                        f"{chosen!r}; the data is on sheet {other!r}: pass "
+                        f"sheet={other!r} or --sheet {other!r})",
                     )
         return grid
     finally:
@@ -887,58 +846,32 @@ def read_receipts(
             data = head + handle.read()
     suffix = path.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
-        raise ReceiptError(
-            [
-                ReceiptProblem(
-                    name,
-                    None,
-                    None,
-                    None,
-                    "XLSX 또는 CSV 파일 (an XLSX or CSV file): 예전 Excel 형식(.xls)은 "
-                    "'다른 이름으로 저장'에서 .xlsx로 저장하세요 (save the old .xls as .xlsx)",
-                )
-            ]
+        raise ReceiptError.one(
+            name,
+            "XLSX 또는 CSV 파일 (an XLSX or CSV file): 예전 Excel 형식(.xls)은 "
+            "'다른 이름으로 저장'에서 .xlsx로 저장하세요 (save the old .xls as .xlsx)",
         )
     if head.startswith(b"PK\x03\x04"):
         if encoding is not None:
-            raise ReceiptError(
-                [
-                    ReceiptProblem(
-                        name,
-                        None,
-                        None,
-                        encoding,
-                        "인코딩은 CSV 파일에만 씁니다 (encoding= applies to CSV files only; "
-                        "this is an XLSX workbook)",
-                    )
-                ]
+            raise ReceiptError.one(
+                name,
+                "인코딩은 CSV 파일에만 씁니다 (encoding= applies to CSV files only; "
+                "this is an XLSX workbook)",
+                value=encoding,
             )
         grid = _read_xlsx(path, name, sheet)
     else:
         if sheet is not None:
-            raise ReceiptError(
-                [
-                    ReceiptProblem(
-                        name,
-                        None,
-                        None,
-                        sheet,
-                        "시트는 XLSX 파일에만 있습니다 (sheet= applies to XLSX files only)",
-                    )
-                ]
+            raise ReceiptError.one(
+                name,
+                "시트는 XLSX 파일에만 있습니다 (sheet= applies to XLSX files only)",
+                value=sheet,
             )
         if not data.strip(b" \t\r\n\xef\xbb\xbf"):
-            raise ReceiptError(
-                [
-                    ReceiptProblem(
-                        name,
-                        None,
-                        None,
-                        None,
-                        "빈 파일입니다: 머리글 줄과 영수증 줄이 필요합니다 (the file is "
-                        "empty; expected a header row and receipt lines)",
-                    )
-                ]
+            raise ReceiptError.one(
+                name,
+                "빈 파일입니다: 머리글 줄과 영수증 줄이 필요합니다 (the file is "
+                "empty; expected a header row and receipt lines)",
             )
         grid = _read_csv(data, name, encoding, delimiter)
     frame, source = _validate(grid, name, table)
@@ -946,18 +879,13 @@ def read_receipts(
     if person is not None:
         persons = sorted(frame["person"].unique().tolist())
         if person not in persons:
-            raise ReceiptError(
-                [
-                    ReceiptProblem(
-                        name,
-                        None,
-                        COLUMN_LABELS["person"],
-                        person,
-                        "이 파일에 있는 이름 (a person in this file: "
-                        + ", ".join(repr(p) for p in persons)
-                        + ")",
-                    )
-                ]
+            raise ReceiptError.one(
+                name,
+                "이 파일에 있는 이름 (a person in this file: "
+                + ", ".join(repr(p) for p in persons)
+                + ")",
+                column=COLUMN_LABELS["person"],
+                value=person,
             )
         frame = frame[frame["person"] == person]
         source["person"] = person
@@ -970,32 +898,19 @@ def _validate(grid: _Grid, name: str, aliases: Aliases) -> tuple[pd.DataFrame, d
     where = f" (sheet {grid.sheet!r})" if grid.sheet else ""
     header_at = _find_header(rows, aliases)
     if header_at is None and not any(any(not _is_blank(c) for c in row) for row in rows):
-        raise ReceiptError(
-            [
-                ReceiptProblem(
-                    name,
-                    None,
-                    None,
-                    None,
-                    f"빈 파일{where}입니다: 머리글 줄과 영수증 줄이 필요합니다 (empty; "
-                    "expected a header row and receipt lines)",
-                )
-            ]
+        raise ReceiptError.one(
+            name,
+            f"빈 파일{where}입니다: 머리글 줄과 영수증 줄이 필요합니다 (empty; "
+            "expected a header row and receipt lines)",
         )
     if header_at is None:
         first = next(row for row in rows if any(not _is_blank(c) for c in row))
         names = ", ".join(f"{COLUMN_LABELS[c]}" for c in REQUIRED_COLUMNS)
-        raise ReceiptError(
-            [
-                ReceiptProblem(
-                    name,
-                    None,
-                    None,
-                    [c for c in first if not _is_blank(c)],
-                    f"머리글 줄을 찾지 못했습니다{where} (no header row found in the first "
-                    f"{HEADER_SEARCH_ROWS} rows): 필요한 열 (columns needed) {names}",
-                )
-            ]
+        raise ReceiptError.one(
+            name,
+            f"머리글 줄을 찾지 못했습니다{where} (no header row found in the first "
+            f"{HEADER_SEARCH_ROWS} rows): 필요한 열 (columns needed) {names}",
+            value=[c for c in first if not _is_blank(c)],
         )
     problems: list[ReceiptProblem] = []
     header_row = header_at + 1
