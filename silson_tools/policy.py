@@ -417,13 +417,19 @@ def _str_list(ctx: _Ctx, where: str, value: Any, allowed: Any = None) -> tuple[s
     return tuple(value)
 
 
+def _form(ctx: _Ctx, where: str, raw: Mapping[str, Any]) -> str:
+    """How the deductible combines (``max`` unless the file says otherwise), checked."""
+    form = _plain(ctx, where, "form", raw.get("form", "max"), str)
+    if form not in FORMS:
+        raise ctx.error(f"{where}.form", f"expected one of {', '.join(FORMS)}, got {form!r}")
+    return form
+
+
 def _setting(ctx: _Ctx, where: str, raw: Any, part_amounts: tuple[str, ...]) -> SettingRule:
     if not isinstance(raw, Mapping):
         raise ctx.error(where, "expected a table")
     _check_keys(ctx, where, raw, set(_SETTING_PARAMS) | set(_SETTING_PLAIN))
-    form = _plain(ctx, where, "form", raw.get("form", "max"), str)
-    if form not in FORMS:
-        raise ctx.error(f"{where}.form", f"expected one of {', '.join(FORMS)}, got {form!r}")
+    form = _form(ctx, where, raw)
     params = _params(ctx, where, raw, _SETTING_PARAMS)
     for needed in _rate_keys(part_amounts):
         if needed not in params:
@@ -499,9 +505,7 @@ def _part(ctx: _Ctx, name: str, raw: Any) -> Part:
         if not isinstance(traw, Mapping):
             raise ctx.error(twhere, "missing required table")
         _check_keys(ctx, twhere, traw, set(_TREATMENT_PARAMS) | set(_TREATMENT_PLAIN))
-        form = _plain(ctx, twhere, "form", traw.get("form", "max"), str)
-        if form not in FORMS:
-            raise ctx.error(f"{twhere}.form", f"expected one of {', '.join(FORMS)}, got {form!r}")
+        form = _form(ctx, twhere, traw)
         tparams = _params(ctx, twhere, traw, _TREATMENT_PARAMS)
         brackets: list[tuple[int, Param]] = []
         if "rate_brackets" in traw:
