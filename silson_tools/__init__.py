@@ -26,8 +26,13 @@ _EXPORTS: dict[str, str] = {
     "assess": "claims",
     "assess_many": "claims",
     "read_receipts": "receipts",
+    "SilsonError": "errors",
+    "RuleDataError": "errors",
+    "ReceiptError": "errors",
+    "InputError": "errors",
 }
 _SUBMODULES = {
+    "errors",
     "cases",
     "formulas",
     "money",

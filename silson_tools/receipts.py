@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import ReceiptError, ReceiptProblem, show_value
 from .money import MAN, parse_won
 from .schema import (
     CANONICAL_COLUMNS,
@@ -83,8 +84,6 @@ HEADER_SEARCH_ROWS = 20
 """The header may sit below a few title lines; it is looked for in the first 20 rows."""
 MAX_WON = 10**12
 """Largest amount accepted on one line (1조원)."""
-MAX_SHOWN = 60
-"""Problem groups listed in the error message (``.problems`` always holds all of them)."""
 
 _AMOUNT_EXPECTED = "금액 (amount in won, e.g. 12000, 12,000원, 1.5만원)"
 _DATE_EXPECTED = "날짜 (date, e.g. 2024-03-05, 2024.03.05, 2024/3/5, 20240305)"
@@ -94,93 +93,9 @@ _CIRCLED = {"①": "covered_copay", "②": "nhis_paid", "③": "full_copay", "�
 _CIRCLED["⑤"] = "over_ceiling"
 
 
-# --- problems ---------------------------------------------------------------------------
+# --- problems: ReceiptProblem / ReceiptError live in errors.py -----------------------------
 
-
-@dataclass(frozen=True)
-class ReceiptProblem:
-    """One thing wrong with a receipt file: where it is, what is there, what was expected."""
-
-    file: str
-    row: int | None
-    """Row number as the spreadsheet shows it (1-based; None for the whole file)."""
-    column: str | None
-    """Column as the person sees it: ``"C열 '본인부담금'"``; None for the whole row/file."""
-    value: Any
-    expected: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"{self.row}행 (row {self.row})")
-        if self.column is not None:
-            where.append(self.column)
-        text = ", ".join(where)
-        if self.value is not None:
-            text += f": 값 (value) {_show(self.value)}"
-        return f"{text} → {self.expected}"
-
-
-class ReceiptError(ValueError):
-    """A receipt file could not be read; ``.problems`` lists every problem found."""
-
-    def __init__(self, problems: Sequence[ReceiptProblem], file: str = "") -> None:
-        self.problems: list[ReceiptProblem] = list(problems)
-        self.file = file or (self.problems[0].file if self.problems else "")
-        super().__init__(_format_problems(self.problems, self.file))
-
-    @classmethod
-    def one(
-        cls,
-        file: str,
-        expected: str,
-        *,
-        row: int | None = None,
-        column: str | None = None,
-        value: Any = None,
-    ) -> ReceiptError:
-        """An error with a single problem (a whole-file or one-cell problem)."""
-        return cls([ReceiptProblem(file, row, column, value, expected)])
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return repr(value) if not isinstance(value, dt.date) else value.isoformat()
-
-
-def _format_problems(problems: Sequence[ReceiptProblem], file: str) -> str:
-    """One line per (column, value, expected) group, the rows listed together."""
-    groups: dict[tuple[Any, ...], list[ReceiptProblem]] = {}
-    for problem in problems:
-        key = (problem.column, _show(problem.value), problem.expected, problem.row is None)
-        groups.setdefault(key, []).append(problem)
-    lines = [
-        f"영수증 파일을 읽을 수 없습니다 (cannot read receipt file) {file}: "
-        f"문제 {len(problems)}건 ({len(problems)} problem{'s' if len(problems) != 1 else ''})"
-    ]
-    for shown, members in enumerate(groups.values()):
-        if shown == MAX_SHOWN:
-            rest = sum(len(m) for m in list(groups.values())[MAX_SHOWN:])
-            lines.append(f"  … 외 {rest}건 (and {rest} more; see .problems)")
-            break
-        first = members[0]
-        if len(members) == 1 or first.row is None:
-            lines.extend(f"  - {m}" for m in members)
-            continue
-        rows = [m.row for m in members]
-        listed = ", ".join(str(r) for r in rows[:8])
-        if len(rows) > 8:
-            listed += f" 외 {len(rows) - 8}행 (+{len(rows) - 8} more)"
-        text = f"{first.file}, {listed}행 (rows; {len(rows)}건)"
-        if first.column is not None:
-            text += f", {first.column}"
-        if first.value is not None:
-            text += f": 값 (value) {_show(first.value)}"
-        lines.append(f"  - {text} → {first.expected}")
-    return "\n".join(lines)
+_show = show_value
 
 
 # --- the header/value mapping (data) ----------------------------------------------------
