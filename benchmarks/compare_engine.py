@@ -1,0 +1,173 @@
+"""Benchmark two versions of the engine side by side: ``assess`` on the same receipts.
+
+Each measurement is a fresh subprocess that imports ``silson_tools`` from one source tree,
+warms up, and times ``assess(frame, gen4)`` on each case (the best of ``--inner`` runs in
+that process); the two trees take turns (the first to go alternates every round), so a
+noisy, shared machine slows both alike. Prints the median over rounds of the wall and CPU
+seconds of each, their ratio (after ÷ before) and a digest of the results, which must be
+equal. Run from the repository root, e.g. against a worktree of an
+earlier commit::
+
+    git worktree add /tmp/engine_before <commit>
+    .venv/bin/python benchmarks/compare_engine.py --before /tmp/engine_before
+
+The input is made once by ``bench_engine.synthetic`` (1,000,000 lines, 10,000 people).
+Cases: ``shuffled`` (categorical text columns, rows in random order), ``sorted`` (by person
+and date) and ``text`` (plain str columns).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import pickle
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ("shuffled", "sorted", "text")
+
+
+def make_input(path: Path, lines: int, people: int) -> None:
+    """Write the benchmark frames (one per case) to ``path`` (a pickle)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_engine import synthetic
+
+    frame = synthetic(lines, people)
+    frames = {
+        "shuffled": frame,
+        "sorted": frame.sort_values(["person", "date"], kind="stable").reset_index(drop=True),
+        "text": synthetic(lines, people, categorical=False),
+    }
+    with path.open("wb") as fh:
+        pickle.dump(frames, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def worker(root: str, data: str, cases: list[str], inner: int) -> None:
+    """Time ``assess`` of the tree at ``root`` on each case (best of ``inner`` runs); print
+    one JSON line."""
+    sys.path.insert(0, root)
+    import numpy as np
+
+    import silson_tools as st
+
+    assert Path(st.__file__).resolve().is_relative_to(Path(root).resolve()), st.__file__
+    with open(data, "rb") as fh:
+        frames = pickle.load(fh)
+    policy = st.load_policy("gen4")
+    st.assess(frames["shuffled"].head(1000), policy)  # imports, caches
+    result: dict[str, dict[str, float | str]] = {}
+    for case in cases:
+        frame = frames[case]
+        wall = cpu = float("inf")
+        for _ in range(inner):
+            c0, t0 = time.process_time(), time.perf_counter()
+            out = st.assess(frame, policy)
+            wall = min(wall, time.perf_counter() - t0)
+            cpu = min(cpu, time.process_time() - c0)
+        digest = hashlib.sha256()
+        for col in ("payout", "self_pay", "deductible", "annual_cut", "payout_noncovered"):
+            digest.update(np.ascontiguousarray(out[col].to_numpy()).tobytes())
+        digest.update(np.asarray(out["zone"].cat.codes).tobytes())
+        result[case] = {"wall": wall, "cpu": cpu, "digest": digest.hexdigest()[:12]}
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"cases": result, "peak_mib": peak}))
+
+
+def run_once(root: Path, data: Path, cases: list[str], inner: int) -> dict:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    cmd = [sys.executable, __file__, "--worker", str(root), "--data", str(data)]
+    cmd += ["--inner", str(inner), "--cases", *cases]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"worker for {root} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--before", type=Path, help="source tree of the earlier version")
+    ap.add_argument("--after", type=Path, default=ROOT, help="source tree (default: this one)")
+    ap.add_argument("--lines", type=int, default=1_000_000)
+    ap.add_argument("--people", type=int, default=10_000)
+    ap.add_argument("--repeat", type=int, default=9, help="rounds (each runs both trees)")
+    ap.add_argument("--inner", type=int, default=3, help="runs per case in one process (best)")
+    ap.add_argument("--cases", nargs="+", default=list(CASES), choices=CASES)
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--data", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        worker(args.worker, args.data, args.cases, args.inner)
+        return
+    if args.before is None:
+        ap.error("--before is required")
+    trees = {"before": args.before.resolve(), "after": args.after.resolve()}
+    for name, tree in trees.items():
+        if not (tree / "silson_tools" / "__init__.py").is_file():
+            ap.error(f"--{name} {tree}: no silson_tools package there")
+
+    times: dict[str, dict[str, dict[str, list[float]]]] = {
+        name: {case: {"wall": [], "cpu": []} for case in args.cases} for name in trees
+    }
+    digests: dict[str, set[str]] = {name: set() for name in trees}
+    peaks: dict[str, list[float]] = {name: [] for name in trees}
+    with open("/proc/loadavg") as fh:
+        load_start = fh.read().split()[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "frames.pkl"
+        make_input(data, args.lines, args.people)
+        for r in range(args.repeat):
+            order = ["before", "after"] if r % 2 == 0 else ["after", "before"]
+            for name in order:
+                got = run_once(trees[name], data, args.cases, args.inner)
+                peaks[name].append(got["peak_mib"])
+                for case, m in got["cases"].items():
+                    times[name][case]["wall"].append(m["wall"])
+                    times[name][case]["cpu"].append(m["cpu"])
+                    digests[name].add(f"{case}:{m['digest']}")
+            print(f"round {r + 1}/{args.repeat} done", file=sys.stderr)
+    with open("/proc/loadavg") as fh:
+        load_end = fh.read().split()[0]
+
+    print(
+        f"assess, gen4, {args.lines:,} lines / {args.people:,} people; "
+        f"median of {args.repeat} interleaved rounds (best of {args.inner} each); "
+        f"load {load_start} → {load_end}"
+    )
+    print(f"  before: {trees['before']}\n  after:  {trees['after']}")
+    head = f"{'case':<10}{'before wall':>13}{'after wall':>12}{'ratio':>8}"
+    head += f"{'before CPU':>13}{'after CPU':>12}{'ratio':>8}"
+    print(head)
+    for case in args.cases:
+        b, a = times["before"][case], times["after"][case]
+        bw, aw = statistics.median(b["wall"]), statistics.median(a["wall"])
+        bc, ac = statistics.median(b["cpu"]), statistics.median(a["cpu"])
+        print(
+            f"{case:<10}{bw:>11.3f} s{aw:>10.3f} s{aw / bw:>8.3f}"
+            f"{bc:>11.3f} s{ac:>10.3f} s{ac / bc:>8.3f}"
+        )
+    for case in args.cases:
+        b, a = times["before"][case]["wall"], times["after"][case]["wall"]
+        print(f"  {case} wall, before: {' '.join(f'{x:.3f}' for x in b)}")
+        print(f"  {case} wall, after:  {' '.join(f'{x:.3f}' for x in a)}")
+    print(
+        f"peak RSS (median MiB): before {statistics.median(peaks['before']):,.0f}, "
+        f"after {statistics.median(peaks['after']):,.0f}"
+    )
+    same = digests["before"] == digests["after"] and len(digests["after"]) == len(args.cases)
+    differ = sorted(digests["before"] ^ digests["after"])
+    print("results:", "identical" if same else f"DIFFER {differ}")
+    if not same:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
