@@ -14,8 +14,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from silson_tools.plots import ShrinkZoneParams
-from silson_tools.widgets import ShrinkZoneApp
+from silson_tools.teaching.shrink_zones import ShrinkZoneApp, ShrinkZoneParams
 
 
 def main(updates: int = 200) -> None:

@@ -33,21 +33,19 @@ _EXPORTS: dict[str, str] = {
 }
 _SUBMODULES = {
     "errors",
-    "cases",
     "formulas",
     "money",
     "fonts",
-    "scenarios",
     "schema",
     "policy",
-    "claims",
+    "engine",
+    "dates",
     "receipts",
     "ceiling",
     "premium",
-    "plans",
-    "plots",
     "report",
-    "widgets",
+    "teaching",
+    "us_plans",
     "cli",
 }
 

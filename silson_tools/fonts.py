@@ -6,6 +6,9 @@ which works even when matplotlib's font cache predates the font — without
 importing that package (its import prints a dependency report). Debian's
 ``fonts-nanum`` is used when present. DejaVu Sans stays second in the family list
 because NanumGothic lacks U+2212 (the minus sign matplotlib uses on ticks).
+
+matplotlib is imported only when a font is registered, so importing this module (or
+``silson_tools``) does not load it.
 """
 
 from __future__ import annotations
@@ -13,9 +16,6 @@ from __future__ import annotations
 import importlib.util
 from functools import cache
 from pathlib import Path
-
-import matplotlib as mpl
-from matplotlib import font_manager
 
 __all__ = ["find_korean_font", "use_korean_font"]
 
@@ -45,6 +45,8 @@ def find_korean_font() -> Path:
 @cache
 def _register() -> str:
     """Add the font file to matplotlib's font manager once; return the family name."""
+    from matplotlib import font_manager
+
     path = find_korean_font()
     font_manager.fontManager.addfont(str(path))
     return font_manager.FontProperties(fname=str(path)).get_name()
@@ -57,6 +59,8 @@ def use_korean_font() -> str:
     (DejaVu Sans supplies the proper minus sign). Safe to call many times, and again
     after ``plt.style.use`` or ``rcdefaults`` reset the rc parameters.
     """
+    import matplotlib as mpl
+
     name = _register()
     mpl.rcParams["font.family"] = [name, "DejaVu Sans"]
     mpl.rcParams["axes.unicode_minus"] = True

@@ -32,9 +32,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from .chart_style import won_axis
 from .fonts import use_korean_font
 from .money import format_won
-from .plots import won_axis
 from .policy import POLICY_NAMES, Policy, load_policy
 from .receipts import COLUMN_LABELS
 from .schema import (

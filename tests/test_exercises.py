@@ -1,4 +1,4 @@
-"""Exercises (notebook 07): computed answers equal the seeds' hand-worked numbers; checks."""
+"""Exercises (notebook 07): computed answers equal the articles' hand-worked numbers; checks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from silson_tools.exercises import (
+from silson_tools.schema import ZONES
+from silson_tools.teaching.exercises import (
     Exercise,
     all_exercises,
     answer_key,
@@ -17,27 +18,27 @@ from silson_tools.exercises import (
     parse_answer,
     verdict_html,
 )
-from silson_tools.schema import ZONES
 
-# Worked by hand from the seeds and rules.md (an oracle independent of the package).
+# Worked by hand from the cited articles and standard terms (an oracle independent of the
+# package); the articles are in silson_tools/teaching/sources.py.
 HAND_WORKED: dict[str, int] = {
-    "rate_covered": 4 * 1_800,  # seed 002 사례 1: 건당 1,800원 → 월 7,200원
+    "rate_covered": 4 * 1_800,  # 축소 구간 글 가상 사례 1: 건당 1,800원 → 월 7,200원
     "rate_noncovered": 4 * (18_000 - 3_600),  # 비급여 20%: 건당 3,600원 자기부담
     "deductible_minimum": 3 * (12_000 - 10_000),  # max(1만, 2,400) = 1만 공제
     "deductible_worthless": 2 * 8_000,  # C ≤ D: 전부 자기부담
-    "deductible_additive": 10_000 + 2_000,  # seed 001 사례 1: 1만 + 2만 × 10%
-    "deductible_fixed": 50_000 - 10_000,  # seed 001 B 보험사 정액형
-    "rate_mri": 320_000,  # seed 001: MRI 40만 × 80%
+    "deductible_additive": 10_000 + 2_000,  # 자기부담금 계산법 글 사례 1: 1만 + 2만 × 10%
+    "deductible_fixed": 50_000 - 10_000,  # 자기부담금 계산법 글: B 보험사 정액형
+    "rate_mri": 320_000,  # 자기부담금 계산법 글: MRI 40만 × 80%
     "visit_cap": 600_000 - 200_000,  # 보험금 42만 → 한도 20만
     "real_cost": 30_000 + 2 * 16_000,  # 보험료 + max(1만, 1.6만) × 2
     "break_even": 50_001,  # 20% × C > 1만 ⇔ C > 5만
-    "ceiling_refund": 5_500_000 - 870_000,  # seed 003 예시 2: 463만
-    "ceiling_long_stay": 7_700_000 - 2_270_000,  # seed 003 예시 1: 543만
-    "premium_grade": 3,  # seed 004: 100만 이상 150만 미만 → 3등급
+    "ceiling_refund": 5_500_000 - 870_000,  # 본인부담상한제 글 예시 2: 463만
+    "ceiling_long_stay": 7_700_000 - 2_270_000,  # 본인부담상한제 글 예시 1: 543만
+    "premium_grade": 3,  # 2024-06 할인·할증 보도: 100만 이상 150만 미만 → 3등급
     "premium_to_next": 1_000_000 - 800_000,  # 할증(3등급) 하한까지
-    "plan_hmo_network": 2 * 300,  # seed 000: HMO, 네트워크 밖 → 전액 본인
+    "plan_hmo_network": 2 * 300,  # 「건강 유지 기구(HMO)」: 네트워크 밖 → 전액 본인
     "plan_hmo_emergency": 300,  # 응급 예외: 응급실 copay
-    # a year of receipts under the engine (rules.md §0.4, §1.4, §1.5, §3.2)
+    # a year of receipts under the engine (4세대·5세대 표준약관, 상한제 환급분 제외)
     "generation_same_day": (20_000 - 10_000) - (15_000 - 10_000),  # 4세대 합산 vs 3세대 따로
     "count_limit": 50 * (80_000 - 30_000),  # 50회까지만, 회당 max(3만, 2.4만) 공제
     "annual_limit": 3_000_000 - 4 * 700_000,  # MRI 300만 한도의 남은 몫

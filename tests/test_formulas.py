@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from silson_tools.cases import SEED_CASES
 from silson_tools.formulas import MODES, per_visit_self_pay, period_totals, split_visit
+from silson_tools.teaching.cases import ARTICLE_CASES as SEED_CASES
 
 # --- seed numbers ---------------------------------------------------------------------
 

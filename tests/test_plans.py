@@ -1,4 +1,4 @@
-"""Network health plans (plans.py): each rule by hand, a visit-by-visit oracle, invariants."""
+"""US network health plans (silson_tools.us_plans): each rule by hand, an oracle, invariants."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from silson_tools import plans
-from silson_tools.plans import (
+from silson_tools import us_plans as plans
+from silson_tools.us_plans import (
     COST_COLUMNS,
     COUNT_COLUMNS,
     PART_COLUMNS,

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from silson_tools import scenarios as sc
-from silson_tools.claims import assess
-from silson_tools.scenarios import SELF_PAY_PARTS
+from silson_tools import assess
+from silson_tools.teaching import scenarios as sc
+from silson_tools.teaching.scenarios import SELF_PAY_PARTS
 
 
 @pytest.mark.parametrize("name", list(sc.SCENARIOS))
@@ -30,15 +30,16 @@ def test_scenario_cost_and_share_reach_the_receipts() -> None:
     lines = sc.build("clinic", cost=40_000, noncovered_share=0.25)
     assert lines[["covered_copay", "noncovered"]].to_numpy().sum() == 40_000
     assert lines["noncovered"].sum() == 10_000
-    # 의원 30% co-pay (rules.md §3.3): ② = ① × 0.7 / 0.3
+    # 의원 30% co-pay (HIRA 외래 본인부담률, 시행령 별표2): ② = ① × 0.7 / 0.3
     assert lines["nhis_paid"].iloc[0] == round(lines["covered_copay"].iloc[0] * 7 / 3)
     therapy = sc.build("manual_therapy", cost=100_000, sessions=52)
     assert len(therapy) == 52 and therapy["noncovered"].eq(100_000).all()
 
 
 def test_known_numbers_in_the_scenarios() -> None:
-    # a year of weekly 도수치료 at 10만원 (rules.md §1.3/§1.4): 3세대/4세대 pay 7만 for 50
-    # sessions (350만원 = the sub-limit), nothing for sessions 51–52; 5세대 특약2 excludes it.
+    # a year of weekly 도수치료 at 10만원 (3세대 상품 안내, 4세대 표준약관 3대 비급여 특약):
+    # 3세대/4세대 pay 7만 for 50 sessions (350만원 = the sub-limit), nothing for sessions
+    # 51–52; 5세대 특약2 excludes it.
     table = sc.scenario_table("manual_therapy", cost=100_000, sessions=52)
     assert table.loc["gen4", "payout"] == 3_500_000
     assert table.loc["gen4", "count_cut"] == 140_000
@@ -46,7 +47,7 @@ def test_known_numbers_in_the_scenarios() -> None:
     assert table.loc["gen5", "payout"] == 0 and table.loc["gen5", "excluded"] == 5_200_000
     # 2세대 표준: 20% self-pay, no sub-limit: 52 × 8만
     assert table.loc["gen2", "payout"] == 52 * 80_000
-    # a week in hospital: 1인실 차액 25만/day × 7 → 50% capped at 10만 × 7 (rules.md §1.6)
+    # a week in hospital: 1인실 차액 25만/day × 7 → 50% capped at 10만 × 7 (표준약관 상급병실)
     table = sc.scenario_table("inpatient_week")
     assert (table["visit_cap_cut"] == 875_000 - 700_000).all()
 
@@ -85,9 +86,9 @@ def test_bad_scenario_input() -> None:
 
 def test_generation_features_come_from_the_rule_files() -> None:
     table = sc.generation_features()
-    assert table.loc["통원 최소공제: 종합병원", "3세대 표준"] == "15,000원"  # rules.md §1.3
-    assert table.loc["통원 최소공제: 종합병원", "4세대"] == "20,000원"  # rules.md §1.4
-    assert table.loc["비급여 통원 최소공제", "5세대"] == "50,000원"  # rules.md §1.5
+    assert table.loc["통원 최소공제: 종합병원", "3세대 표준"] == "15,000원"  # 3세대 상품 안내
+    assert table.loc["통원 최소공제: 종합병원", "4세대"] == "20,000원"  # 4세대 표준약관
+    assert table.loc["비급여 통원 최소공제", "5세대"] == "50,000원"  # 5세대 표준약관 특약2
     assert table.loc["외래+약국 같은 날 1회", "4세대"] == "예"
 
 

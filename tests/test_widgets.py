@@ -1,4 +1,4 @@
-"""widgets.py: the slider callback is a pure function, checked over a grid of slider values."""
+"""teaching/shrink_zones.py: the slider callback is a pure function, checked over a grid."""
 
 import itertools
 import re
@@ -6,8 +6,15 @@ import re
 import pytest
 
 from silson_tools.formulas import period_totals
-from silson_tools.plots import ShrinkZoneParams, nice_ceiling, zone_segments
-from silson_tools.widgets import READOUT_KEYS, ShrinkZoneApp, readout_html, shrink_zone_readout
+from silson_tools.teaching.shrink_zones import (
+    READOUT_KEYS,
+    ShrinkZoneApp,
+    ShrinkZoneParams,
+    nice_ceiling,
+    readout_html,
+    shrink_zone_readout,
+    zone_segments,
+)
 
 GRID = list(
     itertools.product(

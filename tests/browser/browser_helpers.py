@@ -7,7 +7,7 @@ import time
 from itertools import product
 from typing import Any
 
-from silson_tools.widgets import READOUT_KEYS, shrink_zone_readout
+from silson_tools.teaching.shrink_zones import READOUT_KEYS, shrink_zone_readout
 
 WIDGET_TIMEOUT_MS = 180_000
 """Running a notebook's cells on a fresh kernel (imports, first figure) on a busy 2-core box."""

@@ -10,7 +10,7 @@ from browser_helpers import (
     open_and_run_all,
 )
 
-from silson_tools.exercises import all_exercises, get_exercise
+from silson_tools.teaching.exercises import all_exercises, get_exercise
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,7 @@
 """Notebook 01 in real JupyterLab: run all, move n and C with the keyboard, check the numbers.
 
-The readout must show what :func:`silson_tools.widgets.shrink_zone_readout` computes for
-the new slider values, the plot image must change, Hangul must be drawn with a Korean
+The readout must show what :func:`silson_tools.teaching.shrink_zones.shrink_zone_readout`
+computes for the new slider values, the plot image must change, Hangul must be drawn with a Korean
 font, and the page must raise no JavaScript error.
 """
 

@@ -1,8 +1,10 @@
-"""Worked examples quoted from the seed articles, recomputed by :mod:`silson_tools.formulas`.
+"""Worked examples quoted from the articles, recomputed by :mod:`silson_tools.formulas`.
 
-Each case keeps the number the article states (``stated_self_pay``), so a table can
-show the article's answer next to the package's; tests check they agree. Where an
-article's own arithmetic is inconsistent, the case says so in ``note``.
+Each case keeps the number the article states (``stated_self_pay``), so a table can show
+the article's answer next to the package's; tests check they agree. Where an article's own
+arithmetic is inconsistent, the case says so in ``note``. The articles are cited in
+:mod:`.sources`: the shrink-zone guide (「급여 vs 비급여 보장 축소 구간 깔끔 정리」) and the
+self-pay guide (「보험사 조건에 따른 실비보험 자기부담금 계산법 전략」).
 """
 
 from __future__ import annotations
@@ -11,16 +13,19 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .formulas import period_totals
+from ..formulas import period_totals
+from .sources import SELF_PAY_ARTICLE, SHRINK_ZONES_ARTICLE, Source
 
-__all__ = ["SEED_CASES", "SeedCase", "seed_cases_table"]
+__all__ = ["ARTICLE_CASES", "ArticleCase", "article_cases_table"]
 
 
 @dataclass(frozen=True)
-class SeedCase:
+class ArticleCase:
     """One worked example: inputs for :func:`period_totals` and the article's answer."""
 
-    source: str
+    article: Source
+    where: str
+    """Where in the article (사례 1, MRI …)."""
     label: str
     n: int
     C: int
@@ -32,10 +37,19 @@ class SeedCase:
     H: int | None = None
     note: str = ""
 
+    @property
+    def source(self) -> str:
+        """The citation shown in tables: ``「title」 (publisher) where``."""
+        return self.article.cite(self.where)
 
-SEED_CASES: tuple[SeedCase, ...] = (
-    SeedCase(
-        "seed 002 사례 1",
+
+_ZONES = SHRINK_ZONES_ARTICLE
+_SELF_PAY = SELF_PAY_ARTICLE
+
+ARTICLE_CASES: tuple[ArticleCase, ...] = (
+    ArticleCase(
+        _ZONES,
+        "가상 사례 1",
         "급여 외래 n=4, C=18,000, r=10%",
         4,
         18_000,
@@ -45,8 +59,9 @@ SEED_CASES: tuple[SeedCase, ...] = (
         7_200,
         note="건당 1,800원 → 월 7,200원",
     ),
-    SeedCase(
-        "seed 002 사례 1",
+    ArticleCase(
+        _ZONES,
+        "가상 사례 1",
         "비급여 외래 n=4, C=18,000, r=20%",
         4,
         18_000,
@@ -56,8 +71,9 @@ SEED_CASES: tuple[SeedCase, ...] = (
         14_400,
         note="건당 3,600원 → 월 14,400원 (급여의 두 배)",
     ),
-    SeedCase(
-        "seed 002 사례 3",
+    ArticleCase(
+        _ZONES,
+        "가상 사례 3",
         "고가 검사 1회 C=60만, r=20%, H=30만",
         1,
         600_000,
@@ -66,11 +82,12 @@ SEED_CASES: tuple[SeedCase, ...] = (
         "additive",
         300_000,
         H=300_000,
-        note="계산상 보험금 48만원이 H=30만원에서 멈춤 (seed gives no numbers; "
+        note="계산상 보험금 48만원이 H=30만원에서 멈춤 (the article gives no numbers; "
         "illustrative values)",
     ),
-    SeedCase(
-        "seed 001 비율형",
+    ArticleCase(
+        _SELF_PAY,
+        "비율형",
         "A 보험사: 10만원, 비율형 20%",
         1,
         100_000,
@@ -80,8 +97,9 @@ SEED_CASES: tuple[SeedCase, ...] = (
         20_000,
         note="병원비 10만 원 × 20% = 2만 원",
     ),
-    SeedCase(
-        "seed 001 정액형",
+    ArticleCase(
+        _SELF_PAY,
+        "정액형",
         "B 보험사: 3만원, 정액형 1만원",
         1,
         30_000,
@@ -91,8 +109,9 @@ SEED_CASES: tuple[SeedCase, ...] = (
         10_000,
         note="1만 원 공제",
     ),
-    SeedCase(
-        "seed 001 계산 사례 1",
+    ArticleCase(
+        _SELF_PAY,
+        "계산 사례 1",
         "외래 3만원, 공제 1만원 + 10% (혼합형)",
         1,
         30_000,
@@ -103,8 +122,9 @@ SEED_CASES: tuple[SeedCase, ...] = (
         note="공제 1만 + (2만 × 10%) = 1만2천 원. The article's own table prints "
         "3,000원 here, which contradicts its formula; we follow the formula",
     ),
-    SeedCase(
-        "seed 001 MRI",
+    ArticleCase(
+        _SELF_PAY,
+        "MRI",
         "MRI 40만원, 80% 보장",
         1,
         400_000,
@@ -114,8 +134,9 @@ SEED_CASES: tuple[SeedCase, ...] = (
         80_000,
         note="본인 부담 8만 원, 보험 지급 32만 원",
     ),
-    SeedCase(
-        "seed 001 도수치료",
+    ArticleCase(
+        _SELF_PAY,
+        "도수치료",
         "도수치료 10만원, 50% 보장",
         1,
         100_000,
@@ -125,8 +146,9 @@ SEED_CASES: tuple[SeedCase, ...] = (
         50_000,
         note="5만 원 지급",
     ),
-    SeedCase(
-        "seed 001 상급병실",
+    ArticleCase(
+        _SELF_PAY,
+        "상급병실",
         "상급병실 차액 50만원, 50% 보장",
         1,
         500_000,
@@ -139,10 +161,13 @@ SEED_CASES: tuple[SeedCase, ...] = (
 )
 
 
-def seed_cases_table() -> pd.DataFrame:
-    """The seed cases with the package's numbers next to the article's (won)."""
+def article_cases_table() -> pd.DataFrame:
+    """The article cases with the package's numbers next to the article's (won).
+
+    The 출처 column cites the article by title; addresses are in :mod:`.sources`.
+    """
     rows = []
-    for case in SEED_CASES:
+    for case in ARTICLE_CASES:
         t = period_totals(case.n, case.C, case.D, case.r, case.H, case.mode)
         rows.append(
             {

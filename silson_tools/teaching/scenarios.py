@@ -1,9 +1,11 @@
-"""Example scenarios assessed under every generation, for notebook 02 (세대별 비교).
+"""Notebook 02 (세대별 비교): example scenarios assessed under every generation.
 
 Four scenarios build receipt lines in the canonical columns (schema.py); ``compare``
-assesses them under each shipped policy with :func:`claims.assess`; ``plot_generations``
-draws payout next to self-pay, the self-pay split by the zone that decided it. The slider
-callback's computation is :func:`scenario_table` (pure); :func:`show_scenario` only draws.
+assesses them under each shipped product with :func:`silson_tools.assess`;
+``plot_generations`` draws payout next to self-pay, the self-pay split by the zone that
+decided it. The slider callback's computation is :func:`scenario_table` (pure);
+:func:`show_scenario` only draws. Only public API is used: ``silson_tools.assess`` and
+``silson_tools.load_policy``.
 
 The patient's payment for care is ``cost``; ``noncovered_share`` of it is 비급여 (④),
 the rest the 급여 co-pay (①). The 공단부담금 (②, needed by 5세대) follows from the NHI
@@ -12,17 +14,25 @@ co-pay rate of the tier (rules/nhi_copay.toml): ② = ① × (1 − rate) / rate
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
-from .claims import assess
-from .policy import Param, Policy, _Ctx, _param, load_policy
-from .schema import TIERS, ZONE_COLORS, ZONES, zone_label
+from .. import assess, load_policy
+from ..errors import InputError, RuleDataError
+from ..schema import TIERS, ZONE_COLORS, ZONES, zone_label
+
+if TYPE_CHECKING:
+    from ..policy import Policy
 
 __all__ = [
     "GENERATION_NAMES",
@@ -36,6 +46,7 @@ __all__ = [
     "plot_generations",
     "scenario_table",
     "show_scenario",
+    "zone_legend",
 ]
 
 GENERATION_NAMES: dict[str, str] = {
@@ -67,33 +78,82 @@ START = "2026-01-01"
 
 # --- NHI co-pay rates (data) --------------------------------------------------------------------
 
+DateLike = str | dt.date | np.datetime64
+"""A day: ``"2026-06-01"``, a ``datetime.date`` / ``pandas.Timestamp`` or a numpy day."""
 
-def _nhi_params() -> dict[str, Param]:
-    text = (resources.files("silson_tools") / "rules" / "nhi_copay.toml").read_text("utf-8")
+NHI_FILE = "rules/nhi_copay.toml"
+"""The NHI co-pay rates, inside the package: dated values with source and confidence."""
+
+
+@dataclass(frozen=True)
+class DatedRate:
+    """One rate as dated values: ``values[i]`` is in force from ``dates[i]`` (sorted)."""
+
+    dates: tuple[dt.date, ...]
+    values: tuple[float, ...]
+
+    def at(self, date: DateLike) -> float:
+        """The value in force on ``date`` (the first value for earlier dates)."""
+        edges = np.array(self.dates, dtype="datetime64[D]")
+        i = int(np.searchsorted(edges, np.datetime64(date, "D"), side="right")) - 1
+        return self.values[max(i, 0)]
+
+
+def _dated_rate(where: str, raw: object) -> DatedRate:
+    """``{"2019-01-01" = { value, confidence, source[, note] }, …}`` → :class:`DatedRate`."""
+    if not isinstance(raw, Mapping) or not raw:
+        raise RuleDataError(
+            NHI_FILE,
+            where,
+            "expected dated values like "
+            '"2019-01-01" = { value = 0.3, confidence = "B", source = "…" }',
+        )
+    items: list[tuple[dt.date, float]] = []
+    for date_text, entry in raw.items():
+        here = f"{where}.{date_text}"
+        try:
+            day = dt.date.fromisoformat(str(date_text))
+        except ValueError:
+            raise RuleDataError(NHI_FILE, here, "expected an effective date (YYYY-MM-DD)") from None
+        if not isinstance(entry, Mapping) or not {"value", "confidence", "source"} <= set(entry):
+            raise RuleDataError(NHI_FILE, here, "expected { value, confidence, source }")
+        value = entry["value"]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+            raise RuleDataError(
+                NHI_FILE, f"{here}.value", f"expected a rate in (0, 1], got {value!r}"
+            )
+        items.append((day, float(value)))
+    items.sort()
+    return DatedRate(tuple(d for d, _ in items), tuple(v for _, v in items))
+
+
+def _nhi_rates() -> dict[str, DatedRate]:
+    text = (resources.files("silson_tools") / NHI_FILE).read_text("utf-8")
     raw = tomllib.loads(text)
-    ctx = _Ctx("rules/nhi_copay.toml")
+    for table in ("outpatient", "inpatient"):
+        if not isinstance(raw.get(table), Mapping):
+            raise RuleDataError(NHI_FILE, f"[{table}]", "missing table")
     out = {
-        f"outpatient.{k}": _param(ctx, f"outpatient.{k}", "rate", v)
-        for k, v in raw["outpatient"].items()
+        f"outpatient.{k}": _dated_rate(f"outpatient.{k}", v) for k, v in raw["outpatient"].items()
     }
-    out["inpatient"] = _param(ctx, "inpatient.all", "rate", raw["inpatient"]["all"])
+    out["inpatient"] = _dated_rate("inpatient.all", raw["inpatient"].get("all"))
     return out
 
 
-_NHI = _nhi_params()
+_NHI = _nhi_rates()
 
 
-def nhi_copay_rate(setting: str, tier: str, date: Any = START) -> float:
+def nhi_copay_rate(setting: str, tier: str, date: DateLike = "2026-01-01") -> float:
     """건보 본인부담률 for a setting and tier (inpatient 20%; outpatient by tier)."""
     if setting == "inpatient":
         return _NHI["inpatient"].at(date)
     key = f"outpatient.{'pharmacy' if setting == 'pharmacy' else tier}"
     if key not in _NHI:
-        raise ValueError(f"tier: {tier!r}: expected one of {', '.join(TIERS)}")
+        raise InputError(f"tier: {tier!r}: expected one of {', '.join(TIERS)}")
     return _NHI[key].at(date)
 
 
-def _nhis_paid(copay: int, setting: str, tier: str, date: Any) -> int:
+def _nhis_paid(copay: int, setting: str, tier: str, date: DateLike) -> int:
     """공단부담금 ② = ① × (1 − rate) / rate, whole won."""
     rate = nhi_copay_rate(setting, tier, date)
     return round(copay * (1 - rate) / rate) if rate > 0 else 0
@@ -163,9 +223,9 @@ ROOM_PER_DAY = 250_000
 
 def _split(cost: int, share: float) -> tuple[int, int]:
     if cost < 0:
-        raise ValueError(f"cost: {cost!r}: expected an amount of at least 0 won")
+        raise InputError(f"cost: {cost!r}: expected an amount of at least 0 won")
     if not 0 <= share <= 1:
-        raise ValueError(f"noncovered_share: {share!r}: expected a share between 0 and 1")
+        raise InputError(f"noncovered_share: {share!r}: expected a share between 0 and 1")
     noncovered = round(cost * share)
     return cost - noncovered, noncovered
 
@@ -184,20 +244,28 @@ def build(
     hospital (inpatient_week); the other scenarios ignore it.
     """
     if name not in SCENARIOS:
-        raise ValueError(f"scenario: {name!r}: expected one of {', '.join(SCENARIOS)}")
+        raise InputError(f"scenario: {name!r}: expected one of {', '.join(SCENARIOS)}")
     sc = SCENARIOS[name]
     cost = sc.cost if cost is None else int(cost)
     share = sc.noncovered_share if noncovered_share is None else float(noncovered_share)
     tier = sc.tier if tier is None else tier
     if tier not in TIERS or tier == "pharmacy":
-        raise ValueError(f"tier: {tier!r}: expected one of clinic, hospital, general, tertiary")
+        raise InputError(f"tier: {tier!r}: expected one of clinic, hospital, general, tertiary")
     sessions = sc.sessions if sessions is None else int(sessions)
     if sessions < 1:
-        raise ValueError(f"sessions: {sessions!r}: expected at least 1")
+        raise InputError(f"sessions: {sessions!r}: expected at least 1")
     covered, noncovered = _split(cost, share)
 
-    def row(setting: str, t: str, cc: int, nc: int, **kw: Any) -> dict[str, Any]:
-        day = kw.pop("date", date)
+    def row(
+        setting: str,
+        t: str,
+        cc: int,
+        nc: int,
+        *,
+        day: DateLike = date,
+        days: int = 0,
+        category: str = "",
+    ) -> dict[str, object]:
         return {
             "date": pd.Timestamp(day),
             "setting": setting,
@@ -206,8 +274,8 @@ def build(
             "full_copay": 0,
             "noncovered": nc,
             "nhis_paid": _nhis_paid(cc, setting, t, day),
-            "days": kw.pop("days", 0),
-            "category": kw.pop("category", ""),
+            "days": days,
+            "category": category,
         }
 
     if name == "clinic":
@@ -236,7 +304,7 @@ def build(
     else:  # manual_therapy: cost per session, weekly from the start of the policy year
         days = pd.date_range(START, periods=sessions, freq="7D")
         rows = [
-            row("outpatient", tier, covered, noncovered, category="manual_therapy", date=d)
+            row("outpatient", tier, covered, noncovered, category="manual_therapy", day=d)
             for d in days
         ]
     return pd.DataFrame(rows)
@@ -244,8 +312,8 @@ def build(
 
 def compare(
     receipts: pd.DataFrame,
-    policies: list[str | Policy] | None = None,
-    policy_start: Any = START,
+    policies: Sequence[str | Path | Policy] | None = None,
+    policy_start: DateLike = START,
 ) -> pd.DataFrame:
     """Totals per policy: claim, payout, self_pay and the self-pay by zone (one row each).
 
@@ -255,7 +323,7 @@ def compare(
     """
     rows = []
     for pol in policies or list(GENERATION_NAMES):
-        policy = pol if isinstance(pol, Policy) else load_policy(pol)
+        policy = load_policy(pol)  # a name, a rule file or an already loaded Policy
         out = assess(receipts, policy, policy_start=policy_start)
         sums = out[["claim", "payout", "self_pay", *SELF_PAY_PARTS]].sum()
         rows.append(
@@ -286,13 +354,11 @@ def scenario_table(
 # --- pictures -------------------------------------------------------------------------------------
 
 
-def plot_generations(table: pd.DataFrame, ax: Any = None, title: str = "") -> Any:
+def plot_generations(table: pd.DataFrame, ax: Axes | None = None, title: str = "") -> Axes:
     """Grouped bars per generation: 보험금 (payout) beside 본인부담 (self-pay) stacked by zone.
 
     Call ``silson_tools.use_korean_font()`` first so Hangul renders. Returns the Axes.
     """
-    import matplotlib.pyplot as plt
-
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 4.2), layout="constrained")
     x = np.arange(len(table))
@@ -335,21 +401,24 @@ def show_scenario(
     sessions: int,
 ) -> None:
     """Slider callback: draw :func:`scenario_table`; returns None (interact shows the plot)."""
-    import matplotlib.pyplot as plt
-
     table = scenario_table(scenario, cost, noncovered_share, tier, sessions)
     sc = SCENARIOS[scenario]
     plot_generations(table, title=f"{sc.label}: 진료비 {int(table['claim'].iloc[0]):,}원")
     plt.show()
 
 
-# --- the seed 001 comparison table, now with numbers ----------------------------------------
+# --- the generation comparison table, now with numbers ---------------------------------------
+# 「보험사 조건에 따른 실비보험 자기부담금 계산법 전략」 compares 표준형 / 3세대 / 4세대 in words;
+# generation_features() gives the same comparison with the numbers of the rule files.
+
+Number = int | float
 
 
-def _value(policy: Policy, part: str, setting: str | None, key: str, date: Any) -> Any:
-    try:
-        p = policy.part(part)
-    except ValueError:
+def _value(
+    policy: Policy, part: str, setting: str | None, key: str, date: DateLike
+) -> Number | None:
+    p = next((q for q in policy.parts if q.name == part), None)
+    if p is None:
         return None
     if setting is None:
         param = p.annual_limit if key == "annual_limit" else None
@@ -363,7 +432,9 @@ def _value(policy: Policy, part: str, setting: str | None, key: str, date: Any) 
     return None if param is None else param.at(date)
 
 
-def _first(policy: Policy, part: str, setting: str, keys: tuple[str, ...], date: Any) -> Any:
+def _first(
+    policy: Policy, part: str, setting: str, keys: tuple[str, ...], date: DateLike
+) -> Number | None:
     for key in keys:
         value = _value(policy, part, setting, key, date)
         if value is not None:
@@ -371,7 +442,7 @@ def _first(policy: Policy, part: str, setting: str, keys: tuple[str, ...], date:
     return None
 
 
-def generation_features(names: list[str] | None = None, date: Any = START) -> pd.DataFrame:
+def generation_features(names: Sequence[str] | None = None, date: DateLike = START) -> pd.DataFrame:
     """Key numbers of each generation, read from the rule files (rows: feature, cols: 세대)."""
     won = "{:,}원".format
     pct = "{:.0%}".format
@@ -382,7 +453,7 @@ def generation_features(names: list[str] | None = None, date: Any = START) -> pd
         non = "main" if main == "main" else "noncovered"
         col = GENERATION_NAMES.get(name, name)
 
-        def fmt(value: Any, f: Any) -> str:
+        def fmt(value: Number | None, f: Callable[[Number], str]) -> str:
             return "—" if value is None else f(value)
 
         rows.setdefault("급여 입원 자기부담률", {})[col] = fmt(

@@ -1,0 +1,369 @@
+"""Notebook 04 (본인부담상한제): the ceiling table, the slider app and its pictures.
+
+Pure parts (unit-tested): :func:`limits_table`, :func:`table_status` and :func:`readout`
+(what the sliders show). Views: :func:`plot_burden` (burden against the year's covered
+co-pay, kinked at the 상한액), :func:`plot_year` (one person's running total over a year),
+:func:`readout_html`, :func:`show` (the slider callback) and :func:`slider_app`.
+The calculations are :mod:`silson_tools.ceiling`'s public functions.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TypedDict
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+from IPython.display import HTML, display
+from matplotlib.figure import Figure
+
+from ..ceiling import (
+    DEFAULT_PERSON,
+    GROUPS,
+    KINDS,
+    CeilingSpec,
+    CeilingTable,
+    burden,
+    cell,
+    counted_copay,
+    decile_group,
+    limit,
+    load_table,
+    refund,
+    refund_month,
+    year_totals,
+    years,
+)
+from ..chart_style import won_axis
+from ..errors import InputError
+from ..fonts import use_korean_font
+from ..formulas import as_won
+from ..money import format_won
+
+__all__ = [
+    "limits_table",
+    "plot_burden",
+    "plot_year",
+    "readout",
+    "readout_html",
+    "show",
+    "slider_app",
+    "table_status",
+]
+
+
+class Readout(TypedDict):
+    """What the readout shows for one set of slider values (amounts in whole won)."""
+
+    group: str
+    limit: int
+    refund: int
+    burden: int
+    refund_month: str
+    confidence: str
+    merged: bool
+    prepaid_threshold: int | None
+    """The year's highest 상한액 (사전급여 at one institution); None where unknown."""
+    prepaid_applies: bool
+    """False for 요양병원 stays over 120 days (refund afterwards only)."""
+
+
+@cache
+def _default_table() -> CeilingTable:
+    return load_table()
+
+
+def _table(table: CeilingTable | None) -> CeilingTable:
+    return _default_table() if table is None else table
+
+
+def limits_table(table: CeilingTable | None = None) -> pd.DataFrame:
+    """The whole 상한액 table, one row per (year, kind), one column per group (won or NA).
+
+    Extra columns: ``confidence`` (the row's tag) and ``merged`` (groups whose long-stay
+    cell is merged with normal). Unknown cells are ``<NA>``; merged cells show the value used.
+    """
+    tab = _table(table)
+    rows = []
+    for year in reversed(tab.years):
+        for kind in KINDS:
+            cells = [tab.cells[(year, kind, g)] for g in GROUPS]
+            row: dict[str, int | str | None] = {"year": year, "kind": kind}
+            row |= {tab.labels[c.group]: c.value for c in cells}
+            row["confidence"] = cells[0].confidence
+            row["merged"] = ", ".join(c.label for c in cells if c.merged)
+            rows.append(row)
+    frame = pd.DataFrame(rows)
+    for label in tab.labels.values():
+        frame[label] = frame[label].astype("Int64")
+    return frame
+
+
+def readout(
+    year: int,
+    decile: int,
+    long_stay: bool,
+    copay_total: int,
+    excluded: int = 0,
+    table: CeilingTable | None = None,
+) -> Readout:
+    """What the notebook's readout shows for one set of slider values (pure; won as int).
+
+    Keys: ``group, limit, refund, burden, refund_month, confidence, merged, prepaid_threshold``
+    (``None`` where the year's highest ceiling is unknown) and ``prepaid_applies`` (False for
+    long stays). Unknown cells raise ``ValueError`` like :func:`limit`.
+    """
+    tab = _table(table)
+    c = cell(year, decile, long_stay, tab)
+    cap = limit(year, decile, long_stay, tab)
+    top = tab.cells[(year, "normal", "d10")].value
+    return {
+        "group": c.label,
+        "limit": cap,
+        "refund": int(refund(copay_total, year, decile, long_stay, tab)),
+        "burden": int(burden(copay_total, year, decile, long_stay, excluded, tab)),
+        "refund_month": str(refund_month(year, tab)),
+        "confidence": c.confidence,
+        "merged": c.merged,
+        "prepaid_threshold": top,
+        "prepaid_applies": not long_stay,
+    }
+
+
+def plot_burden(
+    year: int,
+    decile: int,
+    long_stay: bool,
+    copay_total: int,
+    table: CeilingTable | None = None,
+) -> Figure:
+    """Figure: what the patient finally bears against the year's covered co-pay.
+
+    burden = min(copay, L): a line with a kink at L; the gap to the diagonal is the refund.
+    The other decile groups of the same year are drawn faintly where known.
+    """
+    use_korean_font()
+    tab = _table(table)
+    cap = limit(year, decile, long_stay, tab)
+    total = int(as_won("copay_total", copay_total))
+    top = max(2 * cap, int(total * 1.15), 1_000_000)
+    x = np.linspace(0, top, 401).astype(np.int64)
+    fig = Figure(figsize=(8.5, 4.6))
+    fig.subplots_adjust(left=0.1, right=0.95, bottom=0.12, top=0.92)
+    ax = fig.subplots()
+    for d in (1, 2, 4, 6, 8, 9, 10):
+        other = tab.cells[(year, "long_stay" if long_stay else "normal", decile_group(d, tab))]
+        if other.value is not None and other.group != decile_group(decile, tab):
+            ax.plot(x, np.minimum(x, other.value), color="#bbbbbb", lw=0.8)
+            if other.value < top:
+                ax.text(top, other.value, f" {other.label}", fontsize=7, color="#888", va="center")
+    ax.plot(x, x, color="#555", ls=":", lw=1, label="상한제가 없을 때 (no ceiling)")
+    ax.fill_between(
+        x, np.minimum(x, cap), x, color="#17becf", alpha=0.25, label="공단 환급분 (refund)"
+    )
+    ax.plot(x, np.minimum(x, cap), color="#c0392b", lw=2.2, label="최종 본인부담 (final burden)")
+    ax.axhline(cap, color="#c0392b", lw=0.8, ls="--")
+    ax.annotate(
+        f"상한액 L = {cap / 10_000:,.0f}만원",
+        (cap, cap),
+        xytext=(8, -16),
+        textcoords="offset points",
+        fontsize=9,
+        color="#c0392b",
+    )
+    paid_back = max(total - cap, 0)
+    ax.plot([total], [min(total, cap)], "o", color="black", ms=6)
+    ax.vlines(total, min(total, cap), total, color="#17becf", lw=2.5)
+    left = total > 0.55 * top
+    ax.annotate(
+        f"본인부담 {total / 10_000:,.0f}만, 환급 {paid_back / 10_000:,.0f}만",
+        (total, min(total, cap)),
+        xytext=(-8 if left else 8, 10),
+        textcoords="offset points",
+        ha="right" if left else "left",
+        fontsize=9,
+        bbox={"boxstyle": "round", "fc": "white", "ec": "#999", "alpha": 0.9},
+    )
+    kind = "요양병원 120일 초과" if long_stay else "일반"
+    ax.set_title(
+        f"{year}년 {tab.labels[decile_group(decile, tab)]} ({kind}): "
+        "연간 급여 본인부담금과 최종 부담",
+        fontsize=11,
+    )
+    ax.set_xlabel("연간 급여 일부본인부담금 합계 (covered co-pay, 원)")
+    ax.set_ylabel("최종 본인부담 (원)")
+    ax.xaxis.set_major_formatter(won_axis)
+    ax.yaxis.set_major_formatter(won_axis)
+    ax.set_xlim(0, top * 1.08)
+    ax.set_ylim(0, top)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8.5)
+    return fig
+
+
+def readout_html(values: Readout) -> str:
+    """The readout as a small HTML table (Korean labels, amounts in 원)."""
+    rows = [
+        ("소득 구간 (decile group)", values["group"]),
+        ("본인부담상한액 (ceiling)", format_won(values["limit"], unit="won")),
+        ("공단 환급 (refund)", format_won(values["refund"], unit="won")),
+        ("최종 본인부담 (final burden)", format_won(values["burden"], unit="won")),
+        ("환급 시기 (paid around)", values["refund_month"]),
+        ("근거 신뢰도 (confidence)", values["confidence"]),
+    ]
+    if values["merged"]:
+        rows.append(("요양병원 값", "일반과 같음 (merged: 별도 값 없음)"))
+    threshold = values["prepaid_threshold"]
+    if values["prepaid_applies"] and threshold is not None:
+        rows.append(("사전급여 기준 (한 병원)", format_won(threshold, unit="won")))
+    elif not values["prepaid_applies"]:
+        rows.append(("사전급여", "요양병원 120일 초과: 적용 안 됨, 사후환급만"))
+    body = "".join(
+        f"<tr><td>{k}</td><td style='text-align:right'><b>{v}</b></td></tr>" for k, v in rows
+    )
+    return f"<table>{body}</table>"
+
+
+def show(year: int, decile: int, long_stay: bool, copay_total: int) -> None:
+    """Slider callback: display the readout and the burden plot (an unknown cell says so)."""
+    try:
+        values = readout(year, decile, long_stay, copay_total)
+    except ValueError as err:
+        display(HTML(f"<p style='color:#b00'>모름 (unknown, 추측하지 않음): {err}</p>"))
+        return None
+    display(HTML(readout_html(values)))
+    display(plot_burden(year, decile, long_stay, copay_total))
+    return None
+
+
+def slider_app(
+    year: int = 2024, decile: int = 3, long_stay: bool = False, copay_total: int = 4_600_000
+) -> w.VBox:
+    """Sliders for year, decile, long stay and the year's covered co-pay, wired to :func:`show`."""
+    style = {"description_width": "16em"}
+    layout = w.Layout(width="38em")
+    controls = {
+        "year": w.Dropdown(
+            options=list(reversed(years())), value=year, description="연도 (year)", style=style
+        ),
+        "decile": w.IntSlider(
+            value=decile,
+            min=1,
+            max=10,
+            description="소득분위 (decile)",
+            continuous_update=False,
+            style=style,
+            layout=layout,
+        ),
+        "long_stay": w.Checkbox(
+            value=long_stay, description="요양병원 120일 초과 (long stay)", indent=False
+        ),
+        "copay_total": w.IntSlider(
+            value=copay_total,
+            min=0,
+            max=20_000_000,
+            step=100_000,
+            description="연간 급여 본인부담금 (원)",
+            continuous_update=False,
+            style=style,
+            layout=layout,
+        ),
+    }
+    out = w.interactive_output(show, controls)
+    return w.VBox([*controls.values(), out])
+
+
+def table_status(table: CeilingTable | None = None) -> pd.DataFrame:
+    """One row per (year, kind): confidence, unknown groups, merged groups and notes."""
+    tab = _table(table)
+    rows = []
+    for year in tab.years:
+        for kind in KINDS:
+            cells = [tab.cells[(year, kind, g)] for g in GROUPS]
+            rows.append(
+                {
+                    "year": year,
+                    "kind": kind,
+                    "confidence": "".join(sorted({c.confidence for c in cells})),
+                    "known": sum(c.status == "known" for c in cells),
+                    "unknown": ", ".join(c.label for c in cells if c.status == "unknown"),
+                    "merged": ", ".join(c.label for c in cells if c.merged),
+                    "note": " / ".join(f"{c.label}: {c.note}" for c in cells if c.note),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _running_totals(receipts: pd.DataFrame, spec: CeilingSpec) -> pd.DataFrame:
+    """Per line, in date order within each person: person, year, date, counted co-pay, 상한액.
+
+    Built from the calculator's public functions: :func:`counted_copay` and the ``limit``
+    that :func:`year_totals` reports for each person and year.
+    """
+    limits = year_totals(receipts, spec)[["person", "year", "limit"]]  # checks the lines
+    persons = (
+        receipts["person"].astype(str).to_numpy()
+        if "person" in receipts.columns
+        else np.full(len(receipts), DEFAULT_PERSON, dtype=object)
+    )
+    dates = pd.to_datetime(receipts["date"])
+    lines = pd.DataFrame(
+        {
+            "pos": np.arange(len(receipts)),
+            "person": persons,
+            "year": dates.dt.year.to_numpy(),
+            "date": dates.to_numpy(),
+            "copay": counted_copay(receipts),
+        }
+    )
+    lines = lines.merge(limits, on=["person", "year"], how="left")
+    return lines.sort_values(["person", "year", "date", "pos"], kind="stable")
+
+
+def plot_year(receipts: pd.DataFrame, spec: CeilingSpec, person: str | None = None) -> Figure:
+    """Figure: one person's running Σ covered co-pay over a calendar year against the 상한액.
+
+    Uses the first year of that person's receipts; the part above the line is refunded.
+    """
+    use_korean_font()
+    frame = _running_totals(receipts, spec)
+    who = person if person is not None else str(frame.sort_values("pos")["person"].iloc[0])
+    mine = frame[frame["person"] == who]
+    if mine.empty:
+        raise InputError(f"person {who!r} has no receipts; have {sorted(set(frame['person']))}")
+    year = int(mine["year"].min())
+    mine = mine[mine["year"] == year]
+    cum = mine["copay"].cumsum().to_numpy()
+    cap = int(mine["limit"].iloc[0])
+    fig = Figure(figsize=(8.5, 4.2))
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.2, top=0.92)
+    ax = fig.subplots()
+    dates = mine["date"].to_numpy()
+    ax.step(dates, cum, where="post", color="#1f77b4", lw=2, label="누적 급여 본인부담금")
+    ax.step(
+        dates,
+        np.minimum(cum, cap),
+        where="post",
+        color="#c0392b",
+        lw=2,
+        label="최종 본인부담 (상한 적용)",
+    )
+    ax.axhline(cap, color="#c0392b", ls="--", lw=1)
+    ax.fill_between(
+        dates,
+        np.minimum(cum, cap),
+        cum,
+        step="post",
+        color="#17becf",
+        alpha=0.3,
+        label="공단 환급분 (ceiling_offset)",
+    )
+    ax.text(dates[0], cap, f" 상한액 {cap / 10_000:,.0f}만원", va="bottom", color="#c0392b")
+    ax.yaxis.set_major_formatter(won_axis)
+    ax.set_ylabel("원 (won)")
+    ax.set_title(f"{who}의 {year}년: 급여 본인부담금 누적과 상한액", fontsize=11)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8.5)
+    fig.autofmt_xdate()
+    return fig

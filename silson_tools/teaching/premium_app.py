@@ -1,0 +1,418 @@
+"""Notebook 05 (4세대 할인·할증): grade table, example claim patterns, apps and pictures.
+
+Pure parts (unit-tested): :func:`grades_frame`, :func:`grade_readout`, :func:`paths_table`
+and :data:`EXAMPLE_PATTERNS`. Views: :func:`plot_staircase`, :func:`plot_paths`,
+:func:`plot_advice`, :func:`advice_html`, the slider callbacks ``show_*`` and the apps
+``grade_app``, ``paths_app``, ``advice_app``. The calculations are
+:mod:`silson_tools.premium`'s public functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import TypedDict
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+from IPython.display import HTML, display
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from ..chart_style import won_axis
+from ..fonts import use_korean_font
+from ..money import format_won
+from ..premium import (
+    PPM,
+    Advice,
+    GradeTable,
+    advise,
+    claim_net,
+    load_grades,
+    premium_path,
+    relativities_ppm,
+    surcharge_grade,
+)
+
+__all__ = [
+    "EXAMPLE_PATTERNS",
+    "GradeReadout",
+    "advice_app",
+    "advice_html",
+    "grade_app",
+    "grade_readout",
+    "grades_frame",
+    "paths_app",
+    "paths_table",
+    "plot_advice",
+    "plot_paths",
+    "plot_staircase",
+    "show_advice",
+    "show_grade",
+    "show_paths",
+]
+
+
+@cache
+def _default_table() -> GradeTable:
+    return load_grades()
+
+
+def _table(table: GradeTable | None) -> GradeTable:
+    return _default_table() if table is None else table
+
+
+EXAMPLE_PATTERNS: dict[str, tuple[int, ...]] = {
+    "청구 없음 (no claims)": (0, 0, 0, 0, 0),
+    "감기·소액 (연 20만)": (200_000,) * 5,
+    "도수치료 매년 (연 250만)": (2_500_000,) * 5,
+    "한 해 큰 비급여 (2년차 400만)": (0, 4_000_000, 0, 0, 0),
+    "100만 바로 아래 (연 95만)": (950_000,) * 5,
+}
+"""Illustrative claim patterns: 비급여 paid in the window before each of five renewals (won).
+
+Inputs for the notebook, not rules: chosen to show each grade at least once."""
+
+
+def grades_frame(discount: float | None = None, table: GradeTable | None = None) -> pd.DataFrame:
+    """The grade table for display: 등급, band (won), relativity and its confidence."""
+    tab = _table(table)
+    rel = relativities_ppm(discount, tab)
+    rows = []
+    for i, grade in enumerate(tab.grades):
+        upper = int(tab.lowers[i + 1]) if i + 1 < len(tab.grades) else None
+        rows.append(
+            {
+                "등급 (grade)": grade,
+                "구분": tab.labels[i],
+                "하한 (이상, won)": int(tab.lowers[i]),
+                "상한 (미만, won)": upper,
+                "보험료 배율 (relativity)": rel[i] / PPM,
+                "할인·할증 (%)": (int(rel[i]) - PPM) * 100 / PPM,
+                "신뢰도": tab.confidence[i],
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["상한 (미만, won)"] = frame["상한 (미만, won)"].astype("Int64")
+    return frame
+
+
+class GradeReadout(TypedDict):
+    """What the staircase slider shows (won; ``None`` at the top grade)."""
+
+    paid: int
+    grade: int
+    label: str
+    relativity_ppm: int
+    change_percent: float
+    to_next: int | None
+    to_next_surcharge: int | None
+
+
+def grade_readout(nonbenefit_paid: int, discount: float | None = None) -> GradeReadout:
+    """Readout for the staircase slider (pure): grade, relativity, distances (won or None)."""
+    g = surcharge_grade(nonbenefit_paid, discount)
+    return {
+        "paid": g.paid,
+        "grade": g.grade,
+        "label": g.label,
+        "relativity_ppm": g.relativity_ppm,
+        "change_percent": g.change_percent,
+        "to_next": g.to_next,
+        "to_next_surcharge": g.to_next_surcharge,
+    }
+
+
+def _figure(width: float = 8.5, height: float = 4.4) -> tuple[Figure, Axes]:
+    use_korean_font()
+    fig = Figure(figsize=(width, height))
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.12, top=0.92)
+    return fig, fig.subplots()
+
+
+def plot_staircase(
+    nonbenefit_paid: int, discount: float | None = None, top: int = 5_000_000
+) -> Figure:
+    """Figure: the grade staircase (relativity against 비급여 paid) and where ``paid`` sits."""
+    tab = _table(None)
+    rel = relativities_ppm(discount, tab) / PPM
+    g = surcharge_grade(nonbenefit_paid, discount)
+    top = max(top, int(g.paid * 1.1))
+    fig, ax = _figure()
+    edges = [*tab.lowers.tolist(), top]
+    colors = ["#2ca02c", "#1f77b4", "#ff7f0e", "#d62728", "#7f0000"]
+    for i in range(len(tab.grades)):
+        x0, x1 = edges[i], edges[i + 1]
+        width = max(x1 - x0, top * 0.004)  # grade 1 is one point (0원): draw it visibly
+        ax.bar(x0, rel[i], width=width, align="edge", color=colors[i % 5], alpha=0.35)
+        ax.text(
+            x0 + width / 2 if i else top * 0.01,
+            rel[i] + 0.06,
+            f"{tab.grades[i]}등급\n×{rel[i]:.2f}",
+            ha="center" if i else "left",
+            fontsize=8.5,
+        )
+    ax.step(edges, [*rel, rel[-1]], where="post", color="#333", lw=1.5)
+    ax.plot([g.paid], [g.rate], "o", color="black", ms=7)
+    text = f"받은 비급여 보험금 {g.paid / 10_000:,.0f}만원: {g.grade}등급 (×{g.rate:.2f})"
+    if g.to_next_surcharge is not None:
+        text += f"\n다음 할증 단계까지 {g.to_next_surcharge / 10_000:,.1f}만원 남음"
+    ax.annotate(
+        text,
+        (g.paid, g.rate),
+        xytext=(0.98, 0.97),
+        textcoords="axes fraction",
+        ha="right",
+        va="top",
+        fontsize=9,
+        bbox={"boxstyle": "round", "fc": "white", "ec": "#999"},
+        arrowprops={"arrowstyle": "->", "color": "#666"},
+    )
+    ax.set_xlim(-top * 0.01, top)
+    ax.set_ylim(0, rel.max() * 1.3)
+    ax.xaxis.set_major_formatter(won_axis)
+    ax.set_xlabel("지난 1년(측정 기간) 받은 비급여 보험금 (won)")
+    ax.set_ylabel("비급여 보험료 배율 (relativity)")
+    ax.set_title("4세대 비급여 보험료 할인·할증 등급 (계단)", fontsize=11)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def plot_paths(
+    patterns: Mapping[str, Sequence[int]],
+    covered_premium: int,
+    nonbenefit_premium: int,
+    increase: float = 0.0,
+    discount: float | None = None,
+) -> Figure:
+    """Figure: monthly premium at renewals 1..n for each claim pattern (급여 part dashed)."""
+    fig, ax = _figure(9, 4.6)
+    covered_line = None
+    for name, paid in patterns.items():
+        path = premium_path(covered_premium, nonbenefit_premium, paid, increase, None, discount)
+        (line,) = ax.plot(path["renewal"], path["total"], "o-", lw=2, label=name)
+        for _, row in path.iterrows():
+            ax.annotate(
+                f"{row['grade']}",
+                (row["renewal"], row["total"]),
+                xytext=(0, 6),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7.5,
+                color=line.get_color(),
+            )
+        covered_line = path
+    if covered_line is not None:
+        ax.plot(
+            covered_line["renewal"],
+            covered_line["covered"],
+            ls="--",
+            color="#555",
+            label="급여 부분 (never surcharged)",
+        )
+    ax.set_xticks(range(1, 1 + max(len(p) for p in patterns.values())))
+    ax.set_xlabel("갱신 차수 (renewal; 점 위 숫자 = 등급)")
+    ax.set_ylabel("월 보험료 (won)")
+    ax.yaxis.set_major_formatter(won_axis)
+    ax.set_ylim(bottom=0)
+    ax.set_title("청구 패턴별 보험료 경로: 할증은 비급여 부분에만", fontsize=11)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def paths_table(
+    patterns: Mapping[str, Sequence[int]],
+    covered_premium: int,
+    nonbenefit_premium: int,
+    increase: float = 0.0,
+    discount: float | None = None,
+) -> pd.DataFrame:
+    """Per pattern: premiums paid over the renewals (12 × monthly, won) and 비급여 received."""
+    rows = []
+    for name, paid in patterns.items():
+        path = premium_path(covered_premium, nonbenefit_premium, paid, increase, None, discount)
+        rows.append(
+            {
+                "청구 패턴": name,
+                "낸 보험료 합계": int(12 * path["total"].sum()),
+                "그중 할인·할증분": int(12 * path["surcharge"].sum()),
+                "받은 비급여 보험금 합계": int(sum(paid)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def plot_advice(
+    claim_payout: int,
+    paid_so_far: int,
+    nonbenefit_premium: int,
+    discount: float | None = None,
+    top: int = 1_000_000,
+) -> Figure:
+    """Figure: net value of claiming (payout − extra premium) against the claim's payout."""
+    advice = advise(claim_payout, paid_so_far, nonbenefit_premium, 12, discount)
+    top = max(top, int(claim_payout * 1.25), int(advice.threshold * 1.5))
+    claims = np.linspace(0, top, 1201).astype(np.int64)
+    extra, net = claim_net(claims, paid_so_far, nonbenefit_premium, 12, discount)
+    fig, ax = _figure()
+    ax.plot(claims, claims, color="#1f77b4", lw=1, ls=":", label="보험금 (payout now)")
+    ax.plot(claims, extra, color="#d62728", lw=1.2, label="내년 추가 보험료 (extra premium)")
+    ax.plot(claims, net, color="black", lw=2, label="순이익 = 보험금 − 추가 보험료 (net)")
+    for lo, hi in advice.losing_ranges:
+        ax.axvspan(lo, hi, color="#d62728", alpha=0.15, lw=0)
+    ax.axhline(0, color="#333", lw=0.8)
+    ax.plot([advice.claim_payout], [advice.net], "o", color="black", ms=7)
+    verdict = "청구하는 것이 이득" if advice.worth_claiming else "청구하면 손해"
+    ax.annotate(
+        f"청구 {advice.claim_payout / 10_000:,.0f}만원: 순이익 {advice.net / 10_000:,.1f}만원"
+        f"\n({advice.grade_before}등급에서 {advice.grade_after}등급으로, {verdict})",
+        (advice.claim_payout, advice.net),
+        xytext=(0.02, 0.97),
+        textcoords="axes fraction",
+        va="top",
+        fontsize=9,
+        bbox={"boxstyle": "round", "fc": "white", "ec": "#999"},
+        arrowprops={"arrowstyle": "->", "color": "#666"},
+    )
+    ax.xaxis.set_major_formatter(won_axis)
+    ax.yaxis.set_major_formatter(won_axis)
+    ax.set_xlabel("이번 비급여 청구로 받을 보험금 (claim payout, won)")
+    ax.set_ylabel("원 (won)")
+    ax.set_title("청구할까 말까? 빨간 구간 = 청구하면 손해", fontsize=11)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def advice_html(advice: Advice) -> str:
+    """The advisor's verdict as a small HTML table."""
+    ranges = ", ".join(
+        f"{format_won(lo, unit='won')} ~ {format_won(hi - 1, unit='won')}"
+        for lo, hi in advice.losing_ranges
+    )
+    rows = [
+        ("이미 받은 비급여 보험금 (window)", format_won(advice.paid_so_far, unit="won")),
+        ("이번 청구 보험금 (payout)", format_won(advice.claim_payout, unit="won")),
+        ("등급 (grade)", f"{advice.grade_before} → {advice.grade_after}"),
+        ("내년 추가 보험료 (12개월)", format_won(advice.extra_premium, unit="won")),
+        ("순이익 (net)", format_won(advice.net, unit="won")),
+        ("판단", "청구 (claim)" if advice.worth_claiming else "청구하지 않는 편이 나음"),
+        ("손해 보는 청구 금액", ranges or "없음"),
+        ("이 금액 이상이면 항상 청구가 이득", format_won(advice.threshold, unit="won")),
+    ]
+    body = "".join(
+        f"<tr><td>{k}</td><td style='text-align:right'><b>{v}</b></td></tr>" for k, v in rows
+    )
+    return f"<table>{body}</table>"
+
+
+def show_grade(nonbenefit_paid: int, discount: float = 0.05) -> None:
+    """Slider callback: the staircase with the current amount (returns None)."""
+    display(plot_staircase(nonbenefit_paid, discount))
+
+
+def show_paths(
+    patterns: Sequence[str],
+    covered_premium: int,
+    nonbenefit_premium: int,
+    increase: float,
+    discount: float = 0.05,
+) -> None:
+    """Slider callback: premium paths and totals for the chosen example patterns."""
+    chosen = {name: EXAMPLE_PATTERNS[name] for name in patterns}
+    if not chosen:
+        return None
+    display(plot_paths(chosen, covered_premium, nonbenefit_premium, increase, discount))
+    display(paths_table(chosen, covered_premium, nonbenefit_premium, increase, discount))
+    return None
+
+
+def show_advice(
+    claim_payout: int, paid_so_far: int, nonbenefit_premium: int, discount: float = 0.05
+) -> None:
+    """Slider callback: the advisor's table and plot."""
+    advice = advise(claim_payout, paid_so_far, nonbenefit_premium, 12, discount)
+    display(HTML(advice_html(advice)))
+    display(plot_advice(claim_payout, paid_so_far, nonbenefit_premium, discount))
+
+
+def _slider(value: int, top: int, step: int, label: str) -> w.IntSlider:
+    return w.IntSlider(
+        value=value,
+        min=0,
+        max=top,
+        step=step,
+        description=label,
+        continuous_update=False,
+        style={"description_width": "16em"},
+        layout=w.Layout(width="40em"),
+    )
+
+
+def _discount_slider() -> w.FloatSlider:
+    return w.FloatSlider(
+        value=0.05,
+        min=0.0,
+        max=0.2,
+        step=0.01,
+        readout_format=".0%",
+        description="1등급 할인율 (discount)",
+        continuous_update=False,
+        style={"description_width": "16em"},
+        layout=w.Layout(width="40em"),
+    )
+
+
+def grade_app(nonbenefit_paid: int = 1_200_000) -> w.VBox:
+    """Slider for last year's 비급여 paid (and the grade-1 discount) → :func:`show_grade`."""
+    controls = {
+        "nonbenefit_paid": _slider(nonbenefit_paid, 5_000_000, 10_000, "받은 비급여 보험금 (원)"),
+        "discount": _discount_slider(),
+    }
+    return w.VBox([*controls.values(), w.interactive_output(show_grade, controls)])
+
+
+def paths_app(covered_premium: int = 12_000, nonbenefit_premium: int = 10_000) -> w.VBox:
+    """Pattern picker, base premiums and yearly increase → :func:`show_paths`."""
+    names = list(EXAMPLE_PATTERNS)
+    controls = {
+        "patterns": w.SelectMultiple(
+            options=names,
+            value=names[:4],
+            description="청구 패턴",
+            rows=len(names),
+            layout=w.Layout(width="40em"),
+        ),
+        "covered_premium": _slider(covered_premium, 50_000, 1_000, "월 급여 보험료 (원)"),
+        "nonbenefit_premium": _slider(nonbenefit_premium, 50_000, 1_000, "월 비급여 보험료 (원)"),
+        "increase": w.FloatSlider(
+            value=0.1,
+            min=-0.3,
+            max=0.4,
+            step=0.05,
+            readout_format=".0%",
+            description="연 인상률 (상한 ±25% 적용)",
+            continuous_update=False,
+            style={"description_width": "16em"},
+            layout=w.Layout(width="40em"),
+        ),
+        "discount": _discount_slider(),
+    }
+    return w.VBox([*controls.values(), w.interactive_output(show_paths, controls)])
+
+
+def advice_app(
+    claim_payout: int = 200_000, paid_so_far: int = 900_000, nonbenefit_premium: int = 20_000
+) -> w.VBox:
+    """Sliders for the claim, what was already paid and the 비급여 premium → :func:`show_advice`."""
+    controls = {
+        "claim_payout": _slider(claim_payout, 3_000_000, 10_000, "이번 청구 보험금 (원)"),
+        "paid_so_far": _slider(paid_so_far, 4_000_000, 10_000, "이미 받은 비급여 보험금 (원)"),
+        "nonbenefit_premium": _slider(
+            nonbenefit_premium, 50_000, 1_000, "내년 월 비급여 보험료 (원)"
+        ),
+        "discount": _discount_slider(),
+    }
+    return w.VBox([*controls.values(), w.interactive_output(show_advice, controls)])

@@ -1,0 +1,53 @@
+"""Notebook 05's views (silson_tools.teaching.premium_app): readouts, tables, figures.
+
+Grades as announced for 4세대 비급여 할인·할증 (FSC 2024-06-07): 100만 이상 150만 미만 → 3등급.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+
+from silson_tools import premium
+from silson_tools.teaching import premium_app
+
+MAN = 10_000
+
+
+def test_grade_readout_and_frame() -> None:
+    values = premium_app.grade_readout(120 * MAN)
+    assert values["grade"] == 3 and values["to_next_surcharge"] == 30 * MAN
+    frame = premium_app.grades_frame(discount=0.07)
+    assert frame["보험료 배율 (relativity)"].tolist() == [0.93, 1.0, 2.0, 3.0, 4.0]
+    assert frame["하한 (이상, won)"].tolist() == [0, 1, 100 * MAN, 150 * MAN, 300 * MAN]
+
+
+def test_example_patterns_and_paths_table() -> None:
+    assert all(len(p) == 5 for p in premium_app.EXAMPLE_PATTERNS.values())
+    table = premium_app.paths_table(
+        {"없음": (0,) * 5, "매년 300만": (300 * MAN,) * 5}, 10_000, 10_000
+    )
+    rows = table.set_index("청구 패턴")
+    # no increase: 5 years × 12 months × (10,000 + 9,500) and × (10,000 + 40,000)
+    assert rows.loc["없음", "낸 보험료 합계"] == 60 * 19_500
+    assert rows.loc["매년 300만", "낸 보험료 합계"] == 60 * 50_000
+    assert rows.loc["매년 300만", "그중 할인·할증분"] == 60 * 30_000
+
+
+def test_figures_and_callbacks() -> None:
+    stair = premium_app.plot_staircase(120 * MAN)
+    assert "3등급" in " ".join(t.get_text() for t in stair.axes[0].texts)
+    fig = premium_app.plot_advice(20 * MAN, 90 * MAN, 30_000)
+    (net,) = [ln for ln in fig.axes[0].lines if ln.get_label().startswith("순이익")]
+    claims = net.get_xdata()
+    np.testing.assert_array_equal(net.get_ydata(), premium.claim_net(claims, 90 * MAN, 30_000)[1])
+    assert premium_app.show_grade(0) is None
+    assert (
+        premium_app.show_paths(list(premium_app.EXAMPLE_PATTERNS)[:2], 12_000, 10_000, 0.1) is None
+    )
+    assert premium_app.show_paths([], 12_000, 10_000, 0.1) is None
+    assert premium_app.show_advice(20 * MAN, 90 * MAN, 30_000) is None
+    assert "720,000원" in premium_app.advice_html(premium.advise(20 * MAN, 90 * MAN, 30_000))
