@@ -1,12 +1,14 @@
 """Shared vocabulary: canonical receipt columns, their allowed values, and zone codes.
 
-Every module, plot legend and notebook uses these names (see DESIGN.md). Korean
-labels are for display; identifiers stay English.
+Every module, plot legend and notebook uses these names. Korean labels are for display;
+identifiers stay English.
 """
 
 from __future__ import annotations
 
 from typing import Final
+
+from .errors import InputError
 
 # --- receipt lines (영수증 한 줄) ---------------------------------------------------
 
@@ -52,8 +54,11 @@ REQUIRED_COLUMNS: Final[tuple[str, ...]] = (
     "covered_copay",
     "noncovered",
 )
+DEFAULT_PERSON: Final[str] = "본인"
+"""The person of every line when receipts name nobody (no 이름 column, or a blank cell)."""
+
 OPTIONAL_COLUMNS: Final[dict[str, object]] = {
-    "person": "본인",
+    "person": DEFAULT_PERSON,
     "full_copay": 0,
     "nhis_paid": 0,  # ② 공단부담금
     "over_ceiling": 0,  # ⑤ 상한액 초과금
@@ -86,6 +91,25 @@ CANONICAL_COLUMNS: Final[tuple[str, ...]] = (
     "category",
 )
 
+COLUMN_LABELS: Final[dict[str, str]] = {
+    "person": "이름 (person)",
+    "date": "진료일 (date)",
+    "setting": "진료구분 (setting: 입원/외래/약국)",
+    "tier": "요양기관종류 (tier)",
+    "covered_copay": "① 본인부담금 (covered_copay)",
+    "nhis_paid": "② 공단부담금 (nhis_paid)",
+    "full_copay": "③ 전액본인부담 (full_copay)",
+    "noncovered": "④ 비급여 (noncovered)",
+    "over_ceiling": "⑤ 상한액초과금 (over_ceiling)",
+    "days": "입원일수 (days)",
+    "institution": "병원명 (institution)",
+    "category": "항목 (category)",
+}
+"""Korean display name (with the canonical name) of each canonical column."""
+
+WON_COLUMNS: Final[tuple[str, ...]] = (*AMOUNT_COLUMNS, "nhis_paid", "over_ceiling")
+"""The five receipt amounts (①–⑤), each at most ``money.MAX_LINE_WON`` on one line."""
+
 # --- zones (보장 축소 구간) -----------------------------------------------------------
 
 ZONES: Final[dict[str, str]] = {
@@ -116,5 +140,5 @@ ZONE_COLORS: Final[dict[str, str]] = {
 def zone_label(code: str) -> str:
     """``"deductible"`` → ``"최소공제 (deductible)"``."""
     if code not in ZONES:
-        raise ValueError(f"unknown zone code {code!r}; known: {', '.join(ZONES)}")
+        raise InputError(f"unknown zone code {code!r}; known: {', '.join(ZONES)}")
     return f"{ZONES[code]} ({code})"

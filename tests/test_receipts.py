@@ -397,12 +397,12 @@ CASES = [
         options={"sheet": "진료비"},
     ),
     Case(
-        "amount_too_large",
-        _csv(HEADER, "지훈,2024-03-05,외래,의원급,A,,,5000,0,0,2000000000000"),
+        "amount_too_large",  # 20억원: above money.MAX_LINE_WON (10억원), the one line limit
+        _csv(HEADER, "지훈,2024-03-05,외래,의원급,A,,,5000,0,0,2000000000"),
         2,
         "K열 '비급여'",
-        "2000000000000",
-        "an amount of at most 1,000,000,000,000 won",
+        "2000000000",
+        "an amount of at most 1,000,000,000 won",
     ),
     Case(
         "days_not_a_number",
@@ -959,7 +959,7 @@ def test_excel_style_cp949_csv_with_crlf_formatted_amounts_and_dash_zero(tmp_pat
 
 def test_infertility_lines_read_and_fall_in_the_gen4_waiting_period(tmp_path: Path) -> None:
     # rules.md §1.4: 4세대 불임 관련 급여 has a 2-year wait; 항목 "난임" maps to `infertility`
-    from silson_tools.claims import assess
+    from silson_tools.engine import assess
 
     path = write_csv(
         tmp_path / "r.csv",

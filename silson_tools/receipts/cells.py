@@ -1,0 +1,259 @@
+"""One cell → its canonical value, or what was expected instead.
+
+Each parser takes the value of one cell (text from a CSV, a number, a date or text from an
+XLSX cell, anything from a DataFrame) and returns ``(value, None)`` or ``(None, expected)``.
+They run once per *distinct* value of a column (see ``validate.py``), so their speed matters
+little; whole numeric and date columns never come here.
+
+Amounts: ``12000``, ``12,000``, ``12,000원``, ``₩12,000``, ``1.5만원``, ``1,050만 원``,
+``-`` (Excel's accounting zero), numbers; a header in 만원 scales bare numbers. Dates:
+``2024-03-05``, ``2024.03.05``, ``2024/3/5``, ``20240305``, ``2024년 3월 5일``, date cells
+and Excel day serial numbers. Days: ``3``, ``3일``, ``3박``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..money import (
+    MAX_LINE_WON,
+    NEGATIVE_EXPECTED,
+    WHOLE_EXPECTED,
+    line_limit_expected,
+    parse_won,
+)
+from ..schema import COLUMN_LABELS
+from .header import CHOICE_FIELDS, Aliases, normalize
+
+__all__ = [
+    "AMOUNT_EXPECTED",
+    "DATE_EXPECTED",
+    "DAYS_EXPECTED",
+    "MAX_DAYS",
+    "REQUIRED_EXPECTED",
+    "Parser",
+    "check_days",
+    "check_won",
+    "choice_parser",
+    "is_blank",
+    "parse_amount",
+    "parse_date",
+    "parse_days",
+    "text",
+]
+
+Parser = Callable[[Any], tuple[Any, str | None]]
+"""A cell parser: value → (canonical value, None) or (None, what was expected)."""
+
+MAX_DAYS: Final = 10_000
+"""Largest 입원일수 on one line (27 years): keeps 10만원 × days far inside int64."""
+
+AMOUNT_EXPECTED: Final = "금액 (amount in won, e.g. 12000, 12,000원, 1.5만원)"
+DATE_EXPECTED: Final = "날짜 (date, e.g. 2024-03-05, 2024.03.05, 2024/3/5, 20240305)"
+DAYS_EXPECTED: Final = "0 이상의 정수 일수 (whole number of days >= 0, e.g. 3 or 3일)"
+DAYS_LIMIT_EXPECTED: Final = f"{MAX_DAYS:,}일 이하 (at most {MAX_DAYS:,} days on one line)"
+REQUIRED_EXPECTED: Final = "값이 필요합니다 (a value is required in this column; it is blank)"
+TOTAL_WORDS: Final = {"합계", "계", "총계", "소계", "누계", "total", "sum", "subtotal"}
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+"""Dates outside these years are refused (a typo, not a receipt)."""
+
+_WON_SIGN = re.compile(r"^\s*[₩￦]\s*")
+_DASH_ZERO = re.compile(r"^\s*[-‐–—]\s*$")
+_BARE_NUMBER = re.compile(r"^\s*\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$|^\s*\d+(?:\.\d+)?\s*$")
+_NUMBER_TYPES = (int, float, np.integer, np.floating)
+
+
+def is_blank(value: Any) -> bool:
+    """None, NaN, NaT, pd.NA and text of only spaces are blank cells."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float | np.floating | np.datetime64) or value is pd.NaT:
+        return bool(pd.isna(value))
+    return value is pd.NA
+
+
+def check_won(won: int) -> tuple[int | None, str | None]:
+    """The one line-amount check on a parsed whole number of won."""
+    if won < 0:
+        return None, NEGATIVE_EXPECTED
+    if won > MAX_LINE_WON:
+        return None, line_limit_expected()
+    return won, None
+
+
+def check_days(days: int) -> tuple[int | None, str | None]:
+    """입원일수: 0 to :data:`MAX_DAYS`."""
+    if days < 0:
+        return None, DAYS_EXPECTED
+    if days > MAX_DAYS:
+        return None, DAYS_LIMIT_EXPECTED
+    return days, None
+
+
+def parse_amount(value: Any, unit: int = 1) -> tuple[int | None, str | None]:
+    """One cell → (won, None) or (None, what was expected). ``unit`` scales bare numbers."""
+    if isinstance(value, bool) or isinstance(value, dt.date):
+        return None, AMOUNT_EXPECTED
+    if isinstance(value, _NUMBER_TYPES):
+        number = Decimal(str(value))
+        if not number.is_finite():
+            return None, AMOUNT_EXPECTED
+        won = number * unit
+        if won < 0:
+            return None, NEGATIVE_EXPECTED
+        if won != won.to_integral_value():
+            return None, WHOLE_EXPECTED
+        return check_won(int(won))
+    text_ = str(value).strip()
+    if text_.isdigit():  # the common case, fast
+        return check_won(int(text_) * unit)
+    if _DASH_ZERO.match(text_):
+        return 0, None  # Excel's accounting format shows zero as "-"
+    text_ = _WON_SIGN.sub("", text_)
+    bare = _BARE_NUMBER.match(text_) is not None
+    if unit != 1 and not bare and "만" not in text_ and text_.endswith("원"):
+        return None, (
+            "이 열은 만원 단위입니다 (this column's header says 만원): 원 단위 값과 "
+            "섞지 마세요 (do not mix 원 and 만원; write e.g. 1.2만원 or drop the unit)"
+        )
+    if unit != 1 and bare:
+        try:
+            won = Decimal(text_.replace(",", "")) * unit
+        except InvalidOperation:
+            return None, AMOUNT_EXPECTED
+        if won != won.to_integral_value():
+            return None, WHOLE_EXPECTED
+        return check_won(int(won))
+    try:
+        return check_won(parse_won(text_, allow_negative=True))
+    except InputError as err:
+        message = str(err)
+        if "whole number" in message and bare:
+            return None, (
+                f"{WHOLE_EXPECTED}: 만원이라면 단위를 적으세요 "
+                f"(if you meant 만원, write {text_}만원, or put (만원) in the header)"
+            )
+        if "whole number" in message:
+            return None, WHOLE_EXPECTED
+        return None, AMOUNT_EXPECTED
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_PATTERNS = (
+    re.compile(
+        r"^(\d{4})\s*(?:[-./]|년)\s*(\d{1,2})\s*(?:[-./]|월)\s*(\d{1,2})\s*(?:일)?\.?"
+        r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+    ),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
+    """One cell → (date, None) or (None, what was expected)."""
+    if isinstance(value, dt.datetime):  # pandas.Timestamp too (NaT is blank, never here)
+        return _in_range(value.date())
+    if isinstance(value, dt.date):
+        return _in_range(value)
+    if isinstance(value, np.datetime64):
+        return _in_range(pd.Timestamp(value).date())
+    if isinstance(value, bool):
+        return None, DATE_EXPECTED
+    if isinstance(value, _NUMBER_TYPES):
+        number = float(value)
+        if number.is_integer() and 19000101 <= number <= 21001231:
+            return parse_date(str(int(number)))
+        return _excel_serial(number)
+    text_ = unicodedata.normalize("NFC", str(value)).strip()
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text_)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            try:
+                date = dt.date(year, month, day)
+            except ValueError:
+                return None, f"달력에 있는 날짜 (a real calendar date; {text_} does not exist)"
+            return _in_range(date)
+    if re.fullmatch(r"\d{5}(?:\.\d+)?", text_):
+        return _excel_serial(float(text_))
+    if normalize(text_) in TOTAL_WORDS:
+        return None, f"{DATE_EXPECTED}; 합계 줄은 지워 주세요 (delete total rows)"
+    return None, DATE_EXPECTED
+
+
+def _in_range(date: dt.date) -> tuple[dt.date | None, str | None]:
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+        return None, DATE_EXPECTED
+    return date, None
+
+
+def _excel_serial(number: float) -> tuple[dt.date | None, str | None]:
+    """Excel's day number (1900 date system): 45356 → 2024-03-05."""
+    if not 1 <= number <= 73415:  # up to 2100-12-31
+        return None, DATE_EXPECTED
+    return _EXCEL_EPOCH + dt.timedelta(days=int(number)), None
+
+
+def parse_days(value: Any) -> tuple[int | None, str | None]:
+    """입원일수: ``3``, ``3일``, ``3박``, 3.0 → 3."""
+    if isinstance(value, bool) or isinstance(value, dt.date):
+        return None, DAYS_EXPECTED
+    if isinstance(value, _NUMBER_TYPES):
+        if np.isfinite(value) and float(value).is_integer():
+            return check_days(int(value))
+        return None, DAYS_EXPECTED
+    match = re.fullmatch(r"(\d+)\s*(?:일|박)?", str(value).strip())
+    if match:
+        return check_days(int(match[1]))
+    return None, DAYS_EXPECTED
+
+
+def text(value: Any) -> str:
+    """Free text (이름, 병원명) as a person reads it: NFC, no outer spaces, 12.0 as 12."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def choice_parser(fld: str, aliases: Aliases, extra: tuple[str, ...] = ()) -> Parser:
+    """Parser for a column with fixed values (setting, tier, category) → the canonical code.
+
+    ``extra``: more codes accepted as written (categories a custom rule file names).
+    """
+    table = dict(aliases.values[fld])
+    for code in extra:
+        table.setdefault(normalize(code), code)
+    shown = "; ".join(
+        f"{code or '(빈칸 blank)'}: {', '.join(names[:4])}"
+        for code, names in aliases.value_examples[fld].items()
+    )
+    if extra:
+        shown += "; " + ", ".join(extra)
+    expected = f"{COLUMN_LABELS[fld]} 값 중 하나 (one of — {shown})"
+
+    def parse(value: Any) -> tuple[str | None, str | None]:
+        key = normalize(text(value))
+        code = table.get(key)
+        if code is not None:
+            return code, None
+        for other in CHOICE_FIELDS:
+            if other != fld and key in aliases.values[other]:
+                return None, (
+                    f"{expected}; 이 값은 {COLUMN_LABELS[other]} 값으로 보입니다: 머리글을 "
+                    f"확인하세요 (this looks like a {other} value: check the header)"
+                )
+        return None, expected
+
+    return parse

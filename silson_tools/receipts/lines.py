@@ -1,0 +1,340 @@
+"""``ReceiptLines``: receipt lines validated once, with the row number a person sees.
+
+A :class:`ReceiptLines` is a pandas DataFrame with the canonical columns of
+``silson_tools.schema`` (``person`` str; ``date`` datetime64[us]; ``setting``, ``tier``,
+``category``, ``institution`` str; the five won amounts and ``days`` int64), every value
+checked: amounts whole won from 0 to ``money.MAX_LINE_WON``, real dates, known codes, and
+the cross checks (입원일수 only on 입원 lines, a 상급병실 line is 입원 with days, tier 약국
+only on 약국 lines, ⑤ ≤ ①). Make one with :func:`silson_tools.receipts.read_receipts`
+(a file), :meth:`ReceiptLines.from_frame` (a DataFrame) or :func:`as_receipt_lines`
+(either; a ReceiptLines comes back unchanged). Both ways run the same checks and raise
+the same :class:`~silson_tools.errors.ReceiptError`.
+
+**Row numbers.** ``lines.rows[i]`` is the number a person uses to find line ``i``:
+
+- read from a file, the sheet row (the header is row 1 when it is the first line); the
+  frame's index holds the same numbers (index name ``row``);
+- built from a DataFrame, its index label, as pandas prints it next to the line (0, 1, 2 …
+  for a default index). A frame whose index is not integer is numbered by 0-based position.
+  A frame that came from a file keeps its file rows and file name (its index is named
+  ``row`` and ``attrs["source"]`` names the file), so filtering a file's lines and checking
+  them again still names the sheet rows.
+
+Later modules name the same rows: ``lines.row_of(positions)``, ``lines.problem(...)`` and
+``lines.error(...)`` (a ReceiptError in the loader's words).
+
+**Only what was validated is a ReceiptLines.** Anything pandas derives from it (a boolean
+mask, ``.loc``, ``copy()``, ``sort_values()``, ``concat``) is a plain DataFrame, which
+:func:`as_receipt_lines` validates again (fast: numeric and date columns are checked whole).
+Changing a ReceiptLines in place (``lines.loc[i, "noncovered"] = …``, replacing a canonical
+column or the index) is detected (pandas' copy-on-write gives the changed column new
+memory): :meth:`ReceiptLines.is_intact` turns False, ``rows`` refuses to answer, and
+:func:`as_receipt_lines` validates it again. Adding a new column (a result, say) keeps it
+intact. :meth:`ReceiptLines.select` filters without leaving the validated type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, ReceiptError, ReceiptProblem
+from ..schema import CANONICAL_COLUMNS, CATEGORIES, COLUMN_LABELS, OPTIONAL_COLUMNS
+from .header import Aliases, Header, default_aliases, load_aliases, map_header
+from .validate import Checked, Problems, RawColumn, cell_value, check_columns, map_headers
+
+__all__ = ["FRAME_SOURCE", "ReceiptLines", "as_receipt_lines"]
+
+FRAME_SOURCE: Final = "<DataFrame>"
+"""How problems name a DataFrame built in code (rows are its index labels)."""
+_CODED = ("person", "setting", "tier", "category")
+
+
+@dataclass
+class _Validated:
+    """What a ReceiptLines knows about itself (kept off the DataFrame's columns)."""
+
+    source: str
+    rows: np.ndarray
+    refs: dict[str, str]
+    codes: dict[str, tuple[np.ndarray, tuple[str, ...]]]
+    extra_categories: tuple[str, ...]
+    pinned: pd.DataFrame
+    """A shallow copy of the validated columns: while it lives, pandas' copy-on-write must
+    give any in-place write to the ReceiptLines new memory, which :meth:`is_intact` sees."""
+    index: pd.Index
+    memory: dict[str, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
+
+
+def _memory(values: Any) -> tuple[int, tuple[int, ...]]:
+    """Where a column's values live (data pointer, strides)."""
+    arr = getattr(values, "_ndarray", values)  # numpy-backed pandas arrays
+    arr = np.asarray(arr)
+    return arr.__array_interface__["data"][0], arr.strides
+
+
+class ReceiptLines(pd.DataFrame):
+    """Receipt lines in the canonical columns, validated once (see the module docstring).
+
+    Not constructed directly: use :meth:`from_frame`, :func:`as_receipt_lines` or
+    ``read_receipts``.
+    """
+
+    _metadata: list[str] = ["_validated"]  # noqa: RUF012 - pandas' subclassing protocol
+    _validated: _Validated | None
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame  # whatever pandas derives is a plain DataFrame: checked again
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return pd.DataFrame(self).__reduce_ex__(protocol)  # unpickles as a plain DataFrame
+
+    # --- making one -------------------------------------------------------------------------
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        source: str | None = None,
+        aliases: str | Path | Aliases | None = None,
+        extra_categories: Sequence[str] = (),
+    ) -> ReceiptLines:
+        """Validate a DataFrame with the checks a file gets; raise one ReceiptError.
+
+        Column names may be canonical (``noncovered``) or any header the loader knows
+        (``비급여``, ``④``, ``비급여(만원)``); values may be canonical or as people write
+        them (``외래``, ``"12,000원"``, ``"2024.03.05"``). Missing optional columns get their
+        default; other columns are left out (listed in ``attrs["source"]``). Rows are named
+        by the index label (see the module docstring); ``source`` names the frame in
+        messages (default: the file it came from, else ``"<DataFrame>"``).
+        ``extra_categories``: category codes a custom rule file adds.
+        """
+        if not isinstance(frame, pd.DataFrame):
+            raise InputError(
+                f"receipts must be a pandas DataFrame, got {type(frame).__name__}"
+            )
+        table = _alias_table(aliases)
+        name, rows, numbered = _frame_rows(frame, source)
+        problems = Problems(name, rows)
+        headers = [map_header(label, j, table) for j, label in enumerate(frame.columns)]
+        found, ignored = map_headers(headers, problems, None, table, _frame_ref)
+        raw = {
+            canonical: RawColumn(canonical, frame.iloc[:, h.index], _frame_ref(h), h.unit)
+            for canonical, h in found.items()
+        }
+        extra = tuple(str(c) for c in extra_categories)
+        checked = check_columns(raw, len(frame), problems, table, extra_categories=extra)
+        if problems:
+            raise problems.error()
+        attrs = dict(frame.attrs)
+        if "source" not in attrs:
+            attrs["source"] = {
+                "file": name,
+                "format": "DataFrame",
+                "rows": numbered,
+                "columns": {c: str(h.text) for c, h in found.items()},
+                "units": {c: "만원" for c, h in found.items() if h.unit != 1},
+                "defaulted": [c for c in OPTIONAL_COLUMNS if c not in found],
+                "ignored_columns": ignored,
+                "lines": len(frame),
+            }
+        return cls._create(checked, frame.index, name, rows, attrs, extra)
+
+    @classmethod
+    def _create(
+        cls,
+        checked: Checked,
+        index: pd.Index,
+        source: str,
+        rows: np.ndarray,
+        attrs: Mapping[str, Any],
+        extra_categories: tuple[str, ...],
+    ) -> ReceiptLines:
+        """Wrap checked columns (the loader and from_frame end here)."""
+        data = {c: checked.columns[c] for c in CANONICAL_COLUMNS}
+        base = pd.DataFrame(data, index=index, copy=False)
+        refs = {c: checked.refs.get(c, COLUMN_LABELS[c]) for c in CANONICAL_COLUMNS}
+        return cls._wrap(base, source, rows, refs, checked.codes, extra_categories, attrs)
+
+    @classmethod
+    def _wrap(
+        cls,
+        base: pd.DataFrame,
+        source: str,
+        rows: np.ndarray,
+        refs: dict[str, str],
+        codes: dict[str, tuple[np.ndarray, tuple[str, ...]]],
+        extra_categories: tuple[str, ...],
+        attrs: Mapping[str, Any],
+    ) -> ReceiptLines:
+        lines = cls(base)
+        lines.attrs = dict(attrs)
+        rows = np.asarray(rows, dtype=np.int64)
+        rows.flags.writeable = False
+        info = _Validated(source, rows, refs, codes, extra_categories, base, lines.index)
+        info.memory = {c: _memory(lines[c].array) for c in CANONICAL_COLUMNS}
+        lines._validated = info
+        return lines
+
+    # --- what it knows ----------------------------------------------------------------------
+
+    def is_intact(self) -> bool:
+        """True while the canonical columns and the index are exactly as validated."""
+        info = getattr(self, "_validated", None)
+        if info is None or self.index is not info.index:
+            return False
+        try:
+            return all(_memory(self[c].array) == info.memory[c] for c in CANONICAL_COLUMNS)
+        except (KeyError, AttributeError):  # a column removed, or two of one name
+            return False
+
+    def _info(self) -> _Validated:
+        info = getattr(self, "_validated", None)
+        if info is None or not self.is_intact():
+            raise InputError(
+                "these receipt lines were changed after they were validated; pass them "
+                "through silson_tools.receipts.as_receipt_lines() again"
+            )
+        return info
+
+    @property
+    def source(self) -> str:
+        """The file name (or ``"<DataFrame>"``) problems name."""
+        return self._info().source
+
+    @property
+    def rows(self) -> np.ndarray:
+        """Row number a person sees, per line (read-only int64; see the module docstring)."""
+        return self._info().rows
+
+    def row_of(self, positions: Any) -> np.ndarray:
+        """Row numbers of lines at 0-based ``positions`` (an int, array or boolean mask)."""
+        return self.rows[np.asarray(positions)]
+
+    def column_ref(self, column: str) -> str:
+        """How the person names a canonical column: ``"K열 '비급여'"``, ``"'noncovered' 열"``,
+        or its label (``"입원일수 (days)"``) when the input had no such column."""
+        info = self._info()
+        return info.refs.get(column, COLUMN_LABELS.get(column, column))
+
+    def codes(self, column: str) -> tuple[np.ndarray, tuple[str, ...]]:
+        """``person``/``setting``/``tier``/``category`` as (code per line, names).
+
+        ``names[code]`` is the line's value: settings and tiers in ``schema`` order,
+        categories in ``schema.CATEGORIES`` order then the extra ones, persons in order of
+        first appearance. Saves the engine a second pass over the text.
+        """
+        if column not in _CODED:
+            raise InputError(f"codes: one of {', '.join(_CODED)}, not {column!r}")
+        return self._info().codes[column]
+
+    def problem(
+        self, position: int, column: str | None, expected: str, value: Any = ...
+    ) -> ReceiptProblem:
+        """A problem on line ``position`` in the loader's words (file, row, column, value).
+
+        ``value`` defaults to the line's value in ``column``.
+        """
+        info = self._info()
+        if value is ... and column is not None and column in self.columns:
+            value = cell_value(self[column], int(position))
+        elif value is ...:
+            value = None
+        ref = None if column is None else self.column_ref(column)
+        return ReceiptProblem(info.source, int(info.rows[int(position)]), ref, value, expected)
+
+    def error(
+        self, positions: Any, column: str | None, expected: str, values: Any = None
+    ) -> ReceiptError:
+        """A :class:`ReceiptError` for lines at ``positions`` (ints or a mask), e.g. from the
+        engine: ``raise lines.error(order[bad], "days", "입원일수 > 0 …")``. ``values``: one
+        per position (default: each line's value in ``column``)."""
+        where = np.asarray(positions)
+        if where.dtype == bool:
+            where = np.flatnonzero(where)
+        where = np.atleast_1d(where).astype(np.intp)
+        given = None if values is None else list(np.atleast_1d(np.asarray(values, dtype=object)))
+        problems = [
+            self.problem(pos, column, expected, ... if given is None else given[k])
+            for k, pos in enumerate(where.tolist())
+        ]
+        return ReceiptError(problems, self._info().source)
+
+    def select(self, where: Any) -> ReceiptLines:
+        """The lines at ``where`` (a boolean mask or positions), still validated.
+
+        Unlike ``lines[mask]`` (a plain DataFrame, checked again when used), the result
+        keeps the rows, file name and codes of the lines it keeps.
+        """
+        info = self._info()
+        pos = np.asarray(where)
+        if pos.dtype == bool:
+            if pos.shape != (len(self),):
+                raise InputError(f"select: a mask of {len(self)} values, got shape {pos.shape}")
+            pos = np.flatnonzero(pos)
+        pos = np.atleast_1d(pos).astype(np.intp)
+        base = pd.DataFrame(self).iloc[pos]
+        codes = {c: (code[pos], names) for c, (code, names) in info.codes.items()}
+        return ReceiptLines._wrap(
+            base, info.source, info.rows[pos], info.refs, codes, info.extra_categories, self.attrs
+        )
+
+
+def _alias_table(aliases: str | Path | Aliases | None) -> Aliases:
+    if aliases is None:
+        return default_aliases()
+    if isinstance(aliases, Aliases):
+        return aliases
+    return load_aliases(aliases)
+
+
+def _frame_ref(header: Header) -> str:
+    return f"'{header.text}' 열"
+
+
+def _frame_rows(frame: pd.DataFrame, source: str | None) -> tuple[str, np.ndarray, str]:
+    """(name for messages, row number per line, what the numbers are)."""
+    index = frame.index
+    file = frame.attrs.get("source", {}).get("file") if isinstance(frame.attrs, dict) else None
+    if pd.api.types.is_integer_dtype(index.dtype):
+        rows = index.to_numpy(dtype=np.int64)
+        if source is None and index.name == "row" and file and file != FRAME_SOURCE:
+            return Path(str(file)).name, rows, "sheet rows"
+        return source or FRAME_SOURCE, rows, "index labels"
+    return source or FRAME_SOURCE, np.arange(len(frame), dtype=np.int64), "0-based positions"
+
+
+def as_receipt_lines(
+    obj: Any,
+    *,
+    extra_categories: Sequence[str] = (),
+    source: str | None = None,
+) -> ReceiptLines:
+    """``obj`` as validated receipt lines: an intact :class:`ReceiptLines` comes back as is.
+
+    Anything else is validated (:meth:`ReceiptLines.from_frame`): a DataFrame, a changed
+    ReceiptLines, a mapping of columns or a list of records. ``extra_categories``: category
+    codes a custom rule file adds (a ReceiptLines validated without them passes as is).
+    Raises :class:`~silson_tools.errors.ReceiptError` naming every bad line.
+    """
+    extra = tuple(str(c) for c in extra_categories if c not in CATEGORIES)
+    if isinstance(obj, ReceiptLines) and obj.is_intact() and obj._validated is not None:
+        codes, names = obj._validated.codes["category"]
+        used = {names[i] for i in np.unique(codes).tolist()}
+        if used <= {*CATEGORIES, *extra}:
+            return obj
+    if isinstance(obj, pd.DataFrame):
+        return ReceiptLines.from_frame(obj, source=source, extra_categories=extra)
+    if isinstance(obj, Mapping) or (isinstance(obj, Sequence) and not isinstance(obj, str | bytes)):
+        return ReceiptLines.from_frame(pd.DataFrame(obj), source=source, extra_categories=extra)
+    raise InputError(
+        "receipts must be a DataFrame, ReceiptLines, a mapping of columns or a list of "
+        f"records, got {type(obj).__name__}"
+    )

@@ -1,0 +1,70 @@
+"""``read_receipts``: a person's receipt export (CSV or XLSX) → :class:`ReceiptLines`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ReceiptError
+from ..schema import COLUMN_LABELS
+from .grid import read_grid
+from .header import default_aliases, load_aliases
+from .lines import ReceiptLines
+from .validate import check_columns, grid_columns
+
+__all__ = ["read_receipts"]
+
+
+def read_receipts(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    person: str | None = None,
+    delimiter: str | None = None,
+    aliases: str | Path | None = None,
+) -> ReceiptLines:
+    """Read a receipt export (CSV or XLSX) into validated canonical columns.
+
+    ``encoding``: CSV encoding (``utf-8``, ``utf-8-sig``, ``cp949``/``euc-kr``); detected
+    when None. ``sheet``: XLSX sheet name or 0-based index (first sheet when None).
+    ``person``: keep only this person's lines (after the whole file is validated).
+    ``delimiter``: CSV delimiter (sniffed from the header line when None).
+    ``aliases``: an extra TOML mapping of headers/values, same shape as the shipped one.
+
+    Returns a :class:`ReceiptLines` (a DataFrame) indexed by the sheet row (index name
+    ``row``); ``attrs["source"]`` says what was read (file, format, encoding or sheet,
+    header row, columns mapped, units, defaulted and ignored columns, blank rows skipped).
+    Raises :class:`~silson_tools.errors.ReceiptError` listing every problem found, and
+    ``FileNotFoundError`` if there is no such file. The file is only read, never written.
+    """
+    path = Path(path)
+    name = path.name
+    table = load_aliases(aliases) if aliases is not None else default_aliases()
+    grid = read_grid(path, encoding=encoding, sheet=sheet, delimiter=delimiter)
+    found = grid_columns(grid, name, table)
+    checked = check_columns(found.found, found.n, found.problems, table)
+    if found.problems:
+        raise found.problems.error()
+    source = found.source
+    source["file"] = str(path)
+    rows = found.problems.rows
+    index = pd.Index(rows, name="row")
+    lines = ReceiptLines._create(checked, index, name, rows, {"source": source}, ())
+    if person is not None:
+        persons = sorted(lines["person"].unique().tolist())
+        if person not in persons:
+            raise ReceiptError.one(
+                name,
+                "이 파일에 있는 이름 (a person in this file: "
+                + ", ".join(repr(p) for p in persons)
+                + ")",
+                column=COLUMN_LABELS["person"],
+                value=person,
+            )
+        source = {**source, "person": person}
+        lines = lines.select(np.asarray(lines["person"] == person))
+        lines.attrs["source"] = source
+    return lines

@@ -1,0 +1,635 @@
+"""Raw receipt columns → canonical columns, checked cell by cell and across columns.
+
+Both ways in share this module: a file's grid (``grid_columns`` finds the header, skips
+blank lines and flags cells outside the table) and a DataFrame (``lines.py`` maps its column
+names). Each gives :class:`RawColumn` objects (the cells of one canonical column, how a
+person names that column, its unit), and :func:`check_columns` turns them into the
+canonical columns, collecting every problem with the row number a person sees.
+
+Speed: a numeric column (numpy int/float, nullable numbers) and a datetime64 column are
+checked whole with numpy. Any other column is factorized and each *distinct* value is parsed
+once (``cells.py``), so a million lines with a few hundred distinct values cost a hash pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ReceiptError, ReceiptProblem
+from ..money import MAX_LINE_WON, line_limit_expected, won_faults
+from ..schema import (
+    CANONICAL_COLUMNS,
+    CATEGORIES,
+    COLUMN_LABELS,
+    DEFAULT_PERSON,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    SETTINGS,
+    TIERS,
+    WON_COLUMNS,
+)
+from . import cells
+from .grid import Grid
+from .header import (
+    HEADER_SEARCH_ROWS,
+    Aliases,
+    Header,
+    find_header,
+    letter,
+    map_header,
+    missing_expected,
+)
+
+__all__ = [
+    "STR_DTYPE",
+    "Checked",
+    "GridTable",
+    "Problems",
+    "RawColumn",
+    "cell_value",
+    "check_columns",
+    "column_ref",
+    "grid_columns",
+    "map_headers",
+]
+
+STR_DTYPE = pd.StringDtype(na_value=np.nan)
+"""The dtype of every text column after validation (pandas' default ``str``)."""
+_POINTER_UNIQUES = 1 << 16
+"""Object columns whose cells are at most this many distinct objects skip hashing text."""
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "setting": tuple(SETTINGS),
+    "tier": tuple(TIERS),
+    "category": tuple(CATEGORIES),
+}
+
+
+@dataclass(frozen=True)
+class RawColumn:
+    """The cells of one canonical column, one per line, before checking."""
+
+    canonical: str
+    values: np.ndarray | pd.Series
+    ref: str
+    """The column as the person names it: ``"K열 '비급여'"`` or ``"'noncovered' 열"``."""
+    unit: int = 1
+    """Multiplier for bare numbers (10,000 under a header in 만원)."""
+
+
+@dataclass
+class Problems:
+    """Problems found so far, each kept with the line position it belongs to."""
+
+    source: str
+    rows: np.ndarray
+    """Row number a person sees, per line position."""
+    items: list[tuple[int, ReceiptProblem]] = field(default_factory=list)
+
+    def whole(
+        self, expected: str, *, row: int | None = None, column: str | None = None, value: Any = None
+    ) -> None:
+        """A problem of the header or the table (sorted before the lines)."""
+        self.items.append((-1, ReceiptProblem(self.source, row, column, value, expected)))
+
+    def at(self, positions: Sequence[int] | np.ndarray, column: str | None, values: Any,
+           expected: str) -> None:  # fmt: skip
+        """One problem per line position; ``values`` gives each line's value (or None)."""
+        for pos in np.asarray(positions, dtype=np.intp).tolist():
+            value = None if values is None else cell_value(values, pos)
+            problem = ReceiptProblem(self.source, int(self.rows[pos]), column, value, expected)
+            self.items.append((pos, problem))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def sorted(self) -> list[ReceiptProblem]:
+        """By line position (table problems first), each line's problems in the order found."""
+        return [p for _, p in sorted(self.items, key=lambda item: item[0])]
+
+    def error(self) -> ReceiptError:
+        return ReceiptError(self.sorted(), self.source)
+
+
+def cell_value(values: Any, pos: int) -> Any:
+    """The value of line ``pos`` as given (numpy scalars as Python values; blank as None)."""
+    value = values.iloc[pos] if isinstance(values, pd.Series) else values[pos]
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    elif isinstance(value, np.generic):
+        value = value.item()
+    return None if cells.is_blank(value) else value
+
+
+@dataclass
+class Checked:
+    """Canonical columns after checking, with the codes the engine can reuse."""
+
+    columns: dict[str, Any]
+    codes: dict[str, tuple[np.ndarray, tuple[str, ...]]]
+    """``person``, ``setting``, ``tier``, ``category`` → (code per line, names)."""
+    refs: dict[str, str]
+    """Canonical column → how the person names it (columns that were given)."""
+
+
+# --- turning one column into values ---------------------------------------------------------
+
+
+def _objects(values: np.ndarray | pd.Series) -> np.ndarray:
+    if isinstance(values, pd.Series):
+        return np.asarray(values.array, dtype=object)
+    return np.asarray(values, dtype=object)
+
+
+def _factorize(values: np.ndarray | pd.Series) -> tuple[np.ndarray, list[Any]]:
+    """(code per line, distinct values); code −1 for a missing value (NaN, None, NaT).
+
+    Object columns whose cells are few distinct *objects* (pandas' CSV reader and numpy
+    fancy indexing share them) are factorized by object identity, without hashing text.
+    """
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(np.intp), list(values.cat.categories)
+    arr = _objects(values)
+    if len(arr) and arr.flags.c_contiguous:
+        try:
+            ptr = np.frombuffer(memoryview(arr), dtype=np.intp)
+        except (TypeError, ValueError, BufferError):  # pragma: no cover - exotic arrays
+            ptr = None
+        if ptr is not None:
+            codes, distinct = pd.factorize(ptr)
+            if len(distinct) <= min(_POINTER_UNIQUES, max(len(arr) // 4, 64)):
+                top = np.maximum.accumulate(codes)
+                first = np.flatnonzero(np.diff(top, prepend=-1) > 0)
+                return codes, arr[first].tolist()
+    codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    return codes, list(uniques)
+
+
+def _by_distinct(
+    col: RawColumn,
+    parse: cells.Parser,
+    *,
+    blank: Any,
+    required: bool,
+    problems: Problems,
+    digits: Callable[[int], tuple[Any, str | None]] | None = None,
+) -> tuple[list[Any], np.ndarray, np.ndarray, list[Any]]:
+    """Parse each distinct cell once → (table, code per line into it, ok mask, distinct cells).
+
+    The table's last entry is the value of blank cells (``blank``; a problem when
+    ``required``). ``digits`` converts plain digit strings without the full parser.
+    """
+    codes, uniques = _factorize(col.values)
+    table: list[Any] = []
+    failed: list[str | None] = []
+    for value in uniques:
+        if digits is not None and type(value) is str and value.isdigit() and len(value) <= 15:
+            result, expected = digits(int(value))
+        elif cells.is_blank(value):
+            result, expected = blank, cells.REQUIRED_EXPECTED if required else None
+        else:
+            result, expected = parse(value)
+        table.append(blank if expected else result)
+        failed.append(expected)
+    table.append(blank)
+    failed.append(cells.REQUIRED_EXPECTED if required else None)
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(uniques), codes)
+    bad = np.array([f is not None for f in failed], dtype=bool)
+    ok = ~bad[codes]
+    if not ok.all():
+        for pos in np.flatnonzero(~ok).tolist():
+            problems.at([pos], col.ref, col.values, failed[codes[pos]] or "")
+    return table, codes, ok, uniques
+
+
+def _numeric_array(values: np.ndarray | pd.Series) -> np.ndarray | None:
+    """The column as a numpy int or float array (NaN for missing), or None if not numeric."""
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+        return None
+    if isinstance(dtype, np.dtype):
+        return np.asarray(values)
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if series.hasnans:
+        return series.to_numpy(dtype=np.float64, na_value=np.nan)
+    kind = "i" if pd.api.types.is_integer_dtype(dtype) else "f"
+    return series.to_numpy(dtype=np.int64 if kind == "i" else np.float64)
+
+
+def _whole_numbers(
+    col: RawColumn,
+    *,
+    required: bool,
+    problems: Problems,
+    faults: Callable[[np.ndarray], list[tuple[np.ndarray, str]]],
+    parse: cells.Parser,
+    digits: Callable[[int], tuple[Any, str | None]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Amounts or days → (int64 values, ok mask); numbers checked whole, the rest by value."""
+    arr = _numeric_array(col.values)
+    if arr is not None and (col.unit == 1 or arr.dtype.kind in "iu"):
+        ok = np.ones(len(arr), dtype=bool)
+        if arr.dtype.kind == "f":
+            missing = np.isnan(arr)
+            if missing.any():
+                if required:
+                    problems.at(np.flatnonzero(missing), col.ref, None, cells.REQUIRED_EXPECTED)
+                    ok &= ~missing
+                arr = np.where(missing, 0.0, arr)
+        if col.unit != 1:  # integers under a 만원 header: compare before scaling
+            big = arr > (MAX_LINE_WON // col.unit)
+            scaled = np.where(big, 0, arr).astype(np.int64) * col.unit
+            arr = np.where(big, MAX_LINE_WON + 1, scaled)
+        for bad, expected in faults(arr):
+            problems.at(np.flatnonzero(bad), col.ref, col.values, expected)
+            ok &= ~bad
+        out = np.where(ok, arr, 0).astype(np.int64) if not ok.all() else arr.astype(np.int64)
+        return out, ok
+    table, codes, ok, _ = _by_distinct(
+        col, parse, blank=0, required=required, problems=problems, digits=digits
+    )
+    return np.asarray(table, dtype=np.int64)[codes], ok
+
+
+def _day_faults(arr: np.ndarray) -> list[tuple[np.ndarray, str]]:
+    out = []
+    for bad, expected in won_faults(arr, limit=cells.MAX_DAYS):
+        if expected == line_limit_expected(cells.MAX_DAYS):
+            expected = cells.DAYS_LIMIT_EXPECTED
+        else:
+            expected = cells.DAYS_EXPECTED
+        out.append((bad, expected))
+    return out
+
+
+_LOW = np.datetime64(f"{cells.FIRST_YEAR}-01-01", "D")
+_HIGH = np.datetime64(f"{cells.LAST_YEAR}-12-31", "D")
+
+
+def _dates(col: RawColumn, problems: Problems) -> tuple[np.ndarray, np.ndarray]:
+    """진료일 → (datetime64[us] at midnight, ok mask)."""
+    values = col.values
+    dtype = values.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype) or (
+        isinstance(dtype, np.dtype) and dtype.kind == "M"
+    ):
+        series = values if isinstance(values, pd.Series) else pd.Series(values)
+        if isinstance(dtype, pd.DatetimeTZDtype):  # the date on the clock where it was written
+            series = series.dt.tz_localize(None)
+        days = series.to_numpy().astype("datetime64[D]")
+        missing = np.isnat(days)
+        outside = ~missing & ((days < _LOW) | (days > _HIGH))
+        problems.at(np.flatnonzero(missing), col.ref, None, cells.REQUIRED_EXPECTED)
+        problems.at(np.flatnonzero(outside), col.ref, values, cells.DATE_EXPECTED)
+        return days.astype("datetime64[us]"), ~(missing | outside)
+    table, codes, ok, _ = _by_distinct(col, cells.parse_date, blank=None, required=True,
+                                    problems=problems)  # fmt: skip
+    days = np.array([np.datetime64("NaT") if d is None else d for d in table], "datetime64[D]")
+    return days[codes].astype("datetime64[us]"), ok
+
+
+def _texts(
+    col: RawColumn, blank: str, problems: Problems
+) -> tuple[Any, tuple[np.ndarray, tuple[str, ...]]]:
+    """Free text (이름, 병원명) → (str array, (code per line, distinct texts))."""
+    table, codes, _, uniques = _by_distinct(
+        col, lambda v: (cells.text(v), None), blank=blank, required=False, problems=problems
+    )
+    names, where = pd.factorize(np.asarray(table, dtype=object))
+    return _str_array(col, table, codes, uniques), (names[codes], tuple(where))
+
+
+def _choices(
+    col: RawColumn, parse: cells.Parser, allowed: tuple[str, ...], required: bool,
+    problems: Problems,
+) -> tuple[Any, np.ndarray, np.ndarray]:  # fmt: skip
+    """Setting, tier or category → (str array, code per line into ``allowed``, ok mask)."""
+    blank = "" if "" in allowed else None
+    table, codes, ok, uniques = _by_distinct(col, parse, blank=blank, required=required,
+                                             problems=problems)  # fmt: skip
+    index = {name: i for i, name in enumerate(allowed)}
+    table = [allowed[0] if code is None else code for code in table]
+    idx = np.array([index[code] for code in table], dtype=np.int16)
+    return _str_array(col, table, codes, uniques), idx[codes], ok
+
+
+def _str_array(col: RawColumn, table: list[Any], codes: np.ndarray, uniques: list[Any]) -> Any:
+    """Table values per line as a ``str`` column; the input itself when nothing changed.
+
+    Reusing the input hands the caller's Series to the new frame, so pandas' copy-on-write
+    keeps the two apart when either is written later.
+    """
+    values = col.values
+    if (
+        isinstance(values, pd.Series)
+        and values.dtype == STR_DTYPE
+        and all(type(u) is str and t == u for t, u in zip(table, uniques, strict=False))
+        and not (codes == len(uniques)).any()
+    ):
+        return values
+    return pd.array(np.asarray(table, dtype=object)[codes], dtype=STR_DTYPE)
+
+
+# --- all columns -------------------------------------------------------------------------
+
+
+def check_columns(
+    found: Mapping[str, RawColumn],
+    n: int,
+    problems: Problems,
+    aliases: Aliases,
+    *,
+    extra_categories: tuple[str, ...] = (),
+) -> Checked:
+    """Every canonical column of ``n`` lines; missing optional columns get their default.
+
+    Problems go to ``problems`` (the caller raises); missing required columns must have
+    been reported by the caller, and are left out of the result.
+    """
+    out: dict[str, Any] = {}
+    codes: dict[str, tuple[np.ndarray, tuple[str, ...]]] = {}
+    ok = np.ones(n, dtype=bool)
+    for canonical in CANONICAL_COLUMNS:
+        col = found.get(canonical)
+        required = canonical in REQUIRED_COLUMNS
+        if col is None:
+            if required:
+                continue
+            out[canonical], codes_of = _default(canonical, n)
+            if codes_of is not None:
+                codes[canonical] = codes_of
+            continue
+        if canonical in WON_COLUMNS:
+            values, good = _whole_numbers(
+                col,
+                required=required,
+                problems=problems,
+                faults=won_faults,
+                parse=lambda v, unit=col.unit: cells.parse_amount(v, unit),
+                digits=lambda number, unit=col.unit: cells.check_won(number * unit),
+            )
+        elif canonical == "days":
+            values, good = _whole_numbers(
+                col,
+                required=False,
+                problems=problems,
+                faults=_day_faults,
+                parse=cells.parse_days,
+                digits=cells.check_days,
+            )
+        elif canonical == "date":
+            values, good = _dates(col, problems)
+        elif canonical in _CHOICES:
+            extra = extra_categories if canonical == "category" else ()
+            allowed = _CHOICES[canonical] + tuple(c for c in extra if c not in CATEGORIES)
+            parse = cells.choice_parser(canonical, aliases, extra)
+            values, code, good = _choices(col, parse, allowed, required, problems)
+            codes[canonical] = (code, allowed)
+        else:  # person, institution: free text
+            default = str(OPTIONAL_COLUMNS[canonical])
+            values, codes_of = _texts(col, default, problems)
+            good = np.ones(n, dtype=bool)
+            if canonical == "person":
+                codes["person"] = codes_of
+        out[canonical] = values
+        ok &= good
+    refs = {c: col.ref for c, col in found.items()}
+    if all(c in out for c in REQUIRED_COLUMNS):
+        _cross_checks(out, refs, ok, problems)
+    return Checked(out, codes, refs)
+
+
+def _default(canonical: str, n: int) -> tuple[Any, tuple[np.ndarray, tuple[str, ...]] | None]:
+    default = OPTIONAL_COLUMNS[canonical]
+    if isinstance(default, int):
+        return np.full(n, default, dtype=np.int64), None
+    values = pd.array(np.full(n, default, dtype=object), dtype=STR_DTYPE)
+    if canonical == "person":
+        return values, (np.zeros(n, dtype=np.intp), (DEFAULT_PERSON,))
+    if canonical == "category":
+        return values, (np.zeros(n, dtype=np.int16), tuple(CATEGORIES))
+    return values, None
+
+
+def _cross_checks(
+    out: dict[str, Any], refs: Mapping[str, str], ok: np.ndarray, problems: Problems
+) -> None:
+    """Checks across columns, on lines whose cells each parsed: a line must make sense."""
+    setting = np.asarray(out["setting"], dtype=object)
+    inpatient = setting == "inpatient"
+    days = out["days"]
+    category = np.asarray(out["category"], dtype=object)
+    if "days" in refs:
+        bad = ok & (days > 0) & ~inpatient
+        problems.at(
+            np.flatnonzero(bad),
+            refs["days"],
+            days,
+            "입원일수는 입원 줄에만 적습니다 (inpatient days only on 입원 lines; this line's "
+            "진료구분 is not 입원: fix the 진료구분 or clear 입원일수)",
+        )
+    if "category" in refs:
+        room = ok & (category == "room_upgrade")
+        problems.at(
+            np.flatnonzero(room & ~inpatient),
+            refs["category"],
+            category,
+            "상급병실 차액은 입원 줄입니다 (a private-room charge is an 입원 line)",
+        )
+        problems.at(
+            np.flatnonzero(room & inpatient & (days <= 0)),
+            refs["category"],
+            category,
+            "상급병실 차액 줄에는 입원일수가 필요합니다 (a private-room line needs 입원일수 > 0: "
+            "the cap is 10만원 × days)",
+        )
+    tier = np.asarray(out["tier"], dtype=object)
+    problems.at(
+        np.flatnonzero(ok & (tier == "pharmacy") & (setting != "pharmacy")),
+        refs["tier"],
+        tier,
+        "요양기관종류 '약국'은 처방조제(약국) 줄에만 씁니다 (tier 약국 goes with pharmacy "
+        "lines; this line is 입원/외래)",
+    )
+    if "over_ceiling" in refs:
+        problems.at(
+            np.flatnonzero(ok & (out["over_ceiling"] > out["covered_copay"])),
+            refs["over_ceiling"],
+            out["over_ceiling"],
+            "⑤ 상한액초과금은 ① 본인부담금 이하 (⑤ over_ceiling is part of ①, so at most ①)",
+        )
+
+
+# --- a file's grid → raw columns ----------------------------------------------------------
+
+
+@dataclass
+class GridTable:
+    """What ``grid_columns`` found: the columns, the lines' row numbers and the facts."""
+
+    found: dict[str, RawColumn]
+    problems: Problems
+    n: int
+    source: dict[str, Any]
+
+
+def column_ref(header: Header) -> str:
+    """``"K열 '비급여'"``: the column letter and the header as written."""
+    return f"{letter(header.index)}열 '{header.text}'"
+
+
+def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
+    """Find the header, map it, collect the data rows; table problems go to ``problems``."""
+    rows = grid.rows
+    where = f" (sheet {grid.sheet!r})" if grid.sheet else ""
+    header_at = find_header(rows, aliases)
+    if header_at is None and not any(any(not cells.is_blank(c) for c in row) for row in rows):
+        raise ReceiptError.one(
+            name,
+            f"빈 파일{where}입니다: 머리글 줄과 영수증 줄이 필요합니다 (empty; "
+            "expected a header row and receipt lines)",
+        )
+    if header_at is None:
+        first = next(row for row in rows if any(not cells.is_blank(c) for c in row))
+        names = ", ".join(f"{c}" for c in REQUIRED_COLUMNS)
+        raise ReceiptError.one(
+            name,
+            f"머리글 줄을 찾지 못했습니다{where} (no header row found in the first "
+            f"{HEADER_SEARCH_ROWS} rows): 필요한 열 (columns needed) {names}",
+            value=[c for c in first if not cells.is_blank(c)],
+        )
+    header_row = header_at + 1
+    headers = [map_header(cell, j, aliases) for j, cell in enumerate(rows[header_at])]
+    while headers and cells.is_blank(headers[-1].text):
+        headers.pop()
+    width = len(headers)
+
+    body = rows[header_at + 1 :]
+    if grid.format == "csv":  # every cell a str: a blank row joins to spaces
+        blank = [not "".join(row).strip() for row in body]
+    else:
+        blank = [all(cells.is_blank(c) for c in row) for row in body]
+    data_rows: list[list[Any]] = []
+    numbers: list[int] = []
+    blank_rows: list[int] = []
+    outside: list[tuple[int, int, Any]] = []  # (row number, column index, value)
+    if not any(blank) and set(map(len, body)) <= {width}:
+        data_rows = body  # the common case: nothing to skip, pad or flag
+        numbers = list(range(header_row + 1, header_row + 1 + len(body)))
+    else:
+        for offset, row in enumerate(body):
+            number = header_row + 1 + offset
+            if blank[offset]:
+                blank_rows.append(number)
+                continue
+            if len(row) > width:
+                outside.extend((number, j, row[j]) for j in range(width, len(row))
+                               if not cells.is_blank(row[j]))  # fmt: skip
+                row = row[:width]
+            elif len(row) < width:
+                row = row + [None] * (width - len(row))
+            data_rows.append(row)
+            numbers.append(number)
+    problems = Problems(name, np.asarray(numbers, dtype=np.int64))
+    position = {number: pos for pos, number in enumerate(numbers)} if outside else {}
+    for number, j, value in outside:
+        problems.items.append(
+            (
+                position[number],
+                ReceiptProblem(
+                    name,
+                    number,
+                    f"{letter(j)}열 (머리글 없음, no header)",
+                    value,
+                    "머리글이 있는 열 안의 값 (a value under a header; 쉼표가 든 금액은 "
+                    "따옴표로 감싸야 합니다 — in CSV, amounts with commas must be "
+                    'quoted, e.g. "12,000")',
+                ),
+            )
+        )
+    found, ignored = map_headers(headers, problems, header_row, aliases, column_ref)
+    if not data_rows:
+        problems.whole(
+            "머리글 아래에 영수증 줄이 없습니다 (no receipt lines below the header)",
+            row=header_row,
+        )
+        raise problems.error()
+    columns = list(zip(*data_rows, strict=True))
+    raw: dict[str, RawColumn] = {}
+    for h in headers:
+        cells_of = np.empty(len(data_rows), dtype=object)
+        cells_of[:] = columns[h.index]
+        if cells.is_blank(h.text):  # a value under an empty header cell would be lost
+            filled = [pos for pos, v in enumerate(cells_of) if not cells.is_blank(v)]
+            problems.at(
+                filled,
+                f"{letter(h.index)}열 (머리글 없음, no header)",
+                cells_of,
+                "머리글이 있는 열 안의 값 (a value under a header: give this "
+                "column a header, or clear the value)",
+            )
+        elif h.canonical is not None and found.get(h.canonical) is h:
+            raw[h.canonical] = RawColumn(h.canonical, cells_of, column_ref(h), h.unit)
+    source: dict[str, Any] = {
+        "file": name,
+        "format": grid.format,
+        "encoding": grid.encoding,
+        "sheet": grid.sheet,
+        "sheets": grid.sheets,
+        "header_row": header_row,
+        "columns": {c: h.text for c, h in found.items()},
+        "units": {c: "만원" for c, h in found.items() if h.unit != 1},
+        "defaulted": [c for c in OPTIONAL_COLUMNS if c not in found],
+        "ignored_columns": ignored,
+        "blank_rows": blank_rows,
+        "lines": len(data_rows),
+    }
+    return GridTable(raw, problems, len(data_rows), source)
+
+
+def map_headers(
+    headers: list[Header],
+    problems: Problems,
+    header_row: int | None,
+    aliases: Aliases,
+    ref: Callable[[Header], str],
+) -> tuple[dict[str, Header], list[str]]:
+    """Header cells → (canonical → header, ignored headers); header problems reported."""
+    found: dict[str, Header] = {}
+    ignored: list[str] = []
+    for h in headers:
+        if h.conflict is not None:
+            problems.whole(
+                "머리글의 번호와 이름이 서로 다른 열을 가리킵니다 (the circled number and "
+                "the name in this header mean different receipt columns; "
+                "①본인부담금 ②공단부담금 ③전액본인부담 ④비급여 ⑤상한액초과금)",
+                row=header_row,
+                column=ref(h),
+            )
+        elif h.canonical is None:
+            if not cells.is_blank(h.text):
+                ignored.append(h.text)
+        elif h.canonical in found:
+            problems.whole(
+                f"{COLUMN_LABELS[h.canonical]} 열은 하나만 (only one column for this; "
+                f"{ref(found[h.canonical])} already is)",
+                row=header_row,
+                column=ref(h),
+            )
+        else:
+            found[h.canonical] = h
+    for canonical in REQUIRED_COLUMNS:
+        if canonical not in found:
+            given = ", ".join(repr(h.text) for h in headers if not cells.is_blank(h.text))
+            problems.whole(
+                f"{missing_expected(canonical, aliases)}; 찾은 머리글 (found): {given}",
+                row=header_row,
+            )
+    return found, ignored
+
+
