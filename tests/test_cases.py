@@ -9,7 +9,6 @@ checked strictly (an unknown or misspelt key is an error, so a typo cannot skip 
     description = "30,000 × 20% = 6,000 < 1만원 → 공제 10,000, 지급 20,000."
     source = "4세대 표준약관 … https://…"   # copied from the product's rule file
     policy_start = 2024-01-01              # optional (default: 1 January of the first line)
-    # policy_file = "data/custom_policies/x.toml"  only in a folder that is not a product
     # overrides = { "covered.outpatient.visit_cap" = 100_000 }   (load_policy overrides)
 
     [[lines]]                 # one receipt line, or a run of them with repeat
@@ -87,7 +86,7 @@ ENGINE_ONLY = ("payout_covered", "payout_noncovered")
 REQUIRED_EXPECT = ("payout", "zone")
 
 TOP_REQUIRED = ("name", "description", "source", "lines")
-TOP_OPTIONAL = ("policy_start", "policy_file", "overrides", "expect_total")
+TOP_OPTIONAL = ("policy_start", "overrides", "expect_total")
 LINE_REQUIRED = ("date", "setting", "tier", "expect")
 LINE_OPTIONAL = (
     *AMOUNT_KEYS,
@@ -116,7 +115,6 @@ class Case:
     name: str
     product: str
     policy_start: dt.date | None
-    policy_file: Path | None
     overrides: dict[str, Any]
     lines: list[Line]
     expect_total: dict[str, int] = field(default_factory=dict)
@@ -224,21 +222,12 @@ def load_case(path: Path) -> Case:
         _text(path, key, raw[key])
     product = path.parent.name
     products = shipped_products()
-    policy_file = None
-    if "policy_file" in raw:
-        if product in products:
-            raise _fail(
-                path, "policy_file", f"not allowed in the folder of the shipped product {product!r}"
-            )
-        policy_file = ROOT / _text(path, "policy_file", raw["policy_file"])
-        if not policy_file.is_file():
-            raise _fail(path, "policy_file", f"{raw['policy_file']!r}: no such file")
-    elif product not in products:
+    if product not in products:
         raise _fail(
             path,
             "",
             f"folder {product!r} is not a shipped product ({', '.join(products)}); "
-            "put the case in a product's folder or give policy_file",
+            "a case file goes in tests/cases/<product>/",
         )
     start = _date(path, "policy_start", raw["policy_start"]) if "policy_start" in raw else None
     overrides = _flat_overrides(path, raw.get("overrides", {}))
@@ -295,7 +284,7 @@ def load_case(path: Path) -> Case:
         if "expect_total" in raw
         else {}
     )
-    return Case(path, raw["name"], product, start, policy_file, overrides, lines, total)
+    return Case(path, raw["name"], product, start, overrides, lines, total)
 
 
 # --- running a case -----------------------------------------------------------------------------
@@ -341,8 +330,7 @@ def receipts_of(case: Case) -> tuple[pd.DataFrame, list[int] | None]:
 
 
 def policy_of(case: Case) -> Any:
-    source = case.policy_file if case.policy_file is not None else case.product
-    return silson_tools.load_policy(source, **case.overrides)
+    return silson_tools.load_policy(case.product, **case.overrides)
 
 
 def _engine(frame: pd.DataFrame, policy: Any, start: Any, hook: Any) -> pd.DataFrame:
@@ -561,11 +549,6 @@ def test_unknown_key_in_a_case_file_is_an_error(
             r"lines\[1\]\.step_days: only with repeat",
         ),
         ('name = "4세대 통원: 의원 1만원 공제"\n', "", r"missing required key 'name'"),
-        (
-            'source = "test"',
-            'source = "test"\npolicy_file = "x.toml"',
-            r"policy_file: not allowed in the folder of the shipped product 'gen4'",
-        ),
     ],
 )
 def test_bad_values_in_a_case_file_are_errors(
@@ -577,7 +560,7 @@ def test_bad_values_in_a_case_file_are_errors(
         load_case(path)
 
 
-def test_a_case_outside_a_product_folder_needs_a_policy_file(tmp_path: Path) -> None:
+def test_a_case_outside_a_product_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(CaseFileError, match=r"folder 'gen9' is not a shipped product"):
         load_case(_case_file(tmp_path, GOOD, product="gen9"))
 
@@ -587,7 +570,7 @@ def test_an_override_typo_is_an_error(tmp_path: Path) -> None:
         'source = "test"\n', 'source = "test"\noverrides = { "covered.outpatient.visit_kap" = 1 }\n'
     )
     case = load_case(_case_file(tmp_path, text))
-    with pytest.raises(ValueError, match=r"parts\.covered\.outpatient\.visit_kap: unknown"):
+    with pytest.raises(ValueError, match=r"covered\.outpatient\.visit_kap"):
         mismatches(case, "engine")
 
 
