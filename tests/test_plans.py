@@ -149,8 +149,8 @@ def test_out_of_network_has_its_own_deductible_coinsurance_and_maximum():
     assert (r.person_pays, r.oop_max) == (10000, -(2000 + 47200 - 10000))
 
 
-def test_seed_002_literal_min_is_an_oop_max():
-    """min(월자부담, H) read literally: a pure-coinsurance plan with maximum H."""
+def test_shrink_zone_article_literal_min_is_an_oop_max():
+    """「급여 vs 비급여 보장 축소 구간 깔끔 정리」 min(월자부담, H) read literally: an OOP max H."""
     r, H = 0.2, 50_000
     plan = make_plan("EPO", premium=0, deductible=0, coinsurance=r, oop_max=H)
     for n, C in [(4, 18_000), (10, 30_000), (3, 7)]:

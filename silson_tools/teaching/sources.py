@@ -28,7 +28,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Source:
-    """A publication: its title, who published it and its address (None if unknown).
+    """A publication: its title, who published it ("" if the title says) and its address.
 
     ``quoted`` is True when ``title`` is the publication's own title (shown in 「」);
     False when it only describes the publication (a press release or page whose exact
@@ -47,13 +47,13 @@ class Source:
 
     def cite(self, where: str = "") -> str:
         """``「title」 (publisher) where`` — a short citation for tables and answer boxes."""
-        text = f"{self.name} ({self.publisher})"
+        text = f"{self.name} ({self.publisher})" if self.publisher else self.name
         return f"{text} {where}" if where else text
 
     def markdown(self) -> str:
         """``[「title」](url) (publisher)``, or without the link when there is no address."""
         title = f"[{self.name}]({self.url})" if self.url else self.name
-        return f"{title} ({self.publisher})"
+        return f"{title} ({self.publisher})" if self.publisher else title
 
 
 SHRINK_ZONES_ARTICLE = Source(
@@ -126,7 +126,7 @@ STANDARD_TERMS_GEN5 = Source(
 )
 """특약2 (비중증 비급여): 근골격계 이학요법·체외충격파·비급여 주사 보장 제외."""
 
-SUPREME_COURT_CEILING = Source("2024. 1. 25. 선고 2023다283913 판결", "대법원", quoted=False)
+SUPREME_COURT_CEILING = Source("대법원 2024. 1. 25. 선고 2023다283913 판결", "", quoted=False)
 """상한제로 환급되는 금액은 (그 조항이 없는 옛 약관에서도) 실손이 보상하지 않는다."""
 
 NHI_COPAY_OFFICIAL = Source(
