@@ -1,4 +1,4 @@
-"""Benchmark: claims.assess on 1,000,000 receipt lines for 10,000 people under gen4.
+"""Benchmark: engine.assess on 1,000,000 receipt lines for 10,000 people under gen4.
 
 Prints seconds, lines per second and the speed-up over the row-by-row reference in
 tests/reference_engine.py (timed on a sample, per line). Run from the repository root:
@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from reference_engine import reference_assess  # noqa: E402
 
-from silson_tools.claims import assess  # noqa: E402
+from silson_tools.engine import assess  # noqa: E402
 from silson_tools.policy import load_policy  # noqa: E402
 
 

@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--encoding", default="cp949", choices=("utf-8", "cp949"))
     args = parser.parse_args(argv)
 
-    from silson_tools.claims import assess
+    from silson_tools.engine import assess
     from silson_tools.receipts import read_receipts
 
     with tempfile.TemporaryDirectory() as folder:

@@ -406,7 +406,7 @@ def nonbenefit_payouts(
     급여 and 비급여 in one deductible: there the pooled payout is split in proportion to the
     two amounts (see the claims module docstring).
     """
-    from .claims import assess
+    from .engine import assess
 
     if "noncovered" not in receipts.columns:
         raise ValueError(f"receipts: missing column 'noncovered'; have {list(receipts.columns)}")

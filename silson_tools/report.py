@@ -308,7 +308,7 @@ def compare_policies(
     Index: policy name; columns ``label, claim, payout, self_pay, payout_pct`` and one per
     zone code (won). Every policy sees the same lines and the same ``policy_start``.
     """
-    from .claims import assess  # the engine (another module's job); imported when used
+    from .engine import assess  # the engine (another module's job); imported when used
 
     rows = []
     for policy in policies:
@@ -489,7 +489,7 @@ def build_report(
     ``compare``: the policies for the side-by-side table (the chosen one is marked).
     """
     from .ceiling import CeilingSpec
-    from .claims import assess
+    from .engine import assess
 
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
     start = _as_date(policy_start, "policy_start")

@@ -1,8 +1,8 @@
-"""The plain oracle for claims.assess: one line at a time, Python ints, no numpy.
+"""The plain oracle for the engine's assess: one line at a time, Python ints, no numpy.
 
 Slow and obviously correct; tests check the vectorized engine against it on random input.
-It follows the order of operations in the claims module docstring, step by step, and
-assumes valid input (the engine's validation is tested separately).
+It follows the order of operations in the silson_tools.engine.assess module docstring,
+step by step, and assumes valid input (the engine's validation is tested separately).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def tier_min(rule: SettingRule, tier: str, day: dt.date) -> int:
 
 
 def split(c_cov: int, c_non: int, r_cov: int, r_non: int, d: int, form: str, nhi: Any = None):
-    """(payout, deductible part, rate part) of one claim; see claims.split_claim."""
+    """(payout, deductible part, rate part) of one claim; see engine.deductibles.split_claim."""
     total = c_cov + c_non
     by_rate = (c_cov * (PPM - r_cov) + c_non * (PPM - r_non)) // PPM
     if form == "additive":

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from silson_tools import report as rp
-from silson_tools.claims import assess
+from silson_tools.engine import assess
 from silson_tools.money import format_won
 from silson_tools.policy import POLICY_NAMES
 from silson_tools.receipts import read_receipts

@@ -1,0 +1,124 @@
+"""Dates in one place: reading a date argument, and policy years (보험연도).
+
+A policy year runs from the contract date (계약일) to the day before its anniversary
+(계약해당일); limits and counts restart on each anniversary. A 29 February contract has its
+anniversary on 1 March in other years. Days are numpy ``datetime64[D]``.
+
+:func:`as_day` is the one strict reading of a date given as an argument: ISO text
+``YYYY-MM-DD``, ``datetime.date``/``datetime.datetime``, numpy ``datetime64`` or a pandas
+``Timestamp``. Anything else is an :class:`~silson_tools.errors.InputError` naming the
+argument and the value; ambiguous text such as ``'24.03.05'`` is never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+__all__ = [
+    "add_years",
+    "as_day",
+    "calendar_year_start",
+    "per_day",
+    "policy_year_index",
+    "year_starts",
+]
+
+_I64 = np.int64
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def as_day(value: object, name: str) -> np.datetime64:
+    """``value`` as a ``datetime64[D]``; :class:`InputError` names ``name`` and the value.
+
+    Accepted: text ``'YYYY-MM-DD'`` (surrounding spaces ignored), ``datetime.date``,
+    ``datetime.datetime`` (its date), ``numpy.datetime64`` and ``pandas.Timestamp`` (not
+    NaT). Nothing else is read: ``'24.03.05'``, ``'2024/3/5'``, numbers and ``None`` fail.
+    """
+    day: dt.date | None = None
+    if isinstance(value, str):
+        text = value.strip()
+        if _ISO_DAY.fullmatch(text):
+            try:
+                day = dt.date.fromisoformat(text)
+            except ValueError:
+                day = None  # e.g. 2024-02-30
+    elif value is pd.NaT:  # NaT passes for a datetime.datetime: test it first
+        day = None
+    elif isinstance(value, dt.datetime):  # pandas.Timestamp too
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, np.datetime64) and not np.isnat(value):
+        return value.astype("datetime64[D]")
+    if day is None:
+        raise InputError(
+            f"{name}: {value!r}: expected a date such as 2024-03-15 (YYYY-MM-DD text, "
+            "datetime.date, numpy.datetime64 or pandas.Timestamp)"
+        )
+    return np.datetime64(day, "D")
+
+
+def _ymd(day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar year and ``month × 100 + day of month`` of ``datetime64[D]`` values."""
+    y = day.astype("datetime64[Y]").astype(_I64) + 1970
+    m = day.astype("datetime64[M]")
+    md = (m.astype(_I64) % 12 + 1) * 100 + (day - m.astype("datetime64[D]")).astype(_I64) + 1
+    return y, md
+
+
+def add_years(start: np.datetime64, years: np.ndarray | int) -> np.ndarray:
+    """The ``years``-th anniversary (계약해당일) of ``start``; 29 Feb → 1 Mar in other years."""
+    years = np.asarray(years, dtype=_I64)
+    sy, smd = _ymd(np.asarray([start]))
+    target_year = sy[0] + years
+    month, dom = int(smd[0] // 100), int(smd[0] % 100)
+    first = (target_year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1)
+    return first.astype("datetime64[D]") + (dom - 1)
+
+
+def policy_year_index(day: np.ndarray, start: np.datetime64) -> np.ndarray:
+    """Policy year (보험연도) of each day: 0 from ``start`` to the day before its first
+    anniversary, 1 for the next year, …; −1 before ``start``."""
+    y, md = _ymd(day)
+    sy, smd = _ymd(np.asarray([start]))
+    year = y - sy[0] - (md < smd[0]).astype(_I64)
+    return np.where(day < start, -1, year)
+
+
+def year_starts(start: np.datetime64, year: np.ndarray) -> np.ndarray:
+    """First day of each policy year index (NaT for −1), as ``datetime64[s]``."""
+    if len(year) == 0:
+        return np.zeros(0, dtype="datetime64[s]")
+    lo, hi = int(year.min()), int(year.max())
+    table = add_years(start, np.arange(lo, hi + 1)).astype("datetime64[s]")
+    table = np.where(np.arange(lo, hi + 1) < 0, np.datetime64("NaT", "s"), table)
+    return table[year - lo]
+
+
+def calendar_year_start(day: np.ndarray) -> np.datetime64:
+    """1 January of the earliest of ``day`` (2000-01-01 when there is none): the contract
+    date taken when none is given, so policy years are calendar years."""
+    if len(day) == 0:
+        return np.datetime64("2000-01-01", "D")
+    return day.min().astype("datetime64[Y]").astype("datetime64[D]")
+
+
+def per_day(day: np.ndarray, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``fn(day)`` computed once per calendar day in the range of ``day`` and looked up (many
+    lines share few days); ``fn(day)`` directly when the range is long and sparse."""
+    if len(day) == 0:
+        return fn(day)
+    d = day.astype(_I64)
+    lo = int(d.min())
+    span = int(d.max()) - lo + 1
+    if span > 4 * len(day):
+        return fn(day)
+    table = fn((np.arange(span, dtype=_I64) + lo).astype("datetime64[D]"))
+    return table[d - lo]

@@ -1,0 +1,183 @@
+"""The claim engine: what the insurer pays for each receipt line, and which rule cut it.
+
+``assess(receipts, policy)`` takes receipt lines in the canonical columns (schema.py) and
+returns them with ``payout``, ``self_pay``, ``zone`` and the detail a person needs to
+follow the arithmetic. Everything is integer won, computed on whole numpy columns.
+
+The order of operations on each line (per 보장 part of the policy; a line's 급여 and 비급여
+amounts may go to different parts, e.g. 4세대 주계약 and 비급여 특약):
+
+1. **Exclusions** (보장 제외): care before ``policy_start``, amounts no part pays, and the
+   policy's ``[[exclusions]]`` (categories, waiting periods) → ``excluded``.
+2. **Ceiling offset** (상한제 환급분): ⑤ ``over_ceiling`` is paid by NHIS, so it is not
+   eligible; a ``ceiling=`` hook may give the per-line refund NHIS pays or will pay. The
+   larger of the two (at most ①) leaves the covered co-pay → ``ceiling_offset``.
+3. **Deductible and rate**: ``eligible = claim − excluded − ceiling_offset``. Inpatient:
+   self-pay by the rate; outpatient visits and pharmacy: ``max(minimum by tier, Σ amount ×
+   rate)`` (``max`` form; 선택형Ⅱ's blend is the per-amount rates; 5세대 adds the NHI co-pay
+   rate term Σ① ÷ (Σ① + Σ②)), or ``D + (C − D) × r`` (``additive`` form). The payout is
+   floored to whole won; the self-pay is the remainder → ``deductible`` and ``rate_part``.
+   With ``combine_same_day`` (4/5세대) a person's outpatient and pharmacy lines of one day
+   are one visit with the highest minimum among them. 3대 비급여 are per treatment (line);
+   a part's session brackets (``rate_brackets``) pick the rate by the session number in the
+   policy year.
+4. **Yearly inpatient self-pay cap** (연간 자기부담 200만원): retained self-pay above the
+   cap in a policy year is paid back (``selfpay_cap_refund``, netted out of the parts).
+5. **Per-visit caps**: 통원 회당 한도, 입원 건당 한도, 상급병실 ``min(50% × 차액, 10만원 ×
+   days)`` → ``visit_cap_cut``.
+6. **Yearly counts** (180 visits; 100 비급여 visits; 50 sessions): visits beyond the count
+   pay nothing → ``count_cut``. A visit or treatment with an eligible amount counts.
+7. **Yearly amount limits and sub-limits** (5천만원; 350만/250만/300만원) on the running
+   total of payouts → ``annual_cut``.
+
+**Flags.** ``needs_improvement_proof`` marks 4세대 도수·체외충격파·증식 sessions beyond the
+first block of ``improvement_block`` (10) in a policy year: they are paid here on the
+assumption that the required objective improvement was documented. ``session_no`` is the
+treatment's number in the policy year within its 3대 비급여 part (0 for other lines).
+
+``eligible == payout + deductible + rate_part + visit_cap_cut + count_cut + annual_cut`` and
+``payout + self_pay == covered_copay + full_copay + noncovered`` on every line.
+
+**급여/비급여 split of the payout.** ``payout == payout_covered + payout_noncovered`` on
+every line: ``payout_covered`` is what was paid on the 급여 amounts (① covered_copay + ③
+full_copay), ``payout_noncovered`` on the 비급여 amount (④ noncovered). A part that takes
+only one side (4/5세대 주계약 and 비급여 특약, 3대 비급여, 상급병실) pays that side. A part that
+pools both in one deductible (1–3세대 주계약) pays line payout p for 급여 C and 비급여 N
+(what the part took of each, after exclusions and the ceiling offset); its 비급여 share is
+p × N ÷ (C + N) rounded to the nearest won, a half going to 급여:
+``⌊(2 p N + C + N − 1) ÷ (2 (C + N))⌋`` (largest remainders between the two, ties to 급여).
+
+Policy years run from ``policy_start`` (계약일 and each 계약해당일; a 29 February start has
+its anniversary on 1 March in other years). **Default when ``policy_start`` is None**: the
+contract is taken to start on 1 January of the year of the earliest receipt, so policy
+years are calendar years and waiting periods count from that day.
+
+Where a combined visit's amounts are split back onto its lines, each step's amount is
+shared in proportion to what is left on each line, by largest remainders (exact integers;
+ties go to the earlier line).
+
+The zone of a line: the limit that cut it (``count_limit``, then ``annual_limit``, then
+``visit_cap``); otherwise the largest of ``excluded``, ``deductible``, ``rate`` and
+``ceiling_offset`` (ties in that order); a line with nothing cut is ``rate``.
+
+**Where each step lives.** :mod:`.inputs` (reading the receipts), :mod:`.lines` (sorted
+columns, person–policy-year groups), :mod:`.exclusions` (steps 1–2), :mod:`.deductibles`
+(step 3), :mod:`.visits` (steps 3–6 of visit parts), :mod:`.treatments` (3대 비급여 and
+상급병실), :mod:`.limits` (steps 4, 6, 7), :mod:`.shares` (sharing back, the 급여/비급여
+split), :mod:`.zones`, :mod:`.output` (the returned frame), :mod:`.many` (비례보상).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..policy import Part, Policy, load_policy
+from .ceiling_hook import Ceiling, ceiling_offsets
+from .exclusions import ceiling_offset, excluded_amount, routes
+from .inputs import read_lines
+from .limits import annual_limit
+from .lines import I64, LineDetail, SortedLines
+from .output import SortedResult, detail_frame
+from .shares import pooled_noncovered
+from .treatments import room_part, treatment_part
+from .visits import visit_part
+from .zones import zone_codes
+
+__all__ = ["assess", "assess_lines"]
+
+
+def assess(
+    receipts: pd.DataFrame,
+    policy: Policy | str | Path,
+    policy_start: object = None,
+    ceiling: Ceiling = None,
+) -> pd.DataFrame:
+    """Assess every receipt line under ``policy``; returns a copy with the columns added.
+
+    ``policy``: a :class:`Policy` or a name/path for :func:`load_policy`. ``policy_start``:
+    the contract date (:func:`silson_tools.dates.as_day`; policy years run from it; None =
+    1 January of the earliest receipt's year). ``ceiling``: None, per-line won amounts, or a
+    :class:`~.ceiling_hook.CeilingHook` such as ``ceiling.CeilingSpec`` (상한제 refund per
+    line). See the module docstring for the arithmetic and
+    :data:`~.output.DETAIL_COLUMNS` for the columns added.
+    """
+    pol = policy if isinstance(policy, Policy) else load_policy(policy)
+    lines = read_lines(receipts, pol, policy_start)
+    hook = ceiling_offsets(ceiling, receipts)
+    if hook is not None and not lines.identity:
+        hook = hook[lines.order]
+    return detail_frame(receipts, lines, assess_lines(lines, pol, hook))
+
+
+def assess_lines(lines: SortedLines, policy: Policy, hook: np.ndarray | None) -> SortedResult:
+    """Steps 1–7 on sorted lines (``hook``: the 상한제 refund per sorted line, or None)."""
+    route = routes(lines, policy)  # 1. which part pays each amount (−1: excluded)
+    excluded = excluded_amount(lines, route)
+    offset = ceiling_offset(lines, route, hook)  # 2. 상한제 환급분
+    cc_eligible = lines.cc - offset
+    detail = LineDetail.zeros(lines.n)
+    payout = np.zeros(lines.n, I64)
+    pay_non = np.zeros(lines.n, I64)  # the part of the payout paid on ④ 비급여
+    for k, part in enumerate(policy.parts):  # 3–7, part by part
+        if part.kind == "visit":
+            _pay_visit_part(lines, policy, k, part, route, cc_eligible, detail, payout, pay_non)
+        else:
+            _pay_noncovered_part(lines, k, part, route, detail, payout, pay_non)
+    zone = zone_codes(excluded, offset, detail)
+    return SortedResult(excluded, offset, detail, payout, pay_non, zone)
+
+
+def _pay_visit_part(
+    lines: SortedLines,
+    policy: Policy,
+    k: int,
+    part: Part,
+    route: dict[str, np.ndarray],
+    cc_eligible: np.ndarray,
+    detail: LineDetail,
+    payout: np.ndarray,
+    pay_non: np.ndarray,
+) -> None:
+    """A visit part (주계약, 특약): the amounts it takes (① less the ceiling offset, ③, ④) →
+    steps 3–6 → yearly limit (7) → added to ``payout`` and, for its 비급여 side, to
+    ``pay_non``."""
+    a_cov = None  # what the part takes of ① + ③ and of ④ on each line (None: nothing)
+    if "covered_copay" in part.amounts:
+        a_cov = np.where(route["covered_copay"] == k, cc_eligible, 0)
+    if "full_copay" in part.amounts and lines.fc.any():
+        fc = np.where(route["full_copay"] == k, lines.fc, 0)
+        a_cov = fc if a_cov is None else a_cov + fc
+    a_non = None
+    if "noncovered" in part.amounts:
+        a_non = np.where(route["noncovered"] == k, lines.nc, 0)
+    p = visit_part(lines, part, a_cov, a_non, policy.combine_same_day, detail)
+    p = annual_limit(lines, part, p, detail)
+    payout += p
+    if a_non is not None:
+        pay_non += p if a_cov is None else pooled_noncovered(p, a_cov, a_non)
+
+
+def _pay_noncovered_part(
+    lines: SortedLines,
+    k: int,
+    part: Part,
+    route: dict[str, np.ndarray],
+    detail: LineDetail,
+    payout: np.ndarray,
+    pay_non: np.ndarray,
+) -> None:
+    """A treatment (3대 비급여) or room (상급병실) part: it pays only ④ 비급여 (the loader
+    checks the kinds) → steps 3–6 on its lines → yearly sub-limit (7) → ``payout``."""
+    if "noncovered" not in part.amounts:
+        return
+    idx = np.flatnonzero((route["noncovered"] == k) & (lines.nc > 0))
+    if not len(idx):
+        return
+    pay = treatment_part if part.kind == "treatment" else room_part
+    p = pay(lines, part, idx, lines.nc[idx], detail)
+    p = annual_limit(lines, part, p, detail, idx)
+    payout[idx] += p
+    pay_non[idx] += p

@@ -1,0 +1,242 @@
+"""The engine's working form of receipt lines: numpy columns sorted by person and date.
+
+Every step works on :class:`SortedLines` (people together, each person's lines by date, ties
+in file order) and writes what it decides into :class:`LineDetail` (one entry per sorted
+line). Lines of one person in one policy year (보험연도) form a group with id ``gid``,
+non-decreasing in sorted order, so yearly counts and limits are running sums within runs of
+equal ``gid``. Only ``assess`` turns the results back into the input's row order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, TypeAlias
+
+import numpy as np
+
+from ..dates import per_day, policy_year_index
+from ..schema import SETTINGS, TIERS
+
+if TYPE_CHECKING:
+    from .visits import Visits
+
+__all__ = [
+    "IN",
+    "OUT",
+    "PH",
+    "SETTING_CODES",
+    "TIER_CODES",
+    "InputColumns",
+    "LineDetail",
+    "PerLine",
+    "SortedLines",
+    "group_cumsum",
+    "group_firsts",
+    "sort_lines",
+    "sort_order",
+]
+
+I64 = np.int64
+SETTING_CODES: tuple[str, ...] = tuple(SETTINGS)
+"""Setting codes: index into schema.SETTINGS (inpatient 0, outpatient 1, pharmacy 2)."""
+IN, OUT, PH = 0, 1, 2
+TIER_CODES: tuple[str, ...] = tuple(TIERS)
+"""Tier codes: index into schema.TIERS."""
+
+PerLine: TypeAlias = np.ndarray | int
+"""A value per line, or one value for every line (an undated rule parameter)."""
+
+
+@dataclass
+class InputColumns:
+    """Validated receipt columns in the input's row order (see :mod:`.inputs`)."""
+
+    person: np.ndarray
+    """Person id (0, 1, … in order of appearance)."""
+    day: np.ndarray
+    """Date of care, ``datetime64[D]``."""
+    setting: np.ndarray
+    tier: np.ndarray
+    cat: np.ndarray
+    """Codes: index into SETTING_CODES, TIER_CODES and ``cat_names``."""
+    cat_names: tuple[str, ...]
+    cc: np.ndarray
+    fc: np.ndarray
+    nc: np.ndarray
+    """① covered_copay, ③ full_copay, ④ noncovered (int64 won)."""
+    nhis: np.ndarray
+    """② nhis_paid (all 0 when no part reads it)."""
+    over: np.ndarray
+    """⑤ over_ceiling."""
+    days: np.ndarray
+    """입원일수."""
+
+
+@dataclass
+class SortedLines:
+    """Receipt lines as numpy columns, sorted by person, date and file order."""
+
+    order: np.ndarray
+    """Row position (0-based) in the input of each sorted line."""
+    person: np.ndarray
+    day: np.ndarray
+    setting: np.ndarray
+    tier: np.ndarray
+    cat: np.ndarray
+    cat_names: tuple[str, ...]
+    cc: np.ndarray
+    fc: np.ndarray
+    nc: np.ndarray
+    nhis: np.ndarray
+    over: np.ndarray
+    days_input: np.ndarray
+    """입원일수 in the input's row order (only the room part reads it: see :meth:`days`)."""
+    year: np.ndarray
+    """Policy year index (0 = the year starting on ``start``; −1 = before it)."""
+    start: np.datetime64
+    """The contract date (계약일) policy years run from."""
+    gid: np.ndarray
+    """Person–policy-year group id, non-decreasing in sorted order."""
+    identity: bool
+    """True when the input was already in that order (no reordering needed)."""
+    claim_input_order: np.ndarray
+    """covered_copay + full_copay + noncovered in the input's row order."""
+    year_input: np.ndarray
+    """Policy year index in the input's row order."""
+    visits: dict[tuple[str, bool], Visits | None] = field(default_factory=dict)
+    """Outpatient/pharmacy visit groupings, built once and shared by every visit part."""
+
+    @property
+    def n(self) -> int:
+        return len(self.order)
+
+    @cached_property
+    def inpatient(self) -> np.ndarray:
+        """True on inpatient (입원) lines."""
+        return self.setting == IN
+
+    def days(self, idx: np.ndarray) -> np.ndarray:
+        """입원일수 of the sorted lines ``idx``."""
+        return self.days_input[idx if self.identity else self.order[idx]]
+
+    def input_order(self, arr: np.ndarray) -> np.ndarray:
+        """A sorted-order column back in the input's row order (one scatter)."""
+        if not arr.any():
+            return np.zeros(self.n, dtype=arr.dtype)
+        if self.identity:
+            return arr
+        back = np.empty_like(arr)
+        back[self.order] = arr
+        return back
+
+
+@dataclass
+class LineDetail:
+    """What the steps decide on each sorted line (summed over the policy's parts)."""
+
+    deductible: np.ndarray
+    rate_part: np.ndarray
+    selfpay_cap_refund: np.ndarray
+    visit_cap_cut: np.ndarray
+    count_cut: np.ndarray
+    annual_cut: np.ndarray
+    session_no: np.ndarray
+    needs_improvement_proof: np.ndarray
+
+    @classmethod
+    def zeros(cls, n: int) -> LineDetail:
+        ints = [np.zeros(n, I64) for _ in range(7)]
+        return cls(*ints, needs_improvement_proof=np.zeros(n, dtype=bool))
+
+
+def sort_order(
+    person: np.ndarray, day: np.ndarray
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Positions sorted by person, then date, then file order, with the sorted person and day.
+
+    One value sort of ``key = ((person × span + day − first day) << b) | position`` (b bits
+    hold a position): the keys are unique, so the order is the stable one, and the sorted
+    keys give back the order, person and day without gathering. Falls back to ``lexsort``
+    (and None for the sorted columns) when the key does not fit in 63 bits.
+    """
+    n = len(day)
+    if n == 0:
+        return np.zeros(0, dtype=np.intp), person[:0], day[:0]
+    d = day.view(I64)
+    lo = int(d.min())
+    span = int(d.max()) - lo + 1
+    bits = max(n - 1, 1).bit_length()
+    top = (int(person.max()) + 1) * span
+    if top >= 2 ** (63 - bits):
+        return np.lexsort((np.arange(n), day, person)), None, None
+    key = person.astype(I64, copy=False) * span + (d - lo)
+    if (key[1:] >= key[:-1]).all():
+        return np.arange(n), person, day  # already in order (a date-sorted export)
+    key <<= bits
+    key |= np.arange(n)
+    key.sort()
+    order = (key & ((1 << bits) - 1)).astype(np.intp, copy=False)
+    key >>= bits
+    p, r = np.divmod(key, span)
+    r += lo
+    return order, p.astype(person.dtype, copy=False), r.view("datetime64[D]")
+
+
+def sort_lines(cols: InputColumns, start: np.datetime64) -> SortedLines:
+    """Sort validated columns by person, date and file order; number the person–policy-year
+    groups (policy years from ``start``)."""
+    n = len(cols.day)
+    order, person, day = sort_order(cols.person, cols.day)
+    identity = bool(n == 0 or (order[0] == 0 and (np.diff(order) == 1).all()))
+
+    def take(a: np.ndarray) -> np.ndarray:
+        if identity:
+            return a
+        return a[order] if a.any() else np.zeros(n, dtype=a.dtype)
+
+    if person is None or day is None:
+        person, day = take(cols.person), take(cols.day)
+    year_input = per_day(cols.day, lambda d: policy_year_index(d, start))
+    year = take(year_input)
+    change = np.ones(n, dtype=bool)
+    if n:
+        change[1:] = (person[1:] != person[:-1]) | (year[1:] != year[:-1])
+    return SortedLines(
+        order=order,
+        person=person,
+        day=day,
+        setting=take(cols.setting),
+        tier=take(cols.tier),
+        cat=take(cols.cat),
+        cat_names=cols.cat_names,
+        cc=take(cols.cc),
+        fc=take(cols.fc),
+        nc=take(cols.nc),
+        nhis=take(cols.nhis),
+        over=take(cols.over),
+        days_input=cols.days,
+        year=year,
+        start=start,
+        gid=np.cumsum(change) - 1,
+        identity=identity,
+        claim_input_order=cols.cc + cols.fc + cols.nc,
+        year_input=year_input,
+    )
+
+
+def group_firsts(gid: np.ndarray) -> np.ndarray:
+    """True on the first line of each run of equal ``gid``."""
+    first = np.ones(len(gid), dtype=bool)
+    first[1:] = gid[1:] != gid[:-1]
+    return first
+
+
+def group_cumsum(x: np.ndarray, gid: np.ndarray) -> np.ndarray:
+    """Running sum of ``x`` within runs of equal, non-decreasing ``gid``."""
+    if len(x) == 0:
+        return x.astype(I64)
+    cs = np.cumsum(x, dtype=I64)
+    first = group_firsts(gid)
+    base = (cs - x)[first]
+    return cs - base[np.cumsum(first) - 1]

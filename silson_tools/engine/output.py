@@ -1,0 +1,94 @@
+"""The frame ``assess`` returns: the receipts, in their row order, with the detail columns.
+
+Sorted-order results go back to the input's row order with one scatter each; ``claim``,
+``eligible``, ``self_pay``, ``payout_covered`` and ``policy_year`` are computed in row order
+directly: ``claim = ① + ③ + ④``, ``eligible = claim − excluded − ceiling_offset``,
+``self_pay = claim − payout``, ``payout_covered = payout − payout_noncovered``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..dates import year_starts
+from ..schema import OPTIONAL_COLUMNS
+from .lines import LineDetail, SortedLines
+from .zones import ZONE_CODES
+
+__all__ = ["DETAIL_COLUMNS", "SortedResult", "detail_frame"]
+
+DETAIL_COLUMNS: tuple[str, ...] = (
+    "policy_year",
+    "claim",
+    "excluded",
+    "ceiling_offset",
+    "eligible",
+    "deductible",
+    "rate_part",
+    "selfpay_cap_refund",
+    "visit_cap_cut",
+    "count_cut",
+    "annual_cut",
+    "payout",
+    "payout_covered",
+    "payout_noncovered",
+    "self_pay",
+    "zone",
+    "session_no",
+    "needs_improvement_proof",
+)
+"""Columns ``assess`` adds, in order (see :mod:`silson_tools.engine.assess` for their meaning)."""
+
+
+@dataclass
+class SortedResult:
+    """What the steps decided, per sorted line."""
+
+    excluded: np.ndarray
+    ceiling_offset: np.ndarray
+    detail: LineDetail
+    payout: np.ndarray
+    payout_noncovered: np.ndarray
+    zone: np.ndarray
+    """Zone number (int8, index into ZONE_CODES)."""
+
+
+def detail_frame(receipts: pd.DataFrame, lines: SortedLines, result: SortedResult) -> pd.DataFrame:
+    """A copy of ``receipts`` (missing optional columns filled with their defaults) with
+    :data:`DETAIL_COLUMNS` added, replacing any columns of those names; the input is never
+    changed and its index is kept."""
+    out = receipts.copy(deep=False)  # copy-on-write (pandas 3): the input is never changed
+    for col, default in OPTIONAL_COLUMNS.items():
+        if col not in out.columns:
+            out[col] = default
+    back = lines.input_order
+    d = result.detail
+    claim = lines.claim_input_order
+    payout = back(result.payout)
+    new: dict[str, np.ndarray | pd.Categorical] = {
+        "excluded": back(result.excluded),
+        "ceiling_offset": back(result.ceiling_offset),
+        "deductible": back(d.deductible),
+        "rate_part": back(d.rate_part),
+        "selfpay_cap_refund": back(d.selfpay_cap_refund),
+        "visit_cap_cut": back(d.visit_cap_cut),
+        "count_cut": back(d.count_cut),
+        "annual_cut": back(d.annual_cut),
+        "payout": payout,
+        "payout_noncovered": back(result.payout_noncovered),
+        "session_no": back(d.session_no),
+        "needs_improvement_proof": back(d.needs_improvement_proof),
+    }
+    new["claim"] = claim
+    new["policy_year"] = year_starts(lines.start, lines.year_input)
+    new["eligible"] = claim - new["excluded"] - new["ceiling_offset"]
+    new["self_pay"] = claim - payout
+    new["payout_covered"] = payout - new["payout_noncovered"]
+    new["zone"] = pd.Categorical.from_codes(back(result.zone), categories=list(ZONE_CODES))
+    added = pd.DataFrame({name: new[name] for name in DETAIL_COLUMNS}, index=out.index, copy=False)
+    return pd.concat(
+        [out.drop(columns=[c for c in DETAIL_COLUMNS if c in out.columns]), added], axis=1
+    )

@@ -1,0 +1,244 @@
+"""Steps 3–6 for visit parts (주계약, 급여/비급여 특약): inpatient lines and outpatient visits.
+
+**Inpatient** (입원): each line is one claim: self-pay by the rate (and a tier minimum where
+the rule has one), then the yearly self-pay cap (연간 자기부담 한도, :mod:`.limits`), then
+the per-admission cap (입원 건당 한도) on the tiers it names.
+
+**Outpatient visits and prescriptions** (통원, 처방조제): a visit is one line, or with
+``combine_same_day`` (4/5세대) a person's outpatient and pharmacy lines of one day, with the
+highest minimum among its tiers. Without it, outpatient and pharmacy lines are visits of
+two kinds, each with its own rule. Per visit: the deductible and rate on the visit's summed
+amounts (:mod:`.deductibles`; 5세대's NHI rate term over all of the visit's ① and ②), the
+per-visit cap (통원 회당 한도) → ``visit_cap_cut``, the yearly visit count → ``count_cut``.
+A visit's steps are then shared back onto its lines by what is left on each
+(:func:`.shares.share_steps`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..policy import Part, SettingRule
+from .deductibles import nhi_rate_ppm, param_on, rate_ppm, split_claim, tier_min, visit_min
+from .limits import beyond_count, selfpay_cap, yearly_number
+from .lines import I64, OUT, PH, TIER_CODES, LineDetail, PerLine, SortedLines, group_firsts
+from .shares import share_steps
+
+__all__ = ["Visits", "visit_part", "visits"]
+
+
+@dataclass
+class Visits:
+    """Outpatient/pharmacy lines grouped into visits (built once per kind and shared)."""
+
+    member: np.ndarray
+    """Per line: True when the line belongs to one of these visits."""
+    unit: np.ndarray
+    """Per line: the number of its visit (0 where not ``member``)."""
+    day: np.ndarray
+    gid: np.ndarray
+    tiers: np.ndarray
+    """Per visit: date, person–policy-year group, and bit t set when a line of tier t is in it."""
+    idx: np.ndarray
+    starts: np.ndarray
+    """Positions of the member lines, and where each visit starts among them."""
+
+
+def visits(lines: SortedLines, which: str, combine: bool) -> Visits | None:
+    """Outpatient (``which`` = outpatient), pharmacy, or ``both`` kinds of lines as visits: one
+    visit per line, or with ``combine`` a person's lines of one day; None when there are none.
+    """
+    key = (which, combine)
+    if key in lines.visits:
+        return lines.visits[key]
+    if which == "both":
+        mask = (lines.setting == OUT) | (lines.setting == PH)
+    else:
+        mask = lines.setting == (OUT if which == "outpatient" else PH)
+    idx = np.flatnonzero(mask)
+    found = None
+    if len(idx):
+        d = lines.day[idx]
+        bits = (1 << lines.tier[idx]).astype(np.int8)
+        unit = np.zeros(lines.n, I64)
+        if combine:
+            first = np.ones(len(idx), dtype=bool)
+            person = lines.person[idx]
+            first[1:] = (person[1:] != person[:-1]) | (d[1:] != d[:-1])
+            starts = np.flatnonzero(first)
+            unit[idx] = np.cumsum(first) - 1
+            bits = np.bitwise_or.reduceat(bits, starts)
+        else:
+            starts = np.arange(len(idx))
+            unit[idx] = starts
+        found = Visits(mask, unit, d[starts], lines.gid[idx][starts], bits, idx, starts)
+    lines.visits[key] = found
+    return found
+
+
+def visit_part(
+    lines: SortedLines,
+    part: Part,
+    a_cov: np.ndarray | None,
+    a_non: np.ndarray | None,
+    combine: bool,
+    detail: LineDetail,
+) -> np.ndarray:
+    """Deductible, rate, self-pay cap, caps and counts of a visit part → payout per line
+    before the yearly limit. ``a_cov``/``a_non``: the part's 급여/비급여 amount on each line
+    (None: the part takes none)."""
+    payout = np.zeros(lines.n, I64)
+    if a_cov is None or a_non is None:
+        claim = a_non if a_cov is None else a_cov
+        if claim is None:
+            return payout
+    else:
+        claim = a_cov + a_non
+    _inpatient(lines, part.settings["inpatient"], a_cov, a_non, claim, payout, detail)
+    out_rule = part.settings["outpatient"]
+    ph_rule = part.settings.get("pharmacy")
+    if combine or ph_rule is None:
+        kinds = [("both", out_rule)]
+    else:
+        kinds = [("outpatient", out_rule), ("pharmacy", ph_rule)]
+    for which, rule in kinds:
+        v = visits(lines, which, combine)
+        if v is not None:
+            _visits_of_kind(lines, v, rule, a_cov, a_non, claim, payout, detail)
+    return payout
+
+
+def _on_lines(a: np.ndarray | None, idx: np.ndarray, starts: np.ndarray | None = None) -> PerLine:
+    """``a`` on lines ``idx`` (summed per visit when ``starts`` is given); 0 when ``a`` is None
+    (the part takes no such amount)."""
+    if a is None:
+        return 0
+    return a[idx] if starts is None else np.add.reduceat(a[idx], starts)
+
+
+def _inpatient(
+    lines: SortedLines,
+    rule: SettingRule,
+    a_cov: np.ndarray | None,
+    a_non: np.ndarray | None,
+    claim: np.ndarray,
+    payout: np.ndarray,
+    detail: LineDetail,
+) -> None:
+    """Inpatient lines with something to claim, one claim each → ``payout`` and ``detail``."""
+    idx = np.flatnonzero(lines.inpatient & (claim > 0))
+    if not len(idx):
+        return
+    d = lines.day[idx]
+    tier = lines.tier[idx]
+    p, dd, rr = split_claim(
+        _on_lines(a_cov, idx),
+        _on_lines(a_non, idx),
+        rate_ppm(rule, "rate_covered", d),
+        rate_ppm(rule, "rate_noncovered", d),
+        tier_min(rule, tier, d),
+        rule.form,
+    )
+    cap = rule.get("selfpay_cap")
+    if cap is not None:
+        p, dd, rr, back = selfpay_cap(p, dd, rr, lines.gid[idx], cap.on(d))
+        if back is not None:
+            detail.selfpay_cap_refund[idx] += back
+    admission = rule.get("admission_cap")  # 입원 건당 한도, on the tiers it names (all if none)
+    if admission is not None:
+        if rule.admission_cap_tiers:
+            applies = np.isin(tier, [TIER_CODES.index(t) for t in rule.admission_cap_tiers])
+        else:
+            applies = np.ones(len(idx), dtype=bool)
+        capped = np.where(applies, np.minimum(p, admission.on(d)), p)
+        detail.visit_cap_cut[idx] += p - capped
+        p = capped
+    payout[idx] = p
+    detail.deductible[idx] += dd
+    detail.rate_part[idx] += rr
+
+
+@dataclass
+class _Claims:
+    """The visits of one kind with something to claim in a part, and their lines."""
+
+    idx: np.ndarray
+    """The lines (sorted positions) with something to claim."""
+    starts: np.ndarray
+    """Where each visit starts among ``idx``."""
+    local: np.ndarray
+    """Each line's visit, numbered 0, 1, … among these visits."""
+    units: np.ndarray
+    """Each visit's number among all visits of the kind (an index into Visits' columns)."""
+    day: np.ndarray
+    cov: PerLine
+    non: PerLine
+    """Per visit: date, Σ 급여 and Σ 비급여 the part takes."""
+
+
+def _claims(
+    v: Visits, claim: np.ndarray, a_cov: np.ndarray | None, a_non: np.ndarray | None
+) -> _Claims | None:
+    """Group the member lines with ``claim > 0`` into their visits; None when there are none."""
+    idx = np.flatnonzero(v.member & (claim > 0))
+    if not len(idx):
+        return None
+    unit = v.unit[idx]
+    first = group_firsts(unit)
+    starts = np.flatnonzero(first)
+    units = unit[starts]
+    if len(starts) == len(idx):  # one line per visit
+        cov, non, local = _on_lines(a_cov, idx), _on_lines(a_non, idx), starts
+    else:
+        cov, non = _on_lines(a_cov, idx, starts), _on_lines(a_non, idx, starts)
+        local = np.cumsum(first) - 1
+    return _Claims(idx, starts, local, units, v.day[units], cov, non)
+
+
+def _visits_of_kind(
+    lines: SortedLines,
+    v: Visits,
+    rule: SettingRule,
+    a_cov: np.ndarray | None,
+    a_non: np.ndarray | None,
+    claim: np.ndarray,
+    payout: np.ndarray,
+    detail: LineDetail,
+) -> None:
+    """One kind of visits under ``rule``: deductible, cap, count, shared back → ``payout``."""
+    c = _claims(v, claim, a_cov, a_non)
+    if c is None:
+        return
+    nhi = None
+    if rule.nhi_rate:  # 건보 본인부담률 over every line of the visit
+        nhi = nhi_rate_ppm(
+            np.add.reduceat(lines.cc[v.idx], v.starts)[c.units],
+            np.add.reduceat(lines.nhis[v.idx], v.starts)[c.units],
+        )
+    p, dd, rr = split_claim(
+        c.cov,
+        c.non,
+        rate_ppm(rule, "rate_covered", c.day),
+        rate_ppm(rule, "rate_noncovered", c.day),
+        visit_min(rule, v.tiers[c.units], c.day),
+        rule.form,
+        nhi,
+    )
+    cap = param_on(rule.get("visit_cap"), c.day, -1)  # 통원 회당 한도 (−1: none)
+    capped = np.where(np.asarray(cap) >= 0, np.minimum(p, cap), p)
+    count = rule.get("count")
+    if count is None:
+        count_cut = np.zeros(len(c.starts), I64)
+    else:
+        over = beyond_count(yearly_number(v.gid[c.units]), count, c.day)
+        count_cut = np.where(over, capped, 0)
+    steps, pay = share_steps(
+        [dd, rr, p - capped, count_cut], capped - count_cut, claim[c.idx], c.local, c.starts
+    )
+    targets = (detail.deductible, detail.rate_part, detail.visit_cap_cut, detail.count_cut)
+    for target, step in zip(targets, steps, strict=True):
+        if step is not None:
+            target[c.idx] += step
+    payout[c.idx] = pay
