@@ -96,3 +96,12 @@ def test_scenario_lines_match_a_direct_assess() -> None:
     lines = sc.build("mri")
     direct = assess(lines, "gen4", policy_start=sc.START)["payout"].sum()
     assert sc.compare(lines, ["gen4"]).loc["gen4", "payout"] == direct
+
+
+def test_nhi_copay_rates_come_from_the_rule_file() -> None:
+    assert sc.nhi_copay_rate("outpatient", "clinic") == 0.30
+    assert sc.nhi_copay_rate("pharmacy", "pharmacy") == 0.30
+    assert sc.nhi_copay_rate("inpatient", "general") == 0.20
+    with pytest.raises(ValueError, match="tier: 'dentist'"):
+        sc.nhi_copay_rate("outpatient", "dentist")
+

@@ -22,7 +22,6 @@ import html
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import ipywidgets as w
 import numpy as np
@@ -392,7 +391,7 @@ class ShrinkZoneApp:
         self.figure.update(p)
         self.image.value = self.figure.png()
 
-    def _on_change(self, _change: dict[str, Any]) -> None:
+    def _on_change(self, _change: Mapping[str, object]) -> None:
         self.refresh()
 
     def _ipython_display_(self) -> None:

@@ -150,7 +150,7 @@ def _reject_unknown(file: str, where: str, spec: Mapping[str, Any], allowed: set
         )
 
 
-def plan_meta() -> dict[str, Any]:
+def plan_meta() -> dict[str, str | bool]:
     """The data file's ``[meta]``: currency (USD), units, the illustrative label, source."""
     return dict(_data()["meta"])
 
