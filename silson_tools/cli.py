@@ -66,7 +66,7 @@ def _add_file_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser: ``silson report`` and ``silson check``, help in Korean and English."""
-    from .policy import POLICY_NAMES
+    from .products import products
 
     parser = argparse.ArgumentParser(
         prog="silson",
@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="gen4",
         metavar="NAME",
         help=(
-            "보험 상품 (policy): " + ", ".join(POLICY_NAMES) + " 또는 규칙 파일 경로 "
+            "보험 상품 (policy): " + ", ".join(products()) + " 또는 규칙 파일 경로 "
             "(or a path to a custom rule file .toml); default: gen4"
         ),
     )
@@ -190,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import matplotlib
 
     matplotlib.use("Agg")  # files only, never a window
-    from .policy import POLICY_NAMES, load_policy
+    from .products import load_policy, products
     from .report import build_report, report_files, write_report
 
     try:
@@ -198,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         compare = (
             [name.strip() for name in args.compare.split(",") if name.strip()]
             if args.compare
-            else list(POLICY_NAMES)
+            else list(products())
         )
         compared = [load_policy(name) for name in compare]
         report = build_report(

@@ -35,7 +35,7 @@ from matplotlib.patches import Patch
 from .chart_style import won_axis
 from .fonts import use_korean_font
 from .money import format_won
-from .policy import POLICY_NAMES, Policy, load_policy
+from .products import Policy, load_policy, products
 from .receipts import COLUMN_LABELS
 from .schema import (
     CANONICAL_COLUMNS,
@@ -299,7 +299,7 @@ def top_shrinks(assessed: pd.DataFrame, n: int = 10) -> pd.DataFrame:
 
 def compare_policies(
     receipts: pd.DataFrame,
-    policies: Sequence[str | Policy] = POLICY_NAMES,
+    policies: Sequence[str | Policy] | None = None,
     policy_start: Any = None,
     ceiling: Any = None,
 ) -> pd.DataFrame:
@@ -311,7 +311,7 @@ def compare_policies(
     from .engine import assess  # the engine (another module's job); imported when used
 
     rows = []
-    for policy in policies:
+    for policy in products() if policies is None else policies:
         pol = policy if isinstance(policy, Policy) else load_policy(policy)
         assessed = assess(receipts, pol, policy_start=policy_start, ceiling=ceiling)
         zones = zone_amounts(assessed)
@@ -478,7 +478,7 @@ def build_report(
     policy: str | Policy = "gen4",
     policy_start: Any = None,
     person: str | None = None,
-    compare: Sequence[str | Policy] = POLICY_NAMES,
+    compare: Sequence[str | Policy] | None = None,
     decile: int | None = None,
     charts: bool = True,
 ) -> Report:
@@ -511,7 +511,7 @@ def build_report(
     assessed = assess(lines, pol, policy_start=start, ceiling=ceiling)
     summary = year_summary(assessed)
     monthly = monthly_totals(assessed)
-    names = list(dict.fromkeys([*(p if isinstance(p, str) else p.name for p in compare)]))
+    names = list(dict.fromkeys([*(p if isinstance(p, str) else p.name for p in (products() if compare is None else compare))]))
     comparison = compare_policies(
         lines,
         [pol if n == pol.name else n for n in names] or [pol],
@@ -734,7 +734,7 @@ def show_report(
     policy: str = "gen4",
     policy_start: Any = None,
     decile: int | None = None,
-    compare: Sequence[str] = POLICY_NAMES,
+    compare: Sequence[str] | None = None,
 ) -> None:
     """Widget callback: compute the report for (person, policy) and display it. Returns None."""
     from IPython.display import HTML, display
@@ -763,7 +763,7 @@ def receipts_app(
 
     persons = [ALL_PERSONS, *sorted(receipts["person"].unique().tolist())]
     person_box = w.Dropdown(options=persons, value=person or ALL_PERSONS, description="사람")
-    labels = [(load_policy(n).label, n) for n in POLICY_NAMES]
+    labels = [(load_policy(n).label, n) for n in products()]
     policy_box = w.Dropdown(options=labels, value=policy, description="보험")
     out = w.interactive_output(
         lambda person, policy: show_report(receipts, person, policy, policy_start, decile),

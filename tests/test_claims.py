@@ -18,7 +18,7 @@ import silson_tools as stl
 from silson_tools.engine import DETAIL_COLUMNS, assess, assess_many, proportional_share
 from silson_tools.engine.shares import largest_remainder
 from silson_tools.errors import InputError, ReceiptError, ReceiptProblem
-from silson_tools.policy import POLICY_NAMES, load_policy
+from silson_tools.products import load_policy, products
 from silson_tools.schema import TIERS, ZONES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,7 +82,7 @@ def test_seed001_mri_80_percent() -> None:
 
 def test_seed001_session_tiers() -> None:
     # seed 001 사례 3: 도수치료 10만원/회; 1–10회 self-pay 2만, 11–20회 5만, 21회 이상 7만.
-    policy = load_policy(CUSTOM / "seed001_session_tiers.toml")
+    policy = load_policy(CUSTOM / "article_session_tiers.toml")
     days = pd.date_range("2024-01-02", periods=25, freq="7D")
     df = pd.DataFrame(
         {
@@ -104,9 +104,9 @@ def test_seed001_insurers_match_the_seed_formulas() -> None:
     # seed 001 보험사 조건표: A 비율형 10%, B 정액형 1만원, C 혼합형 1만원 + 10%; the same
     # numbers as formulas.per_visit_self_pay in rate / fixed / additive mode.
     for name, mode, d, r in [
-        ("seed001_insurer_a", "rate", 0, 0.10),
-        ("seed001_insurer_b", "fixed", 10_000, 0.0),
-        ("seed001_insurer_c", "additive", 10_000, 0.10),
+        ("article_insurer_a", "rate", 0, 0.10),
+        ("article_insurer_b", "fixed", 10_000, 0.0),
+        ("article_insurer_c", "additive", 10_000, 0.10),
     ]:
         policy = load_policy(CUSTOM / f"{name}.toml")
         for cost in (0, 5_000, 10_000, 18_000, 30_000, 123_457):
@@ -241,7 +241,7 @@ def test_leap_day_start_anniversary_is_1_march() -> None:
 
 
 def test_exclusion_dates_and_settings_from_a_rule_file(tmp_path: Path) -> None:
-    text = (CUSTOM / "seed001_insurer_a.toml").read_text(encoding="utf-8")
+    text = (CUSTOM / "article_insurer_a.toml").read_text(encoding="utf-8")
     text += (
         "\n[[exclusions]]\n"
         'label = "test: outpatient MRI not covered in 2024"\n'
@@ -249,7 +249,7 @@ def test_exclusion_dates_and_settings_from_a_rule_file(tmp_path: Path) -> None:
         'settings = ["outpatient"]\n'
         "from = 2024-01-01\n"
         "until = 2024-12-31\n"
-        'source = "test"\n'
+        'source = { title = "test" }\n'
         'confidence = "C"\n'
     )
     path = tmp_path / "excl.toml"
@@ -649,7 +649,7 @@ TIGHT = {
         },
     ),
     "seed-tiers-tight": (
-        str(CUSTOM / "seed001_session_tiers.toml"),
+        str(CUSTOM / "article_session_tiers.toml"),
         {
             "manual__treatment__count": 6,
             "manual__treatment__min": 5_000,
@@ -664,7 +664,7 @@ TIGHT = {
     ),
 }
 POLICIES = {
-    **{name: load_policy(name) for name in POLICY_NAMES},
+    **{name: load_policy(name) for name in products()},
     **{p.stem: load_policy(p) for p in sorted(CUSTOM.glob("*.toml"))},
     **{k: load_policy(base, **ov) for k, (base, ov) in TIGHT.items()},
 }
@@ -706,7 +706,7 @@ CATS = [
 @st.composite
 def receipts(draw, policy) -> tuple[pd.DataFrame, object, object]:
     cats = CATS + list(policy.extra_categories)
-    if policy.name.startswith("seed001-session"):
+    if policy.name.startswith("article-session"):
         cats += ["manual_therapy"] * 8
     n = draw(st.integers(1, 30))
     rows = []

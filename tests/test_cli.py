@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from silson_tools.cli import build_parser, main
-from silson_tools.policy import POLICY_NAMES
+from silson_tools.products import products
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
@@ -241,7 +241,7 @@ def test_help_explains_every_option_in_korean_and_english() -> None:
         if action.help and action.dest != "help":
             assert any("\uac00" <= ch <= "\ud7a3" for ch in action.help), action.dest  # Korean
             assert any("a" <= ch <= "z" for ch in action.help), action.dest  # and English
-    for name in POLICY_NAMES:
+    for name in products():
         assert name in squeezed
 
 

@@ -13,7 +13,7 @@ import pytest
 from silson_tools import report as rp
 from silson_tools.engine import assess
 from silson_tools.money import format_won
-from silson_tools.policy import POLICY_NAMES
+from silson_tools.products import products
 from silson_tools.receipts import read_receipts
 from silson_tools.schema import ZONES
 
@@ -41,7 +41,7 @@ def _claim(frame: pd.DataFrame) -> np.ndarray:
     return (frame["covered_copay"] + frame["full_copay"] + frame["noncovered"]).to_numpy()
 
 
-@pytest.mark.parametrize("policy", POLICY_NAMES)
+@pytest.mark.parametrize("policy", products())
 def test_zone_amounts_add_up_to_self_pay_on_every_line(receipts: pd.DataFrame, policy: str) -> None:
     assessed = assess(receipts, policy, policy_start="2024-03-01")
     zones = rp.zone_amounts(assessed)
@@ -132,7 +132,7 @@ def test_top_shrinks_are_the_largest_self_pays(report: rp.Report) -> None:
 
 def test_compare_policies_same_claim_every_generation(report: rp.Report) -> None:
     table = report.comparison
-    assert table.index.tolist() == list(POLICY_NAMES)
+    assert table.index.tolist() == list(products())
     assert table["claim"].nunique() == 1
     zones = list(rp.ZONE_AMOUNTS)
     assert (table["claim"] == table["payout"] + table[zones].sum(axis=1)).all()
@@ -228,7 +228,7 @@ def test_receipts_app_offers_every_person_and_policy(receipts: pd.DataFrame) -> 
     app = rp.receipts_app(receipts, "gen4", "2023-03-01")
     person_box, policy_box = app.children[0].children
     assert list(person_box.options) == [rp.ALL_PERSONS, "서연", "영숙", "지훈"]
-    assert [value for _, value in policy_box.options] == list(POLICY_NAMES)
+    assert [value for _, value in policy_box.options] == list(products())
     assert policy_box.value == "gen4"
 
 

@@ -9,7 +9,7 @@ decided it. The slider callback's computation is :func:`scenario_table` (pure);
 
 The patient's payment for care is ``cost``; ``noncovered_share`` of it is 비급여 (④),
 the rest the 급여 co-pay (①). The 공단부담금 (②, needed by 5세대) follows from the NHI
-co-pay rate of the tier (rules/nhi_copay.toml): ② = ① × (1 − rate) / rate.
+co-pay rate of the tier (data/nhi/copay.toml): ② = ① × (1 − rate) / rate.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from matplotlib.axes import Axes
 
 from .. import assess, load_policy
 from ..errors import InputError, RuleDataError
+from ..params import nhi_copay
 from ..schema import TIERS, ZONE_COLORS, ZONES, zone_label
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ START = "2026-01-01"
 DateLike = str | dt.date | np.datetime64
 """A day: ``"2026-06-01"``, a ``datetime.date`` / ``pandas.Timestamp`` or a numpy day."""
 
-NHI_FILE = "rules/nhi_copay.toml"
+NHI_FILE = "data/nhi/copay.toml"
 """The NHI co-pay rates, inside the package: dated values with source and confidence."""
 
 
@@ -140,7 +141,7 @@ def _nhi_rates() -> dict[str, DatedRate]:
     return out
 
 
-_NHI = _nhi_rates()
+_NHI = {k.removesuffix(".all"): p for k, p in nhi_copay().items()}
 
 
 def nhi_copay_rate(setting: str, tier: str, date: DateLike = "2026-01-01") -> float:
