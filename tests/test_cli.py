@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from silson_tools.cli import build_parser, main
+from silson_tools.report.cli import build_parser, main
 from silson_tools.products import products
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,8 +27,10 @@ def sha256(path: Path) -> str:
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    """The installed ``silson`` script (falls back to ``python -m silson_tools.cli``)."""
-    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "silson_tools.cli"]
+    """The installed ``silson`` script (falls back to ``python -m silson_tools.report.cli``)."""
+    command = (
+        [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "silson_tools.report.cli"]
+    )
     env = {**os.environ, "MPLBACKEND": "Agg"}
     return subprocess.run(
         [*command, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120

@@ -1,4 +1,4 @@
-"""report.py: the year explained (summaries, charts, rendered files) on top of claims.assess."""
+"""silson_tools.report: the year explained (summaries, charts, rendered files) on top of assess."""
 
 from __future__ import annotations
 
@@ -248,8 +248,9 @@ def test_format_table_shows_won_and_korean_headings(report: rp.Report) -> None:
 
 def test_receipts_app_dropdowns_call_the_callback(receipts: pd.DataFrame, monkeypatch) -> None:
     calls = []
-    monkeypatch.setattr(
-        rp, "show_report", lambda r, person, policy, *a: calls.append((len(r), person, policy))
+    monkeypatch.setattr(  # the callback the dropdowns call lives beside them
+        "silson_tools.report.notebook.show_report",
+        lambda r, person, policy, *a: calls.append((len(r), person, policy)),
     )
     app = rp.receipts_app(receipts, "gen4", "2023-03-01")
     person_box, policy_box = app.children[0].children

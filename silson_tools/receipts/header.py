@@ -138,8 +138,7 @@ def _merge_aliases(datas: Iterable[tuple[dict[str, Any], str]]) -> Aliases:
                         raise RuleDataError(
                             source,
                             f"[values.{fld}]",
-                            f"{fld} value {name!r} maps to both "
-                            f"{values[fld][key]!r} and {code!r}",
+                            f"{fld} value {name!r} maps to both {values[fld][key]!r} and {code!r}",
                         )
                     values[fld][key] = code
                     value_examples[fld].setdefault(code, []).append(name)

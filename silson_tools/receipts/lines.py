@@ -117,9 +117,7 @@ class ReceiptLines(pd.DataFrame):
         ``extra_categories``: category codes a custom rule file adds.
         """
         if not isinstance(frame, pd.DataFrame):
-            raise InputError(
-                f"receipts must be a pandas DataFrame, got {type(frame).__name__}"
-            )
+            raise InputError(f"receipts must be a pandas DataFrame, got {type(frame).__name__}")
         table = _alias_table(aliases)
         name, rows, numbered = _frame_rows(frame, source)
         problems = Problems(name, rows)

@@ -275,9 +275,7 @@ def _dates(col: RawColumn, problems: Problems) -> tuple[np.ndarray, np.ndarray]:
     """진료일 → (datetime64[us] at midnight, ok mask)."""
     values = col.values
     dtype = values.dtype
-    if isinstance(dtype, pd.DatetimeTZDtype) or (
-        isinstance(dtype, np.dtype) and dtype.kind == "M"
-    ):
+    if isinstance(dtype, pd.DatetimeTZDtype) or (isinstance(dtype, np.dtype) and dtype.kind == "M"):
         series = values if isinstance(values, pd.Series) else pd.Series(values)
         if isinstance(dtype, pd.DatetimeTZDtype):  # the date on the clock where it was written
             series = series.dt.tz_localize(None)
@@ -631,5 +629,3 @@ def map_headers(
                 row=header_row,
             )
     return found, ignored
-
-

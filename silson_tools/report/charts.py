@@ -1,0 +1,130 @@
+"""The report's three charts (matplotlib ``Figure`` objects, never pyplot) and their PNG bytes.
+
+This is the only module of the report that imports matplotlib; ``silson_tools.report``
+imports it only when a chart is drawn.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from ..chart_style import won_axis
+from ..fonts import use_korean_font
+from ..schema import ZONE_COLORS, ZONES
+from .summary import TOTAL_ROW, ZONE_AMOUNTS
+
+if TYPE_CHECKING:
+    from .summary import Report
+
+__all__ = [
+    "figure_png",
+    "plot_monthly",
+    "plot_policies",
+    "plot_zones",
+    "report_figures",
+    "show_figure",
+]
+
+PAYOUT_LABEL = "보험금 (payout)"
+SELF_PAY_LABEL = "자기부담 (self-pay)"
+
+
+def _figure(width: float, height: float) -> Figure:
+    use_korean_font()
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def plot_monthly(monthly: pd.DataFrame, title: str = "") -> Figure:
+    """Monthly stacked bars: 보험금 (payout) at the bottom, 자기부담 (self-pay) on top."""
+    fig = _figure(8.5, 4.0)
+    ax = fig.add_subplot()
+    x = np.arange(len(monthly))
+    payout = monthly["payout"].to_numpy(np.int64)
+    self_pay = monthly["self_pay"].to_numpy(np.int64)
+    ax.bar(x, payout, color=ZONE_COLORS["payout"], label=PAYOUT_LABEL)
+    ax.bar(x, self_pay, bottom=payout, color=ZONE_COLORS["self_pay"], label=SELF_PAY_LABEL)
+    ax.set_xticks(x, [m[2:].replace("-", ".") for m in monthly.index], rotation=0)
+    ax.yaxis.set_major_formatter(won_axis)
+    ax.set_xlabel("진료 월 (month of care)")
+    ax.set_ylabel("금액 (won)")
+    ax.set_title(title or "월별 보험금과 자기부담 (monthly payout and self-pay)")
+    ax.legend(loc="upper left", frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    return fig
+
+
+def _stacked_zones(ax: Any, names: list[str], table: pd.DataFrame) -> None:
+    """Horizontal stacked bars: payout then every zone's take, one bar per row of ``table``."""
+    y = np.arange(len(names))[::-1]
+    left = np.zeros(len(names), dtype=np.int64)
+    for key in ["payout", *ZONE_AMOUNTS]:
+        values = table[key].to_numpy(np.int64)
+        if not values.any():
+            continue
+        ax.barh(y, values, left=left, color=ZONE_COLORS[key], height=0.6)
+        left = left + values
+    ax.set_yticks(y, names)
+    ax.xaxis.set_major_formatter(won_axis)
+    ax.grid(axis="x", alpha=0.3)
+    handles = [Patch(color=ZONE_COLORS["payout"], label=PAYOUT_LABEL)] + [
+        Patch(color=ZONE_COLORS[z], label=f"{ZONES[z]} ({z})")
+        for z in ZONE_AMOUNTS
+        if table[z].to_numpy().any()
+    ]
+    ax.figure.legend(
+        handles=handles, loc="outside lower center", ncols=4, frameon=False, fontsize=9
+    )
+
+
+def plot_zones(summary: pd.DataFrame, title: str = "") -> Figure:
+    """Per person: the claim split into 보험금 and what each zone took (왜 이만큼 받았지?)."""
+    rows = summary.drop(index=TOTAL_ROW, errors="ignore") if len(summary) > 2 else summary
+    fig = _figure(8.5, 1.6 + 0.7 * len(rows))
+    ax = fig.add_subplot()
+    _stacked_zones(ax, [str(p) for p in rows.index], rows)
+    ax.set_xlabel("금액 (won): 보험금 + 줄어든 몫 = 청구액 (payout + zones = claim)")
+    ax.set_title(title or "어디서 줄었나 (where coverage shrank)")
+    return fig
+
+
+def plot_policies(comparison: pd.DataFrame, current: str | None = None) -> Figure:
+    """The same receipts under every generation, side by side: payout and each zone's take."""
+    fig = _figure(8.5, 1.8 + 0.55 * len(comparison))
+    ax = fig.add_subplot()
+    names = [
+        ("▶ " if name == current else "") + str(label)
+        for name, label in zip(comparison.index, comparison["label"], strict=True)
+    ]
+    _stacked_zones(ax, names, comparison)
+    ax.set_xlabel("금액 (won)")
+    ax.set_title("같은 영수증, 다른 세대 (the same receipts under each generation)")
+    return fig
+
+
+def report_figures(report: Report) -> dict[str, Figure]:
+    """The three charts of a report: ``monthly``, ``zones`` and ``generations``."""
+    return {
+        "monthly": plot_monthly(report.monthly),
+        "zones": plot_zones(report.summary),
+        "generations": plot_policies(report.comparison, current=report.policy.name),
+    }
+
+
+def figure_png(fig: Figure, dpi: int = 110) -> bytes:
+    """PNG bytes of a figure (no pyplot, no display)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def show_figure(fig: Figure) -> None:
+    """Display a chart in a notebook as a PNG (the figures are not pyplot's). Returns None."""
+    from IPython.display import Image, display
+
+    display(Image(data=figure_png(fig), format="png"))

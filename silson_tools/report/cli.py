@@ -1,0 +1,228 @@
+"""The ``silson`` command: explain a year of receipts from the command line.
+
+    silson report FILE --policy gen4 --start 2024-03-01 [--person NAME] --out DIR [--format md|html]
+    silson check FILE                     # only validate the file and summarise what was read
+
+``report`` reads the receipt export, assesses it, renders the report (Markdown or HTML),
+PNG charts with Hangul and the assessed lines as CSV (UTF-8 with BOM) — all in memory —
+and only then creates DIR and writes. Bad input prints the loader's messages (file, row,
+column, value, what was expected) on stderr, exits with status 1 and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["build_parser", "main"]
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2  # argparse's own code for a bad command line
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"날짜는 2024-03-01 형식으로 (a date like 2024-03-01), not {text!r}"
+        ) from None
+
+
+def _decile(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 10:
+        raise argparse.ArgumentTypeError(f"1–10 사이의 정수 (a whole number 1–10), not {text!r}")
+    return int(text)
+
+
+def _add_file_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        type=Path,
+        help="영수증 파일: CSV (UTF-8, UTF-8 BOM, cp949/EUC-KR) 또는 XLSX "
+        "(receipt export: CSV or XLSX; Korean or English headers)",
+    )
+    parser.add_argument(
+        "--encoding",
+        metavar="ENC",
+        help="CSV 인코딩: utf-8, utf-8-sig, cp949, euc-kr (CSV encoding; default: detected)",
+    )
+    parser.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="XLSX 시트 이름 (XLSX sheet name; default: the first sheet)",
+    )
+    parser.add_argument(
+        "--person",
+        metavar="NAME",
+        help="이 사람의 줄만 (only this person's lines; default: everyone in the file)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser: ``silson report`` and ``silson check``, help in Korean and English."""
+    from ..products import products
+
+    parser = argparse.ArgumentParser(
+        prog="silson",
+        description=(
+            "실손보험 계산기: 영수증 파일로 1년 동안 받은 보험금과 자기부담, 줄어든 이유를 "
+            "설명합니다. (Korean indemnity health insurance: explain a year of receipts — "
+            "what was claimed, paid and self-paid, and which rule cut each amount.)"
+        ),
+        epilog=(
+            "예 (example): silson report data/samples/receipts.csv --policy gen4 "
+            "--start 2024-03-01 --out out/  ·  자세한 도움말: silson report --help"
+        ),
+    )
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", title="명령 (commands)", required=True
+    )
+    report = sub.add_parser(
+        "report",
+        help="보고서 만들기 (write the report, charts and assessed lines)",
+        description=(
+            "영수증 파일을 읽고 보험 약관대로 계산해 DIR에 보고서(report.md 또는 report.html), "
+            "그림(PNG), 줄별 계산 결과(assessed_lines.csv, UTF-8 BOM)를 씁니다. 입력에 문제가 "
+            "있으면 모든 문제를 보여 주고 아무것도 쓰지 않습니다. (Read the receipts, assess "
+            "them under the policy and write the report, PNG charts and the assessed lines "
+            "as CSV into DIR. On bad input, every problem is shown and nothing is written.)"
+        ),
+        epilog=(
+            "종료 코드 (exit status): 0 성공 (ok), 1 입력 문제 (bad file, policy or person), "
+            "2 명령줄 문제 (bad command line)."
+        ),
+    )
+    _add_file_options(report)
+    report.add_argument(
+        "--policy",
+        default="gen4",
+        metavar="NAME",
+        help=(
+            "보험 상품 (policy): " + ", ".join(products()) + " 또는 규칙 파일 경로 "
+            "(or a path to a custom rule file .toml); default: gen4"
+        ),
+    )
+    report.add_argument(
+        "--start",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help=(
+            "계약일: 보험 연도가 이 날부터 시작하고, 이 날 전 진료는 보장되지 않습니다 "
+            "(policy start date: policy years run from it; care before it is not covered). "
+            "기본값 (default): 1 January of the first receipt's year"
+        ),
+    )
+    report.add_argument(
+        "--decile",
+        type=_decile,
+        metavar="N",
+        help=(
+            "건강보험 소득분위 1–10: 주면 본인부담상한제 환급분을 보험금에서 뺍니다 "
+            "(NHI income decile; when given, the national-ceiling refund is left out of "
+            "the payout). 기본값 (default): not applied"
+        ),
+    )
+    report.add_argument(
+        "--compare",
+        metavar="NAMES",
+        help=(
+            "비교할 상품, 쉼표로 구분 (policies to compare, comma-separated); "
+            "default: every generation"
+        ),
+    )
+    report.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="결과를 쓸 폴더; 없으면 만듭니다 (output folder, created if missing)",
+    )
+    report.add_argument(
+        "--format",
+        choices=("md", "html"),
+        default="md",
+        help="보고서 형식 (report format): md (Markdown, default) or html",
+    )
+    check = sub.add_parser(
+        "check",
+        help="파일 검사만 (only validate the file and summarise it)",
+        description=(
+            "영수증 파일을 읽고 검사 결과만 보여 줍니다; 아무것도 쓰지 않습니다. "
+            "(Validate the receipt file and print what was read; writes nothing.)"
+        ),
+    )
+    _add_file_options(check)
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"silson: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 ok, 1 bad input, 2 bad usage)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from ..receipts import read_receipts
+
+    try:
+        receipts = read_receipts(
+            args.file, encoding=args.encoding, sheet=args.sheet, person=args.person
+        )
+    except (ValueError, OSError) as err:  # ReceiptError, InputError are ValueErrors
+        return _fail(str(err))
+
+    if args.command == "check":
+        from .summary import validation_summary
+
+        table = validation_summary(receipts)
+        for item, value in table.itertuples(index=False):
+            print(f"{item}: {value}")
+        return EXIT_OK
+
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, never a window
+    from ..products import load_policy, products
+    from .render import report_files, write_report
+    from .summary import build_report
+
+    try:
+        policy = load_policy(args.policy)
+        compare = (
+            [name.strip() for name in args.compare.split(",") if name.strip()]
+            if args.compare
+            else list(products())
+        )
+        compared = [load_policy(name) for name in compare]
+        report = build_report(
+            receipts,
+            policy,
+            policy_start=args.start,
+            person=args.person,
+            compare=[p if p.name != policy.name else policy for p in compared],
+            decile=args.decile,
+        )
+        files = report_files(report, args.format)
+    except (ValueError, OSError) as err:
+        return _fail(str(err))
+    if args.out.exists() and not args.out.is_dir():
+        return _fail(f"--out {args.out}: 폴더가 아니라 파일입니다 (exists and is not a folder)")
+    try:
+        paths = write_report(files, args.out)
+    except OSError as err:
+        return _fail(f"--out {args.out}: {err}")
+    for path in paths:
+        print(path)
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

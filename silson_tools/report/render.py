@@ -1,0 +1,211 @@
+"""The report rendered: readable tables, Markdown or HTML, PNG charts and the lines as CSV.
+
+:func:`report_files` renders a :class:`~silson_tools.report.summary.Report` into bytes in
+memory (Markdown or HTML, PNG charts, the assessed lines as CSV with a BOM so Excel reads
+the Korean); :func:`write_report` writes those bytes. The CLI renders everything before it
+creates the output folder, so a failure writes nothing.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ..errors import InputError
+from ..schema import ZONES
+from .summary import ASSUMPTIONS, ZONE_AMOUNTS, Report, lines_table, won
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "build_report_figures",
+    "format_table",
+    "render_html",
+    "render_markdown",
+    "report_files",
+    "write_report",
+]
+
+_MONEY_COLUMNS = {"claim", "payout", "self_pay", *ZONE_AMOUNTS, "selfpay_cap_refund"}
+_HEADINGS = {
+    "person": "이름",
+    "lines": "줄 수",
+    "claim": "청구액 (claim)",
+    "payout": "보험금 (payout)",
+    "self_pay": "자기부담 (self-pay)",
+    "payout_pct": "보험금 비율 %",
+    "selfpay_cap_refund": "자기부담 한도 환급",
+    "label": "상품 (policy)",
+    "date": "진료일",
+    "setting": "진료구분",
+    "tier": "요양기관",
+    "category": "항목",
+    "institution": "병원",
+    "zone": "결정한 규칙 (zone)",
+    "month": "월",
+    "row": "행 (row)",
+    **{z: f"{ZONES[z]}" for z in ZONE_AMOUNTS},
+}
+
+
+def format_table(table: pd.DataFrame, index_name: str | None = None) -> pd.DataFrame:
+    """A table for reading: money as 12,000원, Korean headings, the index as first column."""
+    out = table.copy()
+    for column in out.columns:
+        if column in _MONEY_COLUMNS:
+            out[column] = [won(int(v)) for v in out[column]]
+        elif column == "payout_pct":
+            out[column] = [f"{v:.1f}" for v in out[column]]
+    out = out.reset_index()
+    first = index_name or out.columns[0]
+    out = out.rename(columns={out.columns[0]: first})
+    return out.rename(columns=lambda c: _HEADINGS.get(str(c), str(c)))
+
+
+def _md_table(table: pd.DataFrame) -> str:
+    def cell(value: Any) -> str:
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    header = "| " + " | ".join(cell(c) for c in table.columns) + " |"
+    rule = "| " + " | ".join("---" for _ in table.columns) + " |"
+    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    return "\n".join([header, rule, *body])
+
+
+def _sections(report: Report) -> list[tuple[str, Any]]:
+    """The report as (kind, content) items shared by the Markdown and HTML renderers."""
+    pol = report.policy
+    who = report.person or "전체 (everyone in the file)"
+    start = (
+        report.policy_start.isoformat() if report.policy_start else "첫 영수증 해의 1월 1일 (Jan 1)"
+    )
+    decile = f"{report.decile}분위" if report.decile else "적용 안 함 (not applied)"
+    zone_cols = [z for z in ZONE_AMOUNTS if report.comparison[z].any() or report.summary[z].any()]
+    summary_cols = ["lines", "claim", "payout", "self_pay", "payout_pct", *zone_cols]
+    comparison_cols = ["label", "claim", "payout", "self_pay", "payout_pct", *zone_cols]
+    items: list[tuple[str, Any]] = [
+        ("h1", "실손보험 영수증 보고서 (silson receipts report)"),
+        (
+            "list",
+            [
+                f"보험 (policy): {pol.label} — {pol.name}",
+                f"계약일 (policy start): {start}",
+                f"대상 (person): {who}",
+                f"본인부담상한제 소득분위 (NHI ceiling decile): {decile}",
+            ],
+        ),
+        ("h2", "1. 파일 검사 (validation)"),
+        ("table", format_table(report.validation.set_index("항목 (item)"), "항목 (item)")),
+        ("h2", "2. 한눈에 보는 1년: 왜 이만큼 받았지? (the year at a glance)"),
+        ("table", format_table(report.summary[summary_cols], "이름")),
+        ("list", report.why),
+        ("image", ("zones.png", "어디서 줄었나 (where coverage shrank)")),
+        ("h2", "3. 월별 보험금과 자기부담 (monthly)"),
+        ("image", ("monthly.png", "월별 보험금과 자기부담")),
+        ("table", format_table(report.monthly, "월 (month)")),
+        ("h2", "4. 보장이 가장 많이 줄어든 줄 (lines where coverage shrank most)"),
+        ("table", format_table(report.top, "행 (row)")),
+        ("h2", "5. 다른 세대라면? (the same receipts under every generation)"),
+        ("table", format_table(report.comparison[comparison_cols], "policy")),
+        ("image", ("generations.png", "같은 영수증, 다른 세대")),
+        ("h2", "가정과 한계 (assumptions and limits)"),
+        ("list", list(ASSUMPTIONS)),
+        (
+            "p",
+            "파일: assessed_lines.csv (줄마다 보험금·자기부담·규칙; UTF-8 BOM, Excel에서 "
+            "한글이 바로 보입니다). silson_tools로 만듦.",
+        ),
+    ]
+    return items
+
+
+def render_markdown(report: Report) -> str:
+    """The report as Markdown (images referenced by file name)."""
+    out: list[str] = []
+    for kind, content in _sections(report):
+        if kind == "h1":
+            out.append(f"# {content}")
+        elif kind == "h2":
+            out.append(f"## {content}")
+        elif kind == "list":
+            out.append("\n".join(f"- {line}" for line in content))
+        elif kind == "table":
+            out.append(_md_table(content))
+        elif kind == "image":
+            out.append(f"![{content[1]}]({content[0]})")
+        else:
+            out.append(str(content))
+    return "\n\n".join(out) + "\n"
+
+
+def render_html(report: Report) -> str:
+    """The report as one HTML page (images referenced by file name; text escaped)."""
+    esc = html.escape
+    body: list[str] = []
+    for kind, content in _sections(report):
+        if kind in ("h1", "h2"):
+            body.append(f"<{kind}>{esc(content)}</{kind}>")
+        elif kind == "list":
+            body.append("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in content) + "</ul>")
+        elif kind == "table":
+            table = content.to_html(index=False, escape=True, border=0, classes="t")
+            body.append(f'<div class="wide">{table}</div>')
+        elif kind == "image":
+            body.append(f'<p><img src="{esc(content[0])}" alt="{esc(content[1])}"></p>')
+        else:
+            body.append(f"<p>{esc(str(content))}</p>")
+    style = (
+        "body{font-family:'NanumGothic','Malgun Gothic',sans-serif;max-width:72rem;"
+        "margin:2rem auto;padding:0 1rem}table.t{border-collapse:collapse;margin:1rem 0}"
+        "table.t td,table.t th{"
+        "border-bottom:1px solid #ddd;padding:.25rem .6rem;text-align:right;white-space:nowrap}"
+        "table.t td:first-child,table.t th:first-child{text-align:left}"
+        "table.t td:last-child{white-space:normal}img{max-width:100%}.wide{overflow-x:auto}"
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="ko"><head><meta charset="utf-8">'
+        f"<title>실손보험 영수증 보고서</title><style>{style}</style></head><body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )
+
+
+def report_files(report: Report, fmt: str = "md") -> dict[str, bytes]:
+    """File name → bytes for the whole report, rendered in memory (nothing written)."""
+    from .charts import figure_png
+
+    if fmt not in ("md", "html"):
+        raise InputError(f"format must be 'md' or 'html', got {fmt!r}")
+    figures = report.figures or build_report_figures(report)
+    text = render_markdown(report) if fmt == "md" else render_html(report)
+    return {
+        f"report.{fmt}": text.encode("utf-8"),
+        **{f"{name}.png": figure_png(fig) for name, fig in figures.items()},
+        "assessed_lines.csv": lines_table(report.assessed).to_csv(index=False).encode("utf-8-sig"),
+    }
+
+
+def build_report_figures(report: Report) -> dict[str, Figure]:
+    """The three charts of a report built with ``charts=False`` (imports matplotlib)."""
+    from .charts import report_figures
+
+    return report_figures(report)
+
+
+def write_report(files: Mapping[str, bytes], out_dir: str | Path) -> list[Path]:
+    """Write rendered files into ``out_dir`` (created if needed); return the paths written."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, data in files.items():
+        path = out / name
+        path.write_bytes(data)
+        paths.append(path)
+    return paths

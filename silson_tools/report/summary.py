@@ -1,0 +1,447 @@
+"""The year explained as tables and sentences (no drawing, no files).
+
+Everything notebook 03 and ``silson report`` show is computed here, from the validated
+receipt lines (:class:`~silson_tools.receipts.ReceiptLines`) and ``assess`` (payout,
+self-pay and the amount each rule took on every line). The amounts each zone took (보장 축소
+구간) are the engine's detail columns, so for every line and every total
+
+    claim == payout + Σ zone amounts          (self_pay == Σ zone amounts)
+
+with ``excluded`` (보장 제외), ``ceiling_offset`` (상한제 환급분), ``deductible`` (최소공제),
+``rate_part`` (자기부담률), ``visit_cap_cut`` (회당 한도), ``count_cut`` (횟수 한도) and
+``annual_cut`` (연간 한도). Money stays integer won; shares are shown rounded for reading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..money import format_won
+from ..receipts import ReceiptLines, as_receipt_lines
+from ..schema import (
+    CANONICAL_COLUMNS,
+    CATEGORIES,
+    COLUMN_LABELS,
+    OPTIONAL_COLUMNS,
+    SETTINGS,
+    TIERS,
+    WON_COLUMNS,
+    ZONES,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ..products import Policy
+
+__all__ = [
+    "ALL_PERSONS",
+    "ASSUMPTIONS",
+    "ZONE_AMOUNTS",
+    "Report",
+    "build_report",
+    "compare_policies",
+    "lines_table",
+    "monthly_totals",
+    "top_shrinks",
+    "validation_summary",
+    "why_sentences",
+    "year_summary",
+    "zone_amounts",
+]
+
+_ZONE_COLUMN = {"rate": "rate_part", "visit_cap": "visit_cap_cut", "count_limit": "count_cut"}
+_ZONE_COLUMN["annual_limit"] = "annual_cut"
+ZONE_AMOUNTS: Final[dict[str, str]] = {zone: _ZONE_COLUMN.get(zone, zone) for zone in ZONES}
+"""Zone code (in schema.ZONES order) → the engine's column with the amount that zone took."""
+
+ALL_PERSONS: Final = "(전체)"
+"""The person choice meaning everyone in the file (family view)."""
+
+TOTAL_ROW: Final = "합계 (total)"
+ASSUMPTIONS: Final = (
+    "보험금은 이 도구의 규칙 파일(silson_tools/rules, 출처·신뢰도 A/B/C 표시)로 계산한 "
+    "추정치입니다; 실제 지급액은 약관·심사에 따라 다릅니다 (estimates from the rule files, "
+    "not an insurer's decision).",
+    "한 줄 = 영수증 한 장으로 봅니다; 같은 날 외래와 약국은 4·5세대에서 한 번의 통원으로 "
+    "합칩니다 (one line = one receipt; 4th/5th generation combine a day's visit and pharmacy).",
+    "비급여 특약·3대 비급여 특약에 모두 가입했다고 가정합니다 (all riders assumed held).",
+    "본인부담상한제 환급은 소득분위(decile)를 줄 때만 뺍니다 (the national-ceiling refund is "
+    "left out only when a decile is given).",
+    "도수치료 10회마다 필요한 호전 증빙은 있다고 보고, 표시만 합니다 (improvement proof "
+    "after every 10 sessions is assumed and only flagged).",
+)
+
+
+def won(amount: int) -> str:
+    """Whole won with separators (12,000원, 1,110,000원): one style in every table."""
+    return format_won(int(amount), unit="won")
+
+
+def zone_amounts(assessed: pd.DataFrame) -> pd.DataFrame:
+    """Per line, the won each zone took (columns: zone codes), int64; sums to ``self_pay``."""
+    missing = [c for c in (*ZONE_AMOUNTS.values(), "self_pay") if c not in assessed.columns]
+    if missing:
+        raise InputError(
+            f"assessed: missing column(s) {missing}; pass the output of silson_tools.assess"
+        )
+    out = pd.DataFrame(
+        {z: assessed[c].to_numpy(np.int64) for z, c in ZONE_AMOUNTS.items()},
+        index=assessed.index,
+    )
+    total = out.sum(axis=1).to_numpy()
+    bad = np.flatnonzero(total != assessed["self_pay"].to_numpy())
+    if len(bad):
+        row = assessed.index[bad[0]]
+        raise InputError(
+            f"assessed row {row}: zone amounts sum to {total[bad[0]]:,} but self_pay is "
+            f"{int(assessed['self_pay'].iloc[bad[0]]):,}"
+        )
+    return out
+
+
+def claim_of(frame: pd.DataFrame) -> np.ndarray:
+    """Claimed won per line: ① covered_copay + ③ full_copay + ④ noncovered."""
+    return (
+        frame["covered_copay"].to_numpy(np.int64)
+        + frame["full_copay"].to_numpy(np.int64)
+        + frame["noncovered"].to_numpy(np.int64)
+    )
+
+
+def validation_summary(receipts: pd.DataFrame) -> pd.DataFrame:
+    """What the loader read: file, format, header row, column mapping, skipped rows, totals.
+
+    Two columns, ``항목 (item)`` and ``내용 (value)``, one row per fact (text, for display).
+    """
+    source: Mapping[str, Any] = receipts.attrs.get("source", {})
+    rows: list[tuple[str, str]] = []
+    if source:
+        kind = source.get("format", "")
+        if kind == "DataFrame":
+            rows.append(("표 (table)", f"{source.get('file')} (행 번호 = {source.get('rows')})"))
+        else:
+            detail = source.get("encoding") or (f"시트 {source.get('sheet')!r}" if kind else "")
+            name = Path(str(source.get("file", ""))).name
+            rows.append(("파일 (file)", f"{name} ({kind}, {detail})"))
+            rows.append(("머리글 줄 (header row)", str(source.get("header_row"))))
+        mapped = source.get("columns", {})
+        rows.append(
+            (
+                "읽은 열 (columns read)",
+                ", ".join(f"{h} → {COLUMN_LABELS.get(c, c)}" for c, h in mapped.items()),
+            )
+        )
+        if source.get("units"):
+            rows.append(
+                ("만원 단위 열 (columns in 만원)", ", ".join(mapped[c] for c in source["units"]))
+            )
+        defaulted = [
+            f"{COLUMN_LABELS[c]} = {OPTIONAL_COLUMNS[c]!r}" for c in source.get("defaulted", [])
+        ]
+        rows.append(("없어서 기본값을 쓴 열 (defaulted)", ", ".join(defaulted) or "없음 (none)"))
+        ignored = source.get("ignored_columns", [])
+        rows.append(("읽지 않은 열 (ignored)", ", ".join(map(str, ignored)) or "없음 (none)"))
+        if kind != "DataFrame":
+            blank = source.get("blank_rows", [])
+            listed = f"{len(blank)}줄: {', '.join(map(str, blank[:20]))}"
+            rows.append(("건너뛴 빈 줄 (blank rows skipped)", listed if blank else "없음 (none)"))
+        if source.get("person"):
+            rows.append(("선택한 사람 (person)", str(source["person"])))
+    rows.append(("영수증 줄 (lines)", f"{len(receipts):,}"))
+    if len(receipts):
+        dates = receipts["date"]
+        rows.append(("기간 (dates)", f"{dates.min():%Y-%m-%d} – {dates.max():%Y-%m-%d}"))
+        counts = receipts["person"].value_counts(sort=False)
+        rows.append(
+            ("사람별 줄 (lines per person)", ", ".join(f"{p} {n}" for p, n in counts.items()))
+        )
+        counts = receipts["setting"].value_counts(sort=False)
+        rows.append(
+            (
+                "진료구분별 줄 (lines per setting)",
+                ", ".join(f"{SETTINGS.get(s, s)} {n}" for s, n in counts.items()),
+            )
+        )
+        for column in WON_COLUMNS:
+            rows.append((f"합계 {COLUMN_LABELS[column]}", won(int(receipts[column].sum()))))
+    return pd.DataFrame(rows, columns=["항목 (item)", "내용 (value)"])
+
+
+def year_summary(assessed: pd.DataFrame) -> pd.DataFrame:
+    """Per person, plus a 합계 (total) row: lines, claimed, payout, self-pay, each zone's take.
+
+    Columns: ``lines, claim, payout, self_pay, payout_pct`` then one per zone code (won),
+    then ``selfpay_cap_refund``. ``claim == payout + Σ zones`` on every row.
+    """
+    zones = zone_amounts(assessed)
+    frame = pd.DataFrame(
+        {
+            "person": assessed["person"].astype(str).to_numpy(),
+            "lines": 1,
+            "claim": claim_of(assessed),
+            "payout": assessed["payout"].to_numpy(np.int64),
+            "self_pay": assessed["self_pay"].to_numpy(np.int64),
+            **{z: zones[z].to_numpy() for z in ZONE_AMOUNTS},
+            "selfpay_cap_refund": assessed["selfpay_cap_refund"].to_numpy(np.int64),
+        }
+    )
+    per = frame.groupby("person", sort=False).sum()
+    per.loc[TOTAL_ROW] = per.sum()
+    per = per.astype(np.int64)
+    share = np.where(per["claim"] > 0, per["payout"] / per["claim"].where(per["claim"] > 0, 1), 0)
+    per.insert(4, "payout_pct", np.round(share * 100, 1))
+    per.index.name = "person"
+    return per
+
+
+def why_sentences(summary: pd.DataFrame) -> list[str]:
+    """ "왜 이만큼 받았지?" — one sentence per row of :func:`year_summary`, zones largest first."""
+    out = []
+    for person, row in summary.iterrows():
+        claim, payout, self_pay = int(row["claim"]), int(row["payout"]), int(row["self_pay"])
+        cuts = sorted(((int(row[z]), z) for z in ZONE_AMOUNTS if int(row[z]) > 0), reverse=True)
+        text = (
+            f"{person}: 청구 {won(claim)} 중 보험금 {won(payout)} "
+            f"({row['payout_pct']:.1f}%)을 받고 {won(self_pay)}을 냈습니다 "
+            f"(claimed, paid, self-paid)."
+        )
+        if cuts:
+            text += (
+                " 줄어든 곳 (where it shrank): "
+                + ", ".join(f"{ZONES[z]} {won(v)}" for v, z in cuts)
+                + "."
+            )
+        if int(row["selfpay_cap_refund"]) > 0:
+            text += (
+                " 연간 자기부담 한도로 "
+                f"{won(int(row['selfpay_cap_refund']))}을 돌려받았습니다 "
+                "(yearly self-pay cap refund, already in the payout)."
+            )
+        out.append(text)
+    return out
+
+
+def monthly_totals(assessed: pd.DataFrame) -> pd.DataFrame:
+    """Per calendar month (``YYYY-MM``): claim, payout and self-pay in won (no care: 0)."""
+    months = assessed["date"].dt.to_period("M")
+    frame = pd.DataFrame(
+        {
+            "month": months.to_numpy(),
+            "claim": claim_of(assessed),
+            "payout": assessed["payout"].to_numpy(np.int64),
+            "self_pay": assessed["self_pay"].to_numpy(np.int64),
+        }
+    )
+    out = frame.groupby("month").sum()
+    if len(out):
+        full = pd.period_range(out.index.min(), out.index.max(), freq="M")
+        out = out.reindex(full, fill_value=0)
+    out.index = [str(p) for p in out.index]
+    out.index.name = "month"
+    return out.astype(np.int64)
+
+
+def top_shrinks(assessed: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The ``n`` lines where coverage shrank most: largest self-pay first, with the zone.
+
+    Index: the row a person sees (the sheet row for a file); columns: person, date,
+    진료구분, 요양기관, 항목, 병원, claim, payout, self_pay, payout_pct and the zone label.
+    """
+    if n < 0:
+        raise InputError(f"n must be >= 0, got {n}")
+    claim = claim_of(assessed)
+    frame = pd.DataFrame(
+        {
+            "person": assessed["person"].astype(str).to_numpy(),
+            "date": assessed["date"].dt.strftime("%Y-%m-%d").to_numpy(),
+            "setting": [SETTINGS.get(s, s) for s in assessed["setting"]],
+            "tier": [TIERS.get(t, t) for t in assessed["tier"]],
+            "category": [CATEGORIES.get(c, c) for c in assessed["category"]],
+            "institution": assessed["institution"].astype(str).to_numpy(),
+            "claim": claim,
+            "payout": assessed["payout"].to_numpy(np.int64),
+            "self_pay": assessed["self_pay"].to_numpy(np.int64),
+            "zone": [ZONES[str(z)] for z in assessed["zone"]],
+        },
+        index=assessed.index,
+    )
+    share = np.where(claim > 0, frame["payout"] / np.where(claim > 0, claim, 1), 0.0)
+    frame.insert(8, "payout_pct", np.round(share * 100, 1))
+    order = np.lexsort((np.arange(len(frame)), -frame["self_pay"].to_numpy()))
+    return frame.iloc[order[:n]]
+
+
+def _policy(policy: str | Policy) -> Policy:
+    from ..products import Policy, load_policy
+
+    return policy if isinstance(policy, Policy) else load_policy(policy)
+
+
+def _every_product() -> tuple[str, ...]:
+    from ..products import products
+
+    return products()
+
+
+def compare_policies(
+    receipts: pd.DataFrame,
+    policies: Sequence[str | Policy] | None = None,
+    policy_start: Any = None,
+    ceiling: Any = None,
+) -> pd.DataFrame:
+    """The same receipts under each policy: claim, payout, self-pay, payout % and zone takes.
+
+    Index: policy name; columns ``label, claim, payout, self_pay, payout_pct`` and one per
+    zone code (won). Every policy sees the same lines and the same ``policy_start``.
+    ``policies``: default every shipped product.
+    """
+    from ..engine import assess
+
+    lines = as_receipt_lines(receipts)
+    rows = []
+    for policy in _every_product() if policies is None else policies:
+        pol = _policy(policy)
+        assessed = assess(lines, pol, policy_start=policy_start, ceiling=ceiling)
+        zones = zone_amounts(assessed)
+        claim = int(claim_of(assessed).sum())
+        payout = int(assessed["payout"].sum())
+        rows.append(
+            {
+                "policy": pol.name,
+                "label": pol.label,
+                "claim": claim,
+                "payout": payout,
+                "self_pay": int(assessed["self_pay"].sum()),
+                "payout_pct": round(100 * payout / claim, 1) if claim else 0.0,
+                **{z: int(zones[z].sum()) for z in ZONE_AMOUNTS},
+            }
+        )
+    return pd.DataFrame(rows).set_index("policy")
+
+
+def lines_table(assessed: pd.DataFrame) -> pd.DataFrame:
+    """The assessed lines for the CSV: the row a person sees, canonical columns, the
+    engine's detail columns, and the zone in Korean (``zone_ko``). Dates as ``YYYY-MM-DD``."""
+    out = assessed.copy()
+    out["date"] = out["date"].dt.strftime("%Y-%m-%d")
+    out["zone"] = out["zone"].astype(str)
+    out["zone_ko"] = [ZONES.get(z, z) for z in out["zone"]]
+    out["claim"] = claim_of(assessed)
+    first = [c for c in CANONICAL_COLUMNS if c in out.columns]
+    rest = [c for c in out.columns if c not in first]
+    out = out[first + rest]
+    out.index.name = "row"
+    return out.reset_index()
+
+
+# --- the whole report -----------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """Everything the report shows, computed; rendering adds nothing but layout."""
+
+    policy: Policy
+    policy_start: dt.date | None
+    person: str | None
+    receipts: ReceiptLines
+    assessed: pd.DataFrame
+    validation: pd.DataFrame
+    summary: pd.DataFrame
+    why: list[str]
+    monthly: pd.DataFrame
+    top: pd.DataFrame
+    comparison: pd.DataFrame
+    decile: int | None = None
+    figures: dict[str, Figure] = field(default_factory=dict)
+
+
+def _as_date(value: Any, name: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(f"{name} must be a date like 2024-03-01, got {value!r}") from None
+
+
+def build_report(
+    receipts: pd.DataFrame,
+    policy: str | Policy = "gen4",
+    policy_start: Any = None,
+    person: str | None = None,
+    compare: Sequence[str | Policy] | None = None,
+    decile: int | None = None,
+    charts: bool = True,
+) -> Report:
+    """Assess ``receipts`` under ``policy`` and compute every table and chart of the report.
+
+    ``receipts``: :class:`ReceiptLines` or any DataFrame (validated here, once).
+    ``person``: one person's lines only (None or :data:`ALL_PERSONS`: everyone).
+    ``decile``: 소득분위 1–10 for the 본인부담상한제 refund (None: left out).
+    ``compare``: the policies for the side-by-side table (the chosen one is marked; default
+    every shipped product). ``charts``: draw the three charts (matplotlib, imported then).
+    """
+    from ..ceiling import CeilingSpec
+    from ..engine import assess
+
+    pol = _policy(policy)
+    start = _as_date(policy_start, "policy_start")
+    if person == ALL_PERSONS:
+        person = None
+    lines = as_receipt_lines(receipts)
+    if person is not None:
+        persons = sorted(lines["person"].unique().tolist())
+        if person not in persons:
+            raise InputError(f"person {person!r} is not in the receipts; expected one of {persons}")
+        lines = lines.select(np.asarray(lines["person"] == person))
+    if decile is not None and (
+        isinstance(decile, bool)
+        or not isinstance(decile, int | np.integer)
+        or not 1 <= decile <= 10
+    ):
+        raise InputError(f"decile must be a whole number 1–10 (소득분위), got {decile!r}")
+    ceiling = CeilingSpec(decile=int(decile)) if decile is not None else None
+    assessed = assess(lines, pol, policy_start=start, ceiling=ceiling)
+    summary = year_summary(assessed)
+    monthly = monthly_totals(assessed)
+    chosen = _every_product() if compare is None else compare
+    names = list(dict.fromkeys(p if isinstance(p, str) else p.name for p in chosen))
+    comparison = compare_policies(
+        lines,
+        [pol if n == pol.name else n for n in names] or [pol],
+        policy_start=start,
+        ceiling=ceiling,
+    )
+    report = Report(
+        policy=pol,
+        policy_start=start,
+        person=person,
+        receipts=lines,
+        assessed=assessed,
+        validation=validation_summary(lines),
+        summary=summary,
+        why=why_sentences(summary),
+        monthly=monthly,
+        top=top_shrinks(assessed),
+        comparison=comparison,
+        decile=decile,
+    )
+    if charts:
+        from .charts import report_figures
+
+        report.figures = report_figures(report)
+    return report
