@@ -1,5 +1,26 @@
-"""The claim engine: seed and rules.md cases (both sides of every limit), bad input, and
-hypothesis checks that the vectorized engine equals the row-by-row reference."""
+"""The claim engine: rule cases (both sides of every limit), bad input, and hypothesis
+checks that the vectorized engine equals the row-by-row reference.
+
+The rule cases cite these originals by the short name before the colon:
+
+- 4세대 표준약관: 금융감독원, 실손의료보험 표준약관 (보험업감독업무시행세칙 별표15,
+  2021.7.1 시행),
+  https://fss.or.kr/fss/bbs/B0000115/view.do?menuNo=200504&nttId=21943
+- 5세대 표준약관: 금융감독원, 실손의료보험 표준약관 (2026.5.6 시행),
+  https://www.fss.or.kr/fss/bbs/B0000115/view.do?menuNo=200504&nttId=218364
+- 삼성생명 3세대 상품안내: 삼성생명 인터넷 실손의료비보장보험1.0 (기본형) 상품안내 (2018;
+  3세대 표준형·선택형Ⅱ 약관 내용), https://direct.samsunglife.com
+- FSS 세대별 비교표: 금융감독원 보도자료 「2020년 실손보험 사업실적 및 향후 대응계획」
+  (2021.4.28), 세대별 비교표 전재,
+  https://htiger31.tistory.com/entry/2020%EB%85%84-%EC%8B%A4%EC%86%90%EB%B3%B4%ED%97%98-%EC%82%AC%EC%97%85%EC%8B%A4%EC%A0%81-%EB%B0%8F-%ED%96%A5%ED%9B%84-%EB%8C%80%EC%9D%91%EA%B3%84%ED%9A%8D?category=727677
+- 2세대 한도 글: 블로그 글, 2세대 실손 입원 한도와 통원 회당 한도 (외래 25만·처방 5만원),
+  https://kirene-life.tistory.com/240
+- 자기부담금 계산법 글: 「보험사 조건에 따른 실비보험 자기부담금 계산법 전략」 (goodnews91 블로그),
+  https://goodnews91.com/%eb%b3%b4%ed%97%98%ec%82%ac-%ec%a1%b0%ea%b1%b4%ec%97%90-%eb%94%b0%eb%a5%b8-%ec%8b%a4%eb%b9%84%eb%b3%b4%ed%97%98-%ec%9e%90%ea%b8%b0%eb%b6%80%eb%8b%b4%ea%b8%88-%ea%b3%84%ec%82%b0%eb%b2%95-%ec%a0%84
+- 금융꿀팁 다수보험: 금융감독원 금융꿀팁, 실손 중복가입 비례보상 사례 (표준약관 「다수보험의
+  처리」), http://www.econovill.com/news/articleView.html?idxno=299950
+- 상한제 판결: 대법원 2024.1.25. 선고 2023다283913 판결 (상한제 환급금은 실손 보상 대상 아님)
+"""
 
 from __future__ import annotations
 
@@ -45,12 +66,13 @@ def one(policy, **kw) -> pd.Series:
     return assess(frame(line(**kw)), policy).iloc[0]
 
 
-# --- seed 001 and rules.md cases ---------------------------------------------------------------
+# --- rule cases (sources in the module docstring) -----------------------------------------------
 
 
-def test_seed001_case2_inpatient_blend() -> None:
-    # seed 001 사례 2: 급여 36만 at 10% + 비급여 80만 at 20% → self-pay 19.6만, payout 96.4만.
-    # 3세대 선택형Ⅱ inpatient is exactly that: 급여 90% + 비급여 80% (rules.md §1.3, [SL3]).
+def test_article_case2_inpatient_blend() -> None:
+    # 자기부담금 계산법 글, 사례 2: 급여 36만 at 10% + 비급여 80만 at 20% → self-pay
+    # 19.6만, payout 96.4만. 3세대 선택형Ⅱ inpatient is exactly that: 급여 90% + 비급여 80%
+    # (삼성생명 3세대 상품안내).
     r = one(
         "gen3-choice2",
         setting="inpatient",
@@ -63,9 +85,9 @@ def test_seed001_case2_inpatient_blend() -> None:
     assert r.rate_part == 196_000
 
 
-def test_seed001_mri_80_percent() -> None:
-    # seed 001 비급여 표: MRI 40만원, 80% 보장 → 32만원. 2세대 선택형Ⅱ 비급여 self-pay 20%
-    # ([FSS-2020], rules.md §1.2), inpatient (no minimum, no per-visit cap).
+def test_article_mri_80_percent() -> None:
+    # 자기부담금 계산법 글, 비급여 표: MRI 40만원, 80% 보장 → 32만원. 2세대 선택형Ⅱ 비급여
+    # self-pay 20% (FSS 세대별 비교표), inpatient (no minimum, no per-visit cap).
     r = one(
         "gen2-choice2",
         setting="inpatient",
@@ -75,13 +97,14 @@ def test_seed001_mri_80_percent() -> None:
         days=1,
     )
     assert (r.payout, r.self_pay) == (320_000, 80_000)
-    # the same scan as an outpatient visit hits 2세대's 외래 25만원 per-visit cap (rules.md §1.2)
+    # the same scan as an outpatient visit hits 2세대's 외래 25만원 per-visit cap (2세대 한도 글)
     r = one("gen2-choice2", tier="general", noncovered=400_000, category="mri")
     assert (r.payout, r.visit_cap_cut, r.zone) == (250_000, 70_000, "visit_cap")
 
 
-def test_seed001_session_tiers() -> None:
-    # seed 001 사례 3: 도수치료 10만원/회; 1–10회 self-pay 2만, 11–20회 5만, 21회 이상 7만.
+def test_article_session_tiers() -> None:
+    # 자기부담금 계산법 글, 사례 3: 도수치료 10만원/회; 1–10회 self-pay 2만, 11–20회 5만,
+    # 21회 이상 7만.
     policy = load_policy(CUSTOM / "article_session_tiers.toml")
     days = pd.date_range("2024-01-02", periods=25, freq="7D")
     df = pd.DataFrame(
@@ -100,8 +123,8 @@ def test_seed001_session_tiers() -> None:
     assert out["session_no"].tolist() == list(range(1, 26))
 
 
-def test_seed001_insurers_match_the_seed_formulas() -> None:
-    # seed 001 보험사 조건표: A 비율형 10%, B 정액형 1만원, C 혼합형 1만원 + 10%; the same
+def test_article_insurers_match_its_formulas() -> None:
+    # 자기부담금 계산법 글, 보험사 조건표: A 비율형 10%, B 정액형 1만원, C 혼합형 1만원 + 10%; the
     # numbers as formulas.per_visit_self_pay in rate / fixed / additive mode.
     for name, mode, d, r in [
         ("article_insurer_a", "rate", 0, 0.10),
@@ -115,7 +138,8 @@ def test_seed001_insurers_match_the_seed_formulas() -> None:
 
 
 def test_room_upgrade_50_percent_and_daily_cap() -> None:
-    # seed 001 상급병실 차액: 50만원, 50% → 25만원; rules.md §1.6: min(50% × 차액, 10만원 × days)
+    # 자기부담금 계산법 글: 상급병실 차액 50만원, 50% → 25만원; 4세대 표준약관 and 삼성생명 3세대
+    # 상품안내: min(50% × 차액, 10만원 × days)
     room = {"setting": "inpatient", "tier": "general", "category": "room_upgrade"}
     r = one("gen4", noncovered=500_000, days=3, **room)
     assert (r.payout, r.self_pay, r.zone) == (250_000, 250_000, "rate")
@@ -129,7 +153,7 @@ def test_room_upgrade_50_percent_and_daily_cap() -> None:
 
 
 def test_outpatient_deductible_by_tier_and_generation() -> None:
-    # rules.md §1.3/§1.4: 종합병원 1.5만 in 3세대, 2만 in 4세대; rate 20%
+    # 삼성생명 3세대 상품안내 / 4세대 표준약관: 종합병원 1.5만 in 3세대, 2만 in 4세대; rate 20%
     assert one("gen3", tier="general", covered_copay=40_000).payout == 25_000
     assert one("gen4", tier="general", covered_copay=40_000).payout == 20_000
     # both sides of max(1만원, 20%): 50,000 ties (deductible), 50,001 → rate decides
@@ -146,7 +170,7 @@ def test_outpatient_deductible_by_tier_and_generation() -> None:
 
 
 def test_blended_rate_choice2() -> None:
-    # rules.md §1.3: 선택형Ⅱ max(1만원, 급여 10% + 비급여 20%)
+    # 삼성생명 3세대 상품안내: 선택형Ⅱ max(1만원, 급여 10% + 비급여 20%)
     r = one("gen3-choice2", covered_copay=100_000, noncovered=100_000)
     assert r.payout == 200_000 - 30_000
     r = one("gen3-choice2", covered_copay=50_000, noncovered=10_000)  # 5,000 + 2,000 < 1만
@@ -154,7 +178,7 @@ def test_blended_rate_choice2() -> None:
 
 
 def test_gen5_three_way_max_with_nhi_rate() -> None:
-    # rules.md §1.5: max(NHI 본인부담률 × 급여, 20% × 급여, 1만/2만원); rate = ① ÷ (① + ②)
+    # 5세대 표준약관: max(NHI 본인부담률 × 급여, 20% × 급여, 1만/2만원); rate = ① ÷ (① + ②)
     # 의원 30% co-pay: 30,000 paid, NHIS 70,000 → max(9,000, 6,000, 10,000) = 10,000
     r = one("gen5", covered_copay=30_000, nhis_paid=70_000, date="2026-06-01")
     assert (r.payout, r.zone) == (20_000, "deductible")
@@ -169,7 +193,7 @@ def test_gen5_three_way_max_with_nhi_rate() -> None:
 
 
 def test_same_day_visit_and_pharmacy() -> None:
-    # rules.md §0.4: 4세대 외래 + 처방조제 = one 통원 with the highest deductible;
+    # 4세대 표준약관 (통원 1회당, 외래 및 처방조제 합산): one 통원 with the highest deductible;
     # 2/3세대 treat the prescription separately with its own 8천원 minimum.
     df = frame(
         line(tier="tertiary", covered_copay=15_000),
@@ -186,7 +210,7 @@ def test_same_day_visit_and_pharmacy() -> None:
 
 
 def test_per_visit_cap_both_sides() -> None:
-    # rules.md §1.4: 급여 통원 20만원 per visit
+    # 4세대 표준약관: 급여 통원 20만원 per visit
     r = one("gen4", covered_copay=250_000)
     assert (r.payout, r.visit_cap_cut) == (200_000, 0)
     r = one("gen4", covered_copay=250_002)
@@ -200,7 +224,7 @@ def _visits(n: int, start: str = "2024-01-01", **kw) -> pd.DataFrame:
 
 
 def test_gen4_noncovered_100_visits_both_sides() -> None:
-    # rules.md §1.4: 비급여 통원 100회 per policy year
+    # 4세대 표준약관: 비급여 통원 100회 per policy year
     out = assess(_visits(101, noncovered=50_000), "gen4", policy_start="2024-01-01")
     assert (out["payout"].iloc[:100] == 20_000).all()
     last = out.iloc[100]
@@ -208,7 +232,7 @@ def test_gen4_noncovered_100_visits_both_sides() -> None:
 
 
 def test_gen3_180_visits_and_180_prescriptions() -> None:
-    # rules.md §1.3: 180 visits and 180 prescriptions per policy year, counted separately
+    # 삼성생명 3세대 상품안내: 180 visits and 180 prescriptions per policy year, counted separately
     visits = _visits(181, covered_copay=20_000)
     scripts = _visits(181, setting="pharmacy", tier="pharmacy", covered_copay=20_000)
     out = assess(pd.concat([visits, scripts], ignore_index=True), "gen3")
@@ -218,7 +242,7 @@ def test_gen3_180_visits_and_180_prescriptions() -> None:
 
 
 def test_policy_year_runs_from_policy_start() -> None:
-    # rules.md §0.5: counts run from 계약일 / 계약해당일, not the calendar year
+    # 4세대 표준약관: counts run from 계약일 / 계약해당일, not the calendar year
     df = _visits(101, start="2024-06-01", noncovered=50_000)
     df.loc[100, "date"] = "2025-06-01"  # the anniversary: a new policy year
     out = assess(df, "gen4", policy_start="2023-06-01")
@@ -281,7 +305,7 @@ def _sessions(n: int, amount: int | list[int], category: str = "manual_therapy")
 
 
 def test_gen4_manual_therapy_350_man_sub_limit_both_sides() -> None:
-    # rules.md §1.4: 도수·체외·증식 350만원 per policy year; per session max(3만원, 30%)
+    # 4세대 표준약관: 도수·체외·증식 350만원 per policy year; per session max(3만원, 30%)
     out = assess(_sessions(25, 200_000), "gen4")  # 25 × 14만 = 350만 exactly
     assert out["payout"].sum() == 3_500_000 and out["annual_cut"].sum() == 0
     out = assess(_sessions(25, [200_000] * 24 + [200_002]), "gen4")  # 14만 + 1 on the 25th
@@ -291,18 +315,18 @@ def test_gen4_manual_therapy_350_man_sub_limit_both_sides() -> None:
 
 
 def test_gen4_50_sessions_and_improvement_flag() -> None:
-    # rules.md §1.4: 50 treatments per year; beyond each 10 sessions an improvement is needed
+    # 4세대 표준약관: 50 treatments per year; beyond each 10 sessions an improvement is needed
     out = assess(_sessions(51, 100_000), "gen4")
     assert out["payout"].iloc[:50].eq(70_000).all()
     assert (out["payout"].iloc[50], out["zone"].iloc[50]) == (0, "count_limit")
     proof = out["needs_improvement_proof"].tolist()
     assert proof[:10] == [False] * 10 and all(proof[10:50]) and not proof[50]
-    # 3세대 has no 10-session rule (rules.md §1.3)
+    # 3세대 has no 10-session rule (not in 삼성생명 3세대 상품안내)
     assert not assess(_sessions(20, 100_000), "gen3")["needs_improvement_proof"].any()
 
 
 def test_injection_and_mri_sub_limits() -> None:
-    # rules.md §1.4: 주사 250만원 / 50회; MRI 300만원, no count
+    # 4세대 표준약관: 주사 250만원 / 50회; MRI 300만원, no count
     out = assess(_sessions(5, 1_000_000, "mri"), "gen4")  # 70만 each; 300만 cap
     assert out["payout"].tolist() == [700_000] * 4 + [200_000]
     assert out["zone"].iloc[4] == "annual_limit"
@@ -311,7 +335,7 @@ def test_injection_and_mri_sub_limits() -> None:
 
 
 def test_inpatient_200_man_selfpay_cap_both_sides() -> None:
-    # rules.md §1.4: 4세대 급여 입원 20%, yearly self-pay above 200만원 reimbursed
+    # 4세대 표준약관: 4세대 급여 입원 20%, yearly self-pay above 200만원 reimbursed
     stay = {"setting": "inpatient", "tier": "general", "days": 10}
     out = assess(
         frame(
@@ -333,7 +357,7 @@ def test_inpatient_200_man_selfpay_cap_both_sides() -> None:
 
 
 def test_gen4_noncovered_5000_man_annual_limit_both_sides() -> None:
-    # rules.md §1.4: 비급여 5천만원 per year; inpatient 비급여 70% paid
+    # 4세대 표준약관: 비급여 5천만원 per year; inpatient 비급여 70% paid
     stay = {"setting": "inpatient", "tier": "general", "days": 30}
     df = frame(
         line(noncovered=70_000_000, date="2024-02-01", **stay),  # pays 4,900만
@@ -347,7 +371,7 @@ def test_gen4_noncovered_5000_man_annual_limit_both_sides() -> None:
 
 
 def test_gen5_admission_cap_and_annual_limit() -> None:
-    # rules.md §1.5: 특약2 병·의원 입원 300만원 per admission; 1천만원 per year
+    # 5세대 표준약관: 특약2 병·의원 입원 300만원 per admission; 1천만원 per year
     stay = {"setting": "inpatient", "days": 10, "date": "2026-07-01"}
     r = one("gen5", tier="hospital", noncovered=8_000_000, **stay)
     assert (r.payout, r.visit_cap_cut) == (3_000_000, 1_000_000)
@@ -358,7 +382,7 @@ def test_gen5_admission_cap_and_annual_limit() -> None:
 
 
 def test_waiting_period_both_sides() -> None:
-    # rules.md §1.4: 4세대 불임 관련 급여 2-year waiting period
+    # 4세대 표준약관: 4세대 불임 관련 급여 2-year waiting period
     kw = {"covered_copay": 100_000, "category": "infertility"}
     before = assess(frame(line(date="2024-06-30", **kw)), "gen4", policy_start="2022-07-01")
     after = assess(frame(line(date="2024-07-01", **kw)), "gen4", policy_start="2022-07-01")
@@ -367,7 +391,8 @@ def test_waiting_period_both_sides() -> None:
 
 
 def test_ceiling_hook_and_over_ceiling() -> None:
-    # rules.md §3.2: silson does not cover what NHIS refunds under 상한제; ⑤ is paid by NHIS
+    # 4세대 표준약관 제4조③1·제5조③ and 상한제 판결: silson does not cover what NHIS refunds
+    # under 상한제; ⑤ is paid by NHIS
     df = frame(line(covered_copay=100_000))
     r = assess(df, "gen4", ceiling=np.array([60_000])).iloc[0]
     assert (r.ceiling_offset, r.eligible, r.payout, r.zone) == (
@@ -393,7 +418,7 @@ def test_ceiling_hook_and_over_ceiling() -> None:
 
 
 def test_duplicate_policies_pay_proportional_shares() -> None:
-    # rules.md §0.6: 비례보상, never more than the loss
+    # 금융꿀팁 다수보험: 비례보상, never more than the loss
     df = frame(line(setting="inpatient", covered_copay=1_000_000, days=3))
     out = assess_many(df, ["gen1", "gen4"])
     # alone: gen1 pays 100% (1,000,000), gen4 80% (800,000); together at most the loss
@@ -559,7 +584,7 @@ def test_unknown_policy_and_bad_ceiling() -> None:
 
 
 def test_gen5_needs_nhis_paid() -> None:
-    # rules.md §1.5: the 5세대 deductible reads the co-pay rate from ② 공단부담금
+    # 5세대 표준약관: the 5세대 deductible reads the co-pay rate from ② 공단부담금
     problem = one_problem(frame(line(covered_copay=30_000, date="2026-06-01")), "gen5")
     assert problem.row == 1
     assert problem.expected.startswith("policy 'gen5' needs column 'nhis_paid'")
@@ -648,7 +673,7 @@ TIGHT = {
             },
         },
     ),
-    "seed-tiers-tight": (
+    "article-tiers-tight": (
         str(CUSTOM / "article_session_tiers.toml"),
         {
             "manual__treatment__count": 6,
@@ -878,7 +903,8 @@ def test_pooled_split_rounds_the_noncovered_share_half_to_covered() -> None:
     ("policy", "outpatient", "pharmacy"), [("gen3", 40_000, 12_000), ("gen2", 40_000, 12_000)]
 )
 def test_gen2_gen3_inpatient_limit_leaves_outpatient_alone(policy, outpatient, pharmacy) -> None:
-    # rules.md §1.2/§1.3: 5천만원 is the 입원 limit; 통원 keeps its own caps and counts.
+    # FSS 세대별 비교표 / 삼성생명 3세대 상품안내: 5천만원 is the 입원 limit; 통원 keeps
+    # its own caps and counts.
     # 7천만 입원: 80% = 5,600만 + 200만 cap refund 1,200만 = 6,800만 → cut to 5,000만.
     df = frame(
         line(
@@ -897,7 +923,7 @@ def test_gen2_gen3_inpatient_limit_leaves_outpatient_alone(policy, outpatient, p
 
 
 def test_gen4_limit_is_inpatient_and_outpatient_combined() -> None:
-    # rules.md §1.4: 급여 5천만원, 입원+통원 합산 → once used up, outpatient pays nothing
+    # 4세대 표준약관: 급여 5천만원, 입원+통원 합산 → once used up, outpatient pays nothing
     df = frame(
         line(
             date="2024-03-01",

@@ -40,12 +40,13 @@ def running_cap(x: np.ndarray, gid: np.ndarray, limit: PerLine) -> np.ndarray:
     if len(x) == 0:
         return x
     starts = np.flatnonzero(group_firsts(gid))
-    dated = np.ndim(limit) > 0
+    dated = isinstance(limit, np.ndarray) and limit.ndim > 0
     over = np.add.reduceat(x, starts) > (np.minimum.reduceat(limit, starts) if dated else limit)
     if not over.any():
         return x
     lines = np.flatnonzero(np.repeat(over, np.diff(starts, append=len(x))))
-    sub, lim = x[lines], (limit[lines] if dated else limit)
+    sub = x[lines]
+    lim = limit[lines] if isinstance(limit, np.ndarray) and dated else limit
     cum = group_cumsum(sub, gid[lines])
     kept = x.copy()
     kept[lines] = np.minimum(cum, lim) - np.minimum(cum - sub, lim)

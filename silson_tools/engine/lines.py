@@ -146,8 +146,16 @@ class LineDetail:
 
     @classmethod
     def zeros(cls, n: int) -> LineDetail:
-        ints = [np.zeros(n, I64) for _ in range(7)]
-        return cls(*ints, needs_improvement_proof=np.zeros(n, dtype=bool))
+        return cls(
+            deductible=np.zeros(n, I64),
+            rate_part=np.zeros(n, I64),
+            selfpay_cap_refund=np.zeros(n, I64),
+            visit_cap_cut=np.zeros(n, I64),
+            count_cut=np.zeros(n, I64),
+            annual_cut=np.zeros(n, I64),
+            session_no=np.zeros(n, I64),
+            needs_improvement_proof=np.zeros(n, dtype=bool),
+        )
 
 
 def sort_order(

@@ -1,0 +1,84 @@
+"""dates.py: the one strict date argument reading, and policy years (보험연도)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from silson_tools.dates import (
+    add_years,
+    as_day,
+    calendar_year_start,
+    per_day,
+    policy_year_index,
+    year_starts,
+)
+from silson_tools.errors import InputError
+
+DAY = np.datetime64("2024-03-05", "D")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2024-03-05",
+        " 2024-03-05 ",
+        dt.date(2024, 3, 5),
+        dt.datetime(2024, 3, 5, 23, 59),
+        np.datetime64("2024-03-05"),
+        np.datetime64("2024-03-05T10:00"),
+        pd.Timestamp("2024-03-05 11:00"),
+    ],
+)
+def test_as_day_reads_iso_text_and_date_objects(value: object) -> None:
+    got = as_day(value, "policy_start")
+    assert got == DAY and got.dtype == np.dtype("datetime64[D]")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        *("24.03.05", "2024/3/5", "2024.03.05", "20240305", "2024-02-30", "2024-W10-1", ""),
+        *("soon", None, 20240305, 1.5, True, pd.NaT, np.datetime64("NaT"), ["2024-03-05"]),
+    ],
+)
+def test_as_day_refuses_anything_else_naming_argument_and_value(value: object) -> None:
+    with pytest.raises(InputError, match=r"^policy_start: .*expected a date such as 2024-03-15"):
+        as_day(value, "policy_start")
+
+
+def test_policy_year_index_runs_from_the_contract_date() -> None:
+    start = np.datetime64("2023-06-01", "D")
+    days = np.array(["2023-05-31", "2023-06-01", "2024-05-31", "2024-06-01"], "datetime64[D]")
+    assert policy_year_index(days, start).tolist() == [-1, 0, 0, 1]
+    assert year_starts(start, policy_year_index(days, start)).astype(str).tolist() == [
+        "NaT",
+        "2023-06-01T00:00:00",
+        "2023-06-01T00:00:00",
+        "2024-06-01T00:00:00",
+    ]
+
+
+def test_leap_day_contract_has_its_anniversary_on_1_march() -> None:
+    start = np.datetime64("2024-02-29", "D")
+    assert add_years(start, np.array([0, 1, 4])).astype(str).tolist() == [
+        "2024-02-29",
+        "2025-03-01",
+        "2028-02-29",
+    ]
+    days = np.array(["2025-02-28", "2025-03-01"], "datetime64[D]")
+    assert policy_year_index(days, start).tolist() == [0, 1]
+
+
+def test_default_start_and_per_day_lookup() -> None:
+    days = np.array(["2024-12-31", "2023-07-04", "2024-01-01"], "datetime64[D]")
+    assert calendar_year_start(days) == np.datetime64("2023-01-01")
+    start = calendar_year_start(days)
+    np.testing.assert_array_equal(
+        per_day(days, lambda d: policy_year_index(d, start)), policy_year_index(days, start)
+    )
+    sparse = np.array(["1990-01-01", "2024-01-01"], "datetime64[D]")  # table would be too long
+    np.testing.assert_array_equal(per_day(sparse, lambda d: policy_year_index(d, start)), [-1, 1])
