@@ -74,7 +74,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..policy import Part, Policy, load_policy
+from ..products import Part, Policy, load_policy
 from .ceiling_hook import Ceiling, ceiling_offsets
 from .exclusions import ceiling_offset, excluded_amount, routes
 from .inputs import read_lines

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..policy import Policy
+from ..products import Policy
 from ..schema import AMOUNT_COLUMNS
 from .lines import I64, SETTING_CODES, SortedLines
 

@@ -26,7 +26,7 @@ from ..money import (
     line_limit_expected,
     parse_won,
 )
-from ..policy import Policy
+from ..products import Policy
 from ..schema import CATEGORIES, REQUIRED_COLUMNS, SETTINGS, TIERS
 from .lines import I64, OUT, PH, SETTING_CODES, TIER_CODES, InputColumns, SortedLines, sort_lines
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..policy import Policy, load_policy
+from ..products import Policy, load_policy
 from .assess import assess
 from .ceiling_hook import Ceiling
 from .lines import I64

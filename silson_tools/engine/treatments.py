@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import ReceiptError
 from ..formulas import PPM
-from ..policy import Part
+from ..products import Part
 from .deductibles import param_on, split_claim
 from .inputs import SOURCE
 from .limits import beyond_count, yearly_number
