@@ -31,11 +31,12 @@ from __future__ import annotations
 from ..errors import ReceiptError, ReceiptProblem
 from ..schema import COLUMN_LABELS
 from .header import Aliases, load_aliases, normalize
-from .lines import FRAME_SOURCE, ReceiptLines, as_receipt_lines
+from .lines import FRAME_POSITION_SOURCE, FRAME_SOURCE, ReceiptLines, as_receipt_lines
 from .load import read_receipts
 
 __all__ = [
     "COLUMN_LABELS",
+    "FRAME_POSITION_SOURCE",
     "FRAME_SOURCE",
     "Aliases",
     "ReceiptError",

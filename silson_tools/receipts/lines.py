@@ -48,10 +48,12 @@ from ..schema import CANONICAL_COLUMNS, CATEGORIES, COLUMN_LABELS, OPTIONAL_COLU
 from .header import Aliases, Header, default_aliases, load_aliases, map_header
 from .validate import Checked, Problems, RawColumn, cell_value, check_columns, map_headers
 
-__all__ = ["FRAME_SOURCE", "ReceiptLines", "as_receipt_lines"]
+__all__ = ["FRAME_POSITION_SOURCE", "FRAME_SOURCE", "ReceiptLines", "as_receipt_lines"]
 
-FRAME_SOURCE: Final = "<DataFrame>"
-"""How problems name a DataFrame built in code (rows are its index labels)."""
+FRAME_SOURCE: Final = "DataFrame (행 = index label)"
+"""How problems name a DataFrame built in code: its rows are its index labels."""
+FRAME_POSITION_SOURCE: Final = "DataFrame (행 = 0-based position)"
+"""… and a DataFrame whose index is not integer: its rows are 0-based positions."""
 _CODED = ("person", "setting", "tier", "category")
 
 
@@ -93,7 +95,7 @@ class ReceiptLines(pd.DataFrame):
         return pd.DataFrame  # whatever pandas derives is a plain DataFrame: checked again
 
     def __reduce_ex__(self, protocol: Any) -> Any:
-        return pd.DataFrame(self).__reduce_ex__(protocol)  # unpickles as a plain DataFrame
+        return (pd.DataFrame, (pd.DataFrame(self),))  # unpickles as a plain DataFrame
 
     # --- making one -------------------------------------------------------------------------
 
@@ -113,7 +115,7 @@ class ReceiptLines(pd.DataFrame):
         them (``외래``, ``"12,000원"``, ``"2024.03.05"``). Missing optional columns get their
         default; other columns are left out (listed in ``attrs["source"]``). Rows are named
         by the index label (see the module docstring); ``source`` names the frame in
-        messages (default: the file it came from, else ``"<DataFrame>"``).
+        messages (default: the file it came from, else :data:`FRAME_SOURCE`).
         ``extra_categories``: category codes a custom rule file adds.
         """
         if not isinstance(frame, pd.DataFrame):
@@ -204,7 +206,7 @@ class ReceiptLines(pd.DataFrame):
 
     @property
     def source(self) -> str:
-        """The file name (or ``"<DataFrame>"``) problems name."""
+        """The file name (or :data:`FRAME_SOURCE`) problems name."""
         return self._info().source
 
     @property
@@ -300,13 +302,15 @@ def _frame_ref(header: Header) -> str:
 def _frame_rows(frame: pd.DataFrame, source: str | None) -> tuple[str, np.ndarray, str]:
     """(name for messages, row number per line, what the numbers are)."""
     index = frame.index
-    file = frame.attrs.get("source", {}).get("file") if isinstance(frame.attrs, dict) else None
+    origin = frame.attrs.get("source", {})
+    from_file = isinstance(origin, dict) and origin.get("format") in ("csv", "xlsx")
     if pd.api.types.is_integer_dtype(index.dtype):
         rows = index.to_numpy(dtype=np.int64)
-        if source is None and index.name == "row" and file and file != FRAME_SOURCE:
-            return Path(str(file)).name, rows, "sheet rows"
+        if source is None and from_file and index.name == "row":
+            return Path(str(origin.get("file"))).name, rows, "sheet rows"
         return source or FRAME_SOURCE, rows, "index labels"
-    return source or FRAME_SOURCE, np.arange(len(frame), dtype=np.int64), "0-based positions"
+    positions = np.arange(len(frame), dtype=np.int64)
+    return source or FRAME_POSITION_SOURCE, positions, "0-based positions"
 
 
 def as_receipt_lines(

@@ -13,6 +13,7 @@ once (``cells.py``), so a million lines with a few hundred distinct values cost 
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -149,22 +150,22 @@ def _factorize(values: np.ndarray | pd.Series) -> tuple[np.ndarray, list[Any]]:
     """(code per line, distinct values); code −1 for a missing value (NaN, None, NaT).
 
     Object columns whose cells are few distinct *objects* (pandas' CSV reader and numpy
-    fancy indexing share them) are factorized by object identity, without hashing text.
+    fancy indexing share them) are factorized by object address, without hashing text;
+    each distinct address is then read back as the object the column holds.
     """
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
         return values.cat.codes.to_numpy(np.intp), list(values.cat.categories)
     arr = _objects(values)
     if len(arr) and arr.flags.c_contiguous:
         try:
-            ptr = np.frombuffer(memoryview(arr), dtype=np.intp)
+            address = np.frombuffer(memoryview(arr), dtype=np.intp)
         except (TypeError, ValueError, BufferError):  # pragma: no cover - exotic arrays
-            ptr = None
-        if ptr is not None:
-            codes, distinct = pd.factorize(ptr)
+            address = None
+        if address is not None:
+            codes, distinct = pd.factorize(address)
             if len(distinct) <= min(_POINTER_UNIQUES, max(len(arr) // 4, 64)):
-                top = np.maximum.accumulate(codes)
-                first = np.flatnonzero(np.diff(top, prepend=-1) > 0)
-                return codes, arr[first].tolist()
+                # ``arr`` holds a reference to each object, so each address is a live object.
+                return codes, [ctypes.cast(a, ctypes.py_object).value for a in distinct.tolist()]
     codes, uniques = pd.factorize(arr, use_na_sentinel=True)
     return codes, list(uniques)
 
@@ -248,12 +249,21 @@ def _whole_numbers(
         for bad, expected in faults(arr):
             problems.at(np.flatnonzero(bad), col.ref, col.values, expected)
             ok &= ~bad
-        out = np.where(ok, arr, 0).astype(np.int64) if not ok.all() else arr.astype(np.int64)
-        return out, ok
+        if not ok.all():
+            return np.where(ok, arr, 0).astype(np.int64), ok
+        if _reusable(col, np.dtype(np.int64)):
+            return col.values, ok
+        return arr.astype(np.int64), ok
     table, codes, ok, _ = _by_distinct(
         col, parse, blank=0, required=required, problems=problems, digits=digits
     )
     return np.asarray(table, dtype=np.int64)[codes], ok
+
+
+def _reusable(col: RawColumn, dtype: np.dtype) -> bool:
+    """The input Series can be the output column as it is (handing over the Series, not its
+    array, lets pandas' copy-on-write keep the caller's frame and the result apart)."""
+    return isinstance(col.values, pd.Series) and col.unit == 1 and col.values.dtype == dtype
 
 
 def _day_faults(arr: np.ndarray) -> list[tuple[np.ndarray, str]]:
@@ -279,12 +289,17 @@ def _dates(col: RawColumn, problems: Problems) -> tuple[np.ndarray, np.ndarray]:
         series = values if isinstance(values, pd.Series) else pd.Series(values)
         if isinstance(dtype, pd.DatetimeTZDtype):  # the date on the clock where it was written
             series = series.dt.tz_localize(None)
-        days = series.to_numpy().astype("datetime64[D]")
+        stamps = series.to_numpy()
+        days = stamps.astype("datetime64[D]")
         missing = np.isnat(days)
         outside = ~missing & ((days < _LOW) | (days > _HIGH))
         problems.at(np.flatnonzero(missing), col.ref, None, cells.REQUIRED_EXPECTED)
         problems.at(np.flatnonzero(outside), col.ref, values, cells.DATE_EXPECTED)
-        return days.astype("datetime64[us]"), ~(missing | outside)
+        ok = ~(missing | outside)
+        midnight = days.astype("datetime64[us]")
+        if _reusable(col, midnight.dtype) and ok.all() and (stamps == midnight).all():
+            return col.values, ok  # already dates at midnight in microseconds
+        return midnight, ok
     table, codes, ok, _ = _by_distinct(col, cells.parse_date, blank=None, required=True,
                                     problems=problems)  # fmt: skip
     days = np.array([np.datetime64("NaT") if d is None else d for d in table], "datetime64[D]")
@@ -398,7 +413,7 @@ def check_columns(
         ok &= good
     refs = {c: col.ref for c, col in found.items()}
     if all(c in out for c in REQUIRED_COLUMNS):
-        _cross_checks(out, refs, ok, problems)
+        _cross_checks(out, codes, refs, ok, problems)
     return Checked(out, codes, refs)
 
 
@@ -415,24 +430,33 @@ def _default(canonical: str, n: int) -> tuple[Any, tuple[np.ndarray, tuple[str, 
 
 
 def _cross_checks(
-    out: dict[str, Any], refs: Mapping[str, str], ok: np.ndarray, problems: Problems
+    out: dict[str, Any],
+    codes: Mapping[str, tuple[np.ndarray, tuple[str, ...]]],
+    refs: Mapping[str, str],
+    ok: np.ndarray,
+    problems: Problems,
 ) -> None:
     """Checks across columns, on lines whose cells each parsed: a line must make sense."""
-    setting = np.asarray(out["setting"], dtype=object)
-    inpatient = setting == "inpatient"
-    days = out["days"]
-    category = np.asarray(out["category"], dtype=object)
+
+    def code_of(column: str, name: str) -> tuple[np.ndarray, int]:
+        code, names = codes[column]
+        return code, names.index(name)
+
+    setting, inpatient_code = code_of("setting", "inpatient")
+    inpatient = setting == inpatient_code
+    days = np.asarray(out["days"])
+    category = out["category"]
     if "days" in refs:
-        bad = ok & (days > 0) & ~inpatient
         problems.at(
-            np.flatnonzero(bad),
+            np.flatnonzero(ok & (days > 0) & ~inpatient),
             refs["days"],
-            days,
+            out["days"],
             "입원일수는 입원 줄에만 적습니다 (inpatient days only on 입원 lines; this line's "
             "진료구분 is not 입원: fix the 진료구분 or clear 입원일수)",
         )
     if "category" in refs:
-        room = ok & (category == "room_upgrade")
+        cat, room_code = code_of("category", "room_upgrade")
+        room = ok & (cat == room_code)
         problems.at(
             np.flatnonzero(room & ~inpatient),
             refs["category"],
@@ -446,17 +470,19 @@ def _cross_checks(
             "상급병실 차액 줄에는 입원일수가 필요합니다 (a private-room line needs 입원일수 > 0: "
             "the cap is 10만원 × days)",
         )
-    tier = np.asarray(out["tier"], dtype=object)
+    tier, pharmacy_tier = code_of("tier", "pharmacy")
+    _, pharmacy_setting = code_of("setting", "pharmacy")
     problems.at(
-        np.flatnonzero(ok & (tier == "pharmacy") & (setting != "pharmacy")),
+        np.flatnonzero(ok & (tier == pharmacy_tier) & (setting != pharmacy_setting)),
         refs["tier"],
-        tier,
+        out["tier"],
         "요양기관종류 '약국'은 처방조제(약국) 줄에만 씁니다 (tier 약국 goes with pharmacy "
         "lines; this line is 입원/외래)",
     )
     if "over_ceiling" in refs:
+        over = np.asarray(out["over_ceiling"])
         problems.at(
-            np.flatnonzero(ok & (out["over_ceiling"] > out["covered_copay"])),
+            np.flatnonzero(ok & (over > np.asarray(out["covered_copay"]))),
             refs["over_ceiling"],
             out["over_ceiling"],
             "⑤ 상한액초과금은 ① 본인부담금 이하 (⑤ over_ceiling is part of ①, so at most ①)",
