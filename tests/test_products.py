@@ -12,7 +12,8 @@ import pytest
 import silson_tools as st
 from silson_tools import products as products_module
 from silson_tools.errors import InputError, RuleDataError
-from silson_tools.products import PRODUCT_DIR, load_policy, products
+from silson_tools.params import Param
+from silson_tools.products import PRODUCT_DIR, Policy, load_policy, products
 
 ROOT = Path(__file__).resolve().parents[1]
 CUSTOM = sorted((ROOT / "data" / "custom_policies").glob("*.toml"))
@@ -65,7 +66,7 @@ def _minimal(generation: str = "9세대") -> str:
     return MINIMAL.format(generation=generation)
 
 
-def _param(policy: st.policy.Policy, part: str, setting: str, key: str):
+def _param(policy: Policy, part: str, setting: str, key: str) -> Param:
     return policy.part(part).settings[setting].params[key]
 
 

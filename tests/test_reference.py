@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -28,7 +29,7 @@ def test_the_committed_page_is_a_fresh_generation() -> None:
     assert main(["--check"]) == 0
 
 
-def test_check_reports_a_stale_page(tmp_path) -> None:
+def test_check_reports_a_stale_page(tmp_path: Path) -> None:
     out = tmp_path / "page.md"
     assert main(["--check", "--out", str(out)]) == 1
     assert main(["--out", str(out)]) == 0
