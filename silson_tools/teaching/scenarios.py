@@ -4,21 +4,19 @@ Four scenarios build receipt lines in the canonical columns (schema.py); ``compa
 assesses them under each shipped product with :func:`silson_tools.assess`;
 ``plot_generations`` draws payout next to self-pay, the self-pay split by the zone that
 decided it. The slider callback's computation is :func:`scenario_table` (pure);
-:func:`show_scenario` only draws. Only public API is used: ``silson_tools.assess`` and
-``silson_tools.load_policy``.
+:func:`show_scenario` only draws. Only public API is used: ``silson_tools.assess``,
+``silson_tools.load_policy`` and ``silson_tools.params.nhi_copay``.
 
 The patient's payment for care is ``cost``; ``noncovered_share`` of it is 비급여 (④),
 the rest the 급여 co-pay (①). The 공단부담금 (②, needed by 5세대) follows from the NHI
-co-pay rate of the tier (data/nhi/copay.toml): ② = ① × (1 − rate) / rate.
+co-pay rate of the tier (:func:`silson_tools.params.nhi_copay`): ② = ① × (1 − rate) / rate.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +26,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from .. import assess, load_policy
-from ..errors import InputError, RuleDataError
+from ..errors import InputError
 from ..params import nhi_copay
 from ..schema import TIERS, ZONE_COLORS, ZONES, zone_label
 
@@ -77,81 +75,22 @@ START = "2026-01-01"
 """Policy start used by every scenario: policy years are calendar years."""
 
 
-# --- NHI co-pay rates (data) --------------------------------------------------------------------
+# --- NHI co-pay rates (law, from silson_tools.params) ------------------------------------------
 
 DateLike = str | dt.date | np.datetime64
 """A day: ``"2026-06-01"``, a ``datetime.date`` / ``pandas.Timestamp`` or a numpy day."""
 
-NHI_FILE = "data/nhi/copay.toml"
-"""The NHI co-pay rates, inside the package: dated values with source and confidence."""
 
-
-@dataclass(frozen=True)
-class DatedRate:
-    """One rate as dated values: ``values[i]`` is in force from ``dates[i]`` (sorted)."""
-
-    dates: tuple[dt.date, ...]
-    values: tuple[float, ...]
-
-    def at(self, date: DateLike) -> float:
-        """The value in force on ``date`` (the first value for earlier dates)."""
-        edges = np.array(self.dates, dtype="datetime64[D]")
-        i = int(np.searchsorted(edges, np.datetime64(date, "D"), side="right")) - 1
-        return self.values[max(i, 0)]
-
-
-def _dated_rate(where: str, raw: object) -> DatedRate:
-    """``{"2019-01-01" = { value, confidence, source[, note] }, …}`` → :class:`DatedRate`."""
-    if not isinstance(raw, Mapping) or not raw:
-        raise RuleDataError(
-            NHI_FILE,
-            where,
-            "expected dated values like "
-            '"2019-01-01" = { value = 0.3, confidence = "B", source = "…" }',
-        )
-    items: list[tuple[dt.date, float]] = []
-    for date_text, entry in raw.items():
-        here = f"{where}.{date_text}"
-        try:
-            day = dt.date.fromisoformat(str(date_text))
-        except ValueError:
-            raise RuleDataError(NHI_FILE, here, "expected an effective date (YYYY-MM-DD)") from None
-        if not isinstance(entry, Mapping) or not {"value", "confidence", "source"} <= set(entry):
-            raise RuleDataError(NHI_FILE, here, "expected { value, confidence, source }")
-        value = entry["value"]
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
-            raise RuleDataError(
-                NHI_FILE, f"{here}.value", f"expected a rate in (0, 1], got {value!r}"
-            )
-        items.append((day, float(value)))
-    items.sort()
-    return DatedRate(tuple(d for d, _ in items), tuple(v for _, v in items))
-
-
-def _nhi_rates() -> dict[str, DatedRate]:
-    text = (resources.files("silson_tools") / NHI_FILE).read_text("utf-8")
-    raw = tomllib.loads(text)
-    for table in ("outpatient", "inpatient"):
-        if not isinstance(raw.get(table), Mapping):
-            raise RuleDataError(NHI_FILE, f"[{table}]", "missing table")
-    out = {
-        f"outpatient.{k}": _dated_rate(f"outpatient.{k}", v) for k, v in raw["outpatient"].items()
-    }
-    out["inpatient"] = _dated_rate("inpatient.all", raw["inpatient"].get("all"))
-    return out
-
-
-_NHI = {k.removesuffix(".all"): p for k, p in nhi_copay().items()}
-
-
-def nhi_copay_rate(setting: str, tier: str, date: DateLike = "2026-01-01") -> float:
-    """건보 본인부담률 for a setting and tier (inpatient 20%; outpatient by tier)."""
+def nhi_copay_rate(setting: str, tier: str, date: DateLike = START) -> float:
+    """건보 본인부담률 for a setting and tier on a date of care (inpatient 20%; outpatient by
+    tier), from :func:`silson_tools.params.nhi_copay` (``data/nhi/copay.toml``)."""
+    rates = nhi_copay()
     if setting == "inpatient":
-        return _NHI["inpatient"].at(date)
+        return float(rates["inpatient.all"].at(date))
     key = f"outpatient.{'pharmacy' if setting == 'pharmacy' else tier}"
-    if key not in _NHI:
+    if key not in rates:
         raise InputError(f"tier: {tier!r}: expected one of {', '.join(TIERS)}")
-    return _NHI[key].at(date)
+    return float(rates[key].at(date))
 
 
 def _nhis_paid(copay: int, setting: str, tier: str, date: DateLike) -> int:
