@@ -37,8 +37,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .datafile import check_keys, fail, required
 from .formulas import as_won, scalar_or_array
+from .params import check_keys, fail, required
 
 __all__ = [
     "PPM",
