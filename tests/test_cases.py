@@ -7,7 +7,8 @@ checked strictly (an unknown or misspelt key is an error, so a typo cannot skip 
 
     name = "4세대 통원: 의원 1만원 공제가 20%보다 클 때"
     description = "30,000 × 20% = 6,000 < 1만원 → 공제 10,000, 지급 20,000."
-    source = "4세대 표준약관 … https://…"   # copied from the product's rule file
+    source = "data/products/gen4.toml parts.covered.outpatient.min_clinic: <title>, <url>"
+                              # the parameter and the original it cites in the product file
     policy_start = 2024-01-01              # optional (default: 1 January of the first line)
     # overrides = { "covered.outpatient.visit_cap" = 100_000 }   (load_policy overrides)
 
