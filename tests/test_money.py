@@ -1,10 +1,22 @@
-"""money.py: parsing and formatting integer won."""
+"""money.py: parsing, checking and formatting integer won."""
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from silson_tools.money import format_won, parse_won
+from silson_tools.errors import InputError
+from silson_tools.money import (
+    MAX_LINE_WON,
+    MAX_WON,
+    NEGATIVE_EXPECTED,
+    WHOLE_EXPECTED,
+    as_won,
+    format_won,
+    line_limit_expected,
+    parse_won,
+    won_faults,
+)
 
 
 @pytest.mark.parametrize(
@@ -13,8 +25,8 @@ from silson_tools.money import format_won, parse_won
         ("12,000원", 12_000),
         ("12000", 12_000),
         ("1.5만원", 15_000),
-        ("808만원", 8_080_000),  # seed 003: 2024 사전급여 최고상한액
-        ("1,050만 원", 10_500_000),  # seed 003: 요양병원 120일 초과 최고상한액
+        ("808만원", 8_080_000),  # 2024 본인부담상한제 사전급여 최고상한액 (NHIS, see below)
+        ("1,050만 원", 10_500_000),  # 2024 요양병원 120일 초과 최고상한액 (NHIS)
         (" 3만 ", 30_000),
         ("99만 9,999원", 999_999),  # 만 with a won remainder, as people write it
         ("1만5000원", 15_000),
@@ -23,6 +35,8 @@ from silson_tools.money import format_won, parse_won
         (12_000, 12_000),
     ],
 )
+# The two 2024 amounts are the 10분위 상한액 of 국민건강보험공단's 본인부담상한제 page,
+# https://www.nhis.or.kr/nhis/minwon/wbhapa01000m01.do?mode=view&articleNo=10946900
 def test_parse(text, won):
     assert parse_won(text) == won
 
@@ -70,3 +84,55 @@ def test_format_forced_units():
 def test_format_then_parse_round_trips(won):
     assert parse_won(format_won(won)) == won
     assert parse_won(format_won(won, unit="man")) == won
+
+
+# --- the one amount check -------------------------------------------------------------------
+
+
+def test_errors_are_input_errors():
+    with pytest.raises(InputError):
+        parse_won("abc")
+    with pytest.raises(InputError):
+        format_won(1, unit="dollar")
+
+
+def test_one_line_limit_keeps_the_engines_products_inside_int64():
+    # 급여/비급여 split: 2 × p × N with p ≤ 3 × MAX_LINE_WON, N ≤ MAX_LINE_WON; rates in ppm
+    assert 2 * (3 * MAX_LINE_WON) * MAX_LINE_WON < 2**63
+    assert MAX_LINE_WON * 1_000_000 < 2**63 and MAX_WON * 1_000_000 < 2**63
+    assert line_limit_expected() == (
+        "1,000,000,000원 이하의 금액 (an amount of at most 1,000,000,000 won)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([0, 5, MAX_LINE_WON], []),
+        ([0, -1, 2], [([False, True, False], NEGATIVE_EXPECTED)]),
+        ([1.0, 1.5, np.inf], [([False, True, True], WHOLE_EXPECTED)]),
+        ([MAX_LINE_WON + 1, 0], [([True, False], line_limit_expected())]),
+        (np.array([MAX_LINE_WON + 1], dtype=np.uint64), [([True], line_limit_expected())]),
+    ],
+)
+def test_won_faults_masks_each_failed_check(values, expected):
+    got = [(mask.tolist(), text) for mask, text in won_faults(np.asarray(values))]
+    assert got == expected
+
+
+def test_as_won_names_the_argument():
+    assert as_won("C", "1.5만원").tolist() == 15_000
+    assert as_won("C", [1, 2]).tolist() == [1, 2]
+    assert as_won("H", None, allow_none=True) is None
+    for value, message in [
+        (None, "C is required"),
+        (-1, "C must not be negative, got -1"),
+        (1.5, "C must be a whole number of won"),
+        ("abc", "C: 금액으로 읽을 수 없습니다"),
+        (True, "C must be a number of won"),
+        (MAX_WON + 1, "C is larger than 1,000,000,000,000 won"),
+    ]:
+        with pytest.raises(InputError, match=message):
+            as_won("C", value)
+    with pytest.raises(InputError, match="larger than 1,000,000,000 won"):
+        as_won("line", MAX_LINE_WON + 1, limit=MAX_LINE_WON)

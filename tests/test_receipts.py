@@ -1,6 +1,7 @@
 """read_receipts: formats, encodings, header/value aliases, and one message per malformed file.
 
-Receipt columns ①–⑤ follow 진료비 계산서·영수증 [별지 제6호서식] (rules.md §5.1). Every
+Receipt columns ①–⑤ follow the form 진료비 계산서·영수증, 국민건강보험 요양급여의 기준에 관한
+규칙 [별지 제6호서식] <개정 2024.7.18> (https://www.law.go.kr). Every
 read goes through ``read_checked``, which asserts the file's SHA-256 is unchanged.
 """
 
@@ -734,7 +735,8 @@ def test_samples_hold_what_the_personas_promise() -> None:
     assert (parent["setting"] == "inpatient").sum() == 3  # two stays + the private room line
     room = parent[parent["category"] == "room_upgrade"]
     assert len(room) == 1 and room["days"].iloc[0] > 0
-    # Above the 2024 본인부담상한액 of decile 8 (428만원, rules.md §3.1).
+    # Above the 2024 본인부담상한액 of decile 8 (428만원; 국민건강보험공단 본인부담상한제,
+    # https://www.nhis.or.kr/nhis/minwon/wbhapa01000m01.do?mode=view&articleNo=10946900).
     assert parent["covered_copay"].sum() > 4_280_000
     child = by.get_group("서연")
     assert (child["setting"] == "pharmacy").sum() >= 30
@@ -958,7 +960,9 @@ def test_excel_style_cp949_csv_with_crlf_formatted_amounts_and_dash_zero(tmp_pat
 
 
 def test_infertility_lines_read_and_fall_in_the_gen4_waiting_period(tmp_path: Path) -> None:
-    # rules.md §1.4: 4세대 불임 관련 급여 has a 2-year wait; 항목 "난임" maps to `infertility`
+    # 4세대 표준약관 (보험업감독업무시행세칙 별표15, 2021.7.1 시행): 불임 관련 급여 has a
+    # 2-year wait; 항목 "난임" maps to `infertility`.
+    # https://fss.or.kr/fss/bbs/B0000115/view.do?menuNo=200504&nttId=21943
     from silson_tools.engine import assess
 
     path = write_csv(

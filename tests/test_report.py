@@ -70,8 +70,9 @@ def test_year_summary_rows_add_up(report: rp.Report, receipts: pd.DataFrame) -> 
 
 
 def test_ceiling_offset_is_the_2024_refund_above_decile_5(report: rp.Report, receipts) -> None:
-    # rules.md §3.1: 2024 본인부담상한액, 4~5분위 = 167만원. 영숙's ① for the year minus 167만원
-    # is what NHIS refunds, so silson leaves exactly that out (rules.md §3.2).
+    # 2024 본인부담상한액, 4~5분위 = 167만원 (국민건강보험공단 본인부담상한제, https://www.nhis.or.kr/nhis/minwon/wbhapa01000m01.do?mode=view&articleNo=10946900).
+    # 영숙's ① for the year minus 167만원 is what NHIS refunds, so silson leaves exactly that
+    # out (4세대 표준약관 제4조③1 and 제5조③, https://fss.or.kr/fss/bbs/B0000115/view.do?menuNo=200504&nttId=21943).
     counted = int(receipts.loc[receipts["person"] == "영숙", "covered_copay"].sum())
     assert counted > 1_670_000
     assert report.summary.loc["영숙", "ceiling_offset"] == counted - 1_670_000
@@ -137,7 +138,9 @@ def test_compare_policies_same_claim_every_generation(report: rp.Report) -> None
     zones = list(rp.ZONE_AMOUNTS)
     assert (table["claim"] == table["payout"] + table[zones].sum(axis=1)).all()
     assert table.loc["gen4", "payout"] == report.summary.loc["합계 (total)", "payout"]
-    # 5세대 특약2 excludes 도수치료 (rules.md §1.5): more is excluded than under 4세대.
+    # 5세대 특약2 excludes 근골격계 이학요법 such as 도수치료 (5세대 표준약관, 2026.5.6 시행,
+    # https://www.fss.or.kr/fss/bbs/B0000115/view.do?menuNo=200504&nttId=218364):
+    # more is excluded than under 4세대.
     assert table.loc["gen5", "excluded"] > table.loc["gen4", "excluded"]
 
 

@@ -14,13 +14,16 @@ Personas (이름 in the files):
 - 영숙 (부모, parent): two hospital stays (상급종합병원 10 days, 종합병원 6 days), a private
   room (상급병실 차액, with 입원일수) in the first, monthly check-ups with prescriptions.
   Her covered co-pay (① 본인부담금) for the year is about 460만원, above the 2024
-  본인부담상한액 of deciles 1–8 (87만–428만원, rules.md §3.1), so the national ceiling
-  (본인부담상한제) refunds part of it.
+  본인부담상한액 of deciles 1–8 (87만–428만원; 국민건강보험공단 본인부담상한제,
+  https://www.nhis.or.kr/nhis/minwon/wbhapa01000m01.do?mode=view&articleNo=10946900), so the
+  national ceiling (본인부담상한제) refunds part of it.
 - 서연 (아이, child): frequent clinic visits (소아청소년과) each with a pharmacy bill, a
   비급여 수액 (injection) once, one hospital visit.
 
-NHI 공단부담금 (②) is derived from ① with the outpatient co-pay rates of rules.md §3.3
-(의원 30%, 병원 40%, 종합병원 50%, 상급종합 60%, 약국 30%; 입원 20%).
+NHI 공단부담금 (②) is derived from ① with the NHI co-pay rates (국민건강보험법 시행령 별표2 as
+published by 건강보험심사평가원, https://www.hira.or.kr/dummy.do?pgmid=HIRAA030056020110:
+의원 30%, 병원 40%, 종합병원 50%, 상급종합 60%, 약국 30%; 입원 20% per the receipt form
+진료비 계산서·영수증 [별지 제6호서식]).
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ CATEGORY_KO = {
     "mri": "MRI",
     "room_upgrade": "상급병실",
 }
-# NHI outpatient co-pay share by tier; inpatient 20% (rules.md §3.3).
+# NHI outpatient co-pay share by tier; inpatient 20% (see the module docstring).
 COPAY_SHARE = {"clinic": 30, "hospital": 40, "general": 50, "tertiary": 60, "pharmacy": 30}
 INPATIENT_SHARE = 20
 FIXED_TIME = (2024, 12, 31, 0, 0, 0)
