@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from .. import assess, load_policy
+from .. import assess, load_policy, products
 from ..errors import InputError
 from ..params import nhi_copay
 from ..schema import TIERS, ZONE_COLORS, ZONES, zone_label
@@ -48,17 +48,17 @@ __all__ = [
     "zone_legend",
 ]
 
-GENERATION_NAMES: dict[str, str] = {
-    "gen1": "1세대",
-    "gen2-choice1": "2세대 선택Ⅰ",
-    "gen2": "2세대 표준",
-    "gen2-choice2": "2세대 선택Ⅱ",
-    "gen3": "3세대 표준",
-    "gen3-choice2": "3세대 선택Ⅱ",
-    "gen4": "4세대",
-    "gen5": "5세대",
-}
-"""Short Korean names for tables and plot axes, oldest first."""
+_AXIS_LABELS: dict[str, str] = {"gen1": "1세대"}
+"""Shorter axis labels where a product's own ``short_label`` is too long for a bar chart."""
+
+
+def _generation_names() -> dict[str, str]:
+    return {name: _AXIS_LABELS.get(name) or load_policy(name).short_label for name in products()}
+
+
+GENERATION_NAMES: dict[str, str] = _generation_names()
+"""Every shipped product (:func:`silson_tools.products`, in its order) → its short Korean
+name for tables and plot axes (``"2세대 표준"``, ``"4세대"`` …)."""
 
 SELF_PAY_PARTS: dict[str, str] = {
     "excluded": "excluded",
@@ -269,7 +269,7 @@ def compare(
         rows.append(
             {
                 "policy": policy.name,
-                "generation": GENERATION_NAMES.get(policy.name, policy.label),
+                "generation": GENERATION_NAMES.get(policy.name, policy.short_label),
                 **{k: int(v) for k, v in sums.items()},
                 "flags": int(out["needs_improvement_proof"].sum()),
             }
