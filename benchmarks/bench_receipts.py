@@ -1,9 +1,10 @@
-"""How long reading and assessing a 100,000-line receipt CSV takes, end to end.
+"""How long reading, validating and assessing receipts take.
 
     .venv/bin/python benchmarks/bench_receipts.py [--lines 100000] [--repeat 5]
+        [--frame-lines 1000000] [--only file|frame]
 
-Writes a synthetic CSV (Korean headers, cp949 or UTF-8, 1,000 people, a year of care; fixed
-seed) into a temporary folder, then times
+**File** (``--lines``): writes a synthetic CSV (Korean headers, cp949 or UTF-8, 1,000 people,
+a year of care; fixed seed) into a temporary folder, then times
 
 1. ``read_receipts`` (decode, map headers, validate every cell),
 2. ``assess`` under ``gen4`` with a policy start date,
@@ -11,7 +12,16 @@ seed) into a temporary folder, then times
 4. a fresh Python process that imports silson_tools, reads and assesses (what a person
    waits for), once.
 
-Prints the median of ``--repeat`` runs for 1–3. Target (issue 4): read + assess ≤ 2 s.
+Target: read + assess ≤ 2 s for 100,000 lines.
+
+**Frame** (``--frame-lines``): ``ReceiptLines.from_frame`` on DataFrames built in code, as
+the engine gets them: already clean (int64 amounts, datetime64 dates, canonical codes) with
+the text columns as pandas ``str``, as ``object`` or as ``category``; the same with only the
+required columns; cells as people write them (Korean values, won text, as ``pd.read_csv``
+with ``dtype=str`` gives); and ``as_receipt_lines`` on lines already validated. Budget:
+about 0.1 s per million clean lines.
+
+Prints the median (and the fastest) of ``--repeat`` runs.
 """
 
 from __future__ import annotations
@@ -22,9 +32,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 HEADERS = (
     "이름,진료일자,진료구분,요양기관종류,병원명,항목,입원일수,"
@@ -72,13 +84,114 @@ def _median(times: list[float]) -> float:
     return statistics.median(times)
 
 
+def clean_frame(lines: int, seed: int = 7) -> pd.DataFrame:
+    """Canonical columns, already clean, text as ``object`` (what code builds)."""
+    rng = np.random.default_rng(seed)
+    kind = rng.choice(3, size=lines, p=[0.6, 0.35, 0.05])
+    tiers = np.array(["clinic", "hospital", "general", "tertiary"], dtype=object)
+    categories = np.array(["", "", "", "", "", "manual_therapy", "shockwave", "mri"], object)
+    copay = rng.integers(100, 30_000, size=lines) * 10
+    noncovered = np.where(rng.random(lines) < 0.4, rng.integers(1, 2_000, size=lines) * 100, 0)
+    return pd.DataFrame(
+        {
+            "person": np.array([f"p{i}" for i in range(1000)], object)[
+                rng.integers(0, 1000, size=lines)
+            ],
+            "date": (np.datetime64("2024-01-01") + rng.integers(0, 366, size=lines)).astype(
+                "datetime64[us]"
+            ),
+            "setting": np.array(["outpatient", "pharmacy", "inpatient"], object)[kind],
+            "tier": np.where(kind == 1, "pharmacy", tiers[rng.integers(0, 4, size=lines)]).astype(
+                object
+            ),
+            "covered_copay": np.where(kind == 2, copay * 20, copay),
+            "full_copay": np.zeros(lines, dtype=np.int64),
+            "noncovered": noncovered,
+            "nhis_paid": copay * 2,
+            "over_ceiling": np.zeros(lines, dtype=np.int64),
+            "days": np.where(kind == 2, rng.integers(1, 15, size=lines), 0),
+            "institution": np.array([f"병원{i}" for i in range(300)], object)[
+                rng.integers(0, 300, size=lines)
+            ],
+            "category": np.where(
+                kind == 0, categories[rng.integers(0, len(categories), size=lines)], ""
+            ).astype(object),
+        }
+    )
+
+
+def _time(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
+    fn()  # warm caches
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return _median(times), min(times)
+
+
+def bench_frames(lines: int, repeat: int) -> None:
+    """``from_frame`` on frames built in code (see the module docstring)."""
+    from silson_tools.receipts import ReceiptLines, as_receipt_lines
+
+    text = ["person", "setting", "tier", "institution", "category"]
+    objects = clean_frame(lines)
+    as_str = objects.astype({c: "str" for c in text})
+    as_category = objects.astype({c: "category" for c in text})
+    required = as_category[["date", "setting", "tier", "covered_copay", "noncovered"]]
+    spoken = pd.DataFrame(
+        {
+            "진료일자": objects["date"].dt.strftime("%Y.%m.%d"),
+            "진료구분": objects["setting"].map(
+                {"outpatient": "외래", "pharmacy": "약국", "inpatient": "입원"}
+            ),
+            "요양기관종류": objects["tier"].map(
+                {
+                    "clinic": "의원",
+                    "hospital": "병원",
+                    "general": "종합병원",
+                    "tertiary": "상급종합",
+                    "pharmacy": "약국",
+                }
+            ),
+            "본인부담금": objects["covered_copay"].map("{:,}원".format),
+            "비급여": objects["noncovered"].astype(str),
+        }
+    )
+    validated = ReceiptLines.from_frame(as_str)
+    cases: list[tuple[str, Callable[[], object]]] = [
+        ("clean, text as str (as read_receipts gives)", lambda: ReceiptLines.from_frame(as_str)),
+        ("clean, text as object", lambda: ReceiptLines.from_frame(objects)),
+        ("clean, text as category", lambda: ReceiptLines.from_frame(as_category)),
+        (
+            "clean, only the 5 required columns (category)",
+            lambda: ReceiptLines.from_frame(required),
+        ),
+        ("as people write (Korean values, won text)", lambda: ReceiptLines.from_frame(spoken)),
+        ("as_receipt_lines(already validated)", lambda: as_receipt_lines(validated)),
+    ]
+    print(f"ReceiptLines.from_frame, {lines:,} lines; median (fastest) of {repeat}")
+    for label, fn in cases:
+        median, fastest = _time(fn, repeat)
+        print(f"  {label:48s} {median:7.3f} s ({fastest:.3f} s)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--frame-lines", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--encoding", default="cp949", choices=("utf-8", "cp949"))
+    parser.add_argument("--only", choices=("file", "frame"))
     args = parser.parse_args(argv)
+    if args.only != "file":
+        bench_frames(args.frame_lines, args.repeat)
+    if args.only != "frame":
+        bench_file(args)
 
+
+def bench_file(args: argparse.Namespace) -> None:
+    """Read and assess a synthetic CSV (see the module docstring)."""
     from silson_tools.engine import assess
     from silson_tools.receipts import read_receipts
 

@@ -328,9 +328,12 @@ def as_receipt_lines(
     """
     extra = tuple(str(c) for c in extra_categories if c not in CATEGORIES)
     if isinstance(obj, ReceiptLines) and obj.is_intact() and obj._validated is not None:
-        codes, names = obj._validated.codes["category"]
-        used = {names[i] for i in np.unique(codes).tolist()}
-        if used <= {*CATEGORIES, *extra}:
+        info = obj._validated
+        if set(info.extra_categories) <= set(extra):
+            return obj
+        codes, names = info.codes["category"]
+        counts = np.bincount(codes, minlength=len(names))
+        if {names[i] for i in np.flatnonzero(counts)} <= {*CATEGORIES, *extra}:
             return obj
     if isinstance(obj, pd.DataFrame):
         return ReceiptLines.from_frame(obj, source=source, extra_categories=extra)

@@ -345,7 +345,20 @@ def _str_array(col: RawColumn, table: list[Any], codes: np.ndarray, uniques: lis
         and not (codes == len(uniques)).any()
     ):
         return values
-    return pd.array(np.asarray(table, dtype=object)[codes], dtype=STR_DTYPE)
+    return _strings(np.asarray(table, dtype=object), codes)
+
+
+_EMPTY_STRINGS = pd.arrays.StringArray(np.array([], dtype=object), dtype=STR_DTYPE)
+
+
+def _strings(table: np.ndarray, codes: np.ndarray) -> pd.arrays.StringArray:
+    """``table[codes]`` as a ``str`` array. Every table entry is a str (made here), so the
+    per-element check pandas' constructor repeats is skipped where pandas allows it."""
+    values = table[codes]
+    try:
+        return _EMPTY_STRINGS._from_backing_data(values)
+    except AttributeError:  # pragma: no cover - another pandas
+        return pd.arrays.StringArray(values, dtype=STR_DTYPE)
 
 
 # --- all columns -------------------------------------------------------------------------
@@ -421,11 +434,12 @@ def _default(canonical: str, n: int) -> tuple[Any, tuple[np.ndarray, tuple[str, 
     default = OPTIONAL_COLUMNS[canonical]
     if isinstance(default, int):
         return np.full(n, default, dtype=np.int64), None
-    values = pd.array(np.full(n, default, dtype=object), dtype=STR_DTYPE)
+    zeros = np.zeros(n, dtype=np.intp)
+    values = _strings(np.array([default], dtype=object), zeros)
     if canonical == "person":
-        return values, (np.zeros(n, dtype=np.intp), (DEFAULT_PERSON,))
+        return values, (zeros, (DEFAULT_PERSON,))
     if canonical == "category":
-        return values, (np.zeros(n, dtype=np.int16), tuple(CATEGORIES))
+        return values, (zeros.astype(np.int16), tuple(CATEGORIES))
     return values, None
 
 
