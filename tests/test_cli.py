@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from silson_tools.report.cli import build_parser, main
 from silson_tools.products import products
+from silson_tools.report.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
