@@ -94,6 +94,7 @@ def test_any_spelling_reads_the_same_from_a_file_and_a_frame(tmp_path: Path, gen
 def test_code_built_frame_gets_canonical_columns_and_defaults() -> None:
     lines = ReceiptLines.from_frame(canonical())
     assert list(lines.columns) == list(CANONICAL_COLUMNS)
+    assert lines.given_columns == ("date", "setting", "tier", "covered_copay", "noncovered")
     assert lines["person"].tolist() == [DEFAULT_PERSON] * 3
     assert lines["full_copay"].tolist() == [0, 0, 0]
     assert lines["date"].dtype == np.dtype("datetime64[us]")

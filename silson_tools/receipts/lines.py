@@ -23,6 +23,15 @@ the same :class:`~silson_tools.errors.ReceiptError`.
 Later modules name the same rows: ``lines.row_of(positions)``, ``lines.problem(...)`` and
 ``lines.error(...)`` (a ReceiptError in the loader's words).
 
+**For the engine** (and ceiling, premium): ``lines = as_receipt_lines(receipts,
+extra_categories=policy.extra_categories)`` once, then numpy columns in the input's line
+order: ``lines[c].to_numpy()`` (int64 amounts and ``days``; ``date`` datetime64[us] at
+midnight), ``lines.codes("person" | "setting" | "tier" | "category")`` (codes in schema
+order, extra categories after ``schema.CATEGORIES``), ``lines.given_columns`` (say, whether
+② 공단부담금 was given or is the default 0). A line found wrong later, at input position
+``p`` (the engine's ``order[i]`` for sorted position ``i``): ``raise lines.error(p, "days",
+"…")``, or ``lines.row_of(p)`` for the number alone.
+
 **Only what was validated is a ReceiptLines.** Anything pandas derives from it (a boolean
 mask, ``.loc``, ``copy()``, ``sort_values()``, ``concat``) is a plain DataFrame, which
 :func:`as_receipt_lines` validates again (fast: numeric and date columns are checked whole).
@@ -64,6 +73,7 @@ class _Validated:
     source: str
     rows: np.ndarray
     refs: dict[str, str]
+    """How the person names each column the input had (the others hold their default)."""
     codes: dict[str, tuple[np.ndarray, tuple[str, ...]]]
     extra_categories: tuple[str, ...]
     pinned: pd.DataFrame
@@ -160,7 +170,7 @@ class ReceiptLines(pd.DataFrame):
         """Wrap checked columns (the loader and from_frame end here)."""
         data = {c: checked.columns[c] for c in CANONICAL_COLUMNS}
         base = pd.DataFrame(data, index=index, copy=False)
-        refs = {c: checked.refs.get(c, COLUMN_LABELS[c]) for c in CANONICAL_COLUMNS}
+        refs = {c: checked.refs[c] for c in CANONICAL_COLUMNS if c in checked.refs}
         return cls._wrap(base, source, rows, refs, checked.codes, extra_categories, attrs)
 
     @classmethod
@@ -217,6 +227,13 @@ class ReceiptLines(pd.DataFrame):
     def row_of(self, positions: Any) -> np.ndarray:
         """Row numbers of lines at 0-based ``positions`` (an int, array or boolean mask)."""
         return self.rows[np.asarray(positions)]
+
+    @property
+    def given_columns(self) -> tuple[str, ...]:
+        """Canonical columns the file or frame had; the others hold their default (e.g. no
+        ② 공단부담금 column: ``nhis_paid`` is 0 on every line, and not in this tuple)."""
+        refs = self._info().refs
+        return tuple(c for c in CANONICAL_COLUMNS if c in refs)
 
     def column_ref(self, column: str) -> str:
         """How the person names a canonical column: ``"K열 '비급여'"``, ``"'noncovered' 열"``,
