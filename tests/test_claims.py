@@ -1,20 +1,14 @@
-"""The claim engine: rule cases (both sides of every limit), bad input, and hypothesis
-checks that the vectorized engine equals the row-by-row reference.
+"""The claim engine: the cases that need Python (the rule cases, both sides of every limit,
+are data in tests/cases), bad input, and hypothesis checks that the vectorized engine
+equals the row-by-row reference.
 
-The rule cases cite these originals by the short name before the colon:
+Comments cite these originals by the short name before the colon:
 
 - 4세대 표준약관: 금융감독원, 실손의료보험 표준약관 (보험업감독업무시행세칙 별표15,
   2021.7.1 시행),
   https://fss.or.kr/fss/bbs/B0000115/view.do?menuNo=200504&nttId=21943
 - 5세대 표준약관: 금융감독원, 실손의료보험 표준약관 (2026.5.6 시행),
   https://www.fss.or.kr/fss/bbs/B0000115/view.do?menuNo=200504&nttId=218364
-- 삼성생명 3세대 상품안내: 삼성생명 인터넷 실손의료비보장보험1.0 (기본형) 상품안내 (2018;
-  3세대 표준형·선택형Ⅱ 약관 내용), https://direct.samsunglife.com
-- FSS 세대별 비교표: 금융감독원 보도자료 「2020년 실손보험 사업실적 및 향후 대응계획」
-  (2021.4.28), 세대별 비교표 전재,
-  https://htiger31.tistory.com/entry/2020%EB%85%84-%EC%8B%A4%EC%86%90%EB%B3%B4%ED%97%98-%EC%82%AC%EC%97%85%EC%8B%A4%EC%A0%81-%EB%B0%8F-%ED%96%A5%ED%9B%84-%EB%8C%80%EC%9D%91%EA%B3%84%ED%9A%8D?category=727677
-- 2세대 한도 글: 블로그 글, 2세대 실손 입원 한도와 통원 회당 한도 (외래 25만·처방 5만원),
-  https://kirene-life.tistory.com/240
 - 자기부담금 계산법 글: 「보험사 조건에 따른 실비보험 자기부담금 계산법 전략」 (goodnews91 블로그),
   https://goodnews91.com/%eb%b3%b4%ed%97%98%ec%82%ac-%ec%a1%b0%ea%b1%b4%ec%97%90-%eb%94%b0%eb%a5%b8-%ec%8b%a4%eb%b9%84%eb%b3%b4%ed%97%98-%ec%9e%90%ea%b8%b0%eb%b6%80%eb%8b%b4%ea%b8%88-%ea%b3%84%ec%82%b0%eb%b2%95-%ec%a0%84
 - 금융꿀팁 다수보험: 금융감독원 금융꿀팁, 실손 중복가입 비례보상 사례 (표준약관 「다수보험의
