@@ -127,7 +127,7 @@ def validation_summary(receipts: pd.DataFrame) -> pd.DataFrame:
     if source:
         kind = source.get("format", "")
         if kind == "DataFrame":
-            rows.append(("표 (table)", f"{source.get('file')} (행 번호 = {source.get('rows')})"))
+            rows.append(("표 (table)", str(source.get("file"))))  # says what its rows are
         else:
             detail = source.get("encoding") or (f"시트 {source.get('sheet')!r}" if kind else "")
             name = Path(str(source.get("file", ""))).name
