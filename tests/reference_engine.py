@@ -112,6 +112,7 @@ def reference_assess(
         start = dt.date(min(r["day"] for r in rows).year, 1, 1)
     else:
         start = pd.Timestamp(policy_start).date()
+    policy = policy.for_contract(start)  # a product's values as of the contract date
     for r in rows:
         r["year"] = policy_year(r["day"], start)
         for k in ("payout", "ded", "rate", "refund", "cap", "count", "annual", "session"):

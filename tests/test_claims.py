@@ -198,18 +198,20 @@ def test_proportional_share_never_exceeds_the_loss(pay: list[list[int]], loss: l
     assert (shared[:, ~over] == payouts[:, ~over]).all()
 
 
-def test_combined_visit_takes_the_highest_dated_minimum() -> None:
-    """4세대: 외래 and 처방 of one day are one visit with the highest minimum of its tiers,
-    each minimum read on the visit's date (here 종합병원 rises from 2만 to 3.5만원)."""
+def test_combined_visit_takes_the_highest_minimum_of_the_contract_date() -> None:
+    """4세대: 외래 and 처방 of one day are one visit with the highest minimum of its tiers.
+    A product's dated values run on the contract date (계약일), not the date of care: here
+    종합병원 rises from 2만 to 3.5만원 for contracts from 2025-01-01, so the same visits pay
+    by the old minimum under a 2024 contract and by the new one under a 2025 contract."""
 
     def dated(before: int, after: int) -> dict:
         return {
-            "2020-01-01": {"value": before, "confidence": "C", "source": "test"},
-            "2025-01-01": {"value": after, "confidence": "C", "source": "test"},
+            "2020-01-01": {"value": before, "confidence": "C", "source": {"title": "test"}},
+            "2025-01-01": {"value": after, "confidence": "C", "source": {"title": "test"}},
         }
 
     policy = load_policy("gen4", covered__outpatient__min_general=dated(20_000, 35_000))
-    days = ["2024-12-02", "2024-12-02", "2025-02-03", "2025-02-03", "2025-02-04"]
+    days = ["2025-12-02", "2025-12-02", "2026-02-03", "2026-02-03", "2026-02-04"]
     df = pd.DataFrame(
         {
             "person": ["가"] * 5,
@@ -220,14 +222,16 @@ def test_combined_visit_takes_the_highest_dated_minimum() -> None:
             "noncovered": [0] * 5,
         }
     )
-    got = assess(df, policy)
-    # visit 1: max(2만, 20% of 7만) = 2만; visit 2: 3.5만; the lone prescription: 1만
-    assert got["deductible"].tolist() == [5_714, 14_286, 10_000, 25_000, 10_000]
-    assert got["payout"].tolist() == [14_286, 35_714, 10_000, 25_000, 10_000]
-    want = reference_assess(df, policy)
-    for col in COMPARED:
-        if col != "zone":
-            assert got[col].tolist() == want[col].tolist(), col
+    # visits of 7만 each: max(minimum, 20% of 7만 = 1.4만); the lone prescription: 1만 (의원 tier)
+    for start, minimum in (("2024-06-01", 20_000), ("2025-01-01", 35_000)):
+        got = assess(df, policy, policy_start=start)
+        share = [round(minimum * 2 / 7), minimum - round(minimum * 2 / 7)]
+        assert got["deductible"].tolist() == [*share, *share, 10_000], start
+        assert got["payout"].sum() == 2 * 70_000 + 20_000 - 2 * minimum - 10_000, start
+        want = reference_assess(df, policy, policy_start=start)
+        for col in COMPARED:
+            if col != "zone":
+                assert got[col].tolist() == want[col].tolist(), (start, col)
 
 
 def test_largest_remainder_ties_go_to_the_earlier_line() -> None:

@@ -47,6 +47,10 @@ pools both in one deductible (1–3세대 주계약) pays line payout p for 급�
 p × N ÷ (C + N) rounded to the nearest won, a half going to 급여:
 ``⌊(2 p N + C + N − 1) ÷ (2 (C + N))⌋`` (largest remainders between the two, ties to 급여).
 
+**Clock.** A product's dated values are read on the contract date (계약일 = ``policy_start``):
+a contract keeps the terms it was signed under (:meth:`Policy.for_contract`); exclusion
+windows and the NHI tables run on the date of care.
+
 Policy years run from ``policy_start`` (계약일 and each 계약해당일; a 29 February start has
 its anniversary on 1 March in other years). **Default when ``policy_start`` is None**: the
 contract is taken to start on 1 January of the year of the earliest receipt, so policy
@@ -106,6 +110,7 @@ def assess(
     """
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
     lines = read_lines(receipts, pol, policy_start)
+    pol = pol.for_contract(lines.start)  # the terms of the contract date (see products.py)
     hook = ceiling_offsets(ceiling, receipts)
     if hook is not None and not lines.identity:
         hook = hook[lines.order]
