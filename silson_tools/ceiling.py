@@ -1,8 +1,10 @@
 """본인부담상한제 (the National Health Insurance yearly out-of-pocket ceiling).
 
-The rule (rules.md §3.2, A): over a calendar year (1.1–12.31) a person's total of
-급여 일부본인부담 본인부담금 (receipt column ①, canonical ``covered_copay``) above the
-상한액 ``L(year, decile group, long stay)`` is paid by NHIS::
+The rule (A; 국민건강보험공단, 본인부담상한제 안내 페이지,
+https://www.nhis.or.kr/nhis/minwon/wbhapa01000m01.do?mode=view&articleNo=10946900): over a
+calendar year (1.1–12.31) a person's total of 급여 일부본인부담 본인부담금 (receipt column ①,
+canonical ``covered_copay``) above the 상한액 ``L(year, decile group, long stay)`` is paid by
+NHIS::
 
     counted   = Σ covered_copay                        (per person, per calendar year)
     refund    = max(0, counted − L)                    (사후환급, paid around next August)
@@ -12,28 +14,43 @@ The rule (rules.md §3.2, A): over a calendar year (1.1–12.31) a person's tota
 
 ``L_max`` is the year's highest 상한액 (10분위, normal). **What counts**: only
 ``covered_copay``. 비급여 (``noncovered``), 전액본인부담 (``full_copay``), 선별급여, 2·3인실
-상급병실 입원료, 추나요법, 임플란트 and 상급종합 경증 외래 are excluded (rules.md §3.2, A/B);
-the canonical columns cannot tell 선별급여 etc. apart from the rest of column ①, so
-``covered_copay`` is taken to hold only the counted part (see :func:`counted_copay`).
+상급병실 입원료, 추나요법, 임플란트 and 상급종합 경증 외래 are excluded (A/B: the NHIS list as
+retold in the 「본인부담상한제」 블로그 글 (건강도우미 우주파파, 티스토리); 전액본인부담 and
+선별급여 also in the note of 국민건강보험 요양급여의 기준에 관한 규칙 [별지 제6호서식] 진료비
+계산서·영수증, https://www.law.go.kr/법령/국민건강보험요양급여의기준에관한규칙); the canonical
+columns cannot tell 선별급여 etc. apart from the rest of column ①, so ``covered_copay`` is taken
+to hold only the counted part (see :func:`counted_copay`).
 
-The table lives in ``silson_tools/data/ceiling.toml`` (dated, with sources and a confidence
-tag per row). **Unknown cells** raise ``ValueError``; nothing is guessed. **Merged cells**:
-before 2023 the 6~10분위 요양병원 cells are merged with the normal ones ("= normal"), i.e.
-no separate 요양병원 value existed; ``limit(..., long_stay=True)`` then returns the normal
-value and :func:`cell` reports ``merged=True``.
+**The data** (``silson_tools/data/ceiling.toml``) follows the conventions of the product files
+(:mod:`silson_tools.params`): sources are keys of ``data/sources.toml`` (title and address of
+the original), confidence is ``A``/``B``/``C``/``user``, the unit (``won``) and Korean labels
+are declared in the file, unknown keys are refused, and every problem is a
+:class:`~silson_tools.errors.RuleDataError` naming the file and the key. The 상한액 stay a
+**grid** (one ``[[row]]`` per year × kind, seven group cells) rather than one dated parameter
+per cell: the sources publish the table a year at a time, a row's cells share their sources and
+confidence, and "unknown" / "merged" cells are read against their row (a merged 요양병원 cell
+takes the normal cell of the same year and group). 7 groups × 2 kinds as 14 parameters would
+spread each published year over 14 tables and could not say "merged". The rule's other values
+(refund month, 120 days, …) are :class:`Fact` entries: unit, label, value, confidence, source,
+note, like one dated value without a date (the sources give no start date for them).
+
+**Unknown cells** raise ``ValueError``; nothing is guessed. **Merged cells**: before 2023 the
+6~10분위 요양병원 cells are merged with the normal ones ("= normal"), i.e. no separate 요양병원
+value existed; ``limit(..., long_stay=True)`` then returns the normal value and :func:`cell`
+reports ``merged=True``.
 
 **Silson offset** (zone ``ceiling_offset``): the standard terms exclude what NHIS refunds or
-can refund, before or after the event (rules.md §3.2). :class:`CeilingSpec` gives the claim
-engine, per receipt line, the part of that line's covered co-pay above the person's own
-상한액, taken chronologically within each person's calendar year.
+can refund, before or after the event (금융감독원, 실손의료보험 표준약관, 2021.7.1 시행, 제4조③1
+and 제5조③, https://fss.or.kr/fss/bbs/B0000115/view.do?menuNo=200504&nttId=21943).
+:class:`CeilingSpec` gives the claim engine, per receipt line, the part of that line's covered
+co-pay above the person's own 상한액, taken chronologically within each person's calendar year.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -41,8 +58,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import InputError
 from .formulas import as_won, scalar_or_array
-from .params import check_keys, fail, required
+from .params import (
+    CONFIDENCE,
+    UNITS,
+    Ctx,
+    Source,
+    Unit,
+    check_keys,
+    read_toml,
+    required,
+    resolve_sources,
+)
 
 __all__ = [
     "DEFAULT_PERSON",
@@ -51,6 +79,7 @@ __all__ = [
     "CeilingSpec",
     "CeilingTable",
     "Cell",
+    "Fact",
     "burden",
     "cell",
     "counted_copay",
@@ -70,24 +99,164 @@ GROUPS: tuple[str, ...] = ("d1", "d2_3", "d4_5", "d6_7", "d8", "d9", "d10")
 """소득분위 구간 keys, lowest first (1분위, 2~3분위, …, 10분위)."""
 KINDS: tuple[str, ...] = ("normal", "long_stay")
 """normal, or long_stay = 요양병원 120일 초과 in the same year."""
-CONFIDENCE = ("A", "B", "C")
 DEFAULT_PERSON = "본인"
 """The person a receipt line belongs to when the file has no ``person`` column."""
 
-_ROW_KEYS = {"year", "kind", "confidence", "sources", "values", "notes", "cell_confidence"}
-_META_KEYS = {
-    "name",
-    "unit",
-    "period",
-    "indexation",
-    "refund_month",
-    "refund_month_confidence",
-    "refund_month_sources",
-    "long_stay_days",
-    "prepaid_excludes_long_stay_from",
-    "prepaid_excludes_long_stay_sources",
+_TOP_KEYS = {"limit", "kinds", "groups", "rules", "row", "sources"}
+_ROW_KEYS = {"year", "kind", "confidence", "source", "values", "notes", "cell_confidence"}
+_RULES = {
+    "period": "text",
+    "indexation": "text",
+    "refund_month": "month",
+    "long_stay_days": "days",
+    "prepaid_excludes_long_stay_from": "date",
 }
-_TOP_KEYS = {"meta", "groups", "sources", "row"}
+"""The ``[rules.*]`` entries and the unit each is read in."""
+_NEEDED_RULES = ("refund_month", "long_stay_days", "prepaid_excludes_long_stay_from")
+
+
+# --- facts: one undated value of a rule table (shared with premium.py) ---------------------
+
+FACT_KEYS = {"unit", "label", "value", "confidence", "source", "note"}
+"""Keys of a table fact: a parameter's ``unit`` and ``label`` with one value entry's keys."""
+TABLE_UNITS: dict[str, Unit] = {
+    **UNITS,
+    "month": Unit("month", "월", "count", 12),
+    "months": Unit("months", "개월", "count", 1200),
+    "ppm": Unit("ppm", "ppm", "count", 10**9),
+}
+"""Numeric units of the rule tables: :data:`silson_tools.params.UNITS` plus ``month`` (a month
+of the year), ``months`` (a number of months) and ``ppm`` (parts per million of a premium)."""
+_OTHER_UNITS = {"date": "날짜", "text": "설명", "grades": "등급"}
+"""Non-numeric fact units: a TOML date, a text, a list of grade numbers."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One value of a rule table outside its grid: unit, Korean label, value, confidence,
+    sources (the originals) and note. Like a dated value of :class:`silson_tools.params.Param`
+    without the date."""
+
+    key: str
+    unit: str
+    label: str
+    value: Any
+    confidence: str
+    references: tuple[Source, ...]
+    note: str = ""
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources as "title, address" texts."""
+        return tuple(str(s) for s in self.references)
+
+    def show(self) -> str:
+        """The value as a person reads it: ``8월``, ``120일``, ``25%``, ``1, 2등급``."""
+        if self.unit == "ppm":
+            return f"{self.value / 10_000:g}%"
+        if self.unit in TABLE_UNITS:
+            return TABLE_UNITS[self.unit].show(self.value)
+        if self.unit == "date":
+            return self.value.isoformat()
+        if self.unit == "grades":
+            return ", ".join(map(str, self.value)) + "등급"
+        return str(self.value)
+
+
+def table_context(shown: str, raw: Mapping[str, Any]) -> Ctx:
+    """The parsing context of a rule table: file name for messages, and the sources it may
+    cite (``data/sources.toml`` and the file's own ``[sources.KEY]`` tables)."""
+    return Ctx(shown).with_local_sources(raw.get("sources"))
+
+
+def check_confidence(ctx: Ctx, where: str, value: Any) -> str:
+    """A confidence tag of the product files' vocabulary (``A``, ``B``, ``C``, ``user``)."""
+    if value not in CONFIDENCE:
+        raise ctx.error(f"{where}.confidence", f"expected A, B, C or user, got {value!r}")
+    return value
+
+
+def read_table(path: Path, shown: str) -> dict[str, Any]:
+    """The TOML of a rule table (an :class:`InputError` if there is no such file)."""
+    if not path.is_file():
+        raise InputError(f"rule table not found: {shown}")
+    return read_toml(path, shown)
+
+
+def section(ctx: Ctx, where: str, raw: Any, allowed: Any) -> Mapping[str, Any]:
+    """A table of the file (missing = empty), its keys checked."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise ctx.error(where, "expected a table")
+    check_keys(ctx.file, where, raw, set(allowed))
+    return raw
+
+
+def label_of(ctx: Ctx, where: str, node: Mapping[str, Any]) -> str:
+    """The required Korean ``label`` of ``node``."""
+    label = required(ctx.file, where, node, "label")
+    if not isinstance(label, str) or not label.strip():
+        raise ctx.error(f"{where}.label", "expected a Korean label (text)")
+    return label.strip()
+
+
+def check_unit(ctx: Ctx, where: str, node: Mapping[str, Any], unit: str) -> str:
+    """The declared ``unit`` of ``node``, which must be the one the loader reads it in."""
+    got = required(ctx.file, where, node, "unit")
+    if got != unit:
+        raise ctx.error(f"{where}.unit", f"this key is read as {unit}, not {got!r}")
+    return unit
+
+
+def read_fact(ctx: Ctx, where: str, node: Any, unit: str) -> Fact:
+    """One ``{unit, label, value, confidence, source, note}`` table, checked.
+
+    ``unit`` is the unit the loader reads this key in; the file must declare the same.
+    """
+    if not isinstance(node, Mapping):
+        raise ctx.error(
+            where,
+            'expected a table: unit = "…", label = "…", value = …, confidence = "A", source = "…"',
+        )
+    check_keys(ctx.file, where, node, FACT_KEYS)
+    check_unit(ctx, where, node, unit)
+    label = label_of(ctx, where, node)
+    value = required(ctx.file, where, node, "value")
+    if unit in TABLE_UNITS:
+        checked = TABLE_UNITS[unit].check(value)
+        if isinstance(checked, str):
+            raise ctx.error(f"{where}.value", checked)
+        value = checked
+    elif unit == "date":
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            raise ctx.error(f"{where}.value", f"expected a date like 2020-01-01, got {value!r}")
+    elif unit == "grades":
+        ok = isinstance(value, list) and all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value
+        )
+        if not ok:
+            raise ctx.error(f"{where}.value", f"expected a list of grade numbers, got {value!r}")
+        value = tuple(value)
+    elif not isinstance(value, str) or not value.strip():
+        raise ctx.error(f"{where}.value", f"expected text, got {value!r}")
+    confidence = check_confidence(ctx, where, required(ctx.file, where, node, "confidence"))
+    sources = resolve_sources(ctx, f"{where}.source", required(ctx.file, where, node, "source"))
+    note = node.get("note", "")
+    if not isinstance(note, str):
+        raise ctx.error(f"{where}.note", f"expected text, got {note!r}")
+    return Fact(where, unit, label, value, confidence, sources, note)
+
+
+def read_facts(
+    ctx: Ctx, where: str, raw: Any, units: Mapping[str, str], needed: Any = ()
+) -> dict[str, Fact]:
+    """The facts of one section (``rules``, ``window`` …) by key; ``needed`` must be there."""
+    table = section(ctx, where, raw, units)
+    for key in needed:
+        if key not in table:
+            raise ctx.error(f"{where}.{key}", "missing required value")
+    return {key: read_fact(ctx, f"{where}.{key}", node, units[key]) for key, node in table.items()}
 
 
 # --- the table -----------------------------------------------------------------------------
@@ -107,8 +276,10 @@ class Cell:
     """``"known"``, ``"merged"`` (long stay = normal, no separate value) or ``"unknown"``."""
     confidence: str
     sources: tuple[str, ...]
-    """Source URLs (or descriptions, where the source has no URL)."""
+    """The row's sources as "title, address" texts (empty for a row of unknown cells)."""
     note: str = ""
+    references: tuple[Source, ...] = ()
+    """The same sources as :class:`~silson_tools.params.Source` (title, url)."""
 
     @property
     def merged(self) -> bool:
@@ -127,6 +298,14 @@ class CeilingTable:
     long_stay_days: int
     prepaid_excludes_long_stay_from: dt.date
     path: Path
+    unit: str = "won"
+    """The unit of every cell (declared in ``[limit]``)."""
+    label: str = ""
+    """The Korean label of the cells (``본인부담상한액 (연간)``)."""
+    kind_labels: Mapping[str, str] = field(default_factory=dict)
+    """Korean label of each kind (``normal`` → ``일반``)."""
+    facts: Mapping[str, Fact] = field(default_factory=dict)
+    """The ``[rules.*]`` entries by key (``refund_month`` …), with confidence and sources."""
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -134,112 +313,166 @@ class CeilingTable:
         return tuple(sorted({year for year, _, _ in self.cells}))
 
 
-def _parse_groups(path: Path, raw: Mapping[str, Any]) -> tuple[dict[str, str], dict[int, str]]:
-    if list(raw) != list(GROUPS):
-        raise fail(path, "[groups]", f"expected groups {list(GROUPS)} in order, got {list(raw)}")
+def _parse_groups(ctx: Ctx, raw: Any) -> tuple[dict[str, str], dict[int, str]]:
+    if not isinstance(raw, Mapping) or list(raw) != list(GROUPS):
+        got = list(raw) if isinstance(raw, Mapping) else raw
+        raise ctx.error("groups", f"expected groups {list(GROUPS)} in order, got {got!r}")
     labels: dict[str, str] = {}
     decile_to_group: dict[int, str] = {}
     for key, spec in raw.items():
-        check_keys(path, f"[groups].{key}", spec, {"label", "deciles"})
-        labels[key] = str(spec["label"])
-        for decile in spec["deciles"]:
+        where = f"groups.{key}"
+        spec = section(ctx, where, spec, {"label", "deciles"})
+        labels[key] = label_of(ctx, where, spec)
+        deciles = required(ctx.file, where, spec, "deciles")
+        if not isinstance(deciles, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) for d in deciles
+        ):
+            raise ctx.error(f"{where}.deciles", f"expected a list of deciles, got {deciles!r}")
+        for decile in deciles:
             if decile in decile_to_group:
-                raise fail(path, f"[groups].{key}", f"decile {decile} is in two groups")
-            decile_to_group[int(decile)] = key
+                raise ctx.error(f"{where}.deciles", f"decile {decile} is in two groups")
+            decile_to_group[decile] = key
     if sorted(decile_to_group) != list(range(1, 11)):
-        raise fail(path, "[groups]", f"deciles must cover 1..10, got {sorted(decile_to_group)}")
+        raise ctx.error("groups", f"deciles must cover 1..10, got {sorted(decile_to_group)}")
     return labels, decile_to_group
 
 
-def load_table(path: str | Path | None = None) -> CeilingTable:
-    """Read and validate a ceiling table (default: the package's ``data/ceiling.toml``).
+def _parse_kinds(ctx: Ctx, raw: Any) -> dict[str, str]:
+    if not isinstance(raw, Mapping) or list(raw) != list(KINDS):
+        got = list(raw) if isinstance(raw, Mapping) else raw
+        raise ctx.error("kinds", f"expected Korean labels for {list(KINDS)} in order, got {got!r}")
+    for key, label in raw.items():
+        if not isinstance(label, str) or not label.strip():
+            raise ctx.error(f"kinds.{key}", "expected a Korean label (text)")
+    return {key: label.strip() for key, label in raw.items()}
 
-    Unknown keys, unknown source tags, missing or extra groups, duplicate (year, kind) rows,
-    non-positive amounts and "merged" outside long-stay rows are errors naming the row.
-    """
-    path = Path(path) if path is not None else DATA_FILE
-    with path.open("rb") as handle:
-        raw = tomllib.load(handle)
-    check_keys(path, "top level", raw, _TOP_KEYS)
-    meta = raw.get("meta", {})
-    check_keys(path, "[meta]", meta, _META_KEYS)
-    labels, decile_to_group = _parse_groups(path, raw.get("groups", {}))
-    sources: Mapping[str, str] = raw.get("sources", {})
-    cells: dict[tuple[int, str, str], Cell] = {}
-    seen: set[tuple[int, str]] = set()
-    for i, row in enumerate(raw.get("row", [])):
-        where = f"[[row]] #{i + 1} (year {row.get('year')!r}, kind {row.get('kind')!r})"
-        check_keys(path, where, row, _ROW_KEYS)
-        year, kind = row.get("year"), row.get("kind")
-        if not isinstance(year, int) or isinstance(year, bool):
-            raise fail(path, where, f"year must be an integer, got {year!r}")
-        if kind not in KINDS:
-            raise fail(path, where, f"kind must be one of {KINDS}, got {kind!r}")
-        if (year, kind) in seen:
-            raise fail(path, where, "duplicate row for this year and kind")
-        seen.add((year, kind))
-        confidence = row.get("confidence")
-        if confidence not in CONFIDENCE:
-            raise fail(path, where, f"confidence must be one of {CONFIDENCE}, got {confidence!r}")
-        tags = row.get("sources", [])
-        missing = [tag for tag in tags if tag not in sources]
-        if missing:
-            raise fail(path, where, f"unknown source tag(s) {missing}; known: {sorted(sources)}")
-        values = row.get("values", {})
-        if list(values) != list(GROUPS):
-            raise fail(path, where, f"values must list groups {list(GROUPS)}, got {list(values)}")
-        notes = row.get("notes", {})
-        per_cell = row.get("cell_confidence", {})
-        for extra in (notes, per_cell):
-            if set(extra) - set(GROUPS):
-                raise fail(path, where, f"notes/cell_confidence for unknown groups {list(extra)}")
-        if any(isinstance(v, int) for v in values.values()) and not tags:
-            raise fail(path, where, "a row with amounts must name at least one source")
-        for group, value in values.items():
-            if isinstance(value, int) and not isinstance(value, bool):
-                if value <= 0:
-                    raise fail(path, where, f"{group} must be a positive amount, got {value}")
-                status, won = "known", value
-            elif value == "unknown":
-                status, won = "unknown", None
-            elif value == "merged" and kind == "long_stay":
-                status, won = "merged", None
-            else:
-                raise fail(path, where, f"{group} = {value!r}: expected won, 'unknown' or 'merged'")
-            cells[(year, kind, group)] = Cell(
+
+def _parse_row(
+    ctx: Ctx, i: int, row: Any, labels: Mapping[str, str], unit: Unit
+) -> tuple[int, str, list[Cell]]:
+    where = f"row[{i}]"
+    row = section(ctx, where, row, _ROW_KEYS)
+    year, kind = row.get("year"), row.get("kind")
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise ctx.error(f"{where}.year", f"expected a year (integer), got {year!r}")
+    if kind not in KINDS:
+        raise ctx.error(f"{where}.kind", f"expected one of {', '.join(KINDS)}, got {kind!r}")
+    at = f" (year {year}, {kind})"
+    confidence = check_confidence(ctx, where, required(ctx.file, where, row, "confidence"))
+    values = required(ctx.file, where, row, "values")
+    if not isinstance(values, Mapping) or list(values) != list(GROUPS):
+        got = list(values) if isinstance(values, Mapping) else values
+        raise ctx.error(
+            f"{where}.values", f"expected groups {list(GROUPS)} in order, got {got!r}{at}"
+        )
+    notes = section(ctx, f"{where}.notes", row.get("notes"), GROUPS)
+    per_cell = section(ctx, f"{where}.cell_confidence", row.get("cell_confidence"), GROUPS)
+    for group, note in notes.items():
+        if not isinstance(note, str):
+            raise ctx.error(f"{where}.notes.{group}", f"expected text, got {note!r}")
+    if any(v != "unknown" for v in values.values()) or "source" in row:
+        refs = resolve_sources(ctx, f"{where}.source", required(ctx.file, where, row, "source"))
+    else:
+        refs = ()  # every cell unknown: nothing to cite
+    cells = []
+    for group, value in values.items():
+        key = f"{where}.values.{group}"
+        if value == "unknown":
+            status, won = "unknown", None
+        elif value == "merged" and kind == "long_stay":
+            status, won = "merged", None
+        elif isinstance(value, str):
+            raise ctx.error(key, f"{value!r}: expected won, 'unknown' or 'merged'{at}")
+        else:
+            checked = unit.check(value)
+            if isinstance(checked, str):
+                raise ctx.error(key, f"{checked}; expected won, 'unknown' or 'merged'{at}")
+            if checked <= 0:
+                raise ctx.error(key, f"must be a positive amount, got {value}{at}")
+            status, won = "known", checked
+        cell_conf = (
+            check_confidence(ctx, f"{where}.cell_confidence.{group}", per_cell[group])
+            if group in per_cell
+            else confidence
+        )
+        cells.append(
+            Cell(
                 year=year,
                 kind=kind,
                 group=group,
                 label=labels[group],
                 value=won,
                 status=status,
-                confidence=per_cell.get(group, confidence),
-                sources=tuple(sources[tag] for tag in tags),
+                confidence=cell_conf,
+                sources=tuple(str(s) for s in refs),
                 note=notes.get(group, ""),
+                references=refs,
             )
-    for year, kind in seen:
+        )
+    return year, kind, cells
+
+
+def load_table(path: str | Path | None = None) -> CeilingTable:
+    """Read and validate a ceiling table (default: the package's ``data/ceiling.toml``).
+
+    The file declares the cells' unit and Korean label (``[limit]``), the kinds and groups
+    with their Korean labels, the rule's other values (``[rules.*]``: unit, label, value,
+    confidence, source) and one ``[[row]]`` per year and kind. Sources are keys of
+    ``data/sources.toml`` (or of the file's ``[sources.KEY]`` tables, or ``{title, url}``);
+    confidence is A, B, C or user. Unknown keys, unknown sources or confidence tags, a row
+    with amounts and no source, missing or extra groups, duplicate (year, kind) rows,
+    non-positive amounts and "merged" outside long-stay rows are
+    :class:`~silson_tools.errors.RuleDataError` naming the file and the key.
+    """
+    path = Path(path) if path is not None else DATA_FILE
+    shown = "data/ceiling.toml" if path == DATA_FILE else str(path)
+    raw = read_table(path, shown)
+    ctx = table_context(shown, raw)
+    check_keys(shown, "", raw, _TOP_KEYS)
+    head = section(ctx, "limit", required(shown, "", raw, "limit"), {"unit", "label"})
+    unit = TABLE_UNITS[check_unit(ctx, "limit", head, "won")]
+    label = label_of(ctx, "limit", head)
+    kind_labels = _parse_kinds(ctx, required(shown, "", raw, "kinds"))
+    labels, decile_to_group = _parse_groups(ctx, required(shown, "", raw, "groups"))
+    facts = read_facts(ctx, "rules", raw.get("rules"), _RULES, _NEEDED_RULES)
+    rows = raw.get("row", [])
+    if not isinstance(rows, list):
+        raise ctx.error("row", "expected [[row]] tables")
+    cells: dict[tuple[int, str, str], Cell] = {}
+    seen: set[tuple[int, str]] = set()
+    for i, row in enumerate(rows):
+        year, kind, row_cells = _parse_row(ctx, i, row, labels, unit)
+        if (year, kind) in seen:
+            raise ctx.error(f"row[{i}]", f"duplicate row for year {year}, {kind}")
+        seen.add((year, kind))
+        cells.update({(year, kind, c.group): c for c in row_cells})
+    for year, kind in sorted(seen):
         if (year, "normal" if kind == "long_stay" else "long_stay") not in seen:
-            raise fail(path, f"year {year}", "needs both a normal and a long_stay row")
+            raise ctx.error("row", f"year {year} needs both a normal and a long_stay row")
     # a merged long-stay cell takes the normal value of its year and group
     for key, c in list(cells.items()):
         if c.status == "merged":
             normal = cells[(c.year, "normal", c.group)]
             if normal.value is None:
-                raise fail(path, f"year {c.year}", f"{c.group} merged with an unknown normal cell")
+                raise ctx.error(
+                    "row", f"year {c.year}: {c.group} merged with an unknown normal cell"
+                )
             cells[key] = Cell(**{**c.__dict__, "value": normal.value})
-    refund_month = int(required(path, "[meta]", meta, "refund_month"))
-    if not 1 <= refund_month <= 12:
-        raise fail(path, "[meta]", f"refund_month must be 1..12, got {refund_month}")
+    refund = facts["refund_month"]
+    if not 1 <= refund.value <= 12:
+        raise ctx.error(f"{refund.key}.value", f"expected a month 1..12, got {refund.value}")
     return CeilingTable(
         cells=cells,
         labels=labels,
         decile_to_group=decile_to_group,
-        refund_month=refund_month,
-        long_stay_days=int(required(path, "[meta]", meta, "long_stay_days")),
-        prepaid_excludes_long_stay_from=required(
-            path, "[meta]", meta, "prepaid_excludes_long_stay_from"
-        ),
+        refund_month=refund.value,
+        long_stay_days=facts["long_stay_days"].value,
+        prepaid_excludes_long_stay_from=facts["prepaid_excludes_long_stay_from"].value,
         path=path,
+        unit=unit.name,
+        label=label,
+        kind_labels=kind_labels,
+        facts=facts,
     )
 
 

@@ -1,7 +1,9 @@
 """4세대 비급여 보험료 할인·할증 (the 4th-generation 비급여 rider's premium grades).
 
 At each renewal from 2024-07-01 the 비급여 rider premium is multiplied by a relativity set
-by the 비급여 benefit paid in the measurement window (rules.md §2, seed 004)::
+by the 비급여 benefit paid in the measurement window (금융위원회 보도자료, 4세대 실손의료보험
+비급여 보험료 할인·할증 시행, 2024.6.7, https://www.fsc.go.kr/no010101/82406; as reported by
+경향신문, 2024.6)::
 
     grade 1   paid = 0                 relativity ≈ 0.95 (about 5% discount, configurable)
     grade 2   0 < paid < 100만          1.00
@@ -21,15 +23,26 @@ Claim or not: a 비급여 claim of payout ``P`` when ``S`` has already been paid
 costs, over the next policy year, ``extra = floor(12 × monthly 비급여 base ×
 (rel(S + P) − rel(S)))``; ``net = P − extra``. All amounts are integer won; relativities are
 integer parts per million (ppm), and every product is floored to whole won.
+
+**The data** (``silson_tools/data/premium_grades.toml``) follows the conventions of the product
+files (:mod:`silson_tools.params`), as ``data/ceiling.toml`` does: sources are keys of
+``data/sources.toml``, confidence is ``A``/``B``/``C``/``user``, units and Korean labels are
+declared in the file, unknown keys are refused, and every problem is a
+:class:`~silson_tools.errors.RuleDataError` naming the file and the key. The grades stay a
+**table** (one ``[[grade]]`` per grade: band, relativity, confidence, sources) rather than one
+parameter per number: the bands must be read together (contiguous, the first from 0, the last
+open), and the whole table took effect on one date (``rules.in_force_from``). The other values
+(window, ±25% cap, exclusions) are :class:`~silson_tools.ceiling.Fact` entries. Relativities
+and the cap are in the table unit ``ppm``, which :data:`silson_tools.params.UNITS` lacks (a
+``rate`` is at most 1, a relativity goes to 4).
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,8 +50,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .ceiling import (
+    TABLE_UNITS,
+    Fact,
+    check_confidence,
+    check_unit,
+    label_of,
+    read_facts,
+    read_table,
+    section,
+    table_context,
+)
 from .formulas import as_won, scalar_or_array
-from .params import check_keys, fail, required
+from .params import Source, check_keys, required, resolve_sources
 
 __all__ = [
     "PPM",
@@ -59,27 +83,27 @@ __all__ = [
 
 PPM = 1_000_000
 DATA_FILE = Path(__file__).parent / "data" / "premium_grades.toml"
-CONFIDENCE = ("A", "B", "C")
 
-_TOP = {"meta", "window", "renewal", "exclusions", "grade", "sources"}
-_META = {
-    "name",
-    "unit",
-    "in_force_from",
-    "in_force_confidence",
-    "in_force_sources",
-    "surcharged_part",
-    "surcharged_part_confidence",
-    "surcharged_part_sources",
-    "memory",
-    "memory_confidence",
-    "memory_sources",
+_TOP = {"columns", "rules", "window", "renewal", "exclusions", "grade", "sources"}
+_COLUMNS = {"lower": "won", "upper": "won", "relativity_ppm": "ppm"}
+"""The grade columns and the unit each is read in."""
+_SECTIONS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
+    "rules": (
+        {"in_force_from": "date", "surcharged_part": "text", "memory": "text"},
+        ("in_force_from",),
+    ),
+    "window": (
+        {"months": "months", "end_months_before_renewal": "months", "basis": "text"},
+        ("months", "end_months_before_renewal"),
+    ),
+    "renewal": ({"cap_ppm": "ppm"}, ("cap_ppm",)),
+    "exclusions": (
+        {"special_case": "text", "long_term_care_grades": "grades"},
+        ("long_term_care_grades",),
+    ),
 }
-_WINDOW = {"months", "end_months_before_renewal", "confidence", "sources", "basis"}
-_WINDOW |= {"basis_confidence"}
-_RENEWAL = {"cap_ppm", "confidence", "sources"}
-_EXCLUSIONS = {"special_case", "long_term_care_grades", "confidence", "sources"}
-_GRADE = {"grade", "label", "lower", "upper", "relativity_ppm", "confidence", "sources"}
+"""Fact sections: key → unit, and the keys the calculator needs (no defaults in code)."""
+_GRADE = {"grade", "label", "lower", "upper", "relativity_ppm", "confidence", "source", "note"}
 
 
 # --- the grade table -----------------------------------------------------------------------
@@ -96,89 +120,121 @@ class GradeTable:
     relativity_ppm: np.ndarray
     confidence: tuple[str, ...]
     sources: tuple[tuple[str, ...], ...]
+    """Each grade's sources as "title, address" texts."""
     in_force_from: dt.date
     window_months: int
     window_end_months_before: int
     cap_ppm: int
     long_term_care_grades: tuple[int, ...]
     path: Path
+    references: tuple[tuple[Source, ...], ...] = ()
+    """Each grade's sources as :class:`~silson_tools.params.Source` (title, url)."""
+    notes: tuple[str, ...] = ()
+    """Each grade's note ("" if none)."""
+    columns: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Column → (unit, Korean label), as declared in ``[columns]``."""
+    facts: Mapping[str, Fact] = field(default_factory=dict)
+    """The other values by path (``rules.in_force_from``, ``renewal.cap_ppm`` …)."""
 
 
-def _tags(path: Path, where: str, tags: Sequence[str], sources: Mapping[str, str]) -> tuple:
-    missing = [t for t in tags if t not in sources]
-    if missing or not tags:
-        raise fail(path, where, f"unknown or missing source tag(s) {missing or tags}")
-    return tuple(sources[t] for t in tags)
+def _columns(ctx: Any, raw: Any) -> dict[str, tuple[str, str]]:
+    table = section(ctx, "columns", raw, _COLUMNS)
+    out = {}
+    for key, unit in _COLUMNS.items():
+        where = f"columns.{key}"
+        node = section(ctx, where, required(ctx.file, "columns", table, key), {"unit", "label"})
+        out[key] = (check_unit(ctx, where, node, unit), label_of(ctx, where, node))
+    return out
+
+
+def _amount(ctx: Any, where: str, value: Any, unit: str) -> int:
+    checked = TABLE_UNITS[unit].check(value)
+    if isinstance(checked, str):
+        raise ctx.error(where, checked)
+    return int(checked)
 
 
 def load_grades(path: str | Path | None = None) -> GradeTable:
     """Read and validate a grade table (default: ``data/premium_grades.toml``).
 
-    Grades must be 1..n in order, bands contiguous (each ``upper`` is the next ``lower``),
-    the first starting at 0 and the last open; unknown keys and source tags are errors.
+    The file declares the columns' units and Korean labels (``[columns]``), the other values
+    (``[rules.*]``, ``[window.*]``, ``[renewal.*]``, ``[exclusions.*]``: unit, label, value,
+    confidence, source) and one ``[[grade]]`` per grade. Grades must be 1..n in order, bands
+    contiguous (each ``upper`` is the next ``lower``), the first starting at 0 and the last
+    open. Sources are keys of ``data/sources.toml`` (or of the file's ``[sources.KEY]``
+    tables, or ``{title, url}``); confidence is A, B, C or user. Unknown keys, unknown sources
+    or confidence tags and wrong units are :class:`~silson_tools.errors.RuleDataError` naming
+    the file and the key.
     """
     path = Path(path) if path is not None else DATA_FILE
-    with path.open("rb") as handle:
-        raw = tomllib.load(handle)
-    check_keys(path, "top level", raw, _TOP)
-    sources = raw.get("sources", {})
-    meta, window = raw.get("meta", {}), raw.get("window", {})
-    renewal, exclusions = raw.get("renewal", {}), raw.get("exclusions", {})
-    check_keys(path, "[meta]", meta, _META)
-    check_keys(path, "[window]", window, _WINDOW)
-    check_keys(path, "[renewal]", renewal, _RENEWAL)
-    check_keys(path, "[exclusions]", exclusions, _EXCLUSIONS)
+    shown = "data/premium_grades.toml" if path == DATA_FILE else str(path)
+    raw = read_table(path, shown)
+    ctx = table_context(shown, raw)
+    check_keys(shown, "", raw, _TOP)
+    columns = _columns(ctx, required(shown, "", raw, "columns"))
+    facts: dict[str, Fact] = {}
+    for name, (units, needed) in _SECTIONS.items():
+        for key, fact in read_facts(ctx, name, raw.get(name), units, needed).items():
+            facts[f"{name}.{key}"] = fact
     rows = raw.get("grade", [])
-    if not rows:
-        raise fail(path, "[[grade]]", "no grades")
-    grades, labels, lowers, rels, conf, srcs = [], [], [], [], [], []
+    if not isinstance(rows, list) or not rows:
+        raise ctx.error("grade", "expected [[grade]] tables, one per grade")
+    grades, labels, lowers, rels, conf, refs, notes = [], [], [], [], [], [], []
     for i, row in enumerate(rows):
-        where = f"[[grade]] #{i + 1}"
-        check_keys(path, where, row, _GRADE)
+        where = f"grade[{i}]"
+        row = section(ctx, where, row, _GRADE)
         if row.get("grade") != i + 1:
-            raise fail(path, where, f"grade must be {i + 1} (in order), got {row.get('grade')!r}")
-        lower, upper = row.get("lower"), row.get("upper")
-        if not isinstance(lower, int) or lower < 0:
-            raise fail(path, where, f"lower must be a non-negative amount, got {lower!r}")
+            raise ctx.error(
+                f"{where}.grade", f"expected {i + 1} (grades in order), got {row.get('grade')!r}"
+            )
+        lower = _amount(ctx, f"{where}.lower", required(ctx.file, where, row, "lower"), "won")
         if i == 0 and lower != 0:
-            raise fail(path, where, f"the first grade must start at 0, got {lower}")
+            raise ctx.error(f"{where}.lower", f"the first grade must start at 0, got {lower}")
         if i > 0 and lowers[-1] >= lower:
-            raise fail(path, where, f"lower {lower} must be above the previous grade's")
+            raise ctx.error(f"{where}.lower", f"{lower} must be above the previous grade's")
+        upper = row.get("upper")
         if i + 1 < len(rows):
-            if upper != rows[i + 1].get("lower"):
-                raise fail(path, where, f"upper {upper!r} must equal the next grade's lower")
+            following = rows[i + 1].get("lower") if isinstance(rows[i + 1], Mapping) else None
+            if upper is None or _amount(ctx, f"{where}.upper", upper, "won") != following:
+                raise ctx.error(
+                    f"{where}.upper", f"{upper!r} must equal the next grade's lower ({following!r})"
+                )
         elif upper is not None:
-            raise fail(path, where, "the last grade has no upper bound")
-        rel = row.get("relativity_ppm")
-        if not isinstance(rel, int) or rel <= 0:
-            raise fail(path, where, f"relativity_ppm must be a positive integer, got {rel!r}")
-        if row.get("confidence") not in CONFIDENCE:
-            raise fail(path, where, f"confidence must be one of {CONFIDENCE}")
+            raise ctx.error(f"{where}.upper", "the last grade has no upper bound")
+        rel = _amount(
+            ctx, f"{where}.relativity_ppm", required(ctx.file, where, row, "relativity_ppm"), "ppm"
+        )
+        if rel <= 0:
+            raise ctx.error(f"{where}.relativity_ppm", f"must be positive, got {rel}")
+        note = row.get("note", "")
+        if not isinstance(note, str):
+            raise ctx.error(f"{where}.note", f"expected text, got {note!r}")
         grades.append(i + 1)
-        labels.append(str(row.get("label", "")))
+        labels.append(label_of(ctx, where, row))
         lowers.append(lower)
         rels.append(rel)
-        conf.append(row["confidence"])
-        srcs.append(_tags(path, where, row.get("sources", []), sources))
-    for where, section in (("[window]", window), ("[renewal]", renewal)):
-        _tags(path, where, section.get("sources", []), sources)
+        conf.append(check_confidence(ctx, where, required(ctx.file, where, row, "confidence")))
+        refs.append(
+            resolve_sources(ctx, f"{where}.source", required(ctx.file, where, row, "source"))
+        )
+        notes.append(note)
     return GradeTable(
         grades=tuple(grades),
         labels=tuple(labels),
         lowers=np.asarray(lowers, dtype=np.int64),
         relativity_ppm=np.asarray(rels, dtype=np.int64),
         confidence=tuple(conf),
-        sources=tuple(srcs),
-        in_force_from=required(path, "[meta]", meta, "in_force_from"),
-        window_months=int(required(path, "[window]", window, "months")),
-        window_end_months_before=int(
-            required(path, "[window]", window, "end_months_before_renewal")
-        ),
-        cap_ppm=int(required(path, "[renewal]", renewal, "cap_ppm")),
-        long_term_care_grades=tuple(
-            required(path, "[exclusions]", exclusions, "long_term_care_grades")
-        ),
+        sources=tuple(tuple(str(s) for s in r) for r in refs),
+        in_force_from=facts["rules.in_force_from"].value,
+        window_months=facts["window.months"].value,
+        window_end_months_before=facts["window.end_months_before_renewal"].value,
+        cap_ppm=facts["renewal.cap_ppm"].value,
+        long_term_care_grades=facts["exclusions.long_term_care_grades"].value,
         path=path,
+        references=tuple(refs),
+        notes=tuple(notes),
+        columns=columns,
+        facts=facts,
     )
 
 

@@ -6,6 +6,7 @@ examples for 2023), cited next to each test.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from silson_tools import ceiling
 from silson_tools.ceiling import CeilingSpec
+from silson_tools.errors import InputError, RuleDataError
 
 MAN = 10_000
 KNOWN_YEARS = list(range(2014, 2027))
@@ -283,29 +285,136 @@ def test_bad_receipts_name_row_and_column() -> None:
         CeilingSpec(decile=3).line_offsets(pd.DataFrame({**base, "date": ["2019-05-01"] * 2}))
 
 
+ROW_2023 = 'source = ["wishgoways", "nhis-ceiling", "woojupapa-ceiling"]'
+"""The 2023 normal row's sources: row[6] of the file."""
+
+
 @pytest.mark.parametrize(
-    ("edit", "message"),
+    ("edit", "key", "message"),
     [
-        (('confidence = "A"', 'confidence = "A"\ntypo_key = 1'), "unknown key"),
-        (('sources = ["wishgoways", "seed003"]', 'sources = ["nowhere"]'), "unknown source"),
+        # PolicyEngine-US issue #8905: a misplaced key was silently ignored; ours is an error
+        ((ROW_2023, ROW_2023 + "\ntypo_key = 1"), "row[6].typo_key", "unknown key"),
+        ((ROW_2023, 'source = ["nowhere"]'), "row[6].source[0]", "unknown source 'nowhere'"),
+        ((ROW_2023, "sources = []"), "row[6].sources", "unknown key"),
+        (
+            (
+                'confidence = "A"\n' + ROW_2023,
+                'confidence = "a"\n' + ROW_2023,
+            ),
+            "row[6].confidence",
+            "expected A, B, C or user, got 'a'",
+        ),
         (
             (
                 "d1 = 870_000, d2_3 = 1_080_000, d4_5 = 1_620_000",
                 "d1 = -1, d2_3 = 1_080_000, d4_5 = 1_620_000",
             ),
+            "row[6].values.d1",
+            "must not be negative",
+        ),
+        (
+            (
+                "d1 = 870_000, d2_3 = 1_080_000, d4_5 = 1_620_000",
+                "d1 = 0, d2_3 = 1_080_000, d4_5 = 1_620_000",
+            ),
+            "row[6].values.d1",
             "positive amount",
         ),
-        (("d6_7 = 3_030_000", 'd6_7 = "merged"'), "expected won, 'unknown' or 'merged'"),
+        (
+            ("d6_7 = 3_030_000", 'd6_7 = "merged"'),
+            "row[6].values.d6_7",
+            "expected won, 'unknown' or 'merged'",
+        ),
+        (
+            ('unit = "days"', 'unit = "years"'),
+            "rules.long_stay_days.unit",
+            "read as days, not 'years'",
+        ),
+        (('unit = "won"', 'unit = "rate"'), "limit.unit", "read as won, not 'rate'"),
+        (("value = 120\n", "value = 120\nvalu = 1\n"), "rules.long_stay_days.valu", "unknown key"),
+        (
+            (
+                'confidence = "A"\nsource = ["receipt-form"',
+                'confidence = "D"\nsource = ["receipt-form"',
+            ),
+            "rules.prepaid_excludes_long_stay_from.confidence",
+            "expected A, B, C or user, got 'D'",
+        ),
+        (
+            ('source = ["receipt-form",', 'source = ["receipt_form",'),
+            "rules.prepaid_excludes_long_stay_from.source[0]",
+            "unknown source 'receipt_form'",
+        ),
+        (("value = 8\n", "value = 13\n"), "rules.refund_month.value", "larger than 12"),
+        (
+            ('long_stay = "요양병원 120일 초과 입원"', 'long = "요양병원"'),
+            "kinds",
+            "expected Korean labels",
+        ),
+        (
+            (
+                'd1 = { label = "1분위", deciles = [1] }',
+                'd1 = { label = "1분위", deciles = [1], x = 1 }',
+            ),
+            "groups.d1.x",
+            "unknown key",
+        ),
     ],
 )
-def test_loader_rejects_bad_files(tmp_path, edit: tuple[str, str], message: str) -> None:
-    # PolicyEngine-US issue #8905: a misplaced key was silently ignored; ours is an error
+def test_loader_rejects_bad_files(
+    tmp_path: Path, edit: tuple[str, str], key: str, message: str
+) -> None:
     text = ceiling.DATA_FILE.read_text(encoding="utf-8")
-    assert edit[0] in text
+    assert text.count(edit[0]) >= 1, edit[0]
     bad = tmp_path / "ceiling.toml"
     bad.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(RuleDataError, match=re.escape(f"ceiling.toml: {key}: ")) as err:
         ceiling.load_table(bad)
+    assert message in str(err.value)
+    assert err.value.file == str(bad) and err.value.where == key
+
+
+def test_a_row_with_amounts_must_cite_a_source(tmp_path: Path) -> None:
+    text = ceiling.DATA_FILE.read_text(encoding="utf-8")
+    bad = tmp_path / "c.toml"
+    bad.write_text(text.replace(ROW_2023 + "\n", "", 1), encoding="utf-8")
+    with pytest.raises(RuleDataError, match=r"c\.toml: row\[6\]\.source: missing required"):
+        ceiling.load_table(bad)
+
+
+def test_a_table_file_may_define_its_own_sources(tmp_path: Path) -> None:
+    text = ceiling.DATA_FILE.read_text(encoding="utf-8")
+    own = text.replace(ROW_2023, 'source = "mine"', 1)
+    own += '\n[sources.mine]\ntitle = "내 출처"\nurl = "https://example.org/ceiling"\n'
+    path = tmp_path / "c.toml"
+    path.write_text(own, encoding="utf-8")
+    table = ceiling.load_table(path)
+    c = table.cells[(2023, "normal", "d1")]
+    assert c.sources == ("내 출처, https://example.org/ceiling",)
+    assert c.value == ceiling.limit(2023, 1)
+    with pytest.raises(InputError, match="rule table not found"):
+        ceiling.load_table(tmp_path / "missing.toml")
+
+
+def test_every_shipped_cell_has_a_source_and_a_confidence() -> None:
+    table = ceiling.load_table()
+    assert table.unit == "won" and table.label == "본인부담상한액 (연간)"
+    assert table.kind_labels == {"normal": "일반", "long_stay": "요양병원 120일 초과 입원"}
+    for c in table.cells.values():
+        assert c.confidence in {"A", "B", "C"}, c
+        if c.status == "unknown":
+            assert c.value is None  # a row of unknown cells only cites nothing
+            continue
+        assert c.references and all(r.title for r in c.references), c
+        assert c.sources == tuple(str(r) for r in c.references)
+    for key, fact in table.facts.items():
+        assert fact.confidence in {"A", "B", "C"} and fact.references and fact.label, key
+    assert [table.facts[k].value for k in ("refund_month", "long_stay_days")] == [8, 120]
+    shown = [f.show() for f in table.facts.values()]
+    assert shown[2:] == ["8월", "120일", "2020-01-01"]
+    text = ceiling.DATA_FILE.read_text(encoding="utf-8")
+    for internal in ("rules.md", "../shared", "seed"):
+        assert internal not in text.lower()
 
 
 # --- line offsets ---------------------------------------------------------------------------
@@ -475,11 +584,12 @@ def test_assess_on_the_sample_parent_matches_year_totals() -> None:
     assert (out.loc[whole, "zone"].astype(str) == "ceiling_offset").all()
 
 
-def test_rule_numbers_have_no_defaults_in_code(tmp_path) -> None:
+def test_rule_numbers_have_no_defaults_in_code(tmp_path: Path) -> None:
     # a table file without the 120-day rule is an error naming the key, never a silent 120
     text = ceiling.DATA_FILE.read_text(encoding="utf-8")
-    line = next(x for x in text.splitlines() if x.startswith("long_stay_days"))
+    start = text.index("[rules.long_stay_days]")
+    end = text.index("[rules.", start + 1)
     bad = tmp_path / "c.toml"
-    bad.write_text(text.replace(line + "\n", ""), encoding="utf-8")
-    with pytest.raises(ValueError, match=r"c\.toml: \[meta\]\.long_stay_days: missing required"):
+    bad.write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(RuleDataError, match=r"c\.toml: rules\.long_stay_days: missing required"):
         ceiling.load_table(bad)

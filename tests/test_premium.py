@@ -6,6 +6,7 @@ Worked numbers: seed 004 (FSS/FSC 2024-06 announcement via 경향신문) and rul
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from silson_tools import premium
+from silson_tools.errors import RuleDataError
 from silson_tools.premium import PPM
 
 MAN = 10_000
@@ -121,15 +123,95 @@ def test_won_text_accepted_like_every_other_amount() -> None:
     assert premium.surcharge_grade("99만 9,999원").grade == 2
 
 
-def test_loader_rejects_unknown_keys_and_gaps(tmp_path) -> None:
+GRADE_2_SOURCE = (
+    'label = "유지"\nlower = 1\nupper = 1_000_000\nrelativity_ppm = 1_000_000\nconfidence = "A"'
+)
+
+
+@pytest.mark.parametrize(
+    ("edit", "key", "message"),
+    [
+        # PolicyEngine-US issue #8905: a misplaced key was silently ignored; ours is an error
+        (('label = "유지"', 'label = "유지"\nlabl = 1'), "grade[1].labl", "unknown key"),
+        (("upper = 1_500_000", "upper = 1_400_000"), "grade[2].upper", "must equal the next"),
+        (
+            (GRADE_2_SOURCE, GRADE_2_SOURCE.replace('"A"', '"AA"')),
+            "grade[1].confidence",
+            "expected A, B, C or user, got 'AA'",
+        ),
+        (
+            (
+                'confidence = "A"\nsource = ["bohumleaders", "khan-2024-premium"]',
+                'confidence = "A"\nsource = ["bohumleaders", "seed004"]',
+            ),
+            "grade[1].source[1]",
+            "unknown source 'seed004'",
+        ),
+        (
+            ("relativity_ppm = 2_000_000", "relativity_ppm = 2.5"),
+            "grade[2].relativity_ppm",
+            "expected a whole number",
+        ),
+        (
+            ('unit = "ppm"\nlabel = "연간', 'unit = "rate"\nlabel = "연간'),
+            "renewal.cap_ppm.unit",
+            "read as ppm, not 'rate'",
+        ),
+        (
+            ("value = 250_000\n", "value = 250_000\nvalues = 1\n"),
+            "renewal.cap_ppm.values",
+            "unknown key",
+        ),
+        (
+            ('value = [1, 2]\nconfidence = "A"', 'value = [1, 2]\nconfidence = "maybe"'),
+            "exclusions.long_term_care_grades.confidence",
+            "expected A, B, C or user",
+        ),
+        (
+            ('source = ["fsc-2024-premium", "cleveridea"', 'source = ["fsc_2024", "cleveridea"'),
+            "rules.in_force_from.source[0]",
+            "unknown source 'fsc_2024'",
+        ),
+        (("[window.basis]", "[window.basiss]"), "window.basiss", "unknown key"),
+        (
+            ('lower = { unit = "won"', 'lower = { unit = "days"'),
+            "columns.lower.unit",
+            "read as won, not 'days'",
+        ),
+    ],
+)
+def test_loader_rejects_bad_files(
+    tmp_path: Path, edit: tuple[str, str], key: str, message: str
+) -> None:
     text = premium.DATA_FILE.read_text(encoding="utf-8")
+    assert edit[0] in text, edit[0]
     bad = tmp_path / "g.toml"
-    bad.write_text(text.replace('label = "유지"', 'label = "유지"\nlabl = 1'), encoding="utf-8")
-    with pytest.raises(ValueError, match="unknown key"):
+    bad.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    with pytest.raises(RuleDataError, match=re.escape(f"g.toml: {key}: ")) as err:
         premium.load_grades(bad)
-    bad.write_text(text.replace("upper = 1_500_000", "upper = 1_400_000"), encoding="utf-8")
-    with pytest.raises(ValueError, match="must equal the next grade's lower"):
-        premium.load_grades(bad)
+    assert message in str(err.value)
+    assert err.value.file == str(bad) and err.value.where == key
+
+
+def test_every_shipped_grade_and_value_has_a_source_and_a_confidence() -> None:
+    table = premium.load_grades()
+    assert len(table.references) == len(table.grades) == len(table.notes)
+    for conf, refs, shown in zip(table.confidence, table.references, table.sources, strict=True):
+        assert conf in {"A", "B", "C"} and refs and all(r.title for r in refs)
+        assert shown == tuple(str(r) for r in refs)
+    assert table.columns == {
+        "lower": ("won", "직전 1년 비급여 보험금 (이상)"),
+        "upper": ("won", "직전 1년 비급여 보험금 (미만)"),
+        "relativity_ppm": ("ppm", "비급여 특약 보험료 배율 (1_000_000 = 100%)"),
+    }
+    for key, fact in table.facts.items():
+        assert fact.confidence in {"A", "B", "C"} and fact.references and fact.label, key
+    assert table.facts["renewal.cap_ppm"].show() == "25%"
+    assert table.facts["window.months"].show() == "12개월"
+    assert table.facts["exclusions.long_term_care_grades"].show() == "1, 2등급"
+    text = premium.DATA_FILE.read_text(encoding="utf-8")
+    for internal in ("rules.md", "../shared", "seed"):
+        assert internal not in text.lower()
 
 
 # --- window and exclusions ------------------------------------------------------------------
@@ -351,11 +433,12 @@ def test_nonbenefit_payouts_under_a_pooled_generation_sum_to_the_payout() -> Non
     assert non.sum() > 0
 
 
-def test_rule_numbers_have_no_defaults_in_code(tmp_path) -> None:
+def test_rule_numbers_have_no_defaults_in_code(tmp_path: Path) -> None:
     # the ±25% renewal cap comes from the data file only
     text = premium.DATA_FILE.read_text(encoding="utf-8")
-    line = next(x for x in text.splitlines() if x.startswith("cap_ppm"))
+    start = text.index("[renewal.cap_ppm]")
+    end = text.index("[exclusions.", start)
     bad = tmp_path / "g.toml"
-    bad.write_text(text.replace(line + "\n", ""), encoding="utf-8")
-    with pytest.raises(ValueError, match=r"g\.toml: \[renewal\]\.cap_ppm: missing required"):
+    bad.write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(RuleDataError, match=r"g\.toml: renewal\.cap_ppm: missing required"):
         premium.load_grades(bad)
