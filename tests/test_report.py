@@ -158,7 +158,7 @@ def test_person_filter_and_bad_arguments(receipts: pd.DataFrame) -> None:
         rp.build_report(receipts, person="철수", charts=False)
     with pytest.raises(ValueError, match="decile must be a whole number 1–10"):
         rp.build_report(receipts, decile=11, charts=False)
-    with pytest.raises(ValueError, match="policy_start must be a date like 2024-03-01"):
+    with pytest.raises(ValueError, match="policy_start: '3월 1일': expected a date"):
         rp.build_report(receipts, policy_start="3월 1일", charts=False)
 
 

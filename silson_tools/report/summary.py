@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import pandas as pd
 
+from ..dates import as_day
 from ..errors import InputError
 from ..money import format_won
 from ..receipts import ReceiptLines, as_receipt_lines
@@ -366,16 +367,10 @@ class Report:
 
 
 def _as_date(value: Any, name: str) -> dt.date | None:
-    if value is None or value == "":
+    """None (or empty text) stays None; anything else is read by the one strict date reader."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(f"{name} must be a date like 2024-03-01, got {value!r}") from None
+    return as_day(value, name).astype(object)
 
 
 def build_report(
