@@ -25,9 +25,13 @@ EXIT_USAGE = 2  # argparse's own code for a bad command line
 
 
 def _date(text: str) -> dt.date:
+    """``--start``: read as ``assess`` reads ``policy_start`` (dates.as_day: YYYY-MM-DD)."""
+    from ..dates import as_day
+    from ..errors import InputError
+
     try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
+        return as_day(text, "--start").astype(object)
+    except InputError:
         raise argparse.ArgumentTypeError(
             f"날짜는 2024-03-01 형식으로 (a date like 2024-03-01), not {text!r}"
         ) from None
