@@ -3,7 +3,11 @@
 :func:`rules_reference` returns every product's numbers as a table: one row per dated value,
 with its label, unit, value, effective date, confidence, source (title and address) and note.
 :func:`nhi_reference` does the same for the NHI co-pay rates. :func:`markdown` writes the
-whole page, committed as ``docs/rules_reference.md``::
+whole page, committed as ``docs/rules_reference.md``. :func:`ceiling_reference` and
+:func:`premium_reference` give the two rule tables that are not products, the 본인부담상한액
+(``data/ceiling.toml``) and the 4세대 비급여 할인·할증 grades (``data/premium_grades.toml``), in
+the same columns; :func:`rules_reference` without a product includes them after the products.
+The page shows them as the grids they are (year × group, grade × band)::
 
     python -m silson_tools.reference            # writes docs/rules_reference.md
     python -m silson_tools.reference --check    # exit 1 if the committed page is stale
@@ -16,7 +20,9 @@ would end a link or a table cell.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,10 +30,21 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from . import ceiling, premium
 from .params import CONFIDENCE, UNITS, Param, Source, load_sources, nhi_copay
 from .products import Policy, load_policy, products
 
-__all__ = ["PAGE", "markdown", "md_escape", "md_link", "nhi_reference", "rules_reference"]
+__all__ = [
+    "PAGE",
+    "TABLES",
+    "ceiling_reference",
+    "markdown",
+    "md_escape",
+    "md_link",
+    "nhi_reference",
+    "premium_reference",
+    "rules_reference",
+]
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "rules_reference.md"
 """Where the generated page is committed."""
@@ -98,21 +115,158 @@ def _inherited(policy: Policy) -> dict[str, str]:
 
 
 def rules_reference(product: str | Policy | None = None) -> pd.DataFrame:
-    """Every number of ``product`` (default: every shipped product) as a table, one row per
-    dated value: label, unit, value (and as shown), effective date, confidence, source title
-    and address, note, and for variants the parent a value is inherited from unchanged."""
+    """Every number of ``product`` as a table, one row per dated value: label, unit, value
+    (and as shown), effective date, confidence, source title and address, note, and for
+    variants the parent a value is inherited from unchanged.
+
+    ``product``: a product name or :class:`Policy`, or one of :data:`TABLES` (``"ceiling"``,
+    ``"premium-grades"``); default: every shipped product, then the two tables.
+    """
+    if isinstance(product, str) and product in TABLES:
+        return TABLES[product]()
     policies = (
         [load_policy(product)] if product is not None else [load_policy(n) for n in products()]
     )
     rows = []
     for policy in policies:
         rows += _rows(policy.name, policy.parameters(), _inherited(policy))
-    return pd.DataFrame(rows, columns=COLUMNS)
+    frames = [pd.DataFrame(rows, columns=COLUMNS)]
+    if product is None:
+        frames += [table() for table in TABLES.values()]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def nhi_reference() -> pd.DataFrame:
     """The NHI co-pay rates (law: looked up on the date of care) in the same columns."""
     return pd.DataFrame(_rows("nhi-copay", nhi_copay().items(), {}), columns=COLUMNS)
+
+
+def _ref_row(
+    table: str,
+    path: str,
+    label: str,
+    unit: str,
+    value: Any,
+    shown: str,
+    since: dt.date | None,
+    confidence: str,
+    refs: Sequence[Source],
+    note: str,
+) -> dict[str, Any]:
+    return {
+        "product": table,
+        "parameter": path,
+        "label": label,
+        "unit": unit,
+        "value": value,
+        "shown": shown,
+        "since": since,
+        "confidence": confidence,
+        "source": "; ".join(r.title for r in refs),
+        "url": "; ".join(r.url for r in refs if r.url),
+        "note": note,
+        "inherited_from": "",
+    }
+
+
+def _fact_rows(table: str, facts: dict[str, Any], since: dt.date | None) -> list[dict]:
+    return [
+        _ref_row(
+            table,
+            f.key,
+            f.label,
+            f.unit,
+            f.value,
+            f.show(),
+            since,
+            f.confidence,
+            f.references,
+            f.note,
+        )
+        for f in facts.values()
+    ]
+
+
+def _cell_shown(c: ceiling.Cell, kind_labels: dict[str, str]) -> str:
+    if c.value is None:
+        return "미상 (unknown)"
+    won = UNITS["won"].show(c.value)
+    return f"{won} ({kind_labels.get('normal', 'normal')}과 같음, merged)" if c.merged else won
+
+
+def ceiling_reference() -> pd.DataFrame:
+    """The 본인부담상한액 table (``data/ceiling.toml``) in the columns of
+    :func:`rules_reference`: its other values (``rules.*``, undated: ``since`` is None), then
+    one row per cell (``limit.YEAR.KIND.GROUP``, ``since`` = 1 January of the year; law, so
+    looked up on the date of care). Unknown cells are listed with value None and no source."""
+    tab = ceiling.load_table()
+    kinds = dict(tab.kind_labels)
+    rows = _fact_rows("ceiling", dict(tab.facts), None)
+    for year in sorted(tab.years, reverse=True):
+        for kind in ceiling.KINDS:
+            for group in ceiling.GROUPS:
+                c = tab.cells[(year, kind, group)]
+                label = f"{tab.label}: {year}년 {kinds.get(kind, kind)} {c.label}"
+                rows.append(
+                    _ref_row(
+                        "ceiling",
+                        f"limit.{year}.{kind}.{group}",
+                        label,
+                        tab.unit,
+                        c.value,
+                        _cell_shown(c, kinds),
+                        dt.date(year, 1, 1),
+                        c.confidence,
+                        c.references,
+                        c.note,
+                    )
+                )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def premium_reference() -> pd.DataFrame:
+    """The 4세대 비급여 할인·할증 table (``data/premium_grades.toml``) in the columns of
+    :func:`rules_reference`: its other values (window, cap, exclusions), then per grade its
+    lower and upper bound and its relativity (``grade[i].COLUMN``); ``since`` is the date the
+    whole table applies from (renewals from ``rules.in_force_from``)."""
+    tab = premium.load_grades()
+    since = tab.in_force_from
+    rows = _fact_rows("premium-grades", dict(tab.facts), since)
+    for i, grade in enumerate(tab.grades):
+        upper = int(tab.lowers[i + 1]) if i + 1 < len(tab.grades) else None
+        values = {
+            "lower": int(tab.lowers[i]),
+            "upper": upper,
+            "relativity_ppm": int(tab.relativity_ppm[i]),
+        }
+        for column, value in values.items():
+            if value is None:
+                continue
+            unit, label = tab.columns[column]
+            shown = UNITS[unit].show(value) if unit in UNITS else _ppm(value)
+            rows.append(
+                _ref_row(
+                    "premium-grades",
+                    f"grade[{i}].{column}",
+                    f"{grade}등급 ({tab.labels[i]}): {label}",
+                    unit,
+                    value,
+                    shown,
+                    since,
+                    tab.confidence[i],
+                    tab.references[i],
+                    tab.notes[i],
+                )
+            )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _ppm(value: int) -> str:
+    return f"{value / 10_000:g}%"
+
+
+TABLES = {"ceiling": ceiling_reference, "premium-grades": premium_reference}
+"""The rule tables that are not products, by name: a function giving each as a table."""
 
 
 # --- Markdown ------------------------------------------------------------------------------------
@@ -260,12 +414,140 @@ values."2027-01-01" = {{ ended = true, confidence = "B", source = "..." }}   # �
 - 변형 상품은 `extends = "gen3"` 으로 시작하고 다른 것만 적습니다. 표는 키별로 합쳐지고,
   숫자의 `values` (날짜별 값 전체)와 목록은 통째로 바뀝니다. `remove = ["parts.mri"]` 는
   물려받은 키를 지웁니다.
+- 본인부담상한액 (`silson_tools/data/ceiling.toml`) 과 할인·할증 등급
+  (`silson_tools/data/premium_grades.toml`) 은 표 (연도 × 소득분위 구간, 등급 × 구간) 로 두었지만
+  같은 규칙을 따릅니다: `source` 는 출처 키, 신뢰도는 A/B/C/user, 단위와 한국어 이름은 파일에 적고,
+  모르는 키는 오류입니다. 표 밖의 숫자는 `unit`, `label`, `value`, `confidence`, `source`,
+  `note` 로 된 표 하나입니다 (날짜 없음). 표에만 있는 단위: `month` 월 (1–12), `months` 개월,
+  `ppm` 백만분율 (1,000,000 = 100%), `date` 날짜, `text` 설명, `grades` 등급 목록.
 
 ## 상품 목록 (products)
 
 순서: 세대 번호, 다음 이름 (sorted by generation number, then name).
 
 """
+
+
+_FACT_HEADER = ["항목 (label)", "키 (key)", "값 (value)", "신뢰도", "출처 (source)", "메모 (note)"]
+
+
+def _fact_table(facts: dict[str, Any]) -> list[str]:
+    rows = [
+        [
+            md_escape(f.label),
+            f"`{f.key}`",
+            md_escape(f.show()),
+            f.confidence,
+            _source_cell(f.references, ""),
+            md_escape(f.note),
+        ]
+        for f in facts.values()
+    ]
+    return _table(_FACT_HEADER, rows)
+
+
+def _ceiling_section() -> list[str]:
+    tab = ceiling.load_table()
+    kinds = dict(tab.kind_labels)
+    lines = [
+        "## 본인부담상한액 (NHI out-of-pocket ceiling)",
+        "",
+        "법에서 온 숫자: **진료일** 기준, 그 해 1.1–12.31 의 급여 본인일부부담금 합계에 적용합니다 "
+        f"(`silson_tools/data/ceiling.toml`). 단위: 원 (`{tab.unit}`). "
+        "`미상` 은 출처가 없는 칸 (계산하면 오류, 추측하지 않음), `= 일반` 은 요양병원 값이 "
+        "따로 없어 일반 값과 같은 칸입니다. 한 줄 (연도 × 구분) 의 칸은 출처와 신뢰도를 함께 "
+        "씁니다 (다른 칸은 신뢰도 열에 적음).",
+        "",
+        *_fact_table(dict(tab.facts)),
+        "",
+    ]
+    header = [
+        "연도",
+        "구분",
+        *(md_escape(tab.labels[g]) for g in ceiling.GROUPS),
+        "신뢰도",
+        "출처 (source)",
+        "메모 (note)",
+    ]
+    rows = []
+    for year in sorted(tab.years, reverse=True):
+        for kind in ceiling.KINDS:
+            cells = [tab.cells[(year, kind, g)] for g in ceiling.GROUPS]
+            shown = [
+                "미상" if c.value is None else "= 일반" if c.merged else f"{c.value:,}"
+                for c in cells
+            ]
+            first = cells[0]
+            confidence = Counter(c.confidence for c in cells).most_common(1)[0][0]
+            other = [f"{c.label} {c.confidence}" for c in cells if c.confidence != confidence]
+            conf = confidence + (f" ({', '.join(other)})" if other else "")
+            notes = " / ".join(f"{c.label}: {c.note}" for c in cells if c.note)
+            rows.append(
+                [
+                    str(year),
+                    md_escape(kinds.get(kind, kind)),
+                    *shown,
+                    md_escape(conf),
+                    _source_cell(first.references, "") if first.references else "—",
+                    md_escape(notes),
+                ]
+            )
+    return [*lines, *_table(header, rows), ""]
+
+
+def _premium_section() -> list[str]:
+    tab = premium.load_grades()
+    lines = [
+        "## 4세대 비급여 보험료 할인·할증 등급 (nonbenefit premium grades)",
+        "",
+        f"{tab.in_force_from.isoformat()} 이후 갱신부터, 산정 기간에 받은 비급여 보험금으로 "
+        "비급여 특약 보험료의 배율이 정해집니다 (`silson_tools/data/premium_grades.toml`). "
+        "배율 100% = 그대로, 할인·할증 전에 연간 조정 한도를 먼저 적용합니다.",
+        "",
+        *_fact_table(dict(tab.facts)),
+        "",
+    ]
+    header = [
+        "등급",
+        "구분",
+        md_escape(tab.columns["lower"][1]),
+        md_escape(tab.columns["upper"][1]),
+        md_escape(tab.columns["relativity_ppm"][1]),
+        "신뢰도",
+        "출처 (source)",
+        "메모 (note)",
+    ]
+    rows = []
+    for i, grade in enumerate(tab.grades):
+        upper = f"{int(tab.lowers[i + 1]):,}원" if i + 1 < len(tab.grades) else "—"
+        rows.append(
+            [
+                str(grade),
+                md_escape(tab.labels[i]),
+                f"{int(tab.lowers[i]):,}원",
+                upper,
+                _ppm(int(tab.relativity_ppm[i])),
+                tab.confidence[i],
+                _source_cell(tab.references[i], ""),
+                md_escape(tab.notes[i]),
+            ]
+        )
+    return [*lines, *_table(header, rows), ""]
+
+
+def _untitled_sources() -> list[Source]:
+    """Sources the two tables cite by title only (no address known), in order of use."""
+    seen: dict[Source, None] = {}
+    tab = ceiling.load_table()
+    refs = [r for f in tab.facts.values() for r in f.references]
+    refs += [r for c in tab.cells.values() for r in c.references]
+    grades = premium.load_grades()
+    refs += [r for f in grades.facts.values() for r in f.references]
+    refs += [r for rs in grades.references for r in rs]
+    for r in refs:
+        if not r.url:
+            seen.setdefault(r)
+    return list(seen)
 
 
 def markdown() -> str:
@@ -300,6 +582,8 @@ def markdown() -> str:
         "",
         *_table(_PARAM_HEADER, _param_rows(nhi_copay().items(), {})),
         "",
+        *_ceiling_section(),
+        *_premium_section(),
         "## 출처 목록 (sources)",
         "",
         "`silson_tools/data/sources.toml` 의 모든 항목 (every entry of the source registry).",
@@ -308,6 +592,11 @@ def markdown() -> str:
             ["키 (key)", "제목과 주소 (title and address)"],
             ([f"`{key}`", md_link(s.title, s.url)] for key, s in sorted(load_sources().items())),
         ),
+        "",
+        "주소를 모르고 제목으로만 인용한 출처 (규칙 표 파일 안의 `[sources.KEY]`; cited by "
+        "title only, no address known):",
+        "",
+        *(f"- {md_escape(s.title)}" for s in _untitled_sources()),
     ]
     return "\n".join(lines) + "\n"
 

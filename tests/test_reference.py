@@ -9,14 +9,18 @@ import pandas as pd
 import pytest
 
 import silson_tools as st
+from silson_tools import ceiling, premium
 from silson_tools.products import load_policy, products
 from silson_tools.reference import (
     PAGE,
+    TABLES,
+    ceiling_reference,
     main,
     markdown,
     md_escape,
     md_link,
     nhi_reference,
+    premium_reference,
     rules_reference,
 )
 
@@ -37,11 +41,12 @@ def test_check_reports_a_stale_page(tmp_path: Path) -> None:
 
 
 def test_one_row_per_dated_value_of_every_product() -> None:
-    table = rules_reference()
-    assert isinstance(table, pd.DataFrame)
+    everything = rules_reference()
+    assert isinstance(everything, pd.DataFrame)
+    assert everything["product"].unique().tolist() == [*products(), *TABLES]
+    table = everything[everything["product"].isin(products())]
     expected = sum(len(p.dates) for name in products() for _, p in load_policy(name).parameters())
     assert len(table) == expected
-    assert table["product"].unique().tolist() == list(products())
     for column in ("label", "unit", "shown", "confidence", "source", "url"):
         assert (table[column] != "").all(), column
     assert table["since"].map(lambda d: isinstance(d, dt.date)).all()
@@ -61,6 +66,68 @@ def test_a_variant_marks_what_it_inherits() -> None:
     ]
     assert (table[table["inherited_from"] != ""]["inherited_from"] == "gen3").all()
     assert st.rules_reference("gen4").equals(rules_reference("gen4"))
+
+
+def test_the_ceiling_table_one_row_per_cell_and_value() -> None:
+    table = ceiling_reference()
+    tab = ceiling.load_table()
+    assert list(table.columns) == list(rules_reference("gen1").columns)
+    assert rules_reference("ceiling").equals(table)
+    cells = table[table["parameter"].str.startswith("limit.")]
+    assert len(cells) == len(tab.cells) == len(tab.years) * 2 * 7
+    facts = table[table["parameter"].str.startswith("rules.")]
+    assert len(facts) + len(cells) == len(table)
+    assert (facts["source"] != "").all() and facts["since"].isna().all()
+    for row in cells.itertuples():
+        _, year, kind, group = row.parameter.split(".")
+        c = tab.cells[(int(year), kind, group)]
+        assert row.since == dt.date(int(year), 1, 1)
+        assert row.confidence == c.confidence in {"A", "B", "C"}
+        if c.value is None:
+            assert row.value is None and row.shown == "미상 (unknown)"
+            with pytest.raises(ValueError, match="unknown"):
+                ceiling.limit(int(year), int(group.split("_")[0][1:]), kind == "long_stay")
+            continue
+        assert row.value == c.value and row.unit == "won" and row.source != ""
+        assert row.value == ceiling.limit(
+            int(year), int(group.split("_")[0][1:]), kind == "long_stay"
+        )
+    row = cells[cells["parameter"] == "limit.2023.long_stay.d4_5"].iloc[0]
+    assert (row["value"], row["shown"], row["confidence"]) == (2_270_000, "2,270,000원", "B")
+    assert (
+        "국민건강보험공단" in table[table["parameter"] == "limit.2023.normal.d1"].iloc[0]["source"]
+    )
+    merged = cells[cells["parameter"] == "limit.2021.long_stay.d10"].iloc[0]
+    assert merged["value"] == 5_840_000 and "merged" in merged["shown"]
+
+
+def test_the_premium_table_one_row_per_band_relativity_and_value() -> None:
+    table = premium_reference()
+    tab = premium.load_grades()
+    assert list(table.columns) == list(rules_reference("gen1").columns)
+    assert rules_reference("premium-grades").equals(table)
+    assert (table["since"] == dt.date(2024, 7, 1)).all()
+    assert (table["source"] != "").all() and table["confidence"].isin(["A", "B", "C"]).all()
+    rel = table[table["parameter"].str.endswith("relativity_ppm")]
+    expected = [950_000, 1_000_000, 2_000_000, 3_000_000, 4_000_000]
+    assert rel["value"].tolist() == tab.relativity_ppm.tolist() == expected
+    assert rel["shown"].tolist() == ["95%", "100%", "200%", "300%", "400%"]
+    lower = table[table["parameter"].str.endswith(".lower")]["value"].tolist()
+    assert lower == tab.lowers.tolist()
+    cap = table[table["parameter"] == "renewal.cap_ppm"].iloc[0]
+    assert (cap["value"], cap["shown"], cap["unit"]) == (250_000, "25%", "ppm")
+
+
+def test_the_page_shows_both_tables_with_sources_and_no_team_notes() -> None:
+    page = markdown()
+    assert "## 본인부담상한액 (NHI out-of-pocket ceiling)" in page
+    assert "## 4세대 비급여 보험료 할인·할증 등급" in page
+    grid = next(line for line in page.splitlines() if line.startswith("| 2023 | 요양병원"))
+    assert "2,270,000" in grid and "| B |" in grid
+    assert "2\\~3분위" in page  # escaped: not strike-through
+    for internal in ("rules.md", "../shared", "seed 00", "seed00"):
+        assert internal not in page.lower()
+    assert "경향신문 기사" in page and "우주파파" in page
 
 
 def test_nhi_rates_in_the_same_columns() -> None:
@@ -99,4 +166,4 @@ def test_every_table_row_of_the_page_has_its_columns() -> None:
         if line.startswith("| ") and "---" not in line:
             # an escaped \| is text, not a column break
             cells = line.replace("\\|", "").strip("|").split("|")
-            assert len(cells) in {2, 6, 7, 8}, line
+            assert len(cells) in {2, 6, 7, 8, 12}, line
