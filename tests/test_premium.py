@@ -142,10 +142,10 @@ GRADE_2_SOURCE = (
         (
             (
                 'confidence = "A"\nsource = ["bohumleaders", "khan-2024-premium"]',
-                'confidence = "A"\nsource = ["bohumleaders", "seed004"]',
+                'confidence = "A"\nsource = ["bohumleaders", "no-such-source"]',
             ),
             "grade[1].source[1]",
-            "unknown source 'seed004'",
+            "unknown source 'no-such-source'",
         ),
         (
             ("relativity_ppm = 2_000_000", "relativity_ppm = 2.5"),
