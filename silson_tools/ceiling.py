@@ -31,8 +31,9 @@ per cell: the sources publish the table a year at a time, a row's cells share th
 confidence, and "unknown" / "merged" cells are read against their row (a merged 요양병원 cell
 takes the normal cell of the same year and group). 7 groups × 2 kinds as 14 parameters would
 spread each published year over 14 tables and could not say "merged". The rule's other values
-(refund month, 120 days, …) are :class:`Fact` entries: unit, label, value, confidence, source,
-note, like one dated value without a date (the sources give no start date for them).
+(refund month, 120 days, …) are :class:`~silson_tools.params.Fact` entries: unit, label,
+value, confidence, source, note, like one dated value without a date (the sources give no start
+date for them).
 
 **Unknown cells** raise ``ValueError``; nothing is guessed. **Merged cells**: before 2023 the
 6~10분위 요양병원 cells are merged with the normal ones ("= normal"), i.e. no separate 요양병원
@@ -58,18 +59,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
 from .formulas import as_won, scalar_or_array
 from .params import (
-    CONFIDENCE,
     UNITS,
     Ctx,
+    Fact,
     Source,
     Unit,
+    check_confidence,
     check_keys,
-    read_toml,
+    check_unit,
+    label_of,
+    read_facts,
+    read_table,
     required,
     resolve_sources,
+    section,
+    table_context,
 )
 
 __all__ = [
@@ -79,7 +85,6 @@ __all__ = [
     "CeilingSpec",
     "CeilingTable",
     "Cell",
-    "Fact",
     "burden",
     "cell",
     "counted_copay",
@@ -113,150 +118,6 @@ _RULES = {
 }
 """The ``[rules.*]`` entries and the unit each is read in."""
 _NEEDED_RULES = ("refund_month", "long_stay_days", "prepaid_excludes_long_stay_from")
-
-
-# --- facts: one undated value of a rule table (shared with premium.py) ---------------------
-
-FACT_KEYS = {"unit", "label", "value", "confidence", "source", "note"}
-"""Keys of a table fact: a parameter's ``unit`` and ``label`` with one value entry's keys."""
-TABLE_UNITS: dict[str, Unit] = {
-    **UNITS,
-    "month": Unit("month", "월", "count", 12),
-    "months": Unit("months", "개월", "count", 1200),
-    "ppm": Unit("ppm", "ppm", "count", 10**9),
-}
-"""Numeric units of the rule tables: :data:`silson_tools.params.UNITS` plus ``month`` (a month
-of the year), ``months`` (a number of months) and ``ppm`` (parts per million of a premium)."""
-_OTHER_UNITS = {"date": "날짜", "text": "설명", "grades": "등급"}
-"""Non-numeric fact units: a TOML date, a text, a list of grade numbers."""
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One value of a rule table outside its grid: unit, Korean label, value, confidence,
-    sources (the originals) and note. Like a dated value of :class:`silson_tools.params.Param`
-    without the date."""
-
-    key: str
-    unit: str
-    label: str
-    value: Any
-    confidence: str
-    references: tuple[Source, ...]
-    note: str = ""
-
-    @property
-    def sources(self) -> tuple[str, ...]:
-        """The sources as "title, address" texts."""
-        return tuple(str(s) for s in self.references)
-
-    def show(self) -> str:
-        """The value as a person reads it: ``8월``, ``120일``, ``25%``, ``1, 2등급``."""
-        if self.unit == "ppm":
-            return f"{self.value / 10_000:g}%"
-        if self.unit in TABLE_UNITS:
-            return TABLE_UNITS[self.unit].show(self.value)
-        if self.unit == "date":
-            return self.value.isoformat()
-        if self.unit == "grades":
-            return ", ".join(map(str, self.value)) + "등급"
-        return str(self.value)
-
-
-def table_context(shown: str, raw: Mapping[str, Any]) -> Ctx:
-    """The parsing context of a rule table: file name for messages, and the sources it may
-    cite (``data/sources.toml`` and the file's own ``[sources.KEY]`` tables)."""
-    return Ctx(shown).with_local_sources(raw.get("sources"))
-
-
-def check_confidence(ctx: Ctx, where: str, value: Any) -> str:
-    """A confidence tag of the product files' vocabulary (``A``, ``B``, ``C``, ``user``)."""
-    if value not in CONFIDENCE:
-        raise ctx.error(f"{where}.confidence", f"expected A, B, C or user, got {value!r}")
-    return value
-
-
-def read_table(path: Path, shown: str) -> dict[str, Any]:
-    """The TOML of a rule table (an :class:`InputError` if there is no such file)."""
-    if not path.is_file():
-        raise InputError(f"rule table not found: {shown}")
-    return read_toml(path, shown)
-
-
-def section(ctx: Ctx, where: str, raw: Any, allowed: Any) -> Mapping[str, Any]:
-    """A table of the file (missing = empty), its keys checked."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, Mapping):
-        raise ctx.error(where, "expected a table")
-    check_keys(ctx.file, where, raw, set(allowed))
-    return raw
-
-
-def label_of(ctx: Ctx, where: str, node: Mapping[str, Any]) -> str:
-    """The required Korean ``label`` of ``node``."""
-    label = required(ctx.file, where, node, "label")
-    if not isinstance(label, str) or not label.strip():
-        raise ctx.error(f"{where}.label", "expected a Korean label (text)")
-    return label.strip()
-
-
-def check_unit(ctx: Ctx, where: str, node: Mapping[str, Any], unit: str) -> str:
-    """The declared ``unit`` of ``node``, which must be the one the loader reads it in."""
-    got = required(ctx.file, where, node, "unit")
-    if got != unit:
-        raise ctx.error(f"{where}.unit", f"this key is read as {unit}, not {got!r}")
-    return unit
-
-
-def read_fact(ctx: Ctx, where: str, node: Any, unit: str) -> Fact:
-    """One ``{unit, label, value, confidence, source, note}`` table, checked.
-
-    ``unit`` is the unit the loader reads this key in; the file must declare the same.
-    """
-    if not isinstance(node, Mapping):
-        raise ctx.error(
-            where,
-            'expected a table: unit = "…", label = "…", value = …, confidence = "A", source = "…"',
-        )
-    check_keys(ctx.file, where, node, FACT_KEYS)
-    check_unit(ctx, where, node, unit)
-    label = label_of(ctx, where, node)
-    value = required(ctx.file, where, node, "value")
-    if unit in TABLE_UNITS:
-        checked = TABLE_UNITS[unit].check(value)
-        if isinstance(checked, str):
-            raise ctx.error(f"{where}.value", checked)
-        value = checked
-    elif unit == "date":
-        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            raise ctx.error(f"{where}.value", f"expected a date like 2020-01-01, got {value!r}")
-    elif unit == "grades":
-        ok = isinstance(value, list) and all(
-            isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value
-        )
-        if not ok:
-            raise ctx.error(f"{where}.value", f"expected a list of grade numbers, got {value!r}")
-        value = tuple(value)
-    elif not isinstance(value, str) or not value.strip():
-        raise ctx.error(f"{where}.value", f"expected text, got {value!r}")
-    confidence = check_confidence(ctx, where, required(ctx.file, where, node, "confidence"))
-    sources = resolve_sources(ctx, f"{where}.source", required(ctx.file, where, node, "source"))
-    note = node.get("note", "")
-    if not isinstance(note, str):
-        raise ctx.error(f"{where}.note", f"expected text, got {note!r}")
-    return Fact(where, unit, label, value, confidence, sources, note)
-
-
-def read_facts(
-    ctx: Ctx, where: str, raw: Any, units: Mapping[str, str], needed: Any = ()
-) -> dict[str, Fact]:
-    """The facts of one section (``rules``, ``window`` …) by key; ``needed`` must be there."""
-    table = section(ctx, where, raw, units)
-    for key in needed:
-        if key not in table:
-            raise ctx.error(f"{where}.{key}", "missing required value")
-    return {key: read_fact(ctx, f"{where}.{key}", node, units[key]) for key, node in table.items()}
 
 
 # --- the table -----------------------------------------------------------------------------
@@ -430,7 +291,7 @@ def load_table(path: str | Path | None = None) -> CeilingTable:
     ctx = table_context(shown, raw)
     check_keys(shown, "", raw, _TOP_KEYS)
     head = section(ctx, "limit", required(shown, "", raw, "limit"), {"unit", "label"})
-    unit = TABLE_UNITS[check_unit(ctx, "limit", head, "won")]
+    unit = UNITS[check_unit(ctx, "limit", head, "won")]
     label = label_of(ctx, "limit", head)
     kind_labels = _parse_kinds(ctx, required(shown, "", raw, "kinds"))
     labels, decile_to_group = _parse_groups(ctx, required(shown, "", raw, "groups"))

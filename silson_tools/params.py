@@ -13,10 +13,21 @@ parameter, so a person editing it sees the whole history of one number together)
 Keys of a parameter table: ``unit``, ``label``, ``values`` (nothing else). Keys of a dated
 value: ``value`` (or ``ended = true``, OpenFisca's ``null``: the rule no longer exists from
 that date), ``confidence``, ``source``, optional ``note``. Unknown keys are an error (a
-misplaced key is never silently ignored, cf. PolicyEngine-US issue #8905).
+misplaced key is never silently ignored; in PolicyEngine-US such keys froze parameters:
+https://github.com/PolicyEngine/policyengine-us/issues/8905).
 
 **Units** (checked on every value): ``won`` a whole number of won, 0 to 10¹²; ``rate`` a share
-between 0 and 1; ``count`` (횟수), ``years`` (년), ``days`` (일) whole numbers ≥ 0.
+between 0 and 1; ``count`` (횟수), ``years`` (년), ``days`` (일) whole numbers ≥ 0. These five
+(:data:`PARAM_UNITS`) are the units a dated parameter may declare. The rule tables (상한액,
+할인·할증 등급) also read, for their :class:`Fact` entries and columns, ``month`` (a month of
+the year, 1–12), ``months`` (a number of months), ``ppm`` (parts per million of a premium),
+``date`` (a TOML date), ``text`` and ``grades`` (a list of grade numbers); all are in
+:data:`UNITS`.
+
+**Rule tables** (``data/ceiling.toml``, ``data/premium_grades.toml``) keep grids, but each of
+their other values is a :class:`Fact`, read by :func:`read_fact`: a parameter's ``unit`` and
+``label`` with one dated value's keys (``value``, ``confidence``, ``source``, ``note``) and no
+date.
 
 **Confidence**: ``A`` official text (or a verbatim reproduction) agreed by a second source;
 ``B`` a detailed secondary source quoting the official text, or several agreeing secondary
@@ -63,23 +74,34 @@ from .formulas import PPM
 __all__ = [
     "CONFIDENCE",
     "DATA_DIR",
+    "FACT_KEYS",
     "MAX_AMOUNT",
     "NHI_COPAY_FILE",
+    "PARAM_UNITS",
     "SOURCES_FILE",
     "UNITS",
     "Ctx",
+    "Fact",
     "Param",
     "Source",
     "Unit",
+    "check_confidence",
     "check_keys",
+    "check_unit",
     "fail",
+    "label_of",
     "load_parameters",
     "load_sources",
     "nhi_copay",
     "parse_param",
+    "read_fact",
+    "read_facts",
+    "read_table",
     "read_toml",
     "required",
     "resolve_sources",
+    "section",
+    "table_context",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -98,17 +120,28 @@ SOURCE_KEYS = {"title", "url"}
 # --- units ---------------------------------------------------------------------------------------
 
 
+NUMBER_KINDS = ("rate", "amount", "count")
+"""The kinds of numeric units (what ``Param.kind`` reports and the engine reads)."""
+
+
 @dataclass(frozen=True)
 class Unit:
-    """A unit: its Korean name, the engine's kind (rate / amount / count) and its bound."""
+    """A unit: its Korean name, its kind and, for a number, its bound.
+
+    ``kind`` is ``rate`` / ``amount`` / ``count`` for numbers (:data:`NUMBER_KINDS`), or
+    ``date`` / ``text`` / ``grades`` for the rule tables' non-numeric facts.
+    """
 
     name: str
     label: str
     kind: str
-    maximum: float
+    maximum: float = 0
 
     def check(self, value: Any) -> int | float | str:
-        """``value`` as the engine reads it (float rate, int otherwise), or the problem."""
+        """For a numeric unit: ``value`` as the engine reads it (float rate, int otherwise), or
+        the problem (text). :meth:`read` reads any unit."""
+        if self.kind not in NUMBER_KINDS:
+            raise TypeError(f"{self.name} is not a numeric unit; use Unit.read")
         if isinstance(value, bool) or not isinstance(value, int | float):
             return f"expected a number, got {value!r}"
         if self.kind == "rate":
@@ -123,12 +156,45 @@ class Unit:
             return f"larger than {int(self.maximum):,} ({self.name}), got {value!r}"
         return int(value)
 
+    def read(self, value: Any) -> Any:
+        """``value`` as the loaders keep it (a number as :meth:`check` gives it, a date, a
+        text, a tuple of grade numbers), or an :class:`InputError` saying what is wrong (the
+        loaders re-raise it naming the file and the key)."""
+        if self.kind in NUMBER_KINDS:
+            checked = self.check(value)
+            if isinstance(checked, str):
+                raise InputError(checked)
+            return checked
+        if self.kind == "date":
+            if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+                raise InputError(f"expected a date like 2020-01-01, got {value!r}")
+            return value
+        if self.kind == "grades":
+            ok = isinstance(value, list) and all(
+                isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value
+            )
+            if not ok:
+                raise InputError(f"expected a list of grade numbers, got {value!r}")
+            return tuple(value)
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(f"expected text, got {value!r}")
+        return value
+
     def show(self, value: Any) -> str:
-        """The value as a person reads it: ``20%``, ``10,000원``, ``180회``, ``2년``."""
+        """The value as a person reads it: ``20%``, ``10,000원``, ``180회``, ``2년``, ``8월``,
+        ``25%`` (ppm), ``2024-07-01``, ``1, 2등급``."""
         if value is None:
             return "종료 (ended)"
         if self.kind == "rate":
             return f"{value * 100:g}%"
+        if self.name == "ppm":
+            return f"{value / 10_000:g}%"
+        if self.kind == "date":
+            return value.isoformat()
+        if self.kind == "grades":
+            return ", ".join(map(str, value)) + "등급"
+        if self.kind == "text":
+            return str(value)
         return f"{value:,}{self.label}"
 
 
@@ -138,8 +204,16 @@ UNITS: dict[str, Unit] = {
     "count": Unit("count", "회", "count", 10**6),
     "years": Unit("years", "년", "count", 100),
     "days": Unit("days", "일", "count", 36_500),
+    "month": Unit("month", "월", "count", 12),
+    "months": Unit("months", "개월", "count", 1200),
+    "ppm": Unit("ppm", "ppm", "count", 10**9),
+    "date": Unit("date", "날짜", "date"),
+    "text": Unit("text", "설명", "text"),
+    "grades": Unit("grades", "등급", "grades"),
 }
-"""The units a parameter may declare; ``kind`` is what ``Param.kind`` reports."""
+"""Every unit a rule data file may declare (see the module docstring)."""
+PARAM_UNITS: tuple[str, ...] = ("won", "rate", "count", "years", "days")
+"""The units a dated parameter may declare; their ``kind`` is what ``Param.kind`` reports."""
 
 
 # --- sources -------------------------------------------------------------------------------------
@@ -387,8 +461,10 @@ def parse_param(
         )
     check_keys(ctx.file, path, node, PARAM_KEYS)
     unit_name = required(ctx.file, path, node, "unit")
-    if unit_name not in UNITS:
-        raise ctx.error(f"{path}.unit", f"expected one of {', '.join(UNITS)}, got {unit_name!r}")
+    if unit_name not in PARAM_UNITS:
+        raise ctx.error(
+            f"{path}.unit", f"expected one of {', '.join(PARAM_UNITS)}, got {unit_name!r}"
+        )
     wanted = tuple(units) if units is not None else None
     if wanted is not None and unit_name not in wanted:
         raise ctx.error(
@@ -448,6 +524,119 @@ def _dated_value(
     if not isinstance(note, str):
         raise ctx.error(f"{where}.note", f"expected text, got {note!r}")
     return date, value, conf, sources, note
+
+
+# --- rule tables: facts, one undated value each (the 상한액 and 할인·할증 tables) ---------------
+
+FACT_KEYS = {"unit", "label", "value", "confidence", "source", "note"}
+"""Keys of a table fact: a parameter's ``unit`` and ``label`` with one value entry's keys."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One value of a rule table outside its grid: unit, Korean label, value, confidence,
+    sources (the originals) and note. Like a dated value of :class:`Param` without the date."""
+
+    key: str
+    unit: str
+    label: str
+    value: Any
+    confidence: str
+    references: tuple[Source, ...]
+    note: str = ""
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources as "title, address" texts."""
+        return tuple(str(s) for s in self.references)
+
+    def show(self) -> str:
+        """The value as a person reads it: ``8월``, ``120일``, ``25%``, ``1, 2등급``."""
+        return UNITS[self.unit].show(self.value) if self.unit in UNITS else str(self.value)
+
+
+def table_context(shown: str, raw: Mapping[str, Any]) -> Ctx:
+    """The parsing context of a rule table: file name for messages, and the sources it may
+    cite (``data/sources.toml`` and the file's own ``[sources.KEY]`` tables)."""
+    return Ctx(shown).with_local_sources(raw.get("sources"))
+
+
+def check_confidence(ctx: Ctx, where: str, value: Any) -> str:
+    """A confidence tag of the product files' vocabulary (``A``, ``B``, ``C``, ``user``)."""
+    if value not in CONFIDENCE:
+        raise ctx.error(f"{where}.confidence", f"expected A, B, C or user, got {value!r}")
+    return value
+
+
+def read_table(path: Path, shown: str) -> dict[str, Any]:
+    """The TOML of a rule table (an :class:`InputError` if there is no such file)."""
+    if not path.is_file():
+        raise InputError(f"rule table not found: {shown}")
+    return read_toml(path, shown)
+
+
+def section(ctx: Ctx, where: str, raw: Any, allowed: Iterable[str]) -> Mapping[str, Any]:
+    """A table of the file (missing = empty), its keys checked."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise ctx.error(where, "expected a table")
+    check_keys(ctx.file, where, raw, set(allowed))
+    return raw
+
+
+def label_of(ctx: Ctx, where: str, node: Mapping[str, Any]) -> str:
+    """The required Korean ``label`` of ``node``."""
+    label = required(ctx.file, where, node, "label")
+    if not isinstance(label, str) or not label.strip():
+        raise ctx.error(f"{where}.label", "expected a Korean label (text)")
+    return label.strip()
+
+
+def check_unit(ctx: Ctx, where: str, node: Mapping[str, Any], unit: str) -> str:
+    """The declared ``unit`` of ``node``, which must be the one the loader reads it in."""
+    got = required(ctx.file, where, node, "unit")
+    if got != unit:
+        raise ctx.error(f"{where}.unit", f"this key is read as {unit}, not {got!r}")
+    return unit
+
+
+def read_fact(ctx: Ctx, where: str, node: Any, unit: str) -> Fact:
+    """One ``{unit, label, value, confidence, source, note}`` table, checked.
+
+    ``unit`` (a key of :data:`UNITS`) is the unit the loader reads this key in; the file must
+    declare the same.
+    """
+    if not isinstance(node, Mapping):
+        raise ctx.error(
+            where,
+            'expected a table: unit = "…", label = "…", value = …, confidence = "A", source = "…"',
+        )
+    check_keys(ctx.file, where, node, FACT_KEYS)
+    check_unit(ctx, where, node, unit)
+    label = label_of(ctx, where, node)
+    value = required(ctx.file, where, node, "value")
+    try:
+        value = UNITS[unit].read(value)
+    except InputError as err:
+        raise ctx.error(f"{where}.value", str(err)) from None
+    confidence = check_confidence(ctx, where, required(ctx.file, where, node, "confidence"))
+    sources = resolve_sources(ctx, f"{where}.source", required(ctx.file, where, node, "source"))
+    note = node.get("note", "")
+    if not isinstance(note, str):
+        raise ctx.error(f"{where}.note", f"expected text, got {note!r}")
+    return Fact(where, unit, label, value, confidence, sources, note)
+
+
+def read_facts(
+    ctx: Ctx, where: str, raw: Any, units: Mapping[str, str], needed: Iterable[str] = ()
+) -> dict[str, Fact]:
+    """The facts of one section (``rules``, ``window`` …) by key; ``needed`` must be there."""
+    table = section(ctx, where, raw, units)
+    for key in needed:
+        if key not in table:
+            raise ctx.error(f"{where}.{key}", "missing required value")
+    return {key: read_fact(ctx, f"{where}.{key}", node, units[key]) for key, node in table.items()}
 
 
 # --- parameter files (a tree of parameters, e.g. data/nhi/copay.toml) ----------------------------

@@ -32,9 +32,9 @@ declared in the file, unknown keys are refused, and every problem is a
 **table** (one ``[[grade]]`` per grade: band, relativity, confidence, sources) rather than one
 parameter per number: the bands must be read together (contiguous, the first from 0, the last
 open), and the whole table took effect on one date (``rules.in_force_from``). The other values
-(window, ±25% cap, exclusions) are :class:`~silson_tools.ceiling.Fact` entries. Relativities
-and the cap are in the table unit ``ppm``, which :data:`silson_tools.params.UNITS` lacks (a
-``rate`` is at most 1, a relativity goes to 4).
+(window, ±25% cap, exclusions) are :class:`~silson_tools.params.Fact` entries. Relativities
+and the cap are in the table unit ``ppm``, not ``rate`` (a ``rate`` is at most 1, a relativity
+goes to 4).
 """
 
 from __future__ import annotations
@@ -50,19 +50,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .ceiling import (
-    TABLE_UNITS,
+from .formulas import as_won, scalar_or_array
+from .params import (
+    UNITS,
     Fact,
+    Source,
     check_confidence,
+    check_keys,
     check_unit,
     label_of,
     read_facts,
     read_table,
+    required,
+    resolve_sources,
     section,
     table_context,
 )
-from .formulas import as_won, scalar_or_array
-from .params import Source, check_keys, required, resolve_sources
 
 __all__ = [
     "PPM",
@@ -148,7 +151,7 @@ def _columns(ctx: Any, raw: Any) -> dict[str, tuple[str, str]]:
 
 
 def _amount(ctx: Any, where: str, value: Any, unit: str) -> int:
-    checked = TABLE_UNITS[unit].check(value)
+    checked = UNITS[unit].check(value)
     if isinstance(checked, str):
         raise ctx.error(where, checked)
     return int(checked)

@@ -31,7 +31,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from . import ceiling, premium
-from .params import CONFIDENCE, UNITS, Param, Source, load_sources, nhi_copay
+from .params import CONFIDENCE, PARAM_UNITS, UNITS, Param, Source, load_sources, nhi_copay
 from .products import Policy, load_policy, products
 
 __all__ = [
@@ -553,7 +553,7 @@ def _untitled_sources() -> list[Source]:
 def markdown() -> str:
     """The whole rules reference page (Markdown)."""
     confidence = "\n".join(f"  - `{c}`: {_CONFIDENCE_KO[c]}" for c in CONFIDENCE)
-    units = "; ".join(f"`{u}` {_UNIT_KO[u]}" for u in UNITS)
+    units = "; ".join(f"`{u}` {_UNIT_KO[u]}" for u in PARAM_UNITS)
     lines = [_INTRO.format(confidence=confidence, units=units).rstrip("\n"), ""]
     policies = [load_policy(n) for n in products()]
     rows = []

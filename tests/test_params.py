@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from silson_tools.errors import InputError, RuleDataError
 from silson_tools.params import (
     NHI_COPAY_FILE,
+    PARAM_UNITS,
     UNITS,
     Ctx,
     Param,
@@ -19,6 +21,8 @@ from silson_tools.params import (
     load_sources,
     nhi_copay,
     parse_param,
+    read_fact,
+    read_facts,
 )
 
 SOURCES = load_sources()
@@ -159,9 +163,66 @@ def test_a_value_can_be_ended_and_a_contract_date_resolves_it() -> None:
         parse_param(Ctx("t.toml"), "p", tomllib.loads(text)["p"], may_end=False)
 
 
-def test_every_unit_has_a_kind_the_engine_knows() -> None:
-    assert {u.kind for u in UNITS.values()} == {"rate", "amount", "count"}
-    assert set(UNITS) == {"won", "rate", "count", "years", "days"}
+def test_every_parameter_unit_has_a_kind_the_engine_knows() -> None:
+    assert {UNITS[u].kind for u in PARAM_UNITS} == {"rate", "amount", "count"}
+    assert PARAM_UNITS == ("won", "rate", "count", "years", "days")
+    table_units = set(UNITS) - set(PARAM_UNITS)
+    assert table_units == {"month", "months", "ppm", "date", "text", "grades"}
+    with pytest.raises(RuleDataError, match=r"p\.unit: expected one of won, rate, count, "):
+        _param(_table("ppm", "1"))
+
+
+def _fact(unit: str, value: str) -> str:
+    return (
+        f'[f]\nunit = "{unit}"\nlabel = "시험"\nvalue = {value}\n'
+        'confidence = "A"\nsource = "fss-4g-terms"\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "read", "shown"),
+    [
+        ("month", "8", 8, "8월"),
+        ("months", "12", 12, "12개월"),
+        ("days", "120", 120, "120일"),
+        ("ppm", "250000", 250_000, "25%"),
+        ("date", "2020-01-01", dt.date(2020, 1, 1), "2020-01-01"),
+        ("text", '"calendar year"', "calendar year", "calendar year"),
+        ("grades", "[1, 2]", (1, 2), "1, 2등급"),
+    ],
+)
+def test_a_table_fact_is_read_and_shown_in_its_unit(
+    unit: str, value: str, read: object, shown: str
+) -> None:
+    fact = read_fact(Ctx("t.toml"), "f", tomllib.loads(_fact(unit, value))["f"], unit)
+    assert (fact.key, fact.unit, fact.label, fact.value) == ("f", unit, "시험", read)
+    assert fact.show() == shown and fact.confidence == "A" and fact.sources
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "message"),
+    [
+        ("month", "13", "larger than 12 (month)"),
+        ("ppm", "-1", "must not be negative"),
+        ("date", '"2020-01-01"', "expected a date like 2020-01-01, got '2020-01-01'"),
+        ("grades", "[0]", "expected a list of grade numbers, got [0]"),
+        ("text", '""', "expected text, got ''"),
+    ],
+)
+def test_a_table_fact_value_is_checked(unit: str, value: str, message: str) -> None:
+    node = tomllib.loads(_fact(unit, value))["f"]
+    with pytest.raises(RuleDataError, match=rf"t\.toml: f\.value: {re.escape(message)}"):
+        read_fact(Ctx("t.toml"), "f", node, unit)
+
+
+def test_a_table_fact_must_be_declared_in_the_unit_it_is_read_in() -> None:
+    node = tomllib.loads(_fact("days", "1"))["f"]
+    with pytest.raises(RuleDataError, match=r"f\.unit: this key is read as month, not 'days'"):
+        read_fact(Ctx("t.toml"), "f", node, "month")
+    with pytest.raises(RuleDataError, match=r"rules\.refund_month: missing required value"):
+        read_facts(Ctx("t.toml"), "rules", {}, {"refund_month": "month"}, ("refund_month",))
+    with pytest.raises(RuleDataError, match=r"rules\.other: unknown key"):
+        read_facts(Ctx("t.toml"), "rules", {"other": node}, {"refund_month": "month"})
 
 
 def test_the_source_registry_has_a_title_and_an_address_for_every_entry() -> None:
