@@ -35,7 +35,7 @@ spread each published year over 14 tables and could not say "merged". The rule's
 value, confidence, source, note, like one dated value without a date (the sources give no start
 date for them).
 
-**Unknown cells** raise ``ValueError``; nothing is guessed. **Merged cells**: before 2023 the
+**Unknown cells** raise ``InputError``; nothing is guessed. **Merged cells**: before 2023 the
 6~10분위 요양병원 cells are merged with the normal ones ("= normal"), i.e. no separate 요양병원
 value existed; ``limit(..., long_stay=True)`` then returns the normal value and :func:`cell`
 reports ``merged=True``.
@@ -59,7 +59,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .formulas import as_won, scalar_or_array
+from .errors import InputError
+from .formulas import scalar_or_array
+from .money import as_won
 from .params import (
     UNITS,
     Ctx,
@@ -77,6 +79,8 @@ from .params import (
     section,
     table_context,
 )
+from .receipts.lines import ReceiptLines, as_receipt_lines
+from .schema import DEFAULT_PERSON
 
 __all__ = [
     "DEFAULT_PERSON",
@@ -104,7 +108,6 @@ GROUPS: tuple[str, ...] = ("d1", "d2_3", "d4_5", "d6_7", "d8", "d9", "d10")
 """소득분위 구간 keys, lowest first (1분위, 2~3분위, …, 10분위)."""
 KINDS: tuple[str, ...] = ("normal", "long_stay")
 """normal, or long_stay = 요양병원 120일 초과 in the same year."""
-DEFAULT_PERSON = "본인"
 """The person a receipt line belongs to when the file has no ``person`` column."""
 
 _TOP_KEYS = {"limit", "kinds", "groups", "rules", "row", "sources"}
@@ -357,9 +360,9 @@ def years(table: CeilingTable | None = None) -> tuple[int, ...]:
 def _check_year(year: Any, table: CeilingTable) -> int:
     known = table.years
     if isinstance(year, bool) or not isinstance(year, int | np.integer):
-        raise ValueError(f"year must be an integer, got {year!r}; known years: {_span(known)}")
+        raise InputError(f"year must be an integer, got {year!r}; known years: {_span(known)}")
     if int(year) not in known:
-        raise ValueError(f"year {year} is not in the ceiling table; known years: {_span(known)}")
+        raise InputError(f"year {year} is not in the ceiling table; known years: {_span(known)}")
     return int(year)
 
 
@@ -371,9 +374,9 @@ def decile_group(decile: Any, table: CeilingTable | None = None) -> str:
     """소득분위 1..10 → group key (1 → ``d1``, 2–3 → ``d2_3``, …, 10 → ``d10``)."""
     tab = _table(table)
     if isinstance(decile, bool) or not isinstance(decile, int | np.integer):
-        raise ValueError(f"decile must be an integer 1–10, got {decile!r}")
+        raise InputError(f"decile must be an integer 1–10, got {decile!r}")
     if int(decile) not in tab.decile_to_group:
-        raise ValueError(f"decile must be between 1 and 10, got {decile!r}")
+        raise InputError(f"decile must be between 1 and 10, got {decile!r}")
     return tab.decile_to_group[int(decile)]
 
 
@@ -393,13 +396,13 @@ def limit(
     """본인부담상한액 L (won) for a calendar year, income decile 1..10 and long stay.
 
     ``long_stay`` = more than 120 days in a 요양병원 that year. Merged cells (6~10분위 before
-    2023) return the normal value; unknown cells raise ``ValueError`` naming year and group.
+    2023) return the normal value; unknown cells raise ``InputError`` naming year and group.
     """
     c = cell(year, decile, long_stay, table)
     if c.value is None:
         kind = "요양병원 120일 초과 (long_stay)" if long_stay else "normal"
         known = [y for y in _table(table).years if _table(table).cells[(y, c.kind, c.group)].value]
-        raise ValueError(
+        raise InputError(
             f"상한액 unknown for year {c.year}, {c.label} ({c.group}), {kind}: no source gives "
             f"this cell{' (' + c.note + ')' if c.note else ''}; years known for this cell: "
             f"{', '.join(map(str, known)) or 'none'}"
@@ -421,8 +424,9 @@ def refund(
 ) -> Any:
     """본인부담상한액 초과금 (what NHIS pays or refunds): ``max(0, copay_total − L)``, won.
 
-    ``copay_total`` is the calendar year's Σ 급여 일부본인부담 (scalar or array). Seed 003:
-    ``refund(7_700_000, 2023, 4, long_stay=True) == 5_430_000``.
+    ``copay_total`` is the calendar year's Σ 급여 일부본인부담 (scalar or array). The NHIS's
+    2023 사후환급 예시 1, as retold in the 「본인부담상한제」 블로그 글 (건강도우미 우주파파,
+    티스토리): ``refund(7_700_000, 2023, 4, long_stay=True) == 5_430_000``.
     """
     total = as_won("copay_total", copay_total)
     return scalar_or_array(np.maximum(total - limit(year, decile, long_stay, table), 0))
@@ -455,14 +459,16 @@ def prepaid(
 
     ``institution_total`` is one institution's yearly Σ 급여 일부본인부담; ``L_max`` is
     :func:`highest_limit`. Not for 요양병원 stays over 120 days (refund afterwards only):
-    returns 0 when ``long_stay`` (rules.md §3.2, A). Before the exclusion took effect
-    (2020-01-01) the long-stay case is not in the rule data and raises ``ValueError``.
+    returns 0 when ``long_stay`` (A: the note on ⑤ 상한액 초과금 of 국민건강보험 요양급여의
+    기준에 관한 규칙 [별지 제6호서식] 진료비 계산서·영수증,
+    https://www.law.go.kr/법령/국민건강보험요양급여의기준에관한규칙). Before the exclusion took
+    effect (2020-01-01) the long-stay case is not in the rule data and raises ``InputError``.
     """
     tab = _table(table)
     total = as_won("institution_total", institution_total)
     if long_stay:
         if dt.date(_check_year(year, tab), 12, 31) < tab.prepaid_excludes_long_stay_from:
-            raise ValueError(
+            raise InputError(
                 f"사전급여 for 요양병원 long stays in {year} is not in the rule data (the "
                 f"exclusion is known from {tab.prepaid_excludes_long_stay_from})"
             )
@@ -484,43 +490,9 @@ def _show(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _amount_column(receipts: pd.DataFrame, column: str, required: bool = True) -> np.ndarray:
-    """A won column → int64 array; missing values, text, negatives raise naming the row."""
-    if column not in receipts.columns:
-        if required:
-            raise ValueError(f"receipts: missing column {column!r}; have {list(receipts.columns)}")
-        return np.zeros(len(receipts), dtype=np.int64)
-    values = pd.to_numeric(receipts[column], errors="coerce")
-    bad = values.isna() | (values < 0) | (values != np.floor(values))
-    if bad.any():
-        row = receipts.index[np.flatnonzero(bad.to_numpy())[0]]
-        value = _show(receipts.at[row, column])
-        raise ValueError(
-            f"receipts: row {row!r}, column {column!r}: {value!r} is not a "
-            "whole, non-negative amount of won"
-        )
-    return values.to_numpy().astype(np.int64)
-
-
-def _dates(receipts: pd.DataFrame) -> pd.Series:
-    if "date" not in receipts.columns:
-        raise ValueError(f"receipts: missing column 'date'; have {list(receipts.columns)}")
-    dates = pd.to_datetime(receipts["date"], errors="coerce")
-    if dates.isna().any():
-        row = receipts.index[np.flatnonzero(dates.isna().to_numpy())[0]]
-        value = _show(receipts.at[row, "date"])
-        raise ValueError(f"receipts: row {row!r}, column 'date': {value!r} is not a date")
-    return dates
-
-
-def _persons(receipts: pd.DataFrame) -> pd.Series:
-    if "person" not in receipts.columns:
-        return pd.Series(DEFAULT_PERSON, index=receipts.index, dtype=object)
-    persons = receipts["person"]
-    if persons.isna().any():
-        row = receipts.index[np.flatnonzero(persons.isna().to_numpy())[0]]
-        raise ValueError(f"receipts: row {row!r}, column 'person' is empty")
-    return persons.astype(str)
+def _lines(receipts: pd.DataFrame) -> ReceiptLines:
+    """The receipts as validated lines (validated once: a ReceiptLines passes as it is)."""
+    return as_receipt_lines(receipts)
 
 
 def counted_copay(receipts: pd.DataFrame) -> np.ndarray:
@@ -530,15 +502,15 @@ def counted_copay(receipts: pd.DataFrame) -> np.ndarray:
     ``full_copay`` (전액본인부담); 선별급여 and the other exclusions must not be in
     ``covered_copay`` (the canonical columns cannot separate them).
     """
-    return _amount_column(receipts, "covered_copay")
+    return _lines(receipts)["covered_copay"].to_numpy(dtype=np.int64)
 
 
 def _per_person(name: str, value: Any, persons: pd.Series, check: Any) -> np.ndarray:
-    """A scalar or a person → value mapping, as one value per line (ValueError if missing)."""
+    """A scalar or a person → value mapping, as one value per line (InputError if missing)."""
     if isinstance(value, Mapping):
         missing = sorted(set(persons) - {str(k) for k in value})
         if missing:
-            raise ValueError(
+            raise InputError(
                 f"{name}: no value for person(s) {missing}; mapping has {sorted(map(str, value))}"
             )
         lookup = {str(k): check(v) for k, v in value.items()}
@@ -558,7 +530,7 @@ def _checked_decile(table: CeilingTable) -> Any:
 
 def _check_long_stay(value: Any) -> bool:
     if not isinstance(value, bool | np.bool_):
-        raise ValueError(f"long_stay must be True or False, got {value!r}")
+        raise InputError(f"long_stay must be True or False, got {value!r}")
     return bool(value)
 
 
@@ -577,14 +549,15 @@ class CeilingSpec:
     def _frame(self, receipts: pd.DataFrame) -> pd.DataFrame:
         """Lines with person, year, date, counted copay, decile, long stay and 상한액 L."""
         tab = _table(self.table)
-        persons = _persons(receipts)
-        dates = _dates(receipts)
+        lines = _lines(receipts)
+        persons = lines["person"]
+        dates = lines["date"]
         frame = pd.DataFrame(
             {
                 "person": persons.to_numpy(),
                 "year": dates.dt.year.to_numpy(),
                 "date": dates.to_numpy(),
-                "copay": counted_copay(receipts),
+                "copay": lines["covered_copay"].to_numpy(dtype=np.int64),
                 "decile": _per_person("decile", self.decile, persons, _checked_decile(tab)),
                 "long_stay": _per_person("long_stay", self.long_stay, persons, _check_long_stay),
             }
@@ -605,7 +578,7 @@ class CeilingSpec:
         frame["limit"] = limits[inverse]
         return frame
 
-    def line_offsets(self, receipts: pd.DataFrame) -> np.ndarray:
+    def line_offsets(self, receipts: pd.DataFrame) -> np.ndarray:  # the engine's CeilingHook
         """상한제 환급분 per line (int64 won, in the receipts' row order).
 
         Per person and calendar year, lines in date order (ties keep file order):
@@ -636,17 +609,11 @@ def year_totals(receipts: pd.DataFrame, spec: CeilingSpec) -> pd.DataFrame:
     ``burden`` = min(counted, limit) + excluded, ``over_ceiling_on_receipts`` (Σ ⑤ as printed).
     """
     tab = _table(spec.table)
-    frame = spec._frame(receipts)
-    frame["excluded"] = _amount_column(receipts, "full_copay", False) + _amount_column(
-        receipts, "noncovered", False
-    )
-    frame["over_ceiling"] = _amount_column(receipts, "over_ceiling", False)
-    institutions = (
-        receipts["institution"].fillna("").astype(str).to_numpy()
-        if "institution" in receipts.columns
-        else np.full(len(receipts), "", dtype=object)
-    )
-    frame["institution"] = institutions
+    lines = _lines(receipts)
+    frame = spec._frame(lines)
+    frame["excluded"] = (lines["full_copay"] + lines["noncovered"]).to_numpy(dtype=np.int64)
+    frame["over_ceiling"] = lines["over_ceiling"].to_numpy(dtype=np.int64)
+    frame["institution"] = lines["institution"].to_numpy(dtype=object)
     keys = ["person", "year"]
     out = (
         frame.groupby(keys, sort=True)

@@ -1,4 +1,4 @@
-"""Seed formulas: one visit's self-pay and a period's totals, scalar or numpy arrays.
+"""The articles' formulas: one visit's self-pay and a period's totals, scalar or numpy arrays.
 
 Per-visit self-pay (건당 자기부담) for a visit of cost ``C`` (the amount the patient
 paid and claims), minimum deductible ``D`` (최소공제) and self-pay rate ``r``
@@ -7,12 +7,22 @@ paid and claims), minimum deductible ``D`` (최소공제) and self-pay rate ``r`
 ==========  ===============================  =========================================
 mode        self-pay                          source
 ==========  ===============================  =========================================
-additive    ``D + (C − D) × r``; all of C     seed 002 (건당 = D + (C − D) × r), seed 001
-            when ``C ≤ D``                    혼합형 (공제금액 + 남은 금액 × 부담 비율)
-max         ``max(D, r × C)``                 the standard terms since 2세대 (rules.md §0.2)
-fixed       ``D``                             seed 001 정액형
-rate        ``r × C``                         seed 001 비율형
+additive    ``D + (C − D) × r``; all of C     [1] (건당 = D + (C − D) × r), [2] 혼합형
+            when ``C ≤ D``                    (공제금액 + 남은 금액 × 부담 비율)
+max         ``max(D, r × C)``                 the standard terms since 2세대 표준형 [3]
+fixed       ``D``                             [2] 정액형
+rate        ``r × C``                         [2] 비율형
 ==========  ===============================  =========================================
+
+[1] 「급여 vs 비급여 보장 축소 구간 깔끔 정리」 (topeconomyinfo 블로그, 2025-10),
+    https://topeconomyinfo.onedayoneinfo.com/2025/10/clean-guide-to-reduced-coverage-zones-reimbursement-vs-non-reimbursement-in-korean-indemnity-insurance.html
+[2] 「보험사 조건에 따른 실비보험 자기부담금 계산법 전략」 (goodnews91 블로그),
+    https://goodnews91.com/%eb%b3%b4%ed%97%98%ec%82%ac-%ec%a1%b0%ea%b1%b4%ec%97%90-%eb%94%b0%eb%a5%b8-%ec%8b%a4%eb%b9%84%eb%b3%b4%ed%97%98-%ec%9e%90%ea%b8%b0%eb%b6%80%eb%8b%b4%ea%b8%88-%ea%b3%84%ec%82%b0%eb%b2%95-%ec%a0%84
+[3] 금융감독원, 보험업감독업무시행세칙 [별표15] 실손의료보험 표준약관 (2012.12.28 개정;
+    표준형 20%·통원 정률 공제 도입), https://www.fss.or.kr; 3세대: 삼성생명 인터넷
+    실손의료비보장보험1.0 (기본형) 상품안내 (2018), https://direct.samsunglife.com;
+    4세대: 금융감독원, 실손의료보험 표준약관 (2021.7.1 시행) <표1>,
+    https://fss.or.kr/fss/bbs/B0000115/view.do?menuNo=200504&nttId=21943
 
 Results are always clamped to ``0 ≤ self_pay ≤ C`` (inputs never are: a bad input is
 an error).
@@ -22,7 +32,7 @@ integers and *floored* to whole won; the self-pay is the remainder, so
 ``self_pay + payout == cost`` holds exactly. Rates are held as integer parts per
 million (``r = 0.1`` → 100,000 ppm), so no float error reaches a won amount.
 
-**The limit ``H`` is the insurer's payout limit per visit (회당 한도).** Seed 002 writes
+**The limit ``H`` is the insurer's payout limit per visit (회당 한도).** Article [1] writes
 the cap as ``min(월자부담, H)``; read literally that caps the *patient's* self-pay, which
 is an out-of-pocket maximum (the mechanism of 본인부담상한제), not how a silson limit
 works. Here ``payout = min(payout, H)`` per visit and everything above ``H`` stays with
@@ -36,7 +46,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .money import parse_won
+from .errors import InputError
+from .money import as_won
 
 __all__ = [
     "MODES",
@@ -56,58 +67,25 @@ Mode = Literal["additive", "max", "fixed", "rate"]
 MODES: tuple[str, ...] = ("additive", "max", "fixed", "rate")
 PPM = 1_000_000
 """Rates are integers in parts per million: exact arithmetic on won amounts."""
-MAX_WON = 10**12
-"""Largest amount accepted (1조원): keeps ``amount × ppm`` inside int64."""
 
-
-# --- input checking -------------------------------------------------------------------
-
-
-def as_won(name: str, value: Any, *, allow_none: bool = False) -> np.ndarray | None:
-    """Validate an amount (scalar, array or won text) → int64 array; ValueError names it.
-
-    Shared by every module that takes money: whole, non-negative, at most ``MAX_WON``.
-    """
-    if value is None:
-        if allow_none:
-            return None
-        raise ValueError(f"{name} is required (None given)")
-    if isinstance(value, str):
-        try:
-            value = parse_won(value)
-        except ValueError as err:
-            raise ValueError(f"{name}: {err}") from None
-    try:
-        arr = np.asarray(value)
-    except Exception as err:  # pragma: no cover - defensive
-        raise ValueError(f"{name} must be a number of won, got {value!r}") from err
-    if arr.dtype == bool or arr.dtype.kind not in "iuf":
-        raise ValueError(f"{name} must be a number of won, got {value!r}")
-    if arr.dtype.kind == "f":
-        if not np.all(np.isfinite(arr)) or np.any(arr != np.floor(arr)):
-            raise ValueError(f"{name} must be a whole number of won, got {value!r}")
-    if np.any(arr < 0):
-        raise ValueError(f"{name} must not be negative, got {value!r}")
-    if np.any(arr > MAX_WON):
-        raise ValueError(f"{name} is larger than {MAX_WON:,} won, got {value!r}")
-    return arr.astype(np.int64)
+# --- input checking: amounts through money.as_won (MAX_WON = 1조원 keeps amount × ppm in int64)
 
 
 def rate_to_ppm(r: Any, name: str = "r") -> np.ndarray:
     """A rate in [0, 1] → integer parts per million (rounded to the nearest ppm)."""
     if isinstance(r, str):
-        raise ValueError(f"{name} must be a rate between 0 and 1, got {r!r}")
+        raise InputError(f"{name} must be a rate between 0 and 1, got {r!r}")
     arr = np.asarray(r)
     if arr.dtype == bool or arr.dtype.kind not in "iuf":
-        raise ValueError(f"{name} must be a rate between 0 and 1, got {r!r}")
+        raise InputError(f"{name} must be a rate between 0 and 1, got {r!r}")
     if not np.all(np.isfinite(arr)) or np.any(arr < 0) or np.any(arr > 1):
-        raise ValueError(f"{name} must be a rate between 0 and 1, got {r!r}")
+        raise InputError(f"{name} must be a rate between 0 and 1, got {r!r}")
     return np.rint(arr.astype(np.float64) * PPM).astype(np.int64)
 
 
 def _check_mode(mode: str) -> str:
     if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
+        raise InputError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
     return mode
 
 
@@ -229,9 +207,10 @@ def per_visit_self_pay(C: Any, D: Any = 0, r: Any = 0.0, mode: Mode = "additive"
 
 @dataclass(frozen=True)
 class PeriodTotals:
-    """Totals for ``n`` visits of cost ``C`` in one period (a month in seed 002), won.
+    """Totals for ``n`` visits of cost ``C`` in one period (a month in article [1]), won.
 
-    ``real_cost = premium + self_pay`` is seed 002's 월 실비용 (체감 총지출).
+    ``real_cost = premium + self_pay`` is the 월 실비용 (체감 총지출) of article [1], the
+    module docstring's 「급여 vs 비급여 보장 축소 구간 깔끔 정리」.
     """
 
     n: Any

@@ -50,7 +50,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .formulas import as_won, scalar_or_array
+from .dates import as_day
+from .errors import InputError
+from .formulas import scalar_or_array
+from .money import as_won
 from .params import (
     UNITS,
     Fact,
@@ -66,6 +69,7 @@ from .params import (
     section,
     table_context,
 )
+from .schema import DEFAULT_PERSON
 
 __all__ = [
     "PPM",
@@ -256,9 +260,9 @@ def relativities_ppm(discount: float | None = None, table: GradeTable | None = N
     rel = tab.relativity_ppm.copy()
     if discount is not None:
         if isinstance(discount, bool) or not isinstance(discount, int | float):
-            raise ValueError(f"discount must be a fraction between 0 and 1, got {discount!r}")
+            raise InputError(f"discount must be a fraction between 0 and 1, got {discount!r}")
         if not 0 <= discount < 1:
-            raise ValueError(f"discount must be a fraction between 0 and 1, got {discount!r}")
+            raise InputError(f"discount must be a fraction between 0 and 1, got {discount!r}")
         rel[0] = PPM - round(discount * PPM)
     return rel
 
@@ -304,13 +308,14 @@ def surcharge_grade(
 ) -> Grade:
     """The grade for ``nonbenefit_paid`` won of 비급여 benefit paid in the window.
 
-    Bands (seed 004): 0 → 1; under 100만 → 2; 100만–<150만 → 3; 150만–<300만 → 4;
-    300만 and up → 5. ``discount`` overrides grade 1's discount (default about 5%).
+    Bands (금융위원회 보도자료 2024.6.7, https://www.fsc.go.kr/no010101/82406, as reported by
+    경향신문): 0 → 1; under 100만 → 2; 100만–<150만 → 3; 150만–<300만 → 4; 300만 and up → 5.
+    ``discount`` overrides grade 1's discount (default about 5%).
     """
     tab = _table(table)
     paid = as_won("nonbenefit_paid", nonbenefit_paid)
     if paid.ndim != 0:
-        raise ValueError("surcharge_grade takes one amount; use grade_numbers for arrays")
+        raise InputError("surcharge_grade takes one amount; use grade_numbers for arrays")
     rel = relativities_ppm(discount, tab)
     index = int(np.searchsorted(tab.lowers, paid, side="right")) - 1
     amount = int(paid)
@@ -333,13 +338,8 @@ def surcharge_grade(
 
 
 def _as_date(name: str, value: Any) -> dt.date:
-    try:
-        stamp = pd.Timestamp(value)
-    except (ValueError, TypeError) as err:
-        raise ValueError(f"{name} must be a date, got {value!r}") from err
-    if pd.isna(stamp):
-        raise ValueError(f"{name} must be a date, got {value!r}")
-    return stamp.date()
+    """A date argument read strictly (:func:`silson_tools.dates.as_day`) as ``datetime.date``."""
+    return as_day(value, name).astype(dt.date)
 
 
 def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
@@ -375,7 +375,8 @@ def window_totals(
     """Per person: 비급여 benefit paid in the window before ``renewal``, and the grade.
 
     ``assessed`` has one row per paid line with ``person`` (optional), ``date_column`` (the
-    payment date if known; rules.md §2 says insurers count by payment date, C) and
+    payment date if known; insurers count by the payment date, C: 보험 매거진 dazabi 민원 사례,
+    https://dazabi.com/insurance_magazine/article.php?from_category=all&id=1533) and
     ``amount_column`` (the 비급여 part of the payout, won). Lines whose
     ``special_case_column`` is true (산정특례 disease) are excluded; so is everything of a
     person whose ``long_term_care`` grade (장기요양등급, one number or person → number) is 1 or 2.
@@ -385,28 +386,29 @@ def window_totals(
     tab = _table(table)
     day = _as_date("renewal", renewal)
     if day < tab.in_force_from:
-        raise ValueError(
-            f"renewal {day}: 할인·할증 applies to renewals from {tab.in_force_from} (rules.md §2)"
+        raise InputError(
+            f"renewal {day}: 할인·할증 applies to renewals from {tab.in_force_from} "
+            "(금융위원회 보도자료 2024.6.7, https://www.fsc.go.kr/no010101/82406)"
         )
     start, end = measurement_window(day, tab)
     for column in (amount_column, date_column):
         if column not in assessed.columns:
-            raise ValueError(f"assessed: missing column {column!r}; have {list(assessed.columns)}")
+            raise InputError(f"assessed: missing column {column!r}; have {list(assessed.columns)}")
     amounts = pd.to_numeric(assessed[amount_column], errors="coerce")
     bad = amounts.isna() | (amounts < 0) | (amounts != np.floor(amounts))
     if bad.any():
         row = assessed.index[np.flatnonzero(bad.to_numpy())[0]]
-        raise ValueError(
+        raise InputError(
             f"assessed: row {row!r}, column {amount_column!r}: not a whole, non-negative amount"
         )
     dates = pd.to_datetime(assessed[date_column], errors="coerce")
     if dates.isna().any():
         row = assessed.index[np.flatnonzero(dates.isna().to_numpy())[0]]
-        raise ValueError(f"assessed: row {row!r}, column {date_column!r}: not a date")
+        raise InputError(f"assessed: row {row!r}, column {date_column!r}: not a date")
     persons = (
         assessed["person"].astype(str)
         if "person" in assessed.columns
-        else pd.Series("본인", index=assessed.index)
+        else pd.Series(DEFAULT_PERSON, index=assessed.index)
     )
     special = (
         assessed[special_case_column].fillna(False).astype(bool).to_numpy()
@@ -444,7 +446,7 @@ def _long_term_care(
         if grade is None:
             return False
         if isinstance(grade, bool) or not isinstance(grade, int) or not 1 <= grade <= 5:
-            raise ValueError(f"long_term_care grade must be 1–5 or None, got {grade!r}")
+            raise InputError(f"long_term_care grade must be 1–5 or None, got {grade!r}")
         return grade in tab.long_term_care_grades
 
     if isinstance(value, Mapping):
@@ -467,8 +469,6 @@ def nonbenefit_payouts(
     """
     from .engine import assess
 
-    if "noncovered" not in receipts.columns:
-        raise ValueError(f"receipts: missing column 'noncovered'; have {list(receipts.columns)}")
     out = assess(receipts, policy, policy_start, ceiling)
     return out["payout_noncovered"].to_numpy(dtype=np.int64)
 
@@ -479,7 +479,7 @@ def nonbenefit_payouts(
 def _rates(name: str, value: Any, n: int) -> np.ndarray:
     arr = np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)).copy()
     if not np.all(np.isfinite(arr)) or np.any(arr <= -1):
-        raise ValueError(f"{name} must be yearly changes above −100%, got {value!r}")
+        raise InputError(f"{name} must be yearly changes above −100%, got {value!r}")
     return np.rint(arr * PPM).astype(np.int64)
 
 
@@ -507,7 +507,7 @@ def premium_path(
     non = int(as_won("nonbenefit_premium", nonbenefit_premium))
     paid = as_won("nonbenefit_paid", list(nonbenefit_paid))
     if paid.ndim != 1 or len(paid) == 0:
-        raise ValueError("nonbenefit_paid must list the 비급여 paid before each renewal")
+        raise InputError("nonbenefit_paid must list the 비급여 paid before each renewal")
     n = len(paid)
     g_cov = np.clip(_rates("increase", increase, n), -tab.cap_ppm, tab.cap_ppm)
     g_non = np.clip(
@@ -567,7 +567,7 @@ def claim_net(
     before = as_won("paid_so_far", paid_so_far)
     base = as_won("nonbenefit_premium", nonbenefit_premium)
     if isinstance(months, bool) or not isinstance(months, int) or months < 0:
-        raise ValueError(f"months must be a whole number of months, got {months!r}")
+        raise InputError(f"months must be a whole number of months, got {months!r}")
     rel = relativities_ppm(discount, tab)
     rel_before = rel[np.asarray(grade_numbers(before, tab)) - 1]
     rel_after = rel[np.asarray(grade_numbers(before + claim, tab)) - 1]

@@ -1,7 +1,14 @@
 """본인부담상한제: table, limit/refund, 사전급여, per-line silson offsets, year totals.
 
-Worked numbers come from ../shared/domain/rules.md §3.1–3.2 and seed 003 (NHIS 사후환급
-examples for 2023), cited next to each test.
+Worked numbers come from the 상한액 tables as published (each row of
+silson_tools/data/ceiling.toml cites its originals by title and address; 2023–2026 from
+국민건강보험공단, 본인부담상한제 안내 페이지,
+https://www.nhis.or.kr/nhis/minwon/wbhapa01000m01.do?mode=view&articleNo=10946900), from the
+note on ⑤ 상한액 초과금 of the receipt form (국민건강보험 요양급여의 기준에 관한 규칙 [별지
+제6호서식] 진료비 계산서·영수증, https://www.law.go.kr/법령/국민건강보험요양급여의기준에관한규칙)
+and from the NHIS 사후환급 examples 1 and 2 for 2023 as retold in the 「본인부담상한제」 블로그 글
+(건강도우미 우주파파, 티스토리; the copy worked from carries no address), "the NHIS examples"
+below.
 """
 
 from __future__ import annotations
@@ -15,19 +22,32 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_stands_alone import pointers
 
 from silson_tools import ceiling
 from silson_tools.ceiling import CeilingSpec
-from silson_tools.errors import InputError, RuleDataError
+from silson_tools.errors import InputError, ReceiptError, RuleDataError
 
 MAN = 10_000
 KNOWN_YEARS = list(range(2014, 2027))
 KNOWN_COMPLETE = [2014, 2015, 2016, 2020, 2021, 2022, 2023, 2024, 2025, 2026]
-"""Years whose normal row has all seven groups (rules.md §3.1)."""
+"""Years whose normal row has all seven groups in the published tables."""
 LONG_STAY_YEARS = [2020, 2021, 2022, 2023, 2024, 2025, 2026]
 
 
 # --- the table ------------------------------------------------------------------------------
+
+
+def receipt_lines(*args: object, **kwargs: object) -> pd.DataFrame:
+    """A DataFrame of receipt lines; the columns the ceiling does not read (setting, tier,
+    noncovered) default to a plain 의원 outpatient line so the receipt checks pass."""
+    frame = pd.DataFrame(*args, **kwargs)  # type: ignore[call-overload]
+    for column, value in (("setting", "outpatient"), ("tier", "clinic"), ("noncovered", 0)):
+        if column not in frame.columns:
+            frame[column] = pd.Series(
+                value, index=frame.index, dtype=object if isinstance(value, str) else "int64"
+            )
+    return frame
 
 
 def _raw_rows() -> list[dict]:
@@ -65,7 +85,7 @@ def test_years_cover_2014_to_2026() -> None:
 @pytest.mark.parametrize(
     ("year", "decile", "long_stay", "man"),
     [
-        # rules.md §3.1, one or two cells per row, read off the table
+        # one or two cells per row, read off the published tables (see the module docstring)
         (2026, 1, False, 90),
         (2026, 10, False, 843),
         (2026, 10, True, 1_096),
@@ -88,14 +108,18 @@ def test_years_cover_2014_to_2026() -> None:
         (2014, 10, False, 500),
     ],
 )
-def test_limit_matches_rules_md(year: int, decile: int, long_stay: bool, man: int) -> None:
+def test_limit_matches_published_tables(year: int, decile: int, long_stay: bool, man: int) -> None:
     assert ceiling.limit(year, decile, long_stay) == man * MAN
 
 
 @pytest.mark.parametrize("year", [2020, 2021, 2022])
 @pytest.mark.parametrize("decile", [6, 7, 8, 9, 10])
 def test_merged_long_stay_cells_before_2023_take_the_normal_value(year: int, decile: int) -> None:
-    # rules.md §3.1: 2022 요양병원 6~10분위 "(289) (360) …" merged; 2021/2020 "= normal"
+    # 2022 요양병원 6~10분위 "(289) (360) …" merged with the normal cells: 티스토리 블로그
+    # marketing-project, '본인부담환급금 신청' 태그 글 (2022년 상한액 표),
+    # http://marketing-project.tistory.com/tag/%EB%B3%B8%EC%9D%B8%EB%B6%80%EB%8B%B4%ED%99%98%EA%B8%89%EA%B8%88%20%EC%8B%A0%EC%B2%AD
+    # 2021/2020 "= normal": 티스토리 블로그 글 (newsthevoice), 2021년 본인부담상한액,
+    # 국민건강보험공단 공지 인용, https://newsthevoice.tistory.com/138
     c = ceiling.cell(year, decile, long_stay=True)
     assert c.merged and c.status == "merged"
     assert ceiling.limit(year, decile, long_stay=True) == ceiling.limit(year, decile)
@@ -132,29 +156,29 @@ def test_limits_rise_with_decile_and_long_stay_is_never_lower(year: int) -> None
             assert ceiling.limit(year, d, True) >= normal[d - 1]
 
 
-# --- seed 003 -------------------------------------------------------------------------------
+# --- the NHIS examples (2023 사후환급 예시 1·2) ----------------------------------------------
 
 
-def test_seed003_example1_half_with_long_stay() -> None:
-    # seed 003 예시1: 2023, 하위 50%, 요양병원 120일 초과: 770만 − 227만 = 543만
+def test_nhis_example1_half_with_long_stay() -> None:
+    # NHIS 예시1: 2023, 하위 50%, 요양병원 120일 초과: 770만 − 227만 = 543만
     assert ceiling.limit(2023, 4, long_stay=True) == 227 * MAN
     assert ceiling.refund(770 * MAN, 2023, 4, long_stay=True) == 543 * MAN
 
 
-def test_seed003_example1_without_long_stay_uses_162() -> None:
-    # seed 003 note: "120일이 초과하지 않은 경우 162만원의 본인부담상한액"
+def test_nhis_example1_without_long_stay_uses_162() -> None:
+    # the example's note: "120일이 초과하지 않은 경우 162만원의 본인부담상한액"
     assert ceiling.limit(2023, 4) == 162 * MAN
     assert ceiling.refund(770 * MAN, 2023, 4) == (770 - 162) * MAN
 
 
-def test_seed003_example2_lowest_decile() -> None:
-    # seed 003 예시2: 2023, 하위 10% (1분위), 120일 이하: 550만 − 87만 = 463만
+def test_nhis_example2_lowest_decile() -> None:
+    # NHIS 예시2: 2023, 하위 10% (1분위), 120일 이하: 550만 − 87만 = 463만
     assert ceiling.refund(550 * MAN, 2023, 1) == 463 * MAN
 
 
-def test_seed003_examples_from_receipts() -> None:
+def test_nhis_examples_from_receipts() -> None:
     # 예시1: A병원 500만, B병원 200만, C약국 70만; 예시2: A병원 400만, B병원 100만, C약국 50만
-    receipts = pd.DataFrame(
+    receipts = receipt_lines(
         {
             "person": ["예시1"] * 3 + ["예시2"] * 3,
             "date": ["2023-02-01", "2023-06-01", "2023-09-01"] * 2,
@@ -170,7 +194,7 @@ def test_seed003_examples_from_receipts() -> None:
     # no institution above 2023's highest ceiling (780만), so nothing is prepaid
     assert (totals["prepaid"] == 0).all()
     assert (totals["post_refund"] == totals["refund"]).all()
-    # paid "다음 해 8월말경" (seed 003)
+    # paid "다음 해 8월말경" (the NHIS examples; 국민건강보험공단, 본인부담상한제 안내 페이지)
     assert (totals["refund_month"] == pd.Period("2024-08", freq="M")).all()
     offsets = spec.line_offsets(receipts)
     assert offsets[:3].sum() == 543 * MAN and offsets[3:].sum() == 463 * MAN
@@ -193,18 +217,19 @@ def test_refund_one_won_either_side_of_the_ceiling(year: int, decile: int) -> No
     ("year", "man"), [(2021, 584), (2022, 598), (2023, 780), (2024, 808), (2025, 826), (2026, 843)]
 )
 def test_prepaid_threshold_is_the_highest_ceiling(year: int, man: int) -> None:
-    # rules.md §3.2 사전급여: the 10분위 normal value; seed 003: 2024 808만 (2023 780만)
+    # 사전급여 above the year's highest 상한액, the 10분위 normal value (receipt form note on ⑤:
+    # 시행령 별표3 제1호 "최고 금액"); the 우주파파 블로그 글: 2024 808만 (2023 780만)
     assert ceiling.highest_limit(year) == man * MAN
     assert ceiling.prepaid(man * MAN - 1, year) == 0
     assert ceiling.prepaid(man * MAN, year) == 0
     assert ceiling.prepaid(man * MAN + 1, year) == 1
-    # 요양병원 120일 초과: no 사전급여, refund afterwards only (rules.md §3.2, A)
+    # 요양병원 120일 초과: no 사전급여, refund afterwards only (A: receipt form note on ⑤)
     assert ceiling.prepaid(man * MAN + 1, year, long_stay=True) == 0
 
 
 def test_prepaid_at_one_institution_in_year_totals() -> None:
     # one hospital 900만 in 2024 (highest ceiling 808만 → 92만 billed to NHIS), 3분위 (108만)
-    receipts = pd.DataFrame(
+    receipts = receipt_lines(
         {
             "date": ["2024-03-01", "2024-04-01", "2024-05-01"],
             "covered_copay": [600 * MAN, 300 * MAN, 50 * MAN],
@@ -266,15 +291,15 @@ def test_negative_or_fractional_amounts() -> None:
 
 def test_bad_receipts_name_row_and_column() -> None:
     base = {"date": ["2023-01-01", "2023-02-01"], "covered_copay": [1000, 2000]}
-    bad = pd.DataFrame({**base, "covered_copay": [1000, -5]})
-    with pytest.raises(ValueError, match=r"row 1, column 'covered_copay': -5"):
+    bad = receipt_lines({**base, "covered_copay": [1000, -5]})
+    with pytest.raises(ReceiptError, match=r"1행 \(row 1\), 'covered_copay' 열: 값 \(value\) -5"):
         CeilingSpec(decile=1).line_offsets(bad)
-    bad_date = pd.DataFrame({**base, "date": ["2023-01-01", "어제"]})
-    with pytest.raises(ValueError, match=r"row 1, column 'date': '어제'"):
+    bad_date = receipt_lines({**base, "date": ["2023-01-01", "어제"]})
+    with pytest.raises(ReceiptError, match=r"1행 \(row 1\), 'date' 열: 값 \(value\) '어제'"):
         CeilingSpec(decile=1).line_offsets(bad_date)
-    with pytest.raises(ValueError, match="missing column 'covered_copay'"):
-        CeilingSpec(decile=1).line_offsets(pd.DataFrame({"date": ["2023-01-01"]}))
-    people = pd.DataFrame({**base, "person": ["엄마", "아빠"]})
+    with pytest.raises(ReceiptError, match=r"\(covered_copay\) 열이 필요합니다"):
+        CeilingSpec(decile=1).line_offsets(receipt_lines({"date": ["2023-01-01"]}))
+    people = receipt_lines({**base, "person": ["엄마", "아빠"]})
     with pytest.raises(ValueError, match=r"no value for person\(s\) \['아빠'\]"):
         CeilingSpec(decile={"엄마": 3}).line_offsets(people)
     with pytest.raises(ValueError, match="between 1 and 10, got 12"):
@@ -282,7 +307,7 @@ def test_bad_receipts_name_row_and_column() -> None:
     with pytest.raises(ValueError, match="long_stay must be True or False"):
         CeilingSpec(decile=3, long_stay="yes").line_offsets(people)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="unknown for year 2019"):
-        CeilingSpec(decile=3).line_offsets(pd.DataFrame({**base, "date": ["2019-05-01"] * 2}))
+        CeilingSpec(decile=3).line_offsets(receipt_lines({**base, "date": ["2019-05-01"] * 2}))
 
 
 ROW_2023 = 'source = ["wishgoways", "nhis-ceiling", "woojupapa-ceiling"]'
@@ -292,7 +317,8 @@ ROW_2023 = 'source = ["wishgoways", "nhis-ceiling", "woojupapa-ceiling"]'
 @pytest.mark.parametrize(
     ("edit", "key", "message"),
     [
-        # PolicyEngine-US issue #8905: a misplaced key was silently ignored; ours is an error
+        # a misplaced key was silently ignored in PolicyEngine-US; ours is an error:
+        # https://github.com/PolicyEngine/policyengine-us/issues/8905
         ((ROW_2023, ROW_2023 + "\ntypo_key = 1"), "row[6].typo_key", "unknown key"),
         ((ROW_2023, 'source = ["nowhere"]'), "row[6].source[0]", "unknown source 'nowhere'"),
         ((ROW_2023, "sources = []"), "row[6].sources", "unknown key"),
@@ -413,8 +439,7 @@ def test_every_shipped_cell_has_a_source_and_a_confidence() -> None:
     shown = [f.show() for f in table.facts.values()]
     assert shown[2:] == ["8월", "120일", "2020-01-01"]
     text = ceiling.DATA_FILE.read_text(encoding="utf-8")
-    for internal in ("rules.md", "../shared", "seed"):
-        assert internal not in text.lower()
+    assert "seed" not in text.lower() and pointers(text) == []
 
 
 # --- line offsets ---------------------------------------------------------------------------
@@ -422,7 +447,7 @@ def test_every_shipped_cell_has_a_source_and_a_confidence() -> None:
 
 def test_line_offsets_take_the_part_above_the_ceiling_in_date_order() -> None:
     # 2023 1분위 (87만): lines out of date order in the file
-    receipts = pd.DataFrame(
+    receipts = receipt_lines(
         {
             "date": ["2023-05-01", "2023-01-10", "2023-03-01", "2024-01-02"],
             "covered_copay": [50 * MAN, 60 * MAN, 30 * MAN, 90 * MAN],
@@ -436,7 +461,7 @@ def test_line_offsets_take_the_part_above_the_ceiling_in_date_order() -> None:
 
 
 def test_line_offsets_ties_keep_file_order_and_persons_are_separate() -> None:
-    receipts = pd.DataFrame(
+    receipts = receipt_lines(
         {
             "person": ["a", "b", "a", "b"],
             "date": ["2023-01-01"] * 4,
@@ -448,7 +473,7 @@ def test_line_offsets_ties_keep_file_order_and_persons_are_separate() -> None:
 
 
 def test_line_offsets_empty_frame() -> None:
-    empty = pd.DataFrame({"date": pd.Series([], dtype="datetime64[us]"), "covered_copay": []})
+    empty = receipt_lines({"date": pd.Series([], dtype="datetime64[us]"), "covered_copay": []})
     assert CeilingSpec(decile=1).line_offsets(empty).shape == (0,)
 
 
@@ -483,7 +508,7 @@ _rows = st.lists(
 @settings(max_examples=150, deadline=None)
 @given(rows=_rows, deciles=st.fixed_dictionaries({p: st.integers(1, 10) for p in "abc"}))
 def test_line_offsets_match_the_row_by_row_oracle(rows, deciles) -> None:
-    receipts = pd.DataFrame(rows, columns=["person", "date", "covered_copay"])
+    receipts = receipt_lines(rows, columns=["person", "date", "covered_copay"])
     offsets = CeilingSpec(decile=deciles).line_offsets(receipts)
     assert offsets.tolist() == _oracle_offsets(rows, deciles)
     copay = receipts["covered_copay"].to_numpy()

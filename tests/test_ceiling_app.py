@@ -67,6 +67,10 @@ def test_plot_year_for_the_sample_parent() -> None:
             "person": ["부모"] * 3,
             "date": ["2024-01-10", "2024-04-01", "2024-09-01"],
             "covered_copay": [20 * MAN, 300 * MAN, 100 * MAN],
+            "setting": "inpatient",
+            "tier": "general",
+            "noncovered": 0,
+            "days": 3,
         }
     )
     fig = ceiling_app.plot_year(receipts, CeilingSpec(decile=3), "부모")

@@ -257,8 +257,11 @@ def test_largest_remainder_shares(weights: list[int], data) -> None:
 
 def test_missing_required_columns() -> None:
     df = frame(line()).drop(columns=["tier", "noncovered"])
-    with pytest.raises(ValueError, match=r"missing required column.*tier, noncovered"):
+    with pytest.raises(ReceiptError) as info:
         assess(df, "gen4")
+    texts = [p.expected for p in info.value.problems]
+    assert len(texts) == 2
+    assert "(tier) 열이 필요합니다" in texts[0] and "(noncovered) 열이 필요합니다" in texts[1]
 
 
 def one_problem(df: pd.DataFrame, policy: str = "gen4") -> ReceiptProblem:
@@ -273,14 +276,14 @@ def one_problem(df: pd.DataFrame, policy: str = "gen4") -> ReceiptProblem:
 @pytest.mark.parametrize(
     ("column", "value", "expected"),
     [
-        ("tier", "big", "one of 'clinic'"),
-        ("setting", "walk-in", "one of 'inpatient'"),
-        ("category", "acupuncture", "one of ''"),
+        ("tier", "big", "one of — clinic: clinic, 의원"),
+        ("setting", "walk-in", "one of — inpatient: inpatient, 입원"),
+        ("category", "acupuncture", "항목 (category) 값 중 하나"),
         ("noncovered", -5, "an amount >= 0"),
         ("covered_copay", 1.5, "a whole number of won"),
-        ("covered_copay", "12x", "an amount in won"),
-        ("date", "someday", "a date"),
-        ("over_ceiling", 10**6, "at most covered_copay"),
+        ("covered_copay", "12x", "amount in won"),
+        ("date", "someday", "date, e.g. 2024-03-05"),
+        ("over_ceiling", 10**6, "at most ①"),
     ],
 )
 def test_bad_values_name_row_column_and_value(column: str, value, expected: str) -> None:
@@ -290,7 +293,8 @@ def test_bad_values_name_row_column_and_value(column: str, value, expected: str)
     df[column] = df[column].astype(object)
     df.loc[1, column] = value
     problem = one_problem(df)
-    assert (problem.row, problem.column, problem.value) == (2, column, value)
+    # a DataFrame's rows are named by index label, as pandas prints them (same as the loader)
+    assert (problem.row, problem.column, problem.value) == (1, f"'{column}' 열", value)
     assert expected in problem.expected, problem.expected
 
 
@@ -298,15 +302,15 @@ def test_missing_amount_is_an_error_not_a_zero() -> None:
     df = frame(line(covered_copay=1_000), line(covered_copay=1_000))
     df["covered_copay"] = [1_000.0, np.nan]
     problem = one_problem(df)
-    assert (problem.row, problem.column) == (2, "covered_copay")
-    assert "empty" in problem.expected
+    assert (problem.row, problem.column) == (1, "'covered_copay' 열")
+    assert "blank" in problem.expected
 
 
 def test_days_needed_for_the_room_cap() -> None:
     df = frame(line(), line(setting="inpatient", noncovered=300_000, category="room_upgrade"))
     problem = one_problem(df)
-    assert (problem.row, problem.column, problem.value) == (2, "days", 0)
-    assert problem.expected.startswith("입원일수")
+    assert (problem.row, problem.column, problem.value) == (1, "'category' 열", "room_upgrade")
+    assert problem.expected.startswith("상급병실 차액 줄에는 입원일수가 필요합니다")
 
 
 def test_unknown_policy_and_bad_ceiling() -> None:
@@ -323,7 +327,7 @@ def test_unknown_policy_and_bad_ceiling() -> None:
 def test_gen5_needs_nhis_paid() -> None:
     # 5세대 표준약관: the 5세대 deductible reads the co-pay rate from ② 공단부담금
     problem = one_problem(frame(line(covered_copay=30_000, date="2026-06-01")), "gen5")
-    assert problem.row == 1
+    assert problem.row == 0  # index label of the only line
     assert problem.expected.startswith("policy 'gen5' needs column 'nhis_paid'")
     # other generations do not need it; 5세대 inpatient lines do not either
     assert one("gen4", covered_copay=30_000).payout == 20_000
@@ -465,6 +469,9 @@ CATS = [
 ]
 
 
+HOSPITAL_TIERS = [t for t in TIERS if t != "pharmacy"]
+
+
 @st.composite
 def receipts(draw, policy) -> tuple[pd.DataFrame, object, object]:
     cats = CATS + list(policy.extra_categories)
@@ -477,7 +484,8 @@ def receipts(draw, policy) -> tuple[pd.DataFrame, object, object]:
         category = draw(st.sampled_from(cats))
         if category == "room_upgrade":
             setting = "inpatient"
-        tier = draw(st.sampled_from(list(TIERS)))
+        # 약국 is the tier of pharmacy lines only (the receipt checks refuse it elsewhere)
+        tier = draw(st.sampled_from(list(TIERS) if setting == "pharmacy" else HOSPITAL_TIERS))
         cc = draw(AMOUNT)
         rows.append(
             {

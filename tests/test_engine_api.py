@@ -87,9 +87,12 @@ def test_a_hook_giving_the_wrong_length_is_named() -> None:
 
 
 def test_receipts_must_be_a_frame_with_the_required_columns() -> None:
-    with pytest.raises(InputError, match="receipts must be a pandas DataFrame, got list"):
+    with pytest.raises(InputError, match="receipts: expected receipt lines"):
+        assess("receipts.csv", "gen4")  # type: ignore[arg-type]
+    # records go through the same validation as a DataFrame or a file
+    with pytest.raises(ReceiptError, match=r"진료구분 \(setting: 입원/외래/약국\) 열이 필요합니다"):
         assess([{"date": "2024-03-04"}], "gen4")  # type: ignore[arg-type]
-    with pytest.raises(ReceiptError, match=r"missing required column\(s\) tier"):
+    with pytest.raises(ReceiptError, match=r"\(tier\) 열이 필요합니다"):
         assess(receipts().drop(columns=["tier"]), "gen4")
 
 

@@ -1,6 +1,11 @@
 """4세대 비급여 할인·할증: grades, window, exclusions, premium path, claim-or-not advisor.
 
-Worked numbers: seed 004 (FSS/FSC 2024-06 announcement via 경향신문) and rules.md §2.
+Worked numbers: the 경향신문 article on the 4세대 실손 비급여 보험료 할인·할증 from July 2024
+(금융위원회·금융감독원 announcement of 2024.6.6, reprinted by 랭크뉴스; the copy worked from
+carries no address), quoted below as "the news article", and the official release it reports,
+금융위원회 보도자료, 4세대 실손의료보험 비급여 보험료 할인·할증 시행 (2024.6.7),
+https://www.fsc.go.kr/no010101/82406. Every value's sources are in
+silson_tools/data/premium_grades.toml.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_stands_alone import pointers
 
 from silson_tools import premium
 from silson_tools.errors import RuleDataError
@@ -40,7 +46,7 @@ def test_every_grade_row_loads() -> None:
 @pytest.mark.parametrize(
     ("paid", "grade", "rate"),
     [
-        # seed 004: "수령액이 없다면 약 5% 할인" (1등급),
+        # the news article: "수령액이 없다면 약 5% 할인" (1등급),
         # "100만원 미만(2등급)이면 기존 보험료가 유지",
         # "100만원 이상 150만원 미만(3등급)은 100%, 150만원 이상 300만원 미만(4등급)은 200%,
         # 300만원 이상(5등급)은 300%씩 보험료가 더 붙는다"
@@ -61,8 +67,8 @@ def test_grade_boundaries_one_won_either_side(paid: int, grade: int, rate: float
     assert premium.grade_numbers(paid) == grade
 
 
-def test_seed004_surcharge_percentages() -> None:
-    # seed 004: 300만원 이상 → 300% 할증; 없으면 약 5% 할인
+def test_news_article_surcharge_percentages() -> None:
+    # the news article: 300만원 이상 → 300% 할증; 없으면 약 5% 할인
     assert premium.surcharge_grade(300 * MAN).change_percent == 300
     assert premium.surcharge_grade(200 * MAN).change_percent == 200
     assert premium.surcharge_grade(120 * MAN).change_percent == 100
@@ -90,7 +96,7 @@ def test_grade1_discount_is_configurable() -> None:
     ],
 )
 def test_distance_to_the_next_grade(paid: int, to_next, to_surcharge) -> None:
-    # "다음 보험료 할증단계까지 남은 비급여 보험금" (seed 004)
+    # "다음 보험료 할증단계까지 남은 비급여 보험금" (the news article)
     g = premium.surcharge_grade(paid)
     assert g.to_next == to_next
     assert g.to_next_surcharge == to_surcharge
@@ -131,7 +137,8 @@ GRADE_2_SOURCE = (
 @pytest.mark.parametrize(
     ("edit", "key", "message"),
     [
-        # PolicyEngine-US issue #8905: a misplaced key was silently ignored; ours is an error
+        # a misplaced key was silently ignored in PolicyEngine-US; ours is an error:
+        # https://github.com/PolicyEngine/policyengine-us/issues/8905
         (('label = "유지"', 'label = "유지"\nlabl = 1'), "grade[1].labl", "unknown key"),
         (("upper = 1_500_000", "upper = 1_400_000"), "grade[2].upper", "must equal the next"),
         (
@@ -210,8 +217,7 @@ def test_every_shipped_grade_and_value_has_a_source_and_a_confidence() -> None:
     assert table.facts["window.months"].show() == "12개월"
     assert table.facts["exclusions.long_term_care_grades"].show() == "1, 2등급"
     text = premium.DATA_FILE.read_text(encoding="utf-8")
-    for internal in ("rules.md", "../shared", "seed"):
-        assert internal not in text.lower()
+    assert "seed" not in text.lower() and pointers(text) == []
 
 
 # --- window and exclusions ------------------------------------------------------------------
@@ -220,7 +226,7 @@ def test_every_shipped_grade_and_value_has_a_source_and_a_confidence() -> None:
 @pytest.mark.parametrize(
     ("renewal", "start", "end"),
     [
-        # "계약해당일이 속한 달의 3개월 전 말일부터 직전 1년간" (seed 004)
+        # "계약해당일이 속한 달의 3개월 전 말일부터 직전 1년간" (the news article)
         ("2025-07-15", "2024-05-01", "2025-04-30"),
         ("2024-07-01", "2023-05-01", "2024-04-30"),
         ("2025-03-31", "2024-01-01", "2024-12-31"),
@@ -282,7 +288,7 @@ def test_window_bad_input() -> None:
     lines.loc[2, "nonbenefit_payout"] = -3
     with pytest.raises(ValueError, match="row 2, column 'nonbenefit_payout'"):
         premium.window_totals(lines, "2025-07-15")
-    with pytest.raises(ValueError, match="renewal must be a date"):
+    with pytest.raises(ValueError, match="renewal: '다음 달': expected a date"):
         premium.measurement_window("다음 달")
 
 
@@ -298,7 +304,9 @@ def test_premium_path_relativity_on_the_nonbenefit_part_only() -> None:
 
 
 def test_cap_applies_before_the_relativity() -> None:
-    # rules.md §2: 25% cap before the relativity → grade 5 can face 1.25 × 4 = 5× in one year
+    # 25% cap before the relativity → grade 5 can face 1.25 × 4 = 5× in one year (B: the
+    # 4세대 표준약관, https://fss.or.kr/fss/bbs/B0000115/view.do?menuNo=200504&nttId=21943,
+    # and the 금융위원회 release above)
     path = premium.premium_path(10_000, 20_000, [300 * MAN], increase=0.60)
     row = path.iloc[0]
     assert row["covered"] == 12_500

@@ -111,7 +111,7 @@ def assess(
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
     lines = read_lines(receipts, pol, policy_start)
     pol = pol.for_contract(lines.start)  # the terms of the contract date (see products.py)
-    hook = ceiling_offsets(ceiling, receipts)
+    hook = ceiling_offsets(ceiling, lines.receipts)  # the hook sees the validated lines
     if hook is not None and not lines.identity:
         hook = hook[lines.order]
     return detail_frame(receipts, lines, assess_lines(lines, pol, hook))

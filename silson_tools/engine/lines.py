@@ -19,6 +19,7 @@ from ..dates import per_day, policy_year_index
 from ..schema import SETTINGS, TIERS
 
 if TYPE_CHECKING:
+    from ..receipts.lines import ReceiptLines
     from .visits import Visits
 
 __all__ = [
@@ -106,6 +107,9 @@ class SortedLines:
     """Policy year index in the input's row order."""
     visits: dict[tuple[str, bool], Visits | None] = field(default_factory=dict)
     """Outpatient/pharmacy visit groupings, built once and shared by every visit part."""
+    receipts: ReceiptLines | None = None
+    """The validated lines these came from: ``receipts.error(order[i], …)`` names the row a
+    person sees for sorted line ``i``."""
 
     @property
     def n(self) -> int:

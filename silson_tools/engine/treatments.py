@@ -20,7 +20,6 @@ from ..errors import ReceiptError
 from ..formulas import PPM
 from ..products import Part
 from .deductibles import param_on, split_claim
-from .inputs import SOURCE
 from .limits import beyond_count, yearly_number
 from .lines import I64, LineDetail, SortedLines
 
@@ -72,14 +71,15 @@ def room_part(
     days = lines.days(idx)
     no_days = days <= 0
     if no_days.any():
-        k = int(np.argmax(no_days))
-        raise ReceiptError.one(
-            SOURCE,
+        expected = (
             f"입원일수 of at least 1 for {part.label} ({part.name}): its cap is "
-            "10만원 × days (daily_cap × days)",
-            row=int(lines.order[idx[k]]) + 1,
-            column="days",
-            value=int(days[k]),
+            "10만원 × days (daily_cap × days)"
+        )
+        k = int(np.argmax(no_days))
+        if lines.receipts is not None:
+            raise lines.receipts.error(int(lines.order[idx[k]]), "days", expected)
+        raise ReceiptError.one(
+            "receipts", expected, row=int(lines.order[idx[k]]), column="days", value=int(days[k])
         )
     d = lines.day[idx]
     p = (c * (PPM - part.room["rate"].ppm(d))) // PPM

@@ -19,7 +19,6 @@ from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
 from ..ceiling import (
-    DEFAULT_PERSON,
     GROUPS,
     KINDS,
     CeilingSpec,
@@ -38,8 +37,8 @@ from ..ceiling import (
 from ..chart_style import won_axis
 from ..errors import InputError
 from ..fonts import use_korean_font
-from ..formulas import as_won
-from ..money import format_won
+from ..money import as_won, format_won
+from ..receipts.lines import as_receipt_lines
 
 __all__ = [
     "limits_table",
@@ -301,20 +300,16 @@ def _running_totals(receipts: pd.DataFrame, spec: CeilingSpec) -> pd.DataFrame:
     Built from the calculator's public functions: :func:`counted_copay` and the ``limit``
     that :func:`year_totals` reports for each person and year.
     """
-    limits = year_totals(receipts, spec)[["person", "year", "limit"]]  # checks the lines
-    persons = (
-        receipts["person"].astype(str).to_numpy()
-        if "person" in receipts.columns
-        else np.full(len(receipts), DEFAULT_PERSON, dtype=object)
-    )
-    dates = pd.to_datetime(receipts["date"])
+    checked = as_receipt_lines(receipts)  # validated once; the calls below reuse it
+    limits = year_totals(checked, spec)[["person", "year", "limit"]]
+    dates = checked["date"]
     lines = pd.DataFrame(
         {
-            "pos": np.arange(len(receipts)),
-            "person": persons,
+            "pos": np.arange(len(checked)),
+            "person": checked["person"].to_numpy(dtype=object),
             "year": dates.dt.year.to_numpy(),
             "date": dates.to_numpy(),
-            "copay": counted_copay(receipts),
+            "copay": counted_copay(checked),
         }
     )
     lines = lines.merge(limits, on=["person", "year"], how="left")
