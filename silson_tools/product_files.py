@@ -3,7 +3,7 @@
 Used by :mod:`silson_tools.products`, which turns the tree into the typed, validated policy.
 Merge rules (``extends``): tables merge key by key; a parameter's ``values`` series, lists
 and plain values are replaced as a whole; ``remove = ["a.b"]`` deletes inherited keys first;
-``[policy] name`` is never inherited.
+``[policy] name`` and ``default`` are never inherited.
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ def _resolved(path: str, shown: str, shipped: Path, chain: tuple[str, ...] = ())
         names = [Path(p).stem for p in (*chain, str(here.resolve()), key)]
         raise RuleDataError(shown, "extends", f"cycle: {' → '.join(names)}")
     base = _resolved(key, shown_name(parent_path), shipped, (*chain, str(here.resolve())))
-    base.get("policy", {}).pop("name", None)
+    for own in ("name", "default"):  # a variant is another product, never the default one
+        base.get("policy", {}).pop(own, None)
     chain_names = [parent, *base.pop("_extends", [])]
     for i, dotted in enumerate(_str_items(shown, "remove", remove or [])):
         _remove(base, dotted, shown, f"remove[{i}]")

@@ -19,7 +19,9 @@ before the merge. ``[policy] name`` is never inherited. Cycles and unknown paren
     extends = "gen3"            optional: a variant of another product
     remove = ["parts.mri"]      optional, with extends: inherited keys to delete
     [policy]                    label, generation, sold_from, sold_until, combine_same_day,
-                                short_label, description, note (name: custom files only)
+                                short_label, description, note, default (name: custom files
+                                only; default = true on the one product used when none is
+                                named, see default_product; name and default not inherited)
     [parts.NAME]                kind = "visit" | "treatment" | "room", label, amounts (receipt
                                 columns it pays), categories (absent = default part for those
                                 amounts), annual_limit_settings, note
@@ -59,7 +61,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, RuleDataError
 from .params import DATA_DIR, Ctx, Param, check_keys, parse_param, resolve_sources
 from .product_files import TOP_KEYS, apply_override, copy_tree, read_product, shown_name
 from .schema import AMOUNT_COLUMNS, CATEGORIES, SETTINGS, TIERS
@@ -71,6 +73,7 @@ __all__ = [
     "Part",
     "Policy",
     "SettingRule",
+    "default_product",
     "load_policy",
     "product_path",
     "products",
@@ -122,6 +125,7 @@ POLICY_PLAIN = {
     "combine_same_day": bool,
     "description": str,
     "note": str,
+    "default": bool,
 }
 EXCLUSION_PLAIN = {
     "label": str,
@@ -218,6 +222,8 @@ class Policy:
     note: str = ""
     extends: tuple[str, ...] = ()
     """The chain of parents, nearest first (``("gen3",)`` for gen3-choice2)."""
+    default: bool = False
+    """True for the product used when none is named (:func:`default_product`)."""
 
     def part(self, name: str) -> Part:
         for part in self.parts:
@@ -321,6 +327,32 @@ def products(folder: str | Path | None = None) -> tuple[str, ...]:
     where = _folder(folder)
     files = sorted(where.glob("*.toml"))
     return tuple(sorted((p.stem for p in files), key=lambda n: (_generation_rank(n, where), n)))
+
+
+def default_product(folder: str | Path | None = None) -> str:
+    """The product used when none is named (``silson report`` without ``--policy``, the
+    report functions): the one product of ``folder`` (default: the shipped products) whose
+    ``[policy]`` says ``default = true``. A variant does not inherit the flag. None or several
+    marked is a :class:`~silson_tools.errors.RuleDataError`."""
+    where = _folder(folder)
+    marked = []
+    for path in sorted(where.glob("*.toml")):
+        meta = read_product(path, PRODUCT_DIR).get("policy")
+        flag = meta.get("default", False) if isinstance(meta, Mapping) else False
+        if not isinstance(flag, bool):
+            raise RuleDataError(
+                shown_name(path), "policy.default", f"expected true or false, got {flag!r}"
+            )
+        if flag:
+            marked.append(path.stem)
+    if len(marked) != 1:
+        raise RuleDataError(
+            shown_name(where),
+            "policy.default",
+            "expected exactly one product with default = true, got "
+            + (", ".join(marked) if marked else "none"),
+        )
+    return marked[0]
 
 
 def _generation_rank(name: str, folder: Path) -> int:
@@ -574,6 +606,7 @@ def _build(raw: dict[str, Any], file: str, name: str) -> Policy:
         description=vals.get("description", ""),
         note=vals.get("note", ""),
         extends=chain,
+        default=vals.get("default", False),
     )
     _check_routing(ctx, policy)
     return policy

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from silson_tools.products import products
+from silson_tools.products import default_product, products
 from silson_tools.report.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -245,6 +245,15 @@ def test_help_explains_every_option_in_korean_and_english() -> None:
             assert any("a" <= ch <= "z" for ch in action.help), action.dest  # and English
     for name in products():
         assert name in squeezed
+
+
+def test_policy_defaults_to_the_product_marked_default_in_the_data(tmp_path: Path) -> None:
+    args = build_parser().parse_args(["report", str(SAMPLE), "--out", str(tmp_path)])
+    assert args.policy == default_product() == "gen4"
+    report_help = " ".join(run("report", "--help").stdout.split())
+    assert f"(default): {default_product()}, the product whose file says default = true" in (
+        report_help
+    )
 
 
 def test_sample_folder_untouched_by_the_cli(tmp_path: Path) -> None:

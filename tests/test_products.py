@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import re
 import shutil
@@ -13,7 +14,7 @@ import silson_tools as st
 from silson_tools import products as products_module
 from silson_tools.errors import InputError, RuleDataError
 from silson_tools.params import Param
-from silson_tools.products import PRODUCT_DIR, Policy, load_policy, products
+from silson_tools.products import PRODUCT_DIR, Policy, default_product, load_policy, products
 
 ROOT = Path(__file__).resolve().parents[1]
 CUSTOM = sorted((ROOT / "data" / "custom_policies").glob("*.toml"))
@@ -185,6 +186,64 @@ def test_products_is_callable_from_the_package_either_way() -> None:
     assert st.products() == products()
     assert st.products.products() == products()  # the module, once imported, is callable too
     assert st.load_policy("gen4").name == "gen4"
+
+
+def test_the_default_product_is_marked_in_the_data_not_in_code() -> None:
+    assert default_product() == "gen4"  # 4세대: [policy] default = true in gen4.toml
+    marked = [name for name in products() if load_policy(name).default]
+    assert marked == ["gen4"]
+    assert "\ndefault = true\n" in GEN4_TEXT
+
+
+def test_default_is_not_inherited_and_exactly_one_product_has_it(tmp_path: Path) -> None:
+    _write(tmp_path, "base.toml", _minimal().replace("[policy]\n", "[policy]\ndefault = true\n"))
+    _write(tmp_path, "variant.toml", 'extends = "base"\n[policy]\nlabel = "변형"\n')
+    assert default_product(tmp_path) == "base"
+    assert not load_policy(tmp_path / "variant.toml").default
+    _write(tmp_path, "other.toml", _minimal().replace("[policy]\n", "[policy]\ndefault = true\n"))
+    with pytest.raises(
+        RuleDataError,
+        match=r"policy\.default: expected exactly one product "
+        r"with default = true, got base, other",
+    ):
+        default_product(tmp_path)
+    (tmp_path / "other.toml").unlink()
+    (tmp_path / "base.toml").write_text(_minimal(), encoding="utf-8")
+    with pytest.raises(RuleDataError, match=r"default = true, got none"):
+        default_product(tmp_path)
+    bad = _minimal().replace("[policy]\n", '[policy]\ndefault = "yes"\n')
+    _write(tmp_path, "base.toml", bad)
+    with pytest.raises(RuleDataError, match=r"base\.toml: policy\.default: expected true or false"):
+        default_product(tmp_path)
+    with pytest.raises(RuleDataError, match=r"policy\.default: expected true or false"):
+        load_policy(tmp_path / "base.toml")
+
+
+def test_no_product_name_is_typed_in_package_code() -> None:
+    """No product name as a value in package code: names come from the data (products(),
+    default_product(), short_label). Examples in docstrings and help texts are prose, and the
+    exercises of notebook 07 name the generation each question is about."""
+    names = set(products())
+    package = ROOT / "silson_tools"
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if "exercises" in path.relative_to(package).parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {  # module, class, function and attribute docstrings
+            id(node.value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and node.value in names
+            ):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:60]!r}")
+    assert found == []
 
 
 def test_unknown_product_name_missing_file_and_bad_toml(tmp_path: Path) -> None:

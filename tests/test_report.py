@@ -13,7 +13,7 @@ import pytest
 from silson_tools import report as rp
 from silson_tools.engine import assess
 from silson_tools.money import format_won
-from silson_tools.products import products
+from silson_tools.products import default_product, products
 from silson_tools.receipts import read_receipts
 from silson_tools.schema import ZONES
 
@@ -219,6 +219,13 @@ def test_charts_draw_hangul_without_missing_glyphs(report: rp.Report) -> None:
     fig = rp.plot_zones(report.summary)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["지훈", "서연", "영숙"]  # the 합계 row is not a bar
+
+
+def test_the_default_policy_is_the_default_product(receipts: pd.DataFrame) -> None:
+    report = rp.build_report(receipts, policy_start="2024-03-01", compare=[], charts=False)
+    assert report.policy.name == default_product()
+    app = rp.receipts_app(receipts, policy_start="2023-03-01")
+    assert app.children[0].children[1].value == default_product()
 
 
 def test_show_report_callback_returns_none(receipts: pd.DataFrame, capsys) -> None:

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from silson_tools import assess
+from silson_tools import assess, load_policy
+from silson_tools.products import products
 from silson_tools.teaching import scenarios as sc
 from silson_tools.teaching.scenarios import SELF_PAY_PARTS
 
@@ -24,6 +25,12 @@ def test_every_scenario_under_every_generation(name: str) -> None:
     assert (parts == table["self_pay"]).all()
     assert (table["payout"] + table["self_pay"] == table["claim"]).all()
     assert table["payout"].dtype == np.int64
+
+
+def test_generation_names_are_the_products_short_labels_in_product_order() -> None:
+    assert sc.GENERATION_NAMES == {n: load_policy(n).short_label for n in products()}
+    assert list(sc.GENERATION_NAMES) == list(products())
+    assert sc.GENERATION_NAMES[products()[0]] == "1세대"  # short enough for a bar chart axis
 
 
 def test_scenario_cost_and_share_reach_the_receipts() -> None:

@@ -70,7 +70,7 @@ def _add_file_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser: ``silson report`` and ``silson check``, help in Korean and English."""
-    from ..products import products
+    from ..products import default_product, products
 
     parser = argparse.ArgumentParser(
         prog="silson",
@@ -105,11 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_file_options(report)
     report.add_argument(
         "--policy",
-        default="gen4",
+        default=default_product(),
         metavar="NAME",
         help=(
             "보험 상품 (policy): " + ", ".join(products()) + " 또는 규칙 파일 경로 "
-            "(or a path to a custom rule file .toml); default: gen4"
+            "(or a path to a custom rule file .toml); 기본값 (default): %(default)s, "
+            "the product whose file says default = true"
         ),
     )
     report.add_argument(

@@ -20,12 +20,15 @@ __all__ = ["receipts_app", "show_report"]
 def show_report(
     receipts: pd.DataFrame,
     person: str | None = ALL_PERSONS,
-    policy: str = "gen4",
+    policy: str | None = None,
     policy_start: Any = None,
     decile: int | None = None,
     compare: Sequence[str] | None = None,
 ) -> None:
-    """Widget callback: compute the report for (person, policy) and display it. Returns None."""
+    """Widget callback: compute the report for (person, policy) and display it. Returns None.
+
+    ``policy``: a product name or rule file (None: :func:`~silson_tools.products.default_product`).
+    """
     from IPython.display import HTML, display
 
     from .charts import show_figure
@@ -44,20 +47,21 @@ def show_report(
 
 def receipts_app(
     receipts: pd.DataFrame,
-    policy: str = "gen4",
+    policy: str | None = None,
     policy_start: Any = None,
     person: str | None = None,
     decile: int | None = None,
 ) -> Any:
-    """Dropdowns for the person and the policy, driving :func:`show_report`."""
+    """Dropdowns for the person and the policy, driving :func:`show_report` (``policy``: the
+    product shown first; None: :func:`~silson_tools.products.default_product`)."""
     import ipywidgets as w
 
-    from ..products import load_policy, products
+    from ..products import default_product, load_policy, products
 
     persons = [ALL_PERSONS, *sorted(receipts["person"].unique().tolist())]
     person_box = w.Dropdown(options=persons, value=person or ALL_PERSONS, description="사람")
     labels = [(load_policy(n).label, n) for n in products()]
-    policy_box = w.Dropdown(options=labels, value=policy, description="보험")
+    policy_box = w.Dropdown(options=labels, value=policy or default_product(), description="보험")
     out = w.interactive_output(
         lambda person, policy: show_report(receipts, person, policy, policy_start, decile),
         {"person": person_box, "policy": policy_box},

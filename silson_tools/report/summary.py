@@ -293,6 +293,12 @@ def _every_product() -> tuple[str, ...]:
     return products()
 
 
+def _default_product() -> str:
+    from ..products import default_product
+
+    return default_product()
+
+
 def compare_policies(
     receipts: pd.DataFrame,
     policies: Sequence[str | Policy] | None = None,
@@ -375,7 +381,7 @@ def _as_date(value: Any, name: str) -> dt.date | None:
 
 def build_report(
     receipts: pd.DataFrame,
-    policy: str | Policy = "gen4",
+    policy: str | Policy | None = None,
     policy_start: Any = None,
     person: str | None = None,
     compare: Sequence[str | Policy] | None = None,
@@ -385,6 +391,8 @@ def build_report(
     """Assess ``receipts`` under ``policy`` and compute every table and chart of the report.
 
     ``receipts``: :class:`ReceiptLines` or any DataFrame (validated here, once).
+    ``policy``: a product name, a rule file or a :class:`Policy` (None: the default product,
+    :func:`~silson_tools.products.default_product`).
     ``person``: one person's lines only (None or :data:`ALL_PERSONS`: everyone).
     ``decile``: 소득분위 1–10 for the 본인부담상한제 refund (None: left out).
     ``compare``: the policies for the side-by-side table (the chosen one is marked; default
@@ -393,7 +401,7 @@ def build_report(
     from ..ceiling import CeilingSpec
     from ..engine import assess
 
-    pol = _policy(policy)
+    pol = _policy(_default_product() if policy is None else policy)
     start = _as_date(policy_start, "policy_start")
     if person == ALL_PERSONS:
         person = None

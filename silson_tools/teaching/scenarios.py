@@ -48,17 +48,15 @@ __all__ = [
     "zone_legend",
 ]
 
-_AXIS_LABELS: dict[str, str] = {"gen1": "1세대"}
-"""Shorter axis labels where a product's own ``short_label`` is too long for a bar chart."""
-
 
 def _generation_names() -> dict[str, str]:
-    return {name: _AXIS_LABELS.get(name) or load_policy(name).short_label for name in products()}
+    return {name: load_policy(name).short_label for name in products()}
 
 
 GENERATION_NAMES: dict[str, str] = _generation_names()
 """Every shipped product (:func:`silson_tools.products`, in its order) → its short Korean
-name for tables and plot axes (``"2세대 표준"``, ``"4세대"`` …)."""
+name for tables and plot axes, the product file's ``short_label`` (``"2세대 표준"``,
+``"4세대"`` …)."""
 
 SELF_PAY_PARTS: dict[str, str] = {
     "excluded": "excluded",
