@@ -1,4 +1,13 @@
-"""formulas.py: the seed formulas, the four modes, the cap H, exactness and bad input."""
+"""formulas.py: the articles' formulas, the four modes, the cap H, exactness and bad input.
+
+Worked numbers from the shrink-zone article, 「급여 vs 비급여 보장 축소 구간 깔끔 정리」
+(topeconomyinfo 블로그, 2025-10),
+https://topeconomyinfo.onedayoneinfo.com/2025/10/clean-guide-to-reduced-coverage-zones-reimbursement-vs-non-reimbursement-in-korean-indemnity-insurance.html
+and the self-pay article, 「보험사 조건에 따른 실비보험 자기부담금 계산법 전략」
+(goodnews91 블로그),
+https://goodnews91.com/%eb%b3%b4%ed%97%98%ec%82%ac-%ec%a1%b0%ea%b1%b4%ec%97%90-%eb%94%b0%eb%a5%b8-%ec%8b%a4%eb%b9%84%eb%b3%b4%ed%97%98-%ec%9e%90%ea%b8%b0%eb%b6%80%eb%8b%b4%ea%b8%88-%ea%b3%84%ec%82%b0%eb%b2%95-%ec%a0%84
+(both also in silson_tools.teaching.sources).
+"""
 
 import numpy as np
 import pytest
@@ -6,47 +15,47 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from silson_tools.formulas import MODES, per_visit_self_pay, period_totals, split_visit
-from silson_tools.teaching.cases import ARTICLE_CASES as SEED_CASES
+from silson_tools.teaching.cases import ARTICLE_CASES
 
-# --- seed numbers ---------------------------------------------------------------------
+# --- the articles' numbers ------------------------------------------------------------
 
 
-def test_seed002_case1_covered_outpatient():
-    # seed 002 사례 1: n=4, C=18,000, D=0, 급여 r=10% → 건당 1,800원, 월 7,200원
+def test_shrink_zones_article_case1_covered_outpatient():
+    # shrink-zone article, 사례 1: n=4, C=18,000, D=0, 급여 r=10% → 건당 1,800원, 월 7,200원
     t = period_totals(4, 18_000, D=0, r=0.10)
     assert (t.visit.self_pay, t.self_pay, t.payout) == (1_800, 7_200, 64_800)
 
 
-def test_seed002_case1_noncovered_doubles():
-    # seed 002 사례 1: 비급여 r=20% → 건당 3,600원, 월 14,400원
+def test_shrink_zones_article_case1_noncovered_doubles():
+    # shrink-zone article, 사례 1: 비급여 r=20% → 건당 3,600원, 월 14,400원
     t = period_totals(4, 18_000, D=0, r=0.20)
     assert (t.visit.self_pay, t.self_pay) == (3_600, 14_400)
 
 
-def test_seed001_rate_type_100k_at_20pct():
-    # seed 001: 병원비 10만 원, 자기부담금 20% → 2만 원
+def test_self_pay_article_rate_type_100k_at_20pct():
+    # self-pay article: 병원비 10만 원, 자기부담금 20% → 2만 원
     assert per_visit_self_pay(100_000, r=0.20, mode="rate") == 20_000
 
 
-def test_seed001_mri_80pct_cover():
-    # seed 001: MRI 40만 원, 80% 보장 → 본인 부담 8만 원, 보험 지급 32만 원
+def test_self_pay_article_mri_80pct_cover():
+    # self-pay article: MRI 40만 원, 80% 보장 → 본인 부담 8만 원, 보험 지급 32만 원
     v = split_visit(400_000, r=0.20, mode="rate")
     assert (v.self_pay, v.payout) == (80_000, 320_000)
 
 
-def test_seed001_mixed_type():
-    # seed 001 혼합형: 공제 1만 원 + 남은 금액 × 10% → 3만 원이면 1만 + 2천 = 1만2천 원
+def test_self_pay_article_mixed_type():
+    # self-pay article 혼합형: 공제 1만 원 + 남은 금액 × 10% → 3만 원이면 1만 + 2천 = 1만2천 원
     assert per_visit_self_pay(30_000, D=10_000, r=0.10, mode="additive") == 12_000
 
 
-def test_seed001_fixed_type():
-    # seed 001 정액형: 1만 원 공제
+def test_self_pay_article_fixed_type():
+    # self-pay article 정액형: 1만 원 공제
     assert per_visit_self_pay(30_000, D=10_000, mode="fixed") == 10_000
     assert per_visit_self_pay(7_000, D=10_000, mode="fixed") == 7_000  # never above C
 
 
-@pytest.mark.parametrize("case", SEED_CASES, ids=lambda c: f"{c.source} {c.label}")
-def test_every_seed_case_matches_the_article(case):
+@pytest.mark.parametrize("case", ARTICLE_CASES, ids=lambda c: f"{c.source} {c.label}")
+def test_every_article_case_matches_the_article(case):
     t = period_totals(case.n, case.C, case.D, case.r, case.H, case.mode)
     assert t.self_pay == case.stated_self_pay
     assert t.self_pay + t.payout == t.cost

@@ -761,7 +761,8 @@ def test_alias_file_covers_every_column_and_value() -> None:
     assert set(aliases.values["setting"].values()) == set(SETTINGS)
     assert set(aliases.values["tier"].values()) == set(TIERS)
     assert set(aliases.values["category"].values()) == set(CATEGORIES)
-    # The issue's header variants (issue 4) all resolve.
+    # Header variants people's files use (the receipt form's names and numbers ①–⑤, common
+    # short forms) all resolve.
     wanted = {
         "진료일": "date",
         "진료일자": "date",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_stands_alone import pointers
 
 import silson_tools as st
 from silson_tools import ceiling, premium
@@ -125,8 +126,7 @@ def test_the_page_shows_both_tables_with_sources_and_no_team_notes() -> None:
     grid = next(line for line in page.splitlines() if line.startswith("| 2023 | 요양병원"))
     assert "2,270,000" in grid and "| B |" in grid
     assert "2\\~3분위" in page  # escaped: not strike-through
-    for internal in ("rules.md", "../shared", "seed 00", "seed00"):
-        assert internal not in page.lower()
+    assert pointers(page) == []
     assert "경향신문 기사" in page and "우주파파" in page
 
 
