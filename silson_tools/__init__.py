@@ -39,7 +39,6 @@ _SUBMODULES = {
     "money",
     "fonts",
     "schema",
-    "policy",
     "params",
     "reference",
     "engine",
@@ -50,7 +49,6 @@ _SUBMODULES = {
     "report",
     "teaching",
     "us_plans",
-    "cli",
 }
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES])

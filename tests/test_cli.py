@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import io
 import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -254,6 +256,17 @@ def test_policy_defaults_to_the_product_marked_default_in_the_data(tmp_path: Pat
     assert f"(default): {default_product()}, the product whose file says default = true" in (
         report_help
     )
+
+
+def test_the_command_has_one_home() -> None:
+    """``silson`` is silson_tools.report.cli:main; the transitional silson_tools.cli alias
+    (and the silson_tools.policy re-export) are gone."""
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
+    assert scripts == {"silson": "silson_tools.report.cli:main"}
+    for shim in ("silson_tools.cli", "silson_tools.policy"):
+        assert importlib.util.find_spec(shim) is None, shim
+    if SCRIPT.exists():  # installed from this pyproject (pip install -e .)
+        assert "from silson_tools.report.cli import main" in SCRIPT.read_text("utf-8")
 
 
 def test_sample_folder_untouched_by_the_cli(tmp_path: Path) -> None:
