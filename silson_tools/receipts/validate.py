@@ -63,6 +63,8 @@ STR_DTYPE = pd.StringDtype(na_value=np.nan)
 """The dtype of every text column after validation (pandas' default ``str``)."""
 _POINTER_UNIQUES = 1 << 16
 """Object columns whose cells are at most this many distinct objects skip hashing text."""
+_SAMPLE = 4096
+"""Lines looked at first to decide whether a column shares its text objects."""
 _CHOICES: dict[str, tuple[str, ...]] = {
     "setting": tuple(SETTINGS),
     "tier": tuple(TIERS),
@@ -161,9 +163,15 @@ def _factorize(values: np.ndarray | pd.Series) -> tuple[np.ndarray, list[Any]]:
             address = np.frombuffer(memoryview(arr), dtype=np.intp)
         except (TypeError, ValueError, BufferError):  # pragma: no cover - exotic arrays
             address = None
+        limit = min(_POINTER_UNIQUES, max(len(arr) // 4, 64))
+        if address is not None and len(arr) > _SAMPLE:
+            # where equal texts are different objects (each cell its own str), addresses
+            # cannot stand for values: a sample says so before every address is hashed
+            if len(pd.unique(address[:_SAMPLE])) > len(pd.unique(arr[:_SAMPLE])):
+                address = None
         if address is not None:
             codes, distinct = pd.factorize(address)
-            if len(distinct) <= min(_POINTER_UNIQUES, max(len(arr) // 4, 64)):
+            if len(distinct) <= limit:
                 # ``arr`` holds a reference to each object, so each address is a live object.
                 return codes, [ctypes.cast(a, ctypes.py_object).value for a in distinct.tolist()]
     codes, uniques = pd.factorize(arr, use_na_sentinel=True)
