@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from reference_engine import reference_assess  # noqa: E402
 
+from silson_tools.catalog import load_policy  # noqa: E402
 from silson_tools.engine import assess  # noqa: E402
-from silson_tools.products import load_policy  # noqa: E402
 
 
 def synthetic(lines: int, people: int, seed: int = 0, categorical: bool = True) -> pd.DataFrame:

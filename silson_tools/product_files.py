@@ -1,6 +1,6 @@
 """Product files as trees: a file read with its parents merged in, and overrides by path.
 
-Used by :mod:`silson_tools.products`, which turns the tree into the typed, validated policy.
+Used by :mod:`silson_tools.catalog`, which turns the tree into the typed, validated policy.
 Merge rules (``extends``): tables merge key by key; a parameter's ``values`` series, lists
 and plain values are replaced as a whole; ``remove = ["a.b"]`` deletes inherited keys first;
 ``[policy] name`` and ``default`` are never inherited.

@@ -31,8 +31,8 @@ from urllib.parse import quote
 import pandas as pd
 
 from . import ceiling, premium
+from .catalog import Policy, load_policy, products
 from .params import CONFIDENCE, PARAM_UNITS, UNITS, Param, Source, load_sources, nhi_copay
-from .products import Policy, load_policy, products
 
 __all__ = [
     "PAGE",

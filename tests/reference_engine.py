@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from silson_tools.catalog import Part, Policy, SettingRule
 from silson_tools.formulas import PPM
-from silson_tools.products import Part, Policy, SettingRule
 
 AMOUNTS = ("covered_copay", "full_copay", "noncovered")
 TIER_NAMES = ("clinic", "hospital", "general", "tertiary", "pharmacy")

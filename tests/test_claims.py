@@ -30,10 +30,10 @@ from hypothesis import strategies as st
 from reference_engine import reference_assess
 
 import silson_tools as stl
+from silson_tools.catalog import load_policy, products
 from silson_tools.engine import DETAIL_COLUMNS, assess, assess_many, proportional_share
 from silson_tools.engine.shares import largest_remainder
 from silson_tools.errors import InputError, ReceiptError, ReceiptProblem
-from silson_tools.products import load_policy, products
 from silson_tools.schema import TIERS, ZONES
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from silson_tools.products import default_product, products
+from silson_tools.catalog import default_product, products
 from silson_tools.report.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import importlib
+import importlib.util
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from test_stands_alone import pointers
 
 import silson_tools as st
-from silson_tools import products as products_module
+from silson_tools import catalog
+from silson_tools.catalog import PRODUCT_DIR, Policy, default_product, load_policy, products
 from silson_tools.errors import InputError, RuleDataError
 from silson_tools.params import Param
-from silson_tools.products import PRODUCT_DIR, Policy, default_product, load_policy, products
 
 ROOT = Path(__file__).resolve().parents[1]
 CUSTOM = sorted((ROOT / "data" / "custom_policies").glob("*.toml"))
@@ -116,7 +120,7 @@ def test_no_data_file_points_outside_the_project() -> None:
         *(ROOT / "silson_tools" / "data" / "nhi").glob("*.toml"),
         ROOT / "silson_tools" / "data" / "sources.toml",
         *CUSTOM,
-        ROOT / "silson_tools" / "products.py",
+        ROOT / "silson_tools" / "catalog.py",
         ROOT / "silson_tools" / "params.py",
         ROOT / "silson_tools" / "reference.py",
         ROOT / "silson_tools" / "product_files.py",
@@ -174,15 +178,38 @@ def test_a_product_dropped_into_the_shipped_folder_is_loadable_by_name(
     folder = tmp_path / "products"
     shutil.copytree(PRODUCT_DIR, folder)
     _write(folder, "gen9.toml", _minimal())
-    monkeypatch.setattr(products_module, "PRODUCT_DIR", folder)
+    monkeypatch.setattr(catalog, "PRODUCT_DIR", folder)
     assert products()[-1] == "gen9" and "gen9" in st.products()
     assert load_policy("gen9").name == "gen9"
 
 
-def test_products_is_callable_from_the_package_either_way() -> None:
-    assert st.products() == products()
-    assert st.products.products() == products()  # the module, once imported, is callable too
-    assert st.load_policy("gen4").name == "gen4"
+def test_products_is_the_function_before_and_after_any_import() -> None:
+    """``st.products`` is the function whatever was imported before or after: the module is
+    ``silson_tools.catalog``, so no submodule ``silson_tools.products`` can replace it. Each
+    order runs in a fresh interpreter (this one has imported everything already)."""
+    names = list(products())
+    orders = [
+        "",
+        "import silson_tools.catalog",
+        "import silson_tools.engine, silson_tools.report, silson_tools.reference",
+        "from silson_tools.catalog import products; import silson_tools.teaching.scenarios",
+    ]
+    for before in orders:
+        code = (
+            f"import silson_tools as st; {before or 'pass'}; "
+            "import types; assert callable(st.products), st.products; "
+            "assert not isinstance(st.products, types.ModuleType); "
+            "import silson_tools.catalog, silson_tools.engine; "
+            "assert not isinstance(st.products, types.ModuleType); "
+            "print(list(st.products()), st.default_product(), st.load_policy('gen4').name)"
+        )
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert done.returncode == 0, (before, done.stderr)
+        assert done.stdout.strip() == f"{names} gen4 gen4", before
+    assert st.products is products is catalog.products
+    assert importlib.util.find_spec("silson_tools.products") is None
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("silson_tools.products")
 
 
 def test_the_default_product_is_marked_in_the_data_not_in_code() -> None:

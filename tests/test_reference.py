@@ -11,7 +11,7 @@ from test_stands_alone import pointers
 
 import silson_tools as st
 from silson_tools import ceiling, premium
-from silson_tools.products import load_policy, products
+from silson_tools.catalog import load_policy, products
 from silson_tools.reference import (
     PAGE,
     TABLES,

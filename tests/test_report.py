@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from silson_tools import report as rp
+from silson_tools.catalog import default_product, products
 from silson_tools.engine import assess
 from silson_tools.money import format_won
-from silson_tools.products import default_product, products
 from silson_tools.receipts import read_receipts
 from silson_tools.schema import ZONES
 

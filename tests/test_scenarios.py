@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from silson_tools import assess, load_policy
-from silson_tools.products import products
+from silson_tools.catalog import products
 from silson_tools.teaching import scenarios as sc
 from silson_tools.teaching.scenarios import SELF_PAY_PARTS
 

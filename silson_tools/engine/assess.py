@@ -78,7 +78,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..products import Part, Policy, load_policy
+from ..catalog import Part, Policy, load_policy
 from .ceiling_hook import Ceiling, ceiling_offsets
 from .exclusions import ceiling_offset, excluded_amount, routes
 from .inputs import read_lines
@@ -110,7 +110,7 @@ def assess(
     """
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
     lines = read_lines(receipts, pol, policy_start)
-    pol = pol.for_contract(lines.start)  # the terms of the contract date (see products.py)
+    pol = pol.for_contract(lines.start)  # the terms of the contract date (see catalog.py)
     hook = ceiling_offsets(ceiling, lines.receipts)  # the hook sees the validated lines
     if hook is not None and not lines.identity:
         hook = hook[lines.order]

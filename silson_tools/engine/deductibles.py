@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..catalog import SettingRule
 from ..formulas import PPM
 from ..params import Param
-from ..products import SettingRule
 from .lines import I64, TIER_CODES, PerLine
 
 __all__ = ["nhi_rate_ppm", "param_on", "rate_ppm", "split_claim", "tier_min", "visit_min"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..products import Policy
+from ..catalog import Policy
 from ..schema import AMOUNT_COLUMNS
 from .lines import I64, SETTING_CODES, SortedLines
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..catalog import Policy
 from ..dates import as_day, calendar_year_start
 from ..errors import InputError
-from ..products import Policy
 from ..receipts.lines import ReceiptLines, as_receipt_lines
 from ..schema import CATEGORIES
 from .lines import I64, OUT, PH, InputColumns, SortedLines, sort_lines

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..catalog import Part
 from ..params import Param
-from ..products import Part
 from .lines import (
     I64,
     SETTING_CODES,

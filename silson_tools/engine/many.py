@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..catalog import Policy, load_policy
 from ..errors import InputError
-from ..products import Policy, load_policy
 from .assess import assess
 from .ceiling_hook import Ceiling
 from .lines import I64

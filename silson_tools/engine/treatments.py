@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..catalog import Part
 from ..errors import ReceiptError
 from ..formulas import PPM
-from ..products import Part
 from .deductibles import param_on, split_claim
 from .limits import beyond_count, yearly_number
 from .lines import I64, LineDetail, SortedLines

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..products import Part, SettingRule
+from ..catalog import Part, SettingRule
 from .deductibles import nhi_rate_ppm, param_on, rate_ppm, split_claim, tier_min, visit_min
 from .limits import beyond_count, selfpay_cap, yearly_number
 from .lines import I64, OUT, PH, TIER_CODES, LineDetail, PerLine, SortedLines, group_firsts

@@ -70,7 +70,7 @@ def _add_file_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser: ``silson report`` and ``silson check``, help in Korean and English."""
-    from ..products import default_product, products
+    from ..catalog import default_product, products
 
     parser = argparse.ArgumentParser(
         prog="silson",
@@ -195,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import matplotlib
 
     matplotlib.use("Agg")  # files only, never a window
-    from ..products import load_policy, products
+    from ..catalog import load_policy, products
     from .render import report_files, write_report
     from .summary import build_report
 

@@ -27,7 +27,7 @@ def show_report(
 ) -> None:
     """Widget callback: compute the report for (person, policy) and display it. Returns None.
 
-    ``policy``: a product name or rule file (None: :func:`~silson_tools.products.default_product`).
+    ``policy``: a product name or rule file (None: :func:`~silson_tools.catalog.default_product`).
     """
     from IPython.display import HTML, display
 
@@ -53,10 +53,10 @@ def receipts_app(
     decile: int | None = None,
 ) -> Any:
     """Dropdowns for the person and the policy, driving :func:`show_report` (``policy``: the
-    product shown first; None: :func:`~silson_tools.products.default_product`)."""
+    product shown first; None: :func:`~silson_tools.catalog.default_product`)."""
     import ipywidgets as w
 
-    from ..products import default_product, load_policy, products
+    from ..catalog import default_product, load_policy, products
 
     persons = [ALL_PERSONS, *sorted(receipts["person"].unique().tolist())]
     person_box = w.Dropdown(options=persons, value=person or ALL_PERSONS, description="사람")

@@ -41,7 +41,7 @@ from ..schema import (
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ..products import Policy
+    from ..catalog import Policy
 
 __all__ = [
     "ALL_PERSONS",
@@ -282,19 +282,19 @@ def top_shrinks(assessed: pd.DataFrame, n: int = 10) -> pd.DataFrame:
 
 
 def _policy(policy: str | Policy) -> Policy:
-    from ..products import Policy, load_policy
+    from ..catalog import Policy, load_policy
 
     return policy if isinstance(policy, Policy) else load_policy(policy)
 
 
 def _every_product() -> tuple[str, ...]:
-    from ..products import products
+    from ..catalog import products
 
     return products()
 
 
 def _default_product() -> str:
-    from ..products import default_product
+    from ..catalog import default_product
 
     return default_product()
 
@@ -392,7 +392,7 @@ def build_report(
 
     ``receipts``: :class:`ReceiptLines` or any DataFrame (validated here, once).
     ``policy``: a product name, a rule file or a :class:`Policy` (None: the default product,
-    :func:`~silson_tools.products.default_product`).
+    :func:`~silson_tools.catalog.default_product`).
     ``person``: one person's lines only (None or :data:`ALL_PERSONS`: everyone).
     ``decile``: 소득분위 1–10 for the 본인부담상한제 refund (None: left out).
     ``compare``: the policies for the side-by-side table (the chosen one is marked; default

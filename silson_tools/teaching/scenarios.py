@@ -31,7 +31,7 @@ from ..params import nhi_copay
 from ..schema import TIERS, ZONE_COLORS, ZONES, zone_label
 
 if TYPE_CHECKING:
-    from ..products import Policy
+    from ..catalog import Policy
 
 __all__ = [
     "GENERATION_NAMES",

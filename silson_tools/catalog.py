@@ -1,4 +1,9 @@
-"""Products (실손 상품) as data: discovery, variants, the typed tree and :func:`load_policy`.
+"""The product catalog: products (실손 상품) as data: discovery, variants, the typed tree and
+:func:`load_policy`.
+
+The module is ``catalog``, not ``products``: ``silson_tools.products`` is the function
+:func:`products` (``st.products()``), and a submodule of the same name would replace it on
+the package once imported.
 
 **Discovery.** Every ``*.toml`` file in ``silson_tools/data/products`` is a product, named by
 its file stem (``gen4.toml`` → ``"gen4"``); adding a product is dropping in one file.
@@ -55,7 +60,6 @@ import datetime as dt
 import itertools
 import re
 import sys
-import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -665,15 +669,3 @@ def load_policy(name_or_path: str | Path | Policy, **overrides: Any) -> Policy:
     for key, value in overrides.items():
         apply_override(raw, key, value, file, _UNIT_OF_KEY)
     return _build(raw, file, name)
-
-
-class _ProductsModule(types.ModuleType):
-    """``silson_tools.products`` is both this module and the function :func:`products`: once
-    the module is imported, Python binds the package attribute ``products`` to the module, so
-    the module is made callable and ``st.products()`` keeps working either way."""
-
-    def __call__(self, folder: str | Path | None = None) -> tuple[str, ...]:
-        return products(folder)
-
-
-sys.modules[__name__].__class__ = _ProductsModule
