@@ -63,12 +63,15 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, RuleDataError
 from .params import DATA_DIR, Ctx, Param, check_keys, parse_param, resolve_sources
 from .product_files import TOP_KEYS, apply_override, copy_tree, read_product, shown_name
 from .schema import AMOUNT_COLUMNS, CATEGORIES, SETTINGS, TIERS
+
+if TYPE_CHECKING:
+    from .dates import DateLike  # dates imports pandas; loading a product does not need it
 
 __all__ = [
     "PRODUCT_DIR",
@@ -273,7 +276,7 @@ class Policy:
                 out.append((ex.waiting_years.path, ex.waiting_years))
         return out
 
-    def table(self, date: Any = None) -> list[dict[str, Any]]:
+    def table(self, date: DateLike | None = None) -> list[dict[str, Any]]:
         """One row per parameter: path, label, unit, value on ``date`` (default: latest),
         effective date, confidence, source."""
         rows = []
@@ -292,7 +295,7 @@ class Policy:
             )
         return rows
 
-    def for_contract(self, contract_date: Any) -> Policy:
+    def for_contract(self, contract_date: DateLike) -> Policy:
         """The policy a contract signed on ``contract_date`` has: every parameter reduced to
         the one value in force on that date (an ended parameter is dropped)."""
 

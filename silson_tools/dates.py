@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ import pandas as pd
 from .errors import InputError
 
 __all__ = [
+    "DateLike",
     "add_years",
     "as_day",
     "calendar_year_start",
@@ -32,6 +34,10 @@ __all__ = [
 
 _I64 = np.int64
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+DateLike: TypeAlias = str | dt.date | np.datetime64
+"""A day as an argument: ISO text ``"2024-03-15"``, a ``datetime.date`` (``datetime.datetime``
+and ``pandas.Timestamp`` are dates too) or a numpy ``datetime64``; read by :func:`as_day`."""
 
 
 def as_day(value: object, name: str) -> np.datetime64:

@@ -42,9 +42,10 @@ the patient (zone ``visit_cap``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias, overload
 
 import numpy as np
+import numpy.typing as npt
 
 from .errors import InputError
 from .money import as_won
@@ -52,6 +53,7 @@ from .money import as_won
 __all__ = [
     "MODES",
     "PPM",
+    "IntOrArray",
     "PeriodTotals",
     "VisitSplit",
     "as_won",
@@ -67,11 +69,14 @@ Mode = Literal["additive", "max", "fixed", "rate"]
 MODES: tuple[str, ...] = ("additive", "max", "fixed", "rate")
 PPM = 1_000_000
 """Rates are integers in parts per million: exact arithmetic on won amounts."""
+IntOrArray: TypeAlias = int | np.ndarray
+"""A result in won (or a count): a Python int for scalar inputs, an int64 array otherwise.
+Inputs are ``numpy.typing.ArrayLike`` (a number, a sequence, an array or a Series)."""
 
 # --- input checking: amounts through money.as_won (MAX_WON = 1조원 keeps amount × ppm in int64)
 
 
-def rate_to_ppm(r: Any, name: str = "r") -> np.ndarray:
+def rate_to_ppm(r: npt.ArrayLike, name: str = "r") -> np.ndarray:
     """A rate in [0, 1] → integer parts per million (rounded to the nearest ppm)."""
     if isinstance(r, str):
         raise InputError(f"{name} must be a rate between 0 and 1, got {r!r}")
@@ -89,7 +94,7 @@ def _check_mode(mode: str) -> str:
     return mode
 
 
-def scalar_or_array(arr: np.ndarray) -> Any:
+def scalar_or_array(arr: np.ndarray) -> IntOrArray:
     """Return a Python int for 0-d results, the int64 array otherwise."""
     return int(arr) if np.ndim(arr) == 0 else arr
 
@@ -109,6 +114,8 @@ class VisitSplit:
     ``self_pay == deductible_part + rate_part + cap_cut`` and ``self_pay + payout == cost``.
     """
 
+    # Fields are Any on purpose: an int (str, bool) for a scalar visit, an array for arrays;
+    # a union would make every scalar caller narrow it (the functions return IntOrArray).
     cost: Any
     payout: Any
     self_pay: Any
@@ -127,7 +134,11 @@ class VisitSplit:
 
 
 def split_visit(
-    C: Any, D: Any = 0, r: Any = 0.0, H: Any = None, mode: Mode = "additive"
+    C: npt.ArrayLike,
+    D: npt.ArrayLike = 0,
+    r: npt.ArrayLike = 0.0,
+    H: npt.ArrayLike | None = None,
+    mode: Mode = "additive",
 ) -> VisitSplit:
     """Split one visit of cost ``C`` into payout and self-pay, and say which zone decided it.
 
@@ -193,7 +204,15 @@ def split_visit(
     )
 
 
-def per_visit_self_pay(C: Any, D: Any = 0, r: Any = 0.0, mode: Mode = "additive") -> Any:
+@overload
+def per_visit_self_pay(C: int, D: int = 0, r: float = 0.0, mode: Mode = "additive") -> int: ...
+@overload
+def per_visit_self_pay(
+    C: npt.ArrayLike, D: npt.ArrayLike = 0, r: npt.ArrayLike = 0.0, mode: Mode = "additive"
+) -> IntOrArray: ...
+def per_visit_self_pay(
+    C: npt.ArrayLike, D: npt.ArrayLike = 0, r: npt.ArrayLike = 0.0, mode: Mode = "additive"
+) -> IntOrArray:
     """건당 자기부담 (self-pay for one visit), integer won; clamped to ``0 ≤ self_pay ≤ C``.
 
     additive: ``D + (C − D) × r`` (all of C when C ≤ D); max: ``max(D, r × C)``;
@@ -213,6 +232,7 @@ class PeriodTotals:
     module docstring's 「급여 vs 비급여 보장 축소 구간 깔끔 정리」.
     """
 
+    # Any on purpose, as in VisitSplit: int for scalar inputs, arrays for arrays.
     n: Any
     cost: Any
     payout: Any
@@ -228,29 +248,29 @@ class PeriodTotals:
     """The per-visit split the totals are built from."""
 
     @property
-    def deductible_part(self) -> Any:
+    def deductible_part(self) -> IntOrArray:
         """공제 몫: n × the per-visit deductible part."""
         return scalar_or_array(np.asarray(self.n) * np.asarray(self.visit.deductible_part))
 
     @property
-    def rate_part(self) -> Any:
+    def rate_part(self) -> IntOrArray:
         """자기부담률 몫: n × the per-visit rate part."""
         return scalar_or_array(np.asarray(self.n) * np.asarray(self.visit.rate_part))
 
     @property
-    def cap_cut(self) -> Any:
+    def cap_cut(self) -> IntOrArray:
         """회당 한도로 깎인 몫: n × the per-visit cap cut."""
         return scalar_or_array(np.asarray(self.n) * np.asarray(self.visit.cap_cut))
 
 
 def period_totals(
-    n: Any,
-    C: Any,
-    D: Any = 0,
-    r: Any = 0.0,
-    H: Any = None,
+    n: npt.ArrayLike,
+    C: npt.ArrayLike,
+    D: npt.ArrayLike = 0,
+    r: npt.ArrayLike = 0.0,
+    H: npt.ArrayLike | None = None,
     mode: Mode = "additive",
-    premium: Any = 0,
+    premium: npt.ArrayLike = 0,
 ) -> PeriodTotals:
     """월 합계 for ``n`` visits of cost ``C``: cost, payout, self-pay and 월 실비용.
 
@@ -279,6 +299,6 @@ def period_totals(
     )
 
 
-def _and(a: Any, b: np.ndarray) -> Any:
+def _and(a: bool | np.ndarray, b: np.ndarray | bool) -> bool | np.ndarray:
     out = np.logical_and(a, b)
     return bool(out) if out.ndim == 0 else out

@@ -64,12 +64,15 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .errors import InputError, RuleDataError
 from .formulas import PPM
+
+if TYPE_CHECKING:
+    from .dates import DateLike  # dates imports pandas; the rule loader does not need it
 
 __all__ = [
     "CONFIDENCE",
@@ -156,7 +159,7 @@ class Unit:
             return f"larger than {int(self.maximum):,} ({self.name}), got {value!r}"
         return int(value)
 
-    def read(self, value: Any) -> Any:
+    def read(self, value: Any) -> int | float | dt.date | str | tuple[int, ...]:
         """``value`` as the loaders keep it (a number as :meth:`check` gives it, a date, a
         text, a tuple of grade numbers), or an :class:`InputError` saying what is wrong (the
         loaders re-raise it naming the file and the key)."""
@@ -369,17 +372,19 @@ class Param:
     label: str = ""
     references: tuple[tuple[Source, ...], ...] = ()
 
-    def index(self, date: Any) -> int:
+    def index(self, date: DateLike) -> int:
         """Position of the value in force on ``date`` (the first one for earlier dates)."""
         edges = np.array(self.dates, dtype="datetime64[D]")
         return max(int(np.searchsorted(edges, np.datetime64(date, "D"), side="right")) - 1, 0)
 
-    def at(self, date: Any) -> Any:
-        """The value in force on ``date`` (the first value for earlier dates; None if ended)."""
+    def at(self, date: DateLike) -> Any:
+        """The value in force on ``date`` (the first value for earlier dates; None if ended):
+        a float for a rate, an int otherwise (typed Any: the type follows :attr:`unit`)."""
         return self.values[self.index(date)]
 
     def on(self, days: np.ndarray) -> Any:
-        """Values in force on each of ``days`` (datetime64[D]); a scalar when undated."""
+        """Values in force on each of ``days`` (datetime64[D]); a scalar when undated (float
+        for a rate, int otherwise, as in :meth:`at`)."""
         if len(self.values) == 1:
             return self.values[0]
         edges = np.array(self.dates, dtype="datetime64[D]")
@@ -395,13 +400,13 @@ class Param:
             return np.asarray(self.values, dtype=object)[idx].astype(type(self.values[0]))
         return np.asarray(self.values)[idx]
 
-    def ppm(self, days: np.ndarray) -> Any:
+    def ppm(self, days: np.ndarray) -> int | np.ndarray:
         """A rate's value(s) in integer parts per million (see formulas.PPM)."""
         if len(self.values) == 1:
             return round(self.values[0] * PPM)
         return np.rint(np.asarray(self.on(days), dtype=np.float64) * PPM).astype(np.int64)
 
-    def for_contract(self, date: Any) -> Param | None:
+    def for_contract(self, date: DateLike) -> Param | None:
         """The parameter as a contract signed on ``date`` has it: the one value in force then
         (None when the parameter had ended by then)."""
         i = self.index(date)

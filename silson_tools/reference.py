@@ -274,7 +274,7 @@ TABLES = {"ceiling": ceiling_reference, "premium-grades": premium_reference}
 _ESCAPED = "\\`*_~$|[]"
 
 
-def md_escape(text: Any) -> str:
+def md_escape(text: object) -> str:
     """Cell text that Markdown (GitHub, JupyterLab) shows as written: no emphasis, no
     strike-through, no math, no table break, no link, no HTML."""
     out = str(text).replace("\r", " ").replace("\n", " ")

@@ -79,6 +79,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalog import Part, Policy, load_policy
+from ..dates import DateLike
 from .ceiling_hook import Ceiling, ceiling_offsets
 from .exclusions import ceiling_offset, excluded_amount, routes
 from .inputs import read_lines
@@ -96,7 +97,7 @@ __all__ = ["assess", "assess_lines"]
 def assess(
     receipts: pd.DataFrame,
     policy: Policy | str | Path,
-    policy_start: object = None,
+    policy_start: DateLike | None = None,
     ceiling: Ceiling = None,
 ) -> pd.DataFrame:
     """Assess every receipt line under ``policy``; returns a copy with the columns added.

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalog import Policy, load_policy
+from ..dates import DateLike
 from ..errors import InputError
 from .assess import assess
 from .ceiling_hook import Ceiling
@@ -47,7 +48,7 @@ def proportional_share(payouts: np.ndarray, loss: np.ndarray) -> np.ndarray:
 def assess_many(
     receipts: pd.DataFrame,
     policies: Iterable[Policy | str | Path],
-    policy_start: object | Sequence[object] = None,
+    policy_start: DateLike | Sequence[DateLike | None] | None = None,
     ceiling: Ceiling = None,
 ) -> pd.DataFrame:
     """Duplicate policies (중복가입, 비례보상): each pays its proportional share of the loss.

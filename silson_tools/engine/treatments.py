@@ -21,7 +21,7 @@ from ..errors import ReceiptError
 from ..formulas import PPM
 from .deductibles import param_on, split_claim
 from .limits import beyond_count, yearly_number
-from .lines import I64, LineDetail, SortedLines
+from .lines import I64, LineDetail, PerLine, SortedLines
 
 __all__ = ["room_part", "treatment_part"]
 
@@ -35,6 +35,7 @@ def treatment_part(
     assert rule is not None, f"part {part.name!r} of kind 'treatment' has no treatment rule"
     d = lines.day[idx]
     session = yearly_number(lines.gid[idx])
+    r: PerLine
     if part.brackets:  # (first session, rate) steps
         r = np.zeros(len(idx), I64) + part.brackets[0][1].ppm(d)
         for first, param in part.brackets[1:]:

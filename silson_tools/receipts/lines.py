@@ -47,9 +47,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, SupportsIndex
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ..errors import InputError, ReceiptError, ReceiptProblem
@@ -104,7 +105,7 @@ class ReceiptLines(pd.DataFrame):
     def _constructor(self) -> type[pd.DataFrame]:
         return pd.DataFrame  # whatever pandas derives is a plain DataFrame: checked again
 
-    def __reduce_ex__(self, protocol: Any) -> Any:
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
         return (pd.DataFrame, (pd.DataFrame(self),))  # unpickles as a plain DataFrame
 
     # --- making one -------------------------------------------------------------------------
@@ -224,7 +225,7 @@ class ReceiptLines(pd.DataFrame):
         """Row number a person sees, per line (read-only int64; see the module docstring)."""
         return self._info().rows
 
-    def row_of(self, positions: Any) -> np.ndarray:
+    def row_of(self, positions: npt.ArrayLike) -> np.ndarray:
         """Row numbers of lines at 0-based ``positions`` (an int, array or boolean mask)."""
         return self.rows[np.asarray(positions)]
 
@@ -268,7 +269,11 @@ class ReceiptLines(pd.DataFrame):
         return ReceiptProblem(info.source, int(info.rows[int(position)]), ref, value, expected)
 
     def error(
-        self, positions: Any, column: str | None, expected: str, values: Any = None
+        self,
+        positions: npt.ArrayLike,
+        column: str | None,
+        expected: str,
+        values: Sequence[Any] | np.ndarray | None = None,
     ) -> ReceiptError:
         """A :class:`ReceiptError` for lines at ``positions`` (ints or a mask), e.g. from the
         engine: ``raise lines.error(order[bad], "days", "입원일수 > 0 …")``. ``values``: one
@@ -284,7 +289,7 @@ class ReceiptLines(pd.DataFrame):
         ]
         return ReceiptError(problems, self._info().source)
 
-    def select(self, where: Any) -> ReceiptLines:
+    def select(self, where: npt.ArrayLike) -> ReceiptLines:
         """The lines at ``where`` (a boolean mask or positions), still validated.
 
         Unlike ``lines[mask]`` (a plain DataFrame, checked again when used), the result
@@ -331,7 +336,7 @@ def _frame_rows(frame: pd.DataFrame, source: str | None) -> tuple[str, np.ndarra
 
 
 def as_receipt_lines(
-    obj: Any,
+    obj: pd.DataFrame | Mapping[str, Any] | Sequence[Mapping[str, Any]],
     *,
     extra_categories: Sequence[str] = (),
     source: str | None = None,

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .render import format_table
 from .summary import ALL_PERSONS, ZONE_AMOUNTS, build_report
+
+if TYPE_CHECKING:
+    from ipywidgets import VBox
+
+    from ..dates import DateLike
 
 __all__ = ["receipts_app", "show_report"]
 
@@ -21,7 +26,7 @@ def show_report(
     receipts: pd.DataFrame,
     person: str | None = ALL_PERSONS,
     policy: str | None = None,
-    policy_start: Any = None,
+    policy_start: DateLike | None = None,
     decile: int | None = None,
     compare: Sequence[str] | None = None,
 ) -> None:
@@ -48,10 +53,10 @@ def show_report(
 def receipts_app(
     receipts: pd.DataFrame,
     policy: str | None = None,
-    policy_start: Any = None,
+    policy_start: DateLike | None = None,
     person: str | None = None,
     decile: int | None = None,
-) -> Any:
+) -> VBox:
     """Dropdowns for the person and the policy, driving :func:`show_report` (``policy``: the
     product shown first; None: :func:`~silson_tools.catalog.default_product`)."""
     import ipywidgets as w

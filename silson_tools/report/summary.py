@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ..catalog import Policy
+    from ..dates import DateLike
+    from ..engine.ceiling_hook import Ceiling
 
 __all__ = [
     "ALL_PERSONS",
@@ -302,8 +304,8 @@ def _default_product() -> str:
 def compare_policies(
     receipts: pd.DataFrame,
     policies: Sequence[str | Policy] | None = None,
-    policy_start: Any = None,
-    ceiling: Any = None,
+    policy_start: DateLike | None = None,
+    ceiling: Ceiling = None,
 ) -> pd.DataFrame:
     """The same receipts under each policy: claim, payout, self-pay, payout % and zone takes.
 
@@ -382,7 +384,7 @@ def _as_date(value: Any, name: str) -> dt.date | None:
 def build_report(
     receipts: pd.DataFrame,
     policy: str | Policy | None = None,
-    policy_start: Any = None,
+    policy_start: DateLike | None = None,
     person: str | None = None,
     compare: Sequence[str | Policy] | None = None,
     decile: int | None = None,

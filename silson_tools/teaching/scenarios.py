@@ -14,7 +14,6 @@ co-pay rate of the tier (:func:`silson_tools.params.nhi_copay`): ② = ① × (1
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from .. import assess, load_policy, products
+from ..dates import DateLike
 from ..errors import InputError
 from ..params import nhi_copay
 from ..schema import TIERS, ZONE_COLORS, ZONES, zone_label
@@ -74,9 +74,6 @@ START = "2026-01-01"
 
 
 # --- NHI co-pay rates (law, from silson_tools.params) ------------------------------------------
-
-DateLike = str | dt.date | np.datetime64
-"""A day: ``"2026-06-01"``, a ``datetime.date`` / ``pandas.Timestamp`` or a numpy day."""
 
 
 def nhi_copay_rate(setting: str, tier: str, date: DateLike = START) -> float:
@@ -174,7 +171,7 @@ def build(
     noncovered_share: float | None = None,
     tier: str | None = None,
     sessions: int | None = None,
-    date: str = "2026-06-01",
+    date: DateLike = "2026-06-01",
 ) -> pd.DataFrame:
     """Receipt lines for scenario ``name`` (defaults from :data:`SCENARIOS`).
 
