@@ -115,7 +115,17 @@ def reference_assess(
     policy = policy.for_contract(start)  # a product's values as of the contract date
     for r in rows:
         r["year"] = policy_year(r["day"], start)
-        for k in ("payout", "ded", "rate", "refund", "cap", "count", "annual", "session"):
+        for k in (
+            "payout",
+            "pay_non",
+            "ded",
+            "rate",
+            "refund",
+            "cap",
+            "count",
+            "annual",
+            "session",
+        ):
             r[k] = 0
         r["proof"] = False
     rows.sort(key=lambda r: (r["person"], r["day"], r["pos"]))
@@ -179,6 +189,7 @@ def reference_assess(
                 r["annual"] += pay - kept
                 pay = kept
             r["payout"] += pay
+            r["pay_non"] += noncovered_share(pay, r["a_cov"], r["a_non"])
 
     out = []
     for r in sorted(rows, key=lambda r: r["pos"]):
@@ -211,6 +222,7 @@ def reference_assess(
                 "count_cut": r["count"],
                 "annual_cut": r["annual"],
                 "payout": r["payout"],
+                "payout_noncovered": r["pay_non"],
                 "self_pay": claim - r["payout"],
                 "zone": zone,
                 "session_no": r["session"],
@@ -372,3 +384,114 @@ def room_part(rows: list[dict], part: Part) -> None:
         r["rate"] += c - pay
         r["cap"] += pay - capped
         r["pay_k"] = capped
+
+
+def noncovered_share(pay: int, cov: int, non: int) -> int:
+    """The 비급여 part of payout ``pay`` of a part that took 급여 ``cov`` and 비급여 ``non``:
+    pay × non ÷ (cov + non) rounded to the nearest won, a half going to 급여."""
+    if non == 0:
+        return 0
+    if cov == 0:
+        return pay
+    q, r = divmod(pay * non, cov + non)
+    return q + (1 if 2 * r > cov + non else 0)
+
+
+# --- duplicate policies (다수보험의 처리), one line at a time ------------------------------------
+
+
+def pooled(policy: Policy) -> bool:
+    """A part takes 급여 and 비급여 in one deductible (1–3세대 주계약)."""
+    return any(
+        ("covered_copay" in p.amounts or "full_copay" in p.amounts) and "noncovered" in p.amounts
+        for p in policy.parts
+    )
+
+
+def reference_assess_many(
+    receipts: pd.DataFrame, policies: list[Policy], policy_start: Any = None, ceiling: Any = None
+) -> pd.DataFrame:
+    """The rule of silson_tools.engine.many, line by line with Python ints.
+
+    For each line (and side, 급여 and 비급여, when any policy splits them) and each policy:
+    E = what it considers eligible, K = deductible + rate part, P = its payout alone.
+    Together the policies covering the line (E > 0) pay min(ΣP, max E − min K), each its
+    share by P (largest remainders, ties to the first policy).
+    """
+    starts = (
+        list(policy_start)
+        if isinstance(policy_start, list | tuple)
+        else [policy_start] * len(policies)
+    )
+    alone = [
+        reference_assess(receipts, p, s, ceiling) for p, s in zip(policies, starts, strict=True)
+    ]
+    split = not all(pooled(p) for p in policies)
+    only_non = receipts.copy()
+    for col in ("covered_copay", "full_copay", "over_ceiling"):
+        if col in only_non.columns:
+            only_non[col] = 0
+    non = [
+        reference_assess(only_non, p, s) if split else None
+        for p, s in zip(policies, starts, strict=True)
+    ]
+    names: list[str] = []
+    for p in policies:
+        k = 1
+        while (p.name if k == 1 else f"{p.name}_{k}") in names:
+            k += 1
+        names.append(p.name if k == 1 else f"{p.name}_{k}")
+    rows = []
+    for n in range(len(receipts)):
+        per_side: list[list[tuple[int, int, int]]] = []  # side → policy → (E, K, P)
+        for i, policy in enumerate(policies):
+            a = alone[i].iloc[n]
+            e, k, p = int(a["eligible"]), int(a["deductible"] + a["rate_part"]), int(a["payout"])
+            if not split:
+                sides = [(e, k, p)]
+            else:
+                b = non[i].iloc[n]
+                e_non = int(b["eligible"])
+                p_non = int(a["payout_noncovered"])
+                if pooled(policy):
+                    k_non = noncovered_share(k, e - e_non, e_non)
+                else:
+                    k_non = int(b["deductible"] + b["rate_part"])
+                k_non = min(k_non, k)
+                sides = [(e - e_non, k - k_non, p - p_non), (e_non, k_non, p_non)]
+            for s, amounts in enumerate(sides):
+                if len(per_side) <= s:
+                    per_side.append([])
+                per_side[s].append(amounts)
+        pay = [0] * len(policies)
+        max_e = min_k = 0
+        for side in per_side:
+            covering = [i for i, (e, _, _) in enumerate(side) if e > 0]
+            if not covering:
+                continue
+            top = max(side[i][0] for i in covering)
+            low = min(side[i][1] for i in covering)
+            max_e += top
+            min_k += low
+            weights = [side[i][2] if i in covering else 0 for i in range(len(side))]
+            total = min(sum(weights), top - low)
+            for i, got in enumerate(shares(total, weights)):
+                pay[i] += got
+        claim = int(alone[0].iloc[n]["claim"])
+        row: dict[str, Any] = {
+            "claim": claim,
+            "loss": claim - max(int(a.iloc[n]["ceiling_offset"]) for a in alone),
+        }
+        for i, name in enumerate(names):
+            a = alone[i].iloc[n]
+            row[f"eligible_{name}"] = int(a["eligible"])
+            row[f"deductible_{name}"] = int(a["deductible"] + a["rate_part"])
+            row[f"standalone_{name}"] = int(a["payout"])
+            row[f"payout_{name}"] = pay[i]
+        row["max_eligible"] = max_e
+        row["min_deductible"] = min_k
+        row["duplicate_cap"] = max_e - min_k
+        row["payout"] = sum(pay)
+        row["self_pay"] = claim - sum(pay)
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -28,6 +28,23 @@ checked strictly (an unknown or misspelt key is an error, so a typo cannot skip 
     [expect_total]            # optional: sums over all lines of the case
     payout = 3_500_000
 
+**Duplicate policies** (중복가입, 「다수보험의 처리」): a case in ``tests/cases/duplicate/`` names
+two or more products and runs on ``assess_many`` and on the reference's
+``reference_assess_many``::
+
+    policies = ["gen2-choice1", "gen2-choice1"]   # products; the same one twice is allowed
+    policy_start = 2011-03-01                      # optional: one date, or one per policy
+    [[lines]]
+    ...
+    [lines.expect]            # required: payout and payout_each
+    payout_each = [450_000, 450_000]    # one per policy, in order (payout_<name>)
+    # standalone_each, eligible_each, deductible_each: lists, one per policy;
+    # claim, loss, max_eligible, min_deductible, duplicate_cap, payout, self_pay: sums per line
+
+``overrides`` is not allowed there. Besides the expectations, a duplicate case checks on every
+line of both engines that the shares add up to ``payout``, none is above its standalone
+payout, and ``payout ≤ duplicate_cap = max_eligible − min_deductible``.
+
 Besides the expectations, ``payout + self_pay == claim`` is checked on every line of both
 engines. ``payout_covered`` / ``payout_noncovered`` are checked on the engine only (the
 reference does not compute the split).
@@ -46,7 +63,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from reference_engine import reference_assess
+from reference_engine import reference_assess, reference_assess_many
 
 import silson_tools
 from silson_tools.schema import CATEGORIES, SETTINGS, TIERS, ZONES
@@ -86,8 +103,30 @@ ENGINE_ONLY = ("payout_covered", "payout_noncovered")
 """Columns the reference does not compute: checked on the engine only."""
 REQUIRED_EXPECT = ("payout", "zone")
 
+DUPLICATE = "duplicate"
+"""The folder of duplicate-policy cases (several products on one set of receipts)."""
+EACH_KEYS = ("payout_each", "standalone_each", "eligible_each", "deductible_each")
+"""Per-policy expectations of a duplicate case: one amount per policy, in order."""
+EACH_COLUMN = {
+    "payout_each": "payout",
+    "standalone_each": "standalone",
+    "eligible_each": "eligible",
+    "deductible_each": "deductible",
+}
+DUPLICATE_SUMS = (
+    "claim",
+    "loss",
+    "max_eligible",
+    "min_deductible",
+    "duplicate_cap",
+    "payout",
+    "self_pay",
+)
+DUPLICATE_EXPECT_KEYS = (*DUPLICATE_SUMS, *EACH_KEYS)
+DUPLICATE_REQUIRED = ("payout", "payout_each")
+
 TOP_REQUIRED = ("name", "description", "source", "lines")
-TOP_OPTIONAL = ("policy_start", "overrides", "expect_total")
+TOP_OPTIONAL = ("policy_start", "overrides", "expect_total", "policies")
 LINE_REQUIRED = ("date", "setting", "tier", "expect")
 LINE_OPTIONAL = (
     *AMOUNT_KEYS,
@@ -115,10 +154,12 @@ class Case:
     path: Path
     name: str
     product: str
-    policy_start: dt.date | None
+    policy_start: dt.date | list[dt.date] | None
     overrides: dict[str, Any]
     lines: list[Line]
-    expect_total: dict[str, int] = field(default_factory=dict)
+    expect_total: dict[str, Any] = field(default_factory=dict)
+    policies: list[str] = field(default_factory=list)
+    """The products of a duplicate case (tests/cases/duplicate/), in order; else empty."""
 
     @property
     def rel(self) -> str:
@@ -169,7 +210,9 @@ def _date(path: Path, where: str, value: Any) -> dt.date:
     return value
 
 
-def _expectations(path: Path, where: str, table: Any, keys: tuple, required: tuple) -> dict:
+def _expectations(
+    path: Path, where: str, table: Any, keys: tuple, required: tuple, each: int = 0
+) -> dict:
     _keys(path, where, table, required, tuple(k for k in keys if k not in required))
     out: dict[str, Any] = {}
     for key, value in table.items():
@@ -182,6 +225,12 @@ def _expectations(path: Path, where: str, table: Any, keys: tuple, required: tup
             out[key] = value
         elif key == "policy_year":
             out[key] = _date(path, w, value)
+        elif key in EACH_KEYS:
+            if not isinstance(value, list) or len(value) != each:
+                raise _fail(
+                    path, w, f"{value!r}: expected a list of {each} amounts, one per policy"
+                )
+            out[key] = [_int(path, f"{w}[{i + 1}]", v) for i, v in enumerate(value)]
         else:
             out[key] = _int(path, w, value)
     return out
@@ -223,15 +272,30 @@ def load_case(path: Path) -> Case:
         _text(path, key, raw[key])
     product = path.parent.name
     products = shipped_products()
-    if product not in products:
+    if product not in (*products, DUPLICATE):
         raise _fail(
             path,
             "",
             f"folder {product!r} is not a shipped product ({', '.join(products)}); "
-            "a case file goes in tests/cases/<product>/",
+            f"a case file goes in tests/cases/<product>/ (or tests/cases/{DUPLICATE}/)",
         )
-    start = _date(path, "policy_start", raw["policy_start"]) if "policy_start" in raw else None
+    policies = _policies(path, raw, product, products)
+    each = len(policies)
+    start: dt.date | list[dt.date] | None = None
+    if "policy_start" in raw:
+        value = raw["policy_start"]
+        if policies and isinstance(value, list):
+            if len(value) != each:
+                raise _fail(path, "policy_start", f"expected one date or {each} dates")
+            start = [_date(path, f"policy_start[{i + 1}]", v) for i, v in enumerate(value)]
+        else:
+            start = _date(path, "policy_start", value)
+    if policies and "overrides" in raw:
+        raise _fail(path, "overrides", f"not allowed in a {DUPLICATE} case")
     overrides = _flat_overrides(path, raw.get("overrides", {}))
+    keys, required = (
+        (DUPLICATE_EXPECT_KEYS, DUPLICATE_REQUIRED) if policies else (EXPECT_KEYS, REQUIRED_EXPECT)
+    )
     entries = raw["lines"]
     if not isinstance(entries, list) or not entries:
         raise _fail(path, "lines", "expected one or more [[lines]] tables")
@@ -260,11 +324,9 @@ def load_case(path: Path) -> Case:
         if "expect_last" in entry and repeat == 1:
             raise _fail(path, f"{where}.expect_last", "only with repeat (use expect)")
         step = _int(path, f"{where}.step_days", entry.get("step_days", 1), low=1)
-        expect = _expectations(
-            path, f"{where}.expect", entry["expect"], EXPECT_KEYS, REQUIRED_EXPECT
-        )
+        expect = _expectations(path, f"{where}.expect", entry["expect"], keys, required, each)
         last = (
-            _expectations(path, f"{where}.expect_last", entry["expect_last"], EXPECT_KEYS, ())
+            _expectations(path, f"{where}.expect_last", entry["expect_last"], keys, (), each)
             if "expect_last" in entry
             else {}
         )
@@ -280,12 +342,25 @@ def load_case(path: Path) -> Case:
                     label=f"{when.isoformat()}, [[lines]] entry {e}{copy}",
                 )
             )
+    total_keys = (*DUPLICATE_SUMS, "payout_each") if policies else TOTAL_KEYS
     total = (
-        _expectations(path, "expect_total", raw["expect_total"], TOTAL_KEYS, ())
+        _expectations(path, "expect_total", raw["expect_total"], total_keys, (), each)
         if "expect_total" in raw
         else {}
     )
-    return Case(path, raw["name"], product, start, overrides, lines, total)
+    return Case(path, raw["name"], product, start, overrides, lines, total, policies)
+
+
+def _policies(path: Path, raw: dict, product: str, products: tuple[str, ...]) -> list[str]:
+    """The ``policies`` of a duplicate case: two or more shipped products; [] elsewhere."""
+    if product != DUPLICATE:
+        if "policies" in raw:
+            raise _fail(path, "policies", f"only in a tests/cases/{DUPLICATE}/ case")
+        return []
+    value = raw.get("policies")
+    if not isinstance(value, list) or len(value) < 2:
+        raise _fail(path, "policies", f"{value!r}: expected a list of two or more products")
+    return [_text(path, f"policies[{i + 1}]", v, products) for i, v in enumerate(value)]
 
 
 # --- running a case -----------------------------------------------------------------------------
@@ -345,6 +420,31 @@ def _reference(frame: pd.DataFrame, policy: Any, start: Any, hook: Any) -> pd.Da
 ENGINES: dict[str, Callable[..., pd.DataFrame]] = {"engine": _engine, "reference": _reference}
 
 
+def _engine_many(frame: pd.DataFrame, policies: list, start: Any, hook: Any) -> pd.DataFrame:
+    return silson_tools.assess_many(frame, policies, policy_start=start, ceiling=hook)
+
+
+def _reference_many(frame: pd.DataFrame, policies: list, start: Any, hook: Any) -> pd.DataFrame:
+    return reference_assess_many(frame, policies, policy_start=start, ceiling=hook)
+
+
+MANY_ENGINES: dict[str, Callable[..., pd.DataFrame]] = {
+    "engine": _engine_many,
+    "reference": _reference_many,
+}
+
+
+def column_names(policies: list[str]) -> list[str]:
+    """The name of each policy in assess_many's columns: a repeated name gets _2, _3 …"""
+    names: list[str] = []
+    for p in policies:
+        name, k = p, 2
+        while name in names:
+            name, k = f"{p}_{k}", k + 1
+        names.append(name)
+    return names
+
+
 def _plain(column: str, value: Any) -> Any:
     if column == "zone":
         return str(value)
@@ -363,6 +463,8 @@ def _show(value: Any) -> str:
 
 def mismatches(case: Case, engine: str) -> list[str]:
     """Run the case on ``engine`` ('engine' or 'reference'); one message per failed check."""
+    if case.policies:
+        return duplicate_mismatches(case, engine)
     frame, hook = receipts_of(case)
     out = ENGINES[engine](frame, policy_of(case), case.policy_start, hook)
     n = len(case.lines)
@@ -395,6 +497,48 @@ def mismatches(case: Case, engine: str) -> list[str]:
             problems.append(
                 f"{case.rel}: expect_total: {column} over the {n} lines: expected {want:,}, "
                 f"got {got:,} [{engine}]"
+            )
+    return problems
+
+
+def duplicate_mismatches(case: Case, engine: str) -> list[str]:
+    """A duplicate case on assess_many ('engine') or reference_assess_many ('reference')."""
+    frame, hook = receipts_of(case)
+    policies = [silson_tools.load_policy(name) for name in case.policies]
+    out = MANY_ENGINES[engine](frame, policies, case.policy_start, hook)
+    names = column_names(case.policies)
+    n = len(case.lines)
+    problems = []
+
+    def got(row: Any, key: str) -> Any:
+        if key in EACH_KEYS:
+            return [int(row[f"{EACH_COLUMN[key]}_{name}"]) for name in names]
+        return int(row[key])
+
+    for i, line in enumerate(case.lines):
+        row = out.iloc[i]
+        where = f"{case.rel}: line {i + 1} of {n} ({line.label})"
+        pay, alone = got(row, "payout_each"), got(row, "standalone_each")
+        checks = [
+            (got(row, "payout") + got(row, "self_pay") == got(row, "claim"), "payout + self_pay"),
+            (sum(pay) == got(row, "payout"), "the shares add up to payout"),
+            (all(p <= a for p, a in zip(pay, alone, strict=True)), "share ≤ standalone"),
+            (got(row, "payout") <= got(row, "duplicate_cap"), "payout ≤ duplicate_cap"),
+        ]
+        problems += [f"{where}: {what} fails [{engine}]" for ok, what in checks if not ok]
+        for key, want in line.expect.items():
+            if got(row, key) != want:
+                problems.append(
+                    f"{where}: {key}: expected {want!r}, got {got(row, key)!r} [{engine}]"
+                )
+    for key, want in case.expect_total.items():
+        if key in EACH_KEYS:
+            total = [int(out[f"{EACH_COLUMN[key]}_{name}"].sum()) for name in names]
+        else:
+            total = int(out[key].sum())
+        if total != want:
+            problems.append(
+                f"{case.rel}: expect_total: {key}: expected {want!r}, got {total!r} [{engine}]"
             )
     return problems
 
@@ -588,3 +732,91 @@ def test_a_failed_expectation_names_the_file_line_column_and_both_values(tmp_pat
             f"payout: expected 19,999, got 20,000 [{engine}]"
         )
         assert "gen4/case.toml" in problems[0]
+
+
+DUPLICATE_GOOD = """\
+name = "다수보험: 4세대 둘"
+description = "100,000 × 80% = 80,000 alone each; together 100,000 − 20,000 = 80,000 → 40,000 each."
+source = "test"
+policies = ["gen4", "gen4"]
+policy_start = 2024-01-01
+
+[[lines]]
+date = 2024-03-05
+setting = "outpatient"
+tier = "clinic"
+covered_copay = 100_000
+
+[lines.expect]
+payout_each = [40_000, 40_000]
+standalone_each = [80_000, 80_000]
+payout = 80_000
+duplicate_cap = 80_000
+"""
+
+
+def test_a_duplicate_case_file_passes_on_both_engines(tmp_path: Path) -> None:
+    case = load_case(_case_file(tmp_path, DUPLICATE_GOOD, product=DUPLICATE))
+    assert case.policies == ["gen4", "gen4"]
+    assert mismatches(case, "engine") == [] and mismatches(case, "reference") == []
+    wrong = load_case(
+        _case_file(
+            tmp_path, DUPLICATE_GOOD.replace("[40_000, 40_000]", "[50_000, 50_000]"), DUPLICATE
+        )
+    )
+    for engine in ENGINES:
+        assert mismatches(wrong, engine) == [
+            f"{wrong.rel}: line 1 of 1 (2024-03-05, [[lines]] entry 1): payout_each: "
+            f"expected [50000, 50000], got [40000, 40000] [{engine}]"
+        ]
+
+
+@pytest.mark.parametrize(
+    ("product", "old", "new", "message"),
+    [
+        (
+            "gen4",
+            'source = "test"\n',
+            'source = "test"\npolicies = ["gen4", "gen3"]\n',
+            r"policies: only in a tests/cases/duplicate/ case",
+        ),
+        (DUPLICATE, 'policies = ["gen4", "gen4"]\n', "", r"policies: None: expected a list"),
+        (
+            DUPLICATE,
+            '["gen4", "gen4"]',
+            '["gen4", "gen9"]',
+            r"policies\[2\]: 'gen9': expected one of",
+        ),
+        (
+            DUPLICATE,
+            "payout_each = [40_000, 40_000]",
+            "payout_each = [40_000]",
+            r"lines\[1\]\.expect\.payout_each: \[40000\]: expected a list of 2 amounts",
+        ),
+        (
+            DUPLICATE,
+            "duplicate_cap = 80_000",
+            'zone = "rate"',
+            r"lines\[1\]\.expect\.zone: unknown key 'zone'",
+        ),
+        (
+            DUPLICATE,
+            "policy_start = 2024-01-01",
+            "policy_start = [2024-01-01]",
+            r"policy_start: expected one date or 2 dates",
+        ),
+        (
+            DUPLICATE,
+            'source = "test"\n',
+            'source = "test"\noverrides = { "covered.outpatient.visit_cap" = 1 }\n',
+            r"overrides: not allowed in a duplicate case",
+        ),
+    ],
+)
+def test_duplicate_case_format_errors(
+    tmp_path: Path, product: str, old: str, new: str, message: str
+) -> None:
+    text = GOOD if product != DUPLICATE else DUPLICATE_GOOD
+    assert old in text
+    with pytest.raises(CaseFileError, match=message):
+        load_case(_case_file(tmp_path, text.replace(old, new, 1), product=product))

@@ -27,7 +27,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reference_engine import reference_assess
+from reference_engine import pooled, reference_assess, reference_assess_many
 
 import silson_tools as stl
 from silson_tools.catalog import load_policy, products
@@ -151,12 +151,15 @@ def test_ceiling_hook_and_over_ceiling() -> None:
 
 
 def test_duplicate_policies_pay_proportional_shares() -> None:
-    # 금융꿀팁 다수보험: 비례보상, never more than the loss
+    # 금융꿀팁 다수보험: together at most the largest eligible amount less the smallest
+    # deductible (4세대 표준약관 「다수보험의 처리」), each its share by what it pays alone
     df = frame(line(setting="inpatient", covered_copay=1_000_000, days=3))
     out = assess_many(df, ["gen1", "gen4"])
-    # alone: gen1 pays 100% (1,000,000), gen4 80% (800,000); together at most the loss
+    # alone: gen1 pays 100% (1,000,000, no deductible), gen4 80% (800,000)
     assert out["standalone_gen1"].iloc[0] == 1_000_000
     assert out["standalone_gen4"].iloc[0] == 800_000
+    # cap: 1,000,000 − min(0, 200,000) = 1,000,000
+    assert out[["min_deductible", "duplicate_cap"]].iloc[0].tolist() == [0, 1_000_000]
     assert out["payout"].iloc[0] == 1_000_000
     # shares 1,000,000 × 10/18 = 555,555.6 and × 8/18 = 444,444.4, in whole won
     assert out["payout_gen1"].iloc[0] == 555_556
@@ -164,16 +167,30 @@ def test_duplicate_policies_pay_proportional_shares() -> None:
     # same policy twice: each pays half
     out = assess_many(df, ["gen1", "gen1"])
     assert out["payout_gen1"].iloc[0] == out["payout_gen1_2"].iloc[0] == 500_000
-    # 4세대 twice: 80,000 each alone, 160,000 > the 100,000 loss → 50,000 each
+    # 4세대 twice: 80,000 each alone; together at most 100,000 − 20,000 = 80,000 → 40,000
+    # each: the insured keeps the 20% (duplicate cover never refunds the whole self-pay)
     out = assess_many(frame(line(covered_copay=100_000)), ["gen4", "gen4"])
-    assert out[["payout_gen4", "payout_gen4_2", "payout"]].iloc[0].tolist() == [
-        50_000,
-        50_000,
-        100_000,
+    assert out[["payout_gen4", "payout_gen4_2", "payout", "self_pay"]].iloc[0].tolist() == [
+        40_000,
+        40_000,
+        80_000,
+        20_000,
     ]
     # under the loss each pays in full: 9,000원 is below 4세대's 1만원 minimum, 1세대 pays 4,000
     out = assess_many(frame(line(covered_copay=9_000)), ["gen4", "gen1"])
     assert out[["payout_gen4", "payout_gen1", "self_pay"]].iloc[0].tolist() == [0, 4_000, 5_000]
+
+
+def test_fss_example_two_policies_pay_45_man_each() -> None:
+    """금융꿀팁 다수보험 (사례1): 입원 100만원 under two 실손 policies with a 10% 자기부담금
+    (2세대 선택형Ⅰ, bought about 2011) → 45만원 each, 90만원 in all (tests/cases/duplicate has
+    the same case as data)."""
+    df = frame(line(date="2016-05-02", setting="inpatient", covered_copay=1_000_000, days=5))
+    out = assess_many(df, ["gen2-choice1", "gen2-choice1"], policy_start="2011-03-01")
+    row = out.iloc[0]
+    assert row["standalone_gen2-choice1"] == row["standalone_gen2-choice1_2"] == 900_000
+    assert row["payout_gen2-choice1"] == row["payout_gen2-choice1_2"] == 450_000
+    assert (row["duplicate_cap"], row["payout"], row["self_pay"]) == (900_000, 900_000, 100_000)
 
 
 def test_assess_many_with_one_start_per_policy() -> None:
@@ -588,6 +605,55 @@ def test_single_line_payout_is_monotone_in_cost(name: str, data) -> None:
     base = assess(df, policy, policy_start=start)["payout"].iloc[0]
     bigger = assess(more, policy, policy_start=start)["payout"].iloc[0]
     assert bigger >= base
+
+
+DUPLICATE_NAMES = [
+    "gen1",
+    "gen2",
+    "gen2-choice1",
+    "gen3",
+    "gen3-choice2",
+    "gen4",
+    "gen5",
+    "gen4-tight",
+]
+STARTS = [None, "2023-03-15", "2024-12-31", "2026-01-01"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_duplicate_policies_follow_the_rule_and_equal_the_reference(data) -> None:
+    """「다수보험의 처리」 on random receipts and 2–3 policies (any generations): the engine
+    equals the row-by-row reference, and on every line the total is never above the largest
+    eligible amount less the smallest deductible (per side), never above Σ standalone; each
+    share is at most its standalone payout; the shares add up exactly."""
+    names = data.draw(st.lists(st.sampled_from(DUPLICATE_NAMES), min_size=2, max_size=3))
+    policies = [POLICIES[n] for n in names]
+    df, _, hook = data.draw(receipts(policies[0]))
+    starts = [data.draw(st.sampled_from(STARTS)) for _ in policies]
+    got = assess_many(df, policies, policy_start=starts, ceiling=hook)
+    want = reference_assess_many(df, policies, policy_start=starts, ceiling=hook)
+    for col in want.columns:
+        assert got[col].tolist() == want[col].tolist(), col
+    cols = [c for c in got.columns if c.startswith("payout_")]
+    assert len(cols) == len(policies)
+    pay = got[cols].to_numpy()
+    alone = got[[c.replace("payout_", "standalone_", 1) for c in cols]].to_numpy()
+    assert (pay >= 0).all() and (pay <= alone).all()
+    assert (pay.sum(axis=1) == got["payout"]).all()
+    assert (got["payout"] <= alone.sum(axis=1)).all()
+    assert (got["duplicate_cap"] == got["max_eligible"] - got["min_deductible"]).all()
+    assert (got["payout"] <= got["duplicate_cap"]).all()
+    assert (got["payout"] <= got["loss"]).all() and (got["self_pay"] >= 0).all()
+    assert (got["payout"] + got["self_pay"] == got["claim"]).all()
+    if all(pooled(p) for p in policies):  # one unit per line: the rule on the line's columns
+        elig = got[[c.replace("payout_", "eligible_", 1) for c in cols]].to_numpy()
+        ded = got[[c.replace("payout_", "deductible_", 1) for c in cols]].to_numpy()
+        low = np.where(elig > 0, ded, 10**15).min(axis=1)
+        cap = np.where((elig > 0).any(axis=1), elig.max(axis=1) - low, 0)
+        assert (got["duplicate_cap"] == cap).all()
+        covering = elig > 0
+        assert (pay[~covering] == 0).all()
 
 
 def _pools(policy) -> bool:

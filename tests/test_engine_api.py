@@ -101,7 +101,7 @@ def test_assess_many_and_proportional_share_arguments() -> None:
         assess_many(receipts(), [])
     with pytest.raises(InputError, match="policy_start: expected 2 dates, got 3"):
         assess_many(receipts(), ["gen3", "gen4"], policy_start=("2024-01-01",) * 3)
-    with pytest.raises(InputError, match=r"payouts must be \(insurers, lines\) matching loss"):
+    with pytest.raises(InputError, match=r"payouts must be \(insurers, lines\) matching cap"):
         proportional_share(np.zeros((2, 3)), np.zeros(2))
     with pytest.raises(InputError, match="must not be negative"):
         proportional_share(np.array([[-1]]), np.array([0]))
