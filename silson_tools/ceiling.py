@@ -35,10 +35,23 @@ spread each published year over 14 tables and could not say "merged". The rule's
 value, confidence, source, note, like one dated value without a date (the sources give no start
 date for them).
 
-**Unknown cells** raise ``InputError``; nothing is guessed. **Merged cells**: before 2023 the
-6~10분위 요양병원 cells are merged with the normal ones ("= normal"), i.e. no separate 요양병원
-value existed; ``limit(..., long_stay=True)`` then returns the normal value and :func:`cell`
-reports ``merged=True``.
+**Unknown cells** raise ``InputError``; nothing is guessed. **Merged cells**: no separate
+요양병원 value existed before 2018 (all groups) nor for 6~10분위 before 2023: the long-stay
+cell is "merged" with the normal one; ``limit(..., long_stay=True)`` then returns the normal
+value and :func:`cell` reports ``merged=True``.
+
+**Periods.** From 2008 the 상한액 caps a calendar year. Before, it did not: from 2004-07-01 to
+2007-06-30 a flat 300만원 capped each half-year (1.1–6.30, 7.1–12.31 counted apart), and from
+2007-07-01 a flat 400만원 a year (for 2007 counted here over 7.1–12.31). A row says which part
+of its year it covers (``period``: ``year``, ``half_year``, ``first_half``, ``second_half``,
+data, with Korean labels in the file); each :class:`Cell` carries its window (``start``,
+``end``). :func:`limit`, :func:`cell`, :func:`refund`, :func:`burden`, :func:`prepaid`,
+:func:`refund_month`, :func:`year_totals` and :class:`CeilingSpec` work per calendar year and
+answer for 2008–2026 (:func:`years`); for 2004–2007 they raise an ``InputError`` saying the
+year's ceiling is per period, and :func:`periods` (the windows of a year) and
+:func:`period_limit` (the amount capping the window of a date of care) answer instead. A
+calendar-year amount for those years would be wrong for anyone whose co-pays are uneven across
+the halves, so none is given.
 
 **Silson offset** (zone ``ceiling_offset``): the standard terms exclude what NHIS refunds or
 can refund, before or after the event (금융감독원, 실손의료보험 표준약관, 2021.7.1 시행, 제4조③1
@@ -96,6 +109,9 @@ __all__ = [
     "highest_limit",
     "limit",
     "load_table",
+    "period_cell",
+    "period_limit",
+    "periods",
     "prepaid",
     "refund",
     "refund_month",
@@ -110,8 +126,26 @@ KINDS: tuple[str, ...] = ("normal", "long_stay")
 """normal, or long_stay = 요양병원 120일 초과 in the same year."""
 """The person a receipt line belongs to when the file has no ``person`` column."""
 
-_TOP_KEYS = {"limit", "kinds", "groups", "rules", "row", "sources"}
-_ROW_KEYS = {"year", "kind", "confidence", "source", "values", "notes", "cell_confidence"}
+_TOP_KEYS = {"limit", "kinds", "periods", "groups", "rules", "row", "sources"}
+_ROW_KEYS = {
+    "year",
+    "period",
+    "kind",
+    "confidence",
+    "source",
+    "values",
+    "notes",
+    "cell_confidence",
+}
+PERIODS: dict[str, tuple[tuple[str, tuple[int, int], tuple[int, int]], ...]] = {
+    "year": (("year", (1, 1), (12, 31)),),
+    "half_year": (("first_half", (1, 1), (6, 30)), ("second_half", (7, 1), (12, 31))),
+    "first_half": (("first_half", (1, 1), (6, 30)),),
+    "second_half": (("second_half", (7, 1), (12, 31)),),
+}
+"""A row's ``period`` → the windows of its year it covers: (window kind, first day, last day)
+as (month, day). ``half_year`` is two windows with the same amounts, counted apart."""
+_WINDOW_SUFFIX = {"year": "", "first_half": "-H1", "second_half": "-H2"}
 _RULES = {
     "period": "text",
     "indexation": "text",
@@ -144,11 +178,24 @@ class Cell:
     note: str = ""
     references: tuple[Source, ...] = ()
     """The same sources as :class:`~silson_tools.params.Source` (title, url)."""
+    window: str = "year"
+    """The part of ``year`` the amount caps: ``year`` (1.1–12.31), ``first_half`` (1.1–6.30)
+    or ``second_half`` (7.1–12.31); see "Periods" in the module docstring."""
+    start: dt.date | None = None
+    """First day of the window (1 January of ``year`` for a calendar-year cell)."""
+    end: dt.date | None = None
+    """Last day of the window."""
 
     @property
     def merged(self) -> bool:
-        """True where the 요양병원 cell is merged with the normal one (6~10분위 before 2023)."""
+        """True where the 요양병원 cell is merged with the normal one (no separate value:
+        every group before 2018, 6~10분위 before 2023)."""
         return self.status == "merged"
+
+    @property
+    def key(self) -> str:
+        """The window as a short key: ``2023`` (calendar year), ``2007-H1``, ``2007-H2``."""
+        return f"{self.year}{_WINDOW_SUFFIX[self.window]}"
 
 
 @dataclass(frozen=True)
@@ -170,11 +217,27 @@ class CeilingTable:
     """Korean label of each kind (``normal`` → ``일반``)."""
     facts: Mapping[str, Fact] = field(default_factory=dict)
     """The ``[rules.*]`` entries by key (``refund_month`` …), with confidence and sources."""
+    windows: Mapping[tuple[dt.date, str, str], Cell] = field(default_factory=dict)
+    """Every cell by (first day of its window, kind, group): the calendar-year cells of
+    ``cells`` and the half-year cells of the years before 2008."""
+    period_labels: Mapping[str, str] = field(default_factory=dict)
+    """Korean label of each row ``period`` (``half_year`` → ``반기별 …``)."""
 
     @property
     def years(self) -> tuple[int, ...]:
-        """Years with a row in the table (some cells may still be unknown), ascending."""
+        """Years whose 상한액 caps the calendar year (some cells may be unknown), ascending:
+        the years :func:`limit` answers."""
         return tuple(sorted({year for year, _, _ in self.cells}))
+
+    @property
+    def period_years(self) -> tuple[int, ...]:
+        """Years whose 상한액 is not a calendar-year amount (half-years, a change mid-year)."""
+        return tuple(sorted({c.year for c in self.windows.values()} - set(self.years)))
+
+    @property
+    def starts(self) -> tuple[dt.date, ...]:
+        """First days of every window, ascending."""
+        return tuple(sorted({start for start, _, _ in self.windows}))
 
 
 def _parse_groups(ctx: Ctx, raw: Any) -> tuple[dict[str, str], dict[int, str]]:
@@ -211,16 +274,31 @@ def _parse_kinds(ctx: Ctx, raw: Any) -> dict[str, str]:
     return {key: label.strip() for key, label in raw.items()}
 
 
+def _parse_periods(ctx: Ctx, raw: Any) -> dict[str, str]:
+    if not isinstance(raw, Mapping) or list(raw) != list(PERIODS):
+        got = list(raw) if isinstance(raw, Mapping) else raw
+        raise ctx.error(
+            "periods", f"expected Korean labels for {list(PERIODS)} in order, got {got!r}"
+        )
+    for key, label in raw.items():
+        if not isinstance(label, str) or not label.strip():
+            raise ctx.error(f"periods.{key}", "expected a Korean label (text)")
+    return {key: label.strip() for key, label in raw.items()}
+
+
 def _parse_row(
     ctx: Ctx, i: int, row: Any, labels: Mapping[str, str], unit: Unit
-) -> tuple[int, str, list[Cell]]:
+) -> tuple[int, str, str, list[Cell]]:
     where = f"row[{i}]"
     row = section(ctx, where, row, _ROW_KEYS)
     year, kind = row.get("year"), row.get("kind")
+    period = row.get("period", "year")
     if not isinstance(year, int) or isinstance(year, bool):
         raise ctx.error(f"{where}.year", f"expected a year (integer), got {year!r}")
     if kind not in KINDS:
         raise ctx.error(f"{where}.kind", f"expected one of {', '.join(KINDS)}, got {kind!r}")
+    if period not in PERIODS:
+        raise ctx.error(f"{where}.period", f"expected one of {', '.join(PERIODS)}, got {period!r}")
     at = f" (year {year}, {kind})"
     confidence = check_confidence(ctx, where, required(ctx.file, where, row, "confidence"))
     values = required(ctx.file, where, row, "values")
@@ -259,21 +337,25 @@ def _parse_row(
             if group in per_cell
             else confidence
         )
-        cells.append(
-            Cell(
-                year=year,
-                kind=kind,
-                group=group,
-                label=labels[group],
-                value=won,
-                status=status,
-                confidence=cell_conf,
-                sources=tuple(str(s) for s in refs),
-                note=notes.get(group, ""),
-                references=refs,
+        for window, first, last in PERIODS[period]:
+            cells.append(
+                Cell(
+                    year=year,
+                    kind=kind,
+                    group=group,
+                    label=labels[group],
+                    value=won,
+                    status=status,
+                    confidence=cell_conf,
+                    sources=tuple(str(s) for s in refs),
+                    note=notes.get(group, ""),
+                    references=refs,
+                    window=window,
+                    start=dt.date(year, *first),
+                    end=dt.date(year, *last),
+                )
             )
-        )
-    return year, kind, cells
+    return year, kind, period, cells
 
 
 def load_table(path: str | Path | None = None) -> CeilingTable:
@@ -283,9 +365,11 @@ def load_table(path: str | Path | None = None) -> CeilingTable:
     with their Korean labels, the rule's other values (``[rules.*]``: unit, label, value,
     confidence, source) and one ``[[row]]`` per year and kind. Sources are keys of
     ``data/sources.toml`` (or of the file's ``[sources.KEY]`` tables, or ``{title, url}``);
-    confidence is A, B, C or user. Unknown keys, unknown sources or confidence tags, a row
-    with amounts and no source, missing or extra groups, duplicate (year, kind) rows,
-    non-positive amounts and "merged" outside long-stay rows are
+    confidence is A, B, C or user. A row's optional ``period`` (``year`` by default) says
+    which part of its year it covers (see "Periods" in the module docstring). Unknown keys,
+    unknown sources or confidence tags, a row with amounts and no source, missing or extra
+    groups, rows of one year and kind whose periods overlap, a year without both kinds for
+    the same periods, non-positive amounts and "merged" outside long-stay rows are
     :class:`~silson_tools.errors.RuleDataError` naming the file and the key.
     """
     path = Path(path) if path is not None else DATA_FILE
@@ -297,31 +381,44 @@ def load_table(path: str | Path | None = None) -> CeilingTable:
     unit = UNITS[check_unit(ctx, "limit", head, "won")]
     label = label_of(ctx, "limit", head)
     kind_labels = _parse_kinds(ctx, required(shown, "", raw, "kinds"))
+    period_labels = _parse_periods(ctx, required(shown, "", raw, "periods"))
     labels, decile_to_group = _parse_groups(ctx, required(shown, "", raw, "groups"))
     facts = read_facts(ctx, "rules", raw.get("rules"), _RULES, _NEEDED_RULES)
     rows = raw.get("row", [])
     if not isinstance(rows, list):
         raise ctx.error("row", "expected [[row]] tables")
-    cells: dict[tuple[int, str, str], Cell] = {}
-    seen: set[tuple[int, str]] = set()
+    windows: dict[tuple[dt.date, str, str], Cell] = {}
+    seen: dict[tuple[int, str], set[str]] = {}
     for i, row in enumerate(rows):
-        year, kind, row_cells = _parse_row(ctx, i, row, labels, unit)
-        if (year, kind) in seen:
+        year, kind, period, row_cells = _parse_row(ctx, i, row, labels, unit)
+        got = seen.setdefault((year, kind), set())
+        starts = {c.start for c in row_cells}
+        if any((start, kind, c.group) in windows for start in starts for c in row_cells):
             raise ctx.error(f"row[{i}]", f"duplicate row for year {year}, {kind}")
-        seen.add((year, kind))
-        cells.update({(year, kind, c.group): c for c in row_cells})
-    for year, kind in sorted(seen):
-        if (year, "normal" if kind == "long_stay" else "long_stay") not in seen:
+        if got and ("year" in got or period == "year"):
+            raise ctx.error(
+                f"row[{i}].period", f"year {year}, {kind}: '{period}' overlaps another row"
+            )
+        got.add(period)
+        windows.update({(c.start, kind, c.group): c for c in row_cells})  # type: ignore[misc]
+    for (year, kind), periods_ in sorted(seen.items()):
+        other = seen.get((year, "normal" if kind == "long_stay" else "long_stay"))
+        if other is None:
             raise ctx.error("row", f"year {year} needs both a normal and a long_stay row")
-    # a merged long-stay cell takes the normal value of its year and group
-    for key, c in list(cells.items()):
+        if other != periods_:
+            raise ctx.error(
+                "row", f"year {year}: the normal and long_stay rows cover different periods"
+            )
+    # a merged long-stay cell takes the normal value of its window and group
+    for key, c in list(windows.items()):
         if c.status == "merged":
-            normal = cells[(c.year, "normal", c.group)]
+            normal = windows[(key[0], "normal", c.group)]
             if normal.value is None:
                 raise ctx.error(
                     "row", f"year {c.year}: {c.group} merged with an unknown normal cell"
                 )
-            cells[key] = Cell(**{**c.__dict__, "value": normal.value})
+            windows[key] = Cell(**{**c.__dict__, "value": normal.value})
+    cells = {(c.year, c.kind, c.group): c for c in windows.values() if c.window == "year"}
     refund = facts["refund_month"]
     if not 1 <= refund.value <= 12:
         raise ctx.error(f"{refund.key}.value", f"expected a month 1..12, got {refund.value}")
@@ -337,6 +434,8 @@ def load_table(path: str | Path | None = None) -> CeilingTable:
         label=label,
         kind_labels=kind_labels,
         facts=facts,
+        windows=dict(sorted(windows.items())),
+        period_labels=period_labels,
     )
 
 
@@ -350,19 +449,45 @@ def _table(table: CeilingTable | None) -> CeilingTable:
 
 
 def years(table: CeilingTable | None = None) -> tuple[int, ...]:
-    """Years in the table (2014–2026; some cells of some years are unknown)."""
+    """Years whose 상한액 caps the calendar year: the years :func:`limit` answers (2008–2026).
+
+    The years before (2004-07-01 to 2007-12-31) have half-year windows: :func:`periods`.
+    """
     return _table(table).years
 
 
 # --- lookups -------------------------------------------------------------------------------
 
 
+def _known(table: CeilingTable) -> str:
+    text = f"known years: {_span(table.years)}"
+    if table.period_years:
+        first = min(c.start for c in table.windows.values() if c.year in table.period_years)
+        last = max(c.end for c in table.windows.values() if c.year in table.period_years)
+        text += (
+            f" (calendar years); {first}–{last} per half-year or part of a year: "
+            "see ceiling.periods(year, decile) and ceiling.period_limit(date, decile)"
+        )
+    return text
+
+
 def _check_year(year: Any, table: CeilingTable) -> int:
-    known = table.years
     if isinstance(year, bool) or not isinstance(year, int | np.integer):
-        raise InputError(f"year must be an integer, got {year!r}; known years: {_span(known)}")
-    if int(year) not in known:
-        raise InputError(f"year {year} is not in the ceiling table; known years: {_span(known)}")
+        raise InputError(f"year must be an integer, got {year!r}; {_known(table)}")
+    if int(year) in table.period_years:
+        shown = ", ".join(
+            f"{c.start}–{c.end} ({c.key})"
+            for c in table.windows.values()
+            if c.year == int(year) and c.kind == "normal" and c.group == GROUPS[0]
+        )
+        raise InputError(
+            f"the 상한액 of {year} is not a calendar-year amount: it caps the windows {shown} "
+            "separately; limit, refund, burden, prepaid, refund_month, year_totals and "
+            f"CeilingSpec work per calendar year ({_span(table.years)}). Use "
+            f"ceiling.periods({year}, decile) or ceiling.period_limit(date, decile)"
+        )
+    if int(year) not in table.years:
+        raise InputError(f"year {year} is not in the ceiling table; {_known(table)}")
     return int(year)
 
 
@@ -406,6 +531,69 @@ def limit(
             f"상한액 unknown for year {c.year}, {c.label} ({c.group}), {kind}: no source gives "
             f"this cell{' (' + c.note + ')' if c.note else ''}; years known for this cell: "
             f"{', '.join(map(str, known)) or 'none'}"
+        )
+    return c.value
+
+
+def periods(
+    year: int, decile: int, long_stay: bool = False, table: CeilingTable | None = None
+) -> tuple[Cell, ...]:
+    """The cells of a year's windows for a decile, in date order, any status.
+
+    One cell (the calendar year) from 2008; two half-years for 2005–2007 (for 2007 the
+    first half at 300만원 per half-year, then 400만원 from 2007-07-01); one half-year for 2004
+    (the rule starts on 2004-07-01). Each :class:`Cell` carries ``start``, ``end``, ``key``.
+    """
+    tab = _table(table)
+    if isinstance(year, bool) or not isinstance(year, int | np.integer):
+        raise InputError(f"year must be an integer, got {year!r}; {_known(tab)}")
+    group = decile_group(decile, tab)
+    kind = "long_stay" if long_stay else "normal"
+    found = tuple(
+        c
+        for (_, k, g), c in tab.windows.items()
+        if c.year == int(year) and k == kind and g == group
+    )
+    if not found:
+        raise InputError(f"year {year} is not in the ceiling table; {_known(tab)}")
+    return found
+
+
+def period_cell(
+    date: Any, decile: int, long_stay: bool = False, table: CeilingTable | None = None
+) -> Cell:
+    """The cell whose window holds the date of care ``date`` (any status)."""
+    tab = _table(table)
+    try:
+        day = pd.Timestamp(date).date()
+    except (TypeError, ValueError):
+        raise InputError(f"date must be a date like 2006-03-01, got {date!r}") from None
+    group = decile_group(decile, tab)
+    kind = "long_stay" if long_stay else "normal"
+    for (start, k, g), c in tab.windows.items():
+        if k == kind and g == group and start <= day <= c.end:  # type: ignore[operator]
+            return c
+    first = tab.starts[0] if tab.starts else None
+    raise InputError(
+        f"no 상한액 for {day}: the table covers {first}–{_span(tab.years).split('–')[-1]}-12-31 "
+        f"(the 본인부담상한제 starts on {first})"
+    )
+
+
+def period_limit(
+    date: Any, decile: int, long_stay: bool = False, table: CeilingTable | None = None
+) -> int:
+    """The 상한액 (won) capping the window that holds ``date``: its cell's amount.
+
+    For 2005-03-01: 3,000,000 for the half-year 2005-01-01–2005-06-30; for 2007-09-01:
+    4,000,000 for 2007-07-01–2007-12-31; from 2008 the same as :func:`limit` of the year.
+    Unknown cells raise ``InputError`` like :func:`limit`.
+    """
+    c = period_cell(date, decile, long_stay, table)
+    if c.value is None:
+        raise InputError(
+            f"상한액 unknown for {c.key} ({c.start}–{c.end}), {c.label} ({c.group}), {c.kind}: "
+            "no source gives this cell"
         )
     return c.value
 

@@ -29,10 +29,14 @@ from silson_tools.ceiling import CeilingSpec
 from silson_tools.errors import InputError, ReceiptError, RuleDataError
 
 MAN = 10_000
-KNOWN_YEARS = list(range(2014, 2027))
-KNOWN_COMPLETE = [2014, 2015, 2016, 2020, 2021, 2022, 2023, 2024, 2025, 2026]
-"""Years whose normal row has all seven groups in the published tables."""
-LONG_STAY_YEARS = [2020, 2021, 2022, 2023, 2024, 2025, 2026]
+KNOWN_YEARS = list(range(2008, 2027))
+"""Years whose 상한액 caps the calendar year: the years limit() answers."""
+PERIOD_YEARS = [2004, 2005, 2006, 2007]
+"""Years whose 상한액 capped half-years (2004-07 to 2007-06) or changed mid-year (2007)."""
+KNOWN_COMPLETE = KNOWN_YEARS
+"""Years whose normal row has all seven groups (some cells derived, tagged C)."""
+LONG_STAY_YEARS = list(range(2018, 2027))
+"""Years with a separate 요양병원 120일 초과 value (1~5분위; 6~10분위 from 2023)."""
 
 
 # --- the table ------------------------------------------------------------------------------
@@ -58,6 +62,22 @@ def _raw_rows() -> list[dict]:
 @pytest.mark.parametrize("row", _raw_rows(), ids=lambda r: f"{r['year']}-{r['kind']}")
 def test_every_row_loads_and_every_cell_answers(row: dict) -> None:
     long_stay = row["kind"] == "long_stay"
+    if row.get("period", "year") != "year":
+        # a half-year row: answered per window, refused per calendar year
+        for decile in range(1, 11):
+            cells = ceiling.periods(row["year"], decile, long_stay)
+            value = row["values"][ceiling.decile_group(decile)]
+            for c in cells:
+                expected = (
+                    value if isinstance(value, int) else ceiling.period_limit(c.start, decile)
+                )
+                assert ceiling.period_limit(c.start, decile, long_stay) == c.value
+                assert c.window != "year" and c.sources and c.confidence in {"A", "B", "C"}
+                if c.window == row["period"] or row["period"] == "half_year":
+                    assert c.value == expected
+            with pytest.raises(ValueError, match="not a calendar-year amount"):
+                ceiling.limit(row["year"], decile, long_stay)
+        return
     for group, value in row["values"].items():
         for decile in range(1, 11):
             if ceiling.decile_group(decile) != group:
@@ -78,8 +98,12 @@ def test_every_row_loads_and_every_cell_answers(row: dict) -> None:
                     ceiling.limit(row["year"], decile, long_stay)
 
 
-def test_years_cover_2014_to_2026() -> None:
+def test_years_cover_2008_to_2026_and_half_years_from_2004_07() -> None:
     assert ceiling.years() == tuple(KNOWN_YEARS)
+    table = ceiling.load_table()
+    assert table.period_years == tuple(PERIOD_YEARS)
+    assert table.starts[0] == pd.Timestamp("2004-07-01").date()
+    assert len(table.windows) == (len(KNOWN_YEARS) + 2 * 3 + 1) * 2 * 7
 
 
 @pytest.mark.parametrize(
@@ -106,13 +130,15 @@ def test_years_cover_2014_to_2026() -> None:
         (2016, 9, False, 407),
         (2015, 6, False, 253),
         (2014, 10, False, 500),
+        (2008, 1, False, 400),
+        (2008, 10, True, 400),
     ],
 )
 def test_limit_matches_published_tables(year: int, decile: int, long_stay: bool, man: int) -> None:
     assert ceiling.limit(year, decile, long_stay) == man * MAN
 
 
-@pytest.mark.parametrize("year", [2020, 2021, 2022])
+@pytest.mark.parametrize("year", [2018, 2019, 2020, 2021, 2022])
 @pytest.mark.parametrize("decile", [6, 7, 8, 9, 10])
 def test_merged_long_stay_cells_before_2023_take_the_normal_value(year: int, decile: int) -> None:
     # 2022 요양병원 6~10분위 "(289) (360) …" merged with the normal cells: 티스토리 블로그
@@ -126,20 +152,31 @@ def test_merged_long_stay_cells_before_2023_take_the_normal_value(year: int, dec
 
 
 @pytest.mark.parametrize("decile", [1, 2, 3, 4, 5])
-def test_low_deciles_have_a_separate_long_stay_value_since_2020(decile: int) -> None:
+def test_low_deciles_have_a_separate_long_stay_value_since_2018(decile: int) -> None:
     for year in LONG_STAY_YEARS:
         assert not ceiling.cell(year, decile, True).merged
         assert ceiling.limit(year, decile, True) > ceiling.limit(year, decile)
 
 
-@pytest.mark.parametrize(
-    ("year", "decile", "long_stay"),
-    [(2019, 1, False), (2019, 10, True), (2018, 6, False), (2018, 10, False), (2017, 8, False)]
-    + [(y, 1, True) for y in (2014, 2015, 2016, 2017, 2018)],
-)
-def test_unknown_cells_raise(year: int, decile: int, long_stay: bool) -> None:
-    with pytest.raises(ValueError, match=rf"unknown for year {year}.*years known for this cell"):
-        ceiling.limit(year, decile, long_stay)
+def test_unknown_cells_raise(tmp_path: Path) -> None:
+    # the shipped table has no unknown cell left; a file may still say "unknown"
+    text = ceiling.DATA_FILE.read_text(encoding="utf-8")
+    row = "d1 = 810_000, d2_3 = 1_010_000, d4_5 = 1_520_000, d6_7 = 2_800_000"
+    assert text.count(row) == 1
+    path = tmp_path / "c.toml"
+    path.write_text(text.replace(row, row.replace("d1 = 810_000", 'd1 = "unknown"')))
+    table = ceiling.load_table(path)
+    assert table.cells[(2019, "normal", "d1")].status == "unknown"
+    with pytest.raises(ValueError, match=r"unknown for year 2019.*years known for this cell"):
+        ceiling.limit(2019, 1, table=table)
+    with pytest.raises(ValueError, match=r"상한액 unknown for 2019"):
+        ceiling.period_limit("2019-05-01", 1, table=table)
+    assert ceiling.limit(2019, 5, table=table) == 152 * MAN
+    assert ceiling.limit(2019, 1, long_stay=True, table=table) == 125 * MAN
+    # a merged 요양병원 cell needs a known normal cell to take its value from
+    path.write_text(text.replace(row, row.replace("d6_7 = 2_800_000", 'd6_7 = "unknown"')))
+    with pytest.raises(RuleDataError, match="2019: d6_7 merged with an unknown normal cell"):
+        ceiling.load_table(path)
 
 
 def test_decile_groups() -> None:
@@ -154,6 +191,190 @@ def test_limits_rise_with_decile_and_long_stay_is_never_lower(year: int) -> None
     if year in LONG_STAY_YEARS:
         for d in range(1, 11):
             assert ceiling.limit(year, d, True) >= normal[d - 1]
+
+
+# --- 2004–2019 (the sources are cited in data/ceiling.toml and data/sources.toml) ---------------
+# 2019: 보건복지부, 국민건강보험법 시행령 개정 (2019.2) as quoted at https://bustar.tistory.com/294
+# ("’19년기준 81~580만 원"), 4~5분위 152만 also in 서울중앙지방법원 2022나41159 판결; BBS 뉴스,
+# http://news.bbsi.co.kr/news/articleView.html?idxno=920746 ("최고구간 523만원→580만원").
+# Before 2018 no separate 요양병원 ceiling: 서울신문 2018.1.23,
+# http://img.seoul.co.kr/news/life/health-news/2018/01/23/20180123022001. 2004–2008: 금융감독원
+# 보도자료 (2025.3.11) as summarised at https://binibiniho.tistory.com/m/6. 2009: 메디칼타임즈,
+# https://medicaltimes.com/Users/News/NewsView.html/?ID=77810.
+
+DECILES_OF = {"d1": 1, "d2_3": 2, "d4_5": 4, "d6_7": 6, "d8": 8, "d9": 9, "d10": 10}
+"""One decile of each group."""
+CELLS_2019_2014 = {
+    # (year, kind): man per group d1 d2_3 d4_5 d6_7 d8 d9 d10 (None = merged with normal)
+    (2019, "normal"): (81, 101, 152, 280, 350, 430, 580),
+    (2019, "long_stay"): (125, 157, 211, None, None, None, None),
+    (2018, "normal"): (80, 100, 150, 260, 313, 418, 523),
+    (2018, "long_stay"): (124, 155, 208, None, None, None, None),
+    (2017, "normal"): (122, 153, 205, 256, 308, 411, 514),
+    (2016, "normal"): (121, 152, 203, 254, 305, 407, 509),
+    (2015, "normal"): (121, 151, 202, 253, 303, 405, 506),
+    (2014, "normal"): (120, 150, 200, 250, 300, 400, 500),
+}
+
+
+@pytest.mark.parametrize(("year", "kind"), list(CELLS_2019_2014), ids=str)
+def test_cells_2014_to_2019(year: int, kind: str) -> None:
+    long_stay = kind == "long_stay"
+    for group, man in zip(ceiling.GROUPS, CELLS_2019_2014[(year, kind)], strict=True):
+        decile = DECILES_OF[group]
+        c = ceiling.cell(year, decile, long_stay)
+        if man is None:
+            assert c.merged and ceiling.limit(year, decile, True) == ceiling.limit(year, decile)
+        else:
+            assert not c.merged and ceiling.limit(year, decile, long_stay) == man * MAN
+
+
+@pytest.mark.parametrize(
+    ("year", "kind", "confidence"),
+    [
+        (2019, "normal", {"d4_5": "A", "rest": "B"}),
+        (2019, "long_stay", {"rest": "B"}),
+        (2018, "normal", {"d1": "A", "d2_3": "A", "d4_5": "A", "d10": "B", "rest": "C"}),
+        (2018, "long_stay", {"rest": "C"}),
+        (2017, "normal", {"rest": "C"}),
+        (2017, "long_stay", {"rest": "B"}),
+        (2016, "normal", {"rest": "B"}),
+        (2015, "normal", {"rest": "B"}),
+        (2014, "normal", {"rest": "B"}),
+        (2014, "long_stay", {"rest": "B"}),
+        (2013, "normal", {"rest": "C"}),
+        (2009, "normal", {"rest": "C"}),
+        (2008, "normal", {"rest": "B"}),
+        (2008, "long_stay", {"rest": "B"}),
+    ],
+)
+def test_confidence_tags(year: int, kind: str, confidence: dict[str, str]) -> None:
+    for group in ceiling.GROUPS:
+        c = ceiling.load_table().cells[(year, kind, group)]
+        assert c.confidence == confidence.get(group, confidence["rest"]), group
+
+
+def test_derived_cells_say_so() -> None:
+    table = ceiling.load_table()
+    for year, kind, group in [
+        (2018, "normal", "d6_7"),
+        (2018, "long_stay", "d1"),
+        (2017, "normal", "d6_7"),
+    ]:
+        assert "derived" in table.cells[(year, kind, group)].note
+    for year in range(2009, 2014):
+        assert "assumption" in table.cells[(year, "normal", "d1")].note
+
+
+@pytest.mark.parametrize(
+    ("year", "rate", "groups"),
+    [
+        (2015, 1.013, ceiling.GROUPS),
+        (2016, 1.007, ceiling.GROUPS),
+        (2017, 1.010, ceiling.GROUPS),
+        (2018, 1.019, ("d6_7", "d8", "d9", "d10")),
+    ],
+)
+def test_indexed_years_are_floor_of_previous_times_cpi(year: int, rate: float, groups) -> None:
+    # the indexation rule of [rules.indexation]: previous × (1 + CPI), to the 만원 below
+    for group in groups:
+        decile = DECILES_OF[group]
+        previous = ceiling.limit(year - 1, decile) // MAN
+        assert ceiling.limit(year, decile) == int(previous * rate) * MAN, group
+
+
+@pytest.mark.parametrize("decile", range(1, 11))
+def test_long_stay_boundary_2017_2018_2019(decile: int) -> None:
+    # 2017: no separate 요양병원 ceiling (long stay = normal); 2018: 1~5분위 separate
+    assert ceiling.cell(2017, decile, True).merged
+    assert ceiling.limit(2017, decile, True) == ceiling.limit(2017, decile)
+    separate = decile <= 5
+    for year in (2018, 2019):
+        assert ceiling.cell(year, decile, True).merged is not separate
+        assert (ceiling.limit(year, decile, True) > ceiling.limit(year, decile)) is separate
+    assert ceiling.limit(2019, decile, True) >= ceiling.limit(2018, decile, True)
+
+
+@pytest.mark.parametrize("year", range(2004, 2018))
+def test_no_separate_long_stay_ceiling_before_2018(year: int) -> None:
+    for decile in range(1, 11):
+        long_stay = ceiling.periods(year, decile, long_stay=True)
+        normal = ceiling.periods(year, decile)
+        assert [c.key for c in long_stay] == [c.key for c in normal]
+        for stay, same in zip(long_stay, normal, strict=True):
+            assert stay.merged and not same.merged and stay.value == same.value
+
+
+@pytest.mark.parametrize("year", range(2009, 2014))
+def test_2009_to_2013_three_income_bands(year: int) -> None:
+    man = [ceiling.limit(year, d) // MAN for d in range(1, 11)]
+    assert man == [200] * 5 + [300] * 3 + [400] * 2
+
+
+def test_2008_flat_400_a_year() -> None:
+    assert {ceiling.limit(2008, d, s) for d in range(1, 11) for s in (False, True)} == {400 * MAN}
+    assert ceiling.refund(500 * MAN, 2008, 1) == 100 * MAN
+    assert ceiling.period_limit("2008-01-01", 7) == ceiling.limit(2008, 7)
+
+
+@pytest.mark.parametrize("year", [2005, 2006])
+def test_half_years_300_each(year: int) -> None:
+    for decile in (1, 10):
+        cells = ceiling.periods(year, decile)
+        assert [(c.key, c.start.isoformat(), c.end.isoformat(), c.value) for c in cells] == [
+            (f"{year}-H1", f"{year}-01-01", f"{year}-06-30", 300 * MAN),
+            (f"{year}-H2", f"{year}-07-01", f"{year}-12-31", 300 * MAN),
+        ]
+        assert ceiling.period_limit(f"{year}-06-30", decile, long_stay=True) == 300 * MAN
+
+
+def test_2004_starts_on_july_1() -> None:
+    (c,) = ceiling.periods(2004, 5)
+    assert (c.key, c.start.isoformat(), c.value) == ("2004-H2", "2004-07-01", 300 * MAN)
+    assert ceiling.period_limit("2004-07-01", 5) == 300 * MAN
+    with pytest.raises(ValueError, match=r"no 상한액 for 2004-06-30.*starts on 2004-07-01"):
+        ceiling.period_limit("2004-06-30", 5)
+
+
+def test_2007_first_half_300_then_400() -> None:
+    first, second = ceiling.periods(2007, 3)
+    assert (first.key, first.end.isoformat(), first.value) == ("2007-H1", "2007-06-30", 300 * MAN)
+    assert (second.key, second.start.isoformat(), second.value) == (
+        "2007-H2",
+        "2007-07-01",
+        400 * MAN,
+    )
+    assert ceiling.period_limit("2007-06-30", 3) == 300 * MAN
+    assert ceiling.period_limit("2007-07-01", 3) == 400 * MAN
+    assert first.confidence == second.confidence == "B"
+
+
+@pytest.mark.parametrize("year", PERIOD_YEARS)
+def test_calendar_year_functions_refuse_the_half_year_era(year: int) -> None:
+    message = rf"the 상한액 of {year} is not a calendar-year amount.*ceiling\.periods"
+    for call in (
+        lambda: ceiling.limit(year, 1),
+        lambda: ceiling.cell(year, 1),
+        lambda: ceiling.refund(10**7, year, 1),
+        lambda: ceiling.burden(10**7, year, 1),
+        lambda: ceiling.prepaid(10**7, year),
+        lambda: ceiling.refund_month(year),
+    ):
+        with pytest.raises(ValueError, match=message):
+            call()
+    receipts = receipt_lines({"date": [f"{year}-09-01"], "covered_copay": [500 * MAN]})
+    with pytest.raises(ValueError, match=message):
+        ceiling.year_totals(receipts, CeilingSpec(decile=1))
+
+
+def test_period_limit_equals_limit_from_2008() -> None:
+    for year in KNOWN_YEARS:
+        for decile in (1, 5, 10):
+            (c,) = ceiling.periods(year, decile, True)
+            assert c.key == str(year) and c.window == "year"
+            assert ceiling.period_limit(f"{year}-12-31", decile, True) == ceiling.limit(
+                year, decile, True
+            )
 
 
 # --- the NHIS examples (2023 사후환급 예시 1·2) ----------------------------------------------
@@ -256,10 +477,13 @@ def test_refund_is_vectorized() -> None:
 # --- bad input ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("year", [2013, 2027, 1999])
+@pytest.mark.parametrize("year", [2003, 2027, 1999])
 def test_unknown_year_names_the_known_years(year: int) -> None:
-    with pytest.raises(ValueError, match=rf"year {year} .*known years: 2014–2026"):
+    with pytest.raises(ValueError, match=rf"year {year} .*known years: 2008–2026") as err:
         ceiling.limit(year, 1)
+    assert "2004-07-01–2007-12-31 per half-year" in str(err.value)
+    with pytest.raises(ValueError, match=rf"year {year} .*known years: 2008–2026"):
+        ceiling.periods(year, 1)
 
 
 @pytest.mark.parametrize("decile", [0, 11, -1])
@@ -306,8 +530,10 @@ def test_bad_receipts_name_row_and_column() -> None:
         CeilingSpec(decile={"엄마": 3, "아빠": 12}).line_offsets(people)
     with pytest.raises(ValueError, match="long_stay must be True or False"):
         CeilingSpec(decile=3, long_stay="yes").line_offsets(people)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="unknown for year 2019"):
-        CeilingSpec(decile=3).line_offsets(receipt_lines({**base, "date": ["2019-05-01"] * 2}))
+    with pytest.raises(ValueError, match="the 상한액 of 2006 is not a calendar-year amount"):
+        CeilingSpec(decile=3).line_offsets(receipt_lines({**base, "date": ["2006-05-01"] * 2}))
+    with pytest.raises(ValueError, match="year 2003 is not in the ceiling table"):
+        CeilingSpec(decile=3).line_offsets(receipt_lines({**base, "date": ["2003-05-01"] * 2}))
 
 
 ROW_2023 = 'source = ["wishgoways", "nhis-ceiling", "woojupapa-ceiling"]'
@@ -385,6 +611,13 @@ ROW_2023 = 'source = ["wishgoways", "nhis-ceiling", "woojupapa-ceiling"]'
             "groups.d1.x",
             "unknown key",
         ),
+        (('period = "half_year"', 'period = "quarter"'), "row[42].period", "expected one of"),
+        (('period = "first_half"', 'period = "year"'), "row[40].period", "overlaps another row"),
+        (
+            ('year = "연간 (1.1–12.31)"', 'yearly = "연간"'),
+            "periods",
+            "expected Korean labels",
+        ),
     ],
 )
 def test_loader_rejects_bad_files(
@@ -426,7 +659,7 @@ def test_every_shipped_cell_has_a_source_and_a_confidence() -> None:
     table = ceiling.load_table()
     assert table.unit == "won" and table.label == "본인부담상한액 (연간)"
     assert table.kind_labels == {"normal": "일반", "long_stay": "요양병원 120일 초과 입원"}
-    for c in table.cells.values():
+    for c in table.windows.values():
         assert c.confidence in {"A", "B", "C"}, c
         if c.status == "unknown":
             assert c.value is None  # a row of unknown cells only cites nothing
@@ -531,8 +764,6 @@ _amounts = st.integers(min_value=0, max_value=10**10)
 
 @given(total=_amounts, year=_years, decile=st.integers(1, 10), long_stay=st.booleans())
 def test_refund_never_negative_and_never_above_the_total(total, year, decile, long_stay) -> None:
-    if long_stay and year not in LONG_STAY_YEARS:
-        long_stay = False
     paid_back = ceiling.refund(total, year, decile, long_stay)
     assert 0 <= paid_back <= total
     assert paid_back + min(total, ceiling.limit(year, decile, long_stay)) == total

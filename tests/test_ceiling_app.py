@@ -14,11 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from silson_tools import ceiling
 from silson_tools.ceiling import CeilingSpec
 from silson_tools.teaching import ceiling_app
 
 MAN = 10_000
-KNOWN_YEARS = list(range(2014, 2027))
+KNOWN_YEARS = list(range(2008, 2027))
+"""Calendar years of the table (limit() answers them)."""
 
 
 def test_readout_for_the_nhis_example() -> None:
@@ -34,13 +36,24 @@ def test_readout_for_the_nhis_example() -> None:
 
 def test_limits_table_and_status_cover_every_row() -> None:
     table = ceiling_app.limits_table()
-    assert len(table) == 2 * len(KNOWN_YEARS)
+    assert len(table) == 2 * (len(KNOWN_YEARS) + 7)  # + 2004 H2, 2005–2007 H1 and H2
+    assert table["year"].tolist()[:2] == [2026, 2026] and table["year"].iloc[-1] == 2004
+    first_half = table[(table["year"] == 2007) & (table["period"] == "상반기 (1.1–6.30)")]
+    assert first_half["10분위"].tolist() == [300 * MAN, 300 * MAN]
+    second_half = table[(table["year"] == 2007) & (table["period"] == "하반기 (7.1–12.31)")]
+    assert second_half["1분위"].tolist() == [400 * MAN, 400 * MAN]
     row = table[(table["year"] == 2023) & (table["kind"] == "long_stay")].iloc[0]
     assert row["4~5분위"] == 227 * MAN
-    assert table[(table["year"] == 2019)]["1분위"].isna().all()
-    status = ceiling_app.table_status().set_index(["year", "kind"])
-    assert status.loc[(2022, "long_stay"), "merged"] == "6~7분위, 8분위, 9분위, 10분위"
-    assert status.loc[(2019, "normal"), "known"] == 0
+    assert table[(table["year"] == 2019)]["4~5분위"].tolist() == [152 * MAN, 211 * MAN]
+    assert not table[list(ceiling.load_table().labels.values())].isna().any().any()
+    status = ceiling_app.table_status()
+    assert len(status) == len(table)
+    year = status[status["period"] == "연간 (1.1–12.31)"].set_index(["year", "kind"])
+    assert year.loc[(2022, "long_stay"), "merged"] == "6~7분위, 8분위, 9분위, 10분위"
+    assert year.loc[(2019, "normal"), "known"] == 7
+    assert year.loc[(2017, "long_stay"), "known"] == 0
+    assert year.loc[(2017, "long_stay"), "merged"].count("분위") == 7
+    assert (status["unknown"] == "").all()
 
 
 def test_plot_burden_kinks_at_the_ceiling() -> None:
@@ -51,12 +64,18 @@ def test_plot_burden_kinks_at_the_ceiling() -> None:
     assert y.max() == 87 * MAN and x.max() > 87 * MAN
 
 
-def test_show_returns_none_and_reports_unknown_cells(monkeypatch) -> None:
+def test_show_returns_none_and_reports_unknown_cells(monkeypatch, tmp_path) -> None:
     shown: list = []
     monkeypatch.setattr(ceiling_app, "display", shown.append)
     assert ceiling_app.show(2023, 4, True, 770 * MAN) is None
     assert "5,430,000원" in shown[0].data and len(shown) == 2  # readout and figure
     shown.clear()
+    # the shipped table has no unknown cell; one edited to say "unknown" is reported as such
+    text = ceiling.DATA_FILE.read_text(encoding="utf-8")
+    row = "d1 = 810_000, d2_3 = 1_010_000, d4_5 = 1_520_000, d6_7 = 2_800_000"
+    path = tmp_path / "c.toml"
+    path.write_text(text.replace(row, row.replace("d4_5 = 1_520_000", 'd4_5 = "unknown"')))
+    monkeypatch.setattr(ceiling_app, "_default_table", lambda: ceiling.load_table(path))
     assert ceiling_app.show(2019, 4, False, 770 * MAN) is None
     assert len(shown) == 1 and "unknown for year 2019" in shown[0].data
 

@@ -9,6 +9,7 @@ The calculations are :mod:`silson_tools.ceiling`'s public functions.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from typing import TypedDict
 
@@ -77,18 +78,29 @@ def _table(table: CeilingTable | None) -> CeilingTable:
     return _default_table() if table is None else table
 
 
-def limits_table(table: CeilingTable | None = None) -> pd.DataFrame:
-    """The whole 상한액 table, one row per (year, kind), one column per group (won or NA).
+def _windows(tab: CeilingTable) -> list[tuple[int, str, dt.date]]:
+    """(year, period label, first day) of every window of the table, latest first."""
+    firsts = {start: tab.windows[(start, KINDS[0], GROUPS[0])] for start in tab.starts}
+    return [
+        (c.year, tab.period_labels.get(c.window, c.window), start)
+        for start, c in sorted(firsts.items(), reverse=True)
+    ]
 
-    Extra columns: ``confidence`` (the row's tag) and ``merged`` (groups whose long-stay
-    cell is merged with normal). Unknown cells are ``<NA>``; merged cells show the value used.
+
+def limits_table(table: CeilingTable | None = None) -> pd.DataFrame:
+    """The whole 상한액 table, one row per (window, kind), one column per group (won or NA).
+
+    A window is a calendar year from 2008, a half-year before (``period`` says which, with
+    the file's Korean label). Extra columns: ``confidence`` (the row's tag) and ``merged``
+    (groups whose long-stay cell is merged with normal). Unknown cells are ``<NA>``; merged
+    cells show the value used.
     """
     tab = _table(table)
     rows = []
-    for year in reversed(tab.years):
+    for year, period, start in _windows(tab):
         for kind in KINDS:
-            cells = [tab.cells[(year, kind, g)] for g in GROUPS]
-            row: dict[str, int | str | None] = {"year": year, "kind": kind}
+            cells = [tab.windows[(start, kind, g)] for g in GROUPS]
+            row: dict[str, int | str | None] = {"year": year, "period": period, "kind": kind}
             row |= {tab.labels[c.group]: c.value for c in cells}
             row["confidence"] = cells[0].confidence
             row["merged"] = ", ".join(c.label for c in cells if c.merged)
@@ -274,15 +286,17 @@ def slider_app(
 
 
 def table_status(table: CeilingTable | None = None) -> pd.DataFrame:
-    """One row per (year, kind): confidence, unknown groups, merged groups and notes."""
+    """One row per (window, kind), earliest first: confidence, unknown groups, merged groups
+    and notes (``period``: the window's Korean label, a calendar year from 2008)."""
     tab = _table(table)
     rows = []
-    for year in tab.years:
+    for year, period, start in reversed(_windows(tab)):
         for kind in KINDS:
-            cells = [tab.cells[(year, kind, g)] for g in GROUPS]
+            cells = [tab.windows[(start, kind, g)] for g in GROUPS]
             rows.append(
                 {
                     "year": year,
+                    "period": period,
                     "kind": kind,
                     "confidence": "".join(sorted({c.confidence for c in cells})),
                     "known": sum(c.status == "known" for c in cells),
