@@ -193,6 +193,24 @@ def test_fss_example_two_policies_pay_45_man_each() -> None:
     assert (row["duplicate_cap"], row["payout"], row["self_pay"]) == (900_000, 900_000, 100_000)
 
 
+def test_duplicate_policies_share_a_combined_visit_line_by_line() -> None:
+    """4세대 makes 외래 + 약국 of one day one visit (공제 1만원, shared 7,500 + 2,500 onto the
+    lines); 3세대 makes them two claims (1만 + 8천). Shared line by line, the insured keeps
+    the smallest visit deductible, 1만원, as the claim-level rule gives: 4만 − 1만 = 3만."""
+    df = frame(
+        line(covered_copay=30_000),
+        line(setting="pharmacy", tier="pharmacy", covered_copay=10_000),
+    )
+    out = assess_many(df, ["gen4", "gen3"], policy_start="2021-07-01")
+    assert out["deductible_gen4"].tolist() == [7_500, 2_500]
+    assert out["deductible_gen3"].tolist() == [10_000, 8_000]
+    assert out["min_deductible"].tolist() == [7_500, 2_500]
+    assert out["payout"].sum() == 30_000 and out["self_pay"].sum() == 10_000
+    # 외래: 22,500 × 22,500/42,500 = 11,911.8; 약국: 7,500 × 7,500/9,500 = 5,921.1
+    assert out["payout_gen4"].tolist() == [11_912, 5_921]
+    assert out["payout_gen3"].tolist() == [10_588, 1_579]
+
+
 def test_assess_many_with_one_start_per_policy() -> None:
     df = frame(line(covered_copay=100_000, date="2024-03-04"))
     out = assess_many(df, ["gen4", "gen3"], policy_start=["2024-01-01", "2024-06-01"])

@@ -34,7 +34,10 @@ visit deductible is already shared onto the visit's lines by the engine, so ``mi
 per line. The sum over the lines of the smallest deductible can be below the smallest visit
 deductible (when the policies' deductibles fall on the lines differently); the insured then
 keeps a little less than the claim-level rule gives (approximation, in the insured's favour;
-exact for a visit of one line, which every admission is).
+exact for a visit of one line, which every admission is). The division between the insurers
+is also per line: 4세대 and 3세대 on 의원 외래 3만 + 약국 1만 of one day pay 3만 together either
+way (본인 1만, 4세대's one visit deductible), but 17,833 + 12,167 line by line where a division
+by the visit's standalone payouts (30,000 : 22,000) would give 17,308 + 12,692.
 
 **Generations that split 급여/비급여 differently.** When every policy pools 급여 and 비급여 in
 one part (1–3세대 주계약), a line is one unit. When any policy splits them (4/5세대 주계약
