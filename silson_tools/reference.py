@@ -194,28 +194,37 @@ def _cell_shown(c: ceiling.Cell, kind_labels: dict[str, str]) -> str:
     return f"{won} ({kind_labels.get('normal', 'normal')}과 같음, merged)" if c.merged else won
 
 
+def _window_shown(c: ceiling.Cell, tab: ceiling.CeilingTable) -> str:
+    """``2023년`` for a calendar year, ``2007년 상반기 (1.1–6.30)`` for a half-year."""
+    if c.window == "year":
+        return f"{c.year}년"
+    return f"{c.year}년 {tab.period_labels.get(c.window, c.window)}"
+
+
 def ceiling_reference() -> pd.DataFrame:
     """The 본인부담상한액 table (``data/ceiling.toml``) in the columns of
     :func:`rules_reference`: its other values (``rules.*``, undated: ``since`` is None), then
     one row per cell (``limit.YEAR.KIND.GROUP``, ``since`` = 1 January of the year; law, so
-    looked up on the date of care). Unknown cells are listed with value None and no source."""
+    looked up on the date of care). Before 2008 the cells cap half-years: ``limit.2007-H1…``
+    and ``limit.2007-H2…``, ``since`` = the first day of the half-year. Unknown cells are
+    listed with value None and no source."""
     tab = ceiling.load_table()
     kinds = dict(tab.kind_labels)
     rows = _fact_rows("ceiling", dict(tab.facts), None)
-    for year in sorted(tab.years, reverse=True):
+    for start in sorted(tab.starts, reverse=True):
         for kind in ceiling.KINDS:
             for group in ceiling.GROUPS:
-                c = tab.cells[(year, kind, group)]
-                label = f"{tab.label}: {year}년 {kinds.get(kind, kind)} {c.label}"
+                c = tab.windows[(start, kind, group)]
+                label = f"{tab.label}: {_window_shown(c, tab)} {kinds.get(kind, kind)} {c.label}"
                 rows.append(
                     _ref_row(
                         "ceiling",
-                        f"limit.{year}.{kind}.{group}",
+                        f"limit.{c.key}.{kind}.{group}",
                         label,
                         tab.unit,
                         c.value,
                         _cell_shown(c, kinds),
-                        dt.date(year, 1, 1),
+                        start,
                         c.confidence,
                         c.references,
                         c.note,
@@ -456,7 +465,9 @@ def _ceiling_section() -> list[str]:
         f"(`silson_tools/data/ceiling.toml`). 단위: 원 (`{tab.unit}`). "
         "`미상` 은 출처가 없는 칸 (계산하면 오류, 추측하지 않음), `= 일반` 은 요양병원 값이 "
         "따로 없어 일반 값과 같은 칸입니다. 한 줄 (연도 × 구분) 의 칸은 출처와 신뢰도를 함께 "
-        "씁니다 (다른 칸은 신뢰도 열에 적음).",
+        "씁니다 (다른 칸은 신뢰도 열에 적음). 2008년부터는 한 해 (1.1–12.31) 상한액, 그 전에는 "
+        "반기 (6개월) 상한액입니다: 계산기의 연도별 함수 (`limit`, `refund`, `year_totals`) 는 "
+        "2004–2007년에 오류를 내고, `periods` / `period_limit` 가 기간별로 답합니다.",
         "",
         *_fact_table(dict(tab.facts)),
         "",
@@ -470,9 +481,9 @@ def _ceiling_section() -> list[str]:
         "메모 (note)",
     ]
     rows = []
-    for year in sorted(tab.years, reverse=True):
+    for start in sorted(tab.starts, reverse=True):
         for kind in ceiling.KINDS:
-            cells = [tab.cells[(year, kind, g)] for g in ceiling.GROUPS]
+            cells = [tab.windows[(start, kind, g)] for g in ceiling.GROUPS]
             shown = [
                 "미상" if c.value is None else "= 일반" if c.merged else f"{c.value:,}"
                 for c in cells
@@ -482,9 +493,10 @@ def _ceiling_section() -> list[str]:
             other = [f"{c.label} {c.confidence}" for c in cells if c.confidence != confidence]
             conf = confidence + (f" ({', '.join(other)})" if other else "")
             notes = " / ".join(f"{c.label}: {c.note}" for c in cells if c.note)
+            when = str(first.year) if first.window == "year" else _window_shown(first, tab)
             rows.append(
                 [
-                    str(year),
+                    md_escape(when),
                     md_escape(kinds.get(kind, kind)),
                     *shown,
                     md_escape(conf),
@@ -540,7 +552,7 @@ def _untitled_sources() -> list[Source]:
     seen: dict[Source, None] = {}
     tab = ceiling.load_table()
     refs = [r for f in tab.facts.values() for r in f.references]
-    refs += [r for c in tab.cells.values() for r in c.references]
+    refs += [r for c in tab.windows.values() for r in c.references]
     grades = premium.load_grades()
     refs += [r for f in grades.facts.values() for r in f.references]
     refs += [r for rs in grades.references for r in rs]

@@ -75,24 +75,26 @@ def test_the_ceiling_table_one_row_per_cell_and_value() -> None:
     assert list(table.columns) == list(rules_reference("gen1").columns)
     assert rules_reference("ceiling").equals(table)
     cells = table[table["parameter"].str.startswith("limit.")]
-    assert len(cells) == len(tab.cells) == len(tab.years) * 2 * 7
+    assert len(cells) == len(tab.windows) == (len(tab.years) + 7) * 2 * 7  # + 7 half-years
     facts = table[table["parameter"].str.startswith("rules.")]
     assert len(facts) + len(cells) == len(table)
     assert (facts["source"] != "").all() and facts["since"].isna().all()
     for row in cells.itertuples():
-        _, year, kind, group = row.parameter.split(".")
-        c = tab.cells[(int(year), kind, group)]
-        assert row.since == dt.date(int(year), 1, 1)
+        _, key, kind, group = row.parameter.split(".")
+        c = tab.windows[(row.since, kind, group)]
+        assert c.key == key and row.since == c.start
+        assert row.since == dt.date(int(key[:4]), 1 if c.window != "second_half" else 7, 1)
         assert row.confidence == c.confidence in {"A", "B", "C"}
+        decile = int(group.split("_")[0][1:])
         if c.value is None:
             assert row.value is None and row.shown == "미상 (unknown)"
             with pytest.raises(ValueError, match="unknown"):
-                ceiling.limit(int(year), int(group.split("_")[0][1:]), kind == "long_stay")
+                ceiling.period_limit(row.since, decile, kind == "long_stay")
             continue
         assert row.value == c.value and row.unit == "won" and row.source != ""
-        assert row.value == ceiling.limit(
-            int(year), int(group.split("_")[0][1:]), kind == "long_stay"
-        )
+        assert row.value == ceiling.period_limit(row.since, decile, kind == "long_stay")
+        if c.window == "year":
+            assert row.value == ceiling.limit(int(key), decile, kind == "long_stay")
     row = cells[cells["parameter"] == "limit.2023.long_stay.d4_5"].iloc[0]
     assert (row["value"], row["shown"], row["confidence"]) == (2_270_000, "2,270,000원", "B")
     assert (
@@ -100,6 +102,14 @@ def test_the_ceiling_table_one_row_per_cell_and_value() -> None:
     )
     merged = cells[cells["parameter"] == "limit.2021.long_stay.d10"].iloc[0]
     assert merged["value"] == 5_840_000 and "merged" in merged["shown"]
+    half = cells[cells["parameter"] == "limit.2007-H1.normal.d10"].iloc[0]
+    assert (half["value"], half["since"], half["confidence"]) == (
+        3_000_000,
+        dt.date(2007, 1, 1),
+        "B",
+    )
+    assert "상반기" in half["label"]
+    assert cells[cells["parameter"] == "limit.2007-H2.long_stay.d1"].iloc[0]["value"] == 4_000_000
 
 
 def test_the_premium_table_one_row_per_band_relativity_and_value() -> None:
