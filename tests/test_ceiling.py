@@ -64,17 +64,21 @@ def test_every_row_loads_and_every_cell_answers(row: dict) -> None:
     long_stay = row["kind"] == "long_stay"
     if row.get("period", "year") != "year":
         # a half-year row: answered per window, refused per calendar year
+        windows = {"half_year": ["first_half", "second_half"]}.get(row["period"], [row["period"]])
         for decile in range(1, 11):
-            cells = ceiling.periods(row["year"], decile, long_stay)
             value = row["values"][ceiling.decile_group(decile)]
-            for c in cells:
-                expected = (
-                    value if isinstance(value, int) else ceiling.period_limit(c.start, decile)
-                )
+            mine = [
+                c for c in ceiling.periods(row["year"], decile, long_stay) if c.window in windows
+            ]
+            assert [c.window for c in mine] == windows
+            for c in mine:
+                assert c.sources and c.confidence in {"A", "B", "C"}
                 assert ceiling.period_limit(c.start, decile, long_stay) == c.value
-                assert c.window != "year" and c.sources and c.confidence in {"A", "B", "C"}
-                if c.window == row["period"] or row["period"] == "half_year":
-                    assert c.value == expected
+                if isinstance(value, int):
+                    assert c.value == value
+                else:
+                    assert value == "merged" and c.merged
+                    assert c.value == ceiling.period_limit(c.start, decile)
             with pytest.raises(ValueError, match="not a calendar-year amount"):
                 ceiling.limit(row["year"], decile, long_stay)
         return
@@ -848,4 +852,19 @@ def test_rule_numbers_have_no_defaults_in_code(tmp_path: Path) -> None:
     bad = tmp_path / "c.toml"
     bad.write_text(text[:start] + text[end:], encoding="utf-8")
     with pytest.raises(RuleDataError, match=r"c\.toml: rules\.long_stay_days: missing required"):
+        ceiling.load_table(bad)
+
+
+def test_loader_rejects_half_year_rows_that_do_not_pair(tmp_path: Path) -> None:
+    text = ceiling.DATA_FILE.read_text(encoding="utf-8")
+    last = 'period = "second_half"\nkind = "long_stay"'
+    at = text.rindex(last)  # 2004's long-stay row
+    bad = tmp_path / "c.toml"
+    bad.write_text(text[:at] + last.replace("second", "first") + text[at + len(last) :])
+    with pytest.raises(RuleDataError, match="year 2004: the normal and long_stay rows cover"):
+        ceiling.load_table(bad)
+    first = text.index('period = "first_half"\nkind = "long_stay"')  # 2007's first half
+    old = 'period = "first_half"'
+    bad.write_text(text[:first] + 'period = "second_half"' + text[first + len(old) :])
+    with pytest.raises(RuleDataError, match=r"row\[41\]: duplicate row for year 2007, long_stay"):
         ceiling.load_table(bad)
