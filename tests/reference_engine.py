@@ -453,12 +453,15 @@ def reference_assess_many(
                 b = non[i].iloc[n]
                 e_non = int(b["eligible"])
                 p_non = int(a["payout_noncovered"])
-                if pooled(policy):
-                    k_non = noncovered_share(k, e - e_non, e_non)
+                e_cov, p_cov = e - e_non, p - p_non
+                if pooled(policy):  # P + K splits like the payout
+                    k_non = noncovered_share(p + k, e_cov, e_non) - p_non
                 else:
                     k_non = int(b["deductible"] + b["rate_part"])
-                k_non = min(k_non, k)
-                sides = [(e - e_non, k - k_non, p - p_non), (e_non, k_non, p_non)]
+                # P + K ≤ E on each side
+                k_non = max(k_non, k - (e_cov - p_cov), 0)
+                k_non = min(k_non, k, e_non - p_non)
+                sides = [(e_cov, k - k_non, p_cov), (e_non, k_non, p_non)]
             for s, amounts in enumerate(sides):
                 if len(per_side) <= s:
                     per_side.append([])

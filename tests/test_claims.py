@@ -660,6 +660,7 @@ def test_duplicate_policies_follow_the_rule_and_equal_the_reference(data) -> Non
     assert (pay >= 0).all() and (pay <= alone).all()
     assert (pay.sum(axis=1) == got["payout"]).all()
     assert (got["payout"] <= alone.sum(axis=1)).all()
+    assert (got["payout"] >= alone.max(axis=1)).all()  # never less than the best one alone
     assert (got["duplicate_cap"] == got["max_eligible"] - got["min_deductible"]).all()
     assert (got["payout"] <= got["duplicate_cap"]).all()
     assert (got["payout"] <= got["loss"]).all() and (got["self_pay"] >= 0).all()

@@ -28,6 +28,8 @@ share, and its ``K_i`` is not counted. Over the covering policies::
 A policy that hit a limit (smaller ``P_i``) takes a smaller share; it still counts for
 ``max E`` and ``min K`` (its 보상대상의료비 and 공제금액 do not depend on its limits). Each
 share is at most the policy's standalone payout and the shares add up to the total exactly.
+The total is never below the largest standalone payout ``P_j`` (``max E − min K ≥ E_j − K_j ≥
+P_j``): a second policy never leaves the insured worse off than the better one alone.
 
 **A visit of several lines** (4세대 same-day 외래 + 처방) is shared line by line: each policy's
 visit deductible is already shared onto the visit's lines by the engine, so ``min K`` is taken
@@ -46,9 +48,10 @@ splits them gives exact amounts per side (``E`` and ``K`` from its assessment of
 with only that side's amounts; ``P`` its ``payout_covered`` / ``payout_noncovered``). A policy
 that pools them gives its exact ``E`` per side and its payout split as :func:`assess` splits
 it (``payout_noncovered``: p × N ÷ (C + N), rounded, a half to 급여); its pooled ``K`` is split
-by the same rule in proportion to its eligible amounts on the two sides, which is an
-approximation where its 급여 and 비급여 rates differ (3세대 10% / 20%) or a 3대 비급여 특약 takes
-part of the line.
+so that ``P + K`` (what it pays before its limits) splits by the same rule, i.e. in proportion
+to its eligible amounts on the two sides, kept so that ``P + K ≤ E`` on each side. That is an
+approximation where its 급여 and 비급여 rates differ or a 3대 비급여 특약 takes part of the
+line (then the split follows the amounts, not the rates).
 
 Columns added (per line; the per-side amounts are summed): ``claim``, ``loss`` (``claim −
 ceiling_offset``, what the patient bore after NHIS's 상한제 refund), per policy
@@ -196,9 +199,11 @@ def _sides(
     e_non = non["eligible"].to_numpy()
     e_cov = e - e_non
     p_non = alone["payout_noncovered"].to_numpy()
-    if _pools(policy):
-        k_non = pooled_noncovered(k, e_cov, e_non)
+    p_cov = p - p_non
+    if _pools(policy):  # P + K splits like the payout; K's share is what is left of it
+        k_non = pooled_noncovered(p + k, e_cov, e_non) - p_non
     else:
         k_non = (non["deductible"] + non["rate_part"]).to_numpy()
-    k_non = np.minimum(k_non, k)
-    return [(e_cov, k - k_non, p - p_non), (e_non, k_non, p_non)]
+    # within each side's eligible amount (P + K ≤ E; exact for a policy that splits them)
+    k_non = np.clip(k_non, np.maximum(k - (e_cov - p_cov), 0), np.minimum(k, e_non - p_non))
+    return [(e_cov, k - k_non, p_cov), (e_non, k_non, p_non)]
