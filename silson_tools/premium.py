@@ -19,6 +19,12 @@ The yearly premium change is capped at ±25% *before* the relativity::
     base_k     = floor(base_{k−1} × (1 + clamp(g_k, −25%, +25%)))     (급여 and 비급여 alike)
     charged_k  = 급여 base_k + floor(비급여 base_k × relativity(grade_k))
 
+무사고 할인 (no-claim discount; 4세대 표준약관, B): a renewal whose two preceding windows had no
+비급여 benefit paid (산정특례 = 4대 중증 lines excepted) takes 10% off the whole premium, after
+the grade (multiplicative: an inference, C)::
+
+    total_k = floor((급여 base_k + charged_k) × (1 − 10%))   if windows k−1 and k are clean
+
 Claim or not: a 비급여 claim of payout ``P`` when ``S`` has already been paid in the window
 costs, over the next policy year, ``extra = floor(12 × monthly 비급여 base ×
 (rel(S + P) − rel(S)))``; ``net = P − extra``. All amounts are integer won; relativities are
@@ -91,7 +97,7 @@ __all__ = [
 PPM = 1_000_000
 DATA_FILE = Path(__file__).parent / "data" / "premium_grades.toml"
 
-_TOP = {"columns", "rules", "window", "renewal", "exclusions", "grade", "sources"}
+_TOP = {"columns", "rules", "window", "renewal", "exclusions", "no_claim", "grade", "sources"}
 _COLUMNS = {"lower": "won", "upper": "won", "relativity_ppm": "ppm"}
 """The grade columns and the unit each is read in."""
 _SECTIONS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
@@ -107,6 +113,11 @@ _SECTIONS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
     "exclusions": (
         {"special_case": "text", "long_term_care_grades": "grades"},
         ("long_term_care_grades",),
+    ),
+    "no_claim": (
+        {"discount_ppm": "ppm", "clean_years": "years"}
+        | dict.fromkeys(("applies_to", "exception", "combination"), "text"),
+        ("discount_ppm", "clean_years"),
     ),
 }
 """Fact sections: key → unit, and the keys the calculator needs (no defaults in code)."""
@@ -133,6 +144,9 @@ class GradeTable:
     window_end_months_before: int
     cap_ppm: int
     long_term_care_grades: tuple[int, ...]
+    no_claim_ppm: int
+    """무사고 할인 on the whole premium (ppm), after ``no_claim_years`` without 비급여 paid."""
+    no_claim_years: int
     path: Path
     references: tuple[tuple[Source, ...], ...] = ()
     """Each grade's sources as :class:`~silson_tools.params.Source` (title, url)."""
@@ -237,6 +251,8 @@ def load_grades(path: str | Path | None = None) -> GradeTable:
         window_end_months_before=facts["window.end_months_before_renewal"].value,
         cap_ppm=facts["renewal.cap_ppm"].value,
         long_term_care_grades=facts["exclusions.long_term_care_grades"].value,
+        no_claim_ppm=facts["no_claim.discount_ppm"].value,
+        no_claim_years=facts["no_claim.clean_years"].value,
         path=path,
         references=tuple(refs),
         notes=tuple(notes),
@@ -380,7 +396,8 @@ def window_totals(
     ``amount_column`` (the 비급여 part of the payout, won). Lines whose
     ``special_case_column`` is true (산정특례 disease) are excluded; so is everything of a
     person whose ``long_term_care`` grade (장기요양등급, one number or person → number) is 1 or 2.
-    Columns: ``paid`` (counted), ``excluded``, ``grade``, ``relativity_ppm``, ``to_next``,
+    Columns: ``paid`` (counted), ``excluded``, ``claimed`` (what breaks a 무사고 할인 run: every
+    line but the 산정특례 ones, 장기요양 or not), ``grade``, ``relativity_ppm``, ``to_next``,
     ``to_next_surcharge``, ``window_start``, ``window_end``.
     """
     tab = _table(table)
@@ -424,9 +441,10 @@ def window_totals(
             "person": persons.to_numpy(),
             "paid": np.where(excluded, 0, amount),
             "excluded": np.where(excluded, amount, 0),
+            "claimed": np.where(special, 0, amount),
         }
     )
-    out = frame.groupby("person", sort=True)[["paid", "excluded"]].sum()
+    out = frame.groupby("person", sort=True)[["paid", "excluded", "claimed"]].sum()
     rows = [surcharge_grade(int(p), discount, tab) for p in out["paid"]]
     out["grade"] = [g.grade for g in rows]
     out["relativity_ppm"] = [g.relativity_ppm for g in rows]
@@ -491,6 +509,9 @@ def premium_path(
     nonbenefit_increase: float | Sequence[float] | None = None,
     discount: float | None = None,
     table: GradeTable | None = None,
+    *,
+    claimed: Sequence[int] | None = None,
+    clean_before: int = 0,
 ) -> pd.DataFrame:
     """Monthly premiums over renewals 1..n for 비급여 benefit paid before each renewal.
 
@@ -498,9 +519,14 @@ def premium_path(
     ``nonbenefit_paid[k]``: 비급여 paid in the window before renewal k+1. ``increase``: the
     insurer's yearly change of the 급여 base (and of the 비급여 base unless
     ``nonbenefit_increase`` is given), one number or one per renewal; each is clamped to
-    ±25% (the cap) before the relativity. Columns: ``renewal, paid, grade, relativity_ppm,
-    covered, nonbenefit_base, nonbenefit, total, surcharge`` (won per month; ``surcharge`` =
-    nonbenefit − nonbenefit_base, negative for the discount).
+    ±25% (the cap) before the relativity. 무사고 할인: ``claimed[k]`` = 비급여 paid in that
+    window that breaks a clean run (all but 산정특례 lines; default ``nonbenefit_paid``, which
+    differs for 장기요양 1·2등급: :func:`window_totals` ``claimed``); ``clean_before`` = clean
+    years in a row before the first window (0: new policy or unknown). A renewal with
+    ``clean_years`` ≥ 2 gets 10% off covered + nonbenefit. Columns: ``renewal, paid,
+    clean_years, grade, relativity_ppm, covered, nonbenefit_base, nonbenefit,
+    no_claim_discount, total, surcharge`` (won per month; total = covered + nonbenefit −
+    no_claim_discount; ``surcharge`` = nonbenefit − nonbenefit_base, negative for grade 1).
     """
     tab = _table(table)
     cov = int(as_won("covered_premium", covered_premium))
@@ -509,6 +535,10 @@ def premium_path(
     if paid.ndim != 1 or len(paid) == 0:
         raise InputError("nonbenefit_paid must list the 비급여 paid before each renewal")
     n = len(paid)
+    broke = as_won("claimed", paid if claimed is None else list(claimed))
+    if broke.shape != paid.shape:
+        raise InputError(f"claimed must list one amount per renewal ({n}), got {len(broke)}")
+    run = int(as_won("clean_before", clean_before))  # a count of years, read as strictly
     g_cov = np.clip(_rates("increase", increase, n), -tab.cap_ppm, tab.cap_ppm)
     g_non = np.clip(
         _rates(
@@ -527,23 +557,26 @@ def premium_path(
         non = non * (PPM + int(g_non[k])) // PPM
         r = int(rel[grades[k] - 1])
         charged = non * r // PPM
+        run = run + 1 if broke[k] == 0 else 0
+        total = cov + charged
+        if run >= tab.no_claim_years:
+            total = total * (PPM - tab.no_claim_ppm) // PPM
         rows.append(
             {
                 "renewal": k + 1,
                 "paid": int(paid[k]),
+                "clean_years": run,
                 "grade": int(grades[k]),
                 "relativity_ppm": r,
                 "covered": cov,
                 "nonbenefit_base": non,
                 "nonbenefit": charged,
-                "total": cov + charged,
+                "no_claim_discount": cov + charged - total,
+                "total": total,
                 "surcharge": charged - non,
             }
         )
-    frame = pd.DataFrame(rows)
-    money = ["paid", "covered", "nonbenefit_base", "nonbenefit", "total", "surcharge"]
-    frame[money] = frame[money].astype(np.int64)
-    return frame
+    return pd.DataFrame(rows).astype(np.int64)
 
 
 # --- claim or not ---------------------------------------------------------------------------
@@ -556,11 +589,19 @@ def claim_net(
     months: int = 12,
     discount: float | None = None,
     table: GradeTable | None = None,
+    *,
+    clean_years: int | None = None,
+    covered_premium: int = 0,
 ) -> tuple[Any, Any]:
     """(extra premium, net) for 비급여 claims of ``claim_payout`` won (vectorized).
 
     extra = floor(months × monthly 비급여 base × (rel(S + P) − rel(S)) / 10⁶); net = P − extra,
     with S = ``paid_so_far`` in the window and P = ``claim_payout``.
+
+    With ``clean_years`` (clean years in a row before this window) the lost 무사고 할인 is
+    added: if S = 0 and ``clean_years + 1`` ≥ 2, a claim P > 0 also costs ``months × (p −
+    floor(p × 90%))``, p = ``covered_premium`` + floor(base × rel(S)): the next renewal's
+    discount. The one after, lost too if next year stays clean, is beyond ``months``.
     """
     tab = _table(table)
     claim = as_won("claim_payout", claim_payout)
@@ -572,7 +613,23 @@ def claim_net(
     rel_before = rel[np.asarray(grade_numbers(before, tab)) - 1]
     rel_after = rel[np.asarray(grade_numbers(before + claim, tab)) - 1]
     extra = base * months * (rel_after - rel_before) // PPM
+    extra = extra + months * _lost_no_claim(
+        claim, before, base, rel_before, clean_years, covered_premium, tab
+    )
     return scalar_or_array(extra), scalar_or_array(claim - extra)
+
+
+def _lost_no_claim(
+    claim: Any, before: Any, base: Any, rel: Any, clean_years: int | None, cov: int, tab: Any
+) -> Any:
+    """Monthly 무사고 할인 a claim gives up (0 where the run is not at stake)."""
+    if clean_years is None:
+        return 0
+    years = int(as_won("clean_years", clean_years))  # a count of years, read as strictly
+    price = int(as_won("covered_premium", cov)) + base * rel // PPM
+    lost = price - price * (PPM - tab.no_claim_ppm) // PPM
+    at_stake = (before == 0) & (claim > 0) & (years + 1 >= tab.no_claim_years)
+    return np.where(at_stake, lost, 0)
 
 
 @dataclass(frozen=True)
@@ -592,6 +649,8 @@ class Advice:
     """Claim payouts ``lo ≤ P < hi`` for which claiming costs more than it pays."""
     threshold: int
     """Claims paying at least this much always pay for themselves (0 if every claim does)."""
+    lost_no_claim: int = 0
+    """Part of extra_premium that is the 무사고 할인 given up (0 unless ``clean_years``)."""
 
 
 def advise(
@@ -601,22 +660,28 @@ def advise(
     months: int = 12,
     discount: float | None = None,
     table: GradeTable | None = None,
+    *,
+    clean_years: int | None = None,
+    covered_premium: int = 0,
 ) -> Advice:
     """Should this 비급여 claim be made? Payout now against next year's extra premium.
 
     For each grade ``g`` the claim could reach, payouts in its band
     ``[lower_g − S, upper_g − S)`` cost ``extra_g``; those below ``extra_g`` lose money.
+    ``clean_years`` / ``covered_premium`` add the lost 무사고 할인, as in :func:`claim_net`.
     """
     tab = _table(table)
     claim = int(as_won("claim_payout", claim_payout))
     before = int(as_won("paid_so_far", paid_so_far))
-    extra, net = claim_net(claim, before, nonbenefit_premium, months, discount, tab)
+    kw = {"clean_years": clean_years, "covered_premium": covered_premium}
+    extra, net = claim_net(claim, before, nonbenefit_premium, months, discount, tab, **kw)
+    grade_only, _ = claim_net(claim, before, nonbenefit_premium, months, discount, tab)
     g0 = int(grade_numbers(before, tab))
     ranges: list[tuple[int, int]] = []
     for g in range(g0 + 1, len(tab.grades) + 1):
         lo = max(int(tab.lowers[g - 1]) - before, 1)
         hi_band = int(tab.lowers[g]) - before if g < len(tab.grades) else None
-        cost, _ = claim_net(lo, before, nonbenefit_premium, months, discount, tab)
+        cost, _ = claim_net(lo, before, nonbenefit_premium, months, discount, tab, **kw)
         hi = cost if hi_band is None else min(cost, hi_band)
         if hi > lo:
             ranges.append((lo, hi))
@@ -630,4 +695,5 @@ def advise(
         worth_claiming=net >= 0,
         losing_ranges=tuple(ranges),
         threshold=max((hi for _, hi in ranges), default=0),
+        lost_no_claim=int(extra - grade_only),
     )

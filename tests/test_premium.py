@@ -328,6 +328,117 @@ def test_premium_path_separate_increases_and_bad_input() -> None:
         premium.premium_path(10_000, 20_000, [])
 
 
+# --- 무사고 할인 (no-claim discount) ---------------------------------------------------------
+# 10% off the whole premium at a renewal after two years without a 비급여 benefit paid, 4대
+# 중증질환 excepted (B: the 4세대 표준약관, 보험업감독업무시행세칙 별표15, 2021.7.1 시행,
+# https://fss.or.kr/fss/bbs/B0000115/view.do?menuNo=200504&nttId=21943; MBC 2021.8.31,
+# https://imnews.imbc.com/replay/2021/nwtoday/article/6297261_34944.html). Applied after the
+# grade, multiplicatively (C, an inference: data/premium_grades.toml no_claim.combination).
+
+
+def test_no_claim_discount_after_exactly_two_clean_years() -> None:
+    path = premium.premium_path(10_000, 20_000, [0, 0])
+    assert path["clean_years"].tolist() == [1, 2]
+    # renewal 1: one known clean year → none; renewal 2: floor((10,000 + 19,000) × 0.9)
+    assert path["no_claim_discount"].tolist() == [0, 2_900]
+    assert path["total"].tolist() == [29_000, 26_100]
+    assert (path["total"] == path["covered"] + path["nonbenefit"] - path["no_claim_discount"]).all()
+    # the grade columns are those of the grade alone
+    assert path["nonbenefit"].tolist() == [19_000, 19_000]
+    assert path["surcharge"].tolist() == [-1_000, -1_000]
+    # a clean year known before the first window: renewal 1 already has two
+    assert premium.premium_path(10_000, 20_000, [0], clean_before=1)["total"].tolist() == [26_100]
+
+
+def test_no_claim_discount_needs_two_years() -> None:
+    one = premium.premium_path(10_000, 20_000, [0])
+    assert one["no_claim_discount"].tolist() == [0] and one["total"].tolist() == [29_000]
+    after_claim = premium.premium_path(10_000, 20_000, [50 * MAN, 0, 0])
+    assert after_claim["clean_years"].tolist() == [0, 1, 2]
+    assert after_claim["no_claim_discount"].tolist() == [0, 0, 2_900]
+
+
+def test_a_claim_in_the_second_year_loses_the_discount() -> None:
+    path = premium.premium_path(10_000, 20_000, [0, 1, 0], clean_before=1)
+    assert path["clean_years"].tolist() == [2, 0, 1]
+    assert path["no_claim_discount"].tolist() == [2_900, 0, 0]
+    assert path["total"].tolist() == [26_100, 30_000, 29_000]
+
+
+def test_a_severe_disease_claim_keeps_the_discount() -> None:
+    # one 비급여 line of 200만 for a 산정특례 (4대 중증) disease in the first window, none else
+    lines = pd.DataFrame(
+        {
+            "person": ["a", "b"],
+            "date": ["2024-09-01", "2024-09-01"],
+            "nonbenefit_payout": [200 * MAN, 30 * MAN],
+            "special_case": [True, False],
+        }
+    )
+    first = premium.window_totals(lines, "2025-07-15")
+    second = premium.window_totals(lines, "2026-07-15")
+    assert first.loc["a", ["paid", "claimed"]].tolist() == [0, 0]
+    assert first.loc["b", ["paid", "claimed"]].tolist() == [30 * MAN, 30 * MAN]
+    for person, want in (("a", [0, 2_900]), ("b", [0, 0])):
+        paid = [int(first.loc[person, "paid"]), int(second.loc[person, "paid"])]
+        claimed = [int(first.loc[person, "claimed"]), int(second.loc[person, "claimed"])]
+        path = premium.premium_path(10_000, 20_000, paid, claimed=claimed)
+        assert path["no_claim_discount"].tolist() == want
+
+
+def test_long_term_care_is_no_exception_to_the_no_claim_run() -> None:
+    # 장기요양 1·2등급 leave the grades at 1 (nothing counted) but 비급여 paid still breaks the run
+    lines = pd.DataFrame(
+        {"date": ["2024-09-01"], "nonbenefit_payout": [30 * MAN], "special_case": [False]}
+    )
+    out = premium.window_totals(lines, "2025-07-15", long_term_care=1)
+    assert out.iloc[0][["paid", "claimed"]].tolist() == [0, 30 * MAN]
+    path = premium.premium_path(10_000, 20_000, [0, 0], claimed=[30 * MAN, 0], clean_before=1)
+    assert path["grade"].tolist() == [1, 1] and path["no_claim_discount"].tolist() == [0, 0]
+
+
+def test_no_claim_bad_input_and_data() -> None:
+    with pytest.raises(ValueError, match="claimed must list one amount per renewal"):
+        premium.premium_path(10_000, 20_000, [0, 0], claimed=[0])
+    with pytest.raises(ValueError, match="clean_before must not be negative"):
+        premium.premium_path(10_000, 20_000, [0], clean_before=-1)
+    tab = premium.load_grades()
+    assert (tab.no_claim_ppm, tab.no_claim_years) == (100_000, 2)
+    assert tab.facts["no_claim.discount_ppm"].confidence == "B"
+    assert tab.facts["no_claim.combination"].confidence == "C"
+    assert "nttId=21943" in " ".join(str(s) for s in tab.facts["no_claim.discount_ppm"].references)
+
+
+def test_no_claim_rate_has_no_default_in_code(tmp_path: Path) -> None:
+    text = premium.DATA_FILE.read_text(encoding="utf-8")
+    start = text.index("[no_claim.discount_ppm]")
+    end = text.index("[no_claim.clean_years]", start)
+    bad = tmp_path / "g.toml"
+    bad.write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(RuleDataError, match=r"g\.toml: no_claim\.discount_ppm: missing required"):
+        premium.load_grades(bad)
+
+
+def test_claiming_that_breaks_a_clean_run_counts_the_lost_discount() -> None:
+    # clean last year, nothing paid this window: a 1,000원 claim costs grade 1 → 2 (5% of
+    # 30,000 × 12 = 18,000) and next renewal's 무사고 할인 on (10,000 + 28,500) = 3,850 × 12
+    advice = premium.advise(1_000, 0, 30_000, clean_years=1, covered_premium=10_000)
+    assert advice.lost_no_claim == 12 * 3_850
+    assert advice.extra_premium == 18_000 + 12 * 3_850
+    assert advice.losing_ranges == ((1, 18_000 + 46_200),)
+    # the run is not at stake: last year had a claim, or this window already has one
+    assert premium.advise(
+        1_000, 0, 30_000, clean_years=0, covered_premium=10_000
+    ).extra_premium == (18_000)
+    extra, _ = premium.claim_net([0, 1_000], 5 * MAN, 30_000, clean_years=3, covered_premium=10_000)
+    assert extra.tolist() == [0, 0]
+    # without clean_years the advice is the grade alone, as before
+    assert premium.advise(1_000, 0, 30_000).lost_no_claim == 0
+    extra, net = premium.claim_net(np.array([0, 1_000]), 0, 30_000, clean_years=1)
+    assert extra.tolist() == [0, 18_000 + 12 * (28_500 - 25_650)]
+    assert net.tolist() == [0, 1_000 - extra[1]]
+
+
 # --- claim or not ---------------------------------------------------------------------------
 
 

@@ -31,8 +31,9 @@ def test_example_patterns_and_paths_table() -> None:
         {"없음": (0,) * 5, "매년 300만": (300 * MAN,) * 5}, 10_000, 10_000
     )
     rows = table.set_index("청구 패턴")
-    # no increase: 5 years × 12 months × (10,000 + 9,500) and × (10,000 + 40,000)
-    assert rows.loc["없음", "낸 보험료 합계"] == 60 * 19_500
+    # no increase: 12 months × (10,000 + 9,500) at renewal 1, then 10% 무사고 할인 at
+    # renewals 2–5 (two clean years: 19,500 × 0.9 = 17,550); × (10,000 + 40,000) every year
+    assert rows.loc["없음", "낸 보험료 합계"] == 12 * (19_500 + 4 * 17_550)
     assert rows.loc["매년 300만", "낸 보험료 합계"] == 60 * 50_000
     assert rows.loc["매년 300만", "그중 할인·할증분"] == 60 * 30_000
 
