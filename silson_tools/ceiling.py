@@ -36,12 +36,13 @@ value and :func:`cell` reports ``merged=True``.
 of its year it covers (``period``: ``year``, ``half_year``, ``first_half``, ``second_half``,
 data, with Korean labels in the file); each :class:`Cell` carries its window (``start``,
 ``end``). :func:`limit`, :func:`cell`, :func:`refund`, :func:`burden`, :func:`prepaid`,
-:func:`refund_month`, :func:`year_totals` and :class:`CeilingSpec` work per calendar year and
-answer for 2008–2026 (:func:`years`); for 2004–2007 they raise an ``InputError`` saying the
-year's ceiling is per period, and :func:`periods` (the windows of a year) and
-:func:`period_limit` (the amount capping the window of a date of care) answer instead. A
-calendar-year amount for those years would be wrong for anyone whose co-pays are uneven across
-the halves, so none is given.
+:func:`refund_month` and :func:`year_totals` work per calendar year and answer for 2008–2026
+(:func:`years`); for 2004–2007 they raise an ``InputError`` saying the year's ceiling is per
+period, and :func:`periods` (the windows of a year) and :func:`period_limit` (the amount
+capping the window of a date of care) answer instead. A calendar-year amount for those years
+would be wrong for anyone whose co-pays are uneven across the halves, so none is given.
+:meth:`CeilingSpec.line_offsets` (the claim engine's hook) counts per window: per calendar
+year from 2008, per half-year before (a line dated before 2004-07-01 raises).
 
 **Silson offset** (zone ``ceiling_offset``): the standard terms exclude what NHIS refunds or
 can refund, before or after the event (금융감독원, 실손의료보험 표준약관, 2021.7.1 시행, 제4조③1
@@ -370,6 +371,19 @@ def _per_person(name: str, value: Any, persons: pd.Series, check: Any) -> np.nda
     return np.full(len(persons), check(value))
 
 
+def _window_limit(code: int, table: CeilingTable) -> tuple[int, int]:
+    """(L, window) for a code year × 1000 + decile × 10 + long stay × 2 + second half.
+
+    From 2008 the calendar year's :func:`limit` (window year × 10); before, the amount of the
+    half-year window holding the line (window year × 10 + 1 for 7.1–12.31)."""
+    year, decile = code // 1000, code % 1000 // 10
+    long_stay, second = bool(code % 10 // 2), bool(code % 2)
+    if year not in table.period_years:
+        return limit(year, decile, long_stay, table), year * 10
+    c = period_cell(dt.date(year, 7 if second else 1, 1), decile, long_stay, table)
+    return period_limit(c.start, decile, long_stay, table), year * 10 + (c.window != "first_half")
+
+
 def _checked_decile(table: CeilingTable) -> Any:
     """A checker that returns the decile as an int after :func:`decile_group` accepted it."""
 
@@ -399,7 +413,8 @@ class CeilingSpec:
     table: CeilingTable | None = None
 
     def _frame(self, receipts: pd.DataFrame) -> pd.DataFrame:
-        """Lines with person, year, date, counted copay, decile, long stay and 상한액 L."""
+        """Lines with person, year, date, counted copay, decile, long stay, 상한액 L and the
+        window L caps (``window``: year × 10, + 1 for a second half-year before 2008)."""
         tab = _table(self.table)
         lines = _lines(receipts)
         persons = lines["person"]
@@ -416,18 +431,17 @@ class CeilingSpec:
         )
         frame["decile"] = frame["decile"].astype(np.int64)
         frame["long_stay"] = frame["long_stay"].astype(bool)
-        # one lookup per distinct (year, decile, long stay), spread back by an integer code
+        # one lookup per distinct (year, decile, long stay, half), spread back by an integer code
         code = (
-            frame["year"].to_numpy(np.int64) * 100
-            + frame["decile"].to_numpy() * 2
-            + frame["long_stay"].to_numpy(np.int64)
+            frame["year"].to_numpy(np.int64) * 1000
+            + frame["decile"].to_numpy() * 10
+            + frame["long_stay"].to_numpy(np.int64) * 2
+            + (dates.dt.month.to_numpy() >= 7)
         )
         distinct, inverse = np.unique(code, return_inverse=True)
-        limits = np.array(
-            [limit(int(c // 100), int(c % 100 // 2), bool(c % 2), tab) for c in distinct],
-            dtype=np.int64,
-        )
-        frame["limit"] = limits[inverse]
+        looked = [_window_limit(int(c), tab) for c in distinct]
+        frame["limit"] = np.array([lim for lim, _ in looked], dtype=np.int64)[inverse]
+        frame["window"] = np.array([w for _, w in looked], dtype=np.int64)[inverse]
         return frame
 
     def line_offsets(self, receipts: pd.DataFrame) -> np.ndarray:  # the engine's CeilingHook
@@ -436,14 +450,15 @@ class CeilingSpec:
         Per person and calendar year, lines in date order (ties keep file order):
         ``offset = max(0, cum − L) − max(0, cum − copay − L)`` where ``cum`` is the running
         Σ covered_copay. So the offsets sum to :func:`refund` of the year's total and each
-        is at most that line's covered co-pay.
+        is at most that line's covered co-pay. Before 2008 the running total restarts with
+        each window the 상한액 caps (half-years; see "Periods"), with that window's L.
         """
         if len(receipts) == 0:
             return np.zeros(0, dtype=np.int64)
         frame = self._frame(receipts)
         frame["pos"] = np.arange(len(frame))
-        ordered = frame.sort_values(["person", "year", "date", "pos"], kind="stable")
-        cum = ordered.groupby(["person", "year"], sort=False)["copay"].cumsum().to_numpy()
+        ordered = frame.sort_values(["person", "window", "date", "pos"], kind="stable")
+        cum = ordered.groupby(["person", "window"], sort=False)["copay"].cumsum().to_numpy()
         lim = ordered["limit"].to_numpy()
         above = np.maximum(cum - lim, 0) - np.maximum(cum - ordered["copay"].to_numpy() - lim, 0)
         out = np.empty(len(frame), dtype=np.int64)
@@ -463,6 +478,8 @@ def year_totals(receipts: pd.DataFrame, spec: CeilingSpec) -> pd.DataFrame:
     tab = _table(spec.table)
     lines = _lines(receipts)
     frame = spec._frame(lines)
+    for year in np.unique(frame["year"].to_numpy()):
+        _check_year(int(year), tab)  # 2004–2007: not calendar-year amounts, refused
     frame["excluded"] = (lines["full_copay"] + lines["noncovered"]).to_numpy(dtype=np.int64)
     frame["over_ceiling"] = lines["over_ceiling"].to_numpy(dtype=np.int64)
     frame["institution"] = lines["institution"].to_numpy(dtype=object)

@@ -535,7 +535,9 @@ def test_bad_receipts_name_row_and_column() -> None:
     with pytest.raises(ValueError, match="long_stay must be True or False"):
         CeilingSpec(decile=3, long_stay="yes").line_offsets(people)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="the 상한액 of 2006 is not a calendar-year amount"):
-        CeilingSpec(decile=3).line_offsets(receipt_lines({**base, "date": ["2006-05-01"] * 2}))
+        ceiling.year_totals(receipt_lines({**base, "date": ["2006-05-01"] * 2}), CeilingSpec(3))
+    with pytest.raises(ValueError, match=r"no 상한액 for 2004-01-01.*starts on 2004-07-01"):
+        CeilingSpec(decile=3).line_offsets(receipt_lines({**base, "date": ["2004-05-01"] * 2}))
     with pytest.raises(ValueError, match="year 2003 is not in the ceiling table"):
         CeilingSpec(decile=3).line_offsets(receipt_lines({**base, "date": ["2003-05-01"] * 2}))
 
@@ -707,6 +709,18 @@ def test_line_offsets_ties_keep_file_order_and_persons_are_separate() -> None:
     )
     offsets = CeilingSpec(decile={"a": 1, "b": 10}).line_offsets(receipts)
     np.testing.assert_array_equal(offsets, [0, 0, 3 * MAN, 0])
+
+
+def test_line_offsets_restart_each_half_year_before_2008() -> None:
+    # 2006: 300만 per half-year; 2007: 300만 for 1.1–6.30, then 400만 from 7.1; 2008: 400만 a year
+    dates = ["2006-03-01", "2006-05-01", "2006-09-01", "2007-06-30", "2007-07-01"]
+    dates += ["2008-03-01", "2008-09-01"]
+    receipts = receipt_lines(
+        {"date": dates, "covered_copay": [m * MAN for m in (200, 200, 350, 320, 420, 300, 300)]}
+    )
+    offsets = CeilingSpec(decile=3, long_stay=True).line_offsets(receipts)
+    expected = [0, 100, 50, 20, 20, 0, 200]
+    np.testing.assert_array_equal(offsets, [man * MAN for man in expected])
 
 
 def test_line_offsets_empty_frame() -> None:
