@@ -36,6 +36,23 @@ def test_example_patterns_and_paths_table() -> None:
     assert rows.loc["없음", "낸 보험료 합계"] == 12 * (19_500 + 4 * 17_550)
     assert rows.loc["매년 300만", "낸 보험료 합계"] == 60 * 50_000
     assert rows.loc["매년 300만", "그중 할인·할증분"] == 60 * 30_000
+    # the 무사고 할인 is shown apart: 10% of 19,500 at renewals 2–5, none with yearly claims
+    assert rows.loc["없음", "그중 무사고 할인"] == -12 * 4 * 1_950
+    assert rows.loc["매년 300만", "그중 무사고 할인"] == 0
+
+
+def test_no_claim_discount_in_the_views() -> None:
+    fig = premium_app.plot_paths({"없음": (0,) * 3, "매년 20만": (200_000,) * 3}, 10_000, 10_000)
+    ax = fig.axes[0]
+    (ring,) = [ln for ln in ax.lines if ln.get_label().startswith("○ = 무사고 할인")]
+    assert ring.get_xdata().tolist() == [2, 3]  # two clean years from renewal 2
+    assert ring.get_ydata().tolist() == [17_550, 17_550]
+    advice = premium.advise(1_000, 0, 30_000, clean_years=1, covered_premium=10_000)
+    assert "46,200원" in premium_app.advice_html(advice)
+    fig = premium_app.plot_advice(1_000, 0, 30_000, clean_years=1, covered_premium=10_000)
+    (net,) = [ln for ln in fig.axes[0].lines if ln.get_label().startswith("순이익")]
+    assert net.get_ydata()[1] == net.get_xdata()[1] - 18_000 - 46_200
+    assert premium_app.show_advice(1_000, 0, 30_000, 0.05, True, 10_000) is None
 
 
 def test_figures_and_callbacks() -> None:

@@ -186,12 +186,28 @@ def plot_paths(
     increase: float = 0.0,
     discount: float | None = None,
 ) -> Figure:
-    """Figure: monthly premium at renewals 1..n for each claim pattern (급여 part dashed)."""
+    """Figure: monthly premium at renewals 1..n for each claim pattern (급여 part dashed).
+
+    Renewals with the 무사고 할인 (two clean years) are ringed: a hollow circle around the dot.
+    """
     fig, ax = _figure(9, 4.6)
     covered_line = None
+    ringed = False
     for name, paid in patterns.items():
         path = premium_path(covered_premium, nonbenefit_premium, paid, increase, None, discount)
         (line,) = ax.plot(path["renewal"], path["total"], "o-", lw=2, label=name)
+        clean = path[path["no_claim_discount"] > 0]
+        if len(clean):
+            ax.plot(
+                clean["renewal"],
+                clean["total"],
+                "o",
+                ms=13,
+                mfc="none",
+                mec=line.get_color(),
+                label=None if ringed else "○ = 무사고 할인 10% (2년 비급여 무청구)",
+            )
+            ringed = True
         for _, row in path.iterrows():
             ax.annotate(
                 f"{row['grade']}",
@@ -212,7 +228,7 @@ def plot_paths(
             label="급여 부분 (never surcharged)",
         )
     ax.set_xticks(range(1, 1 + max(len(p) for p in patterns.values())))
-    ax.set_xlabel("갱신 차수 (renewal; 점 위 숫자 = 등급)")
+    ax.set_xlabel("갱신 차수 (renewal; 점 위 숫자 = 등급, 큰 원 = 무사고 할인)")
     ax.set_ylabel("월 보험료 (won)")
     ax.yaxis.set_major_formatter(won_axis)
     ax.set_ylim(bottom=0)
@@ -229,7 +245,11 @@ def paths_table(
     increase: float = 0.0,
     discount: float | None = None,
 ) -> pd.DataFrame:
-    """Per pattern: premiums paid over the renewals (12 × monthly, won) and 비급여 received."""
+    """Per pattern: premiums paid over the renewals (12 × monthly, won) and 비급여 received.
+
+    ``그중 할인·할증분`` is the grade's part (negative = grade-1 discount); ``그중 무사고 할인``
+    the 10% no-claim discount (negative); renewal 1 of a pattern has one known clean year.
+    """
     rows = []
     for name, paid in patterns.items():
         path = premium_path(covered_premium, nonbenefit_premium, paid, increase, None, discount)
@@ -238,6 +258,7 @@ def paths_table(
                 "청구 패턴": name,
                 "낸 보험료 합계": int(12 * path["total"].sum()),
                 "그중 할인·할증분": int(12 * path["surcharge"].sum()),
+                "그중 무사고 할인": -int(12 * path["no_claim_discount"].sum()),
                 "받은 비급여 보험금 합계": int(sum(paid)),
             }
         )
@@ -250,12 +271,18 @@ def plot_advice(
     nonbenefit_premium: int,
     discount: float | None = None,
     top: int = 1_000_000,
+    clean_years: int | None = None,
+    covered_premium: int = 0,
 ) -> Figure:
-    """Figure: net value of claiming (payout − extra premium) against the claim's payout."""
-    advice = advise(claim_payout, paid_so_far, nonbenefit_premium, 12, discount)
+    """Figure: net value of claiming (payout − extra premium) against the claim's payout.
+
+    ``clean_years`` / ``covered_premium``: count the lost 무사고 할인 (:func:`premium.claim_net`).
+    """
+    kw = {"clean_years": clean_years, "covered_premium": covered_premium}
+    advice = advise(claim_payout, paid_so_far, nonbenefit_premium, 12, discount, **kw)
     top = max(top, int(claim_payout * 1.25), int(advice.threshold * 1.5))
     claims = np.linspace(0, top, 1201).astype(np.int64)
-    extra, net = claim_net(claims, paid_so_far, nonbenefit_premium, 12, discount)
+    extra, net = claim_net(claims, paid_so_far, nonbenefit_premium, 12, discount, **kw)
     fig, ax = _figure()
     ax.plot(claims, claims, color="#1f77b4", lw=1, ls=":", label="보험금 (payout now)")
     ax.plot(claims, extra, color="#d62728", lw=1.2, label="내년 추가 보험료 (extra premium)")
@@ -297,6 +324,7 @@ def advice_html(advice: Advice) -> str:
         ("이번 청구 보험금 (payout)", format_won(advice.claim_payout, unit="won")),
         ("등급 (grade)", f"{advice.grade_before} → {advice.grade_after}"),
         ("내년 추가 보험료 (12개월)", format_won(advice.extra_premium, unit="won")),
+        ("그중 잃는 무사고 할인 (10%)", format_won(advice.lost_no_claim, unit="won")),
         ("순이익 (net)", format_won(advice.net, unit="won")),
         ("판단", "청구 (claim)" if advice.worth_claiming else "청구하지 않는 편이 나음"),
         ("손해 보는 청구 금액", ranges or "없음"),
@@ -330,12 +358,22 @@ def show_paths(
 
 
 def show_advice(
-    claim_payout: int, paid_so_far: int, nonbenefit_premium: int, discount: float = 0.05
+    claim_payout: int,
+    paid_so_far: int,
+    nonbenefit_premium: int,
+    discount: float = 0.05,
+    clean_last_year: bool = False,
+    covered_premium: int = 0,
 ) -> None:
-    """Slider callback: the advisor's table and plot."""
-    advice = advise(claim_payout, paid_so_far, nonbenefit_premium, 12, discount)
+    """Slider callback: the advisor's table and plot.
+
+    ``clean_last_year``: no 비급여 paid last year, so a first claim this year also gives up
+    next renewal's 무사고 할인 on ``covered_premium`` + the 비급여 premium.
+    """
+    kw = {"clean_years": int(clean_last_year), "covered_premium": covered_premium}
+    advice = advise(claim_payout, paid_so_far, nonbenefit_premium, 12, discount, **kw)
     display(HTML(advice_html(advice)))
-    display(plot_advice(claim_payout, paid_so_far, nonbenefit_premium, discount))
+    display(plot_advice(claim_payout, paid_so_far, nonbenefit_premium, discount, **kw))
 
 
 def _slider(value: int, top: int, step: int, label: str) -> w.IntSlider:
@@ -414,5 +452,11 @@ def advice_app(
             nonbenefit_premium, 50_000, 1_000, "내년 월 비급여 보험료 (원)"
         ),
         "discount": _discount_slider(),
+        "clean_last_year": w.Checkbox(
+            value=False,
+            description="작년 비급여 보험금 없음 (무사고 할인이 걸림)",
+            style={"description_width": "initial"},
+        ),
+        "covered_premium": _slider(12_000, 50_000, 1_000, "내년 월 급여 보험료 (원)"),
     }
     return w.VBox([*controls.values(), w.interactive_output(show_advice, controls)])
