@@ -365,6 +365,25 @@ def test_a_claim_in_the_second_year_loses_the_discount() -> None:
     assert path["total"].tolist() == [26_100, 30_000, 29_000]
 
 
+@given(
+    claimed=st.lists(st.sampled_from([0, 0, 1, 30 * MAN]), min_size=1, max_size=6),
+    before=st.integers(0, 3),
+    covered=st.integers(0, 100_000),
+    nonbenefit=st.integers(0, 100_000),
+)
+def test_no_claim_discount_exactly_when_the_last_two_windows_are_clean(
+    claimed: list[int], before: int, covered: int, nonbenefit: int
+) -> None:
+    path = premium.premium_path(covered, nonbenefit, claimed, clean_before=before)
+    history = [0] * before + claimed
+    for k, row in path.iterrows():
+        years = history[: before + int(k) + 1]
+        clean = len(years) >= 2 and years[-1] == 0 and years[-2] == 0
+        price = row["covered"] + row["nonbenefit"]
+        assert row["total"] == (price * 9 // 10 if clean else price)
+        assert row["no_claim_discount"] == price - row["total"] >= 0
+
+
 def test_a_severe_disease_claim_keeps_the_discount() -> None:
     # one 비급여 line of 200만 for a 산정특례 (4대 중증) disease in the first window, none else
     lines = pd.DataFrame(
