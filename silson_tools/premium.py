@@ -478,12 +478,12 @@ def nonbenefit_payouts(
 ) -> np.ndarray:
     """The 비급여 part of each line's payout (int64 won), for the 할인·할증 count.
 
-    The ``payout_noncovered`` column of :func:`silson_tools.claims.assess` (one assessment).
+    The ``payout_noncovered`` column of :func:`silson_tools.engine.assess` (one assessment).
     Under 4/5세대 the 급여 주계약 and the 비급여 특약 are separate parts, so this is exactly
     what the 비급여 특약 (and 3대 비급여, 상급병실) paid on that line, the same as
     ``payout(receipts) − payout(receipts with noncovered = 0)``. Older generations pool
     급여 and 비급여 in one deductible: there the pooled payout is split in proportion to the
-    two amounts (see the claims module docstring).
+    two amounts (see the :mod:`silson_tools.engine.assess` docstring).
     """
     from .engine import assess
 

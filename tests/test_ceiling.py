@@ -801,7 +801,7 @@ def test_refund_monotone_in_the_total(a, b, year, decile) -> None:
     assert ceiling.refund(low, year, decile) <= ceiling.refund(high, year, decile)
 
 
-# --- the claim engine hook (claims.assess(..., ceiling=CeilingSpec(...))) ---------------------
+# --- the claim engine hook (engine.assess(..., ceiling=CeilingSpec(...))) ---------------------
 
 
 def _inpatient_year() -> pd.DataFrame:
