@@ -53,8 +53,10 @@ def as_day(value: object, name: str) -> np.datetime64:
         if _ISO_DAY.fullmatch(text):
             try:
                 day = dt.date.fromisoformat(text)
-            except ValueError:
-                day = None  # e.g. 2024-02-30
+            except ValueError:  # e.g. 2024-02-30: the right form, but no such day
+                raise InputError(
+                    f"{name}: {value!r}: no such day in the calendar (YYYY-MM-DD)"
+                ) from None
     elif value is pd.NaT:  # NaT passes for a datetime.datetime: test it first
         day = None
     elif isinstance(value, dt.datetime):  # pandas.Timestamp too

@@ -183,7 +183,7 @@ def test_out_that_is_a_file_is_refused(tmp_path: Path, capsys) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--start", "2024/03/01"], "a date like 2024-03-01"),
+        (["--start", "2024/03/01"], "2024-03-01 형식의 실제 날짜로"),
         (["--decile", "11"], "a whole number 1–10"),
         (["--format", "pdf"], "invalid choice: 'pdf'"),
     ],

@@ -41,13 +41,18 @@ def test_as_day_reads_iso_text_and_date_objects(value: object) -> None:
 @pytest.mark.parametrize(
     "value",
     [
-        *("24.03.05", "2024/3/5", "2024.03.05", "20240305", "2024-02-30", "2024-W10-1", ""),
+        *("24.03.05", "2024/3/5", "2024.03.05", "20240305", "2024-W10-1", ""),
         *("soon", None, 20240305, 1.5, True, pd.NaT, np.datetime64("NaT"), ["2024-03-05"]),
     ],
 )
 def test_as_day_refuses_anything_else_naming_argument_and_value(value: object) -> None:
     with pytest.raises(InputError, match=r"^policy_start: .*expected a date such as 2024-03-15"):
         as_day(value, "policy_start")
+
+
+def test_as_day_names_a_day_that_does_not_exist() -> None:
+    with pytest.raises(InputError, match=r"^policy_start: '2024-02-30': no such day"):
+        as_day("2024-02-30", "policy_start")
 
 
 def test_policy_year_index_runs_from_the_contract_date() -> None:

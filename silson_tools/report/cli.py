@@ -31,10 +31,8 @@ def _date(text: str) -> dt.date:
 
     try:
         return as_day(text, "--start").astype(object)
-    except InputError:
-        raise argparse.ArgumentTypeError(
-            f"날짜는 2024-03-01 형식으로 (a date like 2024-03-01), not {text!r}"
-        ) from None
+    except InputError as err:  # says whether the form is wrong or the day does not exist
+        raise argparse.ArgumentTypeError(f"날짜는 2024-03-01 형식의 실제 날짜로: {err}") from None
 
 
 def _decile(text: str) -> int:

@@ -71,7 +71,7 @@ ALL_PERSONS: Final = "(전체)"
 
 TOTAL_ROW: Final = "합계 (total)"
 ASSUMPTIONS: Final = (
-    "보험금은 이 도구의 규칙 파일(silson_tools/rules, 출처·신뢰도 A/B/C 표시)로 계산한 "
+    "보험금은 이 도구의 규칙 파일(silson_tools/data/products, 출처·신뢰도 A/B/C 표시)로 계산한 "
     "추정치입니다; 실제 지급액은 약관·심사에 따라 다릅니다 (estimates from the rule files, "
     "not an insurer's decision).",
     "한 줄 = 영수증 한 장으로 봅니다; 같은 날 외래와 약국은 4·5세대에서 한 번의 통원으로 "
