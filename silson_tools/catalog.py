@@ -31,8 +31,9 @@ before the merge. ``[policy] name`` is never inherited. Cycles and unknown paren
                                 columns it pays), categories (absent = default part for those
                                 amounts), annual_limit_settings, note
     [parts.NAME.annual_limit]   a parameter (won)
-    [parts.NAME.inpatient]      visit parts: form ("max" | "additive"), nhi_rate,
-    [parts.NAME.outpatient]     admission_cap_tiers, note; parameters rate_covered,
+    [parts.NAME.inpatient]      visit parts: form ("max" | "additive"), nhi_rate, visit_unit
+    [parts.NAME.outpatient]     {value "institution"|"day", confidence, source, note} (with
+                                combine_same_day), admission_cap_tiers, note; rate_covered,
     [parts.NAME.pharmacy]       rate_noncovered (rate), min, min_<tier>, visit_cap,
                                 selfpay_cap, admission_cap (won), count (count)
     [parts.NAME.treatment]      3대 비급여: form; rate, min, visit_cap, count, improvement_block,
@@ -103,7 +104,15 @@ SETTING_PARAMS: dict[str, str] = {
     "selfpay_cap": "won",
     "admission_cap": "won",
 }
-SETTING_PLAIN = {"form": str, "nhi_rate": bool, "admission_cap_tiers": list, "note": str}
+SETTING_PLAIN = {
+    "form": str,
+    "nhi_rate": bool,
+    "admission_cap_tiers": list,
+    "visit_unit": dict,
+    "note": str,
+}
+VISIT_UNITS = ("institution", "day")
+"""With ``combine_same_day``: one 통원 per institution (외래 + its 처방조제) or per day."""
 TREATMENT_PARAMS: dict[str, str] = {
     "rate": "rate",
     "min": "won",
@@ -167,6 +176,10 @@ class SettingRule:
     params: dict[str, Param]
     nhi_rate: bool = False
     admission_cap_tiers: tuple[str, ...] = ()
+    visit_unit: str = "institution"
+    """With ``combine_same_day``: ``institution`` or ``day`` (see engine/visits.py)."""
+    visit_unit_basis: str = ""
+    """Confidence and source of ``visit_unit`` as the file gives them."""
 
     def get(self, key: str) -> Param | None:
         return self.params.get(key)
@@ -455,7 +468,15 @@ def _setting(ctx: Ctx, where: str, raw: Any, amounts: tuple[str, ...]) -> Settin
     tiers = _str_list(
         ctx, f"{where}.admission_cap_tiers", raw.get("admission_cap_tiers", []), TIERS
     )
-    return SettingRule(form=form, params=params, nhi_rate=nhi, admission_cap_tiers=tiers)
+    unit, basis = "institution", ""
+    if "visit_unit" in raw:  # {value, confidence, source, note}
+        at, vu = f"{where}.visit_unit", _plain(ctx, where, "visit_unit", raw["visit_unit"], dict)
+        check_keys(ctx.file, at, vu, {"value", "confidence", "source", "note"})
+        unit, conf = vu.get("value"), vu.get("confidence")
+        if unit not in VISIT_UNITS or conf not in ("A", "B", "C") or "source" not in vu:
+            raise ctx.error(at, f"expected value {' or '.join(VISIT_UNITS)}, A/B/C, source")
+        basis = f"{conf}: " + "; ".join(map(str, resolve_sources(ctx, at, vu["source"])))
+    return SettingRule(form, params, nhi, tiers, unit, basis)
 
 
 def _treatment(ctx: Ctx, where: str, raw: Any) -> tuple[SettingRule, tuple[tuple[int, Param], ...]]:

@@ -65,6 +65,7 @@ OPTIONAL_COLUMNS: Final[dict[str, object]] = {
     "days": 0,  # 입원일수
     "institution": "",
     "category": "",
+    "visit": "",  # 방문묶음: lines of one 통원 (same person, same day) the person groups
 }
 """Optional canonical columns and the value used when a file lacks the column."""
 
@@ -89,6 +90,7 @@ CANONICAL_COLUMNS: Final[tuple[str, ...]] = (
     "days",
     "institution",
     "category",
+    "visit",
 )
 
 COLUMN_LABELS: Final[dict[str, str]] = {
@@ -104,6 +106,7 @@ COLUMN_LABELS: Final[dict[str, str]] = {
     "days": "입원일수 (days)",
     "institution": "병원명 (institution)",
     "category": "항목 (category)",
+    "visit": "방문묶음 (visit)",
 }
 """Korean display name (with the canonical name) of each canonical column."""
 

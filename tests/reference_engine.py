@@ -14,6 +14,7 @@ import pandas as pd
 
 from silson_tools.catalog import Part, Policy, SettingRule
 from silson_tools.formulas import PPM
+from silson_tools.schema import TIERS
 
 AMOUNTS = ("covered_copay", "full_copay", "noncovered")
 TIER_NAMES = ("clinic", "hospital", "general", "tertiary", "pharmacy")
@@ -105,6 +106,8 @@ def reference_assess(
             "nhis": int(rec.get("nhis_paid", 0)),
             "over": int(rec.get("over_ceiling", 0)),
             "days": int(rec.get("days", 0)),
+            "institution": str(rec.get("institution", "") or ""),
+            "visit": str(rec.get("visit", "") or ""),
             "hook": 0 if ceiling is None else int(ceiling[pos]),
         }
         rows.append(row)
@@ -280,20 +283,8 @@ def visit_part(rows: list[dict], part: Part, combine: bool) -> None:
     else:
         kinds = [({"outpatient"}, part.settings["outpatient"]), ({"pharmacy"}, pharmacy_rule)]
     for settings, rule in kinds:
-        visits: list[list[dict]] = []
-        for r in rows:
-            if r["setting"] not in settings:
-                continue
-            same_day = (
-                combine
-                and visits
-                and visits[-1][0]["person"] == r["person"]
-                and visits[-1][0]["day"] == r["day"]
-            )
-            if same_day:
-                visits[-1].append(r)
-            else:
-                visits.append([r])
+        mine = [r for r in rows if r["setting"] in settings]
+        visits = group_visits(mine, rule.visit_unit if combine else "line")
         counted: dict[tuple, int] = {}
         for visit in visits:
             head = visit[0]
@@ -336,6 +327,62 @@ def visit_part(rows: list[dict], part: Part, combine: bool) -> None:
                 r["cap"] += got[2][i]
                 r["count"] += got[3][i]
                 r["pay_k"] = left[i]
+
+
+def group_visits(rows: list[dict], unit: str) -> list[list[dict]]:
+    """Outpatient/pharmacy rows (sorted by person, day, file order) as visits, each in row
+    order, the visits ordered by their first row."""
+    if unit == "line":
+        return [[r] for r in rows]
+    days: dict[tuple, list[dict]] = {}
+    for r in rows:
+        days.setdefault((r["person"], r["day"]), []).append(r)
+    visits = []
+    for day_rows in days.values():
+        if unit == "day":
+            visits.append(day_rows)
+            continue
+        # 외래: one visit per institution (blank counts as one institution)
+        outpatient: dict[str, list[dict]] = {}
+        for r in day_rows:
+            if r["setting"] == "outpatient":
+                outpatient.setdefault(r["institution"], []).append(r)
+        order = list(TIERS)
+        best = None  # the highest tier, then the one listed first
+        for name, group in outpatient.items():
+            key = (-max(order.index(r["tier"]) for r in group), group[0]["pos"])
+            if best is None or key < best[0]:
+                best = (key, name)
+        # 약국: the named prescribing institution, else the best 외래 visit, else by own name
+        groups = {("out", name): list(group) for name, group in outpatient.items()}
+        for r in day_rows:
+            if r["setting"] != "pharmacy":
+                continue
+            if r["institution"] != "" and r["institution"] in outpatient:
+                groups[("out", r["institution"])].append(r)
+            elif best is not None:
+                groups[("out", best[1])].append(r)
+            else:
+                groups.setdefault(("pharmacy", r["institution"]), []).append(r)
+        # a visit key joins every group holding one of its rows
+        merged = list(groups.values())
+        changed = True
+        while changed:
+            changed = False
+            for i in range(len(merged)):
+                for j in range(i + 1, len(merged)):
+                    keys_i = {r["visit"] for r in merged[i]} - {""}
+                    keys_j = {r["visit"] for r in merged[j]} - {""}
+                    if keys_i & keys_j:
+                        merged[i] += merged.pop(j)
+                        changed = True
+                        break
+                if changed:
+                    break
+        for g in merged:
+            g.sort(key=lambda r: r["pos"])
+        visits += sorted(merged, key=lambda g: g[0]["pos"])
+    return visits
 
 
 def treatment_part(rows: list[dict], part: Part) -> None:

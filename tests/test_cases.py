@@ -132,6 +132,8 @@ LINE_OPTIONAL = (
     *AMOUNT_KEYS,
     "category",
     "person",
+    "institution",
+    "visit",
     "ceiling_refund",
     "repeat",
     "step_days",
@@ -317,6 +319,9 @@ def load_case(path: Path) -> Case:
             )
         if "person" in entry:
             receipt["person"] = _text(path, f"{where}.person", entry["person"])
+        for key in ("institution", "visit"):  # free text (leave the key out for blank)
+            if key in entry:
+                receipt[key] = _text(path, f"{where}.{key}", entry[key], None)
         refund = _int(path, f"{where}.ceiling_refund", entry.get("ceiling_refund", 0))
         repeat = _int(path, f"{where}.repeat", entry.get("repeat", 1), low=1)
         if "step_days" in entry and "repeat" not in entry:
@@ -394,9 +399,10 @@ def receipts_of(case: Case) -> tuple[pd.DataFrame, list[int] | None]:
     hook (None when no line gives ceiling_refund)."""
     rows = [line.receipt for line in case.lines]
     columns = ["date", "setting", "tier", "covered_copay", "noncovered"]
-    columns += [c for c in (*AMOUNT_KEYS, "category", "person") if c not in columns]
+    extra = (*AMOUNT_KEYS, "category", "person", "institution", "visit")
+    columns += [c for c in extra if c not in columns]
     used = [c for c in columns if c in columns[:5] or any(c in r for r in rows)]
-    defaults = {"category": "", "person": "본인"}
+    defaults = {"category": "", "person": "본인", "institution": "", "visit": ""}
     frame = pd.DataFrame(
         [{c: r.get(c, defaults.get(c, 0)) for c in used} for r in rows], columns=used
     )

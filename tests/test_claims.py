@@ -522,11 +522,19 @@ def receipts(draw, policy) -> tuple[pd.DataFrame, object, object]:
         # 약국 is the tier of pharmacy lines only (the receipt checks refuse it elsewhere)
         tier = draw(st.sampled_from(list(TIERS) if setting == "pharmacy" else HOSPITAL_TIERS))
         cc = draw(AMOUNT)
+        person = draw(st.sampled_from(["가", "가", "가", "나"]))
+        date = dt.date(2025, 1, 1) + dt.timedelta(
+            days=7 * draw(st.integers(-8, 6)) + 365 * draw(DRIFT)
+        )
         rows.append(
             {
-                "person": draw(st.sampled_from(["가", "가", "가", "나"])),
-                "date": dt.date(2025, 1, 1)
-                + dt.timedelta(days=7 * draw(st.integers(-8, 6)) + 365 * draw(DRIFT)),
+                "person": person,
+                "date": date,
+                # 4/5세대 group a day's 외래/약국 lines by institution; a pharmacy line may
+                # name its prescribing institution or its own name
+                "institution": draw(st.sampled_from(["", "", "A의원", "B병원", "C약국"])),
+                # a visit key groups lines of one person on one day (validated)
+                "visit": draw(st.sampled_from(["", "", f"{person}{date}a", f"{person}{date}b"])),
                 "setting": setting,
                 "tier": tier,
                 "covered_copay": cc,

@@ -106,6 +106,7 @@ def test_code_built_frame_gets_canonical_columns_and_defaults() -> None:
         "days",
         "institution",
         "category",
+        "visit",
     ]
 
 

@@ -18,7 +18,13 @@ amounts may go to different parts, e.g. 4세대 주계약 and 비급여 특약):
    rate term Σ① ÷ (Σ① + Σ②)), or ``D + (C − D) × r`` (``additive`` form). The payout is
    floored to whole won; the self-pay is the remainder → ``deductible`` and ``rate_part``.
    With ``combine_same_day`` (4/5세대) a person's outpatient and pharmacy lines of one day
-   are one visit with the highest minimum among them. 3대 비급여 are per treatment (line);
+   are grouped by the outpatient rule's ``visit_unit``: ``institution`` (4세대; 5세대 급여)
+   — one 통원 per institution (``institution``; a day's unnamed lines are one more),
+   a 약국 line joining the 외래 visit it names, else the day's highest-tier 외래 visit, and
+   lines sharing a ``visit`` key (같은 치료 목적) one 통원 — or ``day`` (5세대 특약2, 「1일당」):
+   all of a day. A visit takes the highest minimum among its lines' tiers (a 약국 line's tier
+   may name its prescriber's tier). See :func:`.visits.institution_visits`. 3대 비급여 are
+   per treatment (line);
    a part's session brackets (``rate_brackets``) pick the rate by the session number in the
    policy year.
 4. **Yearly inpatient self-pay cap** (연간 자기부담 200만원): retained self-pay above the

@@ -105,7 +105,7 @@ class SortedLines:
     """covered_copay + full_copay + noncovered in the input's row order."""
     year_input: np.ndarray
     """Policy year index in the input's row order."""
-    visits: dict[tuple[str, bool], Visits | None] = field(default_factory=dict)
+    visits: dict[tuple[str, str], Visits | None] = field(default_factory=dict)
     """Outpatient/pharmacy visit groupings, built once and shared by every visit part."""
     receipts: ReceiptLines | None = None
     """The validated lines these came from: ``receipts.error(order[i], …)`` names the row a

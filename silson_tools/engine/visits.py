@@ -5,9 +5,12 @@ the rule has one), then the yearly self-pay cap (연간 자기부담 한도, :mo
 the per-admission cap (입원 건당 한도) on the tiers it names.
 
 **Outpatient visits and prescriptions** (통원, 처방조제): a visit is one line, or with
-``combine_same_day`` (4/5세대) a person's outpatient and pharmacy lines of one day, with the
-highest minimum among its tiers. Without it, outpatient and pharmacy lines are visits of
-two kinds, each with its own rule. Per visit: the deductible and rate on the visit's summed
+``combine_same_day`` (4/5세대) a group of a person's outpatient and pharmacy lines of one
+day, with the highest minimum among its tiers; the outpatient rule's ``visit_unit`` (product
+data) says which group: ``institution`` (표준약관: 외래 and its 처방조제 at one institution
+are one 통원, same-purpose visits of a day are one; :func:`institution_visits`) or ``day``
+(all of the day: 5세대 특약2 「1일당」). Without it, outpatient and pharmacy lines are visits
+of two kinds, each with its own rule. Per visit: the deductible and rate on the visit's summed
 amounts (:mod:`.deductibles`; 5세대's NHI rate term over all of the visit's ① and ②), the
 per-visit cap (통원 회당 한도) → ``visit_cap_cut``, the yearly visit count → ``count_cut``.
 A visit's steps are then shared back onto its lines by what is left on each
@@ -19,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from ..catalog import Part, SettingRule
 from .deductibles import nhi_rate_ppm, param_on, rate_ppm, split_claim, tier_min, visit_min
@@ -46,11 +50,12 @@ class Visits:
     """Positions of the member lines, and where each visit starts among them."""
 
 
-def visits(lines: SortedLines, which: str, combine: bool) -> Visits | None:
-    """Outpatient (``which`` = outpatient), pharmacy, or ``both`` kinds of lines as visits: one
-    visit per line, or with ``combine`` a person's lines of one day; None when there are none.
+def visits(lines: SortedLines, which: str, unit: str) -> Visits | None:
+    """Outpatient (``which`` = outpatient), pharmacy, or ``both`` kinds of lines as visits;
+    None when there are none. ``unit``: ``line`` (one visit per line), ``day`` (a person's
+    lines of one day) or ``institution`` (:func:`institution_visits`).
     """
-    key = (which, combine)
+    key = (which, unit)
     if key in lines.visits:
         return lines.visits[key]
     if which == "both":
@@ -60,22 +65,81 @@ def visits(lines: SortedLines, which: str, combine: bool) -> Visits | None:
     idx = np.flatnonzero(mask)
     found = None
     if len(idx):
-        d = lines.day[idx]
-        bits = (1 << lines.tier[idx]).astype(np.int8)
-        unit = np.zeros(lines.n, I64)
-        if combine:
-            first = np.ones(len(idx), dtype=bool)
-            person = lines.person[idx]
+        first = np.ones(len(idx), dtype=bool)
+        if unit != "line":
+            person, d = lines.person[idx], lines.day[idx]
             first[1:] = (person[1:] != person[:-1]) | (d[1:] != d[:-1])
-            starts = np.flatnonzero(first)
-            unit[idx] = np.cumsum(first) - 1
-            bits = np.bitwise_or.reduceat(bits, starts)
-        else:
-            starts = np.arange(len(idx))
-            unit[idx] = starts
-        found = Visits(mask, unit, d[starts], lines.gid[idx][starts], bits, idx, starts)
+            if unit == "institution":
+                number = institution_visits(lines, idx, np.cumsum(first) - 1)
+                order = np.argsort(number, kind="stable")  # each visit's lines together
+                idx, first = idx[order], group_firsts(number[order])
+        starts = np.flatnonzero(first)
+        unit_of = np.zeros(lines.n, I64)
+        unit_of[idx] = np.cumsum(first) - 1
+        bits = np.bitwise_or.reduceat((1 << lines.tier[idx]).astype(np.int8), starts)
+        day, gid = lines.day[idx][starts], lines.gid[idx][starts]
+        found = Visits(mask, unit_of, day, gid, bits, idx, starts)
     lines.visits[key] = found
     return found
+
+
+def _text_codes(lines: SortedLines, column: str, idx: np.ndarray) -> np.ndarray:
+    """A free-text receipt column on sorted lines ``idx`` as codes: 0 = blank, 1, 2 … a text."""
+    rec = lines.receipts
+    if rec is None or column not in rec.given_columns:
+        return np.zeros(len(idx), I64)
+    text = rec[column].to_numpy(dtype=object)[lines.order[idx]]
+    codes = pd.factorize(text)[0]
+    return np.where(text == "", 0, codes + 1).astype(I64)
+
+
+def institution_visits(lines: SortedLines, idx: np.ndarray, pday: np.ndarray) -> np.ndarray:
+    """The visit number of each outpatient/pharmacy line ``idx`` (sorted order; ``pday``: the
+    person–day number of each) when a 통원 is one institution's 외래 and its 처방조제:
+
+    1. 외래 lines: one visit per person, day and ``institution`` (blank = one more
+       institution, so a day without names is one visit, as before institutions counted).
+    2. A 약국 line joins the 외래 visit of its person and day whose ``institution`` it names
+       (the prescribing institution); failing that, the day's 외래 visit of the highest tier
+       (상급종합 > 종합 > 병원 > 의원; ties: the one listed first), which is the only one when
+       there is one; with no 외래 that day, 약국 lines are visits per ``institution`` name.
+    3. Lines sharing a ``visit`` key (validated: one person, one day) are one visit.
+
+    Visits are numbered by their first line, so they run by person and date.
+    """
+    inst = _text_codes(lines, "institution", idx)
+    ph = lines.setting[idx] == PH
+    m = int(inst.max()) + 1
+    group = (pday * 2 + ph) * m + inst  # 외래 visits (even), 약국-only visits (odd)
+    out = np.flatnonzero(~ph)
+    if ph.any() and len(out):
+        og, first_of = np.unique(group[out], return_index=True)  # the day's 외래 visits
+        top = np.zeros(len(og), I64)
+        np.maximum.at(top, np.searchsorted(og, group[out]), lines.tier[idx][out])
+        rank = np.lexsort((out[first_of], -top, og // (2 * m)))  # best first within each day
+        days = (og // (2 * m))[rank]
+        firsts = group_firsts(days)
+        best_day, best = days[firsts], og[rank][firsts]  # each day's best 외래 visit
+        at = np.minimum(np.searchsorted(best_day, pday), len(best_day) - 1)
+        named = np.isin(group - m, og) & (inst > 0)
+        join = np.where(named, group - m, np.where(best_day[at] == pday, best[at], group))
+        group = np.where(ph, join, group)
+    keys = _text_codes(lines, "visit", idx)
+    if keys.any():  # union the visits that share a key (one person–day each)
+        parent: dict[int, int] = {}
+
+        def root(g: int) -> int:
+            while parent.get(g, g) != g:
+                g = parent[g]
+            return g
+
+        seen: dict[int, int] = {}
+        for i in np.flatnonzero(keys).tolist():
+            a, b = root(int(group[i])), root(seen.setdefault(int(keys[i]), int(group[i])))
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        group = np.array([root(g) for g in group.tolist()], dtype=I64)
+    return pd.factorize(group)[0]
 
 
 def visit_part(
@@ -104,7 +168,7 @@ def visit_part(
     else:
         kinds = [("outpatient", out_rule), ("pharmacy", ph_rule)]
     for which, rule in kinds:
-        v = visits(lines, which, combine)
+        v = visits(lines, which, rule.visit_unit if combine else "line")
         if v is not None:
             _visits_of_kind(lines, v, rule, a_cov, a_non, claim, payout, detail)
     return payout
@@ -182,7 +246,7 @@ def _claims(
     v: Visits, claim: np.ndarray, a_cov: np.ndarray | None, a_non: np.ndarray | None
 ) -> _Claims | None:
     """Group the member lines with ``claim > 0`` into their visits; None when there are none."""
-    idx = np.flatnonzero(v.member & (claim > 0))
+    idx = v.idx[claim[v.idx] > 0]  # each visit's lines together (see visits)
     if not len(idx):
         return None
     unit = v.unit[idx]

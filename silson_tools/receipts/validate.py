@@ -509,6 +509,22 @@ def _cross_checks(
             out["over_ceiling"],
             "⑤ 상한액초과금은 ① 본인부담금 이하 (⑤ over_ceiling is part of ①, so at most ①)",
         )
+    if "visit" in refs:  # a visit key groups lines of one person on one day
+        key = pd.Series(np.asarray(out["visit"], dtype=object))
+        who = (
+            pd.Series(np.asarray(out["person"], dtype=object))
+            + "\0"
+            + pd.Series(np.asarray(out["date"]).astype("datetime64[D]").astype(str))
+        )
+        keyed = ok & (key != "").to_numpy()
+        first = who[keyed].groupby(key[keyed], sort=False).transform("first")
+        problems.at(
+            np.flatnonzero(keyed)[(who[keyed] != first).to_numpy()],
+            refs["visit"],
+            out["visit"],
+            "방문묶음은 같은 사람·같은 날의 줄만 묶습니다 (a visit key groups lines of one person "
+            "on one day; this key is also on a line of another person or another day)",
+        )
 
 
 # --- a file's grid → raw columns ----------------------------------------------------------
