@@ -360,6 +360,14 @@ def _product_section(policy: Policy) -> list[str]:
         facts.append(f"- 참고 (note): {md_escape(policy.note)}")
     parts = ", ".join(f"{md_escape(p.label)} (`{p.name}`, {p.kind})" for p in policy.parts)
     facts.append(f"- 보장 부분 (parts): {parts}")
+    if policy.combine_same_day:  # how a day's 외래/약국 lines become 통원 (engine/visits.py)
+        units = [
+            f"`{p.name}` {p.settings['outpatient'].visit_unit} "
+            f"({md_escape(p.settings['outpatient'].visit_unit_basis or '기본값')})"
+            for p in policy.parts
+            if "outpatient" in p.settings
+        ]
+        facts.append(f"- 같은 날 통원 묶기 (combine_same_day, visit_unit): {'; '.join(units)}")
     lines += [*facts, ""]
     lines += _table(_PARAM_HEADER, _param_rows(policy.parameters(), _inherited(policy)))
     if policy.exclusions:

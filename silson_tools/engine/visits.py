@@ -103,7 +103,12 @@ def institution_visits(lines: SortedLines, idx: np.ndarray, pday: np.ndarray) ->
        (the prescribing institution); failing that, the day's 외래 visit of the highest tier
        (상급종합 > 종합 > 병원 > 의원; ties: the one listed first), which is the only one when
        there is one; with no 외래 that day, 약국 lines are visits per ``institution`` name.
-    3. Lines sharing a ``visit`` key (validated: one person, one day) are one visit.
+    3. Lines sharing a ``visit`` key (validated: one person, one day) are one visit. The key
+       is read only here: on 입원 lines, under ``visit_unit = "day"`` and in products
+       without ``combine_same_day`` (1–3세대) it changes nothing.
+
+    A 약국 line's own ``tier`` counts in its visit's minimum: a lone 약국 line whose receipt
+    gives the prescriber's tier (종합병원, say) takes that tier's minimum, as before.
 
     Visits are numbered by their first line, so they run by person and date.
     """
