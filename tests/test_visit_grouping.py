@@ -98,3 +98,21 @@ def test_lines_without_institution_are_one_visit_per_day() -> None:
         policy_start="2024-01-01",
     )
     assert got["deductible"].sum() == 10_000 and got["payout"].sum() == 4_000
+
+
+def test_visit_unit_is_product_data() -> None:
+    from silson_tools import load_policy
+    from silson_tools.errors import RuleDataError
+
+    units = {p.name: p.settings["outpatient"].visit_unit for p in load_policy("gen5").parts
+             if "outpatient" in p.settings}  # fmt: skip
+    assert units == {"covered": "institution", "noncovered": "day"}
+    bad = {"value": "week", "confidence": "B", "source": "fss-4g-terms"}
+    with pytest.raises(RuleDataError, match="visit_unit"):
+        load_policy("gen4", covered__outpatient__visit_unit=bad)
+    day = dict(bad, value="day")
+    rows = [("outpatient", "clinic", "A의원", 30_000), ("outpatient", "clinic", "B의원", 30_000)]
+    per_day = assess(frame(rows), load_policy("gen4", covered__outpatient__visit_unit=day),
+                     policy_start="2024-01-01")  # fmt: skip
+    kept = per_day["deductible"].sum() + per_day["rate_part"].sum()
+    assert kept == 12_000  # one 통원: max(1만, 20% × 60,000); per institution 2 × 1만
