@@ -37,8 +37,15 @@ CATEGORIES: Final[dict[str, str]] = {
     "mri": "MRI/MRA",
     "room_upgrade": "상급병실 차액",
     "infertility": "불임 관련",
+    "dental": "치과",
+    "oriental": "한방",
+    "supplement": "영양제·비타민",
+    "cosmetic": "미용·예방",
+    "caregiver": "간병비",
+    "orthosis": "보조기·안경",
+    "pregnancy": "임신·출산",
 }
-"""항목 (rider category). Empty means general care."""
+"""항목 (rider category, or care the terms exclude). Empty means general care."""
 
 AMOUNT_COLUMNS: Final[tuple[str, ...]] = (
     "covered_copay",  # ① 급여 일부본인부담 본인부담금
