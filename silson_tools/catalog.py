@@ -26,7 +26,8 @@ before the merge. ``[policy] name`` is never inherited. Cycles and unknown paren
     [policy]                    label, generation, sold_from, sold_until, combine_same_day,
                                 short_label, description, note, default (name: custom files
                                 only; default = true on the one product used when none is
-                                named, see default_product; name and default not inherited)
+                                named, see default_product; name and default not inherited),
+                                count_basis {value "paid"|"eligible", confidence, source, note}
     [parts.NAME]                kind = "visit" | "treatment" | "room", label, amounts (receipt
                                 columns it pays), categories (absent = default part for those
                                 amounts), annual_limit_settings, note
@@ -68,7 +69,9 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, RuleDataError
 from .params import DATA_DIR, Ctx, Param, check_keys, parse_param, resolve_sources
+from .product_files import COUNT_BASES as _BASES
 from .product_files import TOP_KEYS, apply_override, copy_tree, read_product, shown_name
+from .product_files import read_switch as _switch
 from .schema import AMOUNT_COLUMNS, CATEGORIES, SETTINGS, TIERS
 
 if TYPE_CHECKING:
@@ -142,6 +145,7 @@ POLICY_PLAIN = {
     "description": str,
     "note": str,
     "default": bool,
+    "count_basis": dict,
 }
 EXCLUSION_PLAIN = {
     "label": str,
@@ -244,6 +248,8 @@ class Policy:
     """The chain of parents, nearest first (``("gen3",)`` for gen3-choice2)."""
     default: bool = False
     """True for the product used when none is named (:func:`default_product`)."""
+    count_basis: tuple[str, str] = ("paid", "")
+    """(``paid`` | ``eligible``, "confidence: sources"): which visits use up a yearly count."""
 
     def part(self, name: str) -> Part:
         for part in self.parts:
@@ -468,14 +474,7 @@ def _setting(ctx: Ctx, where: str, raw: Any, amounts: tuple[str, ...]) -> Settin
     tiers = _str_list(
         ctx, f"{where}.admission_cap_tiers", raw.get("admission_cap_tiers", []), TIERS
     )
-    unit, basis = "institution", ""
-    if "visit_unit" in raw:  # {value, confidence, source, note}
-        at, vu = f"{where}.visit_unit", _plain(ctx, where, "visit_unit", raw["visit_unit"], dict)
-        check_keys(ctx.file, at, vu, {"value", "confidence", "source", "note"})
-        unit, conf = vu.get("value"), vu.get("confidence")
-        if unit not in VISIT_UNITS or conf not in ("A", "B", "C") or "source" not in vu:
-            raise ctx.error(at, f"expected value {' or '.join(VISIT_UNITS)}, A/B/C, source")
-        basis = f"{conf}: " + "; ".join(map(str, resolve_sources(ctx, at, vu["source"])))
+    unit, basis = _switch(ctx, where, raw, "visit_unit", VISIT_UNITS)
     return SettingRule(form, params, nhi, tiers, unit, basis)
 
 
@@ -635,6 +634,7 @@ def _build(raw: dict[str, Any], file: str, name: str) -> Policy:
         note=vals.get("note", ""),
         extends=chain,
         default=vals.get("default", False),
+        count_basis=_switch(ctx, "policy", meta, "count_basis", _BASES),
     )
     _check_routing(ctx, policy)
     return policy

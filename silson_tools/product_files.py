@@ -15,12 +15,41 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, RuleDataError
-from .params import DATA_DIR, check_keys, read_toml
+from .params import DATA_DIR, Ctx, check_keys, read_toml, resolve_sources
 
-__all__ = ["TOP_KEYS", "apply_override", "copy_tree", "merge", "read_product", "shown_name"]
+__all__ = [
+    "COUNT_BASES",
+    "TOP_KEYS",
+    "apply_override",
+    "copy_tree",
+    "merge",
+    "read_product",
+    "read_switch",
+    "shown_name",
+]
 
 TOP_KEYS = {"extends", "remove", "policy", "parts", "exclusions", "sources"}
 """The keys a product file may have at its top level."""
+COUNT_BASES = ("paid", "eligible")
+"""``[policy] count_basis``: which visits/treatments use up a yearly count — those that pay
+something before the count cut (``paid``, the default) or all with an eligible amount."""
+
+
+def read_switch(
+    ctx: Ctx, where: str, raw: Any, key: str, allowed: tuple[str, ...]
+) -> tuple[str, str]:
+    """A choice ``{value, confidence, source, note}`` at ``where.key`` → (value, "confidence:
+    sources"); absent → the first of ``allowed`` and no basis."""
+    if key not in raw:
+        return allowed[0], ""
+    at, vu = f"{where}.{key}", raw[key]
+    if not isinstance(vu, Mapping):
+        raise ctx.error(at, f"expected a table {{value, confidence, source, note}}, got {vu!r}")
+    check_keys(ctx.file, at, vu, {"value", "confidence", "source", "note"})
+    value, conf = vu.get("value"), vu.get("confidence")
+    if value not in allowed or conf not in ("A", "B", "C") or "source" not in vu:
+        raise ctx.error(at, f"expected value {' or '.join(allowed)}, A/B/C, source")
+    return value, f"{conf}: " + "; ".join(map(str, resolve_sources(ctx, at, vu["source"])))
 
 
 def shown_name(path: Path) -> str:

@@ -368,6 +368,11 @@ def _product_section(policy: Policy) -> list[str]:
             if "outpatient" in p.settings
         ]
         facts.append(f"- 같은 날 통원 묶기 (combine_same_day, visit_unit): {'; '.join(units)}")
+    if any(r.get("count") for p in policy.parts for r in [*p.settings.values(), p.treatment] if r):
+        basis, why = policy.count_basis  # which visits use up a yearly count (engine step 6)
+        facts.append(
+            f"- 연간 횟수에 드는 통원·치료 (count_basis): `{basis}` ({md_escape(why or '기본값')})"
+        )
     lines += [*facts, ""]
     lines += _table(_PARAM_HEADER, _param_rows(policy.parameters(), _inherited(policy)))
     if policy.exclusions:

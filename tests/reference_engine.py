@@ -173,9 +173,9 @@ def reference_assess(
             non = r["noncovered"] if r["part_of"]["noncovered"] == k else 0
             r["a_cov"], r["a_non"], r["pay_k"] = cov, non, 0
         if part.kind == "visit":
-            visit_part(rows, part, policy.combine_same_day)
+            visit_part(rows, part, policy.combine_same_day, policy.count_basis[0])
         elif part.kind == "treatment":
-            treatment_part(rows, part)
+            treatment_part(rows, part, policy.count_basis[0])
         else:
             room_part(rows, part)
         # 7. yearly limit on the running total
@@ -238,7 +238,7 @@ def reference_assess(
     return pd.DataFrame(out)
 
 
-def visit_part(rows: list[dict], part: Part, combine: bool) -> None:
+def visit_part(rows: list[dict], part: Part, combine: bool, basis: str = "paid") -> None:
     # inpatient: each line alone; yearly self-pay cap on the running retained amount
     rule = part.settings["inpatient"]
     retained: dict[tuple, int] = {}
@@ -308,7 +308,9 @@ def visit_part(rows: list[dict], part: Part, combine: bool) -> None:
                 cap_cut = max(0, pay - rule.get("visit_cap").at(day))
             pay -= cap_cut
             count_cut = 0
-            if rule.get("count") is not None and c_cov + c_non > 0:
+            # "paid": only a visit that pays something before the count cut uses up a count
+            counts = c_cov + c_non > 0 and (basis == "eligible" or pay > 0)
+            if rule.get("count") is not None and counts:
                 key = (head["person"], head["year"])
                 counted[key] = counted.get(key, 0) + 1
                 if counted[key] > rule.get("count").at(day):
@@ -385,9 +387,10 @@ def group_visits(rows: list[dict], unit: str) -> list[list[dict]]:
     return visits
 
 
-def treatment_part(rows: list[dict], part: Part) -> None:
+def treatment_part(rows: list[dict], part: Part, basis: str = "paid") -> None:
     rule = part.treatment
-    sessions: dict[tuple, int] = {}
+    sessions: dict[tuple, int] = {}  # every treatment with an amount (brackets, session_no)
+    counted: dict[tuple, int] = {}  # those that use up the yearly count
     for r in rows:
         if r["a_non"] == 0:
             continue
@@ -407,7 +410,10 @@ def treatment_part(rows: list[dict], part: Part) -> None:
             cap_cut = max(0, pay - rule.get("visit_cap").at(day))
         pay -= cap_cut
         limit = value(rule.get("count"), day)
-        over = limit is not None and n > limit
+        over = False
+        if basis == "eligible" or pay > 0:
+            counted[key] = counted.get(key, 0) + 1
+            over = limit is not None and counted[key] > limit
         count_cut = pay if over else 0
         block = value(rule.get("improvement_block"), day)
         if block and n > block and not over:

@@ -392,6 +392,7 @@ def test_output_keeps_rows_index_and_adds_columns() -> None:
 
 # --- the engine equals the reference on random receipts ------------------------------------------
 
+ELIGIBLE = {"value": "eligible", "confidence": "C", "source": "fss-4g-terms"}
 TIGHT = {
     # small limits so random receipts reach every limit path
     "gen4-tight": (
@@ -426,6 +427,20 @@ TIGHT = {
         },
     ),
     "gen2-choice1-tight": ("gen2-choice1", {"main__pharmacy__count": 1}),
+    # the other count basis: every visit/treatment with an eligible amount uses up a count
+    "gen4-tight-eligible": (
+        "gen4",
+        {
+            "policy__count_basis": ELIGIBLE,
+            "noncovered__outpatient__count": 3,
+            "manual__treatment__count": 4,
+            "manual__treatment__improvement_block": 2,
+        },
+    ),
+    "gen3-tight-eligible": (
+        "gen3",
+        {"policy__count_basis": ELIGIBLE, "main__outpatient__count": 3, "main__pharmacy__count": 2},
+    ),
     # minimums and limits that change inside the receipts' dates
     "gen4-dated": (
         "gen4",

@@ -32,7 +32,12 @@ amounts may go to different parts, e.g. 4세대 주계약 and 비급여 특약):
 5. **Per-visit caps**: 통원 회당 한도, 입원 건당 한도, 상급병실 ``min(50% × 차액, 10만원 ×
    days)`` → ``visit_cap_cut``.
 6. **Yearly counts** (180 visits; 100 비급여 visits; 50 sessions): visits beyond the count
-   pay nothing → ``count_cut``. A visit or treatment with an eligible amount counts.
+   pay nothing → ``count_cut``. Which use up a count is the product's ``[policy]
+   count_basis``: ``paid`` (shipped products, C: insurers count 보상 횟수) — a visit or
+   treatment that would pay something after steps 3–5, before this cut (one wholly under the
+   deductible neither pays nor counts; one cut by the count itself does count); ``eligible``
+   — every one with an eligible amount. ``session_no`` and session brackets number all
+   treatments with an eligible amount.
 7. **Yearly amount limits and sub-limits** (5천만원; 350만/250만/300만원) on the running
    total of payouts → ``annual_cut``.
 
@@ -137,7 +142,7 @@ def assess_lines(lines: SortedLines, policy: Policy, hook: np.ndarray | None) ->
         if part.kind == "visit":
             _pay_visit_part(lines, policy, k, part, route, cc_eligible, detail, payout, pay_non)
         else:
-            _pay_noncovered_part(lines, k, part, route, detail, payout, pay_non)
+            _pay_noncovered_part(lines, policy, k, part, route, detail, payout, pay_non)
     zone = zone_codes(excluded, offset, detail)
     return SortedResult(excluded, offset, detail, payout, pay_non, zone)
 
@@ -165,7 +170,8 @@ def _pay_visit_part(
     a_non = None
     if "noncovered" in part.amounts:
         a_non = np.where(route["noncovered"] == k, lines.nc, 0)
-    p = visit_part(lines, part, a_cov, a_non, policy.combine_same_day, detail)
+    paid = policy.count_basis[0] == "paid"
+    p = visit_part(lines, part, a_cov, a_non, policy.combine_same_day, detail, paid)
     p = annual_limit(lines, part, p, detail)
     payout += p
     if a_non is not None:
@@ -174,6 +180,7 @@ def _pay_visit_part(
 
 def _pay_noncovered_part(
     lines: SortedLines,
+    policy: Policy,
     k: int,
     part: Part,
     route: dict[str, np.ndarray],
@@ -188,8 +195,11 @@ def _pay_noncovered_part(
     idx = np.flatnonzero((route["noncovered"] == k) & (lines.nc > 0))
     if not len(idx):
         return
-    pay = treatment_part if part.kind == "treatment" else room_part
-    p = pay(lines, part, idx, lines.nc[idx], detail)
+    if part.kind == "treatment":
+        paid = policy.count_basis[0] == "paid"
+        p = treatment_part(lines, part, idx, lines.nc[idx], detail, paid)
+    else:
+        p = room_part(lines, part, idx, lines.nc[idx], detail)
     p = annual_limit(lines, part, p, detail, idx)
     payout[idx] += p
     pay_non[idx] += p

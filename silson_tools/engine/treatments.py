@@ -4,9 +4,11 @@
 with its own deductible ``max(D, 30% × C)`` (rule ``form``), numbered 1, 2, … in its policy
 year (``session_no``). A part with session brackets (``rate_brackets``) takes the self-pay
 rate by that number. A per-treatment cap → ``visit_cap_cut``; treatments beyond the yearly
-count pay nothing → ``count_cut``. ``needs_improvement_proof`` marks sessions beyond the
-first block of ``improvement_block`` (4세대: 10) that are still within the count: paid here
-on the assumption that the required objective improvement was documented.
+count pay nothing → ``count_cut``; with ``count_basis`` ``paid`` the count numbers only the
+treatments that pay something after the cap (``session_no`` and the brackets number all).
+``needs_improvement_proof`` marks sessions beyond the first block of ``improvement_block``
+(4세대: 10) that are still within the count: paid here on the assumption that the required
+objective improvement was documented.
 
 **상급병실 차액** (room upgrade): ``min(⌊C × (1 − r)⌋, daily cap × 입원일수)``, i.e. 50% of
 the difference, at most 10만원 per day of the stay; needs 입원일수 ≥ 1 on the line.
@@ -27,10 +29,16 @@ __all__ = ["room_part", "treatment_part"]
 
 
 def treatment_part(
-    lines: SortedLines, part: Part, idx: np.ndarray, c: np.ndarray, detail: LineDetail
+    lines: SortedLines,
+    part: Part,
+    idx: np.ndarray,
+    c: np.ndarray,
+    detail: LineDetail,
+    paid_only: bool = True,
 ) -> np.ndarray:
     """3대 비급여, on lines ``idx`` with 비급여 amounts ``c``: per-treatment deductible, cap
-    and yearly count → the payout of those lines before the yearly sub-limit."""
+    and yearly count (``paid_only``: numbered among those that pay something before it) →
+    the payout of those lines before the yearly sub-limit."""
     rule = part.treatment
     assert rule is not None, f"part {part.name!r} of kind 'treatment' has no treatment rule"
     d = lines.day[idx]
@@ -47,10 +55,10 @@ def treatment_part(
     cap = rule.get("visit_cap")
     capped = np.minimum(p, cap.on(d)) if cap is not None else p
     count = rule.get("count")
+    over = np.zeros(len(idx), dtype=bool)
     if count is not None:
-        over = beyond_count(session, count, d)
-    else:
-        over = np.zeros(len(idx), dtype=bool)
+        k = np.flatnonzero(capped > 0) if paid_only else np.arange(len(idx))
+        over[k] = beyond_count(yearly_number(lines.gid[idx][k]), count, d[k])
     count_cut = np.where(over, capped, 0)
     block = rule.get("improvement_block")
     if block is not None:

@@ -12,7 +12,8 @@ are one 통원, same-purpose visits of a day are one; :func:`institution_visits`
 (all of the day: 5세대 특약2 「1일당」). Without it, outpatient and pharmacy lines are visits
 of two kinds, each with its own rule. Per visit: the deductible and rate on the visit's summed
 amounts (:mod:`.deductibles`; 5세대's NHI rate term over all of the visit's ① and ②), the
-per-visit cap (통원 회당 한도) → ``visit_cap_cut``, the yearly visit count → ``count_cut``.
+per-visit cap (통원 회당 한도) → ``visit_cap_cut``, the yearly visit count → ``count_cut``
+(with ``count_basis`` ``paid`` only visits that pay something after the cap use up a count).
 A visit's steps are then shared back onto its lines by what is left on each
 (:func:`.shares.share_steps`).
 """
@@ -174,10 +175,13 @@ def visit_part(
     a_non: np.ndarray | None,
     combine: bool,
     detail: LineDetail,
+    paid_only: bool = True,
 ) -> np.ndarray:
     """Deductible, rate, self-pay cap, caps and counts of a visit part → payout per line
     before the yearly limit. ``a_cov``/``a_non``: the part's 급여/비급여 amount on each line
-    (None: the part takes none)."""
+    (None: the part takes none). ``paid_only``: only visits that pay something before the
+    count cut use up the yearly count (``count_basis = "paid"``), else every visit with an
+    amount."""
     payout = np.zeros(lines.n, I64)
     if a_cov is None or a_non is None:
         claim = a_non if a_cov is None else a_cov
@@ -195,7 +199,7 @@ def visit_part(
     for which, rule in kinds:
         v = visits(lines, which, rule.visit_unit if combine else "line")
         if v is not None:
-            _visits_of_kind(lines, v, rule, a_cov, a_non, claim, payout, detail)
+            _visits_of_kind(lines, v, rule, a_cov, a_non, claim, payout, detail, paid_only)
     return payout
 
 
@@ -295,6 +299,7 @@ def _visits_of_kind(
     claim: np.ndarray,
     payout: np.ndarray,
     detail: LineDetail,
+    paid_only: bool,
 ) -> None:
     """One kind of visits under ``rule``: deductible, cap, count, shared back → ``payout``."""
     c = _claims(v, claim, a_cov, a_non)
@@ -318,11 +323,11 @@ def _visits_of_kind(
     cap = param_on(rule.get("visit_cap"), c.day, -1)  # 통원 회당 한도 (−1: none)
     capped = np.where(np.asarray(cap) >= 0, np.minimum(p, cap), p)
     count = rule.get("count")
-    if count is None:
-        count_cut = np.zeros(len(c.starts), I64)
-    else:
-        over = beyond_count(yearly_number(v.gid[c.units]), count, c.day)
-        count_cut = np.where(over, capped, 0)
+    count_cut = np.zeros(len(c.starts), I64)
+    if count is not None:  # numbered among the visits that count (paid_only: capped > 0)
+        k = np.flatnonzero(capped > 0) if paid_only else np.arange(len(c.starts))
+        over = beyond_count(yearly_number(v.gid[c.units][k]), count, c.day[k])
+        count_cut[k] = np.where(over, capped[k], 0)
     steps, pay = share_steps(
         [dd, rr, p - capped, count_cut], capped - count_cut, claim[c.idx], c.local, c.starts
     )
