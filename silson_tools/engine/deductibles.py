@@ -67,14 +67,9 @@ def nhi_rate_ppm(copay: np.ndarray, nhis: np.ndarray) -> np.ndarray:
 
 
 def tier_min(rule: SettingRule, tier: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Minimum deductible (최소공제) by tier: ``min_<tier>`` if given, else ``min``, else 0."""
-    base = rule.get("min")
-    out = np.zeros(len(tier), I64) + (base.on(day) if base is not None else 0)
-    for code, name in enumerate(TIER_CODES):
-        p = rule.get(f"min_{name}")
-        if p is not None:
-            out = np.where(tier == code, p.on(day), out)
-    return out
+    """Minimum deductible (최소공제) of one line's tier: :func:`visit_min` of a visit made of
+    that tier alone (``min_<tier>`` if given, else ``min``, else 0)."""
+    return visit_min(rule, np.left_shift(1, tier.astype(I64)), day)
 
 
 def visit_min(rule: SettingRule, tiers: np.ndarray, day: np.ndarray) -> np.ndarray:
