@@ -66,6 +66,7 @@ import pytest
 from reference_engine import reference_assess, reference_assess_many
 
 import silson_tools
+from silson_tools.engine import DETAIL_COLUMNS
 from silson_tools.schema import CATEGORIES, SETTINGS, TIERS, ZONES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,24 +81,9 @@ class CaseFileError(ValueError):
 # --- the format ---------------------------------------------------------------------------------
 
 AMOUNT_KEYS = ("covered_copay", "full_copay", "noncovered", "nhis_paid", "over_ceiling", "days")
-INT_COLUMNS = (
-    "claim",
-    "excluded",
-    "ceiling_offset",
-    "eligible",
-    "deductible",
-    "rate_part",
-    "selfpay_cap_refund",
-    "visit_cap_cut",
-    "count_cut",
-    "annual_cut",
-    "payout",
-    "payout_covered",
-    "payout_noncovered",
-    "self_pay",
-    "session_no",
-)
-EXPECT_KEYS = (*INT_COLUMNS, "zone", "needs_improvement_proof", "policy_year")
+NOT_INT = ("zone", "needs_improvement_proof", "policy_year")
+INT_COLUMNS = tuple(c for c in DETAIL_COLUMNS if c not in NOT_INT)
+EXPECT_KEYS = (*INT_COLUMNS, *NOT_INT)
 TOTAL_KEYS = tuple(c for c in INT_COLUMNS if c != "session_no")
 ENGINE_ONLY = ("payout_covered", "payout_noncovered")
 """Columns the reference does not compute: checked on the engine only."""
