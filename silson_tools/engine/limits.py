@@ -30,7 +30,14 @@ from .lines import (
     group_firsts,
 )
 
-__all__ = ["annual_limit", "beyond_count", "running_cap", "selfpay_cap", "yearly_number"]
+__all__ = [
+    "annual_limit",
+    "beyond_count",
+    "cap_then_count",
+    "running_cap",
+    "selfpay_cap",
+    "yearly_number",
+]
 
 
 def running_cap(x: np.ndarray, gid: np.ndarray, limit: PerLine) -> np.ndarray:
@@ -80,6 +87,29 @@ def yearly_number(gid: np.ndarray) -> np.ndarray:
 def beyond_count(number: np.ndarray, count: Param, day: np.ndarray) -> np.ndarray:
     """True where ``number`` is beyond the yearly ``count`` in force on ``day``."""
     return number > count.on(day)
+
+
+def cap_then_count(
+    payout: np.ndarray,
+    cap: Param | None,
+    count: Param | None,
+    gid: np.ndarray,
+    day: np.ndarray,
+    paid_only: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-visit cap (회당 한도), then the yearly count (횟수 한도), on one row per visit or
+    treatment in sorted order → ``(capped, count_cut, over)``.
+
+    ``capped = min(payout, cap)``; rows are numbered per person–policy-year ``gid`` (only the
+    rows with ``capped > 0`` when ``paid_only``: count_basis ``"paid"``), and a row numbered
+    beyond the count in force on its ``day`` (``over``) loses all of it: ``count_cut = capped``.
+    """
+    capped = payout if cap is None else np.minimum(payout, cap.on(day))
+    over = np.zeros(len(payout), dtype=bool)
+    if count is not None:
+        k = np.flatnonzero(capped > 0) if paid_only else np.arange(len(payout))
+        over[k] = beyond_count(yearly_number(gid[k]), count, day[k])
+    return capped, np.where(over, capped, 0), over
 
 
 def annual_limit(

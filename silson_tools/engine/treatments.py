@@ -22,7 +22,7 @@ from ..catalog import Part
 from ..errors import ReceiptError
 from ..formulas import PPM
 from .deductibles import param_on, split_claim
-from .limits import beyond_count, yearly_number
+from .limits import cap_then_count, yearly_number
 from .lines import I64, LineDetail, PerLine, SortedLines
 
 __all__ = ["room_part", "treatment_part"]
@@ -52,14 +52,9 @@ def treatment_part(
         r = rule.params["rate"].ppm(d)
     zero = np.zeros(len(idx), I64)
     p, dd, rr = split_claim(zero, c, 0, r, param_on(rule.get("min"), d, 0), rule.form)
-    cap = rule.get("visit_cap")
-    capped = np.minimum(p, cap.on(d)) if cap is not None else p
-    count = rule.get("count")
-    over = np.zeros(len(idx), dtype=bool)
-    if count is not None:
-        k = np.flatnonzero(capped > 0) if paid_only else np.arange(len(idx))
-        over[k] = beyond_count(yearly_number(lines.gid[idx][k]), count, d[k])
-    count_cut = np.where(over, capped, 0)
+    capped, count_cut, over = cap_then_count(
+        p, rule.get("visit_cap"), rule.get("count"), lines.gid[idx], d, paid_only
+    )
     block = rule.get("improvement_block")
     if block is not None:
         b = block.on(d)

@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from ..catalog import Part, SettingRule
-from .deductibles import nhi_rate_ppm, param_on, rate_ppm, split_claim, tier_min, visit_min
-from .limits import beyond_count, selfpay_cap, yearly_number
+from .deductibles import nhi_rate_ppm, rate_ppm, split_claim, tier_min, visit_min
+from .limits import cap_then_count, selfpay_cap
 from .lines import I64, OUT, PH, TIER_CODES, LineDetail, PerLine, SortedLines, group_firsts
 from .shares import share_steps
 
@@ -320,14 +320,9 @@ def _visits_of_kind(
         rule.form,
         nhi,
     )
-    cap = param_on(rule.get("visit_cap"), c.day, -1)  # 통원 회당 한도 (−1: none)
-    capped = np.where(np.asarray(cap) >= 0, np.minimum(p, cap), p)
-    count = rule.get("count")
-    count_cut = np.zeros(len(c.starts), I64)
-    if count is not None:  # numbered among the visits that count (paid_only: capped > 0)
-        k = np.flatnonzero(capped > 0) if paid_only else np.arange(len(c.starts))
-        over = beyond_count(yearly_number(v.gid[c.units][k]), count, c.day[k])
-        count_cut[k] = np.where(over, capped[k], 0)
+    capped, count_cut, _ = cap_then_count(  # 통원 회당 한도, then the yearly count
+        p, rule.get("visit_cap"), rule.get("count"), v.gid[c.units], c.day, paid_only
+    )
     steps, pay = share_steps(
         [dd, rr, p - capped, count_cut], capped - count_cut, claim[c.idx], c.local, c.starts
     )
