@@ -46,7 +46,7 @@ bench: $(STAMP)
 
 ## make lock: refresh requirements.lock after changing dependencies in pyproject.toml
 lock: $(BIN)/python
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock --quiet
+	$(BIN)/uv pip compile pyproject.toml --all-extras --python-version 3.11 -o requirements.lock --quiet
 
 clean-venv:
 	rm -rf $(VENV)
