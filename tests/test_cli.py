@@ -276,3 +276,24 @@ def test_sample_folder_untouched_by_the_cli(tmp_path: Path) -> None:
     for name in ("receipts.csv", "receipts_cp949.csv", "receipts.xlsx"):
         main(["check", str(copy / name)])
     assert {p.name: sha256(p) for p in copy.iterdir()} == before
+
+
+def test_assess_is_handed_to_the_scale_module(monkeypatch, capsys) -> None:
+    """``silson assess ...`` passes everything after ``assess`` to silson_tools.scale.cli.main."""
+    import types
+
+    seen: list[list[str]] = []
+    fake = types.ModuleType("silson_tools.scale.cli")
+    fake.main = lambda argv: seen.append(list(argv)) or 7  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "silson_tools.scale.cli", fake)
+    assert main(["assess", "in.csv", "--out", "o.csv", "--help"]) == 7
+    assert seen == [["in.csv", "--out", "o.csv", "--help"]]
+
+
+def test_assess_without_the_scale_extra_says_how_to_install(monkeypatch, capsys) -> None:
+    monkeypatch.setitem(sys.modules, "silson_tools.scale.cli", None)  # import fails
+    assert main(["assess", "in.csv", "--out", "o.csv"]) == 2
+    err = capsys.readouterr().err
+    assert "pip install silson_tools[scale]" in err and "Traceback" not in err
+    top = " ".join(run("--help").stdout.split())
+    assert "assess" in top and "silson_tools[scale]" in top

@@ -2,6 +2,7 @@
 
     silson report FILE --policy gen4 --start 2024-03-01 [--person NAME] --out DIR [--format md|html]
     silson check FILE                     # only validate the file and summarise what was read
+    silson assess FILE --out OUT ...      # large files in chunks (silson_tools.scale, optional)
 
 ``report`` reads the receipt export, assesses it, renders the report (Markdown or HTML),
 PNG charts with Hangul and the assessed lines as CSV (UTF-8 with BOM) — all in memory —
@@ -161,6 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     _add_file_options(check)
+    sub.add_parser(
+        "assess",
+        add_help=False,
+        help=(
+            "큰 파일을 조각으로 계산 (assess a large receipt file in chunks; "
+            "needs pip install silson_tools[scale]; silson assess --help)"
+        ),
+    )
     return parser
 
 
@@ -169,10 +178,30 @@ def _fail(message: str) -> int:
     return EXIT_BAD_INPUT
 
 
+SCALE_MISSING = (
+    "silson assess에는 추가 패키지가 필요합니다: pip install silson_tools[scale] "
+    "(silson assess needs the optional scale extra: pip install silson_tools[scale]; "
+    "missing: {name})"
+)
+
+
+def _assess(rest: list[str]) -> int:
+    """``silson assess ...``: handed whole to ``silson_tools.scale.cli.main`` (the scale extra)."""
+    try:
+        from ..scale.cli import main as scale_main
+    except ImportError as err:  # the module or its dependency (dask) is not installed
+        print(f"silson: {SCALE_MISSING.format(name=err.name or err)}", file=sys.stderr)
+        return EXIT_USAGE
+    return int(scale_main(rest))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 bad input, 2 bad usage)."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["assess"]:
+        return _assess(args_list[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args_list)
     from ..receipts import read_receipts
 
     try:
