@@ -7,6 +7,10 @@
 # `make present` runs this with notebooks/ and port 8866. BIN (default .venv/bin) and
 # PRESENT_CULL (idle seconds before a kernel is shut down, default 300) come from the
 # environment. `exec` makes the process ID the server's, so it can be stopped by that PID.
+#
+# The "silson" template (present/voila/templates/silson, found through JUPYTER_PATH) gives
+# projector text (20 px), hides cells tagged lab-only or teacher, and a Korean launcher
+# page listing the notebooks with one line each.
 set -eu
 
 BIN="${BIN:-.venv/bin}"
@@ -14,9 +18,13 @@ FOLDER="${1:-notebooks}"
 PORT="${2:-8866}"
 [ $# -gt 0 ] && shift
 [ $# -gt 0 ] && shift
+HERE="$(cd "$(dirname "$0")/.." && pwd)"
+JUPYTER_PATH="$HERE/present${JUPYTER_PATH:+:$JUPYTER_PATH}"
+export JUPYTER_PATH
 
 exec "$BIN/voila" "$FOLDER" \
     --Voila.ip=127.0.0.1 --port="$PORT" --no-browser \
+    --template=silson \
     --strip_sources=True --show_tracebacks=False \
     --MappingKernelManager.cull_idle_timeout="${PRESENT_CULL:-300}" \
     --MappingKernelManager.cull_interval=60 \

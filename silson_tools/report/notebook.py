@@ -1,25 +1,157 @@
-"""Notebook 03's view: the report for one person and policy, and dropdowns that drive it.
+"""Notebook 03's view: the report for one person and policy, a file upload, dropdowns.
+
+Tables go through :mod:`silson_tools.people` (money as 12,000원, Korean headers, no index).
+:func:`upload_app` reads a person's own file in two clicks: the file is kept in
+``data/private/`` (git-ignored) when that folder is next to the notebook folder, else only
+in a temporary folder removed right after reading; never under ``notebooks/``, and an
+existing file there is never overwritten. A bad file shows the Korean list of located
+problems, no traceback. With a 소득분위 (decile), :func:`burden_table` gives the final
+burden after the NHIS refund (본인부담상한제, :func:`silson_tools.ceiling.year_totals`):
+
+    final burden = paid at the hospital (①+③+④) − silson payout − NHIS refund
 
 IPython and ipywidgets are imported when a function runs, never at import.
 """
 
 from __future__ import annotations
 
-import html
+import re
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..errors import ReceiptError, SilsonError
+from ..people import Html, bullets, escape, table
 from .render import format_table
-from .summary import ALL_PERSONS, ZONE_AMOUNTS, build_report
+from .summary import ALL_PERSONS, ZONE_AMOUNTS, Report, build_report, validation_summary
 
 if TYPE_CHECKING:
     from ipywidgets import VBox
 
     from ..dates import DateLike
 
-__all__ = ["receipts_app", "show_report"]
+__all__ = [
+    "burden_table",
+    "comparison_table",
+    "people_table",
+    "private_folder",
+    "problems_html",
+    "read_or_explain",
+    "receipts_app",
+    "save_upload",
+    "show_report",
+    "summary_table",
+    "upload_app",
+    "validation_table",
+]
+
+_CODE_IN_BRACKETS = re.compile(r" \((?:[a-z]+_[a-z_]+|[a-z]+(?:: [^)]*)?)\)")
+
+
+def people_table(frame: pd.DataFrame, index_name: str | None = None) -> Html:
+    """A report table (:func:`~silson_tools.report.render.format_table`) for people."""
+    return table(format_table(frame, index_name))
+
+
+def summary_table(report: Report) -> Html:
+    """The year at a glance per person: lines, claim, payout, self-pay, the zones used."""
+    zone_cols = [z for z in ZONE_AMOUNTS if report.summary[z].any()]
+    columns = ["lines", "claim", "payout", "self_pay", "payout_pct", *zone_cols]
+    return people_table(report.summary[columns], "이름")
+
+
+def comparison_table(report: Report) -> Html:
+    """The same receipts under every product (the product's Korean label, no code)."""
+    zone_cols = [z for z in ZONE_AMOUNTS if report.comparison[z].any()]
+    columns = ["label", "claim", "payout", "self_pay", "payout_pct", *zone_cols]
+    shown = format_table(report.comparison[columns])
+    return table(shown.drop(columns=shown.columns[0]))
+
+
+class StopHere(Exception):
+    """Stops "Run All" after the problems are shown; IPython prints one line, no traceback."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [str(self)]
+
+
+def read_or_explain(path: str | Path) -> pd.DataFrame:
+    """:func:`~silson_tools.receipts.read_receipts`, or show the located problems (Korean
+    list) and stop the notebook there with one line instead of a traceback."""
+    from IPython.display import display
+
+    from ..receipts import read_receipts
+
+    try:
+        return read_receipts(path)
+    except (SilsonError, OSError) as err:
+        display(problems_html(err))
+        raise StopHere("위 문제를 고친 뒤 다시 실행하세요 (fix the file and run again)") from None
+
+
+def validation_table(receipts: pd.DataFrame) -> Html:
+    """What was read, without the internal column codes (``(covered_copay)``)."""
+    checked = validation_summary(receipts)
+    shown = checked.apply(lambda col: col.map(lambda v: _CODE_IN_BRACKETS.sub("", str(v))))
+    return table(shown)
+
+
+def burden_table(report: Report, decile: int) -> Html:
+    """Per person and calendar year: paid, silson payout, NHIS refund, final burden.
+
+    ``최종 부담 = 병원에 낸 돈 (claim) − 실손 보험금 (payout) − 공단 환급 (refund)``; the
+    refund is :func:`silson_tools.ceiling.year_totals`' ``refund`` for ``decile``.
+    """
+    from ..ceiling import CeilingSpec, year_totals
+
+    lines = report.assessed
+    year = pd.DatetimeIndex(lines["date"]).year
+    paid = (
+        lines.assign(year=year)
+        .groupby(["person", "year"], sort=True)[["claim", "payout"]]
+        .sum()
+        .reset_index()
+    )
+    refunds = year_totals(report.receipts, CeilingSpec(decile=int(decile)))
+    ceiling = {
+        (str(p), int(y)): (int(lim), int(ref))
+        for p, y, lim, ref in zip(
+            refunds["person"], refunds["year"], refunds["limit"], refunds["refund"], strict=True
+        )
+    }
+    rows = []
+    for person, year, claim, payout in zip(
+        paid["person"], paid["year"], paid["claim"], paid["payout"], strict=True
+    ):
+        limit, refund = ceiling.get((str(person), int(year)), (0, 0))
+        rows.append(
+            {
+                "이름": str(person),
+                "연도": f"{int(year)}년",
+                "병원에 낸 돈 (①+③+④)": int(claim),
+                "실손 보험금 (payout)": int(payout),
+                f"상한액 ({decile}분위)": limit,
+                "공단 환급 (본인부담상한제)": refund,
+                "최종 부담 (final burden)": int(claim) - int(payout) - refund,
+            }
+        )
+    money = [k for k in (rows[0] if rows else {}) if k not in {"이름", "연도"}]
+    return table(rows, money_columns=money, caption="공단 환급까지 뺀 최종 부담")
+
+
+def problems_html(err: Exception) -> Html:
+    """A file problem as a person reads it: the Korean list of located problems."""
+    if isinstance(err, ReceiptError):
+        head, *rest = str(err).splitlines()
+        return bullets([line.strip().removeprefix("- ") for line in rest], title=head)
+    if isinstance(err, FileNotFoundError):
+        return bullets(
+            [f"파일이 없습니다 (no such file): {err.filename}"], "파일을 찾을 수 없습니다"
+        )
+    return bullets([str(err)], title="파일을 읽을 수 없습니다 (cannot read the file)")
 
 
 def show_report(
@@ -38,16 +170,20 @@ def show_report(
 
     from .charts import show_figure
 
-    report = build_report(receipts, policy, policy_start, person, compare, decile)
-    zone_cols = [z for z in ZONE_AMOUNTS if report.summary[z].any()]
+    try:
+        report = build_report(receipts, policy, policy_start, person, compare, decile)
+    except SilsonError as err:
+        display(problems_html(err))
+        return
     display(HTML("<h4>한눈에 보는 1년 (the year at a glance)</h4>"))
-    columns = ["lines", "claim", "payout", "self_pay", "payout_pct", *zone_cols]
-    display(format_table(report.summary[columns]))
-    display(HTML("<ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in report.why) + "</ul>"))
+    display(summary_table(report))
+    if decile is not None:
+        display(burden_table(report, decile))
+    display(bullets(report.why))
     for fig in report.figures.values():
         show_figure(fig)
     display(HTML("<h4>보장이 가장 많이 줄어든 줄 (lines where coverage shrank most)</h4>"))
-    display(format_table(report.top, "행 (row)"))
+    display(people_table(report.top, "행 (row)"))
 
 
 def receipts_app(
@@ -72,3 +208,88 @@ def receipts_app(
         {"person": person_box, "policy": policy_box},
     )
     return w.VBox([w.HBox([person_box, policy_box]), out])
+
+
+def private_folder(start: Path | None = None) -> Path | None:
+    """``data/private/`` next to the notebook folder (``start``: the working directory), or
+    None when there is none (then an upload is kept only in a temporary folder)."""
+    base = (start or Path.cwd()).resolve()
+    for parent in (base, *base.parents[:2]):
+        folder = parent / "data" / "private"
+        if folder.is_dir():
+            return folder
+    return None
+
+
+def save_upload(name: str, content: bytes, folder: Path) -> Path:
+    """Write an uploaded file into ``folder`` under its own name; a different file of that
+    name is never overwritten (``name (2).csv`` …); the same bytes reuse the file."""
+    safe = Path(name).name or "upload.csv"
+    stem, suffix = Path(safe).stem, Path(safe).suffix
+    for n in range(1, 1000):
+        path = folder / (safe if n == 1 else f"{stem} ({n}){suffix}")
+        if not path.exists():
+            path.write_bytes(content)
+            return path
+        if path.read_bytes() == content:
+            return path
+    raise OSError(f"{folder}: too many files named {safe}")
+
+
+def upload_app(
+    policy: str | None = None,
+    policy_start: DateLike | None = None,
+    decile: int | None = None,
+    folder: Path | None = None,
+) -> VBox:
+    """Pick a CSV/XLSX file (one click), see the analysis (two): the report of
+    :func:`show_report`, or the located problems. ``folder``: where the file is kept
+    (default :func:`private_folder`; None there: a temporary folder, removed after reading).
+    """
+    import ipywidgets as w
+    from IPython.display import HTML, display
+
+    from ..catalog import default_product, load_policy, products
+    from ..receipts import read_receipts
+
+    keep = folder if folder is not None else private_folder()
+    upload = w.FileUpload(accept=".csv,.xlsx", multiple=False, description="파일 고르기")
+    upload.add_class("silson-upload")
+    labels = [(load_policy(n).label, n) for n in products()]
+    policy_box = w.Dropdown(options=labels, value=policy or default_product(), description="보험")
+    deciles = [("모름 (적용 안 함)", 0), *[(f"{d}분위", d) for d in range(1, 11)]]
+    decile_box = w.Dropdown(options=deciles, value=decile or 0, description="소득분위")
+    out = w.Output()
+    where = (
+        f"올린 파일은 {keep} 에 저장됩니다 (git에 올라가지 않음)."
+        if keep
+        else "올린 파일은 임시 폴더에서 읽고 바로 지웁니다 (저장하지 않음)."
+    )
+    note = w.HTML(f"<small>{escape(where)}</small>")
+
+    def run(_: object = None) -> None:
+        out.clear_output()
+        if not upload.value:
+            return
+        item = upload.value[0]
+        with out:
+            try:
+                if keep is not None:
+                    receipts = read_receipts(save_upload(item.name, bytes(item.content), keep))
+                else:
+                    with tempfile.TemporaryDirectory() as tmp:
+                        path = save_upload(item.name, bytes(item.content), Path(tmp))
+                        receipts = read_receipts(path)
+            except (SilsonError, OSError, ValueError) as err:
+                display(problems_html(err))
+                return
+            display(HTML(f"<h4>{len(receipts):,}줄을 읽었습니다 (lines read)</h4>"))
+            display(validation_table(receipts))
+            show_report(receipts, None, policy_box.value, policy_start, decile_box.value or None)
+
+    upload.observe(run, names="value")
+    policy_box.observe(run, names="value")
+    decile_box.observe(run, names="value")
+    box = w.VBox([w.HBox([upload, policy_box, decile_box]), note, out])
+    box.add_class("silson-upload-app")
+    return box

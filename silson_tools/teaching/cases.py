@@ -14,9 +14,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..formulas import period_totals
+from ..people import Html, table
+from ..schema import ZONES
 from .sources import SELF_PAY_ARTICLE, SHRINK_ZONES_ARTICLE, Source
 
-__all__ = ["ARTICLE_CASES", "ArticleCase", "article_cases_table"]
+__all__ = ["ARTICLE_CASES", "ZONE_GUIDE", "ArticleCase", "article_cases_table", "zone_guide"]
 
 
 @dataclass(frozen=True)
@@ -184,3 +186,24 @@ def article_cases_table() -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+ZONE_GUIDE: dict[str, tuple[str, str]] = {
+    "excluded": ("회색", "약관이 보장하지 않는 진료: 계약일 전 진료, 보장 제외 항목"),
+    "deductible": ("빨강", "최소공제: 통원 한 번마다 먼저 빼는 금액 (예: 1만원)"),
+    "rate": ("주황", "자기부담률: 남은 금액 중 내가 내는 비율 (예: 20%)"),
+    "visit_cap": ("보라", "회당·하루 한도를 넘은 금액"),
+    "count_limit": ("갈색", "한 해 횟수 한도 (예: 50회)를 넘은 방문"),
+    "annual_limit": ("분홍", "한 해 보장 한도 (예: 350만원)를 넘은 금액"),
+    "ceiling_offset": ("청록", "본인부담상한제로 공단이 돌려줄 금액: 실손은 빼고 줌"),
+}
+"""Zone code → (colour name in every chart, what the zone means), in :data:`ZONES` order."""
+
+
+def zone_guide() -> Html:
+    """The shrink zones (보장 축소 구간) as a table for people: name, colour, meaning."""
+    rows = [
+        {"구간 (zone)": ZONES[z], "그림의 색": colour, "뜻": meaning}
+        for z, (colour, meaning) in ZONE_GUIDE.items()
+    ]
+    return table(rows)

@@ -28,9 +28,14 @@ from .. import assess, load_policy, products
 from ..dates import DateLike
 from ..errors import InputError
 from ..params import nhi_copay
-from ..schema import TIERS, ZONE_COLORS, ZONES, zone_label
+from ..people import Html, man, won
+from ..people import table as people_table
+from ..schema import SETTINGS, TIERS, ZONE_COLORS, ZONES, zone_label
 
 if TYPE_CHECKING:
+    from ipywidgets import Box
+    from matplotlib.figure import Figure
+
     from ..catalog import Policy
 
 __all__ = [
@@ -40,11 +45,18 @@ __all__ = [
     "Scenario",
     "build",
     "compare",
+    "detail_table",
+    "features_table",
     "generation_features",
+    "generations_figure",
     "nhi_copay_rate",
+    "payout_summary",
     "plot_generations",
+    "scenario_app",
+    "scenario_people_table",
     "scenario_table",
     "show_scenario",
+    "uncertain_table",
     "zone_legend",
 ]
 
@@ -289,9 +301,13 @@ def scenario_table(
 # --- pictures -------------------------------------------------------------------------------------
 
 
-def plot_generations(table: pd.DataFrame, ax: Axes | None = None, title: str = "") -> Axes:
+def plot_generations(
+    table: pd.DataFrame, ax: Axes | None = None, title: str = "", legend: bool = True
+) -> Axes:
     """Grouped bars per generation: 보험금 (payout) beside 본인부담 (self-pay) stacked by zone.
 
+    ``legend``: a legend below the axes (never over the bars); :func:`generations_figure`
+    draws one shared legend for several axes instead.
     Call ``silson_tools.use_korean_font()`` first so Hangul renders. Returns the Axes.
     """
     if ax is None:
@@ -320,11 +336,13 @@ def plot_generations(table: pd.DataFrame, ax: Axes | None = None, title: str = "
             label=f"본인부담: {zone_label(zone)}",
         )
         bottom += values
-    ax.set_xticks(x, [str(g).replace(" ", "\n") for g in table["generation"]], fontsize=9)
+    ax.set_xticks(x, [str(g).replace(" ", "\n") for g in table["generation"]], fontsize=10)
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.set_ylabel("금액 (만원)")
     ax.set_title(title or "세대별 보험금과 본인부담")
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if legend:
+        ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=4)
     return ax
 
 
@@ -444,3 +462,161 @@ def zone_legend() -> pd.DataFrame:
         {"한국어": list(ZONES.values()), "색": [ZONE_COLORS[z] for z in ZONES]},
         index=list(ZONES),
     )
+
+
+# --- tables and the slider app for people (notebook 02) ----------------------------------------
+
+_TIER_CHOICES = [(TIERS[t], t) for t in ("clinic", "hospital", "general", "tertiary")]
+_TABLE_COLUMNS = ["generation", "claim", "payout", "self_pay", "payout_rate", *SELF_PAY_PARTS]
+_DETAIL_COLUMNS = [
+    "setting",
+    "covered_copay",
+    "noncovered",
+    "claim",
+    "eligible",
+    "deductible",
+    "rate_part",
+    "visit_cap_cut",
+    "payout",
+    "self_pay",
+    "zone",
+]
+
+
+def features_table(names: Sequence[str] | None = None, date: DateLike = START) -> Html:
+    """:func:`generation_features` as a table for people (항목 first, one column per 세대)."""
+    features = generation_features(names, date)
+    features.index.name = "feature"
+    return people_table(features, {"feature": "항목"}, index=True)
+
+
+def payout_summary(tables: dict[str, pd.DataFrame]) -> Html:
+    """보험금 per generation (rows) and scenario (columns), e.g. ``50만 4,000원`` as 504,000원."""
+    rows = [
+        {"세대": g, **{SCENARIOS[n].label: int(t.iloc[i]["payout"]) for n, t in tables.items()}}
+        for i, g in enumerate(next(iter(tables.values()))["generation"])
+    ]
+    labels = [SCENARIOS[n].label for n in tables]
+    return people_table(rows, money_columns=labels, caption="세대별 보험금 (payout)")
+
+
+def scenario_people_table(name: str, table: pd.DataFrame) -> Html:
+    """One scenario's generation table: claim, payout, self-pay and the zone amounts."""
+    columns = [c for c in _TABLE_COLUMNS if c != "flags"]
+    if table["flags"].any():
+        columns.append("flags")
+    caption = f"{SCENARIOS[name].label} (진료비 {won(table['claim'].iloc[0])})"
+    return people_table(table[columns], caption=caption)
+
+
+def detail_table(receipts: pd.DataFrame, policies: Sequence[str] = ("gen3", "gen4")) -> Html:
+    """Line-by-line steps of ``assess`` for each policy (세대, 진료구분 in Korean)."""
+    frames = []
+    for name in policies:
+        out = assess(receipts, name, policy_start=START)[_DETAIL_COLUMNS].copy()
+        out["setting"] = [SETTINGS.get(v, v) for v in out["setting"]]
+        out.insert(0, "generation", GENERATION_NAMES.get(name, name))
+        frames.append(out)
+    return people_table(pd.concat(frames, ignore_index=True))
+
+
+def uncertain_table() -> Html:
+    """Every number the rule files mark confidence C: 세대, 항목, 값, 출처, 메모."""
+    rows = []
+    for name, short in GENERATION_NAMES.items():
+        for _, param in load_policy(name).parameters():
+            if not param.uncertain:
+                continue
+            refs = param.references[-1] if param.references else ()
+            rows.append(
+                {
+                    "세대": short,
+                    "항목": param.label,
+                    "값": param.show(param.values[-1]),
+                    "출처 (source)": "; ".join(r.title for r in refs) or param.sources[-1],
+                    "메모 (note)": param.notes[-1] if param.notes else "",
+                }
+            )
+    return people_table(rows, caption="신뢰도 C로 표시된 숫자 (uncertain values)")
+
+
+def generations_figure(tables: dict[str, pd.DataFrame]) -> Figure:
+    """All scenarios side by side (2 per row), one shared legend under the plots."""
+    n = len(tables)
+    cols = 2
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(14, 4.2 * rows + 0.8), layout="constrained")
+    flat = np.atleast_1d(axes).ravel()
+    for ax, (name, table) in zip(flat, tables.items(), strict=False):
+        title = f"{SCENARIOS[name].label} (진료비 {man(int(table['claim'].iloc[0]))})"
+        plot_generations(table, ax=ax, title=title, legend=False)
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    handles: dict[str, object] = {}
+    for ax in flat[:n]:
+        for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, h)
+    fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncol=4)
+    return fig
+
+
+def scenario_app(scenario: str = "mri") -> Box:
+    """Controls (left) and picture (right) in one row, to fit a 1280×720 projector screen.
+
+    The callback computes :func:`scenario_table` and draws :func:`plot_generations`; the
+    readout under the controls gives the claim in 원 and 만원.
+    """
+    import ipywidgets as w
+
+    sc = SCENARIOS[scenario]
+    style = {"description_width": "7.5em"}
+    layout = {"width": "100%"}
+    pick = w.Dropdown(
+        options=[(s.label, s.name) for s in SCENARIOS.values()],
+        value=scenario,
+        description="시나리오",
+        style=style,
+        layout=layout,
+    )
+    cost = w.IntSlider(
+        value=sc.cost, min=10_000, max=5_000_000, step=10_000, description="진료비 (원)",
+        readout_format=",", continuous_update=False, style=style, layout=layout,
+    )  # fmt: skip
+    share = w.FloatSlider(
+        value=sc.noncovered_share, min=0.0, max=1.0, step=0.05, description="비급여 비중",
+        readout_format=".0%", continuous_update=False, style=style, layout=layout,
+    )  # fmt: skip
+    tier = w.Dropdown(
+        options=_TIER_CHOICES, value=sc.tier, description="병원 규모", style=style, layout=layout
+    )
+    sessions = w.IntSlider(
+        value=sc.sessions, min=1, max=60, description="회차·일수",
+        continuous_update=False, style=style, layout=layout,
+    )  # fmt: skip
+
+    def draw(scenario: str, cost: int, share: float, tier: str, sessions: int) -> None:
+        table = scenario_table(scenario, cost, share, tier, sessions)
+        fig, ax = plt.subplots(figsize=(8.6, 4.6), layout="constrained")
+        claim = int(table["claim"].iloc[0])
+        plot_generations(table, ax=ax, title=f"{SCENARIOS[scenario].label}: 진료비 {man(claim)}")
+        plt.show()
+        plt.close(fig)
+
+    def defaults(change: dict) -> None:
+        s = SCENARIOS[change["new"]]
+        cost.value, share.value, tier.value, sessions.value = (
+            s.cost, s.noncovered_share, s.tier, s.sessions
+        )  # fmt: skip
+
+    pick.observe(defaults, names="value")
+    out = w.interactive_output(
+        draw, {"scenario": pick, "cost": cost, "share": share, "tier": tier, "sessions": sessions}
+    )
+    out.layout = {"flex": "1 1 auto", "min_width": "0"}
+    controls = w.VBox(
+        [pick, cost, share, tier, sessions], layout={"width": "26em", "flex": "0 0 auto"}
+    )
+    box = w.HBox([controls, out], layout={"align_items": "flex-start", "width": "100%"})
+    box.add_class("silson-app")
+    box.add_class("silson-scenario-app")
+    return box

@@ -13,6 +13,7 @@ import html
 
 import ipywidgets as w
 
+from ...people import SAFE_CLASSES
 from .catalog import get_exercise
 from .checking import check, explanation_html, verdict_html
 from .model import UNIT_EXAMPLE, UNIT_LABEL, Exercise
@@ -35,11 +36,12 @@ def exercise_widget(exercise: Exercise, number: int | None = None) -> w.VBox:
     """An answer box for one exercise: question, text box (Enter checks), 확인, 풀이 보기."""
     head = f"{number}. " if number is not None else ""
     prompt = w.HTML(
+        f"<div class='{SAFE_CLASSES}'>"  # $300 and ~ are text, not MathJax or Markdown
         f"<h4 style='margin:0.3em 0'>{html.escape(head + exercise.title)}</h4>"
         f"<div>{html.escape(exercise.situation)}</div>"
         f"<div style='margin:0.3em 0'><b>{html.escape(exercise.question)}</b> "
         f"<small>(단위: {UNIT_LABEL[exercise.unit]}; "
-        f"출처: {sources_html(exercise)})</small></div>"
+        f"출처: {sources_html(exercise)})</small></div></div>"
     )
     box = w.Text(
         placeholder=UNIT_EXAMPLE[exercise.unit],
@@ -58,10 +60,12 @@ def exercise_widget(exercise: Exercise, number: int | None = None) -> w.VBox:
     explanation.add_class("silson-explanation")
 
     def on_check(*_: object) -> None:
-        verdict.value = verdict_html(check(exercise, box.value))
+        verdict.value = (
+            f"<div class='{SAFE_CLASSES}'>{verdict_html(check(exercise, box.value))}</div>"
+        )
 
     def on_explain(*_: object) -> None:
-        explanation.value = explanation_html(exercise)
+        explanation.value = f"<div class='{SAFE_CLASSES}'>{explanation_html(exercise)}</div>"
 
     box.observe(on_check, names="value")
     check_button.on_click(on_check)
