@@ -1,40 +1,206 @@
-"""How long one slider update takes in notebook 01: compute + redraw + PNG bytes.
+"""How long one slider update takes in every slider app (notebooks 01, 04, 05, 06).
 
-Runs the same code path as a slider move in the notebook (``ShrinkZoneApp.refresh``:
-readout HTML, figure artists moved, blitted redraw, PNG encoding) over a sweep of
-slider values, and prints the median and the 95th percentile in milliseconds.
-Browser round-trip (key press → new image in JupyterLab) is measured separately by
-the browser test.
+One update = what happens in the kernel when a slider moves one step: compute, readout
+HTML, the persistent figure's moving artists redrawn (blitting) and the image encoded —
+the same code path as in the notebook (``control.value = …`` fires the app's observer).
+Each slider is moved like a student pressing an arrow key: ``STEPS`` steps right, then
+``STEPS`` steps left, from the notebook's starting values.
 
-    .venv/bin/python benchmarks/bench_slider.py
+"before" is the old way, still in the package for static use: the slider callback builds a
+new figure and the inline backend encodes it with a tight bounding box (two draws).
+
+Printed per app and slider: median and 95th percentile in ms, wall clock ("wall") and
+this process's CPU time ("cpu"; on a busy machine the wall clock also counts waiting for a
+core). The machine's load average is printed first.
+
+    .venv/bin/python benchmarks/bench_slider.py            # after only
+    .venv/bin/python benchmarks/bench_slider.py --before   # before and after in one run
 """
 
 from __future__ import annotations
 
+import argparse
+import io
+import os
 import statistics
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
-from silson_tools.teaching.shrink_zones import ShrinkZoneApp, ShrinkZoneParams
+import matplotlib
+
+matplotlib.use("Agg")
+
+STEPS = 8
+"""Arrow-key presses each way per slider."""
 
 
-def main(updates: int = 200) -> None:
-    """Move n and C through a sweep like a student dragging sliders; time each update."""
-    app = ShrinkZoneApp(ShrinkZoneParams(n=4, C=18_000, D=10_000, r=0.2, H=None, mode="max"))
-    app.use_cap.value = True
-    timings = []
-    for i in range(updates):
-        slider = app.sliders["C"] if i % 2 else app.sliders["n"]
-        target = (i * 7_000) % 500_000 if i % 2 else 1 + i % 30
-        start = time.perf_counter()
-        slider.value = target  # fires the observer: readout + figure + PNG
-        timings.append((time.perf_counter() - start) * 1000)
-    timings.sort()
-    p95 = timings[int(0.95 * len(timings)) - 1]
-    print(f"slider updates: {updates}")
-    print(
-        f"median: {statistics.median(timings):.1f} ms   p95: {p95:.1f} ms   "
-        f"max: {timings[-1]:.1f} ms"
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+def _sweep(control: Any, steps: int = STEPS) -> Iterator[Any]:
+    """Values for ``steps`` presses right then ``steps`` left (clamped to the slider)."""
+    step = getattr(control, "step", 1) or 1
+    value = control.value
+    for direction in [1] * steps + [-1] * steps:
+        value = min(control.max, max(control.min, value + direction * step))
+        yield value
+
+
+def _time(action: Callable[[], object]) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    action()
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+
+
+def after_rows() -> Iterator[tuple[str, str, list[float], list[float]]]:
+    """(app, slider, wall ms, cpu ms) for every slider of every app, moved step by step."""
+    from silson_tools.teaching.ceiling_app import CeilingApp
+    from silson_tools.teaching.network_app import NetworkApp
+    from silson_tools.teaching.premium_live import AdviceApp, GradeApp, PathsApp
+    from silson_tools.teaching.shrink_zones import ShrinkZoneApp, ShrinkZoneParams
+
+    zones = ShrinkZoneApp(ShrinkZoneParams(n=4, C=30_000, D=10_000, r=0.2, H=50_000))
+    apps: list[tuple[str, Any, dict[str, Any]]] = [
+        ("01 보장 축소 구간", zones, zones.sliders),
+        ("04 본인부담상한제", app := CeilingApp(2023, 4, True, 7_700_000), app.controls),
+        ("05 등급 계단", app := GradeApp(1_200_000), app.controls),
+        ("05 보험료 경로", app := PathsApp(12_000, 10_000), app.controls),
+        ("05 청구할까 말까", app := AdviceApp(200_000, 900_000, 20_000), app.controls),
+        ("06 네트워크 플랜", app := NetworkApp("medium"), app.controls),
+    ]
+    for name, _app, controls in apps:
+        for key, control in controls.items():
+            if not hasattr(control, "max"):
+                continue  # dropdowns, checkboxes, pickers: not sliders
+            walls, cpus = [], []
+            for value in _sweep(control):
+                wall, cpu = _time(lambda c=control, v=value: setattr(c, "value", v))
+                walls.append(wall)
+                cpus.append(cpu)
+            yield name, key, walls, cpus
+
+
+@contextmanager
+def _inline_display() -> Iterator[None]:
+    """Make the old callbacks' ``display`` do what the inline backend does with a figure."""
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    from silson_tools.teaching import ceiling_app, premium_app
+
+    def show(obj: object) -> None:
+        if isinstance(obj, Figure):
+            obj.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+        elif hasattr(obj, "_repr_html_"):
+            obj._repr_html_()
+
+    def plt_show() -> None:
+        plt.gcf().savefig(io.BytesIO(), format="png", bbox_inches="tight")
+        plt.close("all")
+
+    saved = (ceiling_app.display, premium_app.display, plt.show)
+    ceiling_app.display, premium_app.display, plt.show = show, show, plt_show
+    import IPython.display
+
+    saved_ipy = IPython.display.display
+    IPython.display.display = show
+    try:
+        yield
+    finally:
+        ceiling_app.display, premium_app.display, plt.show = saved
+        IPython.display.display = saved_ipy
+
+
+def before_rows() -> Iterator[tuple[str, str, list[float], list[float]]]:
+    """The old callbacks (new figure per move, tight-bbox PNG) over the same sweeps."""
+    from silson_tools import us_plans
+    from silson_tools.teaching import ceiling_app, premium_app
+
+    patterns = list(premium_app.EXAMPLE_PATTERNS)[:4]
+    cases: list[tuple[str, Callable[..., None], dict[str, Any], dict[str, tuple]]] = [
+        (
+            "04 본인부담상한제",
+            ceiling_app.show,
+            {"year": 2023, "decile": 4, "long_stay": True, "copay_total": 7_700_000},
+            {"decile": (1, 10, 1), "copay_total": (0, 20_000_000, 100_000)},
+        ),
+        (
+            "05 등급 계단",
+            premium_app.show_grade,
+            {"nonbenefit_paid": 1_200_000, "discount": 0.05},
+            {"nonbenefit_paid": (0, 5_000_000, 10_000), "discount": (0, 0.2, 0.01)},
+        ),
+        (
+            "05 보험료 경로",
+            lambda **kw: premium_app.show_paths(patterns, **kw),
+            {"covered_premium": 12_000, "nonbenefit_premium": 10_000, "increase": 0.1},
+            {"covered_premium": (0, 50_000, 1_000), "increase": (-0.3, 0.4, 0.05)},
+        ),
+        (
+            "05 청구할까 말까",
+            premium_app.show_advice,
+            {"claim_payout": 200_000, "paid_so_far": 900_000, "nonbenefit_premium": 20_000},
+            {"claim_payout": (0, 3_000_000, 10_000), "paid_so_far": (0, 4_000_000, 10_000)},
+        ),
+        (
+            "06 네트워크 플랜",
+            us_plans.show_comparison,
+            {k: v for k, v in us_plans.usage_preset("medium").items() if k in us_plans.SLIDERS},
+            {"pcp_visits": (0, 30, 1), "cost_specialist": (0, 2000, 10)},
+        ),
+    ]
+    with _inline_display():
+        for name, callback, start, sliders in cases:
+            for key, (low, high, step) in sliders.items():
+
+                class Control:  # a stand-in slider for _sweep
+                    value, min, max = start[key], low, high
+
+                Control.step = step
+                walls, cpus = [], []
+                for value in _sweep(Control, steps=4):
+                    kwargs = {**start, key: value}
+                    wall, cpu = _time(lambda kw=kwargs, f=callback: f(**kw))
+                    walls.append(wall)
+                    cpus.append(cpu)
+                yield name, key, walls, cpus
+
+
+def _line(app: str, key: str, walls: list[float], cpus: list[float]) -> str:
+    return (
+        f"{app:<14s} {key:<24s} {statistics.median(walls):7.1f} {_p95(walls):7.1f}   "
+        f"{statistics.median(cpus):7.1f} {_p95(cpus):7.1f}   {len(walls):3d}"
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", action="store_true", help="also time the old callbacks")
+    args = parser.parse_args()
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average: {load} ({os.cpu_count()} cores)")
+    header = (
+        f"{'app':<14s} {'slider':<24s} {'wall ms':>7s} {'p95':>7s}   "
+        f"{'cpu ms':>7s} {'p95':>7s}   {'n':>3s}"
+    )
+    if args.before:
+        print("\nbefore: new figure per move, inline PNG with tight bounding box")
+        print(header)
+        for row in before_rows():
+            print(_line(*row))
+    print("\nafter: persistent figure, blitting, JPEG at 1.5x (median and 95th percentile)")
+    print(header)
+    all_walls: list[float] = []
+    all_cpus: list[float] = []
+    for row in after_rows():
+        print(_line(*row))
+        all_walls += row[2]
+        all_cpus += row[3]
+    print(_line("all sliders", "", all_walls, all_cpus))
 
 
 if __name__ == "__main__":

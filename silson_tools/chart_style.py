@@ -6,17 +6,47 @@ Hangul itself is :func:`silson_tools.fonts.use_korean_font`.
 
 from __future__ import annotations
 
-from matplotlib.ticker import FuncFormatter
+from collections.abc import Sequence
 
-__all__ = ["won_axis", "won_tick"]
+from matplotlib.ticker import Formatter
+
+__all__ = ["WonFormatter", "won_axis", "won_tick", "won_ticks"]
+
+MAN = 10_000
 
 
 def won_tick(value: float, _pos: int | None = None) -> str:
-    """Axis ticks in 만원 (10,000 won) for amounts of 10만 and up, else in 원."""
-    if abs(value) >= 100_000:
-        return f"{value / 10_000:,.0f}만"
+    """One amount in 만 (10,000 won) from 10만 up, else in 원: ``120000 → "12만"``."""
+    if abs(value) >= 10 * MAN:
+        return f"{value / MAN:,.0f}만"
     return f"{value:,.0f}"
 
 
-won_axis = FuncFormatter(won_tick)
-"""A tick formatter for won axes (12,000 / 30만)."""
+def won_ticks(values: Sequence[float]) -> list[str]:
+    """Tick labels of one axis, all in the same unit (never "80,000" beside "10만").
+
+    The unit is 만 when the largest tick is at least 10만 (``0, 2.5만, 5만, 7.5만, 10만``:
+    as few decimals as keep every label exact to 0.1만), else 원 with separators.
+    """
+    if not len(values):
+        return []
+    if max(abs(v) for v in values) < 10 * MAN:
+        return [f"{v:,.0f}" for v in values]
+    digits = 0
+    while digits < 1 and any(abs(v / MAN - round(v / MAN, digits)) > 1e-9 for v in values):
+        digits += 1
+    return ["0" if v == 0 else f"{v / MAN:,.{digits}f}만" for v in values]
+
+
+class WonFormatter(Formatter):
+    """Won tick labels with one unit per axis (:func:`won_ticks`); one value: :func:`won_tick`."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return won_tick(x, pos)
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        return won_ticks(values)
+
+
+won_axis = WonFormatter()
+"""A tick formatter for won axes (0, 2만, 4만 … or 5,000, 10,000 …): stateless, shareable."""

@@ -445,8 +445,8 @@ def test_show_comparison_shows_the_slider_table_and_returns_none(monkeypatch):
     table = plans.compare_usage(**values)
     assert len(shown) == 1 and shown[0].equals(plans.format_table(table))
     total = "연간 총비용 = 보험료 + 본인 부담 (total)"
-    assert shown[0].loc[total, "hmo"] == f"${table.loc[total, 'hmo']:,}"
-    assert shown[0].loc["본인부담 상한 (out-of-pocket maximum)", "ppo"].startswith("-$")
+    assert shown[0].loc[total, "hmo"] == f"{table.loc[total, 'hmo']:,}달러"
+    assert shown[0].loc["본인부담 상한 (out-of-pocket maximum)", "ppo"].startswith("-")
     axes = plt.gcf().axes
     assert len(axes) == 2 and len(axes[1].get_lines()) == 5  # four plans + my spending
     plt.close("all")
@@ -455,12 +455,12 @@ def test_show_comparison_shows_the_slider_table_and_returns_none(monkeypatch):
 def test_stop_paying_table_is_computed_from_the_rules():
     table = plans.stop_paying_table()
     oon = table.loc["네트워크 밖 전문의 1회 (specialist, out of network)"]
-    assert oon["hmo"].startswith("플랜 $0 / 본인 $300") and "네트워크 밖" in oon["hmo"]
+    assert oon["hmo"].startswith("플랜 0달러 / 본인 300달러") and "네트워크 밖" in oon["hmo"]
     no_ref = table.loc["전문의 1회, 의뢰서 없음 (specialist, no referral)"]
     assert "의뢰서" in no_ref["hmo"] and "의뢰서" in no_ref["pos"]
-    assert no_ref["ppo"].startswith("플랜 $240")
+    assert no_ref["ppo"].startswith("플랜 240달러")
     er = table.loc["네트워크 밖 응급실 1회 (emergency, out of network)"]
-    assert all(not v.startswith("플랜 $0 ") for v in er)
+    assert all(not v.startswith("플랜 0달러 ") for v in er)
 
 
 def test_project_terms_use_known_zone_codes():
@@ -563,4 +563,4 @@ def test_plan_table_shows_the_network_rules():
         "ppo": "불필요",
     }
     assert table.loc["네트워크 밖 (out of network)", "hmo"].startswith("보장 안 함")
-    assert table.loc["연 보험료 (premium)", "hmo"] == f"${plans.load_plans()['hmo'].premium:,}"
+    assert table.loc["연 보험료 (premium)", "hmo"] == f"{plans.load_plans()['hmo'].premium:,}달러"

@@ -56,7 +56,7 @@ def test_app_updates_readout_and_plot_in_place():
     assert 'data-key="self_pay" data-value="7200"' in app.readout.value
     app.sliders["n"].value = 5
     assert 'data-key="self_pay" data-value="9000"' in app.readout.value
-    assert app.image.value != first_png and app.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert app.image.value != first_png and app.image.value[:3] == b"\xff\xd8\xff"  # JPEG
     app.use_cap.value = True
     app.sliders["H"].value = 10_000
     assert 'data-value="visit_cap"' in app.readout.value

@@ -10,6 +10,7 @@ The calculations are :mod:`silson_tools.ceiling`'s public functions.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from functools import cache
 from typing import TypedDict
 
@@ -17,7 +18,10 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from ..ceiling import (
     GROUPS,
@@ -40,8 +44,12 @@ from ..errors import InputError
 from ..fonts import use_korean_font
 from ..money import as_won, format_won
 from ..receipts.lines import as_receipt_lines
+from .live_plot import LiveFigure, app_style, image_widget
+from .shrink_zones import nice_ceiling
 
 __all__ = [
+    "BurdenFigure",
+    "CeilingApp",
     "limits_table",
     "plot_burden",
     "plot_year",
@@ -248,41 +256,220 @@ def show(year: int, decile: int, long_stay: bool, copay_total: int) -> None:
     return None
 
 
+class BurdenFigure:
+    """:func:`plot_burden` as one persistent figure for the sliders (blitting, no new figure).
+
+    Static per (year, long stay, axis top): axes, the no-ceiling diagonal and every decile
+    group's faint line; moving: the chosen group's burden line, refund area, 상한액 line,
+    the person's point and the two labels. The axis top snaps to round values.
+    """
+
+    def __init__(self, table: CeilingTable | None = None) -> None:
+        self.tab = _table(table)
+        self.live = LiveFigure(8.4, 4.1)
+        fig = self.live.fig
+        fig.subplots_adjust(left=0.105, right=0.885, bottom=0.14, top=0.9)
+        self.ax = ax = fig.subplots()
+        ax.xaxis.set_major_formatter(won_axis)
+        ax.yaxis.set_major_formatter(won_axis)
+        ax.set_xlabel("연간 급여 일부본인부담금 합계 (covered co-pay)", fontsize=11)
+        ax.set_ylabel("최종 본인부담", fontsize=11)
+        ax.tick_params(labelsize=10)
+        ax.grid(alpha=0.3)
+        (self.diagonal,) = ax.plot([], [], color="#555", ls=":", lw=1)
+        self.others: list[Artist] = []
+        self.refund_area = ax.fill_between([0, 1], [0, 0], [0, 0])
+        (self.line,) = ax.plot([], [], color="#c0392b", lw=2.4)
+        self.cap_line = ax.axhline(0, color="#c0392b", lw=0.8, ls="--")
+        (self.dot,) = ax.plot([], [], "o", color="black", ms=7)
+        (self.gap,) = ax.plot([], [], color="#17becf", lw=3)
+        self.cap_label = ax.text(0, 0, "", fontsize=11, color="#c0392b", va="top")
+        self.note = ax.text(
+            0, 0, "", fontsize=11, bbox={"boxstyle": "round", "fc": "white", "ec": "#999"}
+        )
+        self.title = ax.set_title("", fontsize=12)
+        ax.legend(
+            handles=[
+                Line2D([], [], color="#555", ls=":", label="상한제가 없을 때 (no ceiling)"),
+                Patch(color="#17becf", alpha=0.3, label="공단 환급분 (refund)"),
+                Line2D([], [], color="#c0392b", lw=2.4, label="최종 본인부담 (final burden)"),
+                Line2D([], [], color="#bbbbbb", lw=1, label="다른 소득분위의 상한"),
+            ],
+            loc="upper left",
+            fontsize=10,
+        )
+        self.live.moving(
+            self.refund_area,
+            self.line,
+            self.cap_line,
+            self.gap,
+            self.dot,
+            self.cap_label,
+            self.note,
+            self.title,
+        )
+        self._key: tuple[int, bool, float] | None = None
+
+    def _static(self, year: int, long_stay: bool, top: float) -> None:
+        """Set the background's artists for one (year, long stay, top)."""
+        key = (year, long_stay, top)
+        if key == self._key:
+            return
+        self._key = key
+        for artist in self.others:
+            artist.remove()
+        self.others = []
+        x = np.array([0.0, top])
+        self.diagonal.set_data(x, x)
+        kind = "long_stay" if long_stay else "normal"
+        labelled = -top
+        for group in GROUPS:
+            value = self.tab.cells[(year, kind, group)].value
+            if value is None:
+                continue
+            (line,) = self.ax.plot([0, value, top], [0, value, value], color="#bbbbbb", lw=0.9)
+            self.others.append(line)
+            if value < top and value - labelled > 0.04 * top:  # labels never overlap
+                labelled = value
+                label = self.tab.labels[group]
+                self.others.append(
+                    self.ax.text(top * 1.01, value, label, fontsize=9, color="#888", va="center")
+                )
+        self.ax.set_xlim(0, top)
+        self.ax.set_ylim(0, top)
+
+    def update(self, year: int, decile: int, long_stay: bool, copay_total: int) -> None:
+        """Move the chosen group's line, the refund and the point (raises like :func:`limit`)."""
+        cap = limit(year, decile, long_stay, self.tab)
+        total = int(as_won("copay_total", copay_total))
+        top = nice_ceiling(max(2 * cap, total * 1.1, 1_000_000))
+        self._static(year, long_stay, top)
+        x = np.linspace(0, top, 201)
+        burden = np.minimum(x, cap)
+        self.line.set_data(x, burden)
+        self.refund_area = self.live.replace_moving(
+            [self.refund_area],
+            [self.ax.fill_between(x, burden, x, color="#17becf", alpha=0.3, lw=0)],
+        )[0]
+        self.cap_line.set_ydata([cap, cap])
+        self.cap_label.set_position((top * 0.62, cap - top * 0.015))
+        self.cap_label.set_text(f"상한액 L = {format_won(cap)}")
+        kept = min(total, cap)
+        self.dot.set_data([total], [kept])
+        self.gap.set_data([total, total], [kept, total])
+        right = total > 0.55 * top
+        self.note.set_position((total + (-1 if right else 1) * top * 0.015, kept + top * 0.05))
+        self.note.set_horizontalalignment("right" if right else "left")
+        self.note.set_text(f"낸 돈 {format_won(total)}\n환급 {format_won(max(total - cap, 0))}")
+        kind = "요양병원 120일 초과" if long_stay else "일반"
+        group = self.tab.labels[decile_group(decile, self.tab)]
+        self.title.set_text(f"{year}년 {group} ({kind}): 1년 급여 본인부담금과 최종 부담")
+
+    def render(self) -> bytes:
+        """JPEG bytes of the current state."""
+        return self.live.render(self._key)
+
+
+class CeilingApp:
+    """Year, decile, long stay and the year's covered co-pay → readout and burden picture.
+
+    Widgets are made once; a change recomputes :func:`readout` and moves the picture
+    (:class:`BurdenFigure`). An unknown cell shows "모름" in the readout, never a guess.
+    """
+
+    def __init__(
+        self,
+        year: int = 2024,
+        decile: int = 3,
+        long_stay: bool = False,
+        copay_total: int = 4_600_000,
+        table: CeilingTable | None = None,
+    ) -> None:
+        self.table = table
+        style = {"description_width": "200px"}
+        layout = w.Layout(width="520px")
+        self.controls: dict[str, w.Widget] = {
+            "year": w.Dropdown(
+                options=list(reversed(years())),
+                value=year,
+                description="연도 (year)",
+                style=style,
+                layout=w.Layout(width="330px"),
+            ),
+            "decile": w.IntSlider(
+                value=decile,
+                min=1,
+                max=10,
+                description="소득분위 (decile)",
+                continuous_update=False,
+                style=style,
+                layout=layout,
+            ),
+            "long_stay": w.Checkbox(
+                value=long_stay,
+                description="요양병원 120일 초과 입원 (long stay)",
+                indent=False,
+                layout=w.Layout(margin="2px 0 2px 204px"),
+            ),
+            "copay_total": w.IntSlider(
+                value=copay_total,
+                min=0,
+                max=20_000_000,
+                step=100_000,
+                description="1년 급여 본인부담금 (원)",
+                readout_format=",d",
+                continuous_update=False,
+                style=style,
+                layout=layout,
+            ),
+        }
+        for name, control in self.controls.items():
+            control.add_class(f"silson-slider-{name}")
+            control.observe(self._on_change, names="value")
+        self.readout = w.HTML(layout=w.Layout(width="560px"))
+        self.readout.add_class("silson-readout")
+        self.figure = BurdenFigure(table)
+        self.image = image_widget(self.figure.live)
+        top = w.HBox(
+            [w.VBox(list(self.controls.values())), self.readout],
+            layout=w.Layout(flex_flow="row wrap", grid_gap="0 16px"),
+        )
+        self.widget = w.VBox([app_style(), top, self.image])
+        self.widget.add_class("silson-app")
+        self.refresh()
+
+    def values(self) -> dict[str, int | bool]:
+        """The controls' current values."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def refresh(self) -> None:
+        """Recompute the readout and move the picture for the current values."""
+        v = self.values()
+        try:
+            values = readout(
+                v["year"], v["decile"], v["long_stay"], v["copay_total"], 0, self.table
+            )
+            self.figure.update(v["year"], v["decile"], v["long_stay"], v["copay_total"])
+        except ValueError as err:
+            self.readout.value = (
+                f"<p style='color:#b00'>모름 (unknown, 추측하지 않음): {html.escape(str(err))}</p>"
+            )
+            return
+        self.readout.value = readout_html(values)
+        self.image.value = self.figure.render()
+
+    def _on_change(self, _change: object) -> None:
+        self.refresh()
+
+    def _ipython_display_(self) -> None:
+        display(self.widget)
+
+
 def slider_app(
     year: int = 2024, decile: int = 3, long_stay: bool = False, copay_total: int = 4_600_000
 ) -> w.VBox:
-    """Sliders for year, decile, long stay and the year's covered co-pay, wired to :func:`show`."""
-    style = {"description_width": "16em"}
-    layout = w.Layout(width="38em")
-    controls = {
-        "year": w.Dropdown(
-            options=list(reversed(years())), value=year, description="연도 (year)", style=style
-        ),
-        "decile": w.IntSlider(
-            value=decile,
-            min=1,
-            max=10,
-            description="소득분위 (decile)",
-            continuous_update=False,
-            style=style,
-            layout=layout,
-        ),
-        "long_stay": w.Checkbox(
-            value=long_stay, description="요양병원 120일 초과 (long stay)", indent=False
-        ),
-        "copay_total": w.IntSlider(
-            value=copay_total,
-            min=0,
-            max=20_000_000,
-            step=100_000,
-            description="연간 급여 본인부담금 (원)",
-            continuous_update=False,
-            style=style,
-            layout=layout,
-        ),
-    }
-    out = w.interactive_output(show, controls)
-    return w.VBox([*controls.values(), out])
+    """The slider app's widget (:class:`CeilingApp`): controls, readout and picture."""
+    return CeilingApp(year, decile, long_stay, copay_total).widget
 
 
 def table_status(table: CeilingTable | None = None) -> pd.DataFrame:

@@ -20,9 +20,9 @@ from IPython.display import HTML, display
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from .. import people as pp
 from ..chart_style import won_axis
 from ..fonts import use_korean_font
-from ..money import format_won
 from ..premium import (
     PPM,
     Advice,
@@ -45,6 +45,8 @@ __all__ = [
     "grades_frame",
     "paths_app",
     "paths_table",
+    "paths_table_html",
+    "paths_totals",
     "plot_advice",
     "plot_paths",
     "plot_staircase",
@@ -250,18 +252,27 @@ def paths_table(
     ``그중 할인·할증분`` is the grade's part (negative = grade-1 discount); ``그중 무사고 할인``
     the 10% no-claim discount (negative); renewal 1 of a pattern has one known clean year.
     """
-    rows = []
-    for name, paid in patterns.items():
-        path = premium_path(covered_premium, nonbenefit_premium, paid, increase, None, discount)
-        rows.append(
-            {
-                "청구 패턴": name,
-                "낸 보험료 합계": int(12 * path["total"].sum()),
-                "그중 할인·할증분": int(12 * path["surcharge"].sum()),
-                "그중 무사고 할인": -int(12 * path["no_claim_discount"].sum()),
-                "받은 비급여 보험금 합계": int(sum(paid)),
-            }
-        )
+    paths = {
+        name: premium_path(covered_premium, nonbenefit_premium, paid, increase, None, discount)
+        for name, paid in patterns.items()
+    }
+    return paths_totals(paths, patterns)
+
+
+def paths_totals(
+    paths: Mapping[str, pd.DataFrame], patterns: Mapping[str, Sequence[int]]
+) -> pd.DataFrame:
+    """:func:`paths_table` from already computed :func:`premium_path` frames (same names)."""
+    rows = [
+        {
+            "청구 패턴": name,
+            "낸 보험료 합계": int(12 * path["total"].sum()),
+            "그중 할인·할증분": int(12 * path["surcharge"].sum()),
+            "그중 무사고 할인": -int(12 * path["no_claim_discount"].sum()),
+            "받은 비급여 보험금 합계": int(sum(patterns[name])),
+        }
+        for name, path in paths.items()
+    ]
     return pd.DataFrame(rows)
 
 
@@ -314,26 +325,26 @@ def plot_advice(
 
 
 def advice_html(advice: Advice) -> str:
-    """The advisor's verdict as a small HTML table."""
-    ranges = ", ".join(
-        f"{format_won(lo, unit='won')} ~ {format_won(hi - 1, unit='won')}"
-        for lo, hi in advice.losing_ranges
-    )
+    """The advisor's verdict as a readout (:func:`silson_tools.people.readout`)."""
+    ranges = ", ".join(f"{pp.won(lo)} ~ {pp.won(hi - 1)}" for lo, hi in advice.losing_ranges)
     rows = [
-        ("이미 받은 비급여 보험금 (window)", format_won(advice.paid_so_far, unit="won")),
-        ("이번 청구 보험금 (payout)", format_won(advice.claim_payout, unit="won")),
-        ("등급 (grade)", f"{advice.grade_before} → {advice.grade_after}"),
-        ("내년 추가 보험료 (12개월)", format_won(advice.extra_premium, unit="won")),
-        ("그중 잃는 무사고 할인 (10%)", format_won(advice.lost_no_claim, unit="won")),
-        ("순이익 (net)", format_won(advice.net, unit="won")),
+        ("이미 받은 비급여 보험금 (측정 기간)", pp.won(advice.paid_so_far)),
+        ("이번 청구 보험금 (payout)", pp.won(advice.claim_payout)),
+        ("등급 (grade)", f"{advice.grade_before}등급 → {advice.grade_after}등급"),
+        ("내년 추가 보험료 (12개월)", pp.won(advice.extra_premium)),
+        ("그중 잃는 무사고 할인 (10%)", pp.won(advice.lost_no_claim)),
+        ("순이익 (net)", pp.won(advice.net)),
         ("판단", "청구 (claim)" if advice.worth_claiming else "청구하지 않는 편이 나음"),
         ("손해 보는 청구 금액", ranges or "없음"),
-        ("이 금액 이상이면 항상 청구가 이득", format_won(advice.threshold, unit="won")),
+        ("이 금액 이상이면 항상 청구가 이득", pp.won(advice.threshold)),
     ]
-    body = "".join(
-        f"<tr><td>{k}</td><td style='text-align:right'><b>{v}</b></td></tr>" for k, v in rows
-    )
-    return f"<table>{body}</table>"
+    return pp.readout(rows).html
+
+
+def paths_table_html(totals: pd.DataFrame) -> str:
+    """:func:`paths_table` (or :func:`paths_totals`) for people: 12,000원, no index."""
+    money = [c for c in totals.columns if c != "청구 패턴"]
+    return pp.table(totals, money_columns=money, caption="5번 갱신 동안의 합계").html
 
 
 def show_grade(nonbenefit_paid: int, discount: float = 0.05) -> None:
@@ -376,87 +387,24 @@ def show_advice(
     display(plot_advice(claim_payout, paid_so_far, nonbenefit_premium, discount, **kw))
 
 
-def _slider(value: int, top: int, step: int, label: str) -> w.IntSlider:
-    return w.IntSlider(
-        value=value,
-        min=0,
-        max=top,
-        step=step,
-        description=label,
-        continuous_update=False,
-        style={"description_width": "16em"},
-        layout=w.Layout(width="40em"),
-    )
-
-
-def _discount_slider() -> w.FloatSlider:
-    return w.FloatSlider(
-        value=0.05,
-        min=0.0,
-        max=0.2,
-        step=0.01,
-        readout_format=".0%",
-        description="1등급 할인율 (discount)",
-        continuous_update=False,
-        style={"description_width": "16em"},
-        layout=w.Layout(width="40em"),
-    )
-
-
 def grade_app(nonbenefit_paid: int = 1_200_000) -> w.VBox:
-    """Slider for last year's 비급여 paid (and the grade-1 discount) → :func:`show_grade`."""
-    controls = {
-        "nonbenefit_paid": _slider(nonbenefit_paid, 5_000_000, 10_000, "받은 비급여 보험금 (원)"),
-        "discount": _discount_slider(),
-    }
-    return w.VBox([*controls.values(), w.interactive_output(show_grade, controls)])
+    """The staircase app's widget (:class:`~.premium_live.GradeApp`)."""
+    from .premium_live import GradeApp
+
+    return GradeApp(nonbenefit_paid).widget
 
 
 def paths_app(covered_premium: int = 12_000, nonbenefit_premium: int = 10_000) -> w.VBox:
-    """Pattern picker, base premiums and yearly increase → :func:`show_paths`."""
-    names = list(EXAMPLE_PATTERNS)
-    controls = {
-        "patterns": w.SelectMultiple(
-            options=names,
-            value=names[:4],
-            description="청구 패턴",
-            rows=len(names),
-            layout=w.Layout(width="40em"),
-        ),
-        "covered_premium": _slider(covered_premium, 50_000, 1_000, "월 급여 보험료 (원)"),
-        "nonbenefit_premium": _slider(nonbenefit_premium, 50_000, 1_000, "월 비급여 보험료 (원)"),
-        "increase": w.FloatSlider(
-            value=0.1,
-            min=-0.3,
-            max=0.4,
-            step=0.05,
-            readout_format=".0%",
-            description="연 인상률 (상한 ±25% 적용)",
-            continuous_update=False,
-            style={"description_width": "16em"},
-            layout=w.Layout(width="40em"),
-        ),
-        "discount": _discount_slider(),
-    }
-    return w.VBox([*controls.values(), w.interactive_output(show_paths, controls)])
+    """The premium-paths app's widget (:class:`~.premium_live.PathsApp`)."""
+    from .premium_live import PathsApp
+
+    return PathsApp(covered_premium, nonbenefit_premium).widget
 
 
 def advice_app(
     claim_payout: int = 200_000, paid_so_far: int = 900_000, nonbenefit_premium: int = 20_000
 ) -> w.VBox:
-    """Sliders for the claim, what was already paid and the 비급여 premium → :func:`show_advice`."""
-    controls = {
-        "claim_payout": _slider(claim_payout, 3_000_000, 10_000, "이번 청구 보험금 (원)"),
-        "paid_so_far": _slider(paid_so_far, 4_000_000, 10_000, "이미 받은 비급여 보험금 (원)"),
-        "nonbenefit_premium": _slider(
-            nonbenefit_premium, 50_000, 1_000, "내년 월 비급여 보험료 (원)"
-        ),
-        "discount": _discount_slider(),
-        "clean_last_year": w.Checkbox(
-            value=False,
-            description="작년 비급여 보험금 없음 (무사고 할인이 걸림)",
-            style={"description_width": "initial"},
-        ),
-        "covered_premium": _slider(12_000, 50_000, 1_000, "내년 월 급여 보험료 (원)"),
-    }
-    return w.VBox([*controls.values(), w.interactive_output(show_advice, controls)])
+    """The claim-or-not app's widget (:class:`~.premium_live.AdviceApp`)."""
+    from .premium_live import AdviceApp
+
+    return AdviceApp(claim_payout, paid_so_far, nonbenefit_premium).widget

@@ -2,7 +2,7 @@
 
 :class:`ShrinkZoneFigure` draws per-visit payout and self-pay against the cost C (zones
 shaded) next to the period totals against the visit count n. It is drawn once and updated
-in place: a slider update moves the existing artists and re-renders PNG bytes (no new
+in place: a slider update moves the existing artists and re-renders the image bytes (no new
 figure), which keeps one update (compute + redraw) well under 50 ms.
 
 :func:`shrink_zone_readout` is what the sliders show (a pure function, unit-tested over a
@@ -19,28 +19,25 @@ Korean font itself (:func:`silson_tools.fonts.use_korean_font`).
 from __future__ import annotations
 
 import html
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import ipywidgets as w
 import numpy as np
-import PIL.Image
 from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from ..chart_style import won_axis
-from ..fonts import use_korean_font
 from ..formulas import period_totals, split_visit
 from ..schema import ZONE_COLORS, ZONES
+from .live_plot import LiveFigure, app_style, image_widget
 
 __all__ = [
     "READOUT_KEYS",
     "ShrinkZoneApp",
     "ShrinkZoneFigure",
     "ShrinkZoneParams",
+    "c_axis_top",
     "nice_ceiling",
     "readout_html",
     "shrink_zone_readout",
@@ -77,77 +74,91 @@ class ShrinkZoneParams:
     premium: int = 0
 
 
-def nice_ceiling(value: float) -> float:
-    """Smallest of 1, 1.5, 2, 3, 5, 7.5 × 10^k that is ≥ ``value`` (stable axis tops)."""
+def nice_ceiling(value: float, fine: bool = False) -> float:
+    """Smallest of 1, 1.5, 2, 3, 5, 7.5 × 10^k that is ≥ ``value`` (stable axis tops).
+
+    ``fine``: from 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k (less empty space on top).
+    """
     if value <= 0:
         return 1.0
     exponent = np.floor(np.log10(value))
-    for step in (1, 1.5, 2, 3, 5, 7.5, 10):
+    steps = (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if fine else (1, 1.5, 2, 3, 5, 7.5, 10)
+    for step in steps:
         top = step * 10**exponent
         if top >= value:
             return float(top)
     return float(10 ** (exponent + 1))  # pragma: no cover - the loop always returns
 
 
+def c_axis_top(p: ShrinkZoneParams, c_max: int = 500_000) -> float:
+    """Right end of the C axis: room for 2 × C, 4 × D and where the H cap starts (snapped).
+
+    The cap starts at most at ``D + H / (1 − r)`` (the cost whose payout reaches H);
+    the result is :func:`nice_ceiling` of the largest of these (at least 5만원), capped at
+    ``c_max``, so the three zones are visible and the axis moves only in round steps.
+    """
+    wanted = [2.0 * p.C, 4.0 * p.D, 50_000.0]
+    if p.H is not None and p.r < 1:
+        wanted.append(1.25 * (p.D + p.H / (1 - p.r)))
+    return min(nice_ceiling(max(wanted)), float(c_max))
+
+
 class ShrinkZoneFigure:
     """Two panels: per-visit payout and self-pay against C (zones shaded), period totals against n.
 
-    Static parts (axes, ticks, legends) are rendered once per y-range and kept as a
-    bitmap; an update restores that bitmap and draws only the moving artists (blitting),
-    then encodes PNG bytes. The y-range of the n panel snaps to a few round values
-    (:func:`nice_ceiling`), so the background is rarely re-rendered.
+    One persistent figure (:class:`~silson_tools.teaching.live_plot.LiveFigure`): axes,
+    ticks and the legend are rendered once per (C-axis top, n-panel top) and kept as a
+    bitmap; an update moves the lines, bands and dots, draws only those (blitting) and
+    encodes JPEG at 1.5 × the CSS size (sharp at 150% zoom). Both tops snap to round
+    values (:func:`nice_ceiling`), so the background is rarely re-rendered.
     """
 
-    def __init__(self, c_max: int = 500_000, n_max: int = 30, dpi: int = 80) -> None:
-        use_korean_font()
-        self.c_grid = np.linspace(0, c_max, 501).round().astype(np.int64)
+    def __init__(self, c_max: int = 500_000, n_max: int = 30, scale: float = 2.0) -> None:
+        self.c_max = c_max
         self.n_grid = np.arange(0, n_max + 1, dtype=np.int64)
-        self.dpi = dpi
-        self.fig = Figure(figsize=(11, 4.8), dpi=dpi)
-        self.canvas = FigureCanvasAgg(self.fig)
-        self.fig.subplots_adjust(left=0.08, right=0.98, bottom=0.23, top=0.92, wspace=0.22)
+        self.live = LiveFigure(12, 3.9, scale=scale)
+        self.fig = self.live.fig
+        self.fig.subplots_adjust(left=0.07, right=0.985, bottom=0.30, top=0.92, wspace=0.2)
         self.ax_c, self.ax_n = self.fig.subplots(1, 2)
         for ax in (self.ax_c, self.ax_n):
             ax.yaxis.set_major_formatter(won_axis)
             ax.grid(alpha=0.3)
+            ax.tick_params(labelsize=10)
         self.ax_c.xaxis.set_major_formatter(won_axis)
-        self.ax_c.set_xlim(0, c_max)
-        self.ax_c.set_ylim(0, c_max * 1.02)
-        self.ax_c.set_xlabel("1회 진료비 C (원)")
-        self.ax_c.set_ylabel("1회당 금액 (원)")
-        self.ax_c.set_title("1회 진료비 C에 따라: 건당 보험금과 자기부담, 축소 구간", fontsize=10)
+        self.ax_c.set_xlabel("1회 진료비 C (원)", fontsize=11)
+        self.ax_c.set_ylabel("1회당 금액", fontsize=11)
+        self.ax_c.set_title("1회 진료비 C에 따라: 건당 보험금·자기부담과 구간", fontsize=12)
         self.ax_n.set_xlim(0, n_max)
-        self.ax_n.set_xlabel("방문 횟수 n (기간 내)")
-        self.ax_n.set_ylabel("기간 합계 (원)")
-        self.ax_n.set_title("방문 횟수 n에 따라: 기간 합계", fontsize=10)
-        payout_style = {"color": ZONE_COLORS["payout"], "lw": 2, "label": "보험금 (payout)"}
-        self_style = {"color": "#c0392b", "lw": 2, "label": "자기부담 (self-pay)"}
+        self.ax_n.set_xlabel("방문 횟수 n (기간 내)", fontsize=11)
+        self.ax_n.set_ylabel("기간 합계", fontsize=11)
+        self.ax_n.set_title("방문 횟수 n에 따라: 기간 합계", fontsize=12)
+        payout_style = {"color": ZONE_COLORS["payout"], "lw": 2.2, "label": "보험금 (payout)"}
+        self_style = {"color": "#c0392b", "lw": 2.2, "label": "자기부담 (self-pay)"}
         (self.c_payout,) = self.ax_c.plot([], [], **payout_style)
         (self.c_self,) = self.ax_c.plot([], [], **self_style)
-        self.c_mark = self.ax_c.axvline(0, color="black", lw=1, ls="--", label="현재 값 (C, n)")
-        (self.c_dots,) = self.ax_c.plot([], [], "o", color="black", ms=5)
+        self.c_mark = self.ax_c.axvline(0, color="black", lw=1, ls="--", label="지금 값 (C, n)")
+        (self.c_dots,) = self.ax_c.plot([], [], "o", color="black", ms=6)
         (self.n_payout,) = self.ax_n.plot([], [], **payout_style)
         (self.n_self,) = self.ax_n.plot([], [], **self_style)
         (self.n_real,) = self.ax_n.plot(
-            [], [], color="#2c3e50", lw=1.5, ls=":", label="실비용 = 보험료 + 자기부담"
+            [], [], color="#2c3e50", lw=1.6, ls=":", label="실비용 = 보험료 + 자기부담"
         )
-        self.n_mark = self.ax_n.axvline(0, color="black", lw=1, ls="--", label="현재 n")
-        (self.n_dots,) = self.ax_n.plot([], [], "o", color="black", ms=5)
+        self.n_mark = self.ax_n.axvline(0, color="black", lw=1, ls="--")
+        (self.n_dots,) = self.ax_n.plot([], [], "o", color="black", ms=6)
         zone_proxies = [
-            Patch(color=ZONE_COLORS[z], alpha=0.25, label=f"{ZONES[z]} 구간 ({z})")
+            Patch(color=ZONE_COLORS[z], alpha=0.3, label=f"{ZONES[z]} 구간 ({z})")
             for z in ("deductible", "rate", "visit_cap")
         ]
         handles, _ = self.ax_c.get_legend_handles_labels()
         # One legend below both panels: static, so it stays in the cached background.
-        real_handle = self.n_real
         self.fig.legend(
-            handles=[*handles, real_handle, *zone_proxies],
+            handles=[*handles, self.n_real, *zone_proxies],
             loc="lower center",
             ncol=4,
-            fontsize=8.5,
+            fontsize=11,
             frameon=False,
         )
-        self._moving = [
+        self.live.moving(
             self.c_payout,
             self.c_self,
             self.c_mark,
@@ -157,28 +168,33 @@ class ShrinkZoneFigure:
             self.n_real,
             self.n_mark,
             self.n_dots,
-        ]
-        for artist in self._moving:
-            artist.set_animated(True)
+        )
         self._bands: list[Artist] = []
-        self._backgrounds: dict[float, object] = {}
+        self._c_top = 0.0
         self._n_top = 0.0
+
+    @property
+    def css_width(self) -> int:
+        """Width the picture is shown at (CSS pixels)."""
+        return self.live.css_width
 
     def update(self, p: ShrinkZoneParams) -> None:
         """Move every artist to the values for ``p`` (no new figure)."""
-        visit = split_visit(self.c_grid, p.D, p.r, p.H, p.mode)
-        self.c_payout.set_data(self.c_grid, visit.payout)
-        self.c_self.set_data(self.c_grid, visit.self_pay)
+        self._c_top = c_axis_top(p, self.c_max)
+        c_grid = np.linspace(0, self._c_top, 401).round().astype(np.int64)
+        visit = split_visit(c_grid, p.D, p.r, p.H, p.mode)
+        self.c_payout.set_data(c_grid, visit.payout)
+        self.c_self.set_data(c_grid, visit.self_pay)
         now = period_totals(p.n, p.C, p.D, p.r, p.H, p.mode, p.premium)
         self.c_mark.set_xdata([p.C, p.C])
         self.c_dots.set_data([p.C, p.C], [now.visit.payout, now.visit.self_pay])
-        for band in self._bands:
-            band.remove()
-        self._bands = []
-        for x0, x1, zone in zone_segments(self.c_grid, visit.zone):
-            band = self.ax_c.axvspan(x0, x1, color=ZONE_COLORS[zone], alpha=0.18, lw=0)
-            band.set_animated(True)
-            self._bands.append(band)
+        self._bands = self.live.replace_moving(
+            self._bands,
+            (
+                self.ax_c.axvspan(x0, x1, color=ZONE_COLORS[zone], alpha=0.2, lw=0)
+                for x0, x1, zone in zone_segments(c_grid, visit.zone)
+            ),
+        )
         by_n = period_totals(self.n_grid, p.C, p.D, p.r, p.H, p.mode, p.premium)
         self.n_payout.set_data(self.n_grid, by_n.payout)
         self.n_self.set_data(self.n_grid, by_n.self_pay)
@@ -187,28 +203,12 @@ class ShrinkZoneFigure:
         self.n_dots.set_data([p.n, p.n], [now.payout, now.self_pay])
         self._n_top = nice_ceiling(max(int(by_n.cost[-1]), int(by_n.real_cost[-1])) * 1.02)
 
-    def _background(self) -> object:
-        """The static bitmap for the current n-panel y-range (rendered once per range)."""
-        if self._n_top not in self._backgrounds:
-            self.ax_n.set_ylim(0, self._n_top)
-            self.canvas.draw()
-            self._backgrounds[self._n_top] = self.canvas.copy_from_bbox(self.fig.bbox)
-        return self._backgrounds[self._n_top]
-
-    def png(self) -> bytes:
-        """Render the current state to PNG bytes: restore the background, draw what moved."""
-        background = self._background()
+    def render(self) -> bytes:
+        """JPEG bytes of the current state (cached background + the moving artists)."""
+        self.ax_c.set_xlim(0, self._c_top)
+        self.ax_c.set_ylim(0, self._c_top * 1.02)
         self.ax_n.set_ylim(0, self._n_top)
-        self.canvas.restore_region(background)
-        for artist in self._bands + self._moving:
-            self.fig.draw_artist(artist)
-        width, height = self.canvas.get_width_height()
-        image = PIL.Image.frombuffer(
-            "RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1
-        )
-        buf = io.BytesIO()
-        image.save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+        return self.live.render((self._c_top, self._n_top))
 
 
 # --- readout and sliders ----------------------------------------------------------------------
@@ -298,12 +298,16 @@ def readout_html(values: Mapping[str, int | str | bool]) -> str:
 
 
 class ShrinkZoneApp:
-    """Sliders n, C, D, r, H + mode toggle + premium → readout and the shrink-zone plot."""
+    """Sliders n, C, D, r, H + mode toggle + premium → readout and the shrink-zone plot.
+
+    The H slider is greyed out (disabled) while "회당 한도 H 적용" is unticked. Controls and
+    readout sit side by side above the picture, so all three fit a 1280×720 projector.
+    """
 
     def __init__(self, params: ShrinkZoneParams | None = None, c_max: int = 500_000) -> None:
         p = params or ShrinkZoneParams()
-        style = {"description_width": "15em"}
-        layout = w.Layout(width="36em")
+        style = {"description_width": "215px"}
+        layout = w.Layout(width="560px")
         common = {"continuous_update": False, "style": style, "layout": layout}
         money = {**common, "readout_format": ",d"}  # 19,000 not 19000
         self.sliders: dict[str, w.IntSlider | w.FloatSlider] = {
@@ -311,14 +315,14 @@ class ShrinkZoneApp:
                 value=p.n, min=0, max=30, step=1, description="n 방문 횟수 (visits)", **common
             ),
             "C": w.IntSlider(
-                value=p.C, min=0, max=c_max, step=1_000, description="C 1회 진료비 (cost)", **money
+                value=p.C, min=0, max=c_max, step=1_000, description="C 1회 진료비 (원)", **money
             ),
             "D": w.IntSlider(
                 value=p.D,
                 min=0,
                 max=50_000,
                 step=1_000,
-                description="D 최소공제 (deductible)",
+                description="D 최소공제 (원)",
                 **money,
             ),
             "r": w.FloatSlider(
@@ -335,38 +339,56 @@ class ShrinkZoneApp:
                 min=0,
                 max=c_max,
                 step=10_000,
-                description="H 회당 한도 (limit)",
+                description="H 회당 한도 (원)",
                 **money,
             ),
         }
         for name, slider in self.sliders.items():
             slider.add_class(f"silson-slider-{name}")
         self.use_cap = w.Checkbox(
-            value=p.H is not None, description="회당 한도 H 적용", indent=False
+            value=p.H is not None,
+            description="회당 한도 H 적용 (끄면 한도 없음)",
+            indent=False,
+            layout=w.Layout(margin="2px 0 2px 219px"),
         )
+        self.use_cap.add_class("silson-use-cap")
         self.mode = w.ToggleButtons(
-            options=[("더하기형 D + (C−D)×r", "additive"), ("큰 값형 max(D, r×C)", "max")],
+            options=[("더하기형 D+(C−D)×r", "additive"), ("큰 값형 max(D, r×C)", "max")],
             value=p.mode if p.mode in ("additive", "max") else "additive",
             description="방식 (mode)",
-            style={"button_width": "13em"},
+            style={"button_width": "170px", "description_width": "215px"},
         )
         self.premium = w.BoundedIntText(
             value=p.premium,
             min=0,
             max=1_000_000,
             step=1_000,
-            description="월 보험료 (premium)",
+            description="월 보험료 (원)",
             style=style,
+            layout=w.Layout(width="360px"),
         )
-        self.readout = w.HTML()
+        self.readout = w.HTML(layout=w.Layout(width="560px"))
         self.readout.add_class("silson-readout")
-        self.image = w.Image(format="png")
-        self.image.add_class("silson-plot")
         self.figure = ShrinkZoneFigure(c_max=c_max)
-        controls = [*self.sliders.values(), self.use_cap, self.mode, self.premium]
+        self.image = image_widget(self.figure.live)
+        controls = [
+            self.sliders["n"],
+            self.sliders["C"],
+            self.sliders["D"],
+            self.sliders["r"],
+            self.use_cap,
+            self.sliders["H"],
+            self.mode,
+            self.premium,
+        ]
         for control in controls:
             control.observe(self._on_change, names="value")
-        self.widget = w.VBox([w.HBox([w.VBox(controls), self.readout]), self.image])
+        top = w.HBox(
+            [w.VBox(controls), self.readout],
+            layout=w.Layout(flex_flow="row wrap", grid_gap="0 16px"),
+        )
+        self.widget = w.VBox([app_style(), top, self.image])
+        self.widget.add_class("silson-app")
         self.refresh()
 
     def params(self) -> ShrinkZoneParams:
@@ -385,11 +407,12 @@ class ShrinkZoneApp:
     def refresh(self) -> None:
         """Recompute the readout and redraw the plot for the current values."""
         p = self.params()
+        self.sliders["H"].disabled = not self.use_cap.value
         self.readout.value = readout_html(
             shrink_zone_readout(p.n, p.C, p.D, p.r, p.H, p.mode, p.premium)
         )
         self.figure.update(p)
-        self.image.value = self.figure.png()
+        self.image.value = self.figure.render()
 
     def _on_change(self, _change: Mapping[str, object]) -> None:
         self.refresh()

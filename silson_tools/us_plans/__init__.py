@@ -15,7 +15,15 @@ Every public name is importable from here: ``from silson_tools.us_plans import a
 
 from __future__ import annotations
 
-from .calculator import COST_OF, Usage, annual_cost, cheapest_ranges, compare, spending_curve
+from .calculator import (
+    COST_OF,
+    Usage,
+    annual_cost,
+    cheapest_ranges,
+    compare,
+    compare_with_curve,
+    spending_curve,
+)
 from .plans import (
     COST_COLUMNS,
     COUNT_COLUMNS,
@@ -39,11 +47,14 @@ from .tables import (
     cost_table,
     cost_table_from,
     format_table,
+    people_cost_table,
+    people_frame,
     plan_table,
     preset_table,
     project_terms,
     situations,
     stop_paying_table,
+    usd,
 )
 from .views import (
     PLAN_COLORS,
@@ -76,12 +87,15 @@ __all__ = [
     "cheapest_ranges",
     "compare",
     "compare_usage",
+    "compare_with_curve",
     "cost_table",
     "cost_table_from",
     "format_table",
     "load_plans",
     "make_plan",
     "make_sliders",
+    "people_cost_table",
+    "people_frame",
     "plan_meta",
     "plan_table",
     "plot_breakdown",
@@ -96,4 +110,5 @@ __all__ = [
     "stop_paying_table",
     "usage_preset",
     "usage_presets",
+    "usd",
 ]

@@ -71,6 +71,7 @@ __all__ = [
     "annual_cost",
     "cheapest_ranges",
     "compare",
+    "compare_with_curve",
     "spending_curve",
     "usage_frame",
 ]
@@ -337,6 +338,17 @@ def spending_curve(
         raise InputError(f"levels must be a non-empty list of amounts, got {levels!r}")
     lv = _counts("levels", lv, lv.size, MAX_COUNT * MAX_DOLLARS)
     base = int(annual_cost(resolve_plans(plans)[0], frame)["spending"].iloc[0])
+    scaled = _scaled(frame, lv, base)
+    frames = []
+    for p in resolve_plans(plans):
+        res = annual_cost(p, scaled).reset_index()
+        res.insert(0, "plan", p.name)
+        frames.append(res)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _scaled(frame: pd.DataFrame, lv: np.ndarray, base: int) -> pd.DataFrame:
+    """One usage row repeated per level, each used service's cost × level / base (floored)."""
     if base == 0:
         raise InputError("spending_curve: the usage pattern has no medical spending to scale")
     scaled = pd.DataFrame(
@@ -350,12 +362,42 @@ def spending_curve(
         if used[c]:  # an unused service's cost changes nothing: leave it
             scaled[c] = (int(frame[c].iloc[0]) * lv) // base
     scaled.index.name = "level"
-    frames = []
+    return scaled
+
+
+def compare_with_curve(
+    plans: Iterable[Plan | str] | None, usage: Usage, top: int, points: int = 61
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """:func:`compare` of one usage pattern and its :func:`spending_curve` at ``points``
+    levels from 0 to ``top``, with one :func:`annual_cost` call per plan (the slider app).
+
+    The usage row is evaluated together with the scaled rows, so the numbers are those of
+    the two functions. The curve is ``None`` when the pattern has no spending.
+    """
+    frame = usage_frame(usage)
+    if len(frame) != 1:
+        raise InputError(f"compare_with_curve takes one usage pattern, got {len(frame)}")
+    row = frame.iloc[0]
+    base = int(sum(int(row[k]) * int(row[v]) for k, v in COST_OF.items() if k in frame))
+    if base == 0:
+        return compare(plans, frame), None
+    lv = _counts("levels", np.linspace(0, top, points).astype(np.int64), points, top + 1)
+    both = pd.concat([frame.set_axis([-1]), _scaled(frame, lv, base)])
+    longs, curves = [], []
     for p in resolve_plans(plans):
-        res = annual_cost(p, scaled).reset_index()
-        res.insert(0, "plan", p.name)
-        frames.append(res)
-    return pd.concat(frames, ignore_index=True)
+        res = annual_cost(p, both)
+        own = res.iloc[[0]].copy()
+        own.insert(0, "usage", frame.index[:1])
+        own.insert(0, "plan", p.name)
+        longs.append(own.reset_index(drop=True))
+        curve = res.iloc[1:].copy()
+        curve.index.name = "level"
+        curve = curve.reset_index()
+        curve.insert(0, "plan", p.name)
+        curves.append(curve)
+    long = pd.concat(longs, ignore_index=True)
+    long["rank"] = long["total"].rank(method="min").astype(np.int64)
+    return long, pd.concat(curves, ignore_index=True)
 
 
 def cheapest_ranges(curves: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from .. import people as pp
 from ..errors import InputError
 from .calculator import Usage, annual_cost, compare
 from .plans import (
@@ -30,12 +31,35 @@ __all__ = [
     "cost_table",
     "cost_table_from",
     "format_table",
+    "people_cost_table",
+    "people_frame",
     "plan_table",
     "preset_table",
     "project_terms",
     "situations",
     "stop_paying_table",
+    "usd",
 ]
+
+
+def usd(amount: int) -> str:
+    """Whole US dollars for people, without ``$`` (MathJax would typeset ``$…$``): ``1,234달러``."""
+    amount = int(amount)
+    return f"-{-amount:,}달러" if amount < 0 else f"{amount:,}달러"
+
+
+def people_frame(
+    table: pd.DataFrame, first: str, headers: Mapping[str, str] | None = None
+) -> pp.Html:
+    """A row-labelled table (index = Korean row names, columns = plan codes) for people:
+    the index becomes the first column ``first``, plan codes are written in capitals."""
+    out = table.copy()
+    out.columns = [str(c).upper() if str(c) in _PLAN_CODES else str(c) for c in out.columns]
+    out.index.name = first
+    return pp.table(out, headers, index=True, text_columns=list(out.columns))
+
+
+_PLAN_CODES = {"hmo", "epo", "pos", "ppo"}
 
 
 def preset_table(plans: Iterable[Plan | str] | None = None) -> pd.DataFrame:
@@ -82,28 +106,35 @@ def cost_table_from(long: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_table(table: pd.DataFrame) -> pd.DataFrame:
-    """For display: the money rows of :func:`cost_table` as ``$1,234`` text (rank and rule
-    rows unchanged). The numbers stay in :func:`cost_table`; this only formats them."""
+    """For display: the money rows of :func:`cost_table` as ``1,234달러`` text, the rank as
+    ``1위`` (rule row unchanged). The numbers stay in :func:`cost_table`."""
     out = table.astype(object).copy()
-    keep = {"순위 (rank, 1 = 가장 쌈)", "결정한 규칙 (decided by)"}
+    rank, rule = "순위 (rank, 1 = 가장 쌈)", "결정한 규칙 (decided by)"
     for label in out.index:
-        if label not in keep:
-            out.loc[label] = [f"-${-int(v):,}" if v < 0 else f"${int(v):,}" for v in out.loc[label]]
+        if label == rank:
+            out.loc[label] = [f"{int(v)}위" for v in out.loc[label]]
+        elif label != rule:
+            out.loc[label] = [usd(v) for v in out.loc[label]]
     return out
+
+
+def people_cost_table(table: pd.DataFrame) -> pp.Html:
+    """:func:`cost_table` for people (:func:`format_table`, row names as the first column)."""
+    return people_frame(format_table(table), "항목 (item)")
 
 
 def plan_table(plans: Iterable[Plan | str] | None = None) -> pd.DataFrame:
     """The plans' terms side by side (rows in Korean, columns = plans), whole USD."""
 
     def money(v: int | None) -> str:
-        return "—" if v is None else f"${v:,}"
+        return "—" if v is None else usd(v)
 
     def pct(v: float | None) -> str:
         return "—" if v is None else f"{v:.0%}"
 
     def copay(p: Plan, service: str) -> str:
         if service in p.copay:
-            return f"${p.copay[service]:,}"
+            return usd(p.copay[service])
         return "공제 후 비율 (deductible, coinsurance)"
 
     rows: dict[str, list[str]] = {}
@@ -176,14 +207,14 @@ def stop_paying_table(
     plans: Iterable[Plan | str] | None = None, costs: Mapping[str, int] | None = None
 ) -> pd.DataFrame:
     """Where each plan stops paying: for each :func:`situations` row and plan,
-    "플랜 $X / 본인 $Y (rule)", computed with :func:`annual_cost` from a fresh year."""
+    "플랜 X달러 / 본인 Y달러 (rule)", computed with :func:`annual_cost` from a fresh year."""
     sit = situations(costs)
     table = pd.DataFrame(index=sit["label"].to_list())
     for p in resolve_plans(plans):
         res = annual_cost(p, sit)
         table[p.name] = [
-            f"플랜 ${pp:,} / 본인 ${me:,} ({RULES[rule].split(' (')[0]})"
-            for pp, me, rule in zip(
+            f"플랜 {usd(plan_pays)} / 본인 {usd(me)} ({RULES[rule].split(' (')[0]})"
+            for plan_pays, me, rule in zip(
                 res["plan_pays"], res["person_pays"], res["decided_by"], strict=True
             )
         ]

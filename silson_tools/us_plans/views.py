@@ -35,20 +35,23 @@ __all__ = [
 ]
 
 RULE_COLORS: dict[str, str] = {
-    "premium": "#1f77b4",
-    "copay": "#2ca02c",
-    "deductible": "#d62728",
-    "coinsurance": "#ff7f0e",
-    "not_covered_out_of_network": "#7f7f7f",
-    "no_referral": "#bcbd22",
+    "premium": "#5b6770",
+    "copay": "#e9b949",
+    "deductible": "#e9b949",
+    "coinsurance": "#e9b949",
+    "not_covered_out_of_network": "#b8b8b8",
+    "no_referral": "#8c564b",
 }
+"""Parts of a year's cost (slate 보험료, mustard 본인부담, grey 네트워크 밖, brown 의뢰서 없음):
+hues no plan uses, so a colour never means both a part and a plan."""
 
 PLAN_COLORS: dict[str, str] = {
     "hmo": "#2ca02c",
     "epo": "#9467bd",
-    "pos": "#ff7f0e",
+    "pos": "#d62728",
     "ppo": "#1f77b4",
 }
+"""One colour per plan (green HMO, purple EPO, red POS, blue PPO) in every chart."""
 
 
 SLIDERS: dict[str, tuple[str, float, float, float]] = {
@@ -58,10 +61,10 @@ SLIDERS: dict[str, tuple[str, float, float, float]] = {
     "emergency_visits": ("응급실", 0, 10, 1),
     "hospital_days": ("입원 일수", 0, 60, 1),
     "out_of_network_share": ("네트워크 밖 비율", 0.0, 1.0, 0.05),
-    "cost_pcp": ("주치의 1회 $", 0, 1000, 10),
-    "cost_specialist": ("전문의 1회 $", 0, 2000, 10),
-    "cost_emergency": ("응급실 1회 $", 0, 10000, 100),
-    "cost_hospital_day": ("입원 1일 $", 0, 10000, 100),
+    "cost_pcp": ("주치의 1회 (달러)", 0, 1000, 10),
+    "cost_specialist": ("전문의 1회 (달러)", 0, 2000, 10),
+    "cost_emergency": ("응급실 1회 (달러)", 0, 10000, 100),
+    "cost_hospital_day": ("입원 1일 (달러)", 0, 10000, 100),
 }
 """Slider name → (Korean label, min, max, step)."""
 
@@ -113,6 +116,7 @@ def make_sliders(
             max=hi,
             step=step,
             description=label,
+            readout_format=".0%" if cls is w.FloatSlider else ",d",
             style=style,
             layout=layout,
             continuous_update=False,
