@@ -213,12 +213,12 @@ CASES = [
         "text in UTF-8 or cp949/EUC-KR",
     ),
     Case(
-        "xlsx_data_on_second_sheet",
-        _xlsx({"안내": [["이 파일은 2024년 진료비입니다"]], "진료비": ROWS}),
+        "xlsx_two_data_sheets",
+        _xlsx({"2024": ROWS, "2023": ROWS}),
         None,
         None,
         None,
-        "the data is on sheet '진료비': pass sheet='진료비'",
+        "sheets '2024', '2023' each have one",
     ),
     Case(
         "xlsx_unknown_sheet",
@@ -239,7 +239,7 @@ CASES = [
         3,
         "D열 '본인부담금(만원)'",
         "12,000원",
-        "do not mix 원 and 만원",
+        "do not mix units",
     ),
     Case(
         "bare_decimal_in_won_column",
@@ -301,10 +301,10 @@ CASES = [
         "total_row_at_the_bottom",
         _csv(HEADER, GOOD_LINES[0], "합계,,,,,,,5000,11660,0,100000"),
         3,
-        "B열 '진료일자'",
+        "E열 '병원명'",
         None,
-        "a value is required",
-        count=3,  # blank date, blank setting, blank tier
+        "same as above",
+        count=4,  # blank 병원명 under named lines, blank date, setting, tier
     ),
     Case(
         "total_word_in_date_column",
@@ -324,7 +324,7 @@ CASES = [
         None,
         None,
         None,
-        "save the old .xls as .xlsx",
+        "save as .xlsx",
     ),
     Case(
         "circled_number_contradicts_name",
@@ -504,7 +504,7 @@ def test_every_problem_in_the_file_is_reported_together(tmp_path: Path) -> None:
             "지훈,2024-03-05,외래,의원급,A,,,abc,0,0,0",  # row 3: abc
             GOOD_LINES[0],  # row 4: fine
             "지훈,2024-03-06,외래,상급,A,도수,,5000,0,0,-1",  # row 5: negative
-            "지훈,2024-03-07,외래,우주병원,A,,,5000,0,0,0",  # row 6: tier
+            "지훈,2024-03-07,외래,우주병원,B,,,5000,0,0,0",  # row 6: tier
         ],
     )
     problems, message = problems_of(path)
@@ -562,7 +562,7 @@ def test_good_file_has_canonical_columns_and_dtypes(tmp_path: Path) -> None:
     assert frame["days"].tolist() == [0, 0, 7]
     assert frame["noncovered"].tolist() == [100_000, 0, 1_750_000]
     assert frame["over_ceiling"].tolist() == [0, 0, 0]  # column absent → default 0
-    assert frame.attrs["source"]["defaulted"] == ["over_ceiling", "visit"]
+    assert frame.attrs["source"]["defaulted"] == ["over_ceiling", "visit", "severe", "diagnosis"]
 
 
 @pytest.mark.parametrize(
@@ -842,7 +842,7 @@ SPELL_TIER = {
     "tertiary": ["상급종합병원", "상급종합"],
 }
 SPELL_CATEGORY = {
-    "": ["", "일반"],
+    "": ["일반", "없음"],  # blank = 일반 only where no line above says otherwise: tested apart
     "manual_therapy": ["도수치료"],
     "mri": ["MRI", "mri"],
     "injection": ["주사"],

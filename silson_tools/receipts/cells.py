@@ -32,7 +32,7 @@ from ..money import (
     parse_won,
 )
 from ..schema import COLUMN_LABELS
-from .header import CHOICE_FIELDS, Aliases, normalize
+from .header import CHOICE_FIELDS, Aliases, normalize, strip_invisible
 
 __all__ = [
     "AMOUNT_EXPECTED",
@@ -44,6 +44,7 @@ __all__ = [
     "check_days",
     "check_won",
     "choice_parser",
+    "clean",
     "is_blank",
     "parse_amount",
     "parse_date",
@@ -66,9 +67,28 @@ TOTAL_WORDS: Final = {"합계", "계", "총계", "소계", "누계", "total", "s
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 """Dates outside these years are refused (a typo, not a receipt)."""
 
-_WON_SIGN = re.compile(r"^\s*[₩￦]\s*")
-_DASH_ZERO = re.compile(r"^\s*[-‐–—]\s*$")
-_BARE_NUMBER = re.compile(r"^\s*\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$|^\s*\d+(?:\.\d+)?\s*$")
+_WON_SIGN = re.compile(r"^\s*[₩￦]\s*|\s*[₩￦]\s*$")
+_DASH_ZERO = re.compile(r"^\s*[-‐–—−]\s*$")
+_BARE_NUMBER = re.compile(
+    r"^\s*\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$|^\s*\d+(?:\.\d+)?\s*$", re.ASCII
+)
+_DOT_THOUSANDS = re.compile(r"^\s*\d{1,3}(?:\.\d{3})+\s*(?:만\s*)?(?:원)?\s*$", re.ASCII)
+_FULLWIDTH = str.maketrans("０１２３４５６７８９，．－　", "0123456789,.- ")
+DOT_THOUSANDS_EXPECTED: Final = (
+    "쉼표로 천 단위를 나눈 금액 (an amount with commas for thousands: is the dot in this value "
+    "a thousands separator or a decimal point? write 12000 or 12,000)"
+)
+NOT_DIGIT_EXPECTED: Final = (
+    f"{AMOUNT_EXPECTED}; 0–9가 아닌 숫자 모양 글자(², ③ …)는 읽지 않습니다 (characters that "
+    "look like digits, such as ² or ③, are not read)"
+)
+
+
+def clean(value: str) -> str:
+    """Cell text as typed: NFC, full-width digits as ASCII, invisible characters removed."""
+    if value.isascii():
+        return value
+    return strip_invisible(unicodedata.normalize("NFC", value).translate(_FULLWIDTH))
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
 
 
@@ -77,7 +97,7 @@ def is_blank(value: Any) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
-        return not value.strip()
+        return not value.strip() or (not value.isascii() and not clean(value).strip())
     if isinstance(value, float | np.floating | np.datetime64) or value is pd.NaT:
         return bool(pd.isna(value))
     return value is pd.NA
@@ -115,17 +135,22 @@ def parse_amount(value: Any, unit: int = 1) -> tuple[int | None, str | None]:
         if won != won.to_integral_value():
             return None, WHOLE_EXPECTED
         return check_won(int(won))
-    text_ = str(value).strip()
-    if text_.isdigit():  # the common case, fast
+    text_ = clean(str(value)).strip()
+    if text_.isascii() and text_.isdigit():  # the common case, fast
         return check_won(int(text_) * unit)
-    if _DASH_ZERO.match(text_):
-        return 0, None  # Excel's accounting format shows zero as "-"
     text_ = _WON_SIGN.sub("", text_)
+    if _DASH_ZERO.match(text_):
+        return 0, None  # Excel's accounting format shows zero as "-" (or "₩ -")
+    if _DOT_THOUSANDS.match(text_):
+        return None, DOT_THOUSANDS_EXPECTED
+    if any(ch.isdigit() and not ch.isascii() for ch in text_):
+        return None, NOT_DIGIT_EXPECTED
     bare = _BARE_NUMBER.match(text_) is not None
     if unit != 1 and not bare and "만" not in text_ and text_.endswith("원"):
         return None, (
-            "이 열은 만원 단위입니다 (this column's header says 만원): 원 단위 값과 "
-            "섞지 마세요 (do not mix 원 and 만원; write e.g. 1.2만원 or drop the unit)"
+            f"이 열은 {unit:,}원 단위입니다 (this column's unit is {unit:,} won, from its header "
+            "or a 단위 note): 원 단위 값과 섞지 마세요 (do not mix units; write the number "
+            "alone)"
         )
     if unit != 1 and bare:
         try:
@@ -153,9 +178,10 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _DATE_PATTERNS = (
     re.compile(
         r"^(\d{4})\s*(?:[-./]|년)\s*(\d{1,2})\s*(?:[-./]|월)\s*(\d{1,2})\s*(?:일)?\.?"
-        r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+        r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$",
+        re.ASCII,
     ),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$", re.ASCII),
 )
 
 
@@ -174,7 +200,7 @@ def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
         if number.is_integer() and 19000101 <= number <= 21001231:
             return parse_date(str(int(number)))
         return _excel_serial(number)
-    text_ = unicodedata.normalize("NFC", str(value)).strip()
+    text_ = clean(str(value)).strip()
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text_)
         if match:
@@ -184,7 +210,7 @@ def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
             except ValueError:
                 return None, f"달력에 있는 날짜 (a real calendar date; {text_} does not exist)"
             return _in_range(date)
-    if re.fullmatch(r"\d{5}(?:\.\d+)?", text_):
+    if re.fullmatch(r"\d{5}(?:\.\d+)?", text_, re.ASCII):
         return _excel_serial(float(text_))
     if normalize(text_) in TOTAL_WORDS:
         return None, f"{DATE_EXPECTED}; 합계 줄은 지워 주세요 (delete total rows)"
@@ -212,7 +238,7 @@ def parse_days(value: Any) -> tuple[int | None, str | None]:
         if np.isfinite(value) and float(value).is_integer():
             return check_days(int(value))
         return None, DAYS_EXPECTED
-    match = re.fullmatch(r"(\d+)\s*(?:일|박)?", str(value).strip())
+    match = re.fullmatch(r"(\d{1,9})\s*(?:일|박)?", clean(str(value)).strip(), re.ASCII)
     if match:
         return check_days(int(match[1]))
     return None, DAYS_EXPECTED
@@ -224,7 +250,7 @@ def text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return strip_invisible(unicodedata.normalize("NFC", str(value))).strip()
 
 
 def choice_parser(fld: str, aliases: Aliases, extra: tuple[str, ...] = ()) -> Parser:

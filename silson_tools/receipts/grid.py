@@ -1,39 +1,68 @@
 """A receipt file → a grid of cells, each with the sheet row number a person sees.
 
 CSV typed in Excel and saved as UTF-8, UTF-8 with BOM, cp949/EUC-KR or UTF-16 (Excel's
-"Unicode text", tab-separated), detected or named with ``encoding=``; XLSX workbooks (first
-sheet, or ``sheet=``). Old ``.xls`` files are refused with a hint. The file is only ever
-opened for reading. Problems with the file as a whole raise
-:class:`~silson_tools.errors.ReceiptError` at once.
+"Unicode text", tab-separated), detected or named with ``encoding=``; XLSX workbooks (see
+``xlsx.py``: every sheet is looked at, merged ranges are filled from their top-left cell and
+listed). Old ``.xls`` files are refused with a hint. The file is only ever opened for
+reading. Problems with the file as a whole raise :class:`~silson_tools.errors.ReceiptError`
+at once; sizes are bounded before anything large is read (:data:`MAX_FILE_BYTES`,
+:data:`MAX_CSV_ROWS`, ``xlsx.MAX_XML_BYTES`` …), each refusal naming its limit.
+
+The grid is kept by column (``Grid.columns[j][i]`` is row ``i + 1``, column ``j``): a million
+CSV lines never become a million Python lists.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ReceiptError
-from .header import HEADER_SEARCH_ROWS, default_aliases, find_header
+from .header import HEADER_SEARCH_ROWS, Aliases, default_aliases, find_header, letter
+from .xlsx import MAX_COLUMNS, Book, Sheet, XlsxProblem
 
-__all__ = ["Grid", "read_grid"]
+__all__ = ["MAX_CSV_ROWS", "MAX_FILE_BYTES", "MAX_GRID_CELLS", "Grid", "read_grid"]
+
+MAX_FILE_BYTES: Final = 512 * 2**20
+"""Largest receipt file read (512 MiB; a million CSV lines are about 70 MB)."""
+MAX_CSV_ROWS: Final = 2_000_000
+"""Most lines in a CSV file."""
+MAX_GRID_CELLS: Final = 40_000_000
+"""Rows × columns of the used range of a sheet (a few stray far-away cells make it huge)."""
 
 
 @dataclass
 class Grid:
-    """Cells as read from the file: ``rows[i]`` is spreadsheet row ``i + 1``."""
+    """Cells as read from the file, by column: ``columns[j][i]`` is row ``i + 1``."""
 
-    rows: list[list[Any]]
+    columns: list[np.ndarray]
+    n_rows: int
     format: str
-    """``"csv"`` (every cell a str) or ``"xlsx"`` (cells as openpyxl gives them)."""
+    """``"csv"`` (every cell a str) or ``"xlsx"`` (numbers, text, datetimes, None)."""
     encoding: str | None = None
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Facts for the summary (other sheets, a hidden sheet read …)."""
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    """Merged ranges (0-based inclusive first row, first col, last row, last col), already
+    filled with their top-left value."""
+    lengths: np.ndarray | None = None
+    """CSV: the number of fields of each record, when some record is longer than the rows
+    at the top (None: no record is)."""
 
+    def row(self, i: int) -> list[Any]:
+        return [col[i] for col in self.columns]
+
+    def head(self, k: int) -> list[list[Any]]:
+        return [self.row(i) for i in range(min(k, self.n_rows))]
 
 _ENCODING_NAMES = {
     "utf8": "utf-8",
@@ -56,19 +85,28 @@ def read_grid(
     encoding: str | None = None,
     sheet: str | int | None = None,
     delimiter: str | None = None,
+    aliases: Aliases | None = None,
 ) -> Grid:
     """Read ``path`` (CSV or XLSX) into a :class:`Grid`; whole-file problems raise."""
     name = path.name
     if not path.is_file():
         raise FileNotFoundError(f"영수증 파일이 없습니다 (no such receipt file): {path}")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ReceiptError.one(
+            name,
+            f"{MAX_FILE_BYTES // 2**20} MiB 이하의 파일 (a file of at most "
+            f"{MAX_FILE_BYTES // 2**20} MiB; this one has {size:,} bytes)",
+        )
     with path.open("rb") as handle:  # read-only
         head = handle.read(8)
         data = b"" if head.startswith(b"PK\x03\x04") else head + handle.read()
     if head.startswith(b"\xd0\xcf\x11\xe0") or path.suffix.lower() == ".xls":
         raise ReceiptError.one(
             name,
-            "XLSX 또는 CSV 파일 (an XLSX or CSV file): 예전 Excel 형식(.xls)은 "
-            "'다른 이름으로 저장'에서 .xlsx로 저장하세요 (save the old .xls as .xlsx)",
+            "XLSX 또는 CSV 파일 (an XLSX or CSV file): 예전 Excel 형식(.xls)이나 암호가 걸린 "
+            "통합 문서입니다; 암호를 풀고 .xlsx로 저장하세요 (an old .xls or a password-"
+            "protected workbook: remove the password and save as .xlsx)",
         )
     if head.startswith(b"PK\x03\x04"):
         if encoding is not None:
@@ -78,7 +116,7 @@ def read_grid(
                 "this is an XLSX workbook)",
                 value=encoding,
             )
-        return _read_xlsx(path, name, sheet)
+        return _read_xlsx(path, name, sheet, aliases or default_aliases())
     if sheet is not None:
         raise ReceiptError.one(
             name, "시트는 XLSX 파일에만 있습니다 (sheet= applies to XLSX files only)", value=sheet
@@ -166,7 +204,7 @@ def _guess_encoding(data: bytes) -> str | None:
 
 
 def _sniff_delimiter(text: str) -> str:
-    for line in text.splitlines():
+    for line in text[:65536].splitlines():
         if line.strip():
             counts = {d: line.count(d) for d in (",", "\t", ";")}
             best = max(counts, key=lambda d: counts[d])
@@ -175,81 +213,222 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(data: bytes, name: str, encoding: str | None, delimiter: str | None) -> Grid:
+    lines = data.count(b"\n")
+    if lines > MAX_CSV_ROWS:
+        raise ReceiptError.one(
+            name,
+            f"{MAX_CSV_ROWS:,}줄 이하의 CSV (a CSV of at most {MAX_CSV_ROWS:,} lines; "
+            f"this one has {lines:,})",
+        )
     text, codec = _decode(data, encoding, name)
     if text.startswith("\ufeff"):
         text = text[1:]
     sep = delimiter or _sniff_delimiter(text)
-    try:  # pandas' C parser: fast; every cell a str, short rows padded with ""
+    if len(sep) != 1:
+        raise ReceiptError.one(name, "한 글자 구분자 (a one-character delimiter)", value=sep)
+    top = _csv_records(text, sep, name, HEADER_SEARCH_ROWS)
+    width = max((_trimmed(row) for row in top), default=1) or 1
+    # pandas' C parser reads UTF-8 bytes: hand it bytes (a text stream is re-encoded in
+    # small chunks, slowly)
+    payload = data if codec == "utf-8" else text.encode("utf-8")
+    try:  # fast; every cell a str, short rows padded with ""
         frame = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(payload),
+            encoding="utf-8",
             sep=sep,
             header=None,
+            names=range(width),
+            index_col=False,
             dtype=object,
             na_filter=False,
             skip_blank_lines=False,
             engine="c",
+            low_memory=False,
         )
-        return Grid(frame.to_numpy().tolist(), "csv", encoding=codec)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
-        pass  # rows longer than the first one, and the like: the csv module says where
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True))
-    except csv.Error as err:
-        raise ReceiptError.one(
-            name, f"CSV 형식 (well-formed CSV; the csv parser said: {err})"
-        ) from None
-    return Grid(rows, "csv", encoding=codec)
+        columns = [frame[j].to_numpy(dtype=object) for j in range(width)]
+        return Grid(columns, len(frame), "csv", encoding=codec)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OverflowError):
+        pass  # a record longer than the top rows, a stray quote …: the csv module says where
+    rows = _csv_records(text, sep, name, None)
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    wide = int(lengths.max(initial=0))
+    columns = [np.full(len(rows), "", dtype=object) for _ in range(wide)]
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            columns[j][i] = value
+    return Grid(columns, len(rows), "csv", encoding=codec, lengths=lengths)
 
 
-def _read_xlsx(path: Path, name: str, sheet: str | int | None) -> Grid:
-    import openpyxl  # imported here: CSV users do not pay for it
-    from openpyxl.utils.exceptions import InvalidFileException
+def _trimmed(row: list[Any]) -> int:
+    """Fields up to the last one that is not blank."""
+    n = len(row)
+    while n and not str(row[n - 1]).strip():
+        n -= 1
+    return n
 
+
+def _csv_records(text: str, sep: str, name: str, limit: int | None) -> list[list[str]]:
+    """Records as the csv module reads them (all, or the first ``limit``); errors located."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    rows: list[list[str]] = []
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as err:
-        raise ReceiptError.one(name, f"읽을 수 있는 XLSX 파일 (a readable XLSX: {err})") from None
-    try:
-        names = list(book.sheetnames)
-        if sheet is None:
-            chosen = names[0]
-        elif isinstance(sheet, int) and not isinstance(sheet, bool):
-            if not 0 <= sheet < len(names):
+        for row in itertools.islice(reader, limit):
+            if len(row) > MAX_COLUMNS and _trimmed(row) > MAX_COLUMNS:
                 raise ReceiptError.one(
                     name,
-                    f"시트 번호 0–{len(names) - 1} (a sheet index; sheets: {names})",
-                    value=sheet,
+                    f"{MAX_COLUMNS}열 이내의 표 (a table within {MAX_COLUMNS} columns; this "
+                    f"record has {len(row):,} fields)",
+                    row=reader.line_num,
                 )
-            chosen = names[sheet]
-        elif sheet in names:
-            chosen = str(sheet)
-        else:
-            raise ReceiptError.one(
-                name,
-                "이 파일에 있는 시트 이름 (a sheet in this file: "
-                + ", ".join(repr(n) for n in names)
-                + ")",
-                value=sheet,
-            )
-        rows = _sheet_rows(book[chosen])
-        if sheet is None and len(names) > 1 and find_header(rows, default_aliases()) is None:
-            # Say where the data is, instead of "no header" on an empty first sheet.
-            for other in names[1:]:
-                found = find_header(
-                    _sheet_rows(book[other], limit=HEADER_SEARCH_ROWS), default_aliases()
-                )
-                if found is not None:
-                    raise ReceiptError.one(
-                        name,
-                        f"첫 시트 {chosen!r}에 영수증 표가 없습니다; 표는 시트 "
-                        f"{other!r}에 있습니다 (no receipt table on the first sheet "
-                        f"{chosen!r}; the data is on sheet {other!r}: pass "
-                        f"sheet={other!r} or --sheet {other!r})",
-                    )
-        return Grid(rows, "xlsx", sheet=chosen, sheets=names)
+            rows.append(row[:MAX_COLUMNS])
+    except csv.Error as err:
+        raise ReceiptError.one(
+            name,
+            f"CSV 형식 (well-formed CSV; the csv parser said: {err})",
+            row=reader.line_num,
+        ) from None
+    return rows
+
+
+def _problem(name: str, err: XlsxProblem, sheet: str | None = None) -> ReceiptError:
+    """An XLSX problem as a ReceiptError naming the sheet and the cell."""
+    where = f"{name}, 시트 {sheet!r}" if sheet is not None else name
+    row = column = None
+    if err.where:
+        letters = err.where.rstrip("0123456789")
+        digits = err.where[len(letters) :]
+        row = int(digits) if digits else None
+        column = f"{letters}열" if letters else None
+    return ReceiptError.one(where, f"읽을 수 있는 XLSX 파일 (a readable XLSX: {err.expected})",
+                            row=row, column=column)  # fmt: skip
+
+
+def _sheet_label(name: str, state: str) -> str:
+    return f"{name!r} (숨김 hidden)" if state != "visible" else repr(name)
+
+
+def _read_xlsx(path: Path, name: str, sheet: str | int | None, aliases: Aliases) -> Grid:
+    try:
+        book = Book(path)
+    except XlsxProblem as err:
+        raise _problem(name, err) from None
+    try:
+        return _choose_sheet(book, name, sheet, aliases)
     finally:
         book.close()
 
 
-def _sheet_rows(ws: Any, limit: int | None = None) -> list[list[Any]]:
-    return [list(values) for values in ws.iter_rows(min_row=1, max_row=limit, values_only=True)]
+def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Aliases) -> Grid:
+    """Read the sheet asked for, or the one sheet holding a receipt table."""
+    names = [n for n, _, _ in book.sheets]
+    labels = [_sheet_label(n, state) for n, state, _ in book.sheets]
+    if not names:
+        raise ReceiptError.one(name, "시트가 있는 통합 문서 (a workbook with a sheet)")
+    notes: list[str] = []
+    if sheet is not None:
+        if isinstance(sheet, int) and not isinstance(sheet, bool):
+            if not 0 <= sheet < len(names):
+                raise ReceiptError.one(
+                    name, f"시트 번호 0–{len(names) - 1} (a sheet index; sheets: {names})",
+                    value=sheet,
+                )  # fmt: skip
+            index = sheet
+        elif sheet in names:
+            index = names.index(str(sheet))
+        else:
+            raise ReceiptError.one(
+                name, "이 파일에 있는 시트 이름 (a sheet in this file: " + ", ".join(labels) + ")",
+                value=sheet,
+            )  # fmt: skip
+    else:
+        tables = []
+        for i, (sheet_name, _, part) in enumerate(book.sheets):
+            if part is None:
+                continue
+            try:
+                top = book.read_sheet(i, max_rows=HEADER_SEARCH_ROWS)
+            except XlsxProblem as err:
+                raise _problem(name, err, sheet_name) from None
+            if find_header(_rows(top, HEADER_SEARCH_ROWS), aliases) is not None:
+                tables.append(i)
+        if len(tables) > 1:
+            listed = ", ".join(labels[i] for i in tables)
+            raise ReceiptError.one(
+                name,
+                f"영수증 표가 있는 시트는 하나만 (one sheet with a receipt table; sheets "
+                f"{listed} each have one): 하나씩 읽으세요 (read one at a time with "
+                f"sheet=…/--sheet …, or copy them into one sheet)",
+            )
+        if not tables:
+            raise ReceiptError.one(
+                name,
+                f"영수증 머리글이 있는 시트 (a sheet with a receipt header in its first "
+                f"{HEADER_SEARCH_ROWS} rows; sheets: {', '.join(labels)})",
+            )
+        index = tables[0]
+        others = [labels[i] for i in range(len(names)) if i != index]
+        if others:
+            notes.append(
+                "다른 시트는 읽지 않았습니다 — 영수증 표가 없습니다 (other sheets not read; no "
+                "receipt table): " + ", ".join(others)
+            )
+    chosen, state, part = book.sheets[index]
+    if part is None:
+        raise ReceiptError.one(
+            name, f"셀이 있는 워크시트 (a worksheet with cells; {chosen!r} is a chart sheet)"
+        )
+    if state != "visible":
+        notes.append(f"숨김 시트 {chosen!r}를 읽었습니다 (read the hidden sheet {chosen!r})")
+    try:
+        data = book.read_sheet(index)
+    except XlsxProblem as err:
+        raise _problem(name, err, chosen) from None
+    n_rows, n_cols = data.n_rows, data.n_cols
+    if n_rows * n_cols > MAX_GRID_CELLS:
+        raise ReceiptError.one(
+            f"{name}, 시트 {chosen!r}",
+            f"{MAX_GRID_CELLS:,}칸 이하의 사용 범위 (a used range of at most "
+            f"{MAX_GRID_CELLS:,} cells; values reach row {n_rows:,} and column "
+            f"{letter(n_cols - 1)}: clear stray cells far from the table)",
+        )
+    columns = [np.full(n_rows, None, dtype=object) for _ in range(n_cols)]
+    for i, cells in data.cells.items():
+        for j, value in cells.items():
+            columns[j][i] = value
+    try:
+        merges = _fill_merges(data, columns, n_rows, n_cols)
+    except XlsxProblem as err:
+        raise _problem(name, err, chosen) from None
+    return Grid(columns, n_rows, "xlsx", sheet=chosen, sheets=names, notes=notes,
+                merges=merges)  # fmt: skip
+
+
+def _rows(sheet: Sheet, limit: int) -> list[list[Any]]:
+    width = sheet.n_cols
+    return [
+        [sheet.cells.get(i, {}).get(j) for j in range(width)]
+        for i in range(min(sheet.n_rows, limit))
+    ]
+
+
+def _fill_merges(
+    sheet: Sheet, columns: list[np.ndarray], n_rows: int, n_cols: int
+) -> list[tuple[int, int, int, int]]:
+    """Give every cell of a merged range its top-left value (ranges clipped to the cells)."""
+    kept = []
+    budget = MAX_GRID_CELLS
+    for r0, c0, r1, c1 in sheet.merges:
+        r1, c1 = min(r1, n_rows - 1), min(c1, n_cols - 1)
+        if r0 > r1 or c0 > c1 or (r0 == r1 and c0 == c1):
+            continue
+        budget -= (r1 - r0 + 1) * (c1 - c0 + 1)
+        if budget < 0:
+            raise XlsxProblem(f"병합 셀 {MAX_GRID_CELLS:,}칸 이하 (merged ranges covering at most "
+                              f"{MAX_GRID_CELLS:,} cells in all)")  # fmt: skip
+        value = columns[c0][r0]
+        filler = np.empty(r1 - r0 + 1, dtype=object)
+        filler[:] = [value] * (r1 - r0 + 1)
+        for j in range(c0, c1 + 1):
+            columns[j][r0 : r1 + 1] = filler
+        kept.append((r0, c0, r1, c1))
+    return kept

@@ -27,6 +27,7 @@ from ..schema import CANONICAL_COLUMNS, CATEGORIES, COLUMN_LABELS, SETTINGS, TIE
 __all__ = [
     "CHOICE_FIELDS",
     "HEADER_SEARCH_ROWS",
+    "UNIT_WORDS",
     "Aliases",
     "Header",
     "default_aliases",
@@ -36,6 +37,7 @@ __all__ = [
     "map_header",
     "missing_expected",
     "normalize",
+    "strip_invisible",
 ]
 
 CHOICE_FIELDS: Final[dict[str, Mapping[str, str]]] = {
@@ -49,8 +51,22 @@ HEADER_SEARCH_ROWS: Final = 20
 """The header may sit below a few title lines; it is looked for in the first 20 rows."""
 
 _UNIT_SUFFIX = re.compile(
-    r"[(\[（]\s*(?:단위\s*[:：]?\s*)?(만\s*원|천\s*원|원|won|krw|일|days?)\s*[)\]）]\s*$"
+    r"[(\[（]\s*(?:단위\s*[:：]?\s*)?((?:[십백천만]|십만|백만|천만)?\s*원|won|krw|일|days?)"
+    r"\s*[)\]）]\s*$"
 )
+UNIT_WORDS: Final[dict[str, int]] = {
+    "원": 1,
+    "won": 1,
+    "krw": 1,
+    "십원": 10,
+    "백원": 100,
+    "천원": 1000,
+    "만원": MAN,
+    "십만원": 10 * MAN,
+    "백만원": 100 * MAN,
+    "천만원": 1000 * MAN,
+}
+"""Money units a header or a ``단위:`` note may name → won per unit."""
 _STRIP = re.compile(r"[\s_\-·ㆍ.,:;/\\'\"`’‘“”()\[\]（）{}]+")
 _CIRCLED: Final[dict[str, str]] = {
     "①": "covered_copay",
@@ -61,9 +77,27 @@ _CIRCLED: Final[dict[str, str]] = {
 }
 
 
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
+"""Unicode's invisible format characters (category Cf)."""
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without invisible format characters (zero-width space, joiners, BOM, soft
+    hyphen: Unicode category Cf), which Excel and web copies leave in cells."""
+    if text.isascii():
+        return text
+    return _INVISIBLE.sub("", text)
+
+
 def normalize(text: str) -> str:
-    """Key for matching headers and values: NFC, lower case, no spaces or punctuation."""
-    return _STRIP.sub("", unicodedata.normalize("NFC", str(text)).strip().lower())
+    """Key for matching headers and values: NFC, lower case, no spaces, punctuation or
+    invisible characters."""
+    return _STRIP.sub("", strip_invisible(unicodedata.normalize("NFC", str(text))).strip().lower())
 
 
 @dataclass(frozen=True)
@@ -178,9 +212,11 @@ class Header:
     """0-based column position."""
     canonical: str | None
     unit: int
-    """Multiplier for bare numbers below it: 1 (원) or 10,000 (만원)."""
+    """Multiplier for bare numbers below it: 1 (원), 1,000 (천원), 10,000 (만원) …"""
     conflict: str | None = None
     """Set when a circled number and the name point at different receipt columns."""
+    unit_text: str | None = None
+    """The unit the header names (``"만원"``), None when it names none."""
 
 
 def letter(index: int) -> str:
@@ -195,16 +231,19 @@ def letter(index: int) -> str:
 
 def map_header(text: Any, index: int, aliases: Aliases) -> Header:
     """A header cell → :class:`Header` (canonical name, unit, or a circled-number conflict)."""
-    raw = "" if text is None else str(text).strip()
+    raw = "" if text is None else strip_invisible(str(text)).strip()
     unit = 1
+    unit_text: str | None = None
     base = raw
     match = _UNIT_SUFFIX.search(base)
     if match:
-        unit_text = match[1].replace(" ", "").lower()
-        unit = {"만원": MAN, "천원": 1000}.get(unit_text, 1)
+        word = match[1].replace(" ", "").lower()
+        if word in UNIT_WORDS:
+            unit_text, unit = word, UNIT_WORDS[word]
         base = base[: match.start()].strip()
-    if base.endswith("만원") and normalize(base[:-2]) in aliases.columns:
-        unit, base = MAN, base[:-2]
+    for word in ("천원", "만원"):
+        if base.endswith(word) and normalize(base[: -len(word)]) in aliases.columns:
+            unit_text, unit, base = word, UNIT_WORDS[word], base[: -len(word)]
     key = normalize(base)
     canonical = aliases.columns.get(key)
     circled = [c for c in _CIRCLED if c in base]
@@ -213,9 +252,10 @@ def map_header(text: Any, index: int, aliases: Aliases) -> Header:
         by_text = aliases.columns.get(rest)
         by_digit = _CIRCLED[circled[0]]
         if len(circled) > 1 or (by_text is not None and by_text != by_digit):
-            return Header(raw, index, None, unit, conflict=by_text or by_digit)
+            return Header(raw, index, None, unit, conflict=by_text or by_digit,
+                          unit_text=unit_text)  # fmt: skip
         canonical = by_digit
-    return Header(raw, index, canonical, unit)
+    return Header(raw, index, canonical, unit, unit_text=unit_text)
 
 
 def find_header(rows: list[list[Any]], aliases: Aliases) -> int | None:

@@ -12,7 +12,8 @@ from ..schema import COLUMN_LABELS
 from .grid import read_grid
 from .header import default_aliases, load_aliases
 from .lines import ReceiptLines
-from .validate import check_columns, grid_columns
+from .table import grid_columns
+from .validate import check_columns
 
 __all__ = ["read_receipts"]
 
@@ -43,7 +44,7 @@ def read_receipts(
     path = Path(path)
     name = path.name
     table = load_aliases(aliases) if aliases is not None else default_aliases()
-    grid = read_grid(path, encoding=encoding, sheet=sheet, delimiter=delimiter)
+    grid = read_grid(path, encoding=encoding, sheet=sheet, delimiter=delimiter, aliases=table)
     found = grid_columns(grid, name, table)
     checked = check_columns(found.found, found.n, found.problems, table)
     if found.problems:

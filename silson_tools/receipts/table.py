@@ -1,0 +1,463 @@
+"""A file's grid → the receipt table: header, unit notes, lines, merged and blank cells.
+
+What a person's sheet means, decided here once (the README's receipts section says the same):
+
+- **Header**: the first row (of the first 20) naming two known columns. A header cell merged
+  down over the next row makes a two-row header: the lower cell names the column, the upper
+  one where the lower is empty or part of the merge.
+- **Units**: a ``단위: 만원`` / ``(단위: 천원)`` / ``[만원]`` note above the table (or in the
+  header row) applies to every amount column whose header names no unit; a header unit that
+  differs from the note, two different notes, or a unit that is not won are refused.
+- **Merged cells** (XLSX) are honoured: every cell of a merged range holds its top-left
+  value (listed in the summary). A merged range that covers more than one cell of an amount
+  or 입원일수 column is refused: one amount cannot be several lines' amount.
+- **Blank cells**: a blank amount is 0 (counted in the summary). A blank 이름 or 병원명 in a
+  column that names someone/somewhere on other lines is refused (it could mean "same as
+  above" or "nobody"); a blank 항목 under a line with a 항목 other than 일반 is refused (it
+  could mean "same treatment" or "general care"); write the value, or ``일반``. Blank
+  진료일/진료구분/요양기관종류 are refused as required.
+- **CSV records longer than the header** (an unquoted ``2,700`` splits into two fields) are
+  refused, naming the split amount.
+- Formula cells without a saved value and error values (``#N/A``) in a column read are
+  refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ReceiptError, ReceiptProblem
+from ..schema import COLUMN_LABELS, OPTIONAL_COLUMNS, WON_COLUMNS
+from . import cells
+from .grid import Grid
+from .header import (
+    HEADER_SEARCH_ROWS,
+    UNIT_WORDS,
+    Aliases,
+    Header,
+    find_header,
+    letter,
+    map_header,
+    normalize,
+)
+from .validate import Problems, RawColumn, _factorize, column_ref, map_headers
+from .xlsx import ExcelError, Formula, cell_ref
+
+__all__ = ["GridTable", "grid_columns"]
+
+_UNIT_NOTE = re.compile(
+    r"단위\s*[:：]?\s*[(\[]?\s*([^\s)\]）,;/]+(?:\s*원)?)|^[(\[（]\s*([^\s)\]）]+)\s*[)\]）]$"
+)
+_SPLIT_HEAD = re.compile(r"^\s*[₩￦]?\s*\d{1,3}\s*$")
+_SPLIT_TAIL = re.compile(r"^\s*\d{3}(?:\.\d+)?\s*(?:원)?\s*$")
+_FREE_TEXT: Final = ("person", "institution")
+_SHOWN: Final = 8
+
+
+@dataclass
+class GridTable:
+    """What ``grid_columns`` found: the columns, the lines' row numbers and the facts."""
+
+    found: dict[str, RawColumn]
+    problems: Problems
+    n: int
+    source: dict[str, Any]
+
+
+@dataclass
+class _Coded:
+    """A column as (code per cell, distinct values): each distinct value is looked at once,
+    and the checks downstream get a categorical column instead of hashing text again."""
+
+    codes: np.ndarray
+    uniques: list[Any]
+    blanks: np.ndarray
+    """Per distinct value (and a last entry for code −1): is it a blank cell?"""
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> _Coded:
+        codes, uniques = _factorize(values)
+        if len(codes) and codes.min() < 0:
+            codes = np.where(codes < 0, len(uniques), codes)
+        blanks = np.array([*(cells.is_blank(u) for u in uniques), True], dtype=bool)
+        return cls(codes, [*uniques, None], blanks)
+
+    def blank(self) -> np.ndarray:
+        return self.blanks[self.codes]
+
+    def take(self, where: np.ndarray) -> _Coded:
+        return _Coded(self.codes[where], self.uniques, self.blanks)
+
+    def values(self) -> np.ndarray:
+        table = np.empty(len(self.uniques), dtype=object)
+        table[:] = self.uniques
+        return table[self.codes]
+
+    def set(self, mask: np.ndarray, value: Any) -> _Coded:
+        codes = self.codes.copy()
+        codes[mask] = len(self.uniques)
+        blanks = np.append(self.blanks, cells.is_blank(value))
+        return _Coded(codes, [*self.uniques, value], blanks)
+
+    def series(self) -> pd.Series:
+        """A categorical Series (equal values merged, blanks missing)."""
+        table = np.empty(len(self.uniques), dtype=object)
+        table[:] = self.uniques
+        keep = ~self.blanks
+        merged, categories = pd.factorize(table[keep])
+        remap = np.full(len(self.uniques), -1, dtype=np.int64)
+        remap[keep] = merged
+        codes = remap[self.codes]
+        index = pd.Index(categories, dtype=object)
+        return pd.Series(pd.Categorical.from_codes(codes, categories=index))
+
+
+def _blank_mask(values: np.ndarray) -> np.ndarray:
+    """Blank cells of a column: one check per distinct value."""
+    if not len(values):
+        return np.zeros(0, dtype=bool)
+    return _Coded.of(values).blank()
+
+
+def _unit_notes(grid: Grid, header_at: int, headers: list[Header], name: str
+                ) -> tuple[int | None, str | None, list[ReceiptProblem]]:  # fmt: skip
+    """``단위`` notes above the table or beside the header → (won per unit, word, problems)."""
+    found: dict[str, tuple[int, int]] = {}
+    problems: list[ReceiptProblem] = []
+    places = [(i, j) for i in range(header_at) for j in range(len(grid.columns))]
+    places += [(header_at, h.index) for h in headers if h.canonical is None]
+    places += [(header_at, j) for j in range(len(headers), len(grid.columns))]
+    for i, j in places:
+        value = grid.columns[j][i]
+        if not isinstance(value, str) or ("단위" not in value and value.strip()[:1] not in "([（"):
+            continue
+        match = _UNIT_NOTE.search(value.strip())
+        if match is None:
+            continue
+        word = normalize(match[1] or match[2])
+        if match[2] is not None and word not in UNIT_WORDS:
+            continue  # "(참고)" and the like: not a unit
+        if word not in UNIT_WORDS:
+            problems.append(ReceiptProblem(
+                name, i + 1, f"{letter(j)}열", value,
+                "원화 단위 (a unit in won: 원, 천원, 만원 …; amounts in another currency "
+                "cannot be read)",
+            ))  # fmt: skip
+            continue
+        found.setdefault(word, (i, j))
+    if len(found) > 1:
+        listed = ", ".join(f"{cell_ref(i, j)} {w}" for w, (i, j) in found.items())
+        problems.append(ReceiptProblem(
+            name, None, None, None,
+            f"단위 표시는 하나만 (one unit note; the notes say different units: {listed})",
+        ))  # fmt: skip
+        return None, None, problems
+    for word in found:
+        return UNIT_WORDS[word], word, problems
+    return None, None, problems
+
+
+def _header(grid: Grid, at: int) -> tuple[list[Any], int]:
+    """Header texts and the first body row; a header merged down spans two rows."""
+    texts = grid.row(at)
+    down = [m for m in grid.merges if m[0] == at and m[2] > at]
+    if not down or at + 1 >= grid.n_rows:
+        return texts, at + 1
+    covered = {j for m in down for j in range(m[1], m[3] + 1)}
+    below = grid.row(at + 1)
+    for j, lower in enumerate(below):
+        if j not in covered and not cells.is_blank(lower):
+            texts[j] = lower
+    return texts, at + 2
+
+
+def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
+    """Find the header, map it, collect the lines; table problems go to ``problems``."""
+    label = f"{name}, 시트 {grid.sheet!r}" if len(grid.sheets) > 1 else name
+    head = grid.head(HEADER_SEARCH_ROWS)
+    header_at = find_header(head, aliases)
+    if header_at is None:
+        filled = [row for row in head if any(not cells.is_blank(c) for c in row)]
+        if not filled and not _any_value(grid):
+            raise ReceiptError.one(label, "빈 파일입니다: 머리글 줄과 영수증 줄이 필요합니다 "
+                                   "(empty; expected a header row and receipt lines)")  # fmt: skip
+        first = filled[0] if filled else []
+        raise ReceiptError.one(
+            label,
+            f"머리글 줄을 찾지 못했습니다 (no header row found in the first {HEADER_SEARCH_ROWS} "
+            "rows): 필요한 열 (columns needed) date, setting, tier, covered_copay, noncovered",
+            value=[c for c in first if not cells.is_blank(c)][:20] or None,
+        )
+    texts, body_at = _header(grid, header_at)
+    header_row = header_at + 1
+    headers = [map_header(cell, j, aliases) for j, cell in enumerate(texts)]
+    while headers and cells.is_blank(headers[-1].text):
+        headers.pop()
+    width = len(headers)
+
+    # --- which rows are lines ----------------------------------------------------------
+    columns = [col[body_at:] for col in grid.columns]
+    total = max(grid.n_rows - body_at, 0)
+    mapped = {h.index for h in headers if h.canonical is not None}
+    coded = {j: _Coded.of(columns[j]) for j in sorted(mapped)}
+    blank = np.ones(total, dtype=bool)
+    for j in mapped:
+        blank &= coded[j].blank()
+    for j, col in enumerate(columns):
+        idx = np.flatnonzero(blank)
+        if not len(idx):
+            break
+        if j not in mapped:
+            blank[idx] = _blank_mask(col[idx])
+    keep = np.flatnonzero(~blank)
+    numbers = keep + body_at + 1
+    problems = Problems(label, numbers.astype(np.int64))
+    notes = list(grid.notes)
+    unit, unit_word, unit_problems = _unit_notes(grid, header_at, headers, label)
+    for problem in unit_problems:
+        problems.items.append((-1, problem))
+    found, ignored = map_headers(headers, problems, header_row, aliases, column_ref)
+    if not len(keep):
+        problems.whole("머리글 아래에 영수증 줄이 없습니다 (no receipt lines below the header)",
+                       row=header_row)  # fmt: skip
+        raise problems.error()
+    whole = len(keep) == total
+    if not whole:
+        coded = {j: c.take(keep) for j, c in coded.items()}
+    _outside([col if whole else col[keep] for col in columns[width:]], width, problems)
+    if grid.lengths is not None:
+        _long_records(grid, header_at, body_at, keep, width, problems)
+    merged = _merges(grid, body_at, found, problems, label)
+    if merged:
+        notes.append(
+            "병합된 칸은 왼쪽 위 값으로 채웠습니다 (merged cells read as their top-left value): "
+            + ", ".join(merged[:_SHOWN]) + (f" 외 {len(merged) - _SHOWN}개" if len(merged)
+                                             > _SHOWN else "")
+        )  # fmt: skip
+
+    raw: dict[str, RawColumn] = {}
+    blank_amounts: dict[str, int] = {}
+    units: dict[str, str] = {}
+    for h in headers:
+        if cells.is_blank(h.text):
+            values = columns[h.index] if whole else columns[h.index][keep]
+            problems.at(np.flatnonzero(~_blank_mask(values)), f"{letter(h.index)}열 (머리글 "
+                        "없음, no header)", values, "머리글이 있는 열 안의 값 (a value under a "
+                        "header: give this column a header, or clear the value)")  # fmt: skip
+            continue
+        if h.canonical is None or found.get(h.canonical) is not h:
+            continue
+        ref = column_ref(h)
+        col = coded[h.index]
+        if grid.format == "xlsx":
+            special = _specials(col, ref, problems)
+            if special is not None:
+                col = col.set(special, None)
+        col_unit = h.unit
+        if h.canonical in WON_COLUMNS:
+            if unit is not None and h.unit_text is not None and h.unit != unit:
+                problems.whole(
+                    f"머리글의 단위({h.unit_text})와 표 위의 단위({unit_word})가 다릅니다 (the "
+                    "header's unit and the unit note above the table differ)",
+                    row=header_row, column=ref,
+                )  # fmt: skip
+            elif unit is not None and h.unit_text is None:
+                col_unit = unit
+            if col_unit != 1:
+                units[h.canonical] = h.unit_text or unit_word or ""
+            empty = col.blank()
+            if empty.any():
+                blank_amounts[h.canonical] = int(empty.sum())
+                col = col.set(empty, 0)
+        elif h.unit_text is not None and h.unit != 1:
+            problems.whole(f"이 열에는 금액 단위를 쓰지 않습니다 (a money unit on a column that "
+                           f"is not an amount: {h.unit_text})", row=header_row,
+                           column=ref)  # fmt: skip
+        elif h.canonical in _FREE_TEXT:
+            _blank_names(h.canonical, col.blank(), ref, problems)
+        coded[h.index] = col
+        raw[h.canonical] = RawColumn(h.canonical, col.series(), ref, col_unit)
+    if "category" in raw:
+        _blank_categories(
+            {c: coded[found[c].index] for c in ("category", "person", "institution", "date")
+             if c in raw}, raw["category"].ref, problems, aliases,
+        )  # fmt: skip
+    if blank_amounts:
+        notes.append(
+            "빈 금액 칸은 0원으로 읽었습니다 (blank amount cells read as 0): "
+            + ", ".join(f"{found[c].text} {n:,}칸" for c, n in blank_amounts.items())
+        )
+    if "person" in raw and coded[found["person"].index].blank().all():
+        notes.append(f"이름 칸이 모두 비어 모든 줄을 {OPTIONAL_COLUMNS['person']!r}으로 읽었습니다 "
+                     "(every 이름 cell is blank: one person)")  # fmt: skip
+    if unit_word is not None:
+        notes.append(f"표 위의 단위 표시 '{unit_word}'를 금액 열에 적용했습니다 (the unit note "
+                     f"applies to amount columns without their own unit)")  # fmt: skip
+    source: dict[str, Any] = {
+        "file": name,
+        "format": grid.format,
+        "encoding": grid.encoding,
+        "sheet": grid.sheet,
+        "sheets": grid.sheets,
+        "header_row": header_row,
+        "columns": {c: h.text for c, h in found.items()},
+        "units": units,
+        "defaulted": [c for c in OPTIONAL_COLUMNS if c not in found],
+        "ignored_columns": ignored,
+        "blank_rows": (np.flatnonzero(blank) + body_at + 1).tolist(),
+        "blank_amounts": blank_amounts,
+        "merged": merged,
+        "notes": notes,
+        "lines": len(keep),
+    }
+    return GridTable(raw, problems, len(keep), source)
+
+
+def _any_value(grid: Grid) -> bool:
+    return any(not _blank_mask(col).all() for col in grid.columns)
+
+
+def _outside(body: list[np.ndarray], width: int, problems: Problems) -> None:
+    """Values right of the last header (``body[k]`` is column ``width + k``): lost otherwise."""
+    for k, values in enumerate(body):
+        filled = np.flatnonzero(~_blank_mask(values))
+        problems.at(
+            filled, f"{letter(width + k)}열 (머리글 없음, no header)", values,
+            "머리글이 있는 열 안의 값 (a value under a header; 쉼표가 든 금액은 따옴표로 "
+            '감싸야 합니다 — in CSV, amounts with commas must be quoted, e.g. "12,000")',
+        )  # fmt: skip
+
+
+def _long_records(grid: Grid, header_at: int, body_at: int, keep: np.ndarray, width: int,
+                  problems: Problems) -> None:  # fmt: skip
+    """CSV records with more fields than the header: an unquoted ``2,700`` split in two."""
+    assert grid.lengths is not None
+    lengths = grid.lengths[body_at:][keep]
+    header_len = max(int(grid.lengths[header_at]), width)
+    allowed = header_len
+    longer = lengths == header_len + 1
+    if longer.sum() * 2 >= len(lengths):  # most records end in one more (empty) field
+        allowed = header_len + 1
+    for pos in np.flatnonzero(lengths > allowed).tolist():
+        i = int(keep[pos]) + body_at
+        fields = [str(grid.columns[j][i]) for j in range(int(lengths[pos]))]
+        split = next((j for j in range(len(fields) - 1) if _SPLIT_HEAD.match(fields[j])
+                      and _SPLIT_TAIL.match(fields[j + 1])), None)  # fmt: skip
+        extra = int(lengths[pos]) - header_len
+        if split is not None:
+            column = f"{letter(split)}열"
+            value: Any = f"{fields[split].strip()},{fields[split + 1].strip()}"
+            hint = (f"따옴표 없이 쉼표를 쓴 금액 {value}이 두 칸으로 나뉘어 뒤의 값이 밀렸습니다 "
+                    f'(the unquoted amount {value} was split into two fields, shifting the '
+                    f'rest right): "{value}"처럼 따옴표로 감싸거나 쉼표를 빼세요 (quote it or '
+                    "drop the comma)")  # fmt: skip
+        else:
+            column, value = None, None
+            hint = "칸 수를 머리글에 맞추세요 (make the fields match the header)"
+        problems.items.append((pos, ReceiptProblem(
+            problems.source, i + 1, column, value,
+            f"머리글보다 칸이 {extra}개 많은 줄 (a record with {extra} more field(s) than the "
+            f"header's {header_len}): {hint}",
+        )))  # fmt: skip
+
+
+def _merges(grid: Grid, body_at: int, found: dict[str, Header], problems: Problems,
+            label: str) -> list[str]:  # fmt: skip
+    """Merged ranges in the body: listed; refused where they cover amounts or days."""
+    numeric = {h.index: h for c, h in found.items() if c in WON_COLUMNS or c == "days"}
+    listed: list[str] = []
+    for r0, c0, r1, c1 in grid.merges:
+        if r1 < body_at:
+            continue
+        where = f"{cell_ref(r0, c0)}:{cell_ref(r1, c1)}"
+        hit = [numeric[j] for j in range(c0, c1 + 1) if j in numeric]
+        if hit:
+            problems.items.append((-1, ReceiptProblem(
+                label, r0 + 1, column_ref(hit[0]), grid.columns[c0][r0],
+                f"병합되지 않은 금액·일수 칸 (an unmerged amount or days cell; {where} is merged, "
+                "so one number would count on several lines or columns: unmerge it and write "
+                "each line's own number)",
+            )))  # fmt: skip
+            continue
+        value = grid.columns[c0][r0]
+        listed.append(f"{where} ({cells.text(value) if not cells.is_blank(value) else '빈칸'})")
+    return listed
+
+
+def _specials(col: _Coded, ref: str, problems: Problems) -> np.ndarray | None:
+    """Formulas with no saved value and Excel error values in a column that is read; the
+    mask of those cells (None when there are none)."""
+    kinds = [type(u) in (Formula, ExcelError) for u in col.uniques]
+    if not any(kinds):
+        return None
+    mask = np.array(kinds, dtype=bool)[col.codes]
+    for pos in np.flatnonzero(mask).tolist():
+        value = col.uniques[col.codes[pos]]
+        if isinstance(value, Formula):
+            expected = ("저장된 값이 있는 셀 (a cell with a saved value: this formula was never "
+                        "calculated and saved — open the file in Excel and save it, or type "
+                        "the value)")  # fmt: skip
+        else:
+            expected = "오류가 아닌 값 (a value, not an Excel error: fix the formula)"
+        problems.items.append(
+            (pos, ReceiptProblem(problems.source, int(problems.rows[pos]), ref, str(value),
+                                 expected))
+        )  # fmt: skip
+    return mask
+
+
+def _blank_names(canonical: str, empty: np.ndarray, ref: str, problems: Problems) -> None:
+    """Blank 이름/병원명 cells in a column that names someone/somewhere on other lines."""
+    if empty.any() and not empty.all():
+        problems.at(
+            np.flatnonzero(empty), ref, None,
+            f"{COLUMN_LABELS[canonical]} 값 (a value: other lines have one, so a blank here "
+            "could mean 'same as above' or 'none' — write it on every line, or merge the "
+            "cells in Excel)",
+        )  # fmt: skip
+
+
+def _blank_categories(cols: dict[str, _Coded], ref: str, problems: Problems,
+                      aliases: Aliases) -> None:  # fmt: skip
+    """A blank 항목 under a line with a 항목 such as 도수치료, for the same person at the same
+    institution on another day: the same treatment continued, or general care? Refused."""
+    col = cols["category"]
+    empty = col.blank()
+    if not empty.any() or empty.all():
+        return
+    general = {k for k, v in aliases.values["category"].items() if v == ""}
+    specific = np.array([not b and normalize(cells.text(u)) not in general
+                         for u, b in zip(col.uniques, col.blanks, strict=True)])  # fmt: skip
+    filled = np.flatnonzero(~empty)
+    blanks = np.flatnonzero(empty)
+    above = np.searchsorted(filled, blanks) - 1
+    blanks, source = blanks[above >= 0], filled[above[above >= 0]]
+    same = specific[col.codes[source]]
+    if not same.any():
+        return
+    for key in ("person", "institution", "date"):
+        if key in cols:
+            read = cells.parse_date if key == "date" else (lambda v: (cells.text(v), None))
+            table = np.empty(len(cols[key].uniques), dtype=object)
+            table[:] = [None if b else read(u)[0]
+                        for u, b in zip(cols[key].uniques, cols[key].blanks, strict=True)]
+            values = table[cols[key].codes]
+            equal = values[blanks] == values[source]
+            same &= ~equal if key == "date" else equal
+    prior = col.values()[source[same]]
+    problems.at(
+        blanks[same], ref, None,
+        f"{COLUMN_LABELS['category']} 값 (a value: the line above, same person and institution "
+        f"on another day, says {'/'.join(_names(prior))}; a blank here could mean the same "
+        "treatment or general care — write it on every line, or '일반' for general care)",
+    )  # fmt: skip
+
+
+def _names(values: Sequence[Any]) -> list[str]:
+    return sorted({cells.text(v) for v in values})[:3]
