@@ -44,6 +44,7 @@ CATEGORIES: Final[dict[str, str]] = {
     "caregiver": "간병비",
     "orthosis": "보조기·안경",
     "pregnancy": "임신·출산",
+    "injection_exempt": "항암제·항생제·희귀의약품 주사",
 }
 """항목 (rider category, or care the terms exclude). Empty means general care."""
 
@@ -73,6 +74,8 @@ OPTIONAL_COLUMNS: Final[dict[str, object]] = {
     "institution": "",
     "category": "",
     "visit": "",  # 방문묶음: lines of one 통원 (same person, same day) the person groups
+    "severe": False,  # 산정특례 (중증): the line's care is for a 산정특례 대상 질환
+    "diagnosis": "",  # 상병코드 (KCD), e.g. F32.9
 }
 """Optional canonical columns and the value used when a file lacks the column."""
 
@@ -98,6 +101,8 @@ CANONICAL_COLUMNS: Final[tuple[str, ...]] = (
     "institution",
     "category",
     "visit",
+    "severe",
+    "diagnosis",
 )
 
 COLUMN_LABELS: Final[dict[str, str]] = {
@@ -114,6 +119,8 @@ COLUMN_LABELS: Final[dict[str, str]] = {
     "institution": "병원명 (institution)",
     "category": "항목 (category)",
     "visit": "방문묶음 (visit)",
+    "severe": "산정특례·중증 (severe: 예/아니오)",
+    "diagnosis": "상병코드 (diagnosis: KCD, 예 F32.9)",
 }
 """Korean display name (with the canonical name) of each canonical column."""
 

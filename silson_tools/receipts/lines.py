@@ -84,8 +84,11 @@ class _Validated:
     memory: dict[str, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
 
 
-def _memory(values: Any) -> tuple[int, tuple[int, ...]]:
-    """Where a column's values live (data pointer, strides)."""
+def _memory(values: Any) -> tuple[Any, ...]:
+    """Where a column's values live (data pointer, strides; Arrow buffers' addresses)."""
+    arrow = getattr(values, "_pa_array", None)  # pyarrow-backed strings (pandas' str dtype)
+    if arrow is not None:
+        return tuple(b.address if b else 0 for c in arrow.chunks for b in c.buffers()), ()
     arr = getattr(values, "_ndarray", values)  # numpy-backed pandas arrays
     arr = np.asarray(arr)
     return arr.__array_interface__["data"][0], arr.strides

@@ -34,7 +34,8 @@ from ..schema import (
     TIERS,
     WON_COLUMNS,
 )
-from . import cells
+from . import cells, flags
+from .crosscheck import cross_checks
 from .grid import Grid
 from .header import (
     HEADER_SEARCH_ROWS,
@@ -418,6 +419,16 @@ def check_columns(
             )
         elif canonical == "date":
             values, good = _dates(col, problems)
+        elif canonical == "severe":  # 산정특례: yes/no, blank = no
+            table, idx, good, _ = _by_distinct(
+                col, flags.parse_severe, blank=False, required=False, problems=problems
+            )
+            values = np.asarray(table, dtype=bool)[idx]
+        elif canonical == "diagnosis":  # 상병코드 (KCD), kept as "F32.9"
+            table, idx, good, _ = _by_distinct(
+                col, flags.parse_diagnosis, blank="", required=False, problems=problems
+            )
+            values = _strings(np.asarray(table, dtype=object), idx)
         elif canonical in _CHOICES:
             extra = extra_categories if canonical == "category" else ()
             allowed = _CHOICES[canonical] + tuple(c for c in extra if c not in CATEGORIES)
@@ -434,12 +445,14 @@ def check_columns(
         ok &= good
     refs = {c: col.ref for c, col in found.items()}
     if all(c in out for c in REQUIRED_COLUMNS):
-        _cross_checks(out, codes, refs, ok, problems)
+        cross_checks(out, codes, refs, ok, problems)
     return Checked(out, codes, refs)
 
 
 def _default(canonical: str, n: int) -> tuple[Any, tuple[np.ndarray, tuple[str, ...]] | None]:
     default = OPTIONAL_COLUMNS[canonical]
+    if isinstance(default, bool):
+        return np.full(n, default, dtype=bool), None
     if isinstance(default, int):
         return np.full(n, default, dtype=np.int64), None
     zeros = np.zeros(n, dtype=np.intp)
@@ -449,82 +462,6 @@ def _default(canonical: str, n: int) -> tuple[Any, tuple[np.ndarray, tuple[str, 
     if canonical == "category":
         return values, (zeros.astype(np.int16), tuple(CATEGORIES))
     return values, None
-
-
-def _cross_checks(
-    out: dict[str, Any],
-    codes: Mapping[str, tuple[np.ndarray, tuple[str, ...]]],
-    refs: Mapping[str, str],
-    ok: np.ndarray,
-    problems: Problems,
-) -> None:
-    """Checks across columns, on lines whose cells each parsed: a line must make sense."""
-
-    def code_of(column: str, name: str) -> tuple[np.ndarray, int]:
-        code, names = codes[column]
-        return code, names.index(name)
-
-    setting, inpatient_code = code_of("setting", "inpatient")
-    inpatient = setting == inpatient_code
-    days = np.asarray(out["days"])
-    category = out["category"]
-    if "days" in refs:
-        problems.at(
-            np.flatnonzero(ok & (days > 0) & ~inpatient),
-            refs["days"],
-            out["days"],
-            "입원일수는 입원 줄에만 적습니다 (inpatient days only on 입원 lines; this line's "
-            "진료구분 is not 입원: fix the 진료구분 or clear 입원일수)",
-        )
-    if "category" in refs:
-        cat, room_code = code_of("category", "room_upgrade")
-        room = ok & (cat == room_code)
-        problems.at(
-            np.flatnonzero(room & ~inpatient),
-            refs["category"],
-            category,
-            "상급병실 차액은 입원 줄입니다 (a private-room charge is an 입원 line)",
-        )
-        problems.at(
-            np.flatnonzero(room & inpatient & (days <= 0)),
-            refs["category"],
-            category,
-            "상급병실 차액 줄에는 입원일수가 필요합니다 (a private-room line needs 입원일수 > 0: "
-            "the cap is 10만원 × days)",
-        )
-    tier, pharmacy_tier = code_of("tier", "pharmacy")
-    _, pharmacy_setting = code_of("setting", "pharmacy")
-    problems.at(
-        np.flatnonzero(ok & (tier == pharmacy_tier) & (setting != pharmacy_setting)),
-        refs["tier"],
-        out["tier"],
-        "요양기관종류 '약국'은 처방조제(약국) 줄에만 씁니다 (tier 약국 goes with pharmacy "
-        "lines; this line is 입원/외래)",
-    )
-    if "over_ceiling" in refs:
-        over = np.asarray(out["over_ceiling"])
-        problems.at(
-            np.flatnonzero(ok & (over > np.asarray(out["covered_copay"]))),
-            refs["over_ceiling"],
-            out["over_ceiling"],
-            "⑤ 상한액초과금은 ① 본인부담금 이하 (⑤ over_ceiling is part of ①, so at most ①)",
-        )
-    if "visit" in refs:  # a visit key groups lines of one person on one day
-        key = pd.Series(np.asarray(out["visit"], dtype=object))
-        who = (
-            pd.Series(np.asarray(out["person"], dtype=object))
-            + "\0"
-            + pd.Series(np.asarray(out["date"]).astype("datetime64[D]").astype(str))
-        )
-        keyed = ok & (key != "").to_numpy()
-        first = who[keyed].groupby(key[keyed], sort=False).transform("first")
-        problems.at(
-            np.flatnonzero(keyed)[(who[keyed] != first).to_numpy()],
-            refs["visit"],
-            out["visit"],
-            "방문묶음은 같은 사람·같은 날의 줄만 묶습니다 (a visit key groups lines of one person "
-            "on one day; this key is also on a line of another person or another day)",
-        )
 
 
 # --- a file's grid → raw columns ----------------------------------------------------------

@@ -1,0 +1,78 @@
+"""Two optional receipt columns that say what the care was for: ``severe`` and ``diagnosis``.
+
+- ``severe`` (산정특례·중증): yes/no. The receipt's 환자구분 or the V-code (산정특례 등록번호)
+  on the 진료비 세부내역 shows it. ``예``, ``O``, ``Y``, ``yes``, ``true``, ``1``, ``V``,
+  ``산정특례``, ``중증`` … are yes; ``아니오``, ``X``, ``N``, ``no``, ``false``, ``0``,
+  ``비중증``, ``일반`` … and a blank cell are no. Anything else is refused with its place.
+- ``diagnosis`` (상병코드, 한국표준질병·사인분류 KCD): one code per line, the main diagnosis
+  (주상병): a letter, two digits, then optionally a dot and up to two more digits or letters
+  (``F32``, ``F32.9``, ``f329``, ``K08.1``, ``S82.01``); a dagger or asterisk mark (``†``,
+  ``*``) is dropped. Kept as ``F32.9`` (upper case, dot after the category). Two codes in one
+  cell, or anything else, is refused with its place: the exclusions read the code's category
+  (first three characters), so a guess would decide cover.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Final
+
+from .header import normalize
+
+__all__ = [
+    "DIAGNOSIS_EXPECTED",
+    "SEVERE_EXPECTED",
+    "parse_diagnosis",
+    "parse_severe",
+]
+
+_YES: Final = frozenset(
+    normalize(v)
+    for v in (
+        "예", "네", "yes", "y", "o", "○", "●", "v", "✓", "✔", "true", "1", "해당", "있음", "유",
+        "중증", "산정특례", "산정특례대상", "특례", "severe",
+    )
+)  # fmt: skip
+_NO: Final = frozenset(
+    normalize(v)
+    for v in (
+        "아니오", "아니요", "아님", "no", "n", "x", "×", "false", "0", "비해당", "해당없음",
+        "없음", "무", "비중증", "일반", "-",
+    )
+)  # fmt: skip
+SEVERE_EXPECTED: Final = (
+    "예 또는 아니오 (severe: yes/no, e.g. 예, O, Y, 1, 산정특례 / 아니오, X, N, 0; blank = 아니오)"
+)
+DIAGNOSIS_EXPECTED: Final = (
+    "상병코드 하나 (one KCD diagnosis code per line, e.g. F32.9, K08.1, C50; the main "
+    "diagnosis 주상병 only)"
+)
+_KCD = re.compile(r"([A-Z])(\d{2})\.?([0-9A-Z]{1,2})?")
+
+
+def parse_severe(value: Any) -> tuple[bool | None, str | None]:
+    """One ``severe`` cell → (True/False, None) or (None, what was expected)."""
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value), None
+    text = normalize(str(value))
+    if text in _YES:
+        return True, None
+    if text in _NO:
+        return False, None
+    return None, SEVERE_EXPECTED
+
+
+def parse_diagnosis(value: Any) -> tuple[str | None, str | None]:
+    """One ``diagnosis`` cell → (``"F32.9"``, None) or (None, what was expected)."""
+    if not isinstance(value, str):
+        return None, DIAGNOSIS_EXPECTED
+    text = unicodedata.normalize("NFKC", value).strip().upper()
+    text = re.sub(r"[\s\u200b\ufeff]+", "", text).rstrip("†*+")
+    match = _KCD.fullmatch(text)
+    if match is None:
+        return None, DIAGNOSIS_EXPECTED
+    letter, digits, rest = match.groups()
+    return f"{letter}{digits}" + (f".{rest}" if rest else ""), None
