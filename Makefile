@@ -11,7 +11,7 @@ UV_VERSION := 0.9.0
 # Jupyter refuses to run as root without --allow-root (containers, CI machines).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test venv bench lock clean-venv
+.PHONY: lab test venv bench lock clean-venv compat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,15 +30,25 @@ data/private/README.md: data/private_README.md
 	mkdir -p data/private
 	cp data/private_README.md data/private/README.md
 
-## make lab: set up .venv and open JupyterLab on notebooks/
+## make lab: set up .venv and open JupyterLab at notebooks/00_start_here.ipynb; the file
+## browser shows the whole project, so data/private/ (git-ignored) is reachable to upload into
 lab: $(STAMP) data/private/README.md
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 $(ROOT_FLAG)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --ServerApp.ip=127.0.0.1 \
+	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(ROOT_FLAG)
 
 ## make test: ruff, the unit tests (browser tests included) and every notebook under nbval
 test: $(STAMP) data/private/README.md browser-deps
 	$(BIN)/ruff check silson_tools tests benchmarks notebooks
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest --nbval-lax notebooks
+
+## make compat: the unit tests (no browser, no nbval) against the newest dependencies on the
+## newest Python here, then against pyproject's lower bounds on $(PYTHON); CI runs it after test
+compat: $(STAMP)
+	@status=0; \
+	for mode in newest lowest; do \
+	  UV=$(BIN)/uv PYTHON=$(PYTHON) PROJECT_PYTHON=$(BIN)/python scripts/compat.sh $$mode || status=1; \
+	done; exit $$status
 
 ## make bench: every benchmark script (figures go in the README)
 bench: $(STAMP)

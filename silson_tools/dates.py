@@ -87,8 +87,10 @@ def add_years(start: np.datetime64, years: np.ndarray | int) -> np.ndarray:
     sy, smd = _ymd(np.asarray([start]))
     target_year = sy[0] + years
     month, dom = int(smd[0] // 100), int(smd[0] % 100)
-    first = (target_year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1)
-    return first.astype("datetime64[D]") + (dom - 1)
+    # explicit units: numpy 2.5 deprecates adding a bare int to a datetime64
+    first = (target_year - 1970).astype("datetime64[Y]").astype("datetime64[M]")
+    first = first + np.timedelta64(month - 1, "M")
+    return first.astype("datetime64[D]") + np.timedelta64(dom - 1, "D")
 
 
 def policy_year_index(day: np.ndarray, start: np.datetime64) -> np.ndarray:
