@@ -221,6 +221,14 @@ CASES = [
         "sheets '2024', '2023' each have one",
     ),
     Case(
+        "cell_right_of_the_header",
+        _xlsx({"진료비": [ROWS[0], [*ROWS[1], "메모"]]}),
+        2,
+        "L열 (머리글 없음, no header)",
+        "메모",
+        "a value under a header",
+    ),
+    Case(
         "xlsx_unknown_sheet",
         _xlsx({"진료비": ROWS}),
         None,
@@ -293,9 +301,9 @@ CASES = [
         "unquoted_thousands_separator",
         _csv(HEADER, "지훈,2024-03-05,외래,의원급,A,,,12,000,0,0,0"),
         2,
-        "L열 (머리글 없음, no header)",
-        "0",
-        'amounts with commas must be quoted, e.g. "12,000"',
+        "H열 '본인부담금'",
+        "12,000",
+        "the unquoted amount 12,000 was split into two fields",
     ),
     Case(
         "total_row_at_the_bottom",

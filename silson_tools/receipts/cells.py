@@ -86,9 +86,11 @@ NOT_DIGIT_EXPECTED: Final = (
 
 def clean(value: str) -> str:
     """Cell text as typed: NFC, full-width digits as ASCII, invisible characters removed."""
-    if value.isascii():
+    if value.isascii() and value.isprintable():
         return value
     return strip_invisible(unicodedata.normalize("NFC", value).translate(_FULLWIDTH))
+
+
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
 
 
@@ -97,7 +99,7 @@ def is_blank(value: Any) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
-        return not value.strip() or (not value.isascii() and not clean(value).strip())
+        return not value.strip() or (not value.isprintable() and not clean(value).strip())
     if isinstance(value, float | np.floating | np.datetime64) or value is pd.NaT:
         return bool(pd.isna(value))
     return value is pd.NA

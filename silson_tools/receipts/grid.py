@@ -127,7 +127,7 @@ def read_grid(
             "빈 파일입니다: 머리글 줄과 영수증 줄이 필요합니다 (the file is "
             "empty; expected a header row and receipt lines)",
         )
-    return _read_csv(data, name, encoding, delimiter)
+    return _read_csv(data, name, encoding, delimiter, aliases or default_aliases())
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -212,7 +212,9 @@ def _sniff_delimiter(text: str) -> str:
     return ","
 
 
-def _read_csv(data: bytes, name: str, encoding: str | None, delimiter: str | None) -> Grid:
+def _read_csv(
+    data: bytes, name: str, encoding: str | None, delimiter: str | None, aliases: Aliases
+) -> Grid:
     lines = data.count(b"\n")
     if lines > MAX_CSV_ROWS:
         raise ReceiptError.one(
@@ -227,7 +229,11 @@ def _read_csv(data: bytes, name: str, encoding: str | None, delimiter: str | Non
     if len(sep) != 1:
         raise ReceiptError.one(name, "한 글자 구분자 (a one-character delimiter)", value=sep)
     top = _csv_records(text, sep, name, HEADER_SEARCH_ROWS)
-    width = max((_trimmed(row) for row in top), default=1) or 1
+    at = find_header(top, aliases)
+    # as wide as the header (and the title rows above it): a longer record, such as one
+    # with an unquoted 2,700, sends the parse to the csv module, which counts its fields
+    width = max((_trimmed(row) for row in top[: (len(top) if at is None else at + 1)]),
+                default=1) or 1  # fmt: skip
     # pandas' C parser reads UTF-8 bytes: hand it bytes (a text stream is re-encoded in
     # small chunks, slowly)
     payload = data if codec == "utf-8" else text.encode("utf-8")

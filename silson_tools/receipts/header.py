@@ -78,18 +78,19 @@ _CIRCLED: Final[dict[str, str]] = {
 
 
 _INVISIBLE = re.compile(
-    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
     "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
     "\U000e0020-\U000e007f]"
 )
-"""Unicode's invisible format characters (category Cf)."""
+"""Unicode's invisible format characters (category Cf) and control characters but tab and
+line ends (category Cc)."""
 
 
 def strip_invisible(text: str) -> str:
-    """``text`` without invisible format characters (zero-width space, joiners, BOM, soft
-    hyphen: Unicode category Cf), which Excel and web copies leave in cells."""
-    if text.isascii():
+    """``text`` without invisible characters (zero-width space, joiners, BOM, soft hyphen,
+    NUL and other control characters), which Excel and web copies leave in cells."""
+    if text.isascii() and text.isprintable():
         return text
     return _INVISIBLE.sub("", text)
 

@@ -230,9 +230,10 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
     whole = len(keep) == total
     if not whole:
         coded = {j: c.take(keep) for j, c in coded.items()}
-    _outside([col if whole else col[keep] for col in columns[width:]], width, problems)
+    long = np.zeros(len(keep), dtype=bool)
     if grid.lengths is not None:
-        _long_records(grid, header_at, body_at, keep, width, problems)
+        long = _long_records(grid, header_at, body_at, keep, headers, problems)
+    _outside([col if whole else col[keep] for col in columns[width:]], width, long, problems)
     merged = _merges(grid, body_at, found, problems, label)
     if merged:
         notes.append(
@@ -323,10 +324,11 @@ def _any_value(grid: Grid) -> bool:
     return any(not _blank_mask(col).all() for col in grid.columns)
 
 
-def _outside(body: list[np.ndarray], width: int, problems: Problems) -> None:
-    """Values right of the last header (``body[k]`` is column ``width + k``): lost otherwise."""
+def _outside(body: list[np.ndarray], width: int, long: np.ndarray, problems: Problems) -> None:
+    """Values right of the last header (``body[k]`` is column ``width + k``): lost otherwise.
+    Records already refused as too long (``long``) are not named again."""
     for k, values in enumerate(body):
-        filled = np.flatnonzero(~_blank_mask(values))
+        filled = np.flatnonzero(~_blank_mask(values) & ~long)
         problems.at(
             filled, f"{letter(width + k)}열 (머리글 없음, no header)", values,
             "머리글이 있는 열 안의 값 (a value under a header; 쉼표가 든 금액은 따옴표로 "
@@ -334,24 +336,28 @@ def _outside(body: list[np.ndarray], width: int, problems: Problems) -> None:
         )  # fmt: skip
 
 
-def _long_records(grid: Grid, header_at: int, body_at: int, keep: np.ndarray, width: int,
-                  problems: Problems) -> None:  # fmt: skip
-    """CSV records with more fields than the header: an unquoted ``2,700`` split in two."""
+def _long_records(grid: Grid, header_at: int, body_at: int, keep: np.ndarray,
+                  headers: list[Header], problems: Problems) -> np.ndarray:  # fmt: skip
+    """CSV records with more fields than the header (an unquoted ``2,700`` split in two):
+    refused; returns their mask."""
     assert grid.lengths is not None
     lengths = grid.lengths[body_at:][keep]
-    header_len = max(int(grid.lengths[header_at]), width)
+    header_len = max(int(grid.lengths[header_at]), len(headers))
     allowed = header_len
-    longer = lengths == header_len + 1
-    if longer.sum() * 2 >= len(lengths):  # most records end in one more (empty) field
-        allowed = header_len + 1
-    for pos in np.flatnonzero(lengths > allowed).tolist():
+    one_more = lengths == header_len + 1
+    if one_more.sum() > 2 * (lengths == header_len).sum():
+        rows = keep[one_more] + body_at
+        if _blank_mask(grid.columns[header_len][rows]).all():
+            allowed = header_len + 1  # records end in one more, empty, field than the header
+    long = lengths > allowed
+    for pos in np.flatnonzero(long).tolist():
         i = int(keep[pos]) + body_at
         fields = [str(grid.columns[j][i]) for j in range(int(lengths[pos]))]
         split = next((j for j in range(len(fields) - 1) if _SPLIT_HEAD.match(fields[j])
                       and _SPLIT_TAIL.match(fields[j + 1])), None)  # fmt: skip
         extra = int(lengths[pos]) - header_len
         if split is not None:
-            column = f"{letter(split)}열"
+            column = column_ref(headers[split]) if split < len(headers) else f"{letter(split)}열"
             value: Any = f"{fields[split].strip()},{fields[split + 1].strip()}"
             hint = (f"따옴표 없이 쉼표를 쓴 금액 {value}이 두 칸으로 나뉘어 뒤의 값이 밀렸습니다 "
                     f'(the unquoted amount {value} was split into two fields, shifting the '
@@ -365,6 +371,7 @@ def _long_records(grid: Grid, header_at: int, body_at: int, keep: np.ndarray, wi
             f"머리글보다 칸이 {extra}개 많은 줄 (a record with {extra} more field(s) than the "
             f"header's {header_len}): {hint}",
         )))  # fmt: skip
+    return long
 
 
 def _merges(grid: Grid, body_at: int, found: dict[str, Header], problems: Problems,

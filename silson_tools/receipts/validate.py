@@ -1,8 +1,8 @@
 """Raw receipt columns → canonical columns, checked cell by cell and across columns.
 
-Both ways in share this module: a file's grid (``grid_columns`` finds the header, skips
-blank lines and flags cells outside the table) and a DataFrame (``lines.py`` maps its column
-names). Each gives :class:`RawColumn` objects (the cells of one canonical column, how a
+Both ways in share this module: a file's grid (``table.grid_columns`` finds the header,
+skips blank lines, reads units, merged and blank cells) and a DataFrame (``lines.py`` maps its
+column names). Each gives :class:`RawColumn` objects (the cells of one canonical column, how a
 person names that column, its unit), and :func:`check_columns` turns them into the
 canonical columns, collecting every problem with the row number a person sees.
 
@@ -36,27 +36,21 @@ from ..schema import (
 )
 from . import cells, flags
 from .crosscheck import cross_checks
-from .grid import Grid
 from .header import (
-    HEADER_SEARCH_ROWS,
     Aliases,
     Header,
-    find_header,
     letter,
-    map_header,
     missing_expected,
 )
 
 __all__ = [
     "STR_DTYPE",
     "Checked",
-    "GridTable",
     "Problems",
     "RawColumn",
     "cell_value",
     "check_columns",
     "column_ref",
-    "grid_columns",
     "map_headers",
 ]
 
@@ -197,7 +191,8 @@ def _by_distinct(
     table: list[Any] = []
     failed: list[str | None] = []
     for value in uniques:
-        if digits is not None and type(value) is str and value.isdigit() and len(value) <= 15:
+        if (digits is not None and type(value) is str and value.isascii() and value.isdigit()
+                and len(value) <= 15):  # fmt: skip
             result, expected = digits(int(value))
         elif cells.is_blank(value):
             result, expected = blank, cells.REQUIRED_EXPECTED if required else None
@@ -464,131 +459,12 @@ def _default(canonical: str, n: int) -> tuple[Any, tuple[np.ndarray, tuple[str, 
     return values, None
 
 
-# --- a file's grid → raw columns ----------------------------------------------------------
-
-
-@dataclass
-class GridTable:
-    """What ``grid_columns`` found: the columns, the lines' row numbers and the facts."""
-
-    found: dict[str, RawColumn]
-    problems: Problems
-    n: int
-    source: dict[str, Any]
+# --- header cells → canonical columns ----------------------------------------------------
 
 
 def column_ref(header: Header) -> str:
     """``"K열 '비급여'"``: the column letter and the header as written."""
     return f"{letter(header.index)}열 '{header.text}'"
-
-
-def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
-    """Find the header, map it, collect the data rows; table problems go to ``problems``."""
-    rows = grid.rows
-    where = f" (sheet {grid.sheet!r})" if grid.sheet else ""
-    header_at = find_header(rows, aliases)
-    if header_at is None and not any(any(not cells.is_blank(c) for c in row) for row in rows):
-        raise ReceiptError.one(
-            name,
-            f"빈 파일{where}입니다: 머리글 줄과 영수증 줄이 필요합니다 (empty; "
-            "expected a header row and receipt lines)",
-        )
-    if header_at is None:
-        first = next(row for row in rows if any(not cells.is_blank(c) for c in row))
-        names = ", ".join(f"{c}" for c in REQUIRED_COLUMNS)
-        raise ReceiptError.one(
-            name,
-            f"머리글 줄을 찾지 못했습니다{where} (no header row found in the first "
-            f"{HEADER_SEARCH_ROWS} rows): 필요한 열 (columns needed) {names}",
-            value=[c for c in first if not cells.is_blank(c)],
-        )
-    header_row = header_at + 1
-    headers = [map_header(cell, j, aliases) for j, cell in enumerate(rows[header_at])]
-    while headers and cells.is_blank(headers[-1].text):
-        headers.pop()
-    width = len(headers)
-
-    body = rows[header_at + 1 :]
-    if grid.format == "csv":  # every cell a str: a blank row joins to spaces
-        blank = [not "".join(row).strip() for row in body]
-    else:
-        blank = [all(cells.is_blank(c) for c in row) for row in body]
-    data_rows: list[list[Any]] = []
-    numbers: list[int] = []
-    blank_rows: list[int] = []
-    outside: list[tuple[int, int, Any]] = []  # (row number, column index, value)
-    if not any(blank) and set(map(len, body)) <= {width}:
-        data_rows = body  # the common case: nothing to skip, pad or flag
-        numbers = list(range(header_row + 1, header_row + 1 + len(body)))
-    else:
-        for offset, row in enumerate(body):
-            number = header_row + 1 + offset
-            if blank[offset]:
-                blank_rows.append(number)
-                continue
-            if len(row) > width:
-                outside.extend((number, j, row[j]) for j in range(width, len(row))
-                               if not cells.is_blank(row[j]))  # fmt: skip
-                row = row[:width]
-            elif len(row) < width:
-                row = row + [None] * (width - len(row))
-            data_rows.append(row)
-            numbers.append(number)
-    problems = Problems(name, np.asarray(numbers, dtype=np.int64))
-    position = {number: pos for pos, number in enumerate(numbers)} if outside else {}
-    for number, j, value in outside:
-        problems.items.append(
-            (
-                position[number],
-                ReceiptProblem(
-                    name,
-                    number,
-                    f"{letter(j)}열 (머리글 없음, no header)",
-                    value,
-                    "머리글이 있는 열 안의 값 (a value under a header; 쉼표가 든 금액은 "
-                    "따옴표로 감싸야 합니다 — in CSV, amounts with commas must be "
-                    'quoted, e.g. "12,000")',
-                ),
-            )
-        )
-    found, ignored = map_headers(headers, problems, header_row, aliases, column_ref)
-    if not data_rows:
-        problems.whole(
-            "머리글 아래에 영수증 줄이 없습니다 (no receipt lines below the header)",
-            row=header_row,
-        )
-        raise problems.error()
-    columns = list(zip(*data_rows, strict=True))
-    raw: dict[str, RawColumn] = {}
-    for h in headers:
-        cells_of = np.empty(len(data_rows), dtype=object)
-        cells_of[:] = columns[h.index]
-        if cells.is_blank(h.text):  # a value under an empty header cell would be lost
-            filled = [pos for pos, v in enumerate(cells_of) if not cells.is_blank(v)]
-            problems.at(
-                filled,
-                f"{letter(h.index)}열 (머리글 없음, no header)",
-                cells_of,
-                "머리글이 있는 열 안의 값 (a value under a header: give this "
-                "column a header, or clear the value)",
-            )
-        elif h.canonical is not None and found.get(h.canonical) is h:
-            raw[h.canonical] = RawColumn(h.canonical, cells_of, column_ref(h), h.unit)
-    source: dict[str, Any] = {
-        "file": name,
-        "format": grid.format,
-        "encoding": grid.encoding,
-        "sheet": grid.sheet,
-        "sheets": grid.sheets,
-        "header_row": header_row,
-        "columns": {c: h.text for c, h in found.items()},
-        "units": {c: "만원" for c, h in found.items() if h.unit != 1},
-        "defaulted": [c for c in OPTIONAL_COLUMNS if c not in found],
-        "ignored_columns": ignored,
-        "blank_rows": blank_rows,
-        "lines": len(data_rows),
-    }
-    return GridTable(raw, problems, len(data_rows), source)
 
 
 def map_headers(

@@ -1,0 +1,473 @@
+"""Write the messy and hostile receipt files the loader is tested on, and what each must give.
+
+    .venv/bin/python tests/messy/make_messy.py [FOLDER]     (default: tests/messy/files)
+
+Every file is made here from made-up lines (no personal data): CSVs as people type or
+export them, and XLSX workbooks written zip part by zip part, so the XML can be exactly as
+odd as real files are (a stale ``<dimension>``, merged cells, formulas with no saved value,
+hidden sheets, broken or hostile XML). ``expected.json`` says, per file, either what the
+loader must read (line count, sums of amounts, persons, categories, words in the summary)
+or where it must refuse (row, column, value, words of the message).
+
+Files above :data:`COMMITTED_BYTES` (the zip bomb) are made by the tests in a temporary
+folder instead of being committed; ``CASES`` lists them all.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+COMMITTED_BYTES = 200_000
+HEADER = (
+    "이름,진료일자,진료구분,요양기관종류,병원명,항목,입원일수,본인부담금,공단부담금,전액본인부담,비급여"
+)
+LINES = [
+    "가나,2024-03-05,외래,의원,A의원,도수치료,,5000,11660,0,100000",
+    "가나,2024-03-05,약국,약국,B약국,,,3000,7000,0,0",
+    "다라,2024-04-08,입원,상급종합병원,C병원,상급병실,7,0,0,0,1750000",
+]
+"""Three fine lines: ① 8,000, ② 18,660, ③ 0, ④ 1,850,000."""
+
+
+@dataclass
+class Case:
+    """One file and what reading it must give."""
+
+    name: str
+    make: Callable[[], bytes]
+    expect: dict[str, Any]
+    """``{"lines": n, "sums": {...}, "persons": {...}, "categories": {...}, "notes": [...]}`` or
+    ``{"error": {"row": r, "column": "...", "value": v, "expected": "...", "count": n}}``."""
+    options: dict[str, Any] = field(default_factory=dict)
+    committed: bool = True
+
+
+def csv(*lines: str, encoding: str = "utf-8") -> Callable[[], bytes]:
+    return lambda: ("\n".join(lines) + "\n").encode(encoding)
+
+
+# --- XLSX written part by part ----------------------------------------------------------
+
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def col_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_xml(ref: str, value: Any) -> str:
+    """One ``<c>``: str → inline string, int/float → number, ``("f", formula, cached)`` →
+    formula (cached None: no ``<v>``), ``("e", "#N/A")`` → error, ``("d", serial)`` → a
+    number in the date style, ``("raw", xml)`` → as given."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        kind = value[0]
+        if kind == "f":
+            cached = "" if value[2] is None else f"<v>{value[2]}</v>"
+            return f'<c r="{ref}"><f>{escape(value[1])}</f>{cached}</c>'
+        if kind == "e":
+            return f'<c r="{ref}" t="e"><v>{escape(value[1])}</v></c>'
+        if kind == "d":
+            return f'<c r="{ref}" s="1"><v>{value[1]}</v></c>'
+        if kind == "raw":
+            return str(value[1])
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    text = escape(str(value))
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def sheet_xml(
+    rows: Sequence[Sequence[Any]],
+    *,
+    merges: Sequence[str] = (),
+    dimension: str | None = None,
+    prolog: str = "",
+) -> str:
+    body = []
+    for i, row in enumerate(rows):
+        cells = "".join(cell_xml(f"{col_letter(j)}{i + 1}", v) for j, v in enumerate(row))
+        body.append(f'<row r="{i + 1}">{cells}</row>')
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    merged = (
+        f'<mergeCells count="{len(merges)}">'
+        + "".join(f'<mergeCell ref="{m}"/>' for m in merges)
+        + "</mergeCells>"
+        if merges
+        else ""
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prolog}'
+        f"<worksheet {_NS} {_R}>{dim}<sheetData>{''.join(body)}</sheetData>{merged}</worksheet>"
+    )
+
+
+_STYLES = (
+    f'<?xml version="1.0" encoding="UTF-8"?><styleSheet {_NS}><cellXfs count="2">'
+    '<xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>'
+)
+
+
+def xlsx(
+    sheets: Sequence[tuple[str, str]],
+    *,
+    states: dict[str, str] | None = None,
+    extra: dict[str, bytes] | None = None,
+) -> Callable[[], bytes]:
+    """A workbook of ``(name, sheet XML)`` pairs; ``states`` marks sheets hidden."""
+
+    def make() -> bytes:
+        states_ = states or {}
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            writestr = _fixed_time(zf)
+            writestr(
+                "[Content_Types].xml",
+                '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+                '2006/content-types"/>',
+            )
+            writestr(
+                "_rels/.rels",
+                f'<?xml version="1.0"?><Relationships xmlns="{_REL[:-13]}package/2006/'
+                f'relationships"><Relationship Id="rId1" Type="{_REL}/officeDocument" '
+                'Target="xl/workbook.xml"/></Relationships>',
+            )
+            entries = "".join(
+                f'<sheet name="{escape(name)}" sheetId="{i + 1}" r:id="rId{i + 1}"'
+                + (f' state="{states_[name]}"' if name in states_ else "")
+                + "/>"
+                for i, (name, _) in enumerate(sheets)
+            )
+            writestr(
+                "xl/workbook.xml",
+                f'<?xml version="1.0"?><workbook {_NS} {_R}><sheets>{entries}</sheets></workbook>',
+            )
+            rels = "".join(
+                f'<Relationship Id="rId{i + 1}" Type="{_REL}/worksheet" '
+                f'Target="worksheets/sheet{i + 1}.xml"/>'
+                for i in range(len(sheets))
+            )
+            rels += (
+                f'<Relationship Id="rId{len(sheets) + 1}" Type="{_REL}/styles" '
+                'Target="styles.xml"/>'
+            )
+            writestr(
+                "xl/_rels/workbook.xml.rels",
+                f'<?xml version="1.0"?><Relationships xmlns="{_REL[:-13]}package/2006/'
+                f'relationships">{rels}</Relationships>',
+            )
+            writestr("xl/styles.xml", _STYLES)
+            for i, (_, xml) in enumerate(sheets):
+                writestr(f"xl/worksheets/sheet{i + 1}.xml", xml)
+            for name, data in (extra or {}).items():
+                writestr(name, data)
+        return buf.getvalue()
+
+    return make
+
+
+def _fixed_time(zf: zipfile.ZipFile) -> Callable[[str, str | bytes], None]:
+    """``zf.writestr`` with a fixed date, so the same case gives the same bytes."""
+
+    def writestr(name: str, data: str | bytes) -> None:
+        info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+        info.compress_type = zf.compression
+        zf.writestr(info, data)
+
+    return writestr
+
+
+ROWS: list[list[Any]] = [
+    ["이름", "진료일자", "진료구분", "요양기관종류", "병원명", "항목", "입원일수", "본인부담금",
+     "공단부담금", "전액본인부담", "비급여"],
+    ["가나", ("d", 45356), "외래", "의원", "A의원", "도수치료", None, 5000, 11660, 0, 100000],
+    ["가나", ("d", 45356), "약국", "약국", "B약국", None, None, 3000, 7000, 0, 0],
+    ["다라", ("d", 45390), "입원", "상급종합병원", "C병원", "상급병실", 7, 0, 0, 0, 1750000],
+]  # fmt: skip
+SUMS = {"covered_copay": 8000, "nhis_paid": 18660, "full_copay": 0, "noncovered": 1_850_000}
+
+
+def _sessions(n: int) -> list[list[Any]]:
+    """A header and ``n`` 도수치료 sessions at one clinic, each on its own day."""
+    rows: list[list[Any]] = [["이름", "진료일자", "진료구분", "요양기관종류", "병원명", "항목",
+                              "본인부담금", "비급여"]]  # fmt: skip
+    for k in range(n):
+        rows.append(["가나", ("d", 45356 + 7 * k), "외래", "의원", "A의원",
+                     "도수치료" if k == 0 else None, 2000, 100000])  # fmt: skip
+    return rows
+
+
+def _big_sheet(lines: int) -> str:
+    row = "".join(cell_xml(f"{col_letter(j)}{{r}}", v) for j, v in enumerate(ROWS[1]))
+    parts = [sheet_xml(ROWS[:1]).split("</sheetData>")[0]]
+    parts.extend(f'<row r="{r}">{row.replace("{r}", str(r))}</row>' for r in range(2, lines + 2))
+    return "".join(parts) + "</sheetData></worksheet>"
+
+
+def _bomb() -> bytes:
+    """A few hundred KB holding more than 256 MiB of sheet XML."""
+    head = sheet_xml(ROWS[:2]).split("</sheetData>")[0]
+    filler = "<row/>" * 1_000_000  # 6 MB per chunk
+    buf = io.BytesIO()
+    base = xlsx([("진료비", sheet_xml(ROWS))])()
+    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(
+        buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9
+    ) as dst:
+        for info in src.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                dst.writestr(info, src.read(info))
+        with dst.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
+            out.write(head.encode())
+            for _ in range(46):  # 46 × 6 MB = 276 MB
+                out.write(filler.encode())
+            out.write(b"</sheetData></worksheet>")
+    return buf.getvalue()
+
+
+def _truncated() -> bytes:
+    data = xlsx([("진료비", _big_sheet(300))])()
+    return data[: len(data) // 2]
+
+
+def _corrupt_member() -> bytes:
+    data = bytearray(xlsx([("진료비", _big_sheet(300))])())
+    start = data.find(b"xl/worksheets/sheet1.xml") + 200
+    for k in range(start, start + 64):
+        data[k] ^= 0x5A
+    return bytes(data)
+
+
+_LAUGHS = (
+    '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+)
+
+
+def _error(row: int | None, column: str | None, value: Any, expected: str, count: int = 1,
+           **more: Any) -> dict[str, Any]:  # fmt: skip
+    return {"error": {"row": row, "column": column, "value": value, "expected": expected,
+                      "count": count, **more}}  # fmt: skip
+
+
+def _read(lines: int, sums: dict[str, int] | None = None, **more: Any) -> dict[str, Any]:
+    return {"lines": lines, "sums": sums or {}, **more}
+
+
+CASES: list[Case] = [
+    # --- CSV: numbers ------------------------------------------------------------------
+    Case("unquoted_thousands_shifts_a_row.csv",
+         csv(HEADER, LINES[0], "가나,2024-03-06,외래,의원,D의원,,,2,700,0,0,0", LINES[2]),
+         _error(3, "H열", "2,700", "split into two fields")),
+    Case("unquoted_thousands_last_field_blank.csv",
+         csv(HEADER + ",비고", LINES[0] + ",", "가나,2024-03-06,외래,의원,D의원,,,2,700,0,0,0,"),
+         _error(3, "H열", "2,700", "split into two fields")),
+    Case("trailing_comma_on_every_line.csv",
+         csv(HEADER, *(line + "," for line in LINES)), _read(3, SUMS)),
+    Case("dot_thousands.csv",
+         csv(HEADER, LINES[0], "가나,2024-03-06,외래,의원,D의원,,,12.000,0,0,0"),
+         _error(3, "H열 '본인부담금'", "12.000", "thousands separator or a decimal point")),
+    Case("superscript_in_amount.csv",
+         csv(HEADER, "가나,2024-03-06,외래,의원,A의원,,,12²,0,0,0"),
+         _error(2, "H열 '본인부담금'", "12²", "such as ² or ③")),
+    Case("circled_digit_in_amount.csv",
+         csv(HEADER, "가나,2024-03-06,외래,의원,A의원,,,③,0,0,0"),
+         _error(2, "H열 '본인부담금'", "③", "such as ² or ③")),
+    Case("fullwidth_digits.csv",
+         csv(HEADER, '가나,2024-03-06,외래,의원,A의원,,,"１２，０００",0,0,0'),
+         _read(1, {"covered_copay": 12_000})),
+    Case("accounting_won_dash.csv",
+         csv(HEADER, '가나,2024-03-06,외래,의원,A의원,,," ₩ 12,000 ",0," ₩ -   ", ₩ - '),
+         _read(1, {"covered_copay": 12_000, "full_copay": 0, "noncovered": 0})),
+    Case("blank_amounts_are_zero.csv",
+         csv(HEADER, "가나,2024-03-06,외래,의원,A의원,,,5000,,,",
+             "가나,2024-03-07,외래,의원,A의원,,,,,,3000"),
+         _read(2, {"covered_copay": 5000, "noncovered": 3000},
+               notes=["blank amount cells read as 0", "본인부담금 1칸", "비급여 1칸"])),
+    Case("zero_width_space_in_headers.csv",
+         csv("\u200b이름,진료일자\u200b,진료구분,요양기관종류,본인부담금,비급여\ufeff",
+             "가나\u200b,2024-03-05,외래,의원,5000,0", "다라,2024-03-06,외래,의원,4000,0"),
+         _read(2, {"covered_copay": 9000}, persons={"가나": 1, "다라": 1})),
+    Case("nbsp_and_spaces.csv",
+         csv(HEADER, '가나,2024-03-05,외래,의원,A의원,,,"\u00a05,000\u00a0원", 0 ,0,0'),
+         _read(1, {"covered_copay": 5000})),
+    # --- CSV: units ----------------------------------------------------------------------
+    Case("unit_title_man.csv",
+         csv("2024년 진료비 (단위: 만원)", "진료일자,진료구분,요양기관종류,본인부담금,비급여",
+             "2024-03-05,외래,의원,0.5,10", "2024-03-06,외래,의원,1.2,0"),
+         _read(2, {"covered_copay": 17_000, "noncovered": 100_000}, notes=["만원"])),
+    Case("unit_note_cheon.csv",
+         csv("진료비 내역,,,,", ",,,,단위: 천원",
+             "진료일자,진료구분,요양기관종류,본인부담금,비급여", "2024-03-05,외래,의원,5,100"),
+         _read(1, {"covered_copay": 5_000, "noncovered": 100_000}, notes=["천원"])),
+    Case("unit_note_against_header.csv",
+         csv("(단위: 만원)", "진료일자,진료구분,요양기관종류,본인부담금(원),비급여",
+             "2024-03-05,외래,의원,5000,10"),
+         _error(2, "D열 '본인부담금(원)'", None, "unit note above the table differ")),
+    Case("unit_note_not_won.csv",
+         csv("단위: 달러", "진료일자,진료구분,요양기관종류,본인부담금,비급여",
+             "2024-03-05,외래,의원,5,1"),
+         _error(1, "A열", "단위: 달러", "a unit in won")),
+    Case("two_unit_notes.csv",
+         csv("(단위: 만원)", "단위: 천원", "진료일자,진료구분,요양기관종류,본인부담금,비급여",
+             "2024-03-05,외래,의원,5,1"),
+         _error(None, None, None, "one unit note")),
+    # --- CSV: blank continuation cells ---------------------------------------------------
+    Case("name_on_first_line_only.csv",
+         csv(HEADER, LINES[0], ",2024-03-06,외래,의원,A의원,,,5000,0,0,0",
+             ",2024-03-07,외래,의원,A의원,,,5000,0,0,0"),
+         _error(3, "A열 '이름'", None, "same as above", count=2)),
+    Case("category_on_first_session_only.csv",
+         csv(HEADER, LINES[0], "가나,2024-03-12,외래,의원,A의원,,,5000,0,0,100000",
+             "가나,2024-03-19,외래,의원,A의원,,,5000,0,0,100000"),
+         _error(3, "F열 '항목'", None, "same treatment or general care", count=2)),
+    Case("general_care_written_blank.csv",
+         csv(HEADER, "가나,2024-03-05,외래,의원,A의원,,,5000,0,0,0", LINES[0],
+             "가나,2024-03-05,외래,의원,A의원,,,3000,0,0,0",
+             "가나,2024-03-06,외래,의원,B의원,,,3000,0,0,0"),
+         _read(4, {"covered_copay": 16_000}, categories={"": 3, "manual_therapy": 1})),
+    Case("no_names_at_all.csv",
+         csv(HEADER, *(",".join(["", *line.split(",")[1:]]) for line in LINES)),
+         _read(3, SUMS, persons={"본인": 3}, notes=["one person"])),
+    Case("two_digit_year.csv",
+         csv(HEADER, "가나,24.03.05,외래,의원,A의원,,,5000,0,0,0"),
+         _error(2, "B열 '진료일자'", "24.03.05", "date")),
+    Case("us_date.csv",
+         csv(HEADER, "가나,03/05/2024,외래,의원,A의원,,,5000,0,0,0"),
+         _error(2, "B열 '진료일자'", "03/05/2024", "date")),
+    Case("cp949_with_title.csv",
+         csv("영수증 모음", "", HEADER, *LINES, encoding="cp949"), _read(3, SUMS)),
+    Case("control_characters_in_text.csv",
+         csv(HEADER, "가나\x07,2024-03-05,외래,의원,A\0의원,,,1,0,0,0",
+             "가나,2024-03-06,외래,의원,A의원,,,1,0,0,0"),
+         _read(2, {"covered_copay": 2}, persons={"가나": 2})),
+    Case("unclosed_quote.csv", csv(HEADER, '가나,2024-03-05,외래,의원,"A의원,,,1,0,0,0'),
+         _error(2, None, None, "well-formed CSV")),
+    # --- XLSX --------------------------------------------------------------------------
+    Case("clean.xlsx", xlsx([("진료비", sheet_xml(ROWS))]), _read(3, SUMS)),
+    Case("stale_dimension.xlsx",
+         xlsx([("진료비", sheet_xml(ROWS + [ROWS[1]] * 6, dimension="A1:K4"))]),
+         _read(9, {"covered_copay": 38_000, "noncovered": 2_450_000})),
+    Case("whole_grid_dimension.xlsx",
+         xlsx([("진료비", sheet_xml(ROWS, dimension="A1:XFD1048576"))]), _read(3, SUMS)),
+    Case("merged_name_block.xlsx",
+         xlsx([("진료비", sheet_xml([ROWS[0], ROWS[1], [None, *ROWS[2][1:]], ROWS[3]],
+                                    merges=["A2:A3"]))]),
+         _read(3, SUMS, persons={"가나": 2, "다라": 1}, notes=["A2:A3"])),
+    Case("merged_manual_therapy_over_ten_sessions.xlsx",
+         xlsx([("진료비", sheet_xml(_sessions(10), merges=["F2:F11"]))]),
+         _read(10, {"covered_copay": 20_000, "noncovered": 1_000_000},
+               categories={"manual_therapy": 10}, notes=["F2:F11"])),
+    Case("manual_therapy_on_first_session_only.xlsx",
+         xlsx([("진료비", sheet_xml(_sessions(10)))]),
+         _error(3, "F열 '항목'", None, "same treatment or general care", count=9)),
+    Case("merged_amount.xlsx",
+         xlsx([("진료비", sheet_xml(ROWS, merges=["K2:K3"]))]),
+         _error(2, "K열 '비급여'", 100000, "K2:K3 is merged")),
+    Case("two_row_header.xlsx",
+         xlsx([("진료비", sheet_xml(
+             [["진료일자", "진료구분", "요양기관종류", "금액", None],
+              [None, None, None, "본인부담금", "비급여"],
+              [("d", 45356), "외래", "의원", 5000, 20000]],
+             merges=["A1:A2", "B1:B2", "C1:C2", "D1:E1"]))]),
+         _read(1, {"covered_copay": 5000, "noncovered": 20000})),
+    Case("formula_without_saved_value.xlsx",
+         xlsx([("진료비", sheet_xml([*ROWS[:2], [*ROWS[2][:7], ("f", "H2*2", None), *ROWS[2][8:]],
+                                     ROWS[3]]))]),
+         _error(3, "H열 '본인부담금'", "=H2*2", "saved value")),
+    Case("formula_with_saved_value.xlsx",
+         xlsx([("진료비", sheet_xml([*ROWS[:2], [*ROWS[2][:7], ("f", "1000*3", 3000), *ROWS[2][8:]],
+                                     ROWS[3]]))]),
+         _read(3, SUMS)),
+    Case("error_value.xlsx",
+         xlsx([("진료비", sheet_xml([*ROWS[:2], [*ROWS[2][:10], ("e", "#N/A")], ROWS[3]]))]),
+         _error(3, "K열 '비급여'", "#N/A", "not an Excel error")),
+    Case("hidden_empty_first_sheet.xlsx",
+         xlsx([("숨김", sheet_xml([["메모"]])), ("진료비", sheet_xml(ROWS))],
+              states={"숨김": "hidden"}),
+         _read(3, SUMS, notes=["'숨김' (숨김 hidden)"])),
+    Case("data_on_hidden_sheet.xlsx",
+         xlsx([("표지", sheet_xml([["2024년 진료비"]])), ("data", sheet_xml(ROWS))],
+              states={"data": "veryHidden"}),
+         _read(3, SUMS, notes=["hidden sheet 'data'", "'표지'"])),
+    Case("two_years_two_sheets.xlsx",
+         xlsx([("2024", sheet_xml(ROWS)), ("2023", sheet_xml(ROWS))]),
+         _error(None, None, None, "'2024', '2023' each have one")),
+    Case("two_years_one_asked.xlsx",
+         xlsx([("2024", sheet_xml(ROWS)), ("2023", sheet_xml(ROWS[:2]))]),
+         _read(1, {"covered_copay": 5000}), options={"sheet": "2023"}),
+    Case("unit_in_merged_title.xlsx",
+         xlsx([("진료비", sheet_xml(
+             [["진료비 내역 (단위: 천원)", None, None, None, None],
+              ["진료일자", "진료구분", "요양기관종류", "본인부담금", "비급여"],
+              [("d", 45356), "외래", "의원", 5, 120]], merges=["A1:E1"]))]),
+         _read(1, {"covered_copay": 5000, "noncovered": 120_000}, notes=["천원"])),
+    Case("far_away_cell.xlsx",
+         xlsx([("진료비", sheet_xml(ROWS).replace(
+             "</sheetData>",
+             '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'))]),
+         _error(1048576, "XFD열", None, "256 columns")),
+    Case("entity_bomb.xlsx",
+         xlsx([("진료비", sheet_xml(ROWS, prolog=_LAUGHS))]),
+         _error(None, None, None, "DOCTYPE")),
+    Case("broken_xml.xlsx",
+         xlsx([("진료비", sheet_xml(ROWS).replace("</row>", "", 1))]),
+         _error(None, None, None, "well-formed XML")),
+    Case("truncated.xlsx", _truncated, _error(None, None, None, "intact XLSX")),
+    Case("corrupt_member.xlsx", _corrupt_member, _error(None, None, None, "intact XLSX")),
+    Case("not_a_workbook.xlsx", lambda: zipfile_bytes({"mimetype": b"application/ods"}),
+         _error(None, None, None, "no xl/workbook.xml")),
+    Case("bad_shared_string_index.xlsx",
+         xlsx([("진료비", sheet_xml(ROWS).replace(
+             '<c r="A2" t="inlineStr"><is><t xml:space="preserve">가나</t></is></c>',
+             '<c r="A2" t="s"><v>99</v></c>'))]),
+         _error(2, "A열", None, "shared-string index")),
+    Case("zip_bomb.xlsx", _bomb, _error(None, None, None, "256 MiB"), committed=False),
+]  # fmt: skip
+
+
+def zipfile_bytes(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        writestr = _fixed_time(zf)
+        for name, data in members.items():
+            writestr(name, data)
+    return buf.getvalue()
+
+
+def write(folder: Path, *, committed_only: bool = True) -> dict[str, Any]:
+    """Write the files (the committed ones, or all) and ``expected.json``; return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest: dict[str, Any] = {}
+    for case in CASES:
+        if committed_only and not case.committed:
+            continue
+        data = case.make()
+        assert not case.committed or len(data) <= COMMITTED_BYTES, case.name
+        (folder / case.name).write_bytes(data)
+        manifest[case.name] = {**case.expect, "options": case.options}
+    (folder / "expected.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8"
+    )
+    return manifest
+
+
+if __name__ == "__main__":
+    write(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "files")
