@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 
 from ..fonts import use_korean_font
 
-__all__ = ["LiveFigure", "app_style", "image_widget"]
+__all__ = ["LiveFigure", "app_style", "figure_png", "image_widget"]
 
 BASE_DPI = 100
 """CSS pixels per figure inch."""
@@ -125,6 +125,19 @@ def image_widget(live: LiveFigure, css_class: str = "silson-plot") -> w.Image:
     )
     image.add_class(css_class)
     return image
+
+
+def figure_png(fig: Figure, scale: float = 1.5) -> object:
+    """A static figure as a PNG for the page, rendered at ``scale`` × and shown at CSS size.
+
+    (An IPython ``Image``; a bare :class:`~matplotlib.figure.Figure` shows as text when
+    pyplot was never imported.)
+    """
+    from IPython.display import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=BASE_DPI * scale)
+    return Image(buf.getvalue(), width=round(fig.get_figwidth() * BASE_DPI))
 
 
 _STYLE = """

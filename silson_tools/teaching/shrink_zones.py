@@ -27,6 +27,7 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.patches import Patch
 
+from .. import people as pp
 from ..chart_style import won_axis
 from ..formulas import period_totals, split_visit
 from ..schema import ZONE_COLORS, ZONES
@@ -272,7 +273,11 @@ def readout_html(values: Mapping[str, int | str | bool]) -> str:
     rows = []
     for key in READOUT_KEYS:
         value = values[key]
-        shown = f"{values['zone_ko']} ({value})" if key == "zone" else f"{value:,}원"
+        shown = (
+            f"{values['zone_ko']} ({str(value).replace('_', ' ')})"
+            if key == "zone"
+            else pp.won(int(value))
+        )
         rows.append(
             f'<tr><th style="text-align:left;padding-right:1em">{_LABELS[key]}</th>'
             f'<td style="text-align:right" data-key="{key}" data-value="{html.escape(str(value))}">'
@@ -280,15 +285,15 @@ def readout_html(values: Mapping[str, int | str | bool]) -> str:
         )
     notes = []
     if values["worthless"]:
-        notes.append("⚠ 최소공제 D가 진료비 C 이상: 청구해도 받을 돈이 없습니다 (claim worthless).")
+        notes.append("⚠ 최소공제 D가 진료비 C 이상: 청구해도 받을 돈이 없습니다.")
     if values["cap_hit"]:
         notes.append(
-            f"⚠ 회당 한도 H에 걸림: 기간 {values['cap_cut']:,}원이 한도 때문에 "
+            f"⚠ 회당 한도 H에 걸림: 기간 {pp.won(int(values['cap_cut']))}이 한도 때문에 "
             "깎였습니다 (cap hit)."
         )
     split = (
-        f"자기부담 내역: 공제 몫 {values['deductible_part']:,}원 + 비율 몫 "
-        f"{values['rate_part']:,}원 + 한도 초과 {values['cap_cut']:,}원"
+        f"자기부담 내역: 공제 몫 {pp.won(int(values['deductible_part']))} + 비율 몫 "
+        f"{pp.won(int(values['rate_part']))} + 한도 초과 {pp.won(int(values['cap_cut']))}"
     )
     note_html = "".join(f'<div style="color:#b03a2e">{html.escape(x)}</div>' for x in notes)
     return (
