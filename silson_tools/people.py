@@ -49,12 +49,13 @@ SAFE_CLASSES: Final = "silson-people mathjax_ignore tex2jax_ignore"
 """Classes on every block: MathJax 3 (``mathjax_ignore``) and 2 (``tex2jax_ignore``) skip it."""
 
 CSS: Final = """<style>
-.silson-people{font-size:1em;line-height:1.45}
+.silson-people{font-size:1em;line-height:1.45;overflow-x:auto}
 .silson-people table.silson-table{border-collapse:collapse;margin:.4em 0 .8em 0}
 .silson-people .silson-table caption{text-align:left;font-weight:600;padding:.2em 0}
-.silson-people .silson-table th{background:#eef2f7;text-align:center;padding:.3em .7em;
-  border-bottom:2px solid #9aa8b8;font-weight:600}
-.silson-people .silson-table td{padding:.25em .7em;border-bottom:1px solid #dde3ea}
+.silson-people .silson-table th{background:#eef2f7;text-align:center;padding:.3em .6em;
+  border-bottom:2px solid #9aa8b8;font-weight:600;word-break:keep-all}
+.silson-people .silson-table td{padding:.25em .6em;border-bottom:1px solid #dde3ea;
+  word-break:keep-all;text-align:left}
 .silson-people .silson-table td.num{text-align:right;font-variant-numeric:tabular-nums}
 .silson-people .silson-table tr:nth-child(even) td{background:#f8fafc}
 .silson-people dl.silson-readout{display:grid;grid-template-columns:max-content auto;

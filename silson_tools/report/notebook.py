@@ -253,15 +253,23 @@ def upload_app(
     from ..receipts import read_receipts
 
     keep = folder if folder is not None else private_folder()
-    upload = w.FileUpload(accept=".csv,.xlsx", multiple=False, description="파일 고르기")
+    upload = w.FileUpload(
+        accept=".csv,.xlsx", multiple=False, description="파일 고르기", layout={"width": "10em"}
+    )
     upload.add_class("silson-upload")
     labels = [(load_policy(n).label, n) for n in products()]
-    policy_box = w.Dropdown(options=labels, value=policy or default_product(), description="보험")
+    policy_box = w.Dropdown(
+        options=labels,
+        value=policy or default_product(),
+        description="보험",
+        layout={"width": "24em"},
+        style={"description_width": "3em"},
+    )
     deciles = [("모름 (적용 안 함)", 0), *[(f"{d}분위", d) for d in range(1, 11)]]
     decile_box = w.Dropdown(options=deciles, value=decile or 0, description="소득분위")
     out = w.Output()
     where = (
-        f"올린 파일은 {keep} 에 저장됩니다 (git에 올라가지 않음)."
+        f"올린 파일은 {keep.parent.name}/{keep.name}/ 폴더에 저장됩니다 (git에 올라가지 않음)."
         if keep
         else "올린 파일은 임시 폴더에서 읽고 바로 지웁니다 (저장하지 않음)."
     )

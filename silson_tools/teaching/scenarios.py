@@ -30,7 +30,7 @@ from ..errors import InputError
 from ..params import nhi_copay
 from ..people import Html, man, won
 from ..people import table as people_table
-from ..schema import SETTINGS, TIERS, ZONE_COLORS, ZONES, zone_label
+from ..schema import SETTINGS, TIERS, ZONE_COLORS, ZONES
 
 if TYPE_CHECKING:
     from ipywidgets import Box
@@ -333,11 +333,11 @@ def plot_generations(
             width,
             bottom=bottom,
             color=ZONE_COLORS[zone],
-            label=f"본인부담: {zone_label(zone)}",
+            label=f"자기부담: {ZONES[zone]} ({zone.replace('_', ' ')})",
         )
         bottom += values
     ax.set_xticks(x, [str(g).replace(" ", "\n") for g in table["generation"]], fontsize=10)
-    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.1f}".removesuffix(".0"))  # 만원
     ax.set_ylabel("금액 (만원)")
     ax.set_title(title or "세대별 보험금과 본인부담")
     ax.grid(axis="y", alpha=0.3)
@@ -596,10 +596,13 @@ def scenario_app(scenario: str = "mri") -> Box:
 
     def draw(scenario: str, cost: int, share: float, tier: str, sessions: int) -> None:
         table = scenario_table(scenario, cost, share, tier, sessions)
-        fig, ax = plt.subplots(figsize=(8.6, 4.6), layout="constrained")
         claim = int(table["claim"].iloc[0])
-        plot_generations(table, ax=ax, title=f"{SCENARIOS[scenario].label}: 진료비 {man(claim)}")
-        plt.show()
+        with plt.rc_context({"font.size": 12, "axes.titlesize": 14}):  # readable when projected
+            fig, ax = plt.subplots(figsize=(8.4, 4.8), layout="constrained")
+            title = f"{SCENARIOS[scenario].label}: 진료비 {man(claim)}"
+            plot_generations(table, ax=ax, title=title, legend=False)
+            ax.legend(fontsize=11, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+            plt.show()
         plt.close(fig)
 
     def defaults(change: dict) -> None:
@@ -612,11 +615,14 @@ def scenario_app(scenario: str = "mri") -> Box:
     out = w.interactive_output(
         draw, {"scenario": pick, "cost": cost, "share": share, "tier": tier, "sessions": sessions}
     )
-    out.layout = {"flex": "1 1 auto", "min_width": "0"}
+    out.layout = {"flex": "1 1 30em", "min_width": "0"}  # beside the controls at 1280 px
     controls = w.VBox(
-        [pick, cost, share, tier, sessions], layout={"width": "26em", "flex": "0 0 auto"}
+        [pick, cost, share, tier, sessions], layout={"width": "27em", "flex": "0 0 auto"}
     )
-    box = w.HBox([controls, out], layout={"align_items": "flex-start", "width": "100%"})
+    box = w.HBox(  # side by side on a projector; the picture moves below on a narrow screen
+        [controls, out],
+        layout={"align_items": "flex-start", "width": "100%", "flex_flow": "row wrap"},
+    )
     box.add_class("silson-app")
     box.add_class("silson-scenario-app")
     return box
