@@ -1,0 +1,223 @@
+"""A synthetic claims cohort (가상 코호트): receipt lines of many people over years, seeded.
+
+Not real data: a plausible mix to test and time the engine at scale and to teach with.
+
+- **People** (``people``, default one per 100 lines): how much care each uses is a gamma
+  weight (shape 0.6: most use little, a few use a lot); each has one policy drawn from
+  ``mix`` (default 5% 1세대, 20% 2세대, 30% 3세대, 40% 4세대, 5% 3세대+4세대 중복가입) and a
+  contract date (``policy_start``) inside each generation's sale window (ending no later
+  than the care window) (a duplicate's two
+  dates joined by ``+``), on the first of a month (of a year for a duplicate, or the sale
+  window's first day): the engine takes one contract date per call, so the cost of a chunk
+  grows with the distinct (policy, date) pairs in it, and these keep them to about 250.
+- **Lines**: 68% 통원 (외래), 25% 약국, 7% 입원; tiers 의원 62%, 병원 18%, 종합병원 12%,
+  상급종합 8% (약국 lines: 약국); one of 5,000 institutions per 외래/입원 line (약국 lines
+  blank: they join the day's 외래); ① from a gamma by setting and tier, ② from the NHI
+  share (외래 70%, 입원 80%), ③ on 5% of lines, ④ on 40% (3대 비급여, MRI, 상급병실 and the
+  excluded categories at their own sizes), 입원일수 1–14.
+- **Files**: file ``k`` holds the ``k``-th time slice of the care window (as an export by
+  month or year would), sorted by date, so every person's lines sit in many files.
+  ``line_id`` numbers the lines across files.
+
+File ``k`` depends only on ``seed`` and ``k``: files can be written in parallel, and a
+cohort of 10⁸ lines never needs more memory than one file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["DEFAULT_MIX", "cohort", "write_cohort"]
+
+DEFAULT_MIX: dict[str, float] = {
+    "gen1": 0.05,
+    "gen2": 0.20,
+    "gen3": 0.30,
+    "gen4": 0.40,
+    "gen3+gen4": 0.05,
+}
+"""Share of people per policy (``+``: two policies, 중복가입)."""
+
+SALE_WINDOWS: dict[str, tuple[str, str]] = {
+    "gen1": ("2003-10-01", "2009-09-30"),
+    "gen2": ("2013-01-01", "2017-03-31"),
+    "gen3": ("2017-04-01", "2021-06-30"),
+    "gen4": ("2021-07-01", "2026-05-05"),
+    "gen5": ("2026-05-06", "2027-12-31"),
+}
+"""When each generation was sold (contract dates are drawn inside; ``products`` data)."""
+
+_TIERS = np.array(["clinic", "hospital", "general", "tertiary"])
+_TIER_P = [0.62, 0.18, 0.12, 0.08]
+_TIER_SCALE = np.array([1.0, 1.6, 3.0, 5.0])  # ① grows with the tier
+_OUT_CATS = np.array(
+    ["", "manual_therapy", "shockwave", "prolotherapy", "injection", "mri", "dental",
+     "oriental", "supplement", "cosmetic"]
+)  # fmt: skip
+_OUT_CAT_P = [0.835, 0.06, 0.015, 0.005, 0.04, 0.02, 0.01, 0.01, 0.003, 0.002]
+_OUT_CAT_SCALE = np.array([1.0, 2.0, 2.5, 2.0, 1.2, 8.0, 1.5, 0.8, 1.0, 2.0])
+_IN_CATS = np.array(["", "room_upgrade", "caregiver"])
+_IN_CAT_P = [0.93, 0.05, 0.02]
+
+
+@dataclass(frozen=True)
+class _People:
+    names: np.ndarray
+    weight: np.ndarray
+    policy: np.ndarray
+    start: np.ndarray
+
+
+def _people(n: int, seed: int, mix: dict[str, float], last: str) -> _People:
+    """Names, care weights, policies and contract dates of ``n`` people."""
+    rng = np.random.default_rng([seed, 0])
+    weight = rng.gamma(0.6, 1.0, n)
+    keys = list(mix)
+    p = np.array([mix[k] for k in keys], dtype=float)
+    pick = rng.choice(len(keys), n, p=p / p.sum())
+    policy = np.array(keys, dtype=object)[pick]
+    start = np.empty(n, dtype=object)
+    for i, key in enumerate(keys):
+        who = np.flatnonzero(pick == i)
+        gens = [g.strip() for g in key.split("+")]
+        windows = [(SALE_WINDOWS[g][0], min(SALE_WINDOWS[g][1], last)) for g in gens]
+        dates = [_draw(rng, w, len(who), len(gens) > 1) for w in windows]
+        joined = dates[0].astype(str).astype(object)
+        for more in dates[1:]:
+            joined = joined + "+" + more.astype(str).astype(object)
+        start[who] = joined
+    names = np.array([f"P{i:07d}" for i in range(n)], dtype=object)
+    return _People(names, weight / weight.sum(), policy, start)
+
+
+def _draw(rng: np.random.Generator, window: tuple[str, str], n: int, yearly: bool) -> np.ndarray:
+    """Contract dates in ``window``: the first of a month (``yearly``: of a year), or the
+    window's first day."""
+    lo, hi = np.datetime64(window[0], "D"), np.datetime64(window[1], "D")
+    day = lo + rng.integers(0, int((hi - lo).astype(int)) + 1, n).astype("timedelta64[D]")
+    unit = "datetime64[Y]" if yearly else "datetime64[M]"
+    return np.maximum(day.astype(unit).astype("datetime64[D]"), lo)
+
+
+def _lines(
+    k: int, n: int, first_id: int, folk: _People, seed: int, day0: np.datetime64, span: int,
+    files: int,
+) -> pd.DataFrame:  # fmt: skip
+    """File ``k``: ``n`` lines in the ``k``-th of ``files`` slices of ``span`` days."""
+    rng = np.random.default_rng([seed, 1, k])
+    who = rng.choice(len(folk.names), n, p=folk.weight)
+    lo, hi = span * k // files, max(span * (k + 1) // files, span * k // files + 1)
+    day = day0 + rng.integers(lo, hi, n).astype("timedelta64[D]")
+    u = rng.random(n)
+    setting = np.where(u < 0.68, "outpatient", np.where(u < 0.93, "pharmacy", "inpatient"))
+    inpatient, pharmacy = setting == "inpatient", setting == "pharmacy"
+    t = rng.choice(4, n, p=_TIER_P)
+    tier = np.where(pharmacy, "pharmacy", _TIERS[t])
+    covered = rng.gamma(1.4, 9_000, n) * np.where(pharmacy, 0.8, _TIER_SCALE[t])
+    covered = np.where(inpatient, covered * 25, covered).astype(np.int64) // 10 * 10
+    oc = rng.choice(len(_OUT_CATS), n, p=_OUT_CAT_P)
+    ic = rng.choice(len(_IN_CATS), n, p=_IN_CAT_P)
+    category = np.where(inpatient, _IN_CATS[ic], np.where(pharmacy, "", _OUT_CATS[oc]))
+    scale = np.where(inpatient, 6.0, np.where(pharmacy, 0.3, _OUT_CAT_SCALE[oc]))
+    has_non = (rng.random(n) < 0.4) | (category != "")
+    noncovered = np.where(has_non, rng.gamma(1.3, 40_000, n) * scale, 0).astype(np.int64)
+    noncovered = noncovered // 100 * 100
+    days = np.where(inpatient, np.minimum(rng.geometric(0.25, n), 14), 0)
+    institution = np.where(pharmacy, "", np.char.add("I", rng.integers(0, 5000, n).astype(str)))
+    nhis = np.where(inpatient, covered * 4, covered * 7 // 3)
+    frame = pd.DataFrame(
+        {
+            "line_id": np.zeros(n, dtype=np.int64),
+            "person": folk.names[who],
+            "date": day.astype("datetime64[ns]"),
+            "setting": setting,
+            "tier": tier,
+            "institution": institution,
+            "covered_copay": covered,
+            "nhis_paid": nhis,
+            "full_copay": np.where(rng.random(n) < 0.05, rng.integers(1, 30, n) * 1_000, 0),
+            "noncovered": noncovered,
+            "days": days,
+            "category": category,
+            "policy": folk.policy[who],
+            "policy_start": folk.start[who],
+        }
+    )
+    frame = frame.sort_values("date", kind="stable")
+    frame["line_id"] = np.arange(first_id, first_id + n, dtype=np.int64)
+    return frame.reset_index(drop=True)
+
+
+def _plan(
+    lines: int,
+    lines_per_file: int,
+    people: int | None,
+    seed: int,
+    mix: dict[str, float] | None,
+    last: str,
+) -> tuple[list[int], _People]:
+    files = max(1, -(-lines // lines_per_file))
+    sizes = [lines // files + (1 if k < lines % files else 0) for k in range(files)]
+    folk = _people(people or max(1, lines // 100), seed, mix or DEFAULT_MIX, last)
+    return sizes, folk
+
+
+def cohort(
+    lines: int,
+    *,
+    people: int | None = None,
+    seed: int = 0,
+    first: str = "2023-01-01",
+    last: str = "2025-12-31",
+    mix: dict[str, float] | None = None,
+    files: int = 1,
+) -> pd.DataFrame:
+    """A cohort of ``lines`` receipt lines in memory (see the module docstring); care from
+    ``first`` to ``last``; ``files`` slices (what :func:`write_cohort` writes, joined)."""
+    sizes, folk = _plan(lines, -(-lines // files), people, seed, mix, last)
+    day0 = np.datetime64(first, "D")
+    span = int((np.datetime64(last, "D") - day0).astype(int)) + 1
+    starts = np.cumsum([0, *sizes])
+    return pd.concat(
+        [
+            _lines(k, n, int(starts[k]), folk, seed, day0, span, len(sizes))
+            for k, n in enumerate(sizes)
+        ],
+        ignore_index=True,
+    )
+
+
+def write_cohort(
+    folder: str | Path,
+    lines: int,
+    *,
+    lines_per_file: int = 1_000_000,
+    people: int | None = None,
+    seed: int = 0,
+    first: str = "2023-01-01",
+    last: str = "2025-12-31",
+    mix: dict[str, float] | None = None,
+    row_group: int = 250_000,
+    only: range | None = None,
+) -> list[Path]:
+    """Write a cohort as ``folder/claims-<k>.parquet`` (one time slice each); returns the
+    paths. ``only``: write just these file numbers (to share the work between processes)."""
+    sizes, folk = _plan(lines, lines_per_file, people, seed, mix, last)
+    day0 = np.datetime64(first, "D")
+    span = int((np.datetime64(last, "D") - day0).astype(int)) + 1
+    starts = np.cumsum([0, *sizes])
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for k, n in enumerate(sizes):
+        path = out / f"claims-{k:05d}.parquet"
+        paths.append(path)
+        if only is not None and k not in only:
+            continue
+        frame = _lines(k, n, int(starts[k]), folk, seed, day0, span, len(sizes))
+        frame.to_parquet(path, index=False, row_group_size=row_group)
+    return paths
