@@ -5,6 +5,9 @@
   :func:`monthly_totals`, :func:`top_shrinks`, :func:`compare_policies`, :func:`lines_table`);
 - :mod:`.render`: readable tables, Markdown and HTML, the files of a report
   (:func:`report_files`, :func:`write_report`);
+- :mod:`.output`: outputs that never harm (:func:`csv_bytes` and :func:`excel_safe` with
+  cells Excel will not evaluate, :func:`md_text`, :func:`write_files`: whole-folder writes
+  that replace nothing without ``force`` and never an input file);
 - :mod:`.charts`: the three charts as PNG (the only module that imports matplotlib; it is
   imported when a chart is drawn, not when this package is);
 - :mod:`.notebook`: notebook 03's view and dropdowns;
@@ -18,6 +21,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .output import csv_bytes, excel_safe, excel_text, md_text, write_files
 from .render import (
     build_report_figures,
     format_table,
@@ -29,12 +33,14 @@ from .render import (
 from .summary import (
     ALL_PERSONS,
     ASSUMPTIONS,
+    TOP_PEOPLE,
     ZONE_AMOUNTS,
     Report,
     build_report,
     compare_policies,
     lines_table,
     monthly_totals,
+    top_people,
     top_shrinks,
     validation_summary,
     why_sentences,
@@ -59,14 +65,19 @@ __all__ = [
     "ASSUMPTIONS",
     "PAYOUT_LABEL",
     "SELF_PAY_LABEL",
+    "TOP_PEOPLE",
     "ZONE_AMOUNTS",
     "Report",
     "build_report",
     "build_report_figures",
     "compare_policies",
+    "csv_bytes",
+    "excel_safe",
+    "excel_text",
     "figure_png",
     "format_table",
     "lines_table",
+    "md_text",
     "monthly_totals",
     "plot_monthly",
     "plot_policies",
@@ -77,9 +88,11 @@ __all__ = [
     "report_files",
     "show_figure",
     "show_report",
+    "top_people",
     "top_shrinks",
     "validation_summary",
     "why_sentences",
+    "write_files",
     "write_report",
     "year_summary",
     "zone_amounts",

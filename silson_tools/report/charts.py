@@ -17,7 +17,7 @@ from matplotlib.patches import Patch
 from ..chart_style import won_axis
 from ..fonts import use_korean_font
 from ..schema import ZONE_COLORS, ZONES
-from .summary import TOTAL_ROW, ZONE_AMOUNTS
+from .summary import TOTAL_ROW, ZONE_AMOUNTS, top_people
 
 if TYPE_CHECKING:
     from .summary import Report
@@ -30,6 +30,10 @@ __all__ = [
     "report_figures",
     "show_figure",
 ]
+
+PLAIN: dict[str, Any] = {"parse_math": False, "usetex": False}
+"""Text properties for anything that may come from a file: shown as typed ($, %, _, < …)."""
+MAX_MONTH_LABELS = 24
 
 PAYOUT_LABEL = "보험금 (payout)"
 SELF_PAY_LABEL = "자기부담 (self-pay)"
@@ -49,11 +53,12 @@ def plot_monthly(monthly: pd.DataFrame, title: str = "") -> Figure:
     self_pay = monthly["self_pay"].to_numpy(np.int64)
     ax.bar(x, payout, color=ZONE_COLORS["payout"], label=PAYOUT_LABEL)
     ax.bar(x, self_pay, bottom=payout, color=ZONE_COLORS["self_pay"], label=SELF_PAY_LABEL)
-    ax.set_xticks(x, [m[2:].replace("-", ".") for m in monthly.index], rotation=0)
+    step = max(1, -(-len(x) // MAX_MONTH_LABELS))  # at most 24 labels, however long the span
+    ax.set_xticks(x[::step], [m[2:].replace("-", ".") for m in monthly.index][::step], **PLAIN)
     ax.yaxis.set_major_formatter(won_axis)
     ax.set_xlabel("진료 월 (month of care)")
     ax.set_ylabel("금액 (won)")
-    ax.set_title(title or "월별 보험금과 자기부담 (monthly payout and self-pay)")
+    ax.set_title(title or "월별 보험금과 자기부담 (monthly payout and self-pay)", **PLAIN)
     ax.legend(loc="upper left", frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return fig
@@ -69,7 +74,7 @@ def _stacked_zones(ax: Any, names: list[str], table: pd.DataFrame) -> None:
             continue
         ax.barh(y, values, left=left, color=ZONE_COLORS[key], height=0.6)
         left = left + values
-    ax.set_yticks(y, names)
+    ax.set_yticks(y, names, **PLAIN)
     ax.xaxis.set_major_formatter(won_axis)
     ax.grid(axis="x", alpha=0.3)
     handles = [Patch(color=ZONE_COLORS["payout"], label=PAYOUT_LABEL)] + [
@@ -83,13 +88,18 @@ def _stacked_zones(ax: Any, names: list[str], table: pd.DataFrame) -> None:
 
 
 def plot_zones(summary: pd.DataFrame, title: str = "") -> Figure:
-    """Per person: the claim split into 보험금 and what each zone took (왜 이만큼 받았지?)."""
+    """Per person: the claim split into 보험금 and what each zone took (왜 이만큼 받았지?).
+
+    At most :data:`~.summary.TOP_PEOPLE` bars by name (largest claims) and one "others"
+    bar (:func:`~.summary.top_people`), so the picture's size does not grow with the file.
+    """
+    summary = top_people(summary)
     rows = summary.drop(index=TOTAL_ROW, errors="ignore") if len(summary) > 2 else summary
     fig = _figure(8.5, 1.6 + 0.7 * len(rows))
     ax = fig.add_subplot()
     _stacked_zones(ax, [str(p) for p in rows.index], rows)
     ax.set_xlabel("금액 (won): 보험금 + 줄어든 몫 = 청구액 (payout + zones = claim)")
-    ax.set_title(title or "어디서 줄었나 (where coverage shrank)")
+    ax.set_title(title or "어디서 줄었나 (where coverage shrank)", **PLAIN)
     return fig
 
 

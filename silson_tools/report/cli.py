@@ -6,8 +6,10 @@
 
 ``report`` reads the receipt export, assesses it, renders the report (Markdown or HTML),
 PNG charts with Hangul and the assessed lines as CSV (UTF-8 with BOM) — all in memory —
-and only then creates DIR and writes. Bad input prints the loader's messages (file, row,
-column, value, what was expected) on stderr, exits with status 1 and writes nothing.
+and only then writes, into a temporary folder moved into place whole. Files already in
+DIR are replaced only with ``--force``, an input file (or a link to one) never. Bad input
+prints the loader's messages (file, row, column, value, what was expected) on stderr,
+exits with status 1 and writes nothing; no traceback reaches the person.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ __all__ = ["build_parser", "main"]
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2  # argparse's own code for a bad command line
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
 
 
 def _date(text: str) -> dt.date:
@@ -148,6 +151,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="결과를 쓸 폴더; 없으면 만듭니다 (output folder, created if missing)",
     )
     report.add_argument(
+        "--force",
+        action="store_true",
+        help=(
+            "DIR에 있는 이전 보고서 파일을 바꿉니다; 입력 파일과 심볼릭 링크는 절대 "
+            "바꾸지 않습니다 (replace an earlier report's files in DIR; an input file or a "
+            "symbolic link is never replaced). 기본값 (default): refuse and write nothing"
+        ),
+    )
+    report.add_argument(
         "--format",
         choices=("md", "html"),
         default="md",
@@ -196,12 +208,56 @@ def _assess(rest: list[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 1 bad input, 2 bad usage)."""
+    """Run the command line; return the exit status (0 ok, 1 bad input, 2 bad usage, 130
+    interrupted). No traceback reaches the person: an unexpected error is one located line."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list[:1] == ["assess"]:
-        return _assess(args_list[1:])
-    parser = build_parser()
-    args = parser.parse_args(args_list)
+    try:
+        if args_list[:1] == ["assess"]:
+            return _assess(args_list[1:])
+        return _run(build_parser().parse_args(args_list))
+    except BrokenPipeError:  # `silson check F | head`: the reader left; stop quietly
+        _silence_stdout()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("silson: 중단했습니다 (interrupted)", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except MemoryError:
+        return _fail(
+            "메모리가 부족합니다 (out of memory); 더 작은 파일이나 --person으로 나눠 보세요"
+        )
+    except Exception as err:  # a bug: say where, in one line, and never show a traceback
+        return _fail(_unexpected(err))
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file descriptor (tests, notebooks)
+        pass
+
+
+def _unexpected(err: BaseException) -> str:
+    """``예상하지 못한 오류 (unexpected error) in module.py:line, function: Type: text``."""
+    import traceback
+
+    frames = traceback.extract_tb(err.__traceback__)
+    where = ""
+    if frames:
+        last = frames[-1]
+        where = f" ({Path(last.filename).name}:{last.lineno}, {last.name})"
+    return (
+        f"예상하지 못한 오류입니다 (unexpected error){where}: {type(err).__name__}: {err}. "
+        "입력 파일은 바뀌지 않았고 보고서는 쓰지 않았습니다 (the input is unchanged and no "
+        "report was written); 이 메시지와 함께 알려 주세요 (please report it with this message)."
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command, once the command line is read."""
     from ..receipts import read_receipts
 
     try:
@@ -215,15 +271,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .summary import validation_summary
 
         table = validation_summary(receipts)
-        for item, value in table.itertuples(index=False):
-            print(f"{item}: {value}")
+        print("\n".join(f"{item}: {value}" for item, value in table.itertuples(index=False)))
+        sys.stdout.flush()  # a closed pipe shows here, inside main's handler
         return EXIT_OK
 
     import matplotlib
 
     matplotlib.use("Agg")  # files only, never a window
     from ..catalog import load_policy, products
-    from .render import report_files, write_report
+    from ..errors import InputError
+    from .render import report_parts, write_report
     from .summary import build_report
 
     try:
@@ -242,17 +299,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             compare=[p if p.name != policy.name else policy for p in compared],
             decile=args.decile,
         )
-        files = report_files(report, args.format)
+        files = report_parts(report, args.format)
     except (ValueError, OSError) as err:
         return _fail(str(err))
-    if args.out.exists() and not args.out.is_dir():
-        return _fail(f"--out {args.out}: 폴더가 아니라 파일입니다 (exists and is not a folder)")
+    inputs = [args.file] + [Path(n) for n in [args.policy, *compare] if n.endswith(".toml")]
     try:
-        paths = write_report(files, args.out)
+        paths = write_report(files, args.out, force=args.force, inputs=inputs)
+    except InputError as err:
+        return _fail(str(err))
     except OSError as err:
-        return _fail(f"--out {args.out}: {err}")
-    for path in paths:
-        print(path)
+        return _fail(f"--out {args.out}: 쓰지 못했습니다 (could not write): {err}")
+    print("\n".join(str(path) for path in paths))
+    sys.stdout.flush()
     return EXIT_OK
 
 

@@ -2,14 +2,17 @@
 
 :func:`report_files` renders a :class:`~silson_tools.report.summary.Report` into bytes in
 memory (Markdown or HTML, PNG charts, the assessed lines as CSV with a BOM so Excel reads
-the Korean); :func:`write_report` writes those bytes. The CLI renders everything before it
-creates the output folder, so a failure writes nothing.
+the Korean, and ``people.csv`` when the report names only the largest claims);
+:func:`report_parts` is the same with the CSV files made piece by piece while they are
+written. :func:`write_report` writes them into a temporary folder and moves them into
+place whole, so a failure writes nothing. Text from the receipt file is escaped in
+Markdown and HTML and neutralised for Excel in the CSV files (:mod:`.output`).
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +20,17 @@ import pandas as pd
 
 from ..errors import InputError
 from ..schema import ZONES
-from .summary import ASSUMPTIONS, ZONE_AMOUNTS, Report, lines_table, won
+from .output import csv_chunks, md_text, write_files
+from .summary import (
+    ASSUMPTIONS,
+    TOP_PEOPLE,
+    TOTAL_ROW,
+    ZONE_AMOUNTS,
+    Report,
+    lines_table,
+    top_people,
+    won,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -28,6 +41,7 @@ __all__ = [
     "render_html",
     "render_markdown",
     "report_files",
+    "report_parts",
     "write_report",
 ]
 
@@ -68,12 +82,11 @@ def format_table(table: pd.DataFrame, index_name: str | None = None) -> pd.DataF
 
 
 def _md_table(table: pd.DataFrame) -> str:
-    def cell(value: Any) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
-
-    header = "| " + " | ".join(cell(c) for c in table.columns) + " |"
+    header = "| " + " | ".join(md_text(c) for c in table.columns) + " |"
     rule = "| " + " | ".join("---" for _ in table.columns) + " |"
-    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    body = [
+        "| " + " | ".join(md_text(v) for v in row) + " |" for row in table.itertuples(index=False)
+    ]
     return "\n".join([header, rule, *body])
 
 
@@ -86,6 +99,8 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
     )
     decile = f"{report.decile}분위" if report.decile else "적용 안 함 (not applied)"
     zone_cols = [z for z in ZONE_AMOUNTS if report.comparison[z].any() or report.summary[z].any()]
+    summary = top_people(report.summary)
+    people = len(report.summary.index) - int((report.summary.index == TOTAL_ROW).sum())
     summary_cols = ["lines", "claim", "payout", "self_pay", "payout_pct", *zone_cols]
     comparison_cols = ["label", "claim", "payout", "self_pay", "payout_pct", *zone_cols]
     items: list[tuple[str, Any]] = [
@@ -102,8 +117,21 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
         ("h2", "1. 파일 검사 (validation)"),
         ("table", format_table(report.validation.set_index("항목 (item)"), "항목 (item)")),
         ("h2", "2. 한눈에 보는 1년: 왜 이만큼 받았지? (the year at a glance)"),
-        ("table", format_table(report.summary[summary_cols], "이름")),
+        ("table", format_table(summary[summary_cols], "이름")),
         ("list", report.why),
+        *(
+            [
+                (
+                    "p",
+                    f"{people:,}명 중 청구액이 큰 {TOP_PEOPLE}명만 이름으로 보이고 나머지는 "
+                    "'그 외'로 합쳤습니다; 사람마다의 합계는 people.csv에 있습니다 (the "
+                    f"{TOP_PEOPLE} largest claims by name, the rest as one row; every "
+                    "person's totals are in people.csv).",
+                )
+            ]
+            if len(summary) < len(report.summary)
+            else []
+        ),
         ("image", ("zones.png", "어디서 줄었나 (where coverage shrank)")),
         ("h2", "3. 월별 보험금과 자기부담 (monthly)"),
         ("image", ("monthly.png", "월별 보험금과 자기부담")),
@@ -133,13 +161,13 @@ def render_markdown(report: Report) -> str:
         elif kind == "h2":
             out.append(f"## {content}")
         elif kind == "list":
-            out.append("\n".join(f"- {line}" for line in content))
+            out.append("\n".join(f"- {md_text(line)}" for line in content))
         elif kind == "table":
             out.append(_md_table(content))
         elif kind == "image":
-            out.append(f"![{content[1]}]({content[0]})")
+            out.append(f"![{md_text(content[1])}]({content[0]})")
         else:
-            out.append(str(content))
+            out.append(md_text(content))
     return "\n\n".join(out) + "\n"
 
 
@@ -177,17 +205,29 @@ def render_html(report: Report) -> str:
 
 def report_files(report: Report, fmt: str = "md") -> dict[str, bytes]:
     """File name → bytes for the whole report, rendered in memory (nothing written)."""
+    return {
+        name: data if isinstance(data, bytes) else b"".join(data)
+        for name, data in report_parts(report, fmt).items()
+    }
+
+
+def report_parts(report: Report, fmt: str = "md") -> dict[str, bytes | Iterator[bytes]]:
+    """:func:`report_files` with the CSV files as pieces made while they are written
+    (:func:`.output.csv_chunks`), so a million lines are never one copy in memory."""
     from .charts import figure_png
 
     if fmt not in ("md", "html"):
         raise InputError(f"format must be 'md' or 'html', got {fmt!r}")
     figures = report.figures or build_report_figures(report)
     text = render_markdown(report) if fmt == "md" else render_html(report)
-    return {
+    files: dict[str, bytes | Iterator[bytes]] = {
         f"report.{fmt}": text.encode("utf-8"),
         **{f"{name}.png": figure_png(fig) for name, fig in figures.items()},
-        "assessed_lines.csv": lines_table(report.assessed).to_csv(index=False).encode("utf-8-sig"),
+        "assessed_lines.csv": csv_chunks(lines_table(report.assessed)),
     }
+    if len(top_people(report.summary)) < len(report.summary):  # the report names only some
+        files["people.csv"] = csv_chunks(report.summary.reset_index())
+    return files
 
 
 def build_report_figures(report: Report) -> dict[str, Figure]:
@@ -197,15 +237,13 @@ def build_report_figures(report: Report) -> dict[str, Figure]:
     return report_figures(report)
 
 
-def write_report(files: Mapping[str, bytes], out_dir: str | Path) -> list[Path]:
-    """Write rendered files into ``out_dir`` (created if needed); return the paths written."""
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out} exists and is not a folder")
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, data in files.items():
-        path = out / name
-        path.write_bytes(data)
-        paths.append(path)
-    return paths
+def write_report(
+    files: Mapping[str, bytes | Iterable[bytes]],
+    out_dir: str | Path,
+    *,
+    force: bool = False,
+    inputs: Sequence[str | Path] = (),
+) -> list[Path]:
+    """Write rendered files into ``out_dir`` whole (:func:`.output.write_files`): an earlier
+    report's files are replaced only with ``force``, an input file never. Returns the paths."""
+    return write_files(files, out_dir, force=force, inputs=inputs)

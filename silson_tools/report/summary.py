@@ -48,12 +48,14 @@ if TYPE_CHECKING:
 __all__ = [
     "ALL_PERSONS",
     "ASSUMPTIONS",
+    "TOP_PEOPLE",
     "ZONE_AMOUNTS",
     "Report",
     "build_report",
     "compare_policies",
     "lines_table",
     "monthly_totals",
+    "top_people",
     "top_shrinks",
     "validation_summary",
     "why_sentences",
@@ -70,6 +72,9 @@ ALL_PERSONS: Final = "(전체)"
 """The person choice meaning everyone in the file (family view)."""
 
 TOTAL_ROW: Final = "합계 (total)"
+TOP_PEOPLE: Final = 20
+"""People shown by name in the report's tables and charts; the rest are one "others" row."""
+
 ASSUMPTIONS: Final = (
     "보험금은 이 도구의 규칙 파일(silson_tools/data/products, 출처·신뢰도 A/B/C 표시)로 계산한 "
     "추정치입니다; 실제 지급액은 약관·심사에 따라 다릅니다 (estimates from the rule files, "
@@ -164,14 +169,17 @@ def validation_summary(receipts: pd.DataFrame) -> pd.DataFrame:
         dates = receipts["date"]
         rows.append(("기간 (dates)", f"{dates.min():%Y-%m-%d} – {dates.max():%Y-%m-%d}"))
         counts = receipts["person"].value_counts(sort=False)
-        rows.append(
-            ("사람별 줄 (lines per person)", ", ".join(f"{p} {n}" for p, n in counts.items()))
-        )
+        shown = ", ".join(f"{p} {n:,}" for p, n in counts.iloc[:TOP_PEOPLE].items())
+        if len(counts) > TOP_PEOPLE:
+            rest = counts.iloc[TOP_PEOPLE:]
+            shown += f", 그 외 {len(rest):,}명 {int(rest.sum()):,} (others)"
+        rows.append(("사람 (people)", f"{len(counts):,}명"))
+        rows.append(("사람별 줄 (lines per person)", shown))
         counts = receipts["setting"].value_counts(sort=False)
         rows.append(
             (
                 "진료구분별 줄 (lines per setting)",
-                ", ".join(f"{SETTINGS.get(s, s)} {n}" for s, n in counts.items()),
+                ", ".join(f"{SETTINGS.get(s, s)} {n:,}" for s, n in counts.items()),
             )
         )
         for column in WON_COLUMNS:
@@ -206,10 +214,30 @@ def year_summary(assessed: pd.DataFrame) -> pd.DataFrame:
     return per
 
 
+def top_people(summary: pd.DataFrame, n: int = TOP_PEOPLE) -> pd.DataFrame:
+    """:func:`year_summary` with at most ``n`` people by name: when there are more, the ``n``
+    with the largest claims (ties: file order) and one row ``그 외 N명 (others)`` summing the
+    rest, then the total row; sums and ``payout_pct`` as in :func:`year_summary`."""
+    people = summary.drop(index=TOTAL_ROW, errors="ignore")
+    if len(people) <= n:
+        return summary
+    order = np.lexsort((np.arange(len(people)), -people["claim"].to_numpy()))
+    shown, rest = people.iloc[order[:n]], people.iloc[order[n:]]
+    sums: dict[str, Any] = {c: int(rest[c].sum()) for c in rest.columns if c != "payout_pct"}
+    claim = sums["claim"]
+    sums["payout_pct"] = round(100 * sums["payout"] / claim, 1) if claim else 0.0
+    others = pd.DataFrame([sums], index=[f"그 외 {len(rest):,}명 (others)"])[summary.columns]
+    out = pd.concat(
+        [shown, others.astype(summary.dtypes.to_dict()), summary[summary.index == TOTAL_ROW]]
+    )
+    out.index.name = summary.index.name
+    return out
+
+
 def why_sentences(summary: pd.DataFrame) -> list[str]:
     """ "왜 이만큼 받았지?" — one sentence per row of :func:`year_summary`, zones largest first."""
     out = []
-    for person, row in summary.iterrows():
+    for person, row in zip(summary.index, summary.to_dict("records"), strict=True):
         claim, payout, self_pay = int(row["claim"]), int(row["payout"]), int(row["self_pay"])
         cuts = sorted(((int(row[z]), z) for z in ZONE_AMOUNTS if int(row[z]) > 0), reverse=True)
         text = (
@@ -235,10 +263,10 @@ def why_sentences(summary: pd.DataFrame) -> list[str]:
 
 def monthly_totals(assessed: pd.DataFrame) -> pd.DataFrame:
     """Per calendar month (``YYYY-MM``): claim, payout and self-pay in won (no care: 0)."""
-    months = assessed["date"].dt.to_period("M")
+    months = assessed["date"].to_numpy().astype("datetime64[M]")
     frame = pd.DataFrame(
         {
-            "month": months.to_numpy(),
+            "month": months,
             "claim": claim_of(assessed),
             "payout": assessed["payout"].to_numpy(np.int64),
             "self_pay": assessed["self_pay"].to_numpy(np.int64),
@@ -246,9 +274,9 @@ def monthly_totals(assessed: pd.DataFrame) -> pd.DataFrame:
     )
     out = frame.groupby("month").sum()
     if len(out):
-        full = pd.period_range(out.index.min(), out.index.max(), freq="M")
-        out = out.reindex(full, fill_value=0)
-    out.index = [str(p) for p in out.index]
+        first, last = out.index.to_numpy().astype("datetime64[M]")[[0, -1]]
+        out = out.reindex(np.arange(first, last + 1), fill_value=0)
+    out.index = [str(m)[:7] for m in out.index.to_numpy().astype("datetime64[M]")]
     out.index.name = "month"
     return out.astype(np.int64)
 
@@ -261,6 +289,9 @@ def top_shrinks(assessed: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     """
     if n < 0:
         raise InputError(f"n must be >= 0, got {n}")
+    self_pay = assessed["self_pay"].to_numpy(np.int64)
+    order = np.lexsort((np.arange(len(assessed)), -self_pay))  # stable: file order breaks ties
+    assessed = assessed.iloc[order[:n]]
     claim = claim_of(assessed)
     frame = pd.DataFrame(
         {
@@ -279,8 +310,7 @@ def top_shrinks(assessed: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     )
     share = np.where(claim > 0, frame["payout"] / np.where(claim > 0, claim, 1), 0.0)
     frame.insert(8, "payout_pct", np.round(share * 100, 1))
-    order = np.lexsort((np.arange(len(frame)), -frame["self_pay"].to_numpy()))
-    return frame.iloc[order[:n]]
+    return frame
 
 
 def _policy(policy: str | Policy) -> Policy:
@@ -313,13 +343,25 @@ def compare_policies(
     zone code (won). Every policy sees the same lines and the same ``policy_start``.
     ``policies``: default every shipped product.
     """
+    return _compare(as_receipt_lines(receipts), policies, policy_start, ceiling, {})
+
+
+def _compare(
+    lines: ReceiptLines,
+    policies: Sequence[str | Policy] | None,
+    policy_start: DateLike | None,
+    ceiling: Ceiling,
+    known: Mapping[str, pd.DataFrame],
+) -> pd.DataFrame:
+    """:func:`compare_policies`, reusing ``known`` (policy name → its assessed lines)."""
     from ..engine import assess
 
-    lines = as_receipt_lines(receipts)
     rows = []
     for policy in _every_product() if policies is None else policies:
         pol = _policy(policy)
-        assessed = assess(lines, pol, policy_start=policy_start, ceiling=ceiling)
+        assessed = known.get(pol.name)
+        if assessed is None:
+            assessed = assess(lines, pol, policy_start=policy_start, ceiling=ceiling)
         zones = zone_amounts(assessed)
         claim = int(claim_of(assessed).sum())
         payout = int(assessed["payout"].sum())
@@ -340,16 +382,21 @@ def compare_policies(
 def lines_table(assessed: pd.DataFrame) -> pd.DataFrame:
     """The assessed lines for the CSV: the row a person sees, canonical columns, the
     engine's detail columns, and the zone in Korean (``zone_ko``). Dates as ``YYYY-MM-DD``."""
-    out = assessed.copy()
-    out["date"] = out["date"].dt.strftime("%Y-%m-%d")
-    out["zone"] = out["zone"].astype(str)
-    out["zone_ko"] = [ZONES.get(z, z) for z in out["zone"]]
+    out = pd.DataFrame(assessed).copy(deep=False)  # copy-on-write: no column is copied
+    out["date"] = _each_distinct(assessed["date"], lambda d: f"{d:%Y-%m-%d}")
+    out["zone"] = _each_distinct(assessed["zone"], str)
     out["claim"] = claim_of(assessed)
+    out["zone_ko"] = _each_distinct(assessed["zone"], lambda z: ZONES.get(str(z), str(z)))
     first = [c for c in CANONICAL_COLUMNS if c in out.columns]
-    rest = [c for c in out.columns if c not in first]
-    out = out[first + rest]
+    out = out[first + [c for c in out.columns if c not in first]]
     out.index.name = "row"
     return out.reset_index()
+
+
+def _each_distinct(values: pd.Series, fn: Any) -> np.ndarray:
+    """``fn`` of every value as an object array, computed once per distinct value."""
+    codes, uniques = pd.factorize(values)
+    return np.array([*(fn(u) for u in uniques), ""], dtype=object)[codes]
 
 
 # --- the whole report -----------------------------------------------------------------------
@@ -425,11 +472,12 @@ def build_report(
     monthly = monthly_totals(assessed)
     chosen = _every_product() if compare is None else compare
     names = list(dict.fromkeys(p if isinstance(p, str) else p.name for p in chosen))
-    comparison = compare_policies(
+    comparison = _compare(
         lines,
         [pol if n == pol.name else n for n in names] or [pol],
-        policy_start=start,
-        ceiling=ceiling,
+        start,
+        ceiling,
+        {pol.name: assessed},
     )
     report = Report(
         policy=pol,
@@ -439,7 +487,7 @@ def build_report(
         assessed=assessed,
         validation=validation_summary(lines),
         summary=summary,
-        why=why_sentences(summary),
+        why=why_sentences(top_people(summary)),
         monthly=monthly,
         top=top_shrinks(assessed),
         comparison=comparison,
