@@ -30,18 +30,22 @@ before the merge. ``[policy] name`` is never inherited. Cycles and unknown paren
                                 count_basis {value "paid"|"eligible", confidence, source, note}
     [parts.NAME]                kind = "visit" | "treatment" | "room", label, amounts (receipt
                                 columns it pays), categories (absent = default part for those
-                                amounts), annual_limit_settings, note
+                                amounts), annual_limit_settings, severe (true: only
+                                산정특례 lines, false: only the others; absent: both), note
     [parts.NAME.annual_limit]   a parameter (won)
     [parts.NAME.inpatient]      visit parts: form ("max" | "additive"), nhi_rate, visit_unit
     [parts.NAME.outpatient]     {value "institution"|"day", confidence, source, note} (with
                                 combine_same_day), admission_cap_tiers, note; rate_covered,
     [parts.NAME.pharmacy]       rate_noncovered (rate), min, min_<tier>, visit_cap,
-                                selfpay_cap, admission_cap (won), count (count)
+                                selfpay_cap, admission_cap (won), count (count);
+                                selfpay_cap_tiers (the tiers the inpatient cap covers)
     [parts.NAME.treatment]      3대 비급여: form; rate, min, visit_cap, count, improvement_block,
                                 or [[…rate_brackets]] {from_session, rate} by session
     [parts.NAME.room]           상급병실 차액: rate, daily_cap
-    [[exclusions]]              label, categories, amounts, settings, from, until (dates of
-                                care), waiting_years (years), source, confidence, note
+    [[exclusions]]              label, categories and/or diagnoses (KCD ranges such as
+                                "F04-F99": the line is this care when either matches),
+                                amounts, settings, severe, from, until (dates of care),
+                                waiting_years (years), source, confidence, note
     [sources.KEY]               the file's own sources (title, url), beside data/sources.toml
 
 **Clock.** A product's dated values run on the **contract date** (계약일; see
@@ -63,7 +67,6 @@ import itertools
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,10 +75,11 @@ from .params import DATA_DIR, Ctx, Param, check_keys, parse_param, resolve_sourc
 from .product_files import COUNT_BASES as _BASES
 from .product_files import TOP_KEYS, apply_override, copy_tree, read_product, shown_name
 from .product_files import read_switch as _switch
-from .schema import AMOUNT_COLUMNS, CATEGORIES, SETTINGS, TIERS
+from .product_model import Exclusion, Part, Policy, SettingRule
+from .schema import AMOUNT_COLUMNS, SETTINGS, TIERS
 
 if TYPE_CHECKING:
-    from .dates import DateLike  # dates imports pandas; loading a product does not need it
+    pass  # dates imports pandas; loading a product does not need it
 
 __all__ = [
     "PRODUCT_DIR",
@@ -112,6 +116,7 @@ SETTING_PLAIN = {
     "nhi_rate": bool,
     "admission_cap_tiers": list,
     "visit_unit": dict,
+    "selfpay_cap_tiers": list,
     "note": str,
 }
 VISIT_UNITS = ("institution", "day")
@@ -132,6 +137,7 @@ PART_PLAIN = {
     "amounts": list,
     "categories": list,
     "annual_limit_settings": list,
+    "severe": bool,
     "note": str,
 }
 POLICY_PLAIN = {
@@ -154,6 +160,8 @@ EXCLUSION_PLAIN = {
     "settings": list,
     "from": dt.date,
     "until": dt.date,
+    "severe": bool,
+    "diagnoses": list,
     "source": object,
     "confidence": str,
     "note": str,
@@ -167,177 +175,6 @@ _UNIT_OF_KEY = {
     **EXCLUSION_PARAMS,
 }
 """Only for overrides that add a parameter the file lacks: the unit its reader expects."""
-
-
-# --- the typed tree ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SettingRule:
-    """Rules for one setting (inpatient / outpatient / pharmacy) of a visit part."""
-
-    form: str
-    params: dict[str, Param]
-    nhi_rate: bool = False
-    admission_cap_tiers: tuple[str, ...] = ()
-    visit_unit: str = "institution"
-    """With ``combine_same_day``: ``institution`` or ``day`` (see engine/visits.py)."""
-    visit_unit_basis: str = ""
-    """Confidence and source of ``visit_unit`` as the file gives them."""
-
-    def get(self, key: str) -> Param | None:
-        return self.params.get(key)
-
-
-@dataclass(frozen=True)
-class Part:
-    """One 보장 part (주계약, 특약, 3대 비급여 항목, 상급병실): what it pays and how."""
-
-    name: str
-    kind: str
-    label: str
-    amounts: tuple[str, ...]
-    categories: tuple[str, ...] | None
-    annual_limit: Param | None
-    settings: dict[str, SettingRule] = field(default_factory=dict)
-    limit_settings: tuple[str, ...] | None = None
-    """Settings whose payouts count toward ``annual_limit`` (None: every setting). 1–3세대
-    limit 입원 to 5천만원 per 질병; 통원 is bounded by its per-visit caps and counts instead."""
-    treatment: SettingRule | None = None
-    brackets: tuple[tuple[int, Param], ...] = ()
-    """Treatment parts: (first session, self-pay rate) steps; empty = one ``rate``."""
-    room: dict[str, Param] = field(default_factory=dict)
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Exclusion:
-    """Care not covered (보장 제외 / 면책기간), as rule data."""
-
-    label: str
-    categories: tuple[str, ...] | None
-    amounts: tuple[str, ...]
-    settings: tuple[str, ...] | None
-    start: dt.date | None
-    until: dt.date | None
-    waiting_years: Param | None
-    source: str
-    confidence: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Policy:
-    """A loaded, validated product: parts, exclusions and the routing of receipt amounts."""
-
-    name: str
-    label: str
-    generation: str
-    path: str
-    combine_same_day: bool
-    parts: tuple[Part, ...]
-    exclusions: tuple[Exclusion, ...]
-    raw: dict[str, Any] = field(repr=False, compare=False)
-    """The merged tree (after ``extends`` and overrides), for rebuilding with overrides."""
-    short_label: str = ""
-    sold_from: dt.date | None = None
-    sold_until: dt.date | None = None
-    description: str = ""
-    note: str = ""
-    extends: tuple[str, ...] = ()
-    """The chain of parents, nearest first (``("gen3",)`` for gen3-choice2)."""
-    default: bool = False
-    """True for the product used when none is named (:func:`default_product`)."""
-    count_basis: tuple[str, str] = ("paid", "")
-    """(``paid`` | ``eligible``, "confidence: sources"): which visits use up a yearly count."""
-
-    def part(self, name: str) -> Part:
-        for part in self.parts:
-            if part.name == name:
-                return part
-        raise InputError(f"policy {self.name!r} has no part {name!r}")
-
-    def route(self, amount: str, category: str) -> int | None:
-        """Index of the part that pays ``amount`` for ``category`` (None: not insured)."""
-        default = None
-        for i, part in enumerate(self.parts):
-            if amount not in part.amounts:
-                continue
-            if part.categories is None:
-                default = i
-            elif category in part.categories:
-                return i
-        return default
-
-    @property
-    def extra_categories(self) -> tuple[str, ...]:
-        """Categories the rule file names beyond schema.CATEGORIES (e.g. ``infertility``)."""
-        names: set[str] = set()
-        for ex in self.exclusions:
-            names.update(ex.categories or ())
-        for part in self.parts:
-            names.update(part.categories or ())
-        return tuple(sorted(names - set(CATEGORIES)))
-
-    def parameters(self) -> list[tuple[str, Param]]:
-        """Every parameter (path, Param), for tables and checks."""
-        out: list[tuple[str, Param]] = []
-        for part in self.parts:
-            if part.annual_limit is not None:
-                out.append((part.annual_limit.path, part.annual_limit))
-            for rule in [*part.settings.values(), part.treatment]:
-                if rule is not None:
-                    out.extend((p.path, p) for p in rule.params.values())
-            out.extend((p.path, p) for _, p in part.brackets)
-            out.extend((p.path, p) for p in part.room.values())
-        for ex in self.exclusions:
-            if ex.waiting_years is not None:
-                out.append((ex.waiting_years.path, ex.waiting_years))
-        return out
-
-    def table(self, date: DateLike | None = None) -> list[dict[str, Any]]:
-        """One row per parameter: path, label, unit, value on ``date`` (default: latest),
-        effective date, confidence, source."""
-        rows = []
-        for path, param in self.parameters():
-            i = len(param.values) - 1 if date is None else param.index(date)
-            rows.append(
-                {
-                    "parameter": path,
-                    "label": param.label,
-                    "unit": param.unit,
-                    "value": param.values[i],
-                    "since": param.dates[i],
-                    "confidence": param.confidence[i],
-                    "source": param.sources[i],
-                }
-            )
-        return rows
-
-    def for_contract(self, contract_date: DateLike) -> Policy:
-        """The policy a contract signed on ``contract_date`` has: every parameter reduced to
-        the one value in force on that date (an ended parameter is dropped)."""
-
-        def one(param: Param | None) -> Param | None:
-            return None if param is None else param.for_contract(contract_date)
-
-        def rule(r: SettingRule) -> SettingRule:
-            kept = {k: p for k, p in ((k, one(p)) for k, p in r.params.items()) if p is not None}
-            return replace(r, params=kept)
-
-        parts = tuple(
-            replace(
-                p,
-                annual_limit=one(p.annual_limit),
-                settings={s: rule(r) for s, r in p.settings.items()},
-                treatment=None if p.treatment is None else rule(p.treatment),
-                brackets=tuple((first, one(b) or b) for first, b in p.brackets),
-                room={k: one(r) or r for k, r in p.room.items()},
-            )
-            for p in self.parts
-        )
-        exclusions = tuple(replace(e, waiting_years=one(e.waiting_years)) for e in self.exclusions)
-        return replace(self, parts=parts, exclusions=exclusions)
 
 
 # --- discovery -----------------------------------------------------------------------------------
@@ -475,7 +312,12 @@ def _setting(ctx: Ctx, where: str, raw: Any, amounts: tuple[str, ...]) -> Settin
         ctx, f"{where}.admission_cap_tiers", raw.get("admission_cap_tiers", []), TIERS
     )
     unit, basis = _switch(ctx, where, raw, "visit_unit", VISIT_UNITS)
-    return SettingRule(form, params, nhi, tiers, unit, basis)
+    cap_tiers = _str_list(
+        ctx, f"{where}.selfpay_cap_tiers", raw.get("selfpay_cap_tiers", []), TIERS
+    )
+    if cap_tiers and "selfpay_cap" not in params:
+        raise ctx.error(f"{where}.selfpay_cap_tiers", "given without a selfpay_cap")
+    return SettingRule(form, params, nhi, tiers, unit, basis, cap_tiers)
 
 
 def _treatment(ctx: Ctx, where: str, raw: Any) -> tuple[SettingRule, tuple[tuple[int, Param], ...]]:
@@ -531,6 +373,8 @@ def _part(ctx: Ctx, name: str, raw: Any) -> Part:
         raise ctx.error(f"{where}.categories", f"missing required value for a {kind} part")
     params = _params(ctx, where, raw, PART_PARAMS)
     kw: dict[str, Any] = {"note": _plain(ctx, where, "note", raw.get("note", ""), str)}
+    if "severe" in raw:
+        kw["severe"] = _plain(ctx, where, "severe", raw["severe"], bool)
     if "annual_limit_settings" in raw:
         key = f"{where}.annual_limit_settings"
         if kind != "visit":
@@ -598,7 +442,28 @@ def _exclusion(ctx: Ctx, i: int, raw: Any) -> Exclusion:
         source="; ".join(str(s) for s in sources),
         confidence=vals["confidence"],
         note=vals.get("note", ""),
+        severe=vals.get("severe"),
+        diagnoses=_kcd_ranges(ctx, f"{where}.diagnoses", raw["diagnoses"])
+        if "diagnoses" in raw
+        else None,
     )
+
+
+_KCD_CATEGORY = re.compile(r"[A-Z]\d{2}")
+
+
+def _kcd_ranges(ctx: Ctx, where: str, value: Any) -> tuple[tuple[str, str], ...]:
+    """``["F04-F99", "K64"]`` → ``(("F04", "F99"), ("K64", "K64"))``: KCD categories."""
+    out = []
+    for item in _str_list(ctx, where, value):
+        first, _, last = item.partition("-")
+        last = last or first
+        if not (_KCD_CATEGORY.fullmatch(first) and _KCD_CATEGORY.fullmatch(last)):
+            raise ctx.error(where, f"expected KCD categories like 'F04-F99' or 'K64', got {item!r}")
+        if first[0] != last[0] or last < first:
+            raise ctx.error(where, f"a range runs within one letter, low to high: {item!r}")
+        out.append((first, last))
+    return tuple(out)
 
 
 def _build(raw: dict[str, Any], file: str, name: str) -> Policy:
@@ -641,11 +506,11 @@ def _build(raw: dict[str, Any], file: str, name: str) -> Policy:
 
 
 def _check_routing(ctx: Ctx, policy: Policy) -> None:
-    """Two parts may not pay the same amount for the same category."""
-    for amount in AMOUNT_COLUMNS:
+    """Two parts may not pay the same amount for the same category (and severity)."""
+    for amount, severe in itertools.product(AMOUNT_COLUMNS, (False, True)):
         seen: dict[str | None, str] = {}
         for part in policy.parts:
-            if amount not in part.amounts:
+            if amount not in part.amounts or part.severe not in (None, severe):
                 continue
             for cat in part.categories if part.categories is not None else (None,):
                 if cat in seen:

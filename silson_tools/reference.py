@@ -31,7 +31,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from . import ceiling, premium
-from .catalog import Policy, load_policy, products
+from .catalog import Exclusion, Policy, load_policy, products
 from .params import CONFIDENCE, PARAM_UNITS, UNITS, Param, Source, load_sources, nhi_copay
 
 __all__ = [
@@ -358,7 +358,10 @@ def _product_section(policy: Policy) -> list[str]:
         facts.append(f"- {md_escape(policy.description)}")
     if policy.note:
         facts.append(f"- 참고 (note): {md_escape(policy.note)}")
-    parts = ", ".join(f"{md_escape(p.label)} (`{p.name}`, {p.kind})" for p in policy.parts)
+    whom = {None: "", True: ", 산정특례 줄만", False: ", 산정특례 아닌 줄만"}
+    parts = ", ".join(
+        f"{md_escape(p.label)} (`{p.name}`, {p.kind}{whom[p.severe]})" for p in policy.parts
+    )
     facts.append(f"- 보장 부분 (parts): {parts}")
     if policy.combine_same_day:  # how a day's 외래/약국 lines become 통원 (engine/visits.py)
         units = [
@@ -382,16 +385,27 @@ def _product_section(policy: Policy) -> list[str]:
                 md_escape(ex.label),
                 md_escape(", ".join(ex.amounts)),
                 md_escape(", ".join(ex.settings or ("모든 진료",))),
-                md_escape(", ".join(ex.categories or ("모든 항목",))),
+                md_escape(_care(ex)),
+                {None: "모두", True: "중증만", False: "중증 제외"}[ex.severe],
                 ex.confidence,
                 md_escape(ex.source),
                 md_escape(ex.note),
             ]
             for ex in policy.exclusions
         ]
-        header = ["제외 (label)", "금액 열", "진료 형태", "항목", "신뢰도", "출처", "메모"]
+        header = [
+            "제외 (label)", "금액 열", "진료 형태", "항목·상병코드", "산정특례 (severe)", "신뢰도",
+            "출처", "메모",
+        ]  # fmt: skip
         lines += _table(header, rows)
     return [*lines, ""]
+
+
+def _care(ex: Exclusion) -> str:
+    """What care an exclusion names: its 항목 and/or KCD ranges (either matches)."""
+    named = list(ex.categories or ())
+    named += [lo if lo == hi else f"{lo}–{hi}" for lo, hi in ex.diagnoses or ()]
+    return " 또는 ".join(named) if named else "모든 항목"
 
 
 _INTRO = """\

@@ -108,6 +108,8 @@ def reference_assess(
             "days": int(rec.get("days", 0)),
             "institution": str(rec.get("institution", "") or ""),
             "visit": str(rec.get("visit", "") or ""),
+            "severe": bool(rec.get("severe", False)),
+            "diagnosis": str(rec.get("diagnosis", "") or ""),
             "hook": 0 if ceiling is None else int(ceiling[pos]),
         }
         rows.append(row)
@@ -136,12 +138,17 @@ def reference_assess(
     # 1. exclusions and routing
     for r in rows:
         r["part_of"] = {}
+        r["clause"] = ""
         for col in AMOUNTS:
             excluded = r["year"] < 0
+            if excluded and r[col] > 0:
+                r["clause"] = r["clause"] or BEFORE_START
             for ex in policy.exclusions:
                 if col not in ex.amounts:
                     continue
-                if ex.categories is not None and r["category"] not in ex.categories:
+                if not is_care(r, ex):
+                    continue
+                if ex.severe is not None and r["severe"] != ex.severe:
                     continue
                 if ex.settings is not None and r["setting"] not in ex.settings:
                     continue
@@ -153,9 +160,16 @@ def reference_assess(
                     start, ex.waiting_years.at(r["day"])
                 ):
                     continue
+                if not excluded and r[col] > 0:
+                    r.setdefault("clauses", []).append((policy.exclusions.index(ex), ex.label))
                 excluded = True
-            r["part_of"][col] = None if excluded else policy.route(col, r["category"])
+            routed = policy.route(col, r["category"], r["severe"])
+            r["part_of"][col] = None if excluded else routed
         r["excluded"] = sum(r[c] for c in AMOUNTS if r["part_of"][c] is None)
+        if r["excluded"] == 0:
+            r["clause"] = ""
+        elif not r["clause"]:  # the first clause in file order that removed an amount
+            r["clause"] = min(r.get("clauses", [(len(policy.exclusions), NOT_PAID)]))[1]
         # 2. ceiling offset
         if r["part_of"]["covered_copay"] is None:
             r["offset"] = 0
@@ -228,6 +242,7 @@ def reference_assess(
                 "payout_noncovered": r["pay_non"],
                 "self_pay": claim - r["payout"],
                 "zone": zone,
+                "excluded_by": r["clause"],
                 "session_no": r["session"],
                 "needs_improvement_proof": r["proof"],
                 "policy_year": pd.NaT
@@ -236,6 +251,21 @@ def reference_assess(
             }
         )
     return pd.DataFrame(out)
+
+
+BEFORE_START = "계약일 전 진료 (care before the contract date)"
+NOT_PAID = "이 상품이 보장하지 않는 금액 (no part of this product pays this amount)"
+
+
+def is_care(r: dict, ex: Any) -> bool:
+    """The line is the care an exclusion names: one of its categories, or a diagnosis code
+    whose first three characters fall in one of its ranges (no such key: every line)."""
+    if ex.categories is None and ex.diagnoses is None:
+        return True
+    if ex.categories is not None and r["category"] in ex.categories:
+        return True
+    code = r["diagnosis"].upper()[:3]
+    return bool(code) and any(lo <= code <= hi for lo, hi in ex.diagnoses or ())
 
 
 def visit_part(rows: list[dict], part: Part, combine: bool, basis: str = "paid") -> None:
@@ -255,7 +285,7 @@ def visit_part(rows: list[dict], part: Part, combine: bool, basis: str = "paid")
             rule.form,
         )
         cap = rule.get("selfpay_cap")
-        if cap is not None:
+        if cap is not None and (not rule.selfpay_cap_tiers or r["tier"] in rule.selfpay_cap_tiers):
             key = (r["person"], r["year"])
             before = retained.get(key, 0)
             mine = ded + rate

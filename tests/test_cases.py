@@ -17,7 +17,8 @@ checked strictly (an unknown or misspelt key is an error, so a typo cannot skip 
     setting = "outpatient"    # inpatient / outpatient / pharmacy
     tier = "clinic"           # clinic / hospital / general / tertiary / pharmacy
     covered_copay = 30_000    # amounts default to 0: covered_copay, full_copay, noncovered,
-                              # nhis_paid, over_ceiling; days; category; person
+                              # nhis_paid, over_ceiling; days; category; person;
+                              # institution, visit, diagnosis (text); severe (true/false)
     # ceiling_refund = 60_000   the per-line 상한제 refund given as assess(..., ceiling=[…])
     # repeat = 51             the same line 51 times, step_days (default 1) apart
     [lines.expect]            # checked on every line of the entry (required: payout, zone)
@@ -81,7 +82,7 @@ class CaseFileError(ValueError):
 # --- the format ---------------------------------------------------------------------------------
 
 AMOUNT_KEYS = ("covered_copay", "full_copay", "noncovered", "nhis_paid", "over_ceiling", "days")
-NOT_INT = ("zone", "needs_improvement_proof", "policy_year")
+NOT_INT = ("zone", "excluded_by", "needs_improvement_proof", "policy_year")
 INT_COLUMNS = tuple(c for c in DETAIL_COLUMNS if c not in NOT_INT)
 EXPECT_KEYS = (*INT_COLUMNS, *NOT_INT)
 TOTAL_KEYS = tuple(c for c in INT_COLUMNS if c != "session_no")
@@ -120,6 +121,8 @@ LINE_OPTIONAL = (
     "person",
     "institution",
     "visit",
+    "severe",
+    "diagnosis",
     "ceiling_refund",
     "repeat",
     "step_days",
@@ -213,6 +216,8 @@ def _expectations(
             out[key] = value
         elif key == "policy_year":
             out[key] = _date(path, w, value)
+        elif key == "excluded_by":  # the clause's label ("" when nothing is excluded)
+            out[key] = "" if value == "" else _text(path, w, value, None)
         elif key in EACH_KEYS:
             if not isinstance(value, list) or len(value) != each:
                 raise _fail(
@@ -305,9 +310,13 @@ def load_case(path: Path) -> Case:
             )
         if "person" in entry:
             receipt["person"] = _text(path, f"{where}.person", entry["person"])
-        for key in ("institution", "visit"):  # free text (leave the key out for blank)
+        for key in ("institution", "visit", "diagnosis"):  # text (leave the key out: blank)
             if key in entry:
                 receipt[key] = _text(path, f"{where}.{key}", entry[key], None)
+        if "severe" in entry:
+            if not isinstance(entry["severe"], bool):
+                raise _fail(path, f"{where}.severe", "expected true or false")
+            receipt["severe"] = entry["severe"]
         refund = _int(path, f"{where}.ceiling_refund", entry.get("ceiling_refund", 0))
         repeat = _int(path, f"{where}.repeat", entry.get("repeat", 1), low=1)
         if "step_days" in entry and "repeat" not in entry:
@@ -385,10 +394,17 @@ def receipts_of(case: Case) -> tuple[pd.DataFrame, list[int] | None]:
     hook (None when no line gives ceiling_refund)."""
     rows = [line.receipt for line in case.lines]
     columns = ["date", "setting", "tier", "covered_copay", "noncovered"]
-    extra = (*AMOUNT_KEYS, "category", "person", "institution", "visit")
+    extra = (*AMOUNT_KEYS, "category", "person", "institution", "visit", "severe", "diagnosis")
     columns += [c for c in extra if c not in columns]
     used = [c for c in columns if c in columns[:5] or any(c in r for r in rows)]
-    defaults = {"category": "", "person": "본인", "institution": "", "visit": ""}
+    defaults = {
+        "category": "",
+        "person": "본인",
+        "institution": "",
+        "visit": "",
+        "severe": False,
+        "diagnosis": "",
+    }
     frame = pd.DataFrame(
         [{c: r.get(c, defaults.get(c, 0)) for c in used} for r in rows], columns=used
     )
@@ -438,7 +454,7 @@ def column_names(policies: list[str]) -> list[str]:
 
 
 def _plain(column: str, value: Any) -> Any:
-    if column == "zone":
+    if column in ("zone", "excluded_by"):
         return str(value)
     if column == "needs_improvement_proof":
         return bool(value)

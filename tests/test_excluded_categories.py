@@ -40,7 +40,7 @@ def test_an_unknown_item_is_still_a_located_error(tmp_path: Path) -> None:
 def test_every_generation_from_2_excludes_dental_noncovered(name: str, tmp_path: Path) -> None:
     year = "2026" if name == "gen5" else "2024"
     path = write(
-        tmp_path, f"{year}-06-01,외래,의원,치과,0,100000", f"{year}-06-02,외래,의원,,0,100000"
+        tmp_path, f"{year}-06-01,외래,의원,치과,0,100000", f"{year}-06-02,외래,의원,일반,0,100000"
     )
     out = assess(read_receipts(path), load_policy(name), policy_start=f"{year}-06-01")
     assert out["zone"].iloc[0] == "excluded"

@@ -106,7 +106,7 @@ def test_visit_unit_is_product_data() -> None:
 
     units = {p.name: p.settings["outpatient"].visit_unit for p in load_policy("gen5").parts
              if "outpatient" in p.settings}  # fmt: skip
-    assert units == {"covered": "institution", "noncovered": "day"}
+    assert units == {"covered": "institution", "noncovered": "day", "severe": "institution"}
     bad = {"value": "week", "confidence": "B", "source": "fss-4g-terms"}
     with pytest.raises(RuleDataError, match="visit_unit"):
         load_policy("gen4", covered__outpatient__visit_unit=bad)

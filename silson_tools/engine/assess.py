@@ -92,7 +92,7 @@ import pandas as pd
 from ..catalog import Part, Policy, load_policy
 from ..dates import DateLike
 from .ceiling_hook import Ceiling, ceiling_offsets
-from .exclusions import ceiling_offset, excluded_amount, routes
+from .exclusions import ceiling_offset, clause_labels, excluded_amount, routes
 from .inputs import read_lines
 from .limits import annual_limit
 from .lines import I64, LineDetail, SortedLines
@@ -131,7 +131,7 @@ def assess(
 
 def assess_lines(lines: SortedLines, policy: Policy, hook: np.ndarray | None) -> SortedResult:
     """Steps 1–7 on sorted lines (``hook``: the 상한제 refund per sorted line, or None)."""
-    route = routes(lines, policy)  # 1. which part pays each amount (−1: excluded)
+    route, clause = routes(lines, policy)  # 1. which part pays each amount (−1: excluded)
     excluded = excluded_amount(lines, route)
     offset = ceiling_offset(lines, route, hook)  # 2. 상한제 환급분
     cc_eligible = lines.cc - offset
@@ -144,7 +144,8 @@ def assess_lines(lines: SortedLines, policy: Policy, hook: np.ndarray | None) ->
         else:
             _pay_noncovered_part(lines, policy, k, part, route, detail, payout, pay_non)
     zone = zone_codes(excluded, offset, detail)
-    return SortedResult(excluded, offset, detail, payout, pay_non, zone)
+    clauses = clause_labels(policy, clause, excluded)
+    return SortedResult(excluded, offset, detail, payout, pay_non, zone, clauses)
 
 
 def _pay_visit_part(

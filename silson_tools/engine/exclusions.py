@@ -13,23 +13,39 @@ at most ①, is left out of the covered co-pay → ``ceiling_offset`` (0 where �
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-from ..catalog import Policy
+from ..catalog import Exclusion, Policy
 from ..schema import AMOUNT_COLUMNS
 from .lines import I64, SETTING_CODES, SortedLines
 
-__all__ = ["ceiling_offset", "excluded_amount", "exclusion_masks", "routes"]
+__all__ = [
+    "BEFORE_START",
+    "NOT_PAID",
+    "ceiling_offset",
+    "clause_labels",
+    "excluded_amount",
+    "exclusion_masks",
+    "routes",
+]
 
 
-def exclusion_masks(lines: SortedLines, policy: Policy) -> dict[str, np.ndarray]:
-    """Per amount column: True where the policy's exclusions (or the policy start) remove it."""
+BEFORE_START = "계약일 전 진료 (care before the contract date)"
+NOT_PAID = "이 상품이 보장하지 않는 금액 (no part of this product pays this amount)"
+
+
+def exclusion_masks(lines: SortedLines, policy: Policy) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Per amount column: True where the policy's exclusions (or the policy start) remove it;
+    and per line the clause that removed something (−2: before the contract date, −1: none,
+    i ≥ 0: ``policy.exclusions[i]``; the first that applies, in file order)."""
     before = lines.year < 0
     masks = {col: before.copy() for col in AMOUNT_COLUMNS}
-    for ex in policy.exclusions:
-        hit = np.ones(lines.n, dtype=bool)
-        if ex.categories is not None:
-            codes = [lines.cat_names.index(c) for c in ex.categories if c in lines.cat_names]
-            hit &= np.isin(lines.cat, codes)
+    clause = np.where(before, -2, -1).astype(np.int16)
+    amounts = {"covered_copay": lines.cc, "full_copay": lines.fc, "noncovered": lines.nc}
+    for i, ex in enumerate(policy.exclusions):
+        hit = _care(lines, ex)
+        if ex.severe is not None:
+            hit &= lines.severe == ex.severe
         if ex.settings is not None:
             hit &= np.isin(lines.setting, [SETTING_CODES.index(s) for s in ex.settings])
         if ex.start is not None:
@@ -39,22 +55,74 @@ def exclusion_masks(lines: SortedLines, policy: Policy) -> dict[str, np.ndarray]
         if ex.waiting_years is not None:
             # before the k-th anniversary of the start = policy year index below k
             hit &= lines.year < np.asarray(ex.waiting_years.on(lines.day), dtype=I64)
+        removes = np.zeros(lines.n, dtype=bool)
         for col in ex.amounts:
+            removes |= hit & ~masks[col] & (amounts[col] > 0)
             masks[col] |= hit
-    return masks
+        clause[removes & (clause == -1)] = i
+    return masks, clause
 
 
-def routes(lines: SortedLines, policy: Policy) -> dict[str, np.ndarray]:
-    """Per amount column: the index of the part that pays it on each line (−1: none)."""
-    masks = exclusion_masks(lines, policy)
+def _care(lines: SortedLines, ex: Exclusion) -> np.ndarray:
+    """Lines that are the care ``ex`` names: its categories, or a diagnosis in its ranges."""
+    if not ex.describes_care():
+        return np.ones(lines.n, dtype=bool)
+    hit = np.zeros(lines.n, dtype=bool)
+    if ex.categories is not None:
+        codes = [lines.cat_names.index(c) for c in ex.categories if c in lines.cat_names]
+        hit |= np.isin(lines.cat, codes)
+    if ex.diagnoses is not None:
+        hit |= _diagnosis_in(lines, ex.diagnoses)
+    return hit
+
+
+def _diagnosis_in(lines: SortedLines, ranges: tuple[tuple[str, str], ...]) -> np.ndarray:
+    """True on lines whose 상병코드 category (``F32`` of ``F32.9``) is in one of ``ranges``;
+    False where the receipts give no code."""
+    rec = lines.receipts
+    if rec is None or "diagnosis" not in rec.given_columns:
+        return np.zeros(lines.n, dtype=bool)
+    codes, uniques = pd.factorize(rec["diagnosis"].to_numpy(dtype=object))
+    inside = [any(lo <= str(u)[:3] <= hi for lo, hi in ranges) for u in uniques]
+    hit = np.append(np.array(inside, dtype=bool), False)[codes]  # code −1 (missing): False
+    return hit if lines.identity else hit[lines.order]
+
+
+def routes(lines: SortedLines, policy: Policy) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Per amount column: the index of the part that pays it on each line (−1: none); and
+    each line's exclusion clause (see :func:`exclusion_masks`). 산정특례 (severe) lines
+    take the parts for them where the policy has such parts (5세대 특약1)."""
+    masks, clause = exclusion_masks(lines, policy)
     route = {}
     for col in AMOUNT_COLUMNS:
-        table = np.array(
-            [-1 if (r := policy.route(col, name)) is None else r for name in lines.cat_names],
-            dtype=np.int16,
-        )
-        route[col] = np.where(masks[col], -1, table[lines.cat])
-    return route
+        table = _route_table(policy, col, lines.cat_names, False)
+        part = table[lines.cat]
+        if policy.splits_severe and lines.severe.any():
+            part = np.where(
+                lines.severe, _route_table(policy, col, lines.cat_names, True)[lines.cat], part
+            )
+        route[col] = np.where(masks[col], -1, part)
+    return route, clause
+
+
+def _route_table(policy: Policy, col: str, names: tuple[str, ...], severe: bool) -> np.ndarray:
+    """Part index per category code (−1: no part pays ``col`` for it)."""
+    return np.array(
+        [-1 if (r := policy.route(col, name, severe)) is None else r for name in names],
+        dtype=np.int16,
+    )
+
+
+def clause_labels(
+    policy: Policy, clause: np.ndarray, excluded: np.ndarray
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """``excluded_by`` as (code per line, labels): the exclusion clause's label, the contract
+    date, or :data:`NOT_PAID` where an amount is left out by no clause (code 0 = "")."""
+    labels = ("", BEFORE_START, NOT_PAID, *(ex.label for ex in policy.exclusions))
+    code = np.where(clause >= 0, clause + 3, np.where(clause == -2, 1, 0)).astype(np.int16)
+    code[(excluded > 0) & (code == 0)] = 2
+    code[excluded == 0] = 0
+    return code, labels
 
 
 def excluded_amount(lines: SortedLines, route: dict[str, np.ndarray]) -> np.ndarray:

@@ -84,6 +84,7 @@ def _columns(lines: ReceiptLines, policy: Policy) -> InputColumns:
         nhis=amount("nhis_paid") if needs_nhis(policy) else np.zeros(n, I64),
         over=amount("over_ceiling"),
         days=amount("days"),
+        severe=lines["severe"].to_numpy(dtype=bool),
     )
 
 

@@ -72,6 +72,8 @@ class InputColumns:
     """⑤ over_ceiling."""
     days: np.ndarray
     """입원일수."""
+    severe: np.ndarray
+    """산정특례 (중증) flag (bool)."""
 
 
 @dataclass
@@ -93,6 +95,8 @@ class SortedLines:
     over: np.ndarray
     days_input: np.ndarray
     """입원일수 in the input's row order (only the room part reads it: see :meth:`days`)."""
+    severe: np.ndarray
+    """산정특례 (중증) flag (bool): routes 5세대 비급여 to 특약1."""
     year: np.ndarray
     """Policy year index (0 = the year starting on ``start``; −1 = before it)."""
     start: np.datetime64
@@ -228,6 +232,7 @@ def sort_lines(cols: InputColumns, start: np.datetime64) -> SortedLines:
         nhis=take(cols.nhis),
         over=take(cols.over),
         days_input=cols.days,
+        severe=take(cols.severe),
         year=year,
         start=start,
         gid=np.cumsum(change) - 1,

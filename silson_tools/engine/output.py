@@ -8,6 +8,7 @@ directly: ``claim = ① + ③ + ④``, ``eligible = claim − excluded − ceili
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +38,7 @@ DETAIL_COLUMNS: tuple[str, ...] = (
     "payout_noncovered",
     "self_pay",
     "zone",
+    "excluded_by",
     "session_no",
     "needs_improvement_proof",
 )
@@ -54,6 +56,20 @@ class SortedResult:
     payout_noncovered: np.ndarray
     zone: np.ndarray
     """Zone number (int8, index into ZONE_CODES)."""
+    excluded_by: tuple[np.ndarray, tuple[str, ...]] | None = None
+    """보장 제외 clause per line: (code, labels); code 0 = "" (nothing excluded)."""
+
+
+def _clauses(
+    back: Callable[[np.ndarray], np.ndarray],
+    clauses: tuple[np.ndarray, tuple[str, ...]] | None,
+    n: int,
+) -> np.ndarray:
+    """The ``excluded_by`` text per line in row order ("" where nothing was excluded)."""
+    if clauses is None:
+        return np.full(n, "", dtype=object)
+    code, labels = clauses
+    return np.asarray(labels, dtype=object)[back(code)]
 
 
 def detail_frame(receipts: pd.DataFrame, lines: SortedLines, result: SortedResult) -> pd.DataFrame:
@@ -88,6 +104,7 @@ def detail_frame(receipts: pd.DataFrame, lines: SortedLines, result: SortedResul
     new["self_pay"] = claim - payout
     new["payout_covered"] = payout - new["payout_noncovered"]
     new["zone"] = pd.Categorical.from_codes(back(result.zone), categories=list(ZONE_CODES))
+    new["excluded_by"] = _clauses(back, result.excluded_by, lines.n)
     added = pd.DataFrame({name: new[name] for name in DETAIL_COLUMNS}, index=out.index, copy=False)
     return pd.concat(
         [out.drop(columns=[c for c in DETAIL_COLUMNS if c in out.columns]), added], axis=1

@@ -234,8 +234,15 @@ def _inpatient(
         tier_min(rule, tier, d),
         rule.form,
     )
-    cap = rule.get("selfpay_cap")
-    if cap is not None:
+    cap = rule.get("selfpay_cap")  # 연간 자기부담 한도, on the tiers it names (all if none)
+    if cap is not None and rule.selfpay_cap_tiers:
+        on = np.flatnonzero(np.isin(tier, [TIER_CODES.index(t) for t in rule.selfpay_cap_tiers]))
+        got = selfpay_cap(p[on], dd[on], rr[on], lines.gid[idx[on]], cap.on(d[on]))
+        if got[3] is not None:
+            p, dd, rr = p.copy(), dd.copy(), rr.copy()
+            p[on], dd[on], rr[on] = got[:3]
+            detail.selfpay_cap_refund[idx[on]] += got[3]
+    elif cap is not None:
         p, dd, rr, back = selfpay_cap(p, dd, rr, lines.gid[idx], cap.on(d))
         if back is not None:
             detail.selfpay_cap_refund[idx] += back

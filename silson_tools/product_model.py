@@ -1,0 +1,214 @@
+r"""The typed tree of a loaded product (실손 상품): :class:`Policy` with its :class:`Part`\ s,
+:class:`SettingRule`\ s and :class:`Exclusion`\ s, and how a receipt amount is routed to the
+part that pays it. Built and checked by :mod:`silson_tools.catalog`; read by the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from .errors import InputError
+from .params import Param
+from .schema import CATEGORIES
+
+if TYPE_CHECKING:
+    from .dates import DateLike
+
+__all__ = ["Exclusion", "Part", "Policy", "SettingRule"]
+
+
+# --- the typed tree ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SettingRule:
+    """Rules for one setting (inpatient / outpatient / pharmacy) of a visit part."""
+
+    form: str
+    params: dict[str, Param]
+    nhi_rate: bool = False
+    admission_cap_tiers: tuple[str, ...] = ()
+    visit_unit: str = "institution"
+    """With ``combine_same_day``: ``institution`` or ``day`` (see engine/visits.py)."""
+    visit_unit_basis: str = ""
+    """Confidence and source of ``visit_unit`` as the file gives them."""
+    selfpay_cap_tiers: tuple[str, ...] = ()
+    """Tiers whose lines the yearly ``selfpay_cap`` covers (empty: every tier). 5세대 특약1
+    caps the deductible of 상급종합·종합병원 입원 only."""
+
+    def get(self, key: str) -> Param | None:
+        return self.params.get(key)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One 보장 part (주계약, 특약, 3대 비급여 항목, 상급병실): what it pays and how."""
+
+    name: str
+    kind: str
+    label: str
+    amounts: tuple[str, ...]
+    categories: tuple[str, ...] | None
+    annual_limit: Param | None
+    settings: dict[str, SettingRule] = field(default_factory=dict)
+    limit_settings: tuple[str, ...] | None = None
+    """Settings whose payouts count toward ``annual_limit`` (None: every setting). 1–3세대
+    limit 입원 to 5천만원 per 질병; 통원 is bounded by its per-visit caps and counts instead."""
+    treatment: SettingRule | None = None
+    brackets: tuple[tuple[int, Param], ...] = ()
+    """Treatment parts: (first session, self-pay rate) steps; empty = one ``rate``."""
+    room: dict[str, Param] = field(default_factory=dict)
+    note: str = ""
+    severe: bool | None = None
+    """Which lines the part pays: True only 산정특례 (severe) lines (5세대 특약1), False only
+    the others (특약2), None both."""
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Care not covered (보장 제외 / 면책기간), as rule data."""
+
+    label: str
+    categories: tuple[str, ...] | None
+    amounts: tuple[str, ...]
+    settings: tuple[str, ...] | None
+    start: dt.date | None
+    until: dt.date | None
+    waiting_years: Param | None
+    source: str
+    confidence: str
+    note: str = ""
+    severe: bool | None = None
+    """True: only 산정특례 lines; False: only the others; None: both."""
+    diagnoses: tuple[tuple[str, str], ...] | None = None
+    """KCD category ranges (first, last), e.g. ``("F04", "F99")``. A line is this care when
+    its category is in ``categories`` or its diagnosis code's category (first three
+    characters) falls in a range; with neither key, every line is."""
+
+    def describes_care(self) -> bool:
+        """True when the exclusion names the care (categories or diagnoses)."""
+        return self.categories is not None or self.diagnoses is not None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A loaded, validated product: parts, exclusions and the routing of receipt amounts."""
+
+    name: str
+    label: str
+    generation: str
+    path: str
+    combine_same_day: bool
+    parts: tuple[Part, ...]
+    exclusions: tuple[Exclusion, ...]
+    raw: dict[str, Any] = field(repr=False, compare=False)
+    """The merged tree (after ``extends`` and overrides), for rebuilding with overrides."""
+    short_label: str = ""
+    sold_from: dt.date | None = None
+    sold_until: dt.date | None = None
+    description: str = ""
+    note: str = ""
+    extends: tuple[str, ...] = ()
+    """The chain of parents, nearest first (``("gen3",)`` for gen3-choice2)."""
+    default: bool = False
+    """True for the product used when none is named (:func:`default_product`)."""
+    count_basis: tuple[str, str] = ("paid", "")
+    """(``paid`` | ``eligible``, "confidence: sources"): which visits use up a yearly count."""
+
+    def part(self, name: str) -> Part:
+        for part in self.parts:
+            if part.name == name:
+                return part
+        raise InputError(f"policy {self.name!r} has no part {name!r}")
+
+    def route(self, amount: str, category: str, severe: bool = False) -> int | None:
+        """Index of the part that pays ``amount`` for ``category`` on a line that is (or is
+        not) 산정특례 ``severe`` (None: not insured)."""
+        default = None
+        for i, part in enumerate(self.parts):
+            if amount not in part.amounts or part.severe not in (None, severe):
+                continue
+            if part.categories is None:
+                default = i
+            elif category in part.categories:
+                return i
+        return default
+
+    @property
+    def splits_severe(self) -> bool:
+        """True when 산정특례 (severe) lines are routed or excluded differently (5세대)."""
+        return any(p.severe is not None for p in self.parts) or any(
+            e.severe is not None for e in self.exclusions
+        )
+
+    @property
+    def extra_categories(self) -> tuple[str, ...]:
+        """Categories the rule file names beyond schema.CATEGORIES (e.g. ``infertility``)."""
+        names: set[str] = set()
+        for ex in self.exclusions:
+            names.update(ex.categories or ())
+        for part in self.parts:
+            names.update(part.categories or ())
+        return tuple(sorted(names - set(CATEGORIES)))
+
+    def parameters(self) -> list[tuple[str, Param]]:
+        """Every parameter (path, Param), for tables and checks."""
+        out: list[tuple[str, Param]] = []
+        for part in self.parts:
+            if part.annual_limit is not None:
+                out.append((part.annual_limit.path, part.annual_limit))
+            for rule in [*part.settings.values(), part.treatment]:
+                if rule is not None:
+                    out.extend((p.path, p) for p in rule.params.values())
+            out.extend((p.path, p) for _, p in part.brackets)
+            out.extend((p.path, p) for p in part.room.values())
+        for ex in self.exclusions:
+            if ex.waiting_years is not None:
+                out.append((ex.waiting_years.path, ex.waiting_years))
+        return out
+
+    def table(self, date: DateLike | None = None) -> list[dict[str, Any]]:
+        """One row per parameter: path, label, unit, value on ``date`` (default: latest),
+        effective date, confidence, source."""
+        rows = []
+        for path, param in self.parameters():
+            i = len(param.values) - 1 if date is None else param.index(date)
+            rows.append(
+                {
+                    "parameter": path,
+                    "label": param.label,
+                    "unit": param.unit,
+                    "value": param.values[i],
+                    "since": param.dates[i],
+                    "confidence": param.confidence[i],
+                    "source": param.sources[i],
+                }
+            )
+        return rows
+
+    def for_contract(self, contract_date: DateLike) -> Policy:
+        """The policy a contract signed on ``contract_date`` has: every parameter reduced to
+        the one value in force on that date (an ended parameter is dropped)."""
+
+        def one(param: Param | None) -> Param | None:
+            return None if param is None else param.for_contract(contract_date)
+
+        def rule(r: SettingRule) -> SettingRule:
+            kept = {k: p for k, p in ((k, one(p)) for k, p in r.params.items()) if p is not None}
+            return replace(r, params=kept)
+
+        parts = tuple(
+            replace(
+                p,
+                annual_limit=one(p.annual_limit),
+                settings={s: rule(r) for s, r in p.settings.items()},
+                treatment=None if p.treatment is None else rule(p.treatment),
+                brackets=tuple((first, one(b) or b) for first, b in p.brackets),
+                room={k: one(r) or r for k, r in p.room.items()},
+            )
+            for p in self.parts
+        )
+        exclusions = tuple(replace(e, waiting_years=one(e.waiting_years)) for e in self.exclusions)
+        return replace(self, parts=parts, exclusions=exclusions)
