@@ -1,7 +1,14 @@
 """How long reading, validating and assessing receipts take.
 
     .venv/bin/python benchmarks/bench_receipts.py [--lines 100000] [--repeat 5]
-        [--frame-lines 1000000] [--only file|frame]
+        [--frame-lines 1000000] [--read-lines 1000000] [--only file|frame|read]
+
+**Read** (``--read-lines``, target ≤ 5 s for 1,000,000 lines): ``read_receipts`` alone on
+CSVs of that many lines: clean UTF-8, clean cp949, one with a delimiter at the end of every
+line (each record one field longer than the header: the field count of every record is
+checked), and one typed by hand (quoted ``"12,000원"``/``"₩ 12,000"`` amounts, ``₩ -`` and
+blank cells for zero). Wall time (median of ``--repeat``) and the process's CPU time: on a
+shared machine the wall time includes waiting for a core.
 
 **File** (``--lines``): writes a synthetic CSV (Korean headers, cp949 or UTF-8, 1,000 people,
 a year of care; fixed seed) into a temporary folder, then times
@@ -43,7 +50,9 @@ HEADERS = (
     "본인부담금,공단부담금,전액본인부담,비급여,상한액초과금"
 )
 TIERS = np.array(["의원급", "병원급", "종합병원", "상급종합병원"])
-CATEGORIES = np.array(["", "", "", "", "", "도수치료", "체외충격파", "주사", "MRI"])
+CATEGORIES = np.array(["일반", "일반", "", "", "", "도수치료", "체외충격파", "주사", "MRI"])
+"""General care written 일반 or left blank (a blank under a 도수치료 line of the same person
+and institution on another day is refused as ambiguous, so write_csv writes 일반 there)."""
 
 
 def write_csv(path: Path, lines: int, seed: int = 7, encoding: str = "utf-8") -> Path:
@@ -61,6 +70,7 @@ def write_csv(path: Path, lines: int, seed: int = 7, encoding: str = "utf-8") ->
     nhis = copay * 2
     noncovered = np.where(rng.random(lines) < 0.4, rng.integers(1, 2_000, size=lines) * 100, 0)
     institution = np.char.add("병원", rng.integers(0, 300, size=lines).astype(str))
+    category = _general_where_ambiguous(person, institution, day, category)
     columns = [
         person,
         day.astype(str),
@@ -78,6 +88,74 @@ def write_csv(path: Path, lines: int, seed: int = 7, encoding: str = "utf-8") ->
     rows = [",".join(cells) for cells in zip(*columns, strict=True)]
     path.write_bytes(("\n".join([HEADERS, *rows]) + "\n").encode(encoding))
     return path
+
+
+def _general_where_ambiguous(
+    person: np.ndarray, institution: np.ndarray, day: np.ndarray, category: np.ndarray
+) -> np.ndarray:
+    """Blank 항목 → 일반 where the loader would find it ambiguous (the nearest 항목 above is a
+    treatment, same person and institution, another day)."""
+    filled = category != ""
+    index = np.arange(len(category))
+    above = np.maximum.accumulate(np.where(filled, index, -1))
+    prior = np.concatenate([[-1], above[:-1]])
+    has = prior >= 0
+    src = np.where(has, prior, 0)
+    ambiguous = (
+        ~filled & has & ~np.isin(category[src], ["일반"]) & (person[src] == person)
+        & (institution[src] == institution) & (day[src] != day)
+    )  # fmt: skip
+    return np.where(ambiguous, "일반", category)
+
+
+def write_typed(path: Path, lines: int, seed: int = 7) -> Path:
+    """The synthetic export with amounts as people type them (quoted, ₩, blank, ₩ -)."""
+    write_csv(path, lines, seed=seed)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rng = np.random.default_rng(seed)
+    for column in ("본인부담금", "비급여"):
+        won = frame[column].astype(np.int64)
+        form = rng.integers(0, 4, size=len(frame))
+        typed = np.where(form == 0, won.map("{:,}원".format), won.map("₩ {:,}".format))
+        typed = np.where(form == 2, won.astype(str), typed)
+        typed = np.where((won == 0) & (form == 3), "", typed)
+        typed = np.where((won == 0) & (form == 1), " ₩ -   ", typed)
+        frame[column] = typed
+    frame.to_csv(path, index=False)
+    return path
+
+
+def bench_read(lines: int, repeat: int) -> None:
+    """``read_receipts`` alone on 1M-line CSVs (see the module docstring)."""
+    from silson_tools.receipts import read_receipts
+
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        files = {
+            "clean, UTF-8": write_csv(base / "utf8.csv", lines, encoding="utf-8"),
+            "clean, cp949": write_csv(base / "cp949.csv", lines, encoding="cp949"),
+            "typed by hand (quoted won, ₩ -, blanks)": write_typed(base / "typed.csv", lines),
+        }
+        trailing = base / "trailing.csv"
+        text = files["clean, UTF-8"].read_text("utf-8").splitlines()
+        trailing.write_text("\n".join([text[0], *(t + "," for t in text[1:])]) + "\n", "utf-8")
+        files["a delimiter at the end of every line"] = trailing
+        print(f"read_receipts, {lines:,} lines; median (fastest) of {repeat}, CPU seconds")
+        for label, path in files.items():
+            read_receipts(path)  # warm caches
+            walls, cpus = [], []
+            for _ in range(repeat):
+                t0, c0 = time.perf_counter(), time.process_time()
+                read = read_receipts(path)
+                walls.append(time.perf_counter() - t0)
+                cpus.append(time.process_time() - c0)
+            assert len(read) == lines
+            size = path.stat().st_size / 1e6
+            print(
+                f"  {label:42s} {size:5.0f} MB {_median(walls):6.2f} s ({min(walls):.2f} s), "
+                f"CPU {_median(cpus):.2f} s"
+            )
+        print("  target: <= 5 s for 1,000,000 lines")
 
 
 def _median(times: list[float]) -> float:
@@ -182,11 +260,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--frame-lines", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--encoding", default="cp949", choices=("utf-8", "cp949"))
-    parser.add_argument("--only", choices=("file", "frame"))
+    parser.add_argument("--read-lines", type=int, default=1_000_000)
+    parser.add_argument("--only", choices=("file", "frame", "read"))
     args = parser.parse_args(argv)
-    if args.only != "file":
+    if args.only in (None, "read"):
+        bench_read(args.read_lines, args.repeat)
+    if args.only in (None, "frame"):
         bench_frames(args.frame_lines, args.repeat)
-    if args.only != "frame":
+    if args.only in (None, "file"):
         bench_file(args)
 
 

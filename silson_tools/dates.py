@@ -26,6 +26,7 @@ __all__ = [
     "DateLike",
     "add_years",
     "as_day",
+    "as_days",
     "calendar_year_start",
     "per_day",
     "policy_year_index",
@@ -71,6 +72,36 @@ def as_day(value: object, name: str) -> np.datetime64:
             "datetime.date, numpy.datetime64 or pandas.Timestamp)"
         )
     return np.datetime64(day, "D")
+
+
+def as_days(values: object, name: str) -> np.ndarray:
+    """Many dates read as strictly as :func:`as_day` → ``datetime64[D]`` array.
+
+    A datetime64 column is taken as it is (its dates; NaT refused); anything else is read
+    value by value (each distinct value once). :class:`InputError` names ``name``, the row
+    label (or position) and the value: ``'24.03.05'`` is never guessed.
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        series = series.dt.tz_localize(None)
+    if series.dtype.kind == "M":
+        days = series.to_numpy().astype("datetime64[D]")
+        missing = np.flatnonzero(np.isnat(days))
+        if len(missing):
+            raise InputError(f"{name}: row {series.index[missing[0]]!r}: a date is missing (NaT)")
+        return days
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    if (codes < 0).any():
+        row = series.index[np.flatnonzero(codes < 0)[0]]
+        raise InputError(f"{name}: row {row!r}: a date is missing")
+    table = np.empty(len(uniques), dtype="datetime64[D]")
+    for k, value in enumerate(uniques):
+        try:
+            table[k] = as_day(value, name)
+        except InputError as err:
+            row = series.index[np.flatnonzero(codes == k)[0]]
+            raise InputError(f"{name}: row {row!r}: {str(err).split(': ', 1)[1]}") from None
+    return table[codes]
 
 
 def _ymd(day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -87,3 +87,25 @@ def test_default_start_and_per_day_lookup() -> None:
     )
     sparse = np.array(["1990-01-01", "2024-01-01"], "datetime64[D]")  # table would be too long
     np.testing.assert_array_equal(per_day(sparse, lambda d: policy_year_index(d, start)), [-1, 1])
+
+
+def test_ambiguous_dates_are_never_guessed() -> None:
+    """'24.03.05' could be 2024-03-05 or 2005-03-24: refused everywhere, never guessed."""
+    from silson_tools import assess
+    from silson_tools.dates import as_days
+    from silson_tools.errors import InputError, ReceiptError
+
+    line = {"date": ["2024-03-05"], "setting": ["외래"], "tier": ["의원"],
+            "covered_copay": [10_000], "noncovered": [0]}  # fmt: skip
+    with pytest.raises(InputError, match=r"'24\.03\.05'"):
+        assess(pd.DataFrame(line), "gen4", policy_start="24.03.05")
+    with pytest.raises(ReceiptError, match=r"'24\.03\.05'"):
+        assess(pd.DataFrame({**line, "date": ["24.03.05"]}), "gen4")
+    assert as_days(["2024-03-05", "2024-03-05", np.datetime64("2024-01-02")], "d").astype(
+        str
+    ).tolist() == ["2024-03-05", "2024-03-05", "2024-01-02"]
+    for bad in ("24.03.05", "2024/3/5", "03/05/2024", None):
+        with pytest.raises(InputError, match="row 1"):
+            as_days(["2024-03-05", bad], "assessed['date']")
+    with pytest.raises(InputError, match="row 'b'"):
+        as_days(pd.Series(pd.to_datetime(["2024-03-05", None]), index=["a", "b"]), "d")

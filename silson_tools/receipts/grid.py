@@ -237,7 +237,33 @@ def _read_csv(
     # pandas' C parser reads UTF-8 bytes: hand it bytes (a text stream is re-encoded in
     # small chunks, slowly)
     payload = data if codec == "utf-8" else text.encode("utf-8")
-    try:  # fast; every cell a str, short rows padded with ""
+    columns = _pandas_columns(payload, sep, width)
+    if columns is not None:
+        return Grid(columns, len(columns[0]), "csv", encoding=codec)
+    if '"' not in text and "\r" not in text:
+        # no quoting: a record is a line, and its fields are its delimiters plus one
+        lengths = np.fromiter((line.count(sep) + 1 for line in text.split("\n")), np.int64)
+        if text.endswith("\n"):
+            lengths = lengths[:-1]
+        wide = int(lengths.max(initial=1))
+        if wide <= MAX_COLUMNS:
+            columns = _pandas_columns(payload, sep, wide)
+            if columns is not None and len(columns[0]) == len(lengths):
+                return Grid(columns, len(lengths), "csv", encoding=codec, lengths=lengths)
+    rows = _csv_records(text, sep, name, None)
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    columns = []
+    for values in itertools.zip_longest(*rows, fillvalue=""):  # by column, at C speed
+        column = np.empty(len(rows), dtype=object)
+        column[:] = values
+        columns.append(column)
+    return Grid(columns, len(rows), "csv", encoding=codec, lengths=lengths)
+
+
+def _pandas_columns(payload: bytes, sep: str, width: int) -> list[np.ndarray] | None:
+    """Columns of ``width`` fields by pandas' C parser (fast); None when a record is longer
+    or the text is not CSV as pandas reads it."""
+    try:  # every cell a str, short rows padded with ""
         frame = pd.read_csv(
             io.BytesIO(payload),
             encoding="utf-8",
@@ -251,18 +277,11 @@ def _read_csv(
             engine="c",
             low_memory=False,
         )
-        columns = [frame[j].to_numpy(dtype=object) for j in range(width)]
-        return Grid(columns, len(frame), "csv", encoding=codec)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OverflowError):
-        pass  # a record longer than the top rows, a stray quote …: the csv module says where
-    rows = _csv_records(text, sep, name, None)
-    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-    wide = int(lengths.max(initial=0))
-    columns = [np.full(len(rows), "", dtype=object) for _ in range(wide)]
-    for i, row in enumerate(rows):
-        for j, value in enumerate(row):
-            columns[j][i] = value
-    return Grid(columns, len(rows), "csv", encoding=codec, lengths=lengths)
+        return None  # a record longer than the top rows, a stray quote …
+    if not len(frame):
+        return None
+    return [frame[j].to_numpy(dtype=object) for j in range(width)]
 
 
 def _trimmed(row: list[Any]) -> int:
@@ -278,15 +297,18 @@ def _csv_records(text: str, sep: str, name: str, limit: int | None) -> list[list
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     rows: list[list[str]] = []
     try:
+        append = rows.append
         for row in itertools.islice(reader, limit):
-            if len(row) > MAX_COLUMNS and _trimmed(row) > MAX_COLUMNS:
-                raise ReceiptError.one(
-                    name,
-                    f"{MAX_COLUMNS}열 이내의 표 (a table within {MAX_COLUMNS} columns; this "
-                    f"record has {len(row):,} fields)",
-                    row=reader.line_num,
-                )
-            rows.append(row[:MAX_COLUMNS])
+            if len(row) > MAX_COLUMNS:
+                if _trimmed(row) > MAX_COLUMNS:
+                    raise ReceiptError.one(
+                        name,
+                        f"{MAX_COLUMNS}열 이내의 표 (a table within {MAX_COLUMNS} columns; "
+                        f"this record has {len(row):,} fields)",
+                        row=reader.line_num,
+                    )
+                row = row[:MAX_COLUMNS]
+            append(row)
     except csv.Error as err:
         raise ReceiptError.one(
             name,

@@ -105,8 +105,11 @@ class _Coded:
         blanks = np.append(self.blanks, cells.is_blank(value))
         return _Coded(codes, [*self.uniques, value], blanks)
 
-    def series(self) -> pd.Series:
-        """A categorical Series (equal values merged, blanks missing)."""
+    def series(self) -> pd.Series | np.ndarray:
+        """A categorical Series (equal values merged, blanks missing); the cells themselves
+        when one is a boolean (pandas is deprecating indexes of booleans as categories)."""
+        if any(type(u) is bool for u in self.uniques):
+            return self.values()
         table = np.empty(len(self.uniques), dtype=object)
         table[:] = self.uniques
         keep = ~self.blanks
