@@ -57,6 +57,9 @@ class Grid:
     lengths: np.ndarray | None = None
     """CSV: the number of fields of each record, when some record is longer than the rows
     at the top (None: no record is)."""
+    hidden_rows: list[int] = field(default_factory=list)
+    """XLSX: rows hidden in Excel (0-based): read like the others, and named in the notes."""
+    hidden_cols: list[tuple[int, int]] = field(default_factory=list)
 
     def row(self, i: int) -> list[Any]:
         return [col[i] for col in self.columns]
@@ -428,7 +431,8 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
     except XlsxProblem as err:
         raise _problem(name, err, chosen) from None
     return Grid(columns, n_rows, "xlsx", sheet=chosen, sheets=names, notes=notes,
-                merges=merges)  # fmt: skip
+                merges=merges, hidden_rows=data.hidden_rows,
+                hidden_cols=data.hidden_cols)  # fmt: skip
 
 
 def _rows(sheet: Sheet, limit: int) -> list[list[Any]]:

@@ -52,8 +52,9 @@ from .xlsx import ExcelError, Formula, cell_ref
 __all__ = ["GridTable", "grid_columns"]
 
 _UNIT_NOTE = re.compile(
-    r"단위\s*[:：]?\s*[(\[]?\s*([^\s)\]）,;/]+(?:\s*원)?)|^[(\[（]\s*([^\s)\]）]+)\s*[)\]）]$"
+    r"단위\s*(?:는|은)?\s*[:：]?\s*[(\[]?\s*([^\s)\]）,;/]+?(?:\s*원)?)\s*(?:입니다|임|$|[\s)\]）,;/.])"
 )
+_UNIT_ONLY = re.compile(r"^[(\[（]\s*([^\s)\]）]+)\s*[)\]）]$")
 _SPLIT_HEAD = re.compile(r"^\s*[₩￦]?\s*\d{1,3}\s*$")
 _SPLIT_TAIL = re.compile(r"^\s*\d{3}(?:\.\d+)?\s*(?:원)?\s*$")
 _FREE_TEXT: Final = ("person", "institution")
@@ -142,10 +143,10 @@ def _unit_notes(grid: Grid, header_at: int, headers: list[Header], name: str
             continue
         match = _UNIT_NOTE.search(value.strip())
         if match is None:
-            continue
-        word = normalize(match[1] or match[2])
-        if match[2] is not None and word not in UNIT_WORDS:
-            continue  # "(참고)" and the like: not a unit
+            match = _UNIT_ONLY.match(value.strip())
+            if match is None or normalize(match[1]) not in UNIT_WORDS:
+                continue  # "(참고)" and the like: not a unit
+        word = normalize(match[1])
         if word not in UNIT_WORDS:
             problems.append(ReceiptProblem(
                 name, i + 1, f"{letter(j)}열", value,
@@ -245,6 +246,7 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
                                              > _SHOWN else "")
         )  # fmt: skip
 
+    notes.extend(_hidden(grid, body_at, keep, headers))
     raw: dict[str, RawColumn] = {}
     blank_amounts: dict[str, int] = {}
     units: dict[str, str] = {}
@@ -321,6 +323,23 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
         "lines": len(keep),
     }
     return GridTable(raw, problems, len(keep), source)
+
+
+def _hidden(grid: Grid, body_at: int, keep: np.ndarray, headers: list[Header]) -> list[str]:
+    """Hidden rows among the lines and hidden columns that are read: read, and said so."""
+    notes = []
+    lines = set((keep + body_at).tolist())
+    rows = sorted(r + 1 for r in set(grid.hidden_rows) if r in lines)
+    if rows:
+        shown = ", ".join(map(str, rows[:_SHOWN])) + (" …" if len(rows) > _SHOWN else "")
+        notes.append(f"Excel에서 숨긴 행 {len(rows)}개도 읽었습니다 (hidden or filtered-out rows "
+                     f"were read too): {shown}")  # fmt: skip
+    cols = [h for h in headers if h.canonical is not None
+            and any(a <= h.index <= b for a, b in grid.hidden_cols)]  # fmt: skip
+    if cols:
+        notes.append("Excel에서 숨긴 열도 읽었습니다 (hidden columns were read too): "
+                     + ", ".join(column_ref(h) for h in cols))  # fmt: skip
+    return notes
 
 
 def _any_value(grid: Grid) -> bool:

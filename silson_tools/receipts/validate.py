@@ -113,13 +113,20 @@ class Problems:
         return ReceiptError(self.sorted(), self.source)
 
 
+SHOWN_CHARS = 200
+"""Text values in a problem are cut to this many characters (a hostile cell may be huge)."""
+
+
 def cell_value(values: Any, pos: int) -> Any:
-    """The value of line ``pos`` as given (numpy scalars as Python values; blank as None)."""
+    """The value of line ``pos`` as given (numpy scalars as Python values; blank as None;
+    text longer than :data:`SHOWN_CHARS` cut, ending in …)."""
     value = values.iloc[pos] if isinstance(values, pd.Series) else values[pos]
     if isinstance(value, np.datetime64):
         value = pd.Timestamp(value)
     elif isinstance(value, np.generic):
         value = value.item()
+    elif isinstance(value, str) and len(value) > SHOWN_CHARS:
+        value = value[:SHOWN_CHARS] + "…"
     return None if cells.is_blank(value) else value
 
 

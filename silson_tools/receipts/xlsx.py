@@ -120,6 +120,10 @@ class Sheet:
     """Merged ranges as 0-based inclusive (first row, first col, last row, last col)."""
     complete: bool = True
     """False when only the first rows were read (to look for a header)."""
+    hidden_rows: list[int] = field(default_factory=list)
+    """Rows hidden in Excel (by hand or by a filter), 0-based."""
+    hidden_cols: list[tuple[int, int]] = field(default_factory=list)
+    """Hidden column spans (first, last), 0-based."""
 
     @property
     def n_rows(self) -> int:
@@ -431,8 +435,16 @@ class _SheetReader:
             self.col = -1
             if self.max_rows is not None and self.row >= self.max_rows:
                 raise _Stop
+            if attrs.get("hidden", "").lower() in {"1", "true"}:
+                self.sheet.hidden_rows.append(self.row)
         elif local == "mergeCell":
             self._merge(attrs.get("ref", ""))
+        elif local == "col" and attrs.get("hidden", "").lower() in {"1", "true"}:
+            try:
+                first, last = int(attrs.get("min", "0")) - 1, int(attrs.get("max", "0")) - 1
+            except ValueError:
+                return
+            self.sheet.hidden_cols.append((first, min(last, MAX_COLUMNS)))
 
     def _merge(self, ref: str) -> None:
         first, _, last = ref.replace("$", "").upper().partition(":")
@@ -480,6 +492,9 @@ class _SheetReader:
         row = self.sheet.cells.get(self.row)
         if row is None:
             row = self.sheet.cells[self.row] = {}
+        if self.col in row:
+            raise XlsxProblem("셀마다 값 하나 (one value per cell; this cell is written twice)",
+                              cell_ref(self.row, self.col))  # fmt: skip
         row[self.col] = value
 
     def _value(self) -> Any:

@@ -439,6 +439,24 @@ CASES: list[Case] = [
              '<c r="A2" t="inlineStr"><is><t xml:space="preserve">가나</t></is></c>',
              '<c r="A2" t="s"><v>99</v></c>'))]),
          _error(2, "A열", None, "shared-string index")),
+    Case("hidden_and_filtered_rows.xlsx",
+         xlsx([("진료비", sheet_xml(ROWS).replace('<row r="3">', '<row r="3" hidden="1">'))]),
+         _read(3, SUMS, notes=["hidden or filtered-out rows were read too): 3"])),
+    Case("hidden_amount_column.xlsx",
+         xlsx([("진료비", sheet_xml(ROWS).replace(
+             "<sheetData>", '<cols><col min="11" max="11" hidden="1"/></cols><sheetData>'))]),
+         _read(3, SUMS, notes=["hidden columns were read too): K열 '비급여'"])),
+    Case("cell_written_twice.xlsx",
+         xlsx([("진료비", sheet_xml(ROWS).replace(
+             '<c r="H2"><v>5000</v></c>', '<c r="H2"><v>5000</v></c><c r="H2"><v>9</v></c>'))]),
+         _error(2, "H열", None, "written twice")),
+    Case("unit_sentence.csv",
+         csv("※ 금액 단위는 천원입니다", "진료일자,진료구분,요양기관종류,본인부담금,비급여",
+             "2024-03-05,외래,의원,5,100"),
+         _read(1, {"covered_copay": 5_000, "noncovered": 100_000}, notes=["천원"])),
+    Case("huge_cell.csv",
+         csv(HEADER, "가나," + "9" * 100_000 + ",외래,의원,A의원,,,5000,0,0,0"),
+         _error(2, "B열 '진료일자'", "9" * 200 + "…", "date")),
     Case("zip_bomb.xlsx", _bomb, _error(None, None, None, "256 MiB"), committed=False),
 ]  # fmt: skip
 
