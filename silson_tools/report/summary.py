@@ -101,11 +101,9 @@ def zone_amounts(assessed: pd.DataFrame) -> pd.DataFrame:
         raise InputError(
             f"assessed: missing column(s) {missing}; pass the output of silson_tools.assess"
         )
-    out = pd.DataFrame(
-        {z: assessed[c].to_numpy(np.int64) for z, c in ZONE_AMOUNTS.items()},
-        index=assessed.index,
-    )
-    total = out.sum(axis=1).to_numpy()
+    columns = {z: assessed[c].to_numpy(np.int64) for z, c in ZONE_AMOUNTS.items()}
+    total = np.sum(list(columns.values()), axis=0, dtype=np.int64)
+    out = pd.DataFrame(columns, index=assessed.index, copy=False)
     bad = np.flatnonzero(total != assessed["self_pay"].to_numpy())
     if len(bad):
         row = assessed.index[bad[0]]
@@ -194,9 +192,10 @@ def year_summary(assessed: pd.DataFrame) -> pd.DataFrame:
     then ``selfpay_cap_refund``. ``claim == payout + Σ zones`` on every row.
     """
     zones = zone_amounts(assessed)
+    person, names = pd.factorize(assessed["person"], use_na_sentinel=False)  # first seen first
     frame = pd.DataFrame(
         {
-            "person": assessed["person"].astype(str).to_numpy(),
+            "person": person,
             "lines": 1,
             "claim": claim_of(assessed),
             "payout": assessed["payout"].to_numpy(np.int64),
@@ -205,7 +204,8 @@ def year_summary(assessed: pd.DataFrame) -> pd.DataFrame:
             "selfpay_cap_refund": assessed["selfpay_cap_refund"].to_numpy(np.int64),
         }
     )
-    per = frame.groupby("person", sort=False).sum()
+    per = frame.groupby("person", sort=True).sum()
+    per.index = pd.Index([str(n) for n in names], dtype=object)
     per.loc[TOTAL_ROW] = per.sum()
     per = per.astype(np.int64)
     share = np.where(per["claim"] > 0, per["payout"] / per["claim"].where(per["claim"] > 0, 1), 0)
