@@ -105,7 +105,7 @@ def _draw(rng: np.random.Generator, window: tuple[str, str], n: int, yearly: boo
 
 def _lines(
     k: int, n: int, first_id: int, folk: _People, seed: int, day0: np.datetime64, span: int,
-    files: int,
+    files: int, policy_columns: bool = True,
 ) -> pd.DataFrame:  # fmt: skip
     """File ``k``: ``n`` lines in the ``k``-th of ``files`` slices of ``span`` days."""
     rng = np.random.default_rng([seed, 1, k])
@@ -147,6 +147,8 @@ def _lines(
             "policy_start": folk.start[who],
         }
     )
+    if not policy_columns:
+        frame = frame.drop(columns=["policy", "policy_start"])
     frame = frame.sort_values("date", kind="stable")
     frame["line_id"] = np.arange(first_id, first_id + n, dtype=np.int64)
     return frame.reset_index(drop=True)
@@ -175,9 +177,11 @@ def cohort(
     last: str = "2025-12-31",
     mix: dict[str, float] | None = None,
     files: int = 1,
+    policy_columns: bool = True,
 ) -> pd.DataFrame:
     """A cohort of ``lines`` receipt lines in memory (see the module docstring); care from
-    ``first`` to ``last``; ``files`` slices (what :func:`write_cohort` writes, joined)."""
+    ``first`` to ``last``; ``files`` slices (what :func:`write_cohort` writes, joined);
+    ``policy_columns=False``: without ``policy`` and ``policy_start`` (one policy for all)."""
     sizes, folk = _plan(lines, -(-lines // files), people, seed, mix, last)
     day0 = np.datetime64(first, "D")
     span = int((np.datetime64(last, "D") - day0).astype(int)) + 1
@@ -203,6 +207,7 @@ def write_cohort(
     mix: dict[str, float] | None = None,
     row_group: int = 250_000,
     only: range | None = None,
+    policy_columns: bool = True,
 ) -> list[Path]:
     """Write a cohort as ``folder/claims-<k>.parquet`` (one time slice each); returns the
     paths. ``only``: write just these file numbers (to share the work between processes)."""
@@ -218,6 +223,6 @@ def write_cohort(
         paths.append(path)
         if only is not None and k not in only:
             continue
-        frame = _lines(k, n, int(starts[k]), folk, seed, day0, span, len(sizes))
+        frame = _lines(k, n, int(starts[k]), folk, seed, day0, span, len(sizes), policy_columns)
         frame.to_parquet(path, index=False, row_group_size=row_group)
     return paths
