@@ -219,6 +219,8 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
             break
         if j not in mapped:
             blank[idx] = _blank_mask(col[idx])
+    if grid.merges:
+        blank |= _only_merge_copies(grid, body_at, total, coded, columns, mapped)
     keep = np.flatnonzero(~blank)
     numbers = keep + body_at + 1
     problems = Problems(label, numbers.astype(np.int64))
@@ -238,7 +240,7 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
     if grid.lengths is not None:
         long = _long_records(grid, header_at, body_at, keep, headers, problems)
     _outside([col if whole else col[keep] for col in columns[width:]], width, long, problems)
-    merged = _merges(grid, body_at, found, problems, label)
+    merged = _merges(grid, body_at, found, problems, label, keep)
     if merged:
         notes.append(
             "병합된 칸은 왼쪽 위 값으로 채웠습니다 (merged cells read as their top-left value): "
@@ -396,17 +398,38 @@ def _long_records(grid: Grid, header_at: int, body_at: int, keep: np.ndarray,
     return long
 
 
+def _only_merge_copies(grid: Grid, body_at: int, total: int, coded: dict[int, _Coded],
+                       columns: list[np.ndarray], mapped: set[int]) -> np.ndarray:  # fmt: skip
+    """Rows whose only values are copies of a merged range's top-left cell (a 이름 merged
+    further down than the lines): blank rows, not lines."""
+    copies = np.zeros(total, dtype=np.int64)
+    for r0, c0, r1, c1 in grid.merges:
+        first, last = max(r0, body_at) - body_at, r1 - body_at
+        if last < 0 or cells.is_blank(grid.columns[c0][r0]):
+            continue
+        copies[first : last + 1] += c1 - c0 + 1
+        if r0 >= body_at:
+            copies[r0 - body_at] -= 1  # the top-left cell is the value itself
+    filled = np.zeros(total, dtype=np.int64)
+    for j, col in enumerate(columns):
+        filled += ~(coded[j].blank() if j in mapped else _blank_mask(col))
+    return (copies > 0) & (filled <= copies)
+
+
 def _merges(grid: Grid, body_at: int, found: dict[str, Header], problems: Problems,
-            label: str) -> list[str]:  # fmt: skip
-    """Merged ranges in the body: listed; refused where they cover amounts or days."""
+            label: str, keep: np.ndarray) -> list[str]:  # fmt: skip
+    """Merged ranges in the body: listed; refused where they cover amounts or days of more
+    than one line, or more than one amount column."""
     numeric = {h.index: h for c, h in found.items() if c in WON_COLUMNS or c == "days"}
+    lines = keep + body_at
     listed: list[str] = []
     for r0, c0, r1, c1 in grid.merges:
         if r1 < body_at:
             continue
         where = f"{cell_ref(r0, c0)}:{cell_ref(r1, c1)}"
         hit = [numeric[j] for j in range(c0, c1 + 1) if j in numeric]
-        if hit:
+        spans = int(np.count_nonzero((lines >= r0) & (lines <= r1)))
+        if hit and (spans > 1 or c1 > c0):
             problems.items.append((-1, ReceiptProblem(
                 label, r0 + 1, column_ref(hit[0]), grid.columns[c0][r0],
                 f"병합되지 않은 금액·일수 칸 (an unmerged amount or days cell; {where} is merged, "
