@@ -140,7 +140,7 @@ def test_default_start_is_the_tables_not_the_chunks(tmp_path, client):
     """No start anywhere: 1 January of the whole table's earliest year (2021 here, from one
     person), for every bucket — a person assessed alone would get 2023."""
     frame = cohort(1_500, people=30, seed=2).drop(columns=["policy", "policy_start"])
-    early = frame.iloc[[0]].assign(person="early", date=pd.Timestamp("2021-06-01"), line_id=-1)
+    early = frame.iloc[[0]].assign(person=-1, date=pd.Timestamp("2021-06-01"), line_id=-1)
     frame = pd.concat([early, frame], ignore_index=True)
     src = write_files(frame, tmp_path / "in", [800])
     assess_table(src, tmp_path / "d", engine="dask", client=client, policy="gen3",
@@ -181,6 +181,7 @@ def test_one_policy_per_person(tmp_path, client):
 
 def test_unknown_policy_in_a_cell_is_located(tmp_path):
     frame = cohort(100, people=3, seed=8)
+    frame["policy"] = frame["policy"].astype(str)
     frame.loc[frame["person"] == frame.loc[40, "person"], "policy"] = "gen9"
     src = write_files(frame, tmp_path / "in", [])
     with pytest.raises(ReceiptError) as err:
@@ -215,6 +216,7 @@ def test_cli_writes_parquet_and_reports_bad_input(tmp_path, capsys):
     assert len(pd.read_parquet(tmp_path / "o")) == 500
     assert "500" in capsys.readouterr().out
     assert main([str(src), "--out", str(tmp_path / "o")]) == 1  # exists: not overwritten
+    frame["setting"] = frame["setting"].astype(str)
     frame.loc[3, "setting"] = "spaceship"
     bad = write_files(frame, tmp_path / "bad", [])
     assert main([str(bad), "--out", str(tmp_path / "o2"), "--no-progress"]) == 1

@@ -2,7 +2,8 @@
 
 Not real data: a plausible mix to test and time the engine at scale and to teach with.
 
-- **People** (``people``, default one per 100 lines): how much care each uses is a gamma
+- **People** (``people``, default one per 100 lines; ``person`` is a number): how much
+  care each uses is a gamma
   weight (shape 0.6: most use little, a few use a lot); each has one policy drawn from
   ``mix`` (default 5% 1세대, 20% 2세대, 30% 3세대, 40% 4세대, 5% 3세대+4세대 중복가입) and a
   contract date (``policy_start``) inside each generation's sale window (ending no later
@@ -17,7 +18,8 @@ Not real data: a plausible mix to test and time the engine at scale and to teach
   excluded categories at their own sizes), 입원일수 1–14.
 - **Files**: file ``k`` holds the ``k``-th time slice of the care window (as an export by
   month or year would), sorted by date, so every person's lines sit in many files.
-  ``line_id`` numbers the lines across files.
+  ``line_id`` numbers the lines across files. Text columns are written dictionary-encoded
+  (pandas categoricals), as a big export usually is.
 
 File ``k`` depends only on ``seed`` and ``k``: files can be written in parallel, and a
 cohort of 10⁸ lines never needs more memory than one file.
@@ -66,20 +68,19 @@ _IN_CAT_P = [0.93, 0.05, 0.02]
 
 @dataclass(frozen=True)
 class _People:
-    names: np.ndarray
+    ids: np.ndarray
     weight: np.ndarray
-    policy: np.ndarray
-    start: np.ndarray
+    policy: pd.Categorical
+    start: pd.Categorical
 
 
 def _people(n: int, seed: int, mix: dict[str, float], last: str) -> _People:
-    """Names, care weights, policies and contract dates of ``n`` people."""
+    """Ids, care weights, policies and contract dates of ``n`` people."""
     rng = np.random.default_rng([seed, 0])
     weight = rng.gamma(0.6, 1.0, n)
     keys = list(mix)
     p = np.array([mix[k] for k in keys], dtype=float)
     pick = rng.choice(len(keys), n, p=p / p.sum())
-    policy = np.array(keys, dtype=object)[pick]
     start = np.empty(n, dtype=object)
     for i, key in enumerate(keys):
         who = np.flatnonzero(pick == i)
@@ -90,8 +91,9 @@ def _people(n: int, seed: int, mix: dict[str, float], last: str) -> _People:
         for more in dates[1:]:
             joined = joined + "+" + more.astype(str).astype(object)
         start[who] = joined
-    names = np.array([f"P{i:07d}" for i in range(n)], dtype=object)
-    return _People(names, weight / weight.sum(), policy, start)
+    policy = pd.Categorical.from_codes(pick, categories=keys)
+    ids = np.arange(1, n + 1, dtype=np.int64)  # 가입자 번호 (a number, as exports give it)
+    return _People(ids, weight / weight.sum(), policy, pd.Categorical(start))
 
 
 def _draw(rng: np.random.Generator, window: tuple[str, str], n: int, yearly: bool) -> np.ndarray:
@@ -103,55 +105,65 @@ def _draw(rng: np.random.Generator, window: tuple[str, str], n: int, yearly: boo
     return np.maximum(day.astype(unit).astype("datetime64[D]"), lo)
 
 
+_SETTINGS = ["outpatient", "pharmacy", "inpatient"]
+_ALL_TIERS = [*_TIERS, "pharmacy"]
+_ALL_CATS = list(dict.fromkeys([*_OUT_CATS, *_IN_CATS]))
+_INSTITUTIONS = ["", *(f"I{i}" for i in range(5000))]
+
+
+def _codes(values: np.ndarray, categories: list[str]) -> pd.Categorical:
+    return pd.Categorical.from_codes(values, categories=categories)
+
+
 def _lines(
     k: int, n: int, first_id: int, folk: _People, seed: int, day0: np.datetime64, span: int,
     files: int, policy_columns: bool = True,
 ) -> pd.DataFrame:  # fmt: skip
-    """File ``k``: ``n`` lines in the ``k``-th of ``files`` slices of ``span`` days."""
+    """File ``k``: ``n`` lines in the ``k``-th of ``files`` slices of ``span`` days (text
+    columns as categoricals: written as dictionary-encoded parquet)."""
     rng = np.random.default_rng([seed, 1, k])
-    who = rng.choice(len(folk.names), n, p=folk.weight)
+    who = rng.choice(len(folk.ids), n, p=folk.weight)
     lo, hi = span * k // files, max(span * (k + 1) // files, span * k // files + 1)
     day = day0 + rng.integers(lo, hi, n).astype("timedelta64[D]")
     u = rng.random(n)
-    setting = np.where(u < 0.68, "outpatient", np.where(u < 0.93, "pharmacy", "inpatient"))
-    inpatient, pharmacy = setting == "inpatient", setting == "pharmacy"
+    setting = np.where(u < 0.68, 0, np.where(u < 0.93, 1, 2))
+    inpatient, pharmacy = setting == 2, setting == 1
     t = rng.choice(4, n, p=_TIER_P)
-    tier = np.where(pharmacy, "pharmacy", _TIERS[t])
+    tier = np.where(pharmacy, 4, t)
     covered = rng.gamma(1.4, 9_000, n) * np.where(pharmacy, 0.8, _TIER_SCALE[t])
     covered = np.where(inpatient, covered * 25, covered).astype(np.int64) // 10 * 10
     oc = rng.choice(len(_OUT_CATS), n, p=_OUT_CAT_P)
     ic = rng.choice(len(_IN_CATS), n, p=_IN_CAT_P)
-    category = np.where(inpatient, _IN_CATS[ic], np.where(pharmacy, "", _OUT_CATS[oc]))
+    in_code = np.array([_ALL_CATS.index(c) for c in _IN_CATS])[ic]
+    category = np.where(inpatient, in_code, np.where(pharmacy, 0, oc))
     scale = np.where(inpatient, 6.0, np.where(pharmacy, 0.3, _OUT_CAT_SCALE[oc]))
-    has_non = (rng.random(n) < 0.4) | (category != "")
+    has_non = (rng.random(n) < 0.4) | (category != 0)
     noncovered = np.where(has_non, rng.gamma(1.3, 40_000, n) * scale, 0).astype(np.int64)
     noncovered = noncovered // 100 * 100
     days = np.where(inpatient, np.minimum(rng.geometric(0.25, n), 14), 0)
-    institution = np.where(pharmacy, "", np.char.add("I", rng.integers(0, 5000, n).astype(str)))
+    institution = np.where(pharmacy, 0, rng.integers(1, 5001, n))
     nhis = np.where(inpatient, covered * 4, covered * 7 // 3)
-    frame = pd.DataFrame(
-        {
-            "line_id": np.zeros(n, dtype=np.int64),
-            "person": folk.names[who],
-            "date": day.astype("datetime64[ns]"),
-            "setting": setting,
-            "tier": tier,
-            "institution": institution,
-            "covered_copay": covered,
-            "nhis_paid": nhis,
-            "full_copay": np.where(rng.random(n) < 0.05, rng.integers(1, 30, n) * 1_000, 0),
-            "noncovered": noncovered,
-            "days": days,
-            "category": category,
-            "policy": folk.policy[who],
-            "policy_start": folk.start[who],
-        }
-    )
-    if not policy_columns:
-        frame = frame.drop(columns=["policy", "policy_start"])
-    frame = frame.sort_values("date", kind="stable")
+    columns = {
+        "line_id": np.zeros(n, dtype=np.int64),
+        "person": folk.ids[who],
+        "date": day.astype("datetime64[ns]"),
+        "setting": _codes(setting, _SETTINGS),
+        "tier": _codes(tier, _ALL_TIERS),
+        "institution": _codes(institution, _INSTITUTIONS),
+        "covered_copay": covered,
+        "nhis_paid": nhis,
+        "full_copay": np.where(rng.random(n) < 0.05, rng.integers(1, 30, n) * 1_000, 0),
+        "noncovered": noncovered,
+        "days": days,
+        "category": _codes(category, _ALL_CATS),
+    }
+    if policy_columns:
+        columns["policy"] = folk.policy.take(who)
+        columns["policy_start"] = folk.start.take(who)
+    order = np.argsort(day, kind="stable")
+    frame = pd.DataFrame(columns).iloc[order].reset_index(drop=True)
     frame["line_id"] = np.arange(first_id, first_id + n, dtype=np.int64)
-    return frame.reset_index(drop=True)
+    return frame
 
 
 def _plan(
