@@ -76,7 +76,14 @@ def test_chart_size_does_not_grow_with_people() -> None:
             ).assessed
         )
         fig = rp.plot_zones(summary)
-        assert len(fig.axes[0].get_yticklabels()) == TOP_PEOPLE + 1  # others, no total bar
+        labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        assert len(labels) == TOP_PEOPLE + 1  # others, no total bar
+        others = people - TOP_PEOPLE
+        assert labels[-1] == f"그 외 {others:,}명의 1인 평균 (others, average)"
+        top = rp.top_people(summary)
+        widths = sum(patch.get_width() for patch in fig.axes[0].patches if patch.get_y() < 0)
+        per_person = top["claim"].iloc[-2] / others  # the lowest bar: claim per person
+        assert abs(widths - per_person) < 10  # each part rounded down to whole won
         sizes[people] = png_size(rp.figure_png(fig))
     assert sizes[TOP_PEOPLE + 1] == sizes[2000]
 
@@ -112,3 +119,11 @@ def test_report_names_the_top_people_and_writes_every_persons_totals(crowd: rp.R
 def test_a_family_report_has_no_people_file() -> None:
     report = rp.build_report(many_people(3, 60), "gen4", None, compare=[], charts=False)
     assert "people.csv" not in rp.report_files(report, "md")
+
+
+def test_one_person_over_the_limit_is_enough_for_the_people_file() -> None:
+    report = rp.build_report(
+        many_people(TOP_PEOPLE + 1, 200), "gen4", None, compare=[], charts=False
+    )
+    files = rp.report_files(report, "md")
+    assert "people.csv" in files and "그 외 1명 (others)" in files["report.md"].decode()

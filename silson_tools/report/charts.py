@@ -17,7 +17,7 @@ from matplotlib.patches import Patch
 from ..chart_style import won_axis
 from ..fonts import use_korean_font
 from ..schema import ZONE_COLORS, ZONES
-from .summary import TOTAL_ROW, ZONE_AMOUNTS, top_people
+from .summary import TOP_PEOPLE, TOTAL_ROW, ZONE_AMOUNTS, top_people
 
 if TYPE_CHECKING:
     from .summary import Report
@@ -90,11 +90,20 @@ def _stacked_zones(ax: Any, names: list[str], table: pd.DataFrame) -> None:
 def plot_zones(summary: pd.DataFrame, title: str = "") -> Figure:
     """Per person: the claim split into 보험금 and what each zone took (왜 이만큼 받았지?).
 
-    At most :data:`~.summary.TOP_PEOPLE` bars by name (largest claims) and one "others"
-    bar (:func:`~.summary.top_people`), so the picture's size does not grow with the file.
+    At most :data:`~.summary.TOP_PEOPLE` bars by name (largest claims) and one bar for the
+    others (:func:`~.summary.top_people`), drawn as their average per person so it is on
+    the same scale as the named bars; the picture's size does not grow with the file.
     """
-    summary = top_people(summary)
-    rows = summary.drop(index=TOTAL_ROW, errors="ignore") if len(summary) > 2 else summary
+    shown = top_people(summary)
+    rows = shown.drop(index=TOTAL_ROW, errors="ignore") if len(shown) > 2 else shown
+    people = len(summary) - int(TOTAL_ROW in summary.index)
+    if people > TOP_PEOPLE:  # the last row sums the people not named
+        others = people - TOP_PEOPLE
+        money = [c for c in rows.columns if c != "payout_pct"]
+        rows = rows.copy()
+        rows.loc[rows.index[-1], money] = rows.loc[rows.index[-1], money] // others
+        label = f"그 외 {others:,}명의 1인 평균 (others, average)"
+        rows = rows.rename(index={rows.index[-1]: label})
     fig = _figure(8.5, 1.6 + 0.7 * len(rows))
     ax = fig.add_subplot()
     _stacked_zones(ax, [str(p) for p in rows.index], rows)

@@ -100,7 +100,7 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
     decile = f"{report.decile}분위" if report.decile else "적용 안 함 (not applied)"
     zone_cols = [z for z in ZONE_AMOUNTS if report.comparison[z].any() or report.summary[z].any()]
     summary = top_people(report.summary)
-    people = len(report.summary.index) - int((report.summary.index == TOTAL_ROW).sum())
+    people = len(report.summary) - int(TOTAL_ROW in report.summary.index)
     summary_cols = ["lines", "claim", "payout", "self_pay", "payout_pct", *zone_cols]
     comparison_cols = ["label", "claim", "payout", "self_pay", "payout_pct", *zone_cols]
     items: list[tuple[str, Any]] = [
@@ -129,7 +129,7 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
                     "person's totals are in people.csv).",
                 )
             ]
-            if len(summary) < len(report.summary)
+            if people > TOP_PEOPLE
             else []
         ),
         ("image", ("zones.png", "어디서 줄었나 (where coverage shrank)")),
@@ -225,7 +225,7 @@ def report_parts(report: Report, fmt: str = "md") -> dict[str, bytes | Iterator[
         **{f"{name}.png": figure_png(fig) for name, fig in figures.items()},
         "assessed_lines.csv": csv_chunks(lines_table(report.assessed)),
     }
-    if len(top_people(report.summary)) < len(report.summary):  # the report names only some
+    if len(report.summary) - int(TOTAL_ROW in report.summary.index) > TOP_PEOPLE:  # some named
         files["people.csv"] = csv_chunks(report.summary.reset_index())
     return files
 
