@@ -18,8 +18,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv>=$(UV_VERSION)"
 
 $(STAMP): $(BIN)/python pyproject.toml requirements.lock
-	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps -r requirements.lock
-	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps -e .
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps --compile-bytecode -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps --compile-bytecode -e .
+	@# uv compiles what it installs; this also compiles a .venv made before it did (seconds
+	@# when everything is compiled already). Without bytecode every process recompiles pandas.
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib
 	touch $(STAMP)
 
 venv: $(STAMP) data/private/README.md
