@@ -56,12 +56,15 @@ CSS: Final = """<style>
   border-bottom:2px solid #9aa8b8;font-weight:600;word-break:keep-all}
 .silson-people .silson-table td{padding:.25em .6em;border-bottom:1px solid #dde3ea;
   word-break:keep-all;text-align:left}
-.silson-people .silson-table td.num{text-align:right;font-variant-numeric:tabular-nums}
+.silson-people .silson-table td.num{text-align:right;font-variant-numeric:tabular-nums;
+  white-space:nowrap}
+.silson-people .silson-table td.nw{white-space:nowrap}
 .silson-people .silson-table tr:nth-child(even) td{background:#f8fafc}
-.silson-people dl.silson-readout{display:grid;grid-template-columns:max-content auto;
-  gap:.15em 1em;margin:.3em 0}
-.silson-people dl.silson-readout dt{color:#44505c}
-.silson-people dl.silson-readout dd{margin:0;font-weight:600;font-variant-numeric:tabular-nums}
+.silson-people table.silson-readout{border-collapse:collapse;margin:.3em 0;border:none}
+.silson-people .silson-readout th{color:#44505c;font-weight:normal;text-align:left;
+  padding:.1em 1.2em .1em 0;white-space:nowrap;border:none;background:none}
+.silson-people .silson-readout td{font-weight:600;text-align:right;padding:.1em 0;border:none;
+  font-variant-numeric:tabular-nums;white-space:nowrap;background:none}
 </style>"""
 """Scoped style (``.silson-people``): sizes in em so projector mode scales them."""
 
@@ -103,6 +106,7 @@ _MONEY_NAMES: Final = {
     "excluded", "ceiling_offset",
 }  # fmt: skip
 _RATE_NAMES: Final = {"payout_rate"}
+_DATE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
 _CODE = re.compile(r"^[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+$")
 
 
@@ -239,7 +243,7 @@ def table(
         tds = []
         for column, value in zip(columns, values, strict=True):
             text, numeric = _cell(value, column, money_cols, rate_cols)
-            cls = ' class="num"' if numeric else ""
+            cls = ' class="num"' if numeric else ' class="nw"' if _DATE.match(text) else ""
             tds.append(f"<td{cls}>{escape(text)}</td>")
         rows.append("<tr>" + "".join(tds) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
@@ -257,9 +261,9 @@ def table(
 
 def readout(pairs: Iterable[tuple[str, str]], css_class: str = "") -> Html:
     """Label → value lines (already formatted text, e.g. ``("보험금 (payout)", won(x))``)."""
-    items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in pairs)
+    rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in pairs)
     extra = f" {escape(css_class)}" if css_class else ""
-    return _block(f'<dl class="silson-readout{extra}">{items}</dl>')
+    return _block(f'<table class="silson-readout{extra}"><tbody>{rows}</tbody></table>')
 
 
 def bullets(lines: Iterable[str], title: str | None = None) -> Html:

@@ -97,6 +97,7 @@ def test_generation_features_come_from_the_rule_files() -> None:
     assert table.loc["통원 최소공제: 종합병원", "4세대"] == "20,000원"  # 4세대 표준약관
     assert table.loc["비급여 통원 최소공제", "5세대"] == "50,000원"  # 5세대 표준약관 특약2
     assert table.loc["외래+약국 같은 날 1회", "4세대"] == "예"
+    assert table.loc["도수·체외·증식 연간 한도", "4세대"] == "350만원"  # 만원 as people read it
 
 
 def test_scenario_lines_match_a_direct_assess() -> None:

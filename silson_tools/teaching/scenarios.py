@@ -27,6 +27,7 @@ from matplotlib.axes import Axes
 from .. import assess, load_policy, products
 from ..dates import DateLike
 from ..errors import InputError
+from ..money import format_won
 from ..params import nhi_copay
 from ..people import Html, man, won
 from ..people import table as people_table
@@ -397,7 +398,7 @@ def _first(
 
 def generation_features(names: Sequence[str] | None = None, date: DateLike = START) -> pd.DataFrame:
     """Key numbers of each generation, read from the rule files (rows: feature, cols: 세대)."""
-    won = "{:,}원".format
+    won = format_won  # 15,000원, 350만원: as a person reads them
     pct = "{:.0%}".format
     rows: dict[str, dict[str, str]] = {}
     for name in names or list(GENERATION_NAMES):
