@@ -101,9 +101,13 @@ def read_grid(
             f"{MAX_FILE_BYTES // 2**20} MiB 이하의 파일 (a file of at most "
             f"{MAX_FILE_BYTES // 2**20} MiB; this one has {size:,} bytes)",
         )
-    with path.open("rb") as handle:  # read-only
-        head = handle.read(8)
-        data = b"" if head.startswith(b"PK\x03\x04") else head + handle.read()
+    try:
+        with path.open("rb") as handle:  # read-only
+            head = handle.read(8)
+            data = b"" if head.startswith(b"PK\x03\x04") else head + handle.read()
+    except OSError as err:
+        raise ReceiptError.one(name, f"읽을 수 있는 파일 (a file that can be read: "
+                               f"{err.strerror or err})") from None  # fmt: skip
     if head.startswith(b"\xd0\xcf\x11\xe0") or path.suffix.lower() == ".xls":
         raise ReceiptError.one(
             name,

@@ -30,14 +30,16 @@ def read_receipts(
     """Read a receipt export (CSV or XLSX) into validated canonical columns.
 
     ``encoding``: CSV encoding (``utf-8``, ``utf-8-sig``, ``cp949``/``euc-kr``); detected
-    when None. ``sheet``: XLSX sheet name or 0-based index (first sheet when None).
+    when None. ``sheet``: XLSX sheet name or 0-based index (None: the one sheet
+    with a receipt header; the others are named in the notes, several such sheets refused).
     ``person``: keep only this person's lines (after the whole file is validated).
     ``delimiter``: CSV delimiter (sniffed from the header line when None).
     ``aliases``: an extra TOML mapping of headers/values, same shape as the shipped one.
 
     Returns a :class:`ReceiptLines` (a DataFrame) indexed by the sheet row (index name
     ``row``); ``attrs["source"]`` says what was read (file, format, encoding or sheet,
-    header row, columns mapped, units, defaulted and ignored columns, blank rows skipped).
+    header row, columns mapped, units, defaulted and ignored columns, blank rows skipped,
+    blank amounts read as 0, merged ranges filled, and ``notes``: those facts as sentences).
     Raises :class:`~silson_tools.errors.ReceiptError` listing every problem found, and
     ``FileNotFoundError`` if there is no such file. The file is only read, never written.
     """
@@ -53,7 +55,8 @@ def read_receipts(
     source["file"] = str(path)
     rows = found.problems.rows
     index = pd.Index(rows, name="row")
-    lines = ReceiptLines._create(checked, index, name, rows, {"source": source}, ())
+    label = found.problems.source  # the file, and the sheet when the workbook has several
+    lines = ReceiptLines._create(checked, index, label, rows, {"source": source}, ())
     if person is not None:
         persons = sorted(lines["person"].unique().tolist())
         if person not in persons:
