@@ -71,3 +71,26 @@ def test_messy_file_is_read_right_or_refused_with_its_place(name: str, generated
     notes = " ".join(lines.attrs["source"]["notes"])
     for words in expect.get("notes", []):
         assert words in notes, notes
+
+
+def test_each_part_counts_once_toward_the_xml_limit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The data sheet is read twice (header search, then whole) but counts once."""
+    import zipfile
+
+    from silson_tools.receipts import xlsx
+
+    path = tmp_path / "two.xlsx"
+    path.write_bytes(
+        make_messy.xlsx(
+            [("표지", make_messy.sheet_xml([["메모"]])), ("진료비", make_messy._big_sheet(400))]
+        )()
+    )
+    with zipfile.ZipFile(path) as zf:
+        total = sum(i.file_size for i in zf.infolist() if not i.filename.startswith("["))
+    monkeypatch.setattr(xlsx, "MAX_XML_BYTES", total)
+    assert len(read_receipts(path)) == 400
+    monkeypatch.setattr(xlsx, "MAX_XML_BYTES", total - 1)
+    with pytest.raises(ReceiptError, match="of XML once unzipped"):
+        read_receipts(path)

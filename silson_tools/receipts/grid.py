@@ -327,7 +327,7 @@ def _csv_records(text: str, sep: str, name: str, limit: int | None) -> list[list
 
 def _problem(name: str, err: XlsxProblem, sheet: str | None = None) -> ReceiptError:
     """An XLSX problem as a ReceiptError naming the sheet and the cell."""
-    where = f"{name}, 시트 {sheet!r}" if sheet is not None else name
+    where = f"{name}, 시트 {sheet!r}" if sheet is not None else name  # several sheets
     row = column = None
     if err.where:
         letters = err.where.rstrip("0123456789")
@@ -375,6 +375,12 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
                 name, "이 파일에 있는 시트 이름 (a sheet in this file: " + ", ".join(labels) + ")",
                 value=sheet,
             )  # fmt: skip
+    elif sum(part is not None for _, _, part in book.sheets) == 1:
+        index = next(i for i, (_, _, part) in enumerate(book.sheets) if part is not None)
+        others = [labels[i] for i in range(len(names)) if i != index]
+        if others:
+            notes.append("다른 시트는 읽지 않았습니다 — 셀이 없는 차트 시트 (other sheets not "
+                         "read; chart sheets, no cells): " + ", ".join(others))  # fmt: skip
     else:
         tables = []
         for i, (sheet_name, _, part) in enumerate(book.sheets):
@@ -414,14 +420,15 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
         )
     if state != "visible":
         notes.append(f"숨김 시트 {chosen!r}를 읽었습니다 (read the hidden sheet {chosen!r})")
+    several = chosen if len(names) > 1 else None
     try:
         data = book.read_sheet(index)
     except XlsxProblem as err:
-        raise _problem(name, err, chosen) from None
+        raise _problem(name, err, several) from None
     n_rows, n_cols = data.n_rows, data.n_cols
     if n_rows * n_cols > MAX_GRID_CELLS:
         raise ReceiptError.one(
-            f"{name}, 시트 {chosen!r}",
+            name if several is None else f"{name}, 시트 {chosen!r}",
             f"{MAX_GRID_CELLS:,}칸 이하의 사용 범위 (a used range of at most "
             f"{MAX_GRID_CELLS:,} cells; values reach row {n_rows:,} and column "
             f"{letter(n_cols - 1)}: clear stray cells far from the table)",
@@ -433,7 +440,7 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
     try:
         merges = _fill_merges(data, columns, n_rows, n_cols)
     except XlsxProblem as err:
-        raise _problem(name, err, chosen) from None
+        raise _problem(name, err, several) from None
     return Grid(columns, n_rows, "xlsx", sheet=chosen, sheets=names, notes=notes,
                 merges=merges, hidden_rows=data.hidden_rows,
                 hidden_cols=data.hidden_cols)  # fmt: skip

@@ -172,6 +172,7 @@ class Book:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as err:
             raise XlsxProblem(f"온전한 XLSX(zip) 파일 (an intact XLSX/zip file: {err})") from None
         self.budget = MAX_XML_BYTES
+        self._counted: set[str] = set()
         try:
             self._names = {info.filename: info for info in self.zip.infolist()}
             workbook = self._office_document()
@@ -199,13 +200,15 @@ class Book:
         info = self._names.get(part)
         if info is None:
             raise XlsxProblem(f"XLSX 안의 {part} (the workbook part {part} is missing)")
-        if info.file_size > self.budget:
-            raise XlsxProblem(
-                f"풀었을 때 {MAX_XML_BYTES // 2**20} MiB 이하인 XLSX (at most "
-                f"{MAX_XML_BYTES // 2**20} MiB of XML once unzipped; {part} declares "
-                f"{info.file_size:,} bytes)"
-            )
-        self.budget -= info.file_size
+        if part not in self._counted:  # each part counts once, however often it is read
+            if info.file_size > self.budget:
+                raise XlsxProblem(
+                    f"풀었을 때 {MAX_XML_BYTES // 2**20} MiB 이하인 XLSX (at most "
+                    f"{MAX_XML_BYTES // 2**20} MiB of XML once unzipped; {part} declares "
+                    f"{info.file_size:,} bytes)"
+                )
+            self.budget -= info.file_size
+            self._counted.add(part)
         return self.zip.open(info)
 
     def _parse(self, part: str, parser: Any) -> None:
