@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from silson_tools import report as rp
 from silson_tools.receipts import read_receipts
 from silson_tools.report import output
-from silson_tools.report.cli import main
+from silson_tools.report.cli import main, terminal_text
 from silson_tools.report.output import FORMULA_START, csv_bytes, excel_text, md_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -332,3 +332,22 @@ def test_interrupt_is_exit_130(monkeypatch, capsys) -> None:
     monkeypatch.setattr("silson_tools.receipts.read_receipts", interrupted)
     assert main(["check", str(SAMPLE)]) == 130
     assert "interrupted" in capsys.readouterr().err
+
+
+def test_terminal_escape_sequences_from_the_file_are_shown_not_run(tmp_path: Path, capsys) -> None:
+    """Names and file names with escape sequences, in the summary and in error messages."""
+    path = tmp_path / "a\x1b]0;pwned\x07\x1b[2Jb.csv"
+    path.write_text(
+        "이름,진료일자,진료구분,요양기관종류,본인부담금,비급여\n"
+        "\x1b[31m철수,2024-04-01,외래,의원,10000,0\n",
+        "utf-8",
+    )
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "a\\x1b]0;pwned\\x07\\x1b[2Jb.csv" in out
+    path.write_text("이름,진료일자\n\x1b[2J철수,2024-04-01\n", "utf-8")
+    assert main(["check", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\\x1b[2Jb.csv" in err
+    assert terminal_text("줄\n바꿈\t\r\x9b") == "줄\n바꿈\\x09\\x0d\\x9b"

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "terminal_text"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -185,8 +185,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_CONTROL = {i: f"\\x{i:02x}" for i in (*range(0x20), *range(0x7F, 0xA0)) if i != 0x0A}
+
+
+def terminal_text(text: str) -> str:
+    """``text`` safe for a terminal: control characters other than LF (escape sequences
+    from a hostile file, CR, tab) are shown as ``\\xNN`` instead of acting."""
+    return text.translate(_CONTROL)
+
+
 def _fail(message: str) -> int:
-    print(f"silson: {message}", file=sys.stderr)
+    print(f"silson: {terminal_text(message)}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
 
@@ -271,7 +280,8 @@ def _run(args: argparse.Namespace) -> int:
         from .summary import validation_summary
 
         table = validation_summary(receipts)
-        print("\n".join(f"{item}: {value}" for item, value in table.itertuples(index=False)))
+        lines = (f"{item}: {value}" for item, value in table.itertuples(index=False))
+        print(terminal_text("\n".join(lines)))
         sys.stdout.flush()  # a closed pipe shows here, inside main's handler
         return EXIT_OK
 
@@ -309,7 +319,7 @@ def _run(args: argparse.Namespace) -> int:
         return _fail(str(err))
     except OSError as err:
         return _fail(f"--out {args.out}: 쓰지 못했습니다 (could not write): {err}")
-    print("\n".join(str(path) for path in paths))
+    print(terminal_text("\n".join(str(path) for path in paths)))
     sys.stdout.flush()
     return EXIT_OK
 
