@@ -31,6 +31,7 @@ from ..money import format_won
 from ..params import nhi_copay
 from ..people import Html, man, won
 from ..people import table as people_table
+from ..receipts import as_receipt_lines
 from ..schema import SETTINGS, TIERS, ZONE_COLORS, ZONES
 
 if TYPE_CHECKING:
@@ -258,6 +259,18 @@ def build(
     return pd.DataFrame(rows)
 
 
+_LOADED: dict[str, Policy] = {}
+
+
+def _policy(pol: str | Path | Policy) -> Policy:
+    """:func:`load_policy`, kept per shipped name (a slider asks for the same 8 every time)."""
+    if isinstance(pol, str) and pol in GENERATION_NAMES:
+        if pol not in _LOADED:
+            _LOADED[pol] = load_policy(pol)
+        return _LOADED[pol]
+    return load_policy(pol)
+
+
 def compare(
     receipts: pd.DataFrame,
     policies: Sequence[str | Path | Policy] | None = None,
@@ -270,9 +283,10 @@ def compare(
     ``self_pay``; plus ``flags`` (lines needing a documented improvement, 4세대 도수).
     """
     rows = []
+    lines = as_receipt_lines(receipts)  # validated once, not once per policy
     for pol in policies or list(GENERATION_NAMES):
-        policy = load_policy(pol)  # a name, a rule file or an already loaded Policy
-        out = assess(receipts, policy, policy_start=policy_start)
+        policy = _policy(pol)  # a name, a rule file or an already loaded Policy
+        out = assess(lines, policy, policy_start=policy_start)
         sums = out[["claim", "payout", "self_pay", *SELF_PAY_PARTS]].sum()
         rows.append(
             {

@@ -100,6 +100,7 @@ def test_launcher_lists_every_notebook_in_korean(voila, bpage, screenshots: Path
     for i in range(links.count()):
         text = links.nth(i).inner_text()
         assert re.search("[가-힣]", text) and " — " in text, f"not a Korean one-liner: {text!r}"
+        assert "설명 없음" not in text, f"notebook missing from the launcher's list: {text!r}"
     size = page.evaluate(
         "() => parseFloat(getComputedStyle("
         "document.querySelector('.silson-launcher li a')).fontSize)"
