@@ -61,17 +61,18 @@ def line_limit_expected(limit: int = MAX_LINE_WON) -> str:
     return f"{limit:,}원 이하의 금액 (an amount of at most {limit:,} won)"
 
 
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUMBER = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
 _PATTERN = re.compile(
     rf"""^\s*
     (?P<sign>[-−])?\s*
     (?:
-        (?P<man_number>{_NUMBER})\s*만\s*(?P<rest>\d{{1,3}}(?:,\d{{3}})?|\d{{1,4}})?
+        (?P<man_number>{_NUMBER})\s*만\s*(?P<rest>[0-9]{{1,3}}(?:,[0-9]{{3}})?|[0-9]{{1,4}})?
       | (?P<number>{_NUMBER})
     )
     \s*(?P<won>원)?\s*$""",
     re.VERBOSE,
 )
+"""Digits are 0-9 only (not any Unicode digit): ², ③ or other scripts' digits are no number."""
 
 
 def parse_won(text: str | int, *, allow_negative: bool = False) -> int:

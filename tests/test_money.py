@@ -136,3 +136,40 @@ def test_as_won_names_the_argument():
             as_won("C", value)
     with pytest.raises(InputError, match="larger than 1,000,000,000 won"):
         as_won("line", MAX_LINE_WON + 1, limit=MAX_LINE_WON)
+
+
+@pytest.mark.parametrize("text", ["12²", "③", "١٢٠٠٠", "１２٣", "1²,000원"])
+def test_parse_won_reads_only_ascii_digits(text):
+    with pytest.raises(InputError, match="cannot read as won"):
+        parse_won(text)
+
+
+@pytest.mark.parametrize(
+    ("cell", "won", "expected"),
+    [
+        ("₩ -", 0, None),
+        (" ₩ -   ", 0, None),
+        ("-", 0, None),
+        ("₩ 12,000 ", 12_000, None),
+        ("12,000 ₩", 12_000, None),
+        ("１２，０００", 12_000, None),
+        ("\u200b12000\u200b", 12_000, None),
+        ("\u00a05,000\u00a0원", 5_000, None),
+        ("12.000", None, "thousands separator or a decimal point"),
+        ("1.234.567", None, "thousands separator or a decimal point"),
+        ("1.500만원", None, "thousands separator or a decimal point"),
+        ("12²", None, "such as ² or ③"),
+        ("③", None, "such as ² or ③"),
+        ("١٢", None, "such as ² or ③"),
+        ("12.5", None, "whole number of won"),
+    ],
+)
+def test_amount_cells_as_people_type_them(cell, won, expected):
+    from silson_tools.receipts.cells import parse_amount
+
+    value, problem = parse_amount(cell)
+    assert value == won
+    if expected is None:
+        assert problem is None
+    else:
+        assert problem is not None and expected in problem

@@ -62,7 +62,10 @@ AMOUNT_EXPECTED: Final = "금액 (amount in won, e.g. 12000, 12,000원, 1.5만�
 DATE_EXPECTED: Final = "날짜 (date, e.g. 2024-03-05, 2024.03.05, 2024/3/5, 20240305)"
 DAYS_EXPECTED: Final = "0 이상의 정수 일수 (whole number of days >= 0, e.g. 3 or 3일)"
 DAYS_LIMIT_EXPECTED: Final = f"{MAX_DAYS:,}일 이하 (at most {MAX_DAYS:,} days on one line)"
-REQUIRED_EXPECTED: Final = "값이 필요합니다 (a value is required in this column; it is blank)"
+REQUIRED_EXPECTED: Final = (
+    "값이 필요합니다 (a value is required in this column; it is blank — if it means 'same as "
+    "above', write the value on every line, or merge the cells in Excel)"
+)
 TOTAL_WORDS: Final = {"합계", "계", "총계", "소계", "누계", "total", "sum", "subtotal"}
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 """Dates outside these years are refused (a typo, not a receipt)."""
@@ -73,6 +76,8 @@ _BARE_NUMBER = re.compile(
     r"^\s*\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$|^\s*\d+(?:\.\d+)?\s*$", re.ASCII
 )
 _DOT_THOUSANDS = re.compile(r"^\s*\d{1,3}(?:\.\d{3})+\s*(?:만\s*)?(?:원)?\s*$", re.ASCII)
+_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+"""No-break, thin, ideographic … spaces: read as a plain space."""
 _FULLWIDTH = str.maketrans("０１２３４５６７８９，．－　", "0123456789,.- ")
 DOT_THOUSANDS_EXPECTED: Final = (
     "쉼표로 천 단위를 나눈 금액 (an amount with commas for thousands: is the dot in this value "
@@ -88,7 +93,8 @@ def clean(value: str) -> str:
     """Cell text as typed: NFC, full-width digits as ASCII, invisible characters removed."""
     if value.isascii() and value.isprintable():
         return value
-    return strip_invisible(unicodedata.normalize("NFC", value).translate(_FULLWIDTH))
+    text_ = strip_invisible(unicodedata.normalize("NFC", value).translate(_FULLWIDTH))
+    return _SPACES.sub(" ", text_)
 
 
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
