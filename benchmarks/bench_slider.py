@@ -15,17 +15,26 @@ core). The machine's load average is printed first.
 
     .venv/bin/python benchmarks/bench_slider.py            # after only
     .venv/bin/python benchmarks/bench_slider.py --before   # before and after in one run
+    .venv/bin/python benchmarks/bench_slider.py --browser  # + key press → new picture
+
+``--browser`` also runs ``tests/browser/test_slider_latency.py`` (headless Chromium,
+JupyterLab at 1400×900 and Voilà at 1280×720) and prints, per slider, the time from the
+key press to the load of the new picture in the page.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -177,9 +186,42 @@ def _line(app: str, key: str, walls: list[float], cpus: list[float]) -> str:
     )
 
 
+LATENCY_JSON = (
+    Path(__file__).parents[1] / "tests" / "browser" / "screenshots" / "slider_latency.json"
+)
+
+
+def browser_rows() -> Iterator[tuple[str, str, list[float]]]:
+    """Run the browser latency test; (place, slider, key-to-picture ms) from its JSON."""
+    LATENCY_JSON.unlink(missing_ok=True)
+    test = Path(__file__).parents[1] / "tests" / "browser" / "test_slider_latency.py"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-m",
+            "browser",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            str(test),
+        ],
+        check=False,
+    )
+    if not LATENCY_JSON.is_file():
+        raise SystemExit("the browser test wrote no latencies (see its output above)")
+    for place, sliders in json.loads(LATENCY_JSON.read_text()).items():
+        for key, values in sliders.items():
+            yield place, key, values
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", action="store_true", help="also time the old callbacks")
+    parser.add_argument(
+        "--browser", action="store_true", help="also key press → new picture in Chromium"
+    )
     args = parser.parse_args()
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"load average: {load} ({os.cpu_count()} cores)")
@@ -201,6 +243,16 @@ def main() -> None:
         all_walls += row[2]
         all_cpus += row[3]
     print(_line("all sliders", "", all_walls, all_cpus))
+    if args.browser:
+        print(
+            "\nbrowser: key press → new picture (ms; 'hold' = last picture after 12 quick presses)"
+        )
+        print(f"{'place':<11s} {'slider':<34s} {'median':>7s} {'max':>7s}   n")
+        for place, key, values in browser_rows():
+            print(
+                f"{place:<11s} {key:<34s} {statistics.median(values):7.0f} "
+                f"{max(values):7.0f}   {len(values)}"
+            )
 
 
 if __name__ == "__main__":

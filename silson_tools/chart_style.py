@@ -35,7 +35,11 @@ def won_ticks(values: Sequence[float]) -> list[str]:
     digits = 0
     while digits < 1 and any(abs(v / MAN - round(v / MAN, digits)) > 1e-9 for v in values):
         digits += 1
-    return ["0" if v == 0 else f"{v / MAN:,.{digits}f}만" for v in values]
+    labels = []
+    for v in values:
+        text = f"{v / MAN:,.{digits}f}"
+        labels.append("0" if v == 0 else (text.rstrip("0").rstrip(".") if digits else text) + "만")
+    return labels
 
 
 class WonFormatter(Formatter):

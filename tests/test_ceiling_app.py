@@ -97,3 +97,29 @@ def test_plot_year_for_the_sample_parent() -> None:
     assert running.tolist() == [20 * MAN, 320 * MAN, 420 * MAN]
     with pytest.raises(ValueError, match="person '아무개' has no receipts"):
         ceiling_app.plot_year(receipts, CeilingSpec(decile=3), "아무개")
+
+
+def test_slider_app_updates_readout_and_picture_in_place() -> None:
+    app = ceiling_app.CeilingApp(2023, 4, True, 770 * MAN)
+    figure, first = app.figure.live.fig, app.image.value
+    assert "5,430,000원" in app.readout.value and first[:3] == b"\xff\xd8\xff"
+    app.controls["decile"].value = 1  # 1분위, long stay: 상한액 138만 in 2023
+    values = ceiling_app.readout(2023, 1, True, 770 * MAN)
+    assert ceiling_app.readout_html(values) == app.readout.value
+    assert app.image.value != first and app.figure.live.fig is figure
+    line = app.figure.line
+    np.testing.assert_array_equal(line.get_ydata(), np.minimum(line.get_xdata(), values["limit"]))
+    draws = app.figure.live.full_draws
+    app.controls["copay_total"].value = 780 * MAN  # same axes: no full redraw
+    assert app.figure.live.full_draws == draws
+
+
+def test_slider_app_says_unknown_instead_of_guessing(monkeypatch, tmp_path) -> None:
+    text = ceiling.DATA_FILE.read_text(encoding="utf-8")
+    row = "d1 = 810_000, d2_3 = 1_010_000, d4_5 = 1_520_000, d6_7 = 2_800_000"
+    path = tmp_path / "c.toml"
+    path.write_text(text.replace(row, row.replace("d4_5 = 1_520_000", 'd4_5 = "unknown"')))
+    app = ceiling_app.CeilingApp(2019, 1, False, 770 * MAN, table=ceiling.load_table(path))
+    picture = app.image.value
+    app.controls["decile"].value = 4
+    assert "모름" in app.readout.value and app.image.value == picture

@@ -564,3 +564,33 @@ def test_plan_table_shows_the_network_rules():
     }
     assert table.loc["네트워크 밖 (out of network)", "hmo"].startswith("보장 안 함")
     assert table.loc["연 보험료 (premium)", "hmo"] == f"{plans.load_plans()['hmo'].premium:,}달러"
+
+
+@pytest.mark.parametrize("usage", ["low", "medium", "high", "worst"])
+def test_compare_with_curve_is_compare_plus_spending_curve(usage):
+    values = {k: v for k, v in plans.usage_preset(usage).items() if k in plans.SLIDERS}
+    long, curves = plans.compare_with_curve(None, values, 100_000, 41)
+    ref = plans.compare(None, values)
+    cols = [c for c in ref.columns if c != "usage"]
+    assert long[cols].equals(ref[cols])
+    levels = np.linspace(0, 100_000, 41).astype(np.int64)
+    assert curves.equals(plans.spending_curve(None, values, levels))
+
+
+def test_network_app_shows_the_year_of_every_plan():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from silson_tools.teaching.network_app import NetworkApp
+
+    app = NetworkApp("medium")
+    long = plans.compare(None, {k: s.value for k, s in app.controls.items()})
+    best = long.loc[long["total"].idxmin()]
+    assert f"<b>{best['plan'].upper()}</b>" in app.summary.value and "$" not in app.summary.value
+    assert "$" not in app.table.value and "달러" in app.table.value
+    first = app.image.value
+    app.controls["hospital_days"].value = 10
+    long = plans.compare(None, {k: s.value for k, s in app.controls.items()})
+    hmo = long.set_index("plan").loc["hmo"]
+    assert app.totals[0].get_text() == f"{hmo['total']:,}" and app.image.value != first
+    top = app.bars[("hmo", "no_referral")]
+    assert top.get_y() + top.get_height() == hmo["total"]

@@ -69,3 +69,32 @@ def test_figures_and_callbacks() -> None:
     assert premium_app.show_paths([], 12_000, 10_000, 0.1) is None
     assert premium_app.show_advice(20 * MAN, 90 * MAN, 30_000) is None
     assert "720,000원" in premium_app.advice_html(premium.advise(20 * MAN, 90 * MAN, 30_000))
+
+
+def test_live_apps_show_what_premium_computes() -> None:
+    from silson_tools.teaching.premium_live import AdviceApp, GradeApp, PathsApp
+
+    grade = GradeApp(120 * MAN)
+    assert "3등급" in grade.readout.value and "300,000원" in grade.readout.value
+    first = grade.image.value
+    grade.controls["nonbenefit_paid"].value = 310 * MAN
+    assert "5등급" in grade.readout.value and grade.image.value != first
+    assert grade.dot.get_ydata()[0] == 4.0
+
+    paths = PathsApp(12_000, 10_000)
+    chosen = {n: premium_app.EXAMPLE_PATTERNS[n] for n in paths.controls["patterns"].value}
+    want = premium_app.paths_table(chosen, 12_000, 10_000, 0.1, 0.05)
+    assert premium_app.paths_table_html(want) == paths.readout.value
+    name = next(iter(chosen))
+    line = paths.lines[name]
+    expected = premium.premium_path(12_000, 10_000, chosen[name], 0.1, None, 0.05)["total"]
+    assert line.get_ydata().tolist() == expected.tolist()
+    paths.controls["patterns"].value = ()
+    assert "하나 이상" in paths.readout.value and not line.get_visible()
+
+    advice = AdviceApp(20 * MAN, 90 * MAN, 20_000)
+    assert advice.readout.value == premium_app.advice_html(
+        premium.advise(20 * MAN, 90 * MAN, 20_000)
+    )
+    advice.controls["claim_payout"].value = 50 * MAN
+    assert advice.dot.get_ydata()[0] == premium.advise(50 * MAN, 90 * MAN, 20_000).net

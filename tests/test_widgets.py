@@ -3,6 +3,7 @@
 import itertools
 import re
 
+import numpy as np
 import pytest
 
 from silson_tools.formulas import period_totals
@@ -81,3 +82,55 @@ def test_zone_segments_tile_the_axis():
 )
 def test_nice_ceiling(value, top):
     assert nice_ceiling(value) == top
+
+
+def test_h_slider_is_disabled_while_h_is_off():
+    app = ShrinkZoneApp(ShrinkZoneParams(n=4, C=18_000, r=0.1, H=None))
+    assert app.sliders["H"].disabled
+    app.use_cap.value = True
+    assert not app.sliders["H"].disabled
+    assert app.params().H == app.sliders["H"].value
+
+
+def test_first_view_shows_three_zones_and_the_axis_follows_c():
+    from silson_tools.formulas import split_visit
+    from silson_tools.teaching.shrink_zones import c_axis_top
+
+    p = ShrinkZoneParams(n=4, C=30_000, D=10_000, r=0.2, H=50_000)
+    top = c_axis_top(p)
+    grid = np.linspace(0, top, 401).round().astype(np.int64)
+    zones = {z for *_, z in zone_segments(grid, split_visit(grid, p.D, p.r, p.H).zone)}
+    assert zones == {"deductible", "rate", "visit_cap"} and top == 100_000
+    assert c_axis_top(ShrinkZoneParams(C=400_000)) == 500_000  # capped at the slider's end
+
+
+def test_update_redraws_only_what_moves():
+    app = ShrinkZoneApp(ShrinkZoneParams(n=4, C=30_000, D=10_000, r=0.2, H=50_000))
+    live = app.figure.live
+    draws = live.full_draws
+    for n in (5, 6, 7, 6, 5):
+        app.sliders["n"].value = n
+    assert live.full_draws == draws  # same axes: the cached background was reused
+    app.sliders["C"].value = 90_000  # the C axis grows to 20만: one new background
+    assert live.full_draws == draws + 1
+
+
+def test_readout_names_zones_without_codes():
+    html = readout_html(shrink_zone_readout(2, 600_000, 0, 0.2, H=300_000, mode="max"))
+    assert "회당 한도 (visit cap)" in html and ">회당 한도 (visit_cap)<" not in html
+    assert "2,400,000원" in readout_html(shrink_zone_readout(4, 600_000, 0, 0.0))
+
+
+@pytest.mark.parametrize(
+    ("values", "labels"),
+    [
+        ([0, 20_000, 40_000, 60_000, 80_000, 100_000], ["0", "2만", "4만", "6만", "8만", "10만"]),
+        ([0, 25_000, 50_000, 75_000, 100_000], ["0", "2.5만", "5만", "7.5만", "10만"]),
+        ([0, 2_000, 4_000, 6_000], ["0", "2,000", "4,000", "6,000"]),
+        ([0, 5_000_000, 10_000_000], ["0", "500만", "1,000만"]),
+    ],
+)
+def test_won_axis_uses_one_unit_per_axis(values, labels):
+    from silson_tools.chart_style import won_axis
+
+    assert won_axis.format_ticks(values) == labels

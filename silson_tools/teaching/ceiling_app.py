@@ -363,7 +363,9 @@ class BurdenFigure:
         self.note.set_text(f"낸 돈 {format_won(total)}\n환급 {format_won(max(total - cap, 0))}")
         kind = "요양병원 120일 초과" if long_stay else "일반"
         group = self.tab.labels[decile_group(decile, self.tab)]
-        self.title.set_text(f"{year}년 {group} ({kind}): 1년 급여 본인부담금과 최종 부담")
+        self.title.set_text(
+            f"{year}년 {decile}분위 ({group}, {kind}): 1년 급여 본인부담금과 최종 부담"
+        )
 
     def render(self) -> bytes:
         """JPEG bytes of the current state."""
@@ -407,7 +409,7 @@ class CeilingApp:
             ),
             "long_stay": w.Checkbox(
                 value=long_stay,
-                description="요양병원 120일 초과 입원 (long stay)",
+                description="요양병원 120일 초과 입원",
                 indent=False,
                 layout=w.Layout(margin="2px 0 2px 204px"),
             ),

@@ -142,7 +142,7 @@ class NetworkApp:
                 [], [], lw=2.2, color=PLAN_COLORS.get(name), label=name.upper()
             )
         self.mark = ax.axvline(0, color="black", ls=":", lw=1.2, label="내 의료비")
-        ax.legend(loc="upper left", fontsize=10, ncol=2)
+        ax.legend(loc="lower right", fontsize=10, ncol=3)
         ax.xaxis.set_major_formatter(FuncFormatter(_dollars))
         ax.yaxis.set_major_formatter(FuncFormatter(_dollars))
         ax.tick_params(labelsize=10)

@@ -157,7 +157,7 @@ class GradeApp(_App):
         tab = _table(None)
         self.tab = tab
         fig = self.live.fig
-        fig.subplots_adjust(left=0.09, right=0.98, bottom=0.15, top=0.9)
+        fig.subplots_adjust(left=0.09, right=0.96, bottom=0.15, top=0.9)
         ax = self.ax = fig.subplots()
         self.top = 5_000_000
         edges = [*tab.lowers.tolist(), self.top]
@@ -243,12 +243,15 @@ class PathsApp(_App):
             "increase": _percent(0.1, -0.3, 0.4, 0.05, "연 인상률 (±25% 상한)", "increase"),
             "discount": _percent(0.05, 0.0, 0.2, 0.01, "1등급 할인율 (discount)", "discount"),
         }
-        self.readout = _readout()
-        self.readout.layout.width = "600px"
+        self.readout = _readout()  # the totals table, under the picture
+        self.readout.layout.width = "auto"
         self.live = LiveFigure(8.4, 3.9)
         self.image = image_widget(self.live)
         self._build()
-        self.widget = _app_box(list(self.controls.values()), self.readout, self.image)
+        self.widget = w.VBox(
+            [app_style(), w.VBox(list(self.controls.values())), self.image, self.readout]
+        )
+        self.widget.add_class("silson-app")
         self._wire()
 
     def _build(self) -> None:
@@ -476,7 +479,8 @@ class AdviceApp(_App):
         verdict = "청구하는 것이 이득" if advice.worth_claiming else "청구하면 손해"
         self.note.set_text(
             f"청구 {format_won(advice.claim_payout)}: 순이익 {format_won(advice.net)}\n"
-            f"({advice.grade_before}등급 → {advice.grade_after}등급, {verdict})"
+            f"({advice.grade_before}등급 → {advice.grade_after}등급, {verdict}; "
+            f"1등급 할인 {discount:.0%})"
         )
         self.ax.set_xlim(0, xtop)
         self.ax.set_ylim(ylow, xtop)

@@ -117,9 +117,9 @@ class ShrinkZoneFigure:
     def __init__(self, c_max: int = 500_000, n_max: int = 30, scale: float = 2.0) -> None:
         self.c_max = c_max
         self.n_grid = np.arange(0, n_max + 1, dtype=np.int64)
-        self.live = LiveFigure(12, 3.9, scale=scale)
+        self.live = LiveFigure(12, 3.65, scale=scale)
         self.fig = self.live.fig
-        self.fig.subplots_adjust(left=0.07, right=0.985, bottom=0.30, top=0.92, wspace=0.2)
+        self.fig.subplots_adjust(left=0.07, right=0.985, bottom=0.32, top=0.915, wspace=0.2)
         self.ax_c, self.ax_n = self.fig.subplots(1, 2)
         for ax in (self.ax_c, self.ax_n):
             ax.yaxis.set_major_formatter(won_axis)
@@ -147,7 +147,7 @@ class ShrinkZoneFigure:
         self.n_mark = self.ax_n.axvline(0, color="black", lw=1, ls="--")
         (self.n_dots,) = self.ax_n.plot([], [], "o", color="black", ms=6)
         zone_proxies = [
-            Patch(color=ZONE_COLORS[z], alpha=0.3, label=f"{ZONES[z]} 구간 ({z})")
+            Patch(color=ZONE_COLORS[z], alpha=0.3, label=f"{ZONES[z]} 구간 ({z.replace('_', ' ')})")
             for z in ("deductible", "rate", "visit_cap")
         ]
         handles, _ = self.ax_c.get_legend_handles_labels()
@@ -358,10 +358,12 @@ class ShrinkZoneApp:
         )
         self.use_cap.add_class("silson-use-cap")
         self.mode = w.ToggleButtons(
-            options=[("더하기형 D+(C−D)×r", "additive"), ("큰 값형 max(D, r×C)", "max")],
+            options=[("더하기형 (additive)", "additive"), ("큰 값형 (max)", "max")],
+            tooltips=["D + (C − D) × r", "max(D, r × C)"],
             value=p.mode if p.mode in ("additive", "max") else "additive",
             description="방식 (mode)",
-            style={"button_width": "170px", "description_width": "215px"},
+            style={"button_width": "150px", "description_width": "215px"},
+            layout=w.Layout(width="580px"),
         )
         self.premium = w.BoundedIntText(
             value=p.premium,
