@@ -256,3 +256,22 @@ def test_cohort_is_seeded_and_mixed(tmp_path):
     assert (written["line_id"] == np.arange(5_000)).all()
     persons_per_file = [set(pd.read_parquet(p)["person"]) for p in paths]
     assert persons_per_file[0] & persons_per_file[1]  # people's lines span files
+
+
+def test_korean_headers_are_partitioned_by_person(tmp_path, client):
+    """The sample export (Korean headers, 이름 column): the dask engine splits it by person
+    (several buckets) and gives each line what read_receipts + assess give it."""
+    from silson_tools import read_receipts
+
+    root = Path(__file__).parents[1]
+    sample = pd.read_csv(root / "data/samples/receipts.csv", dtype=str, keep_default_na=False)
+    sample.insert(0, "줄번호", range(len(sample)))
+    sample.to_csv(tmp_path / "export.csv", index=False)
+    stats = assess_table(tmp_path / "export.csv", tmp_path / "d", engine="dask", client=client,
+                         policy="gen4", start="2024-01-01", bucket_lines=1)  # fmt: skip
+    got = pd.read_parquet(tmp_path / "d").sort_values("줄번호")
+    want = assess(read_receipts(root / "data/samples/receipts.csv"), "gen4", "2024-01-01")
+    assert (got["payout"].to_numpy() == want["payout"].to_numpy()).all()
+    files = list((tmp_path / "d").glob("*.parquet"))
+    assert len(files) > 1 and all(pd.read_parquet(f)["이름"].nunique() >= 1 for f in files)
+    assert stats.lines == len(sample)

@@ -40,6 +40,7 @@ from ..engine.output import DETAIL_COLUMNS
 from ..errors import InputError, ReceiptError, ReceiptProblem
 from ..receipts import as_receipt_lines
 from ..receipts.cells import text
+from ..receipts.header import default_aliases, map_header
 from ..schema import DEFAULT_PERSON, OPTIONAL_COLUMNS
 
 __all__ = ["Plan", "assess_persons", "person_keys", "with_detail"]
@@ -68,11 +69,24 @@ def _policy(name: str) -> Policy:
     return load_policy(name)
 
 
+def person_column(columns: list[str]) -> str | None:
+    """The column the engine reads as the person: ``person`` or a header the loader maps to
+    it (``이름``, ``성명`` …); None when there is none (everyone is 본인)."""
+    if "person" in columns:
+        return "person"
+    table = default_aliases()
+    for j, label in enumerate(columns):
+        if map_header(label, j, table).canonical == "person":
+            return str(label)
+    return None
+
+
 def person_keys(frame: pd.DataFrame) -> pd.Series:
     """Each line's person as the engine reads it (text, no outer spaces; blank = 본인)."""
-    if "person" not in frame.columns:
+    column = person_column(list(frame.columns))
+    if column is None:
         return pd.Series(DEFAULT_PERSON, index=frame.index, dtype=object)
-    codes, uniques = pd.factorize(frame["person"], use_na_sentinel=True)
+    codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
     names = [text(v) or DEFAULT_PERSON for v in uniques]
     table = np.array([*names, DEFAULT_PERSON], dtype=object)
     return pd.Series(table[codes], index=frame.index, dtype=object)
@@ -170,7 +184,7 @@ def _check_one_setting(
     s_names: np.ndarray,
 ) -> None:
     """A person's lines all name the same policy and start; else the first line that differs."""
-    if "person" not in frame.columns and setting.nunique() <= 1:
+    if len(p_names) + len(s_names) <= 2 or setting.nunique() <= 1:  # one setting for all
         return
     person = person_keys(frame).to_numpy()
     codes = setting.to_numpy()

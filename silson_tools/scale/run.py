@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..dates import calendar_year_start
+from ..dates import as_day, calendar_year_start
 from ..errors import InputError, ReceiptError, ReceiptProblem
 from ..receipts.cells import parse_date
 from .persons import SEPARATOR, Plan, assess_persons, person_keys
@@ -97,6 +97,8 @@ def make_plan(
     columns: list[str], policy: str | None, start: str | None, earliest: list[Any]
 ) -> Plan:
     """The run's :class:`Plan`: the table's default start when any line may need it."""
+    for text in (start or "").split(SEPARATOR) if start else ():
+        as_day(text.strip(), "--start")  # InputError: the form is wrong or the day does not exist
     table_start = None
     if start is None:
         found = [d for d in earliest if d is not None]
@@ -131,10 +133,10 @@ def assess_table(
     has is overwritten. ``progress(stage, done, total)`` is called as tasks finish.
     """
     out = Path(out)
-    if out.exists():
-        raise InputError(f"output {out} exists already: give a new name (nothing is overwritten)")
     t0 = time.perf_counter()
     parts = find_parts(source, part_lines)
+    if out.exists():
+        raise InputError(f"output {out} exists already: give a new name (nothing is overwritten)")
     if engine == "pandas":
         stats = _pandas(parts, str(source), out, policy, start)
     elif engine == "dask":

@@ -38,7 +38,7 @@ ID_SHIFT = 40
 @dataclass(frozen=True)
 class Part:
     """Lines ``first``..``first + rows`` of ``file`` (row groups ``groups`` of a parquet file,
-    or the whole of a CSV file, ``rows`` then unknown: −1)."""
+    or the whole of a CSV file, ``rows`` then counted from its line breaks)."""
 
     no: int
     file: str
@@ -66,8 +66,10 @@ def find_parts(source: str | Path, part_lines: int = 1_000_000) -> list[Part]:
         raise InputError(f"input {source}: expected a parquet file or folder, or a CSV file (.csv)")
     parts: list[Part] = []
     for file in files:
-        if file.suffix.lower() == ".csv":
-            parts.append(Part(len(parts), str(file), 0, -1))
+        if file.suffix.lower() == ".csv":  # rows: lines less the header (quoted breaks aside)
+            with open(file, "rb") as fh:
+                rows = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+            parts.append(Part(len(parts), str(file), 0, max(rows - 1, 0)))
             continue
         parts.extend(_parquet_parts(file, len(parts), part_lines))
     return parts
@@ -99,12 +101,19 @@ def _parquet_parts(file: Path, start_no: int, part_lines: int) -> list[Part]:
 def read_part(part: Part) -> pd.DataFrame:
     """The lines of ``part`` as a DataFrame indexed by their line ids (index name ``line``).
 
-    CSV text is read as it is written (no type guessing for ``person`` and the policy
-    columns, so ``007`` stays ``007``); the engine reads the amounts and dates.
+    CSV text (UTF-8, or cp949 as Korean Excel saves it) is read as it is written (no type
+    guessing for ``person`` and the policy columns, so ``007`` stays ``007``); the engine
+    reads the amounts and dates (``12,000원``, ``2024.03.05`` …) and Korean headers.
     """
     if part.is_csv:
         text_columns = {c: str for c in ("person", "policy", "policy_start", "institution")}
-        frame = pd.read_csv(part.file, dtype=text_columns, encoding="utf-8-sig")
+        try:
+            frame = pd.read_csv(part.file, dtype=text_columns, encoding="utf-8-sig")
+        except UnicodeDecodeError:  # a Korean Excel export: cp949 (EUC-KR)
+            try:
+                frame = pd.read_csv(part.file, dtype=text_columns, encoding="cp949")
+            except UnicodeDecodeError:
+                raise InputError(f"{part.file}: CSV must be UTF-8 or cp949 (EUC-KR)") from None
     else:
         import pyarrow.parquet as pq
 
