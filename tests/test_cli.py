@@ -48,17 +48,18 @@ def test_report_end_to_end_with_the_installed_script(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert sha256(SAMPLE) == before
     names = {p.name for p in out.iterdir()}
-    assert names == {
+    order = (
         "report.md",
         "monthly.png",
         "zones.png",
         "generations.png",
         "assessed_lines.csv",
-    }
-    assert done.stdout.split() == [
-        str(out / n)
-        for n in ("report.md", "monthly.png", "zones.png", "generations.png", "assessed_lines.csv")
-    ]
+        "people.csv",
+    )
+    assert names == set(order)
+    assert done.stdout.split() == [str(out / n) for n in order]
+    people = pd.read_csv(out / "people.csv", encoding="utf-8-sig")
+    assert people["person"].tolist() == ["지훈", "서연", "영숙", "합계 (total)"]
     text = (out / "report.md").read_text("utf-8")
     assert "4세대 실손" in text and "2024-03-01" in text and "왜 이만큼 받았지?" in text
     raw = (out / "assessed_lines.csv").read_bytes()

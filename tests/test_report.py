@@ -183,6 +183,7 @@ def test_rendered_files(report: rp.Report) -> None:
         "zones.png",
         "generations.png",
         "assessed_lines.csv",
+        "people.csv",
     }
     text = files["report.md"].decode("utf-8")
     for heading in ("왜 이만큼 받았지?", "월별", "가장 많이 줄어든", "다른 세대", "가정과 한계"):

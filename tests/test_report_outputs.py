@@ -25,7 +25,14 @@ from silson_tools.report.output import FORMULA_START, csv_bytes, excel_text, md_
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "receipts.csv"
-REPORT_FILES = {"report.md", "monthly.png", "zones.png", "generations.png", "assessed_lines.csv"}
+REPORT_FILES = {
+    "report.md",
+    "monthly.png",
+    "zones.png",
+    "generations.png",
+    "assessed_lines.csv",
+    "people.csv",
+}
 HOSTILE_NAMES = [
     '=HYPERLINK("http://x.example","클릭")',
     "+1",

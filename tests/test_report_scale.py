@@ -116,9 +116,11 @@ def test_report_names_the_top_people_and_writes_every_persons_totals(crowd: rp.R
     assert int(count) == 300 - TOP_PEOPLE and sum(counts) + int(rest.replace(",", "")) == 3000
 
 
-def test_a_family_report_has_no_people_file() -> None:
+def test_a_family_report_names_everyone_and_still_writes_the_people_file() -> None:
     report = rp.build_report(many_people(3, 60), "gen4", None, compare=[], charts=False)
-    assert "people.csv" not in rp.report_files(report, "md")
+    files = rp.report_files(report, "md")
+    assert "people.csv" in files and "그 외" not in files["report.md"].decode()
+    assert "people.csv에 있습니다" not in files["report.md"].decode()
 
 
 def test_one_person_over_the_limit_is_enough_for_the_people_file() -> None:

@@ -2,7 +2,7 @@
 
 :func:`report_files` renders a :class:`~silson_tools.report.summary.Report` into bytes in
 memory (Markdown or HTML, PNG charts, the assessed lines as CSV with a BOM so Excel reads
-the Korean, and ``people.csv`` when the report names only the largest claims);
+the Korean, and every person's totals as ``people.csv``);
 :func:`report_parts` is the same with the CSV files made piece by piece while they are
 written. :func:`write_report` writes them into a temporary folder and moves them into
 place whole, so a failure writes nothing. Text from the receipt file is escaped in
@@ -145,8 +145,8 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
         ("list", list(ASSUMPTIONS)),
         (
             "p",
-            "파일: assessed_lines.csv (줄마다 보험금·자기부담·규칙; UTF-8 BOM, Excel에서 "
-            "한글이 바로 보입니다). silson_tools로 만듦.",
+            "파일: assessed_lines.csv (줄마다 보험금·자기부담·규칙), people.csv (사람마다의 "
+            "합계); UTF-8 BOM, Excel에서 한글이 바로 보입니다. silson_tools로 만듦.",
         ),
     ]
     return items
@@ -224,9 +224,8 @@ def report_parts(report: Report, fmt: str = "md") -> dict[str, bytes | Iterator[
         f"report.{fmt}": text.encode("utf-8"),
         **{f"{name}.png": figure_png(fig) for name, fig in figures.items()},
         "assessed_lines.csv": csv_chunks(lines_table(report.assessed)),
+        "people.csv": csv_chunks(report.summary.reset_index()),
     }
-    if len(report.summary) - int(TOTAL_ROW in report.summary.index) > TOP_PEOPLE:  # some named
-        files["people.csv"] = csv_chunks(report.summary.reset_index())
     return files
 
 
