@@ -481,7 +481,6 @@ def zone_legend() -> pd.DataFrame:
 
 # --- tables and the slider app for people (notebook 02) ----------------------------------------
 
-_TIER_CHOICES = [(TIERS[t], t) for t in ("clinic", "hospital", "general", "tertiary")]
 _TABLE_COLUMNS = ["generation", "claim", "payout", "self_pay", "payout_rate", *SELF_PAY_PARTS]
 _DETAIL_COLUMNS = [
     "setting",
@@ -576,68 +575,8 @@ def generations_figure(tables: dict[str, pd.DataFrame]) -> Figure:
 
 
 def scenario_app(scenario: str = "mri") -> Box:
-    """Controls (left) and picture (right) in one row, to fit a 1280×720 projector screen.
+    """The slider app of notebook 02 (:func:`silson_tools.teaching.scenario_app.scenario_app`):
+    controls beside one persistent picture that is redrawn in place."""
+    from .scenario_app import scenario_app as app
 
-    The callback computes :func:`scenario_table` and draws :func:`plot_generations`; the
-    readout under the controls gives the claim in 원 and 만원.
-    """
-    import ipywidgets as w
-
-    sc = SCENARIOS[scenario]
-    style = {"description_width": "7.5em"}
-    layout = {"width": "100%"}
-    pick = w.Dropdown(
-        options=[(s.label, s.name) for s in SCENARIOS.values()],
-        value=scenario,
-        description="시나리오",
-        style=style,
-        layout=layout,
-    )
-    cost = w.IntSlider(
-        value=sc.cost, min=10_000, max=5_000_000, step=10_000, description="진료비 (원)",
-        readout_format=",", continuous_update=False, style=style, layout=layout,
-    )  # fmt: skip
-    share = w.FloatSlider(
-        value=sc.noncovered_share, min=0.0, max=1.0, step=0.05, description="비급여 비중",
-        readout_format=".0%", continuous_update=False, style=style, layout=layout,
-    )  # fmt: skip
-    tier = w.Dropdown(
-        options=_TIER_CHOICES, value=sc.tier, description="병원 규모", style=style, layout=layout
-    )
-    sessions = w.IntSlider(
-        value=sc.sessions, min=1, max=60, description="회차·일수",
-        continuous_update=False, style=style, layout=layout,
-    )  # fmt: skip
-
-    def draw(scenario: str, cost: int, share: float, tier: str, sessions: int) -> None:
-        table = scenario_table(scenario, cost, share, tier, sessions)
-        claim = int(table["claim"].iloc[0])
-        with plt.rc_context({"font.size": 12, "axes.titlesize": 14}):  # readable when projected
-            fig, ax = plt.subplots(figsize=(8.4, 4.8), layout="constrained")
-            title = f"{SCENARIOS[scenario].label}: 진료비 {man(claim)}"
-            plot_generations(table, ax=ax, title=title, legend=False)
-            ax.legend(fontsize=11, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
-            plt.show()
-        plt.close(fig)
-
-    def defaults(change: dict) -> None:
-        s = SCENARIOS[change["new"]]
-        cost.value, share.value, tier.value, sessions.value = (
-            s.cost, s.noncovered_share, s.tier, s.sessions
-        )  # fmt: skip
-
-    pick.observe(defaults, names="value")
-    out = w.interactive_output(
-        draw, {"scenario": pick, "cost": cost, "share": share, "tier": tier, "sessions": sessions}
-    )
-    out.layout = {"flex": "1 1 30em", "min_width": "0"}  # beside the controls at 1280 px
-    controls = w.VBox(
-        [pick, cost, share, tier, sessions], layout={"width": "27em", "flex": "0 0 auto"}
-    )
-    box = w.HBox(  # side by side on a projector; the picture moves below on a narrow screen
-        [controls, out],
-        layout={"align_items": "flex-start", "width": "100%", "flex_flow": "row wrap"},
-    )
-    box.add_class("silson-app")
-    box.add_class("silson-scenario-app")
-    return box
+    return app(scenario)
