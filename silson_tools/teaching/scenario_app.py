@@ -47,11 +47,13 @@ def _prefetch(scenario: str, cost: int, share: float, tier: str, sessions: int) 
 
 
 def _nice_top(value: float) -> float:
-    """Round up to 1, 2 or 5 × 10ᵏ (the y-axis top, so the background is reused)."""
+    """Round up to a few steps per power of ten (the y-axis top; a background is reused
+    while the bars stay under it)."""
     if value <= 0:
         return 1.0
     power = 10 ** math.floor(math.log10(value))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= value)
+    steps = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
+    return next(m * power for m in steps if m * power >= value)
 
 
 class GenerationsPlot:
