@@ -75,6 +75,7 @@ from .params import (
     section,
     table_context,
 )
+from .receipts.flags import severe_flags
 from .schema import DEFAULT_PERSON
 
 __all__ = [
@@ -394,7 +395,8 @@ def window_totals(
     payment date if known; insurers count by the payment date, C: 보험 매거진 dazabi 민원 사례,
     https://dazabi.com/insurance_magazine/article.php?from_category=all&id=1533) and
     ``amount_column`` (the 비급여 part of the payout, won). Lines whose
-    ``special_case_column`` is true (산정특례 disease) are excluded; so is everything of a
+    ``special_case_column`` (else ``severe``, as ``assess`` returns it) is yes (산정특례
+    disease) are excluded; so is everything of a
     person whose ``long_term_care`` grade (장기요양등급, one number or person → number) is 1 or 2.
     Columns: ``paid`` (counted), ``excluded``, ``claimed`` (what breaks a 무사고 할인 run: every
     line but the 산정특례 ones, 장기요양 or not), ``grade``, ``relativity_ppm``, ``to_next``,
@@ -427,11 +429,10 @@ def window_totals(
         if "person" in assessed.columns
         else pd.Series(DEFAULT_PERSON, index=assessed.index)
     )
-    special = (
-        assessed[special_case_column].fillna(False).astype(bool).to_numpy()
-        if special_case_column in assessed.columns
-        else np.zeros(len(assessed), dtype=bool)
-    )
+    flag = special_case_column if special_case_column in assessed.columns else "severe"
+    special = np.zeros(len(assessed), dtype=bool)  # 산정특례 lines: assess's ``severe`` too
+    if flag in assessed.columns:
+        special = severe_flags(assessed[flag], f"assessed: column {flag!r}")
     ltc_excluded = _long_term_care(persons, long_term_care, tab)
     inside = ((dates.dt.date >= start) & (dates.dt.date <= end)).to_numpy()
     amount = amounts.to_numpy().astype(np.int64) * inside

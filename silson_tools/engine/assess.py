@@ -110,6 +110,7 @@ def assess(
     policy: Policy | str | Path,
     policy_start: DateLike | None = None,
     ceiling: Ceiling = None,
+    estimate_nhis: bool = False,
 ) -> pd.DataFrame:
     """Assess every receipt line under ``policy``; returns a copy with the columns added.
 
@@ -117,11 +118,13 @@ def assess(
     the contract date (:func:`silson_tools.dates.as_day`; policy years run from it; None =
     1 January of the earliest receipt's year). ``ceiling``: None, per-line won amounts, or a
     :class:`~.ceiling_hook.CeilingHook` such as ``ceiling.CeilingSpec`` (상한제 refund per
-    line). See the module docstring for the arithmetic and
+    line). ``estimate_nhis``: where 5세대 needs ② 공단부담금 and a line has none, estimate it
+    from the NHI co-pay rate instead of refusing (column ``nhis_paid_estimate``, an estimate;
+    see :func:`~.inputs.check_nhis_paid`). See the module docstring for the arithmetic and
     :data:`~.output.DETAIL_COLUMNS` for the columns added.
     """
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
-    lines = read_lines(receipts, pol, policy_start)
+    lines = read_lines(receipts, pol, policy_start, estimate_nhis)
     pol = pol.for_contract(lines.start)  # the terms of the contract date (see catalog.py)
     hook = ceiling_offsets(ceiling, lines.receipts)  # the hook sees the validated lines
     if hook is not None and not lines.identity:

@@ -111,6 +111,8 @@ class SortedLines:
     """Policy year index in the input's row order."""
     visits: dict[tuple[str, str], Visits | None] = field(default_factory=dict)
     """Outpatient/pharmacy visit groupings, built once and shared by every visit part."""
+    nhis_estimate: np.ndarray | None = None
+    """② 공단부담금 estimated per sorted line (0 where the receipt gave it), or None."""
     receipts: ReceiptLines | None = None
     """The validated lines these came from: ``receipts.error(order[i], …)`` names the row a
     person sees for sorted line ``i``."""

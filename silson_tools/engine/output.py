@@ -105,7 +105,11 @@ def detail_frame(receipts: pd.DataFrame, lines: SortedLines, result: SortedResul
     new["payout_covered"] = payout - new["payout_noncovered"]
     new["zone"] = pd.Categorical.from_codes(back(result.zone), categories=list(ZONE_CODES))
     new["excluded_by"] = _clauses(back, result.excluded_by, lines.n)
-    added = pd.DataFrame({name: new[name] for name in DETAIL_COLUMNS}, index=out.index, copy=False)
+    names = list(DETAIL_COLUMNS)
+    if lines.nhis_estimate is not None:  # ② 공단부담금 추정 (assess(..., estimate_nhis=True))
+        new["nhis_paid_estimate"] = back(lines.nhis_estimate)
+        names.append("nhis_paid_estimate")
+    added = pd.DataFrame({name: new[name] for name in names}, index=out.index, copy=False)
     return pd.concat(
-        [out.drop(columns=[c for c in DETAIL_COLUMNS if c in out.columns]), added], axis=1
+        [out.drop(columns=[c for c in names if c in out.columns]), added], axis=1
     )

@@ -18,6 +18,11 @@ import re
 import unicodedata
 from typing import Any, Final
 
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from .cells import is_blank
 from .header import normalize
 
 __all__ = [
@@ -25,6 +30,7 @@ __all__ = [
     "SEVERE_EXPECTED",
     "parse_diagnosis",
     "parse_severe",
+    "severe_flags",
 ]
 
 _YES: Final = frozenset(
@@ -76,3 +82,21 @@ def parse_diagnosis(value: Any) -> tuple[str | None, str | None]:
         return None, DIAGNOSIS_EXPECTED
     letter, digits, rest = match.groups()
     return f"{letter}{digits}" + (f".{rest}" if rest else ""), None
+
+
+def severe_flags(values: Any, where: str) -> np.ndarray:
+    """A column of ``severe`` values (bools, or cells as a person writes them) → bool array;
+    blank is no. Anything else is an :class:`~silson_tools.errors.InputError` naming
+    ``where``, the row label and the value."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return series.to_numpy(dtype=bool)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    table = []
+    for value in uniques:
+        flag, expected = (False, None) if is_blank(value) else parse_severe(value)
+        if expected is not None:
+            row = series.index[int(np.argmax(codes == len(table)))]
+            raise InputError(f"{where}, row {row!r}: {value!r} → {expected}")
+        table.append(flag)
+    return np.append(np.array(table, dtype=bool), False)[codes]
