@@ -10,7 +10,15 @@ from collections.abc import Sequence
 
 from matplotlib.ticker import Formatter
 
-__all__ = ["WonFormatter", "won_axis", "won_tick", "won_ticks"]
+__all__ = [
+    "DollarFormatter",
+    "WonFormatter",
+    "dollar_axis",
+    "dollar_ticks",
+    "won_axis",
+    "won_tick",
+    "won_ticks",
+]
 
 MAN = 10_000
 
@@ -54,3 +62,31 @@ class WonFormatter(Formatter):
 
 won_axis = WonFormatter()
 """A tick formatter for won axes (0, 2만, 4만 … or 5,000, 10,000 …): stateless, shareable."""
+
+
+def dollar_ticks(values: Sequence[float]) -> list[str]:
+    """US-dollar tick labels of one axis in one unit: ``$500, $1,000`` or ``$2.5k, $5k, $10k``
+    (thousands once the largest tick is at least 10,000)."""
+    if not len(values):
+        return []
+    if max(abs(v) for v in values) < 10_000:
+        return [f"${v:,.0f}" for v in values]
+    labels = []
+    for v in values:
+        k = f"{v / 1000:,.1f}".rstrip("0").rstrip(".")
+        labels.append("$0" if v == 0 else f"${k}k")
+    return labels
+
+
+class DollarFormatter(Formatter):
+    """US-dollar tick labels with one unit per axis (:func:`dollar_ticks`)."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return dollar_ticks([x])[0]
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        return dollar_ticks(values)
+
+
+dollar_axis = DollarFormatter()
+"""A tick formatter for dollar axes ($2,000 … or $2.5k, $5k …): stateless, shareable."""

@@ -134,3 +134,15 @@ def test_won_axis_uses_one_unit_per_axis(values, labels):
     from silson_tools.chart_style import won_axis
 
     assert won_axis.format_ticks(values) == labels
+
+
+def test_dollar_axis_uses_one_unit_per_axis():
+    from silson_tools.chart_style import dollar_axis
+
+    assert dollar_axis.format_ticks([0, 2_500, 5_000, 7_500]) == [
+        "$0",
+        "$2,500",
+        "$5,000",
+        "$7,500",
+    ]
+    assert dollar_axis.format_ticks([0, 7_500, 12_500]) == ["$0", "$7.5k", "$12.5k"]

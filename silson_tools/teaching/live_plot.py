@@ -109,9 +109,10 @@ class LiveFigure:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
         width, height = self.canvas.get_width_height(physical=True)
+        # RGBX: the alpha byte is ignored, so the JPEG encoder takes the buffer as it is
         image = PIL.Image.frombuffer(
-            "RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1
-        ).convert("RGB")
+            "RGBX", (width, height), self.canvas.buffer_rgba(), "raw", "RGBX", 0, 1
+        )
         buf = io.BytesIO()
         image.save(buf, format="jpeg", quality=90, subsampling=0)
         return buf.getvalue()

@@ -17,8 +17,8 @@ from __future__ import annotations
 import ipywidgets as w
 import pandas as pd
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import FuncFormatter
 
+from ..chart_style import dollar_axis
 from ..us_plans.calculator import COST_OF, compare_with_curve
 from ..us_plans.plans import RULES, resolve_plans, usage_preset
 from ..us_plans.tables import cost_table_from, people_cost_table, usd
@@ -43,10 +43,6 @@ STACK_COLORS = {
 }
 LEVELS = 61
 """Points on each spending curve."""
-
-
-def _dollars(x: float, _pos: int | None = None) -> str:
-    return f"${x:,.0f}" if abs(x) < 10_000 else f"${x / 1000:,.0f}k"
 
 
 def summary_html(long: pd.DataFrame) -> str:
@@ -113,7 +109,7 @@ class NetworkApp:
         ax.set_xticks(range(len(names)), [n.upper() for n in names], fontsize=12)
         for tick, name in zip(ax.get_xticklabels(), names, strict=True):
             tick.set_color(PLAN_COLORS.get(name, "#333"))
-        ax.yaxis.set_major_formatter(FuncFormatter(_dollars))
+        ax.yaxis.set_major_formatter(dollar_axis)
         ax.tick_params(axis="y", labelsize=10)
         ax.set_ylabel("연간 총비용 (USD)", fontsize=11)
         ax.set_title("플랜별 연간 총비용 = 보험료 + 본인 부담", fontsize=12)
@@ -143,8 +139,8 @@ class NetworkApp:
             )
         self.mark = ax.axvline(0, color="black", ls=":", lw=1.2, label="내 의료비")
         ax.legend(loc="lower right", fontsize=10, ncol=3)
-        ax.xaxis.set_major_formatter(FuncFormatter(_dollars))
-        ax.yaxis.set_major_formatter(FuncFormatter(_dollars))
+        ax.xaxis.set_major_formatter(dollar_axis)
+        ax.yaxis.set_major_formatter(dollar_axis)
         ax.tick_params(labelsize=10)
         ax.set_xlabel("의료비 총액 (medical spending, USD)", fontsize=11)
         ax.set_title("의료비가 늘면 총비용은? (방문 구성은 그대로)", fontsize=12)

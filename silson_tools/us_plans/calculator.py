@@ -382,22 +382,16 @@ def compare_with_curve(
     if base == 0:
         return compare(plans, frame), None
     lv = _counts("levels", np.linspace(0, top, points).astype(np.int64), points, top + 1)
-    both = pd.concat([frame.set_axis([-1]), _scaled(frame, lv, base)])
-    longs, curves = [], []
-    for p in resolve_plans(plans):
-        res = annual_cost(p, both)
-        own = res.iloc[[0]].copy()
-        own.insert(0, "usage", frame.index[:1])
-        own.insert(0, "plan", p.name)
-        longs.append(own.reset_index(drop=True))
-        curve = res.iloc[1:].copy()
-        curve.index.name = "level"
-        curve = curve.reset_index()
-        curve.insert(0, "plan", p.name)
-        curves.append(curve)
-    long = pd.concat(longs, ignore_index=True)
+    both = pd.concat([frame.set_axis([-1]), _scaled(frame, lv, base)]).rename_axis("level")
+    chosen = resolve_plans(plans)
+    stacked = pd.concat(
+        [annual_cost(p, both) for p in chosen], keys=[p.name for p in chosen], names=["plan"]
+    ).reset_index()
+    own = stacked["level"].to_numpy() == -1
+    long = stacked[own].drop(columns="level").reset_index(drop=True)
+    long.insert(1, "usage", frame.index[0])
     long["rank"] = long["total"].rank(method="min").astype(np.int64)
-    return long, pd.concat(curves, ignore_index=True)
+    return long, stacked[~own].reset_index(drop=True)
 
 
 def cheapest_ranges(curves: pd.DataFrame) -> pd.DataFrame:

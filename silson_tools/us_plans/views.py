@@ -155,13 +155,10 @@ def plot_breakdown(results: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_title("플랜별 연간 총비용 (보험료 + 본인 부담)")
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2)
     ax.set_ylim(0, bottom.max() * 1.1 + 1)
-    ax.yaxis.set_major_formatter(_dollars)
+    from ..chart_style import dollar_axis
+
+    ax.yaxis.set_major_formatter(dollar_axis)
     return ax
-
-
-def _dollars(x: float, _pos: int) -> str:
-    """Axis tick label: ``12345`` → ``$12,345``."""
-    return f"${x:,.0f}"
 
 
 def plot_spending_curves(
@@ -190,11 +187,8 @@ def plot_spending_curves(
     ax.set_title("의료비가 늘면 총비용은 어떻게 변하나")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    ax.xaxis.set_major_formatter(_kdollars)
-    ax.yaxis.set_major_formatter(_dollars)
+    from ..chart_style import dollar_axis
+
+    ax.xaxis.set_major_formatter(dollar_axis)
+    ax.yaxis.set_major_formatter(dollar_axis)
     return ax
-
-
-def _kdollars(x: float, _pos: int) -> str:
-    """Axis tick label in thousands: ``50000`` → ``$50k``."""
-    return f"${x / 1000:,.0f}k"
