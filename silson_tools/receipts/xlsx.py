@@ -47,14 +47,15 @@ __all__ = [
     "cell_ref",
 ]
 
-MAX_XML_BYTES: Final = 256 * 2**20
-"""Uncompressed size of the parts read (workbook, styles, strings, sheets): 256 MiB."""
+MAX_XML_BYTES: Final = 128 * 2**20
+"""Uncompressed size of the parts read (workbook, styles, strings, sheets): 128 MiB (a
+receipt sheet of 200,000 lines; parsing it costs about 10 s)."""
 MAX_ROWS: Final = 1_048_576
 """Excel's own last row."""
 MAX_COLUMNS: Final = 256
 """A receipt table has a dozen columns; a value beyond column IV is refused."""
-MAX_CELLS: Final = 20_000_000
-"""Cells with a value in one sheet (about 1.6 million 12-column lines)."""
+MAX_CELLS: Final = 10_000_000
+"""Cells with a value in one sheet (about 800,000 12-column lines)."""
 
 _DATE_FORMAT_IDS: Final = frozenset([*range(14, 23), *range(27, 37), *range(45, 48),
                                      *range(50, 59)])  # fmt: skip
@@ -379,7 +380,10 @@ class _SheetReader:
         self.has_value = False
         self.phonetic = 0
         self.count = 0
-        self.current: dict[int, Any] | None = None
+        self.locals: dict[str, str] = {}
+        """Element name → local name (``x:c`` → ``c``), looked up once per name."""
+        self.columns: dict[str, int] = {}
+        """Column letters → 0-based index, computed once per column."""
 
     def run(self, part: str) -> None:
         parser = _parser(self.start, self.end, self.text)
@@ -390,11 +394,17 @@ class _SheetReader:
 
     def _place(self, ref: str | None) -> None:
         if ref:
-            match = _CELL_REF.match(ref.replace("$", "").upper())
-            if match is None:
-                raise XlsxProblem(f"셀 주소 (a cell address like C5, not {ref!r})")
-            self.col = _col_index(match[1])
-            self.row = int(match[2]) - 1
+            letters = ref.rstrip("0123456789")
+            col = self.columns.get(letters)
+            digits = ref[len(letters) :]
+            if col is None or not digits.isascii() or not digits.isdigit():
+                match = _CELL_REF.match(ref.replace("$", "").upper())
+                if match is None:
+                    raise XlsxProblem(f"셀 주소 (a cell address like C5, not {ref!r})")
+                letters, digits = match[1], match[2]
+                col = self.columns[letters] = _col_index(letters)
+            self.col = col
+            self.row = int(digits) - 1
         else:
             self.col += 1
         if self.max_rows is not None and self.row >= self.max_rows:
@@ -405,7 +415,7 @@ class _SheetReader:
             )
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        local = _local(name)
+        local = self.locals.get(name) or self.locals.setdefault(name, _local(name))
         if local == "c":
             self._place(attrs.get("r"))
             self.kind = attrs.get("t", "n")
@@ -467,7 +477,7 @@ class _SheetReader:
             self.formula.append(data)
 
     def end(self, name: str) -> None:
-        local = _local(name)
+        local = self.locals.get(name) or self.locals.setdefault(name, _local(name))
         if local == "c":
             self._cell()
         elif local in {"v", "t", "f"}:
@@ -500,17 +510,26 @@ class _SheetReader:
                               cell_ref(self.row, self.col))  # fmt: skip
         row[self.col] = value
 
+    def _ref(self) -> str:
+        return cell_ref(self.row, self.col)
+
     def _value(self) -> Any:
         kind = self.kind
         raw = "".join(self.value)
-        where = cell_ref(self.row, self.col)
+        if kind == "n" and self.style == 0:  # the common case: a plain number
+            try:
+                number = float(raw)
+            except ValueError:
+                pass
+            else:
+                return int(number) if number.is_integer() and abs(number) < 2**53 else number
         if kind == "s":
             try:
                 return self.book.strings[int(raw)]
             except (ValueError, IndexError):
                 raise XlsxProblem(
                     f"공유 문자열 번호 (a shared-string index below {len(self.book.strings)}, "
-                    f"not {raw!r})", where
+                    f"not {raw!r})", self._ref()
                 ) from None  # fmt: skip
         if kind == "inlineStr":
             return "".join(self.inline)
@@ -524,19 +543,19 @@ class _SheetReader:
             try:
                 return dt.datetime.fromisoformat(raw.strip())
             except ValueError:
-                raise XlsxProblem(f"ISO 날짜 (an ISO date, not {raw!r})", where) from None
+                raise XlsxProblem(f"ISO 날짜 (an ISO date, not {raw!r})", self._ref()) from None
         try:
             number = float(raw)
         except ValueError:
-            raise XlsxProblem(f"숫자 (a number, not {raw!r})", where) from None
+            raise XlsxProblem(f"숫자 (a number, not {raw!r})", self._ref()) from None
         styles = self.book.date_styles
         if 0 <= self.style < len(styles) and styles[self.style] and number == number:
-            return self._date(number, where)
+            return self._date(number)
         if number.is_integer() and abs(number) < 2**53:
             return int(number)
         return number
 
-    def _date(self, number: float, where: str) -> Any:
+    def _date(self, number: float) -> Any:
         from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
         epoch = CALENDAR_MAC_1904 if self.book.date1904 else CALENDAR_WINDOWS_1900
