@@ -7,9 +7,9 @@
 cluster at ``scheduler``): two passes, each task holding one part or one bucket.
 
 1. *Split.* Each part is read, each line's person hashed into one of B buckets (B = lines ÷
-   ``bucket_lines``), and the part's lines of each bucket written as one piece
-   (``<out>.work/pieces/b<bucket>/p<part>.arrow``); the task returns the part's earliest
-   date (for the table's default contract date).
+   ``bucket_lines``, at least one per worker thread), and the part's lines of each bucket
+   written as one piece (``<out>.work/pieces/b<bucket>/p<part>.arrow``); the task returns
+   the part's earliest date (for the table's default contract date).
 2. *Assess.* Each bucket reads its pieces in part order, so a person's lines, wherever they
    sat, are together and in the input's line order (a day's payout is shared between lines
    in that order, so the order matters, not only the grouping), and is assessed and written
@@ -220,12 +220,14 @@ def _dask(
     from distributed import as_completed
 
     known = sum(max(p.rows, 0) for p in parts)
-    n_buckets = max(1, -(-known // max(bucket_lines, 1)))
     work = out.with_name(out.name + WORK_SUFFIX)
     if work.exists():
         raise InputError(f"{work} exists (an earlier run?): remove it or choose another output")
     client, close = cluster.open()
     try:
+        # at least one bucket per worker thread, so that none waits
+        threads = sum(client.nthreads().values()) or 1
+        n_buckets = max(threads, -(-known // max(bucket_lines, 1)))
         pieces = work / "pieces"
         futures = [client.submit(split_part, p, n_buckets, str(pieces), pure=False) for p in parts]
         split = _gather(futures, as_completed, "split", progress)
