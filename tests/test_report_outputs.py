@@ -358,3 +358,21 @@ def test_terminal_escape_sequences_from_the_file_are_shown_not_run(tmp_path: Pat
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\\x1b[2Jb.csv" in err
     assert terminal_text("줄\n바꿈\t\r\x9b") == "줄\n바꿈\\x09\\x0d\\x9b"
+
+
+def test_an_unusable_out_is_refused_before_the_file_is_read(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "zones.png").write_bytes(b"old")
+    status = main(_report(tmp_path / "not-read-yet.csv", "--out", out))
+    assert status == 1
+    err = capsys.readouterr().err
+    assert "zones.png" in err and "--force" in err and "no such receipt file" not in err
+
+
+def test_the_names_known_in_advance_are_the_files_written(hostile_csv: Path) -> None:
+    from silson_tools.report.render import report_names, report_parts
+
+    report = rp.build_report(read_receipts(hostile_csv), "gen4", None, compare=["gen4"])
+    for fmt in ("md", "html"):
+        assert list(report_parts(report, fmt)) == report_names(fmt)

@@ -265,10 +265,29 @@ def _unexpected(err: BaseException) -> str:
     )
 
 
+def _say(message: str) -> None:
+    """Progress on a terminal only (a pipe or a log file gets just the result)."""
+    if sys.stderr.isatty():
+        print(f"silson: {message}", file=sys.stderr, flush=True)
+
+
 def _run(args: argparse.Namespace) -> int:
     """The command, once the command line is read."""
+    from ..errors import InputError
     from ..receipts import read_receipts
 
+    inputs: list[Path] = []
+    if args.command == "report":  # refuse an unusable --out before the long work
+        from .output import check_targets
+        from .render import report_names
+
+        compare = [n.strip() for n in (args.compare or "").split(",") if n.strip()]
+        inputs = [args.file] + [Path(n) for n in [args.policy, *compare] if n.endswith(".toml")]
+        try:
+            check_targets(report_names(args.format), args.out, force=args.force, inputs=inputs)
+        except InputError as err:
+            return _fail(str(err))
+    _say(f"{args.file} 읽는 중 (reading)…")
     try:
         receipts = read_receipts(
             args.file, encoding=args.encoding, sheet=args.sheet, person=args.person
@@ -289,7 +308,6 @@ def _run(args: argparse.Namespace) -> int:
 
     matplotlib.use("Agg")  # files only, never a window
     from ..catalog import load_policy, products
-    from ..errors import InputError
     from .render import report_parts, write_report
     from .summary import build_report
 
@@ -301,6 +319,7 @@ def _run(args: argparse.Namespace) -> int:
             else list(products())
         )
         compared = [load_policy(name) for name in compare]
+        _say(f"{len(receipts):,}줄을 {len(compared)}개 상품으로 계산하는 중 (assessing)…")
         report = build_report(
             receipts,
             policy,
@@ -312,7 +331,7 @@ def _run(args: argparse.Namespace) -> int:
         files = report_parts(report, args.format)
     except (ValueError, OSError) as err:
         return _fail(str(err))
-    inputs = [args.file] + [Path(n) for n in [args.policy, *compare] if n.endswith(".toml")]
+    _say(f"{args.out}에 쓰는 중 (writing)…")
     try:
         paths = write_report(files, args.out, force=args.force, inputs=inputs)
     except InputError as err:

@@ -19,7 +19,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -30,6 +30,7 @@ from ..errors import InputError
 
 __all__ = [
     "FORMULA_START",
+    "check_targets",
     "csv_bytes",
     "csv_chunks",
     "excel_safe",
@@ -194,6 +195,44 @@ def _check_target(path: Path, inputs: set[tuple[int, int]], force: bool) -> str 
 _EXISTS: Final = "exists"
 
 
+def check_targets(
+    names: Sequence[str],
+    out_dir: str | Path,
+    *,
+    force: bool = False,
+    inputs: Iterable[str | Path] = (),
+) -> set[tuple[int, int]]:
+    """Refuse (:class:`InputError`, naming every file) what :func:`write_files` would refuse;
+    return the identities (device, inode) of ``inputs``. Cheap: call it before long work."""
+    out = Path(out_dir)
+    if out.is_symlink():
+        raise InputError(
+            f"--out {out}: 심볼릭 링크입니다; 실제 폴더 경로를 주세요 (a symbolic link; "
+            "give the real folder)"
+        )
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: 폴더가 아니라 파일입니다 (exists and is not a folder)")
+    for name in names:
+        if Path(name).name != name or name in ("", ".", ".."):
+            raise InputError(f"output name {name!r} is not a plain file name")
+    known = {i for p in inputs if (i := _identity(Path(p))) is not None}
+    if out.exists():
+        problems = {n: _check_target(out / n, known, force) for n in names}
+        refused = [p for p in problems.values() if p and p != _EXISTS]
+        existing = [n for n, p in problems.items() if p == _EXISTS]
+        if existing:
+            refused.append(
+                f"{out}에 이미 있습니다 (already there): {', '.join(existing)}; "
+                "바꾸려면 --force (pass --force to replace the earlier report)"
+            )
+        if refused:
+            raise InputError(
+                f"--out {out}: 아무것도 쓰지 않았습니다 (nothing was written):\n  "
+                + "\n  ".join(refused)
+            )
+    return known
+
+
 def write_files(
     files: Mapping[str, bytes | Iterable[bytes]],
     out_dir: str | Path,
@@ -212,31 +251,8 @@ def write_files(
     later rename fails). Raises :class:`InputError` naming every refused file.
     """
     out = Path(out_dir)
-    if out.is_symlink():
-        raise InputError(
-            f"--out {out}: 심볼릭 링크입니다; 실제 폴더 경로를 주세요 (a symbolic link; "
-            "give the real folder)"
-        )
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out}: 폴더가 아니라 파일입니다 (exists and is not a folder)")
-    for name in files:
-        if Path(name).name != name or name in ("", ".", ".."):
-            raise InputError(f"output name {name!r} is not a plain file name")
-    known = {_identity(Path(p)) for p in inputs} - {None}
+    known = check_targets(list(files), out, force=force, inputs=inputs)
     if out.exists():
-        problems = {n: _check_target(out / n, known, force) for n in files}
-        refused = [p for p in problems.values() if p and p != _EXISTS]
-        existing = [n for n, p in problems.items() if p == _EXISTS]
-        if existing:
-            refused.append(
-                f"{out}에 이미 있습니다 (already there): {', '.join(existing)}; "
-                "바꾸려면 --force (pass --force to replace the earlier report)"
-            )
-        if refused:
-            raise InputError(
-                f"--out {out}: 아무것도 쓰지 않았습니다 (nothing was written):\n  "
-                + "\n  ".join(refused)
-            )
         stage = Path(tempfile.mkdtemp(prefix=".silson-report-", dir=out))
     else:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -41,6 +41,7 @@ __all__ = [
     "render_html",
     "render_markdown",
     "report_files",
+    "report_names",
     "report_parts",
     "write_report",
 ]
@@ -209,6 +210,15 @@ def report_files(report: Report, fmt: str = "md") -> dict[str, bytes]:
         name: data if isinstance(data, bytes) else b"".join(data)
         for name, data in report_parts(report, fmt).items()
     }
+
+
+FIGURES = ("monthly", "zones", "generations")
+"""The report's charts, written as ``<name>.png``."""
+
+
+def report_names(fmt: str = "md") -> list[str]:
+    """The files a report writes, in order (known before anything is computed)."""
+    return [f"report.{fmt}", *(f"{n}.png" for n in FIGURES), "assessed_lines.csv", "people.csv"]
 
 
 def report_parts(report: Report, fmt: str = "md") -> dict[str, bytes | Iterator[bytes]]:
