@@ -26,6 +26,7 @@ joins the output back to the input.
 
 from __future__ import annotations
 
+import logging
 import os
 import resource
 import shutil
@@ -197,6 +198,7 @@ class _Cluster:
             processes=True,
             memory_limit=self.memory_limit,
             dashboard_address=None,
+            silence_logs=logging.ERROR,  # not the nanny's shutdown chatter
         )
         client = Client(cluster)
 
