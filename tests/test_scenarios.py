@@ -113,3 +113,19 @@ def test_nhi_copay_rates_come_from_the_rule_file() -> None:
     with pytest.raises(ValueError, match="tier: 'dentist'"):
         sc.nhi_copay_rate("outpatient", "dentist")
 
+
+
+def test_scenario_app_moves_the_bars_it_computes() -> None:
+    """The slider app's bars are the table's payout and zone amounts (in 만원), and moving
+    the cost slider sends a new picture."""
+    from silson_tools.teaching.scenario_app import cached_table, scenario_app
+
+    app = scenario_app("mri")
+    cost = app.children[1].children[1]
+    image = app.children[2].children[0]
+    first = image.value
+    cost.value = 800_000
+    assert image.value != first
+    table = cached_table("mri", 800_000, 0.85, "general", 1)
+    plot_bars = [p.get_height() for p in app.children[2].children[0]._silson_plot.payout]
+    assert plot_bars == pytest.approx(list(table["payout"] / 10_000))

@@ -149,6 +149,7 @@ def scenario_app(scenario: str = "mri") -> w.HBox:
     plot = GenerationsPlot([str(g) for g in table0["generation"]])
     image = image_widget(plot.live)
     image.layout.width = "100%"
+    image._silson_plot = plot  # for tests: the bars behind the picture
     busy = {"defaults": False}
 
     def draw(_: object = None) -> None:
