@@ -222,7 +222,7 @@ def _sniff_delimiter(text: str) -> str:
 def _read_csv(
     data: bytes, name: str, encoding: str | None, delimiter: str | None, aliases: Aliases
 ) -> Grid:
-    lines = data.count(b"\n")
+    lines = max(data.count(b"\n"), data.count(b"\r"))
     if lines > MAX_CSV_ROWS:
         raise ReceiptError.one(
             name,
@@ -241,6 +241,11 @@ def _read_csv(
     # with an unquoted 2,700, sends the parse to the csv module, which counts its fields
     width = max((_trimmed(row) for row in top[: (len(top) if at is None else at + 1)]),
                 default=1) or 1  # fmt: skip
+    if width > MAX_COLUMNS:
+        raise ReceiptError.one(
+            name, f"{MAX_COLUMNS}열 이내의 표 (a table within {MAX_COLUMNS} columns; the top "
+            f"rows have {width:,})", row=(at or 0) + 1,
+        )  # fmt: skip
     # pandas' C parser reads UTF-8 bytes: hand it bytes (a text stream is re-encoded in
     # small chunks, slowly)
     payload = data if codec == "utf-8" else text.encode("utf-8")

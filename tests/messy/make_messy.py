@@ -358,6 +358,14 @@ CASES: list[Case] = [
          csv(HEADER, "가나\x07,2024-03-05,외래,의원,A\0의원,,,1,0,0,0",
              "가나,2024-03-06,외래,의원,A의원,,,1,0,0,0"),
          _read(2, {"covered_copay": 2}, persons={"가나": 2})),
+    Case("old_mac_line_endings.csv",
+         lambda: ("\r".join([HEADER, *LINES]) + "\r").encode(), _read(3, SUMS)),
+    Case("windows_line_endings_quoted.csv",
+         lambda: ("\r\n".join([HEADER, *(line.replace(",5000,", ',"5,000",') for line in LINES)])
+                  + "\r\n").encode("utf-8-sig"), _read(3, SUMS)),
+    Case("too_wide.csv",
+         csv(HEADER + "," + ",".join(f"메모{k}" for k in range(300)), LINES[0]),
+         _error(1, None, None, "within 256 columns")),
     Case("unclosed_quote.csv", csv(HEADER, '가나,2024-03-05,외래,의원,"A의원,,,1,0,0,0'),
          _error(2, None, None, "well-formed CSV")),
     # --- XLSX --------------------------------------------------------------------------
