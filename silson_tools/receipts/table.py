@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..errors import ReceiptError, ReceiptProblem
 from ..schema import COLUMN_LABELS, OPTIONAL_COLUMNS, WON_COLUMNS
-from . import cells
+from . import cells, flags
 from .grid import Grid
 from .header import (
     HEADER_SEARCH_ROWS,
@@ -291,11 +291,15 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
             _blank_names(h.canonical, col.blank(), ref, problems)
         coded[h.index] = col
         raw[h.canonical] = RawColumn(h.canonical, col.series(), ref, col_unit)
-    if "category" in raw:
-        _blank_categories(
-            {c: coded[found[c].index] for c in ("category", "person", "institution", "date")
-             if c in raw}, raw["category"].ref, problems, aliases,
-        )  # fmt: skip
+    keys = {c: coded[found[c].index] for c in ("person", "institution", "date") if c in raw}
+    general = {k for k, v in aliases.values["category"].items() if v == ""}
+    for column, specific, means in _CONTINUED:
+        if column in raw:
+            _blank_continuation(
+                column, coded[found[column].index], keys, raw[column].ref, problems,
+                (lambda u, g=general: normalize(cells.text(u)) not in g) if specific is None
+                else specific, means,
+            )  # fmt: skip
     if blank_amounts:
         notes.append(
             "빈 금액 칸은 0원으로 읽었습니다 (blank amount cells read as 0): "
@@ -475,39 +479,47 @@ def _blank_names(canonical: str, empty: np.ndarray, ref: str, problems: Problems
         )  # fmt: skip
 
 
-def _blank_categories(cols: dict[str, _Coded], ref: str, problems: Problems,
-                      aliases: Aliases) -> None:  # fmt: skip
-    """A blank 항목 under a line with a 항목 such as 도수치료, for the same person at the same
-    institution on another day: the same treatment continued, or general care? Refused."""
-    col = cols["category"]
+_CONTINUED: Final = (
+    ("category", None, "the same treatment or general care — write it on every line, or "
+     "'일반' for general care"),
+    ("severe", lambda u: flags.parse_severe(u)[0] is True, "the same (산정특례) or no — write "
+     "예 or 아니오 on every line"),
+    ("diagnosis", lambda u: True, "the same diagnosis or none — write the code on every line"),
+)  # fmt: skip
+"""Columns whose blank cell has a meaning of its own (일반, no, none), and which values
+above make a blank ambiguous (None: any 항목 but 일반)."""
+
+
+def _blank_continuation(column: str, col: _Coded, keys: dict[str, _Coded], ref: str,
+                        problems: Problems, specific: Any, means: str) -> None:  # fmt: skip
+    """A blank cell under a line whose cell says something (도수치료, 산정특례 예, F32.9),
+    for the same person at the same institution on another day: the same continued, or the
+    blank's own meaning? Refused with its place."""
     empty = col.blank()
     if not empty.any() or empty.all():
         return
-    general = {k for k, v in aliases.values["category"].items() if v == ""}
-    specific = np.array([not b and normalize(cells.text(u)) not in general
-                         for u, b in zip(col.uniques, col.blanks, strict=True)])  # fmt: skip
+    table = np.array([not b and bool(specific(u))
+                      for u, b in zip(col.uniques, col.blanks, strict=True)])  # fmt: skip
     filled = np.flatnonzero(~empty)
     blanks = np.flatnonzero(empty)
     above = np.searchsorted(filled, blanks) - 1
     blanks, source = blanks[above >= 0], filled[above[above >= 0]]
-    same = specific[col.codes[source]]
+    same = table[col.codes[source]]
     if not same.any():
         return
-    for key in ("person", "institution", "date"):
-        if key in cols:
-            read = cells.parse_date if key == "date" else (lambda v: (cells.text(v), None))
-            table = np.empty(len(cols[key].uniques), dtype=object)
-            table[:] = [None if b else read(u)[0]
-                        for u, b in zip(cols[key].uniques, cols[key].blanks, strict=True)]
-            values = table[cols[key].codes]
-            equal = values[blanks] == values[source]
-            same &= ~equal if key == "date" else equal
+    for key, key_col in keys.items():
+        read = cells.parse_date if key == "date" else (lambda v: (cells.text(v), None))
+        values = np.empty(len(key_col.uniques), dtype=object)
+        values[:] = [None if b else read(u)[0]
+                     for u, b in zip(key_col.uniques, key_col.blanks, strict=True)]  # fmt: skip
+        values = values[key_col.codes]
+        equal = values[blanks] == values[source]
+        same &= ~equal if key == "date" else equal
     prior = col.values()[source[same]]
     problems.at(
         blanks[same], ref, None,
-        f"{COLUMN_LABELS['category']} 값 (a value: the line above, same person and institution "
-        f"on another day, says {'/'.join(_names(prior))}; a blank here could mean the same "
-        "treatment or general care — write it on every line, or '일반' for general care)",
+        f"{COLUMN_LABELS[column]} 값 (a value: the line above, same person and institution on "
+        f"another day, says {'/'.join(_names(prior))}; a blank here could mean {means})",
     )  # fmt: skip
 
 
