@@ -303,7 +303,7 @@ CASES = [
         2,
         "H열 '본인부담금'",
         "12,000",
-        "the unquoted amount 12,000 was split into two fields",
+        "the unquoted amount 12,000 was split into 2 fields",
     ),
     Case(
         "total_row_at_the_bottom",

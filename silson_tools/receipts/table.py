@@ -386,9 +386,15 @@ def _long_records(grid: Grid, header_at: int, body_at: int, keep: np.ndarray,
         extra = int(lengths[pos]) - header_len
         if split is not None:
             column = column_ref(headers[split]) if split < len(headers) else f"{letter(split)}열"
-            value: Any = f"{fields[split].strip()},{fields[split + 1].strip()}"
-            hint = (f"따옴표 없이 쉼표를 쓴 금액 {value}이 두 칸으로 나뉘어 뒤의 값이 밀렸습니다 "
-                    f'(the unquoted amount {value} was split into two fields, shifting the '
+            end = split + 1  # 1,234,567 splits into three fields
+            while end + 1 < len(fields) and end - split < extra and _SPLIT_TAIL.match(
+                fields[end]
+            ) and fields[end].strip().isdigit():
+                end += 1
+            value: Any = ",".join(f.strip() for f in fields[split : end + 1])
+            parts = end - split + 1
+            hint = (f"따옴표 없이 쉼표를 쓴 금액 {value}이 {parts}칸으로 나뉘어 뒤 값이 밀렸습니다 "
+                    f'(the unquoted amount {value} was split into {parts} fields, shifting the '
                     f'rest right): "{value}"처럼 따옴표로 감싸거나 쉼표를 빼세요 (quote it or '
                     "drop the comma)")  # fmt: skip
         else:
