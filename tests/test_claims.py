@@ -363,7 +363,8 @@ def test_gen5_needs_nhis_paid() -> None:
     # 5세대 표준약관: the 5세대 deductible reads the co-pay rate from ② 공단부담금
     problem = one_problem(frame(line(covered_copay=30_000, date="2026-06-01")), "gen5")
     assert problem.row == 0  # index label of the only line
-    assert problem.expected.startswith("policy 'gen5' needs column 'nhis_paid'")
+    assert problem.expected.startswith("② 공단부담금 (policy 'gen5' reads the NHI co-pay rate")
+    assert "the receipts have no ② column" in problem.expected
     # other generations do not need it; 5세대 inpatient lines do not either
     assert one("gen4", covered_copay=30_000).payout == 20_000
     inpatient = one("gen5", setting="inpatient", covered_copay=30_000, days=1, date="2026-06-01")
@@ -555,7 +556,7 @@ def receipts(draw, policy) -> tuple[pd.DataFrame, object, object]:
                 "covered_copay": cc,
                 "full_copay": draw(st.sampled_from([0, 0, 3_000, 100_000])),
                 "noncovered": draw(AMOUNT),
-                "nhis_paid": draw(st.sampled_from([0, cc, 2 * cc, 7 * cc // 3])),
+                "nhis_paid": draw(st.sampled_from([cc, 2 * cc, 7 * cc // 3])),  # ① needs ②
                 "over_ceiling": draw(st.sampled_from([0, 0, 0, cc // 2])),
                 "days": draw(st.integers(1, 12)) if setting == "inpatient" else 0,
                 "category": category,
