@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,6 +28,8 @@ from silson_tools.schema import WON_COLUMNS
 
 sys.path.insert(0, str(Path(__file__).parent / "messy"))
 import make_messy
+
+pytestmark = pytest.mark.filterwarnings("error")  # a parser's warning may hide a lost value
 
 SETTINGS = settings(
     max_examples=int(os.environ.get("MESSY_EXAMPLES", "120")),  # more: MESSY_EXAMPLES=5000
@@ -197,3 +200,14 @@ def test_typed_amounts_sum_exactly(tmp_path: Path, lines: list[Any]) -> None:
     read = read_receipts(path)
     assert read["covered_copay"].tolist() == [a for a, _, _, _ in lines]
     assert read["noncovered"].tolist() == [b for _, b, _, _ in lines]
+
+
+def test_pandas_never_drops_fields_of_a_long_first_record() -> None:
+    """pandas only warns when the first record is longer than the names it was given (and
+    drops the rest): the loader then reads the file with the csv module instead."""
+    from silson_tools.receipts.grid import _pandas_columns
+
+    assert _pandas_columns(b"a,b,c,d\n1,2,3\n", ",", 3) is None
+    columns = _pandas_columns(b"a,b,c\n1,2\n", ",", 3)
+    assert columns is not None
+    assert [c.tolist() for c in columns] == [["a", "1"], ["b", "2"], ["c", ""]]

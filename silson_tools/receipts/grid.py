@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -276,20 +277,25 @@ def _pandas_columns(payload: bytes, sep: str, width: int) -> list[np.ndarray] | 
     """Columns of ``width`` fields by pandas' C parser (fast); None when a record is longer
     or the text is not CSV as pandas reads it."""
     try:  # every cell a str, short rows padded with ""
-        frame = pd.read_csv(
-            io.BytesIO(payload),
-            encoding="utf-8",
-            sep=sep,
-            header=None,
-            names=range(width),
-            index_col=False,
-            dtype=object,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-            low_memory=False,
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OverflowError):
+        with warnings.catch_warnings():
+            # pandas drops the fields of a first record longer than ``names`` with only a
+            # warning: made an error here, so the csv module reads that file instead
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.BytesIO(payload),
+                encoding="utf-8",
+                sep=sep,
+                header=None,
+                names=range(width),
+                index_col=False,
+                dtype=object,
+                na_filter=False,
+                skip_blank_lines=False,
+                engine="c",
+                low_memory=False,
+            )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, pd.errors.ParserWarning,
+            ValueError, OverflowError):  # fmt: skip
         return None  # a record longer than the top rows, a stray quote …
     if not len(frame):
         return None
