@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 import zipfile
 from collections.abc import Callable, Sequence
@@ -242,6 +243,12 @@ def _bomb() -> bytes:
     return buf.getvalue()
 
 
+def _prefixed(xml: str) -> str:
+    """The same sheet with every element in an ``x:`` prefix (some exporters write that)."""
+    body = re.sub(r"<(/?)([A-Za-z]+)", r"<\1x:\2", xml.split("?>", 1)[1])
+    return xml.split("?>", 1)[0] + "?>" + body.replace(' xmlns="', ' xmlns:x="', 1)
+
+
 def _truncated() -> bytes:
     data = xlsx([("진료비", _big_sheet(300))])()
     return data[: len(data) // 2]
@@ -449,6 +456,8 @@ CASES: list[Case] = [
               ["진료일자", "진료구분", "요양기관종류", "본인부담금", "비급여"],
               [("d", 45356), "외래", "의원", 5, 120]], merges=["A1:E1"]))]),
          _read(1, {"covered_copay": 5000, "noncovered": 120_000}, notes=["천원"])),
+    Case("prefixed_namespace.xlsx",
+         xlsx([("진료비", _prefixed(sheet_xml(ROWS)))]), _read(3, SUMS)),
     Case("far_away_cell.xlsx",
          xlsx([("진료비", sheet_xml(ROWS).replace(
              "</sheetData>",
