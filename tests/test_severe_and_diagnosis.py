@@ -193,3 +193,25 @@ def test_every_line_adds_up_and_severe_never_matters_outside_gen5(rows: list[tup
     a = assess(receipts, "gen4", policy_start="2026-06-01")["payout"]
     b = assess(flipped, "gen4", policy_start="2026-06-01")["payout"]
     assert a.tolist() == b.tolist()
+
+
+def test_the_report_names_a_generation_it_could_not_assess_and_labels_estimates() -> None:
+    from silson_tools.report import build_report
+
+    receipts = frame(
+        date=["2026-06-02", "2026-06-03"],
+        tier=["clinic", "general"],
+        covered_copay=[30_000, 50_000],
+        noncovered=[100_000, 0],
+    )
+    report = build_report(receipts, "gen4", policy_start="2026-06-01", charts=False)
+    assert "gen5" not in report.comparison.index
+    assert "--estimate-nhis" in report.comparison.attrs["skipped"]["gen5"]
+    with pytest.raises(ReceiptError):
+        build_report(receipts, "gen5", policy_start="2026-06-01", charts=False)
+    est = build_report(
+        receipts, "gen5", policy_start="2026-06-01", charts=False, estimate_nhis=True
+    )
+    assert "추정" in est.comparison.loc["gen5", "label"]
+    assert "추정" in " ".join(est.why)
+    assert est.assessed["nhis_paid_estimate"].tolist() == [70_000, 50_000]

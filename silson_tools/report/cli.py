@@ -160,6 +160,15 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     report.add_argument(
+        "--estimate-nhis",
+        action="store_true",
+        help=(
+            "② 공단부담금이 없는 줄은 건강보험 본인부담률로 ②를 추정합니다 (5세대); 보고서와 "
+            "CSV가 추정이라고 적습니다 (estimate a missing ② from the NHI co-pay rate instead "
+            "of refusing; the report and the CSV say it is an estimate). 기본값 (default): refuse"
+        ),
+    )
+    report.add_argument(
         "--format",
         choices=("md", "html"),
         default="md",
@@ -327,6 +336,7 @@ def _run(args: argparse.Namespace) -> int:
             person=args.person,
             compare=[p if p.name != policy.name else policy for p in compared],
             decile=args.decile,
+            estimate_nhis=args.estimate_nhis,
         )
         files = report_parts(report, args.format)
     except (ValueError, OSError) as err:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..dates import as_day
-from ..errors import InputError
+from ..errors import InputError, ReceiptError
 from ..money import format_won
 from ..receipts import ReceiptLines, as_receipt_lines
 from ..schema import (
@@ -336,14 +336,17 @@ def compare_policies(
     policies: Sequence[str | Policy] | None = None,
     policy_start: DateLike | None = None,
     ceiling: Ceiling = None,
+    estimate_nhis: bool = False,
 ) -> pd.DataFrame:
     """The same receipts under each policy: claim, payout, self-pay, payout % and zone takes.
 
     Index: policy name; columns ``label, claim, payout, self_pay, payout_pct`` and one per
     zone code (won). Every policy sees the same lines and the same ``policy_start``.
-    ``policies``: default every shipped product.
+    ``policies``: default every shipped product. A policy that needs ② 공단부담금 where the
+    receipts have none (5세대) is left out and named in ``attrs["skipped"]`` (policy → why),
+    unless ``estimate_nhis``: then its label says the result uses an estimate.
     """
-    return _compare(as_receipt_lines(receipts), policies, policy_start, ceiling, {})
+    return _compare(as_receipt_lines(receipts), policies, policy_start, ceiling, {}, estimate_nhis)
 
 
 def _compare(
@@ -352,23 +355,34 @@ def _compare(
     policy_start: DateLike | None,
     ceiling: Ceiling,
     known: Mapping[str, pd.DataFrame],
+    estimate_nhis: bool = False,
 ) -> pd.DataFrame:
     """:func:`compare_policies`, reusing ``known`` (policy name → its assessed lines)."""
     from ..engine import assess
+    from ..engine.inputs import needs_nhis
 
-    rows = []
+    rows, skipped = [], {}
     for policy in _every_product() if policies is None else policies:
         pol = _policy(policy)
         assessed = known.get(pol.name)
         if assessed is None:
-            assessed = assess(lines, pol, policy_start=policy_start, ceiling=ceiling)
+            try:
+                assessed = assess(lines, pol, policy_start, ceiling, estimate_nhis)
+            except ReceiptError:
+                if not needs_nhis(pol):
+                    raise
+                skipped[pol.name] = f"{pol.label}: {NHIS_MISSING}"
+                continue
+        label = pol.label
+        if "nhis_paid_estimate" in assessed.columns and assessed["nhis_paid_estimate"].any():
+            label += " (② 추정 estimate)"
         zones = zone_amounts(assessed)
         claim = int(claim_of(assessed).sum())
         payout = int(assessed["payout"].sum())
         rows.append(
             {
                 "policy": pol.name,
-                "label": pol.label,
+                "label": label,
                 "claim": claim,
                 "payout": payout,
                 "self_pay": int(assessed["self_pay"].sum()),
@@ -376,7 +390,15 @@ def _compare(
                 **{z: int(zones[z].sum()) for z in ZONE_AMOUNTS},
             }
         )
-    return pd.DataFrame(rows).set_index("policy")
+    out = pd.DataFrame(rows).set_index("policy")
+    out.attrs["skipped"] = skipped
+    return out
+
+
+NHIS_MISSING: Final = (
+    "② 공단부담금이 없는 줄이 있어 계산하지 않았습니다 (this product reads the NHI co-pay rate "
+    "from ② 공단부담금; copy ② from the receipts, or ask for an estimate: --estimate-nhis)"
+)
 
 
 def lines_table(assessed: pd.DataFrame) -> pd.DataFrame:
@@ -421,6 +443,20 @@ class Report:
     figures: dict[str, Figure] = field(default_factory=dict)
 
 
+def _estimate_note(assessed: pd.DataFrame) -> list[str]:
+    """The sentence that says ② 공단부담금 was estimated on some lines (none when not)."""
+    if "nhis_paid_estimate" not in assessed.columns:
+        return []
+    n = int((assessed["nhis_paid_estimate"] > 0).sum())
+    if not n:
+        return []
+    return [
+        f"② 공단부담금이 없는 {n:,}줄은 건강보험 본인부담률로 ②를 추정해 계산했습니다: 이 보험금은 "
+        "추정입니다 (estimate; assessed_lines.csv의 nhis_paid_estimate 열). 영수증의 ②를 적으면 "
+        "정확해집니다."
+    ]
+
+
 def _as_date(value: Any, name: str) -> dt.date | None:
     """None (or empty text) stays None; anything else is read by the one strict date reader."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -436,6 +472,7 @@ def build_report(
     compare: Sequence[str | Policy] | None = None,
     decile: int | None = None,
     charts: bool = True,
+    estimate_nhis: bool = False,
 ) -> Report:
     """Assess ``receipts`` under ``policy`` and compute every table and chart of the report.
 
@@ -446,6 +483,8 @@ def build_report(
     ``decile``: 소득분위 1–10 for the 본인부담상한제 refund (None: left out).
     ``compare``: the policies for the side-by-side table (the chosen one is marked; default
     every shipped product). ``charts``: draw the three charts (matplotlib, imported then).
+    ``estimate_nhis``: estimate a missing ② 공단부담금 (5세대) instead of refusing; every
+    place that uses the estimate says so.
     """
     from ..ceiling import CeilingSpec
     from ..engine import assess
@@ -467,7 +506,7 @@ def build_report(
     ):
         raise InputError(f"decile must be a whole number 1–10 (소득분위), got {decile!r}")
     ceiling = CeilingSpec(decile=int(decile)) if decile is not None else None
-    assessed = assess(lines, pol, policy_start=start, ceiling=ceiling)
+    assessed = assess(lines, pol, policy_start=start, ceiling=ceiling, estimate_nhis=estimate_nhis)
     summary = year_summary(assessed)
     monthly = monthly_totals(assessed)
     chosen = _every_product() if compare is None else compare
@@ -478,6 +517,7 @@ def build_report(
         start,
         ceiling,
         {pol.name: assessed},
+        estimate_nhis,
     )
     report = Report(
         policy=pol,
@@ -487,7 +527,7 @@ def build_report(
         assessed=assessed,
         validation=validation_summary(lines),
         summary=summary,
-        why=why_sentences(top_people(summary)),
+        why=why_sentences(top_people(summary)) + _estimate_note(assessed),
         monthly=monthly,
         top=top_shrinks(assessed),
         comparison=comparison,
