@@ -29,7 +29,7 @@ def test_readout_for_the_nhis_example() -> None:
     assert values["burden"] == 227 * MAN
     assert values["refund_month"] == "2024-08"
     assert values["prepaid_applies"] is False and values["prepaid_threshold"] == 780 * MAN
-    assert "2,270,000원" in ceiling_app.readout_html(values)
+    assert "227만원" in ceiling_app.readout_html(values)
     merged = ceiling_app.readout(2021, 9, True, 500 * MAN)
     assert merged["merged"] and merged["limit"] == 433 * MAN
 
@@ -68,7 +68,7 @@ def test_show_returns_none_and_reports_unknown_cells(monkeypatch, tmp_path) -> N
     shown: list = []
     monkeypatch.setattr(ceiling_app, "display", shown.append)
     assert ceiling_app.show(2023, 4, True, 770 * MAN) is None
-    assert "5,430,000원" in shown[0].data and len(shown) == 2  # readout and figure
+    assert "543만원" in shown[0].data and len(shown) == 2  # readout and figure
     shown.clear()
     # the shipped table has no unknown cell; one edited to say "unknown" is reported as such
     text = ceiling.DATA_FILE.read_text(encoding="utf-8")
@@ -102,7 +102,7 @@ def test_plot_year_for_the_sample_parent() -> None:
 def test_slider_app_updates_readout_and_picture_in_place() -> None:
     app = ceiling_app.CeilingApp(2023, 4, True, 770 * MAN)
     figure, first = app.figure.live.fig, app.image.value
-    assert "5,430,000원" in app.readout.value and first[:3] == b"\xff\xd8\xff"
+    assert "543만원" in app.readout.value and first[:3] == b"\xff\xd8\xff"
     app.controls["decile"].value = 1  # 1분위, long stay: 상한액 138만 in 2023
     values = ceiling_app.readout(2023, 1, True, 770 * MAN)
     assert ceiling_app.readout_html(values) == app.readout.value

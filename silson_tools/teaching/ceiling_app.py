@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from .. import people as pp
 from ..ceiling import (
     GROUPS,
     KINDS,
@@ -222,26 +223,23 @@ def plot_burden(
 
 
 def readout_html(values: Readout) -> str:
-    """The readout as a small HTML table (Korean labels, amounts in 원)."""
+    """The readout (:func:`silson_tools.people.readout`): Korean labels, 227만원 / 1,520,000원."""
     rows = [
         ("소득 구간 (decile group)", values["group"]),
-        ("본인부담상한액 (ceiling)", format_won(values["limit"], unit="won")),
-        ("공단 환급 (refund)", format_won(values["refund"], unit="won")),
-        ("최종 본인부담 (final burden)", format_won(values["burden"], unit="won")),
+        ("본인부담상한액 (ceiling)", pp.money(values["limit"])),
+        ("공단 환급 (refund)", pp.money(values["refund"])),
+        ("최종 본인부담 (final burden)", pp.money(values["burden"])),
         ("환급 시기 (paid around)", values["refund_month"]),
         ("근거 신뢰도 (confidence)", values["confidence"]),
     ]
     if values["merged"]:
-        rows.append(("요양병원 값", "일반과 같음 (merged: 별도 값 없음)"))
+        rows.append(("요양병원 값", "일반과 같음 (별도 값 없음)"))
     threshold = values["prepaid_threshold"]
     if values["prepaid_applies"] and threshold is not None:
-        rows.append(("사전급여 기준 (한 병원)", format_won(threshold, unit="won")))
+        rows.append(("사전급여 기준 (한 병원)", pp.money(threshold)))
     elif not values["prepaid_applies"]:
         rows.append(("사전급여", "요양병원 120일 초과: 적용 안 됨, 사후환급만"))
-    body = "".join(
-        f"<tr><td>{k}</td><td style='text-align:right'><b>{v}</b></td></tr>" for k, v in rows
-    )
-    return f"<table>{body}</table>"
+    return pp.readout(rows).html
 
 
 def show(year: int, decile: int, long_stay: bool, copay_total: int) -> None:
@@ -411,7 +409,7 @@ class CeilingApp:
                 value=long_stay,
                 description="요양병원 120일 초과 입원",
                 indent=False,
-                layout=w.Layout(margin="2px 0 2px 204px"),
+                layout=w.Layout(width="316px", margin="2px 0 2px 204px"),
             ),
             "copay_total": w.IntSlider(
                 value=copay_total,
@@ -457,8 +455,8 @@ class CeilingApp:
                 f"<p style='color:#b00'>모름 (unknown, 추측하지 않음): {html.escape(str(err))}</p>"
             )
             return
+        self.image.value = self.figure.render()  # the picture's message goes first
         self.readout.value = readout_html(values)
-        self.image.value = self.figure.render()
 
     def _on_change(self, _change: object) -> None:
         self.refresh()

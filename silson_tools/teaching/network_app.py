@@ -190,9 +190,10 @@ class NetworkApp:
         self.mark.set_xdata([spend, spend])
         self.ax_curve.set_xlim(0, x_top)
         self.ax_curve.set_ylim(0, curve_top)
+        # the picture first: its message leaves before the table's (what the eye waits for)
+        self.image.value = self.live.render((bar_top, x_top, curve_top))
         self.summary.value = summary_html(long)
         self.table.value = people_cost_table(cost_table_from(long)).html
-        self.image.value = self.live.render((bar_top, x_top, curve_top))
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

@@ -19,6 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import offset_copy
 
+from .. import people as pp
 from ..chart_style import won_axis
 from ..money import format_won
 from ..premium import PPM, advise, claim_net, premium_path, relativities_ppm, surcharge_grade
@@ -130,10 +131,7 @@ def grade_readout_html(nonbenefit_paid: int, discount: float | None = None) -> s
             "없음 (이미 가장 높은 등급)" if to_next is None else format_won(to_next, unit="won"),
         ),
     ]
-    body = "".join(
-        f"<tr><td>{k}</td><td style='text-align:right'><b>{v}</b></td></tr>" for k, v in rows
-    )
-    return f"<table>{body}</table>"
+    return pp.readout(rows).html
 
 
 class GradeApp(_App):
@@ -214,8 +212,8 @@ class GradeApp(_App):
         if g.to_next_surcharge is not None:
             text += f", 다음 할증까지 {format_won(g.to_next_surcharge)}"
         self.note.set_text(text)
+        self.image.value = self.live.render("static")  # the picture's message goes first
         self.readout.value = grade_readout_html(paid, discount)
-        self.image.value = self.live.render("static")
 
 
 class PathsApp(_App):
@@ -357,12 +355,12 @@ class PathsApp(_App):
         self.ax.set_xticks(range(1, 6))
         self.ax.set_ylim(0, ytop)
         self._set_legend(chosen)
+        self.image.value = self.live.render((ytop, chosen))  # the picture's message goes first
         self.readout.value = (
             paths_table_html(paths_totals(paths, EXAMPLE_PATTERNS))
             if chosen
             else "<p>청구 패턴을 하나 이상 고르세요.</p>"
         )
-        self.image.value = self.live.render((ytop, chosen))
 
 
 class AdviceApp(_App):
@@ -376,9 +374,9 @@ class AdviceApp(_App):
     ) -> None:
         clean = w.Checkbox(
             value=False,
-            description="작년 비급여 보험금 없음 (무사고 할인이 걸림)",
+            description="작년 비급여 0원 (무사고 할인)",
             indent=False,
-            layout=w.Layout(margin="2px 0 2px 234px"),
+            layout=w.Layout(width="326px", margin="2px 0 2px 234px"),
         )
         clean.add_class("silson-slider-clean_last_year")
         self.controls = {
@@ -484,5 +482,5 @@ class AdviceApp(_App):
         )
         self.ax.set_xlim(0, xtop)
         self.ax.set_ylim(ylow, xtop)
+        self.image.value = self.live.render((xtop, ylow))  # the picture's message goes first
         self.readout.value = advice_html(advice)
-        self.image.value = self.live.render((xtop, ylow))

@@ -354,7 +354,7 @@ class ShrinkZoneApp:
             value=p.H is not None,
             description="회당 한도 H 적용 (끄면 한도 없음)",
             indent=False,
-            layout=w.Layout(margin="2px 0 2px 219px"),
+            layout=w.Layout(width="341px", margin="2px 0 2px 219px"),
         )
         self.use_cap.add_class("silson-use-cap")
         self.mode = w.ToggleButtons(
