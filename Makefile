@@ -46,12 +46,19 @@ test: $(STAMP) data/private/README.md browser-deps
 	$(BIN)/python -m pytest --nbval-lax notebooks
 
 ## make compat: the unit tests (no browser, no nbval) against the newest dependencies on the
-## newest Python here, then against pyproject's lower bounds on $(PYTHON); CI runs it after test
+## newest Python here and against pyproject's lower bounds on $(PYTHON), side by side (one
+## core each); CI runs it after make test. Each run's log: .venv/compat/<mode>.log
+COMPAT_ENV := UV=$(BIN)/uv PYTHON=$(PYTHON) PROJECT_PYTHON=$(BIN)/python
 compat: $(STAMP)
-	@status=0; \
-	for mode in newest lowest; do \
-	  UV=$(BIN)/uv PYTHON=$(PYTHON) PROJECT_PYTHON=$(BIN)/python scripts/compat.sh $$mode || status=1; \
-	done; exit $$status
+	@mkdir -p $(VENV)/compat
+	@echo "compat: newest and lowest run side by side; logs in $(VENV)/compat/{newest,lowest}.log"
+	@$(COMPAT_ENV) scripts/compat.sh newest >$(VENV)/compat/newest.log 2>&1 & pid=$$!; \
+	$(COMPAT_ENV) scripts/compat.sh lowest >$(VENV)/compat/lowest.log 2>&1; lowest=$$?; \
+	wait $$pid; newest=$$?; \
+	cat $(VENV)/compat/newest.log $(VENV)/compat/lowest.log; \
+	echo "compat: newest $$([ $$newest = 0 ] && echo passed || echo FAILED)," \
+	  "lowest $$([ $$lowest = 0 ] && echo passed || echo FAILED)"; \
+	[ $$newest = 0 ] && [ $$lowest = 0 ]
 
 ## make bench: every benchmark script (figures go in the README)
 bench: $(STAMP)
