@@ -215,3 +215,12 @@ def test_the_report_names_a_generation_it_could_not_assess_and_labels_estimates(
     assert "추정" in est.comparison.loc["gen5", "label"]
     assert "추정" in " ".join(est.why)
     assert est.assessed["nhis_paid_estimate"].tolist() == [70_000, 50_000]
+
+
+def test_notebook_02_examples_pay_what_the_terms_say() -> None:
+    from silson_tools.teaching import special_cases as cases
+
+    dup = cases.duplicate_table().text
+    assert "450,000원" in dup and "900,000원" in dup  # 금융꿀팁: 45만원 each, 90만원 in all
+    severe = cases.severe_table().text.splitlines()
+    assert len(severe) == 4 and "400,000원" in severe[2]  # the 500만원 deductible cap paid back
