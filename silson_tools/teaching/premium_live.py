@@ -444,8 +444,12 @@ class AdviceApp(_App):
         self.live.moving(self.extra, self.net, self.dot, self.note)
 
     def refresh(self) -> None:
-        """Recompute the advice and the net-value curves; move them."""
+        """Recompute the advice and the net-value curves; move them. The 급여 premium only
+        counts when the 무사고 할인 is at stake (last year clean, nothing paid yet this year),
+        so its slider is greyed out otherwise."""
         v = self.values()
+        at_stake = bool(v["clean_last_year"]) and int(v["paid_so_far"]) == 0
+        self.controls["covered_premium"].disabled = not at_stake
         kw: Mapping[str, int] = {
             "clean_years": int(bool(v["clean_last_year"])),
             "covered_premium": int(v["covered_premium"]),
