@@ -64,12 +64,15 @@ def _clauses(
     back: Callable[[np.ndarray], np.ndarray],
     clauses: tuple[np.ndarray, tuple[str, ...]] | None,
     n: int,
-) -> np.ndarray:
-    """The ``excluded_by`` text per line in row order ("" where nothing was excluded)."""
+) -> pd.Categorical:
+    """The ``excluded_by`` text per line in row order ("" where nothing was excluded), as a
+    categorical (a few labels; no string per line is built)."""
     if clauses is None:
-        return np.full(n, "", dtype=object)
+        return pd.Categorical.from_codes(np.zeros(n, np.int16), categories=[""])
     code, labels = clauses
-    return np.asarray(labels, dtype=object)[back(code)]
+    unique = list(dict.fromkeys(labels))  # two clauses may share a label
+    remap = np.array([unique.index(label) for label in labels], dtype=np.int16)
+    return pd.Categorical.from_codes(remap[back(code)], categories=unique)
 
 
 def detail_frame(receipts: pd.DataFrame, lines: SortedLines, result: SortedResult) -> pd.DataFrame:
