@@ -361,10 +361,10 @@ class ShrinkZoneApp:
             options=[("더하기형 (additive)", "additive"), ("큰 값형 (max)", "max")],
             tooltips=["D + (C − D) × r", "max(D, r × C)"],
             value=p.mode if p.mode in ("additive", "max") else "additive",
-            description="방식 (mode)",
-            style={"button_width": "150px", "description_width": "215px"},
-            layout=w.Layout(width="580px"),
+            style={"button_width": "190px"},
+            layout=w.Layout(width="560px", margin="2px 0 2px 160px"),
         )
+        self.mode.add_class("silson-mode")
         self.premium = w.BoundedIntText(
             value=p.premium,
             min=0,
