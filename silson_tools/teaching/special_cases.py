@@ -78,13 +78,7 @@ def severe_table() -> Html:
         _totals(label, assess(frame, load_policy(name), policy_start=CANCER_START))
         for label, frame, name in cases
     ]
-    money = [k for k in rows[0] if k != "경우 (case)"]
-    return table(
-        rows,
-        {k: k for k in rows[0]},
-        money_columns=money,
-        caption="같은 1년 치 영수증 (암, 상급종합병원), 세 가지 경우",
-    )
+    return _money_table(rows, "같은 1년 치 영수증 (암, 상급종합병원), 세 가지 경우")
 
 
 def duplicate_admission() -> pd.DataFrame:
@@ -122,10 +116,10 @@ def duplicate_table() -> Html:
             "함께일 때 (together)": int(row["payout"]),
         }
     )
-    money = [k for k in rows[0] if k != "보험 (policy)"]
-    return table(
-        rows,
-        {k: k for k in rows[0]},
-        money_columns=money,
-        caption="입원 100만원, 같은 실손 두 개 (금융감독원 금융꿀팁의 예)",
-    )
+    return _money_table(rows, "입원 100만원, 같은 실손 두 개 (금융감독원 금융꿀팁의 예)")
+
+
+def _money_table(rows: list[dict[str, object]], caption: str) -> Html:
+    """Rows whose first column names the case and whose other columns are won amounts."""
+    names = list(rows[0])
+    return table(rows, {k: k for k in names}, money_columns=names[1:], caption=caption)
