@@ -42,6 +42,15 @@ FONT_SIZES = """
   .filter(e => e.offsetParent !== null && e.textContent.trim())
   .map(e => parseFloat(getComputedStyle(e).fontSize))
 """
+EATEN = """
+() => ({
+  math: document.querySelectorAll('mjx-container, .MathJax, .MathJax_Display').length,
+  struck: [...document.querySelectorAll('.jp-RenderedMarkdown del, .jp-RenderedMarkdown s')]
+    .map(e => e.textContent),
+  italic: [...document.querySelectorAll('.jp-RenderedMarkdown em')].map(e => e.textContent),
+})
+"""
+"""What MathJax typeset and what Markdown struck through or set in italics, in the page."""
 CLIPPED = """
 () => [...document.querySelectorAll('.widget-readout')]
   .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
@@ -128,6 +137,8 @@ def test_projector_mode(voila, bpage, screenshots: Path, latencies, notebook: st
     for hidden in HIDDEN_IN_APP:
         assert hidden not in text, f"{notebook}: {hidden!r} shown in app mode"
     assert not stderr_texts(page), f"{notebook}: stderr in app mode: {stderr_texts(page)}"
+    eaten = page.evaluate(EATEN)
+    assert eaten == {"math": 0, "struck": [], "italic": []}, f"{notebook}: {eaten}"
     if notebook.startswith("02_"):
         app = page.locator(".silson-scenario-app").first
         app.locator("img").first.wait_for(state="visible", timeout=WIDGET_TIMEOUT_MS)
@@ -159,6 +170,22 @@ def test_projector_mode(voila, bpage, screenshots: Path, latencies, notebook: st
     assert not clipped, f"{notebook}: slider values clipped at 150% zoom: {clipped}"
 
 
+ALL_NOTEBOOKS = sorted(
+    p.name for p in (Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb")
+)
+
+
+@pytest.mark.parametrize("notebook", [n for n in ALL_NOTEBOOKS if n not in NOTEBOOKS])
+def test_nothing_typeset_or_struck_in_voila(voila, bpage, screenshots: Path, notebook: str) -> None:
+    """Every other notebook in app mode: no $…$ typeset as math, no ~…~ struck, no italics."""
+    page = bpage.page
+    _open_in_voila(page, voila, notebook)
+    page.wait_for_timeout(2_000)  # widgets and MathJax finish after the cells
+    eaten = page.evaluate(EATEN)
+    page.screenshot(path=screenshots / f"voila_{notebook.removesuffix('.ipynb')}_top.png")
+    assert eaten == {"math": 0, "struck": [], "italic": []}, f"{notebook}: {eaten}"
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_notebook_in_lab(lab_session, bpage, screenshots: Path, notebook: str) -> None:
     page, lab = bpage.page, lab_session
@@ -180,5 +207,7 @@ def test_notebook_in_lab(lab_session, bpage, screenshots: Path, notebook: str) -
         page.evaluate(f"() => document.querySelector('{scroller}').scrollTo(0, {top})")
         page.wait_for_timeout(300)
         page.screenshot(path=screenshots / f"lab_{stem}_{i:02d}.png")
+    eaten = page.evaluate(EATEN)
+    assert eaten == {"math": 0, "struck": [], "italic": []}, f"{notebook} in Lab: {eaten}"
     errors = page.locator(".jp-OutputArea-output[data-mime-type*='stderr']").count()
     assert errors == 0, f"{notebook}: {errors} stderr/error outputs in JupyterLab"
