@@ -362,7 +362,7 @@ class ShrinkZoneApp:
             tooltips=["D + (C − D) × r", "max(D, r × C)"],
             value=p.mode if p.mode in ("additive", "max") else "additive",
             style={"button_width": "190px"},
-            layout=w.Layout(width="560px", margin="2px 0 2px 160px"),
+            layout=w.Layout(width="400px", margin="2px 0 2px 160px"),
         )
         self.mode.add_class("silson-mode")
         self.premium = w.BoundedIntText(

@@ -112,8 +112,13 @@ def _wait_for_apps(page: Any, notebook: str) -> None:
         deadline = time.monotonic() + WIDGET_TIMEOUT_MS / 1000
         while in_lab and page.locator(".silson-app").count() <= i:
             assert time.monotonic() < deadline, f"{notebook}: app {i} never appeared"
-            page.evaluate(f"() => document.querySelector('{SCROLLER}').scrollBy(0, 500)")
-            page.wait_for_timeout(300)
+            moved = page.evaluate(
+                f"() => {{ const s = document.querySelector('{SCROLLER}'); const top = s.scrollTop;"
+                " s.scrollBy(0, 400); return s.scrollTop !== top; }"
+            )
+            if not moved:  # at the end: start again from the top
+                page.evaluate(f"() => document.querySelector('{SCROLLER}').scrollTo(0, 0)")
+            page.wait_for_timeout(1_000)  # a widget view takes a moment to appear
         app = page.locator(".silson-app").nth(i)
         app.wait_for(state="attached", timeout=WIDGET_TIMEOUT_MS)
         app.scroll_into_view_if_needed()
