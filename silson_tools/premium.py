@@ -56,7 +56,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .dates import as_day
+from .dates import as_day, as_days
 from .errors import InputError
 from .formulas import scalar_or_array
 from .money import as_won
@@ -420,10 +420,8 @@ def window_totals(
         raise InputError(
             f"assessed: row {row!r}, column {amount_column!r}: not a whole, non-negative amount"
         )
-    dates = pd.to_datetime(assessed[date_column], errors="coerce")
-    if dates.isna().any():
-        row = assessed.index[np.flatnonzero(dates.isna().to_numpy())[0]]
-        raise InputError(f"assessed: row {row!r}, column {date_column!r}: not a date")
+    days = as_days(assessed[date_column], f"assessed[{date_column!r}]")  # never guessed
+    dates = pd.Series(pd.to_datetime(days), index=assessed.index)
     persons = (
         assessed["person"].astype(str)
         if "person" in assessed.columns
