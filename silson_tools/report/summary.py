@@ -146,10 +146,11 @@ def validation_summary(receipts: pd.DataFrame) -> pd.DataFrame:
                 ", ".join(f"{h} → {COLUMN_LABELS.get(c, c)}" for c, h in mapped.items()),
             )
         )
-        if source.get("units"):
-            rows.append(
-                ("만원 단위 열 (columns in 만원)", ", ".join(mapped[c] for c in source["units"]))
-            )
+        if units := source.get("units"):  # canonical column → its unit (만원, 천원 …)
+            shown = ", ".join(f"{mapped.get(c, c)}: {u}" for c, u in dict(units).items())
+            rows.append(("단위가 있는 열 (columns with a unit)", shown))
+        noted = "읽으며 정한 것 (noted while reading)"  # merged cells, blank amounts, sheets …
+        rows.extend((noted, str(n)) for n in source.get("notes", []))
         defaulted = [
             f"{COLUMN_LABELS[c]} = {OPTIONAL_COLUMNS[c]!r}" for c in source.get("defaulted", [])
         ]
