@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 
 from ..fonts import use_korean_font
 
-__all__ = ["LiveFigure", "app_style", "figure_png", "image_widget"]
+__all__ = ["LiveFigure", "app_style", "figure_png", "image_widget", "steady_top"]
 
 BASE_DPI = 100
 """CSS pixels per figure inch."""
@@ -116,6 +116,18 @@ class LiveFigure:
         buf = io.BytesIO()
         image.save(buf, format="jpeg", quality=90, subsampling=0)
         return buf.getvalue()
+
+
+def steady_top(previous: float | None, wanted: float, keep: float = 0.4) -> float:
+    """An axis top that does not jump at every step: keep ``previous`` while ``wanted`` fits
+    under it and is more than ``keep`` × it; else ``wanted`` (a new background).
+
+    Each change of an axis means one full redraw (about 100 ms); a slider stepping through
+    values that all fit the current axis then costs only the blitted update.
+    """
+    if previous is not None and keep * previous < wanted <= previous:
+        return previous
+    return wanted
 
 
 def image_widget(live: LiveFigure, css_class: str = "silson-plot") -> w.Image:

@@ -23,7 +23,7 @@ from ..us_plans.calculator import COST_OF, compare_with_curve
 from ..us_plans.plans import RULES, resolve_plans, usage_preset
 from ..us_plans.tables import cost_table_from, people_cost_table, usd
 from ..us_plans.views import PLAN_COLORS, RULE_COLORS, SLIDERS
-from .live_plot import LiveFigure, app_style, image_widget
+from .live_plot import LiveFigure, app_style, image_widget, steady_top
 from .shrink_zones import nice_ceiling
 
 __all__ = ["NetworkApp", "summary_html"]
@@ -146,6 +146,7 @@ class NetworkApp:
         ax.set_title("의료비가 늘면 총비용은? (방문 구성은 그대로)", fontsize=12)
         ax.grid(alpha=0.3)
         self.live.moving(*self.bars.values(), *self.totals, *self.curves.values(), self.mark)
+        self._tops: tuple[float | None, float | None, float | None] = (None, None, None)
 
     def usage(self) -> dict[str, float]:
         """The sliders' values as one usage pattern."""
@@ -156,7 +157,7 @@ class NetworkApp:
         usage = self.usage()
         row = {k: int(v) if float(v).is_integer() else v for k, v in usage.items()}
         spend = sum(int(row[k]) * int(row[c]) for k, c in COST_OF.items())
-        x_top = nice_ceiling(max(4 * spend, 50_000))
+        x_top = steady_top(self._tops[1], nice_ceiling(max(4 * spend, 50_000)))
         long, curves = compare_with_curve(self.plans, usage, int(x_top), LEVELS)
         by_plan = long.set_index("plan")
         cost_share = by_plan[["copay", "deductible", "coinsurance", "oop_max"]].sum(axis=1)
@@ -176,7 +177,7 @@ class NetworkApp:
                 bottom += height
             self.totals[i].set_position((i, bottom))
             self.totals[i].set_text(usd(int(by_plan.loc[p.name, "total"])).replace("달러", ""))
-        bar_top = nice_ceiling(float(by_plan["total"].max()) * 1.12, fine=True)
+        bar_top = steady_top(self._tops[0], nice_ceiling(float(by_plan["total"].max()) * 1.12))
         self.ax_bar.set_ylim(0, bar_top)
         curve_top = 0.0
         if curves is not None:
@@ -186,7 +187,10 @@ class NetworkApp:
         else:
             for name, line in self.curves.items():
                 line.set_data([0, x_top], [by_plan.loc[name, "total"]] * 2)
-        curve_top = nice_ceiling(max(curve_top, float(by_plan["total"].max())) * 1.05, fine=True)
+        curve_top = steady_top(
+            self._tops[2], nice_ceiling(max(curve_top, float(by_plan["total"].max())) * 1.05)
+        )
+        self._tops = (bar_top, x_top, curve_top)
         self.mark.set_xdata([spend, spend])
         self.ax_curve.set_xlim(0, x_top)
         self.ax_curve.set_ylim(0, curve_top)

@@ -23,7 +23,7 @@ from .. import people as pp
 from ..chart_style import won_axis
 from ..money import format_won
 from ..premium import PPM, advise, claim_net, premium_path, relativities_ppm, surcharge_grade
-from .live_plot import LiveFigure, app_style, image_widget
+from .live_plot import LiveFigure, app_style, image_widget, steady_top
 from .premium_app import (
     EXAMPLE_PATTERNS,
     _table,
@@ -287,6 +287,7 @@ class PathsApp(_App):
             *self.lines.values(), *self.rings.values(), self.covered, *self.grade_marks.values()
         )
         self._legend_for: tuple[str, ...] | None = None
+        self._ytop: float | None = None
         self._legend: Artist | None = None
 
     def _set_legend(self, chosen: tuple[str, ...]) -> None:
@@ -350,7 +351,8 @@ class PathsApp(_App):
             first = next(iter(paths.values()))
             self.covered.set_data(first["renewal"], first["covered"])
         self.covered.set_visible(bool(paths))
-        ytop = nice_ceiling(top * 1.12, fine=True)
+        ytop = steady_top(self._ytop, nice_ceiling(top * 1.12, fine=True))
+        self._ytop = ytop
         self.ax.set_xlim(0.7, 5.3)
         self.ax.set_xticks(range(1, 6))
         self.ax.set_ylim(0, ytop)
