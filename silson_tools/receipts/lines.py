@@ -94,6 +94,15 @@ def _memory(values: Any) -> tuple[Any, ...]:
     return arr.__array_interface__["data"][0], arr.strides
 
 
+def _values(frame: pd.DataFrame, column: str) -> Any:
+    """A column's array straight from the block manager: no Series is built, so pandas does
+    not copy ``attrs`` (which holds the file's facts) on every check."""
+    loc = frame.columns.get_loc(column)
+    if not isinstance(loc, int):  # two columns of one name
+        raise KeyError(column)
+    return frame._mgr.iget_values(loc)
+
+
 class ReceiptLines(pd.DataFrame):
     """Receipt lines in the canonical columns, validated once (see the module docstring).
 
@@ -193,7 +202,7 @@ class ReceiptLines(pd.DataFrame):
         rows = np.asarray(rows, dtype=np.int64)
         rows.flags.writeable = False
         info = _Validated(source, rows, refs, codes, extra_categories, base, lines.index)
-        info.memory = {c: _memory(lines[c].array) for c in CANONICAL_COLUMNS}
+        info.memory = {c: _memory(_values(lines, c)) for c in CANONICAL_COLUMNS}
         lines._validated = info
         return lines
 
@@ -205,7 +214,7 @@ class ReceiptLines(pd.DataFrame):
         if info is None or self.index is not info.index:
             return False
         try:
-            return all(_memory(self[c].array) == info.memory[c] for c in CANONICAL_COLUMNS)
+            return all(_memory(_values(self, c)) == info.memory[c] for c in CANONICAL_COLUMNS)
         except (KeyError, AttributeError):  # a column removed, or two of one name
             return False
 
