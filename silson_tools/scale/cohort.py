@@ -33,25 +33,36 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["DEFAULT_MIX", "cohort", "write_cohort"]
+from ..catalog import load_policy, products
 
-DEFAULT_MIX: dict[str, float] = {
-    "gen1": 0.05,
-    "gen2": 0.20,
-    "gen3": 0.30,
-    "gen4": 0.40,
-    "gen3+gen4": 0.05,
-}
-"""Share of people per policy (``+``: two policies, 중복가입)."""
+__all__ = ["DEFAULT_GENERATIONS", "cohort", "default_mix", "sale_window", "write_cohort"]
 
-SALE_WINDOWS: dict[str, tuple[str, str]] = {
-    "gen1": ("2003-10-01", "2009-09-30"),
-    "gen2": ("2013-01-01", "2017-03-31"),
-    "gen3": ("2017-04-01", "2021-06-30"),
-    "gen4": ("2021-07-01", "2026-05-05"),
-    "gen5": ("2026-05-06", "2027-12-31"),
-}
-"""When each generation was sold (contract dates are drawn inside; ``products`` data)."""
+DEFAULT_GENERATIONS: dict[str, float] = {"1": 0.05, "2": 0.20, "3": 0.30, "4": 0.40, "3+4": 0.05}
+"""Share of people per generation (세대; ``+``: two policies, 중복가입)."""
+
+
+def default_mix() -> dict[str, float]:
+    """:data:`DEFAULT_GENERATIONS` as product names: each generation's first product in
+    :func:`~silson_tools.catalog.products` (its standard form; the names come from the data)."""
+    by_generation: dict[str, str] = {}
+    for name in products():
+        by_generation.setdefault(load_policy(name).generation.rstrip("세대"), name)
+    return {
+        "+".join(by_generation[g] for g in key.split("+")): share
+        for key, share in DEFAULT_GENERATIONS.items()
+    }
+
+
+def sale_window(name: str, last: str) -> tuple[str, str]:
+    """When product ``name`` was sold (``sold_from``/``sold_until`` of its data), ending no
+    later than ``last``; an unknown start is six years before the end."""
+    policy = load_policy(name)
+    end = min(str(policy.sold_until or last), last)
+    start = policy.sold_from
+    if start is None:
+        start = np.datetime64(end, "D") - np.timedelta64(6 * 365, "D")
+    return str(start), end
+
 
 _TIERS = np.array(["clinic", "hospital", "general", "tertiary"])
 _TIER_P = [0.62, 0.18, 0.12, 0.08]
@@ -85,7 +96,7 @@ def _people(n: int, seed: int, mix: dict[str, float], last: str) -> _People:
     for i, key in enumerate(keys):
         who = np.flatnonzero(pick == i)
         gens = [g.strip() for g in key.split("+")]
-        windows = [(SALE_WINDOWS[g][0], min(SALE_WINDOWS[g][1], last)) for g in gens]
+        windows = [sale_window(g, last) for g in gens]
         dates = [_draw(rng, w, len(who), len(gens) > 1) for w in windows]
         joined = dates[0].astype(str).astype(object)
         for more in dates[1:]:
@@ -176,7 +187,7 @@ def _plan(
 ) -> tuple[list[int], _People]:
     files = max(1, -(-lines // lines_per_file))
     sizes = [lines // files + (1 if k < lines % files else 0) for k in range(files)]
-    folk = _people(people or max(1, lines // 100), seed, mix or DEFAULT_MIX, last)
+    folk = _people(people or max(1, lines // 100), seed, mix or default_mix(), last)
     return sizes, folk
 
 

@@ -33,7 +33,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ..catalog import Policy, load_policy
+from ..catalog import Policy, default_product, load_policy
 from ..dates import as_day
 from ..engine import assess, assess_many
 from ..engine.output import DETAIL_COLUMNS
@@ -133,7 +133,8 @@ def assess_persons(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     extra = sorted({c for pols, _ in plans for pol in pols for c in pol.extra_categories})
     lines = as_receipt_lines(_numpy_text(frame), extra_categories=extra)
     if len(keys) <= 1:
-        pols, starts = plans[0] if plans else ([_policy("gen4")], [np.datetime64("2000-01-01")])
+        empty = ([_policy(default_product())], [np.datetime64("2000-01-01")])
+        pols, starts = plans[0] if plans else empty
         return with_detail(frame, _detail(lines, pols, starts, plan))
     pieces = []
     order = []
