@@ -42,7 +42,7 @@ def test_as_day_reads_iso_text_and_date_objects(value: object) -> None:
     "value",
     [
         *("24.03.05", "2024/3/5", "2024.03.05", "20240305", "2024-W10-1", ""),
-        *("soon", None, 20240305, 1.5, True, pd.NaT, np.datetime64("NaT"), ["2024-03-05"]),
+        *("soon", None, 20240305, 1.5, True, pd.NaT, np.datetime64("NaT", "D"), ["2024-03-05"]),
     ],
 )
 def test_as_day_refuses_anything_else_naming_argument_and_value(value: object) -> None:

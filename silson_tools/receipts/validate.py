@@ -313,7 +313,7 @@ def _dates(col: RawColumn, problems: Problems) -> tuple[np.ndarray, np.ndarray]:
         return midnight, ok
     table, codes, ok, _ = _by_distinct(col, cells.parse_date, blank=None, required=True,
                                     problems=problems)  # fmt: skip
-    days = np.array([np.datetime64("NaT") if d is None else d for d in table], "datetime64[D]")
+    days = np.array([np.datetime64("NaT", "D") if d is None else d for d in table], "datetime64[D]")
     return days[codes].astype("datetime64[us]"), ok
 
 
