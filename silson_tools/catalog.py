@@ -89,6 +89,7 @@ __all__ = [
     "Policy",
     "SettingRule",
     "default_product",
+    "generation_product",
     "load_policy",
     "product_path",
     "products",
@@ -216,6 +217,23 @@ def default_product(folder: str | Path | None = None) -> str:
             + (", ".join(marked) if marked else "none"),
         )
     return marked[0]
+
+
+def generation_product(generation: int, folder: str | Path | None = None) -> str:
+    """The base product of a generation (``4`` → the 4세대 file): the one product whose
+    ``[policy] generation`` starts with that number and that ``extends`` nothing."""
+    where = _folder(folder)
+    found = [
+        name
+        for name in products(folder)
+        if _generation_rank(name, where) == generation
+        and "_extends" not in read_product(where / f"{name}.toml", PRODUCT_DIR)
+    ]
+    if len(found) != 1:
+        raise InputError(
+            f"generation {generation}: expected one base product, found {found or 'none'}"
+        )
+    return found[0]
 
 
 def _generation_rank(name: str, folder: Path) -> int:

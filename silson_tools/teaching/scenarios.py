@@ -25,6 +25,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from .. import assess, load_policy, products
+from ..catalog import generation_product
 from ..dates import DateLike
 from ..errors import InputError
 from ..money import format_won
@@ -523,10 +524,11 @@ def scenario_people_table(name: str, table: pd.DataFrame) -> Html:
     return people_table(table[columns], caption=caption)
 
 
-def detail_table(receipts: pd.DataFrame, policies: Sequence[str] = ("gen3", "gen4")) -> Html:
-    """Line-by-line steps of ``assess`` for each policy (세대, 진료구분 in Korean)."""
+def detail_table(receipts: pd.DataFrame, policies: Sequence[str] | None = None) -> Html:
+    """Line-by-line steps of ``assess`` for each policy (default: the 3세대 and 4세대 base
+    products), 세대 and 진료구분 in Korean."""
     frames = []
-    for name in policies:
+    for name in policies or (generation_product(3), generation_product(4)):
         out = assess(receipts, name, policy_start=START)[_DETAIL_COLUMNS].copy()
         out["setting"] = [SETTINGS.get(v, v) for v in out["setting"]]
         out.insert(0, "generation", GENERATION_NAMES.get(name, name))

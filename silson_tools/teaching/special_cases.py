@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..catalog import load_policy
+from ..catalog import Policy, generation_product, load_policy, products
 from ..engine import assess, assess_many
 from ..people import Html, table
 
@@ -69,10 +69,11 @@ def _totals(label: str, out: pd.DataFrame) -> dict[str, object]:
 def severe_table() -> Html:
     """The cancer year under 4세대, 5세대 특약1 (marked 산정특례) and 5세대 특약2 (unmarked)."""
     receipts = cancer_year()
+    gen4, gen5 = generation_product(4), generation_product(5)
     cases = [
-        ("4세대 (산정특례 구분 없음)", receipts, "gen4"),
-        ("5세대, 산정특례 표시 → 특약1 (중증)", receipts, "gen5"),
-        ("5세대, 표시 안 함 → 특약2 (비중증)", receipts.assign(severe=False), "gen5"),
+        ("4세대 (산정특례 구분 없음)", receipts, gen4),
+        ("5세대, 산정특례 표시 → 특약1 (중증)", receipts, gen5),
+        ("5세대, 표시 안 함 → 특약2 (비중증)", receipts.assign(severe=False), gen5),
     ]
     rows = [
         _totals(label, assess(frame, load_policy(name), policy_start=CANCER_START))
@@ -95,18 +96,35 @@ def duplicate_admission() -> pd.DataFrame:
     )
 
 
+DUPLICATE_START = "2014-01-01"
+
+
+def ten_percent_policy() -> Policy:
+    """The FSS example's policy: the first 2세대 product whose 입원 급여 self-pay rate is 10%
+    on :data:`DUPLICATE_START` (선택형Ⅰ)."""
+    for name in products():
+        pol = load_policy(name)
+        if not pol.generation.startswith("2"):
+            continue
+        rate = pol.for_contract(DUPLICATE_START).parts[0].settings["inpatient"].get("rate_covered")
+        if rate is not None and rate.values[-1] == 0.10:
+            return pol
+    raise LookupError("no 2세대 product with a 10% 입원 rate")  # pragma: no cover - data
+
+
 def duplicate_table() -> Html:
     """What each of two policies would pay alone and what they pay together (비례보상)."""
-    out = assess_many(duplicate_admission(), ["gen2-choice1", "gen2-choice1"], "2014-01-01")
+    pol = ten_percent_policy()
+    out = assess_many(duplicate_admission(), [pol, pol], DUPLICATE_START)
     row = out.iloc[0]
     rows = [
         {
-            "보험 (policy)": f"실손 {k}: 2세대 선택형Ⅰ",
+            "보험 (policy)": f"실손 {k}: {pol.short_label}",
             "혼자라면 (alone)": int(row[f"standalone_{name}"]),
             "공제금액 (deductible)": int(row[f"deductible_{name}"]),
             "함께일 때 (together)": int(row[f"payout_{name}"]),
         }
-        for k, name in ((1, "gen2-choice1"), (2, "gen2-choice1_2"))
+        for k, name in ((1, pol.name), (2, f"{pol.name}_2"))
     ]
     rows.append(
         {
