@@ -14,6 +14,7 @@ value, what was expected) on stderr, exits with status 1 and writes nothing.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 
 from ..errors import SilsonError
@@ -61,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     """Run ``silson assess``; 0 on success, 1 on bad input (messages on stderr)."""
     args = build_parser().parse_args(argv)
+    needed = ["pyarrow"] + (["dask", "distributed"] if args.engine == "dask" else [])
+    missing = [m for m in needed if importlib.util.find_spec(m) is None]
+    if missing:  # a lean install (no [scale] extra): say what to install, no traceback
+        print(
+            f"silson assess: {', '.join(missing)} 없음 (not installed): "
+            "pip install 'silson_tools[scale]'",
+            file=sys.stderr,
+        )
+        return 2
     from .run import assess_table, text_progress
 
     show = args.progress if args.progress is not None else sys.stderr.isatty()
