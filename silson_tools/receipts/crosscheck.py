@@ -10,10 +10,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .header import normalize
+
 if TYPE_CHECKING:
     from .validate import Problems
 
-__all__ = ["cross_checks"]
+__all__ = ["TOTAL_WORDS", "cross_checks"]
+
+TOTAL_WORDS = frozenset(
+    normalize(w)
+    for w in ("합계", "소계", "총계", "총합계", "누계", "계", "합", "total", "subtotal", "sum",
+              "grand total", "월계", "연계")
+)  # fmt: skip
+"""Names of a 합계 row: a person or institution called this is a total, not a receipt."""
 
 
 def cross_checks(
@@ -29,6 +38,17 @@ def cross_checks(
         code, names = codes[column]
         return code, names.index(name)
 
+    for column in ("person", "institution"):  # a 합계/소계 row typed into the table
+        if column in refs:
+            names = pd.Series(np.asarray(out[column], dtype=object))
+            total = names.map(lambda v: normalize(str(v)) in TOTAL_WORDS).to_numpy(bool)
+            problems.at(
+                np.flatnonzero(ok & total),
+                refs[column],
+                out[column],
+                "영수증 한 장의 줄 (a receipt line): 합계·소계 줄은 지우세요 (a total or subtotal "
+                "row would be counted twice; delete it)",
+            )
     setting, inpatient_code = code_of("setting", "inpatient")
     inpatient = setting == inpatient_code
     days = np.asarray(out["days"])

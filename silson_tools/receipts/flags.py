@@ -54,6 +54,7 @@ DIAGNOSIS_EXPECTED: Final = (
     "상병코드 하나 (one KCD diagnosis code per line, e.g. F32.9, K08.1, C50; the main "
     "diagnosis 주상병 only)"
 )
+_V_CODE = re.compile(r"v\d{3}")
 _KCD = re.compile(r"([A-Z])(\d{2})\.?([0-9A-Z]{1,2})?")
 
 
@@ -64,7 +65,7 @@ def parse_severe(value: Any) -> tuple[bool | None, str | None]:
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value), None
     text = normalize(str(value))
-    if text in _YES:
+    if text in _YES or _V_CODE.fullmatch(text):  # a 산정특례 V-code (V193, V027 …) is a yes
         return True, None
     if text in _NO:
         return False, None

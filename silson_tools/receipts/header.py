@@ -247,6 +247,8 @@ def map_header(text: Any, index: int, aliases: Aliases) -> Header:
             unit_text, unit, base = word, UNIT_WORDS[word], base[: -len(word)]
     key = normalize(base)
     canonical = aliases.columns.get(key)
+    if canonical is None and _NOTE.search(base):  # "전액본인부담(100/100)", "중증(산정특례)"
+        canonical = _with_notes(base, aliases)
     circled = [c for c in _CIRCLED if c in base]
     if canonical is None and circled:
         rest = normalize("".join(ch for ch in base if ch not in _CIRCLED))
@@ -257,6 +259,20 @@ def map_header(text: Any, index: int, aliases: Aliases) -> Header:
                           unit_text=unit_text)  # fmt: skip
         canonical = by_digit
     return Header(raw, index, canonical, unit, unit_text=unit_text)
+
+
+_NOTE = re.compile(r"[(\[（【]([^)\]）】]*)[)\]）】]")
+"""A bracketed note inside a header: ``(환급대상)``, ``[KCD]``, ``（100/100）``."""
+
+
+def _with_notes(base: str, aliases: Aliases) -> str | None:
+    """The column a header with bracketed notes names: the text outside the brackets, else
+    the one note that is itself a header (``환자구분(산정특례)`` → severe); None otherwise."""
+    outside = aliases.columns.get(normalize(_NOTE.sub("", base)))
+    if outside is not None:
+        return outside
+    inside = {aliases.columns.get(normalize(m[1])) for m in _NOTE.finditer(base)} - {None}
+    return inside.pop() if len(inside) == 1 else None
 
 
 def find_header(rows: list[list[Any]], aliases: Aliases) -> int | None:

@@ -183,7 +183,25 @@ def validation_summary(receipts: pd.DataFrame) -> pd.DataFrame:
         )
         for column in WON_COLUMNS:
             rows.append((f"합계 {COLUMN_LABELS[column]}", won(int(receipts[column].sum()))))
+        if same := _repeated_lines(receipts):
+            rows.append(("똑같은 줄 (identical lines)", same))
     return pd.DataFrame(rows, columns=["항목 (item)", "내용 (value)"])
+
+
+def _repeated_lines(receipts: pd.DataFrame) -> str:
+    """Lines identical in every canonical column to an earlier one (a receipt typed twice?),
+    named by the row a person sees; "" when there are none. They are assessed as given."""
+    columns = [c for c in CANONICAL_COLUMNS if c in receipts.columns]
+    again = receipts.duplicated(subset=columns, keep="first").to_numpy()
+    if not again.any():
+        return ""
+    shown = receipts.rows[again] if isinstance(receipts, ReceiptLines) else receipts.index[again]
+    listed = ", ".join(map(str, list(shown[:20]))) + (" …" if again.sum() > 20 else "")
+    return (
+        f"{int(again.sum()):,}줄이 앞의 줄과 똑같습니다 (rows {listed}): 같은 영수증을 두 번 "
+        "적었다면 지우세요; 그대로 계산했습니다 (identical to an earlier line: delete it if "
+        "the same receipt was typed twice; assessed as given)"
+    )
 
 
 def year_summary(assessed: pd.DataFrame) -> pd.DataFrame:
@@ -305,13 +323,23 @@ def top_shrinks(assessed: pd.DataFrame, n: int = 10) -> pd.DataFrame:
             "claim": claim,
             "payout": assessed["payout"].to_numpy(np.int64),
             "self_pay": assessed["self_pay"].to_numpy(np.int64),
-            "zone": [ZONES[str(z)] for z in assessed["zone"]],
+            "zone": [
+                ZONES[str(z)] + (f": {why}" if (why := str(w)) else "")
+                for z, w in zip(assessed["zone"], _clause_of(assessed), strict=True)
+            ],
         },
         index=assessed.index,
     )
     share = np.where(claim > 0, frame["payout"] / np.where(claim > 0, claim, 1), 0.0)
     frame.insert(8, "payout_pct", np.round(share * 100, 1))
     return frame
+
+
+def _clause_of(assessed: pd.DataFrame) -> list[str]:
+    """The 보장 제외 clause of each line where ``assess`` named one ("" elsewhere)."""
+    if "excluded_by" not in assessed.columns:
+        return [""] * len(assessed)
+    return ["" if pd.isna(w) else str(w) for w in assessed["excluded_by"]]
 
 
 def _policy(policy: str | Policy) -> Policy:
