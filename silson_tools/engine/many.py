@@ -114,6 +114,7 @@ def assess_many(
     policies: Iterable[Policy | str | Path],
     policy_start: DateLike | Sequence[DateLike | None] | None = None,
     ceiling: Ceiling = None,
+    estimate_nhis: bool = False,
 ) -> pd.DataFrame:
     """Duplicate policies (중복가입): what each pays under 「다수보험의 처리」.
 
@@ -121,6 +122,7 @@ def assess_many(
     ``max E − min K`` on each line (and side), each its share in proportion to its standalone
     payout (``payout_<name>``). See the module docstring for the rule, the columns and what
     is approximated. ``policy_start`` may be one date or a list/tuple of one per policy.
+    ``estimate_nhis``: as in :func:`assess` (a missing ② estimated, labelled).
     """
     pols = [p if isinstance(p, Policy) else load_policy(p) for p in policies]
     if not pols:
@@ -139,7 +141,9 @@ def assess_many(
             name = f"{p.name}_{k}"
             k += 1
         names.append(name)
-    frames = [assess(receipts, p, s, ceiling) for p, s in zip(pols, starts, strict=True)]
+    frames = [
+        assess(receipts, p, s, ceiling, estimate_nhis) for p, s in zip(pols, starts, strict=True)
+    ]
     split = not all(_pools(p) for p in pols)
     sides = [_sides(receipts, p, s, f, split) for p, s, f in zip(pols, starts, frames, strict=True)]
     n = len(frames[0])
