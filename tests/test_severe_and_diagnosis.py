@@ -44,7 +44,9 @@ def test_diagnosis_codes_are_kept_in_one_form(cell: str, code: str) -> None:
     assert parse_diagnosis(cell) == (code, None)
 
 
-@pytest.mark.parametrize("cell", ["F3", "32.9", "F32.999", "F32.9, I10", "우울증", "FF32"])
+@pytest.mark.parametrize(
+    "cell", ["F3", "32.9", "F32.999", "F32.9, I10", "우울증", "FF32", "F3²", "F₃2"]
+)
 def test_malformed_diagnosis_codes_are_refused(cell: str) -> None:
     value, expected = parse_diagnosis(cell)
     assert value is None and "상병코드" in expected

@@ -76,6 +76,9 @@ def parse_diagnosis(value: Any) -> tuple[str | None, str | None]:
     """One ``diagnosis`` cell → (``"F32.9"``, None) or (None, what was expected)."""
     if not isinstance(value, str):
         return None, DIAGNOSIS_EXPECTED
+    if any(ord(ch) > 0x7F and not 0xFF01 <= ord(ch) <= 0xFF5E and ch not in "†\u200b\ufeff"
+           and not ch.isspace() for ch in value):  # fmt: skip
+        return None, DIAGNOSIS_EXPECTED  # "F3²" must not read as F32: only ASCII or full-width
     text = unicodedata.normalize("NFKC", value).strip().upper()
     text = re.sub(r"[\s\u200b\ufeff]+", "", text).rstrip("†*+")
     match = _KCD.fullmatch(text)
