@@ -10,13 +10,18 @@ module                            answers (notebook)
 :mod:`.shrink_zones`              where does coverage shrink: sliders n, C, D, r, H (01)
 :mod:`.cases`                     the articles' worked examples, recomputed (01)
 :mod:`.scenarios`                 the same care under every generation (02)
+:mod:`.special_cases`             a 5세대 중증 (산정특례) year; two policies at once (02)
 :mod:`.ceiling_app`               the 본인부담상한제 table, sliders and pictures (04)
 :mod:`.premium_app`               the 4세대 할인·할증 staircase, paths and advisor (05)
+:mod:`.premium_live`              05's three slider apps (staircase, premium paths, advisor)
+:mod:`.network_app`               06's slider app (US network plans: bars, curves, table)
+:mod:`.live_plot`                 one persistent figure per slider app (partial redraw, JPEG)
 :mod:`.exercises`                 the exercises with answer checking (07)
 :mod:`.sources`                   the articles and official texts cited, with addresses
 ================================  ===========================================================
 
-The US network plans (06) are their own package, :mod:`silson_tools.us_plans`.
+The US network plans' calculator is :mod:`silson_tools.us_plans`; its slider app lives here
+(:mod:`.network_app`), since domain packages never import this one.
 Submodules and the names below load lazily: ``from silson_tools.teaching import
 ShrinkZoneApp`` imports only :mod:`.shrink_zones`.
 """
