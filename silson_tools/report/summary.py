@@ -294,7 +294,7 @@ def monthly_totals(assessed: pd.DataFrame) -> pd.DataFrame:
     out = frame.groupby("month").sum()
     if len(out):
         first, last = out.index.to_numpy().astype("datetime64[M]")[[0, -1]]
-        out = out.reindex(np.arange(first, last + 1), fill_value=0)
+        out = out.reindex(np.arange(first, last + np.timedelta64(1, "M")), fill_value=0)
     out.index = [str(m)[:7] for m in out.index.to_numpy().astype("datetime64[M]")]
     out.index.name = "month"
     return out.astype(np.int64)
