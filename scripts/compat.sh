@@ -83,8 +83,12 @@ fi
 say "$("$DIR/bin/python" -c 'import numpy, pandas, matplotlib; print("numpy", numpy.__version__, "pandas", pandas.__version__, "matplotlib", matplotlib.__version__)')"
 
 # The unit tests as make test runs them (same pyproject: same warning filter), minus the
-# real-browser tests and nbval; the module-size, stands-alone and README checks are
+# real-browser tests, nbval and the tests that run notebooks in a Jupyter kernel (they run on
+# the lock in make test; under Python 3.13 with the newest Jupyter stack one hung for minutes,
+# which would hold CI up); the module-size, stands-alone and README checks are
 # version-independent and run here too.
 # shellcheck disable=SC2086
 "$DIR/bin/python" -m pytest -q -p no:cacheprovider tests -m "not browser" \
-    --ignore=tests/browser $SKIP
+    --ignore=tests/browser --ignore=tests/test_notebook_render.py \
+    --deselect tests/test_report.py::test_notebook_runs_on_another_file_set_by_its_parameters \
+    $SKIP
