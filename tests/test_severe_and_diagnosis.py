@@ -176,7 +176,7 @@ def test_every_line_adds_up_and_severe_never_matters_outside_gen5(rows: list[tup
     day0 = np.datetime64("2026-06-01")
     receipts = pd.DataFrame(
         {
-            "date": [str(day0 + d) for d, *_ in rows],
+            "date": [str(day0 + np.timedelta64(d, "D")) for d, *_ in rows],
             "setting": [s for _, s, *_ in rows],
             "tier": [t for _, _, t, *_ in rows],
             "covered_copay": [0] * len(rows),
