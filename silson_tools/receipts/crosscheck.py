@@ -40,8 +40,9 @@ def cross_checks(
 
     for column in ("person", "institution"):  # a 합계/소계 row typed into the table
         if column in refs:
-            names = pd.Series(np.asarray(out[column], dtype=object))
-            total = names.map(lambda v: normalize(str(v)) in TOTAL_WORDS).to_numpy(bool)
+            code, uniques = pd.factorize(np.asarray(out[column], dtype=object))
+            is_total = [normalize(str(u)) in TOTAL_WORDS for u in uniques]  # once per name
+            total = np.append(np.array(is_total, dtype=bool), False)[code]
             problems.at(
                 np.flatnonzero(ok & total),
                 refs[column],
