@@ -40,7 +40,10 @@ def cross_checks(
 
     for column in ("person", "institution"):  # a 합계/소계 row typed into the table
         if column in refs:
-            code, uniques = pd.factorize(np.asarray(out[column], dtype=object))
+            if column in codes:  # 이름 is coded already: (code per line, distinct names)
+                code, uniques = codes[column]
+            else:
+                code, uniques = pd.factorize(np.asarray(out[column], dtype=object))
             is_total = [normalize(str(u)) in TOTAL_WORDS for u in uniques]  # once per name
             total = np.append(np.array(is_total, dtype=bool), False)[code]
             problems.at(
