@@ -309,7 +309,7 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
         notes.append(f"이름 칸이 모두 비어 모든 줄을 {OPTIONAL_COLUMNS['person']!r}으로 읽었습니다 "
                      "(every 이름 cell is blank: one person)")  # fmt: skip
     if unit_word is not None:
-        notes.append(f"표 위의 단위 표시 '{unit_word}'를 금액 열에 적용했습니다 (the unit note "
+        notes.append(f"표 위의 '{unit_word}' 단위를 금액 열에 적용했습니다 (the unit note "
                      f"applies to amount columns without their own unit)")  # fmt: skip
     source: dict[str, Any] = {
         "file": name,
