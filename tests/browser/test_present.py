@@ -60,7 +60,9 @@ CLIPPED = """
 
 def _open_in_voila(page, voila, notebook: str) -> None:
     page.set_viewport_size(PROJECTOR)
-    page.goto(f"{voila.url}/voila/render/{notebook}?token={voila.token}")
+    page.goto(  # Voilà runs the notebook before the page loads: a cold kernel can take minutes
+        f"{voila.url}/voila/render/{notebook}?token={voila.token}", timeout=WIDGET_TIMEOUT_MS
+    )
     page.locator("#rendered_cells").wait_for(state="visible", timeout=WIDGET_TIMEOUT_MS)
     page.wait_for_function(
         "() => !document.querySelector('#loading') || "
