@@ -71,9 +71,13 @@ def visits(lines: SortedLines, which: str, unit: str) -> Visits | None:
             person, d = lines.person[idx], lines.day[idx]
             first[1:] = (person[1:] != person[:-1]) | (d[1:] != d[:-1])
             if unit == "institution":
-                number = institution_visits(lines, idx, np.cumsum(first) - 1)
-                order = np.argsort(number, kind="stable")  # each visit's lines together
-                idx, first = idx[order], group_firsts(number[order])
+                group = institution_visits(lines, idx, np.cumsum(first) - 1)
+                if (group[1:] >= group[:-1]).all():  # each visit's lines together already
+                    first[1:] = group[1:] != group[:-1]
+                else:  # visits numbered by their first line, each visit's lines together
+                    number = pd.factorize(group)[0]
+                    order = np.argsort(number, kind="stable")
+                    idx, first = idx[order], group_firsts(number[order])
         starts = np.flatnonzero(first)
         unit_of = np.zeros(lines.n, I64)
         unit_of[idx] = np.cumsum(first) - 1
@@ -85,25 +89,22 @@ def visits(lines: SortedLines, which: str, unit: str) -> Visits | None:
 
 
 def _text_codes(lines: SortedLines, column: str, idx: np.ndarray) -> np.ndarray:
-    """A free-text receipt column on sorted lines ``idx`` as codes: 0 = blank, 1, 2 … a text."""
+    """A free-text receipt column on sorted lines ``idx`` as codes: 0 = blank, 1, 2 … a text
+    (equal texts, equal codes). Reads the codes validation made where it kept them."""
     rec = lines.receipts
     if rec is None or column not in rec.given_columns:
         return np.zeros(len(idx), I64)
-    text = rec[column].to_numpy(dtype=object)[lines.order[idx]]
+    rows = idx if lines.identity else lines.order[idx]
+    coded = rec.text_codes(column)
+    if coded is not None:
+        code, names = coded
+        table = np.arange(1, len(names) + 1, dtype=I64)
+        if "" in names:
+            table[names.index("")] = 0
+        return table[code[rows]]
+    text = rec[column].to_numpy(dtype=object)[rows]
     codes = pd.factorize(text)[0]
     return np.where(text == "", 0, codes + 1).astype(I64)
-
-
-def _unique_first(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``np.unique(values, return_index=True, return_inverse=True)`` by one stable sort
-    (numpy's hash-based unique is several times slower on a million large keys)."""
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    new = np.ones(len(ordered), dtype=bool)
-    new[1:] = ordered[1:] != ordered[:-1]
-    inverse = np.empty(len(values), dtype=np.intp)
-    inverse[order] = np.cumsum(new) - 1
-    return ordered[new], order[new], inverse
 
 
 def _is_in_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
@@ -115,7 +116,7 @@ def _is_in_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
 
 
 def institution_visits(lines: SortedLines, idx: np.ndarray, pday: np.ndarray) -> np.ndarray:
-    """The visit number of each outpatient/pharmacy line ``idx`` (sorted order; ``pday``: the
+    """The visit key of each outpatient/pharmacy line ``idx`` (sorted order; ``pday``: the
     person–day number of each) when a 통원 is one institution's 외래 and its 처방조제:
 
     1. 외래 lines: one visit per person, day and ``institution`` (blank = one more
@@ -131,7 +132,9 @@ def institution_visits(lines: SortedLines, idx: np.ndarray, pday: np.ndarray) ->
     A 약국 line's own ``tier`` counts in its visit's minimum: a lone 약국 line whose receipt
     gives the prescriber's tier (종합병원, say) takes that tier's minimum, as before.
 
-    Visits are numbered by their first line, so they run by person and date.
+    Lines of equal key are one visit; a key ÷ (2 × the number of institution codes) is its
+    person–day, so keys never decrease from one person–day to the next. (:func:`visits`
+    numbers the visits by their first line, so they run by person and date.)
     """
     inst = _text_codes(lines, "institution", idx)
     ph = lines.setting[idx] == PH
@@ -139,16 +142,17 @@ def institution_visits(lines: SortedLines, idx: np.ndarray, pday: np.ndarray) ->
     group = (pday * 2 + ph) * m + inst  # 외래 visits (even), 약국-only visits (odd)
     out = np.flatnonzero(~ph)
     if ph.any() and len(out):
-        og, first_of, inverse = _unique_first(group[out])  # the day's 외래 visits
-        top = np.zeros(len(og), I64)
-        np.maximum.at(top, inverse, lines.tier[idx][out])
-        rank = np.lexsort((out[first_of], -top, og // (2 * m)))  # best first within each day
-        days = (og // (2 * m))[rank]
-        firsts = group_firsts(days)
-        best_day, best = days[firsts], og[rank][firsts]  # each day's best 외래 visit
-        at = np.minimum(np.searchsorted(best_day, pday), len(best_day) - 1)
-        named = _is_in_sorted(group - m, og) & (inst > 0)
-        join = np.where(named, group - m, np.where(best_day[at] == pday, best[at], group))
+        best_of_day = np.full(int(pday[-1]) + 1, -1, I64)  # each person–day's best 외래 visit
+        if m == 1:  # no names: a day's 외래 lines are one visit
+            best_of_day[pday[out]] = group[out]
+            named = np.zeros(len(idx), dtype=bool)
+        else:
+            og, best = _best_outpatient_visits(group[out], lines.tier[idx][out], 2 * m)
+            best_of_day[best // (2 * m)] = best
+            named = ph & (inst > 0)
+            named[named] = _is_in_sorted(group[named] - m, og)
+        best_here = best_of_day[pday]
+        join = np.where(named, group - m, np.where(best_here >= 0, best_here, group))
         group = np.where(ph, join, group)
     keys = _text_codes(lines, "visit", idx)
     if keys.any():  # union the visits that share a key (one person–day each)
@@ -165,7 +169,25 @@ def institution_visits(lines: SortedLines, idx: np.ndarray, pday: np.ndarray) ->
             if a != b:
                 parent[max(a, b)] = min(a, b)
         group = np.array([root(g) for g in group.tolist()], dtype=I64)
-    return pd.factorize(group)[0]
+    return group
+
+
+def _best_outpatient_visits(
+    group: np.ndarray, tier: np.ndarray, per_day: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct 외래 visit keys, sorted; each person–day's best of them): the visit of
+    the highest tier, ties to the one whose first line comes first (``group``: the key of
+    each 외래 line in line order; a key ÷ ``per_day`` is its person–day)."""
+    order = np.argsort(group, kind="stable")
+    ordered = group[order]
+    starts = np.flatnonzero(group_firsts(ordered))
+    og = ordered[starts]
+    top = np.maximum.reduceat(tier[order], starts).astype(I64)
+    score = top * len(group) + (len(group) - 1 - order[starts])  # higher tier, then earlier
+    days = og // per_day
+    day_first = group_firsts(days)
+    high = np.maximum.reduceat(score, np.flatnonzero(day_first))
+    return og, og[score == high[np.cumsum(day_first) - 1]]
 
 
 def visit_part(

@@ -265,6 +265,11 @@ class ReceiptLines(pd.DataFrame):
             raise InputError(f"codes: one of {', '.join(_CODED)}, not {column!r}")
         return self._info().codes[column]
 
+    def text_codes(self, column: str) -> tuple[np.ndarray, tuple[str, ...]] | None:
+        """A free-text column given in the input (``institution``, ``visit``) as (code per
+        line, distinct texts), as validation coded it; None when it was not kept."""
+        return self._info().codes.get(column) if column in ("institution", "visit") else None
+
     def problem(
         self, position: int, column: str | None, expected: str, value: Any = ...
     ) -> ReceiptProblem:

@@ -136,7 +136,8 @@ class Checked:
 
     columns: dict[str, Any]
     codes: dict[str, tuple[np.ndarray, tuple[str, ...]]]
-    """``person``, ``setting``, ``tier``, ``category`` → (code per line, names)."""
+    """``person``, ``setting``, ``tier``, ``category`` and the free-text columns given
+    (``institution``, ``visit``) → (code per line, names)."""
     refs: dict[str, str]
     """Canonical column → how the person names it (columns that were given)."""
 
@@ -439,10 +440,8 @@ def check_columns(
             codes[canonical] = (code, allowed)
         else:  # person, institution: free text
             default = str(OPTIONAL_COLUMNS[canonical])
-            values, codes_of = _texts(col, default, problems)
+            values, codes[canonical] = _texts(col, default, problems)
             good = np.ones(n, dtype=bool)
-            if canonical == "person":
-                codes["person"] = codes_of
         out[canonical] = values
         ok &= good
     refs = {c: col.ref for c, col in found.items()}
