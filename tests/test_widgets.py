@@ -111,8 +111,50 @@ def test_update_redraws_only_what_moves():
     for n in (5, 6, 7, 6, 5):
         app.sliders["n"].value = n
     assert live.full_draws == draws  # same axes: the cached background was reused
-    app.sliders["C"].value = 90_000  # the C axis grows to 20만: one new background
+    app.sliders["C"].value = 90_000  # the C axis grows to 20만 and the n panel's top too
+    assert live.full_draws == draws + 2  # each panel drawn once, nothing else
+    app.sliders["n"].value = 4
+    app.sliders["C"].value = 30_000  # back: both panels' backgrounds are still kept
+    assert live.full_draws == draws + 2
+
+
+def _two_panels(split: bool):
+    from silson_tools.teaching.live_plot import LiveFigure
+
+    live = LiveFigure(8, 3, scale=1.0)
+    live.fig.subplots_adjust(bottom=0.3, wspace=0.5)  # room for the legend and tick labels
+    left, right = live.fig.subplots(1, 2)
+    live.fig.legend(handles=left.plot([0, 1], [0, 1], label="static"), loc="lower center")
+    (line,) = right.plot([0, 5], [0, 5], label="moving")
+    live.moving(line)
+    left.set_title("왼쪽")
+    right.set_ylabel("오른쪽 (y)")
+    if split:
+        live.split_columns(left, right)
+    return live, left, right
+
+
+def test_panel_backgrounds_make_the_same_picture_as_a_whole_draw():
+    from silson_tools.teaching.live_plot import LiveFigure
+
+    pictures = []
+    for split in (False, True):
+        live, _, right = _two_panels(split)
+        for top in (10, 1000, 100_000):  # the right panel's tick labels get wider
+            right.set_ylim(0, top)
+            live.render((1, top) if split else top)
+        pictures.append(np.asarray(live.canvas.buffer_rgba()).copy())
+    assert pictures[0].shape == pictures[1].shape
+    assert (pictures[0] != pictures[1]).any(axis=2).mean() < 1e-4
+    live, _, right = _two_panels(True)
+    live.render((1, 10))
+    draws = live.full_draws
+    right.set_ylim(0, 20)
+    live.render((1, 20))  # only the right panel is drawn again
     assert live.full_draws == draws + 1
+    with pytest.raises(ValueError, match="2 panel keys"):
+        live.render(5)
+    assert isinstance(live, LiveFigure)
 
 
 def test_readout_names_zones_without_codes():

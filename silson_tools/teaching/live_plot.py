@@ -4,7 +4,10 @@ Why: drawing a new matplotlib figure per slider move (and the inline backend's t
 bounding box, which draws it twice) took 100–300 ms. :class:`LiveFigure` keeps one figure;
 what does not move (axes, ticks, grid, legend, reference lines) is rendered once per
 *background key* and kept as a bitmap; an update restores that bitmap, draws only the
-moving artists (blitting) and encodes the bitmap. The bitmap is rendered at ``scale`` ×
+moving artists (blitting) and encodes the bitmap. A figure of panels side by side can keep
+one background per panel (:meth:`LiveFigure.split_columns`): when one panel's axis range
+changes, only that panel is drawn again (about a quarter to a half of a whole draw, which is
+mostly text). The bitmap is rendered at ``scale`` ×
 the CSS size so the picture stays sharp on a projector at 150% zoom; the image widget is
 given the CSS size (no stretching). Encoding is JPEG at quality 90 without chroma
 subsampling: at 1800×585 pixels it takes about 8 ms where PNG took 40 ms (measured in
@@ -17,12 +20,14 @@ readouts in Voilà (app mode, ``body[data-voila]``), slider values never clipped
 from __future__ import annotations
 
 import io
+import itertools
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 
 import ipywidgets as w
 import PIL.Image
 from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -53,8 +58,11 @@ class LiveFigure:
         self._moving: list[Artist] = []
         self._cache: OrderedDict[Hashable, object] = OrderedDict()
         self._cache_size = cache_size
+        self._columns: list[tuple[Axes, tuple[int, int, int, int]]] = []
+        self._base: list[object] = []
         self.full_draws = 0
-        """How many times the whole figure was drawn (a background was not cached)."""
+        """How many times a background was drawn (the whole figure, or with
+        :meth:`split_columns` one panel): a key that was not cached."""
 
     def moving(self, *artists: Artist) -> None:
         """Mark ``artists`` as moving: drawn on top of the background at every update."""
@@ -87,24 +95,81 @@ class LiveFigure:
     def clear_backgrounds(self) -> None:
         """Forget every cached background (after a static artist changed without a new key)."""
         self._cache.clear()
+        self._base = []
+
+    def split_columns(self, *axes: Axes) -> None:
+        """Keep one background per panel: ``axes`` side by side, left to right; then
+        :meth:`render` takes one key per panel (a tuple, same order).
+
+        The figure is cut into full-height columns, one per panel, at the middle of the
+        space between one panel's drawn extent (tick labels, titles) and the next one's.
+        What lies outside every panel (a figure legend) must not change or overlap a panel,
+        and a panel's tick labels should not grow past the cut later (leave some space).
+        """
+        self.canvas.draw()
+        renderer = self.canvas.get_renderer()
+        boxes = [ax.get_tightbbox(renderer) for ax in axes]
+        cuts = [0]
+        for left, right in itertools.pairwise(boxes):
+            if left.x1 > right.x0:
+                raise ValueError("split_columns: panels overlap horizontally")
+            cuts.append(round((left.x1 + right.x0) / 2))
+        width, height = self.canvas.get_width_height(physical=True)
+        cuts.append(width)
+        self._columns = [
+            (ax, (x0, 0, x1, height)) for ax, x0, x1 in zip(axes, cuts, cuts[1:], strict=False)
+        ]
+        self.clear_backgrounds()
 
     image_format = "jpeg"
     """What :meth:`render` returns (the Image widget's ``format``)."""
 
-    def render(self, key: Hashable) -> bytes:
-        """Image bytes of the figure (:attr:`image_format`): the background for ``key`` plus
-        the moving artists."""
+    def _background(self, key: Hashable, draw: Callable[[], object]) -> None:
+        """Restore the cached bitmap for ``key``, or ``draw()`` it and keep it."""
         background = self._cache.get(key)
         if background is None:
-            self.canvas.draw()
+            background = draw()
             self.full_draws += 1
-            background = self.canvas.copy_from_bbox(self.fig.bbox)
             self._cache[key] = background
             if len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         else:
             self._cache.move_to_end(key)
             self.canvas.restore_region(background)
+
+    def _draw_whole(self) -> object:
+        self.canvas.draw()
+        return self.canvas.copy_from_bbox(self.fig.bbox)
+
+    def _draw_base(self) -> list[object]:
+        """The figure without its panels (figure legend, background), one bitmap per column."""
+        for ax, _ in self._columns:
+            ax.set_visible(False)
+        try:
+            self.canvas.draw()
+        finally:
+            for ax, _ in self._columns:
+                ax.set_visible(True)
+        return [self.canvas.copy_from_bbox(box) for _, box in self._columns]
+
+    def _draw_column(self, i: int) -> object:
+        ax, box = self._columns[i]
+        self.canvas.restore_region(self._base[i])
+        self.fig.draw_artist(ax)  # the panel without its moving (animated) artists
+        return self.canvas.copy_from_bbox(box)
+
+    def render(self, key: Hashable) -> bytes:
+        """Image bytes of the figure (:attr:`image_format`): the background for ``key`` plus
+        the moving artists (after :meth:`split_columns`: ``key`` is one key per panel)."""
+        if not self._columns:
+            self._background(key, self._draw_whole)
+        else:
+            if not self._base:
+                self._base = self._draw_base()
+            if not isinstance(key, tuple) or len(key) != len(self._columns):
+                raise ValueError(f"render: {len(self._columns)} panel keys expected, got {key!r}")
+            for i, part in enumerate(key):
+                self._background((i, part), lambda i=i: self._draw_column(i))
         for artist in self._moving:
             if artist.get_visible():
                 self.fig.draw_artist(artist)

@@ -14,7 +14,11 @@ means both 보험료 and PPO.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import dataclass
+
 import ipywidgets as w
+import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch, Rectangle
 
@@ -59,6 +63,19 @@ def summary_html(long: pd.DataFrame) -> str:
     )
 
 
+@dataclass(frozen=True)
+class _Numbers:
+    """One slider position: bar parts (stack × plan), totals, curve points (plan × level),
+    the summary line and the table (HTML)."""
+
+    parts: np.ndarray
+    totals: np.ndarray
+    xs: np.ndarray
+    ys: np.ndarray
+    summary: str
+    table: str
+
+
 class NetworkApp:
     """The 06 sliders → summary line, two-panel picture and the comparison table."""
 
@@ -101,7 +118,7 @@ class NetworkApp:
 
     def _build(self) -> None:
         fig = self.live.fig
-        fig.subplots_adjust(left=0.07, right=0.985, bottom=0.25, top=0.91, wspace=0.22)
+        fig.subplots_adjust(left=0.07, right=0.97, bottom=0.25, top=0.91, wspace=0.22)
         self.ax_bar, self.ax_curve = fig.subplots(1, 2)
         names = [p.name for p in self.plans]
         ax = self.ax_bar
@@ -146,11 +163,52 @@ class NetworkApp:
         ax.set_title("의료비가 늘면 총비용은? (방문 구성은 그대로)", fontsize=12)
         ax.grid(alpha=0.3)
         self.live.moving(*self.bars.values(), *self.totals, *self.curves.values(), self.mark)
+        self.live.split_columns(self.ax_bar, self.ax_curve)  # a new axis redraws one panel
         self._tops: tuple[float | None, float | None, float | None] = (None, None, None)
+        self._numbers: OrderedDict[tuple[object, int], _Numbers] = OrderedDict()
 
     def usage(self) -> dict[str, float]:
         """The sliders' values as one usage pattern."""
         return {k: s.value for k, s in self.controls.items()}
+
+    def numbers(self, usage: tuple[tuple[str, float], ...], x_top: int) -> _Numbers:
+        """What one slider position shows (bars, curves, summary, table), computed once per
+        (usage, curve axis top) and kept: moving a slider back and forth reuses it."""
+        found = self._numbers.get((usage, x_top))
+        if found is not None:
+            self._numbers.move_to_end((usage, x_top))
+            return found
+        long, curves = compare_with_curve(self.plans, dict(usage), x_top, LEVELS)
+        order = [p.name for p in self.plans]
+        by_plan = long.set_index("plan").loc[order]
+        cost_share = by_plan[["copay", "deductible", "coinsurance", "oop_max"]].sum(axis=1)
+        parts = np.stack(
+            [
+                by_plan["premium"].to_numpy(),
+                cost_share.to_numpy(),
+                by_plan["not_covered_out_of_network"].to_numpy(),
+                by_plan["no_referral"].to_numpy(),
+            ]
+        ).astype(np.int64)
+        totals = by_plan["total"].to_numpy().astype(np.int64)
+        if curves is None:
+            xs = np.tile([0, x_top], (len(order), 1))
+            ys = np.repeat(totals[:, None], 2, axis=1)
+        else:  # one block of LEVELS rows per plan, in plan order
+            xs = curves["spending"].to_numpy().reshape(len(order), -1)
+            ys = curves["total"].to_numpy().reshape(len(order), -1)
+        found = _Numbers(
+            parts,
+            totals,
+            xs,
+            ys,
+            summary_html(long),
+            people_cost_table(cost_table_from(long)).html,
+        )
+        self._numbers[(usage, x_top)] = found
+        if len(self._numbers) > 512:
+            self._numbers.popitem(last=False)
+        return found
 
     def refresh(self) -> None:
         """Recompute the year under every plan; move the bars and curves; update the table."""
@@ -158,46 +216,29 @@ class NetworkApp:
         row = {k: int(v) if float(v).is_integer() else v for k, v in usage.items()}
         spend = sum(int(row[k]) * int(row[c]) for k, c in COST_OF.items())
         x_top = steady_top(self._tops[1], nice_ceiling(max(4 * spend, 50_000)))
-        long, curves = compare_with_curve(self.plans, usage, int(x_top), LEVELS)
-        by_plan = long.set_index("plan")
-        cost_share = by_plan[["copay", "deductible", "coinsurance", "oop_max"]].sum(axis=1)
-        parts = {
-            "premium": by_plan["premium"],
-            "cost_share": cost_share,
-            "not_covered_out_of_network": by_plan["not_covered_out_of_network"],
-            "no_referral": by_plan["no_referral"],
-        }
+        got = self.numbers(tuple(usage.items()), int(x_top))
         for i, p in enumerate(self.plans):
             bottom = 0
-            for stack in STACKS:
-                height = int(parts[stack][p.name])
+            for stack, height in zip(STACKS, got.parts[:, i].tolist(), strict=True):
                 bar = self.bars[(p.name, stack)]
                 bar.set_y(bottom)
                 bar.set_height(height)
                 bottom += height
             self.totals[i].set_position((i, bottom))
-            self.totals[i].set_text(usd(int(by_plan.loc[p.name, "total"])).replace("달러", ""))
-        bar_top = steady_top(self._tops[0], nice_ceiling(float(by_plan["total"].max()) * 1.12))
+            self.totals[i].set_text(usd(int(got.totals[i])).replace("달러", ""))
+            self.curves[p.name].set_data(got.xs[i], got.ys[i])
+        most = float(got.totals.max())
+        bar_top = steady_top(self._tops[0], nice_ceiling(most * 1.12))
         self.ax_bar.set_ylim(0, bar_top)
-        curve_top = 0.0
-        if curves is not None:
-            for name, grp in curves.groupby("plan", sort=False):
-                self.curves[str(name)].set_data(grp["spending"].to_numpy(), grp["total"].to_numpy())
-            curve_top = float(curves["total"].max())
-        else:
-            for name, line in self.curves.items():
-                line.set_data([0, x_top], [by_plan.loc[name, "total"]] * 2)
-        curve_top = steady_top(
-            self._tops[2], nice_ceiling(max(curve_top, float(by_plan["total"].max())) * 1.05)
-        )
+        curve_top = steady_top(self._tops[2], nice_ceiling(max(float(got.ys.max()), most) * 1.05))
         self._tops = (bar_top, x_top, curve_top)
         self.mark.set_xdata([spend, spend])
         self.ax_curve.set_xlim(0, x_top)
         self.ax_curve.set_ylim(0, curve_top)
         # the picture first: its message leaves before the table's (what the eye waits for)
-        self.image.value = self.live.render((bar_top, x_top, curve_top))
-        self.summary.value = summary_html(long)
-        self.table.value = people_cost_table(cost_table_from(long)).html
+        self.image.value = self.live.render((bar_top, (x_top, curve_top)))
+        self.summary.value = got.summary
+        self.table.value = got.table
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

@@ -107,8 +107,8 @@ def c_axis_top(p: ShrinkZoneParams, c_max: int = 500_000) -> float:
 class ShrinkZoneFigure:
     """Two panels: per-visit payout and self-pay against C (zones shaded), period totals against n.
 
-    One persistent figure (:class:`~silson_tools.teaching.live_plot.LiveFigure`): axes,
-    ticks and the legend are rendered once per (C-axis top, n-panel top) and kept as a
+    One persistent figure (:class:`~silson_tools.teaching.live_plot.LiveFigure`): each
+    panel's axes and ticks are rendered once per axis top (the legend once) and kept as a
     bitmap; an update moves the lines, bands and dots, draws only those (blitting) and
     encodes JPEG at 1.5 × the CSS size (sharp at 150% zoom). Both tops snap to round
     values (:func:`nice_ceiling`), so the background is rarely re-rendered.
@@ -170,6 +170,7 @@ class ShrinkZoneFigure:
             self.n_mark,
             self.n_dots,
         )
+        self.live.split_columns(self.ax_c, self.ax_n)  # a new axis top redraws one panel
         self._bands: list[Artist] = []
         self._c_top = 0.0
         self._n_top = 0.0
