@@ -198,6 +198,9 @@ class _Cluster:
             processes=True,
             memory_limit=self.memory_limit,
             dashboard_address=None,
+            # no dashboard; the scheduler's small HTTP server (health checks) still starts,
+            # on a free loopback port rather than 8787 (taken when another cluster runs)
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.ERROR,  # not the nanny's shutdown chatter
         )
         client = Client(cluster)
