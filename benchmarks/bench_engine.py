@@ -3,11 +3,22 @@
 Prints seconds, lines per second and the speed-up over the row-by-row reference in
 tests/reference_engine.py (timed on a sample, per line). Run from the repository root:
 
-    .venv/bin/python benchmarks/bench_engine.py [--lines 1000000] [--people 10000]
+    .venv/bin/python benchmarks/bench_engine.py [--lines 1000000] [--people 10000] [--repeat 5]
 
 Text columns are pandas categoricals (what a loader of a big export would produce); the
 same frame with plain text columns is timed too. The machine may be shared: the best of
 ``--repeat`` runs is reported.
+
+**The bare kernel.** :func:`bare_kernel` is the least any correct gen4 engine must compute
+on these lines, written as plain numpy with no validation and no detail: codes from the
+categoricals, one sort by person and date (the radix passes the engine uses), the
+outpatient/pharmacy lines of a person–day as one visit, per visit ``max(D, r × C)`` on the
+급여 and the 비급여 side with the per-visit cap, inpatient lines by their rate, the yearly
+5천만원 limit per person by running sums, the visit's payout shared back onto its lines and
+scattered back to the input's row order. It leaves out what the engine also does (3대
+비급여 parts, counts, exclusions, institutions, exact largest-remainder shares, the detail
+columns, checking every cell), so its payouts differ from the engine's; it is timed beside
+the engine, interleaved in the same run, as the yardstick for the engine's overhead.
 """
 
 from __future__ import annotations
@@ -72,6 +83,68 @@ def synthetic(lines: int, people: int, seed: int = 0, categorical: bool = True) 
     return frame
 
 
+def _category_codes(frame: pd.DataFrame, column: str, names: list[str]) -> np.ndarray:
+    """A categorical column's codes as positions in ``names`` (−1: another value)."""
+    values = frame[column].array
+    table = np.array([names.index(c) if c in names else -1 for c in values.categories], np.int8)
+    return table[values.codes]
+
+
+def _radix_order(key: np.ndarray) -> np.ndarray:
+    """Stable order of non-negative int64 ``key``: 16-bit least-significant-digit passes."""
+    order = np.argsort(key.astype(np.uint16), kind="stable")
+    for shift in range(16, max(int(key.max()), 1).bit_length(), 16):
+        order = order[np.argsort((key[order] >> shift).astype(np.uint16), kind="stable")]
+    return order
+
+
+def bare_kernel(frame: pd.DataFrame) -> np.ndarray:
+    """The essential gen4 arithmetic on categorical receipts → payout per line (row order).
+
+    Outpatient and pharmacy lines of a person–day are one visit with minimum D (1만원 의원,
+    병원, 약국; 2만원 종합, 상급종합) on 급여 and 3만원 on 비급여: payout ``clip(min(C − D,
+    ⌊0.8 C⌋), 0, 20만원)`` and ``clip(min(N − D, ⌊0.7 N⌋), 0, 20만원)``; an inpatient line
+    pays ⌊0.8 C⌋ + ⌊0.7 N⌋; each side's yearly 5천만원 per person by a running sum; a
+    visit's payout goes to its lines by amount (floor, the rest to its first line).
+    """
+    person = frame["person"].array.codes.astype(np.int64)
+    day = frame["date"].to_numpy().astype("datetime64[D]").view(np.int64)
+    inpatient = _category_codes(frame, "setting", ["inpatient"]) == 0
+    tiers = ["clinic", "hospital", "general", "tertiary", "pharmacy"]
+    minimum = np.array([10_000, 10_000, 20_000, 20_000, 10_000], np.int64)
+    line_min = minimum[_category_codes(frame, "tier", tiers)]
+    cov = frame["covered_copay"].to_numpy() + frame["full_copay"].to_numpy()
+    non = frame["noncovered"].to_numpy()
+    lo = int(day.min())
+    span = int(day.max()) - lo + 1
+    order = _radix_order(person * span + (day - lo))
+    person, day, inpatient = person[order], day[order], inpatient[order]
+    line_min, cov, non = line_min[order], cov[order], non[order]
+    new = np.ones(len(order), bool)  # a visit starts: another person or day, or 입원
+    new[1:] = (person[1:] != person[:-1]) | (day[1:] != day[:-1]) | inpatient[1:] | inpatient[:-1]
+    starts = np.flatnonzero(new)
+    c, n = np.add.reduceat(cov, starts), np.add.reduceat(non, starts)
+    d, inp = np.maximum.reduceat(line_min, starts), inpatient[starts]
+    pc = np.where(inp, c * 8 // 10, np.clip(np.minimum(c - d, c * 8 // 10), 0, 200_000))
+    pn = np.where(inp, n * 7 // 10, np.clip(np.minimum(n - 30_000, n * 7 // 10), 0, 200_000))
+    who = person[starts]
+    first = np.ones(len(starts), bool)
+    first[1:] = who[1:] != who[:-1]
+
+    def yearly(x: np.ndarray, limit: int = 50_000_000) -> np.ndarray:
+        cum = np.cumsum(x)
+        cum -= (cum - x)[first][np.cumsum(first) - 1]
+        return np.minimum(cum, limit) - np.minimum(cum - x, limit)
+
+    paid = yearly(pc) + yearly(pn)
+    visit = np.cumsum(new) - 1
+    share = paid[visit] * (cov + non) // np.maximum(c + n, 1)[visit]
+    share[starts] += paid - np.add.reduceat(share, starts)
+    out = np.empty(len(order), np.int64)
+    out[order] = share
+    return out
+
+
 def best_of(repeat: int, fn) -> tuple[float, float]:
     """Best wall-clock and best CPU (process) seconds of ``repeat`` runs."""
     wall, cpu = [], []
@@ -94,7 +167,13 @@ def main() -> None:
     policy = load_policy("gen4")
     frame = synthetic(args.lines, args.people)
     assess(frame.head(1000), policy)  # warm up imports and caches
-    seconds, cpu = best_of(args.repeat, lambda: assess(frame, policy))
+    bare_kernel(frame.head(1000))
+    seconds = cpu = kernel_seconds = kernel_cpu = float("inf")
+    for _ in range(args.repeat):  # interleaved, so a busy moment slows both alike
+        wall, used = best_of(1, lambda: assess(frame, policy))
+        seconds, cpu = min(seconds, wall), min(cpu, used)
+        wall, used = best_of(1, lambda: bare_kernel(frame))
+        kernel_seconds, kernel_cpu = min(kernel_seconds, wall), min(kernel_cpu, used)
     ordered = frame.sort_values(["person", "date"], kind="stable").reset_index(drop=True)
     seconds_sorted, cpu_sorted = best_of(args.repeat, lambda: assess(ordered, policy))
     text = synthetic(args.lines, args.people, categorical=False)
@@ -115,6 +194,13 @@ def main() -> None:
         load = fh.read().split()[0]
     print(f"lines:             {args.lines:,} for {args.people:,} people (gen4), load {load}")
     print(f"engine, shuffled:  {seconds:.3f} s wall, {cpu:.3f} s CPU ({rate:,.0f} lines/s)")
+    print(
+        f"bare numpy kernel: {kernel_seconds:.3f} s wall, {kernel_cpu:.3f} s CPU "
+        "(the essential gen4 arithmetic, shuffled; see bare_kernel)"
+    )
+    print(
+        f"engine ÷ kernel:   {seconds / kernel_seconds:.2f}x wall, {cpu / kernel_cpu:.2f}x CPU"
+    )
     print(
         f"engine, sorted:    {seconds_sorted:.3f} s wall, {cpu_sorted:.3f} s CPU (by person, date)"
     )
