@@ -131,11 +131,17 @@ class SortedLines:
         return self.days_input[idx if self.identity else self.order[idx]]
 
     def input_order(self, arr: np.ndarray) -> np.ndarray:
-        """A sorted-order column back in the input's row order (one scatter)."""
-        if not arr.any():
-            return np.zeros(self.n, dtype=arr.dtype)
-        if self.identity:
+        """A sorted-order column back in the input's row order: one scatter, or only of its
+        nonzero values when they are few (most lines have no cap or limit cut)."""
+        nonzero = np.count_nonzero(arr)
+        if self.identity and nonzero:
             return arr
+        if nonzero * 8 < self.n:
+            back = np.zeros(self.n, dtype=arr.dtype)
+            if nonzero:
+                at = np.flatnonzero(arr)
+                back[self.order[at]] = arr[at]
+            return back
         back = np.empty_like(arr)
         back[self.order] = arr
         return back
@@ -173,10 +179,11 @@ def sort_order(
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Positions sorted by person, then date, then file order, with the sorted person and day.
 
-    One value sort of ``key = ((person × span + day − first day) << b) | position`` (b bits
-    hold a position): the keys are unique, so the order is the stable one, and the sorted
-    keys give back the order, person and day without gathering. Falls back to ``lexsort``
-    (and None for the sorted columns) when the key does not fit in 63 bits.
+    The key ``person × span + day − first day`` is sorted by stable least-significant-digit
+    radix passes of 16 bits (numpy's stable argsort of ``uint16`` is a radix sort: two
+    passes for 10,000 people over a year, a few times faster than a comparison sort of the
+    key); ties keep file order. Falls back to ``lexsort`` (and None for the sorted columns)
+    when the key does not fit in 63 bits.
     """
     n = len(day)
     if n == 0:
@@ -184,21 +191,19 @@ def sort_order(
     d = day.view(I64)
     lo = int(d.min())
     span = int(d.max()) - lo + 1
-    bits = max(n - 1, 1).bit_length()
     top = (int(person.max()) + 1) * span
-    if top >= 2 ** (63 - bits):
+    if top >= 2**63:
         return np.lexsort((np.arange(n), day, person)), None, None
     key = person.astype(I64, copy=False) * span + (d - lo)
     if (key[1:] >= key[:-1]).all():
         return np.arange(n), person, day  # already in order (a date-sorted export)
-    key <<= bits
-    key |= np.arange(n)
-    key.sort()
-    order = (key & ((1 << bits) - 1)).astype(np.intp, copy=False)
-    key >>= bits
-    p, r = np.divmod(key, span)
-    r += lo
-    return order, p.astype(person.dtype, copy=False), r.view("datetime64[D]")
+    order: np.ndarray | None = None
+    for shift in range(0, max(top - 1, 1).bit_length(), 16):
+        digits = (key if order is None else key[order]) >> shift
+        step = np.argsort(digits.astype(np.uint16), kind="stable")  # the low 16 bits
+        order = step if order is None else order[step]
+    assert order is not None
+    return order, person[order], day[order]
 
 
 def sort_lines(cols: InputColumns, start: np.datetime64) -> SortedLines:

@@ -75,6 +75,21 @@ def _clauses(
     return pd.Categorical.from_codes(remap[back(code)], categories=unique)
 
 
+def _constant(value: object, n: int) -> object:
+    """``n`` copies of ``value`` as ``frame[col] = value`` makes them: a text goes to pandas'
+    Arrow-backed ``str`` column by one Arrow repeat (pandas itself takes the one value
+    ``n`` times, a few times slower); anything else is left for pandas to broadcast."""
+    if not isinstance(value, str):
+        return value
+    dtype = pd.Series([value]).dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return value
+    import pyarrow as pa  # pandas' Arrow-backed str dtype means pyarrow is installed
+
+    repeated = pa.repeat(pa.scalar(value, pa.large_string()), n)
+    return pd.arrays.ArrowStringArray(pa.chunked_array([repeated]), dtype=dtype)
+
+
 def detail_frame(receipts: pd.DataFrame, lines: SortedLines, result: SortedResult) -> pd.DataFrame:
     """A copy of ``receipts`` (missing optional columns filled with their defaults) with
     :data:`DETAIL_COLUMNS` added, replacing any columns of those names; the input is never
@@ -82,7 +97,7 @@ def detail_frame(receipts: pd.DataFrame, lines: SortedLines, result: SortedResul
     out = receipts.copy(deep=False)  # copy-on-write (pandas 3): the input is never changed
     for col, default in OPTIONAL_COLUMNS.items():
         if col not in out.columns:
-            out[col] = default
+            out[col] = _constant(default, len(out))
     back = lines.input_order
     d = result.detail
     claim = lines.claim_input_order
