@@ -114,7 +114,6 @@ def test_nhi_copay_rates_come_from_the_rule_file() -> None:
         sc.nhi_copay_rate("outpatient", "dentist")
 
 
-
 def test_scenario_app_moves_the_bars_it_computes() -> None:
     """The slider app's bars are the table's payout and zone amounts (in 만원), and moving
     the cost slider sends a new picture."""
@@ -129,3 +128,32 @@ def test_scenario_app_moves_the_bars_it_computes() -> None:
     table = cached_table("mri", 800_000, 0.85, "general", 1)
     plot_bars = [p.get_height() for p in app.children[2].children[0]._silson_plot.payout]
     assert plot_bars == pytest.approx(list(table["payout"] / 10_000))
+
+
+@pytest.mark.parametrize("name", list(sc.SCENARIOS))
+def test_tables_in_one_batch_are_the_tables_one_by_one(name: str) -> None:
+    """compare_many assesses every set as its own person: no limit or visit is shared."""
+    variants = [
+        (30_000, 0.0, "clinic", 1),
+        (400_000, 0.5, "tertiary", 7),
+        (3_000_000, 1.0, "general", 60),
+    ]
+    for got, variant in zip(sc.scenario_tables(name, variants), variants, strict=True):
+        pd.testing.assert_frame_equal(got, sc.scenario_table(name, *variant))
+    assert sc.compare_many([]) == []
+
+
+def test_a_slider_move_computes_the_next_steps_along_that_slider() -> None:
+    from silson_tools.teaching import scenario_app as sa
+
+    app = sa.ScenarioApp("manual_therapy")
+    app.controls["sessions"].value = 40  # a miss: 40 and the steps either side
+    ahead = [sa._key("manual_therapy", 100_000, 1.0, "clinic", n) for n in (34, 41, 46)]
+    assert all(k in sa._TABLES for k in ahead)
+    assert sa._key("manual_therapy", 110_000, 1.0, "clinic", 40) not in sa._TABLES
+    app.controls["tier"].value = "hospital"  # every 병원 규모 at once
+    assert sa._key("manual_therapy", 100_000, 1.0, "tertiary", 40) in sa._TABLES
+    pd.testing.assert_frame_equal(
+        sa.cached_table("manual_therapy", 100_000, 1.0, "clinic", 41),
+        sc.scenario_table("manual_therapy", 100_000, 1.0, "clinic", 41),
+    )

@@ -3,17 +3,19 @@
 One persistent figure (:class:`~silson_tools.teaching.live_plot.LiveFigure`): the axes,
 ticks, grid and legend are a cached background keyed by (y-axis top, zones shown); a slider
 move only sets the bar heights and the title and blits them. The numbers come from
-:func:`~silson_tools.teaching.scenarios.scenario_table` (pure, tested), kept per input in a
-small cache so going back and forth is instant; after each update the values one step either
-side of the cost slider are computed in one background thread, so the next
-arrow-key press usually finds its numbers ready.
+:func:`~silson_tools.teaching.scenarios.scenario_table` (pure, tested), kept per input.
+When a move finds no numbers, the next :data:`AHEAD` steps either side along the slider
+that moved (or every 병원 규모) are computed with it in one batch
+(:func:`~silson_tools.teaching.scenarios.scenario_tables`: one engine run per generation
+for all of them, about twice the time of one), so the following presses find their numbers
+ready and going back and forth is instant. No background thread: nothing competes with
+the next key press.
 """
 
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
+from collections import OrderedDict
 
 import ipywidgets as w
 import numpy as np
@@ -23,27 +25,70 @@ from matplotlib.patches import Patch
 from ..people import man
 from ..schema import TIERS, ZONE_COLORS, ZONES
 from .live_plot import LiveFigure, app_style, image_widget
-from .scenarios import SCENARIOS, SELF_PAY_PARTS, scenario_table
+from .scenarios import SCENARIOS, SELF_PAY_PARTS, scenario_tables
 
-__all__ = ["GenerationsPlot", "cached_table", "scenario_app"]
+__all__ = ["AHEAD", "GenerationsPlot", "ScenarioApp", "cached_table", "scenario_app"]
 
 _TIER_CHOICES = [(TIERS[t], t) for t in ("clinic", "hospital", "general", "tertiary")]
 
+AHEAD = 6
+"""Steps computed ahead either side of a slider move that found no numbers."""
 
-@lru_cache(maxsize=256)
-def cached_table(scenario: str, cost: int, share: float, tier: str, sessions: int) -> pd.DataFrame:
-    """:func:`scenario_table`, remembered per input (a slider revisits the same values)."""
-    return scenario_table(scenario, cost, share, tier, sessions)
+SLIDER_STEPS: dict[str, tuple[float, float, float]] = {
+    "cost": (10_000, 10_000, 5_000_000),
+    "share": (0.05, 0.0, 1.0),
+    "sessions": (1, 1, 60),
+}
+"""Slider → (step, min, max), as the app's sliders are made."""
+
+_USES_SESSIONS = ("manual_therapy", "inpatient_week")
+_Key = tuple[str, int, float, str, int]
+_TABLES: OrderedDict[_Key, pd.DataFrame] = OrderedDict()
+_KEEP = 4096
 
 
-_PREFETCH = ThreadPoolExecutor(max_workers=1, thread_name_prefix="silson-prefetch")
+def _key(scenario: str, cost: int, share: float, tier: str, sessions: int) -> _Key:
+    """One cache entry per distinct calculation (a scenario without sessions ignores them;
+    a share is rounded, as the browser's slider steps carry float noise)."""
+    if scenario not in _USES_SESSIONS:
+        sessions = SCENARIOS[scenario].sessions
+    return (scenario, int(cost), round(float(share), 4), tier, int(sessions))
 
 
-def _prefetch(scenario: str, cost: int, share: float, tier: str, sessions: int) -> None:
-    """Fill :func:`cached_table` for the neighbours of the current slider values."""
-    for c in (cost + 10_000, cost - 10_000):  # the cost slider's arrow keys
-        if 10_000 <= c <= 5_000_000:
-            cached_table(scenario, c, share, tier, sessions)
+def _along(key: _Key, moved: str | None) -> list[_Key]:
+    """``key`` and the keys :data:`AHEAD` steps either side along ``moved``."""
+    scenario, cost, share, tier, sessions = key
+    if moved == "tier":
+        return [_key(scenario, cost, share, t, sessions) for _, t in _TIER_CHOICES]
+    if moved not in SLIDER_STEPS or (moved == "sessions" and scenario not in _USES_SESSIONS):
+        return [key]
+    step, low, high = SLIDER_STEPS[moved]
+    at = {"cost": cost, "share": share, "sessions": sessions}[moved]
+    keys = []
+    for i in range(-AHEAD, AHEAD + 1):
+        value = at + i * step
+        if low <= value <= high + 1e-9:
+            values = {"cost": cost, "share": share, "sessions": sessions, moved: value}
+            keys.append(_key(scenario, values["cost"], values["share"], tier, values["sessions"]))
+    return keys
+
+
+def cached_table(
+    scenario: str, cost: int, share: float, tier: str, sessions: int, moved: str | None = None
+) -> pd.DataFrame:
+    """:func:`~silson_tools.teaching.scenarios.scenario_table`, remembered per input; on a
+    miss the steps along ``moved`` (a slider name or ``"tier"``) are computed with it."""
+    key = _key(scenario, cost, share, tier, sessions)
+    found = _TABLES.get(key)
+    if found is not None:
+        _TABLES.move_to_end(key)
+        return found
+    keys = [key, *(k for k in _along(key, moved) if k != key and k not in _TABLES)]
+    for k, table in zip(keys, scenario_tables(scenario, [k[1:] for k in keys]), strict=True):
+        _TABLES[k] = table
+    while len(_TABLES) > _KEEP:
+        _TABLES.popitem(last=False)
+    return _TABLES[key]
 
 
 def _nice_top(value: float) -> float:
@@ -119,67 +164,99 @@ class GenerationsPlot:
         self.legend_zones = zones
 
 
-def scenario_app(scenario: str = "mri") -> w.HBox:
-    """Controls (left) and picture (right) in one row, to fit a 1280×720 projector screen
-    (on a narrow screen the picture moves below the controls)."""
-    sc = SCENARIOS[scenario]
-    style = {"description_width": "7.5em"}
-    layout = {"width": "100%"}
-    pick = w.Dropdown(
-        options=[(s.label, s.name) for s in SCENARIOS.values()],
-        value=scenario, description="시나리오", style=style, layout=layout,
-    )  # fmt: skip
-    cost = w.IntSlider(
-        value=sc.cost, min=10_000, max=5_000_000, step=10_000, description="진료비 (원)",
-        readout_format=",", continuous_update=False, style=style, layout=layout,
-    )  # fmt: skip
-    share = w.FloatSlider(
-        value=sc.noncovered_share, min=0.0, max=1.0, step=0.05, description="비급여 비중",
-        readout_format=".0%", continuous_update=False, style=style, layout=layout,
-    )  # fmt: skip
-    tier = w.Dropdown(
-        options=_TIER_CHOICES, value=sc.tier, description="병원 규모", style=style, layout=layout
-    )
-    sessions = w.IntSlider(
-        value=sc.sessions, min=1, max=60, description="회차·일수",
-        continuous_update=False, style=style, layout=layout,
-    )  # fmt: skip
-    cost.add_class("silson-slider-cost")
-    table0 = cached_table(scenario, sc.cost, sc.noncovered_share, sc.tier, sc.sessions)
-    plot = GenerationsPlot([str(g) for g in table0["generation"]])
-    image = image_widget(plot.live)
-    image.layout.width = "100%"
-    image._silson_plot = plot  # for tests: the bars behind the picture
-    busy = {"defaults": False}
+class ScenarioApp:
+    """Notebook 02's controls (left) and picture (right) in one row, to fit a 1280×720
+    projector screen (on a narrow screen the picture moves below the controls).
 
-    def draw(_: object = None) -> None:
-        if busy["defaults"]:
+    ``controls``: the widgets by name (``scenario``, ``cost``, ``share``, ``tier``,
+    ``sessions``); each has the CSS class ``silson-slider-<name>`` (browser tests);
+    ``widget``: the box shown in the notebook.
+    """
+
+    def __init__(self, scenario: str = "mri") -> None:
+        sc = SCENARIOS[scenario]
+        style = {"description_width": "7.5em"}
+        layout = {"width": "100%"}
+        pick = w.Dropdown(
+            options=[(s.label, s.name) for s in SCENARIOS.values()],
+            value=scenario, description="시나리오", style=style, layout=layout,
+        )  # fmt: skip
+        cost = w.IntSlider(
+            value=sc.cost, min=10_000, max=5_000_000, step=10_000, description="진료비 (원)",
+            readout_format=",", continuous_update=False, style=style, layout=layout,
+        )  # fmt: skip
+        share = w.FloatSlider(
+            value=sc.noncovered_share, min=0.0, max=1.0, step=0.05, description="비급여 비중",
+            readout_format=".0%", continuous_update=False, style=style, layout=layout,
+        )  # fmt: skip
+        tier = w.Dropdown(
+            options=_TIER_CHOICES, value=sc.tier, description="병원 규모", style=style,
+            layout=layout,
+        )  # fmt: skip
+        sessions = w.IntSlider(
+            value=sc.sessions, min=1, max=60, description="회차·일수",
+            continuous_update=False, style=style, layout=layout,
+        )  # fmt: skip
+        self.controls: dict[str, w.Widget] = {
+            "scenario": pick, "cost": cost, "share": share, "tier": tier, "sessions": sessions,
+        }  # fmt: skip
+        for name, control in self.controls.items():
+            control.add_class(f"silson-slider-{name}")
+        table0 = cached_table(scenario, sc.cost, sc.noncovered_share, sc.tier, sc.sessions)
+        self.plot = GenerationsPlot([str(g) for g in table0["generation"]])
+        self.image = image = image_widget(self.plot.live)
+        image.layout.width = "100%"
+        image._silson_plot = self.plot  # for tests: the bars behind the picture
+        self._busy = False
+        pick.observe(self._defaults, names="value")
+        for control in (cost, share, tier, sessions):
+            control.observe(self.draw, names="value")
+        self.draw()
+        controls = w.VBox(
+            [pick, cost, share, tier, sessions], layout={"width": "27em", "flex": "0 0 auto"}
+        )
+        picture = w.Box([image], layout={"flex": "1 1 30em", "min_width": "0"})
+        row = {"align_items": "flex-start", "width": "100%", "flex_flow": "row wrap"}
+        self.widget = w.HBox([app_style(), controls, picture], layout=row)
+        self.widget.add_class("silson-app")
+        self.widget.add_class("silson-scenario-app")
+
+    def values(self) -> tuple[str, int, float, str, int]:
+        """(scenario, cost, share, tier, sessions) as the controls show them."""
+        c = self.controls
+        return (
+            c["scenario"].value, c["cost"].value, c["share"].value, c["tier"].value,
+            c["sessions"].value,
+        )  # fmt: skip
+
+    def draw(self, change: dict | None = None) -> None:
+        """Look up (or compute) the table for the controls' values and move the bars."""
+        if self._busy:
             return
-        values = (pick.value, cost.value, share.value, tier.value, sessions.value)
-        table = cached_table(*values)
-        title = f"{SCENARIOS[pick.value].label}: 진료비 {man(int(table['claim'].iloc[0]))}"
-        image.value = plot.update(table, title)
-        _PREFETCH.submit(_prefetch, *values)
+        values = self.values()
+        moved = None
+        if change is not None:
+            moved = next((k for k, c in self.controls.items() if c is change["owner"]), None)
+        table = cached_table(*values, moved=moved)
+        title = f"{SCENARIOS[values[0]].label}: 진료비 {man(int(table['claim'].iloc[0]))}"
+        self.image.value = self.plot.update(table, title)
 
-    def defaults(change: dict) -> None:
+    def _defaults(self, change: dict) -> None:
         s = SCENARIOS[change["new"]]
-        busy["defaults"] = True
-        cost.value, share.value, tier.value, sessions.value = (
+        c = self.controls
+        self._busy = True
+        c["cost"].value, c["share"].value, c["tier"].value, c["sessions"].value = (
             s.cost, s.noncovered_share, s.tier, s.sessions
         )  # fmt: skip
-        busy["defaults"] = False
-        draw()
+        self._busy = False
+        self.draw()
 
-    pick.observe(defaults, names="value")
-    for control in (cost, share, tier, sessions):
-        control.observe(draw, names="value")
-    draw()
-    controls = w.VBox(
-        [pick, cost, share, tier, sessions], layout={"width": "27em", "flex": "0 0 auto"}
-    )
-    picture = w.Box([image], layout={"flex": "1 1 30em", "min_width": "0"})
-    row = {"align_items": "flex-start", "width": "100%", "flex_flow": "row wrap"}
-    box = w.HBox([app_style(), controls, picture], layout=row)
-    box.add_class("silson-app")
-    box.add_class("silson-scenario-app")
-    return box
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def scenario_app(scenario: str = "mri") -> w.HBox:
+    """:class:`ScenarioApp`'s box (controls beside the picture)."""
+    return ScenarioApp(scenario).widget

@@ -48,6 +48,7 @@ __all__ = [
     "Scenario",
     "build",
     "compare",
+    "compare_many",
     "detail_table",
     "features_table",
     "generation_features",
@@ -58,6 +59,7 @@ __all__ = [
     "scenario_app",
     "scenario_people_table",
     "scenario_table",
+    "scenario_tables",
     "show_scenario",
     "uncertain_table",
     "zone_legend",
@@ -301,6 +303,54 @@ def compare(
     claim = table["claim"].to_numpy()
     table["payout_rate"] = np.where(claim > 0, table["payout"] / np.maximum(claim, 1), 0.0)
     return table
+
+
+def compare_many(
+    receipt_sets: Sequence[pd.DataFrame],
+    policies: Sequence[str | Path | Policy] | None = None,
+    policy_start: DateLike = START,
+) -> list[pd.DataFrame]:
+    """:func:`compare` of each receipt set, with one :func:`silson_tools.assess` per policy
+    for all of them: set i is assessed as person ``i`` (limits and visits are per person,
+    so the sets do not mix). Same tables as ``compare`` one by one, a few times faster."""
+    if not receipt_sets:
+        return []
+    names = [f"set{i}" for i in range(len(receipt_sets))]
+    both = pd.concat(
+        [r.assign(person=n) for r, n in zip(receipt_sets, names, strict=True)],
+        ignore_index=True,
+    )
+    lines = as_receipt_lines(both)
+    columns = ["claim", "payout", "self_pay", *SELF_PAY_PARTS, "needs_improvement_proof"]
+    rows: list[list[dict[str, object]]] = [[] for _ in names]
+    for pol in policies or list(GENERATION_NAMES):
+        policy = _policy(pol)
+        out = assess(lines, policy, policy_start=policy_start)
+        sums = out.groupby("person", observed=True)[columns].sum().reindex(names, fill_value=0)
+        for i, (_, total) in enumerate(sums.iterrows()):
+            rows[i].append(
+                {
+                    "policy": policy.name,
+                    "generation": GENERATION_NAMES.get(policy.name, policy.short_label),
+                    **{k: int(total[k]) for k in columns[:-1]},
+                    "flags": int(total["needs_improvement_proof"]),
+                }
+            )
+    tables = []
+    for one in rows:
+        table = pd.DataFrame(one).set_index("policy")
+        claim = table["claim"].to_numpy()
+        table["payout_rate"] = np.where(claim > 0, table["payout"] / np.maximum(claim, 1), 0.0)
+        tables.append(table)
+    return tables
+
+
+def scenario_tables(
+    scenario: str, variants: Sequence[tuple[int, float, str, int]]
+) -> list[pd.DataFrame]:
+    """:func:`scenario_table` for several (cost, noncovered_share, tier, sessions) at once
+    (:func:`compare_many`): what a slider app computes ahead for the next steps."""
+    return compare_many([build(scenario, c, sh, t, n) for c, sh, t, n in variants])
 
 
 def scenario_table(
