@@ -39,11 +39,14 @@ lab: $(STAMP) data/private/README.md
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --ServerApp.ip=127.0.0.1 \
 	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(ROOT_FLAG)
 
-## make test: ruff, the unit tests (browser tests included) and every notebook under nbval
+## make test: ruff, the unit tests (browser tests included) and every notebook under nbval.
+## pytest runs on TEST_WORKERS processes (pytest-xdist): the browser tests together on one
+## (they share their servers), the rest beside them; nbval keeps each notebook on one process.
+TEST_WORKERS ?= 2
 test: $(STAMP) data/private/README.md browser-deps
 	$(BIN)/ruff check silson_tools tests benchmarks notebooks
-	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest --nbval-lax notebooks
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup tests
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --nbval-lax notebooks
 
 ## make compat: the unit tests (no browser, no nbval) against the newest dependencies on the
 ## newest Python here and against pyproject's lower bounds on $(PYTHON), side by side (one

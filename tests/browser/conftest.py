@@ -33,7 +33,6 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -135,44 +134,6 @@ def screenshots() -> Path:
     """Folder for screenshots (git-ignored)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
-
-
-LATENCIES: dict[str, list[float]] = {}
-"""Key-press-to-new-plot latencies (ms) per place, filled by the tests."""
-
-
-@pytest.fixture(scope="session")
-def latencies() -> dict[str, list[float]]:
-    """Where tests record key-press-to-new-plot latencies (ms); summarised at the end."""
-    return LATENCIES
-
-
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Print the median key-press-to-new-plot latency (also saved as latency.json)."""
-    found = {where: values for where, values in LATENCIES.items() if values}
-    if not found:
-        return
-    terminalreporter.section("key press → new plot (headless Chromium)")
-    summary = {}
-    for where, values in found.items():
-        summary[where] = {
-            "median_ms": round(_median(values), 1),
-            "min_ms": round(min(values), 1),
-            "max_ms": round(max(values), 1),
-            "presses": len(values),
-        }
-        terminalreporter.write_line(
-            f"{where}: median {_median(values):.0f} ms (n={len(values)}, "
-            f"min {min(values):.0f}, max {max(values):.0f})"
-        )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    (SCREENSHOTS / "latency.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
 
 
 # --- servers ---------------------------------------------------------------------------
