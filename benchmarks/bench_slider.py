@@ -1,17 +1,19 @@
-"""How long one slider update takes in every slider app (notebooks 01, 04, 05, 06).
+"""How long one control update takes in every slider app (notebooks 00, 01, 02, 04, 05, 06).
 
-One update = what happens in the kernel when a slider moves one step: compute, readout
+One update = what happens in the kernel when a control moves one step: compute, readout
 HTML, the persistent figure's moving artists redrawn (blitting) and the image encoded —
 the same code path as in the notebook (``control.value = …`` fires the app's observer).
 Each slider is moved like a student pressing an arrow key: ``STEPS`` steps right, then
-``STEPS`` steps left, from the notebook's starting values.
+``STEPS`` steps left, from the notebook's starting values; each list ("[list]") goes
+through its choices and back, each checkbox ("[check]") is ticked on and off twice.
+Notebooks 03, 07 and 08 have no sliders (03's file picker and lists run the whole report).
 
 "before" is the old way, still in the package for static use: the slider callback builds a
 new figure and the inline backend encodes it with a tight bounding box (two draws).
 
-Printed per app and slider: median and 95th percentile in ms, wall clock ("wall") and
-this process's CPU time ("cpu"; on a busy machine the wall clock also counts waiting for a
-core). The machine's load average is printed first.
+Printed per app and control: median, 95th percentile and maximum in ms, wall clock
+("wall") and this process's CPU time ("cpu"; on a busy machine the wall clock also counts
+waiting for a core). The machine's load average is printed first and last.
 
     .venv/bin/python benchmarks/bench_slider.py            # after only
     .venv/bin/python benchmarks/bench_slider.py --before   # before and after in one run
@@ -65,16 +67,36 @@ def _time(action: Callable[[], object]) -> tuple[float, float]:
     return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
 
 
+def _moves(control: Any) -> tuple[str, Iterator[Any]]:
+    """(label suffix, values) for one control: a slider's arrow keys, a list's choices and
+    back, a checkbox on and off twice."""
+    if hasattr(control, "max"):
+        return "", _sweep(control)
+    if isinstance(control.value, tuple):  # a multiple choice: the last one off and on
+        start = control.value
+        return " [choose]", iter([start[:-1], start] * 2)
+    if hasattr(control, "options"):
+        values = [v[1] if isinstance(v, tuple) else v for v in control.options]
+        start = values.index(control.value)
+        order = values[start + 1 :] + values[:start]
+        return " [list]", iter([*order, *order[-2::-1], control.value])
+    return " [check]", iter([not control.value, control.value] * 2)
+
+
 def after_rows() -> Iterator[tuple[str, str, list[float], list[float]]]:
-    """(app, slider, wall ms, cpu ms) for every slider of every app, moved step by step."""
+    """(app, control, wall ms, cpu ms) for every control of every app, moved step by step."""
     from silson_tools.teaching.ceiling_app import CeilingApp
     from silson_tools.teaching.network_app import NetworkApp
+    from silson_tools.teaching.practice import PracticeApp
     from silson_tools.teaching.premium_live import AdviceApp, GradeApp, PathsApp
+    from silson_tools.teaching.scenario_app import ScenarioApp
     from silson_tools.teaching.shrink_zones import ShrinkZoneApp, ShrinkZoneParams
 
     zones = ShrinkZoneApp(ShrinkZoneParams(n=4, C=30_000, D=10_000, r=0.2, H=50_000))
     apps: list[tuple[str, Any, dict[str, Any]]] = [
+        ("00 연습 슬라이더", app := PracticeApp(30_000), app.controls),
         ("01 보장 축소 구간", zones, zones.sliders),
+        ("02 세대별 비교", app := ScenarioApp("mri"), app.controls),
         ("04 본인부담상한제", app := CeilingApp(2023, 4, True, 7_700_000), app.controls),
         ("05 등급 계단", app := GradeApp(1_200_000), app.controls),
         ("05 보험료 경로", app := PathsApp(12_000, 10_000), app.controls),
@@ -83,14 +105,15 @@ def after_rows() -> Iterator[tuple[str, str, list[float], list[float]]]:
     ]
     for name, _app, controls in apps:
         for key, control in controls.items():
-            if not hasattr(control, "max"):
-                continue  # dropdowns, checkboxes, pickers: not sliders
+            if getattr(control, "disabled", False):
+                continue  # greyed out at the start (05's 급여 premium)
+            suffix, values = _moves(control)
             walls, cpus = [], []
-            for value in _sweep(control):
+            for value in values:
                 wall, cpu = _time(lambda c=control, v=value: setattr(c, "value", v))
                 walls.append(wall)
                 cpus.append(cpu)
-            yield name, key, walls, cpus
+            yield name, key + suffix, walls, cpus
 
 
 @contextmanager
@@ -126,11 +149,32 @@ def _inline_display() -> Iterator[None]:
 
 def before_rows() -> Iterator[tuple[str, str, list[float], list[float]]]:
     """The old callbacks (new figure per move, tight-bbox PNG) over the same sweeps."""
-    from silson_tools import us_plans
-    from silson_tools.teaching import ceiling_app, premium_app
+    from silson_tools import us_plans, use_korean_font
+    from silson_tools.teaching import ceiling_app, premium_app, scenarios
+    from silson_tools.teaching.practice import practice_readout
+
+    use_korean_font()
 
     patterns = list(premium_app.EXAMPLE_PATTERNS)[:4]
     cases: list[tuple[str, Callable[..., None], dict[str, Any], dict[str, tuple]]] = [
+        (
+            "00 연습 슬라이더",  # interact: the callback displays the readout in an output
+            lambda cost: practice_readout(cost)._repr_html_(),
+            {"cost": 30_000},
+            {"cost": (0, 100_000, 1_000)},
+        ),
+        (
+            "02 세대별 비교",
+            scenarios.show_scenario,
+            {
+                "scenario": "mri",
+                "cost": 700_000,
+                "noncovered_share": 0.85,
+                "tier": "general",
+                "sessions": 1,
+            },
+            {"cost": (10_000, 5_000_000, 10_000), "noncovered_share": (0, 1, 0.05)},
+        ),
         (
             "04 본인부담상한제",
             ceiling_app.show,
@@ -181,9 +225,14 @@ def before_rows() -> Iterator[tuple[str, str, list[float], list[float]]]:
 
 def _line(app: str, key: str, walls: list[float], cpus: list[float]) -> str:
     return (
-        f"{app:<14s} {key:<24s} {statistics.median(walls):7.1f} {_p95(walls):7.1f}   "
-        f"{statistics.median(cpus):7.1f} {_p95(cpus):7.1f}   {len(walls):3d}"
+        f"{app:<14s} {key:<31s} {statistics.median(walls):7.1f} {_p95(walls):7.1f} "
+        f"{max(walls):7.1f}   {statistics.median(cpus):7.1f} {_p95(cpus):7.1f}   "
+        f"{len(walls):3d}"
     )
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 LATENCY_JSON = (
@@ -223,10 +272,9 @@ def main() -> None:
         "--browser", action="store_true", help="also key press → new picture in Chromium"
     )
     args = parser.parse_args()
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"load average: {load} ({os.cpu_count()} cores)")
+    print(f"load average: {_load()} ({os.cpu_count()} cores)")
     header = (
-        f"{'app':<14s} {'slider':<24s} {'wall ms':>7s} {'p95':>7s}   "
+        f"{'app':<14s} {'control':<31s} {'wall ms':>7s} {'p95':>7s} {'max':>7s}   "
         f"{'cpu ms':>7s} {'p95':>7s}   {'n':>3s}"
     )
     if args.before:
@@ -242,7 +290,8 @@ def main() -> None:
         print(_line(*row))
         all_walls += row[2]
         all_cpus += row[3]
-    print(_line("all sliders", "", all_walls, all_cpus))
+    print(_line("all controls", "", all_walls, all_cpus))
+    print(f"load average: {_load()}")
     if args.browser:
         print(
             "\nbrowser: key press → new picture (ms; 'hold' = last picture after 12 quick presses)"

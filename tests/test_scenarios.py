@@ -147,13 +147,14 @@ def test_a_slider_move_computes_the_next_steps_along_that_slider() -> None:
     from silson_tools.teaching import scenario_app as sa
 
     app = sa.ScenarioApp("manual_therapy")
-    app.controls["sessions"].value = 40  # a miss: 40 and the steps either side
-    ahead = [sa._key("manual_therapy", 100_000, 1.0, "clinic", n) for n in (34, 41, 46)]
+    app.controls["sessions"].value = 40  # a miss to the left: 40 and the next steps down
+    ahead = [sa._key("manual_therapy", 100_000, 1.0, "clinic", n) for n in (28, 35, 39)]
     assert all(k in sa._TABLES for k in ahead)
+    assert sa._key("manual_therapy", 100_000, 1.0, "clinic", 41) not in sa._TABLES
     assert sa._key("manual_therapy", 110_000, 1.0, "clinic", 40) not in sa._TABLES
     app.controls["tier"].value = "hospital"  # every 병원 규모 at once
     assert sa._key("manual_therapy", 100_000, 1.0, "tertiary", 40) in sa._TABLES
     pd.testing.assert_frame_equal(
-        sa.cached_table("manual_therapy", 100_000, 1.0, "clinic", 41),
-        sc.scenario_table("manual_therapy", 100_000, 1.0, "clinic", 41),
+        sa.cached_table("manual_therapy", 100_000, 1.0, "clinic", 33),
+        sc.scenario_table("manual_therapy", 100_000, 1.0, "clinic", 33),
     )

@@ -4,8 +4,8 @@ One persistent figure (:class:`~silson_tools.teaching.live_plot.LiveFigure`): th
 ticks, grid and legend are a cached background keyed by (y-axis top, zones shown); a slider
 move only sets the bar heights and the title and blits them. The numbers come from
 :func:`~silson_tools.teaching.scenarios.scenario_table` (pure, tested), kept per input.
-When a move finds no numbers, the next :data:`AHEAD` steps either side along the slider
-that moved (or every 병원 규모) are computed with it in one batch
+When a move finds no numbers, the next :data:`AHEAD` steps in the direction the slider
+moved (or every 병원 규모) are computed with it in one batch
 (:func:`~silson_tools.teaching.scenarios.scenario_tables`: one engine run per generation
 for all of them, about twice the time of one), so the following presses find their numbers
 ready and going back and forth is instant. No background thread: nothing competes with
@@ -31,8 +31,8 @@ __all__ = ["AHEAD", "GenerationsPlot", "ScenarioApp", "cached_table", "scenario_
 
 _TIER_CHOICES = [(TIERS[t], t) for t in ("clinic", "hospital", "general", "tertiary")]
 
-AHEAD = 6
-"""Steps computed ahead either side of a slider move that found no numbers."""
+AHEAD = 12
+"""Steps computed ahead, in the direction of a slider move that found no numbers."""
 
 SLIDER_STEPS: dict[str, tuple[float, float, float]] = {
     "cost": (10_000, 10_000, 5_000_000),
@@ -55,8 +55,9 @@ def _key(scenario: str, cost: int, share: float, tier: str, sessions: int) -> _K
     return (scenario, int(cost), round(float(share), 4), tier, int(sessions))
 
 
-def _along(key: _Key, moved: str | None) -> list[_Key]:
-    """``key`` and the keys :data:`AHEAD` steps either side along ``moved``."""
+def _along(key: _Key, moved: str | None, direction: int = 1) -> list[_Key]:
+    """``key`` and the keys up to :data:`AHEAD` steps further along ``moved`` in
+    ``direction`` (+1 right, -1 left; 0 both ways)."""
     scenario, cost, share, tier, sessions = key
     if moved == "tier":
         return [_key(scenario, cost, share, t, sessions) for _, t in _TIER_CHOICES]
@@ -65,8 +66,9 @@ def _along(key: _Key, moved: str | None) -> list[_Key]:
     step, low, high = SLIDER_STEPS[moved]
     at = {"cost": cost, "share": share, "sessions": sessions}[moved]
     keys = []
-    for i in range(-AHEAD, AHEAD + 1):
-        value = at + i * step
+    steps = range(-AHEAD, AHEAD + 1) if direction == 0 else range(0, AHEAD + 1)
+    for i in steps:
+        value = at + i * step * (direction or 1)
         if low <= value <= high + 1e-9:
             values = {"cost": cost, "share": share, "sessions": sessions, moved: value}
             keys.append(_key(scenario, values["cost"], values["share"], tier, values["sessions"]))
@@ -74,16 +76,23 @@ def _along(key: _Key, moved: str | None) -> list[_Key]:
 
 
 def cached_table(
-    scenario: str, cost: int, share: float, tier: str, sessions: int, moved: str | None = None
+    scenario: str,
+    cost: int,
+    share: float,
+    tier: str,
+    sessions: int,
+    moved: str | None = None,
+    direction: int = 1,
 ) -> pd.DataFrame:
     """:func:`~silson_tools.teaching.scenarios.scenario_table`, remembered per input; on a
-    miss the steps along ``moved`` (a slider name or ``"tier"``) are computed with it."""
+    miss the next steps along ``moved`` (a slider name or ``"tier"``) in ``direction`` are
+    computed with it."""
     key = _key(scenario, cost, share, tier, sessions)
     found = _TABLES.get(key)
     if found is not None:
         _TABLES.move_to_end(key)
         return found
-    keys = [key, *(k for k in _along(key, moved) if k != key and k not in _TABLES)]
+    keys = [key, *(k for k in _along(key, moved, direction) if k != key and k not in _TABLES)]
     for k, table in zip(keys, scenario_tables(scenario, [k[1:] for k in keys]), strict=True):
         _TABLES[k] = table
     while len(_TABLES) > _KEEP:
@@ -234,10 +243,12 @@ class ScenarioApp:
         if self._busy:
             return
         values = self.values()
-        moved = None
+        moved, direction = None, 1
         if change is not None:
             moved = next((k for k, c in self.controls.items() if c is change["owner"]), None)
-        table = cached_table(*values, moved=moved)
+            if moved in SLIDER_STEPS and change["new"] < change["old"]:
+                direction = -1
+        table = cached_table(*values, moved=moved, direction=direction)
         title = f"{SCENARIOS[values[0]].label}: 진료비 {man(int(table['claim'].iloc[0]))}"
         self.image.value = self.plot.update(table, title)
 

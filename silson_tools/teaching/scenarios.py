@@ -322,23 +322,18 @@ def compare_many(
     )
     lines = as_receipt_lines(both)
     columns = ["claim", "payout", "self_pay", *SELF_PAY_PARTS, "needs_improvement_proof"]
-    rows: list[list[dict[str, object]]] = [[] for _ in names]
-    for pol in policies or list(GENERATION_NAMES):
-        policy = _policy(pol)
+    chosen = [_policy(pol) for pol in policies or list(GENERATION_NAMES)]
+    sums = np.zeros((len(names), len(chosen), len(columns)), dtype=np.int64)
+    for j, policy in enumerate(chosen):
         out = assess(lines, policy, policy_start=policy_start)
-        sums = out.groupby("person", observed=True)[columns].sum().reindex(names, fill_value=0)
-        for i, (_, total) in enumerate(sums.iterrows()):
-            rows[i].append(
-                {
-                    "policy": policy.name,
-                    "generation": GENERATION_NAMES.get(policy.name, policy.short_label),
-                    **{k: int(total[k]) for k in columns[:-1]},
-                    "flags": int(total["needs_improvement_proof"]),
-                }
-            )
+        codes = pd.Categorical(out["person"], categories=names).codes
+        np.add.at(sums[:, j, :], codes, out[columns].to_numpy(dtype=np.int64))
+    index = pd.Index([p.name for p in chosen], name="policy")
+    generations = [GENERATION_NAMES.get(p.name, p.short_label) for p in chosen]
     tables = []
-    for one in rows:
-        table = pd.DataFrame(one).set_index("policy")
+    for block in sums:
+        table = pd.DataFrame(block, index=index, columns=[*columns[:-1], "flags"])
+        table.insert(0, "generation", generations)
         claim = table["claim"].to_numpy()
         table["payout_rate"] = np.where(claim > 0, table["payout"] / np.maximum(claim, 1), 0.0)
         tables.append(table)
