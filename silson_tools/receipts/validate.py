@@ -373,6 +373,16 @@ def _strings(table: np.ndarray, codes: np.ndarray) -> pd.arrays.StringArray:
         return pd.arrays.StringArray(values, dtype=STR_DTYPE)
 
 
+def _constant_strings(text: str, n: int) -> pd.arrays.StringArray:
+    """``n`` copies of ``text`` as a ``str`` array (a fill, not a gather of n indices)."""
+    values = np.empty(n, dtype=object)
+    values.fill(text)
+    try:
+        return _EMPTY_STRINGS._from_backing_data(values)
+    except AttributeError:  # pragma: no cover - another pandas
+        return pd.arrays.StringArray(values, dtype=STR_DTYPE)
+
+
 # --- all columns -------------------------------------------------------------------------
 
 
@@ -457,7 +467,7 @@ def _default(canonical: str, n: int) -> tuple[Any, tuple[np.ndarray, tuple[str, 
     if isinstance(default, int):
         return np.full(n, default, dtype=np.int64), None
     zeros = np.zeros(n, dtype=np.intp)
-    values = _strings(np.array([default], dtype=object), zeros)
+    values = _constant_strings(str(default), n)
     if canonical == "person":
         return values, (zeros, (DEFAULT_PERSON,))
     if canonical == "category":
