@@ -86,10 +86,9 @@ def share_steps(
     m = len(weight)
     if len(starts) == m:  # one line per visit
         return [step if step.any() else None for step in steps], u_left
-    out = [step[unit] if step.any() else None for step in steps]
+    out = [_on_first_lines(step, unit, starts, m) for step in steps]
     left = u_left[unit]
-    many = np.diff(starts, append=m) > 1
-    sub = np.flatnonzero(many[unit])
+    sub = _lines_of_shared_visits(starts, m)
     if len(sub):
         sub_unit = unit[sub]
         first = group_firsts(sub_unit)
@@ -110,6 +109,32 @@ def share_steps(
             line_step[sub] = share
         left[sub] = rest
     return out, left
+
+
+def _on_first_lines(
+    step: np.ndarray, unit: np.ndarray, starts: np.ndarray, m: int
+) -> np.ndarray | None:
+    """A visit-level step on each line of its visit (None where it is 0 on every visit);
+    a step that is 0 on most visits is written only on the first lines of the others (the
+    lines of shared visits are overwritten by their shares)."""
+    live = np.flatnonzero(step)
+    if not len(live):
+        return None
+    if len(live) * 8 >= len(step):
+        return step[unit]
+    line = np.zeros(m, I64)
+    line[starts[live]] = step[live]
+    return line
+
+
+def _lines_of_shared_visits(starts: np.ndarray, m: int) -> np.ndarray:
+    """Positions of the lines that belong to a visit of two or more lines (``starts``: where
+    each visit begins among ``m`` lines), built from those visits alone."""
+    size = np.diff(starts, append=m)
+    shared = np.flatnonzero(size > 1)
+    size = size[shared]
+    offset = np.repeat(starts[shared] - (np.cumsum(size) - size), size)
+    return offset + np.arange(len(offset))
 
 
 def pooled_noncovered(p: np.ndarray, cov: np.ndarray, non: np.ndarray) -> np.ndarray:

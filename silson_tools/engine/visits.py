@@ -357,6 +357,11 @@ def _visits_of_kind(
     )
     targets = (detail.deductible, detail.rate_part, detail.visit_cap_cut, detail.count_cut)
     for target, step in zip(targets, steps, strict=True):
-        if step is not None:
+        if step is None:
+            continue
+        live = np.flatnonzero(step)
+        if len(live) * 8 < len(step):  # most lines untouched (a cap, a count): add the few
+            target[c.idx[live]] += step[live]
+        else:
             target[c.idx] += step
     payout[c.idx] = pay

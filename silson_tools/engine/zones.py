@@ -24,18 +24,20 @@ def zone_codes(excluded: np.ndarray, offset: np.ndarray, detail: LineDetail) -> 
     priority first, so a later rule overwrites an earlier one."""
     code = {name: np.int8(i) for i, name in enumerate(ZONE_CODES)}
     ded, rate = detail.deductible, detail.rate_part
-    top = np.maximum(np.maximum(excluded, ded), np.maximum(rate, offset))
+    top = np.maximum(excluded, ded)
+    np.maximum(top, rate, out=top)
+    np.maximum(top, offset, out=top)
     zone = np.full(len(top), code["ceiling_offset"], dtype=np.int8)
-    zone[rate == top] = code["rate"]
-    zone[ded == top] = code["deductible"]
+    np.copyto(zone, code["rate"], where=rate == top)
+    np.copyto(zone, code["deductible"], where=ded == top)
     if excluded.any():
-        zone[excluded == top] = code["excluded"]
-    zone[top == 0] = code["rate"]
+        np.copyto(zone, code["excluded"], where=excluded == top)
+    np.copyto(zone, code["rate"], where=top == 0)
     for name, cut in (
         ("visit_cap", detail.visit_cap_cut),
         ("annual_limit", detail.annual_cut),
         ("count_limit", detail.count_cut),
     ):
         if cut.any():
-            zone[cut > 0] = code[name]
+            np.copyto(zone, code[name], where=cut > 0)
     return zone

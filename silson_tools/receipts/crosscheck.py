@@ -25,6 +25,12 @@ TOTAL_WORDS = frozenset(
 """Names of a 합계 row: a person or institution called this is a total, not a receipt."""
 
 
+def _may_be_total(name: object) -> bool:
+    """False for a name of ASCII digits alone (a person number: no total word is one), so
+    a cohort's ten thousand numbered people skip the normalising."""
+    return not (type(name) is str and name.isascii() and name.isdigit())
+
+
 def cross_checks(
     out: dict[str, Any],
     codes: Mapping[str, tuple[np.ndarray, tuple[str, ...]]],
@@ -44,7 +50,7 @@ def cross_checks(
                 code, uniques = codes[column]
             else:
                 code, uniques = pd.factorize(np.asarray(out[column], dtype=object))
-            is_total = [normalize(str(u)) in TOTAL_WORDS for u in uniques]  # once per name
+            is_total = [_may_be_total(u) and normalize(str(u)) in TOTAL_WORDS for u in uniques]
             total = np.append(np.array(is_total, dtype=bool), False)[code]
             problems.at(
                 np.flatnonzero(ok & total),
