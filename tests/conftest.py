@@ -4,8 +4,8 @@
   set) it runs derandomized, so a green run is reproducible; locally each run explores
   new examples.
 - ``make test`` runs pytest on two processes (pytest-xdist, ``--dist loadgroup``): the
-  real-browser tests share one JupyterLab and one Voilà server, so they are kept together
-  on one process, and the rest of the suite runs beside them on the other.
+  real-browser tests that share the Voilà server stay together on one process, those that
+  share JupyterLab on the other, and the rest of the suite fills in beside them.
 - The browser tests report key-press-to-new-plot latencies in their test reports
   (``user_properties``); the summary at the end of the run adds them up here, in the
   process that prints, whichever process ran the test.
@@ -35,14 +35,16 @@ LATENCIES: dict[str, list[float]] = {}
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep every real-browser test in one xdist group (they share their servers).
+    """Keep the real-browser tests of one server in one xdist group.
 
-    Runs before pytest-xdist reads the groups (``tryfirst``); without xdist the mark is
-    inert.
+    The tests that use the Voilà server run together, and so do the rest (JupyterLab):
+    two groups, one per process, so each process starts one server. Runs before
+    pytest-xdist reads the groups (``tryfirst``); without xdist the mark is inert.
     """
     for item in items:
         if BROWSER_DIR in Path(str(item.path)).parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            server = "voila" if "voila" in getattr(item, "fixturenames", ()) else "lab"
+            item.add_marker(pytest.mark.xdist_group(f"browser-{server}"))
 
 
 @pytest.fixture

@@ -167,6 +167,11 @@ def assert_no_missing_glyphs(page: Any) -> None:
     assert not bad, "errors or missing-glyph warnings in the outputs:\n" + "\n---\n".join(bad)
 
 
+RUN_ALL_ATTEMPTS = 6
+RUN_ALL_START_MS = 10_000
+"""How often, and how long each time, Run All Cells is given to start a cell."""
+
+
 def open_and_run_all(page: Any, server: Any, notebook: str) -> None:
     """Open ``notebook`` in Lab on a fresh kernel (``?reset``: no restored tabs); run all."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -182,8 +187,26 @@ def open_and_run_all(page: Any, server: Any, notebook: str) -> None:
         dialog.click()
     except PlaywrightTimeout:
         pass  # no dialog: the normal case
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    # Lab may take the click before the notebook's kernel is connected and then run
+    # nothing; so look for a prompt that shows the run started ([*] or [1]) and click
+    # again if none does within a few seconds (running all cells twice is harmless).
+    started = (
+        "() => [...document.querySelectorAll("
+        "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]"
+        ".some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))"
+    )
+    for _attempt in range(RUN_ALL_ATTEMPTS):
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+        try:
+            page.wait_for_function(started, timeout=RUN_ALL_START_MS)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(
+        f"{notebook}: Run All Cells started no cell in {RUN_ALL_ATTEMPTS} tries "
+        f"of {RUN_ALL_START_MS / 1000:.0f} s each"
+    )
 
 
 def wait_for_idle(page: Any, server: Any, timeout: float = 180) -> None:
