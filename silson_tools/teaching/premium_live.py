@@ -351,7 +351,10 @@ class PathsApp(_App):
             first = next(iter(paths.values()))
             self.covered.set_data(first["renewal"], first["covered"])
         self.covered.set_visible(bool(paths))
-        ytop = steady_top(self._ytop, nice_ceiling(top * 1.12, fine=True))
+        wanted = nice_ceiling(top * 1.12, fine=True)
+        if self._ytop is not None and wanted > self._ytop:  # growing: room for the next steps
+            wanted = nice_ceiling(top * 1.4, fine=True)
+        ytop = steady_top(self._ytop, wanted)
         self._ytop = ytop
         self.ax.set_xlim(0.7, 5.3)
         self.ax.set_xticks(range(1, 6))
