@@ -69,62 +69,85 @@ def _unit_then_descending(unit: np.ndarray, value: np.ndarray) -> np.ndarray:
 
 def share_steps(
     steps: list[np.ndarray],
+    targets: tuple[np.ndarray, ...],
     u_left: np.ndarray,
     weight: np.ndarray,
     unit: np.ndarray,
     starts: np.ndarray,
-) -> tuple[list[np.ndarray | None], np.ndarray]:
-    """Share each visit-level step over the visit's lines, by what is left on each (waterfall).
+    idx: np.ndarray,
+) -> np.ndarray:
+    """Share each visit-level step over the visit's lines, by what is left on each (waterfall),
+    and add each line's share into ``targets[k]`` at its sorted position ``idx``.
 
     Every line has ``weight > 0`` (a line with nothing to claim takes nothing and is left
     out by the caller); ``unit`` numbers the visits 0, 1, … and ``starts`` is where each
     begins. The only line of a visit takes the visit's steps and ``u_left`` (its payout);
     the lines of a shared visit take each step in turn by :func:`largest_remainder` of what
-    is left on them. Returns the per-line steps (None for a step that is 0 on every visit)
-    and what is left on each line (the payout).
+    is left on them. Returns what is left on each line (the payout).
+
+    Speed: the adds go straight into the targets (``np.add.at``, no per-step line array);
+    a step that is 0 on most visits touches only their lines.
     """
     m = len(weight)
     if len(starts) == m:  # one line per visit
-        return [step if step.any() else None for step in steps], u_left
-    out = [_on_first_lines(step, unit, starts, m) for step in steps]
-    left = u_left[unit]
+        for target, step in zip(targets, steps, strict=True):
+            _add_sparse_or_dense(target, idx, step)
+        return u_left
     sub = _lines_of_shared_visits(starts, m)
-    if len(sub):
-        sub_unit = unit[sub]
-        first = group_firsts(sub_unit)
-        units = sub_unit[first]
-        local = np.cumsum(first) - 1
-        rest = weight[sub]
-        for k, step in enumerate(steps):
-            line_step = out[k]
-            if line_step is None:
-                continue
-            per_unit = step[units]
-            live_unit = per_unit > 0
-            share = np.zeros(len(sub), I64)
-            if live_unit.any():
-                live = np.flatnonzero(live_unit[local])
-                share[live] = largest_remainder(per_unit[live_unit], rest[live], sub_unit[live])
-                rest -= share
-            line_step[sub] = share
-        left[sub] = rest
-    return out, left
+    shares, rest = _waterfall(steps, weight, unit, sub)
+    single = np.diff(starts, append=m) == 1
+    line: np.ndarray | None = None  # one scratch line array, reused step after step
+    for target, step, share in zip(targets, steps, shares, strict=True):
+        live = np.flatnonzero(step)
+        if not len(live):
+            continue
+        if len(live) * 8 < len(step):  # few visits: add at their lines alone
+            live = live[single[live]]
+            np.add.at(target, idx[starts[live]], step[live])
+            if len(sub):
+                np.add.at(target, idx[sub], share)
+            continue
+        line = np.take(step, unit, out=line)
+        line[sub] = share
+        np.add.at(target, idx, line)
+    left = u_left[unit]
+    left[sub] = rest
+    return left
 
 
-def _on_first_lines(
-    step: np.ndarray, unit: np.ndarray, starts: np.ndarray, m: int
-) -> np.ndarray | None:
-    """A visit-level step on each line of its visit (None where it is 0 on every visit);
-    a step that is 0 on most visits is written only on the first lines of the others (the
-    lines of shared visits are overwritten by their shares)."""
-    live = np.flatnonzero(step)
-    if not len(live):
-        return None
-    if len(live) * 8 >= len(step):
-        return step[unit]
-    line = np.zeros(m, I64)
-    line[starts[live]] = step[live]
-    return line
+def _add_sparse_or_dense(target: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
+    """``target[idx] += values`` (distinct ``idx``), touching only the nonzero values when
+    they are few."""
+    live = np.flatnonzero(values)
+    if len(live) * 8 < len(values):
+        np.add.at(target, idx[live], values[live])
+    else:
+        np.add.at(target, idx, values)
+
+
+def _waterfall(
+    steps: list[np.ndarray], weight: np.ndarray, unit: np.ndarray, sub: np.ndarray
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """On the lines ``sub`` of shared visits: each step's share per line, in turn by
+    :func:`largest_remainder` of what is left on them, and what is left at the end."""
+    rest = weight[sub]
+    shares = []
+    if not len(sub):
+        return [rest[:0]] * len(steps), rest
+    sub_unit = unit[sub]
+    first = group_firsts(sub_unit)
+    units = sub_unit[first]
+    local = np.cumsum(first) - 1
+    for step in steps:
+        per_unit = step[units]
+        live_unit = per_unit > 0
+        share = np.zeros(len(sub), I64)
+        if live_unit.any():
+            live = np.flatnonzero(live_unit[local])
+            share[live] = largest_remainder(per_unit[live_unit], rest[live], sub_unit[live])
+            rest -= share
+        shares.append(share)
+    return shares, rest
 
 
 def _lines_of_shared_visits(starts: np.ndarray, m: int) -> np.ndarray:

@@ -352,16 +352,14 @@ def _visits_of_kind(
     capped, count_cut, _ = cap_then_count(  # 통원 회당 한도, then the yearly count
         p, rule.get("visit_cap"), rule.get("count"), v.gid[c.units], c.day, paid_only
     )
-    steps, pay = share_steps(
-        [dd, rr, p - capped, count_cut], capped - count_cut, claim[c.idx], c.local, c.starts
-    )
     targets = (detail.deductible, detail.rate_part, detail.visit_cap_cut, detail.count_cut)
-    for target, step in zip(targets, steps, strict=True):
-        if step is None:
-            continue
-        live = np.flatnonzero(step)
-        if len(live) * 8 < len(step):  # most lines untouched (a cap, a count): add the few
-            target[c.idx[live]] += step[live]
-        else:
-            target[c.idx] += step
+    pay = share_steps(
+        [dd, rr, p - capped, count_cut],
+        targets,
+        capped - count_cut,
+        claim[c.idx],
+        c.local,
+        c.starts,
+        c.idx,
+    )
     payout[c.idx] = pay
