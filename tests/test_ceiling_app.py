@@ -17,6 +17,7 @@ import pytest
 from silson_tools import ceiling
 from silson_tools.ceiling import CeilingSpec
 from silson_tools.teaching import ceiling_app
+from silson_tools.teaching.live_plot import live_html
 
 MAN = 10_000
 KNOWN_YEARS = list(range(2008, 2027))
@@ -105,7 +106,10 @@ def test_slider_app_updates_readout_and_picture_in_place() -> None:
     assert "543만원" in app.readout.value and first[:3] == b"\xff\xd8\xff"
     app.controls["decile"].value = 1  # 1분위, long stay: 상한액 138만 in 2023
     values = ceiling_app.readout(2023, 1, True, 770 * MAN)
-    assert ceiling_app.readout_html(values) == app.readout.value
+    shown = ceiling_app.readout_html(values)  # the stylesheet is sent once, with the app
+    assert (
+        "<style>" in shown and live_html(shown) == app.readout.value == shown.split("</style>")[1]
+    )
     assert app.image.value != first and app.figure.live.fig is figure
     line = app.figure.line
     np.testing.assert_array_equal(line.get_ydata(), np.minimum(line.get_xdata(), values["limit"]))

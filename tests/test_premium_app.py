@@ -13,6 +13,7 @@ import numpy as np
 
 from silson_tools import premium
 from silson_tools.teaching import premium_app
+from silson_tools.teaching.live_plot import live_html
 
 MAN = 10_000
 
@@ -84,7 +85,7 @@ def test_live_apps_show_what_premium_computes() -> None:
     paths = PathsApp(12_000, 10_000)
     chosen = {n: premium_app.EXAMPLE_PATTERNS[n] for n in paths.controls["patterns"].value}
     want = premium_app.paths_table(chosen, 12_000, 10_000, 0.1, 0.05)
-    assert premium_app.paths_table_html(want) == paths.readout.value
+    assert live_html(premium_app.paths_table_html(want)) == paths.readout.value
     name = next(iter(chosen))
     line = paths.lines[name]
     expected = premium.premium_path(12_000, 10_000, chosen[name], 0.1, None, 0.05)["total"]
@@ -93,8 +94,8 @@ def test_live_apps_show_what_premium_computes() -> None:
     assert "하나 이상" in paths.readout.value and not line.get_visible()
 
     advice = AdviceApp(20 * MAN, 90 * MAN, 20_000)
-    assert advice.readout.value == premium_app.advice_html(
-        premium.advise(20 * MAN, 90 * MAN, 20_000)
+    assert advice.readout.value == live_html(
+        premium_app.advice_html(premium.advise(20 * MAN, 90 * MAN, 20_000))
     )
     advice.controls["claim_payout"].value = 50 * MAN
     assert advice.dot.get_ydata()[0] == premium.advise(50 * MAN, 90 * MAN, 20_000).net

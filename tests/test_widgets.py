@@ -188,3 +188,19 @@ def test_dollar_axis_uses_one_unit_per_axis():
         "$7,500",
     ]
     assert dollar_axis.format_ticks([0, 7_500, 12_500]) == ["$0", "$7.5k", "$12.5k"]
+
+
+def test_readouts_that_change_carry_no_stylesheet():
+    """A <style> in a readout that changes at every move would make the browser restyle
+    the whole page each time: the app's hidden style widget carries it once."""
+    import ipywidgets as w
+
+    from silson_tools.people import CSS
+    from silson_tools.teaching.network_app import NetworkApp
+    from silson_tools.teaching.practice import PracticeApp
+
+    for app in (PracticeApp(), NetworkApp("medium")):
+        next(iter(app.controls.values())).value += 1
+        htmls = [c for c in app.widget.children if isinstance(c, w.HTML)]
+        assert CSS in htmls[0].value  # app_style(), first in the box
+        assert all("<style" not in h.value for h in htmls[1:]) and len(htmls) > 1

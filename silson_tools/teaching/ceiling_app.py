@@ -45,7 +45,7 @@ from ..errors import InputError
 from ..fonts import use_korean_font
 from ..money import as_won, format_won
 from ..receipts.lines import as_receipt_lines
-from .live_plot import LiveFigure, app_style, image_widget
+from .live_plot import LiveFigure, app_style, image_widget, live_html
 from .shrink_zones import nice_ceiling
 
 __all__ = [
@@ -456,7 +456,7 @@ class CeilingApp:
             )
             return
         self.image.value = self.figure.render()  # the picture's message goes first
-        self.readout.value = readout_html(values)
+        self.readout.value = live_html(readout_html(values))
 
     def _on_change(self, _change: object) -> None:
         self.refresh()

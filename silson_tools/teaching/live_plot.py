@@ -32,8 +32,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..fonts import use_korean_font
+from ..people import CSS as PEOPLE_CSS
 
-__all__ = ["LiveFigure", "app_style", "figure_png", "image_widget", "steady_top"]
+__all__ = ["LiveFigure", "app_style", "figure_png", "image_widget", "live_html", "steady_top"]
 
 BASE_DPI = 100
 """CSS pixels per figure inch."""
@@ -236,5 +237,13 @@ body[data-voila] .silson-app .silson-readout { font-size: 18px; }
 
 
 def app_style() -> w.HTML:
-    """The apps' stylesheet as an (invisible) HTML widget: put it inside the app's box."""
-    return w.HTML(_STYLE, layout=w.Layout(display="none"))
+    """The apps' stylesheet as an (invisible) HTML widget: put it inside the app's box.
+    It carries the people tables' stylesheet too (see :func:`live_html`)."""
+    return w.HTML(PEOPLE_CSS + _STYLE, layout=w.Layout(display="none"))
+
+
+def live_html(html: str) -> str:
+    """HTML for a widget that changes at every slider move, without the people tables'
+    stylesheet (:func:`app_style` carries it once): a new ``<style>`` element at every
+    update makes the browser recompute the style of the whole page."""
+    return html.replace(PEOPLE_CSS, "", 1)

@@ -27,7 +27,7 @@ from ..us_plans.calculator import COST_OF, compare_with_curve
 from ..us_plans.plans import RULES, resolve_plans, usage_preset
 from ..us_plans.tables import cost_table_from, people_cost_table, usd
 from ..us_plans.views import PLAN_COLORS, RULE_COLORS, SLIDERS
-from .live_plot import LiveFigure, app_style, image_widget, steady_top
+from .live_plot import LiveFigure, app_style, image_widget, live_html, steady_top
 from .shrink_zones import nice_ceiling
 
 __all__ = ["NetworkApp", "summary_html"]
@@ -203,7 +203,7 @@ class NetworkApp:
             xs,
             ys,
             summary_html(long),
-            people_cost_table(cost_table_from(long)).html,
+            live_html(people_cost_table(cost_table_from(long)).html),
         )
         self._numbers[(usage, x_top)] = found
         if len(self._numbers) > 512:

@@ -13,7 +13,7 @@ import ipywidgets as w
 from .. import people as pp
 from ..formulas import split_visit
 from ..schema import ZONES
-from .live_plot import app_style
+from .live_plot import app_style, live_html
 
 __all__ = ["PracticeApp", "practice_readout"]
 
@@ -62,7 +62,7 @@ class PracticeApp:
     def refresh(self) -> None:
         """Show the readout for the slider's cost."""
         cost = int(self.controls["practice"].value)
-        self.readout.value = practice_readout(cost, self.D, self.r, self.mode).html
+        self.readout.value = live_html(practice_readout(cost, self.D, self.r, self.mode).html)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

@@ -23,7 +23,7 @@ from .. import people as pp
 from ..chart_style import won_axis
 from ..money import format_won
 from ..premium import PPM, advise, claim_net, premium_path, relativities_ppm, surcharge_grade
-from .live_plot import LiveFigure, app_style, image_widget, steady_top
+from .live_plot import LiveFigure, app_style, image_widget, live_html, steady_top
 from .premium_app import (
     EXAMPLE_PATTERNS,
     _table,
@@ -213,7 +213,7 @@ class GradeApp(_App):
             text += f", 다음 할증까지 {format_won(g.to_next_surcharge)}"
         self.note.set_text(text)
         self.image.value = self.live.render("static")  # the picture's message goes first
-        self.readout.value = grade_readout_html(paid, discount)
+        self.readout.value = live_html(grade_readout_html(paid, discount))
 
 
 class PathsApp(_App):
@@ -362,7 +362,7 @@ class PathsApp(_App):
         self._set_legend(chosen)
         self.image.value = self.live.render((ytop, chosen))  # the picture's message goes first
         self.readout.value = (
-            paths_table_html(paths_totals(paths, EXAMPLE_PATTERNS))
+            live_html(paths_table_html(paths_totals(paths, EXAMPLE_PATTERNS)))
             if chosen
             else "<p>청구 패턴을 하나 이상 고르세요.</p>"
         )
@@ -492,4 +492,4 @@ class AdviceApp(_App):
         self.ax.set_xlim(0, xtop)
         self.ax.set_ylim(ylow, xtop)
         self.image.value = self.live.render((xtop, ylow))  # the picture's message goes first
-        self.readout.value = advice_html(advice)
+        self.readout.value = live_html(advice_html(advice))
