@@ -44,7 +44,7 @@ def split_claim(
     (1 − r)⌋`` with ``deductible = min(D, C)``. Rates are integer ppm.
     """
     total = c_cov + c_non
-    by_rate = (c_cov * (PPM - r_cov) + c_non * (PPM - r_non)) // PPM
+    by_rate = _kept_by_rate(c_cov, r_cov, c_non, r_non)
     if form == "additive":
         rate = r_cov if np.any(c_cov) else r_non
         payout = (np.maximum(total - minimum, 0) * (PPM - rate)) // PPM
@@ -53,10 +53,24 @@ def split_claim(
     if nhi_ppm is not None:
         by_rate = np.minimum(by_rate, (c_cov * (PPM - nhi_ppm)) // PPM + c_non)
     after_min = total - minimum
-    payout = np.maximum(np.minimum(after_min, by_rate), 0)
+    payout = np.minimum(after_min, by_rate)
+    np.maximum(payout, 0, out=payout)
+    decided = after_min <= by_rate  # the deductible decided it (where D > 0)
+    decided &= np.asarray(minimum) > 0
     self_pay = total - payout
-    ded = np.where((after_min <= by_rate) & (np.asarray(minimum) > 0), self_pay, 0)
-    return payout, ded, self_pay - ded
+    ded = np.where(decided, self_pay, 0)
+    self_pay -= ded
+    return payout, ded, self_pay
+
+
+def _kept_by_rate(c_cov: PerLine, r_cov: PerLine, c_non: PerLine, r_non: PerLine) -> np.ndarray:
+    """⌊(C_cov (1 − r_cov) + C_non (1 − r_non))⌋ in whole won (rates in ppm), computed in
+    place where the amounts are arrays (a part may take only one side: its other is 0)."""
+    kept = np.multiply(c_cov, PPM - r_cov, dtype=I64)
+    if np.ndim(c_non) or c_non:
+        kept += np.multiply(c_non, PPM - r_non, dtype=I64)
+    kept //= PPM
+    return kept
 
 
 def nhi_rate_ppm(copay: np.ndarray, nhis: np.ndarray) -> np.ndarray:

@@ -70,8 +70,10 @@ def visits(lines: SortedLines, which: str, unit: str) -> Visits | None:
         if unit != "line":
             person, d = lines.person[idx], lines.day[idx]
             first[1:] = (person[1:] != person[:-1]) | (d[1:] != d[:-1])
+            group = None
             if unit == "institution":
                 group = institution_visits(lines, idx, np.cumsum(first) - 1)
+            if group is not None:
                 if (group[1:] >= group[:-1]).all():  # each visit's lines together already
                     first[1:] = group[1:] != group[:-1]
                 else:  # visits numbered by their first line, each visit's lines together
@@ -115,7 +117,9 @@ def _is_in_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
     return sorted_unique[at] == values
 
 
-def institution_visits(lines: SortedLines, idx: np.ndarray, pday: np.ndarray) -> np.ndarray:
+def institution_visits(
+    lines: SortedLines, idx: np.ndarray, pday: np.ndarray
+) -> np.ndarray | None:
     """The visit key of each outpatient/pharmacy line ``idx`` (sorted order; ``pday``: the
     person–day number of each) when a 통원 is one institution's 외래 and its 처방조제:
 
@@ -134,9 +138,14 @@ def institution_visits(lines: SortedLines, idx: np.ndarray, pday: np.ndarray) ->
 
     Lines of equal key are one visit; a key ÷ (2 × the number of institution codes) is its
     person–day, so keys never decrease from one person–day to the next. (:func:`visits`
-    numbers the visits by their first line, so they run by person and date.)
+    numbers the visits by their first line, so they run by person and date.) None when
+    no line names an institution or a visit key: then each person–day is one visit (its
+    외래 lines are one, and its 약국 lines join them, or are one visit on a day without).
     """
     inst = _text_codes(lines, "institution", idx)
+    keys = _text_codes(lines, "visit", idx)
+    if not inst.any() and not keys.any():
+        return None
     ph = lines.setting[idx] == PH
     m = int(inst.max()) + 1
     group = (pday * 2 + ph) * m + inst  # 외래 visits (even), 약국-only visits (odd)
@@ -154,7 +163,6 @@ def institution_visits(lines: SortedLines, idx: np.ndarray, pday: np.ndarray) ->
         best_here = best_of_day[pday]
         join = np.where(named, group - m, np.where(best_here >= 0, best_here, group))
         group = np.where(ph, join, group)
-    keys = _text_codes(lines, "visit", idx)
     if keys.any():  # union the visits that share a key (one person–day each)
         parent: dict[int, int] = {}
 
