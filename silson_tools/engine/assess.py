@@ -137,7 +137,7 @@ def assess_lines(lines: SortedLines, policy: Policy, hook: np.ndarray | None) ->
     route, clause = routes(lines, policy)  # 1. which part pays each amount (−1: excluded)
     excluded = excluded_amount(lines, route)
     offset = ceiling_offset(lines, route, hook)  # 2. 상한제 환급분
-    cc_eligible = lines.cc - offset
+    cc_eligible = lines.cc - offset if offset.any() else lines.cc  # read, never written
     detail = LineDetail.zeros(lines.n)
     payout = np.zeros(lines.n, I64)
     pay_non = np.zeros(lines.n, I64)  # the part of the payout paid on ④ 비급여
@@ -167,19 +167,26 @@ def _pay_visit_part(
     ``pay_non``."""
     a_cov = None  # what the part takes of ① + ③ and of ④ on each line (None: nothing)
     if "covered_copay" in part.amounts:
-        a_cov = np.where(route["covered_copay"] == k, cc_eligible, 0)
+        a_cov = _taken(route["covered_copay"], k, cc_eligible)
     if "full_copay" in part.amounts and lines.fc.any():
-        fc = np.where(route["full_copay"] == k, lines.fc, 0)
+        fc = _taken(route["full_copay"], k, lines.fc)
         a_cov = fc if a_cov is None else a_cov + fc
     a_non = None
     if "noncovered" in part.amounts:
-        a_non = np.where(route["noncovered"] == k, lines.nc, 0)
+        a_non = _taken(route["noncovered"], k, lines.nc)
     paid = policy.count_basis[0] == "paid"
     p = visit_part(lines, part, a_cov, a_non, policy.combine_same_day, detail, paid)
     p = annual_limit(lines, part, p, detail)
     payout += p
     if a_non is not None:
         pay_non += p if a_cov is None else pooled_noncovered(p, a_cov, a_non)
+
+
+def _taken(route: np.ndarray, k: int, amount: np.ndarray) -> np.ndarray:
+    """``amount`` where part ``k`` pays it, else 0 (``amount`` itself when it pays every
+    line's; the caller does not write into it)."""
+    on = route == k
+    return amount if on.all() else np.where(on, amount, 0)
 
 
 def _pay_noncovered_part(

@@ -141,6 +141,8 @@ def ceiling_offset(
 ) -> np.ndarray:
     """상한제 환급분: ``min(max(⑤ over_ceiling, hook), ①)`` where ① is paid by a part, else 0."""
     if hook is None:
+        if not lines.over.any():
+            return np.zeros(lines.n, I64)
         offset = np.minimum(lines.over, lines.cc)
     else:
         offset = np.minimum(np.maximum(lines.over, hook), lines.cc)

@@ -71,38 +71,42 @@ def share_steps(
     steps: list[np.ndarray],
     targets: tuple[np.ndarray, ...],
     u_left: np.ndarray,
-    weight: np.ndarray,
+    claim: np.ndarray,
     unit: np.ndarray,
     starts: np.ndarray,
     idx: np.ndarray,
-) -> np.ndarray:
+    payout: np.ndarray,
+) -> None:
     """Share each visit-level step over the visit's lines, by what is left on each (waterfall),
-    and add each line's share into ``targets[k]`` at its sorted position ``idx``.
+    and add each line's share into ``targets[k]`` at its sorted position ``idx``; what is
+    left on each line (its payout) goes to ``payout[idx]``.
 
-    Every line has ``weight > 0`` (a line with nothing to claim takes nothing and is left
-    out by the caller); ``unit`` numbers the visits 0, 1, … and ``starts`` is where each
-    begins. The only line of a visit takes the visit's steps and ``u_left`` (its payout);
+    ``claim``: what each sorted line claims, the weight (every line ``idx`` claims something:
+    a line with nothing to claim takes nothing and is left out by the caller); ``unit``
+    numbers the visits of lines ``idx`` 0, 1, … and ``starts`` is where each begins. The
+    only line of a visit takes the visit's steps and ``u_left`` (its payout);
     the lines of a shared visit take each step in turn by :func:`largest_remainder` of what
-    is left on them. Returns what is left on each line (the payout).
+    is left on them.
 
     Speed: the adds go straight into the targets (``np.add.at``, no per-step line array);
     a step that is 0 on most visits touches only their lines.
     """
-    m = len(weight)
+    m = len(idx)
     if len(starts) == m:  # one line per visit
         for target, step in zip(targets, steps, strict=True):
             _add_sparse_or_dense(target, idx, step)
-        return u_left
-    sub = _lines_of_shared_visits(starts, m)
-    shares, rest = _waterfall(steps, weight, unit, sub)
-    single = np.diff(starts, append=m) == 1
+        payout[idx] = u_left
+        return
+    size = np.diff(starts, append=m)  # lines per visit
+    sub = _lines_of_shared_visits(starts, size)
+    shares, rest = _waterfall(steps, claim[idx[sub]], unit, sub)
     line: np.ndarray | None = None  # one scratch line array, reused step after step
     for target, step, share in zip(targets, steps, shares, strict=True):
         live = np.flatnonzero(step)
         if not len(live):
             continue
         if len(live) * 8 < len(step):  # few visits: add at their lines alone
-            live = live[single[live]]
+            live = live[size[live] == 1]
             np.add.at(target, idx[starts[live]], step[live])
             if len(sub):
                 np.add.at(target, idx[sub], share)
@@ -110,9 +114,9 @@ def share_steps(
         line = np.take(step, unit, out=line)
         line[sub] = share
         np.add.at(target, idx, line)
-    left = u_left[unit]
-    left[sub] = rest
-    return left
+    line = np.take(u_left, unit, out=line)
+    line[sub] = rest
+    payout[idx] = line
 
 
 def _add_sparse_or_dense(target: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
@@ -128,9 +132,10 @@ def _add_sparse_or_dense(target: np.ndarray, idx: np.ndarray, values: np.ndarray
 def _waterfall(
     steps: list[np.ndarray], weight: np.ndarray, unit: np.ndarray, sub: np.ndarray
 ) -> tuple[list[np.ndarray], np.ndarray]:
-    """On the lines ``sub`` of shared visits: each step's share per line, in turn by
-    :func:`largest_remainder` of what is left on them, and what is left at the end."""
-    rest = weight[sub]
+    """On the lines ``sub`` of shared visits (``weight``: what each claims): each step's
+    share per line, in turn by :func:`largest_remainder` of what is left on them, and what
+    is left at the end."""
+    rest = weight.copy()
     shares = []
     if not len(sub):
         return [rest[:0]] * len(steps), rest
@@ -150,10 +155,9 @@ def _waterfall(
     return shares, rest
 
 
-def _lines_of_shared_visits(starts: np.ndarray, m: int) -> np.ndarray:
+def _lines_of_shared_visits(starts: np.ndarray, size: np.ndarray) -> np.ndarray:
     """Positions of the lines that belong to a visit of two or more lines (``starts``: where
-    each visit begins among ``m`` lines), built from those visits alone."""
-    size = np.diff(starts, append=m)
+    each visit begins, ``size``: its number of lines), built from those visits alone."""
     shared = np.flatnonzero(size > 1)
     size = size[shared]
     offset = np.repeat(starts[shared] - (np.cumsum(size) - size), size)

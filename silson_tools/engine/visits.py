@@ -40,8 +40,8 @@ class Visits:
 
     member: np.ndarray
     """Per line: True when the line belongs to one of these visits."""
-    unit: np.ndarray
-    """Per line: the number of its visit (0 where not ``member``)."""
+    number: np.ndarray
+    """Per member line (in ``idx`` order): the number of its visit."""
     day: np.ndarray
     gid: np.ndarray
     tiers: np.ndarray
@@ -81,11 +81,10 @@ def visits(lines: SortedLines, which: str, unit: str) -> Visits | None:
                     order = np.argsort(number, kind="stable")
                     idx, first = idx[order], group_firsts(number[order])
         starts = np.flatnonzero(first)
-        unit_of = np.zeros(lines.n, I64)
-        unit_of[idx] = np.cumsum(first) - 1
+        number = np.cumsum(first) - 1
         bits = np.bitwise_or.reduceat((1 << lines.tier[idx]).astype(np.int8), starts)
-        day, gid = lines.day[idx][starts], lines.gid[idx][starts]
-        found = Visits(mask, unit_of, day, gid, bits, idx, starts)
+        at = idx[starts]
+        found = Visits(mask, number, lines.day[at], lines.gid[at], bits, idx, starts)
     lines.visits[key] = found
     return found
 
@@ -312,18 +311,23 @@ def _claims(
     v: Visits, claim: np.ndarray, a_cov: np.ndarray | None, a_non: np.ndarray | None
 ) -> _Claims | None:
     """Group the member lines with ``claim > 0`` into their visits; None when there are none."""
-    idx = v.idx[claim[v.idx] > 0]  # each visit's lines together (see visits)
-    if not len(idx):
-        return None
-    unit = v.unit[idx]
-    first = group_firsts(unit)
-    starts = np.flatnonzero(first)
-    units = unit[starts]
+    keep = claim[v.idx] > 0
+    if keep.all():  # every line claims something (a 급여 part, say): the visits as built
+        idx, starts, units = v.idx, v.starts, np.arange(len(v.starts))
+        first = None
+    else:
+        idx = v.idx[keep]  # each visit's lines together (see visits)
+        if not len(idx):
+            return None
+        unit = v.number[keep]
+        first = group_firsts(unit)
+        starts = np.flatnonzero(first)
+        units = unit[starts]
     if len(starts) == len(idx):  # one line per visit
         cov, non, local = _on_lines(a_cov, idx), _on_lines(a_non, idx), starts
     else:
         cov, non = _on_lines(a_cov, idx, starts), _on_lines(a_non, idx, starts)
-        local = np.cumsum(first) - 1
+        local = v.number if first is None else np.cumsum(first) - 1
     return _Claims(idx, starts, local, units, v.day[units], cov, non)
 
 
@@ -361,13 +365,13 @@ def _visits_of_kind(
         p, rule.get("visit_cap"), rule.get("count"), v.gid[c.units], c.day, paid_only
     )
     targets = (detail.deductible, detail.rate_part, detail.visit_cap_cut, detail.count_cut)
-    pay = share_steps(
+    share_steps(
         [dd, rr, p - capped, count_cut],
         targets,
         capped - count_cut,
-        claim[c.idx],
+        claim,
         c.local,
         c.starts,
         c.idx,
+        payout,
     )
-    payout[c.idx] = pay
