@@ -55,6 +55,8 @@ def exclusion_masks(lines: SortedLines, policy: Policy) -> tuple[dict[str, np.nd
         if ex.waiting_years is not None:
             # before the k-th anniversary of the start = policy year index below k
             hit &= lines.year < np.asarray(ex.waiting_years.on(lines.day), dtype=I64)
+        if not hit.any():  # the clause removes nothing from these lines
+            continue
         removes = np.zeros(lines.n, dtype=bool)
         for col in ex.amounts:
             removes |= hit & ~masks[col] & (amounts[col] > 0)

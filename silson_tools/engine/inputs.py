@@ -76,24 +76,23 @@ def _columns(lines: ReceiptLines, policy: Policy) -> InputColumns:
         table = np.array([cat_names.index(n) for n in names], dtype=np.int16)
         code = table[code] if len(table) else code
     n = len(lines)
-
-    def amount(column: str) -> np.ndarray:
-        return lines[column].to_numpy(dtype=I64)
-
+    names = ("covered_copay", "full_copay", "noncovered", "nhis_paid", "over_ceiling", "days")
+    date, severe, *amounts = lines.arrays("date", "severe", *names)
+    cc, fc, nc, nhis, over, days = (np.asarray(a, dtype=I64) for a in amounts)
     return InputColumns(
         person=np.asarray(person, dtype=np.intp),
-        day=lines["date"].to_numpy().astype("datetime64[D]"),
+        day=date.astype("datetime64[D]"),
         setting=np.asarray(setting, dtype=np.int16),
         tier=np.asarray(tier, dtype=np.int16),
         cat=np.asarray(code, dtype=np.int16),
         cat_names=cat_names,
-        cc=amount("covered_copay"),
-        fc=amount("full_copay"),
-        nc=amount("noncovered"),
-        nhis=amount("nhis_paid") if needs_nhis(policy) else np.zeros(n, I64),
-        over=amount("over_ceiling"),
-        days=amount("days"),
-        severe=lines["severe"].to_numpy(dtype=bool),
+        cc=cc,
+        fc=fc,
+        nc=nc,
+        nhis=nhis if needs_nhis(policy) else np.zeros(n, I64),
+        over=over,
+        days=days,
+        severe=np.asarray(severe, dtype=bool),
     )
 
 

@@ -265,6 +265,13 @@ class ReceiptLines(pd.DataFrame):
             raise InputError(f"codes: one of {', '.join(_CODED)}, not {column!r}")
         return self._info().codes[column]
 
+    def arrays(self, *columns: str) -> tuple[np.ndarray, ...]:
+        """Canonical columns as numpy arrays, read straight from the frame's blocks (no
+        Series is built, so ``attrs`` is not copied for each); one check that the lines are
+        intact for all of them."""
+        self._info()
+        return tuple(np.asarray(_values(self, c)) for c in columns)
+
     def text_codes(self, column: str) -> tuple[np.ndarray, tuple[str, ...]] | None:
         """A free-text column given in the input (``institution``, ``visit``) as (code per
         line, distinct texts), as validation coded it; None when it was not kept."""
