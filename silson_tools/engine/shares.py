@@ -97,15 +97,18 @@ def share_steps(
             _add_sparse_or_dense(target, idx, step)
         payout[idx] = u_left
         return
-    size = np.diff(starts, append=m)  # lines per visit
+    size = np.empty(len(starts), I64)  # lines per visit
+    np.subtract(starts[1:], starts[:-1], out=size[:-1])
+    size[-1] = m - starts[-1]
     sub = _lines_of_shared_visits(starts, size)
     shares, rest = _waterfall(steps, claim[idx[sub]], unit, sub)
     line: np.ndarray | None = None  # one scratch line array, reused step after step
     for target, step, share in zip(targets, steps, shares, strict=True):
-        live = np.flatnonzero(step)
-        if not len(live):
+        nonzero = np.count_nonzero(step)
+        if not nonzero:
             continue
-        if len(live) * 8 < len(step):  # few visits: add at their lines alone
+        if nonzero * 8 < len(step):  # few visits: add at their lines alone
+            live = np.flatnonzero(step)
             live = live[size[live] == 1]
             np.add.at(target, idx[starts[live]], step[live])
             if len(sub):
@@ -122,9 +125,11 @@ def share_steps(
 def _add_sparse_or_dense(target: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
     """``target[idx] += values`` (distinct ``idx``), touching only the nonzero values when
     they are few."""
-    live = np.flatnonzero(values)
-    if len(live) * 8 < len(values):
-        np.add.at(target, idx[live], values[live])
+    nonzero = np.count_nonzero(values)
+    if nonzero * 8 < len(values):
+        if nonzero:
+            live = np.flatnonzero(values)
+            np.add.at(target, idx[live], values[live])
     else:
         np.add.at(target, idx, values)
 
