@@ -182,7 +182,7 @@ def executed(path: Path) -> nbformat.NotebookNode:
     nb = nbformat.read(path, as_version=4)
     NotebookClient(
         nb,
-        timeout=600,
+        timeout=300,  # per cell; a hung kernel fails here instead of holding CI up
         kernel_name="python3",
         resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
         allow_errors=True,
