@@ -160,6 +160,15 @@ def _factorize(values: np.ndarray | pd.Series) -> tuple[np.ndarray, list[Any]]:
     """
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
         return values.cat.codes.to_numpy(np.intp), list(values.cat.categories)
+    if (
+        isinstance(values, pd.Series)
+        and isinstance(values.dtype, pd.StringDtype)
+        and values.dtype.storage == "pyarrow"
+    ):
+        # pyarrow-backed text (pandas' str): Arrow's dictionary encoding, not a Python
+        # object per line
+        codes, uniques = pd.factorize(values.array, use_na_sentinel=True)
+        return np.asarray(codes, dtype=np.intp), list(uniques)
     arr = _objects(values)
     if len(arr) and arr.flags.c_contiguous:
         try:
