@@ -73,6 +73,7 @@ import pandas as pd
 from ..catalog import Policy, load_policy
 from ..dates import DateLike
 from ..errors import InputError
+from ..receipts.lines import ReceiptLines
 from .assess import assess
 from .ceiling_hook import Ceiling
 from .lines import I64
@@ -199,7 +200,10 @@ def _sides(
     if not split:
         return [(e, k, p)]
     zero_covered = {c: 0 for c in (*_COVERED, "over_ceiling") if c in receipts.columns}
-    non = assess(receipts.assign(**zero_covered), policy, start)
+    if isinstance(receipts, ReceiptLines) and receipts.is_intact():  # no second validation
+        non = assess(receipts.with_zeros(list(zero_covered)), policy, start)
+    else:
+        non = assess(receipts.assign(**zero_covered), policy, start)
     e_non = non["eligible"].to_numpy()
     e_cov = e - e_non
     p_non = alone["payout_noncovered"].to_numpy()

@@ -54,7 +54,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ..errors import InputError, ReceiptError, ReceiptProblem
-from ..schema import CANONICAL_COLUMNS, CATEGORIES, COLUMN_LABELS, OPTIONAL_COLUMNS
+from ..schema import CANONICAL_COLUMNS, CATEGORIES, COLUMN_LABELS, OPTIONAL_COLUMNS, WON_COLUMNS
 from .header import Aliases, Header, default_aliases, load_aliases, map_header
 from .validate import Checked, Problems, RawColumn, cell_value, check_columns, map_headers
 
@@ -312,6 +312,21 @@ class ReceiptLines(pd.DataFrame):
             for k, pos in enumerate(where.tolist())
         ]
         return ReceiptError(problems, self._info().source)
+
+    def with_zeros(self, columns: Sequence[str]) -> ReceiptLines:
+        """A copy with the won ``columns`` 0 on every line, still validated (0 passes every
+        check; ⑤ over_ceiling must stay at most ①, so zero it with ①)."""
+        info = self._info()
+        unknown = [c for c in columns if c not in WON_COLUMNS]
+        if unknown:
+            raise InputError(f"with_zeros: won columns ({', '.join(WON_COLUMNS)}), not {unknown}")
+        base = pd.DataFrame(self).assign(**{c: np.zeros(len(self), np.int64) for c in columns})
+        over, cc = (np.asarray(_values(base, c)) for c in ("over_ceiling", "covered_copay"))
+        if (over > cc).any():
+            raise InputError("with_zeros: ⑤ over_ceiling would exceed ① covered_copay")
+        return ReceiptLines._wrap(
+            base, info.source, info.rows, info.refs, info.codes, info.extra_categories, self.attrs
+        )
 
     def select(self, where: npt.ArrayLike) -> ReceiptLines:
         """The lines at ``where`` (a boolean mask or positions), still validated.
