@@ -256,10 +256,10 @@ def _measure(
 @pytest.fixture(scope="module", autouse=True)
 def _save_results(screenshots: Path):
     yield
-    if RESULTS:
-        (screenshots / "slider_latency.json").write_text(
-            json.dumps(RESULTS, indent=1, ensure_ascii=False)
-        )
+    if RESULTS:  # merged: under pytest-xdist, Voilà and JupyterLab run in two processes
+        path = screenshots / "slider_latency.json"
+        found = json.loads(path.read_text()) if path.is_file() else {}
+        path.write_text(json.dumps({**found, **RESULTS}, indent=1, ensure_ascii=False))
 
 
 @pytest.mark.parametrize("notebook", list(APPS))
