@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -60,6 +61,13 @@ class SortedResult:
     """보장 제외 clause per line: (code, labels); code 0 = "" (nothing excluded)."""
 
 
+@lru_cache(maxsize=256)
+def _categories(labels: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The (unordered) categorical dtype of ``labels``, made once: building it checks the
+    labels, a fixed cost of every call on a few lines."""
+    return pd.CategoricalDtype(categories=list(labels))
+
+
 def _clauses(
     back: Callable[[np.ndarray], np.ndarray],
     clauses: tuple[np.ndarray, tuple[str, ...]] | None,
@@ -68,11 +76,11 @@ def _clauses(
     """The ``excluded_by`` text per line in row order ("" where nothing was excluded), as a
     categorical (a few labels; no string per line is built)."""
     if clauses is None:
-        return pd.Categorical.from_codes(np.zeros(n, np.int16), categories=[""])
+        return pd.Categorical.from_codes(np.zeros(n, np.int16), dtype=_categories(("",)))
     code, labels = clauses
     unique = list(dict.fromkeys(labels))  # two clauses may share a label
     remap = np.array([unique.index(label) for label in labels], dtype=np.int16)
-    return pd.Categorical.from_codes(remap[back(code)], categories=unique)
+    return pd.Categorical.from_codes(remap[back(code)], dtype=_categories(tuple(unique)))
 
 
 def _constant(value: object, n: int) -> object:
@@ -121,7 +129,7 @@ def detail_frame(receipts: pd.DataFrame, lines: SortedLines, result: SortedResul
     new["eligible"] = claim - new["excluded"] - new["ceiling_offset"]
     new["self_pay"] = claim - payout
     new["payout_covered"] = payout - new["payout_noncovered"]
-    new["zone"] = pd.Categorical.from_codes(back(result.zone), categories=list(ZONE_CODES))
+    new["zone"] = pd.Categorical.from_codes(back(result.zone), dtype=_categories(ZONE_CODES))
     new["excluded_by"] = _clauses(back, result.excluded_by, lines.n)
     names = list(DETAIL_COLUMNS)
     if lines.nhis_estimate is not None:  # ② 공단부담금 추정 (assess(..., estimate_nhis=True))
