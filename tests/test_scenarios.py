@@ -147,6 +147,12 @@ def test_a_slider_move_computes_the_next_steps_along_that_slider() -> None:
     from silson_tools.teaching import scenario_app as sa
 
     app = sa.ScenarioApp("manual_therapy")
+    made = [  # computed when the app was made: the first presses either way are ready
+        sa._key("manual_therapy", 100_000 + d, 1.0, "clinic", 52) for d in (-90_000, 120_000)
+    ]
+    made += [sa._key("manual_therapy", 100_000, 0.4, "clinic", 52)]
+    made += [sa._key("manual_therapy", 100_000, 1.0, "tertiary", 52)]
+    assert all(k in sa._TABLES for k in made)
     app.controls["sessions"].value = 40  # a miss to the left: 40 and the next steps down
     ahead = [sa._key("manual_therapy", 100_000, 1.0, "clinic", n) for n in (28, 35, 39)]
     assert all(k in sa._TABLES for k in ahead)
