@@ -93,12 +93,20 @@ def cached_table(
     if found is not None:
         _TABLES.move_to_end(key)
         return found
-    keys = [key, *(k for k in _along(key, moved, direction) if k != key and k not in _TABLES)]
-    for k, table in zip(keys, scenario_tables(scenario, [k[1:] for k in keys]), strict=True):
+    _fill([key, *_along(key, moved, direction)])
+    return _TABLES[key]
+
+
+def _fill(keys: list[_Key]) -> None:
+    """Compute the tables for the ``keys`` (one scenario) not kept yet, in one batch."""
+    missing = list(dict.fromkeys(k for k in keys if k not in _TABLES))
+    if not missing:
+        return
+    batch = scenario_tables(missing[0][0], [k[1:] for k in missing])
+    for k, table in zip(missing, batch, strict=True):
         _TABLES[k] = table
     while len(_TABLES) > _KEEP:
         _TABLES.popitem(last=False)
-    return _TABLES[key]
 
 
 def _nice_top(value: float) -> float:
@@ -222,8 +230,8 @@ class ScenarioApp:
         for control in (cost, share, tier, sessions):
             control.observe(self.draw, names="value")
         self.draw()
-        for moved in ("cost", "share", "tier"):  # the first press finds its numbers ready
-            cached_table(*self.values(), moved=moved, direction=0)
+        now = _key(*self.values())  # the first presses find their numbers ready
+        _fill([k for moved in ("cost", "share", "tier") for k in _along(now, moved, 0)])
         controls = w.VBox(
             [pick, cost, share, tier, sessions], layout={"width": "27em", "flex": "0 0 auto"}
         )
