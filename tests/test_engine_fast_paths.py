@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from silson_tools import assess, assess_many
+from silson_tools.engine.lines import sort_order
 from silson_tools.errors import InputError
 from silson_tools.receipts import as_receipt_lines
 from silson_tools.scale import cohort
@@ -85,3 +86,15 @@ def test_arrow_text_columns_read_as_object_text(frame: pd.DataFrame) -> None:
         assert a[c].tolist() == b[c].tolist(), c
     for c in ("person", "setting", "tier", "category"):
         assert (a.codes(c)[0] == b.codes(c)[0]).all() and a.codes(c)[1] == b.codes(c)[1], c
+
+
+@pytest.mark.parametrize(("people", "days"), [(3, 40), (5_000, 400), (200_000, 30_000)])
+def test_radix_sort_order_is_the_stable_order_by_person_and_date(people: int, days: int) -> None:
+    """One, two and three 16-bit passes (keys of about 7, 21 and 33 bits) give lexsort's order."""
+    rng = np.random.default_rng(people)
+    person = rng.integers(0, people, 50_000).astype(np.intp)
+    day = np.datetime64("1990-01-01", "D") + rng.integers(0, days, 50_000).astype("m8[D]")
+    order, p, d = sort_order(person, day)
+    want = np.lexsort((np.arange(len(day)), day, person))
+    assert (order == want).all()
+    assert (p == person[want]).all() and (d == day[want]).all()
