@@ -39,14 +39,14 @@ lab: $(STAMP) data/private/README.md
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --ServerApp.ip=127.0.0.1 \
 	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(ROOT_FLAG)
 
-## make test: ruff, the unit tests (browser tests included) and every notebook under nbval.
-## pytest runs on TEST_WORKERS processes (pytest-xdist): the browser tests together on one
-## (they share their servers), the rest beside them; nbval keeps each notebook on one process.
+## make test: ruff, then one pytest run of the unit tests (browser tests included) and every
+## notebook under nbval, on TEST_WORKERS processes (pytest-xdist): each test file, and each
+## notebook (its cells share a kernel), runs whole in one process.
 TEST_WORKERS ?= 2
 test: $(STAMP) data/private/README.md browser-deps
 	$(BIN)/ruff check silson_tools tests benchmarks notebooks
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup tests
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --nbval-lax --nbval-cell-timeout=300 notebooks
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile \
+	  --nbval-lax --nbval-cell-timeout=300 tests notebooks
 
 ## make compat: the unit tests (no browser, no nbval) against the newest dependencies on the
 ## newest Python here and against pyproject's lower bounds on $(PYTHON), side by side (one

@@ -3,9 +3,9 @@
 - hypothesis without per-example deadlines (the machine may be busy); under CI (``CI``
   set) it runs derandomized, so a green run is reproducible; locally each run explores
   new examples.
-- ``make test`` runs pytest on two processes (pytest-xdist, ``--dist loadgroup``): the
-  real-browser tests that share the Voilà server stay together on one process, those that
-  share JupyterLab on the other, and the rest of the suite fills in beside them.
+- ``make test`` runs pytest on two processes (pytest-xdist, ``--dist loadfile``: a test
+  file, or a notebook under nbval, runs whole in one process, so a notebook's cells share
+  their kernel). Each process starts the JupyterLab or Voilà server its browser tests need.
 - The browser tests report key-press-to-new-plot latencies in their test reports
   (``user_properties``); the summary at the end of the run adds them up here, in the
   process that prints, whichever process ran the test.
@@ -31,20 +31,6 @@ LATENCY_PROPERTY = "key_press_to_plot_ms"
 """The ``user_properties`` name under which a test reports its latencies."""
 LATENCIES: dict[str, list[float]] = {}
 """Key-press-to-new-plot latencies (ms) per place, gathered from the test reports."""
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep the real-browser tests of one server in one xdist group.
-
-    The tests that use the Voilà server run together, and so do the rest (JupyterLab):
-    two groups, one per process, so each process starts one server. Runs before
-    pytest-xdist reads the groups (``tryfirst``); without xdist the mark is inert.
-    """
-    for item in items:
-        if BROWSER_DIR in Path(str(item.path)).parents:
-            server = "voila" if "voila" in getattr(item, "fixturenames", ()) else "lab"
-            item.add_marker(pytest.mark.xdist_group(f"browser-{server}"))
 
 
 @pytest.fixture

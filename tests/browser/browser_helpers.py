@@ -224,3 +224,21 @@ def wait_for_idle(page: Any, server: Any, timeout: float = 180) -> None:
             return
         time.sleep(0.2)
     raise AssertionError(f"the notebook was still running after {timeout:.0f} s")
+
+
+NOTEBOOKS = (
+    "00_start_here.ipynb",
+    "02_generations.ipynb",
+    "03_my_receipts.ipynb",
+    "07_exercises.ipynb",
+)
+"""The notebooks checked whole in Voilà (projector) and in JupyterLab."""
+EATEN = """
+() => ({
+  math: document.querySelectorAll('mjx-container, .MathJax, .MathJax_Display').length,
+  struck: [...document.querySelectorAll('.jp-RenderedMarkdown del, .jp-RenderedMarkdown s')]
+    .map(e => e.textContent),
+  italic: [...document.querySelectorAll('.jp-RenderedMarkdown em')].map(e => e.textContent),
+})
+"""
+"""What MathJax typeset and what Markdown struck through or set in italics, in the page."""
