@@ -159,7 +159,12 @@ def _factorize(values: np.ndarray | pd.Series) -> tuple[np.ndarray, list[Any]]:
     each distinct address is then read back as the object the column holds.
     """
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy(np.intp), list(values.cat.categories)
+        # the codes as stored (int8/int16: small to index with; −1 marks a missing value),
+        # wide enough to hold one more code (the blank entry of the table)
+        codes, categories = np.asarray(values.array.codes), list(values.cat.categories)
+        if len(categories) >= np.iinfo(codes.dtype).max:
+            codes = codes.astype(np.intp)
+        return codes, categories
     if (
         isinstance(values, pd.Series)
         and isinstance(values.dtype, pd.StringDtype)
