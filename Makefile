@@ -41,11 +41,12 @@ lab: $(STAMP) data/private/README.md
 
 ## make test: ruff, then one pytest run of the unit tests (browser tests included) and every
 ## notebook under nbval, on TEST_WORKERS processes (pytest-xdist): each test file, and each
-## notebook (its cells share a kernel), runs whole in one process.
+## notebook (its cells share a kernel), runs whole in one process; files start in collection
+## order, so the long browser files (tests/browser) start first, not last.
 TEST_WORKERS ?= 2
 test: $(STAMP) data/private/README.md browser-deps
 	$(BIN)/ruff check silson_tools tests benchmarks notebooks
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder \
 	  --nbval-lax --nbval-cell-timeout=300 tests notebooks
 
 ## make compat: the unit tests (no browser, no nbval) against the newest dependencies on the
