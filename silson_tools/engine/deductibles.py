@@ -18,6 +18,8 @@ per million (formulas.PPM), so the arithmetic is exact in int64.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from ..catalog import SettingRule
@@ -95,18 +97,26 @@ def visit_min(rule: SettingRule, tiers: np.ndarray, day: np.ndarray) -> np.ndarr
         p = rule.get(f"min_{name}") or base
         values.append(0 if p is None else p.on(day))
     if all(np.ndim(v) == 0 for v in values):  # undated: one lookup by the set of tiers
-        table = np.array(
-            [
-                max((int(v) for t, v in enumerate(values) if bits >> t & 1), default=0)
-                for bits in range(1 << len(values))
-            ],
-            dtype=I64,
-        )
-        return table[tiers]
+        return _highest_of_tiers(tuple(int(v) for v in values))[tiers]
     out = np.zeros(len(tiers), I64)
     for t, v in enumerate(values):
         out = np.maximum(out, np.where(tiers >> t & 1 == 1, v, 0))
     return out
+
+
+@lru_cache(maxsize=256)
+def _highest_of_tiers(values: tuple[int, ...]) -> np.ndarray:
+    """Per set of tiers (bit t: tier t): the highest of ``values[t]`` in it (0 for none);
+    made once per set of minimums (read-only)."""
+    table = np.array(
+        [
+            max((v for t, v in enumerate(values) if bits >> t & 1), default=0)
+            for bits in range(1 << len(values))
+        ],
+        dtype=I64,
+    )
+    table.flags.writeable = False
+    return table
 
 
 def rate_ppm(rule: SettingRule, key: str, day: np.ndarray) -> PerLine:

@@ -82,7 +82,7 @@ def _diagnosis_in(lines: SortedLines, ranges: tuple[tuple[str, str], ...]) -> np
     """True on lines whose 상병코드 category (``F32`` of ``F32.9``) is in one of ``ranges``;
     False where the receipts give no code."""
     rec = lines.receipts
-    if rec is None or "diagnosis" not in rec.given_columns:
+    if rec is None or "diagnosis" not in lines.given:
         return np.zeros(lines.n, dtype=bool)
     codes, uniques = pd.factorize(rec["diagnosis"].to_numpy(dtype=object))
     inside = [any(lo <= str(u)[:3] <= hi for lo, hi in ranges) for u in uniques]

@@ -52,17 +52,16 @@ def read_lines(
         start = as_day(policy_start, "policy_start")
     out = sort_lines(cols, start)
     out.receipts = lines
+    out.given = lines.given_columns
     check_nhis_paid(lines, policy, out, estimate_nhis)
     return out
 
 
 def _columns(lines: ReceiptLines, policy: Policy) -> InputColumns:
     """The validated columns as the engine's codes, in the input's row order."""
-    person, _ = lines.codes("person")
-    setting, _ = lines.codes("setting")
-    tier, _ = lines.codes("tier")
+    coded = lines.codes_of("person", "setting", "tier", "category")
+    (person, _), (setting, _), (tier, _), (code, names) = coded
     cat_names = tuple(CATEGORIES) + policy.extra_categories
-    code, names = lines.codes("category")
     if names != cat_names[: len(names)]:  # validated with other extra categories: recode
         unknown = [n for n in names if n not in cat_names]
         bad = np.isin(code, [names.index(n) for n in unknown])

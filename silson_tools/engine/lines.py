@@ -117,6 +117,8 @@ class SortedLines:
     receipts: ReceiptLines | None = None
     """The validated lines these came from: ``receipts.error(order[i], …)`` names the row a
     person sees for sorted line ``i``."""
+    given: tuple[str, ...] = ()
+    """``receipts.given_columns``, read once (the canonical columns the input had)."""
 
     @property
     def n(self) -> int:

@@ -93,7 +93,7 @@ def _text_codes(lines: SortedLines, column: str, idx: np.ndarray) -> np.ndarray:
     """A free-text receipt column on sorted lines ``idx`` as codes: 0 = blank, 1, 2 … a text
     (equal texts, equal codes). Reads the codes validation made where it kept them."""
     rec = lines.receipts
-    if rec is None or column not in rec.given_columns:
+    if rec is None or column not in lines.given:
         return np.zeros(len(idx), I64)
     rows = idx if lines.identity else lines.order[idx]
     coded = rec.text_codes(column)

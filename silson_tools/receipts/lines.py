@@ -261,9 +261,15 @@ class ReceiptLines(pd.DataFrame):
         categories in ``schema.CATEGORIES`` order then the extra ones, persons in order of
         first appearance. Saves the engine a second pass over the text.
         """
-        if column not in _CODED:
-            raise InputError(f"codes: one of {', '.join(_CODED)}, not {column!r}")
-        return self._info().codes[column]
+        return self.codes_of(column)[0]
+
+    def codes_of(self, *columns: str) -> list[tuple[np.ndarray, tuple[str, ...]]]:
+        """:meth:`codes` of several columns, with one check that the lines are intact."""
+        for column in columns:
+            if column not in _CODED:
+                raise InputError(f"codes: one of {', '.join(_CODED)}, not {column!r}")
+        info = self._info()
+        return [info.codes[column] for column in columns]
 
     def arrays(self, *columns: str) -> tuple[np.ndarray, ...]:
         """Canonical columns as numpy arrays, read straight from the frame's blocks (no
