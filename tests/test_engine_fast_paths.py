@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 
 from silson_tools import assess, assess_many
+from silson_tools.engine import DETAIL_COLUMNS
+from silson_tools.engine.assess import assess_detail
 from silson_tools.engine.lines import sort_order
 from silson_tools.errors import InputError
 from silson_tools.receipts import as_receipt_lines
@@ -98,3 +100,13 @@ def test_radix_sort_order_is_the_stable_order_by_person_and_date(people: int, da
     want = np.lexsort((np.arange(len(day)), day, person))
     assert (order == want).all()
     assert (p == person[want]).all() and (d == day[want]).all()
+
+
+def test_assess_detail_is_the_columns_assess_adds(frame: pd.DataFrame) -> None:
+    """scale/ reads only the added columns: they equal assess's, index and dtypes too."""
+    shuffled = frame.sample(frac=1.0, random_state=5)
+    shuffled["nhis_paid"] = np.where(np.arange(len(frame)) % 7 == 0, 0, shuffled["nhis_paid"])
+    full = assess(shuffled, "gen5", "2021-09-01", estimate_nhis=True)
+    detail = assess_detail(shuffled, "gen5", "2021-09-01", estimate_nhis=True)
+    assert list(detail.columns) == [*DETAIL_COLUMNS, "nhis_paid_estimate"]
+    pd.testing.assert_frame_equal(detail, full[list(detail.columns)], check_exact=True)

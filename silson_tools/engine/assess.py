@@ -96,13 +96,13 @@ from .exclusions import ceiling_offset, clause_labels, excluded_amount, routes
 from .inputs import read_lines
 from .limits import annual_limit
 from .lines import I64, LineDetail, SortedLines
-from .output import SortedResult, detail_frame
+from .output import SortedResult, detail_columns, detail_frame
 from .shares import pooled_noncovered
 from .treatments import room_part, treatment_part
 from .visits import visit_part
 from .zones import zone_codes
 
-__all__ = ["assess", "assess_lines"]
+__all__ = ["assess", "assess_detail", "assess_lines"]
 
 
 def assess(
@@ -123,13 +123,40 @@ def assess(
     see :func:`~.inputs.check_nhis_paid`). See the module docstring for the arithmetic and
     :data:`~.output.DETAIL_COLUMNS` for the columns added.
     """
+    lines, result = _assessed(receipts, policy, policy_start, ceiling, estimate_nhis)
+    return detail_frame(receipts, lines, result)
+
+
+def assess_detail(
+    receipts: pd.DataFrame,
+    policy: Policy | str | Path,
+    policy_start: DateLike | None = None,
+    ceiling: Ceiling = None,
+    estimate_nhis: bool = False,
+) -> pd.DataFrame:
+    """:func:`assess` without the receipts' own columns: only the columns it adds
+    (:data:`~.output.DETAIL_COLUMNS`, and ``nhis_paid_estimate`` when asked), on the
+    receipts' index, equal to those of ``assess``. For a caller that keeps the receipts
+    (``scale/`` calls it once per group of lines: no copy of them is joined each time)."""
+    lines, result = _assessed(receipts, policy, policy_start, ceiling, estimate_nhis)
+    return detail_columns(lines, result, receipts.index)
+
+
+def _assessed(
+    receipts: pd.DataFrame,
+    policy: Policy | str | Path,
+    policy_start: DateLike | None,
+    ceiling: Ceiling,
+    estimate_nhis: bool,
+) -> tuple[SortedLines, SortedResult]:
+    """Read, sort and assess (steps 1–7) → the sorted lines and what was decided."""
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
     lines = read_lines(receipts, pol, policy_start, estimate_nhis)
     pol = pol.for_contract(lines.start)  # the terms of the contract date (see catalog.py)
     hook = ceiling_offsets(ceiling, lines.receipts)  # the hook sees the validated lines
     if hook is not None and not lines.identity:
         hook = hook[lines.order]
-    return detail_frame(receipts, lines, assess_lines(lines, pol, hook))
+    return lines, assess_lines(lines, pol, hook)
 
 
 def assess_lines(lines: SortedLines, policy: Policy, hook: np.ndarray | None) -> SortedResult:

@@ -20,7 +20,7 @@ from ..schema import OPTIONAL_COLUMNS
 from .lines import LineDetail, SortedLines
 from .zones import ZONE_CODES
 
-__all__ = ["DETAIL_COLUMNS", "SortedResult", "detail_frame"]
+__all__ = ["DETAIL_COLUMNS", "SortedResult", "detail_columns", "detail_frame"]
 
 DETAIL_COLUMNS: tuple[str, ...] = (
     "policy_year",
@@ -106,6 +106,16 @@ def detail_frame(receipts: pd.DataFrame, lines: SortedLines, result: SortedResul
     for col, default in OPTIONAL_COLUMNS.items():
         if col not in out.columns:
             out[col] = _constant(default, len(out))
+    added = detail_columns(lines, result, out.index)
+    names = list(added.columns)
+    return pd.concat(
+        [out.drop(columns=[c for c in names if c in out.columns]), added], axis=1
+    )
+
+
+def detail_columns(lines: SortedLines, result: SortedResult, index: pd.Index) -> pd.DataFrame:
+    """:data:`DETAIL_COLUMNS` (and ``nhis_paid_estimate`` when ② was estimated) in the
+    receipts' row order, on ``index``: what :func:`detail_frame` adds to the receipts."""
     back = lines.input_order
     d = result.detail
     claim = lines.claim_input_order
@@ -135,7 +145,4 @@ def detail_frame(receipts: pd.DataFrame, lines: SortedLines, result: SortedResul
     if lines.nhis_estimate is not None:  # ② 공단부담금 추정 (assess(..., estimate_nhis=True))
         new["nhis_paid_estimate"] = back(lines.nhis_estimate)
         names.append("nhis_paid_estimate")
-    added = pd.DataFrame({name: new[name] for name in names}, index=out.index, copy=False)
-    return pd.concat(
-        [out.drop(columns=[c for c in names if c in out.columns]), added], axis=1
-    )
+    return pd.DataFrame({name: new[name] for name in names}, index=index, copy=False)

@@ -35,7 +35,8 @@ import pandas as pd
 
 from ..catalog import Policy, default_product, load_policy
 from ..dates import as_day
-from ..engine import assess, assess_many
+from ..engine import assess_many
+from ..engine.assess import assess_detail
 from ..engine.output import DETAIL_COLUMNS
 from ..errors import InputError, ReceiptError, ReceiptProblem
 from ..receipts import as_receipt_lines
@@ -168,7 +169,7 @@ def _detail(
     (assess_many)."""
     columns = [*DETAIL_COLUMNS, "duplicate_cut"] if plan.duplicates else list(DETAIL_COLUMNS)
     if len(policies) == 1:
-        out = assess(lines, policies[0], starts[0])
+        out = assess_detail(lines, policies[0], starts[0])
         if plan.duplicates:
             out["duplicate_cut"] = np.zeros(len(out), dtype=np.int64)
     else:
@@ -274,9 +275,9 @@ def _numpy_text(frame: pd.DataFrame) -> pd.DataFrame:
 def _many(frame: pd.DataFrame, policies: list[Policy], starts: list[np.datetime64]) -> pd.DataFrame:
     """비례보상 payout onto the first policy's detail (see the module docstring)."""
     shared = assess_many(frame, policies, list(starts))
-    out = assess(frame, policies[0], starts[0])
+    out = assess_detail(frame, policies[0], starts[0])
     names = [c[len("standalone_") :] for c in shared.columns if c.startswith("standalone_")]
-    alone = [assess(frame, p, s) for p, s in zip(policies[1:], starts[1:], strict=True)]
+    alone = [assess_detail(frame, p, s) for p, s in zip(policies[1:], starts[1:], strict=True)]
     standalone = shared[[f"standalone_{n}" for n in names]].to_numpy().sum(axis=1)
     non = out["payout_noncovered"].to_numpy() + sum(
         (a["payout_noncovered"].to_numpy() for a in alone), np.zeros(len(out), np.int64)
