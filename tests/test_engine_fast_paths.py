@@ -110,3 +110,20 @@ def test_assess_detail_is_the_columns_assess_adds(frame: pd.DataFrame) -> None:
     detail = assess_detail(shuffled, "gen5", "2021-09-01", estimate_nhis=True)
     assert list(detail.columns) == [*DETAIL_COLUMNS, "nhis_paid_estimate"]
     pd.testing.assert_frame_equal(detail, full[list(detail.columns)], check_exact=True)
+
+
+def test_selecting_a_run_of_lines_equals_selecting_them_one_by_one(frame: pd.DataFrame) -> None:
+    """A run of positions is selected as a view (scale/ runs each group so): same lines,
+    rows and codes as a gather, still validated, and apart from later writes to the parent."""
+    lines = as_receipt_lines(frame)
+    run = lines.select(np.arange(100, 400))
+    mask = np.zeros(len(lines), dtype=bool)
+    mask[100:400] = True
+    gathered = lines.select(np.flatnonzero(mask)[::-1]).select(np.arange(299, -1, -1))
+    pd.testing.assert_frame_equal(pd.DataFrame(run), pd.DataFrame(gathered), check_exact=True)
+    pd.testing.assert_frame_equal(pd.DataFrame(run), pd.DataFrame(lines).iloc[100:400])
+    assert (run.rows == gathered.rows).all() and run.is_intact()
+    assert (run.codes("person")[0] == gathered.codes("person")[0]).all()
+    before = run["covered_copay"].to_numpy().copy()
+    lines.loc[lines.index[150], "covered_copay"] = 1
+    assert (run["covered_copay"].to_numpy() == before).all() and run.is_intact()

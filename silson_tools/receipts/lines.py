@@ -347,10 +347,14 @@ class ReceiptLines(pd.DataFrame):
                 raise InputError(f"select: a mask of {len(self)} values, got shape {pos.shape}")
             pos = np.flatnonzero(pos)
         pos = np.atleast_1d(pos).astype(np.intp)
-        base = pd.DataFrame(self).iloc[pos]
-        codes = {c: (code[pos], names) for c, (code, names) in info.codes.items()}
+        at: slice | np.ndarray = pos
+        if len(pos) and pos[0] >= 0 and pos[-1] - pos[0] + 1 == len(pos):
+            if len(pos) == 1 or bool((np.diff(pos) == 1).all()):
+                at = slice(int(pos[0]), int(pos[-1]) + 1)  # a run of lines: views, no copy
+        base = pd.DataFrame(self).iloc[at]
+        codes = {c: (code[at], names) for c, (code, names) in info.codes.items()}
         return ReceiptLines._wrap(
-            base, info.source, info.rows[pos], info.refs, codes, info.extra_categories, self.attrs
+            base, info.source, info.rows[at], info.refs, codes, info.extra_categories, self.attrs
         )
 
 

@@ -137,15 +137,16 @@ def assess_persons(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
         empty = ([_policy(default_product())], [np.datetime64("2000-01-01")])
         pols, starts = plans[0] if plans else empty
         return with_detail(frame, _detail(lines, pols, starts, plan))
-    pieces = []
-    order = []
-    for g, (pols, starts) in enumerate(plans):
-        idx = np.flatnonzero(groups == g)
-        pieces.append(_detail(lines.select(idx), pols, starts, plan))
-        order.append(idx)
+    order = np.argsort(groups, kind="stable")  # each group's lines together, in line order
+    grouped = lines.select(order)  # one gather; each group is then a run of it (a view)
+    bounds = np.searchsorted(groups[order], np.arange(len(plans) + 1))
+    pieces = [
+        _detail(grouped.select(np.arange(bounds[g], bounds[g + 1])), pols, starts, plan)
+        for g, (pols, starts) in enumerate(plans)
+    ]
     detail = pd.concat(pieces)
     back = np.empty(len(frame), dtype=np.intp)
-    back[np.concatenate(order)] = np.arange(len(frame))
+    back[order] = np.arange(len(frame))
     return with_detail(frame, detail.iloc[back])
 
 
