@@ -47,7 +47,7 @@ TEST_WORKERS ?= 2
 test: $(STAMP) data/private/README.md browser-deps
 	$(BIN)/ruff check silson_tools tests benchmarks notebooks
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder \
-	  --nbval-lax --nbval-cell-timeout=300 tests notebooks
+	  --nbval-lax --nbval-cell-timeout=120 tests notebooks
 
 ## make compat: the unit tests (no browser, no nbval) against the newest dependencies on the
 ## newest Python here and against pyproject's lower bounds on $(PYTHON), side by side (one

@@ -182,7 +182,11 @@ def executed(path: Path) -> nbformat.NotebookNode:
     nb = nbformat.read(path, as_version=4)
     NotebookClient(
         nb,
-        timeout=300,  # per cell; a hung kernel fails here instead of holding CI up
+        # per cell: every cell takes seconds. Now and then the reply to a cell arrives but
+        # the client's wait does not wake until its timeout, when it finds the reply and goes
+        # on (seen twice under load: a 4 s notebook took 300 s and passed); a short timeout
+        # bounds that, and a cell that really hangs fails here instead of holding CI up
+        timeout=60,
         kernel_name="python3",
         resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
         allow_errors=True,

@@ -285,7 +285,9 @@ def test_notebook_parameters_cell_comes_first_and_is_tagged() -> None:
 
 
 def test_notebook_runs_on_another_file_set_by_its_parameters(tmp_path: Path) -> None:
-    """What papermill does: replace the parameters, run top to bottom on a fresh kernel."""
+    """What papermill does: replace the parameters, run top to bottom on a fresh kernel.
+
+    60 s per cell, as in test_notebook_render.py (a late wake-up costs 60 s, not 300)."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -297,7 +299,7 @@ def test_notebook_runs_on_another_file_set_by_its_parameters(tmp_path: Path) -> 
         "\nperson = '서연'\ndecile = 3\n"
     )
     NotebookClient(
-        nb, timeout=300, resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+        nb, timeout=60, resources={"metadata": {"path": str(NOTEBOOK.parent)}}
     ).execute()
     texts = [
         out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))

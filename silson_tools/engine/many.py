@@ -73,7 +73,7 @@ import pandas as pd
 from ..catalog import Policy, load_policy
 from ..dates import DateLike
 from ..errors import InputError
-from ..receipts.lines import ReceiptLines
+from ..receipts.lines import ReceiptLines, as_receipt_lines
 from .assess import assess
 from .ceiling_hook import Ceiling
 from .lines import I64
@@ -146,7 +146,20 @@ def assess_many(
         assess(receipts, p, s, ceiling, estimate_nhis) for p, s in zip(pols, starts, strict=True)
     ]
     split = not all(_pools(p) for p in pols)
-    sides = [_sides(receipts, p, s, f, split) for p, s, f in zip(pols, starts, frames, strict=True)]
+    non_covered_only = None
+    if split:
+        # ① ③ ⑤ zeroed on the *validated* lines, whatever headers the caller's frame uses
+        # (zeroing by canonical name on a frame with 본인부담금 … headers zeroed nothing and
+        # left the 급여 side unpaid)
+        lines = (
+            receipts
+            if isinstance(receipts, ReceiptLines) and receipts.is_intact()
+            else as_receipt_lines(receipts)
+        )
+        non_covered_only = lines.with_zeros([*_COVERED, "over_ceiling"])
+    sides = [
+        _sides(non_covered_only, p, s, f) for p, s, f in zip(pols, starts, frames, strict=True)
+    ]
     n = len(frames[0])
     elig = np.zeros((len(pols), n), I64)
     ded = np.zeros((len(pols), n), I64)
@@ -187,23 +200,19 @@ Side = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _sides(
-    receipts: pd.DataFrame,
+    non_covered_only: ReceiptLines | None,
     policy: Policy,
     start: DateLike | None,
     alone: pd.DataFrame,
-    split: bool,
 ) -> list[Side]:
-    """E, K, P of one policy on each line: one side, or 급여 and 비급여 when ``split``."""
+    """E, K, P of one policy on each line: one side, or 급여 and 비급여 when
+    ``non_covered_only`` (the validated lines with ① ③ ⑤ zeroed) is given."""
     e = alone["eligible"].to_numpy()
     k = (alone["deductible"] + alone["rate_part"]).to_numpy()
     p = alone["payout"].to_numpy()
-    if not split:
+    if non_covered_only is None:
         return [(e, k, p)]
-    zero_covered = {c: 0 for c in (*_COVERED, "over_ceiling") if c in receipts.columns}
-    if isinstance(receipts, ReceiptLines) and receipts.is_intact():  # no second validation
-        non = assess(receipts.with_zeros(list(zero_covered)), policy, start)
-    else:
-        non = assess(receipts.assign(**zero_covered), policy, start)
+    non = assess(non_covered_only, policy, start)
     e_non = non["eligible"].to_numpy()
     e_cov = e - e_non
     p_non = alone["payout_noncovered"].to_numpy()

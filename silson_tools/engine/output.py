@@ -16,11 +16,18 @@ import numpy as np
 import pandas as pd
 
 from ..dates import year_starts
+from ..receipts.lines import ReceiptLines
 from ..schema import OPTIONAL_COLUMNS
 from .lines import LineDetail, SortedLines
 from .zones import ZONE_CODES
 
-__all__ = ["DETAIL_COLUMNS", "SortedResult", "detail_columns", "detail_frame"]
+__all__ = [
+    "DETAIL_COLUMNS",
+    "SortedResult",
+    "detail_columns",
+    "detail_frame",
+    "with_optional_columns",
+]
 
 DETAIL_COLUMNS: tuple[str, ...] = (
     "policy_year",
@@ -99,18 +106,33 @@ def _constant(value: object, n: int) -> object:
 
 
 def detail_frame(receipts: pd.DataFrame, lines: SortedLines, result: SortedResult) -> pd.DataFrame:
-    """A copy of ``receipts`` (missing optional columns filled with their defaults) with
-    :data:`DETAIL_COLUMNS` added, replacing any columns of those names; the input is never
-    changed and its index is kept."""
-    out = receipts.copy(deep=False)  # copy-on-write (pandas 3): the input is never changed
-    for col, default in OPTIONAL_COLUMNS.items():
-        if col not in out.columns:
-            out[col] = _constant(default, len(out))
+    """A copy of ``receipts`` with :data:`DETAIL_COLUMNS` added, replacing any columns of
+    those names; the input is never changed and its index is kept. An optional canonical
+    column the frame lacks is added: its validated values when the frame had it under
+    another header (``이름`` → ``person``), else its default (one person, no ② …)."""
+    out = with_optional_columns(receipts, lines.receipts)
     added = detail_columns(lines, result, out.index)
     names = list(added.columns)
     return pd.concat(
         [out.drop(columns=[c for c in names if c in out.columns]), added], axis=1
     )
+
+
+def with_optional_columns(receipts: pd.DataFrame, checked: ReceiptLines | None) -> pd.DataFrame:
+    """A shallow copy of ``receipts`` with every optional canonical column it lacks: the
+    validated values from ``checked`` (the same lines, validated) where the frame had that
+    column under another header (``이름`` → ``person``, ``입원일수`` → ``days``), else the
+    default (one person ``본인``, no ② …). A default beside a column that says otherwise
+    would be read as the truth by whoever groups the output by ``person``."""
+    out = receipts.copy(deep=False)  # copy-on-write (pandas 3): the input is never changed
+    given = set(checked.given_columns) if checked is not None else set()
+    for col, default in OPTIONAL_COLUMNS.items():
+        if col not in out.columns:
+            if checked is not None and col in given:  # under another header
+                out[col] = pd.Series(checked[col]).to_numpy()
+            else:
+                out[col] = _constant(default, len(out))
+    return out
 
 
 def detail_columns(lines: SortedLines, result: SortedResult, index: pd.Index) -> pd.DataFrame:

@@ -22,6 +22,10 @@ from .lines import I64, group_firsts
 __all__ = ["largest_remainder", "pooled_noncovered", "share_steps"]
 
 
+_EXACT_PRODUCT = 2.0**62
+"""Below this bound (with margin for float rounding) ``total × weight`` fits int64."""
+
+
 def largest_remainder(total: np.ndarray, weight: np.ndarray, unit: np.ndarray) -> np.ndarray:
     """Share ``total[u]`` among lines of unit u in proportion to ``weight`` (exact ints).
 
@@ -39,9 +43,14 @@ def largest_remainder(total: np.ndarray, weight: np.ndarray, unit: np.ndarray) -
     w_of = wsum[idx]
     t_of = total[idx]
     safe = np.where(w_of == 0, 1, w_of)
-    num = t_of * weight
-    share = num // safe
-    rem = num % safe
+    if float(t_of.max()) * float(weight.max()) < _EXACT_PRODUCT:
+        num = t_of * weight
+        share = num // safe
+        rem = num % safe
+    else:  # total × w could pass 2⁶³ (a visit of several lines near 10억원): Python ints
+        num_o = t_of.astype(object) * weight.astype(object)
+        share = (num_o // safe.astype(object)).astype(I64)  # ≤ total
+        rem = (num_o % safe.astype(object)).astype(I64)  # < W
     left = total - np.add.reduceat(share, starts)
     if not left.any():
         return share

@@ -37,12 +37,12 @@ from ..catalog import Policy, default_product, load_policy
 from ..dates import as_day
 from ..engine import assess_many
 from ..engine.assess import assess_detail
-from ..engine.output import DETAIL_COLUMNS
+from ..engine.output import DETAIL_COLUMNS, with_optional_columns
 from ..errors import InputError, ReceiptError, ReceiptProblem
-from ..receipts import as_receipt_lines
+from ..receipts import ReceiptLines, as_receipt_lines
 from ..receipts.cells import text
 from ..receipts.header import default_aliases, map_header
-from ..schema import DEFAULT_PERSON, OPTIONAL_COLUMNS
+from ..schema import DEFAULT_PERSON
 
 __all__ = ["Plan", "assess_persons", "person_keys", "with_detail"]
 
@@ -136,7 +136,7 @@ def assess_persons(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     if len(keys) <= 1:
         empty = ([_policy(default_product())], [np.datetime64("2000-01-01")])
         pols, starts = plans[0] if plans else empty
-        return with_detail(frame, _detail(lines, pols, starts, plan))
+        return with_detail(frame, _detail(lines, pols, starts, plan), lines)
     order = np.argsort(groups, kind="stable")  # each group's lines together, in line order
     grouped = lines.select(order)  # one gather; each group is then a run of it (a view)
     bounds = np.searchsorted(groups[order], np.arange(len(plans) + 1))
@@ -147,16 +147,17 @@ def assess_persons(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     detail = pd.concat(pieces)
     back = np.empty(len(frame), dtype=np.intp)
     back[order] = np.arange(len(frame))
-    return with_detail(frame, detail.iloc[back])
+    return with_detail(frame, detail.iloc[back], lines)
 
 
-def with_detail(frame: pd.DataFrame, detail: pd.DataFrame) -> pd.DataFrame:
+def with_detail(
+    frame: pd.DataFrame, detail: pd.DataFrame, checked: ReceiptLines | None = None
+) -> pd.DataFrame:
     """``frame`` (its own columns as given) with ``detail`` added as ``assess`` adds them:
-    missing optional columns filled with their defaults, same-named columns replaced."""
-    out = frame.copy(deep=False)
-    for col, default in OPTIONAL_COLUMNS.items():
-        if col not in out.columns:
-            out[col] = default
+    missing optional columns added (``checked``: the validated lines, whose values fill a
+    column the frame had under another header; see ``engine.output.with_optional_columns``),
+    same-named columns replaced."""
+    out = with_optional_columns(frame, checked)
     detail = detail.set_axis(out.index)
     return pd.concat(
         [out.drop(columns=[c for c in detail.columns if c in out.columns]), detail], axis=1
