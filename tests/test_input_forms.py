@@ -45,7 +45,7 @@ SETS = [["gen3", "gen4"], ["gen4", "gen5"], ["gen2", "gen3", "gen4"], ["gen1", "
 
 
 @pytest.mark.parametrize("names", SETS, ids=["+".join(s) for s in SETS])
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_assess_many_pays_the_same_under_korean_headers(names: list[str], data) -> None:
     pols = [load_policy(n) for n in names]
