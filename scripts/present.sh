@@ -11,6 +11,11 @@
 # The "silson" template (present/voila/templates/silson, found through JUPYTER_PATH) gives
 # projector text (20 px), hides cells tagged lab-only or teacher, and a Korean launcher
 # page listing the notebooks with one line each.
+#
+# Each cell gets 120 s (VoilaExecutor.timeout; every cell here takes seconds). Without a
+# timeout, a cell whose reply the server's client does not wake up for (seen now and then
+# on this machine: the kernel idle, the reply sent) leaves the page loading forever; with
+# one, the client looks again when the time is up, finds the reply and goes on.
 set -eu
 
 BIN="${BIN:-.venv/bin}"
@@ -28,4 +33,5 @@ exec "$BIN/voila" "$FOLDER" \
     --strip_sources=True --show_tracebacks=False \
     --MappingKernelManager.cull_idle_timeout="${PRESENT_CULL:-300}" \
     --MappingKernelManager.cull_interval=60 \
+    --VoilaExecutor.timeout=120 \
     "$@"
