@@ -129,7 +129,7 @@ def with_optional_columns(receipts: pd.DataFrame, checked: ReceiptLines | None) 
     for col, default in OPTIONAL_COLUMNS.items():
         if col not in out.columns:
             if checked is not None and col in given:  # under another header
-                out[col] = pd.Series(checked[col]).to_numpy()
+                out[col] = checked[col].to_numpy()
             else:
                 out[col] = _constant(default, len(out))
     return out
