@@ -124,7 +124,7 @@ def assess(
     :data:`~.output.DETAIL_COLUMNS` for the columns added.
     """
     lines, result = _assessed(receipts, policy, policy_start, ceiling, estimate_nhis)
-    return detail_frame(receipts, lines, result)
+    return detail_frame(receipts, lines, result, consume=True)
 
 
 def assess_detail(
@@ -139,7 +139,7 @@ def assess_detail(
     receipts' index, equal to those of ``assess``. For a caller that keeps the receipts
     (``scale/`` calls it once per group of lines: no copy of them is joined each time)."""
     lines, result = _assessed(receipts, policy, policy_start, ceiling, estimate_nhis)
-    return detail_columns(lines, result, receipts.index)
+    return detail_columns(lines, result, receipts.index, consume=True)
 
 
 def _assessed(

@@ -45,24 +45,34 @@ def split_claim(
     deductible decided it when ``C − D ≤`` the rate payout. additive: ``payout = ⌊(C − D)⁺ ×
     (1 − r)⌋`` with ``deductible = min(D, C)``. Rates are integer ppm.
     """
-    total = c_cov + c_non
-    by_rate = _kept_by_rate(c_cov, r_cov, c_non, r_non)
+    total = _total(c_cov, c_non)  # read, never written (it may be one of the amounts)
+    by_rate = _kept_by_rate(c_cov, r_cov, c_non, r_non)  # a new array, written below
     if form == "additive":
         rate = r_cov if np.any(c_cov) else r_non
         payout = (np.maximum(total - minimum, 0) * (PPM - rate)) // PPM
         ded = np.minimum(minimum, total)
         return payout, ded, total - payout - ded
     if nhi_ppm is not None:
-        by_rate = np.minimum(by_rate, (c_cov * (PPM - nhi_ppm)) // PPM + c_non)
-    after_min = total - minimum
-    payout = np.minimum(after_min, by_rate)
-    np.maximum(payout, 0, out=payout)
+        np.minimum(by_rate, (c_cov * (PPM - nhi_ppm)) // PPM + c_non, out=by_rate)
+    after_min = np.subtract(total, minimum, dtype=I64)
     decided = after_min <= by_rate  # the deductible decided it (where D > 0)
     decided &= np.asarray(minimum) > 0
-    self_pay = total - payout
+    payout = np.minimum(after_min, by_rate, out=by_rate)  # in place: fewer fresh arrays
+    np.maximum(payout, 0, out=payout)
+    self_pay = np.subtract(total, payout, out=after_min)
     ded = np.where(decided, self_pay, 0)
     self_pay -= ded
     return payout, ded, self_pay
+
+
+def _total(c_cov: PerLine, c_non: PerLine) -> PerLine:
+    """``c_cov + c_non``; the array itself when the other side is the scalar 0 (a part that
+    takes one side only), so no copy is made (the caller only reads it)."""
+    if np.ndim(c_non) == 0 and c_non == 0 and np.ndim(c_cov):
+        return c_cov
+    if np.ndim(c_cov) == 0 and c_cov == 0 and np.ndim(c_non):
+        return c_non
+    return c_cov + c_non
 
 
 def _kept_by_rate(c_cov: PerLine, r_cov: PerLine, c_non: PerLine, r_non: PerLine) -> np.ndarray:

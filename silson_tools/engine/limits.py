@@ -109,6 +109,8 @@ def cap_then_count(
     if count is not None:
         k = np.flatnonzero(capped > 0) if paid_only else np.arange(len(payout))
         over[k] = beyond_count(yearly_number(gid[k]), count, day[k])
+    if not over.any():  # no row beyond the count (the common case): no cut to select
+        return capped, np.zeros(len(payout), I64), over
     return capped, np.where(over, capped, 0), over
 
 

@@ -129,6 +129,18 @@ class SortedLines:
         """True on inpatient (입원) lines."""
         return self.setting == IN
 
+    @cached_property
+    def person_day(self) -> np.ndarray:
+        """Person–day number of each line: 0, 1, … in sorted order, a new one where the
+        person or the date changes (non-decreasing)."""
+        change = np.empty(self.n, dtype=bool)
+        change[:1] = True
+        np.not_equal(self.person[1:], self.person[:-1], out=change[1:])
+        change[1:] |= self.day[1:] != self.day[:-1]
+        number = np.cumsum(change)
+        number -= 1
+        return number
+
     def days(self, idx: np.ndarray) -> np.ndarray:
         """입원일수 of the sorted lines ``idx``."""
         return self.days_input[idx if self.identity else self.order[idx]]

@@ -110,7 +110,8 @@ def share_steps(
     np.subtract(starts[1:], starts[:-1], out=size[:-1])
     size[-1] = m - starts[-1]
     sub = _lines_of_shared_visits(starts, size)
-    shares, rest = _waterfall(steps, claim[idx[sub]], unit, sub)
+    idx_sub = idx[sub]  # the sorted positions of the shared visits' lines
+    shares, rest = _waterfall(steps, claim[idx_sub], unit, sub)
     line: np.ndarray | None = None  # one scratch line array, reused step after step
     for target, step, share in zip(targets, steps, shares, strict=True):
         nonzero = np.count_nonzero(step)
@@ -121,7 +122,7 @@ def share_steps(
             live = live[size[live] == 1]
             np.add.at(target, idx[starts[live]], step[live])
             if len(sub):
-                np.add.at(target, idx[sub], share)
+                np.add.at(target, idx_sub, share)
             continue
         line = np.take(step, unit, out=line)
         line[sub] = share

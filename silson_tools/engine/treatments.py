@@ -50,8 +50,7 @@ def treatment_part(
             r = np.where(session >= first, param.ppm(d), r)
     else:
         r = rule.params["rate"].ppm(d)
-    zero = np.zeros(len(idx), I64)
-    p, dd, rr = split_claim(zero, c, 0, r, param_on(rule.get("min"), d, 0), rule.form)
+    p, dd, rr = split_claim(0, c, 0, r, param_on(rule.get("min"), d, 0), rule.form)
     capped, count_cut, over = cap_then_count(
         p, rule.get("visit_cap"), rule.get("count"), lines.gid[idx], d, paid_only
     )
@@ -63,6 +62,8 @@ def treatment_part(
     detail.deductible[idx] += dd
     detail.rate_part[idx] += rr
     detail.visit_cap_cut[idx] += p - capped
+    if not over.any():  # nothing beyond the count: no cut to add
+        return capped
     detail.count_cut[idx] += count_cut
     return capped - count_cut
 

@@ -68,8 +68,8 @@ def visits(lines: SortedLines, which: str, unit: str) -> Visits | None:
     if len(idx):
         first = np.ones(len(idx), dtype=bool)
         if unit != "line":
-            person, d = lines.person[idx], lines.day[idx]
-            first[1:] = (person[1:] != person[:-1]) | (d[1:] != d[:-1])
+            pday = lines.person_day[idx]  # one gather, not the person's and the day's
+            first[1:] = pday[1:] != pday[:-1]
             group = None
             if unit == "institution":
                 group = institution_visits(lines, idx, np.cumsum(first) - 1)
@@ -116,9 +116,7 @@ def _is_in_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
     return sorted_unique[at] == values
 
 
-def institution_visits(
-    lines: SortedLines, idx: np.ndarray, pday: np.ndarray
-) -> np.ndarray | None:
+def institution_visits(lines: SortedLines, idx: np.ndarray, pday: np.ndarray) -> np.ndarray | None:
     """The visit key of each outpatient/pharmacy line ``idx`` (sorted order; ``pday``: the
     person–day number of each) when a 통원 is one institution's 외래 and its 처방조제:
 
@@ -141,6 +139,8 @@ def institution_visits(
     no line names an institution or a visit key: then each person–day is one visit (its
     외래 lines are one, and its 약국 lines join them, or are one visit on a day without).
     """
+    if lines.receipts is None or not {"institution", "visit"} & set(lines.given):
+        return None  # neither column given: no line names one (as the codes below say)
     inst = _text_codes(lines, "institution", idx)
     keys = _text_codes(lines, "visit", idx)
     if not inst.any() and not keys.any():
@@ -361,14 +361,14 @@ def _visits_of_kind(
         rule.form,
         nhi,
     )
-    capped, count_cut, _ = cap_then_count(  # 통원 회당 한도, then the yearly count
+    capped, count_cut, over = cap_then_count(  # 통원 회당 한도, then the yearly count
         p, rule.get("visit_cap"), rule.get("count"), v.gid[c.units], c.day, paid_only
     )
     targets = (detail.deductible, detail.rate_part, detail.visit_cap_cut, detail.count_cut)
     share_steps(
         [dd, rr, p - capped, count_cut],
         targets,
-        capped - count_cut,
+        capped - count_cut if over.any() else capped,  # read only
         claim,
         c.local,
         c.starts,

@@ -480,9 +480,9 @@ def check_columns(
 def _default(canonical: str, n: int) -> tuple[Any, tuple[np.ndarray, tuple[str, ...]] | None]:
     default = OPTIONAL_COLUMNS[canonical]
     if isinstance(default, bool):
-        return np.full(n, default, dtype=bool), None
+        return (np.full(n, True) if default else np.zeros(n, dtype=bool)), None
     if isinstance(default, int):
-        return np.full(n, default, dtype=np.int64), None
+        return (np.full(n, default, dtype=np.int64) if default else np.zeros(n, np.int64)), None
     zeros = np.zeros(n, dtype=np.intp)
     values = _constant_strings(str(default), n)
     if canonical == "person":
