@@ -168,9 +168,12 @@ def assess_lines(lines: SortedLines, policy: Policy, hook: np.ndarray | None) ->
     detail = LineDetail.zeros(lines.n)
     payout = np.zeros(lines.n, I64)
     pay_non = np.zeros(lines.n, I64)  # the part of the payout paid on ④ 비급여
+    spare: list[np.ndarray] = []  # a visit part's payout array, free for the next one
     for k, part in enumerate(policy.parts):  # 3–7, part by part
         if part.kind == "visit":
-            _pay_visit_part(lines, policy, k, part, route, cc_eligible, detail, payout, pay_non)
+            _pay_visit_part(
+                lines, policy, k, part, route, cc_eligible, detail, payout, pay_non, spare
+            )
         else:
             _pay_noncovered_part(lines, policy, k, part, route, detail, payout, pay_non)
     zone = zone_codes(excluded, offset, detail)
@@ -188,10 +191,12 @@ def _pay_visit_part(
     detail: LineDetail,
     payout: np.ndarray,
     pay_non: np.ndarray,
+    spare: list[np.ndarray],
 ) -> None:
     """A visit part (주계약, 특약): the amounts it takes (① less the ceiling offset, ③, ④) →
     steps 3–6 → yearly limit (7) → added to ``payout`` and, for its 비급여 side, to
-    ``pay_non``."""
+    ``pay_non``. ``spare``: arrays of one int64 per line no one reads any more; the part
+    takes one for its payout and leaves it for the next part."""
     a_cov = None  # what the part takes of ① + ③ and of ④ on each line (None: nothing)
     if "covered_copay" in part.amounts:
         a_cov = _taken(route["covered_copay"], k, cc_eligible)
@@ -202,11 +207,13 @@ def _pay_visit_part(
     if "noncovered" in part.amounts:
         a_non = _taken(route["noncovered"], k, lines.nc)
     paid = policy.count_basis[0] == "paid"
-    p = visit_part(lines, part, a_cov, a_non, policy.combine_same_day, detail, paid)
-    p = annual_limit(lines, part, p, detail)
+    buf = spare.pop() if spare else None
+    before_limit = visit_part(lines, part, a_cov, a_non, policy.combine_same_day, detail, paid, buf)
+    p = annual_limit(lines, part, before_limit, detail)
     payout += p
     if a_non is not None:
         pay_non += p if a_cov is None else pooled_noncovered(p, a_cov, a_non)
+    spare.append(before_limit)  # read by no one now
 
 
 def _taken(route: np.ndarray, k: int, amount: np.ndarray) -> np.ndarray:

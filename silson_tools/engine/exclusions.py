@@ -96,14 +96,18 @@ def routes(lines: SortedLines, policy: Policy) -> tuple[dict[str, np.ndarray], n
     take the parts for them where the policy has such parts (5세대 특약1)."""
     masks, clause = exclusion_masks(lines, policy)
     route = {}
+    made: dict[bytes, np.ndarray] = {}  # part per line by route table (columns often share one)
     for col in AMOUNT_COLUMNS:
         table = _route_table(policy, col, lines.cat_names, False)
-        part = table[lines.cat]
+        key = table.tobytes()
+        if key not in made:
+            made[key] = table[lines.cat]
+        part = made[key]
         if policy.splits_severe and lines.severe.any():
             part = np.where(
                 lines.severe, _route_table(policy, col, lines.cat_names, True)[lines.cat], part
             )
-        route[col] = np.where(masks[col], -1, part)
+        route[col] = np.where(masks[col], -1, part) if masks[col].any() else part
     return route, clause
 
 

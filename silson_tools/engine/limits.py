@@ -28,6 +28,7 @@ from .lines import (
     SortedLines,
     group_cumsum,
     group_firsts,
+    zeros_view,
 )
 
 __all__ = [
@@ -89,6 +90,16 @@ def beyond_count(number: np.ndarray, count: Param, day: np.ndarray) -> np.ndarra
     return number > count.on(day)
 
 
+def _may_pass(gid: np.ndarray, count: Param, day: np.ndarray) -> bool:
+    """False when no row can be numbered beyond the count: a row's number is at most the
+    rows of its ``gid``, so with no ``gid`` holding more rows than the smallest count in
+    force, :func:`beyond_count` is False on every row."""
+    if len(gid) == 0:
+        return False
+    most = int(np.diff(np.flatnonzero(group_firsts(gid)), append=len(gid)).max())
+    return most > int(np.min(count.on(day)))
+
+
 def cap_then_count(
     payout: np.ndarray,
     cap: Param | None,
@@ -108,9 +119,11 @@ def cap_then_count(
     over = np.zeros(len(payout), dtype=bool)
     if count is not None:
         k = np.flatnonzero(capped > 0) if paid_only else np.arange(len(payout))
-        over[k] = beyond_count(yearly_number(gid[k]), count, day[k])
+        g = gid[k]
+        if _may_pass(g, count, day[k]):
+            over[k] = beyond_count(yearly_number(g), count, day[k])
     if not over.any():  # no row beyond the count (the common case): no cut to select
-        return capped, np.zeros(len(payout), I64), over
+        return capped, zeros_view(len(payout)), over
     return capped, np.where(over, capped, 0), over
 
 

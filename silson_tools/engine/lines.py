@@ -37,6 +37,7 @@ __all__ = [
     "group_firsts",
     "sort_lines",
     "sort_order",
+    "zeros_view",
 ]
 
 I64 = np.int64
@@ -128,18 +129,6 @@ class SortedLines:
     def inpatient(self) -> np.ndarray:
         """True on inpatient (입원) lines."""
         return self.setting == IN
-
-    @cached_property
-    def person_day(self) -> np.ndarray:
-        """Person–day number of each line: 0, 1, … in sorted order, a new one where the
-        person or the date changes (non-decreasing)."""
-        change = np.empty(self.n, dtype=bool)
-        change[:1] = True
-        np.not_equal(self.person[1:], self.person[:-1], out=change[1:])
-        change[1:] |= self.day[1:] != self.day[:-1]
-        number = np.cumsum(change)
-        number -= 1
-        return number
 
     def days(self, idx: np.ndarray) -> np.ndarray:
         """입원일수 of the sorted lines ``idx``."""
@@ -304,6 +293,11 @@ def _take_codes(
     setting = (packed >> 1) & 3
     tier = (packed >> 3) & 7
     return setting, tier, packed >> 6, (packed & 1).astype(bool)
+
+
+def zeros_view(n: int) -> np.ndarray:
+    """``n`` int64 zeros to read (a step no row has): a read-only view of one 0, no memory."""
+    return np.broadcast_to(np.zeros(1, I64), (n,))
 
 
 def group_firsts(gid: np.ndarray) -> np.ndarray:

@@ -37,16 +37,21 @@ def largest_remainder(total: np.ndarray, weight: np.ndarray, unit: np.ndarray) -
     if n == 0 or not total.any():
         return np.zeros(n, I64)
     first = group_firsts(unit)
-    starts = np.flatnonzero(first)
+    return _by_groups(total, weight, np.flatnonzero(first), np.cumsum(first) - 1)
+
+
+def _by_groups(
+    total: np.ndarray, weight: np.ndarray, starts: np.ndarray, idx: np.ndarray
+) -> np.ndarray:
+    """:func:`largest_remainder` with the units given as ``starts`` (where each begins) and
+    ``idx`` (each line's unit, numbered 0, 1, …). A unit whose total is 0 gets 0 on each
+    line (⌊0 × w ÷ W⌋ with no remainder), so it may be left in."""
     wsum = np.add.reduceat(weight, starts)
-    idx = np.cumsum(first) - 1
-    w_of = wsum[idx]
+    safe = np.maximum(wsum, 1)[idx]  # W of each line's unit (1 where W = 0: total is 0)
     t_of = total[idx]
-    safe = np.where(w_of == 0, 1, w_of)
     if float(t_of.max()) * float(weight.max()) < _EXACT_PRODUCT:
         num = t_of * weight
-        share = num // safe
-        rem = num % safe
+        share, rem = np.divmod(num, safe)
     else:  # total × w could pass 2⁶³ (a visit of several lines near 10억원): Python ints
         num_o = t_of.astype(object) * weight.astype(object)
         share = (num_o // safe.astype(object)).astype(I64)  # ≤ total
@@ -157,15 +162,22 @@ def _waterfall(
     sub_unit = unit[sub]
     first = group_firsts(sub_unit)
     units = sub_unit[first]
+    starts = np.flatnonzero(first)
     local = np.cumsum(first) - 1
     for step in steps:
         per_unit = step[units]
         live_unit = per_unit > 0
-        share = np.zeros(len(sub), I64)
-        if live_unit.any():
+        live_units = np.count_nonzero(live_unit)
+        if not live_units:
+            shares.append(np.zeros(len(sub), I64))
+            continue
+        if live_units * 2 >= len(units):  # most visits: all of them (0 shares 0), no gathers
+            share = _by_groups(per_unit, rest, starts, local)
+        else:
+            share = np.zeros(len(sub), I64)
             live = np.flatnonzero(live_unit[local])
             share[live] = largest_remainder(per_unit[live_unit], rest[live], sub_unit[live])
-            rest -= share
+        rest -= share
         shares.append(share)
     return shares, rest
 

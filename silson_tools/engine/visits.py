@@ -28,7 +28,17 @@ import pandas as pd
 from ..catalog import Part, SettingRule
 from .deductibles import nhi_rate_ppm, rate_ppm, split_claim, tier_min, visit_min
 from .limits import cap_then_count, selfpay_cap
-from .lines import I64, OUT, PH, TIER_CODES, LineDetail, PerLine, SortedLines, group_firsts
+from .lines import (
+    I64,
+    OUT,
+    PH,
+    TIER_CODES,
+    LineDetail,
+    PerLine,
+    SortedLines,
+    group_firsts,
+    zeros_view,
+)
 from .shares import share_steps
 
 __all__ = ["Visits", "visit_part", "visits"]
@@ -68,10 +78,10 @@ def visits(lines: SortedLines, which: str, unit: str) -> Visits | None:
     if len(idx):
         first = np.ones(len(idx), dtype=bool)
         if unit != "line":
-            pday = lines.person_day[idx]  # one gather, not the person's and the day's
-            first[1:] = pday[1:] != pday[:-1]
+            person, d = lines.person[idx], lines.day[idx]
+            first[1:] = (person[1:] != person[:-1]) | (d[1:] != d[:-1])
             group = None
-            if unit == "institution":
+            if unit == "institution" and _names_given(lines):
                 group = institution_visits(lines, idx, np.cumsum(first) - 1)
             if group is not None:
                 if (group[1:] >= group[:-1]).all():  # each visit's lines together already
@@ -108,6 +118,12 @@ def _text_codes(lines: SortedLines, column: str, idx: np.ndarray) -> np.ndarray:
     return np.where(text == "", 0, codes + 1).astype(I64)
 
 
+def _names_given(lines: SortedLines) -> bool:
+    """True when the receipts had an ``institution`` or a ``visit`` column (else every line's
+    is blank, and :func:`institution_visits` has nothing to group by)."""
+    return lines.receipts is not None and bool({"institution", "visit"} & set(lines.given))
+
+
 def _is_in_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
     """``np.isin(values, sorted_unique)`` for a sorted array of distinct values."""
     if not len(sorted_unique):
@@ -139,7 +155,7 @@ def institution_visits(lines: SortedLines, idx: np.ndarray, pday: np.ndarray) ->
     no line names an institution or a visit key: then each person–day is one visit (its
     외래 lines are one, and its 약국 lines join them, or are one visit on a day without).
     """
-    if lines.receipts is None or not {"institution", "visit"} & set(lines.given):
+    if not _names_given(lines):
         return None  # neither column given: no line names one (as the codes below say)
     inst = _text_codes(lines, "institution", idx)
     keys = _text_codes(lines, "visit", idx)
@@ -205,13 +221,19 @@ def visit_part(
     combine: bool,
     detail: LineDetail,
     paid_only: bool = True,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Deductible, rate, self-pay cap, caps and counts of a visit part → payout per line
     before the yearly limit. ``a_cov``/``a_non``: the part's 급여/비급여 amount on each line
     (None: the part takes none). ``paid_only``: only visits that pay something before the
     count cut use up the yearly count (``count_basis = "paid"``), else every visit with an
-    amount."""
-    payout = np.zeros(lines.n, I64)
+    amount. ``out``: an int64 array of one per line to hold the payout (zeroed here; one
+    part's, reused by the next, touches no fresh memory), else a new one."""
+    if out is None:
+        payout = np.zeros(lines.n, I64)
+    else:
+        payout = out
+        payout.fill(0)
     if a_cov is None or a_non is None:
         claim = a_non if a_cov is None else a_cov
         if claim is None:
@@ -311,7 +333,7 @@ def _claims(
     v: Visits, claim: np.ndarray, a_cov: np.ndarray | None, a_non: np.ndarray | None
 ) -> _Claims | None:
     """Group the member lines with ``claim > 0`` into their visits; None when there are none."""
-    keep = claim[v.idx] > 0
+    keep = (claim > 0)[v.idx]  # a gather of flags, not of amounts
     if keep.all():  # every line claims something (a 급여 part, say): the visits as built
         idx, starts, units = v.idx, v.starts, np.arange(len(v.starts))
         first = None
@@ -365,8 +387,10 @@ def _visits_of_kind(
         p, rule.get("visit_cap"), rule.get("count"), v.gid[c.units], c.day, paid_only
     )
     targets = (detail.deductible, detail.rate_part, detail.visit_cap_cut, detail.count_cut)
+    # the cap's cut, into p (not read again); a view of zeros when there is no cap
+    cap_cut = np.subtract(p, capped, out=p) if capped is not p else zeros_view(len(p))
     share_steps(
-        [dd, rr, p - capped, count_cut],
+        [dd, rr, cap_cut, count_cut],
         targets,
         capped - count_cut if over.any() else capped,  # read only
         claim,

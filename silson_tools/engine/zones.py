@@ -24,9 +24,11 @@ def zone_codes(excluded: np.ndarray, offset: np.ndarray, detail: LineDetail) -> 
     priority first, so a later rule overwrites an earlier one."""
     code = {name: np.int8(i) for i, name in enumerate(ZONE_CODES)}
     ded, rate = detail.deductible, detail.rate_part
-    top = np.maximum(excluded, ded)
-    np.maximum(top, rate, out=top)
-    np.maximum(top, offset, out=top)
+    top = np.maximum(ded, rate)  # the largest of the four (a column of zeros adds nothing)
+    if excluded.any():
+        np.maximum(top, excluded, out=top)
+    if offset.any():
+        np.maximum(top, offset, out=top)
     zone = np.full(len(top), code["ceiling_offset"], dtype=np.int8)
     np.copyto(zone, code["rate"], where=rate == top)
     np.copyto(zone, code["deductible"], where=ded == top)
