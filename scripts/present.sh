@@ -12,10 +12,10 @@
 # projector text (20 px), hides cells tagged lab-only or teacher, and a Korean launcher
 # page listing the notebooks with one line each.
 #
-# Each cell gets 120 s (VoilaExecutor.timeout; every cell here takes seconds). Without a
-# timeout, a cell whose reply the server's client does not wake up for (seen now and then
-# on this machine: the kernel idle, the reply sent) leaves the page loading forever; with
-# one, the client looks again when the time is up, finds the reply and goes on.
+# Now and then the server's kernel client is not woken for a cell's reply (the kernel
+# idle, the reply sent); it finds the reply only when it looks again. Its channels look
+# again every 0.25 s (silson_tools.teaching.kernel_client), and each cell gets 120 s
+# (VoilaExecutor.timeout; every cell here takes seconds) so nothing loads forever.
 set -eu
 
 BIN="${BIN:-.venv/bin}"
@@ -34,4 +34,5 @@ exec "$BIN/voila" "$FOLDER" \
     --MappingKernelManager.cull_idle_timeout="${PRESENT_CULL:-300}" \
     --MappingKernelManager.cull_interval=60 \
     --VoilaExecutor.timeout=120 \
+    --AsyncKernelManager.client_class=silson_tools.teaching.kernel_client.WakefulKernelClient \
     "$@"

@@ -179,14 +179,16 @@ def executed(path: Path) -> nbformat.NotebookNode:
     """The notebook after running all its cells on a fresh kernel from notebooks/."""
     from nbclient import NotebookClient
 
+    from silson_tools.teaching.kernel_client import WakefulKernelManager
+
     nb = nbformat.read(path, as_version=4)
     NotebookClient(
         nb,
-        # per cell: every cell takes seconds. Now and then the reply to a cell arrives but
-        # the client's wait does not wake until its timeout, when it finds the reply and goes
-        # on (seen twice under load: a 4 s notebook took 300 s and passed); a short timeout
-        # bounds that, and a cell that really hangs fails here instead of holding CI up
+        # per cell: every cell takes seconds; a cell that really hangs fails here instead of
+        # holding CI up. The client looks at its sockets every 0.25 s: now and then a reply
+        # arrives without waking the loop (seen: a 3 s notebook took 63 s, its timeout)
         timeout=60,
+        kernel_manager_class=WakefulKernelManager,
         kernel_name="python3",
         resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
         allow_errors=True,

@@ -287,9 +287,12 @@ def test_notebook_parameters_cell_comes_first_and_is_tagged() -> None:
 def test_notebook_runs_on_another_file_set_by_its_parameters(tmp_path: Path) -> None:
     """What papermill does: replace the parameters, run top to bottom on a fresh kernel.
 
-    60 s per cell, as in test_notebook_render.py (a late wake-up costs 60 s, not 300)."""
+    60 s per cell and a client that does not sleep through a reply, as in
+    test_notebook_render.py."""
     import nbformat
     from nbclient import NotebookClient
+
+    from silson_tools.teaching.kernel_client import WakefulKernelManager
 
     nb = nbformat.read(NOTEBOOK, as_version=4)
     first = next(c for c in nb.cells if c.cell_type == "code")
@@ -299,7 +302,10 @@ def test_notebook_runs_on_another_file_set_by_its_parameters(tmp_path: Path) -> 
         "\nperson = '서연'\ndecile = 3\n"
     )
     NotebookClient(
-        nb, timeout=60, resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+        nb,
+        timeout=60,
+        kernel_manager_class=WakefulKernelManager,
+        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
     ).execute()
     texts = [
         out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
