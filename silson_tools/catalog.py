@@ -34,8 +34,9 @@ before the merge. ``[policy] name`` is never inherited. Cycles and unknown paren
                                 산정특례 lines, false: only the others; absent: both), note
     [parts.NAME.annual_limit]   a parameter (won)
     [parts.NAME.inpatient]      visit parts: form ("max" | "additive"), nhi_rate, visit_unit
-    [parts.NAME.outpatient]     {value "institution"|"day", confidence, source, note} (with
-                                combine_same_day), admission_cap_tiers, note; rate_covered,
+    [parts.NAME.outpatient]     {value "institution"|"day"|"line", confidence, source, note}
+                                (absent: institution; pharmacy: line), admission_cap_tiers,
+                                note; rate_covered,
     [parts.NAME.pharmacy]       rate_noncovered (rate), min, min_<tier>, visit_cap,
                                 selfpay_cap, admission_cap (won), count (count);
                                 selfpay_cap_tiers (the tiers the inpatient cap covers)
@@ -120,8 +121,11 @@ SETTING_PLAIN = {
     "selfpay_cap_tiers": list,
     "note": str,
 }
-VISIT_UNITS = ("institution", "day")
-"""With ``combine_same_day``: one 통원 per institution (외래 + its 처방조제) or per day."""
+VISIT_UNITS = ("institution", "day", "line")
+"""How a kind of visit's lines become one claim (engine/visits.py): ``institution`` (one 통원
+per person, day and institution; with ``combine_same_day`` the 외래's 처방조제 joins it), ``day``
+(all of a person's day) or ``line`` (each line, 1–3세대 처방전 1건당); under every unit, lines
+sharing a visit key are one. Absent: ``institution``, and ``line`` for the pharmacy table."""
 TREATMENT_PARAMS: dict[str, str] = {
     "rate": "rate",
     "min": "won",
@@ -313,7 +317,9 @@ def _rate_keys(amounts: tuple[str, ...]) -> list[str]:
     return keys
 
 
-def _setting(ctx: Ctx, where: str, raw: Any, amounts: tuple[str, ...]) -> SettingRule:
+def _setting(
+    ctx: Ctx, where: str, raw: Any, amounts: tuple[str, ...], pharmacy: bool = False
+) -> SettingRule:
     raw = _table(ctx, where, raw, set(SETTING_PARAMS) | set(SETTING_PLAIN))
     form = _form(ctx, where, raw)
     needed = _rate_keys(amounts)
@@ -329,7 +335,8 @@ def _setting(ctx: Ctx, where: str, raw: Any, amounts: tuple[str, ...]) -> Settin
     tiers = _str_list(
         ctx, f"{where}.admission_cap_tiers", raw.get("admission_cap_tiers", []), TIERS
     )
-    unit, basis = _switch(ctx, where, raw, "visit_unit", VISIT_UNITS)
+    units = ("line", "institution", "day") if pharmacy else VISIT_UNITS  # first: the default
+    unit, basis = _switch(ctx, where, raw, "visit_unit", units)
     cap_tiers = _str_list(
         ctx, f"{where}.selfpay_cap_tiers", raw.get("selfpay_cap_tiers", []), TIERS
     )
@@ -404,7 +411,11 @@ def _part(ctx: Ctx, name: str, raw: Any) -> Part:
         for setting in ("inpatient", "outpatient"):
             if setting not in raw:
                 raise ctx.error(f"{where}.{setting}", "missing required table")
-        settings = {s: _setting(ctx, f"{where}.{s}", raw[s], amounts) for s in SETTINGS if s in raw}
+        settings = {
+            s: _setting(ctx, f"{where}.{s}", raw[s], amounts, s == "pharmacy")
+            for s in SETTINGS
+            if s in raw
+        }
         for setting in ("outpatient", "pharmacy"):
             if setting in settings and "selfpay_cap" in settings[setting].params:
                 raise ctx.error(f"{where}.{setting}.selfpay_cap", "only inpatient has this cap")

@@ -31,7 +31,7 @@ class SettingRule:
     nhi_rate: bool = False
     admission_cap_tiers: tuple[str, ...] = ()
     visit_unit: str = "institution"
-    """With ``combine_same_day``: ``institution`` or ``day`` (see engine/visits.py)."""
+    """How lines become one claim: ``institution``, ``day`` or ``line`` (catalog.VISIT_UNITS)."""
     visit_unit_basis: str = ""
     """Confidence and source of ``visit_unit`` as the file gives them."""
     selfpay_cap_tiers: tuple[str, ...] = ()

@@ -1,0 +1,45 @@
+"""1–3세대 visit units as product data: one 외래 at one institution on one day is one 통원,
+and each 처방전 (pharmacy line, or the lines sharing a visit key) is one 처방조제 claim."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from silson_tools import load_policy
+from silson_tools.errors import RuleDataError
+
+OLD = ("gen1", "gen2", "gen2-choice1", "gen2-choice2", "gen3", "gen3-choice2")
+
+
+@pytest.mark.parametrize("name", OLD)
+def test_old_generations_group_outpatient_by_institution_and_pharmacy_by_line(name: str) -> None:
+    policy = load_policy(name)
+    assert not policy.combine_same_day  # 외래 and 처방조제 stay separate claims
+    main = next(p for p in policy.parts if p.name == "main")
+    assert main.settings["outpatient"].visit_unit == "institution"
+    assert main.settings["pharmacy"].visit_unit == "line"
+    for setting in ("outpatient", "pharmacy"):  # each says where it comes from
+        basis = main.settings[setting].visit_unit_basis
+        assert basis[:2] in ("A:", "B:", "C:") and "http" in basis
+
+
+def test_pharmacy_table_defaults_to_line_and_outpatient_to_institution(tmp_path: Path) -> None:
+    file = tmp_path / "mine.toml"
+    file.write_text(
+        'extends = "gen2"\n'
+        'remove = ["parts.main.outpatient.visit_unit", "parts.main.pharmacy.visit_unit"]\n'
+        '[policy]\nname = "mine"\n',
+        encoding="utf-8",
+    )
+    main = next(p for p in load_policy(file).parts if p.name == "main")
+    assert main.settings["outpatient"].visit_unit == "institution"
+    assert main.settings["pharmacy"].visit_unit == "line"
+    assert main.settings["pharmacy"].visit_unit_basis == ""
+
+
+def test_a_unknown_unit_names_the_three_units() -> None:
+    bad = {"value": "week", "confidence": "B", "source": "bohumtower"}
+    with pytest.raises(RuleDataError, match="institution or day or line"):
+        load_policy("gen2", main__outpatient__visit_unit=bad)
