@@ -18,6 +18,7 @@ module                            answers (notebook)
 :mod:`.live_plot`                 one persistent figure per slider app (partial redraw, JPEG)
 :mod:`.exercises`                 the exercises with answer checking (07)
 :mod:`.sources`                   the articles and official texts cited, with addresses
+:mod:`.kernel_client`             Voilà's kernel client, which does not sleep through a reply
 ================================  ===========================================================
 
 The US network plans' calculator is :mod:`silson_tools.us_plans`; its slider app lives here
