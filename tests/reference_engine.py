@@ -314,7 +314,7 @@ def visit_part(rows: list[dict], part: Part, combine: bool, basis: str = "paid")
         kinds = [({"outpatient"}, part.settings["outpatient"]), ({"pharmacy"}, pharmacy_rule)]
     for settings, rule in kinds:
         mine = [r for r in rows if r["setting"] in settings]
-        visits = group_visits(mine, rule.visit_unit if combine else "line")
+        visits = group_visits(mine, rule.visit_unit)  # each kind by its own rule's unit
         counted: dict[tuple, int] = {}
         for visit in visits:
             head = visit[0]
@@ -363,9 +363,19 @@ def visit_part(rows: list[dict], part: Part, combine: bool, basis: str = "paid")
 
 def group_visits(rows: list[dict], unit: str) -> list[list[dict]]:
     """Outpatient/pharmacy rows (sorted by person, day, file order) as visits, each in row
-    order, the visits ordered by their first row."""
+    order, the visits ordered by their first row. ``line``: each row, but rows sharing a
+    visit key are one (1–3세대 처방전 1건당)."""
     if unit == "line":
-        return [[r] for r in rows]
+        keyed: dict[str, list[dict]] = {}
+        out: list[list[dict]] = []
+        for r in rows:
+            if r["visit"] and r["visit"] in keyed:
+                keyed[r["visit"]].append(r)
+                continue
+            out.append([r])
+            if r["visit"]:
+                keyed[r["visit"]] = out[-1]
+        return out  # in row order (person, day, file order), each by its first row
     days: dict[tuple, list[dict]] = {}
     for r in rows:
         days.setdefault((r["person"], r["day"]), []).append(r)

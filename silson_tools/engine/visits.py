@@ -77,7 +77,13 @@ def visits(lines: SortedLines, which: str, unit: str) -> Visits | None:
     found = None
     if len(idx):
         first = np.ones(len(idx), dtype=bool)
-        if unit != "line":
+        if unit == "line":  # each line, or the lines that share a visit key (1–3세대)
+            group = keyed_lines(lines, idx)
+            if group is not None:
+                number = pd.factorize(group)[0]
+                order = np.argsort(number, kind="stable")
+                idx, first = idx[order], group_firsts(number[order])
+        else:
             person, d = lines.person[idx], lines.day[idx]
             first[1:] = (person[1:] != person[:-1]) | (d[1:] != d[:-1])
             group = None
@@ -178,6 +184,23 @@ def institution_visits(lines: SortedLines, idx: np.ndarray, pday: np.ndarray) ->
         best_here = best_of_day[pday]
         join = np.where(named, group - m, np.where(best_here >= 0, best_here, group))
         group = np.where(ph, join, group)
+    return join_keyed(group, keys)
+
+
+def keyed_lines(lines: SortedLines, idx: np.ndarray) -> np.ndarray | None:
+    """The visit of each line ``idx`` under ``visit_unit = "line"`` (1–3세대 처방조제: 처방전
+    1건당): each line alone, but lines sharing a ``visit`` key (validated: one person–day)
+    are one. None when no line has a key."""
+    if lines.receipts is None or "visit" not in lines.given:
+        return None
+    keys = _text_codes(lines, "visit", idx)
+    if not keys.any():
+        return None
+    return join_keyed(np.arange(len(idx), dtype=I64), keys)
+
+
+def join_keyed(group: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """``group`` with the groups whose lines share a key (code > 0) joined under the smallest."""
     if keys.any():  # union the visits that share a key (one person–day each)
         parent: dict[int, int] = {}
 
@@ -248,7 +271,7 @@ def visit_part(
     else:
         kinds = [("outpatient", out_rule), ("pharmacy", ph_rule)]
     for which, rule in kinds:
-        v = visits(lines, which, rule.visit_unit if combine else "line")
+        v = visits(lines, which, rule.visit_unit)
         if v is not None:
             _visits_of_kind(lines, v, rule, a_cov, a_non, claim, payout, detail, paid_only)
     return payout
