@@ -231,10 +231,21 @@ def _in_range(date: dt.date) -> tuple[dt.date | None, str | None]:
     return date, None
 
 
+FIRST_SERIAL, LAST_SERIAL = 28126, 73415
+"""A bare number is read as an Excel day number only from 1977-01-01 (the year 의료보험
+began) to 2100-12-31: a day of the month (5, 12) is not a date of 1900."""
+SERIAL_EXPECTED: Final = (
+    f"{DATE_EXPECTED}; 숫자만 있는 칸은 {FIRST_SERIAL}–{LAST_SERIAL} 사이의 Excel 날짜 일련번호"
+    f"(1977–2100)만 날짜로 읽습니다 (a bare number is read as an Excel day number only from "
+    f"{FIRST_SERIAL} to {LAST_SERIAL}; a day of the month alone is not a date — write the whole "
+    "date, or format the cell as a date)"
+)
+
+
 def _excel_serial(number: float) -> tuple[dt.date | None, str | None]:
-    """Excel's day number (1900 date system): 45356 → 2024-03-05."""
-    if not 1 <= number <= 73415:  # up to 2100-12-31
-        return None, DATE_EXPECTED
+    """Excel's day number (1900 date system): 45356 → 2024-03-05; only 1977–2100."""
+    if not FIRST_SERIAL <= number <= LAST_SERIAL:
+        return None, SERIAL_EXPECTED
     return _EXCEL_EPOCH + dt.timedelta(days=int(number)), None
 
 
@@ -276,12 +287,16 @@ def choice_parser(fld: str, aliases: Aliases, extra: tuple[str, ...] = ()) -> Pa
     if extra:
         shown += "; " + ", ".join(extra)
     expected = f"{COLUMN_LABELS[fld]} 값 중 하나 (one of — {shown})"
+    unclear = aliases.unclear.get(fld, {})
 
     def parse(value: Any) -> tuple[str | None, str | None]:
         key = normalize(text(value))
         code = table.get(key)
         if code is not None:
             return code, None
+        question = unclear.get(key)
+        if question is not None:
+            return None, f"{COLUMN_LABELS[fld]} 값 중 어느 것인지 (which one: {question})"
         for other in CHOICE_FIELDS:
             if other != fld and key in aliases.values[other]:
                 return None, (

@@ -4,6 +4,7 @@ cells each parsed: a line must make sense as a whole (입원일수 only on 입�
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ from .header import normalize
 if TYPE_CHECKING:
     from .validate import Problems
 
-__all__ = ["TOTAL_WORDS", "cross_checks"]
+__all__ = ["TOTAL_WORDS", "cross_checks", "is_total"]
 
 TOTAL_WORDS = frozenset(
     normalize(w)
@@ -23,6 +24,15 @@ TOTAL_WORDS = frozenset(
               "grand total", "월계", "연계")
 )  # fmt: skip
 """Names of a 합계 row: a person or institution called this is a total, not a receipt."""
+_TOTAL_PART = re.compile(r"합계|소계|총계|누계|총합|요약|subtotal|total|summary", re.IGNORECASE)
+"""Total words that mark a total row wherever they stand in a name (``가나 합계``,
+``3월 소계``, ``합계(3월)``, ``** 합계 **``, ``가나 요약`` as Excel's 부분합 writes it,
+``합계금액``); short words (``계``, ``합``, ``sum``) only as the whole name: ``종합병원``."""
+
+
+def is_total(name: str) -> bool:
+    """Is ``name`` (이름 or 병원명) the label of a total or subtotal row?"""
+    return normalize(name) in TOTAL_WORDS or _TOTAL_PART.search(name) is not None
 
 
 def _may_be_total(name: object) -> bool:
@@ -50,14 +60,17 @@ def cross_checks(
                 code, uniques = codes[column]
             else:
                 code, uniques = pd.factorize(np.asarray(out[column], dtype=object))
-            is_total = [_may_be_total(u) and normalize(str(u)) in TOTAL_WORDS for u in uniques]
-            total = np.append(np.array(is_total, dtype=bool), False)[code]
+            totals = [_may_be_total(u) and is_total(str(u)) for u in uniques]
+            total = np.append(np.array(totals, dtype=bool), False)[code]
             problems.at(
                 np.flatnonzero(ok & total),
                 refs[column],
                 out[column],
-                "영수증 한 장의 줄 (a receipt line): 합계·소계 줄은 지우세요 (a total or subtotal "
-                "row would be counted twice; delete it)",
+                "영수증 한 장의 줄 (a receipt line): 합계·소계·요약 줄은 지우세요 (a total or "
+                "subtotal row would be counted twice; delete it). 정말 이런 이름의 사람·병원이면 "
+                "합계·소계·요약·total이 들지 않게 줄여 적으세요 — 이름은 줄을 나누는 데만 쓰므로 "
+                "결과는 같습니다 (if this is a real name, write it without the total word: the "
+                "name only tells lines apart, so the result is the same)",
             )
     setting, inpatient_code = code_of("setting", "inpatient")
     inpatient = setting == inpatient_code

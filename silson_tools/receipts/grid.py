@@ -61,6 +61,10 @@ class Grid:
     hidden_rows: list[int] = field(default_factory=list)
     """XLSX: rows hidden in Excel (0-based): read like the others, and named in the notes."""
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)
+    formats: dict[int, dict[int, str]] = field(default_factory=dict)
+    """XLSX: column → row → number format, for numbers whose format scales or names a unit."""
+    date1904: bool = False
+    """XLSX: the workbook counts days from 1904 (plain numbers are not 1900 day serials)."""
 
     def row(self, i: int) -> list[Any]:
         return [col[i] for col in self.columns]
@@ -454,7 +458,8 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
         raise _problem(name, err, several) from None
     return Grid(columns, n_rows, "xlsx", sheet=chosen, sheets=names, notes=notes,
                 merges=merges, hidden_rows=data.hidden_rows,
-                hidden_cols=data.hidden_cols)  # fmt: skip
+                hidden_cols=data.hidden_cols, formats=data.formats,
+                date1904=book.date1904)  # fmt: skip
 
 
 def _rows(sheet: Sheet, limit: int) -> list[list[Any]]:

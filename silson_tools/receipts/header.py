@@ -22,7 +22,8 @@ from typing import Any, Final
 
 from ..errors import RuleDataError
 from ..money import MAN
-from ..schema import CANONICAL_COLUMNS, CATEGORIES, COLUMN_LABELS, SETTINGS, TIERS
+from ..schema import CANONICAL_COLUMNS, CATEGORIES, COLUMN_LABELS, SETTINGS, TIERS, WON_COLUMNS
+from .units import note_unit, unit_like, unit_name
 
 __all__ = [
     "CHOICE_FIELDS",
@@ -50,10 +51,6 @@ CHOICE_FIELDS: Final[dict[str, Mapping[str, str]]] = {
 HEADER_SEARCH_ROWS: Final = 20
 """The header may sit below a few title lines; it is looked for in the first 20 rows."""
 
-_UNIT_SUFFIX = re.compile(
-    r"[(\[（]\s*(?:단위\s*[:：]?\s*)?((?:[십백천만]|십만|백만|천만)?\s*원|won|krw|일|days?)"
-    r"\s*[)\]）]\s*$"
-)
 UNIT_WORDS: Final[dict[str, int]] = {
     "원": 1,
     "won": 1,
@@ -110,6 +107,27 @@ class Aliases:
     examples: Mapping[str, Sequence[str]] = field(default_factory=dict)
     """The aliases as written, per canonical column (for messages)."""
     value_examples: Mapping[str, Mapping[str, Sequence[str]]] = field(default_factory=dict)
+    notes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Bracket notes that leave a column's meaning as it is (``상한액초과금(환급대상)``), per
+    canonical column (normalized)."""
+    unclear: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Values that do not say which canonical value they are (``대학병원``: 상급종합 or 종합?),
+    per column: normalized value → the question asked."""
+    kinds: Mapping[str, str] = field(default_factory=dict)
+    """요양기관종류 values that also say the kind of care (normalized value → ``dental``,
+    ``oriental``, or ``ask`` when the 항목 must be written)."""
+    count_headers: frozenset[str] = frozenset()
+    """Headers of a count column (``횟수``): a line with a count above 1 is refused."""
+
+
+_SECTIONS: Final = ("columns", "values", "notes", "unclear", "institution_kinds", "count_columns")
+_KINDS: Final = ("dental", "oriental", "ask")
+
+
+def _strings(data: Any, source: str, key: str) -> list[str]:
+    if not isinstance(data, list) or not all(isinstance(n, str) for n in data):
+        raise RuleDataError(source, key, "must be a list of strings")
+    return data
 
 
 def _read_alias_toml(text: str, source: str) -> dict[str, Any]:
@@ -117,10 +135,10 @@ def _read_alias_toml(text: str, source: str) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise RuleDataError(source, "", f"not valid TOML: {err}") from None
-    unknown = set(data) - {"meta", "columns", "values"}
+    unknown = set(data) - {*_SECTIONS, "meta"}
     if unknown:
         raise RuleDataError(
-            source, "", f"unknown section(s) {sorted(unknown)}; expected columns, values"
+            source, "", f"unknown section(s) {sorted(unknown)}; expected {', '.join(_SECTIONS)}"
         )
     return data
 
@@ -177,7 +195,42 @@ def _merge_aliases(datas: Iterable[tuple[dict[str, Any], str]]) -> Aliases:
                         )
                     values[fld][key] = code
                     value_examples[fld].setdefault(code, []).append(name)
-    return Aliases(columns, values, examples, value_examples)
+    notes: dict[str, set[str]] = {}
+    unclear: dict[str, dict[str, str]] = {name: {} for name in CHOICE_FIELDS}
+    kinds: dict[str, str] = {}
+    counts: set[str] = set()
+    for data, source in datas:
+        for canonical, names in data.get("notes", {}).items():
+            if canonical not in CANONICAL_COLUMNS:
+                raise RuleDataError(source, "[notes]", f"{canonical!r} is not a canonical column")
+            notes.setdefault(canonical, set()).update(
+                normalize(n) for n in _strings(names, source, f"[notes] {canonical}")
+            )
+        for fld, table in data.get("unclear", {}).items():
+            if fld not in CHOICE_FIELDS:
+                raise RuleDataError(source, f"[unclear.{fld}]", "is not a column with fixed values")
+            for question, names in table.items():
+                for name in _strings(names, source, f"[unclear.{fld}] {question}"):
+                    if normalize(name) in values[fld]:
+                        raise RuleDataError(source, f"[unclear.{fld}]",
+                                            f"{name!r} is also a known {fld} value")  # fmt: skip
+                    unclear[fld][normalize(name)] = question
+        for kind, names in data.get("institution_kinds", {}).items():
+            if kind not in _KINDS:
+                raise RuleDataError(source, "[institution_kinds]",
+                                    f"{kind!r}: expected one of {', '.join(_KINDS)}")  # fmt: skip
+            for name in _strings(names, source, f"[institution_kinds] {kind}"):
+                if normalize(name) not in values["tier"]:
+                    raise RuleDataError(source, "[institution_kinds]",
+                                        f"{name!r} is not a known tier value")  # fmt: skip
+                kinds[normalize(name)] = kind
+        for name in _strings(data.get("count_columns", {}).get("headers", []), source,
+                             "[count_columns] headers"):  # fmt: skip
+            counts.add(normalize(name))
+    return Aliases(
+        columns, values, examples, value_examples,
+        {c: frozenset(n) for c, n in notes.items()}, unclear, kinds, frozenset(counts),
+    )  # fmt: skip
 
 
 @cache
@@ -218,6 +271,8 @@ class Header:
     """Set when a circled number and the name point at different receipt columns."""
     unit_text: str | None = None
     """The unit the header names (``"만원"``), None when it names none."""
+    problem: str | None = None
+    """Set when the header cannot be read as it stands (a unit or note that is refused)."""
 
 
 def letter(index: int) -> str:
@@ -231,48 +286,97 @@ def letter(index: int) -> str:
 
 
 def map_header(text: Any, index: int, aliases: Aliases) -> Header:
-    """A header cell → :class:`Header` (canonical name, unit, or a circled-number conflict)."""
+    """A header cell → :class:`Header` (canonical name, unit, a circled-number conflict, or a
+    bracket note that is refused).
+
+    A bracket is read as a unit when it is one (``(천원)``, ``(단위: 만원)``, ``('000)``), a
+    unit-like bracket that cannot be read (``(K)``, ``(천원/VAT)``) is refused, and on an
+    amount or 입원일수 column any other bracket must be a known harmless note
+    (``[notes]`` in header_aliases.toml, or the column's own name): ``본인부담금(비급여 포함)``
+    may hold something else than ①, so it is refused.
+    """
     raw = "" if text is None else strip_invisible(str(text)).strip()
-    unit = 1
-    unit_text: str | None = None
-    base = raw
-    match = _UNIT_SUFFIX.search(base)
-    if match:
-        word = match[1].replace(" ", "").lower()
-        if word in UNIT_WORDS:
-            unit_text, unit = word, UNIT_WORDS[word]
-        base = base[: match.start()].strip()
-    for word in ("천원", "만원"):
-        if base.endswith(word) and normalize(base[: -len(word)]) in aliases.columns:
-            unit_text, unit, base = word, UNIT_WORDS[word], base[: -len(word)]
-    key = normalize(base)
-    canonical = aliases.columns.get(key)
-    if canonical is None and _NOTE.search(base):  # "전액본인부담(100/100)", "중증(산정특례)"
-        canonical = _with_notes(base, aliases)
+    whole = aliases.columns.get(normalize(raw))
+    if whole is not None:
+        return Header(raw, index, whole, 1)
+    outside = _NOTE.sub(" ", raw).strip()
+    found: list[int] = []
+    base = outside
+    suffix = _SUFFIX_UNIT.search(outside)
+    if suffix and suffix.start() > 0 and _name(outside[: suffix.start()], aliases) != (None, None):
+        multiplier = note_unit(suffix[0])
+        if multiplier is not None:
+            found.append(multiplier)
+            base = outside[: suffix.start()]
+    canonical, conflict = _name(base, aliases)
+    problem: str | None = None
+    plain: list[str] = []
+    for match in _NOTE.finditer(raw):
+        content = match[1]
+        multiplier = note_unit(content)
+        if multiplier is not None:
+            found.append(multiplier)
+        elif unit_like(content):
+            problem = problem or (
+                f"읽을 수 있는 금액 단위 (a unit that can be read: (원), (천원), (만원), "
+                f"(단위: 천원), ('000), (₩1,000); the bracket {content!r} looks like a unit "
+                "but is not exactly one — write (천원) or (원))"
+            )
+        else:
+            plain.append(content)
+    if canonical is None and conflict is None:  # "환자구분(산정특례)": the note names the column
+        inside = {aliases.columns.get(normalize(n)) for n in plain} - {None}
+        if len(inside) == 1:
+            canonical = inside.pop()
+            plain = [n for n in plain if aliases.columns.get(normalize(n)) != canonical]
+    unit = found[0] if found else 1
+    unit_text = unit_name(unit) if found else None
+    if canonical is None:
+        return Header(raw, index, None, unit, conflict=conflict, unit_text=unit_text)
+    if canonical in _GUARDED and problem is None:
+        allowed = aliases.notes.get(canonical, frozenset())
+        bad = [n for n in plain if normalize(n) not in allowed
+               and aliases.columns.get(normalize(n)) != canonical]  # fmt: skip
+        if bad:
+            problem = (
+                f"뜻이 분명한 머리글 (a header whose bracket note leaves the column's meaning as "
+                f"it is; the note {bad[0]!r} may mean this column holds something else, such "
+                f"as 비급여 included or a sum of columns — write this column's own amount and "
+                "remove the note, or, if the note is harmless, add it to [notes] in "
+                "header_aliases.toml)"
+            )  # fmt: skip
+    if len(set(found)) > 1 and problem is None:
+        problem = ("머리글 하나에 단위 하나 (one unit per header; this one names "
+                   + " and ".join(unit_name(u) for u in found) + ")")  # fmt: skip
+    return Header(raw, index, canonical, unit, unit_text=unit_text, problem=problem)
+
+
+_GUARDED: Final = frozenset({*WON_COLUMNS, "days"})
+"""Columns whose header notes must be known: a note could change the number read."""
+_SUFFIX_UNIT = re.compile(
+    r"[\s_/\-·]*(?:단위\s*[:：]?\s*)?(?:[십백천만억千萬万]+\s*원|원|krw|won)\s*$", re.IGNORECASE
+)
+
+
+def _name(base: str, aliases: Aliases) -> tuple[str | None, str | None]:
+    """The column ``base`` names → (canonical, None), (None, conflict) when a circled number
+    and the name disagree, or (None, None)."""
+    canonical = aliases.columns.get(normalize(base))
+    if canonical is not None:
+        return canonical, None
     circled = [c for c in _CIRCLED if c in base]
-    if canonical is None and circled:
-        rest = normalize("".join(ch for ch in base if ch not in _CIRCLED))
-        by_text = aliases.columns.get(rest)
-        by_digit = _CIRCLED[circled[0]]
-        if len(circled) > 1 or (by_text is not None and by_text != by_digit):
-            return Header(raw, index, None, unit, conflict=by_text or by_digit,
-                          unit_text=unit_text)  # fmt: skip
-        canonical = by_digit
-    return Header(raw, index, canonical, unit, unit_text=unit_text)
+    if not circled:
+        return None, None
+    rest = normalize("".join(ch for ch in base if ch not in _CIRCLED))
+    by_text = aliases.columns.get(rest)
+    by_digit = _CIRCLED[circled[0]]
+    if len(circled) > 1 or (by_text is not None and by_text != by_digit):
+        return None, by_text or by_digit
+    return by_digit, None
 
 
 _NOTE = re.compile(r"[(\[（【]([^)\]）】]*)[)\]）】]")
 """A bracketed note inside a header: ``(환급대상)``, ``[KCD]``, ``（100/100）``."""
-
-
-def _with_notes(base: str, aliases: Aliases) -> str | None:
-    """The column a header with bracketed notes names: the text outside the brackets, else
-    the one note that is itself a header (``환자구분(산정특례)`` → severe); None otherwise."""
-    outside = aliases.columns.get(normalize(_NOTE.sub("", base)))
-    if outside is not None:
-        return outside
-    inside = {aliases.columns.get(normalize(m[1])) for m in _NOTE.finditer(base)} - {None}
-    return inside.pop() if len(inside) == 1 else None
 
 
 def find_header(rows: list[list[Any]], aliases: Aliases) -> int | None:

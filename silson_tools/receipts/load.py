@@ -7,10 +7,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import ReceiptError
+from ..errors import InputError, ReceiptError
 from ..schema import COLUMN_LABELS
 from .grid import read_grid
 from .header import default_aliases, load_aliases
+from .kinds import HIDDEN_CHOICES
 from .lines import ReceiptLines
 from .table import grid_columns
 from .validate import check_columns
@@ -26,6 +27,7 @@ def read_receipts(
     person: str | None = None,
     delimiter: str | None = None,
     aliases: str | Path | None = None,
+    hidden_rows: str = "refuse",
 ) -> ReceiptLines:
     """Read a receipt export (CSV or XLSX) into validated canonical columns.
 
@@ -35,6 +37,9 @@ def read_receipts(
     ``person``: keep only this person's lines (after the whole file is validated).
     ``delimiter``: CSV delimiter (sniffed from the header line when None).
     ``aliases``: an extra TOML mapping of headers/values, same shape as the shipped one.
+    ``hidden_rows``: XLSX lines on rows hidden in Excel (by hand or by a filter) are refused
+    (``"refuse"``: a hidden row may be a cancelled receipt, or only out of view), read
+    (``"read"``) or left out (``"skip"``); either choice is said in the notes.
 
     Returns a :class:`ReceiptLines` (a DataFrame) indexed by the sheet row (index name
     ``row``); ``attrs["source"]`` says what was read (file, format, encoding or sheet,
@@ -43,11 +48,14 @@ def read_receipts(
     Raises :class:`~silson_tools.errors.ReceiptError` listing every problem found, and
     ``FileNotFoundError`` if there is no such file. The file is only read, never written.
     """
+    if hidden_rows not in HIDDEN_CHOICES:
+        raise InputError(f"hidden_rows must be one of {', '.join(HIDDEN_CHOICES)}, "
+                         f"not {hidden_rows!r}")  # fmt: skip
     path = Path(path)
     name = path.name
     table = load_aliases(aliases) if aliases is not None else default_aliases()
     grid = read_grid(path, encoding=encoding, sheet=sheet, delimiter=delimiter, aliases=table)
-    found = grid_columns(grid, name, table)
+    found = grid_columns(grid, name, table, hidden_rows)
     checked = check_columns(found.found, found.n, found.problems, table)
     if found.problems:
         raise found.problems.error()

@@ -38,7 +38,6 @@ from . import cells, flags
 from .grid import Grid
 from .header import (
     HEADER_SEARCH_ROWS,
-    UNIT_WORDS,
     Aliases,
     Header,
     find_header,
@@ -46,15 +45,14 @@ from .header import (
     map_header,
     normalize,
 )
+from .kinds import carry_kinds, count_problems, hidden_lines
+from .unitnotes import amount_units, title_unit
+from .units import unit_name
 from .validate import Problems, RawColumn, _factorize, column_ref, map_headers
 from .xlsx import ExcelError, Formula, cell_ref
 
 __all__ = ["GridTable", "grid_columns"]
 
-_UNIT_NOTE = re.compile(
-    r"단위\s*(?:는|은)?\s*[:：]?\s*[(\[]?\s*([^\s)\]）,;/]+?(?:\s*원)?)\s*(?:입니다|임|$|[\s)\]）,;/.])"
-)
-_UNIT_ONLY = re.compile(r"^[(\[（]\s*([^\s)\]）]+)\s*[)\]）]$")
 _SPLIT_HEAD = re.compile(r"^\s*[₩￦]?\s*\d{1,3}\s*$")
 _SPLIT_TAIL = re.compile(r"^\s*\d{3}(?:\.\d+)?\s*(?:원)?\s*$")
 _FREE_TEXT: Final = ("person", "institution")
@@ -129,60 +127,31 @@ def _blank_mask(values: np.ndarray) -> np.ndarray:
     return _Coded.of(values).blank()
 
 
-def _unit_notes(grid: Grid, header_at: int, headers: list[Header], name: str
-                ) -> tuple[int | None, str | None, list[ReceiptProblem]]:  # fmt: skip
-    """``단위`` notes above the table or beside the header → (won per unit, word, problems)."""
-    found: dict[str, tuple[int, int]] = {}
-    problems: list[ReceiptProblem] = []
-    places = [(i, j) for i in range(header_at) for j in range(len(grid.columns))]
-    places += [(header_at, h.index) for h in headers if h.canonical is None]
-    places += [(header_at, j) for j in range(len(headers), len(grid.columns))]
-    for i, j in places:
-        value = grid.columns[j][i]
-        if not isinstance(value, str) or ("단위" not in value and value.strip()[:1] not in "([（"):
-            continue
-        match = _UNIT_NOTE.search(value.strip())
-        if match is None:
-            match = _UNIT_ONLY.match(value.strip())
-            if match is None or normalize(match[1]) not in UNIT_WORDS:
-                continue  # "(참고)" and the like: not a unit
-        word = normalize(match[1])
-        if word not in UNIT_WORDS:
-            problems.append(ReceiptProblem(
-                name, i + 1, f"{letter(j)}열", value,
-                "원화 단위 (a unit in won: 원, 천원, 만원 …; amounts in another currency "
-                "cannot be read)",
-            ))  # fmt: skip
-            continue
-        found.setdefault(word, (i, j))
-    if len(found) > 1:
-        listed = ", ".join(f"{cell_ref(i, j)} {w}" for w, (i, j) in found.items())
-        problems.append(ReceiptProblem(
-            name, None, None, None,
-            f"단위 표시는 하나만 (one unit note; the notes say different units: {listed})",
-        ))  # fmt: skip
-        return None, None, problems
-    for word in found:
-        return UNIT_WORDS[word], word, problems
-    return None, None, problems
-
-
-def _header(grid: Grid, at: int) -> tuple[list[Any], int]:
-    """Header texts and the first body row; a header merged down spans two rows."""
+def _header(grid: Grid, at: int) -> tuple[list[Any], int, dict[int, tuple[int, str]]]:
+    """Header texts, the first body row, and the group cells of a two-row header (column →
+    (row, text) of the upper cell a lower name replaced: ``금액 (단위: 천원)``); a header
+    merged down spans two rows."""
     texts = grid.row(at)
     down = [m for m in grid.merges if m[0] == at and m[2] > at]
     if not down or at + 1 >= grid.n_rows:
-        return texts, at + 1
+        return texts, at + 1, {}
     covered = {j for m in down for j in range(m[1], m[3] + 1)}
     below = grid.row(at + 1)
+    groups: dict[int, tuple[int, str]] = {}
     for j, lower in enumerate(below):
         if j not in covered and not cells.is_blank(lower):
+            if isinstance(texts[j], str) and texts[j].strip():
+                groups[j] = (at, texts[j])
             texts[j] = lower
-    return texts, at + 2
+    return texts, at + 2, groups
 
 
-def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
-    """Find the header, map it, collect the lines; table problems go to ``problems``."""
+def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "refuse"
+                 ) -> GridTable:  # fmt: skip
+    """Find the header, map it, collect the lines; table problems go to ``problems``.
+
+    ``hidden_rows``: lines on rows hidden in Excel are refused (``"refuse"``), read
+    (``"read"``) or left out (``"skip"``); see ``kinds.py``."""
     label = f"{name}, 시트 {grid.sheet!r}" if len(grid.sheets) > 1 else name
     head = grid.head(HEADER_SEARCH_ROWS)
     header_at = find_header(head, aliases)
@@ -198,7 +167,7 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
             "rows): 필요한 열 (columns needed) date, setting, tier, covered_copay, noncovered",
             value=[c for c in first if not cells.is_blank(c)][:20] or None,
         )
-    texts, body_at = _header(grid, header_at)
+    texts, body_at, groups = _header(grid, header_at)
     header_row = header_at + 1
     headers = [map_header(cell, j, aliases) for j, cell in enumerate(texts)]
     while headers and cells.is_blank(headers[-1].text):
@@ -222,13 +191,21 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
     if grid.merges:
         blank |= _only_merge_copies(grid, body_at, total, coded, columns, mapped)
     keep = np.flatnonzero(~blank)
+    notes = list(grid.notes)
+    if hidden_rows == "skip":
+        left_out, skipped = hidden_lines(grid.hidden_rows, body_at, keep, "skip", None, None)
+        keep = keep[~left_out]
+        notes.extend(skipped)
     numbers = keep + body_at + 1
     problems = Problems(label, numbers.astype(np.int64))
-    notes = list(grid.notes)
-    unit, unit_word, unit_problems = _unit_notes(grid, header_at, headers, label)
+    if hidden_rows != "skip":
+        notes.extend(hidden_lines(grid.hidden_rows, body_at, keep, hidden_rows, problems,
+                                  None)[1])  # fmt: skip
+    unit, unit_cell, unit_problems = title_unit(grid, header_at, headers, label)
     for problem in unit_problems:
         problems.items.append((-1, problem))
     found, ignored = map_headers(headers, problems, header_row, aliases, column_ref)
+    _header_problems(headers, problems, header_row)
     if not len(keep):
         problems.whole("머리글 아래에 영수증 줄이 없습니다 (no receipt lines below the header)",
                        row=header_row)  # fmt: skip
@@ -249,6 +226,8 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
         )  # fmt: skip
 
     notes.extend(_hidden(grid, body_at, keep, headers))
+    note = (unit, unit_cell) if unit is not None and unit_cell is not None else None
+    col_units = amount_units(grid, found, groups, note, keep + body_at, problems, header_row)
     raw: dict[str, RawColumn] = {}
     blank_amounts: dict[str, int] = {}
     units: dict[str, str] = {}
@@ -269,16 +248,9 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
                 col = col.set(special, None)
         col_unit = h.unit
         if h.canonical in WON_COLUMNS:
-            if unit is not None and h.unit_text is not None and h.unit != unit:
-                problems.whole(
-                    f"머리글의 단위({h.unit_text})와 표 위의 단위({unit_word})가 다릅니다 (the "
-                    "header's unit and the unit note above the table differ)",
-                    row=header_row, column=ref,
-                )  # fmt: skip
-            elif unit is not None and h.unit_text is None:
-                col_unit = unit
-            if col_unit != 1:
-                units[h.canonical] = h.unit_text or unit_word or ""
+            col_unit = col_units[h.canonical].multiplier
+            if col_units[h.canonical].shown is not None:
+                units[h.canonical] = col_units[h.canonical].shown or ""
             empty = col.blank()
             if empty.any():
                 blank_amounts[h.canonical] = int(empty.sum())
@@ -291,10 +263,26 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
             _blank_names(h.canonical, col.blank(), ref, problems)
         coded[h.index] = col
         raw[h.canonical] = RawColumn(h.canonical, col.series(), ref, col_unit)
+    if "tier" in raw:
+        cat = found.get("category")
+        filled, kind_notes = carry_kinds(
+            coded[found["tier"].index], coded[cat.index] if cat is not None else None, aliases,
+            raw["tier"].ref, raw["category"].ref if "category" in raw else None, problems,
+        )  # fmt: skip
+        if filled is not None:
+            ref = raw["category"].ref if "category" in raw else f"{raw['tier'].ref} (항목)"
+            kind_col = _Coded.of(filled)
+            if cat is not None:
+                coded[cat.index] = kind_col
+            raw["category"] = RawColumn("category", kind_col.series(), ref)
+            notes.extend(kind_notes)
+    notes.extend(count_problems(headers, columns, keep, aliases, problems))
+    if grid.date1904 and "date" in raw:
+        _plain_day_numbers(coded[found["date"].index], raw["date"].ref, problems)
     keys = {c: coded[found[c].index] for c in ("person", "institution", "date") if c in raw}
     general = {k for k, v in aliases.values["category"].items() if v == ""}
     for column, specific, means in _CONTINUED:
-        if column in raw:
+        if column in raw and column in found:
             _blank_continuation(
                 column, coded[found[column].index], keys, raw[column].ref, problems,
                 (lambda u, g=general: normalize(cells.text(u)) not in g) if specific is None
@@ -308,9 +296,13 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
     if "person" in raw and coded[found["person"].index].blank().all():
         notes.append(f"이름 칸이 모두 비어 모든 줄을 {OPTIONAL_COLUMNS['person']!r}으로 읽었습니다 "
                      "(every 이름 cell is blank: one person)")  # fmt: skip
-    if unit_word is not None:
-        notes.append(f"표 위의 '{unit_word}' 단위를 금액 열에 적용했습니다 (the unit note "
-                     f"applies to amount columns without their own unit)")  # fmt: skip
+    if units:
+        notes.append("금액 단위 (amount units): " + ", ".join(
+            f"{found[c].text} {word}" for c, word in units.items()))  # fmt: skip
+    if unit is not None:
+        notes.append(f"표 위 {unit_cell}의 '{unit_name(unit)}' 단위를 자기 단위가 없는 금액 열에 "
+                     "적용했습니다 (the unit note applies to amount columns without their own "
+                     "unit)")  # fmt: skip
     source: dict[str, Any] = {
         "file": name,
         "format": grid.format,
@@ -331,21 +323,33 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases) -> GridTable:
     return GridTable(raw, problems, len(keep), source)
 
 
+def _header_problems(headers: list[Header], problems: Problems, header_row: int) -> None:
+    """Header cells that cannot be read as they stand (a unit or note refused)."""
+    said = {(p.column, p.expected) for _, p in problems.items}
+    for h in headers:
+        if h.problem is not None and h.canonical is not None:
+            if (column_ref(h), h.problem) not in said:
+                problems.whole(h.problem, row=header_row, column=column_ref(h), value=h.text)
+
+
 def _hidden(grid: Grid, body_at: int, keep: np.ndarray, headers: list[Header]) -> list[str]:
-    """Hidden rows among the lines and hidden columns that are read: read, and said so."""
+    """Hidden columns that are read: read, and said so (hidden rows: ``kinds.py``)."""
     notes = []
-    lines = set((keep + body_at).tolist())
-    rows = sorted(r + 1 for r in set(grid.hidden_rows) if r in lines)
-    if rows:
-        shown = ", ".join(map(str, rows[:_SHOWN])) + (" …" if len(rows) > _SHOWN else "")
-        notes.append(f"Excel에서 숨긴 행 {len(rows)}개도 읽었습니다 (hidden or filtered-out rows "
-                     f"were read too): {shown}")  # fmt: skip
     cols = [h for h in headers if h.canonical is not None
             and any(a <= h.index <= b for a, b in grid.hidden_cols)]  # fmt: skip
     if cols:
         notes.append("Excel에서 숨긴 열도 읽었습니다 (hidden columns were read too): "
                      + ", ".join(column_ref(h) for h in cols))  # fmt: skip
     return notes
+
+
+def _plain_day_numbers(col: _Coded, ref: str, problems: Problems) -> None:
+    """A 1904 workbook (Mac Excel) counts its day numbers from 1904: a plain number in the
+    date column is refused rather than read as a 1900 day number (4 years off)."""
+    plain = np.array([type(u) in (int, float) for u in col.uniques], dtype=bool)[col.codes]
+    problems.at(np.flatnonzero(plain), ref, col.values(),
+                "날짜 서식의 칸 (a cell formatted as a date: this workbook counts days from "
+                "1904, so a plain number here is not read as a date)")  # fmt: skip
 
 
 def _any_value(grid: Grid) -> bool:

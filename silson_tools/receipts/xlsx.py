@@ -34,6 +34,8 @@ from pathlib import Path
 from pyexpat import ExpatError, ParserCreate
 from typing import IO, Any, Final
 
+from .units import format_unit
+
 __all__ = [
     "MAX_CELLS",
     "MAX_COLUMNS",
@@ -125,6 +127,9 @@ class Sheet:
     """Rows hidden in Excel (by hand or by a filter), 0-based."""
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)
     """Hidden column spans (first, last), 0-based."""
+    formats: dict[int, dict[int, str]] = field(default_factory=dict)
+    """Column → row → number format code, for numbers whose format scales or names a unit
+    (``#,##0,``, ``#,##0"천원"``): what the person saw is not the number alone."""
 
     @property
     def n_rows(self) -> int:
@@ -186,6 +191,8 @@ class Book:
             strings = self._target(rels, "/sharedStrings", base) or posixpath.join(
                 base, "sharedStrings.xml"
             )
+            self.unit_styles: dict[int, str] = {}
+            """Style index → number format code, for formats that scale or name a unit."""
             self.date_styles = self._read_styles(styles) if styles in self._names else []
             self.strings = self._read_strings(strings) if strings in self._names else []
         except BaseException:
@@ -314,6 +321,9 @@ class Book:
                 depth["cellXfs"] = False
 
         self._parse(part, _parser(start, end))
+        for k, i in enumerate(xfs):
+            if i in formats and format_unit(formats[i]) is not None:
+                self.unit_styles[k] = formats[i]
         return [
             (i in formats and is_date_format(formats[i])) or (i not in formats
                                                             and i in _DATE_FORMAT_IDS)
@@ -509,6 +519,9 @@ class _SheetReader:
             raise XlsxProblem("셀마다 값 하나 (one value per cell; this cell is written twice)",
                               cell_ref(self.row, self.col))  # fmt: skip
         row[self.col] = value
+        units = self.book.unit_styles
+        if units and self.style in units and type(value) in (int, float):
+            self.sheet.formats.setdefault(self.col, {})[self.row] = units[self.style]
 
     def _ref(self) -> str:
         return cell_ref(self.row, self.col)

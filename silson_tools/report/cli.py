@@ -61,7 +61,8 @@ def _add_file_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sheet",
         metavar="NAME",
-        help="XLSX 시트 이름 (XLSX sheet name; default: the first sheet)",
+        help="XLSX 시트 이름 (XLSX sheet name; default: the one sheet with a receipt header "
+        "in its first 20 rows — several such sheets are refused, naming them)",
     )
     parser.add_argument(
         "--person",

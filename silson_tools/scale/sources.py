@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -107,13 +108,23 @@ def read_part(part: Part) -> pd.DataFrame:
     """
     if part.is_csv:
         text_columns = {c: str for c in ("person", "policy", "policy_start", "institution")}
+        options: dict[str, Any] = {"dtype": text_columns, "skip_blank_lines": False}
         try:
-            frame = pd.read_csv(part.file, dtype=text_columns, encoding="utf-8-sig")
+            frame = pd.read_csv(part.file, encoding="utf-8-sig", **options)
         except UnicodeDecodeError:  # a Korean Excel export: cp949 (EUC-KR)
             try:
-                frame = pd.read_csv(part.file, dtype=text_columns, encoding="cp949")
+                frame = pd.read_csv(part.file, encoding="cp949", **options)
             except UnicodeDecodeError:
                 raise InputError(f"{part.file}: CSV must be UTF-8 or cp949 (EUC-KR)") from None
+        # blank lines are read as empty records so each line keeps the row it has in the
+        # file (a problem on line 5 is named 5행, as `silson check` names it), then dropped
+        filled = frame.notna().any(axis=1).to_numpy()
+        ids = line_ids(part.no, part.first, len(frame))
+        if not filled.all():
+            frame = frame.loc[filled]
+            ids = ids[filled]
+        frame.index = pd.Index(ids, name="line")
+        return frame
     else:
         import pyarrow.parquet as pq
 

@@ -88,6 +88,8 @@ def cell_xml(ref: str, value: Any) -> str:
             return f'<c r="{ref}" s="1"><v>{value[1]}</v></c>'
         if kind == "raw":
             return str(value[1])
+        if kind == "s":  # ("s", number, style index): a number in a style of its own
+            return f'<c r="{ref}" s="{value[2]}"><v>{value[1]}</v></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
@@ -127,13 +129,30 @@ _STYLES = (
 )
 
 
+def _styles(formats: Sequence[str]) -> str:
+    """The two base styles (general, date), then one per custom number format."""
+    if not formats:
+        return _STYLES
+    quoted = [escape(code, {'"': "&quot;"}) for code in formats]
+    fmts = "".join(f'<numFmt numFmtId="{164 + k}" formatCode="{code}"/>'
+                   for k, code in enumerate(quoted))  # fmt: skip
+    xfs = "".join(f'<xf numFmtId="{164 + k}" applyNumberFormat="1"/>' for k in range(len(formats)))
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><styleSheet {_NS}>'
+        f'<numFmts count="{len(formats)}">{fmts}</numFmts><cellXfs count="{2 + len(formats)}">'
+        f'<xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>{xfs}</cellXfs></styleSheet>'
+    )
+
+
 def xlsx(
     sheets: Sequence[tuple[str, str]],
     *,
     states: dict[str, str] | None = None,
     extra: dict[str, bytes] | None = None,
+    formats: Sequence[str] = (),
 ) -> Callable[[], bytes]:
-    """A workbook of ``(name, sheet XML)`` pairs; ``states`` marks sheets hidden."""
+    """A workbook of ``(name, sheet XML)`` pairs; ``states`` marks sheets hidden;
+    ``formats``: number formats of styles 2, 3 … (cells ``("s", number, 2)``)."""
 
     def make() -> bytes:
         states_ = states or {}
@@ -175,7 +194,7 @@ def xlsx(
                 f'<?xml version="1.0"?><Relationships xmlns="{_REL[:-13]}package/2006/'
                 f'relationships">{rels}</Relationships>',
             )
-            writestr("xl/styles.xml", _STYLES)
+            writestr("xl/styles.xml", _styles(formats))
             for i, (_, xml) in enumerate(sheets):
                 writestr(f"xl/worksheets/sheet{i + 1}.xml", xml)
             for name, data in (extra or {}).items():
@@ -330,7 +349,7 @@ CASES: list[Case] = [
     Case("unit_note_against_header.csv",
          csv("(단위: 만원)", "진료일자,진료구분,요양기관종류,본인부담금(원),비급여",
              "2024-03-05,외래,의원,5000,10"),
-         _error(2, "D열 '본인부담금(원)'", None, "unit note above the table differ")),
+         _error(2, "D열 '본인부담금(원)'", None, "the units stated for it differ")),
     Case("unit_note_not_won.csv",
          csv("단위: 달러", "진료일자,진료구분,요양기관종류,본인부담금,비급여",
              "2024-03-05,외래,의원,5,1"),
@@ -480,7 +499,15 @@ CASES: list[Case] = [
          _error(2, "A열", None, "shared-string index")),
     Case("hidden_and_filtered_rows.xlsx",
          xlsx([("진료비", sheet_xml(ROWS).replace('<row r="3">', '<row r="3" hidden="1">'))]),
-         _read(3, SUMS, notes=["hidden or filtered-out rows were read too): 3"])),
+         _error(3, None, None, "a row that is not hidden")),
+    Case("hidden_rows_read_as_asked.xlsx",
+         xlsx([("진료비", sheet_xml(ROWS).replace('<row r="3">', '<row r="3" hidden="1">'))]),
+         _read(3, SUMS, notes=["hidden or filtered-out rows were read too, as asked): 3"]),
+         options={"hidden_rows": "read"}),
+    Case("hidden_rows_skipped_as_asked.xlsx",
+         xlsx([("진료비", sheet_xml(ROWS).replace('<row r="3">', '<row r="3" hidden="1">'))]),
+         _read(2, {"covered_copay": 5000}, notes=["left out, as asked): 3"]),
+         options={"hidden_rows": "skip"}),
     Case("hidden_amount_column.xlsx",
          xlsx([("진료비", sheet_xml(ROWS).replace(
              "<sheetData>", '<cols><col min="11" max="11" hidden="1"/></cols><sheetData>'))]),
@@ -497,6 +524,173 @@ CASES: list[Case] = [
          csv(HEADER, "가나," + "9" * 100_000 + ",외래,의원,A의원,,,5000,0,0,0"),
          _error(2, "B열 '진료일자'", "9" * 200 + "…", "date")),
     Case("zip_bomb.xlsx", _bomb, _error(None, None, None, "128 MiB"), committed=False),
+]  # fmt: skip
+
+
+# --- units said in the ways people say them (each read exactly, or refused at its cell) ---
+H5 = "진료일자,진료구분,요양기관종류,{},{}"
+"""A five-column header; the two amount headers filled in per case."""
+L5 = "2024-03-05,외래,의원,15,50"
+"""One line meant as ① 15,000원, ④ 50,000원 when the unit is 천원."""
+THOUSANDS = {"covered_copay": 15_000, "noncovered": 50_000}
+CHEON = ("본인부담금(천원)", "비급여(천원)")
+DATE_HEAD = ["진료일자", "진료구분", "요양기관종류", "본인부담금", "비급여"]
+_HEADER_UNITS = [("천", "cheon"), ("千원", "cjk_cheonwon"), ("千", "cjk_cheon"),
+                 ("1000원", "1000won"), ("1,000원", "1comma000won"), ("'000", "apostrophe000"),
+                 ("₩1,000", "won_sign_1000"), ("단위: 천원", "danwi_cheonwon"),
+                 ("KRW thousand", "krw_thousand")]  # fmt: skip
+_TITLES = [("2024년 진료비 내역(천원)", "title_bracket"), ("※ 천원 단위", "reference_mark"),
+           ("천원단위", "no_space"), ("(천원 단위)", "bracket_danwi_after"),
+           ("금액: 천원", "amount_colon"), ("(in thousand won)", "english"),
+           ("금액은 천원 단위임", "sentence"), ("단위=천원", "equals"),
+           ("단위 : 千원", "cjk_after_danwi")]  # fmt: skip
+
+
+def _fmt_sheet(fmt_style: int, values: tuple[int, int], title: str | None = None,
+               header: tuple[str, str] = ("본인부담금", "비급여")) -> str:  # fmt: skip
+    """One line whose two amounts are in style ``fmt_style`` (a number format)."""
+    rows: list[list[Any]] = [[title]] if title else []
+    rows.append(["진료일자", "진료구분", "요양기관종류", *header])
+    rows.append(["2024-03-05", "외래", "의원", *(("s", v, fmt_style) for v in values)])
+    return sheet_xml(rows)
+
+
+def _total_case(label: str, slug: str, where: str) -> Case:
+    """A subtotal row that copies the day's fields, its label in 이름 or 병원명."""
+    person, place = (label, "A의원") if where == "person" else ("가나", label)
+    return Case(f"total_row_{where}_{slug}.csv",
+                csv("이름,진료일자,진료구분,요양기관종류,병원명,본인부담금,비급여",
+                    "가나,2024-03-05,외래,의원,A의원,5000,0",
+                    "가나,2024-03-06,외래,의원,A의원,6000,0",
+                    f"{person},2024-03-06,외래,의원,{place},11000,0"),
+                _error(4, "병원명" if where == "institution" else "이름", label,
+                       "a total or subtotal row"))  # fmt: skip
+
+
+CASES += [
+    *(Case(f"header_unit_{slug}.csv", csv(H5.format(f'"본인부담금({u})"', f'"비급여({u})"'), L5),
+           _read(1, THOUSANDS, notes=["천원"])) for u, slug in _HEADER_UNITS),
+    Case("header_unit_man_short.csv", csv(H5.format("본인부담금(만)", "비급여(만)"), L5),
+         _read(1, {"covered_copay": 150_000, "noncovered": 500_000}, notes=["만원"])),
+    Case("header_unit_suffix_underscore.csv", csv(H5.format("본인부담금_천원", "비급여_천원"), L5),
+         _read(1, THOUSANDS, notes=["천원"])),
+    Case("header_unit_k_refused.csv", csv(H5.format("본인부담금(K)", "비급여(K)"), L5),
+         _error(1, "D열 '본인부담금(K)'", "본인부담금(K)", "looks like a unit", count=2)),
+    Case("header_unit_with_vat_refused.csv",
+         csv(H5.format("본인부담금(천원/VAT)", "비급여"), L5),
+         _error(1, "D열 '본인부담금(천원/VAT)'", None, "looks like a unit")),
+    Case("header_unit_on_one_column_only.csv", csv(H5.format("본인부담금(천원)", "비급여"), L5),
+         _error(1, "E열 '비급여'", None, "names no unit")),
+    Case("header_note_noncovered_included.csv",
+         csv(H5.format("본인부담금(비급여 포함)", "비급여"), "2024-03-05,외래,의원,70000,50000"),
+         _error(1, "D열 '본인부담금(비급여 포함)'", None, "may mean this column holds")),
+    Case("header_note_sum_of_columns.csv",
+         csv(H5.format("본인부담금(①+④)", "비급여"), "2024-03-05,외래,의원,70000,50000"),
+         _error(1, "D열 '본인부담금(①+④)'", None, "may mean this column holds")),
+    Case("header_note_harmless.csv",
+         csv("진료일자,진료구분,요양기관종류,본인부담금(급여),비급여(본인부담),상한액초과금(환급대상)",
+             "2024-03-05,외래,의원,5000,7000,0"),
+         _read(1, {"covered_copay": 5000, "noncovered": 7000})),
+    *(Case(f"title_unit_{slug}.csv", csv(title, H5.format("본인부담금", "비급여"), L5),
+           _read(1, THOUSANDS, notes=["천원"])) for title, slug in _TITLES),
+    Case("title_unit_unreadable.csv",
+         csv("진료비 (단위: 천원/부가세 별도)", H5.format("본인부담금", "비급여"), L5),
+         _error(1, "A열", None, "a unit in won that can be read")),
+    Case("title_unit_k_refused.csv", csv("진료비 (K)", H5.format("본인부담금", "비급여"), L5),
+         _error(1, "A열", "진료비 (K)", "a unit in won that can be read")),
+    Case("group_cell_unit.xlsx",
+         xlsx([("진료비", sheet_xml(
+             [["진료일자", "진료구분", "요양기관종류", "금액 (단위: 천원)", None],
+              [None, None, None, "본인부담금", "비급여"], ["2024-03-05", "외래", "의원", 15, 50]],
+             merges=["A1:A2", "B1:B2", "C1:C2", "D1:E1"]))]),
+         _read(1, THOUSANDS, notes=["천원"])),
+    Case("group_cell_unit_against_header.xlsx",
+         xlsx([("진료비", sheet_xml(
+             [["진료일자", "진료구분", "요양기관종류", "금액 (단위: 천원)", None],
+              [None, None, None, "본인부담금(원)", "비급여(원)"],
+              ["2024-03-05", "외래", "의원", 15000, 50000]],
+             merges=["A1:A2", "B1:B2", "C1:C2", "D1:E1"]))]),
+         _error(1, "D열", None, "the units stated for it differ", count=2)),
+    Case("number_format_cheonwon.xlsx",
+         xlsx([("진료비", _fmt_sheet(2, (15, 50)))], formats=['#,##0"천원"']),
+         _read(1, THOUSANDS, notes=["#,##0\"천원\""])),
+    Case("number_format_manwon.xlsx",
+         xlsx([("진료비", _fmt_sheet(2, (15, 50)))], formats=['0"만원"']),
+         _read(1, {"covered_copay": 150_000, "noncovered": 500_000})),
+    Case("number_format_cheonwon_and_header_cheonwon.xlsx",
+         xlsx([("진료비", _fmt_sheet(2, (15, 50), header=("본인부담금(천원)", "비급여(천원)")))],
+              formats=['#,##0"천원"']),
+         _read(1, THOUSANDS)),
+    Case("number_format_won_against_header.xlsx",
+         xlsx([("진료비", _fmt_sheet(2, (15000, 50000), header=CHEON))],
+              formats=['#,##0"원"']),
+         _error(2, "D열", 15000, "shows 원", count=2)),
+    Case("number_format_scaled_with_note.xlsx",
+         xlsx([("진료비", _fmt_sheet(2, (15000, 50000), title="2024년 진료비 (단위: 천원)"))],
+              formats=["#,##0,"]),
+         _read(1, THOUSANDS, notes=["the cells hold won"])),
+    Case("number_format_scaled_with_header_unit.xlsx",
+         xlsx([("진료비", _fmt_sheet(2, (15500, 50000), header=CHEON))],
+              formats=["#,##0,"]),
+         _read(1, {"covered_copay": 15_500, "noncovered": 50_000})),
+    Case("number_format_scaled_and_shown_cheonwon.xlsx",
+         xlsx([("진료비", _fmt_sheet(2, (15000, 50000)))], formats=['#,##0,"천원"']),
+         _read(1, THOUSANDS)),
+    Case("number_format_scaled_without_unit.xlsx",
+         xlsx([("진료비", _fmt_sheet(2, (15000, 50000)))], formats=["#,##0,"]),
+         _error(2, "D열", 15000, "no unit is stated", count=2)),
+    Case("number_format_scaled_against_manwon.xlsx",
+         xlsx([("진료비", _fmt_sheet(2, (15000, 50000), title="(단위: 만원)"))],
+              formats=["#,##0,"]),
+         _error(3, "D열", 15000, "the column's unit is 만원", count=2)),
+    # --- total rows, day numbers, kinds of institution, counts ------------------------------
+    *(_total_case(label, slug, where)
+      for label, slug in [("가나 합계", "name_total"), ("3월 소계", "month_subtotal"),
+                          ("합계(3월)", "total_bracket"), ("** 합계 **", "stars"),
+                          ("가나 요약", "excel_subtotal"), ("A의원 소계", "clinic_subtotal"),
+                          ("합계금액", "total_amount")]
+      for where in ("person", "institution")),
+    Case("general_hospital_name_is_not_a_total.csv",
+         csv("이름,진료일자,진료구분,요양기관종류,병원명,본인부담금,비급여",
+             "가나,2024-03-05,외래,종합병원,세계종합병원,5000,0"),
+         _read(1, {"covered_copay": 5000})),
+    Case("day_numbers_in_date_column.xlsx",
+         xlsx([("2024년 3월", sheet_xml([["일자", *DATE_HEAD[1:]],
+                                         [5, "외래", "의원", 5000, 0],
+                                         [12, "외래", "의원", 5000, 0]]))]),
+         _error(2, "A열 '일자'", 5, "a day of the month alone is not a date", count=2)),
+    Case("date_serial_in_general_cell.xlsx",
+         xlsx([("진료비", sheet_xml([DATE_HEAD,
+                                     [45356, "외래", "의원", 5000, 0]]))]),
+         _read(1, {"covered_copay": 5000})),
+    Case("oriental_and_dental_clinics_carry_their_kind.csv",
+         csv("진료일자,진료구분,요양기관종류,항목,본인부담금,비급여",
+             "2024-03-05,외래,한의원,,5000,200000", "2024-03-06,외래,치과의원,,4000,300000",
+             "2024-03-07,외래,치과병원,치과,3000,100000", "2024-03-08,외래,의원,일반,2000,0"),
+         _read(4, {"noncovered": 600_000},
+               categories={"dental": 2, "oriental": 1, "": 1}, notes=["한방", "치과"])),
+    Case("oriental_clinic_without_category_column.csv",
+         csv(H5.format("본인부담금", "비급여"), "2024-03-05,외래,한의원,5000,200000"),
+         _read(1, {"noncovered": 200_000}, categories={"oriental": 1})),
+    Case("dental_clinic_with_manual_therapy.csv",
+         csv("진료일자,진료구분,요양기관종류,항목,본인부담금,비급여",
+             "2024-03-05,외래,치과의원,도수치료,5000,200000"),
+         _error(2, "D열 '항목'", "도수치료", "says a 치과 institution")),
+    Case("oriental_hospital_needs_its_category.csv",
+         csv("진료일자,진료구분,요양기관종류,항목,본인부담금,비급여",
+             "2024-03-05,외래,한방병원,,5000,150000", "2024-03-06,외래,한방병원,일반,5000,150000"),
+         _error(2, "D열 '항목'", None, "a 의사 department's care")),
+    Case("university_hospital_is_unclear.csv",
+         csv(H5.format("본인부담금", "비급여"), "2024-03-05,외래,대학병원,20000,0"),
+         _error(2, "C열 '요양기관종류'", "대학병원", "상급종합병원 또는 종합병원")),
+    Case("count_column_above_one.csv",
+         csv("진료일자,진료구분,요양기관종류,항목,횟수,본인부담금,비급여",
+             "2024-03-31,외래,의원,도수치료,10,0,800000"),
+         _error(2, "E열 '횟수'", "10", "a count of at most 1")),
+    Case("count_column_of_ones.csv",
+         csv("진료일자,진료구분,요양기관종류,항목,횟수,본인부담금,비급여",
+             "2024-03-05,외래,의원,도수치료,1,0,80000"),
+         _read(1, {"noncovered": 80_000}, notes=["count column"])),
 ]  # fmt: skip
 
 

@@ -1,0 +1,139 @@
+"""Facts a line carries outside its own columns: the kind of institution (치과의원, 한의원),
+a count of sessions (``횟수``), and rows hidden in Excel.
+
+- **Kind of institution**: 요양기관종류 ``치과의원``/``치과병원`` and ``한의원`` are read as the
+  tier (의원, 병원) *and* say what kind of care the line is, which decides the exclusion of
+  치과·한방 비급여 (4세대 비급여 특약, 5세대 특약1·2). A blank 항목 on such a line is read as
+  치과/한방 (said in the summary); a 항목 that says anything else is refused. A ``한방병원``
+  line may be a 의사 department's care (covered) or a 한의사's (its 비급여 is not), so a blank
+  항목 there is refused, asking for it (``[institution_kinds]`` in header_aliases.toml).
+- **Count column** (``횟수``, ``회수``): one line is one visit or act to the engine (one
+  deductible, one of the yearly counts), so a line whose count is above 1 is refused
+  (write one line per session); 0, 1 and blank are read and said in the summary.
+- **Hidden rows**: a row hidden by hand or by a filter in Excel may be a cancelled or
+  duplicate receipt, or only out of view; the loader cannot tell, so such lines are refused
+  unless ``hidden_rows="read"`` (read them, said in the summary) or ``"skip"`` (leave them
+  out, said in the summary).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import numpy as np
+
+from ..schema import CATEGORIES
+from . import cells
+from .header import Aliases, Header, letter, normalize
+
+__all__ = ["HIDDEN_CHOICES", "carry_kinds", "count_problems", "hidden_lines"]
+
+HIDDEN_CHOICES: Final = ("refuse", "read", "skip")
+_SHOWN: Final = 8
+
+
+def carry_kinds(
+    tier: Any, category: Any | None, aliases: Aliases, tier_ref: str, cat_ref: str | None,
+    problems: Any,
+) -> tuple[np.ndarray | None, list[str]]:
+    """The 항목 of lines whose 요양기관종류 says 치과/한방 → (the 항목 cells per line with the
+    blanks filled, or None when nothing changes; notes). ``tier``/``category``: the coded
+    columns of table.py (``uniques``, ``codes``, ``blank()``, ``values()``)."""
+    if not aliases.kinds:
+        return None, []
+    table = [None if cells.is_blank(u) else aliases.kinds.get(normalize(cells.text(u)))
+             for u in tier.uniques]  # fmt: skip
+    if not any(table):
+        return None, []
+    kind = np.array(table, dtype=object)[tier.codes]
+    n = len(kind)
+    values = category.values() if category is not None else np.full(n, None, dtype=object)
+    blank = category.blank() if category is not None else np.ones(n, dtype=bool)
+    parse = cells.choice_parser("category", aliases)
+    codes = np.array([None if b else parse(v)[0] for v, b in zip(values, blank, strict=True)],
+                     dtype=object)  # fmt: skip
+    tiers = tier.values()
+    ref = cat_ref or tier_ref
+    notes: list[str] = []
+    out = values.copy()
+    for which in ("dental", "oriental"):
+        label = CATEGORIES[which]
+        here = kind == which
+        fill = here & blank
+        out[fill] = label
+        if fill.any():
+            notes.append(f"요양기관종류가 {label} 기관인 줄 {int(fill.sum()):,}개의 빈 항목을 "
+                         f"'{label}'으로 읽었습니다 (a blank 항목 at a {label} institution read "
+                         f"as {label})")  # fmt: skip
+        clash = np.flatnonzero(here & ~blank & (codes != which) & (codes != None))  # noqa: E711
+        problems.at(
+            clash, ref, values,
+            f"{label} 항목 (항목 {label}, or blank: 요양기관종류 says a {label} institution, "
+            f"whose 비급여 is excluded as {label} care; this 항목 says other care — fix the "
+            "항목 or the 요양기관종류)",
+        )  # fmt: skip
+    ask = np.flatnonzero((kind == "ask") & blank)
+    problems.at(
+        ask, ref if cat_ref else tier_ref, None if cat_ref else tiers,
+        f"항목 값 (a 항목 on this line: 요양기관종류 {'/'.join(_ask_names(aliases))} may be a "
+        "한의사's care (write 한방: its 비급여 is not covered) or a 의사 department's care "
+        "(write 일반) — the two are paid differently)",
+    )  # fmt: skip
+    changed = bool(notes)
+    return (out if changed else None), notes
+
+
+def _ask_names(aliases: Aliases) -> list[str]:
+    return [n for n in aliases.value_examples.get("tier", {}).get("hospital", [])
+            if aliases.kinds.get(normalize(n)) == "ask"] or ["한방병원"]  # fmt: skip
+
+
+def count_problems(headers: list[Header], columns: list[np.ndarray], keep: np.ndarray,
+                   aliases: Aliases, problems: Any) -> list[str]:  # fmt: skip
+    """A 횟수 column: lines with a count above 1 refused; returns the summary notes."""
+    notes = []
+    for h in headers:
+        if h.canonical is not None or normalize(h.text) not in aliases.count_headers:
+            continue
+        ref = f"{letter(h.index)}열 '{h.text}'"
+        values = columns[h.index][keep]
+        parsed = [cells.parse_days(v) if not cells.is_blank(v) else (0, None) for v in values]
+        bad = [i for i, (n, err) in enumerate(parsed) if err is not None or (n or 0) > 1]
+        problems.at(
+            bad, ref, values,
+            "횟수 1 이하 (a count of at most 1: each line is one visit or session — one "
+            "deductible and one of the yearly counts; write one line per session, each with "
+            "its own amounts)",
+        )  # fmt: skip
+        notes.append(f"횟수 열 {ref}: 모든 줄이 1회 이하라 한 줄을 한 번으로 읽었습니다 (the count "
+                     "column says at most 1 on every line)")  # fmt: skip
+    return notes
+
+
+def hidden_lines(hidden_rows: list[int], body_at: int, keep: np.ndarray, mode: str,
+                 problems: Any, column: str) -> tuple[np.ndarray, list[str]]:  # fmt: skip
+    """Lines on rows hidden in Excel → (mask of lines to leave out, notes); refused when
+    ``mode`` is ``"refuse"``."""
+    out = np.zeros(len(keep), dtype=bool)
+    if not hidden_rows:
+        return out, []
+    hidden = np.isin(keep + body_at, np.asarray(sorted(set(hidden_rows)), dtype=np.int64))
+    if not hidden.any():
+        return out, []
+    rows = (keep[hidden] + body_at + 1).tolist()
+    shown = ", ".join(map(str, rows[:_SHOWN])) + (" …" if len(rows) > _SHOWN else "")
+    if mode == "read":
+        return out, [f"Excel에서 숨긴 행 {len(rows)}개도 읽었습니다 (hidden or filtered-out rows "
+                     f"were read too, as asked): {shown}"]  # fmt: skip
+    if mode == "skip":
+        return hidden, [f"Excel에서 숨긴 행 {len(rows)}개는 읽지 않았습니다 (hidden or "
+                        f"filtered-out rows were left out, as asked): {shown}"]  # fmt: skip
+    problems.at(
+        np.flatnonzero(hidden), column, None,
+        "보이는 행 (a row that is not hidden: Excel hides this row, by hand or by a filter — "
+        "a cancelled or duplicate receipt, or only out of view? Show it again to read it, or "
+        "delete it to leave it out; in Python, read_receipts(..., hidden_rows='read' or "
+        "'skip'))",
+    )  # fmt: skip
+    return out, []
+

@@ -1,0 +1,275 @@
+"""Which unit each amount column of a sheet is in: header, group cell, title note, number format.
+
+Rules (the README's receipts section says the same):
+
+- every place that states a unit for a column must agree: the header's own unit
+  (``본인부담금(천원)``), the merged group cell above it in a two-row header
+  (``금액 (단위: 천원)``), a note above the table (``※ 천원 단위``); they differ → refused;
+- a note that looks like a unit but cannot be read (``(천원 단위 아님)``, ``(K)``,
+  ``단위: 달러``) is refused, naming its cell;
+- when one amount column states a unit other than 원 and another states none, the bare one
+  is refused: the person may have meant the unit for every column, or not;
+- an XLSX cell's number format is what the person saw: ``#,##0"천원"`` shows the value in
+  천원 (won = value × 1,000), ``#,##0,`` shows value ÷ 1,000. A shown unit must agree with
+  the stated one; a scaling format is read only when a unit of the same size is stated or
+  shown (then the cell already holds won: won = value, never × 1,000 again), else refused.
+  One column's numbers must all come out in one unit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import ReceiptProblem
+from ..schema import WON_COLUMNS
+from .header import Header, letter
+from .units import FormatUnit, format_unit, note_unit, unit_like, unit_name
+from .validate import Problems, column_ref
+from .xlsx import cell_ref
+
+__all__ = ["ColumnUnit", "amount_units", "cell_units", "title_unit"]
+
+_BRACKET = re.compile(r"[(\[（【]([^)\]）】]*)[)\]）】]")
+_SEGMENTS = re.compile(r"[※,;|/]|\s[-–—]\s|\s{2,}")
+_AROUND = (
+    re.compile(r"단위\s*(?:는|은|가)?\s*[:：=]?\s*([^\s,;)\]]+(?:\s*원)?)"),
+    re.compile(r"([^\s,;(\[]+)\s*단위"),
+    re.compile(r"(?:금액|amounts?)\s*(?:은|는)?\s*[:：=]\s*(.+)$", re.IGNORECASE),
+    re.compile(r"\bin\s+(.+)$", re.IGNORECASE),
+)
+UNREADABLE = (
+    "읽을 수 있는 원화 단위 표시 (a unit in won that can be read: 단위: 천원, (천원), ※ 천원 단위, "
+    "금액: 만원, (in thousand won); this cell seems to name a unit but it is not exactly one "
+    "— write it as (단위: 천원), or clear it)"
+)
+
+
+def cell_units(text: str) -> tuple[list[int], list[str]]:
+    """The units a title or note cell states → (won per unit for each, unreadable parts)."""
+    found: list[int] = []
+    bad: list[str] = []
+    for match in _BRACKET.finditer(text):
+        content = match[1]
+        unit = note_unit(content)
+        if unit is not None:
+            found.append(unit)
+        elif unit_like(content):
+            bad.append(content)
+    rest = _BRACKET.sub(" ", text).strip()
+    if rest and unit_like(rest):
+        candidates = [rest, *_SEGMENTS.split(rest)]
+        candidates += [m[1] for pattern in _AROUND for m in pattern.finditer(rest)]
+        unit = next((u for c in candidates if c and (u := note_unit(c)) is not None), None)
+        if unit is not None:
+            found.append(unit)
+        else:
+            bad.append(rest)
+    return found, bad
+
+
+def title_unit(
+    grid: Any, header_at: int, headers: list[Header], name: str
+) -> tuple[int | None, str | None, list[ReceiptProblem]]:
+    """Unit notes above the table, or alone in a header-row cell that names no column →
+    (won per unit, the cell, problems)."""
+    found: dict[int, tuple[int, int]] = {}
+    problems: list[ReceiptProblem] = []
+    places = [(i, j) for i in range(header_at) for j in range(len(grid.columns))]
+    alone = [(header_at, h.index) for h in headers if h.canonical is None]
+    alone += [(header_at, j) for j in range(len(headers), len(grid.columns))]
+    merged = _merged_copies(grid)
+    for i, j in places + alone:
+        value = grid.columns[j][i]
+        if not isinstance(value, str) or not value.strip() or (i, j) in merged:
+            continue
+        if (i, j) in alone:  # a header cell: only a cell that is a unit note and nothing else
+            text = value.strip()
+            inner = _BRACKET.fullmatch(text)
+            unit = note_unit(inner[1] if inner else text)
+            if unit is None and not (inner and unit_like(inner[1])) and "단위" not in text:
+                continue
+            units, bad = ([unit], []) if unit is not None else ([], [text])
+        else:
+            units, bad = cell_units(value)
+        for unit in units:
+            found.setdefault(unit, (i, j))
+        if bad:
+            problems.append(ReceiptProblem(name, i + 1, f"{letter(j)}열", value, UNREADABLE))
+    if len(found) > 1:
+        listed = ", ".join(f"{cell_ref(i, j)} {unit_name(u)}" for u, (i, j) in found.items())
+        problems.append(ReceiptProblem(
+            name, None, None, None,
+            f"단위 표시는 하나만 (one unit note; the notes say different units: {listed})",
+        ))  # fmt: skip
+        return None, None, problems
+    for unit, (i, j) in found.items():
+        return unit, cell_ref(i, j), problems
+    return None, None, problems
+
+
+def _merged_copies(grid: Any) -> set[tuple[int, int]]:
+    """Cells that hold a copy of a merged range's top-left value (read once, at the top)."""
+    return {
+        (r, c)
+        for r0, c0, r1, c1 in grid.merges
+        if r1 - r0 + c1 - c0 < 64
+        for r in range(r0, r1 + 1)
+        for c in range(c0, c1 + 1)
+        if (r, c) != (r0, c0)
+    }
+
+
+@dataclass
+class ColumnUnit:
+    """How one amount column's bare numbers are read: ``won = number × multiplier``."""
+
+    multiplier: int
+    shown: str | None
+    """The unit as the summary names it (``천원``, ``천원 (숫자 서식 #,##0,)``), None for 원."""
+
+
+def amount_units(
+    grid: Any,
+    found: Mapping[str, Header],
+    groups: Mapping[int, tuple[int, str]],
+    note: tuple[int, str] | None,
+    lines: np.ndarray,
+    problems: Problems,
+    header_row: int,
+) -> dict[str, ColumnUnit]:
+    """Each amount column's unit (see the module docstring); problems go to ``problems``.
+
+    ``groups``: column → (row, text) of the group cell above it in a two-row header;
+    ``note``: (won per unit, cell) of the note above the table; ``lines``: the 0-based grid
+    row of each line.
+    """
+    stated: dict[str, int | None] = {}
+    for canonical, h in found.items():
+        if canonical not in WON_COLUMNS:
+            continue
+        ref = column_ref(h)
+        says: list[tuple[int, str]] = []
+        if h.unit_text is not None:
+            says.append((h.unit, f"머리글 {h.text!r}"))
+        if h.index in groups:
+            row, text = groups[h.index]
+            units, bad = cell_units(text)
+            if bad:
+                problems.whole(UNREADABLE, row=row + 1, column=f"{cell_ref(row, h.index)}",
+                               value=text)  # fmt: skip
+            says += [(u, f"{cell_ref(row, h.index)} {text!r}") for u in units]
+        if note is not None:
+            says.append((note[0], f"표 위 {note[1]}"))
+        if len({u for u, _ in says}) > 1:
+            problems.whole(
+                "한 가지 단위 (one unit for the column; the units stated for it differ: "
+                + ", ".join(f"{where} {unit_name(u)}" for u, where in says) + ")",
+                row=header_row, column=ref,
+            )  # fmt: skip
+        stated[canonical] = says[0][0] if says else None
+    out: dict[str, ColumnUnit] = {}
+    shown_units: dict[str, int | None] = {}
+    for canonical, unit in stated.items():
+        h = found[canonical]
+        column = _column_unit(grid, h, unit, lines, problems)
+        out[canonical] = column
+        shown_units[canonical] = column.shown_unit
+    scaled = {c: u for c, u in shown_units.items() if u not in (None, 1)}
+    if scaled:
+        example = next(iter(scaled))
+        for canonical, unit in shown_units.items():
+            if unit is None:
+                problems.whole(
+                    f"단위가 적힌 금액 열 (a unit on this amount column too: "
+                    f"{column_ref(found[example])} is in {unit_name(scaled[example])} but this "
+                    "column names no unit, so its numbers could be in either — write (원) or "
+                    f"({unit_name(scaled[example])}) in this header)",
+                    row=header_row, column=column_ref(found[canonical]),
+                )  # fmt: skip
+    return {c: ColumnUnit(u.multiplier, u.shown) for c, u in out.items()}
+
+
+@dataclass
+class _Read:
+    multiplier: int
+    shown: str | None
+    shown_unit: int | None
+    """The unit the person sees for this column (None: none stated or shown)."""
+
+
+def _column_unit(grid: Any, h: Header, unit: int | None, lines: np.ndarray,
+                 problems: Problems) -> _Read:  # fmt: skip
+    """One amount column: the stated unit and its cells' number formats → how it is read."""
+    plain = _Read(unit or 1, unit_name(unit) if unit not in (None, 1) else None, unit)
+    formats = getattr(grid, "formats", {}).get(h.index)
+    if not formats:
+        return plain
+    ref = column_ref(h)
+    rows = np.fromiter(formats, dtype=np.int64, count=len(formats))
+    pos = np.searchsorted(lines, rows)
+    hit = (pos < len(lines)) & (lines[np.minimum(pos, len(lines) - 1)] == rows)
+    if not hit.any():
+        return plain
+    values = grid.columns[h.index]
+    numeric = np.fromiter((type(values[r]) in (int, float) for r in lines.tolist()), dtype=bool,
+                          count=len(lines))  # fmt: skip
+    per_cell: dict[int, tuple[int | None, str | None, int | None]] = {}
+    for p, r in zip(pos[hit].tolist(), rows[hit].tolist(), strict=True):
+        if numeric[p]:
+            per_cell[p] = _cell(format_unit(formats[r]), unit)
+    readings: dict[int, list[int]] = {}
+    for p in np.flatnonzero(numeric).tolist():
+        multiplier, problem, _ = per_cell.get(p, (unit or 1, None, unit))
+        if problem is not None:
+            problems.at([p], ref, values[lines], problem)
+        elif multiplier is not None:
+            readings.setdefault(multiplier, []).append(p)
+    if not readings:
+        return plain
+    common = max(readings, key=lambda m: len(readings[m]))
+    for multiplier, where in readings.items():
+        if multiplier != common:
+            problems.at(
+                where, ref, values[lines],
+                f"같은 열은 한 단위 (one unit in a column: most numbers here come out as × "
+                f"{common:,} won but this cell, by its number format, as × {multiplier:,} — "
+                "give the column one number format)",
+            )  # fmt: skip
+    first = next((per_cell[p] for p in readings[common] if p in per_cell), None)
+    if first is None:
+        return plain
+    shown_unit = first[2]
+    code = formats[int(lines[readings[common][0]])] if readings[common][0] in per_cell else ""
+    name = unit_name(shown_unit) if shown_unit is not None else "원"
+    held = ", 셀 값은 이미 원 the cells hold won" if common == 1 and shown_unit != 1 else ""
+    return _Read(common, f"{name} (숫자 서식 {code}{held})", shown_unit)
+
+
+def _cell(fmt: FormatUnit | None, unit: int | None) -> tuple[int | None, str | None, int | None]:
+    """One formatted number → (won per number, None, unit shown) or (None, problem, None)."""
+    if fmt is None:
+        return unit or 1, None, unit
+    if fmt.problem is not None:
+        return None, f"{fmt.problem}; 숫자 서식 (number format) {fmt.code!r}", None
+    if fmt.unit is not None and unit is not None and fmt.unit != unit:
+        return None, (
+            f"머리글·단위 표시와 같은 단위 (the unit stated for the column, {unit_name(unit)}; "
+            f"this cell's number format {fmt.code!r} shows {unit_name(fmt.unit)})"
+        ), None
+    shown = fmt.unit if fmt.unit is not None else unit
+    if fmt.scale == 1:
+        return shown or 1, None, shown
+    if shown is None or shown != fmt.scale:
+        what = f"the column's unit is {unit_name(shown)}" if shown else "no unit is stated"
+        return None, (
+            f"보이는 대로 읽을 수 있는 숫자 (a number read as shown: the number format "
+            f"{fmt.code!r} shows this cell ÷ {fmt.scale:,}, and {what} — write (단위: "
+            f"{unit_name(fmt.scale)}) above the table if the cells hold won, or use a plain "
+            "number format)"
+        ), None
+    return 1, None, shown
