@@ -68,6 +68,9 @@ def test_messy_file_is_read_right_or_refused_with_its_place(name: str, generated
         assert lines["person"].value_counts().to_dict() == expect["persons"]
     if "categories" in expect:
         assert lines["category"].value_counts().to_dict() == expect["categories"]
+    units = lines.attrs["source"].get("units", {})
+    for column, word in expect.get("units", {}).items():
+        assert word in units.get(column, ""), units
     notes = " ".join(lines.attrs["source"]["notes"])
     for words in expect.get("notes", []):
         assert words in notes, notes

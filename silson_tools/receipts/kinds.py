@@ -62,9 +62,10 @@ def carry_kinds(
         fill = here & blank
         out[fill] = label
         if fill.any():
+            particle = "으로" if label == "한방" else "로"
             notes.append(f"요양기관종류가 {label} 기관인 줄 {int(fill.sum()):,}개의 빈 항목을 "
-                         f"'{label}'으로 읽었습니다 (a blank 항목 at a {label} institution read "
-                         f"as {label})")  # fmt: skip
+                         f"'{label}'{particle} 읽었습니다 (a blank 항목 at a {label} institution "
+                         f"read as {label})")  # fmt: skip
         clash = np.flatnonzero(here & ~blank & (codes != which) & (codes != None))  # noqa: E711
         problems.at(
             clash, ref, values,

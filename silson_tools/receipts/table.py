@@ -296,9 +296,6 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
     if "person" in raw and coded[found["person"].index].blank().all():
         notes.append(f"이름 칸이 모두 비어 모든 줄을 {OPTIONAL_COLUMNS['person']!r}으로 읽었습니다 "
                      "(every 이름 cell is blank: one person)")  # fmt: skip
-    if units:
-        notes.append("금액 단위 (amount units): " + ", ".join(
-            f"{found[c].text} {word}" for c, word in units.items()))  # fmt: skip
     if unit is not None:
         notes.append(f"표 위 {unit_cell}의 '{unit_name(unit)}' 단위를 자기 단위가 없는 금액 열에 "
                      "적용했습니다 (the unit note applies to amount columns without their own "

@@ -35,6 +35,7 @@ from .xlsx import cell_ref
 __all__ = ["ColumnUnit", "amount_units", "cell_units", "title_unit"]
 
 _BRACKET = re.compile(r"[(\[（【]([^)\]）】]*)[)\]）】]")
+_PIECES = re.compile(r"[\s,;:/|※*()\[\]=]+")
 _SEGMENTS = re.compile(r"[※,;|/]|\s[-–—]\s|\s{2,}")
 _AROUND = (
     re.compile(r"단위\s*(?:는|은|가)?\s*[:：=]?\s*([^\s,;)\]]+(?:\s*원)?)"),
@@ -50,25 +51,25 @@ UNREADABLE = (
 
 
 def cell_units(text: str) -> tuple[list[int], list[str]]:
-    """The units a title or note cell states → (won per unit for each, unreadable parts)."""
+    """The units a title or note cell states → (won per unit for each, unreadable parts).
+
+    Each bracket, and the text outside the brackets, is read whole, then by its pieces
+    (split at ``※ , ; | /``) and around ``단위``/``금액:``/``in``; a part that looks like a
+    unit but none of whose readings is one is unreadable."""
     found: list[int] = []
     bad: list[str] = []
-    for match in _BRACKET.finditer(text):
-        content = match[1]
-        unit = note_unit(content)
-        if unit is not None:
-            found.append(unit)
-        elif unit_like(content):
-            bad.append(content)
-    rest = _BRACKET.sub(" ", text).strip()
-    if rest and unit_like(rest):
-        candidates = [rest, *_SEGMENTS.split(rest)]
-        candidates += [m[1] for pattern in _AROUND for m in pattern.finditer(rest)]
-        unit = next((u for c in candidates if c and (u := note_unit(c)) is not None), None)
-        if unit is not None:
-            found.append(unit)
-        else:
-            bad.append(rest)
+    parts = [m[1] for m in _BRACKET.finditer(text)] + [_BRACKET.sub(" ", text).strip()]
+    for part in parts:
+        if not part or not unit_like(part):
+            continue
+        candidates = [part, *_SEGMENTS.split(part)]
+        candidates += [m[1] for pattern in _AROUND for m in pattern.finditer(part)]
+        read = next(((c, u) for c in candidates if c and (u := note_unit(c)) is not None), None)
+        rest = _PIECES.split(part.replace(read[0], " ", 1)) if read is not None else []
+        if read is not None and not any(unit_like(piece) for piece in rest if piece):
+            found.append(read[1])
+        else:  # nothing read, or a rest that qualifies it: (천원/부가세 별도), (천원, K)
+            bad.append(part)
     return found, bad
 
 

@@ -534,6 +534,7 @@ L5 = "2024-03-05,외래,의원,15,50"
 """One line meant as ① 15,000원, ④ 50,000원 when the unit is 천원."""
 THOUSANDS = {"covered_copay": 15_000, "noncovered": 50_000}
 CHEON = ("본인부담금(천원)", "비급여(천원)")
+IN_CHEON = {"covered_copay": "천원", "noncovered": "천원"}
 DATE_HEAD = ["진료일자", "진료구분", "요양기관종류", "본인부담금", "비급여"]
 _HEADER_UNITS = [("천", "cheon"), ("千원", "cjk_cheonwon"), ("千", "cjk_cheon"),
                  ("1000원", "1000won"), ("1,000원", "1comma000won"), ("'000", "apostrophe000"),
@@ -569,11 +570,12 @@ def _total_case(label: str, slug: str, where: str) -> Case:
 
 CASES += [
     *(Case(f"header_unit_{slug}.csv", csv(H5.format(f'"본인부담금({u})"', f'"비급여({u})"'), L5),
-           _read(1, THOUSANDS, notes=["천원"])) for u, slug in _HEADER_UNITS),
+           _read(1, THOUSANDS, units=IN_CHEON)) for u, slug in _HEADER_UNITS),
     Case("header_unit_man_short.csv", csv(H5.format("본인부담금(만)", "비급여(만)"), L5),
-         _read(1, {"covered_copay": 150_000, "noncovered": 500_000}, notes=["만원"])),
+         _read(1, {"covered_copay": 150_000, "noncovered": 500_000},
+               units={"covered_copay": "만원", "noncovered": "만원"})),
     Case("header_unit_suffix_underscore.csv", csv(H5.format("본인부담금_천원", "비급여_천원"), L5),
-         _read(1, THOUSANDS, notes=["천원"])),
+         _read(1, THOUSANDS, units=IN_CHEON)),
     Case("header_unit_k_refused.csv", csv(H5.format("본인부담금(K)", "비급여(K)"), L5),
          _error(1, "D열 '본인부담금(K)'", "본인부담금(K)", "looks like a unit", count=2)),
     Case("header_unit_with_vat_refused.csv",
@@ -603,7 +605,7 @@ CASES += [
              [["진료일자", "진료구분", "요양기관종류", "금액 (단위: 천원)", None],
               [None, None, None, "본인부담금", "비급여"], ["2024-03-05", "외래", "의원", 15, 50]],
              merges=["A1:A2", "B1:B2", "C1:C2", "D1:E1"]))]),
-         _read(1, THOUSANDS, notes=["천원"])),
+         _read(1, THOUSANDS, units=IN_CHEON)),
     Case("group_cell_unit_against_header.xlsx",
          xlsx([("진료비", sheet_xml(
              [["진료일자", "진료구분", "요양기관종류", "금액 (단위: 천원)", None],
@@ -613,7 +615,7 @@ CASES += [
          _error(1, "D열", None, "the units stated for it differ", count=2)),
     Case("number_format_cheonwon.xlsx",
          xlsx([("진료비", _fmt_sheet(2, (15, 50)))], formats=['#,##0"천원"']),
-         _read(1, THOUSANDS, notes=["#,##0\"천원\""])),
+         _read(1, THOUSANDS, units={"covered_copay": '천원 (숫자 서식 #,##0"천원"'})),
     Case("number_format_manwon.xlsx",
          xlsx([("진료비", _fmt_sheet(2, (15, 50)))], formats=['0"만원"']),
          _read(1, {"covered_copay": 150_000, "noncovered": 500_000})),
@@ -628,7 +630,8 @@ CASES += [
     Case("number_format_scaled_with_note.xlsx",
          xlsx([("진료비", _fmt_sheet(2, (15000, 50000), title="2024년 진료비 (단위: 천원)"))],
               formats=["#,##0,"]),
-         _read(1, THOUSANDS, notes=["the cells hold won"])),
+         _read(1, THOUSANDS, notes=["A1의 '천원'"],
+               units={"noncovered": "the cells hold won"})),
     Case("number_format_scaled_with_header_unit.xlsx",
          xlsx([("진료비", _fmt_sheet(2, (15500, 50000), header=CHEON))],
               formats=["#,##0,"]),
