@@ -56,6 +56,7 @@ def test_text_that_names_no_unit_is_left_alone(text: str) -> None:
         ('#,##0"천원"', 1, 1000), ('0"만원"', 1, 10_000), ("#,##0,", 1000, None),
         ("#,##0,,", 1_000_000, None), ('#,##0,"천원"', 1000, 1000), ('#,##0"원"', 1, 1),
         ("#,##0\\천\\원", 1, 1000), ('#,##0,;[Red]-#,##0,', 1000, None),
+        ("[$₩-412]#,##0", 1, 1), ('_-[$₩-412]* #,##0_-;-[$₩-412]* #,##0_-', 1, 1),
     ],
 )  # fmt: skip
 def test_number_formats_that_scale_or_name_a_unit(code: str, scale: int, unit: int | None
@@ -65,7 +66,7 @@ def test_number_formats_that_scale_or_name_a_unit(code: str, scale: int, unit: i
 
 
 @pytest.mark.parametrize(
-    "code", ["General", "#,##0", "0", "[$₩-412]#,##0", "#,##0_);(#,##0)", "yyyy-mm-dd",
+    "code", ["General", "#,##0", "0", "[Red]#,##0", "#,##0_);(#,##0)", "yyyy-mm-dd",
              '_-* #,##0_-;-* #,##0_-;_-* "-"_-;_-@_-', '#,##0"건"'],
 )  # fmt: skip
 def test_plain_number_formats_change_nothing(code: str) -> None:

@@ -98,6 +98,10 @@ def clean(value: str) -> str:
 
 
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
+_MIXED: Final = (
+    "이 열은 {unit:,}원 단위입니다 (this column's unit is {unit:,} won, from its header or a 단위 "
+    "note): 원 단위 값과 섞지 마세요 (do not mix units; write the number alone)"
+)
 
 
 def is_blank(value: Any) -> bool:
@@ -146,7 +150,10 @@ def parse_amount(value: Any, unit: int = 1) -> tuple[int | None, str | None]:
     text_ = clean(str(value)).strip()
     if text_.isascii() and text_.isdigit():  # the common case, fast
         return check_won(int(text_) * unit)
+    signed = _WON_SIGN.search(text_) is not None
     text_ = _WON_SIGN.sub("", text_)
+    if signed and unit != 1 and not _DASH_ZERO.match(text_):
+        return None, _MIXED.format(unit=unit)
     if _DASH_ZERO.match(text_):
         return 0, None  # Excel's accounting format shows zero as "-" (or "₩ -")
     if _DOT_THOUSANDS.match(text_):
@@ -155,11 +162,7 @@ def parse_amount(value: Any, unit: int = 1) -> tuple[int | None, str | None]:
         return None, NOT_DIGIT_EXPECTED
     bare = _BARE_NUMBER.match(text_) is not None
     if unit != 1 and not bare and "만" not in text_ and text_.endswith("원"):
-        return None, (
-            f"이 열은 {unit:,}원 단위입니다 (this column's unit is {unit:,} won, from its header "
-            "or a 단위 note): 원 단위 값과 섞지 마세요 (do not mix units; write the number "
-            "alone)"
-        )
+        return None, _MIXED.format(unit=unit)
     if unit != 1 and bare:
         try:
             won = Decimal(text_.replace(",", "")) * unit

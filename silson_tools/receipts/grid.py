@@ -18,6 +18,7 @@ import csv
 import io
 import itertools
 import warnings
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -61,8 +62,9 @@ class Grid:
     hidden_rows: list[int] = field(default_factory=list)
     """XLSX: rows hidden in Excel (0-based): read like the others, and named in the notes."""
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)
-    formats: dict[int, dict[int, str]] = field(default_factory=dict)
-    """XLSX: column → row → number format, for numbers whose format scales or names a unit."""
+    formats: dict[int, dict[str, array[int]]] = field(default_factory=dict)
+    """XLSX: column → number format → rows of the numbers shown in it, for formats that scale
+    or name a unit (see ``xlsx.Sheet.formats``)."""
     date1904: bool = False
     """XLSX: the workbook counts days from 1904 (plain numbers are not 1900 day serials)."""
 

@@ -208,47 +208,49 @@ def _column_unit(grid: Any, h: Header, unit: int | None, lines: np.ndarray,
     """One amount column: the stated unit and its cells' number formats → how it is read."""
     plain = _Read(unit or 1, unit_name(unit) if unit not in (None, 1) else None, unit)
     formats = getattr(grid, "formats", {}).get(h.index)
-    if not formats:
+    if not formats or not len(lines):
         return plain
     ref = column_ref(h)
-    rows = np.fromiter(formats, dtype=np.int64, count=len(formats))
-    pos = np.searchsorted(lines, rows)
-    hit = (pos < len(lines)) & (lines[np.minimum(pos, len(lines) - 1)] == rows)
-    if not hit.any():
-        return plain
-    values = grid.columns[h.index]
-    numeric = np.fromiter((type(values[r]) in (int, float) for r in lines.tolist()), dtype=bool,
-                          count=len(lines))  # fmt: skip
-    per_cell: dict[int, tuple[int | None, str | None, int | None]] = {}
-    for p, r in zip(pos[hit].tolist(), rows[hit].tolist(), strict=True):
-        if numeric[p]:
-            per_cell[p] = _cell(format_unit(formats[r]), unit)
-    readings: dict[int, list[int]] = {}
-    for p in np.flatnonzero(numeric).tolist():
-        multiplier, problem, _ = per_cell.get(p, (unit or 1, None, unit))
+    values = grid.columns[h.index][lines]
+    numeric = np.fromiter((type(v) in (int, float) for v in values), dtype=bool,
+                          count=len(values))  # fmt: skip
+    reading = np.full(len(lines), unit or 1, dtype=np.int64)  # won per number, 0: refused
+    shown: dict[int, tuple[int | None, str]] = {}
+    for code, rows in formats.items():
+        at = np.asarray(rows, dtype=np.int64)
+        pos = np.searchsorted(lines, at)
+        inside = pos < len(lines)
+        pos = pos[inside][lines[pos[inside]] == at[inside]]
+        if not len(pos):
+            continue
+        multiplier, problem, unit_shown = _cell(format_unit(code), unit)
         if problem is not None:
-            problems.at([p], ref, values[lines], problem)
-        elif multiplier is not None:
-            readings.setdefault(multiplier, []).append(p)
-    if not readings:
+            problems.at(pos, ref, values, problem)
+            reading[pos] = 0
+            continue
+        assert multiplier is not None
+        reading[pos] = multiplier
+        shown.setdefault(multiplier, (unit_shown, code))
+    counted = reading[numeric & (reading > 0)]
+    if not len(counted):
         return plain
-    common = max(readings, key=lambda m: len(readings[m]))
-    for multiplier, where in readings.items():
-        if multiplier != common:
-            problems.at(
-                where, ref, values[lines],
-                f"같은 열은 한 단위 (one unit in a column: most numbers here come out as × "
-                f"{common:,} won but this cell, by its number format, as × {multiplier:,} — "
-                "give the column one number format)",
-            )  # fmt: skip
-    first = next((per_cell[p] for p in readings[common] if p in per_cell), None)
-    if first is None:
+    kinds, counts = np.unique(counted, return_counts=True)
+    common = int(kinds[np.argmax(counts)])
+    odd = np.flatnonzero(numeric & (reading > 0) & (reading != common))
+    problems.at(
+        odd, ref, values,
+        f"같은 열은 한 단위 (one unit in a column: most numbers here come out as × {common:,} "
+        "won, but this cell, by its number format, differently — give the column one number "
+        "format)",
+    )  # fmt: skip
+    if common not in shown:
         return plain
-    shown_unit = first[2]
-    code = formats[int(lines[readings[common][0]])] if readings[common][0] in per_cell else ""
-    name = unit_name(shown_unit) if shown_unit is not None else "원"
-    held = ", 셀 값은 이미 원 the cells hold won" if common == 1 and shown_unit != 1 else ""
-    return _Read(common, f"{name} (숫자 서식 {code}{held})", shown_unit)
+    unit_shown, code = shown[common]
+    if unit_shown == 1 and unit in (None, 1):
+        return _Read(1, None, 1)
+    name = unit_name(unit_shown) if unit_shown is not None else "원"
+    held = ", 셀 값은 이미 원 the cells hold won" if common == 1 and unit_shown != 1 else ""
+    return _Read(common, f"{name} (숫자 서식 {code}{held})", unit_shown)
 
 
 def _cell(fmt: FormatUnit | None, unit: int | None) -> tuple[int | None, str | None, int | None]:

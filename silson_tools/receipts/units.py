@@ -165,6 +165,8 @@ def format_unit(code: str) -> FormatUnit | None:
             literals.append(match[1])
         elif match[2] is not None:
             literals.append(match[2])
+        elif match[0].startswith("[$"):  # a currency: [$₩-412] shows ₩
+            literals.append(match[0][2:-1].split("-")[0])
         return " "
 
     skeleton = _QUOTED.sub(keep, first)

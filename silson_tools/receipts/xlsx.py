@@ -28,6 +28,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,9 +128,10 @@ class Sheet:
     """Rows hidden in Excel (by hand or by a filter), 0-based."""
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)
     """Hidden column spans (first, last), 0-based."""
-    formats: dict[int, dict[int, str]] = field(default_factory=dict)
-    """Column → row → number format code, for numbers whose format scales or names a unit
-    (``#,##0,``, ``#,##0"천원"``): what the person saw is not the number alone."""
+    formats: dict[int, dict[str, array[int]]] = field(default_factory=dict)
+    """Column → number format code → rows (0-based) of the numbers shown in it, for formats
+    that scale or name a unit (``#,##0,``, ``#,##0"천원"``, ``[$₩-412]#,##0``): what the
+    person saw is not the number alone."""
 
     @property
     def n_rows(self) -> int:
@@ -521,7 +523,11 @@ class _SheetReader:
         row[self.col] = value
         units = self.book.unit_styles
         if units and self.style in units and type(value) in (int, float):
-            self.sheet.formats.setdefault(self.col, {})[self.row] = units[self.style]
+            by_code = self.sheet.formats.setdefault(self.col, {})
+            rows = by_code.get(units[self.style])
+            if rows is None:
+                rows = by_code[units[self.style]] = array("q")
+            rows.append(self.row)
 
     def _ref(self) -> str:
         return cell_ref(self.row, self.col)

@@ -646,6 +646,16 @@ CASES += [
          xlsx([("진료비", _fmt_sheet(2, (15000, 50000), title="(단위: 만원)"))],
               formats=["#,##0,"]),
          _error(3, "D열", 15000, "the column's unit is 만원", count=2)),
+    Case("number_format_won_sign.xlsx",
+         xlsx([("진료비", _fmt_sheet(2, (15000, 50000)))], formats=["[$₩-412]#,##0"]),
+         _read(1, THOUSANDS)),
+    Case("number_format_won_sign_under_cheonwon_note.xlsx",
+         xlsx([("진료비", _fmt_sheet(2, (15, 50), title="(단위: 천원)"))],
+              formats=["_-[$₩-412]* #,##0_-;-[$₩-412]* #,##0_-"]),
+         _error(3, "D열", 15, "shows 원", count=2)),
+    Case("won_sign_text_under_cheonwon_header.csv",
+         csv(H5.format("본인부담금(천원)", "비급여(천원)"), '2024-03-05,외래,의원,"₩15,000",50'),
+         _error(2, "D열", "₩15,000", "do not mix units")),
     # --- total rows, day numbers, kinds of institution, counts ------------------------------
     *(_total_case(label, slug, where)
       for label, slug in [("가나 합계", "name_total"), ("3월 소계", "month_subtotal"),
