@@ -209,3 +209,14 @@ def test_title_cells(title: str, units: list[int], unreadable: bool) -> None:
 
     found, bad = cell_units(title)
     assert (found, bool(bad)) == (units, unreadable)
+
+
+def test_a_file_of_tiny_amounts_with_no_unit_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "small.csv"
+    path.write_text("진료일자,진료구분,요양기관종류,본인부담금,비급여(선택)\n"
+                    "2024-03-05,외래,의원,15,50\n", "utf-8")  # fmt: skip
+    notes = " ".join(read_receipts(path).attrs["source"]["notes"])
+    assert "every amount is under 1,000 won" in notes
+    path.write_text("진료일자,진료구분,요양기관종류,본인부담금,비급여\n"
+                    "2024-03-05,외래,의원,1500,50\n", "utf-8")  # fmt: skip
+    assert "under 1,000 won" not in " ".join(read_receipts(path).attrs["source"]["notes"])

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, ReceiptError
-from ..schema import COLUMN_LABELS
+from ..schema import COLUMN_LABELS, WON_COLUMNS
 from .grid import read_grid
 from .header import default_aliases, load_aliases
 from .kinds import HIDDEN_CHOICES
@@ -64,6 +64,7 @@ def read_receipts(
     rows = found.problems.rows
     index = pd.Index(rows, name="row")
     label = found.problems.source  # the file, and the sheet when the workbook has several
+    source["notes"].extend(_small_amounts(checked.columns, source))
     lines = ReceiptLines._create(checked, index, label, rows, {"source": source}, ())
     if person is not None:
         persons = sorted(lines["person"].unique().tolist())
@@ -80,3 +81,21 @@ def read_receipts(
         lines = lines.select(np.asarray(lines["person"] == person))
         lines.attrs["source"] = source
     return lines
+
+
+SMALL_WON = 1_000
+"""Every amount under this with no unit stated: said in the summary (천원 forgotten?)."""
+
+
+def _small_amounts(out: dict[str, object], source: dict[str, object]) -> list[str]:
+    """A note when every amount of the file is under 1,000원 and no unit was stated: amounts
+    written in 천원 or 만원 without saying so would read 1,000 or 10,000 times too small."""
+    if source.get("units"):
+        return []
+    largest = max((int(np.max(np.asarray(out[c]), initial=0)) for c in WON_COLUMNS if c in out),
+                  default=0)  # fmt: skip
+    if not 0 < largest < SMALL_WON:
+        return []
+    return [f"모든 금액이 {SMALL_WON:,}원 미만입니다 (every amount is under {SMALL_WON:,} won; the "
+            f"largest is {largest:,}원): 천원·만원 단위로 적었다면 머리글에 (천원)·(만원)을 "
+            "적으세요 (if the amounts are in 천원 or 만원, say so in the header)"]  # fmt: skip
