@@ -220,3 +220,15 @@ def test_a_file_of_tiny_amounts_with_no_unit_says_so(tmp_path: Path) -> None:
     path.write_text("진료일자,진료구분,요양기관종류,본인부담금,비급여\n"
                     "2024-03-05,외래,의원,1500,50\n", "utf-8")  # fmt: skip
     assert "under 1,000 won" not in " ".join(read_receipts(path).attrs["source"]["notes"])
+
+
+@pytest.mark.parametrize(
+    ("name", "total"),
+    [("가나 합계", True), ("가나 소 계", True), ("Sub-total", True), ("가나 총액", True),
+     ("가나 요약", True), ("합계금액", True), ("종합병원", False), ("세계로의원", False),
+     ("계명대병원", False), ("총명한의원", False), ("가나", False)],
+)  # fmt: skip
+def test_total_labels(name: str, total: bool) -> None:
+    from silson_tools.receipts.crosscheck import is_total
+
+    assert is_total(name) is total

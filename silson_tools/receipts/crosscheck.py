@@ -21,10 +21,12 @@ __all__ = ["TOTAL_WORDS", "cross_checks", "is_total"]
 TOTAL_WORDS = frozenset(
     normalize(w)
     for w in ("합계", "소계", "총계", "총합계", "누계", "계", "합", "total", "subtotal", "sum",
-              "grand total", "월계", "연계")
+              "grand total", "월계", "연계", "총", "전체", "총액")
 )  # fmt: skip
 """Names of a 합계 row: a person or institution called this is a total, not a receipt."""
-_TOTAL_PART = re.compile(r"합계|소계|총계|누계|총합|요약|subtotal|total|summary", re.IGNORECASE)
+_TOTAL_PART = re.compile(
+    r"합계|소계|총계|누계|총합|총액|요약|subtotal|total|summary", re.IGNORECASE
+)
 """Total words that mark a total row wherever they stand in a name (``가나 합계``,
 ``3월 소계``, ``합계(3월)``, ``** 합계 **``, ``가나 요약`` as Excel's 부분합 writes it,
 ``합계금액``); short words (``계``, ``합``, ``sum``) only as the whole name: ``종합병원``."""
@@ -32,7 +34,8 @@ _TOTAL_PART = re.compile(r"합계|소계|총계|누계|총합|요약|subtotal|to
 
 def is_total(name: str) -> bool:
     """Is ``name`` (이름 or 병원명) the label of a total or subtotal row?"""
-    return normalize(name) in TOTAL_WORDS or _TOTAL_PART.search(name) is not None
+    key = normalize(name)
+    return key in TOTAL_WORDS or _TOTAL_PART.search(key) is not None
 
 
 def _may_be_total(name: object) -> bool:
