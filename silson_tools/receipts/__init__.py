@@ -26,7 +26,9 @@ its spreadsheet row number (index name ``row``), with the columns of
 :meth:`ReceiptLines.from_frame` or :func:`as_receipt_lines`.
 
 Modules: ``grid`` (file → cells with row numbers; ``xlsx`` streams workbooks), ``table``
-(header, units, merged and blank cells → raw columns), ``header`` (alias mapping), ``cells``
+(header, merged and blank cells → raw columns), ``units``/``unitnotes`` (money units in
+headers, notes and number formats), ``kinds`` (치과·한방 institutions, 횟수 columns, hidden
+rows), ``header`` (alias mapping), ``cells``
 (one cell's amount, date, days or choice), ``validate`` (columns → canonical columns,
 cross checks, problem list), ``lines`` (:class:`ReceiptLines`), ``load`` (``read_receipts``).
 """

@@ -60,7 +60,8 @@ class Grid:
     """CSV: the number of fields of each record, when some record is longer than the rows
     at the top (None: no record is)."""
     hidden_rows: list[int] = field(default_factory=list)
-    """XLSX: rows hidden in Excel (0-based): read like the others, and named in the notes."""
+    """XLSX: rows hidden in Excel (0-based): their lines are refused, read or left out as
+    ``read_receipts(hidden_rows=…)`` says (``kinds.py``)."""
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)
     formats: dict[int, dict[str, array[int]]] = field(default_factory=dict)
     """XLSX: column → number format → rows of the numbers shown in it, for formats that scale

@@ -2,10 +2,12 @@
 
 The mapping is data: to teach the loader a new header or value, add it to the TOML file
 (or pass an extra file of the same shape). Matching ignores case, spaces, ``_ - · . ,`` and
-similar punctuation; a trailing unit in brackets (``(원)``, ``(만원)``, ``[일]``) is read as the
-column's unit. A circled receipt number ①–⑤ names the receipt column of the form
-진료비 계산서·영수증 (국민건강보험 요양급여의 기준에 관한 규칙 [별지 제6호서식]
-<개정 2024.7.18>): ① 본인부담금, ② 공단부담금, ③ 전액본인부담, ④ 비급여, ⑤ 상한액 초과금.
+similar punctuation; a unit in brackets or at the end (``(원)``, ``(千원)``, ``('000)``,
+``본인부담금_만원``) is read as the column's unit (``units.py``), and any other bracket on an
+amount or 입원일수 header must be a harmless note listed under ``[notes]``. A circled
+receipt number ①–⑤ names the receipt column of the form 진료비 계산서·영수증
+(국민건강보험 요양급여의 기준에 관한 규칙 [별지 제6호서식] <개정 2024.7.18>):
+① 본인부담금, ② 공단부담금, ③ 전액본인부담, ④ 비급여, ⑤ 상한액 초과금.
 """
 
 from __future__ import annotations

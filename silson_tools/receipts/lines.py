@@ -163,7 +163,7 @@ class ReceiptLines(pd.DataFrame):
                 "format": "DataFrame",
                 "rows": numbered,
                 "columns": {c: str(h.text) for c, h in found.items()},
-                "units": {c: "만원" for c, h in found.items() if h.unit != 1},
+                "units": {c: h.unit_text for c, h in found.items() if h.unit != 1},
                 "defaulted": [c for c in OPTIONAL_COLUMNS if c not in found],
                 "ignored_columns": ignored,
                 "lines": len(frame),

@@ -5,9 +5,13 @@ What a person's sheet means, decided here once (the README's receipts section sa
 - **Header**: the first row (of the first 20) naming two known columns. A header cell merged
   down over the next row makes a two-row header: the lower cell names the column, the upper
   one where the lower is empty or part of the merge.
-- **Units**: a ``단위: 만원`` / ``(단위: 천원)`` / ``[만원]`` note above the table (or in the
-  header row) applies to every amount column whose header names no unit; a header unit that
-  differs from the note, two different notes, or a unit that is not won are refused.
+- **Units** (``unitnotes.py``, ``units.py``): a header's own unit, the merged group cell
+  above it, a note above the table (``※ 천원 단위``) and XLSX number formats must agree;
+  unreadable unit notes, a unit on one amount column next to bare ones and scaling formats
+  with no unit are refused.
+- **Kinds of institution, 횟수 columns, hidden rows** (``kinds.py``): 한의원/치과의원 carry
+  한방/치과 into a blank 항목; a count above 1 and (by default) lines on hidden rows are
+  refused.
 - **Merged cells** (XLSX) are honoured: every cell of a merged range holds its top-left
   value (listed in the summary). A merged range that covers more than one cell of an amount
   or 입원일수 column is refused: one amount cannot be several lines' amount.

@@ -519,6 +519,9 @@ def map_headers(
                 row=header_row,
                 column=ref(h),
             )
+        elif h.canonical is not None and h.problem is not None:
+            problems.whole(h.problem, row=header_row, column=ref(h), value=h.text)
+            found.setdefault(h.canonical, h)
         elif h.canonical is None:
             if not cells.is_blank(h.text):
                 ignored.append(h.text)
