@@ -150,6 +150,7 @@ def amount_units(
     row of each line.
     """
     stated: dict[str, int | None] = {}
+    reported: set[tuple[int, str]] = set()
     for canonical, h in found.items():
         if canonical not in WON_COLUMNS:
             continue
@@ -160,8 +161,9 @@ def amount_units(
         if h.index in groups:
             row, text = groups[h.index]
             units, bad = cell_units(text)
-            if bad:
-                problems.whole(UNREADABLE, row=row + 1, column=f"{cell_ref(row, h.index)}",
+            if bad and (row, text) not in reported:  # a merged group cell: said once
+                reported.add((row, text))
+                problems.whole(UNREADABLE, row=row + 1, column=f"{letter(h.index)}열",
                                value=text)  # fmt: skip
             says += [(u, f"{cell_ref(row, h.index)} {text!r}") for u in units]
         if note is not None:

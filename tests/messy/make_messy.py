@@ -613,6 +613,12 @@ CASES += [
               ["2024-03-05", "외래", "의원", 15000, 50000]],
              merges=["A1:A2", "B1:B2", "C1:C2", "D1:E1"]))]),
          _error(1, "D열", None, "the units stated for it differ", count=2)),
+    Case("group_cell_unit_unreadable_said_once.xlsx",
+         xlsx([("진료비", sheet_xml(
+             [["진료일자", "진료구분", "요양기관종류", "금액(K)", None],
+              [None, None, None, "본인부담금", "비급여"], ["2024-03-05", "외래", "의원", 15, 50]],
+             merges=["A1:A2", "B1:B2", "C1:C2", "D1:E1"]))]),
+         _error(1, "D열", "금액(K)", "a unit in won that can be read")),
     Case("number_format_cheonwon.xlsx",
          xlsx([("진료비", _fmt_sheet(2, (15, 50)))], formats=['#,##0"천원"']),
          _read(1, THOUSANDS, units={"covered_copay": '천원 (숫자 서식 #,##0"천원"'})),
