@@ -212,6 +212,36 @@ def test_check_prints_the_validation_summary(capsys) -> None:
     assert "영수증 줄 (lines): 155" in out
 
 
+@pytest.mark.parametrize(
+    ("choice", "lines", "said"),
+    [
+        ("refuse", None, "3행 (row 3)"),
+        ("read", 2, "숨긴 행 1개도 읽었습니다"),
+        ("skip", 1, "읽지 않았습니다"),
+    ],
+)
+def test_hidden_rows_are_refused_unless_the_person_chooses(
+    choice: str, lines: int | None, said: str, tmp_path: Path, capsys
+) -> None:
+    """A receipt on a row hidden in Excel (often a cancelled one) is refused by default;
+    ``--hidden-rows read|skip`` reads it or leaves it out, and the summary says which."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["이름", "진료일자", "진료구분", "요양기관종류", "본인부담금", "비급여"])
+    sheet.append(["가나", "2024-03-05", "외래", "의원", 15000, 20000])
+    sheet.append(["가나", "2024-03-06", "외래", "의원", 99000, 0])
+    sheet.row_dimensions[3].hidden = True
+    book.save(tmp_path / "hidden.xlsx")
+    status = main(["check", str(tmp_path / "hidden.xlsx"), "--hidden-rows", choice])
+    captured = capsys.readouterr()
+    if lines is None:
+        assert status != 0 and said in captured.err
+    else:
+        assert status == 0 and said in captured.out
+        assert f"영수증 줄 (lines): {lines}" in captured.out
+
+
 def test_help_explains_every_option_in_korean_and_english() -> None:
     top = run("--help")
     assert top.returncode == 0

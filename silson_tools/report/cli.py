@@ -69,6 +69,14 @@ def _add_file_options(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="이 사람의 줄만 (only this person's lines; default: everyone in the file)",
     )
+    parser.add_argument(
+        "--hidden-rows",
+        choices=("refuse", "read", "skip"),
+        default="refuse",
+        help="XLSX에서 숨긴 행의 영수증 줄: refuse (기본, 행 번호를 알려 줌), read (읽음), "
+        "skip (빼고 읽음) (receipt lines on rows hidden in Excel, often cancelled receipts: "
+        "refuse them naming the rows (default), read them, or leave them out)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -300,7 +308,11 @@ def _run(args: argparse.Namespace) -> int:
     _say(f"{args.file} 읽는 중 (reading)…")
     try:
         receipts = read_receipts(
-            args.file, encoding=args.encoding, sheet=args.sheet, person=args.person
+            args.file,
+            encoding=args.encoding,
+            sheet=args.sheet,
+            person=args.person,
+            hidden_rows=args.hidden_rows,
         )
     except (ValueError, OSError) as err:  # ReceiptError, InputError are ValueErrors
         return _fail(str(err))
