@@ -107,10 +107,9 @@ class SortedLines:
     """Person–policy-year group id, non-decreasing in sorted order."""
     identity: bool
     """True when the input was already in that order (no reordering needed)."""
-    claim_input_order: np.ndarray
-    """covered_copay + full_copay + noncovered in the input's row order."""
-    year_input: np.ndarray
-    """Policy year index in the input's row order."""
+    amounts_input: tuple[np.ndarray, np.ndarray, np.ndarray]
+    """① covered_copay, ③ full_copay, ④ noncovered in the input's row order (the validated
+    columns themselves; see :meth:`claim_input_order`)."""
     visits: dict[tuple[str, str], Visits | None] = field(default_factory=dict)
     """Outpatient/pharmacy visit groupings, built once and shared by every visit part."""
     nhis_estimate: np.ndarray | None = None
@@ -124,6 +123,23 @@ class SortedLines:
     @property
     def n(self) -> int:
         return len(self.order)
+
+    def year_input_order(self, out: np.ndarray | None = None) -> np.ndarray:
+        """Policy year index in the input's row order (``year`` itself when the input was in
+        order; else put back into ``out``, an int64 array of one per line, when given)."""
+        if self.identity:
+            return self.year
+        back = np.empty_like(self.year) if out is None or out.dtype != self.year.dtype else out
+        back[self.order] = self.year
+        return back
+
+    def claim_input_order(self, out: np.ndarray | None = None) -> np.ndarray:
+        """covered_copay + full_copay + noncovered in the input's row order (into ``out``, an
+        int64 array of one per line, when given)."""
+        cc, fc, nc = self.amounts_input
+        claim = np.add(cc, fc, out=out, dtype=I64)
+        claim += nc
+        return claim
 
     @cached_property
     def inpatient(self) -> np.ndarray:
@@ -226,8 +242,7 @@ def sort_lines(cols: InputColumns, start: np.datetime64) -> SortedLines:
 
     if person is None or day is None:
         person, day = take(cols.person), take(cols.day)
-    year_input = per_day(cols.day, lambda d: policy_year_index(d, start))
-    year = year_input if identity else per_day(day, lambda d: policy_year_index(d, start))
+    year = per_day(day, lambda d: policy_year_index(d, start))  # sorted order
     setting, tier, cat, severe = _take_codes(cols, order, identity)
     change = np.ones(n, dtype=bool)
     if n:
@@ -251,8 +266,7 @@ def sort_lines(cols: InputColumns, start: np.datetime64) -> SortedLines:
         start=start,
         gid=_minus_one(np.cumsum(change)),
         identity=identity,
-        claim_input_order=_claim(cols),
-        year_input=year_input,
+        amounts_input=(cols.cc, cols.fc, cols.nc),
     )
 
 
@@ -260,13 +274,6 @@ def _minus_one(a: np.ndarray) -> np.ndarray:
     """``a − 1``, in place (``a`` is a fresh array)."""
     a -= 1
     return a
-
-
-def _claim(cols: InputColumns) -> np.ndarray:
-    """① + ③ + ④ per line (input order), summed in one new array."""
-    claim = cols.cc + cols.fc
-    claim += cols.nc
-    return claim
 
 
 def _take_codes(

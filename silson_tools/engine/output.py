@@ -156,7 +156,6 @@ def detail_columns(
     own += (d.annual_cut, d.session_no)
     mem = _Recycled(lines, own if consume and not lines.identity else ())
     back = mem.back
-    claim = lines.claim_input_order
     new: dict[str, np.ndarray | pd.Categorical] = {
         "excluded": back(result.excluded),
         "ceiling_offset": back(result.ceiling_offset),
@@ -172,7 +171,7 @@ def detail_columns(
         "needs_improvement_proof": back(d.needs_improvement_proof),
     }
     payout = new["payout"]
-    new["claim"] = claim
+    new["claim"] = claim = lines.claim_input_order(mem.spare())  # ① + ③ + ④
     new["policy_year"] = _policy_year(lines, mem)
     eligible = np.subtract(claim, new["excluded"], out=mem.spare())
     new["eligible"] = np.subtract(eligible, new["ceiling_offset"], out=eligible)
@@ -238,12 +237,12 @@ def _recyclable(a: np.ndarray, n: int) -> bool:
 def _policy_year(lines: SortedLines, mem: _Recycled) -> np.ndarray:
     """``policy_year`` per line in row order (:func:`~silson_tools.dates.year_starts` of the
     line's policy year index), looked up in a table of its few years."""
-    year = lines.year_input
-    if len(year) == 0:
-        return year_starts(lines.start, year)
-    lo, hi = int(year.min()), int(year.max())
+    if lines.n == 0:
+        return year_starts(lines.start, lines.year)
+    lo, hi = int(lines.year.min()), int(lines.year.max())
     table = year_starts(lines.start, np.arange(lo, hi + 1, dtype=I64))
-    at = np.subtract(year, lo, out=mem.spare())
+    year = lines.year_input_order(mem.spare())
+    at = np.subtract(year, lo, out=year if year is not lines.year else mem.spare())
     out = np.take(table, at, out=mem.spare().view(table.dtype), mode="clip")  # 0 ≤ at ≤ hi − lo
     mem.pool.append(at)
     return out

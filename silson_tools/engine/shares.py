@@ -19,7 +19,7 @@ import numpy as np
 
 from .lines import I64, group_firsts
 
-__all__ = ["largest_remainder", "pooled_noncovered", "share_steps"]
+__all__ = ["add_nonzero", "largest_remainder", "pooled_noncovered", "share_steps"]
 
 
 _EXACT_PRODUCT = 2.0**62
@@ -108,7 +108,7 @@ def share_steps(
     m = len(idx)
     if len(starts) == m:  # one line per visit
         for target, step in zip(targets, steps, strict=True):
-            _add_sparse_or_dense(target, idx, step)
+            add_nonzero(target, idx, step)
         payout[idx] = u_left
         return
     size = np.empty(len(starts), I64)  # lines per visit
@@ -127,7 +127,7 @@ def share_steps(
             live = live[size[live] == 1]
             np.add.at(target, idx[starts[live]], step[live])
             if len(sub):
-                np.add.at(target, idx_sub, share)
+                add_nonzero(target, idx_sub, share)
             continue
         line = np.take(step, unit, out=line)
         line[sub] = share
@@ -137,9 +137,9 @@ def share_steps(
     payout[idx] = line
 
 
-def _add_sparse_or_dense(target: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
+def add_nonzero(target: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
     """``target[idx] += values`` (distinct ``idx``), touching only the nonzero values when
-    they are few."""
+    they are few (a mostly-zero detail column then keeps its untouched, zeroed pages)."""
     nonzero = np.count_nonzero(values)
     if nonzero * 8 < len(values):
         if nonzero:

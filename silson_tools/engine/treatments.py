@@ -24,6 +24,7 @@ from ..formulas import PPM
 from .deductibles import param_on, split_claim
 from .limits import cap_then_count, yearly_number
 from .lines import I64, LineDetail, PerLine, SortedLines
+from .shares import add_nonzero
 
 __all__ = ["room_part", "treatment_part"]
 
@@ -61,7 +62,8 @@ def treatment_part(
     detail.session_no[idx] = session
     detail.deductible[idx] += dd
     detail.rate_part[idx] += rr
-    detail.visit_cap_cut[idx] += p - capped
+    if capped is not p:
+        add_nonzero(detail.visit_cap_cut, idx, p - capped)
     if not over.any():  # nothing beyond the count: no cut to add
         return capped
     detail.count_cut[idx] += count_cut
@@ -90,5 +92,5 @@ def room_part(
     p = (c * (PPM - part.room["rate"].ppm(d))) // PPM
     capped = np.minimum(p, part.room["daily_cap"].on(d) * days)
     detail.rate_part[idx] += c - p
-    detail.visit_cap_cut[idx] += p - capped
+    add_nonzero(detail.visit_cap_cut, idx, p - capped)
     return capped

@@ -39,7 +39,7 @@ from .lines import (
     group_firsts,
     zeros_view,
 )
-from .shares import share_steps
+from .shares import add_nonzero, share_steps
 
 __all__ = ["Visits", "visit_part", "visits"]
 
@@ -315,11 +315,11 @@ def _inpatient(
         if got[3] is not None:
             p, dd, rr = p.copy(), dd.copy(), rr.copy()
             p[on], dd[on], rr[on] = got[:3]
-            detail.selfpay_cap_refund[idx[on]] += got[3]
+            add_nonzero(detail.selfpay_cap_refund, idx[on], got[3])
     elif cap is not None:
         p, dd, rr, back = selfpay_cap(p, dd, rr, lines.gid[idx], cap.on(d))
         if back is not None:
-            detail.selfpay_cap_refund[idx] += back
+            add_nonzero(detail.selfpay_cap_refund, idx, back)
     admission = rule.get("admission_cap")  # 입원 건당 한도, on the tiers it names (all if none)
     if admission is not None:
         if rule.admission_cap_tiers:
@@ -327,7 +327,7 @@ def _inpatient(
         else:
             applies = np.ones(len(idx), dtype=bool)
         capped = np.where(applies, np.minimum(p, admission.on(d)), p)
-        detail.visit_cap_cut[idx] += p - capped
+        add_nonzero(detail.visit_cap_cut, idx, p - capped)
         p = capped
     payout[idx] = p
     detail.deductible[idx] += dd
