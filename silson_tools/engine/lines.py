@@ -35,6 +35,7 @@ __all__ = [
     "SortedLines",
     "group_cumsum",
     "group_firsts",
+    "run_number",
     "sort_lines",
     "sort_order",
     "zeros_view",
@@ -307,6 +308,14 @@ def zeros_view(n: int) -> np.ndarray:
     return np.broadcast_to(np.zeros(1, I64), (n,))
 
 
+def run_number(first: np.ndarray) -> np.ndarray:
+    """0, 1, … : the number of the run each line is in (``first``: True where a run starts;
+    the first line starts one), made in one array (``cumsum − 1`` in place)."""
+    number = np.cumsum(first)
+    number -= 1
+    return number
+
+
 def group_firsts(gid: np.ndarray) -> np.ndarray:
     """True on the first line of each run of equal ``gid``."""
     first = np.ones(len(gid), dtype=bool)
@@ -321,4 +330,4 @@ def group_cumsum(x: np.ndarray, gid: np.ndarray) -> np.ndarray:
     cs = np.cumsum(x, dtype=I64)
     first = group_firsts(gid)
     base = (cs - x)[first]
-    return cs - base[np.cumsum(first) - 1]
+    return cs - base[run_number(first)]

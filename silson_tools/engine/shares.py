@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .lines import I64, group_firsts
+from .lines import I64, group_firsts, run_number
 
 __all__ = ["add_nonzero", "largest_remainder", "pooled_noncovered", "share_steps"]
 
@@ -37,7 +37,7 @@ def largest_remainder(total: np.ndarray, weight: np.ndarray, unit: np.ndarray) -
     if n == 0 or not total.any():
         return np.zeros(n, I64)
     first = group_firsts(unit)
-    return _by_groups(total, weight, np.flatnonzero(first), np.cumsum(first) - 1)
+    return _by_groups(total, weight, np.flatnonzero(first), run_number(first))
 
 
 def _by_groups(
@@ -163,7 +163,7 @@ def _waterfall(
     first = group_firsts(sub_unit)
     units = sub_unit[first]
     starts = np.flatnonzero(first)
-    local = np.cumsum(first) - 1
+    local = run_number(first)
     for step in steps:
         per_unit = step[units]
         live_unit = per_unit > 0

@@ -37,6 +37,7 @@ from .lines import (
     PerLine,
     SortedLines,
     group_firsts,
+    run_number,
     zeros_view,
 )
 from .shares import add_nonzero, share_steps
@@ -88,7 +89,7 @@ def visits(lines: SortedLines, which: str, unit: str) -> Visits | None:
             first[1:] = (person[1:] != person[:-1]) | (d[1:] != d[:-1])
             group = None
             if unit == "institution" and _names_given(lines):
-                group = institution_visits(lines, idx, np.cumsum(first) - 1)
+                group = institution_visits(lines, idx, run_number(first))
             if group is not None:
                 if (group[1:] >= group[:-1]).all():  # each visit's lines together already
                     first[1:] = group[1:] != group[:-1]
@@ -97,7 +98,7 @@ def visits(lines: SortedLines, which: str, unit: str) -> Visits | None:
                     order = np.argsort(number, kind="stable")
                     idx, first = idx[order], group_firsts(number[order])
         starts = np.flatnonzero(first)
-        number = np.cumsum(first) - 1
+        number = run_number(first)
         bits = np.bitwise_or.reduceat((1 << lines.tier[idx]).astype(np.int8), starts)
         at = idx[starts]
         found = Visits(mask, number, lines.day[at], lines.gid[at], bits, idx, starts)
@@ -233,7 +234,7 @@ def _best_outpatient_visits(
     days = og // per_day
     day_first = group_firsts(days)
     high = np.maximum.reduceat(score, np.flatnonzero(day_first))
-    return og, og[score == high[np.cumsum(day_first) - 1]]
+    return og, og[score == high[run_number(day_first)]]
 
 
 def visit_part(
@@ -372,7 +373,7 @@ def _claims(
         cov, non, local = _on_lines(a_cov, idx), _on_lines(a_non, idx), starts
     else:
         cov, non = _on_lines(a_cov, idx, starts), _on_lines(a_non, idx, starts)
-        local = v.number if first is None else np.cumsum(first) - 1
+        local = v.number if first is None else run_number(first)
     return _Claims(idx, starts, local, units, v.day[units], cov, non)
 
 
