@@ -231,7 +231,8 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
 
     notes.extend(_hidden(grid, body_at, keep, headers))
     note = (unit, unit_cell) if unit is not None and unit_cell is not None else None
-    col_units = amount_units(grid, found, groups, note, keep + body_at, problems, header_row)
+    col_units = amount_units(grid, found, groups, note, keep + body_at, problems, header_row,
+                             headers)  # fmt: skip
     raw: dict[str, RawColumn] = {}
     blank_amounts: dict[str, int] = {}
     units: dict[str, str] = {}

@@ -19,7 +19,7 @@ Rules (the README's receipts section says the same):
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,12 +142,14 @@ def amount_units(
     lines: np.ndarray,
     problems: Problems,
     header_row: int,
+    others: Sequence[Header] = (),
 ) -> dict[str, ColumnUnit]:
     """Each amount column's unit (see the module docstring); problems go to ``problems``.
 
     ``groups``: column → (row, text) of the group cell above it in a two-row header;
     ``note``: (won per unit, cell) of the note above the table; ``lines``: the 0-based grid
-    row of each line.
+    row of each line; ``others``: the header cells, so that a column not read but in a
+    unit (``합계(천원)``) counts against a bare amount column.
     """
     stated: dict[str, int | None] = {}
     reported: set[tuple[int, str]] = set()
@@ -182,16 +184,16 @@ def amount_units(
         column = _column_unit(grid, h, unit, lines, problems)
         out[canonical] = column
         shown_units[canonical] = column.shown_unit
-    scaled = {c: u for c, u in shown_units.items() if u not in (None, 1)}
-    if scaled:
-        example = next(iter(scaled))
+    scaled = [(column_ref(found[c]), u) for c, u in shown_units.items() if u not in (None, 1)]
+    scaled += [(column_ref(h), h.unit) for h in others if h.canonical is None and h.unit != 1]
+    if scaled:  # another column (read or not: 합계(천원)) is in 천원: a bare one could be too
+        where, example = scaled[0]
         for canonical, unit in shown_units.items():
             if unit is None:
                 problems.whole(
-                    f"단위가 적힌 금액 열 (a unit on this amount column too: "
-                    f"{column_ref(found[example])} is in {unit_name(scaled[example])} but this "
-                    "column names no unit, so its numbers could be in either — write (원) or "
-                    f"({unit_name(scaled[example])}) in this header)",
+                    f"단위가 적힌 금액 열 (a unit on this amount column too: {where} is in "
+                    f"{unit_name(example)} but this column names no unit, so its numbers could "
+                    f"be in either — write (원) or ({unit_name(example)}) in this header)",
                     row=header_row, column=column_ref(found[canonical]),
                 )  # fmt: skip
     return {c: ColumnUnit(u.multiplier, u.shown) for c, u in out.items()}
