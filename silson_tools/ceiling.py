@@ -82,10 +82,12 @@ __all__ = [
     "DEFAULT_PERSON",
     "GROUPS",
     "KINDS",
+    "LONG_STAY_DAYS",
     "PERIODS",
     "CeilingSpec",
     "CeilingTable",
     "Cell",
+    "CertainRefund",
     "burden",
     "cell",
     "counted_copay",
@@ -464,6 +466,94 @@ class CeilingSpec:
         out = np.empty(len(frame), dtype=np.int64)
         out[ordered["pos"].to_numpy()] = above
         return out
+
+
+LONG_STAY_DAYS = 120
+"""요양병원 stays of more than this many days in a year take the long-stay 상한액 (A: 서울신문
+2018-01-23; the long-stay rows of data/ceiling.toml)."""
+
+
+@dataclass(frozen=True)
+class CertainRefund:
+    """The 상한제 refund NHIS pays whatever the person's income (소득분위 unknown): the
+    refund under the year's highest 상한액, on ① summed over every institution.
+
+    Per person and calendar year (half-year windows before 2008), chronologically as
+    :meth:`CeilingSpec.line_offsets` with decile 10; the long-stay (요양병원) 10분위 value, which
+    is higher from 2023, for a person who may have been in hospital more than
+    :data:`LONG_STAY_DAYS` days in a year (more given, or an inpatient line with 0
+    입원일수: days unknown). A lower bound of every decile's refund: silson never pays it
+    (표준약관 제4조③1 and 제5조③; 대법원 2024.1.25. 2023다283913 for wordings without the
+    clause). Lines before the first window (2004-07-01, before the 상한제) or in a year the
+    table does not hold take none (:meth:`unknown_years` names the latter).
+    """
+
+    table: CeilingTable | None = None
+
+    def _split(self, receipts: pd.DataFrame) -> tuple[ReceiptLines, np.ndarray, np.ndarray]:
+        """(lines, lines the table can answer for, lines of a year it does not hold)."""
+        tab = _table(self.table)
+        lines = _lines(receipts)
+        dates = lines["date"]
+        first = min(c.start for c in tab.windows.values())
+        years = dates.dt.year.to_numpy()
+        held = np.isin(years, [*tab.years, *tab.period_years])
+        early = (dates < pd.Timestamp(first)).to_numpy()
+        return lines, held & ~early, ~held & ~early
+
+    def long_stay(self, receipts: pd.DataFrame) -> dict[str, bool]:
+        """Person → True when the long-stay 상한액 may be theirs (see the class)."""
+        lines = _lines(receipts)
+        frame = pd.DataFrame(
+            {
+                "person": lines["person"].to_numpy(),
+                "year": lines["date"].dt.year.to_numpy(),
+                "days": np.where(
+                    (lines["setting"] == "inpatient").to_numpy(), lines["days"].to_numpy(), 0
+                ),
+                "unknown": ((lines["setting"] == "inpatient") & (lines["days"] == 0)).to_numpy(),
+            }
+        )
+        per_year = frame.groupby(["person", "year"]).agg(
+            days=("days", "sum"), unknown=("unknown", "any")
+        )
+        maybe = (per_year["days"] > LONG_STAY_DAYS) | per_year["unknown"]
+        by_person = maybe.groupby(level="person").any()
+        return {str(k): bool(v) for k, v in by_person.items()}
+
+    def spec(self, receipts: pd.DataFrame) -> CeilingSpec:
+        """The decile-10 :class:`CeilingSpec` with each person's long-stay choice."""
+        return CeilingSpec(decile=10, long_stay=self.long_stay(receipts), table=self.table)
+
+    def line_offsets(self, receipts: pd.DataFrame) -> np.ndarray:  # the engine's CeilingHook
+        """The certain 상한제 환급분 per line (int64 won, receipts' row order)."""
+        lines, known, _ = self._split(receipts)
+        out = np.zeros(len(lines), dtype=np.int64)
+        if known.any():
+            part = lines if known.all() else lines.select(known)
+            out[known] = self.spec(part).line_offsets(part)
+        return out
+
+    def unknown_years(self, receipts: pd.DataFrame) -> list[int]:
+        """Years of the receipts whose 상한액 the table does not hold (nothing taken out)."""
+        lines, _, unknown = self._split(receipts)
+        return sorted({int(y) for y in lines["date"].dt.year.to_numpy()[unknown]})
+
+    def totals(self, receipts: pd.DataFrame) -> pd.DataFrame:
+        """Per person and year with a certain refund: ``person, year, counted`` (Σ ①),
+        ``limit`` (the highest 상한액 used), ``refund`` (> 0 only), in person, year order."""
+        lines, known, _ = self._split(receipts)
+        if not known.any():
+            return pd.DataFrame(columns=["person", "year", "counted", "limit", "refund"])
+        part = lines if known.all() else lines.select(known)
+        frame = self.spec(part)._frame(part)
+        frame["refund"] = self.spec(part).line_offsets(part)
+        out = (
+            frame.groupby(["person", "year"], sort=True)
+            .agg(counted=("copay", "sum"), limit=("limit", "max"), refund=("refund", "sum"))
+            .reset_index()
+        )
+        return out[out["refund"] > 0].reset_index(drop=True)
 
 
 def year_totals(receipts: pd.DataFrame, spec: CeilingSpec) -> pd.DataFrame:

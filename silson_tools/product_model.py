@@ -116,6 +116,10 @@ class Policy:
     """True for the product used when none is named (:func:`default_product`)."""
     count_basis: tuple[str, str] = ("paid", "")
     """(``paid`` | ``eligible``, "confidence: sources"): which visits use up a yearly count."""
+    any_date: bool = False
+    """True: :meth:`check_sold_on` passes any contract date (:meth:`at_any_date`: a
+    deliberate comparison that puts every generation on one date); False: a date outside
+    the sale window ``sold_from``–``sold_until`` is refused."""
 
     def part(self, name: str) -> Part:
         for part in self.parts:
@@ -188,9 +192,53 @@ class Policy:
             )
         return rows
 
+    def at_any_date(self) -> Policy:
+        """This product applied to any contract date, its sale window aside (teaching
+        comparisons of every generation on one date); values are those in force then."""
+        return replace(self, any_date=True)
+
+    @property
+    def sale_window(self) -> str:
+        """``sold_from – sold_until`` as text (``…`` for an open end)."""
+        return " – ".join(d.isoformat() if d else "…" for d in (self.sold_from, self.sold_until))
+
+    def sold_on(self, day: dt.date) -> bool:
+        """True when the product was sold on ``day`` (``sold_from`` ≤ day ≤ ``sold_until``;
+        an open end is no bound)."""
+        return (self.sold_from is None or day >= self.sold_from) and (
+            self.sold_until is None or day <= self.sold_until
+        )
+
+    def check_sold_on(self, contract_date: DateLike) -> None:
+        """:class:`InputError` when a contract of ``contract_date`` cannot have this product
+        (outside ``sold_from``–``sold_until``), naming the products sold on that date."""
+        from .dates import as_day
+
+        day = as_day(contract_date, "policy_start").astype(dt.date)
+        if self.any_date or self.sold_on(day):
+            return
+        window = self.sale_window
+        fits = _sold_products(day)
+        hint = (
+            f"그날 팔린 상품 (products sold then): {', '.join(fits)}"
+            if fits
+            else "그날 팔린 상품이 없습니다 (no shipped product was sold then)"
+        )
+        raise InputError(
+            f"{self.name} ({self.short_label or self.label}) 은 {window} 에 팔린 상품이라 "
+            f"계약일 {day.isoformat()} 의 계약에는 없습니다 (product {self.name} was sold "
+            f"{window}; a contract of {day.isoformat()} cannot have it). {hint}. 상품 (--policy "
+            "/ policy=) 이나 계약일 (--start / policy_start=; 주지 않으면 첫 영수증 해의 "
+            "1월 1일) 을 고쳐 주세요 "
+            "(fix the product or the contract date; without one it is 1 January of the first "
+            "receipt's year)."
+        )
+
     def for_contract(self, contract_date: DateLike) -> Policy:
         """The policy a contract signed on ``contract_date`` has: every parameter reduced to
-        the one value in force on that date (an ended parameter is dropped)."""
+        the one value in force on that date (an ended parameter is dropped). The sale window
+        is not checked here: the callers that take a user's contract date do
+        (:meth:`check_sold_on`)."""
 
         def one(param: Param | None) -> Param | None:
             return None if param is None else param.for_contract(contract_date)
@@ -212,3 +260,15 @@ class Policy:
         )
         exclusions = tuple(replace(e, waiting_years=one(e.waiting_years)) for e in self.exclusions)
         return replace(self, parts=parts, exclusions=exclusions)
+
+
+def _sold_products(day: dt.date) -> list[str]:
+    """The shipped products sold on ``day`` (``name (from – until)``), in catalog order."""
+    from .catalog import load_policy, products
+
+    out = []
+    for name in products():
+        pol = load_policy(name)
+        if pol.sold_on(day):
+            out.append(f"{name} ({pol.sale_window})")
+    return out

@@ -231,7 +231,7 @@ def test_the_default_policy_is_the_default_product(receipts: pd.DataFrame) -> No
 
 
 def test_show_report_callback_returns_none(receipts: pd.DataFrame, capsys) -> None:
-    assert rp.show_report(receipts, "서연", "gen3", "2023-03-01", compare=["gen3"]) is None
+    assert rp.show_report(receipts, "서연", "gen3", "2019-03-01", compare=["gen3"]) is None
     out = capsys.readouterr().out
     assert "서연" in out
 
@@ -298,7 +298,7 @@ def test_notebook_runs_on_another_file_set_by_its_parameters(tmp_path: Path) -> 
     first = next(c for c in nb.cells if c.cell_type == "code")
     xlsx = ROOT / "data" / "samples" / "receipts.xlsx"
     first.source += (
-        f"\nreceipts_path = {str(xlsx)!r}\npolicy = 'gen3'\npolicy_start = '2024-01-01'"
+        f"\nreceipts_path = {str(xlsx)!r}\npolicy = 'gen3'\npolicy_start = '2019-01-01'"
         "\nperson = '서연'\ndecile = 3\n"
     )
     NotebookClient(

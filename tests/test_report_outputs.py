@@ -90,11 +90,12 @@ def test_a_second_report_into_the_same_folder_needs_force(tmp_path: Path, capsys
     assert set(before) == REPORT_FILES
     (out / "notes.txt").write_text("mine", "utf-8")
     capsys.readouterr()
-    assert main(_report(SAMPLE, "--out", out, "--policy", "gen3")) == 1
+    gen3 = ("--policy", "gen3", "--start", "2019-03-01")  # a date gen3 was sold on
+    assert main(_report(SAMPLE, "--out", out, *gen3)) == 1
     err = capsys.readouterr().err
     assert "nothing was written" in err and "--force" in err and "report.md" in err
     assert _tree(out) == {**before, "notes.txt": b"mine"}
-    assert main(_report(SAMPLE, "--out", out, "--policy", "gen3", "--force")) == 0
+    assert main(_report(SAMPLE, "--out", out, *gen3, "--force")) == 0
     after = _tree(out)
     assert after["report.md"] != before["report.md"] and "3세대" in after["report.md"].decode()
     assert after["notes.txt"] == b"mine"  # files the report does not write are left alone

@@ -98,7 +98,12 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
     start = (
         report.policy_start.isoformat() if report.policy_start else "첫 영수증 해의 1월 1일 (Jan 1)"
     )
-    decile = f"{report.decile}분위" if report.decile else "적용 안 함 (not applied)"
+    decile = (
+        f"{report.decile}분위"
+        if report.decile
+        else "모름: 어느 분위든 받는 환급 (그해 최고 상한액 초과분) 만 뺌 (unknown: only the "
+        "refund every decile gets is taken out)"
+    )
     zone_cols = [z for z in ZONE_AMOUNTS if report.comparison[z].any() or report.summary[z].any()]
     summary = top_people(report.summary)
     people = len(report.summary) - int(TOTAL_ROW in report.summary.index)
@@ -110,7 +115,12 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
             "list",
             [
                 f"보험 (policy): {pol.label} — {pol.name}",
-                f"계약일 (policy start): {start}",
+                f"계약일 (policy start): {start}"
+                + (
+                    " — 상품 판매 기간 밖 (outside the sale window; see below)"
+                    if report.start_note
+                    else ""
+                ),
                 f"대상 (person): {who}",
                 f"본인부담상한제 소득분위 (NHI ceiling decile): {decile}",
             ],

@@ -52,6 +52,7 @@ __all__ = [
     "ZONE_AMOUNTS",
     "Report",
     "build_report",
+    "certain_refund_sentences",
     "compare_policies",
     "lines_table",
     "monthly_totals",
@@ -82,8 +83,9 @@ ASSUMPTIONS: Final = (
     "한 줄 = 영수증 한 장으로 봅니다; 같은 날 외래와 약국은 4·5세대에서 한 번의 통원으로 "
     "합칩니다 (one line = one receipt; 4th/5th generation combine a day's visit and pharmacy).",
     "비급여 특약·3대 비급여 특약에 모두 가입했다고 가정합니다 (all riders assumed held).",
-    "본인부담상한제 환급은 소득분위(decile)를 줄 때만 뺍니다 (the national-ceiling refund is "
-    "left out only when a decile is given).",
+    "본인부담상한제 환급: 소득분위(decile)를 주면 그 분위의 환급을 빼고, 주지 않으면 어느 "
+    "분위든 받는 만큼 (그해 최고 상한액을 넘는 ①) 만 뺍니다 (the national-ceiling refund: the "
+    "decile's when given, else the part every decile gets back).",
     "도수치료 10회마다 필요한 호전 증빙은 있다고 보고, 표시만 합니다 (improvement proof "
     "after every 10 sessions is assumed and only flagged).",
 )
@@ -470,6 +472,12 @@ class Report:
     comparison: pd.DataFrame
     decile: int | None = None
     figures: dict[str, Figure] = field(default_factory=dict)
+    certain_refund: pd.DataFrame | None = None
+    start_note: str = ""
+    """Set when no contract date was given and the one assumed (1 January of the first
+    receipt's year) is outside the product's sale window: says so and asks for one."""
+    """Without a decile: :meth:`~silson_tools.ceiling.CertainRefund.totals` (the refund every
+    decile gets, taken out of the payout); None with a decile."""
 
 
 def _estimate_note(assessed: pd.DataFrame) -> list[str]:
@@ -484,6 +492,53 @@ def _estimate_note(assessed: pd.DataFrame) -> list[str]:
         "추정입니다 (estimate; assessed_lines.csv의 nhis_paid_estimate 열). 영수증의 ②를 적으면 "
         "정확해집니다."
     ]
+
+
+def certain_refund_sentences(totals: pd.DataFrame, unknown_years: Sequence[int] = ()) -> list[str]:
+    """Without a 소득분위: what was taken out as the 상한제 refund every decile gets (적어도 …
+    환급), per person and year (the first :data:`TOP_PEOPLE`), and the years left alone."""
+    out = []
+    if len(totals):
+        total = int(totals["refund"].sum())
+        out.append(
+            "소득분위를 모르므로 본인부담상한제 환급은 어느 분위든 받는 만큼만 뺐습니다: "
+            f"건강보험공단이 적어도 {won(total)}을 돌려주며 실손은 이를 보상하지 않습니다 "
+            f"(at least {total:,} won "
+            "comes back from NHIS whatever the income; silson never pays it). 소득분위를 주면 "
+            "(--decile) 그 분위의 환급을 정확히 뺍니다."
+        )
+        for row in totals.head(TOP_PEOPLE).itertuples(index=False):
+            out.append(
+                f"{row.person} {row.year}년: ① 합계 {won(row.counted)} − 그해 최고 상한액 "
+                f"{won(row.limit)} = 적어도 {won(row.refund)} 환급 (보험금에서 뺌)"
+            )
+        if len(totals) > TOP_PEOPLE:
+            out.append(
+                f"그 외 {len(totals) - TOP_PEOPLE:,}건은 assessed_lines.csv의 ceiling_offset "
+                "열에 있습니다."
+            )
+    if unknown_years:
+        years = ", ".join(map(str, unknown_years))
+        out.append(
+            f"{years}년의 상한액을 몰라 그해 상한제 환급은 빼지 않았습니다 (no ceiling data for "
+            f"{years}: nothing taken out there)."
+        )
+    return out
+
+
+def _assumed_start_note(pol: Policy, lines: ReceiptLines) -> str:
+    """The warning for a contract date assumed outside ``pol``'s sale window ("" if inside)."""
+    if not len(lines):
+        return ""
+    assumed = dt.date(int(lines["date"].min().year), 1, 1)
+    if pol.any_date or pol.sold_on(assumed):
+        return ""
+    return (
+        f"계약일을 주지 않아 {assumed.isoformat()} (첫 영수증 해의 1월 1일) 로 계산했지만 "
+        f"{pol.name} ({pol.short_label or pol.label}) 은 {pol.sale_window} 에 팔린 상품입니다: "
+        "--start 로 실제 계약일을 주세요, 보험연도와 약관 값이 계약일을 따릅니다 (no contract date "
+        f"given; the one assumed is outside {pol.name}'s sale window {pol.sale_window})."
+    )
 
 
 def _as_date(value: Any, name: str) -> dt.date | None:
@@ -509,17 +564,20 @@ def build_report(
     ``policy``: a product name, a rule file or a :class:`Policy` (None: the default product,
     :func:`~silson_tools.catalog.default_product`).
     ``person``: one person's lines only (None or :data:`ALL_PERSONS`: everyone).
-    ``decile``: 소득분위 1–10 for the 본인부담상한제 refund (None: left out).
+    ``decile``: 소득분위 1–10 for the 본인부담상한제 refund (None: the refund every decile
+    gets is taken out, :class:`~silson_tools.ceiling.CertainRefund`, and said in ``why``).
     ``compare``: the policies for the side-by-side table (the chosen one is marked; default
     every shipped product). ``charts``: draw the three charts (matplotlib, imported then).
     ``estimate_nhis``: estimate a missing ② 공단부담금 (5세대) instead of refusing; every
     place that uses the estimate says so.
     """
-    from ..ceiling import CeilingSpec
+    from ..ceiling import CeilingSpec, CertainRefund
     from ..engine import assess
 
     pol = _policy(_default_product() if policy is None else policy)
     start = _as_date(policy_start, "policy_start")
+    if start is not None:  # a contract of that date cannot have a product not sold then
+        pol.check_sold_on(start)
     if person == ALL_PERSONS:
         person = None
     lines = as_receipt_lines(receipts)
@@ -534,7 +592,9 @@ def build_report(
         or not 1 <= decile <= 10
     ):
         raise InputError(f"decile must be a whole number 1–10 (소득분위), got {decile!r}")
-    ceiling = CeilingSpec(decile=int(decile)) if decile is not None else None
+    certain = CertainRefund() if decile is None else None
+    ceiling = CeilingSpec(decile=int(decile)) if decile is not None else certain
+    start_note = "" if start is not None else _assumed_start_note(pol, lines)
     assessed = assess(lines, pol, policy_start=start, ceiling=ceiling, estimate_nhis=estimate_nhis)
     summary = year_summary(assessed)
     monthly = monthly_totals(assessed)
@@ -556,11 +616,20 @@ def build_report(
         assessed=assessed,
         validation=validation_summary(lines),
         summary=summary,
-        why=why_sentences(top_people(summary)) + _estimate_note(assessed),
+        why=([start_note] if start_note else [])
+        + why_sentences(top_people(summary))
+        + _estimate_note(assessed)
+        + (
+            []
+            if certain is None
+            else certain_refund_sentences(certain.totals(lines), certain.unknown_years(lines))
+        ),
         monthly=monthly,
         top=top_shrinks(assessed),
         comparison=comparison,
         decile=decile,
+        certain_refund=None if certain is None else certain.totals(lines),
+        start_note=start_note,
     )
     if charts:
         from .charts import report_figures

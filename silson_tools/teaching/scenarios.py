@@ -266,12 +266,14 @@ _LOADED: dict[str, Policy] = {}
 
 
 def _policy(pol: str | Path | Policy) -> Policy:
-    """:func:`load_policy`, kept per shipped name (a slider asks for the same 8 every time)."""
+    """:func:`load_policy`, kept per shipped name (a slider asks for the same 8 every time),
+    applied to any contract date (:meth:`Policy.at_any_date`): the scenarios put every
+    generation's terms on one date on purpose, outside most products' sale windows."""
     if isinstance(pol, str) and pol in GENERATION_NAMES:
         if pol not in _LOADED:
-            _LOADED[pol] = load_policy(pol)
+            _LOADED[pol] = load_policy(pol).at_any_date()
         return _LOADED[pol]
-    return load_policy(pol)
+    return load_policy(pol).at_any_date()
 
 
 def compare(
@@ -574,7 +576,7 @@ def detail_table(receipts: pd.DataFrame, policies: Sequence[str] | None = None) 
     products), 세대 and 진료구분 in Korean."""
     frames = []
     for name in policies or (generation_product(3), generation_product(4)):
-        out = assess(receipts, name, policy_start=START)[_DETAIL_COLUMNS].copy()
+        out = assess(receipts, _policy(name), policy_start=START)[_DETAIL_COLUMNS].copy()
         out["setting"] = [SETTINGS.get(v, v) for v in out["setting"]]
         out.insert(0, "generation", GENERATION_NAMES.get(name, name))
         frames.append(out)
