@@ -43,3 +43,15 @@ def test_a_unknown_unit_names_the_three_units() -> None:
     bad = {"value": "week", "confidence": "B", "source": "bohumtower"}
     with pytest.raises(RuleDataError, match="institution or day or line"):
         load_policy("gen2", main__outpatient__visit_unit=bad)
+
+
+def test_notebook_02_mri_visit_meets_the_per_visit_caps_its_text_names() -> None:
+    """'1·2세대는 … 회당 한도 (1세대 30만원, 2세대 외래 25만원) 에 막힙니다': the 외래 and its MRI,
+    two lines of one visit, are one 통원 under one cap."""
+    from silson_tools.teaching import scenarios as sc
+
+    table = sc.scenario_table("mri")
+    assert table.loc["gen1", "payout"] == 300_000
+    for name in ("gen2", "gen2-choice1", "gen2-choice2"):
+        assert table.loc[name, "payout"] == 250_000
+        assert table.loc[name, "visit_cap_cut"] > 0  # the cap is what stops it (purple)
