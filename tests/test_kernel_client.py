@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from queue import Empty
+from typing import Any
 
 import pytest
 import zmq
@@ -24,6 +27,13 @@ from silson_tools.teaching.kernel_client import (
     WakefulKernelClient,
     WakefulKernelManager,
 )
+
+
+def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """Run ``coroutine`` on a fresh event loop in its own thread (earlier tests in the same
+    process may leave an event loop marked running in this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def _wait_for_unannounced_reply(channel_class: type, timeout: float) -> tuple[str, float]:
@@ -54,13 +64,13 @@ async def _wait_for_unannounced_reply(channel_class: type, timeout: float) -> tu
 
 def test_the_missed_wake_up_is_real_for_jupyter_clients_channel() -> None:
     """Without the fix, the reply is found only when the timeout comes."""
-    kind, seconds = asyncio.run(_wait_for_unannounced_reply(AsyncZMQSocketChannel, 1.5))
+    kind, seconds = _run(_wait_for_unannounced_reply(AsyncZMQSocketChannel, 1.5))
     assert kind == "execute_reply"
     assert seconds >= 1.4
 
 
 def test_the_wakeful_channel_finds_the_reply_within_a_slice() -> None:
-    kind, seconds = asyncio.run(_wait_for_unannounced_reply(WakefulChannel, 20.0))
+    kind, seconds = _run(_wait_for_unannounced_reply(WakefulChannel, 20.0))
     assert kind == "execute_reply"
     assert seconds < 10 * kernel_client.LOOK_AGAIN  # a slice or two, not the 20 s timeout
 
@@ -79,7 +89,7 @@ def test_the_wakeful_channel_still_times_out_when_nothing_comes() -> None:
             socket.close(linger=0)
             context.term()
 
-    assert asyncio.run(wait()) >= 0.6
+    assert _run(wait()) >= 0.6
 
 
 def test_the_manager_hands_out_wakeful_channels() -> None:
