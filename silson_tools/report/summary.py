@@ -37,6 +37,7 @@ from ..schema import (
     WON_COLUMNS,
     ZONES,
 )
+from .notes import TOP_PEOPLE, assumed_start_note, certain_refund_sentences, per_line_notes
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -52,7 +53,6 @@ __all__ = [
     "ZONE_AMOUNTS",
     "Report",
     "build_report",
-    "certain_refund_sentences",
     "compare_policies",
     "lines_table",
     "monthly_totals",
@@ -73,8 +73,6 @@ ALL_PERSONS: Final = "(전체)"
 """The person choice meaning everyone in the file (family view)."""
 
 TOTAL_ROW: Final = "합계 (total)"
-TOP_PEOPLE: Final = 20
-"""People shown by name in the report's tables and charts; the rest are one "others" row."""
 
 ASSUMPTIONS: Final = (
     "보험금은 이 도구의 규칙 파일(silson_tools/data/products, 출처·신뢰도 A/B/C 표시)로 계산한 "
@@ -494,53 +492,6 @@ def _estimate_note(assessed: pd.DataFrame) -> list[str]:
     ]
 
 
-def certain_refund_sentences(totals: pd.DataFrame, unknown_years: Sequence[int] = ()) -> list[str]:
-    """Without a 소득분위: what was taken out as the 상한제 refund every decile gets (적어도 …
-    환급), per person and year (the first :data:`TOP_PEOPLE`), and the years left alone."""
-    out = []
-    if len(totals):
-        total = int(totals["refund"].sum())
-        out.append(
-            "소득분위를 모르므로 본인부담상한제 환급은 어느 분위든 받는 만큼만 뺐습니다: "
-            f"건강보험공단이 적어도 {won(total)}을 돌려주며 실손은 이를 보상하지 않습니다 "
-            f"(at least {total:,} won "
-            "comes back from NHIS whatever the income; silson never pays it). 소득분위를 주면 "
-            "(--decile) 그 분위의 환급을 정확히 뺍니다."
-        )
-        for row in totals.head(TOP_PEOPLE).itertuples(index=False):
-            out.append(
-                f"{row.person} {row.year}년: ① 합계 {won(row.counted)} − 그해 최고 상한액 "
-                f"{won(row.limit)} = 적어도 {won(row.refund)} 환급 (보험금에서 뺌)"
-            )
-        if len(totals) > TOP_PEOPLE:
-            out.append(
-                f"그 외 {len(totals) - TOP_PEOPLE:,}건은 assessed_lines.csv의 ceiling_offset "
-                "열에 있습니다."
-            )
-    if unknown_years:
-        years = ", ".join(map(str, unknown_years))
-        out.append(
-            f"{years}년의 상한액을 몰라 그해 상한제 환급은 빼지 않았습니다 (no ceiling data for "
-            f"{years}: nothing taken out there)."
-        )
-    return out
-
-
-def _assumed_start_note(pol: Policy, lines: ReceiptLines) -> str:
-    """The warning for a contract date assumed outside ``pol``'s sale window ("" if inside)."""
-    if not len(lines):
-        return ""
-    assumed = dt.date(int(lines["date"].min().year), 1, 1)
-    if pol.any_date or pol.sold_on(assumed):
-        return ""
-    return (
-        f"계약일을 주지 않아 {assumed.isoformat()} (첫 영수증 해의 1월 1일) 로 계산했지만 "
-        f"{pol.name} ({pol.short_label or pol.label}) 은 {pol.sale_window} 에 팔린 상품입니다: "
-        "--start 로 실제 계약일을 주세요, 보험연도와 약관 값이 계약일을 따릅니다 (no contract date "
-        f"given; the one assumed is outside {pol.name}'s sale window {pol.sale_window})."
-    )
-
-
 def _as_date(value: Any, name: str) -> dt.date | None:
     """None (or empty text) stays None; anything else is read by the one strict date reader."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -594,7 +545,7 @@ def build_report(
         raise InputError(f"decile must be a whole number 1–10 (소득분위), got {decile!r}")
     certain = CertainRefund() if decile is None else None
     ceiling = CeilingSpec(decile=int(decile)) if decile is not None else certain
-    start_note = "" if start is not None else _assumed_start_note(pol, lines)
+    start_note = "" if start is not None else assumed_start_note(pol, lines)
     assessed = assess(lines, pol, policy_start=start, ceiling=ceiling, estimate_nhis=estimate_nhis)
     summary = year_summary(assessed)
     monthly = monthly_totals(assessed)
@@ -619,6 +570,7 @@ def build_report(
         why=([start_note] if start_note else [])
         + why_sentences(top_people(summary))
         + _estimate_note(assessed)
+        + per_line_notes(pol, lines)
         + (
             []
             if certain is None

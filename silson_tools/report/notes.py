@@ -1,0 +1,142 @@
+"""Report sentences about what the numbers leave out or assume: the 상한제 refund taken out
+without a 소득분위 (:class:`~silson_tools.ceiling.CertainRefund`), an assumed contract date
+outside the product's sale window, and lines the engine still takes one by one where the terms
+count a stay or a visit (admission caps, 상급병실, 주사)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Final
+
+import pandas as pd
+
+from ..money import format_won
+from ..receipts import ReceiptLines
+
+if TYPE_CHECKING:
+    from ..catalog import Policy
+
+__all__ = ["TOP_PEOPLE", "assumed_start_note", "certain_refund_sentences", "per_line_notes"]
+
+TOP_PEOPLE: Final = 20
+"""People shown by name in the report's tables and charts; the rest are one "others" row."""
+
+
+def won(amount: int) -> str:
+    """Whole won with separators (12,000원), as the report's tables."""
+    return format_won(int(amount), unit="won")
+
+
+def certain_refund_sentences(totals: pd.DataFrame, unknown_years: Sequence[int] = ()) -> list[str]:
+    """Without a 소득분위: what was taken out as the 상한제 refund every decile gets (적어도 …
+    환급), per person and year (the first :data:`TOP_PEOPLE`), and the years left alone."""
+    out = []
+    if len(totals):
+        total = int(totals["refund"].sum())
+        out.append(
+            "소득분위를 모르므로 본인부담상한제 환급은 어느 분위든 받는 만큼만 뺐습니다: "
+            f"건강보험공단이 적어도 {won(total)}을 돌려주며 실손은 이를 보상하지 않습니다 "
+            f"(at least {total:,} won "
+            "comes back from NHIS whatever the income; silson never pays it). 소득분위를 주면 "
+            "(--decile) 그 분위의 환급을 정확히 뺍니다."
+        )
+        for row in totals.head(TOP_PEOPLE).itertuples(index=False):
+            out.append(
+                f"{row.person} {row.year}년: ① 합계 {won(row.counted)} − 그해 최고 상한액 "
+                f"{won(row.limit)} = 적어도 {won(row.refund)} 환급 (보험금에서 뺌)"
+            )
+        if len(totals) > TOP_PEOPLE:
+            out.append(
+                f"그 외 {len(totals) - TOP_PEOPLE:,}건은 assessed_lines.csv의 ceiling_offset "
+                "열에 있습니다."
+            )
+    if unknown_years:
+        years = ", ".join(map(str, unknown_years))
+        out.append(
+            f"{years}년의 상한액을 몰라 그해 상한제 환급은 빼지 않았습니다 (no ceiling data for "
+            f"{years}: nothing taken out there)."
+        )
+    return out
+
+
+def per_line_notes(pol: Policy, lines: ReceiptLines) -> list[str]:
+    """Where the engine still takes one receipt line as one admission or one injection act
+    while the terms count the stay or the visit: say so, naming the rows, and how to write
+    them (one line). Per person and institution: several 입원 lines with 비급여 under a
+    product with an admission cap (5세대 특약2 300만원; 산정특례 lines aside), several 상급병실
+    lines; per person, day and institution: several 주사 lines. [] when none."""
+    frame = pd.DataFrame(
+        {
+            "person": lines["person"].to_numpy(),
+            "institution": lines["institution"].to_numpy(),
+            "day": lines["date"].to_numpy(),
+            "inpatient": (lines["setting"] == "inpatient").to_numpy(),
+            "nc": (lines["noncovered"].to_numpy() > 0) & ~lines["severe"].to_numpy(dtype=bool),
+            "category": lines["category"].astype(str).to_numpy(),
+            "row": lines.rows,
+        }
+    )
+    notes = []
+    capped = any(
+        r.get("admission_cap") is not None for part in pol.parts for r in part.settings.values()
+    )
+    checks = [
+        (
+            capped,
+            frame["inpatient"] & frame["nc"] & (frame["category"] == ""),
+            ["person", "institution"],
+            "한 입원을 여러 영수증 (중간·퇴원) 줄로 적었다면 입원 1건당 한도 "
+            "(5세대 특약2 300만원) 가 줄마다 걸려 보험금이 실제보다 많게 나옵니다",
+        ),
+        (
+            True,
+            frame["inpatient"] & (frame["category"] == "room_upgrade"),
+            ["person", "institution"],
+            "한 입원의 상급병실 차액을 여러 줄로 적었다면 하루 평균 10만원 한도가 줄마다 걸려 "
+            "보험금이 달라질 수 있습니다",
+        ),
+        (
+            True,
+            (frame["category"] == "injection") & ~frame["inpatient"],
+            ["person", "day", "institution"],
+            "한 통원의 비급여 주사 여러 줄은 약관상 1회인데 줄마다 공제·횟수를 씁니다",
+        ),
+        (
+            True,
+            (frame["category"] == "injection") & frame["inpatient"],
+            ["person", "institution"],
+            "한 입원의 비급여 주사 여러 줄은 약관상 1회인데 줄마다 공제·횟수를 씁니다",
+        ),
+    ]
+    for applies, mask, keys, what in checks:
+        if not applies or not mask.any():
+            continue
+        chosen = frame[mask.to_numpy() if hasattr(mask, "to_numpy") else mask]
+        repeated = chosen[
+            chosen.duplicated(subset=keys, keep=False) & (chosen["institution"] != "")
+        ]
+        if repeated.empty:
+            continue
+        shown = ", ".join(map(str, repeated["row"].head(10).tolist()))
+        more = " …" if len(repeated) > 10 else ""
+        notes.append(
+            f"{what} (rows {shown}{more}): 이 도구는 아직 한 줄을 한 번으로 계산하므로 그런 줄은 "
+            "한 줄로 합쳐 적으세요 (the engine still takes each line as one admission or act)."
+        )
+    return notes
+
+
+def assumed_start_note(pol: Policy, lines: ReceiptLines) -> str:
+    """The warning for a contract date assumed outside ``pol``'s sale window ("" if inside)."""
+    if not len(lines):
+        return ""
+    assumed = dt.date(int(lines["date"].min().year), 1, 1)
+    if pol.any_date or pol.sold_on(assumed):
+        return ""
+    return (
+        f"계약일을 주지 않아 {assumed.isoformat()} (첫 영수증 해의 1월 1일) 로 계산했지만 "
+        f"{pol.name} ({pol.short_label or pol.label}) 은 {pol.sale_window} 에 팔린 상품입니다: "
+        "--start 로 실제 계약일을 주세요, 보험연도와 약관 값이 계약일을 따릅니다 (no contract date "
+        f"given; the one assumed is outside {pol.name}'s sale window {pol.sale_window})."
+    )
