@@ -98,3 +98,20 @@ def test_the_manager_hands_out_wakeful_channels() -> None:
     for name in ("shell", "iopub", "stdin", "control"):
         assert getattr(client, f"{name}_channel_class") is WakefulChannel
     assert kernel_client.CLIENT_CLASS == "silson_tools.teaching.kernel_client.WakefulKernelClient"
+
+
+def test_run_notebook_works_where_an_event_loop_is_already_running(tmp_path) -> None:
+    """As after the browser tests in one process: a running loop in the calling thread."""
+    import nbformat
+
+    from silson_tools.teaching.kernel_client import run_notebook
+
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("import os\nprint(6 * 7, os.path.basename(os.getcwd()))")]
+    )
+
+    async def inside_a_loop() -> Any:
+        return run_notebook(nb, tmp_path, timeout=60)
+
+    ran = _run(inside_a_loop())
+    assert ran.cells[0].outputs[0]["text"] == f"42 {tmp_path.name}\n"

@@ -176,25 +176,15 @@ def widget_problems(state: dict[str, Any]) -> list[str]:
 
 @cache
 def executed(path: Path) -> nbformat.NotebookNode:
-    """The notebook after running all its cells on a fresh kernel from notebooks/."""
-    from nbclient import NotebookClient
+    """The notebook after running all its cells on a fresh kernel from notebooks/.
 
-    from silson_tools.teaching.kernel_client import WakefulKernelManager
+    60 s per cell: every cell takes seconds, and a cell that really hangs fails here instead
+    of holding CI up. The client looks at its sockets every 0.25 s: now and then a reply
+    arrives without waking the loop (seen: a 3 s notebook took 63 s, its timeout)."""
+    from silson_tools.teaching.kernel_client import run_notebook
 
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(
-        nb,
-        # per cell: every cell takes seconds; a cell that really hangs fails here instead of
-        # holding CI up. The client looks at its sockets every 0.25 s: now and then a reply
-        # arrives without waking the loop (seen: a 3 s notebook took 63 s, its timeout)
-        timeout=60,
-        kernel_manager_class=WakefulKernelManager,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
-        allow_errors=True,
-        store_widget_state=True,
-    ).execute()
-    return nb
+    return run_notebook(nb, NOTEBOOK_DIR, allow_errors=True, store_widget_state=True)
 
 
 def notebook_problems(nb: nbformat.NotebookNode) -> Iterator[str]:

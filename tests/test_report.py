@@ -290,9 +290,8 @@ def test_notebook_runs_on_another_file_set_by_its_parameters(tmp_path: Path) -> 
     60 s per cell and a client that does not sleep through a reply, as in
     test_notebook_render.py."""
     import nbformat
-    from nbclient import NotebookClient
 
-    from silson_tools.teaching.kernel_client import WakefulKernelManager
+    from silson_tools.teaching.kernel_client import run_notebook
 
     nb = nbformat.read(NOTEBOOK, as_version=4)
     first = next(c for c in nb.cells if c.cell_type == "code")
@@ -301,12 +300,7 @@ def test_notebook_runs_on_another_file_set_by_its_parameters(tmp_path: Path) -> 
         f"\nreceipts_path = {str(xlsx)!r}\npolicy = 'gen3'\npolicy_start = '2019-01-01'"
         "\nperson = '서연'\ndecile = 3\n"
     )
-    NotebookClient(
-        nb,
-        timeout=60,
-        kernel_manager_class=WakefulKernelManager,
-        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
-    ).execute()
+    run_notebook(nb, NOTEBOOK.parent)
     texts = [
         out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
         for cell in nb.cells

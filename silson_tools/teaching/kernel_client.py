@@ -14,6 +14,8 @@ loop is taken at once, as before. Everything else is jupyter_client's own code.
 - :class:`WakefulKernelClient`: the asyncio kernel client with these channels;
 - :class:`WakefulKernelManager`: the asyncio kernel manager that hands it out, for
   ``NotebookClient(..., kernel_manager_class=WakefulKernelManager)``;
+- :func:`run_notebook`: run a notebook top to bottom on a fresh kernel with this client,
+  in a thread of its own (what the tests do);
 - Voilà and Jupyter servers take the client by configuration:
   ``--AsyncKernelManager.client_class=silson_tools.teaching.kernel_client.WakefulKernelClient``
   (``make present`` does this).
@@ -22,6 +24,8 @@ loop is taken at once, as before. Everything else is jupyter_client's own code.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from queue import Empty
 from typing import Any
 
@@ -73,3 +77,27 @@ class WakefulKernelManager(AsyncKernelManager):
     client_class = DottedObjectName(CLIENT_CLASS)  # type: ignore[assignment]
     client_factory = Type(WakefulKernelClient, klass=AsyncKernelClient)  # type: ignore[assignment]
     """What ``client()`` makes (a default does not run the ``client_class`` observer)."""
+
+
+def run_notebook(nb: Any, cwd: str | Path, *, timeout: int = 60, **options: Any) -> Any:
+    """Run every cell of ``nb`` (an nbformat notebook, filled in place and returned) on a
+    fresh python3 kernel started in ``cwd``, ``timeout`` seconds per cell.
+
+    nbclient runs in a thread of its own, on an event loop of its own: in a process where
+    an event loop is already marked running (Playwright's sync API keeps one), nbclient
+    would otherwise hand its work to a helper thread and share the loop's sockets across
+    threads. ``options`` go to :class:`nbclient.NotebookClient`.
+    """
+    from nbclient import NotebookClient
+
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        kernel_manager_class=WakefulKernelManager,
+        resources={"metadata": {"path": str(cwd)}},
+        **options,
+    )
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(client.execute).result()
+    return nb
