@@ -265,7 +265,7 @@ def upload_app(
         layout={"width": "24em"},
         style={"description_width": "3em"},
     )
-    deciles = [("모름 (적용 안 함)", 0), *[(f"{d}분위", d) for d in range(1, 11)]]
+    deciles = [("모름 (누구나 받는 환급만 뺌)", 0), *[(f"{d}분위", d) for d in range(1, 11)]]
     decile_box = w.Dropdown(options=deciles, value=decile or 0, description="소득분위")
     out = w.Output()
     where = (
