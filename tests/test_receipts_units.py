@@ -232,3 +232,62 @@ def test_total_labels(name: str, total: bool) -> None:
     from silson_tools.receipts.crosscheck import is_total
 
     assert is_total(name) is total
+
+
+def _sheet_of(path: Path, rows: list[list[object]]) -> tuple[openpyxl.Workbook, Path]:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "진료비"
+    for row in rows:
+        ws.append(row)
+    return wb, path
+
+
+AMOUNTS = ["진료일자", "진료구분", "요양기관종류", "본인부담금", "비급여"]
+LINE = [dt.date(2024, 3, 5), "외래", "의원", 5, 20]
+
+
+def test_a_percent_format_on_an_amount_is_refused(tmp_path: Path) -> None:
+    wb, path = _sheet_of(tmp_path / "pct.xlsx", [AMOUNTS, LINE])
+    wb.active["E2"].number_format = "0%"  # a built-in format: Excel shows 2000%
+    wb.save(path)
+    with pytest.raises(ReceiptError, match="not %") as info:
+        read_receipts(path)
+    assert info.value.problems[0].row == 2 and "E열" in str(info.value.problems[0].column)
+
+
+def test_a_unit_in_a_cell_comment_is_refused(tmp_path: Path) -> None:
+    wb, path = _sheet_of(tmp_path / "comment.xlsx", [AMOUNTS, LINE])
+    wb.active["D1"].comment = openpyxl.comments.Comment("단위: 천원", "가나")
+    wb.save(path)
+    with pytest.raises(ReceiptError, match="a unit in a comment") as info:
+        read_receipts(path)
+    assert "D1" in str(info.value.problems[0].column)
+    wb.active["D1"].value, wb.active["E1"].value = "본인부담금(천원)", "비급여(천원)"
+    wb.save(path)  # the comment says what the headers say: read
+    assert int(read_receipts(path)["noncovered"].sum()) == 20_000
+
+
+def test_a_unit_on_a_cover_sheet_is_refused_unless_the_table_says_it_too(tmp_path: Path
+                                                                       ) -> None:  # fmt: skip
+    wb, path = _sheet_of(tmp_path / "cover.xlsx", [AMOUNTS, LINE])
+    cover = wb.create_sheet("표지", 0)
+    cover["A1"] = "2024 의료비 (금액 단위: 천원)"
+    wb.save(path)
+    with pytest.raises(ReceiptError, match="on another sheet") as info:
+        read_receipts(path)
+    assert "표지" in str(info.value.problems[0].column)
+    wb["진료비"].insert_rows(1)
+    wb["진료비"]["A1"] = "(단위: 천원)"
+    wb.save(path)
+    assert int(read_receipts(path)["noncovered"].sum()) == 20_000
+
+
+def test_a_unit_row_under_a_merged_header_is_the_header_unit(tmp_path: Path) -> None:
+    wb, path = _sheet_of(tmp_path / "unitrow.xlsx",
+                         [AMOUNTS, [None, None, None, "(천원)", "(천원)"], LINE])  # fmt: skip
+    for cells in ("A1:A2", "B1:B2", "C1:C2"):
+        wb.active.merge_cells(cells)
+    wb.save(path)
+    lines = read_receipts(path)
+    assert (int(lines["covered_copay"].sum()), int(lines["noncovered"].sum())) == (5000, 20_000)

@@ -28,7 +28,8 @@ import pandas as pd
 
 from ..errors import ReceiptError
 from .header import HEADER_SEARCH_ROWS, Aliases, default_aliases, find_header, letter
-from .xlsx import MAX_COLUMNS, Book, Sheet, XlsxProblem
+from .units import unit_like
+from .xlsx import MAX_COLUMNS, Book, Sheet, XlsxProblem, cell_ref
 
 __all__ = ["MAX_CSV_ROWS", "MAX_FILE_BYTES", "MAX_GRID_CELLS", "Grid", "read_grid"]
 
@@ -66,6 +67,10 @@ class Grid:
     formats: dict[int, dict[str, array[int]]] = field(default_factory=dict)
     """XLSX: column → number format → rows of the numbers shown in it, for formats that scale
     or name a unit (see ``xlsx.Sheet.formats``)."""
+    comments: list[tuple[int, int, str]] = field(default_factory=list)
+    """XLSX: cell comments (메모) as (row, col, text), 0-based."""
+    other_units: list[tuple[str, str, str]] = field(default_factory=list)
+    """XLSX: unit notes on sheets not read (sheet, cell, text): ``표지`` saying 단위: 천원."""
     date1904: bool = False
     """XLSX: the workbook counts days from 1904 (plain numbers are not 1900 day serials)."""
 
@@ -378,6 +383,7 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
     if not names:
         raise ReceiptError.one(name, "시트가 있는 통합 문서 (a workbook with a sheet)")
     notes: list[str] = []
+    other_units: list[tuple[str, str, str]] = []
     if sheet is not None:
         if isinstance(sheet, int) and not isinstance(sheet, bool):
             if not 0 <= sheet < len(names):
@@ -410,6 +416,8 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
                 raise _problem(name, err, sheet_name) from None
             if find_header(_rows(top, HEADER_SEARCH_ROWS), aliases) is not None:
                 tables.append(i)
+            else:
+                other_units.extend(_unit_cells(sheet_name, top))
         if len(tables) > 1:
             listed = ", ".join(labels[i] for i in tables)
             raise ReceiptError.one(
@@ -462,7 +470,18 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
     return Grid(columns, n_rows, "xlsx", sheet=chosen, sheets=names, notes=notes,
                 merges=merges, hidden_rows=data.hidden_rows,
                 hidden_cols=data.hidden_cols, formats=data.formats,
-                date1904=book.date1904)  # fmt: skip
+                date1904=book.date1904, comments=data.comments,
+                other_units=other_units)  # fmt: skip
+
+
+def _unit_cells(sheet_name: str, top: Sheet) -> list[tuple[str, str, str]]:
+    """Cells of a sheet not read that name a money unit (a cover sheet's ``단위: 천원``)."""
+    return [
+        (sheet_name, cell_ref(i, j), value)
+        for i, row in sorted(top.cells.items())
+        for j, value in sorted(row.items())
+        if isinstance(value, str) and unit_like(value)
+    ]
 
 
 def _rows(sheet: Sheet, limit: int) -> list[list[Any]]:

@@ -50,8 +50,8 @@ from .header import (
     normalize,
 )
 from .kinds import carry_kinds, count_problems, hidden_lines
-from .unitnotes import amount_units, title_unit
-from .units import unit_name
+from .unitnotes import amount_units, title_unit, units_elsewhere
+from .units import note_unit, unit_name
 from .validate import Problems, RawColumn, _factorize, column_ref, map_headers
 from .xlsx import ExcelError, Formula, cell_ref
 
@@ -144,10 +144,19 @@ def _header(grid: Grid, at: int) -> tuple[list[Any], int, dict[int, tuple[int, s
     groups: dict[int, tuple[int, str]] = {}
     for j, lower in enumerate(below):
         if j not in covered and not cells.is_blank(lower):
-            if isinstance(texts[j], str) and texts[j].strip():
-                groups[j] = (at, texts[j])
+            upper = texts[j] if isinstance(texts[j], str) and texts[j].strip() else None
+            if upper is not None and _unit_only(lower):  # 본인부담금 over (천원): one header
+                texts[j] = f"{upper} ({str(lower).strip().strip('()[]（）')})"
+                continue
+            if upper is not None:
+                groups[j] = (at, upper)
             texts[j] = lower
     return texts, at + 2, groups
+
+
+def _unit_only(text: Any) -> bool:
+    """Is a cell only a unit (``(천원)``, ``단위: 만원``, ``원``)?"""
+    return isinstance(text, str) and note_unit(text.strip().strip("()[]（）")) is not None
 
 
 def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "refuse"
@@ -233,6 +242,7 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
     note = (unit, unit_cell) if unit is not None and unit_cell is not None else None
     col_units = amount_units(grid, found, groups, note, keep + body_at, problems, header_row,
                              headers)  # fmt: skip
+    units_elsewhere(grid, col_units, problems)
     raw: dict[str, RawColumn] = {}
     blank_amounts: dict[str, int] = {}
     units: dict[str, str] = {}

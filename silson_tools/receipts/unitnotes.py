@@ -32,7 +32,7 @@ from .units import FormatUnit, format_unit, note_unit, unit_like, unit_name
 from .validate import Problems, column_ref
 from .xlsx import cell_ref
 
-__all__ = ["ColumnUnit", "amount_units", "cell_units", "title_unit"]
+__all__ = ["ColumnUnit", "amount_units", "cell_units", "title_unit", "units_elsewhere"]
 
 _BRACKET = re.compile(r"[(\[（【]([^)\]）】]*)[)\]）】]")
 _PIECES = re.compile(r"[\s,;:/|※*()\[\]=]+")
@@ -132,6 +132,8 @@ class ColumnUnit:
     multiplier: int
     shown: str | None
     """The unit as the summary names it (``천원``, ``천원 (숫자 서식 #,##0,)``), None for 원."""
+    shown_unit: int | None = None
+    """Won per unit the person sees for the column (None: no unit stated or shown)."""
 
 
 def amount_units(
@@ -196,7 +198,30 @@ def amount_units(
                     f"be in either — write (원) or ({unit_name(example)}) in this header)",
                     row=header_row, column=column_ref(found[canonical]),
                 )  # fmt: skip
-    return {c: ColumnUnit(u.multiplier, u.shown) for c, u in out.items()}
+    return {c: ColumnUnit(u.multiplier, u.shown, u.shown_unit) for c, u in out.items()}
+
+
+def units_elsewhere(grid: Any, units: Mapping[str, ColumnUnit], problems: Problems) -> None:
+    """A unit written where it is not read — a cell comment (메모), a sheet not read (a cover
+    sheet's ``단위: 천원``) — must be the unit every amount column already has, else refused."""
+    places = [(f"{letter(c)}열 (메모 comment {cell_ref(r, c)})", r + 1, text)
+              for r, c, text in getattr(grid, "comments", [])]
+    places += [(f"시트 {sheet!r} {ref}", None, text)
+               for sheet, ref, text in getattr(grid, "other_units", [])]  # fmt: skip
+    seen = {u.shown_unit or 1 for u in units.values()}
+    for where, row, text in places:
+        if not unit_like(text):
+            continue
+        found, bad = cell_units(text)
+        if not bad and found and seen == set(found):
+            continue
+        problems.whole(
+            "읽는 자리에 적힌 단위 (a unit where it is read: in the header, e.g. "
+            "본인부담금(천원), or above the table on the same sheet; a unit in a comment or on "
+            "another sheet is not read, and the amount columns here are in "
+            + "/".join(sorted(unit_name(u) for u in seen)) + ")",
+            row=row, column=where, value=text,
+        )  # fmt: skip
 
 
 @dataclass

@@ -64,6 +64,8 @@ _DATE_FORMAT_IDS: Final = frozenset([*range(14, 23), *range(27, 37), *range(45, 
                                      *range(50, 59)])  # fmt: skip
 """Built-in number formats that show a date (27–36 and 50–58 are the Korean/CJK ones)."""
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d{1,7})$")
+_BUILTIN_SCALED: Final = {9: "0%", 10: "0.00%"}
+"""Built-in number formats that show a number other than itself (percent)."""
 
 
 class XlsxProblem(Exception):
@@ -128,6 +130,8 @@ class Sheet:
     """Rows hidden in Excel (by hand or by a filter), 0-based."""
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)
     """Hidden column spans (first, last), 0-based."""
+    comments: list[tuple[int, int, str]] = field(default_factory=list)
+    """Cell comments (메모) as (row, col, text), 0-based: a unit written there is not read."""
     formats: dict[int, dict[str, array[int]]] = field(default_factory=dict)
     """Column → number format code → rows (0-based) of the numbers shown in it, for formats
     that scale or name a unit (``#,##0,``, ``#,##0"천원"``, ``[$₩-412]#,##0``): what the
@@ -324,8 +328,9 @@ class Book:
 
         self._parse(part, _parser(start, end))
         for k, i in enumerate(xfs):
-            if i in formats and format_unit(formats[i]) is not None:
-                self.unit_styles[k] = formats[i]
+            code = formats.get(i, _BUILTIN_SCALED.get(i, ""))
+            if code and format_unit(code) is not None:
+                self.unit_styles[k] = code
         return [
             (i in formats and is_date_format(formats[i])) or (i not in formats
                                                             and i in _DATE_FORMAT_IDS)
@@ -371,7 +376,41 @@ class Book:
         if part is None:  # a chart sheet or dialog sheet: no cells
             return sheet
         _SheetReader(self, sheet, max_rows).run(part)
+        if max_rows is None:
+            sheet.comments = self._comments(part)
         return sheet
+
+    def _comments(self, part: str) -> list[tuple[int, int, str]]:
+        """The sheet's cell comments (메모) as (row, col, text), 0-based."""
+        target = self._target(self._rels(part), "/comments", posixpath.dirname(part))
+        if target is None or target not in self._names:
+            return []
+        found: list[tuple[int, int, str]] = []
+        state: dict[str, Any] = {"ref": None, "in_t": False, "text": []}
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            local = _local(name)
+            if local == "comment":
+                state["ref"], state["text"] = attrs.get("ref", ""), []
+            elif local == "t":
+                state["in_t"] = True
+
+        def end(name: str) -> None:
+            local = _local(name)
+            if local == "t":
+                state["in_t"] = False
+            elif local == "comment":
+                match = _CELL_REF.match(str(state["ref"]).replace("$", "").upper())
+                if match and len(found) < 10_000:
+                    found.append((int(match[2]) - 1, _col_index(match[1]),
+                                  "".join(state["text"])[:1000]))  # fmt: skip
+
+        def text(data: str) -> None:
+            if state["in_t"]:
+                state["text"].append(data)
+
+        self._parse(target, _parser(start, end, text))
+        return found
 
 
 class _SheetReader:
