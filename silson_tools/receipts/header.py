@@ -120,9 +120,12 @@ class Aliases:
     ``oriental``, or ``ask`` when the 항목 must be written)."""
     count_headers: frozenset[str] = frozenset()
     """Headers of a count column (``횟수``): a line with a count above 1 is refused."""
+    total_headers: frozenset[str] = frozenset()
+    """Headers of a 진료비 총액 column: each line's ① + ② + ③ + ④ must add up to it."""
 
 
-_SECTIONS: Final = ("columns", "values", "notes", "unclear", "institution_kinds", "count_columns")
+_SECTIONS: Final = ("columns", "values", "notes", "unclear", "institution_kinds", "count_columns",
+                     "total_columns")
 _KINDS: Final = ("dental", "oriental", "ask")
 
 
@@ -201,6 +204,7 @@ def _merge_aliases(datas: Iterable[tuple[dict[str, Any], str]]) -> Aliases:
     unclear: dict[str, dict[str, str]] = {name: {} for name in CHOICE_FIELDS}
     kinds: dict[str, str] = {}
     counts: set[str] = set()
+    totals: set[str] = set()
     for data, source in datas:
         for canonical, names in data.get("notes", {}).items():
             if canonical not in CANONICAL_COLUMNS:
@@ -229,9 +233,13 @@ def _merge_aliases(datas: Iterable[tuple[dict[str, Any], str]]) -> Aliases:
         for name in _strings(data.get("count_columns", {}).get("headers", []), source,
                              "[count_columns] headers"):  # fmt: skip
             counts.add(normalize(name))
+        for name in _strings(data.get("total_columns", {}).get("headers", []), source,
+                             "[total_columns] headers"):  # fmt: skip
+            totals.add(normalize(name))
     return Aliases(
         columns, values, examples, value_examples,
         {c: frozenset(n) for c, n in notes.items()}, unclear, kinds, frozenset(counts),
+        frozenset(totals),
     )  # fmt: skip
 
 

@@ -138,3 +138,28 @@ def hidden_lines(hidden_rows: list[int], body_at: int, keep: np.ndarray, mode: s
     )  # fmt: skip
     return out, []
 
+
+
+def total_problems(totals: list[tuple[str, np.ndarray, int]], columns: dict[str, Any],
+                   given: set[str], problems: Any) -> None:  # fmt: skip
+    """Lines whose ① + ② + ③ + ④ is not the 진료비 총액 written beside them (① may include
+    ④, or ③ has no column): refused, naming the total's cell. Checked when ①, ② and ④ are
+    columns of the file; a total cell that is blank or not an amount is not checked."""
+    if not totals or not {"covered_copay", "nhis_paid", "noncovered"} <= given:
+        return
+    parts = sum(np.asarray(columns[c], dtype=np.int64)
+                for c in ("covered_copay", "nhis_paid", "full_copay", "noncovered"))  # fmt: skip
+    for ref, values, unit in totals:
+        for pos, value in enumerate(values.tolist()):
+            if cells.is_blank(value):
+                continue
+            total, err = cells.parse_amount(value, unit)
+            if err is not None or total is None or total == int(parts[pos]):
+                continue
+            problems.at(
+                [pos], ref, values,
+                f"① + ② + ③ + ④ = {int(parts[pos]):,}원인 진료비 총액 (a 진료비 총액 equal to "
+                f"① + ② + ③ + ④ = {int(parts[pos]):,} won; it says {total:,} — does 본인부담금 "
+                "include 비급여, or is a column missing? fix the amounts, or remove the total "
+                "column)",
+            )  # fmt: skip

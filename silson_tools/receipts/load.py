@@ -11,7 +11,7 @@ from ..errors import InputError, ReceiptError
 from ..schema import COLUMN_LABELS, WON_COLUMNS
 from .grid import read_grid
 from .header import default_aliases, load_aliases
-from .kinds import HIDDEN_CHOICES
+from .kinds import HIDDEN_CHOICES, total_problems
 from .lines import ReceiptLines
 from .table import grid_columns
 from .validate import check_columns
@@ -57,6 +57,8 @@ def read_receipts(
     grid = read_grid(path, encoding=encoding, sheet=sheet, delimiter=delimiter, aliases=table)
     found = grid_columns(grid, name, table, hidden_rows)
     checked = check_columns(found.found, found.n, found.problems, table)
+    if not found.problems:
+        total_problems(found.totals, checked.columns, set(found.found), found.problems)
     if found.problems:
         raise found.problems.error()
     source = found.source

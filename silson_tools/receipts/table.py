@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
@@ -57,6 +57,7 @@ from .xlsx import ExcelError, Formula, cell_ref
 
 __all__ = ["GridTable", "grid_columns"]
 
+_NOTE_RE = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]")
 _SPLIT_HEAD = re.compile(r"^\s*[₩￦]?\s*\d{1,3}\s*$")
 _SPLIT_TAIL = re.compile(r"^\s*\d{3}(?:\.\d+)?\s*(?:원)?\s*$")
 _FREE_TEXT: Final = ("person", "institution")
@@ -71,6 +72,9 @@ class GridTable:
     problems: Problems
     n: int
     source: dict[str, Any]
+    totals: list[tuple[str, np.ndarray, int]] = field(default_factory=list)
+    """Columns not read that hold a line's 진료비 총액: (column, cell per line, unit), for
+    the check that ① + ② + ③ + ④ adds up to it (``kinds.total_problems``)."""
 
 
 @dataclass
@@ -332,7 +336,11 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
         "notes": notes,
         "lines": len(keep),
     }
-    return GridTable(raw, problems, len(keep), source)
+    totals = [(column_ref(h), columns[h.index] if whole else columns[h.index][keep],
+               h.unit if h.unit_text is not None else (unit or 1))
+              for h in headers if h.canonical is None
+              and normalize(_NOTE_RE.sub("", str(h.text))) in aliases.total_headers]  # fmt: skip
+    return GridTable(raw, problems, len(keep), source, totals)
 
 
 def _header_problems(headers: list[Header], problems: Problems, header_row: int) -> None:
