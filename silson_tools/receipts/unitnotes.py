@@ -28,7 +28,7 @@ import numpy as np
 from ..errors import ReceiptProblem
 from ..schema import WON_COLUMNS
 from .header import Header, letter
-from .units import FormatUnit, format_unit, note_unit, unit_like, unit_name
+from .units import FormatUnit, format_unit, is_filler, note_unit, unit_like, unit_name
 from .validate import Problems, column_ref
 from .xlsx import cell_ref
 
@@ -66,7 +66,7 @@ def cell_units(text: str) -> tuple[list[int], list[str]]:
         candidates += [m[1] for pattern in _AROUND for m in pattern.finditer(part)]
         read = next(((c, u) for c in candidates if c and (u := note_unit(c)) is not None), None)
         rest = _PIECES.split(part.replace(read[0], " ", 1)) if read is not None else []
-        if read is not None and not any(unit_like(piece) for piece in rest if piece):
+        if read is not None and not any(unit_like(p) and not is_filler(p) for p in rest if p):
             found.append(read[1])
         else:  # nothing read, or a rest that qualifies it: (천원/부가세 별도), (천원, K)
             bad.append(part)

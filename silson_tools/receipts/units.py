@@ -28,6 +28,7 @@ __all__ = [
     "UNIT_NAMES",
     "FormatUnit",
     "format_unit",
+    "is_filler",
     "note_unit",
     "unit_like",
     "unit_name",
@@ -92,6 +93,11 @@ def _compact(text: str) -> str:
     """Lower case, NFC, ASCII digits, ``1,000`` as ``1000``."""
     text = unicodedata.normalize("NFC", str(text)).translate(_FULLWIDTH).lower().strip()
     return _THOUSANDS.sub("", text)
+
+
+def is_filler(text: str) -> bool:
+    """Is ``text`` only words around a unit (``단위``, ``금액은``, ``in``, ``※``)?"""
+    return not _TAIL.sub("", _FILLERS.sub("", _compact(text)))
 
 
 def unit_like(text: str) -> bool:
