@@ -133,8 +133,8 @@ def hidden_lines(hidden_rows: list[int], body_at: int, keep: np.ndarray, mode: s
         np.flatnonzero(hidden), column, None,
         "보이는 행 (a row that is not hidden: Excel hides this row, by hand or by a filter — "
         "a cancelled or duplicate receipt, or only out of view? Show it again to read it, or "
-        "delete it to leave it out; in Python, read_receipts(..., hidden_rows='read' or "
-        "'skip'))",
+        "delete it to leave it out; or choose for the whole file: silson --hidden-rows read "
+        "or skip, read_receipts(..., hidden_rows='read' or 'skip'))",
     )  # fmt: skip
     return out, []
 
