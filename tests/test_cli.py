@@ -85,7 +85,7 @@ def test_report_in_process_html_for_one_person(sample: str, tmp_path: Path, caps
             "--policy",
             "gen3",
             "--start",
-            "2023-03-01",
+            "2020-03-01",  # a 3세대 contract: sold 2017-04 – 2021-06
             "--person",
             "영숙",
             "--out",

@@ -206,7 +206,7 @@ def test_the_report_names_a_generation_it_could_not_assess_and_labels_estimates(
         covered_copay=[30_000, 50_000],
         noncovered=[100_000, 0],
     )
-    report = build_report(receipts, "gen4", policy_start="2026-06-01", charts=False)
+    report = build_report(receipts, "gen4", policy_start="2026-05-01", charts=False)  # sold then
     assert "gen5" not in report.comparison.index
     assert "--estimate-nhis" in report.comparison.attrs["skipped"]["gen5"]
     with pytest.raises(ReceiptError):
