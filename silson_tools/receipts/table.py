@@ -50,7 +50,7 @@ from .header import (
     normalize,
 )
 from .kinds import carry_kinds, count_problems, hidden_lines
-from .unitnotes import amount_units, title_unit, units_elsewhere
+from .unitnotes import amount_units, footnotes, title_unit, units_elsewhere
 from .units import note_unit, unit_name
 from .validate import Problems, RawColumn, _factorize, column_ref, map_headers
 from .xlsx import ExcelError, Formula, cell_ref
@@ -140,6 +140,13 @@ def _header(grid: Grid, at: int) -> tuple[list[Any], int, dict[int, tuple[int, s
     (row, text) of the upper cell a lower name replaced: ``금액 (단위: 천원)``); a header
     merged down spans two rows."""
     texts = grid.row(at)
+    if at + 1 < grid.n_rows:  # a row of units under the header: (천원) under 본인부담금
+        below = grid.row(at + 1)
+        filled = [j for j, v in enumerate(below) if not cells.is_blank(v)]
+        if filled and all(_unit_only(below[j]) and isinstance(texts[j], str) for j in filled):
+            for j in filled:
+                texts[j] = f"{texts[j]} ({str(below[j]).strip().strip('()[]（）')})"
+            return texts, at + 2, {}
     down = [m for m in grid.merges if m[0] == at and m[2] > at]
     if not down or at + 1 >= grid.n_rows:
         return texts, at + 1, {}
@@ -208,6 +215,9 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
     if grid.merges:
         blank |= _only_merge_copies(grid, body_at, total, coded, columns, mapped)
     keep = np.flatnonzero(~blank)
+    below = footnotes(grid, body_at, keep)
+    if below:  # note rows under the table are read as unit notes, not as lines
+        keep = keep[~np.isin(keep + body_at, [i for i, _ in below])]
     notes = list(grid.notes)
     if hidden_rows == "skip":
         left_out, skipped = hidden_lines(grid.hidden_rows, body_at, keep, "skip", None, None)
@@ -218,7 +228,7 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
     if hidden_rows != "skip":
         notes.extend(hidden_lines(grid.hidden_rows, body_at, keep, hidden_rows, problems,
                                   None)[1])  # fmt: skip
-    unit, unit_cell, unit_problems = title_unit(grid, header_at, headers, label)
+    unit, unit_cell, unit_problems = title_unit(grid, header_at, headers, label, below)
     for problem in unit_problems:
         problems.items.append((-1, problem))
     found, ignored = map_headers(headers, problems, header_row, aliases, column_ref)
@@ -316,9 +326,9 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
         notes.append(f"이름 칸이 모두 비어 모든 줄을 {OPTIONAL_COLUMNS['person']!r}으로 읽었습니다 "
                      "(every 이름 cell is blank: one person)")  # fmt: skip
     if unit is not None:
-        notes.append(f"표 위 {unit_cell}의 '{unit_name(unit)}' 단위를 자기 단위가 없는 금액 열에 "
-                     "적용했습니다 (the unit note applies to amount columns without their own "
-                     "unit)")  # fmt: skip
+        notes.append(f"{unit_cell} 칸의 '{unit_name(unit)}' 단위 표시를 자기 단위가 없는 금액 열에 "
+                     f"적용했습니다 (the unit note in {unit_cell} applies to amount columns "
+                     "without their own unit)")  # fmt: skip
     source: dict[str, Any] = {
         "file": name,
         "format": grid.format,

@@ -74,13 +74,16 @@ def cell_units(text: str) -> tuple[list[int], list[str]]:
 
 
 def title_unit(
-    grid: Any, header_at: int, headers: list[Header], name: str
+    grid: Any, header_at: int, headers: list[Header], name: str,
+    below: Sequence[tuple[int, int]] = (),
 ) -> tuple[int | None, str | None, list[ReceiptProblem]]:
-    """Unit notes above the table, or alone in a header-row cell that names no column →
+    """Unit notes above the table (or in ``below``: note rows under it), or alone in a
+    header-row cell that names no column →
     (won per unit, the cell, problems)."""
     found: dict[int, tuple[int, int]] = {}
     problems: list[ReceiptProblem] = []
     places = [(i, j) for i in range(header_at) for j in range(len(grid.columns))]
+    places += list(below)  # a note row under the table: ※ 금액 단위: 천원
     alone = [(header_at, h.index) for h in headers if h.canonical is None]
     alone += [(header_at, j) for j in range(len(headers), len(grid.columns))]
     merged = _merged_copies(grid)
@@ -171,7 +174,7 @@ def amount_units(
                                value=text)  # fmt: skip
             says += [(u, f"{cell_ref(row, h.index)} {text!r}") for u in units]
         if note is not None:
-            says.append((note[0], f"표 위 {note[1]}"))
+            says.append((note[0], f"단위 표시 {note[1]}"))
         if len({u for u, _ in says}) > 1:
             problems.whole(
                 "한 가지 단위 (one unit for the column; the units stated for it differ: "
@@ -305,3 +308,19 @@ def _cell(fmt: FormatUnit | None, unit: int | None) -> tuple[int | None, str | N
             "number format)"
         ), None
     return 1, None, shown
+
+
+def footnotes(grid: Any, body_at: int, keep: np.ndarray, last: int = 5) -> list[tuple[int, int]]:
+    """Cells of the last rows of the table that are a note about units and nothing else
+    (``※ 금액 단위: 천원`` under the lines): (row, col), 0-based."""
+    found = []
+    for i in (keep[-last:] + body_at).tolist():
+        filled = [(j, col[i]) for j, col in enumerate(grid.columns) if not _blank(col[i])]
+        if len(filled) == 1 and isinstance(filled[0][1], str) and unit_like(filled[0][1]):
+            found.append((i, filled[0][0]))
+    return found
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and value != value)
