@@ -24,6 +24,7 @@ from silson_tools.engine.limits import cap_then_count, yearly_number
 from silson_tools.engine.lines import LineDetail, sort_order
 from silson_tools.engine.output import _constant, detail_columns
 from silson_tools.engine.shares import _waterfall, largest_remainder
+from silson_tools.engine.visits import _by_first_line
 from silson_tools.engine.zones import ZONE_CODES, zone_codes
 from silson_tools.errors import InputError
 from silson_tools.receipts import as_receipt_lines
@@ -281,3 +282,18 @@ def test_zone_maximum_without_zero_columns_equals_the_full_maximum() -> None:
         want[top == 0] = code["rate"]
         want[detail.visit_cap_cut > 0] = code["visit_cap"]
         assert (zone_codes(excluded, offset, detail) == want).all()
+
+
+@pytest.mark.parametrize("spread", [3, 50, 100_000])
+def test_visits_by_first_line_equal_factorize_then_stable_sort(spread: int) -> None:
+    """Each visit's lines together, visits in the order of their first line: one stable sort
+    by key and one by first line give pd.factorize's numbering and its stable sort."""
+    rng = np.random.default_rng(spread)
+    day = np.sort(rng.integers(0, 2_000, 20_000))
+    group = day * 1_000 + rng.integers(0, spread, 20_000) % 1_000
+    order, first = _by_first_line(group)
+    number = pd.factorize(group)[0]
+    want = np.argsort(number, kind="stable")
+    assert (order == want).all()
+    assert (first == np.r_[True, number[want][1:] != number[want][:-1]]).all()
+    assert not (group[1:] >= group[:-1]).all()  # the case that needs the reordering

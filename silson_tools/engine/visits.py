@@ -81,9 +81,8 @@ def visits(lines: SortedLines, which: str, unit: str) -> Visits | None:
         if unit == "line":  # each line, or the lines that share a visit key (1–3세대)
             group = keyed_lines(lines, idx)
             if group is not None:
-                number = pd.factorize(group)[0]
-                order = np.argsort(number, kind="stable")
-                idx, first = idx[order], group_firsts(number[order])
+                order, first = _by_first_line(group)
+                idx = idx[order]
         else:
             person, d = lines.person[idx], lines.day[idx]
             first[1:] = (person[1:] != person[:-1]) | (d[1:] != d[:-1])
@@ -94,9 +93,8 @@ def visits(lines: SortedLines, which: str, unit: str) -> Visits | None:
                 if (group[1:] >= group[:-1]).all():  # each visit's lines together already
                     first[1:] = group[1:] != group[:-1]
                 else:  # visits numbered by their first line, each visit's lines together
-                    number = pd.factorize(group)[0]
-                    order = np.argsort(number, kind="stable")
-                    idx, first = idx[order], group_firsts(number[order])
+                    order, first = _by_first_line(group)
+                    idx = idx[order]
         starts = np.flatnonzero(first)
         number = run_number(first)
         bits = np.bitwise_or.reduceat((1 << lines.tier[idx]).astype(np.int8), starts)
@@ -104,6 +102,22 @@ def visits(lines: SortedLines, which: str, unit: str) -> Visits | None:
         found = Visits(mask, number, lines.day[at], lines.gid[at], bits, idx, starts)
     lines.visits[key] = found
     return found
+
+
+def _by_first_line(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(order, first): the lines' positions with each group's lines together, groups in the
+    order of their first line and lines in their own order (``pd.factorize`` numbering then
+    a stable sort, without hashing), and True where a group starts in that order.
+
+    One stable sort by key finds each line's group's first line (keys are nearly in order:
+    a person–day's, then the next's); a stable sort by that first line gives the order."""
+    by_key = np.argsort(group, kind="stable")
+    first_of_key = group_firsts(group[by_key])
+    starts = np.flatnonzero(first_of_key)
+    first_line = np.empty(len(group), np.intp)
+    first_line[by_key] = np.repeat(by_key[starts], np.diff(starts, append=len(group)))
+    order = np.argsort(first_line, kind="stable")
+    return order, group_firsts(first_line[order])
 
 
 def _text_codes(lines: SortedLines, column: str, idx: np.ndarray) -> np.ndarray:
