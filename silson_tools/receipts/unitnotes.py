@@ -262,6 +262,17 @@ def _column_unit(grid: Any, h: Header, unit: int | None, lines: np.ndarray,
             continue
         assert multiplier is not None
         reading[pos] = multiplier
+        fmt = format_unit(code)
+        if fmt is not None and fmt.scale > 1:  # 15 under #,##0, shows 0: not what was meant
+            tiny = [p for p in pos.tolist() if type(values[p]) in (int, float)
+                    and 0 < abs(values[p]) < fmt.scale]  # fmt: skip
+            problems.at(
+                tiny, ref, values,
+                f"서식대로 보이는 금액 (an amount the cell shows: its number format {code!r} "
+                f"divides by {fmt.scale:,}, so this cell shows 0 — type the amount in won, or use "
+                "a plain number format)",
+            )  # fmt: skip
+            reading[tiny] = 0
         shown.setdefault(multiplier, (unit_shown, code))
     counted = reading[numeric & (reading > 0)]
     if not len(counted):
@@ -294,7 +305,8 @@ def _cell(fmt: FormatUnit | None, unit: int | None) -> tuple[int | None, str | N
     if fmt.unit is not None and unit is not None and fmt.unit != unit:
         return None, (
             f"머리글·단위 표시와 같은 단위 (the unit stated for the column, {unit_name(unit)}; "
-            f"this cell's number format {fmt.code!r} shows {unit_name(fmt.unit)})"
+            f"this cell's number format {fmt.code!r} shows {unit_name(fmt.unit)} — change the "
+            "header's unit or the number format)"
         ), None
     shown = fmt.unit if fmt.unit is not None else unit
     if fmt.scale == 1:
