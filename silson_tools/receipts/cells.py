@@ -75,6 +75,11 @@ _DASH_ZERO = re.compile(r"^\s*[-‐–—−]\s*$")
 _BARE_NUMBER = re.compile(
     r"^\s*\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$|^\s*\d+(?:\.\d+)?\s*$", re.ASCII
 )
+_THOUSANDS_WON = re.compile(
+    r"^\s*(?:(?P<man>\d{1,5})\s*만\s*)?(?P<cheon>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*[천千]\s*원?\s*$",
+    re.ASCII,
+)
+"""An amount in 천원 written in the cell: ``15천원``, ``1.5천원``, ``15千원``, ``3만5천원``."""
 _DOT_THOUSANDS = re.compile(r"^\s*\d{1,3}(?:\.\d{3})+\s*(?:만\s*)?(?:원)?\s*$", re.ASCII)
 _SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 """No-break, thin, ideographic … spaces: read as a plain space."""
@@ -160,6 +165,13 @@ def parse_amount(value: Any, unit: int = 1) -> tuple[int | None, str | None]:
         return None, DOT_THOUSANDS_EXPECTED
     if any(ch.isdigit() and not ch.isascii() for ch in text_):
         return None, NOT_DIGIT_EXPECTED
+    thousands = _THOUSANDS_WON.match(text_)
+    if thousands:  # 15천원, 1.5천원, 3만5천원: the cell says its own unit
+        won = (Decimal(thousands["man"] or 0) * 10_000
+               + Decimal(thousands["cheon"].replace(",", "")) * 1000)  # fmt: skip
+        if won != won.to_integral_value():
+            return None, WHOLE_EXPECTED
+        return check_won(int(won))
     bare = _BARE_NUMBER.match(text_) is not None
     if unit != 1 and not bare and "만" not in text_ and text_.endswith("원"):
         return None, _MIXED.format(unit=unit)
