@@ -14,7 +14,7 @@ from .header import default_aliases, load_aliases
 from .kinds import HIDDEN_CHOICES, total_problems
 from .lines import ReceiptLines
 from .table import grid_columns
-from .validate import check_columns
+from .validate import RawColumn, check_columns
 
 __all__ = ["read_receipts"]
 
@@ -67,6 +67,7 @@ def read_receipts(
     index = pd.Index(rows, name="row")
     label = found.problems.source  # the file, and the sheet when the workbook has several
     source["notes"].extend(_small_amounts(checked.columns, source))
+    source["notes"].extend(_won_under_a_unit(checked.columns, found.found))
     lines = ReceiptLines._create(checked, index, label, rows, {"source": source}, ())
     if person is not None:
         persons = sorted(lines["person"].unique().tolist())
@@ -101,3 +102,20 @@ def _small_amounts(out: dict[str, object], source: dict[str, object]) -> list[st
     return [f"모든 금액이 {SMALL_WON:,}원 미만입니다 (every amount is under {SMALL_WON:,} won; the "
             f"largest is {largest:,}원): 천원·만원 단위로 적었다면 머리글에 (천원)·(만원)을 "
             "적으세요 (if the amounts are in 천원 or 만원, say so in the header)"]  # fmt: skip
+
+
+def _won_under_a_unit(out: dict[str, object], raw: dict[str, RawColumn]) -> list[str]:
+    """A note when a column in 천원/만원 holds numbers that all look like won (each at least
+    10,000 and a multiple of 10: 35000 under (만원) reads 3.5억원)."""
+    notes = []
+    for canonical, col in raw.items():
+        if canonical not in WON_COLUMNS or col.unit < 1000:
+            continue
+        won = np.asarray(out[canonical], dtype=np.int64)
+        numbers = won[won > 0] // col.unit
+        if len(numbers) and (numbers >= 10_000).all() and (numbers % 10 == 0).all():
+            notes.append(f"{col.ref}: 단위가 {col.unit:,}원인데 모든 숫자가 원 단위처럼 보입니다 "
+                         f"(the unit is {col.unit:,} won but every number looks like won, e.g. "
+                         f"{int(numbers[0]):,} → {int(numbers[0]) * col.unit:,}원): 원으로 "
+                         "적었다면 단위 표시를 지우세요 (if they are in won, remove the unit)")
+    return notes
