@@ -82,7 +82,6 @@ __all__ = [
     "DEFAULT_PERSON",
     "GROUPS",
     "KINDS",
-    "LONG_STAY_DAYS",
     "PERIODS",
     "CeilingSpec",
     "CeilingTable",
@@ -468,24 +467,20 @@ class CeilingSpec:
         return out
 
 
-LONG_STAY_DAYS = 120
-"""요양병원 stays of more than this many days in a year take the long-stay 상한액 (A: 서울신문
-2018-01-23; the long-stay rows of data/ceiling.toml)."""
-
-
 @dataclass(frozen=True)
 class CertainRefund:
     """The 상한제 refund NHIS pays whatever the person's income (소득분위 unknown): the
     refund under the year's highest 상한액, on ① summed over every institution.
 
     Per person and calendar year (half-year windows before 2008), chronologically as
-    :meth:`CeilingSpec.line_offsets` with decile 10; the long-stay (요양병원) 10분위 value, which
-    is higher from 2023, for a person who may have been in hospital more than
-    :data:`LONG_STAY_DAYS` days in a year (more given, or an inpatient line with 0
-    입원일수: days unknown). A lower bound of every decile's refund: silson never pays it
-    (표준약관 제4조③1 and 제5조③; 대법원 2024.1.25. 2023다283913 for wordings without the
-    clause). Lines before the first window (2004-07-01, before the 상한제) or in a year the
-    table does not hold take none (:meth:`unknown_years` names the latter).
+    :meth:`CeilingSpec.line_offsets` with decile 10; the long-stay (요양병원) 10분위 value,
+    which is higher from 2023, for a person who may have been in hospital more than the
+    table's ``long_stay_days`` (120, ``[rules.long_stay_days]`` of data/ceiling.toml) in a
+    year (more given, or an inpatient line with 0 입원일수: days unknown). A lower bound of
+    every decile's refund: silson never pays it (표준약관 제4조③1 and 제5조③; 대법원
+    2024.1.25. 2023다283913 for wordings without the clause). Lines before the first window
+    (2004-07-01, before the 상한제) or in a year the table does not hold take none
+    (:meth:`unknown_years` names the latter).
     """
 
     table: CeilingTable | None = None
@@ -517,7 +512,8 @@ class CertainRefund:
         per_year = frame.groupby(["person", "year"]).agg(
             days=("days", "sum"), unknown=("unknown", "any")
         )
-        maybe = (per_year["days"] > LONG_STAY_DAYS) | per_year["unknown"]
+        days = _table(self.table).long_stay_days
+        maybe = (per_year["days"] > days) | per_year["unknown"]
         by_person = maybe.groupby(level="person").any()
         return {str(k): bool(v) for k, v in by_person.items()}
 
