@@ -18,6 +18,7 @@ a count of sessions (``횟수``), and rows hidden in Excel.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -25,6 +26,7 @@ import numpy as np
 from ..schema import CATEGORIES
 from . import cells
 from .header import Aliases, Header, letter, normalize
+from .validate import _factorize
 
 __all__ = ["HIDDEN_CHOICES", "carry_kinds", "count_problems", "hidden_lines"]
 
@@ -50,8 +52,11 @@ def carry_kinds(
     values = category.values() if category is not None else np.full(n, None, dtype=object)
     blank = category.blank() if category is not None else np.ones(n, dtype=bool)
     parse = cells.choice_parser("category", aliases)
-    codes = np.array([None if b else parse(v)[0] for v, b in zip(values, blank, strict=True)],
-                     dtype=object)  # fmt: skip
+    codes = np.full(n, None, dtype=object)
+    if category is not None:  # each distinct 항목 parsed once
+        parsed = np.empty(len(category.uniques), dtype=object)
+        parsed[:] = [None if cells.is_blank(u) else parse(u)[0] for u in category.uniques]
+        codes = parsed[category.codes]
     tiers = tier.values()
     ref = cat_ref or tier_ref
     notes: list[str] = []
@@ -89,17 +94,21 @@ def _ask_names(aliases: Aliases) -> list[str]:
             if aliases.kinds.get(normalize(n)) == "ask"] or ["한방병원"]  # fmt: skip
 
 
-def count_problems(headers: list[Header], columns: list[np.ndarray], keep: np.ndarray,
-                   aliases: Aliases, problems: Any) -> list[str]:  # fmt: skip
-    """A 횟수 column: lines with a count above 1 refused; returns the summary notes."""
+def count_problems(headers: list[Header], columns: Sequence[np.ndarray] | Mapping[int, np.ndarray],
+                   keep: np.ndarray, aliases: Aliases, problems: Any,
+                   ref_of: Callable[[Header], str] | None = None) -> list[str]:  # fmt: skip
+    """A 횟수 column: lines with a count above 1 refused; returns the summary notes.
+    ``columns[j]``: column ``j``'s cells (only count columns are read); ``ref_of``: how
+    the person names a column (default ``"K열 '횟수'"``)."""
     notes = []
     for h in headers:
         if h.canonical is not None or normalize(h.text) not in aliases.count_headers:
             continue
-        ref = f"{letter(h.index)}열 '{h.text}'"
+        ref = ref_of(h) if ref_of is not None else f"{letter(h.index)}열 '{h.text}'"
         values = columns[h.index][keep]
-        parsed = [cells.parse_days(v) if not cells.is_blank(v) else (0, None) for v in values]
-        bad = [i for i, (n, err) in enumerate(parsed) if err is not None or (n or 0) > 1]
+        codes, uniques = _factorize(values)  # each distinct count parsed once
+        over = [not cells.is_blank(u) and _over_one(*cells.parse_days(u)) for u in uniques]
+        bad = np.flatnonzero(np.array([*over, False], dtype=bool)[codes])
         problems.at(
             bad, ref, values,
             "횟수 1 이하 (a count of at most 1: each line is one visit or session — one "
@@ -109,6 +118,10 @@ def count_problems(headers: list[Header], columns: list[np.ndarray], keep: np.nd
         notes.append(f"횟수 열 {ref}: 모든 줄이 1회 이하라 한 줄을 한 번으로 읽었습니다 (the count "
                      "column says at most 1 on every line)")  # fmt: skip
     return notes
+
+
+def _over_one(count: int | None, err: str | None) -> bool:
+    return err is not None or (count or 0) > 1
 
 
 def hidden_lines(hidden_rows: list[int], body_at: int, keep: np.ndarray, mode: str,
@@ -150,12 +163,13 @@ def total_problems(totals: list[tuple[str, np.ndarray, int]], columns: dict[str,
     parts = sum(np.asarray(columns[c], dtype=np.int64)
                 for c in ("covered_copay", "nhis_paid", "full_copay", "noncovered"))  # fmt: skip
     for ref, values, unit in totals:
-        for pos, value in enumerate(values.tolist()):
-            if cells.is_blank(value):
-                continue
-            total, err = cells.parse_amount(value, unit)
-            if err is not None or total is None or total == int(parts[pos]):
-                continue
+        codes, uniques = _factorize(values)  # each distinct total parsed once
+        read = [None if cells.is_blank(u) else cells.parse_amount(u, unit) for u in uniques]
+        said = np.array([-1 if r is None or r[1] is not None or r[0] is None else r[0]
+                         for r in read] + [-1], dtype=np.int64)  # fmt: skip
+        totals_of = said[codes]
+        for pos in np.flatnonzero((totals_of >= 0) & (totals_of != parts)).tolist():
+            total = int(totals_of[pos])
             problems.at(
                 [pos], ref, values,
                 f"① + ② + ③ + ④ = {int(parts[pos]):,}원인 진료비 총액 (a 진료비 총액 equal to "

@@ -45,7 +45,7 @@ intact. :meth:`ReceiptLines.select` filters without leaving the validated type.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final, SupportsIndex
 
@@ -55,8 +55,21 @@ import pandas as pd
 
 from ..errors import InputError, ReceiptError, ReceiptProblem
 from ..schema import CANONICAL_COLUMNS, CATEGORIES, COLUMN_LABELS, OPTIONAL_COLUMNS, WON_COLUMNS
-from .header import Aliases, Header, default_aliases, load_aliases, map_header
-from .validate import Checked, Problems, RawColumn, cell_value, check_columns, map_headers
+from . import cells
+from .header import Aliases, Header, default_aliases, load_aliases, map_header, normalize
+from .kinds import carry_kinds, count_problems, total_problems
+from .table import _NOTE_RE, _Coded
+from .validate import (
+    Checked,
+    Problems,
+    RawColumn,
+    _factorize,
+    bare_unit_expected,
+    cell_value,
+    check_columns,
+    map_headers,
+    not_amount_unit_expected,
+)
 
 __all__ = ["FRAME_POSITION_SOURCE", "FRAME_SOURCE", "ReceiptLines", "as_receipt_lines"]
 
@@ -152,8 +165,12 @@ class ReceiptLines(pd.DataFrame):
             canonical: RawColumn(canonical, frame.iloc[:, h.index], _frame_ref(h), h.unit)
             for canonical, h in found.items()
         }
+        notes = _beyond_cells(frame, headers, found, raw, table, problems)
         extra = tuple(str(c) for c in extra_categories)
         checked = check_columns(raw, len(frame), problems, table, extra_categories=extra)
+        if not problems:
+            total_problems(_total_columns(frame, headers, table), checked.columns, set(found),
+                           problems)  # fmt: skip
         if problems:
             raise problems.error()
         attrs = dict(frame.attrs)
@@ -166,6 +183,7 @@ class ReceiptLines(pd.DataFrame):
                 "units": {c: h.unit_text for c, h in found.items() if h.unit != 1},
                 "defaulted": [c for c in OPTIONAL_COLUMNS if c not in found],
                 "ignored_columns": ignored,
+                "notes": notes,
                 "lines": len(frame),
             }
         return cls._create(checked, frame.index, name, rows, attrs, extra)
@@ -368,6 +386,75 @@ def _alias_table(aliases: str | Path | Aliases | None) -> Aliases:
 
 def _frame_ref(header: Header) -> str:
     return f"'{header.text}' 열"
+
+
+def _beyond_cells(
+    frame: pd.DataFrame,
+    headers: list[Header],
+    found: dict[str, Header],
+    raw: dict[str, RawColumn],
+    aliases: Aliases,
+    problems: Problems,
+) -> list[str]:
+    """The file reader's checks beyond one column's cells, made on a DataFrame in the same
+    words (``table.py``): a bare amount column beside one in 천원/만원, a money unit on a
+    column that is not an amount, 요양기관종류 치과의원/한의원 carrying 치과/한방 into a blank
+    항목 (``raw["category"]`` replaced) or 한방병원 asking for it, a 횟수 column above 1.
+    Work per distinct value. Returns the notes."""
+    scaled = [(_frame_ref(h), h.unit) for c, h in found.items()
+              if c in WON_COLUMNS and h.unit_text is not None and h.unit != 1]  # fmt: skip
+    scaled += [(_frame_ref(h), h.unit) for h in headers if h.canonical is None and h.unit != 1]
+    if scaled:  # another column (read or not: 합계(천원)) is in 천원: a bare one could be too
+        for canonical, h in found.items():
+            if canonical in WON_COLUMNS and h.unit_text is None:
+                problems.whole(bare_unit_expected(*scaled[0]), column=_frame_ref(h))
+    for canonical, h in found.items():
+        if canonical not in WON_COLUMNS and h.unit_text is not None and h.unit != 1:
+            problems.whole(not_amount_unit_expected(h.unit_text), column=_frame_ref(h))
+            raw[canonical] = replace(raw[canonical], unit=1)
+    notes: list[str] = []
+    if "tier" in raw and aliases.kinds:
+        tier_codes = _factorize(raw["tier"].values)
+        raw["tier"] = replace(raw["tier"], coded=tier_codes)
+        if any(not cells.is_blank(u) and normalize(cells.text(u)) in aliases.kinds
+               for u in tier_codes[1]):  # fmt: skip
+            category = None
+            if "category" in raw:
+                cat_codes = _factorize(raw["category"].values)
+                raw["category"] = replace(raw["category"], coded=cat_codes)
+                category = _coded(*cat_codes)
+            cat_ref = raw["category"].ref if "category" in raw else None
+            filled, kind_notes = carry_kinds(_coded(*tier_codes), category, aliases,
+                                             raw["tier"].ref, cat_ref, problems)  # fmt: skip
+            if filled is not None:
+                ref = cat_ref or f"{raw['tier'].ref} (항목)"
+                raw["category"] = RawColumn("category", _Coded.of(filled).series(), ref)
+                notes.extend(kind_notes)
+    counted = {
+        h.index: frame.iloc[:, h.index].to_numpy(dtype=object)
+        for h in headers
+        if h.canonical is None and normalize(h.text) in aliases.count_headers
+    }
+    if counted:
+        notes.extend(count_problems(headers, counted, np.arange(len(frame)), aliases, problems,
+                                    _frame_ref))  # fmt: skip
+    return notes
+
+
+def _coded(codes: np.ndarray, uniques: list[Any]) -> _Coded:
+    """``_factorize``'s answer as table.py's coded column (missing → a last, blank entry)."""
+    if len(codes) and codes.min() < 0:
+        codes = np.where(codes < 0, len(uniques), codes)
+    blanks = np.array([*(cells.is_blank(u) for u in uniques), True], dtype=bool)
+    return _Coded(codes, [*uniques, None], blanks)
+
+
+def _total_columns(frame: pd.DataFrame, headers: list[Header], aliases: Aliases
+                   ) -> list[tuple[str, Any, int]]:  # fmt: skip
+    """Columns not read that hold a line's 진료비 총액 (``kinds.total_problems``)."""
+    return [(_frame_ref(h), frame.iloc[:, h.index], h.unit if h.unit_text is not None else 1)
+            for h in headers if h.canonical is None
+            and normalize(_NOTE_RE.sub("", str(h.text))) in aliases.total_headers]  # fmt: skip
 
 
 def _frame_rows(frame: pd.DataFrame, source: str | None) -> tuple[str, np.ndarray, str]:

@@ -42,16 +42,19 @@ from .header import (
     letter,
     missing_expected,
 )
+from .units import unit_name
 
 __all__ = [
     "STR_DTYPE",
     "Checked",
     "Problems",
     "RawColumn",
+    "bare_unit_expected",
     "cell_value",
     "check_columns",
     "column_ref",
     "map_headers",
+    "not_amount_unit_expected",
 ]
 
 STR_DTYPE = pd.StringDtype(na_value=np.nan)
@@ -77,6 +80,9 @@ class RawColumn:
     """The column as the person names it: ``"K열 '비급여'"`` or ``"'noncovered' 열"``."""
     unit: int = 1
     """Multiplier for bare numbers (10,000 under a header in 만원)."""
+    coded: tuple[np.ndarray, list[Any]] | None = None
+    """``values`` factorized already (``_factorize``: code per line, −1 for missing;
+    distinct values), so a column looked at before checking is not hashed twice."""
 
 
 @dataclass
@@ -209,7 +215,7 @@ def _by_distinct(
     The table's last entry is the value of blank cells (``blank``; a problem when
     ``required``). ``digits`` converts plain digit strings without the full parser.
     """
-    codes, uniques = _factorize(col.values)
+    codes, uniques = col.coded if col.coded is not None else _factorize(col.values)
     table: list[Any] = []
     failed: list[str | None] = []
     for value in uniques:
@@ -493,6 +499,20 @@ def _default(canonical: str, n: int) -> tuple[Any, tuple[np.ndarray, tuple[str, 
 
 
 # --- header cells → canonical columns ----------------------------------------------------
+
+
+def bare_unit_expected(where: str, unit: int) -> str:
+    """An amount column naming no unit beside ``where``, a column in ``unit`` won."""
+    name = unit_name(unit)
+    return (f"단위가 적힌 금액 열 (a unit on this amount column too: {where} is in {name} but "
+            f"this column names no unit, so its numbers could be in either — write (원) or "
+            f"({name}) in this header)")  # fmt: skip
+
+
+def not_amount_unit_expected(unit_text: str) -> str:
+    """A money unit in the header of a column that is not an amount (입원일수(천원))."""
+    return (f"이 열에는 금액 단위를 쓰지 않습니다 (a money unit on a column that is not an "
+            f"amount: {unit_text})")  # fmt: skip
 
 
 def column_ref(header: Header) -> str:
