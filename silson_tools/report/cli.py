@@ -131,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=(
             "계약일: 보험 연도가 이 날부터 시작하고, 이 날 전 진료는 보장되지 않습니다 "
             "(policy start date: policy years run from it; care before it is not covered). "
+            "상품의 판매 기간 밖이면 거절 (refused outside the product's sale window). "
             "기본값 (default): 1 January of the first receipt's year"
         ),
     )
@@ -139,9 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
         type=_decile,
         metavar="N",
         help=(
-            "건강보험 소득분위 1–10: 주면 본인부담상한제 환급분을 보험금에서 뺍니다 "
-            "(NHI income decile; when given, the national-ceiling refund is left out of "
-            "the payout). 기본값 (default): not applied"
+            "건강보험 소득분위 1–10: 주면 그 분위의 본인부담상한제 환급분을 보험금에서 "
+            "뺍니다; 주지 않으면 어느 분위든 받는 만큼 (그해 최고 상한액을 넘는 ①) 만 뺍니다 "
+            "(NHI income decile: its national-ceiling refund is left out of the payout; "
+            "default: only the refund every decile gets)"
         ),
     )
     report.add_argument(
