@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
+import pandas as pd
 
 from ..schema import CATEGORIES
 from . import cells
@@ -32,6 +33,8 @@ __all__ = ["HIDDEN_CHOICES", "carry_kinds", "count_problems", "hidden_lines"]
 
 HIDDEN_CHOICES: Final = ("refuse", "read", "skip")
 _SHOWN: Final = 8
+_KINDS: Final = ("dental", "oriental", "ask")
+"""The kinds of ``[institution_kinds]`` (header_aliases.toml)."""
 
 
 def carry_kinds(
@@ -47,40 +50,40 @@ def carry_kinds(
              for u in tier.uniques]  # fmt: skip
     if not any(table):
         return None, []
-    kind = np.array(table, dtype=object)[tier.codes]
+    # each distinct 요양기관종류 and 항목 looked at once; per line only small-int gathers
+    kind = np.array([_KINDS.index(k) if k else -1 for k in table], dtype=np.int8)[tier.codes]
     n = len(kind)
-    values = category.values() if category is not None else np.full(n, None, dtype=object)
     blank = category.blank() if category is not None else np.ones(n, dtype=bool)
     parse = cells.choice_parser("category", aliases)
-    codes = np.full(n, None, dtype=object)
-    if category is not None:  # each distinct 항목 parsed once
-        parsed = np.empty(len(category.uniques), dtype=object)
-        parsed[:] = [None if cells.is_blank(u) else parse(u)[0] for u in category.uniques]
-        codes = parsed[category.codes]
-    tiers = tier.values()
+    parsed = ([None if cells.is_blank(u) else parse(u)[0] for u in category.uniques]
+              if category is not None else [])  # fmt: skip
+    values = category.values() if category is not None else np.full(n, None, dtype=object)
     ref = cat_ref or tier_ref
     notes: list[str] = []
     out = values.copy()
     for which in ("dental", "oriental"):
         label = CATEGORIES[which]
-        here = kind == which
+        here = kind == _KINDS.index(which)
         fill = here & blank
-        out[fill] = label
         if fill.any():
+            out[fill] = label
             particle = "으로" if label == "한방" else "로"
             notes.append(f"요양기관종류가 {label} 기관인 줄 {int(fill.sum()):,}개의 빈 항목을 "
                          f"'{label}'{particle} 읽었습니다 (a blank 항목 at a {label} institution "
                          f"read as {label})")  # fmt: skip
-        clash = np.flatnonzero(here & ~blank & (codes != which) & (codes != None))  # noqa: E711
+        if category is None:
+            continue
+        other = np.array([p is not None and p != which for p in parsed], dtype=bool)
+        clash = np.flatnonzero(here & other[category.codes])
         problems.at(
             clash, ref, values,
             f"{label} 항목 (항목 {label}, or blank: 요양기관종류 says a {label} institution, "
             f"whose 비급여 is excluded as {label} care; this 항목 says other care — fix the "
             "항목 or the 요양기관종류)",
         )  # fmt: skip
-    ask = np.flatnonzero((kind == "ask") & blank)
+    ask = np.flatnonzero((kind == _KINDS.index("ask")) & blank)
     problems.at(
-        ask, ref if cat_ref else tier_ref, None if cat_ref else tiers,
+        ask, ref if cat_ref else tier_ref, None if cat_ref or not len(ask) else tier.values(),
         f"항목 값 (a 항목 on this line: 요양기관종류 {'/'.join(_ask_names(aliases))} may be a "
         "한의사's care (write 한방: its 비급여 is not covered) or a 의사 department's care "
         "(write 일반) — the two are paid differently)",
@@ -106,7 +109,7 @@ def count_problems(headers: list[Header], columns: Sequence[np.ndarray] | Mappin
             continue
         ref = ref_of(h) if ref_of is not None else f"{letter(h.index)}열 '{h.text}'"
         values = columns[h.index][keep]
-        codes, uniques = _factorize(values)  # each distinct count parsed once
+        codes, uniques = _distinct(values)  # each distinct count parsed once
         over = [not cells.is_blank(u) and _over_one(*cells.parse_days(u)) for u in uniques]
         bad = np.flatnonzero(np.array([*over, False], dtype=bool)[codes])
         problems.at(
@@ -118,6 +121,16 @@ def count_problems(headers: list[Header], columns: Sequence[np.ndarray] | Mappin
         notes.append(f"횟수 열 {ref}: 모든 줄이 1회 이하라 한 줄을 한 번으로 읽었습니다 (the count "
                      "column says at most 1 on every line)")  # fmt: skip
     return notes
+
+
+def _distinct(values: Any) -> tuple[np.ndarray, list[Any]]:
+    """(code per cell, distinct cells; code −1 for missing): numbers without boxing each."""
+    dtype = getattr(values, "dtype", None)
+    if dtype is not None and pd.api.types.is_numeric_dtype(dtype) \
+            and not pd.api.types.is_bool_dtype(dtype):  # fmt: skip
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        return np.asarray(codes), list(np.asarray(uniques, dtype=object).tolist())
+    return _factorize(values)
 
 
 def _over_one(count: int | None, err: str | None) -> bool:
@@ -163,7 +176,7 @@ def total_problems(totals: list[tuple[str, np.ndarray, int]], columns: dict[str,
     parts = sum(np.asarray(columns[c], dtype=np.int64)
                 for c in ("covered_copay", "nhis_paid", "full_copay", "noncovered"))  # fmt: skip
     for ref, values, unit in totals:
-        codes, uniques = _factorize(values)  # each distinct total parsed once
+        codes, uniques = _distinct(values)  # each distinct total parsed once
         read = [None if cells.is_blank(u) else cells.parse_amount(u, unit) for u in uniques]
         said = np.array([-1 if r is None or r[1] is not None or r[0] is None else r[0]
                          for r in read] + [-1], dtype=np.int64)  # fmt: skip

@@ -431,7 +431,7 @@ def _beyond_cells(
                 raw["category"] = RawColumn("category", _Coded.of(filled).series(), ref)
                 notes.extend(kind_notes)
     counted = {
-        h.index: frame.iloc[:, h.index].to_numpy(dtype=object)
+        h.index: frame.iloc[:, h.index].to_numpy()
         for h in headers
         if h.canonical is None and normalize(h.text) in aliases.count_headers
     }
