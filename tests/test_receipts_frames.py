@@ -197,3 +197,28 @@ def test_what_a_frame_was_read_as_is_said_like_a_file(tmp_path: Path, case: str)
     assert len(wanted) == 1, from_file
     notes = ReceiptLines.from_frame(frame(CASES[case], "object")).attrs["source"]["notes"]
     assert wanted[0].split(":")[-1] in " ".join(notes), notes
+
+
+@pytest.mark.parametrize("case", ["oriental_hospital_blank_category", "count_three"])
+def test_silson_assess_on_a_csv_refuses_like_the_file_reader(tmp_path: Path, case: str) -> None:
+    """``silson assess`` reads a CSV with pandas and checks it as a DataFrame: the same
+    refusal as ``read_receipts``, at the same file row."""
+    from silson_tools.scale.run import assess_table
+
+    path = write(tmp_path / f"{case}.csv", CASES[case])
+    with pytest.raises(ReceiptError) as file_err:
+        read_receipts(path)
+    with pytest.raises(ReceiptError) as table_err:
+        assess_table(path, tmp_path / "out.parquet", policy="gen4", start=START)
+    want = [(p.row, p.expected) for p in file_err.value.problems]
+    assert [(p.row, p.expected) for p in table_err.value.problems] == want
+
+
+def test_silson_assess_on_a_csv_reads_a_dental_clinic_as_dental_care(tmp_path: Path) -> None:
+    from silson_tools.scale.run import assess_table
+
+    path = write(tmp_path / "dental.csv", CASES["dental_blank_category"])
+    assess_table(path, tmp_path / "out.parquet", policy="gen4", start=START)
+    out = pd.read_parquet(tmp_path / "out.parquet")
+    assert out["category"].tolist() == ["dental", ""]
+    assert out["payout_noncovered"].tolist()[0] == 0 < out["payout_noncovered"].tolist()[1]
