@@ -153,6 +153,11 @@ class ReceiptLines(pd.DataFrame):
         by the index label (see the module docstring); ``source`` names the frame in
         messages (default: the file it came from, else :data:`FRAME_SOURCE`).
         ``extra_categories``: category codes a custom rule file adds.
+
+        Beyond each column's cells the file reader's checks are made too, in its words: a
+        bare amount column beside one in 천원/만원, 요양기관종류 치과의원/한의원 carrying
+        치과/한방 into a blank 항목 and 한방병원 asking for it, a 횟수 above 1, a 진료비총액
+        column that is not ① + ② + ③ + ④ (notes in ``attrs["source"]["notes"]``).
         """
         if not isinstance(frame, pd.DataFrame):
             raise InputError(f"receipts must be a pandas DataFrame, got {type(frame).__name__}")
