@@ -314,7 +314,8 @@ def visit_part(rows: list[dict], part: Part, combine: bool, basis: str = "paid")
         kinds = [({"outpatient"}, part.settings["outpatient"]), ({"pharmacy"}, pharmacy_rule)]
     for settings, rule in kinds:
         mine = [r for r in rows if r["setting"] in settings]
-        visits = group_visits(mine, rule.visit_unit)  # each kind by its own rule's unit
+        # each kind by its own rule's unit; 외래 on its own (1–3세대): unnamed lines alone
+        visits = group_visits(mine, rule.visit_unit, blank_alone=settings == {"outpatient"})
         counted: dict[tuple, int] = {}
         for visit in visits:
             head = visit[0]
@@ -361,10 +362,13 @@ def visit_part(rows: list[dict], part: Part, combine: bool, basis: str = "paid")
                 r["pay_k"] = left[i]
 
 
-def group_visits(rows: list[dict], unit: str) -> list[list[dict]]:
+def group_visits(rows: list[dict], unit: str, blank_alone: bool = False) -> list[list[dict]]:
     """Outpatient/pharmacy rows (sorted by person, day, file order) as visits, each in row
     order, the visits ordered by their first row. ``line``: each row, but rows sharing a
-    visit key are one (1–3세대 처방전 1건당)."""
+    visit key are one (1–3세대 처방전 1건당). ``blank_alone``: under ``institution`` a row
+    without an institution name is a visit of its own (unless a visit key joins it)."""
+    if unit == "institution" and blank_alone and not any(r["institution"] for r in rows):
+        unit = "line"
     if unit == "line":
         keyed: dict[str, list[dict]] = {}
         out: list[list[dict]] = []
@@ -388,7 +392,8 @@ def group_visits(rows: list[dict], unit: str) -> list[list[dict]]:
         outpatient: dict[str, list[dict]] = {}
         for r in day_rows:
             if r["setting"] == "outpatient":
-                outpatient.setdefault(r["institution"], []).append(r)
+                name = r["institution"] or (f"\0{r['pos']}" if blank_alone else "")
+                outpatient.setdefault(name, []).append(r)
         order = list(TIERS)
         best = None  # the highest tier, then the one listed first
         for name, group in outpatient.items():

@@ -55,3 +55,34 @@ def test_notebook_02_mri_visit_meets_the_per_visit_caps_its_text_names() -> None
     for name in ("gen2", "gen2-choice1", "gen2-choice2"):
         assert table.loc[name, "payout"] == 250_000
         assert table.loc[name, "visit_cap_cut"] > 0  # the cap is what stops it (purple)
+
+
+@pytest.mark.parametrize(("name", "start"), [("gen2", "2015-01-01"), ("gen3", "2018-01-01")])
+@pytest.mark.parametrize("names", [None, ["", ""], ["A의원", "B종합병원"]])
+def test_unnamed_lines_of_one_day_stay_two_visits(name: str, start: str, names) -> None:
+    """Without a 병원명 (no column, or blank cells) two 외래 lines of a day may be two
+    institutions: 1–3세대 take each as a 통원 of its own (의원 20,000 − 1만 = 10,000;
+    종합병원 40,000 − 1.5만 = 25,000), as with two names; a shared visit key joins them."""
+    import pandas as pd
+    from reference_engine import reference_assess
+
+    import silson_tools as st
+
+    frame = pd.DataFrame(
+        {
+            "person": "가나",
+            "date": pd.Timestamp("2018-03-05"),
+            "setting": "outpatient",
+            "tier": ["clinic", "general"],
+            "covered_copay": [20_000, 40_000],
+            "noncovered": 0,
+        }
+    )
+    if names is not None:
+        frame["institution"] = names
+    out = st.assess(frame, name, policy_start=start)
+    assert out["payout"].tolist() == [10_000, 25_000]
+    ref = reference_assess(frame, load_policy(name), policy_start=start)
+    assert ref["payout"].tolist() == [10_000, 25_000]
+    keyed = st.assess(frame.assign(visit="v1"), name, policy_start=start)
+    assert int(keyed["payout"].sum()) == 60_000 - 15_000  # one 통원: the higher minimum

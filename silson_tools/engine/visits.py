@@ -78,8 +78,18 @@ def visits(lines: SortedLines, which: str, unit: str) -> Visits | None:
     found = None
     if len(idx):
         first = np.ones(len(idx), dtype=bool)
-        if unit == "line":  # each line, or the lines that share a visit key (1–3세대)
-            group = keyed_lines(lines, idx)
+        alone = which == "outpatient"  # 외래 on its own (1–3세대): an unnamed line is one 통원
+        named = None
+        if unit == "institution" and alone and _names_given(lines):
+            person, d = lines.person[idx], lines.day[idx]
+            first[1:] = (person[1:] != person[:-1]) | (d[1:] != d[:-1])
+            named = institution_visits(lines, idx, run_number(first), blank_alone=True)
+            first[:] = True
+        if named is not None:
+            order, first = _by_first_line(named)
+            idx = idx[order]
+        elif unit == "line" or (unit == "institution" and alone):
+            group = keyed_lines(lines, idx)  # each line, or the lines sharing a visit key
             if group is not None:
                 order, first = _by_first_line(group)
                 idx = idx[order]
@@ -153,12 +163,17 @@ def _is_in_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
     return sorted_unique[at] == values
 
 
-def institution_visits(lines: SortedLines, idx: np.ndarray, pday: np.ndarray) -> np.ndarray | None:
+def institution_visits(
+    lines: SortedLines, idx: np.ndarray, pday: np.ndarray, blank_alone: bool = False
+) -> np.ndarray | None:
     """The visit key of each outpatient/pharmacy line ``idx`` (sorted order; ``pday``: the
     person–day number of each) when a 통원 is one institution's 외래 and its 처방조제:
 
     1. 외래 lines: one visit per person, day and ``institution`` (blank = one more
        institution, so a day without names is one visit, as before institutions counted).
+       With ``blank_alone`` (외래 on its own, 1–3세대) a line without a name is a visit of
+       its own instead: two unnamed lines of a day may be two institutions, and those
+       products never joined them.
     2. A 약국 line joins the 외래 visit of its person and day whose ``institution`` it names
        (the prescribing institution); failing that, the day's 외래 visit of the highest tier
        (상급종합 > 종합 > 병원 > 의원; ties: the one listed first), which is the only one when
@@ -185,6 +200,9 @@ def institution_visits(lines: SortedLines, idx: np.ndarray, pday: np.ndarray) ->
     ph = lines.setting[idx] == PH
     m = int(inst.max()) + 1
     group = (pday * 2 + ph) * m + inst  # 외래 visits (even), 약국-only visits (odd)
+    if blank_alone:  # each unnamed line a visit of its own, numbered past every other key
+        unnamed = np.flatnonzero(inst == 0)
+        group[unnamed] = int(group.max()) + 1 + np.arange(len(unnamed), dtype=I64)
     out = np.flatnonzero(~ph)
     if ph.any() and len(out):
         best_of_day = np.full(int(pday[-1]) + 1, -1, I64)  # each person–day's best 외래 visit

@@ -170,6 +170,9 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 ROOM_PER_DAY = 250_000
+INSTITUTION = "진료한 병원"
+"""Every scenario is care at one institution: its lines of a day are one 통원 in every
+generation (without a name, 1–3세대 would take each line as a 통원 of its own)."""
 """1인실 상급병실 차액 per day in the inpatient scenario (an example figure)."""
 
 
@@ -222,6 +225,7 @@ def build(
             "date": pd.Timestamp(day),
             "setting": setting,
             "tier": t,
+            "institution": INSTITUTION,  # one institution (a 약국 line names its prescriber)
             "covered_copay": cc,
             "full_copay": 0,
             "noncovered": nc,
