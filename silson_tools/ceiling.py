@@ -476,8 +476,9 @@ class CertainRefund:
     :meth:`CeilingSpec.line_offsets` with decile 10; the long-stay (요양병원) 10분위 value,
     which is higher from 2023, for a person who may have been in hospital more than the
     table's ``long_stay_days`` (120, ``[rules.long_stay_days]`` of data/ceiling.toml) in a
-    year (more given, or an inpatient line with 0 입원일수: days unknown). A lower bound of
-    every decile's refund: silson never pays it (표준약관 제4조③1 and 제5조③; 대법원
+    year (more given, or an inpatient line with 0 입원일수: days unknown), counting only 병원
+    (``hospital``) stays: a 요양병원 is one of those, a 상급종합·종합병원·의원 is not. A lower
+    bound of every decile's refund: silson never pays it (표준약관 제4조③1 and 제5조③; 대법원
     2024.1.25. 2023다283913 for wordings without the clause). Lines before the first window
     (2004-07-01, before the 상한제) or in a year the table does not hold take none
     (:meth:`unknown_years` names the latter).
@@ -499,14 +500,15 @@ class CertainRefund:
     def long_stay(self, receipts: pd.DataFrame) -> dict[str, bool]:
         """Person → True when the long-stay 상한액 may be theirs (see the class)."""
         lines = _lines(receipts)
+        # a 요양병원 is a 병원-tier institution: only 병원 stays can be long ones (a 상급종합,
+        # 종합병원 or 의원 stay, known days or not, never takes the long-stay 상한액)
+        stay = ((lines["setting"] == "inpatient") & (lines["tier"] == "hospital")).to_numpy()
         frame = pd.DataFrame(
             {
                 "person": lines["person"].to_numpy(),
                 "year": lines["date"].dt.year.to_numpy(),
-                "days": np.where(
-                    (lines["setting"] == "inpatient").to_numpy(), lines["days"].to_numpy(), 0
-                ),
-                "unknown": ((lines["setting"] == "inpatient") & (lines["days"] == 0)).to_numpy(),
+                "days": np.where(stay, lines["days"].to_numpy(), 0),
+                "unknown": stay & (lines["days"] == 0).to_numpy(),
             }
         )
         per_year = frame.groupby(["person", "year"]).agg(

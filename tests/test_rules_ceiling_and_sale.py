@@ -39,14 +39,26 @@ def test_certain_refund_is_the_tenth_decile_refund_summed_over_institutions() ->
 
 
 def test_a_possible_long_stay_takes_the_higher_long_stay_ceiling() -> None:
-    unknown_days = _two_hospitals((0, 15))  # 입원일수 blank: days unknown
-    assert CertainRefund().long_stay(unknown_days) == {"본인": True}
+    """Only a 병원-tier stay (a 요양병원 is one) can be a long stay."""
+    unknown_days = _two_hospitals((15, 0)).assign(tier=["tertiary", "hospital"])
+    assert CertainRefund().long_stay(unknown_days) == {"본인": True}  # days unknown at a 병원
     # 2024 요양병원 10분위 1,050만원: 12,000,000 − 10,500,000
     assert CertainRefund().line_offsets(unknown_days).tolist() == [0, 1_500_000]
-    long = _two_hospitals((100, 21))
+    long = _two_hospitals((100, 121)).assign(tier=["tertiary", "hospital"])
     assert CertainRefund().long_stay(long) == {"본인": True}
-    short = _two_hospitals((100, 20))
+    short = _two_hospitals((100, 20)).assign(tier=["hospital", "hospital"])  # 120 days in all
     assert CertainRefund().long_stay(short) == {"본인": False}
+
+
+@pytest.mark.parametrize("days", [(0, 0), (0, 15), (100, 121)])
+def test_a_tertiary_or_general_stay_is_never_a_long_stay(days: tuple[int, int]) -> None:
+    """상급종합·종합병원 stays, days unknown or many, keep the normal 10분위 상한액: the
+    certain refund stays 3,920,000 and the payout 6,464,000 (not above what decile 10 gets)."""
+    r = _two_hospitals(days)
+    assert CertainRefund().long_stay(r) == {"본인": False}
+    assert CertainRefund().line_offsets(r).tolist() == [0, 3_920_000]
+    paid = st.assess(r, "gen4", policy_start="2023-01-01", ceiling=CertainRefund())
+    assert int(paid["payout"].sum()) == 6_464_000
 
 
 def test_lines_before_the_ceiling_existed_take_nothing() -> None:
