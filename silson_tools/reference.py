@@ -363,14 +363,19 @@ def _product_section(policy: Policy) -> list[str]:
         f"{md_escape(p.label)} (`{p.name}`, {p.kind}{whom[p.severe]})" for p in policy.parts
     )
     facts.append(f"- 보장 부분 (parts): {parts}")
-    if policy.combine_same_day:  # how a day's 외래/약국 lines become 통원 (engine/visits.py)
-        units = [
-            f"`{p.name}` {p.settings['outpatient'].visit_unit} "
-            f"({md_escape(p.settings['outpatient'].visit_unit_basis or '기본값')})"
-            for p in policy.parts
-            if "outpatient" in p.settings
-        ]
-        facts.append(f"- 같은 날 통원 묶기 (combine_same_day, visit_unit): {'; '.join(units)}")
+    units = []  # how a day's 외래/약국 lines become 통원 and 처방조제 (engine/visits.py)
+    for p in policy.parts:
+        for setting, label in (("outpatient", "외래"), ("pharmacy", "약국")):
+            rule = p.settings.get(setting)
+            if rule is not None and (setting == "outpatient" or not policy.combine_same_day):
+                basis = md_escape(rule.visit_unit_basis or "기본값")
+                units.append(f"`{p.name}` {label} {rule.visit_unit} ({basis})")
+    if units:
+        together = "예" if policy.combine_same_day else "아니오"
+        facts.append(
+            f"- 통원 묶기 (visit_unit): {'; '.join(units)}; 같은 날 외래+약국 합산 "
+            f"(combine_same_day): {together}"
+        )
     if any(r.get("count") for p in policy.parts for r in [*p.settings.values(), p.treatment] if r):
         basis, why = policy.count_basis  # which visits use up a yearly count (engine step 6)
         facts.append(
