@@ -231,7 +231,9 @@ def test_a_file_of_tiny_amounts_with_no_unit_says_so(tmp_path: Path) -> None:
     ("name", "total"),
     [("가나 합계", True), ("가나 소 계", True), ("Sub-total", True), ("가나 총액", True),
      ("가나 요약", True), ("합계금액", True), ("종합병원", False), ("세계로의원", False),
-     ("계명대병원", False), ("총명한의원", False), ("가나", False)],
+     ("계명대병원", False), ("총명한의원", False), ("가나", False), ("합계(3월)", True),
+     ("** 합계 **", True), ("3월합계", True), ("합 계", True), ("토요약국", False),
+     ("필요약국", False), ("소계동의원", False), ("종합 계양의원", False), ("김 소 연", False)],
 )  # fmt: skip
 def test_total_labels(name: str, total: bool) -> None:
     from silson_tools.receipts.crosscheck import is_total

@@ -5,18 +5,19 @@ cells each parsed: a line must make sense as a whole (입원일수 only on 입�
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .header import normalize
+from .header import normalize, strip_invisible
 
 if TYPE_CHECKING:
     from .validate import Problems
 
-__all__ = ["TOTAL_WORDS", "cross_checks", "is_total"]
+__all__ = ["TOTAL_WORDS", "cross_checks", "is_total", "total_cells"]
 
 TOTAL_WORDS = frozenset(
     normalize(w)
@@ -24,24 +25,73 @@ TOTAL_WORDS = frozenset(
               "grand total", "월계", "연계", "총", "전체", "총액")
 )  # fmt: skip
 """Names of a 합계 row: a person or institution called this is a total, not a receipt."""
-_TOTAL_PART = re.compile(
-    r"합계|소계|총계|누계|총합|총액|요약|subtotal|total|summary", re.IGNORECASE
-)
-"""Total words that mark a total row wherever they stand in a name (``가나 합계``,
+_TOTAL_WORD = frozenset(
+    ("합계", "소계", "총계", "총합계", "누계", "총합", "총액", "요약", "total", "totals",
+     "subtotal", "subtotals", "summary")
+)  # fmt: skip
+"""Total words that mark a total row when they are a word of the name (``가나 합계``,
 ``3월 소계``, ``합계(3월)``, ``** 합계 **``, ``가나 요약`` as Excel's 부분합 writes it,
-``합계금액``); short words (``계``, ``합``, ``sum``) only as the whole name: ``종합병원``."""
+``Sub-total``), or end a Korean word (``3월합계``) or begin one before 금액/액 (``합계금액``);
+not inside a longer word: ``토요약국`` (토요 + 약국), ``소계동의원``, ``종합 계양의원``.
+Short words (``계``, ``합``, ``sum``) only as the whole name: ``종합병원``."""
+_KOREAN_ENDS = re.compile(
+    "(?:" + "|".join(w for w in sorted(_TOTAL_WORD, key=len, reverse=True) if w.isalpha()
+                     and not w.isascii()) + ")(?:금액|액)?$"
+)
+_TOKENS = re.compile(r"[^0-9a-z가-힣]+")
+
+
+def _words(name: str) -> list[str]:
+    """The words of a name: split at spaces and punctuation; runs of one-syllable words
+    joined (``가나 소 계`` → 가나, 소계; ``합 계`` → 합계)."""
+    text = unicodedata.normalize("NFC", strip_invisible(name)).lower()
+    words: list[str] = []
+    syllables = ""
+    for token in _TOKENS.split(text):
+        if len(token) == 1 and "가" <= token <= "힣":
+            syllables += token
+            continue
+        if syllables:
+            words.append(syllables)
+            syllables = ""
+        if token:
+            words.append(token)
+    if syllables:
+        words.append(syllables)
+    return words
 
 
 def is_total(name: str) -> bool:
-    """Is ``name`` (이름 or 병원명) the label of a total or subtotal row?"""
-    key = normalize(name)
-    return key in TOTAL_WORDS or _TOTAL_PART.search(key) is not None
+    """Is ``name`` (이름, 병원명, or any cell of a line) the label of a total or subtotal
+    row? A total word must be a word of it (see :data:`_TOTAL_WORD`)."""
+    if normalize(name) in TOTAL_WORDS:
+        return True
+    words = _words(name)
+    if any(w in _TOTAL_WORD for w in words):
+        return True
+    return any(not w.isascii() and _KOREAN_ENDS.search(w) is not None for w in words)
 
 
 def _may_be_total(name: object) -> bool:
     """False for a name of ASCII digits alone (a person number: no total word is one), so
     a cohort's ten thousand numbered people skip the normalising."""
     return not (type(name) is str and name.isascii() and name.isdigit())
+
+
+TOTAL_ROW_EXPECTED = (
+    "영수증 한 장의 줄 (a receipt line): 합계·소계·요약 줄은 지우세요 (a total or "
+    "subtotal row would be counted twice; delete it)"
+)
+
+
+def total_cells(values: np.ndarray, ref: str, problems: Problems) -> None:
+    """A column that is not read (번호, 비고) saying 합계/소계 on a line: that line is a
+    total row that copies the day's fields; refused at that cell."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    totals = [isinstance(u, str) and _may_be_total(u) and is_total(u) for u in uniques]
+    if any(totals):
+        hit = np.append(np.array(totals, dtype=bool), False)[codes]
+        problems.at(np.flatnonzero(hit), ref, values, TOTAL_ROW_EXPECTED)
 
 
 def cross_checks(
@@ -69,8 +119,7 @@ def cross_checks(
                 np.flatnonzero(ok & total),
                 refs[column],
                 out[column],
-                "영수증 한 장의 줄 (a receipt line): 합계·소계·요약 줄은 지우세요 (a total or "
-                "subtotal row would be counted twice; delete it). 정말 이런 이름의 사람·병원이면 "
+                f"{TOTAL_ROW_EXPECTED}. 정말 이런 이름의 사람·병원이면 "
                 "합계·소계·요약·total이 들지 않게 줄여 적으세요 — 이름은 줄을 나누는 데만 쓰므로 "
                 "결과는 같습니다 (if this is a real name, write it without the total word: the "
                 "name only tells lines apart, so the result is the same)",

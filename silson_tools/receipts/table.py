@@ -39,6 +39,7 @@ import pandas as pd
 from ..errors import ReceiptError, ReceiptProblem
 from ..schema import COLUMN_LABELS, OPTIONAL_COLUMNS, WON_COLUMNS
 from . import cells, flags
+from .crosscheck import total_cells
 from .grid import Grid
 from .header import (
     HEADER_SEARCH_ROWS,
@@ -267,7 +268,9 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
                         "없음, no header)", values, "머리글이 있는 열 안의 값 (a value under a "
                         "header: give this column a header, or clear the value)")  # fmt: skip
             continue
-        if h.canonical is None or found.get(h.canonical) is not h:
+        if h.canonical is None or found.get(h.canonical) is not h:  # not read: 번호, 비고
+            total_cells(columns[h.index] if whole else columns[h.index][keep], column_ref(h),
+                        problems)  # fmt: skip
             continue
         ref = column_ref(h)
         col = coded[h.index]

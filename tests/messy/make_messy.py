@@ -741,6 +741,39 @@ CASES += [
 ]  # fmt: skip
 
 
+# --- second review: plain files refused, total labels in columns not read -------------------
+def _name_case(name: str, slug: str) -> Case:
+    """A clinic or pharmacy whose name holds a total word inside a longer word: read."""
+    return Case(f"name_not_a_total_{slug}.csv",
+                csv("이름,진료일자,진료구분,요양기관종류,병원명,본인부담금,비급여",
+                    f"가나,2024-03-05,처방조제,약국,{name},5000,0"
+                    if name.endswith("약국") else f"가나,2024-03-05,외래,의원,{name},5000,0"),
+                _read(1, {"covered_copay": 5000}))  # fmt: skip
+
+
+CASES += [
+    *(_total_case(label, slug, where)
+      for label, slug in [("가나 소 계", "spaced"), ("Sub-total", "english")]
+      for where in ("person", "institution")),
+    *(_name_case(name, slug)
+      for name, slug in [("토요약국", "saturday_pharmacy"), ("풍요약국", "plenty_pharmacy"),
+                         ("소계동의원", "sogye_dong"), ("종합 계양의원", "gyeyang"),
+                         ("계명대병원", "keimyung")]),
+    Case("total_row_labelled_in_number_column.csv",
+         csv("번호,이름,진료일자,진료구분,요양기관종류,병원명,본인부담금,비급여",
+             "1,가나,2024-03-05,외래,의원,A의원,20000,50000",
+             "2,가나,2024-03-06,외래,의원,A의원,20000,50000",
+             "합계,가나,2024-03-06,외래,의원,A의원,40000,100000"),
+         _error(4, "A열 '번호'", "합계", "a total or subtotal row")),
+    Case("total_row_labelled_in_remarks_column.csv",
+         csv("이름,진료일자,진료구분,요양기관종류,병원명,본인부담금,비급여,비고",
+             "가나,2024-03-05,외래,의원,A의원,20000,50000,",
+             "가나,2024-03-06,외래,의원,A의원,20000,50000,재진",
+             "가나,2024-03-06,외래,의원,A의원,40000,100000,3월 소계"),
+         _error(4, "H열 '비고'", "3월 소계", "a total or subtotal row")),
+]  # fmt: skip
+
+
 def zipfile_bytes(members: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
