@@ -119,9 +119,9 @@ def test_frame_values_as_people_write_them() -> None:
             "진료일": [dt.date(2024, 3, 5), "2024.03.06"],
             "진료구분": pd.Categorical(["외래", "약국"]),
             "요양기관종류": ["의원급", "약국"],
-            "본인부담금": ["12,000원", "1.5만원"],
+            "본인부담금(원)": ["12,000원", "1.5만원"],  # a bare column beside (만원) is refused
             "비급여(만원)": [1, 0.5],
-            "공단부담금": pd.array([1, pd.NA], dtype="Int64"),
+            "공단부담금(원)": pd.array([1, pd.NA], dtype="Int64"),
         }
     )
     lines = ReceiptLines.from_frame(frame)
