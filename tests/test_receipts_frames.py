@@ -78,6 +78,8 @@ CASES: dict[str, dict[str, list[Any]]] = {
     "count_three": table(line(횟수=1), line(진료일="2025-03-08", 횟수=3)),
     "count_one_or_blank": table(line(횟수=1), line(진료일="2025-03-08", 횟수=None)),
     "total_word_in_name": table(line(), line(이름="합계", 본인부담금=20_000)),
+    "total_word_in_remarks": table(line(비고="진료"), line(비고="3월 합계", 본인부담금=20_000)),
+    "no_total_word_in_remarks": table(line(비고="토요약국 처방"), line(비고=None)),
     "total_cost_disagrees": table(
         line(진료비총액=80_000), line(진료일="2025-03-09", 진료비총액=100_000)
     ),
@@ -100,6 +102,7 @@ REFUSED = {
     "university_hospital": "요양기관종류",
     "count_three": "횟수",
     "total_word_in_name": "이름",
+    "total_word_in_remarks": "비고",
     "total_cost_disagrees": "진료비총액",
     "one_amount_column_in_thousands": "공단부담금",
     "days_in_thousands": "입원일수",

@@ -56,6 +56,7 @@ import pandas as pd
 from ..errors import InputError, ReceiptError, ReceiptProblem
 from ..schema import CANONICAL_COLUMNS, CATEGORIES, COLUMN_LABELS, OPTIONAL_COLUMNS, WON_COLUMNS
 from . import cells
+from .crosscheck import TOTAL_ROW_EXPECTED, is_total
 from .header import Aliases, Header, default_aliases, load_aliases, map_header, normalize
 from .kinds import carry_kinds, count_problems, total_problems
 from .table import _NOTE_RE, _Coded
@@ -155,9 +156,10 @@ class ReceiptLines(pd.DataFrame):
         ``extra_categories``: category codes a custom rule file adds.
 
         Beyond each column's cells the file reader's checks are made too, in its words: a
-        bare amount column beside one in 천원/만원, 요양기관종류 치과의원/한의원 carrying
-        치과/한방 into a blank 항목 and 한방병원 asking for it, a 횟수 above 1, a 진료비총액
-        column that is not ① + ② + ③ + ④ (notes in ``attrs["source"]["notes"]``).
+        bare amount column beside one in 천원/만원, a column not read (비고) saying 합계,
+        요양기관종류 치과의원/한의원 carrying 치과/한방 into a blank 항목 and 한방병원 asking
+        for it, a 횟수 above 1, a 진료비총액 column that is not ① + ② + ③ + ④ (notes in
+        ``attrs["source"]["notes"]``).
         """
         if not isinstance(frame, pd.DataFrame):
             raise InputError(f"receipts must be a pandas DataFrame, got {type(frame).__name__}")
@@ -403,8 +405,9 @@ def _beyond_cells(
 ) -> list[str]:
     """The file reader's checks beyond one column's cells, made on a DataFrame in the same
     words (``table.py``): a bare amount column beside one in 천원/만원, a money unit on a
-    column that is not an amount, 요양기관종류 치과의원/한의원 carrying 치과/한방 into a blank
-    항목 (``raw["category"]`` replaced) or 한방병원 asking for it, a 횟수 column above 1.
+    column that is not an amount, a column not read saying 합계/소계, 요양기관종류
+    치과의원/한의원 carrying 치과/한방 into a blank 항목 (``raw["category"]`` replaced) or
+    한방병원 asking for it, a 횟수 column above 1.
     Work per distinct value. Returns the notes."""
     scaled = [(_frame_ref(h), h.unit) for c, h in found.items()
               if c in WON_COLUMNS and h.unit_text is not None and h.unit != 1]  # fmt: skip
@@ -417,6 +420,9 @@ def _beyond_cells(
         if canonical not in WON_COLUMNS and h.unit_text is not None and h.unit != 1:
             problems.whole(not_amount_unit_expected(h.unit_text), column=_frame_ref(h))
             raw[canonical] = replace(raw[canonical], unit=1)
+    for h in headers:  # a column not read (번호, 비고) saying 합계/소계: a total row
+        if h.canonical is None or found.get(h.canonical) is not h:
+            _total_cells(frame.iloc[:, h.index], _frame_ref(h), problems)
     notes: list[str] = []
     if "tier" in raw and aliases.kinds:
         tier_codes = _factorize(raw["tier"].values)
@@ -444,6 +450,19 @@ def _beyond_cells(
         notes.extend(count_problems(headers, counted, np.arange(len(frame)), aliases, problems,
                                     _frame_ref))  # fmt: skip
     return notes
+
+
+def _total_cells(values: pd.Series, ref: str, problems: Problems) -> None:
+    """``crosscheck.total_cells`` for a frame's column: text only, each distinct cell once
+    (a column of numbers or dates holds no 합계)."""
+    dtype = values.dtype
+    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        return
+    codes, uniques = _factorize(values)
+    totals = [isinstance(u, str) and is_total(u) for u in uniques]
+    if any(totals):
+        hit = np.append(np.array(totals, dtype=bool), False)[codes]
+        problems.at(np.flatnonzero(hit), ref, values, TOTAL_ROW_EXPECTED)
 
 
 def _coded(codes: np.ndarray, uniques: list[Any]) -> _Coded:
