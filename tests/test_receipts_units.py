@@ -206,6 +206,15 @@ def test_sheet_help_says_which_sheet_is_read() -> None:
         ("진료비 (단위: 천원/부가세 별도)", [], True),
         ("진료비 (단위: 천원, K)", [], True),
         ("단위", [], True),
+        ("단위(천원)", [1000], False),
+        ("◎단위:천원", [1000], False),
+        ("※ 10원 미만 절사", [], False),
+        ("※ 1,000원 미만 절사", [], False),
+        ("총 진료비 합계: 105000원", [], False),
+        ("Receipts of Kim Ji-won", [], False),
+        ("진료비 내역 (VAT 없음)", [], False),
+        ("(1,000원)", [1000], False),
+        ("VAT 별도 (천원)", [1000], True),
     ],
 )
 def test_title_cells(title: str, units: list[int], unreadable: bool) -> None:

@@ -220,6 +220,10 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
     if below:  # note rows under the table are read as unit notes, not as lines
         keep = keep[~np.isin(keep + body_at, [i for i, _ in below])]
     notes = list(grid.notes)
+    if below:
+        shown = ", ".join(f"{cell_ref(i, j)} {grid.columns[j][i]!r}" for i, j in below)
+        notes.append("표 아래의 메모 줄은 영수증 줄로 읽지 않았습니다 (note rows under the "
+                     f"table are not receipt lines): {shown}")  # fmt: skip
     if hidden_rows == "skip":
         left_out, skipped = hidden_lines(grid.hidden_rows, body_at, keep, "skip", None, None)
         keep = keep[~left_out]

@@ -43,6 +43,25 @@ _AROUND = (
     re.compile(r"(?:금액|amounts?)\s*(?:은|는)?\s*[:：=]\s*(.+)$", re.IGNORECASE),
     re.compile(r"\bin\s+(.+)$", re.IGNORECASE),
 )
+_AMOUNT = re.compile(r"\d[\d,]*\s*원(\s*(?:미만|이하|이상|초과))?|(?<=[a-z])-won\b", re.IGNORECASE)
+_VAT = re.compile(r"\bvat\b|부가세|부가가치세", re.IGNORECASE)
+_MULTIPLES = frozenset({"1000", "10000", "1000000"})
+
+
+def _not_units(text: str, vat: bool = False) -> str:
+    """``text`` without what looks like a unit but is not one: an amount (``105000원``; not
+    ``1,000원``, which may be the unit), a rounding rule (``10원 미만 절사``), a romanised name
+    (``Ji-won``), and with ``vat`` a VAT remark (``VAT 없음``)."""
+
+    def drop(match: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", match[0])
+        keep = match[0][0].isdigit() and match[1] is None and digits in _MULTIPLES
+        return match[0] if keep else " "
+
+    text = _AMOUNT.sub(drop, text)
+    return _VAT.sub(" ", text) if vat else text
+
+
 UNREADABLE = (
     "읽을 수 있는 원화 단위 표시 (a unit in won that can be read: 단위: 천원, (천원), ※ 천원 단위, "
     "금액: 만원, (in thousand won); this cell seems to name a unit but it is not exactly one "
@@ -59,9 +78,12 @@ def cell_units(text: str) -> tuple[list[int], list[str]]:
     found: list[int] = []
     bad: list[str] = []
     parts = [m[1] for m in _BRACKET.finditer(text)] + [_BRACKET.sub(" ", text).strip()]
+    if not any(unit_like(_not_units(part, vat=True)) for part in parts if part):
+        return found, bad  # a title that names no unit: 총 진료비 합계: 105000원, (VAT 없음)
+    several = sum(1 for part in parts if part) > 1
     for part in parts:
-        if not part or not unit_like(part):
-            continue
+        if not part or (several and is_filler(part)) or not unit_like(_not_units(part)):
+            continue  # 단위(천원): the 단위 left outside; 10원 미만 절사, Kim Ji-won: no unit
         candidates = [part, *_SEGMENTS.split(part)]
         candidates += [m[1] for pattern in _AROUND for m in pattern.finditer(part)]
         read = next(((c, u) for c in candidates if c and (u := note_unit(c)) is not None), None)

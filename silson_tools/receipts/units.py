@@ -76,9 +76,11 @@ UNIT_NAMES: Final[dict[int, str]] = {
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９，．：＝（）［］＇", "0123456789,.:=()[]'")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+BULLETS: Final = "◎○●■□◆◇▶▷►☞•▪◦★☆△▲▽▼◈▣※"
+"""Bullets people put before a note (``◎단위:천원``): not part of the unit."""
 _FILLERS = re.compile(
     r"단위\s*(?:는|은|가|로|=|:)?|금액\s*(?:은|는)?|표시|기준|입니다|이다|"
-    r"\b(?:in|of|the|units?|amounts?|unit\s*of)\b|[※*:=·\-–—_.,;/\s]+"
+    r"\b(?:in|of|the|units?|amounts?|unit\s*of)\b|[※*:=·\-–—_.,;/\s" + BULLETS + "]+"
 )
 _TAIL = re.compile(r"(?:임|이다|입니다)$")
 _UNIT_LIKE = re.compile(

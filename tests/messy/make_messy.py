@@ -771,6 +771,20 @@ CASES += [
              "가나,2024-03-06,외래,의원,A의원,20000,50000,재진",
              "가나,2024-03-06,외래,의원,A의원,40000,100000,3월 소계"),
          _error(4, "H열 '비고'", "3월 소계", "a total or subtotal row")),
+    *(Case(f"title_not_a_unit_{slug}.csv", csv(title, H5.format("본인부담금", "비급여"), L5),
+           _read(1, {"covered_copay": 15, "noncovered": 50}))
+      for title, slug in [('"※ 10원 미만 절사"', "rounding"), ("총 진료비 합계: 65원", "total"),
+                          ("Receipts of Kim Ji-won", "romanised_name"),
+                          ("진료비 내역 (VAT 없음)", "vat")]),
+    *(Case(f"title_unit_{slug}.csv", csv(title, H5.format("본인부담금", "비급여"), L5),
+           _read(1, THOUSANDS, notes=["천원"]))
+      for title, slug in [("단위(천원)", "danwi_bracket"), ("금액단위(천원)", "amount_danwi"),
+                          ("◎단위:천원", "bullet"), ("■단위:천원", "square_bullet"),
+                          ("▶ 단위: 천원", "arrow_bullet")]),
+    Case("rounding_note_under_the_table.csv",
+         csv(H5.format("본인부담금", "비급여"), "2024-03-05,외래,의원,15000,50000",
+             '"※ 1,000원 미만 절사",,,,'),
+         _read(1, {"covered_copay": 15_000}, notes=["note rows under the table", "A3"])),
 ]  # fmt: skip
 
 
