@@ -351,9 +351,9 @@ def map_header(text: Any, index: int, aliases: Aliases) -> Header:
             problem = (
                 f"뜻이 분명한 머리글 (a header whose bracket note leaves the column's meaning as "
                 f"it is; the note {bad[0]!r} may mean this column holds something else, such "
-                f"as 비급여 included or a sum of columns — write this column's own amount and "
-                "remove the note, or, if the note is harmless, add it to [notes] in "
-                "header_aliases.toml)"
+                f"as 비급여 included or a sum of columns — if the column holds only its own "
+                f"amount, rename the header to {_without_notes(raw, canonical)!r}; if not, "
+                "write this column's own amount)"
             )  # fmt: skip
     if len(set(found)) > 1 and problem is None:
         problem = ("머리글 하나에 단위 하나 (one unit per header; this one names "
@@ -408,3 +408,9 @@ def missing_expected(canonical: str, aliases: Aliases) -> str:
     return (
         f"{COLUMN_LABELS[canonical]} 열이 필요합니다 (a column is required; headers like: {names})"
     )
+
+
+def _without_notes(raw: str, canonical: str) -> str:
+    """The header with its bracket notes taken out (``비급여(전액본인)`` → 비급여), for advice."""
+    plain = re.sub(r"\s*[(\[（【][^)\]）】]*[)\]）】]\s*", " ", str(raw)).strip()
+    return plain or canonical

@@ -785,6 +785,18 @@ CASES += [
          csv(H5.format("본인부담금", "비급여"), "2024-03-05,외래,의원,15000,50000",
              '"※ 1,000원 미만 절사",,,,'),
          _read(1, {"covered_copay": 15_000}, notes=["note rows under the table", "A3"])),
+    *(Case(f"header_note_receipt_form_{slug}.csv",
+           csv(f"진료일자,진료구분,요양기관종류,{copay},{nhis},{noncovered}",
+               "2024-03-05,외래,의원,15000,30000,50000"),
+           _read(1, {"covered_copay": 15_000, "nhis_paid": 30_000, "noncovered": 50_000}))
+      for copay, nhis, noncovered, slug in [
+          ("본인부담금", "공단부담금", "비급여(선택진료료 이외)", "before_2018"),
+          ("본인부담금", "공단부담금", "④비급여(선택진료료이외)", "before_2018_circled"),
+          ("본인부담금(본인일부부담)", "공단부담금(일부본인부담)", "비급여(전액본인)", "groups"),
+          ("본인부담금(일부)", "공단부담금(공단부담분)", "비급여(본인)", "short")]),
+    Case("header_note_refused_says_rename.csv",
+         csv(H5.format("본인부담금(할인 후)", "비급여"), "2024-03-05,외래,의원,15000,50000"),
+         _error(1, "D열 '본인부담금(할인 후)'", None, "rename the header to '본인부담금'")),
 ]  # fmt: skip
 
 
