@@ -318,3 +318,17 @@ def test_a_unit_over_numbers_that_look_like_won_says_so(tmp_path: Path) -> None:
     path.write_text("진료일자,진료구분,요양기관종류,본인부담금(만원),비급여(만원)\n"
                     "2024-03-05,외래,의원,3.5,12\n", "utf-8")  # fmt: skip
     assert "looks like won" not in " ".join(read_receipts(path).attrs["source"]["notes"])
+
+
+@pytest.mark.parametrize("fmt", ['d"일"', "yyyy-mm-dd", "m/d"])
+def test_a_day_number_in_a_date_formatted_cell_is_refused(tmp_path: Path, fmt: str) -> None:
+    """5 typed in a cell formatted as a date is 1900-01-05 to Excel: refused at its cell."""
+    wb, path = _sheet_of(tmp_path / "days.xlsx", [["일자", *AMOUNTS[1:]], [5, *LINE[1:]],
+                                                  [dt.date(2024, 3, 6), *LINE[1:]]])  # fmt: skip
+    wb.active["A2"].number_format = fmt
+    wb.save(path)
+    with pytest.raises(ReceiptError, match="day of the month alone") as info:
+        read_receipts(path)
+    problem = info.value.problems[0]
+    assert (problem.row, problem.column) == (2, "A열 '일자'")
+    assert len(info.value.problems) == 1

@@ -67,8 +67,9 @@ REQUIRED_EXPECTED: Final = (
     "above', write the value on every line, or merge the cells in Excel)"
 )
 TOTAL_WORDS: Final = {"합계", "계", "총계", "소계", "누계", "total", "sum", "subtotal"}
-FIRST_YEAR, LAST_YEAR = 1900, 2100
-"""Dates outside these years are refused (a typo, not a receipt)."""
+FIRST_YEAR, LAST_YEAR = 1977, 2100
+"""Dates outside these years are refused: 의료보험 began in 1977, so an earlier date is a
+typo or a day of the month alone in a date-formatted cell (5 shows as 1900-01-05)."""
 
 _WON_SIGN = re.compile(r"^\s*[₩￦]\s*|\s*[₩￦]\s*$")
 _DASH_ZERO = re.compile(r"^\s*[-‐–—−]\s*$")
@@ -241,9 +242,19 @@ def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
 
 
 def _in_range(date: dt.date) -> tuple[dt.date | None, str | None]:
-    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+    """A date from :data:`FIRST_YEAR` to :data:`LAST_YEAR`, whatever the cell's format."""
+    if date.year < FIRST_YEAR:
+        return None, EARLY_DATE_EXPECTED
+    if date.year > LAST_YEAR:
         return None, DATE_EXPECTED
     return date, None
+
+
+EARLY_DATE_EXPECTED: Final = (
+    f"{DATE_EXPECTED}; {FIRST_YEAR}–{LAST_YEAR}년의 날짜만 읽습니다 — 날짜 서식 칸에 날(5)만 "
+    f"적으면 Excel은 1900-01-05로 봅니다 (only dates from {FIRST_YEAR} to {LAST_YEAR}: a day of "
+    "the month alone in a date-formatted cell is 1900-01-05 to Excel; write the whole date)"
+)
 
 
 FIRST_SERIAL, LAST_SERIAL = 28126, 73415
