@@ -38,6 +38,9 @@ _KOREAN_ENDS = re.compile(
     "(?:" + "|".join(w for w in sorted(_TOTAL_WORD, key=len, reverse=True) if w.isalpha()
                      and not w.isascii()) + ")(?:금액|액)?$"
 )
+_TOTAL_PARTS = ("합", "계", "총", "액", "요", "누", "체", "tot", "sum")
+_TOTAL_CHARS = re.compile("|".join(_TOTAL_PARTS), re.IGNORECASE)
+"""Every total word (:data:`TOTAL_WORDS`, :data:`_TOTAL_WORD`) holds one of these."""
 _TOKENS = re.compile(r"[^0-9a-z가-힣]+")
 
 
@@ -87,10 +90,17 @@ TOTAL_ROW_EXPECTED = (
 def total_cells(values: np.ndarray, ref: str, problems: Problems) -> None:
     """A column that is not read (번호, 비고) saying 합계/소계 on a line: that line is a
     total row that copies the day's fields; refused at that cell."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    totals = [isinstance(u, str) and _may_be_total(u) and is_total(u) for u in uniques]
-    if any(totals):
-        hit = np.append(np.array(totals, dtype=bool), False)[codes]
+    values = np.asarray(values, dtype=object)
+    every = "\n".join(map(str, values.tolist())).lower()
+    if not any(part in every for part in _TOTAL_PARTS):
+        return  # no total word anywhere: a few substring searches (번호 1, 2, 3 …)
+    codes, uniques = pd.factorize(values)
+    texts = [(k, u) for k, u in enumerate(uniques.tolist()) if type(u) is str]
+    totals = np.zeros(len(uniques), dtype=bool)
+    for k, u in texts:
+        totals[k] = _TOTAL_CHARS.search(u) is not None and is_total(u)
+    if totals.any():
+        hit = np.append(totals, False)[codes]
         problems.at(np.flatnonzero(hit), ref, values, TOTAL_ROW_EXPECTED)
 
 
