@@ -332,3 +332,15 @@ def test_a_day_number_in_a_date_formatted_cell_is_refused(tmp_path: Path, fmt: s
     problem = info.value.problems[0]
     assert (problem.row, problem.column) == (2, "A열 '일자'")
     assert len(info.value.problems) == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "count"),
+    [(1, 1), (1.0, 1), ("1", 1), ("1.0", 1), ("1회", 1), ("1번", 1), ("１", 1), ("-", 0),
+     ("0회", 0), ("2회", 2), ("1.5", None), ("한번", None), (True, None), (-1, None)],
+)  # fmt: skip
+def test_count_cells(value: object, count: int | None) -> None:
+    """A 횟수 cell as people write it: a count, or None when it is not one."""
+    from silson_tools.receipts.kinds import parse_count
+
+    assert parse_count(value)[0] == count

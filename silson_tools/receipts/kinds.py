@@ -18,6 +18,8 @@ a count of sessions (``횟수``), and rows hidden in Excel.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
@@ -29,7 +31,7 @@ from . import cells
 from .header import Aliases, Header, letter, normalize
 from .validate import _factorize
 
-__all__ = ["HIDDEN_CHOICES", "carry_kinds", "count_problems", "hidden_lines"]
+__all__ = ["HIDDEN_CHOICES", "carry_kinds", "count_problems", "hidden_lines", "parse_count"]
 
 HIDDEN_CHOICES: Final = ("refuse", "read", "skip")
 _SHOWN: Final = 8
@@ -110,14 +112,13 @@ def count_problems(headers: list[Header], columns: Sequence[np.ndarray] | Mappin
         ref = ref_of(h) if ref_of is not None else f"{letter(h.index)}열 '{h.text}'"
         values = columns[h.index][keep]
         codes, uniques = _distinct(values)  # each distinct count parsed once
-        over = [not cells.is_blank(u) and _over_one(*cells.parse_days(u)) for u in uniques]
-        bad = np.flatnonzero(np.array([*over, False], dtype=bool)[codes])
-        problems.at(
-            bad, ref, values,
-            "횟수 1 이하 (a count of at most 1: each line is one visit or session — one "
-            "deductible and one of the yearly counts; write one line per session, each with "
-            "its own amounts)",
-        )  # fmt: skip
+        counts = [(0, None) if cells.is_blank(u) else parse_count(u) for u in uniques]
+        for wrong, expected in (
+            ([err is not None for _, err in counts], COUNT_EXPECTED),
+            ([err is None and (n or 0) > 1 for n, err in counts], ONE_SESSION_EXPECTED),
+        ):
+            bad = np.flatnonzero(np.array([*wrong, False], dtype=bool)[codes])
+            problems.at(bad, ref, values, expected)
         notes.append(f"횟수 열 {ref}: 모든 줄이 1회 이하라 한 줄을 한 번으로 읽었습니다 (the count "
                      "column says at most 1 on every line)")  # fmt: skip
     return notes
@@ -133,8 +134,32 @@ def _distinct(values: Any) -> tuple[np.ndarray, list[Any]]:
     return _factorize(values)
 
 
-def _over_one(count: int | None, err: str | None) -> bool:
-    return err is not None or (count or 0) > 1
+COUNT_EXPECTED = (
+    "횟수 (a number of sessions: 1, 1회, 1번, or blank; each line is one visit or session)"
+)
+ONE_SESSION_EXPECTED = (
+    "한 줄에 한 번 (one session per line: this line says more than one, but each line counts "
+    "as one visit or session — one deductible and one of the yearly counts; write one line "
+    "per session, each with its own amounts)"
+)
+_COUNT = re.compile(r"(\d{1,6})(?:\.0+)?\s*(?:회|번|차|times?)?", re.IGNORECASE | re.ASCII)
+
+
+def parse_count(value: Any) -> tuple[int | None, str | None]:
+    """A 횟수 cell → (count, None) or (None, what was expected): ``1``, ``1.0``, ``1회``,
+    ``1번``, full-width ``１``; ``-`` is 0 (nothing written)."""
+    if isinstance(value, bool):
+        return None, COUNT_EXPECTED
+    if isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+        if np.isfinite(number) and number.is_integer() and number >= 0:
+            return int(number), None
+        return None, COUNT_EXPECTED
+    text = unicodedata.normalize("NFKC", cells.clean(str(value))).strip()
+    if text in {"-", "–", "—", "−"}:
+        return 0, None
+    match = _COUNT.fullmatch(text)
+    return (int(match[1]), None) if match else (None, COUNT_EXPECTED)
 
 
 def hidden_lines(hidden_rows: list[int], body_at: int, keep: np.ndarray, mode: str,
