@@ -35,8 +35,11 @@ _TOTAL_WORD = frozenset(
 not inside a longer word: ``토요약국`` (토요 + 약국), ``소계동의원``, ``종합 계양의원``.
 Short words (``계``, ``합``, ``sum``) only as the whole name: ``종합병원``."""
 _KOREAN_ENDS = re.compile(
-    "(?:" + "|".join(w for w in sorted(_TOTAL_WORD, key=len, reverse=True) if w.isalpha()
-                     and not w.isascii()) + ")(?:금액|액)?$"
+    "(?:"
+    + "|".join(
+        w for w in sorted(_TOTAL_WORD, key=len, reverse=True) if w.isalpha() and not w.isascii()
+    )
+    + ")(?:금액|액)?$"
 )
 _TOTAL_PARTS = ("합", "계", "총", "액", "요", "누", "체", "tot", "sum")
 _TOTAL_CHARS = re.compile("|".join(_TOTAL_PARTS), re.IGNORECASE)
@@ -110,8 +113,11 @@ def cross_checks(
     refs: Mapping[str, str],
     ok: np.ndarray,
     problems: Problems,
+    blank_category: np.ndarray | None = None,
 ) -> None:
-    """Checks across columns, on lines whose cells each parsed: a line must make sense."""
+    """Checks across columns, on lines whose cells each parsed: a line must make sense.
+    ``blank_category``: per line, True where the 항목 cell was blank as written (None: no 항목
+    column; 일반 and a blank cell both read as no category)."""
 
     def code_of(column: str, name: str) -> tuple[np.ndarray, int]:
         code, names = codes[column]
@@ -134,6 +140,8 @@ def cross_checks(
                 "결과는 같습니다 (if this is a real name, write it without the total word: the "
                 "name only tells lines apart, so the result is the same)",
             )
+    if "institution" in refs:
+        _kind_in_name(out, codes, refs, ok & _or_true(blank_category, len(ok)), problems)
     setting, inpatient_code = code_of("setting", "inpatient")
     inpatient = setting == inpatient_code
     days = np.asarray(out["days"])
@@ -195,3 +203,43 @@ def cross_checks(
             "방문묶음은 같은 사람·같은 날의 줄만 묶습니다 (a visit key groups lines of one person "
             "on one day; this key is also on a line of another person or another day)",
         )
+
+
+_KIND_IN_NAME = re.compile(r"치과|한의원|한방")
+"""A 병원명 that says a 치과 or 한방 institution (미소치과, 경희한의원, 자생한방병원)."""
+
+
+def _kind_in_name(
+    out: dict[str, Any],
+    codes: Mapping[str, tuple[np.ndarray, tuple[str, ...]]],
+    refs: Mapping[str, str],
+    ok: np.ndarray,
+    problems: Problems,
+) -> None:
+    """A line with 비급여 whose 병원명 says 치과/한방 and whose 항목 was blank (``ok``: only
+    such lines) is refused: its
+    비급여 is excluded as 치과·한방 care in every generation but paid as 일반 care, and the
+    name alone does not say which (a 의사 department of a 한방병원, a 치과 of a general
+    hospital): the person writes 치과, 한방 or 일반 in 항목. Each distinct name looked at once."""
+    if "institution" in codes:
+        code, uniques = codes["institution"]
+    else:
+        code, uniques = pd.factorize(np.asarray(out["institution"], dtype=object))
+    named = [isinstance(u, str) and _KIND_IN_NAME.search(normalize(u)) is not None for u in uniques]
+    if not any(named):
+        return
+    hit = np.append(np.array(named, dtype=bool), False)[code] & ok
+    hit &= np.asarray(out["noncovered"]) > 0
+    problems.at(
+        np.flatnonzero(hit),
+        refs.get("category", refs["institution"]),
+        out["category"] if "category" in refs else out["institution"],
+        "항목 값: 치과, 한방 또는 일반 (a 항목 on this line: its 병원명 says a 치과/한방 "
+        "institution, whose 비급여 is not covered as 치과·한방 care, while other care there is "
+        "— write 치과 or 한방 in 항목, or 일반 if it was a 의사's care)",
+    )
+
+
+def _or_true(mask: np.ndarray | None, n: int) -> np.ndarray:
+    """``mask``, or all True when there is none."""
+    return np.ones(n, dtype=bool) if mask is None else mask

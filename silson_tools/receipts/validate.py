@@ -157,6 +157,15 @@ def _objects(values: np.ndarray | pd.Series) -> np.ndarray:
     return np.asarray(values, dtype=object)
 
 
+def _blank(col: RawColumn | None) -> np.ndarray | None:
+    """Per line: True where the cell is blank as written (None: no such column, all blank);
+    each distinct cell looked at once."""
+    if col is None:
+        return None
+    code, uniques = col.coded if col.coded is not None else _factorize(col.values)
+    return np.array([cells.is_blank(u) for u in uniques] + [True], dtype=bool)[code]
+
+
 def _factorize(values: np.ndarray | pd.Series) -> tuple[np.ndarray, list[Any]]:
     """(code per line, distinct values); code −1 for a missing value (NaN, None, NaT).
 
@@ -479,7 +488,7 @@ def check_columns(
         ok &= good
     refs = {c: col.ref for c, col in found.items()}
     if all(c in out for c in REQUIRED_COLUMNS):
-        cross_checks(out, codes, refs, ok, problems)
+        cross_checks(out, codes, refs, ok, problems, blank_category=_blank(found.get("category")))
     return Checked(out, codes, refs)
 
 
