@@ -115,3 +115,21 @@ def test_run_notebook_works_where_an_event_loop_is_already_running(tmp_path) -> 
 
     ran = _run(inside_a_loop())
     assert ran.cells[0].outputs[0]["text"] == f"42 {tmp_path.name}\n"
+
+
+def test_run_notebook_leaves_no_socket_behind(tmp_path) -> None:
+    """The notebook's event loop is closed in its thread: nothing for the garbage collector
+    to warn about later, in whatever test then runs (an unclosed loop's self-pipe did)."""
+    import gc
+    import warnings
+
+    import nbformat
+
+    from silson_tools.teaching.kernel_client import run_notebook
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("6 * 7")])
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        run_notebook(nb, tmp_path, timeout=60)
+        gc.collect()
+    assert [str(w.message) for w in seen if issubclass(w.category, ResourceWarning)] == []

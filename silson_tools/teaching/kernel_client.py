@@ -23,6 +23,7 @@ loop is taken at once, as before. Everything else is jupyter_client's own code.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -83,7 +84,8 @@ def run_notebook(nb: Any, cwd: str | Path, *, timeout: int = 60, **options: Any)
     """Run every cell of ``nb`` (an nbformat notebook, filled in place and returned) on a
     fresh python3 kernel started in ``cwd``, ``timeout`` seconds per cell.
 
-    nbclient runs in a thread of its own, on an event loop of its own: in a process where
+    nbclient runs in a thread of its own, on an event loop of its own that is closed when
+    the notebook is done (no socket left for the garbage collector): in a process where
     an event loop is already marked running (Playwright's sync API keeps one), nbclient
     would otherwise hand its work to a helper thread and share the loop's sockets across
     threads. ``options`` go to :class:`nbclient.NotebookClient`.
@@ -98,6 +100,6 @@ def run_notebook(nb: Any, cwd: str | Path, *, timeout: int = 60, **options: Any)
         resources={"metadata": {"path": str(cwd)}},
         **options,
     )
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(client.execute).result()
+    with ThreadPoolExecutor(1) as pool:  # asyncio.run: a loop of its own, closed after
+        pool.submit(asyncio.run, client.async_execute()).result()
     return nb
