@@ -224,6 +224,19 @@ def test_cli_writes_parquet_and_reports_bad_input(tmp_path, capsys):
     assert "f0.parquet" in err and "4행" in err and "spaceship" in err
 
 
+def test_cli_refuses_a_start_outside_the_products_sale_window(tmp_path, capsys):
+    """--policy gen3 --start 2024-01-01: no 3세대 contract was signed then (sold 2017-04 –
+    2021-06); said before anything is read or written."""
+    frame = cohort(200, people=4, seed=13)
+    src = write_files(frame, tmp_path / "in", [])
+    args = [str(src), "--policy", "gen3", "--no-progress"]
+    assert main([*args, "--start", "2024-01-01", "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert "gen3" in err and "2017-04-01" in err and "gen4" in err
+    assert not (tmp_path / "o").exists()
+    assert main([*args, "--start", "2019-01-01", "--out", str(tmp_path / "o")]) == 0
+
+
 def test_cli_dask_on_a_local_cluster(tmp_path):
     """The real path: a local cluster of worker processes, then the same lines as pandas."""
     frame = cohort(800, people=10, seed=12)

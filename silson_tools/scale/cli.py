@@ -75,6 +75,7 @@ def main(argv: list[str]) -> int:
 
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     try:
+        _check_sold(args.policy, args.start)
         stats = assess_table(
             args.input,
             args.out,
@@ -96,6 +97,18 @@ def main(argv: list[str]) -> int:
         f"{stats.lines_per_second:,.0f} lines/s, peak {peak:.2f} GB per process)"
     )
     return 0
+
+
+def _check_sold(policy: str | None, start: str | None) -> None:
+    """``--policy`` with ``--start``: :class:`InputError` when that product was not sold on
+    that date (a contract of that date cannot have it), naming the products sold then. One
+    product only: ``gen3+gen4`` are two contracts of two dates (give ``policy_start`` per
+    person), and per-person columns are taken as the analyst wrote them."""
+    if policy is None or start is None or "+" in policy:
+        return
+    from ..catalog import load_policy
+
+    load_policy(policy).check_sold_on(start)
 
 
 if __name__ == "__main__":  # pragma: no cover
