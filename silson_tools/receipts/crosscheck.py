@@ -90,21 +90,33 @@ TOTAL_ROW_EXPECTED = (
 )
 
 
-def total_cells(values: np.ndarray, ref: str, problems: Problems) -> None:
+def total_cells(values: np.ndarray | pd.Series, ref: str, problems: Problems) -> None:
     """A column that is not read (번호, 비고) saying 합계/소계 on a line: that line is a
-    total row that copies the day's fields; refused at that cell."""
-    values = np.asarray(values, dtype=object)
-    every = "\n".join(map(str, values.tolist())).lower()
-    if not any(part in every for part in _TOTAL_PARTS):
-        return  # no total word anywhere: a few substring searches (번호 1, 2, 3 …)
-    codes, uniques = pd.factorize(values)
-    texts = [(k, u) for k, u in enumerate(uniques.tolist()) if type(u) is str]
-    totals = np.zeros(len(uniques), dtype=bool)
-    for k, u in texts:
-        totals[k] = _TOTAL_CHARS.search(u) is not None and is_total(u)
-    if totals.any():
-        hit = np.append(totals, False)[codes]
-        problems.at(np.flatnonzero(hit), ref, values, TOTAL_ROW_EXPECTED)
+    total row that copies the day's fields; refused at that cell.
+
+    A column of numbers or dates holds no 합계. Text is first searched for any total word's
+    letters at once (Arrow's regex on pandas' ``str``; one joined string of the distinct
+    cells otherwise), so a column of claim ids costs a scan, not a parse per id."""
+    column = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    dtype = column.dtype
+    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        return
+    where: np.ndarray | None = None
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        maybe = column.str.contains(_TOTAL_CHARS.pattern, case=False, regex=True, na=False)
+        where = np.flatnonzero(maybe.to_numpy(dtype=bool))
+        if not len(where):
+            return
+        codes, uniques = pd.factorize(column.iloc[where])
+    else:
+        every = "\n".join(u for u in column.tolist() if isinstance(u, str)).lower()
+        if not any(part in every for part in _TOTAL_PARTS):
+            return  # no total word anywhere: a few substring searches (번호 1, 2, 3 …)
+        codes, uniques = pd.factorize(column)
+    totals = [isinstance(u, str) and _TOTAL_CHARS.search(u) is not None and is_total(u)
+              for u in uniques.tolist()]  # fmt: skip
+    hit = np.flatnonzero(np.array([*totals, False], dtype=bool)[codes])
+    problems.at(hit if where is None else where[hit], ref, values, TOTAL_ROW_EXPECTED)
 
 
 def cross_checks(

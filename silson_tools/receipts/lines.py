@@ -56,7 +56,7 @@ import pandas as pd
 from ..errors import InputError, ReceiptError, ReceiptProblem
 from ..schema import CANONICAL_COLUMNS, CATEGORIES, COLUMN_LABELS, OPTIONAL_COLUMNS, WON_COLUMNS
 from . import cells
-from .crosscheck import _TOTAL_CHARS, _TOTAL_PARTS, TOTAL_ROW_EXPECTED, is_total
+from .crosscheck import total_cells
 from .header import Aliases, Header, default_aliases, load_aliases, map_header, normalize
 from .kinds import carry_kinds, count_problems, total_problems
 from .table import _NOTE_RE, _Coded
@@ -422,7 +422,7 @@ def _beyond_cells(
             raw[canonical] = replace(raw[canonical], unit=1)
     for h in headers:  # a column not read (번호, 비고) saying 합계/소계: a total row
         if h.canonical is None or found.get(h.canonical) is not h:
-            _total_cells(frame.iloc[:, h.index], _frame_ref(h), problems)
+            total_cells(frame.iloc[:, h.index], _frame_ref(h), problems)
     notes: list[str] = []
     if "tier" in raw and aliases.kinds:
         tier_codes = _factorize(raw["tier"].values)
@@ -450,32 +450,6 @@ def _beyond_cells(
         notes.extend(count_problems(headers, counted, np.arange(len(frame)), aliases, problems,
                                     _frame_ref))  # fmt: skip
     return notes
-
-
-def _total_cells(values: pd.Series, ref: str, problems: Problems) -> None:
-    """``crosscheck.total_cells`` for a frame's column: a column of numbers or dates holds
-    no 합계; text is first searched for any total word's letters at once (Arrow's regex on
-    pandas' ``str``, one joined string of the distinct cells otherwise), so a column of
-    claim ids costs a scan, not a parse per id."""
-    dtype = values.dtype
-    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
-        return
-    where: np.ndarray | None = None
-    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-        maybe = values.str.contains(_TOTAL_CHARS.pattern, case=False, regex=True, na=False)
-        where = np.flatnonzero(maybe.to_numpy(dtype=bool))
-        if not len(where):
-            return
-        codes, uniques = _factorize(values.iloc[where])
-    else:
-        codes, uniques = _factorize(values)
-        every = "\n".join(u for u in uniques if isinstance(u, str)).lower()
-        if not any(part in every for part in _TOTAL_PARTS):
-            return
-    totals = [isinstance(u, str) and _TOTAL_CHARS.search(u) is not None and is_total(u)
-              for u in uniques]  # fmt: skip
-    hit = np.flatnonzero(np.array([*totals, False], dtype=bool)[codes])
-    problems.at(hit if where is None else where[hit], ref, values, TOTAL_ROW_EXPECTED)
 
 
 def _coded(codes: np.ndarray, uniques: list[Any]) -> _Coded:
