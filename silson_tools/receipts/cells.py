@@ -257,14 +257,15 @@ EARLY_DATE_EXPECTED: Final = (
 )
 
 
-FIRST_SERIAL, LAST_SERIAL = 28126, 73415
+FIRST_SERIAL = (dt.date(FIRST_YEAR, 1, 1) - _EXCEL_EPOCH).days  # 28126
+LAST_SERIAL = (dt.date(LAST_YEAR, 12, 31) - _EXCEL_EPOCH).days  # 73415
 """A bare number is read as an Excel day number only from 1977-01-01 (the year 의료보험
 began) to 2100-12-31: a day of the month (5, 12) is not a date of 1900."""
 SERIAL_EXPECTED: Final = (
     f"{DATE_EXPECTED}; 숫자만 있는 칸은 {FIRST_SERIAL}–{LAST_SERIAL} 사이의 Excel 날짜 일련번호"
-    f"(1977–2100)만 날짜로 읽습니다 (a bare number is read as an Excel day number only from "
-    f"{FIRST_SERIAL} to {LAST_SERIAL}; a day of the month alone is not a date — write the whole "
-    "date, or format the cell as a date)"
+    f"({FIRST_YEAR}–{LAST_YEAR})만 날짜로 읽습니다 (a bare number is read as an Excel day "
+    f"number only from {FIRST_SERIAL} to {LAST_SERIAL}; a day of the month alone is not a "
+    "date — write the whole date, or format the cell as a date)"
 )
 
 
