@@ -8,6 +8,7 @@ step by step, and assumes valid input (the engine's validation is tested separat
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
 import pandas as pd
@@ -106,7 +107,10 @@ def reference_assess(
             "nhis": int(rec.get("nhis_paid", 0)),
             "over": int(rec.get("over_ceiling", 0)),
             "days": int(rec.get("days", 0)),
-            "institution": str(rec.get("institution", "") or ""),
+            # 병원명 as lines are grouped by it: NFKC, no whitespace (가나 의원 = 가나의원)
+            "institution": "".join(
+                unicodedata.normalize("NFKC", str(rec.get("institution", "") or "")).split()
+            ),
             "visit": str(rec.get("visit", "") or ""),
             "severe": bool(rec.get("severe", False)),
             "diagnosis": str(rec.get("diagnosis", "") or ""),
@@ -134,6 +138,7 @@ def reference_assess(
             r[k] = 0
         r["proof"] = False
     rows.sort(key=lambda r: (r["person"], r["day"], r["pos"]))
+    admission_ids(rows)
 
     # 1. exclusions and routing
     for r in rows:
@@ -297,14 +302,22 @@ def visit_part(rows: list[dict], part: Part, combine: bool, basis: str = "paid")
             ded -= back - from_rate
             pay += back
             r["refund"] += back
-        adm = rule.get("admission_cap")
-        if adm is not None and (
-            not rule.admission_cap_tiers or r["tier"] in rule.admission_cap_tiers
-        ):
-            capped = min(pay, adm.at(day))
-            r["cap"] += pay - capped
-            pay = capped
         r["pay_k"], r["ded"], r["rate"] = pay, r["ded"] + ded, r["rate"] + rate
+    adm = rule.get("admission_cap")  # 입원 1건당: Σ payout of the admission's lines
+    if adm is not None:
+        capped_rows = [
+            r
+            for r in rows
+            if r["setting"] == "inpatient"
+            and r["a_cov"] + r["a_non"] > 0
+            and (not rule.admission_cap_tiers or r["tier"] in rule.admission_cap_tiers)
+        ]
+        for stay in by_admission(capped_rows):
+            total = sum(r["pay_k"] for r in stay)
+            cut = max(0, total - adm.at(stay[0]["day"]))
+            for r, s in zip(stay, shares(cut, [r["pay_k"] for r in stay]), strict=True):
+                r["cap"] += s
+                r["pay_k"] -= s
 
     # outpatient visits (and prescriptions)
     pharmacy_rule = part.settings.get("pharmacy")
@@ -434,13 +447,14 @@ def group_visits(rows: list[dict], unit: str, blank_alone: bool = False) -> list
 
 def treatment_part(rows: list[dict], part: Part, basis: str = "paid") -> None:
     rule = part.treatment
+    mine = [r for r in rows if r["a_non"] > 0]
+    acts = treatment_acts(rows, mine) if rule.visit_unit == "visit" else [[r] for r in mine]
     sessions: dict[tuple, int] = {}  # every treatment with an amount (brackets, session_no)
     counted: dict[tuple, int] = {}  # those that use up the yearly count
-    for r in rows:
-        if r["a_non"] == 0:
-            continue
-        day = r["day"]
-        key = (r["person"], r["year"])
+    for act in acts:
+        head = act[0]
+        day = head["day"]
+        key = (head["person"], head["year"])
         sessions[key] = sessions.get(key, 0) + 1
         n = sessions[key]
         if part.brackets:
@@ -448,7 +462,12 @@ def treatment_part(rows: list[dict], part: Part, basis: str = "paid") -> None:
         else:
             rate_param = rule.params["rate"]
         pay, ded, rate = split(
-            0, r["a_non"], 0, ppm(rate_param, day), value(rule.get("min"), day, 0), rule.form
+            0,
+            sum(r["a_non"] for r in act),
+            0,
+            ppm(rate_param, day),
+            value(rule.get("min"), day, 0),
+            rule.form,
         )
         cap_cut = 0
         if rule.get("visit_cap") is not None:
@@ -461,27 +480,101 @@ def treatment_part(rows: list[dict], part: Part, basis: str = "paid") -> None:
             over = limit is not None and counted[key] > limit
         count_cut = pay if over else 0
         block = value(rule.get("improvement_block"), day)
-        if block and n > block and not over:
-            r["proof"] = True
-        r["session"] = n
-        r["ded"] += ded
-        r["rate"] += rate
-        r["cap"] += cap_cut
-        r["count"] += count_cut
-        r["pay_k"] = pay - count_cut
+        left = [r["a_non"] for r in act]
+        got = []
+        for step in (ded, rate, cap_cut, count_cut):
+            got.append(shares(step, left))
+            left = [a - b for a, b in zip(left, got[-1], strict=True)]
+        for i, r in enumerate(act):
+            if block and n > block and not over:
+                r["proof"] = True
+            r["session"] = n
+            r["ded"] += got[0][i]
+            r["rate"] += got[1][i]
+            r["cap"] += got[2][i]
+            r["count"] += got[3][i]
+            r["pay_k"] = left[i]
+
+
+def treatment_acts(rows: list[dict], mine: list[dict]) -> list[list[dict]]:
+    """``mine`` (rows in row order) as acts when a treatment is taken per visit: 외래 rows
+    of one 통원 (person, day, institution; a blank name alone; visit keys join), inpatient
+    rows of one admission, each 약국 row alone; acts ordered by their first row."""
+    outpatient = [r for r in rows if r["setting"] == "outpatient"]
+    visit_of = {}
+    for n, visit in enumerate(group_visits(outpatient, "institution", blank_alone=True)):
+        for r in visit:
+            visit_of[r["pos"]] = n
+    acts: dict[tuple, list[dict]] = {}
+    for r in mine:
+        if r["setting"] == "outpatient":
+            key: tuple = ("outpatient", visit_of[r["pos"]])
+        elif r["setting"] == "inpatient":
+            key = ("inpatient", r["adm"])
+        else:
+            key = ("pharmacy", r["pos"])
+        acts.setdefault(key, []).append(r)
+    return list(acts.values())
 
 
 def room_part(rows: list[dict], part: Part) -> None:
-    for r in rows:
-        if r["a_non"] == 0:
-            continue
-        day = r["day"]
+    """min(Σ 50% × 차액, 10만원 × Σ입원일수) per admission, the cut shared by what each pays."""
+    mine = [r for r in rows if r["a_non"] > 0]
+    for r in mine:
         c = r["a_non"]
-        pay = c * (PPM - ppm(part.room["rate"], day)) // PPM
-        capped = min(pay, part.room["daily_cap"].at(day) * r["days"])
-        r["rate"] += c - pay
-        r["cap"] += pay - capped
-        r["pay_k"] = capped
+        r["pay_k"] = c * (PPM - ppm(part.room["rate"], r["day"])) // PPM
+        r["rate"] += c - r["pay_k"]
+    for stay in by_admission(mine):
+        total = sum(r["pay_k"] for r in stay)
+        cap = sum(part.room["daily_cap"].at(r["day"]) * r["days"] for r in stay)
+        cut = max(0, total - cap)
+        for r, s in zip(stay, shares(cut, [r["pay_k"] for r in stay]), strict=True):
+            r["cap"] += s
+            r["pay_k"] -= s
+
+
+def admission_ids(rows: list[dict]) -> None:
+    """``adm`` on each inpatient row (sorted by person, date, file order): rows sharing a
+    visit key are one admission; else a named row joins the admission of the previous row of
+    its person and institution when (days ≥ 1) its date ≤ the latest date + days + 1 of
+    those earlier rows, or (days = 0) its date is the previous row's date; a row without an
+    institution is one of its own."""
+    state: dict[tuple, tuple[int, dt.date, dt.date]] = {}  # → (adm, latest reach, last date)
+    parent: dict[int, int] = {}
+
+    def root(a: int) -> int:
+        while parent.get(a, a) != a:
+            a = parent[a]
+        return a
+
+    keyed: dict[str, int] = {}
+    for n, r in enumerate(x for x in rows if x["setting"] == "inpatient"):
+        r["adm"] = n
+        reach = r["day"] + dt.timedelta(days=r["days"] + 1 if r["days"] > 0 else 0)
+        if r["institution"]:
+            key = (r["person"], r["institution"])
+            if key in state:
+                adm, latest, last = state[key]
+                joins = r["day"] <= latest if r["days"] > 0 else r["day"] == last
+                if joins:
+                    r["adm"] = adm
+                reach = max(reach, latest)
+            state[key] = (r["adm"], reach, r["day"])
+        if r["visit"]:
+            a, b = root(r["adm"]), root(keyed.setdefault(r["visit"], r["adm"]))
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    for r in rows:
+        if r["setting"] == "inpatient":
+            r["adm"] = root(r["adm"])
+
+
+def by_admission(rows: list[dict]) -> list[list[dict]]:
+    """Inpatient ``rows`` (in row order) grouped by admission, each in row order."""
+    stays: dict[int, list[dict]] = {}
+    for r in rows:
+        stays.setdefault(r["adm"], []).append(r)
+    return list(stays.values())
 
 
 def noncovered_share(pay: int, cov: int, non: int) -> int:

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..catalog import Part
+from ..catalog import Part, SettingRule
 from ..errors import ReceiptError
 from ..formulas import PPM
+from .admissions import act_groups, admission_units, cap_groups
 from .deductibles import param_on, split_claim
 from .limits import cap_then_count, yearly_number
-from .lines import I64, LineDetail, PerLine, SortedLines
-from .shares import add_nonzero
+from .lines import I64, LineDetail, PerLine, SortedLines, run_number
+from .shares import add_nonzero, share_steps
+from .visits import _by_first_line
 
 __all__ = ["room_part", "treatment_part"]
 
@@ -42,15 +44,13 @@ def treatment_part(
     the payout of those lines before the yearly sub-limit."""
     rule = part.treatment
     assert rule is not None, f"part {part.name!r} of kind 'treatment' has no treatment rule"
+    if rule.visit_unit == "visit" and len(idx) > 1:
+        group = act_groups(lines, idx)
+        if group is not None:
+            return _acts(lines, part, rule, idx, c, group, detail, paid_only)
     d = lines.day[idx]
     session = yearly_number(lines.gid[idx])
-    r: PerLine
-    if part.brackets:  # (first session, rate) steps
-        r = np.zeros(len(idx), I64) + part.brackets[0][1].ppm(d)
-        for first, param in part.brackets[1:]:
-            r = np.where(session >= first, param.ppm(d), r)
-    else:
-        r = rule.params["rate"].ppm(d)
+    r = _rate(part, rule, session, d)
     p, dd, rr = split_claim(0, c, 0, r, param_on(rule.get("min"), d, 0), rule.form)
     capped, count_cut, over = cap_then_count(
         p, rule.get("visit_cap"), rule.get("count"), lines.gid[idx], d, paid_only
@@ -68,6 +68,81 @@ def treatment_part(
         return capped
     detail.count_cut[idx] += count_cut
     return capped - count_cut
+
+
+def _rate(part: Part, rule: SettingRule, session: np.ndarray, d: np.ndarray) -> PerLine:
+    """The self-pay rate (ppm) of each treatment: by its session number when the part has
+    brackets, else the rule's ``rate``."""
+    if not part.brackets:  # (first session, rate) steps
+        return rule.params["rate"].ppm(d)
+    r = np.zeros(len(d), I64) + part.brackets[0][1].ppm(d)
+    for first, param in part.brackets[1:]:
+        r = np.where(session >= first, param.ppm(d), r)
+    return r
+
+
+def _acts(
+    lines: SortedLines,
+    part: Part,
+    rule: SettingRule,
+    idx: np.ndarray,
+    c: np.ndarray,
+    group: np.ndarray,
+    detail: LineDetail,
+    paid_only: bool,
+) -> np.ndarray:
+    """:func:`treatment_part` with the lines of one act (``group``: equal ids, one act) taken
+    together: per act one deductible ``max(D, r × ΣC)``, one cap and one count, numbered
+    in the order of the acts' first lines; its steps shared back over its lines by what is
+    left on each (largest remainders) → the payout of each line ``idx``."""
+    order, first = _by_first_line(group)
+    at = idx[order]
+    starts = np.flatnonzero(first)
+    local = run_number(first)
+    head = at[starts]
+    d, gid = lines.day[head], lines.gid[head]
+    session = yearly_number(gid)
+    cl = c[order]
+    p, dd, rr = split_claim(
+        0,
+        np.add.reduceat(cl, starts),
+        0,
+        _rate(part, rule, session, d),
+        param_on(rule.get("min"), d, 0),
+        rule.form,
+    )
+    capped, count_cut, over = cap_then_count(
+        p, rule.get("visit_cap"), rule.get("count"), gid, d, paid_only
+    )
+    block = rule.get("improvement_block")
+    if block is not None:
+        b = block.on(d)
+        detail.needs_improvement_proof[at] |= ((b > 0) & (session > b) & ~over)[local]
+    detail.session_no[at] = session[local]
+    m = len(idx)
+    got = [np.zeros(m, I64) for _ in range(4)]
+    pay = np.zeros(m, I64)
+    cap_cut = p - capped
+    at_local = np.arange(m)
+    share_steps(
+        [dd, rr, cap_cut, count_cut],
+        tuple(got),
+        capped - count_cut,
+        cl,
+        local,
+        starts,
+        at_local,
+        pay,
+    )
+    for target, share in zip(
+        (detail.deductible, detail.rate_part, detail.visit_cap_cut, detail.count_cut),
+        got,
+        strict=True,
+    ):
+        add_nonzero(target, at, share)
+    back = np.empty(m, I64)
+    back[order] = pay
+    return back
 
 
 def room_part(
@@ -90,7 +165,12 @@ def room_part(
         )
     d = lines.day[idx]
     p = (c * (PPM - part.room["rate"].ppm(d))) // PPM
-    capped = np.minimum(p, part.room["daily_cap"].on(d) * days)
+    cap = part.room["daily_cap"].on(d) * days
+    unit = admission_units(lines, idx) if len(idx) > 1 else None
+    if unit is None:  # each line its own stay
+        cut = p - np.minimum(p, cap)
+    else:  # min(Σ 50% × 차액, 10만원 × Σ입원일수) per admission
+        cut = cap_groups(p, unit, cap, summed=True)
     detail.rate_part[idx] += c - p
-    add_nonzero(detail.visit_cap_cut, idx, p - capped)
-    return capped
+    add_nonzero(detail.visit_cap_cut, idx, cut)
+    return p - cut

@@ -2,7 +2,9 @@
 
 **Inpatient** (입원): each line is one claim: self-pay by the rate (and a tier minimum where
 the rule has one), then the yearly self-pay cap (연간 자기부담 한도, :mod:`.limits`), then
-the per-admission cap (입원 건당 한도) on the tiers it names.
+the per-admission cap (입원 1건당 한도) on the tiers it names, over the lines of one admission
+(:mod:`.admissions`: an interim and a discharge receipt of one stay are one), its cut shared
+back by what each line pays.
 
 **Outpatient visits and prescriptions** (통원, 처방조제): a visit is one line, or with
 ``combine_same_day`` (4/5세대) a group of a person's outpatient and pharmacy lines of one
@@ -26,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalog import Part, SettingRule
+from ..receipts.crosscheck import institution_key
 from .deductibles import nhi_rate_ppm, rate_ppm, split_claim, tier_min, visit_min
 from .limits import cap_then_count, selfpay_cap
 from .lines import (
@@ -132,7 +135,9 @@ def _by_first_line(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _text_codes(lines: SortedLines, column: str, idx: np.ndarray) -> np.ndarray:
     """A free-text receipt column on sorted lines ``idx`` as codes: 0 = blank, 1, 2 … a text
-    (equal texts, equal codes). Reads the codes validation made where it kept them."""
+    (equal texts, equal codes; a 병원명 by :func:`~..receipts.crosscheck.institution_key`, so
+    ``가나 의원`` and full-width ``가나의원`` are one). Reads the codes validation made where
+    it kept them."""
     rec = lines.receipts
     if rec is None or column not in lines.given:
         return np.zeros(len(idx), I64)
@@ -140,13 +145,22 @@ def _text_codes(lines: SortedLines, column: str, idx: np.ndarray) -> np.ndarray:
     coded = rec.text_codes(column)
     if coded is not None:
         code, names = coded
-        table = np.arange(1, len(names) + 1, dtype=I64)
-        if "" in names:
-            table[names.index("")] = 0
-        return table[code[rows]]
+        return _name_table(names, column)[code[rows]]
     text = rec[column].to_numpy(dtype=object)[rows]
-    codes = pd.factorize(text)[0]
-    return np.where(text == "", 0, codes + 1).astype(I64)
+    codes, names = pd.factorize(text)
+    return _name_table(tuple(names), column)[codes]
+
+
+def _name_table(names: tuple[str, ...] | list[str], column: str) -> np.ndarray:
+    """Code of each distinct text: 0 for blank, else 1, 2 … by first appearance (병원명 by
+    their grouping key)."""
+    keys = [
+        "" if not isinstance(n, str) else institution_key(n) if column == "institution" else n
+        for n in names
+    ]
+    seen: dict[str, int] = {"": 0}
+    # one more 0 at the end: pd.factorize's code −1 (a missing value) reads it
+    return np.array([*(seen.setdefault(k, len(seen)) for k in keys), 0], dtype=I64)
 
 
 def _names_given(lines: SortedLines) -> bool:
@@ -359,12 +373,36 @@ def _inpatient(
             applies = np.isin(tier, [TIER_CODES.index(t) for t in rule.admission_cap_tiers])
         else:
             applies = np.ones(len(idx), dtype=bool)
-        capped = np.where(applies, np.minimum(p, admission.on(d)), p)
-        add_nonzero(detail.visit_cap_cut, idx, p - capped)
-        p = capped
+        p = _admission_cap(lines, idx, p, applies, admission.on(d), detail)
     payout[idx] = p
     detail.deductible[idx] += dd
     detail.rate_part[idx] += rr
+
+
+def _admission_cap(
+    lines: SortedLines,
+    idx: np.ndarray,
+    p: np.ndarray,
+    applies: np.ndarray,
+    cap: PerLine,
+    detail: LineDetail,
+) -> np.ndarray:
+    """입원 1건당 한도 on the lines ``idx`` where ``applies``: the payouts of one admission
+    (:mod:`.admissions`) are capped together, the cut shared over its lines by what each
+    pays (largest remainders) → ``visit_cap_cut``; each line alone when none join."""
+    from .admissions import admission_units, cap_groups  # admissions reads visits
+
+    on = np.flatnonzero(applies)
+    unit = admission_units(lines, idx[on]) if len(on) > 1 else None
+    if unit is None:
+        capped = np.where(applies, np.minimum(p, cap), p)
+        add_nonzero(detail.visit_cap_cut, idx, p - capped)
+        return capped
+    cut = cap_groups(p[on], unit, cap if np.ndim(cap) == 0 else cap[on])
+    add_nonzero(detail.visit_cap_cut, idx[on], cut)
+    p = p.copy()
+    p[on] -= cut
+    return p
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Checks across the columns of one line (and across lines: a visit key), on lines whose
 cells each parsed: a line must make sense as a whole (입원일수 only on 입원 lines, ⑤ at most
-①, a 약국 tier only on pharmacy lines, one visit key per person and day)."""
+①, a 약국 tier only on pharmacy lines, one visit key per person and day, or per person and
+institution on 입원 lines: one admission over several days)."""
 
 from __future__ import annotations
 
@@ -199,22 +200,69 @@ def cross_checks(
             out["over_ceiling"],
             "⑤ 상한액초과금은 ① 본인부담금 이하 (⑤ over_ceiling is part of ①, so at most ①)",
         )
-    if "visit" in refs:  # a visit key groups lines of one person on one day
-        key = pd.Series(np.asarray(out["visit"], dtype=object))
-        who = (
-            pd.Series(np.asarray(out["person"], dtype=object))
-            + "\0"
-            + pd.Series(np.asarray(out["date"]).astype("datetime64[D]").astype(str))
-        )
-        keyed = ok & (key != "").to_numpy()
-        first = who[keyed].groupby(key[keyed], sort=False).transform("first")
-        problems.at(
-            np.flatnonzero(keyed)[(who[keyed] != first).to_numpy()],
-            refs["visit"],
-            out["visit"],
-            "방문묶음은 같은 사람·같은 날의 줄만 묶습니다 (a visit key groups lines of one person "
-            "on one day; this key is also on a line of another person or another day)",
-        )
+    if "visit" in refs:
+        _visit_keys(out, refs, ok, inpatient, problems)
+
+
+def institution_key(name: str) -> str:
+    """A 병원명 as lines are grouped by it: NFKC (full-width letters and digits as
+    half-width) without whitespace, so ``가나 의원`` and ``가나의원`` are one institution."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def _visit_keys(
+    out: dict[str, Any],
+    refs: Mapping[str, str],
+    ok: np.ndarray,
+    inpatient: np.ndarray,
+    problems: Problems,
+) -> None:
+    """A visit key (방문묶음) groups lines of one person: on one day (a 통원), or inpatient
+    lines of one institution over several days (one admission, 입원 1건: a 중간 and a 퇴원
+    receipt). Each keyed line is compared with the key's first line."""
+    key = pd.Series(np.asarray(out["visit"], dtype=object))
+    keyed = ok & (key != "").to_numpy()
+    if not keyed.any():
+        return
+    at = np.flatnonzero(keyed)
+    by = key.iloc[at].to_numpy()
+
+    def first(values: Any) -> np.ndarray:
+        """True on each keyed line whose value differs from its key's first line's."""
+        column = pd.Series(values)
+        return (column != column.groupby(by, sort=False).transform("first")).to_numpy()
+
+    person = first(np.asarray(out["person"], dtype=object)[at])
+    day = first(np.asarray(out["date"]).astype("datetime64[D]")[at].astype(str))
+    names = np.asarray(out["institution"], dtype=object)[at] if "institution" in refs else ()
+    inst = first(
+        [institution_key(n) if isinstance(n, str) else "" for n in names] or [""] * len(at)
+    )
+    several_days = pd.Series(day).groupby(by, sort=False).transform("any").to_numpy()
+    stay = pd.Series(inpatient[at]).groupby(by, sort=False).transform("all").to_numpy()
+    problems.at(
+        at[person],
+        refs["visit"],
+        out["visit"],
+        "방문묶음은 한 사람의 줄만 묶습니다 (a visit key groups lines of one person; this key "
+        "is also on a line of another person)",
+    )
+    problems.at(
+        at[~person & several_days & ~stay & day],
+        refs["visit"],
+        out["visit"],
+        "방문묶음은 같은 사람·같은 날의 줄만 묶습니다; 여러 날에 걸친 방문묶음은 "
+        "한 병원의 입원 줄만 (a visit key groups lines of one person on one day, or the 입원 "
+        "lines of one stay at one institution; this key is also on a line of another day)",
+    )
+    problems.at(
+        at[~person & several_days & stay & inst],
+        refs["visit"],
+        out["visit"],
+        "여러 날에 걸친 입원 방문묶음은 한 병원의 줄만 묶습니다 (a visit key over several days "
+        "groups the 입원 lines of one stay at one institution; this key is also on a line of "
+        "another institution)",
+    )
 
 
 _KIND_IN_NAME = re.compile(r"치과|한의원|한방")

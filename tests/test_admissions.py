@@ -1,0 +1,232 @@
+"""One admission (입원 1건) and one injection act: the engine against the row-by-row reference,
+the per-act arithmetic of injections, the 방문묶음 check on inpatient keys, and 병원명 that
+differ only in spaces or character width.
+
+Comments cite these originals by the short name before the colon:
+
+- 4세대 표준약관: 금융감독원, 실손의료보험 표준약관 (보험업감독업무시행세칙 별표15,
+  2021.7.1 시행), https://fss.or.kr/fss/bbs/B0000115/view.do?menuNo=200504&nttId=21943
+- 삼성생명 3세대: 삼성생명 인터넷 실손의료비보장보험1.0 상품안내 (2018), 「주사: 입원·통원
+  1회당」, https://direct.samsunglife.com
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from reference_engine import reference_assess
+
+from silson_tools.catalog import Policy, load_policy
+from silson_tools.engine import DETAIL_COLUMNS, assess
+from silson_tools.errors import ReceiptError
+
+COMPARED = [c for c in DETAIL_COLUMNS if c not in ("payout_covered", "payout_noncovered")]
+
+
+def per_visit(policy: Policy) -> Policy:
+    """``policy`` with its injection parts taken per act (treatment ``unit = "visit"``)."""
+    parts = []
+    for part in policy.parts:
+        if part.treatment is not None and "injection" in (part.categories or ()):
+            rule = dataclasses.replace(part.treatment, visit_unit="visit")
+            part = dataclasses.replace(part, treatment=rule)
+        parts.append(part)
+    return dataclasses.replace(policy, parts=tuple(parts))
+
+
+POLICIES = {
+    **{name: load_policy(name) for name in ("gen2", "gen3", "gen4", "gen5")},
+    **{f"{name}-per-visit": per_visit(load_policy(name)) for name in ("gen3", "gen4", "gen5")},
+}
+
+
+@st.composite
+def stays(draw) -> pd.DataFrame:
+    """Lines of two people over a few weeks, mostly inpatient, at few institutions (some
+    blank), with stays that touch, 입원일수 0 now and then, and 방문묶음 keys: an inpatient key
+    per person and institution (one stay over several days), an outpatient key per person
+    and day."""
+    rows = []
+    for _ in range(draw(st.integers(1, 25))):
+        setting = draw(st.sampled_from(["inpatient", "inpatient", "outpatient", "pharmacy"]))
+        person = draw(st.sampled_from(["가", "가", "나"]))
+        day = dt.date(2026, 7, 1) + dt.timedelta(days=draw(st.integers(0, 20)))
+        inst = draw(st.sampled_from(["", "B병원", "B 병원", "C의원", "Ｃ의원"]))
+        category = draw(st.sampled_from(["", "", "injection", "injection", "mri", "room_upgrade"]))
+        if setting == "inpatient":
+            days = draw(st.sampled_from([0, 1, 2, 3, 5, 9]))
+            key = f"{person}{inst}" if inst and draw(st.booleans()) else ""
+            if category == "room_upgrade":
+                days = max(days, 1)
+        else:
+            days = 0
+            key = draw(st.sampled_from(["", "", f"{person}{day}"]))
+            category = "" if category == "room_upgrade" else category
+        tiers = ["pharmacy"] if setting == "pharmacy" else ["clinic", "hospital", "general"]
+        cc = draw(st.sampled_from([0, 10_000, 300_000, 2_000_000]))
+        rows.append(
+            {
+                "person": person,
+                "date": day,
+                "institution": inst,
+                "visit": key,
+                "setting": setting,
+                "tier": draw(st.sampled_from(tiers)),
+                "covered_copay": cc,
+                "nhis_paid": 3 * cc,
+                "noncovered": draw(
+                    st.sampled_from([0, 20_000, 50_000, 90_000, 700_000, 5_000_000, 9_000_000])
+                ),
+                "days": days,
+                "category": category,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("name", list(POLICIES))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_admissions_and_acts_equal_the_reference(name: str, data) -> None:
+    policy = POLICIES[name]
+    df = data.draw(stays())
+    got = assess(df, policy, policy_start="2026-06-01")
+    want = reference_assess(df, policy, policy_start="2026-06-01")
+    for col in COMPARED:
+        g = got[col].astype(object).tolist() if col == "zone" else got[col].tolist()
+        assert g == want[col].tolist(), col
+    claim = got["covered_copay"] + got["noncovered"]
+    assert (got["payout"] + got["self_pay"] == claim).all()
+
+
+def line(**kw) -> dict:
+    base = {
+        "date": "2024-03-05",
+        "setting": "outpatient",
+        "tier": "clinic",
+        "institution": "A의원",
+        "covered_copay": 0,
+        "noncovered": 50_000,
+        "category": "injection",
+    }
+    return base | kw
+
+
+def test_injections_of_one_admission_are_one_act() -> None:
+    # 4세대 표준약관: 1회 입원에서 2회 이상 주사 → 1회. Five daily 50,000 lines of one stay:
+    # 250,000 − max(3만원, 30% = 75,000) = 175,000, one count (per line: 5 × 20,000).
+    rows = [
+        line(
+            date=f"2024-03-0{d}", setting="inpatient", tier="hospital", institution="B병원", days=1
+        )
+        for d in range(1, 6)
+    ]
+    df = pd.DataFrame(rows)
+    got = assess(df, per_visit(load_policy("gen4")), policy_start="2024-01-01")
+    assert got["payout"].sum() == 175_000
+    assert got["payout"].tolist() == [35_000] * 5
+    assert got["session_no"].tolist() == [1] * 5
+
+
+def test_gen3_two_injections_of_one_visit() -> None:
+    # 삼성생명 3세대: 주사 최소공제 2만원, 30%, 입원·통원 1회당: 100,000 − max(20,000, 30,000)
+    got = assess(
+        pd.DataFrame([line(), line()]), per_visit(load_policy("gen3")), policy_start="2024-01-01"
+    )
+    assert got["payout"].tolist() == [35_000, 35_000]
+    assert got["deductible"].tolist() == [0, 0]
+    assert got["rate_part"].tolist() == [15_000, 15_000]
+
+
+def test_other_treatments_stay_per_line_and_other_visits_are_other_acts() -> None:
+    # 도수 and MRI keep one act per line; injections at two clinics or two days are two acts
+    df = pd.DataFrame(
+        [
+            line(category="manual_therapy"),
+            line(category="manual_therapy"),
+            line(),
+            line(institution="B의원"),
+            line(date="2024-03-06"),
+        ]
+    )
+    got = assess(df, per_visit(load_policy("gen4")), policy_start="2024-01-01")
+    assert got["payout"].tolist() == [20_000, 20_000, 20_000, 20_000, 20_000]
+    assert got["session_no"].tolist() == [1, 2, 1, 2, 3]
+
+
+def frame(*rows: dict) -> pd.DataFrame:
+    base = {
+        "person": "가나",
+        "setting": "inpatient",
+        "tier": "hospital",
+        "covered_copay": 0,
+        "noncovered": 100_000,
+        "days": 3,
+    }
+    return pd.DataFrame([base | r for r in rows])
+
+
+def test_an_inpatient_visit_key_may_span_the_days_of_one_stay() -> None:
+    df = frame(
+        {"date": "2026-07-01", "institution": "B병원", "visit": "입원1"},
+        {"date": "2026-07-20", "institution": "B 병원", "visit": "입원1"},  # the same, spaced
+    )
+    got = assess(df, "gen5", policy_start="2026-06-01")
+    assert got["payout"].sum() == 100_000
+
+
+@pytest.mark.parametrize(
+    ("second", "row", "words"),
+    [
+        ({"institution": "C병원"}, 1, "another institution"),
+        ({"person": "다라"}, 1, "another person"),
+        ({"setting": "outpatient", "days": 0}, 1, "another day"),
+    ],
+)
+def test_a_visit_key_over_several_days_is_one_stay_at_one_institution(
+    second: dict, row: int, words: str
+) -> None:
+    df = frame(
+        {"date": "2026-07-01", "institution": "B병원", "visit": "입원1"},
+        {"date": "2026-07-20", "institution": "B병원", "visit": "입원1"} | second,
+    )
+    with pytest.raises(ReceiptError) as info:
+        assess(df, "gen5", policy_start="2026-06-01")
+    (problem,) = info.value.problems
+    assert problem.row == row
+    assert problem.value == "입원1"
+    assert "방문묶음" in problem.expected and words in problem.expected
+    assert "visit" in str(problem.column)
+
+
+@pytest.mark.parametrize("policy", ["gen2", "gen3", "gen4"])
+@pytest.mark.parametrize("other", ["가나 의원", "가나\u3000의원", " 가나 의 원"])
+def test_one_institution_written_two_ways_is_one_visit(policy: str, other: str) -> None:
+    # one 통원 at one 의원: one deductible (1만원 at a 의원), whatever the spaces and widths
+    df = pd.DataFrame(
+        [
+            line(institution="가나의원", covered_copay=20_000, noncovered=0, category=""),
+            line(institution=other, covered_copay=20_000, noncovered=0, category=""),
+        ]
+    )
+    got = assess(df, policy, policy_start="2024-01-01")
+    assert got["deductible"].sum() == 10_000, got[["institution", "deductible"]]
+    assert got["institution"].tolist() == ["가나의원", other]  # the person's text, unchanged
+
+
+def test_full_width_letters_are_the_same_institution() -> None:
+    df = pd.DataFrame(
+        [
+            line(institution="AB의원", covered_copay=20_000, noncovered=0, category=""),
+            line(institution="ＡＢ의원", covered_copay=20_000, noncovered=0, category=""),
+        ]
+    )
+    got = assess(df, "gen3", policy_start="2024-01-01")
+    want = reference_assess(df, load_policy("gen3"), policy_start="2024-01-01")
+    assert got["deductible"].sum() == 10_000
+    assert got["payout"].tolist() == want["payout"].tolist()
