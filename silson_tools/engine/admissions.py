@@ -146,6 +146,22 @@ def cap_groups(
     return cut
 
 
+def _day_firsts(lines: SortedLines, at: np.ndarray) -> np.ndarray:
+    """True where a new person–day starts among sorted lines ``at`` (ascending)."""
+    first = np.ones(len(at), dtype=bool)
+    p, d = lines.person[at], lines.day[at]
+    first[1:] = (p[1:] != p[:-1]) | (d[1:] != d[:-1])
+    return first
+
+
+def _shared_days(lines: SortedLines, at: np.ndarray) -> np.ndarray:
+    """Positions in ``at`` (sorted lines, ascending) of the lines whose person–day holds
+    another of them."""
+    first = _day_firsts(lines, at)
+    size = np.diff(np.append(np.flatnonzero(first), len(at)))
+    return np.flatnonzero(np.repeat(size > 1, size))
+
+
 def act_groups(lines: SortedLines, idx: np.ndarray) -> np.ndarray | None:
     """The act of each line ``idx`` (sorted positions) when injections are taken per visit:
     외래 lines by 통원 (:func:`.visits.visits` of 외래 by institution: person, day and
@@ -156,17 +172,30 @@ def act_groups(lines: SortedLines, idx: np.ndarray) -> np.ndarray | None:
     group = np.arange(m, dtype=I64)
     alone = True
     out = np.flatnonzero(setting == OUT)
-    if len(out) > 1:
-        v = visits(lines, "outpatient", "institution")
-        if v is not None and len(v.starts) < len(v.idx):
-            number = np.full(lines.n, -1, I64)
-            number[v.idx] = v.number
-            group[out] = m + number[idx[out]]
-            alone = False
+    if len(out) > 1 and _names_given(lines):  # else each 외래 line is a 통원 of its own
+        shared = _shared_days(lines, idx[out])
+        if not len(shared):
+            pass  # no two on one person–day: each its own 통원
+        elif "visit" in lines.given:  # a key may join through other lines: the 통원 as built
+            v = visits(lines, "outpatient", "institution")
+            if v is not None and len(v.starts) < len(v.idx):
+                number = np.full(lines.n, -1, I64)
+                number[v.idx] = v.number
+                group[out] = m + number[idx[out]]
+                alone = False
+        else:  # person–day and 병원명 of the lines that share a day; a blank name alone
+            at = out[shared]
+            inst = _text_codes(lines, "institution", idx[at])
+            pday = run_number(_day_firsts(lines, idx[at]))
+            named = inst > 0
+            if named.any():
+                key = pday * (int(inst.max()) + 1) + inst
+                group[at[named]] = m + key[named]
+                alone = False
     inp = np.flatnonzero(setting == IN)
     if len(inp) > 1:
         adm = admission_units(lines, idx[inp])
         if adm is not None:
-            group[inp] = m + lines.n + adm
+            group[inp] = -1 - adm  # apart from the 통원 numbers (≥ m) and the lines (< m)
             alone = False
     return None if alone else group  # 약국 lines: each its own number
