@@ -122,10 +122,13 @@ class Aliases:
     """Headers of a count column (``횟수``): a line with a count above 1 is refused."""
     total_headers: frozenset[str] = frozenset()
     """Headers of a 진료비 총액 column: each line's ① + ② + ③ + ④ must add up to it."""
+    side: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """``[side_columns]``: per kind of column that is not read but checked (``discount``,
+    ``patient_total``, ``department`` …), its normalized headers or words (``sides.py``)."""
 
 
 _SECTIONS: Final = ("columns", "values", "notes", "unclear", "institution_kinds", "count_columns",
-                     "total_columns")
+                     "total_columns", "side_columns")
 _KINDS: Final = ("dental", "oriental", "ask")
 
 
@@ -205,7 +208,11 @@ def _merge_aliases(datas: Iterable[tuple[dict[str, Any], str]]) -> Aliases:
     kinds: dict[str, str] = {}
     counts: set[str] = set()
     totals: set[str] = set()
+    side: dict[str, set[str]] = {}
     for data, source in datas:
+        for kind, names in data.get("side_columns", {}).items():
+            side.setdefault(kind, set()).update(
+                normalize(n) for n in _strings(names, source, f"[side_columns] {kind}"))
         for canonical, names in data.get("notes", {}).items():
             if canonical not in CANONICAL_COLUMNS:
                 raise RuleDataError(source, "[notes]", f"{canonical!r} is not a canonical column")
@@ -239,7 +246,7 @@ def _merge_aliases(datas: Iterable[tuple[dict[str, Any], str]]) -> Aliases:
     return Aliases(
         columns, values, examples, value_examples,
         {c: frozenset(n) for c, n in notes.items()}, unclear, kinds, frozenset(counts),
-        frozenset(totals),
+        frozenset(totals), {k: frozenset(v) for k, v in side.items()},
     )  # fmt: skip
 
 

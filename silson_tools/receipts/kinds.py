@@ -140,7 +140,8 @@ COUNT_EXPECTED = (
 ONE_SESSION_EXPECTED = (
     "한 줄에 한 번 (one session per line: this line says more than one, but each line counts "
     "as one visit or session — one deductible and one of the yearly counts; write one line "
-    "per session, each with its own amounts)"
+    "per session, each with its own amounts; a 진료받은 내역 row of one institution and month "
+    "with 방문일수/처방횟수: one line per visit day, with that day's receipt)"
 )
 _COUNT = re.compile(r"(\d{1,6})(?:\.0+)?\s*(?:회|번|차|times?)?", re.IGNORECASE | re.ASCII)
 
@@ -192,26 +193,61 @@ def hidden_lines(hidden_rows: list[int], body_at: int, keep: np.ndarray, mode: s
 
 
 def total_problems(totals: list[tuple[str, np.ndarray, int]], columns: dict[str, Any],
-                   given: set[str], problems: Any) -> None:  # fmt: skip
-    """Lines whose ① + ② + ③ + ④ is not the 진료비 총액 written beside them (① may include
-    ④, or ③ has no column): refused, naming the total's cell. Checked when ①, ② and ④ are
-    columns of the file; a total cell that is blank or not an amount is not checked."""
-    if not totals or not {"covered_copay", "nhis_paid", "noncovered"} <= given:
+                   given: set[str], problems: Any,
+                   patient: list[tuple[str, np.ndarray, int]] = ()) -> None:  # fmt: skip
+    """Lines whose amounts do not add up to a total written beside them: refused, naming
+    the total's cell (a total cell that is blank or not an amount is not checked).
+
+    - 진료비 총액 ⑥ = ① + ② + ③ + ④ when ①, ② and ④ are columns; without ② only
+      ① + ③ + ④ ≤ ⑥ can be checked (② ≥ 0): more means ① includes ④.
+    - ``patient``: 환자부담총액 ⑧ / 납부할 금액 ⑩ / 수납액 = ① − ⑤ + ③ + ④ (receipt form
+      별지 제6호서식), checked when ① and ④ are columns."""
+    if not {"covered_copay", "noncovered"} <= given:
         return
-    parts = sum(np.asarray(columns[c], dtype=np.int64)
-                for c in ("covered_copay", "nhis_paid", "full_copay", "noncovered"))  # fmt: skip
-    for ref, values, unit in totals:
-        codes, uniques = _distinct(values)  # each distinct total parsed once
-        read = [None if cells.is_blank(u) else cells.parse_amount(u, unit) for u in uniques]
-        said = np.array([-1 if r is None or r[1] is not None or r[0] is None else r[0]
-                         for r in read] + [-1], dtype=np.int64)  # fmt: skip
-        totals_of = said[codes]
-        for pos in np.flatnonzero((totals_of >= 0) & (totals_of != parts)).tolist():
-            total = int(totals_of[pos])
-            problems.at(
-                [pos], ref, values,
-                f"① + ② + ③ + ④ = {int(parts[pos]):,}원인 진료비 총액 (a 진료비 총액 equal to "
-                f"① + ② + ③ + ④ = {int(parts[pos]):,} won; it says {total:,} — does 본인부담금 "
+    own = sum(np.asarray(columns[c], dtype=np.int64)
+              for c in ("covered_copay", "full_copay", "noncovered"))  # fmt: skip
+    with_nhis = "nhis_paid" in given
+    parts = own + np.asarray(columns["nhis_paid"], dtype=np.int64) if with_nhis else own
+    borne = own - np.asarray(columns["over_ceiling"], dtype=np.int64)
+    non = np.asarray(columns["noncovered"], dtype=np.int64)
+    for kind, listed in (("total", totals), ("patient", list(patient))):
+        for ref, values, unit in listed:
+            codes, uniques = _distinct(values)  # each distinct total parsed once
+            read = [None if cells.is_blank(u) else cells.parse_amount(u, unit) for u in uniques]
+            said = np.array([-1 if r is None or r[1] is not None or r[0] is None else r[0]
+                             for r in read] + [-1], dtype=np.int64)  # fmt: skip
+            totals_of = said[codes]
+            if kind == "patient":
+                wrong = (totals_of >= 0) & (totals_of != borne)
+            elif with_nhis:
+                wrong = (totals_of >= 0) & (totals_of != parts)
+            else:
+                wrong = (totals_of >= 0) & (totals_of < own)
+            for pos in np.flatnonzero(wrong).tolist():
+                total = int(totals_of[pos])
+                problems.at([pos], ref, values, _total_expected(
+                    kind, with_nhis, total, int(parts[pos] if kind == "total" else borne[pos]),
+                    int(non[pos])))  # fmt: skip
+
+
+def _total_expected(kind: str, with_nhis: bool, total: int, parts: int, non: int) -> str:
+    """What a total cell should say, and the likely cause (① written with ④ in it)."""
+    hint = ""
+    if 0 < non and total + non == parts:
+        hint = (f" 본인부담금에 비급여 {non:,}원이 들어 있다면 (if 본인부담금 includes the 비급여) "
+                f"본인부담금을 {non:,}원 줄여 적으세요 (write 본인부담금 without it)")
+    if kind == "patient":
+        return (f"① − ⑤ + ③ + ④ = {parts:,}원인 환자부담총액 (what the patient paid equals "
+                f"① 본인부담금 − ⑤ + ③ 전액본인부담 + ④ 비급여 = {parts:,} won; it says "
+                f"{total:,} — does 본인부담금 include 비급여, or was part paid earlier "
+                f"(이미 납부한 금액) or discounted? fix the amounts, or remove this column)"
+                + hint)  # fmt: skip
+    if with_nhis:
+        return (f"① + ② + ③ + ④ = {parts:,}원인 진료비 총액 (a 진료비 총액 equal to "
+                f"① + ② + ③ + ④ = {parts:,} won; it says {total:,} — does 본인부담금 "
                 "include 비급여, or is a column missing? fix the amounts, or remove the total "
-                "column)",
-            )  # fmt: skip
+                "column)" + hint)  # fmt: skip
+    return (f"① + ③ + ④ = {parts:,}원 이상인 진료비 총액 (a 진료비 총액 of at least ① + ③ + ④ "
+            f"= {parts:,} won, as ② 공단부담금 is never negative; it says {total:,}, so "
+            "본인부담금 seems to include 비급여 — fix the amounts, or remove the total column)"
+            + hint)  # fmt: skip

@@ -59,6 +59,7 @@ from . import cells
 from .crosscheck import total_cells
 from .header import Aliases, Header, default_aliases, load_aliases, map_header, normalize
 from .kinds import carry_kinds, count_problems, total_problems
+from .sides import department_kinds, line_problems, side_problems
 from .table import _NOTE_RE, _Coded
 from .validate import (
     Checked,
@@ -176,8 +177,11 @@ class ReceiptLines(pd.DataFrame):
         extra = tuple(str(c) for c in extra_categories)
         checked = check_columns(raw, len(frame), problems, table, extra_categories=extra)
         if not problems:
-            total_problems(_total_columns(frame, headers, table), checked.columns, set(found),
-                           problems)  # fmt: skip
+            total_problems(_total_columns(frame, headers, table.total_headers),
+                           checked.columns, set(found), problems,
+                           _total_columns(frame, headers,
+                                          table.side.get("patient_total", frozenset())))
+            line_problems(raw, checked.columns, checked.codes, problems)
         if problems:
             raise problems.error()
         attrs = dict(frame.attrs)
@@ -441,6 +445,12 @@ def _beyond_cells(
                 ref = cat_ref or f"{raw['tier'].ref} (항목)"
                 raw["category"] = RawColumn("category", _Coded.of(filled).series(), ref)
                 notes.extend(kind_notes)
+    side_problems(headers, lambda h: frame.iloc[:, h.index], _frame_ref, aliases, problems)
+    by_dept, dept_notes = department_kinds(headers, lambda h: frame.iloc[:, h.index], _frame_ref,
+                                           raw.get("category"), len(frame), aliases, problems)
+    if by_dept is not None:
+        raw["category"] = RawColumn("category", _Coded.of(by_dept.values).series(), by_dept.ref)
+        notes.extend(dept_notes)
     counted = {
         h.index: frame.iloc[:, h.index].to_numpy()
         for h in headers
@@ -460,12 +470,13 @@ def _coded(codes: np.ndarray, uniques: list[Any]) -> _Coded:
     return _Coded(codes, [*uniques, None], blanks)
 
 
-def _total_columns(frame: pd.DataFrame, headers: list[Header], aliases: Aliases
+def _total_columns(frame: pd.DataFrame, headers: list[Header], names: frozenset[str]
                    ) -> list[tuple[str, Any, int]]:  # fmt: skip
-    """Columns not read that hold a line's 진료비 총액 (``kinds.total_problems``)."""
+    """Columns not read that hold a line's 진료비 총액 or what the patient paid (``names``:
+    their headers; ``kinds.total_problems``)."""
     return [(_frame_ref(h), frame.iloc[:, h.index], h.unit if h.unit_text is not None else 1)
             for h in headers if h.canonical is None
-            and normalize(_NOTE_RE.sub("", str(h.text))) in aliases.total_headers]  # fmt: skip
+            and normalize(_NOTE_RE.sub("", str(h.text))) in names]  # fmt: skip
 
 
 def _frame_rows(frame: pd.DataFrame, source: str | None) -> tuple[str, np.ndarray, str]:

@@ -13,6 +13,7 @@ from .grid import read_grid
 from .header import default_aliases, load_aliases
 from .kinds import HIDDEN_CHOICES, total_problems
 from .lines import ReceiptLines
+from .sides import line_problems
 from .table import grid_columns
 from .validate import RawColumn, check_columns
 
@@ -58,7 +59,9 @@ def read_receipts(
     found = grid_columns(grid, name, table, hidden_rows)
     checked = check_columns(found.found, found.n, found.problems, table)
     if not found.problems:
-        total_problems(found.totals, checked.columns, set(found.found), found.problems)
+        total_problems(found.totals, checked.columns, set(found.found), found.problems,
+                       found.patient)
+        line_problems(found.found, checked.columns, checked.codes, found.problems)
     if found.problems:
         raise found.problems.error()
     source = found.source

@@ -51,6 +51,7 @@ from .header import (
     normalize,
 )
 from .kinds import carry_kinds, count_problems, hidden_lines
+from .sides import department_kinds, side_problems
 from .unitnotes import amount_units, footnotes, title_unit, units_elsewhere
 from .units import note_unit, unit_name
 from .validate import Problems, RawColumn, _factorize, column_ref, map_headers
@@ -76,6 +77,8 @@ class GridTable:
     totals: list[tuple[str, np.ndarray, int]] = field(default_factory=list)
     """Columns not read that hold a line's 진료비 총액: (column, cell per line, unit), for
     the check that ① + ② + ③ + ④ adds up to it (``kinds.total_problems``)."""
+    patient: list[tuple[str, np.ndarray, int]] = field(default_factory=list)
+    """Columns not read that hold what the patient paid (환자부담총액, 납부할 금액): same shape."""
 
 
 @dataclass
@@ -312,6 +315,15 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
                 coded[cat.index] = kind_col
             raw["category"] = RawColumn("category", kind_col.series(), ref)
             notes.extend(kind_notes)
+    def cells_of(h: Header) -> np.ndarray:
+        return columns[h.index] if whole else columns[h.index][keep]
+
+    side_problems(headers, cells_of, column_ref, aliases, problems)
+    by_dept, dept_notes = department_kinds(headers, cells_of, column_ref, raw.get("category"),
+                                           len(keep), aliases, problems)  # fmt: skip
+    if by_dept is not None:
+        raw["category"] = by_dept
+        notes.extend(dept_notes)
     notes.extend(count_problems(headers, columns, keep, aliases, problems))
     if grid.date1904 and "date" in raw:
         _plain_day_numbers(coded[found["date"].index], raw["date"].ref, problems)
@@ -353,11 +365,13 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
         "notes": notes,
         "lines": len(keep),
     }
-    totals = [(column_ref(h), columns[h.index] if whole else columns[h.index][keep],
-               h.unit if h.unit_text is not None else (unit or 1))
-              for h in headers if h.canonical is None
-              and normalize(_NOTE_RE.sub("", str(h.text))) in aliases.total_headers]  # fmt: skip
-    return GridTable(raw, problems, len(keep), source, totals)
+    def totals_of(names: frozenset[str]) -> list[tuple[str, np.ndarray, int]]:
+        return [(column_ref(h), cells_of(h), h.unit if h.unit_text is not None else (unit or 1))
+                for h in headers if h.canonical is None
+                and normalize(_NOTE_RE.sub("", str(h.text))) in names]  # fmt: skip
+
+    return GridTable(raw, problems, len(keep), source, totals_of(aliases.total_headers),
+                     totals_of(aliases.side.get("patient_total", frozenset())))
 
 
 def _header_problems(headers: list[Header], problems: Problems, header_row: int) -> None:

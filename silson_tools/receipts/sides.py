@@ -1,0 +1,243 @@
+"""Columns that are not read as amounts but change what a line means (``[side_columns]`` in
+header_aliases.toml), and checks of a line's kind cells against its amounts.
+
+Each is refused at its cell (file, sheet, row, column, value, what to do) rather than left
+in the "ignored" list, because ignoring it would give a wrong number:
+
+- **Cancelled or refunded** (``취소``, ``환불``, ``반품``, ``승인취소`` …) in any column that
+  is not read (승인구분, 비고, 상태): the payment was undone, so the line is not care the
+  person bore (실손 pays the 의료비 actually borne). Negative amounts are refused as before;
+  a refund is written by deleting the paid line and its 취소 line.
+- **Discount** (``감면액``, ``할인``) that is not 0: 4세대 wording pays on 「감면 후 실제 본인이
+  부담한 의료비」, and which of ①/③/④ the discount came off (and whether it is one of the
+  감면 the wordings keep) is not on the line, so the amounts must be written after it.
+- **Old-form money** (``선택진료료``, part of 비급여 on receipts before 2018) that is not 0:
+  ④ is 선택진료료 + 선택진료료 이외, so it must be added into the 비급여 column.
+  (``100분의100 본인부담금`` is ③ and ``비급여액`` is ④: read as those columns.)
+- **Kind of cover** (``환자구분``, ``보험유형``): only 건강보험 and 의료급여 receipts have the
+  ①–④ split the rules assume; 일반 (비보험: NHI not applied), 자동차보험, 산재 and others are
+  refused (the rules for them are not in the rule data).
+- **Department** (``진료과``, ``진료과목``): 치과·구강악안면외과 says 치과 care, 한방·한의 says
+  한방 care (their 비급여 is excluded by 4·5세대 wherever it is given). A blank 항목 is read as
+  치과/한방 (said in the notes); a 항목 that says other care is refused.
+- **Kind cell against amounts** (``항목``/``구분`` = ``비급여`` or ``급여``): a 비급여 line with
+  its amount in ①/②/③, or a 급여 line with ④, contradicts itself and is refused.
+- **Totals the patient paid** (``환자부담총액`` ⑧, ``납부할 금액`` ⑩, ``수납액``): must equal
+  ① − ⑤ + ③ + ④ (``kinds.total_problems``).
+- **One person, two spellings**: ``김민수`` and ``김민수(본인)`` in one file would get two sets
+  of yearly limits; refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import numpy as np
+
+from ..schema import CATEGORIES
+from . import cells
+from .header import Aliases, Header, normalize
+from .validate import Problems, RawColumn, _factorize
+
+__all__ = ["department_kinds", "line_problems", "side_problems"]
+
+_CANCEL_KO: Final = ("취소", "환불", "반품", "반환", "결제취소", "승인취소")
+_CANCEL_EN: Final = re.compile(r"\b(cancel(?:l?ed)?|refund(?:ed)?|void(?:ed)?|reversal)\b", re.I)
+CANCEL_EXPECTED: Final = (
+    "취소·환불되지 않은 영수증 줄 (a line that was paid: this cell says the payment was "
+    "cancelled or refunded, so the line is not care the person bore — delete the cancelled "
+    "line together with the payment it cancels, or clear this cell if the line was paid)"
+)
+DISCOUNT_EXPECTED: Final = (
+    "0 또는 빈칸 (0 or blank: 실손 pays on what was borne after a discount — 「감면 후 실제 "
+    "본인이 부담한 의료비 기준」 — and which of 본인부담금/비급여 the discount came off is not on "
+    "the line; write 본인부담금 and 비급여 as paid after the discount and clear this column)"
+)
+OLD_NONCOVERED_EXPECTED: Final = (
+    "0 또는 빈칸 (0 or blank: on receipts before 2018 선택진료료 is part of 비급여 ④ — ④ = "
+    "선택진료료 + 선택진료료 이외; add it into the 비급여 column and clear this column)"
+)
+COVER_EXPECTED: Final = (
+    "건강보험 또는 의료급여 (a receipt with NHI or 의료급여 applied: a receipt of 일반(비보험), "
+    "자동차보험, 산재 or other cover does not have the 급여/비급여 split these rules read, and "
+    "its rules are not in the rule data — leave it out and ask the insurer)"
+)
+_COVER_OK: Final = frozenset(
+    normalize(w) for w in ("건강보험", "국민건강보험", "건보", "nhi", "nhis", "직장", "지역",
+                           "건강보험(직장)", "건강보험(지역)", "의료급여", "의료급여1종",
+                           "의료급여2종", "의료급여 1종", "의료급여 2종", "1종", "2종", "차상위")
+)  # fmt: skip
+_DENTAL: Final = re.compile(r"치과|구강")
+_ORIENTAL: Final = re.compile(r"한방|한의|침구|사상체질")
+
+
+def _kind(cell: Any) -> str | None:
+    """``dental``/``oriental`` for a 진료과 cell that says 치과/한방 care, else None."""
+    if cells.is_blank(cell):
+        return None
+    text = normalize(cells.text(cell))
+    if _DENTAL.search(text):
+        return "dental"
+    if _ORIENTAL.search(text):
+        return "oriental"
+    return None
+
+
+def _cancelled(cell: Any) -> bool:
+    if not isinstance(cell, str):
+        return False
+    text = normalize(cell)
+    return any(w in text for w in _CANCEL_KO) or _CANCEL_EN.search(cell) is not None
+
+
+def _nonzero(cell: Any) -> bool:
+    """A cell that is not blank, 0 or ``-`` (an amount, or text that is not one)."""
+    if cells.is_blank(cell):
+        return False
+    won, err = cells.parse_amount(cell)
+    return err is not None or bool(won)
+
+
+def _mark(values: Any, ref: str, test: Callable[[Any], bool], expected: str,
+          problems: Problems) -> None:  # fmt: skip
+    """Each distinct cell tested once; the lines whose cell passes ``test`` refused."""
+    codes, uniques = _factorize(values)
+    hit = np.array([test(u) for u in uniques] + [False], dtype=bool)
+    problems.at(np.flatnonzero(hit[codes]), ref, values, expected)
+
+
+def side_problems(headers: list[Header], cells_of: Callable[[Header], Any],
+                  ref_of: Callable[[Header], str], aliases: Aliases,
+                  problems: Problems) -> None:  # fmt: skip
+    """Columns that are not read: 취소/환불 words anywhere, a non-zero 감면액 or 선택진료료,
+    a 환자구분 other than 건강보험/의료급여; refused at their cells."""
+    side = aliases.side
+    for h in headers:
+        if h.canonical is not None or cells.is_blank(h.text):
+            continue
+        key = normalize(_NOTE.sub("", str(h.text)))
+        values = cells_of(h)
+        ref = ref_of(h)
+        if key in side.get("discount", ()):
+            _mark(values, ref, _nonzero, DISCOUNT_EXPECTED, problems)
+        elif key in side.get("old_noncovered", ()):
+            _mark(values, ref, _nonzero, OLD_NONCOVERED_EXPECTED, problems)
+        elif key in side.get("cover", ()):
+            _mark(values, ref, lambda u: not cells.is_blank(u)
+                  and normalize(cells.text(u)) not in _COVER_OK, COVER_EXPECTED, problems)
+        elif key in side.get("patient_total", ()) or key in aliases.total_headers:
+            continue
+        else:
+            _mark(values, ref, _cancelled, CANCEL_EXPECTED, problems)
+
+
+_NOTE = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]\s*$")
+
+
+def department_kinds(headers: list[Header], cells_of: Callable[[Header], Any],
+                     ref_of: Callable[[Header], str], category: RawColumn | None, n: int,
+                     aliases: Aliases, problems: Problems,
+                     ) -> tuple[RawColumn | None, list[str]]:  # fmt: skip
+    """A 진료과 column saying 치과/한방 → (the 항목 column with blanks filled, or None when
+    nothing changes; notes). A 항목 saying other care on such a line is refused."""
+    dept = [h for h in headers if h.canonical is None
+            and normalize(_NOTE.sub("", str(h.text))) in aliases.side.get("department", ())]
+    if not dept:
+        return None, []
+    h = dept[0]
+    values = cells_of(h)
+    codes, uniques = _factorize(values)
+    kinds = [_kind(u) for u in uniques] + [None]
+    if not any(kinds):
+        return None, []
+    kind = np.array(kinds, dtype=object)[codes]
+    if category is not None:
+        cat_values = np.asarray(category.values, dtype=object) if not hasattr(
+            category.values, "to_numpy") else category.values.to_numpy(dtype=object)
+    else:
+        cat_values = np.full(n, None, dtype=object)
+    parse = cells.choice_parser("category", aliases)
+    out = cat_values.copy()
+    notes = []
+    for which in ("dental", "oriental"):
+        here = kind == which
+        blank = np.array([cells.is_blank(v) for v in cat_values], dtype=bool)
+        fill = here & blank
+        if fill.any():
+            out[fill] = CATEGORIES[which]
+            label = CATEGORIES[which]
+            notes.append(f"{ref_of(h)}이 {label}인 줄 {int(fill.sum()):,}개의 빈 항목을 "
+                         f"'{label}'(으)로 읽었습니다 (a blank 항목 where the department says "
+                         f"{label}, read as {label})")  # fmt: skip
+        clash = here & ~blank & np.array(
+            [not cells.is_blank(v) and parse(v)[0] not in (None, which) for v in cat_values],
+            dtype=bool)  # fmt: skip
+        problems.at(
+            np.flatnonzero(clash), category.ref if category is not None else ref_of(h),
+            cat_values,
+            f"{CATEGORIES[which]} 항목 (항목 {CATEGORIES[which]}, or blank: {ref_of(h)} says "
+            f"{CATEGORIES[which]} care, whose 비급여 is excluded as {CATEGORIES[which]} care; "
+            "this 항목 says other care — fix the 항목 or the 진료과)",
+        )  # fmt: skip
+    if not notes:
+        return None, []
+    ref = category.ref if category is not None else f"{ref_of(h)} (항목)"
+    return RawColumn("category", out, ref), notes
+
+
+_WORD_KIND: Final = {
+    normalize(w): k for k, words in (
+        ("noncovered", ("비급여", "비급여진료", "비급여항목", "비보험")),
+        ("covered", ("급여", "급여진료", "급여항목", "보험")),
+    ) for w in words
+}  # fmt: skip
+_BRACKET_NAME: Final = re.compile(r"^(.+?)\s*[(\[（【]([^)\]）】]*)[)\]）】]\s*$")
+
+
+def line_problems(raw: Mapping[str, RawColumn], columns: Mapping[str, Any],
+                  codes: Mapping[str, tuple[np.ndarray, tuple[str, ...]]],
+                  problems: Problems) -> None:  # fmt: skip
+    """On lines whose cells each parsed: a 항목 saying 비급여 with the amount in ①/②/③, or
+    급여 with an amount in ④, and one person written two ways (``김민수``, ``김민수(본인)``)."""
+    category = raw.get("category")
+    if category is not None:
+        cat_codes, uniques = category.coded or _factorize(category.values)
+        said = np.array([_WORD_KIND.get(normalize(cells.text(u))) if not cells.is_blank(u)
+                         else None for u in uniques] + [None], dtype=object)[cat_codes]
+        paid = sum(np.asarray(columns[c], dtype=np.int64)
+                   for c in ("covered_copay", "nhis_paid", "full_copay"))  # fmt: skip
+        non = np.asarray(columns["noncovered"], dtype=np.int64)
+        problems.at(
+            np.flatnonzero((said == "noncovered") & (paid > 0)), category.ref, category.values,
+            "비급여 금액은 비급여 열에 (a 비급여 line's amount goes in the 비급여 column: this "
+            "line says 비급여 but has an amount in 본인부담금/공단부담금/전액본인부담 — move it to "
+            "비급여, or write 일반 in this cell if it is 급여 care)",
+        )  # fmt: skip
+        problems.at(
+            np.flatnonzero((said == "covered") & (non > 0)), category.ref, category.values,
+            "급여 줄에는 비급여 금액 없음 (a 급여 line has no 비급여 amount: this line says 급여 "
+            "but has an amount in 비급여 — move it to 본인부담금, or write 일반 in this cell if "
+            "the line holds both)",
+        )  # fmt: skip
+    person = raw.get("person")
+    if person is not None and "person" in codes:
+        code, names = codes["person"]
+        bases: dict[str, list[int]] = {}
+        for i, name in enumerate(names):
+            match = _BRACKET_NAME.match(str(name))
+            bases.setdefault(normalize(match[1]) if match else normalize(str(name)),
+                             []).append(i)  # fmt: skip
+        twice = [i for group in bases.values() if len(group) > 1
+                 and any(not _BRACKET_NAME.match(str(names[j])) for j in group)
+                 for i in group if _BRACKET_NAME.match(str(names[i]))]  # fmt: skip
+        if twice:
+            hit = np.isin(code, np.asarray(twice))
+            problems.at(
+                np.flatnonzero(hit), person.ref, columns["person"],
+                "한 사람은 한 이름으로 (one person, one name: this name is another name in this "
+                "file plus a note in brackets, so the two would be read as two people, each "
+                "with their own yearly limits — write the same name on every line of one "
+                "person, or a different name for a different person)",
+            )  # fmt: skip

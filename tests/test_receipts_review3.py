@@ -1,0 +1,182 @@
+"""Columns and cells that change what a line means are read or refused, never ignored.
+
+Each case is one small table written as a CSV file, as an XLSX workbook and built as a
+DataFrame: the three ways in must give the same refusal (same column, value and reason) or
+read the same lines. Cases: a 진료비총액/환자부담총액 smaller than the amounts (본인부담금 that
+already includes 비급여), 항목 비급여/급여 contradicting where the amount is, NHIS 진료받은 내역
+visit counts, 취소/환불 in a column not read, a 감면액, 선택진료료, 환자구분 other than
+건강보험, a 진료과 saying 치과/한방, one person written two ways.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from silson_tools.errors import ReceiptError
+from silson_tools.receipts import ReceiptLines, read_receipts
+
+HEAD = ["이름", "진료일자", "진료구분", "요양기관종류", "병원명"]
+
+
+def _row(*rest: Any, day: str = "2024-03-05", who: str = "나") -> list[Any]:
+    return [who, day, "외래", "의원", "가나의원", *rest]
+
+
+def _ways(tmp_path: Path, header: list[str], rows: list[list[Any]]) -> list[Any]:
+    """The table read from CSV, from XLSX and from a DataFrame: ReceiptLines or the error."""
+    out: list[Any] = []
+    path = tmp_path / "t.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for r in [header, *rows]:
+        sheet.append(r)
+    xlsx = tmp_path / "t.xlsx"
+    book.save(xlsx)
+    frame = pd.DataFrame(rows, columns=header)
+    for read in (lambda: read_receipts(path), lambda: read_receipts(xlsx),
+                 lambda: ReceiptLines.from_frame(frame)):  # fmt: skip
+        try:
+            out.append(read())
+        except ReceiptError as err:
+            out.append(err)
+    return out
+
+
+def _refused(tmp_path: Path, header: list[str], rows: list[list[Any]], column: str,
+             value: Any, words: str, n: int = 1) -> None:  # fmt: skip
+    for got in _ways(tmp_path, header, rows):
+        assert isinstance(got, ReceiptError), (got, column)
+        hits = [p for p in got.problems if column in (p.column or "") and words in p.expected]
+        assert len(hits) == n, got.problems
+        assert str(hits[0].value) == str(value)
+
+
+def _read(tmp_path: Path, header: list[str], rows: list[list[Any]]) -> list[ReceiptLines]:
+    got = _ways(tmp_path, header, rows)
+    for g in got:
+        assert isinstance(g, ReceiptLines), g
+    return got
+
+
+# --- F4: a total smaller than the amounts: 본인부담금 includes 비급여 ----------------------
+
+
+@pytest.mark.parametrize("total", ["진료비총액", "환자부담총액", "납부할 금액", "수납액"])
+def test_a_total_below_the_amounts_is_refused_without_nhis_paid(tmp_path: Path, total: str
+                                                                  ) -> None:  # fmt: skip
+    header = [*HEAD, "본인부담금", "비급여", total]
+    _refused(tmp_path, header, [_row(35000, 20000, 35000)], total, 35000, "20,000")
+
+
+def test_totals_that_add_up_are_read(tmp_path: Path) -> None:
+    header = [*HEAD, "본인부담금", "비급여", "진료비총액", "환자부담총액"]
+    for got in _read(tmp_path, header, [_row(15000, 20000, 50000, 35000)]):
+        assert got["covered_copay"].tolist() == [15000]
+
+
+# --- F1: 항목 비급여/급여 against the amounts ----------------------------------------------
+
+
+def test_a_kind_cell_contradicting_the_amount_is_refused(tmp_path: Path) -> None:
+    header = [*HEAD, "구분", "본인부담금", "비급여"]
+    _refused(tmp_path, header, [_row("비급여", 50000, 0)], "구분", "비급여", "비급여 column")
+    _refused(tmp_path, header, [_row("급여", 0, 50000)], "구분", "급여", "급여 line")
+
+
+def test_a_kind_cell_agreeing_with_the_amount_is_read(tmp_path: Path) -> None:
+    header = [*HEAD, "구분", "본인부담금", "비급여"]
+    rows = [_row("비급여", 0, 50000), _row("급여", 50000, 0, day="2024-03-06")]
+    for got in _read(tmp_path, header, rows):
+        assert got["noncovered"].tolist() == [50000, 0]
+        assert got["category"].tolist() == ["", ""]
+
+
+# --- F5: NHIS 진료받은 내역 visit counts ----------------------------------------------------
+
+
+@pytest.mark.parametrize("count", ["방문(입원)일수", "내원일수", "처방횟수", "방문일수"])
+def test_a_visit_count_above_one_is_refused(tmp_path: Path, count: str) -> None:
+    header = [*HEAD, count, "본인부담금", "비급여"]
+    _refused(tmp_path, header, [_row(3, 45000, 0)], count, 3, "one line per visit day")
+    _read(tmp_path, header, [_row(1, 15000, 0)])
+
+
+def test_the_nhis_institution_header_is_read() -> None:
+    frame = pd.DataFrame([["나", "2024-03-05", "외래", "의원", "가나의원", 1, 15000, 0]],
+                         columns=["수진자명", "진료개시일", "진료형태", "요양기관종류",
+                                  "병·의원(약국)명", "방문(입원)일수", "본인부담금", "비급여"])
+    assert ReceiptLines.from_frame(frame)["institution"].tolist() == ["가나의원"]
+
+
+# --- F3: cancelled or refunded --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("column", "word"), [("승인구분", "취소"), ("비고", "환불"),
+                                              ("상태", "승인취소"), ("비고", "반품")])
+def test_a_cancelled_line_is_refused(tmp_path: Path, column: str, word: str) -> None:
+    header = [*HEAD, column, "본인부담금", "비급여"]
+    rows = [_row("승인", 15000, 50000), _row(word, 15000, 50000, day="2024-03-06")]
+    _refused(tmp_path, header, rows, column, word, "cancelled or refunded")
+
+
+# --- F8, F11: 감면액, 선택진료료, 100분의100, 비급여액 ----------------------------------------
+
+
+def test_a_discount_is_refused_unless_zero(tmp_path: Path) -> None:
+    header = [*HEAD, "본인부담금", "비급여", "감면액"]
+    _refused(tmp_path, header, [_row(20000, 200000, 100000)], "감면액", 100000, "감면 후")
+    _read(tmp_path, header, [_row(20000, 200000, 0)])
+
+
+def test_old_form_money_columns_are_read_or_refused(tmp_path: Path) -> None:
+    header = [*HEAD, "본인부담금", "선택진료료", "비급여(선택진료료 이외)", "100분의100본인부담금"]
+    _refused(tmp_path, header, [_row(20000, 50000, 100000, 30000)], "선택진료료", 50000,
+             "선택진료료 is part of 비급여")  # fmt: skip
+    for got in _read(tmp_path, header, [_row(20000, 0, 100000, 30000)]):
+        assert got["full_copay"].tolist() == [30000]
+    for got in _read(tmp_path, [*HEAD, "본인부담금", "비급여액"], [_row(20000, 7000)]):
+        assert got["noncovered"].tolist() == [7000]
+
+
+# --- F10: 환자구분 ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cover", ["자동차보험", "산재", "일반", "비보험"])
+def test_a_receipt_without_nhi_is_refused(tmp_path: Path, cover: str) -> None:
+    header = [*HEAD, "환자구분", "본인부담금", "비급여"]
+    _refused(tmp_path, header, [_row(cover, 0, 100000)], "환자구분", cover,
+             "건강보험 또는 의료급여")  # fmt: skip
+    _read(tmp_path, header, [_row("건강보험", 0, 100000)])
+
+
+# --- F9: 진료과 ---------------------------------------------------------------------------------
+
+
+def test_a_department_says_the_kind_of_care(tmp_path: Path) -> None:
+    header = [*HEAD, "진료과목", "본인부담금", "비급여"]
+    rows = [_row("치과", 20000, 150000), _row("한방내과", 10000, 100000, day="2024-03-12"),
+            _row("내과", 10000, 0, day="2024-03-13")]
+    for got in _read(tmp_path, header, rows):
+        assert got["category"].tolist() == ["dental", "oriental", ""]
+    header = [*HEAD, "진료과목", "항목", "본인부담금", "비급여"]
+    _refused(tmp_path, header, [_row("치과", "도수치료", 0, 150000)], "항목", "도수치료",
+             "says 치과 care")  # fmt: skip
+
+
+# --- L10: one person, two spellings ---------------------------------------------------------
+
+
+def test_a_name_with_a_bracket_note_beside_the_bare_name_is_refused(tmp_path: Path) -> None:
+    header = [*HEAD, "본인부담금", "비급여"]
+    rows = [_row(10000, 0, who="김민수"), _row(10000, 0, who="김민수(본인)", day="2024-03-06")]
+    _refused(tmp_path, header, rows, "이름", "김민수(본인)", "one person, one name")
+    _read(tmp_path, header, [_row(10000, 0, who="김민수(본인)"),
+                             _row(10000, 0, who="김민수(배우자)", day="2024-03-06")])
