@@ -40,9 +40,10 @@ lab: $(STAMP) data/private/README.md
 	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(ROOT_FLAG)
 
 ## make test: ruff, then one pytest run of the unit tests (browser tests included) and every
-## notebook under nbval, on TEST_WORKERS processes (pytest-xdist): each test file, and each
-## notebook (its cells share a kernel), runs whole in one process; files start in collection
-## order, so the long browser files (tests/browser) start first, not last.
+## notebook under nbval, on TEST_WORKERS processes (pytest-xdist; scheduler in tests/conftest.py):
+## each test file, and each notebook (its cells share a kernel), runs whole in one process,
+## and so do all browser tests of one server (JupyterLab, Voilà: each starts once); units
+## start in collection order, so the long browser ones start first, not last.
 TEST_WORKERS ?= 2
 test: $(STAMP) data/private/README.md browser-deps
 	$(BIN)/ruff check silson_tools tests benchmarks notebooks

@@ -3,9 +3,11 @@
 - hypothesis without per-example deadlines (the machine may be busy); under CI (``CI``
   set) it runs derandomized, so a green run is reproducible; locally each run explores
   new examples.
-- ``make test`` runs pytest on two processes (pytest-xdist, ``--dist loadfile``: a test
-  file, or a notebook under nbval, runs whole in one process, so a notebook's cells share
-  their kernel). Each process starts the JupyterLab or Voilà server its browser tests need.
+- ``make test`` runs pytest on two processes (pytest-xdist, ``--dist loadfile`` with the
+  scheduler below): a test file, or a notebook under nbval, runs whole in one process, so
+  a notebook's cells share their kernel; the browser tests that need JupyterLab are one
+  unit, and those that need Voilà another, so each server starts once in the whole run,
+  not once in each process.
 - The browser tests report key-press-to-new-plot latencies in their test reports
   (``user_properties``); the summary at the end of the run adds them up here, in the
   process that prints, whichever process ran the test.
@@ -13,6 +15,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from collections.abc import Iterator
@@ -31,6 +34,49 @@ LATENCY_PROPERTY = "key_press_to_plot_ms"
 """The ``user_properties`` name under which a test reports its latencies."""
 LATENCIES: dict[str, list[float]] = {}
 """Key-press-to-new-plot latencies (ms) per place, gathered from the test reports."""
+SERVERS = {"lab": "lab", "lab_session": "lab", "voila": "voila"}
+"""Browser fixture → the server it starts (JupyterLab or Voilà)."""
+
+
+def server_group(nodeid: str) -> str | None:
+    """The pytest-xdist work unit of a browser test that needs a server: ``browser-lab``
+    for tests named ``…_in_lab…``, ``browser-voila`` for ``…_in_voila…``; else None.
+
+    The scheduler sees only test ids, so the server is in the name; each test's name is
+    checked against the fixtures it really uses (:func:`pytest_collection_modifyitems`).
+    """
+    if not nodeid.startswith("tests/browser/"):
+        return None
+    name = nodeid.rsplit("::", 1)[-1].split("[", 1)[0]
+    found = [server for server in ("lab", "voila") if f"_in_{server}" in name]
+    return f"browser-{found[0]}" if len(found) == 1 else None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A browser test's name says the server it uses (see :func:`server_group`)."""
+    for item in items:
+        used = {SERVERS[f] for f in getattr(item, "fixturenames", ()) if f in SERVERS}
+        expected = f"browser-{used.pop()}" if len(used) == 1 else None
+        assert not used, f"{item.nodeid}: one browser test, one server"
+        assert server_group(item.nodeid) == expected, (
+            f"{item.nodeid}: its work unit is {expected}, so its name must say …_in_lab… or"
+            " …_in_voila… after the server it uses (and nothing else does)"
+        )
+
+
+if importlib.util.find_spec("xdist"):
+    from xdist.scheduler import LoadFileScheduling
+
+    class ServerScheduling(LoadFileScheduling):
+        """``--dist loadfile``, but the browser tests of one server are one work unit, so
+        JupyterLab and Voilà each start once in the run, not once in each process."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return server_group(nodeid) or super()._split_scope(nodeid)
+
+    def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+        """The scheduler for ``make test`` (``-n 2 --dist loadfile``)."""
+        return ServerScheduling(config, log) if config.getvalue("dist") == "loadfile" else None
 
 
 @pytest.fixture

@@ -83,7 +83,7 @@ def _upload_two_clicks(page, served: Path, screenshots: Path) -> None:
     assert sorted(p.name for p in served.iterdir()) == before, "the upload landed in notebooks/"
 
 
-def test_launcher_lists_every_notebook_in_korean(voila, bpage, screenshots: Path) -> None:
+def test_launcher_in_voila_lists_every_notebook_in_korean(voila, bpage, screenshots: Path) -> None:
     page = bpage.page
     page.set_viewport_size(PROJECTOR)
     page.goto(f"{voila.url}/?token={voila.token}")
@@ -105,7 +105,7 @@ def test_launcher_lists_every_notebook_in_korean(voila, bpage, screenshots: Path
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_projector_mode(voila, bpage, screenshots: Path, notebook: str) -> None:
+def test_projector_mode_in_voila(voila, bpage, screenshots: Path, notebook: str) -> None:
     page = bpage.page
     _open_in_voila(page, voila, notebook)
     stem = notebook.removesuffix(".ipynb")
