@@ -180,3 +180,28 @@ def test_a_name_with_a_bracket_note_beside_the_bare_name_is_refused(tmp_path: Pa
     _refused(tmp_path, header, rows, "이름", "김민수(본인)", "one person, one name")
     _read(tmp_path, header, [_row(10000, 0, who="김민수(본인)"),
                              _row(10000, 0, who="김민수(배우자)", day="2024-03-06")])
+
+
+def test_a_struck_through_row_is_refused(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([*HEAD, "본인부담금", "비급여"])
+    sheet.append(_row(15000, 50000))
+    sheet.append(_row(15000, 50000, day="2024-03-06"))
+    for cell in sheet[3]:
+        cell.font = openpyxl.styles.Font(strike=True)
+    path = tmp_path / "s.xlsx"
+    book.save(path)
+    with pytest.raises(ReceiptError) as err:
+        read_receipts(path)
+    assert [(p.row, "strikethrough" in p.expected) for p in err.value.problems] == [(3, True)]
+    sheet[3][0].font = openpyxl.styles.Font(strike=False)
+    for cell in sheet[3]:
+        cell.font = openpyxl.styles.Font(strike=False)
+    book.save(path)
+    assert len(read_receipts(path)) == 2
+
+
+def test_a_column_of_ids_is_not_taken_for_a_cancel_word(tmp_path: Path) -> None:
+    header = [*HEAD, "승인번호", "본인부담금", "비급여"]
+    _read(tmp_path, header, [_row("A123", 15000, 0), _row("승인", 1000, 0, day="2024-03-06")])

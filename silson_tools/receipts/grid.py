@@ -64,6 +64,8 @@ class Grid:
     """XLSX: rows hidden in Excel (0-based): their lines are refused, read or left out as
     ``read_receipts(hidden_rows=…)`` says (``kinds.py``)."""
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)
+    struck_rows: set[int] = field(default_factory=set)
+    """XLSX: rows with a value in 취소선 (strikethrough), 0-based: refused (``table.py``)."""
     formats: dict[int, dict[str, array[int]]] = field(default_factory=dict)
     """XLSX: column → number format → rows of the numbers shown in it, for formats that scale
     or name a unit (see ``xlsx.Sheet.formats``)."""
@@ -468,7 +470,7 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
     except XlsxProblem as err:
         raise _problem(name, err, several) from None
     return Grid(columns, n_rows, "xlsx", sheet=chosen, sheets=names, notes=notes,
-                merges=merges, hidden_rows=data.hidden_rows,
+                merges=merges, hidden_rows=data.hidden_rows, struck_rows=data.struck_rows,
                 hidden_cols=data.hidden_cols, formats=data.formats,
                 date1904=book.date1904, comments=data.comments,
                 other_units=other_units)  # fmt: skip

@@ -8,6 +8,7 @@ in the "ignored" list, because ignoring it would give a wrong number:
   is not read (승인구분, 비고, 상태): the payment was undone, so the line is not care the
   person bore (실손 pays the 의료비 actually borne). Negative amounts are refused as before;
   a refund is written by deleting the paid line and its 취소 line.
+- **Struck-through rows** (XLSX 취소선 on a cell of the line): refused the same way.
 - **Discount** (``감면액``, ``할인``) that is not 0: 4세대 wording pays on 「감면 후 실제 본인이
   부담한 의료비」, and which of ①/③/④ the discount came off (and whether it is one of the
   감면 the wordings keep) is not on the line, so the amounts must be written after it.
@@ -35,13 +36,14 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 import numpy as np
+import pandas as pd
 
 from ..schema import CATEGORIES
 from . import cells
 from .header import Aliases, Header, normalize
 from .validate import Problems, RawColumn, _factorize
 
-__all__ = ["department_kinds", "line_problems", "side_problems"]
+__all__ = ["STRUCK_EXPECTED", "department_kinds", "line_problems", "side_problems"]
 
 _CANCEL_KO: Final = ("취소", "환불", "반품", "반환", "결제취소", "승인취소")
 _CANCEL_EN: Final = re.compile(r"\b(cancel(?:l?ed)?|refund(?:ed)?|void(?:ed)?|reversal)\b", re.I)
@@ -49,6 +51,11 @@ CANCEL_EXPECTED: Final = (
     "취소·환불되지 않은 영수증 줄 (a line that was paid: this cell says the payment was "
     "cancelled or refunded, so the line is not care the person bore — delete the cancelled "
     "line together with the payment it cancels, or clear this cell if the line was paid)"
+)
+STRUCK_EXPECTED: Final = (
+    "취소선 없는 줄 (a row without strikethrough: this row is struck through in Excel, the "
+    "usual mark of a cancelled receipt — delete the row to leave it out, or remove the "
+    "strikethrough if it was paid)"
 )
 DISCOUNT_EXPECTED: Final = (
     "0 또는 빈칸 (0 or blank: 실손 pays on what was borne after a discount — 「감면 후 실제 "
@@ -129,8 +136,25 @@ def side_problems(headers: list[Header], cells_of: Callable[[Header], Any],
                   and normalize(cells.text(u)) not in _COVER_OK, COVER_EXPECTED, problems)
         elif key in side.get("patient_total", ()) or key in aliases.total_headers:
             continue
-        else:
+        elif _may_cancel(values):
             _mark(values, ref, _cancelled, CANCEL_EXPECTED, problems)
+
+
+_CANCEL_ANY: Final = re.compile("|".join((*_CANCEL_KO, "cancel", "refund", "void", "reversal")),
+                                re.IGNORECASE)  # fmt: skip
+
+
+def _may_cancel(values: Any) -> bool:
+    """Could any cell of a column not read say 취소/환불? Numbers and dates cannot; text is
+    searched at once (Arrow's regex, or one joined string), not parsed cell by cell."""
+    column = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    dtype = column.dtype
+    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        return False
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return bool(column.str.contains(_CANCEL_ANY.pattern, case=False, regex=True).any())
+    every = "\n".join(u for u in column.tolist() if isinstance(u, str))
+    return _CANCEL_ANY.search(every) is not None
 
 
 _NOTE = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]\s*$")

@@ -51,7 +51,7 @@ from .header import (
     normalize,
 )
 from .kinds import carry_kinds, count_problems, hidden_lines
-from .sides import department_kinds, side_problems
+from .sides import STRUCK_EXPECTED, department_kinds, side_problems
 from .unitnotes import amount_units, footnotes, title_unit, units_elsewhere
 from .units import note_unit, unit_name
 from .validate import Problems, RawColumn, _factorize, column_ref, map_headers
@@ -233,6 +233,9 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
         notes.extend(skipped)
     numbers = keep + body_at + 1
     problems = Problems(label, numbers.astype(np.int64))
+    if grid.struck_rows:  # 취소선: the usual way to mark a cancelled line in a sheet
+        struck = np.isin(keep + body_at, np.fromiter(grid.struck_rows, dtype=np.int64))
+        problems.at(np.flatnonzero(struck), None, None, STRUCK_EXPECTED)
     if hidden_rows != "skip":
         notes.extend(hidden_lines(grid.hidden_rows, body_at, keep, hidden_rows, problems,
                                   None)[1])  # fmt: skip

@@ -130,6 +130,8 @@ class Sheet:
     """Rows hidden in Excel (by hand or by a filter), 0-based."""
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)
     """Hidden column spans (first, last), 0-based."""
+    struck_rows: set[int] = field(default_factory=set)
+    """Rows with a value in 취소선 (strikethrough font), 0-based: a cancelled line?"""
     comments: list[tuple[int, int, str]] = field(default_factory=list)
     """Cell comments (메모) as (row, col, text), 0-based: a unit written there is not read."""
     formats: dict[int, dict[str, array[int]]] = field(default_factory=dict)
@@ -199,6 +201,8 @@ class Book:
             )
             self.unit_styles: dict[int, str] = {}
             """Style index → number format code, for formats that scale or name a unit."""
+            self.struck_styles: set[int] = set()
+            """Style indexes whose font is struck through (취소선)."""
             self.date_styles = self._read_styles(styles) if styles in self._names else []
             self.strings = self._read_strings(strings) if strings in self._names else []
         except BaseException:
@@ -305,11 +309,19 @@ class Book:
 
         formats: dict[int, str] = {}
         xfs: list[int] = []
-        depth = {"cellXfs": False}
+        fonts: list[bool] = []
+        xf_fonts: list[int] = []
+        depth = {"cellXfs": False, "fonts": False}
 
         def start(name: str, attrs: dict[str, str]) -> None:
             local = _local(name)
-            if local == "numFmt":
+            if local == "fonts":
+                depth["fonts"] = True
+            elif local == "font" and depth["fonts"]:
+                fonts.append(False)
+            elif local == "strike" and depth["fonts"] and fonts:
+                fonts[-1] = attrs.get("val", "1").lower() not in {"0", "false"}
+            elif local == "numFmt":
                 try:
                     formats[int(attrs.get("numFmtId", "-1"))] = attrs.get("formatCode", "")
                 except ValueError:
@@ -321,12 +333,17 @@ class Book:
                     xfs.append(int(attrs.get("numFmtId", "0")))
                 except ValueError:
                     xfs.append(0)
+                try:
+                    xf_fonts.append(int(attrs.get("fontId", "0")))
+                except ValueError:
+                    xf_fonts.append(0)
 
         def end(name: str) -> None:
-            if _local(name) == "cellXfs":
-                depth["cellXfs"] = False
+            if _local(name) in ("cellXfs", "fonts"):
+                depth[_local(name)] = False
 
         self._parse(part, _parser(start, end))
+        self.struck_styles = {k for k, f in enumerate(xf_fonts) if 0 <= f < len(fonts) and fonts[f]}
         for k, i in enumerate(xfs):
             code = formats.get(i, _BUILTIN_SCALED.get(i, ""))
             if code and format_unit(code) is not None:
@@ -560,6 +577,8 @@ class _SheetReader:
             raise XlsxProblem("셀마다 값 하나 (one value per cell; this cell is written twice)",
                               cell_ref(self.row, self.col))  # fmt: skip
         row[self.col] = value
+        if self.style in self.book.struck_styles:
+            self.sheet.struck_rows.add(self.row)
         units = self.book.unit_styles
         if units and self.style in units and type(value) in (int, float):
             by_code = self.sheet.formats.setdefault(self.col, {})
