@@ -205,3 +205,22 @@ def test_a_struck_through_row_is_refused(tmp_path: Path) -> None:
 def test_a_column_of_ids_is_not_taken_for_a_cancel_word(tmp_path: Path) -> None:
     header = [*HEAD, "승인번호", "본인부담금", "비급여"]
     _read(tmp_path, header, [_row("A123", 15000, 0), _row("승인", 1000, 0, day="2024-03-06")])
+
+
+def test_monthly_sheets_are_not_advised_one_at_a_time(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "1월"
+    second = book.create_sheet("2월")
+    for sheet, day in ((first, "2024-01-05"), (second, "2024-02-05")):
+        sheet.append([*HEAD, "본인부담금", "비급여"])
+        sheet.append(_row(15000, 50000, day=day))
+    path = tmp_path / "m.xlsx"
+    book.save(path)
+    with pytest.raises(ReceiptError) as err:
+        read_receipts(path)
+    said = err.value.problems[0].expected
+    assert "copy them into one sheet" in said and "restarts them" in said
+    assert "read one at a time" not in said
+    notes = read_receipts(path, sheet="1월").attrs["source"]["notes"]
+    assert any("'2월'" in n and "this sheet's lines only" in n for n in notes)

@@ -378,6 +378,28 @@ def _read_xlsx(path: Path, name: str, sheet: str | int | None, aliases: Aliases)
         book.close()
 
 
+def _other_tables(book: Book, name: str, index: int, labels: list[str], aliases: Aliases
+                  ) -> list[str]:  # fmt: skip
+    """A note when a sheet was chosen and other sheets hold receipt tables too: their lines
+    are not in this sheet's yearly limits, counts and 상한제 year."""
+    found = []
+    for i, (sheet_name, _, part) in enumerate(book.sheets):
+        if i == index or part is None:
+            continue
+        try:
+            top = book.read_sheet(i, max_rows=HEADER_SEARCH_ROWS)
+        except XlsxProblem as err:
+            raise _problem(name, err, sheet_name) from None
+        if find_header(_rows(top, HEADER_SEARCH_ROWS), aliases) is not None:
+            found.append(labels[i])
+    if not found:
+        return []
+    return [f"다른 시트 {', '.join(found)}에도 영수증 표가 있지만 읽지 않았습니다: 연간 한도·횟수·"
+            "상한제는 이 시트의 줄로만 셉니다 (other sheets hold receipt tables too and were not "
+            "read: yearly limits, counts and the 상한제 year count this sheet's lines only — if "
+            "they are the same people's receipts of the same years, copy them into one sheet)"]
+
+
 def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Aliases) -> Grid:
     """Read the sheet asked for, or the one sheet holding a receipt table."""
     names = [n for n, _, _ in book.sheets]
@@ -425,8 +447,13 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
             raise ReceiptError.one(
                 name,
                 f"영수증 표가 있는 시트는 하나만 (one sheet with a receipt table; sheets "
-                f"{listed} each have one): 하나씩 읽으세요 (read one at a time with "
-                f"sheet=…/--sheet …, or copy them into one sheet)",
+                f"{listed} each have one): 한 시트에 모아 붙여 넣으세요 (copy them into one "
+                "sheet, one table) — 연간 한도·횟수·상한제는 한 해의 모든 줄을 함께 세야 하므로 "
+                "시트를 하나씩 읽으면 시트마다 다시 시작되어 틀린 금액이 나옵니다 (yearly limits, "
+                "counts and the 상한제 year need every line of a year together: reading one "
+                "sheet at a time restarts them and gives wrong amounts). 다른 사람·다른 해의 "
+                "표만 시트를 골라 읽으세요 (choose a sheet with sheet=…/--sheet … only when the "
+                "other sheets hold other people's or other years' receipts)",
             )
         if not tables:
             raise ReceiptError.one(
@@ -441,6 +468,8 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
                 "다른 시트는 읽지 않았습니다 — 영수증 표가 없습니다 (other sheets not read; no "
                 "receipt table): " + ", ".join(others)
             )
+    if sheet is not None:
+        notes.extend(_other_tables(book, name, index, labels, aliases))
     chosen, state, part = book.sheets[index]
     if part is None:
         raise ReceiptError.one(
