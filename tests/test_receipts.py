@@ -270,7 +270,7 @@ CASES = [
         _csv(HEADER, "영숙,2024-04-08,입원,종합병원,C,상급병실,,0,0,0,700000"),
         2,
         "F열 '항목'",
-        "room_upgrade",
+        "상급병실",  # the cell as written, not the code
         "needs 입원일수 > 0",
     ),
     Case(
@@ -348,7 +348,7 @@ CASES = [
         _csv(HEADER, "지훈,2024-03-05,외래,약국,B약국,,,3000,7000,0,0"),
         2,
         "D열 '요양기관종류'",
-        "pharmacy",
+        "약국",  # the cell as written, not the code
         "tier 약국 goes with pharmacy lines",
     ),
     Case(

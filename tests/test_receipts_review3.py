@@ -224,3 +224,38 @@ def test_monthly_sheets_are_not_advised_one_at_a_time(tmp_path: Path) -> None:
     assert "read one at a time" not in said
     notes = read_receipts(path, sheet="1월").attrs["source"]["notes"]
     assert any("'2월'" in n and "this sheet's lines only" in n for n in notes)
+
+
+# --- lower: ₩ as a backslash, float noise, duplicate problems and codes, 영양주사 ------------
+
+
+def test_a_backslash_before_an_amount_is_the_won_sign(tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_bytes(",".join([*HEAD, "본인부담금", "비급여"]).encode("cp949") + b"\r\n"
+                     + ",".join(_row('"\\12,000"', "0")).encode("cp949") + b"\r\n")
+    assert read_receipts(path)["covered_copay"].tolist() == [12000]
+    for got in _read(tmp_path, [*HEAD, "본인부담금", "비급여"], [_row("\\12,000", 0)]):
+        assert got["covered_copay"].tolist() == [12000]
+
+
+def test_a_formulas_float_noise_is_the_whole_number(tmp_path: Path) -> None:
+    header = [*HEAD, "본인부담금", "비급여"]
+    for got in _ways(tmp_path, header, [_row(3600.0000000000005, 31499.999999999996)])[1:]:
+        assert isinstance(got, ReceiptLines), got
+        assert got["covered_copay"].tolist() == [3600]
+        assert got["noncovered"].tolist() == [31500]
+    _refused(tmp_path, header, [_row(9999.9, 0)], "본인부담금", "9999.9", "whole number")
+
+
+def test_a_problem_shows_the_cell_as_written_and_once(tmp_path: Path) -> None:
+    header = [*HEAD, "본인부담금", "비급여"]
+    rows = [["나", "2024-03-05", "외래", "약국", "온누리약국", 20000, 0]]
+    for got in _ways(tmp_path, header, rows):
+        assert isinstance(got, ReceiptError)
+        shown = [(p.column, p.value) for p in got.problems]
+        assert shown == [(shown[0][0], "약국")] and "요양기관종류" in shown[0][0]
+
+
+def test_a_nutrient_injection_is_asked(tmp_path: Path) -> None:
+    header = [*HEAD, "항목", "본인부담금", "비급여"]
+    _refused(tmp_path, header, [_row("영양주사", 0, 50000)], "항목", "영양주사", "영양제")

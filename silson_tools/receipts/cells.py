@@ -71,7 +71,9 @@ FIRST_YEAR, LAST_YEAR = 1977, 2100
 """Dates outside these years are refused: 의료보험 began in 1977, so an earlier date is a
 typo or a day of the month alone in a date-formatted cell (5 shows as 1900-01-05)."""
 
-_WON_SIGN = re.compile(r"^\s*[₩￦]\s*|\s*[₩￦]\s*$")
+_WON_SIGN = re.compile(r"^\s*[₩￦\\]\s*|\s*[₩￦]\s*$")
+"""₩ before or after the number; a leading ``\\`` is ₩ too: Korean Windows (cp949) writes ₩
+as byte 0x5C, which reads as a backslash and shows as ₩ in Korean fonts."""
 _DASH_ZERO = re.compile(r"^\s*[-‐–—−]\s*$")
 _BARE_NUMBER = re.compile(
     r"^\s*\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*$|^\s*\d+(?:\.\d+)?\s*$", re.ASCII
@@ -104,6 +106,9 @@ def clean(value: str) -> str:
 
 
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
+FLOAT_NOISE: Final = Decimal("1e-6")
+"""A number cell within this of a whole number (per unit) is that number: Excel saves a
+formula's result as a double (=12000*0.3 → 3600.0000000000005) and shows it whole."""
 _MIXED: Final = (
     "이 열은 {unit:,}원 단위입니다 (this column's unit is {unit:,} won, from its header or a 단위 "
     "note): 원 단위 값과 섞지 마세요 (do not mix units; write the number alone)"
@@ -150,6 +155,9 @@ def parse_amount(value: Any, unit: int = 1) -> tuple[int | None, str | None]:
         won = number * unit
         if won < 0:
             return None, NEGATIVE_EXPECTED
+        if isinstance(value, float | np.floating) and abs(won - won.to_integral_value()) \
+                <= FLOAT_NOISE * unit:  # fmt: skip
+            won = won.to_integral_value()  # a formula's saved 3600.0000000000005 is 3600
         if won != won.to_integral_value():
             return None, WHOLE_EXPECTED
         return check_won(int(won))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -112,8 +112,16 @@ class Problems:
         return bool(self.items)
 
     def sorted(self) -> list[ReceiptProblem]:
-        """By line position (table problems first), each line's problems in the order found."""
-        return [p for _, p in sorted(self.items, key=lambda item: item[0])]
+        """By line position (table problems first), each line's problems in the order found;
+        a problem found twice (the same cell by two checks) listed once."""
+        seen: set[tuple[Any, ...]] = set()
+        out = []
+        for pos, p in sorted(self.items, key=lambda item: item[0]):
+            key = (pos, p.file, p.row, p.column, repr(p.value), p.expected)
+            if key not in seen:
+                seen.add(key)
+                out.append(p)
+        return out
 
     def error(self) -> ReceiptError:
         return ReceiptError(self.sorted(), self.source)
@@ -277,6 +285,8 @@ def _whole_numbers(
     if arr is not None and (col.unit == 1 or arr.dtype.kind in "iu"):
         ok = np.ones(len(arr), dtype=bool)
         if arr.dtype.kind == "f":
+            whole = np.rint(arr)  # a formula's 3600.0000000000005 is 3600 (cells.FLOAT_NOISE)
+            arr = np.where(np.abs(arr - whole) <= float(cells.FLOAT_NOISE), whole, arr)
             missing = np.isnan(arr)
             if missing.any():
                 if required:
@@ -488,8 +498,21 @@ def check_columns(
         ok &= good
     refs = {c: col.ref for c, col in found.items()}
     if all(c in out for c in REQUIRED_COLUMNS):
+        before = len(problems.items)
         cross_checks(out, codes, refs, ok, problems, blank_category=_blank(found.get("category")))
+        _as_written(problems, before, found)
     return Checked(out, codes, refs)
+
+
+def _as_written(problems: Problems, start: int, found: Mapping[str, RawColumn]) -> None:
+    """Problems from ``start`` on that show a choice column's code (``pharmacy``) show the
+    cell as the person wrote it (``약국``) instead."""
+    by_ref = {col.ref: col for c, col in found.items() if c in _CHOICES}
+    for k in range(start, len(problems.items)):
+        pos, p = problems.items[k]
+        col = by_ref.get(p.column or "")
+        if col is not None and pos >= 0 and p.value is not None:
+            problems.items[k] = (pos, replace(p, value=cell_value(col.values, pos)))
 
 
 def _default(canonical: str, n: int) -> tuple[Any, tuple[np.ndarray, tuple[str, ...]] | None]:
