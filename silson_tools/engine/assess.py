@@ -102,7 +102,7 @@ from .treatments import room_part, treatment_part
 from .visits import visit_part
 from .zones import zone_codes
 
-__all__ = ["assess", "assess_detail", "assess_lines"]
+__all__ = ["assess", "assess_detail", "assess_lines", "noncovered_lines"]
 
 
 def assess(
@@ -169,13 +169,15 @@ def assess_lines(lines: SortedLines, policy: Policy, hook: np.ndarray | None) ->
     payout = np.zeros(lines.n, I64)
     pay_non = np.zeros(lines.n, I64)  # the part of the payout paid on ④ 비급여
     spare: list[np.ndarray] = []  # a visit part's payout array, free for the next one
+    kinds = [part.kind for part in policy.parts]
+    treated = noncovered_lines(lines.nc, route["noncovered"], kinds)
     for k, part in enumerate(policy.parts):  # 3–7, part by part
         if part.kind == "visit":
             _pay_visit_part(
                 lines, policy, k, part, route, cc_eligible, detail, payout, pay_non, spare
             )
         else:
-            _pay_noncovered_part(lines, policy, k, part, route, detail, payout, pay_non)
+            _pay_noncovered_part(lines, policy, k, part, treated.get(k), detail, payout, pay_non)
     zone = zone_codes(excluded, offset, detail)
     clauses = clause_labels(policy, clause, excluded)
     return SortedResult(excluded, offset, detail, payout, pay_non, zone, clauses)
@@ -223,22 +225,37 @@ def _taken(route: np.ndarray, k: int, amount: np.ndarray) -> np.ndarray:
     return amount if on.all() else np.where(on, amount, 0)
 
 
+def noncovered_lines(nc: np.ndarray, route: np.ndarray, kinds: list[str]) -> dict[int, np.ndarray]:
+    """Sorted lines with ④ > 0 whose ④ goes to each treatment or room part ``k`` (``route``:
+    the part per line; ``kinds``: each part's kind): ``flatnonzero((route == k) & (nc >
+    0))``, found for all such parts by one pass over the lines, then on those lines only."""
+    ks = [k for k, kind in enumerate(kinds) if kind != "visit"]
+    if not ks:
+        return {}
+    wanted = np.zeros(len(kinds) + 1, dtype=bool)  # by route + 1 (route −1: no part)
+    wanted[np.array(ks) + 1] = True
+    on = np.take(wanted, route + 1) if len(ks) < len(kinds) else route >= 0
+    on &= nc > 0
+    lines = np.flatnonzero(on)
+    part = route[lines]
+    return {k: lines[part == k] for k in ks}
+
+
 def _pay_noncovered_part(
     lines: SortedLines,
     policy: Policy,
     k: int,
     part: Part,
-    route: dict[str, np.ndarray],
+    idx: np.ndarray | None,
     detail: LineDetail,
     payout: np.ndarray,
     pay_non: np.ndarray,
 ) -> None:
     """A treatment (3대 비급여) or room (상급병실) part: it pays only ④ 비급여 (the loader
-    checks the kinds) → steps 3–6 on its lines → yearly sub-limit (7) → ``payout``."""
-    if "noncovered" not in part.amounts:
-        return
-    idx = np.flatnonzero((route["noncovered"] == k) & (lines.nc > 0))
-    if not len(idx):
+    checks the kinds) on the sorted lines ``idx`` (those with ④ > 0 routed to it: see
+    :func:`noncovered_lines`) → steps 3–6 on its lines → yearly sub-limit (7) →
+    ``payout``."""
+    if "noncovered" not in part.amounts or idx is None or not len(idx):
         return
     if part.kind == "treatment":
         paid = policy.count_basis[0] == "paid"

@@ -35,6 +35,7 @@ __all__ = [
     "SortedLines",
     "group_cumsum",
     "group_firsts",
+    "in_order",
     "run_number",
     "sort_lines",
     "sort_order",
@@ -196,15 +197,18 @@ class LineDetail:
 
 
 def sort_order(
-    person: np.ndarray, day: np.ndarray
+    person: np.ndarray, day: np.ndarray, spare: list[np.ndarray] | None = None
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Positions sorted by person, then date, then file order, with the sorted person and day.
 
-    The key ``person × span + day − first day`` is sorted by stable least-significant-digit
-    radix passes of 16 bits (numpy's stable argsort of ``uint16`` is a radix sort: two
-    passes for 10,000 people over a year, a few times faster than a comparison sort of the
-    key); ties keep file order. Falls back to ``lexsort`` (and None for the sorted columns)
-    when the key does not fit in 63 bits.
+    Stable least-significant-digit passes (numpy's stable argsort of ``uint16`` is a radix
+    sort, a few times faster than a comparison sort): when the days span and the persons
+    each fit in 16 bits, one pass by the day then one by the person (each read contiguous);
+    otherwise passes of 16 bits over the key ``person × span + day − first day``. Ties keep
+    file order. Input already in that order comes back as ``arange`` (see :func:`in_order`).
+    Falls back to ``lexsort`` (and None for the sorted columns) when the key does not fit
+    in 63 bits. ``spare``: where int64 arrays of one per line that the sort is done with are
+    put, for the caller to write into (their values are undefined).
     """
     n = len(day)
     if n == 0:
@@ -212,7 +216,8 @@ def sort_order(
     d = day.view(I64)
     lo = int(d.min())
     span = int(d.max()) - lo + 1
-    top = (int(person.max()) + 1) * span
+    people = int(person.max()) + 1
+    top = people * span
     if top >= 2**63:
         return np.lexsort((np.arange(n), day, person)), None, None
     key = person.astype(I64)  # person × span + (day − lo), in one array
@@ -221,25 +226,52 @@ def sort_order(
     key -= lo
     if (key[1:] >= key[:-1]).all():
         return np.arange(n), person, day  # already in order (a date-sorted export)
+    if span <= 2**16 and people <= 2**16 and int(person.min()) >= 0 and I64 == np.intp:
+        # day − lo, exact in 16 bits: (d mod 2¹⁶ − lo mod 2¹⁶) mod 2¹⁶, as 0 ≤ d − lo < 2¹⁶
+        offset = d.astype(np.uint16)
+        offset -= np.uint16(lo % 2**16)
+        by_day = np.argsort(offset, kind="stable")
+        by_person = np.argsort(person.astype(np.uint16)[by_day], kind="stable")
+        order = np.take(by_day, by_person, out=key.view(np.intp), mode="clip")  # key: done
+        # sorted columns without gathering 8-byte values: each person's count of lines in
+        # turn, and the day offsets (2 bytes each) plus the first day
+        people_sorted = np.repeat(
+            np.arange(people, dtype=person.dtype), np.bincount(person, minlength=people)
+        )
+        days_sorted = np.add(offset[order], lo, out=by_day.view(I64), dtype=I64)
+        if spare is not None:
+            spare.append(by_person.view(I64))
+        return order, people_sorted, days_sorted.view(day.dtype)
     words = key.view(np.uint16)  # the key's 16-bit digits, read in place (no shifted copy)
-    digit = [words[k::4] if sys.byteorder == "little" else words[3 - k :: 4] for k in range(4)]
-    order = np.argsort(digit[0], kind="stable")  # by the low 16 bits
+    digits = [words[k::4] if sys.byteorder == "little" else words[3 - k :: 4] for k in range(4)]
+    order = np.argsort(digits[0], kind="stable")  # by the low 16 bits
     for k in range(1, (max(top - 1, 1).bit_length() + 15) // 16):
-        order = order[np.argsort(digit[k][order], kind="stable")]  # then the next 16
+        order = order[np.argsort(digits[k][order], kind="stable")]  # then the next 16
     return order, person[order], day[order]
+
+
+def in_order(order: np.ndarray) -> bool:
+    """True when ``order`` is ``0, 1, …, n − 1`` (the lines were already sorted)."""
+    n = len(order)
+    return bool(n == 0 or (order[0] == 0 and order[-1] == n - 1 and (np.diff(order) == 1).all()))
 
 
 def sort_lines(cols: InputColumns, start: np.datetime64) -> SortedLines:
     """Sort validated columns by person, date and file order; number the person–policy-year
     groups (policy years from ``start``)."""
     n = len(cols.day)
-    order, person, day = sort_order(cols.person, cols.day)
-    identity = bool(n == 0 or (order[0] == 0 and (np.diff(order) == 1).all()))
+    spare: list[np.ndarray] = []  # int64 arrays the sort is done with
+    order, person, day = sort_order(cols.person, cols.day, spare)
+    identity = in_order(order)
 
     def take(a: np.ndarray) -> np.ndarray:
         if identity:
             return a
-        return a[order] if a.any() else np.zeros(n, dtype=a.dtype)
+        if not a.any():
+            return np.zeros(n, dtype=a.dtype)
+        if spare and a.dtype == I64:
+            return np.take(a, order, out=spare.pop(), mode="clip")  # (0 ≤ order < n)
+        return a[order]
 
     if person is None or day is None:
         person, day = take(cols.person), take(cols.day)

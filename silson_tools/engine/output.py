@@ -154,7 +154,10 @@ def detail_columns(
     own = (result.excluded, result.ceiling_offset, result.payout, result.payout_noncovered)
     own += (d.deductible, d.rate_part, d.selfpay_cap_refund, d.visit_cap_cut, d.count_cut)
     own += (d.annual_cut, d.session_no)
-    mem = _Recycled(lines, own if consume and not lines.identity else ())
+    others = (result.zone, d.needs_improvement_proof, lines.nhis_estimate)
+    if result.excluded_by is not None:
+        others += (result.excluded_by[0],)
+    mem = _Recycled(lines, own if consume and not lines.identity else (), others)
     back = mem.back
     new: dict[str, np.ndarray | pd.Categorical] = {
         "excluded": back(result.excluded),
@@ -172,12 +175,12 @@ def detail_columns(
     }
     payout = new["payout"]
     new["claim"] = claim = lines.claim_input_order(mem.spare())  # ① + ③ + ④
-    new["policy_year"] = _policy_year(lines, mem)
+    zone, new["policy_year"] = _zone_and_policy_year(lines, result.zone, mem)
     eligible = np.subtract(claim, new["excluded"], out=mem.spare())
     new["eligible"] = np.subtract(eligible, new["ceiling_offset"], out=eligible)
     new["self_pay"] = np.subtract(claim, payout, out=mem.spare())
     new["payout_covered"] = np.subtract(payout, new["payout_noncovered"], out=mem.spare())
-    new["zone"] = pd.Categorical.from_codes(back(result.zone), dtype=_categories(ZONE_CODES))
+    new["zone"] = pd.Categorical.from_codes(zone, dtype=_categories(ZONE_CODES))
     new["excluded_by"] = _clauses(back, result.excluded_by, lines.n)
     names = list(DETAIL_COLUMNS)
     if lines.nhis_estimate is not None:  # ② 공단부담금 추정 (assess(..., estimate_nhis=True))
@@ -187,15 +190,30 @@ def detail_columns(
 
 
 class _Recycled:
-    """Sorted-order columns put back in row order (:meth:`SortedLines.input_order`), each
-    into the memory of one already put back when that one is ``own``ed (a fresh int64 array
-    of the engine's, read by nobody else): the output's columns reuse pages the steps have
-    touched, where fresh arrays would each cost the kernel about two thousand page faults
-    per million lines."""
+    """Sorted-order columns put back in row order (:meth:`SortedLines.input_order`), reusing
+    the memory of ``own`` columns (fresh int64 arrays of the engine's, read by nobody else):
+    a mostly-zero one is permuted in place (only its nonzero values move; an all-zero one is
+    its own answer), and a dense one goes into the memory of one already put back. The
+    output's columns reuse pages the steps have touched or never touched, where fresh
+    arrays would each cost the kernel about two thousand page faults per million lines.
 
-    def __init__(self, lines: SortedLines, own: tuple[np.ndarray, ...]) -> None:
+    An array that appears twice among ``own``, or shares memory with another column passed
+    in ``others``, is not reused (rewriting it would change what the other reads)."""
+
+    def __init__(
+        self, lines: SortedLines, own: tuple[np.ndarray, ...], others: tuple[np.ndarray, ...] = ()
+    ) -> None:
         self.lines = lines
-        self.own = {id(a) for a in own if _recyclable(a, lines.n)}
+        mine = [a for a in own if _recyclable(a, lines.n)]
+        seen = [a for a in own if isinstance(a, np.ndarray)] + [
+            a for a in others if isinstance(a, np.ndarray)
+        ]
+        self.own = {
+            id(a)
+            for a in mine
+            if not any(b is not a and np.may_share_memory(a, b) for b in seen)
+            and sum(b is a for b in own) == 1
+        }
         self.pool: list[np.ndarray] = []
 
     def spare(self) -> np.ndarray:
@@ -205,21 +223,23 @@ class _Recycled:
     def back(self, arr: np.ndarray) -> np.ndarray:
         """``arr`` in the input's row order (as :meth:`SortedLines.input_order`)."""
         lines = self.lines
-        if id(arr) not in self.own or not self.pool:
-            out = lines.input_order(arr)
-        else:
+        if id(arr) not in self.own:
+            return lines.input_order(arr)
+        self.own.discard(id(arr))
+        nonzero = np.count_nonzero(arr)
+        if nonzero * 8 < lines.n:  # mostly 0: move its nonzero values, in place
+            if nonzero:
+                at = np.flatnonzero(arr)
+                values = arr[at]
+                arr[at] = 0
+                arr[lines.order[at]] = values
+            return arr
+        if self.pool:
             out = self.pool.pop()
-            nonzero = np.count_nonzero(arr)
-            if nonzero * 8 < lines.n:
-                out.fill(0)
-                if nonzero:
-                    at = np.flatnonzero(arr)
-                    out[lines.order[at]] = arr[at]
-            else:
-                out[lines.order] = arr
-        if id(arr) in self.own and out is not arr:
-            self.own.discard(id(arr))
-            self.pool.append(arr)  # read by nobody now: the next column goes here
+            out[lines.order] = arr
+        else:
+            out = lines.input_order(arr)
+        self.pool.append(arr)  # read by nobody now: the next column goes here
         return out
 
 
@@ -246,3 +266,26 @@ def _policy_year(lines: SortedLines, mem: _Recycled) -> np.ndarray:
     out = np.take(table, at, out=mem.spare().view(table.dtype), mode="clip")  # 0 ≤ at ≤ hi − lo
     mem.pool.append(at)
     return out
+
+
+def _zone_and_policy_year(
+    lines: SortedLines, zone: np.ndarray, mem: _Recycled
+) -> tuple[np.ndarray, np.ndarray]:
+    """The zone number and ``policy_year`` per line in row order, put back by one scatter of
+    ``(year index − first year index) << 8 | zone`` (int32), not one of each; the year is
+    then looked up as in :func:`_policy_year`."""
+    if lines.n == 0 or lines.identity:
+        return mem.back(zone), _policy_year(lines, mem)
+    lo, hi = int(lines.year.min()), int(lines.year.max())
+    if hi - lo >= 2**23 or int(zone.min()) < 0:
+        return mem.back(zone), _policy_year(lines, mem)
+    packed = np.subtract(lines.year, lo, dtype=np.int32)
+    packed <<= 8
+    packed |= zone
+    back = np.empty_like(packed)
+    back[lines.order] = packed
+    zone_back = back.astype(np.int8)  # the low 8 bits
+    back >>= 8
+    table = year_starts(lines.start, np.arange(lo, hi + 1, dtype=I64))
+    year = np.take(table, back, out=mem.spare().view(table.dtype), mode="clip")
+    return zone_back, year

@@ -8,6 +8,8 @@ ties in that order; a line with nothing cut is ``rate``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from ..schema import ZONES
@@ -20,26 +22,50 @@ ZONE_CODES: tuple[str, ...] = tuple(ZONES)
 
 
 def zone_codes(excluded: np.ndarray, offset: np.ndarray, detail: LineDetail) -> np.ndarray:
-    """Zone number of each line (int8, index into :data:`ZONE_CODES`); written lowest
-    priority first, so a later rule overwrites an earlier one."""
-    code = {name: np.int8(i) for i, name in enumerate(ZONE_CODES)}
+    """Zone number of each line (int8, index into :data:`ZONE_CODES`).
+
+    Each line's facts are bits of one byte (the rate, the deductible or ``excluded`` is the
+    largest of the four; nothing was cut; a visit cap, yearly limit or count cut it), read
+    in :func:`_zone_table` by the rules' order: one table lookup, not a pass per rule.
+    """
     ded, rate = detail.deductible, detail.rate_part
     top = np.maximum(ded, rate)  # the largest of the four (a column of zeros adds nothing)
     if excluded.any():
         np.maximum(top, excluded, out=top)
     if offset.any():
         np.maximum(top, offset, out=top)
-    zone = np.full(len(top), code["ceiling_offset"], dtype=np.int8)
-    np.copyto(zone, code["rate"], where=rate == top)
-    np.copyto(zone, code["deductible"], where=ded == top)
-    if excluded.any():
-        np.copyto(zone, code["excluded"], where=excluded == top)
-    np.copyto(zone, code["rate"], where=top == 0)
-    for name, cut in (
-        ("visit_cap", detail.visit_cap_cut),
-        ("annual_limit", detail.annual_cut),
-        ("count_limit", detail.count_cut),
-    ):
+    facts = np.equal(rate, top).view(np.uint8)  # bit 0: the rate is the largest
+    _set_bit(facts, np.equal(ded, top), 1)
+    if excluded.any():  # excluded all 0 equals top only where top is 0, which bit 3 decides
+        _set_bit(facts, np.equal(excluded, top), 2)
+    _set_bit(facts, top == 0, 3)
+    for bit, cut in ((4, detail.visit_cap_cut), (5, detail.annual_cut), (6, detail.count_cut)):
         if cut.any():
-            np.copyto(zone, code[name], where=cut > 0)
-    return zone
+            _set_bit(facts, cut > 0, bit)
+    return np.take(_zone_table(), facts)
+
+
+def _set_bit(facts: np.ndarray, where: np.ndarray, bit: int) -> None:
+    """``facts |= where << bit`` (``where`` a bool array, reused as the shifted bytes)."""
+    shifted = where.view(np.uint8)
+    if bit:
+        np.left_shift(shifted, bit, out=shifted)
+    facts |= shifted
+
+
+@lru_cache(maxsize=1)
+def _zone_table() -> np.ndarray:
+    """Zone number of each byte of facts (see :func:`zone_codes`), lowest priority first, a
+    later rule overriding an earlier one: ``ceiling_offset``; ``rate`` where the rate is the
+    largest; ``deductible`` where the deductible is; ``excluded`` where the excluded amount
+    is; ``rate`` where nothing was cut; then ``visit_cap``, ``annual_limit``,
+    ``count_limit`` where that limit cut the line."""
+    code = {name: i for i, name in enumerate(ZONE_CODES)}
+    rules = ("rate", "deductible", "excluded", "rate", "visit_cap", "annual_limit", "count_limit")
+    table = np.full(128, code["ceiling_offset"], dtype=np.int8)
+    for facts in range(128):
+        for bit, name in enumerate(rules):
+            if facts >> bit & 1:
+                table[facts] = code[name]
+    table.flags.writeable = False
+    return table

@@ -1,0 +1,201 @@
+"""The engine's faster paths give what the paths they replace give.
+
+Each test runs a shortcut (the sort by day then by person with the sorted columns rebuilt
+without a gather, the zone read from one table of facts, the lines of every 3대 비급여 and
+상급병실 part found in one pass, a mostly-zero detail column put back in row order in its own
+memory, the zone and policy year put back by one scatter) beside the plain computation it
+replaces, on data where both apply, ties and zeros included.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from silson_tools.catalog import load_policy
+from silson_tools.engine.assess import assess_lines, noncovered_lines
+from silson_tools.engine.inputs import read_lines
+from silson_tools.engine.lines import LineDetail, in_order, sort_order
+from silson_tools.engine.output import (
+    SortedResult,
+    _policy_year,
+    _Recycled,
+    _zone_and_policy_year,
+    detail_columns,
+)
+from silson_tools.engine.zones import ZONE_CODES, zone_codes
+from silson_tools.scale import cohort
+
+
+def _lexsorted(person: np.ndarray, day: np.ndarray) -> np.ndarray:
+    return np.lexsort((np.arange(len(day)), day, person))
+
+
+@pytest.mark.parametrize(
+    ("people", "days", "first"),
+    [
+        (1, 1, "2024-03-01"),  # one key: order is file order
+        (65_536, 300, "2024-01-01"),  # the most persons the day-then-person passes take
+        (65_537, 300, "2024-01-01"),  # one more: 16-bit passes over the key
+        (50, 65_536, "1977-01-01"),  # the longest span the day pass takes
+        (50, 65_537, "1977-01-01"),
+        (9_000, 2, "2099-12-30"),
+    ],
+)
+def test_sort_order_is_lexsort_on_either_side_of_the_16_bit_bounds(
+    people: int, days: int, first: str
+) -> None:
+    rng = np.random.default_rng(people + days)
+    n = 40_000
+    person = rng.integers(0, people, n).astype(np.intp)
+    person[:2] = [0, people - 1]  # the bounds are reached
+    day = np.datetime64(first, "D") + rng.integers(0, days, n).astype("m8[D]")
+    day[:2] = [np.datetime64(first, "D"), np.datetime64(first, "D") + days - 1]
+    order, p, d = sort_order(person, day)
+    want = _lexsorted(person, day)
+    assert (order == want).all()
+    assert p is not None and d is not None
+    assert p.dtype == person.dtype and d.dtype == day.dtype
+    assert (p == person[want]).all() and (d == day[want]).all()
+
+
+def test_sort_order_of_sorted_lines_is_identity_and_in_order_says_so() -> None:
+    person = np.repeat(np.arange(50, dtype=np.intp), 20)
+    day = np.tile(np.datetime64("2024-01-01", "D") + np.arange(20).astype("m8[D]"), 50)
+    order, _, _ = sort_order(person, day)
+    assert in_order(order) and (order == np.arange(len(day))).all()
+    swapped = order.copy()
+    swapped[[3, 4]] = swapped[[4, 3]]
+    assert not in_order(swapped)
+    assert not in_order(np.array([0, 2, 1, 3]))  # ends right, middle wrong
+    assert in_order(np.zeros(0, np.intp)) and in_order(np.array([0]))
+    shuffled = sort_order(person[::-1].copy(), day[::-1].copy())[0]
+    assert not in_order(shuffled)
+
+
+def _zone_by_rules(excluded: np.ndarray, offset: np.ndarray, detail: LineDetail) -> np.ndarray:
+    """The zone written rule by rule, lowest priority first (the path zone_codes replaces)."""
+    code = {name: np.int8(i) for i, name in enumerate(ZONE_CODES)}
+    ded, rate = detail.deductible, detail.rate_part
+    top = np.maximum.reduce([ded, rate, excluded, offset])
+    zone = np.full(len(top), code["ceiling_offset"], dtype=np.int8)
+    zone[rate == top] = code["rate"]
+    zone[ded == top] = code["deductible"]
+    zone[excluded == top] = code["excluded"]
+    zone[top == 0] = code["rate"]
+    zone[detail.visit_cap_cut > 0] = code["visit_cap"]
+    zone[detail.annual_cut > 0] = code["annual_limit"]
+    zone[detail.count_cut > 0] = code["count_limit"]
+    return zone
+
+
+@pytest.mark.parametrize("empty", [(), ("excluded",), ("offset",), ("visit_cap_cut", "count_cut")])
+def test_zone_from_one_table_equals_the_rules_one_by_one(empty: tuple[str, ...]) -> None:
+    """Small amounts, so ties between the four and zeros are common; some columns all 0."""
+    rng = np.random.default_rng(len(empty))
+    n = 20_000
+
+    def col(name: str, high: int = 4) -> np.ndarray:
+        values = rng.integers(0, high, n)
+        values[rng.random(n) < 0.5] = 0
+        return np.zeros(n, np.int64) if name in empty else values
+
+    detail = LineDetail.zeros(n)
+    detail.deductible, detail.rate_part = col("deductible"), col("rate_part")
+    detail.visit_cap_cut, detail.annual_cut = col("visit_cap_cut", 2), col("annual_cut", 2)
+    detail.count_cut = col("count_cut", 2)
+    excluded, offset = col("excluded"), col("offset")
+    before = [a.copy() for a in (excluded, offset, detail.deductible, detail.rate_part)]
+    got = zone_codes(excluded, offset, detail)
+    want = _zone_by_rules(excluded, offset, detail)
+    assert got.dtype == np.int8
+    assert (got == want).all()
+    assert len(np.unique(got)) >= 4  # several rules decided lines
+    after = (excluded, offset, detail.deductible, detail.rate_part)
+    assert all((a == b).all() for a, b in zip(before, after, strict=True))  # read only
+
+
+@pytest.mark.parametrize(
+    "kinds",
+    [
+        ["visit", "visit", "treatment", "treatment", "room"],
+        ["treatment", "room"],  # every part takes ④ by itself
+        ["visit"],
+    ],
+)
+def test_noncovered_lines_are_each_parts_lines_with_an_amount(kinds: list[str]) -> None:
+    rng = np.random.default_rng(len(kinds))
+    n = 30_000
+    route = rng.integers(-1, len(kinds), n).astype(np.int16)
+    nc = np.where(rng.random(n) < 0.4, 0, rng.integers(1, 10_000, n))
+    got = noncovered_lines(nc, route, kinds)
+    want = {
+        k: np.flatnonzero((route == k) & (nc > 0))
+        for k, kind in enumerate(kinds)
+        if kind != "visit"
+    }
+    assert got.keys() == want.keys()
+    for k, idx in want.items():
+        assert len(idx) and (got[k] == idx).all(), k
+
+
+def _sorted_and_result(frame: pd.DataFrame) -> tuple:
+    pol = load_policy("gen4")
+    lines = read_lines(frame, pol)
+    return lines, assess_lines(lines, pol.for_contract(lines.start), None)
+
+
+@pytest.fixture(scope="module")
+def shuffled() -> pd.DataFrame:
+    """People over years with caps, counts and refunds, in random row order."""
+    frame = cohort(6_000, people=60, seed=7).drop(columns=["policy", "policy_start"])
+    return frame.sample(frac=1.0, random_state=11)
+
+
+def test_mostly_zero_columns_are_put_back_in_their_own_memory(shuffled: pd.DataFrame) -> None:
+    """consume=True moves the few nonzero values of a sparse column inside its own array:
+    the columns equal the fresh path's, and the memory really is the sorted column's."""
+    lines, result = _sorted_and_result(shuffled)
+    want = detail_columns(lines, result, shuffled.index)
+    lines, result = _sorted_and_result(shuffled)
+    sparse = {"visit_cap_cut": result.detail.visit_cap_cut, "session_no": result.detail.session_no}
+    assert all(0 < np.count_nonzero(a) * 8 < lines.n for a in sparse.values())
+    got = detail_columns(lines, result, shuffled.index, consume=True)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    for name, a in sparse.items():
+        assert np.shares_memory(got[name].to_numpy(), a), name
+
+
+@pytest.mark.parametrize("alias", ["same array twice", "a view of another column"])
+def test_columns_sharing_memory_are_not_rewritten(shuffled: pd.DataFrame, alias: str) -> None:
+    """A result whose columns share memory (not what the steps make, but possible) is put
+    back as the fresh path puts it back: no column is rewritten under another."""
+    lines, result = _sorted_and_result(shuffled)
+    detail = result.detail
+    if alias == "same array twice":
+        detail.annual_cut = detail.visit_cap_cut
+    else:  # session_no (put back later) reads visit_cap_cut's memory, which alone owns it
+        detail.session_no = detail.visit_cap_cut[:]
+    copy = SortedResult(**{k: getattr(result, k) for k in result.__dataclass_fields__})
+    want = detail_columns(lines, copy, shuffled.index)
+    got = detail_columns(lines, result, shuffled.index, consume=True)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert (got["visit_cap_cut"] > 0).any()
+
+
+@pytest.mark.parametrize("start", [None, "2019-02-28"])
+def test_zone_and_policy_year_put_back_together_equal_each_put_back(
+    shuffled: pd.DataFrame, start: str | None
+) -> None:
+    """One scatter of (year << 8 | zone) gives the zone and policy year of a scatter each."""
+    pol = load_policy("gen4")
+    lines = read_lines(shuffled, pol, start)
+    result = assess_lines(lines, pol.for_contract(lines.start), None)
+    assert not lines.identity and len(np.unique(lines.year)) > 2
+    assert len(np.unique(result.zone)) >= 4
+    zone, year = _zone_and_policy_year(lines, result.zone, _Recycled(lines, ()))
+    want_year = _policy_year(lines, _Recycled(lines, ()))
+    assert zone.dtype == result.zone.dtype and year.dtype == want_year.dtype
+    assert (zone == lines.input_order(result.zone)).all()
+    assert (year == want_year).all()
