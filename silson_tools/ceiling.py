@@ -77,12 +77,26 @@ from .money import as_won
 from .receipts.lines import ReceiptLines, as_receipt_lines
 from .schema import DEFAULT_PERSON
 
+TOTAL_COLUMNS = (
+    "person",
+    "year",
+    "counted",
+    "uncounted",
+    "days",
+    "long_stay",
+    "decile",
+    "limit",
+    "refund",
+)
+"""Columns of :meth:`CeilingSpec.totals` and :meth:`CertainRefund.totals`."""
+
 __all__ = [
     "DATA_FILE",
     "DEFAULT_PERSON",
     "GROUPS",
     "KINDS",
     "PERIODS",
+    "TOTAL_COLUMNS",
     "CeilingSpec",
     "CeilingTable",
     "Cell",
@@ -94,12 +108,14 @@ __all__ = [
     "highest_limit",
     "limit",
     "load_table",
+    "long_stay_years",
     "period_cell",
     "period_limit",
     "periods",
     "prepaid",
     "refund",
     "refund_month",
+    "uncounted_copay",
     "year_totals",
     "years",
 ]
@@ -349,14 +365,54 @@ def _lines(receipts: pd.DataFrame) -> ReceiptLines:
     return as_receipt_lines(receipts)
 
 
-def counted_copay(receipts: pd.DataFrame) -> np.ndarray:
-    """The amount of each line that counts towards the ceiling: ``covered_copay`` only (won).
+def counted_copay(receipts: pd.DataFrame, table: CeilingTable | None = None) -> np.ndarray:
+    """The amount of each line that counts towards the ceiling (won): ``covered_copay``
+    (급여 일부본인부담 본인부담금, receipt column ①), 0 on lines whose 항목 the 상한제 leaves out.
 
-    급여 일부본인부담 본인부담금 (receipt column ①). Not counted: ``noncovered`` (비급여),
-    ``full_copay`` (전액본인부담); 선별급여 and the other exclusions must not be in
-    ``covered_copay`` (the canonical columns cannot separate them).
+    Not counted: ``noncovered`` (비급여), ``full_copay`` (전액본인부담), and ① of the 항목 in
+    ``[rules.uncounted_categories]`` (상급병실: 2·3인실 입원료) and
+    ``[rules.partly_uncounted_categories]`` (한방: 추나요법, 치과: 노인 임플란트) of
+    data/ceiling.toml; 선별급여 must not be in ``covered_copay`` (the columns cannot tell it).
     """
-    return _lines(receipts)["covered_copay"].to_numpy(dtype=np.int64)
+    lines = _lines(receipts)
+    tab = _table(table)
+    copay = lines["covered_copay"].to_numpy(dtype=np.int64)
+    codes, names = lines.codes("category")
+    left = np.array([n in (*tab.uncounted, *tab.partly_uncounted) for n in names], dtype=bool)
+    left_out = left[codes] if len(names) else np.zeros(len(lines), dtype=bool)
+    return np.where(left_out, 0, copay)
+
+
+def uncounted_copay(receipts: pd.DataFrame, table: CeilingTable | None = None) -> np.ndarray:
+    """① the 상한제 running total leaves out, per line (won): ``covered_copay −
+    counted_copay``."""
+    lines = _lines(receipts)
+    return lines["covered_copay"].to_numpy(dtype=np.int64) - counted_copay(lines, table)
+
+
+def long_stay_years(receipts: pd.DataFrame, table: CeilingTable | None = None) -> pd.DataFrame:
+    """Per person and calendar year: ``days`` (Σ 입원일수 of 병원-tier 입원 lines), ``unknown``
+    (such a line with 0 days) and ``long_stay`` = days > ``long_stay_days`` (120) or unknown.
+
+    Only 병원 (``hospital``) stays can be 요양병원 stays (상급종합·종합병원·의원 never are);
+    a stay counts in the year of its line's date. Unknown days take the long-stay 상한액, the
+    higher one, so the refund taken out is never more than the rules give.
+    """
+    lines = _lines(receipts)
+    stay = ((lines["setting"] == "inpatient") & (lines["tier"] == "hospital")).to_numpy()
+    frame = pd.DataFrame(
+        {
+            "person": lines["person"].to_numpy(),
+            "year": lines["date"].dt.year.to_numpy(),
+            "days": np.where(stay, lines["days"].to_numpy(), 0).astype(np.int64),
+            "unknown": stay & (lines["days"] == 0).to_numpy(),
+        }
+    )
+    out = frame.groupby(["person", "year"], sort=True).agg(
+        days=("days", "sum"), unknown=("unknown", "any")
+    )
+    out["long_stay"] = (out["days"] > _table(table).long_stay_days) | out["unknown"]
+    return out.reset_index()
 
 
 def _per_person(name: str, value: Any, persons: pd.Series, check: Any) -> np.ndarray:
@@ -407,10 +463,12 @@ class CeilingSpec:
 
     Passed to the claim engine as ``assess(..., ceiling=CeilingSpec(decile=4))``; the engine
     calls :meth:`line_offsets`. ``decile`` and ``long_stay`` may be mappings person → value.
+    ``long_stay=None`` (the default): taken from the lines per person and calendar year,
+    :func:`long_stay_years` (병원-tier 입원일수 over 120, or unknown).
     """
 
     decile: int | Mapping[str, int]
-    long_stay: bool | Mapping[str, bool] = False
+    long_stay: bool | Mapping[str, bool] | None = None
     table: CeilingTable | None = None
 
     def _frame(self, receipts: pd.DataFrame) -> pd.DataFrame:
@@ -425,11 +483,16 @@ class CeilingSpec:
                 "person": persons.to_numpy(),
                 "year": dates.dt.year.to_numpy(),
                 "date": dates.to_numpy(),
-                "copay": lines["covered_copay"].to_numpy(dtype=np.int64),
+                "copay": counted_copay(lines, tab),
                 "decile": _per_person("decile", self.decile, persons, _checked_decile(tab)),
-                "long_stay": _per_person("long_stay", self.long_stay, persons, _check_long_stay),
             }
         )
+        if self.long_stay is None:
+            stays = long_stay_years(lines, tab).set_index(["person", "year"])["long_stay"]
+            keys = pd.MultiIndex.from_arrays([frame["person"], frame["year"]])
+            frame["long_stay"] = stays.reindex(keys).to_numpy(dtype=bool)
+        else:
+            frame["long_stay"] = _per_person("long_stay", self.long_stay, persons, _check_long_stay)
         frame["decile"] = frame["decile"].astype(np.int64)
         frame["long_stay"] = frame["long_stay"].astype(bool)
         # one lookup per distinct (year, decile, long stay, half), spread back by an integer code
@@ -466,6 +529,33 @@ class CeilingSpec:
         out[ordered["pos"].to_numpy()] = above
         return out
 
+    def totals(self, receipts: pd.DataFrame) -> pd.DataFrame:
+        """Per person and calendar year (:data:`TOTAL_COLUMNS`): ``counted`` (Σ ① counted),
+        ``uncounted`` (Σ ① of 항목 the 상한제 leaves out), ``days`` (병원-tier 입원일수),
+        ``long_stay``, ``decile``, ``limit`` (the largest 상한액 used), ``refund`` (Σ
+        :meth:`line_offsets`), in person, year order."""
+        lines = _lines(receipts)
+        if not len(lines):
+            return pd.DataFrame(columns=list(TOTAL_COLUMNS))
+        frame = self._frame(lines)
+        frame["uncounted"] = uncounted_copay(lines, self.table)
+        frame["refund"] = self.line_offsets(lines)
+        out = (
+            frame.groupby(["person", "year"], sort=True)
+            .agg(
+                counted=("copay", "sum"),
+                uncounted=("uncounted", "sum"),
+                long_stay=("long_stay", "first"),
+                decile=("decile", "first"),
+                limit=("limit", "max"),
+                refund=("refund", "sum"),
+            )
+            .reset_index()
+        )
+        stays = long_stay_years(lines, self.table)[["person", "year", "days"]]
+        out = out.merge(stays, on=["person", "year"], how="left")
+        return out[list(TOTAL_COLUMNS)]
+
 
 @dataclass(frozen=True)
 class CertainRefund:
@@ -498,30 +588,15 @@ class CertainRefund:
         return lines, held & ~early, ~held & ~early
 
     def long_stay(self, receipts: pd.DataFrame) -> dict[str, bool]:
-        """Person → True when the long-stay 상한액 may be theirs (see the class)."""
-        lines = _lines(receipts)
-        # a 요양병원 is a 병원-tier institution: only 병원 stays can be long ones (a 상급종합,
-        # 종합병원 or 의원 stay, known days or not, never takes the long-stay 상한액)
-        stay = ((lines["setting"] == "inpatient") & (lines["tier"] == "hospital")).to_numpy()
-        frame = pd.DataFrame(
-            {
-                "person": lines["person"].to_numpy(),
-                "year": lines["date"].dt.year.to_numpy(),
-                "days": np.where(stay, lines["days"].to_numpy(), 0),
-                "unknown": stay & (lines["days"] == 0).to_numpy(),
-            }
-        )
-        per_year = frame.groupby(["person", "year"]).agg(
-            days=("days", "sum"), unknown=("unknown", "any")
-        )
-        days = _table(self.table).long_stay_days
-        maybe = (per_year["days"] > days) | per_year["unknown"]
-        by_person = maybe.groupby(level="person").any()
+        """Person → True when the long-stay 상한액 may be theirs in some year (see the class;
+        per year: :func:`long_stay_years`)."""
+        stays = long_stay_years(receipts, self.table)
+        by_person = stays.groupby("person")["long_stay"].any()
         return {str(k): bool(v) for k, v in by_person.items()}
 
-    def spec(self, receipts: pd.DataFrame) -> CeilingSpec:
-        """The decile-10 :class:`CeilingSpec` with each person's long-stay choice."""
-        return CeilingSpec(decile=10, long_stay=self.long_stay(receipts), table=self.table)
+    def spec(self, receipts: pd.DataFrame | None = None) -> CeilingSpec:
+        """The decile-10 :class:`CeilingSpec`, long stays taken per person and year."""
+        return CeilingSpec(decile=10, long_stay=None, table=self.table)
 
     def line_offsets(self, receipts: pd.DataFrame) -> np.ndarray:  # the engine's CeilingHook
         """The certain 상한제 환급분 per line (int64 won, receipts' row order)."""
@@ -537,28 +612,24 @@ class CertainRefund:
         lines, _, unknown = self._split(receipts)
         return sorted({int(y) for y in lines["date"].dt.year.to_numpy()[unknown]})
 
-    def totals(self, receipts: pd.DataFrame) -> pd.DataFrame:
-        """Per person and year with a certain refund: ``person, year, counted`` (Σ ①),
-        ``limit`` (the highest 상한액 used), ``refund`` (> 0 only), in person, year order."""
+    def totals(self, receipts: pd.DataFrame, every: bool = False) -> pd.DataFrame:
+        """Per person and year with a certain refund: :meth:`CeilingSpec.totals` of the
+        decile-10 spec (``limit`` = the highest 상한액 used), rows with ``refund`` > 0 only
+        (``every``: all person-years of the years the table holds)."""
         lines, known, _ = self._split(receipts)
         if not known.any():
-            return pd.DataFrame(columns=["person", "year", "counted", "limit", "refund"])
+            return pd.DataFrame(columns=list(TOTAL_COLUMNS))
         part = lines if known.all() else lines.select(known)
-        frame = self.spec(part)._frame(part)
-        frame["refund"] = self.spec(part).line_offsets(part)
-        out = (
-            frame.groupby(["person", "year"], sort=True)
-            .agg(counted=("copay", "sum"), limit=("limit", "max"), refund=("refund", "sum"))
-            .reset_index()
-        )
-        return out[out["refund"] > 0].reset_index(drop=True)
+        out = self.spec().totals(part)
+        return out if every else out[out["refund"] > 0].reset_index(drop=True)
 
 
 def year_totals(receipts: pd.DataFrame, spec: CeilingSpec) -> pd.DataFrame:
     """Per person and calendar year: what counts, the 상한액, refund, and when it arrives.
 
-    Columns: ``person, year, decile, long_stay, counted`` (Σ covered_copay), ``excluded``
-    (Σ full_copay + noncovered, not counted), ``limit``, ``refund`` = max(0, counted − limit),
+    Columns: ``person, year, decile, long_stay, counted`` (:func:`counted_copay`), ``excluded``
+    (Σ full_copay + noncovered + :func:`uncounted_copay`, not counted), ``limit``,
+    ``refund`` = max(0, counted − limit),
     ``prepaid`` (사전급여 by institution; lines without an institution name are not pooled),
     ``post_refund`` = refund − prepaid, ``refund_month`` (next year's August),
     ``burden`` = min(counted, limit) + excluded, ``over_ceiling_on_receipts`` (Σ ⑤ as printed).
@@ -568,7 +639,9 @@ def year_totals(receipts: pd.DataFrame, spec: CeilingSpec) -> pd.DataFrame:
     frame = spec._frame(lines)
     for year in np.unique(frame["year"].to_numpy()):
         _check_year(int(year), tab)  # 2004–2007: not calendar-year amounts, refused
-    frame["excluded"] = (lines["full_copay"] + lines["noncovered"]).to_numpy(dtype=np.int64)
+    frame["excluded"] = (lines["full_copay"] + lines["noncovered"]).to_numpy(
+        dtype=np.int64
+    ) + uncounted_copay(lines, tab)
     frame["over_ceiling"] = lines["over_ceiling"].to_numpy(dtype=np.int64)
     frame["institution"] = lines["institution"].to_numpy(dtype=object)
     keys = ["person", "year"]

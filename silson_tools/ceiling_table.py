@@ -86,8 +86,12 @@ _RULES = {
     "refund_month": "month",
     "long_stay_days": "days",
     "prepaid_excludes_long_stay_from": "date",
+    "uncounted_categories": "text",
+    "partly_uncounted_categories": "text",
 }
 """The ``[rules.*]`` entries and the unit each is read in."""
+_CATEGORY_RULES = ("uncounted_categories", "partly_uncounted_categories")
+"""Rules whose value is a comma-separated list of 항목 codes (``schema.CATEGORIES``)."""
 _NEEDED_RULES = ("refund_month", "long_stay_days", "prepaid_excludes_long_stay_from")
 
 
@@ -156,6 +160,13 @@ class CeilingTable:
     ``cells`` and the half-year cells of the years before 2008."""
     period_labels: Mapping[str, str] = field(default_factory=dict)
     """Korean label of each row ``period`` (``half_year`` → ``반기별 …``)."""
+    uncounted: tuple[str, ...] = ()
+    """항목 (category) codes whose ① the 상한제 does not count at all (2·3인실 입원료 on a
+    ``room_upgrade`` line): ``[rules.uncounted_categories]``."""
+    partly_uncounted: tuple[str, ...] = ()
+    """항목 codes that hold an excluded item beside counted care (추나 in ``oriental``, 노인
+    임플란트 in ``dental``): their ① is left out too, so the refund is never overstated;
+    ``[rules.partly_uncounted_categories]``."""
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -292,6 +303,22 @@ def _parse_row(
     return year, kind, period, cells
 
 
+def _categories(ctx: Ctx, facts: Mapping[str, Fact], key: str) -> tuple[str, ...]:
+    """A ``[rules.KEY]`` list of 항목 codes ("a, b"), each checked against the schema."""
+    from .schema import CATEGORIES
+
+    fact = facts.get(key)
+    if fact is None:
+        return ()
+    codes = tuple(c.strip() for c in str(fact.value).split(",") if c.strip())
+    unknown = [c for c in codes if c not in CATEGORIES]
+    if unknown:
+        raise ctx.error(
+            f"rules.{key}.value", f"unknown 항목 code(s) {unknown}; expected {sorted(CATEGORIES)}"
+        )
+    return codes
+
+
 def load_table(path: str | Path | None = None) -> CeilingTable:
     """Read and validate a ceiling table (default: the package's ``data/ceiling.toml``).
 
@@ -353,6 +380,7 @@ def load_table(path: str | Path | None = None) -> CeilingTable:
                 )
             windows[key] = Cell(**{**c.__dict__, "value": normal.value})
     cells = {(c.year, c.kind, c.group): c for c in windows.values() if c.window == "year"}
+    uncounted = {k: _categories(ctx, facts, k) for k in _CATEGORY_RULES}
     refund = facts["refund_month"]
     if not 1 <= refund.value <= 12:
         raise ctx.error(f"{refund.key}.value", f"expected a month 1..12, got {refund.value}")
@@ -370,4 +398,6 @@ def load_table(path: str | Path | None = None) -> CeilingTable:
         facts=facts,
         windows=dict(sorted(windows.items())),
         period_labels=period_labels,
+        uncounted=uncounted["uncounted_categories"],
+        partly_uncounted=uncounted["partly_uncounted_categories"],
     )

@@ -86,8 +86,10 @@ def test_no_decile_means_no_ceiling_offset(receipts: pd.DataFrame) -> None:
 
 
 def test_why_sentences_quote_the_summary(report: rp.Report) -> None:
-    assert len(report.why) == len(report.summary)
-    for sentence, (person, row) in zip(report.why, report.summary.iterrows(), strict=True):
+    assert len(report.why) >= len(report.summary)  # then the 상한제 sentences (decile given)
+    assert "상한액" in report.why[len(report.summary)]
+    quoted = report.why[: len(report.summary)]
+    for sentence, (person, row) in zip(quoted, report.summary.iterrows(), strict=True):
         assert sentence.startswith(f"{person}: 청구 {won(row['claim'])}")
         assert f"보험금 {won(row['payout'])}" in sentence
         for zone in rp.ZONE_AMOUNTS:

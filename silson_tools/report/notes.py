@@ -17,7 +17,14 @@ from ..receipts import ReceiptLines
 if TYPE_CHECKING:
     from ..catalog import Policy
 
-__all__ = ["TOP_PEOPLE", "assumed_start_note", "certain_refund_sentences", "per_line_notes"]
+__all__ = [
+    "TOP_PEOPLE",
+    "assumed_start_note",
+    "certain_refund_sentences",
+    "decile_refund_sentences",
+    "per_line_notes",
+    "uncounted_sentences",
+]
 
 TOP_PEOPLE: Final = 20
 """People shown by name in the report's tables and charts; the rest are one "others" row."""
@@ -58,6 +65,59 @@ def certain_refund_sentences(totals: pd.DataFrame, unknown_years: Sequence[int] 
             f"{years}: nothing taken out there)."
         )
     return out
+
+
+def _kind(row: object) -> str:
+    """Which 상한액 a person-year took: 요양병원 120일 초과 (with the days) or 일반."""
+    if not bool(row.long_stay):  # type: ignore[attr-defined]
+        return "일반"
+    days = int(row.days)  # type: ignore[attr-defined]
+    return "요양병원 120일 초과 입원 " + (
+        f"(병원급 입원 {days:,}일)" if days > 120 else "(병원급 입원일수를 몰라 높은 쪽)"
+    )
+
+
+def decile_refund_sentences(totals: pd.DataFrame, years: Sequence[int]) -> list[str]:
+    """With a 소득분위: that one decile was used for every year, and per person and year (the
+    first :data:`TOP_PEOPLE` with a refund or a long stay) which 상한액 was taken."""
+    shown = totals[(totals["refund"] > 0) | totals["long_stay"].astype(bool)]
+    out = []
+    if len(years) > 1:
+        out.append(
+            f"소득분위 하나를 모든 해 ({', '.join(map(str, years))}) 에 적용했습니다: 소득분위는 "
+            "해마다 정해지므로 해마다 다르면 해별로 따로 계산하세요 (the one --decile is used "
+            "for every year)."
+        )
+    for row in shown.head(TOP_PEOPLE).itertuples(index=False):
+        out.append(
+            f"{row.person} {row.year}년: 상한제 ① 합계 {won(row.counted)} − {row.decile}분위 "
+            f"상한액 {won(row.limit)} ({_kind(row)}) = 환급 {won(row.refund)} (보험금에서 뺌)"
+        )
+    if len(shown) > TOP_PEOPLE:
+        out.append(
+            f"그 외 {len(shown) - TOP_PEOPLE:,}건은 assessed_lines.csv의 ceiling_offset "
+            "열에 있습니다."
+        )
+    return out
+
+
+def uncounted_sentences(totals: pd.DataFrame) -> list[str]:
+    """Where ① of 상급병실·한방·치과 lines was left out of the 상한제 total and it matters
+    (the person-year has a refund, or would with it): say so and why."""
+    matters = totals[
+        (totals["uncounted"] > 0)
+        & ((totals["refund"] > 0) | (totals["counted"] + totals["uncounted"] > totals["limit"]))
+    ]
+    if matters.empty:
+        return []
+    total = int(matters["uncounted"].sum())
+    return [
+        f"상급병실·한방·치과 줄의 ① {won(total)}은 본인부담상한제 합계에 넣지 않았습니다: "
+        "2·3인실 입원료, 추나요법, 노인 임플란트는 상한제 제외 항목이고 그 보험금은 그대로 "
+        "계산합니다. 한방·치과의 다른 급여 (침, 충치 치료) 는 상한제에 들어가지만 줄로는 구별할 수 "
+        "없어 함께 뺐으므로, 환급을 실제보다 적게 뺐을 수 있습니다 (① of items the NHIS "
+        "ceiling excludes is not counted; 한방/치과 lines are left out as a whole)."
+    ]
 
 
 def per_line_notes(pol: Policy, lines: ReceiptLines) -> list[str]:

@@ -37,7 +37,14 @@ from ..schema import (
     WON_COLUMNS,
     ZONES,
 )
-from .notes import TOP_PEOPLE, assumed_start_note, certain_refund_sentences, per_line_notes
+from .notes import (
+    TOP_PEOPLE,
+    assumed_start_note,
+    certain_refund_sentences,
+    decile_refund_sentences,
+    per_line_notes,
+    uncounted_sentences,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -501,6 +508,21 @@ def _as_date(value: Any, name: str) -> dt.date | None:
     return as_day(value, name).astype(object)
 
 
+def _ceiling_sentences(lines: ReceiptLines, certain: Any, spec: Any) -> list[str]:
+    """What the 상한제 step took out: the certain refund without a decile, else which
+    상한액 per person and year; and ① left out of the 상한제 total (상급병실·한방·치과)."""
+    if certain is not None:
+        totals = certain.totals(lines, every=True)
+        out = certain_refund_sentences(
+            totals[totals["refund"] > 0].reset_index(drop=True), certain.unknown_years(lines)
+        )
+    else:
+        totals = spec.totals(lines)
+        years = sorted({int(y) for y in totals["year"]})
+        out = decile_refund_sentences(totals, years)
+    return out + (uncounted_sentences(totals) if len(totals) else [])
+
+
 def build_report(
     receipts: pd.DataFrame,
     policy: str | Policy | None = None,
@@ -573,11 +595,7 @@ def build_report(
         + why_sentences(top_people(summary))
         + _estimate_note(assessed)
         + per_line_notes(pol, lines)
-        + (
-            []
-            if certain is None
-            else certain_refund_sentences(certain.totals(lines), certain.unknown_years(lines))
-        ),
+        + _ceiling_sentences(lines, certain, ceiling),
         monthly=monthly,
         top=top_shrinks(assessed),
         comparison=comparison,

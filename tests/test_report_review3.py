@@ -1,0 +1,130 @@
+"""The 상한제 step as a reader of the report would check it: the 요양병원 long stay with a
+소득분위, items the NHIS ceiling does not count, and which 상한액 the report says it used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import silson_tools as st
+from silson_tools.ceiling import CeilingSpec, CertainRefund
+from silson_tools.report import build_report
+
+HEAD = "이름,진료일자,진료구분,요양기관종류,병원명,항목,입원일수,본인부담금,비급여\n"
+
+
+def _read(tmp_path: Path, body: str, name: str = "r.csv") -> pd.DataFrame:
+    path = tmp_path / name
+    path.write_text(HEAD + body, encoding="utf-8")
+    return st.read_receipts(path)
+
+
+def _paid(receipts: pd.DataFrame, decile: int | None) -> tuple[list[int], list[int], list[str]]:
+    rep = build_report(receipts, "gen4", "2024-01-01", decile=decile, charts=False)
+    lines = rep.assessed
+    return lines["ceiling_offset"].tolist(), lines["payout"].tolist(), rep.why
+
+
+LONG = "나,2024-01-02,입원,병원,행복요양병원,일반,130,{copay},0\n"
+
+
+@pytest.mark.parametrize(
+    ("copay", "decile", "offset", "payout"),
+    [
+        # 2024 4~5분위: 167만 normally, 235만 for more than 120 days in a 요양병원
+        (4_000_000, 5, 1_650_000, 1_880_000),
+        (4_000_000, 10, 0, 3_200_000),
+        (4_000_000, None, 0, 3_200_000),
+        # 10분위 요양병원 1,050만 is not reached: nothing comes back (not 900만 − 808만)
+        (9_000_000, 10, 0, 7_200_000),
+        (9_000_000, None, 0, 7_200_000),
+        (9_000_000, 5, 6_650_000, 1_880_000),
+    ],
+)
+def test_a_long_stay_takes_the_long_stay_ceiling_with_a_decile(
+    tmp_path: Path, copay: int, decile: int | None, offset: int, payout: int
+) -> None:
+    offsets, payouts, why = _paid(_read(tmp_path, LONG.format(copay=copay)), decile)
+    assert (offsets, payouts) == ([offset], [payout])
+    if decile is not None and offset:
+        assert any("요양병원 120일 초과 입원 (병원급 입원 130일)" in w for w in why), why
+
+
+def test_a_short_stay_or_a_general_hospital_keeps_the_normal_ceiling(tmp_path: Path) -> None:
+    short = _read(tmp_path, "나,2024-01-02,입원,병원,행복병원,일반,100,4000000,0\n", "s.csv")
+    assert _paid(short, 5)[0] == [4_000_000 - 1_670_000]
+    big = _read(tmp_path, "나,2024-01-02,입원,종합병원,큰병원,일반,200,4000000,0\n", "g.csv")
+    assert _paid(big, 5)[0] == [4_000_000 - 1_670_000]
+
+
+def test_the_long_stay_is_decided_per_year(tmp_path: Path) -> None:
+    body = (
+        "나,2023-01-02,입원,병원,행복요양병원,일반,130,100000,0\n"
+        "나,2024-01-02,입원,병원,행복요양병원,일반,30,4000000,0\n"
+    )
+    offsets, _, _ = _paid(_read(tmp_path, body), 5)
+    assert offsets == [0, 4_000_000 - 1_670_000]  # 2024: 30 days, the normal 상한액
+
+
+@pytest.mark.parametrize("days", [0, 30, 130, 400])
+@pytest.mark.parametrize("tier", ["병원", "종합병원", "의원"])
+@pytest.mark.parametrize("year", [2018, 2022, 2023, 2024, 2026])
+def test_every_decile_takes_at_least_the_certain_refund(
+    tmp_path: Path, days: int, tier: str, year: int
+) -> None:
+    body = (
+        f"나,{year}-01-02,입원,{tier},가병원,일반,{days},9000000,0\n"
+        f"나,{year}-05-02,외래,상급종합병원,나병원,일반,,3000000,0\n"
+    )
+    receipts = _read(tmp_path, body)
+    certain = CertainRefund().line_offsets(receipts)
+    for decile in range(1, 11):
+        taken = CeilingSpec(decile=decile).line_offsets(receipts)
+        assert taken.sum() >= certain.sum(), (decile, taken, certain)
+
+
+CHUNA = (
+    "나,2024-03-05,입원,종합병원,큰병원,일반,10,2000000,0\n"
+    "나,2024-06-05,외래,한의원,경희한의원,추나,,30000,0\n"
+    "나,2024-06-12,외래,치과의원,미소치과,임플란트,,400000,0\n"
+)
+
+
+def test_items_the_ceiling_does_not_count_are_left_out(tmp_path: Path) -> None:
+    offsets, payouts, why = _paid(_read(tmp_path, CHUNA), 5)
+    # counted = 2,000,000 only; 4~5분위 167만 → refund 330,000
+    assert offsets == [330_000, 0, 0]
+    assert payouts == [1_336_000, 20_000, 200_000] and sum(payouts) == 1_556_000
+    assert any("상한제 합계에 넣지 않았습니다" in w for w in why), why
+
+
+def test_a_room_upgrade_copay_is_not_counted(tmp_path: Path) -> None:
+    body = (
+        "나,2024-03-05,입원,상급종합병원,대학병원A,일반,10,2000000,0\n"
+        "나,2024-03-05,입원,상급종합병원,대학병원A,상급병실,10,1000000,0\n"
+    )
+    offsets, _, _ = _paid(_read(tmp_path, body), 5)
+    assert offsets == [330_000, 0]
+
+
+def test_the_uncounted_categories_are_rule_data_with_a_source() -> None:
+    table = st.ceiling.load_table()
+    assert table.uncounted == ("room_upgrade",)
+    assert table.partly_uncounted == ("oriental", "dental")
+    for key in ("uncounted_categories", "partly_uncounted_categories"):
+        fact = table.facts[key]
+        assert fact.references and fact.confidence in {"A", "B"} and fact.unit == "text"
+    counted = st.ceiling.counted_copay(st.read_receipts(_write(CHUNA)))
+    assert counted.tolist() == [2_000_000, 0, 0]
+    assert np.all(counted >= 0)
+
+
+def _write(body: str) -> Path:
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / "c.csv"
+    path.write_text(HEAD + body, encoding="utf-8")
+    return path
