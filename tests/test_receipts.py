@@ -701,7 +701,9 @@ def test_unknown_columns_are_listed_not_silently_dropped(tmp_path: Path) -> None
             "2024-03-05,외래,의원,1000,0,감기,1000",
         ],
     )
-    assert read_checked(path).attrs["source"]["ignored_columns"] == ["메모", "환자부담총액"]
+    source = read_checked(path).attrs["source"]
+    assert source["ignored_columns"] == ["메모"]  # 환자부담총액 is checked: ① − ⑤ + ③ + ④
+    assert any("checks" in n and "환자부담총액" in n for n in source["notes"])
 
 
 def test_person_filter_validates_the_whole_file_first(tmp_path: Path) -> None:

@@ -133,7 +133,10 @@ def test_a_cancelled_line_is_refused(tmp_path: Path, column: str, word: str) -> 
 def test_a_discount_is_refused_unless_zero(tmp_path: Path) -> None:
     header = [*HEAD, "본인부담금", "비급여", "감면액"]
     _refused(tmp_path, header, [_row(20000, 200000, 100000)], "감면액", 100000, "감면 후")
-    _read(tmp_path, header, [_row(20000, 200000, 0)])
+    for got in _read(tmp_path, header, [_row(20000, 200000, 0)]):
+        source = got.attrs["source"]
+        assert "감면액" not in source["ignored_columns"]
+        assert any("columns used for checks" in n and "감면액" in n for n in source["notes"])
 
 
 def test_old_form_money_columns_are_read_or_refused(tmp_path: Path) -> None:

@@ -59,7 +59,7 @@ from . import cells
 from .crosscheck import total_cells
 from .header import Aliases, Header, default_aliases, load_aliases, map_header, normalize
 from .kinds import carry_kinds, count_problems, total_problems
-from .sides import department_kinds, line_problems, side_problems
+from .sides import checked_note, department_kinds, line_problems, side_problems
 from .table import _NOTE_RE, _Coded
 from .validate import (
     Checked,
@@ -173,7 +173,8 @@ class ReceiptLines(pd.DataFrame):
             canonical: RawColumn(canonical, frame.iloc[:, h.index], _frame_ref(h), h.unit)
             for canonical, h in found.items()
         }
-        notes = _beyond_cells(frame, headers, found, raw, table, problems)
+        notes, checked = _beyond_cells(frame, headers, found, raw, table, problems)
+        ignored = [t for t in ignored if t not in checked]
         extra = tuple(str(c) for c in extra_categories)
         checked = check_columns(raw, len(frame), problems, table, extra_categories=extra)
         if not problems:
@@ -406,13 +407,13 @@ def _beyond_cells(
     raw: dict[str, RawColumn],
     aliases: Aliases,
     problems: Problems,
-) -> list[str]:
+) -> tuple[list[str], list[str]]:
     """The file reader's checks beyond one column's cells, made on a DataFrame in the same
     words (``table.py``): a bare amount column beside one in 천원/만원, a money unit on a
     column that is not an amount, a column not read saying 합계/소계, 요양기관종류
     치과의원/한의원 carrying 치과/한방 into a blank 항목 (``raw["category"]`` replaced) or
-    한방병원 asking for it, a 횟수 column above 1.
-    Work per distinct value. Returns the notes."""
+    한방병원 asking for it, a 횟수 column above 1, and the columns of ``sides.py``.
+    Work per distinct value. Returns (notes, headers checked rather than ignored)."""
     scaled = [(_frame_ref(h), h.unit) for c, h in found.items()
               if c in WON_COLUMNS and h.unit_text is not None and h.unit != 1]  # fmt: skip
     scaled += [(_frame_ref(h), h.unit) for h in headers if h.canonical is None and h.unit != 1]
@@ -445,12 +446,16 @@ def _beyond_cells(
                 ref = cat_ref or f"{raw['tier'].ref} (항목)"
                 raw["category"] = RawColumn("category", _Coded.of(filled).series(), ref)
                 notes.extend(kind_notes)
-    side_problems(headers, lambda h: frame.iloc[:, h.index], _frame_ref, aliases, problems)
-    by_dept, dept_notes = department_kinds(headers, lambda h: frame.iloc[:, h.index], _frame_ref,
-                                           raw.get("category"), len(frame), aliases, problems)
+    checked = side_problems(headers, lambda h: frame.iloc[:, h.index], _frame_ref, aliases,
+                            problems)  # fmt: skip
+    by_dept, dept_notes, dept = department_kinds(headers, lambda h: frame.iloc[:, h.index],
+                                                 _frame_ref, raw.get("category"), len(frame),
+                                                 aliases, problems)  # fmt: skip
     if by_dept is not None:
         raw["category"] = RawColumn("category", _Coded.of(by_dept.values).series(), by_dept.ref)
-        notes.extend(dept_notes)
+    notes.extend(dept_notes)
+    checked += [dept] if dept is not None else []
+    notes.extend(checked_note(checked))
     counted = {
         h.index: frame.iloc[:, h.index].to_numpy()
         for h in headers
@@ -459,7 +464,7 @@ def _beyond_cells(
     if counted:
         notes.extend(count_problems(headers, counted, np.arange(len(frame)), aliases, problems,
                                     _frame_ref))  # fmt: skip
-    return notes
+    return notes, checked
 
 
 def _coded(codes: np.ndarray, uniques: list[Any]) -> _Coded:

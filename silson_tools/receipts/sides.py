@@ -43,7 +43,7 @@ from . import cells
 from .header import Aliases, Header, normalize
 from .validate import Problems, RawColumn, _factorize
 
-__all__ = ["STRUCK_EXPECTED", "department_kinds", "line_problems", "side_problems"]
+__all__ = ["STRUCK_EXPECTED", "checked_note", "department_kinds", "line_problems", "side_problems"]
 
 _CANCEL_KO: Final = ("취소", "환불", "반품", "반환", "결제취소", "승인취소")
 _CANCEL_EN: Final = re.compile(r"\b(cancel(?:l?ed)?|refund(?:ed)?|void(?:ed)?|reversal)\b", re.I)
@@ -117,16 +117,21 @@ def _mark(values: Any, ref: str, test: Callable[[Any], bool], expected: str,
 
 def side_problems(headers: list[Header], cells_of: Callable[[Header], Any],
                   ref_of: Callable[[Header], str], aliases: Aliases,
-                  problems: Problems) -> None:  # fmt: skip
+                  problems: Problems) -> list[str]:  # fmt: skip
     """Columns that are not read: 취소/환불 words anywhere, a non-zero 감면액 or 선택진료료,
-    a 환자구분 other than 건강보험/의료급여; refused at their cells."""
+    a 환자구분 other than 건강보험/의료급여; refused at their cells. Returns the headers
+    checked (감면액, 선택진료료, 환자구분, totals): not "ignored"."""
     side = aliases.side
+    checked: list[str] = []
     for h in headers:
         if h.canonical is not None or cells.is_blank(h.text):
             continue
         key = normalize(_NOTE.sub("", str(h.text)))
         values = cells_of(h)
         ref = ref_of(h)
+        if any(key in side.get(k, ()) for k in ("discount", "old_noncovered", "cover",
+                                                 "patient_total")) or key in aliases.total_headers:
+            checked.append(str(h.text))
         if key in side.get("discount", ()):
             _mark(values, ref, _nonzero, DISCOUNT_EXPECTED, problems)
         elif key in side.get("old_noncovered", ()):
@@ -138,6 +143,15 @@ def side_problems(headers: list[Header], cells_of: Callable[[Header], Any],
             continue
         elif _may_cancel(values):
             _mark(values, ref, _cancelled, CANCEL_EXPECTED, problems)
+    return checked
+
+
+def checked_note(checked: list[str]) -> list[str]:
+    """The summary's sentence for columns checked but not read as amounts."""
+    if not checked:
+        return []
+    return ["금액으로 읽지 않고 확인에 쓴 열 (columns used for checks, not read as amounts): "
+            + ", ".join(checked)]
 
 
 _CANCEL_ANY: Final = re.compile("|".join((*_CANCEL_KO, "cancel", "refund", "void", "reversal")),
@@ -163,19 +177,20 @@ _NOTE = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]\s*$")
 def department_kinds(headers: list[Header], cells_of: Callable[[Header], Any],
                      ref_of: Callable[[Header], str], category: RawColumn | None, n: int,
                      aliases: Aliases, problems: Problems,
-                     ) -> tuple[RawColumn | None, list[str]]:  # fmt: skip
+                     ) -> tuple[RawColumn | None, list[str], str | None]:  # fmt: skip
     """A 진료과 column saying 치과/한방 → (the 항목 column with blanks filled, or None when
-    nothing changes; notes). A 항목 saying other care on such a line is refused."""
+    nothing changes; notes; the 진료과 header when it was looked at). A 항목 saying other
+    care on such a line is refused."""
     dept = [h for h in headers if h.canonical is None
             and normalize(_NOTE.sub("", str(h.text))) in aliases.side.get("department", ())]
     if not dept:
-        return None, []
+        return None, [], None
     h = dept[0]
     values = cells_of(h)
     codes, uniques = _factorize(values)
     kinds = [_kind(u) for u in uniques] + [None]
     if not any(kinds):
-        return None, []
+        return None, [], str(h.text)
     kind = np.array(kinds, dtype=object)[codes]
     if category is not None:
         cat_values = np.asarray(category.values, dtype=object) if not hasattr(
@@ -206,9 +221,9 @@ def department_kinds(headers: list[Header], cells_of: Callable[[Header], Any],
             "this 항목 says other care — fix the 항목 or the 진료과)",
         )  # fmt: skip
     if not notes:
-        return None, []
+        return None, [], str(h.text)
     ref = category.ref if category is not None else f"{ref_of(h)} (항목)"
-    return RawColumn("category", out, ref), notes
+    return RawColumn("category", out, ref), notes, str(h.text)
 
 
 _WORD_KIND: Final = {

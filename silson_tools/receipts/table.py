@@ -51,7 +51,7 @@ from .header import (
     normalize,
 )
 from .kinds import carry_kinds, count_problems, hidden_lines
-from .sides import STRUCK_EXPECTED, department_kinds, side_problems
+from .sides import STRUCK_EXPECTED, checked_note, department_kinds, side_problems
 from .unitnotes import amount_units, footnotes, title_unit, units_elsewhere
 from .units import note_unit, unit_name
 from .validate import Problems, RawColumn, _factorize, column_ref, map_headers
@@ -321,12 +321,16 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
     def cells_of(h: Header) -> np.ndarray:
         return columns[h.index] if whole else columns[h.index][keep]
 
-    side_problems(headers, cells_of, column_ref, aliases, problems)
-    by_dept, dept_notes = department_kinds(headers, cells_of, column_ref, raw.get("category"),
-                                           len(keep), aliases, problems)  # fmt: skip
+    checked = side_problems(headers, cells_of, column_ref, aliases, problems)
+    by_dept, dept_notes, dept = department_kinds(headers, cells_of, column_ref,
+                                                 raw.get("category"), len(keep), aliases,
+                                                 problems)  # fmt: skip
     if by_dept is not None:
         raw["category"] = by_dept
-        notes.extend(dept_notes)
+    notes.extend(dept_notes)
+    checked += [dept] if dept is not None else []
+    notes.extend(checked_note(checked))
+    ignored = [t for t in ignored if t not in checked]
     notes.extend(count_problems(headers, columns, keep, aliases, problems))
     if grid.date1904 and "date" in raw:
         _plain_day_numbers(coded[found["date"].index], raw["date"].ref, problems)
