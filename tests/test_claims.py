@@ -521,6 +521,21 @@ CATS = [
 
 
 HOSPITAL_TIERS = [t for t in TIERS if t != "pharmacy"]
+# Strategies built once: hypothesis checks each new strategy object when it is first drawn
+# from, which was about a tenth of this file's time when they were made line by line.
+SETTING = st.sampled_from(["inpatient", "outpatient", "outpatient", "pharmacy"])
+TIER_OF = {"pharmacy": st.sampled_from(list(TIERS)), "other": st.sampled_from(HOSPITAL_TIERS)}
+PERSON = st.sampled_from(["가", "가", "가", "나"])
+WEEK = st.integers(-8, 6)
+INSTITUTION = st.sampled_from(["", "", "A의원", "B병원", "C약국"])
+VISIT = st.sampled_from(["", "", "a", "b"])
+FULL_COPAY = st.sampled_from([0, 0, 3_000, 100_000])
+NHIS_TIMES = st.sampled_from([(1, 1), (2, 1), (7, 3)])  # ② = ① × 1, 2 or 7/3: ① needs ②
+OVER_CEILING = st.sampled_from([False, False, False, True])  # ⑤ = ① / 2 when True
+STAY = st.integers(1, 12)
+START = st.sampled_from([None, "2023-03-15", "2024-02-29", "2024-12-31", "2026-01-01"])
+HOOK = st.sampled_from([None, "some"])
+HOOK_AMOUNT = st.sampled_from([0, 0, 1_000, 50_000])
 
 
 @st.composite
@@ -528,45 +543,46 @@ def receipts(draw, policy) -> tuple[pd.DataFrame, object, object]:
     cats = CATS + list(policy.extra_categories)
     if policy.name.startswith("article-session"):
         cats += ["manual_therapy"] * 8
+    category_of = st.sampled_from(cats)
     n = draw(st.integers(1, 30))
     rows = []
     for _ in range(n):
-        setting = draw(st.sampled_from(["inpatient", "outpatient", "outpatient", "pharmacy"]))
-        category = draw(st.sampled_from(cats))
+        setting = draw(SETTING)
+        category = draw(category_of)
         if category == "room_upgrade":
             setting = "inpatient"
         # 약국 is the tier of pharmacy lines only (the receipt checks refuse it elsewhere)
-        tier = draw(st.sampled_from(list(TIERS) if setting == "pharmacy" else HOSPITAL_TIERS))
+        tier = draw(TIER_OF["pharmacy" if setting == "pharmacy" else "other"])
         cc = draw(AMOUNT)
-        person = draw(st.sampled_from(["가", "가", "가", "나"]))
-        date = dt.date(2025, 1, 1) + dt.timedelta(
-            days=7 * draw(st.integers(-8, 6)) + 365 * draw(DRIFT)
-        )
+        person = draw(PERSON)
+        date = dt.date(2025, 1, 1) + dt.timedelta(days=7 * draw(WEEK) + 365 * draw(DRIFT))
+        times, per = draw(NHIS_TIMES)
+        visit = draw(VISIT)
         rows.append(
             {
                 "person": person,
                 "date": date,
                 # 4/5세대 group a day's 외래/약국 lines by institution; a pharmacy line may
                 # name its prescribing institution or its own name
-                "institution": draw(st.sampled_from(["", "", "A의원", "B병원", "C약국"])),
+                "institution": draw(INSTITUTION),
                 # a visit key groups lines of one person on one day (validated)
-                "visit": draw(st.sampled_from(["", "", f"{person}{date}a", f"{person}{date}b"])),
+                "visit": f"{person}{date}{visit}" if visit else "",
                 "setting": setting,
                 "tier": tier,
                 "covered_copay": cc,
-                "full_copay": draw(st.sampled_from([0, 0, 3_000, 100_000])),
+                "full_copay": draw(FULL_COPAY),
                 "noncovered": draw(AMOUNT),
-                "nhis_paid": draw(st.sampled_from([cc, 2 * cc, 7 * cc // 3])),  # ① needs ②
-                "over_ceiling": draw(st.sampled_from([0, 0, 0, cc // 2])),
-                "days": draw(st.integers(1, 12)) if setting == "inpatient" else 0,
+                "nhis_paid": times * cc // per,
+                "over_ceiling": cc // 2 if draw(OVER_CEILING) else 0,
+                "days": draw(STAY) if setting == "inpatient" else 0,
                 "category": category,
             }
         )
     df = pd.DataFrame(rows)
-    start = draw(st.sampled_from([None, "2023-03-15", "2024-02-29", "2024-12-31", "2026-01-01"]))
-    hook = draw(st.sampled_from([None, "some"]))
+    start = draw(START)
+    hook = draw(HOOK)
     if hook is not None:
-        hook = np.array([draw(st.sampled_from([0, 0, 1_000, 50_000])) for _ in range(n)])
+        hook = np.array([draw(HOOK_AMOUNT) for _ in range(n)])
     return df, start, hook
 
 
