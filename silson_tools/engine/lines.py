@@ -33,6 +33,7 @@ __all__ = [
     "LineDetail",
     "PerLine",
     "SortedLines",
+    "gather",
     "group_cumsum",
     "group_firsts",
     "in_order",
@@ -231,14 +232,14 @@ def sort_order(
         offset = d.astype(np.uint16)
         offset -= np.uint16(lo % 2**16)
         by_day = np.argsort(offset, kind="stable")
-        by_person = np.argsort(person.astype(np.uint16)[by_day], kind="stable")
-        order = np.take(by_day, by_person, out=key.view(np.intp), mode="clip")  # key: done
+        by_person = np.argsort(gather(person.astype(np.uint16), by_day), kind="stable")
+        order = gather(by_day, by_person, out=key.view(np.intp))  # the key is done with
         # sorted columns without gathering 8-byte values: each person's count of lines in
         # turn, and the day offsets (2 bytes each) plus the first day
         people_sorted = np.repeat(
             np.arange(people, dtype=person.dtype), np.bincount(person, minlength=people)
         )
-        days_sorted = np.add(offset[order], lo, out=by_day.view(I64), dtype=I64)
+        days_sorted = np.add(gather(offset, order), lo, out=by_day.view(I64), dtype=I64)
         if spare is not None:
             spare.append(by_person.view(I64))
         return order, people_sorted, days_sorted.view(day.dtype)
@@ -246,8 +247,15 @@ def sort_order(
     digits = [words[k::4] if sys.byteorder == "little" else words[3 - k :: 4] for k in range(4)]
     order = np.argsort(digits[0], kind="stable")  # by the low 16 bits
     for k in range(1, (max(top - 1, 1).bit_length() + 15) // 16):
-        order = order[np.argsort(digits[k][order], kind="stable")]  # then the next 16
-    return order, person[order], day[order]
+        order = gather(order, np.argsort(gather(digits[k], order), kind="stable"))  # next 16
+    return order, gather(person, order), gather(day, order)
+
+
+def gather(a: np.ndarray, order: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``a[order]`` for positions ``0 ≤ order < len(a)``: ``np.take`` without its bounds
+    check (``mode="clip"`` clips nothing here), faster than indexing (about 5 against 9 ms
+    for a million int64 in shuffled order); into ``out`` when given."""
+    return np.take(a, order, out=out, mode="clip")
 
 
 def in_order(order: np.ndarray) -> bool:
@@ -270,8 +278,8 @@ def sort_lines(cols: InputColumns, start: np.datetime64) -> SortedLines:
         if not a.any():
             return np.zeros(n, dtype=a.dtype)
         if spare and a.dtype == I64:
-            return np.take(a, order, out=spare.pop(), mode="clip")  # (0 ≤ order < n)
-        return a[order]
+            return gather(a, order, out=spare.pop())
+        return gather(a, order)
 
     if person is None or day is None:
         person, day = take(cols.person), take(cols.day)
@@ -324,12 +332,13 @@ def _take_codes(
         and int(cols.cat.max()) < 512
     )
     if not small:
-        return cols.setting[order], cols.tier[order], cols.cat[order], cols.severe[order]
+        setting, tier, cat = (gather(c, order) for c in (cols.setting, cols.tier, cols.cat))
+        return setting, tier, cat, gather(cols.severe, order)
     packed = cols.cat << 6
     packed |= cols.tier << 3
     packed |= cols.setting << 1
     packed |= cols.severe
-    packed = packed[order]
+    packed = gather(packed, order)
     setting = (packed >> 1) & 3
     tier = (packed >> 3) & 7
     return setting, tier, packed >> 6, (packed & 1).astype(bool)
