@@ -262,3 +262,15 @@ def test_a_problem_shows_the_cell_as_written_and_once(tmp_path: Path) -> None:
 def test_a_nutrient_injection_is_asked(tmp_path: Path) -> None:
     header = [*HEAD, "항목", "본인부담금", "비급여"]
     _refused(tmp_path, header, [_row("영양주사", 0, 50000)], "항목", "영양주사", "영양제")
+
+
+@pytest.mark.parametrize(("answer", "refused"), [("Y", True), ("예", True), ("N", False),
+                                                 ("", False), ("정상", False)])
+def test_a_cancelled_column_is_read_as_its_answer(tmp_path: Path, answer: str, refused: bool
+                                                  ) -> None:  # fmt: skip
+    header = [*HEAD, "취소여부", "본인부담금", "비급여"]
+    rows = [_row(answer or None, 15000, 0)]
+    if refused:
+        _refused(tmp_path, header, rows, "취소여부", answer, "cancelled or refunded")
+    else:
+        _read(tmp_path, header, rows)

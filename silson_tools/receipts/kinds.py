@@ -237,7 +237,8 @@ def _total_expected(kind: str, with_nhis: bool, total: int, parts: int, non: int
         hint = (f" 본인부담금에 비급여 {non:,}원이 들어 있다면 (if 본인부담금 includes the 비급여) "
                 f"본인부담금을 {non:,}원 줄여 적으세요 (write 본인부담금 without it)")
     if kind == "patient":
-        return (f"① − ⑤ + ③ + ④ = {parts:,}원인 환자부담총액 (what the patient paid equals "
+        return (f"① − ⑤ + ③ + ④ = {parts:,}원인 환자 부담액 (환자부담총액·납부할 금액: what the "
+                f"patient paid equals "
                 f"① 본인부담금 − ⑤ + ③ 전액본인부담 + ④ 비급여 = {parts:,} won; it says "
                 f"{total:,} — does 본인부담금 include 비급여, or was part paid earlier "
                 f"(이미 납부한 금액) or discounted? fix the amounts, or remove this column)"

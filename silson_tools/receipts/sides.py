@@ -76,6 +76,12 @@ _COVER_OK: Final = frozenset(
                            "건강보험(직장)", "건강보험(지역)", "의료급여", "의료급여1종",
                            "의료급여2종", "의료급여 1종", "의료급여 2종", "1종", "2종", "차상위")
 )  # fmt: skip
+_CANCEL_HEADER: Final = re.compile(r"취소|환불|반품|cancel|refund")
+"""A column whose header asks "cancelled?" (취소여부, 환불): any answer but no is a yes."""
+_NOT_CANCELLED: Final = frozenset(
+    normalize(w) for w in ("n", "no", "아니오", "아니요", "아님", "x", "-", "0", "false", "정상",
+                           "승인", "정상승인", "미취소", "해당없음", "없음")
+)  # fmt: skip
 _DENTAL: Final = re.compile(r"치과|구강")
 _ORIENTAL: Final = re.compile(r"한방|한의|침구|사상체질")
 
@@ -141,6 +147,9 @@ def side_problems(headers: list[Header], cells_of: Callable[[Header], Any],
                   and normalize(cells.text(u)) not in _COVER_OK, COVER_EXPECTED, problems)
         elif key in side.get("patient_total", ()) or key in aliases.total_headers:
             continue
+        elif _CANCEL_HEADER.search(key):  # 취소여부: Y/예/O is a cancelled line
+            _mark(values, ref, lambda u: not cells.is_blank(u)
+                  and normalize(cells.text(u)) not in _NOT_CANCELLED, CANCEL_EXPECTED, problems)
         elif _may_cancel(values):
             _mark(values, ref, _cancelled, CANCEL_EXPECTED, problems)
     return checked
