@@ -14,6 +14,7 @@ pytest.importorskip("pyarrow")
 distributed = pytest.importorskip("distributed")
 
 from silson_tools import assess, assess_many  # noqa: E402
+from silson_tools.ceiling import CertainRefund  # noqa: E402
 from silson_tools.errors import InputError, ReceiptError  # noqa: E402
 from silson_tools.scale import assess_table, cohort, write_cohort  # noqa: E402
 from silson_tools.scale.cli import main  # noqa: E402
@@ -68,7 +69,8 @@ def test_pandas_engine_equals_assess_for_one_policy(tmp_path):
     frame = cohort(3_000, people=40, seed=1).drop(columns=["policy", "policy_start"])
     src = write_files(frame, tmp_path / "in", [1200, 2500])
     assess_table(src, tmp_path / "out.parquet", policy="gen4")
-    expected = assess(frame, "gen4")  # the table in one piece, its own default start
+    # the table in one piece, its own default start, the certain 상한제 refund taken out
+    expected = assess(frame, "gen4", ceiling=CertainRefund())
     same(pd.read_parquet(tmp_path / "out.parquet"), expected.reset_index(drop=True))
 
 
@@ -95,11 +97,11 @@ def test_each_group_is_what_the_engine_gives_it(mixed, tmp_path, client):
     for (policy, start), sub in list(frame.groupby(["policy", "policy_start"], sort=True))[:12]:
         rows = got.set_index("line_id").loc[sub["line_id"]]
         if "+" in policy:
-            want = assess_many(sub, policy.split("+"), start.split("+"))
+            want = assess_many(sub, policy.split("+"), start.split("+"), CertainRefund())
             assert (rows["payout"].to_numpy() == want["payout"].to_numpy()).all()
             assert (rows["self_pay"].to_numpy() == want["self_pay"].to_numpy()).all()
         else:
-            want = assess(sub, policy, start)
+            want = assess(sub, policy, start, ceiling=CertainRefund())
             for col in ("payout", "deductible", "count_cut", "annual_cut", "policy_year"):
                 assert (rows[col].to_numpy() == want[col].to_numpy()).all(), (policy, col)
 
@@ -288,3 +290,66 @@ def test_korean_headers_are_partitioned_by_person(tmp_path, client):
     files = list((tmp_path / "d").glob("*.parquet"))
     assert len(files) > 1 and all(pd.read_parquet(f)["이름"].nunique() >= 1 for f in files)
     assert stats.lines == len(sample)
+
+
+CEILING_CSV = (
+    "이름,진료일자,진료구분,요양기관종류,병원명,입원일수,본인부담금,비급여,소득분위\n"
+    "나,2024-01-02,입원,상급종합병원,대학병원A,30,8000000,0,5\n"
+    "나,2024-05-02,외래,상급종합병원,대학병원A,,1000000,0,5\n"
+    "너,2024-02-02,입원,병원,행복요양병원,130,4000000,0,5\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("options", "offsets", "total"),
+    [
+        # as silson report: 2024 ① 9,000,000 > the highest 상한액 8,080,000 → 920,000 back
+        ({}, [0, 920_000, 0], 6_460_000 + 3_200_000),
+        ({"ceiling": "none"}, [0, 0, 0], 6_600_000 + 3_200_000),
+        # 4~5분위: 167만, or 235만 after 120 days in a 요양병원
+        (
+            {"decile_column": "소득분위"},
+            [8_000_000 - 1_670_000, 1_000_000, 4_000_000 - 2_350_000],
+            1_336_000 + 0 + 1_880_000,
+        ),
+    ],
+)
+def test_the_ceiling_refund_is_taken_out_as_by_the_report_on_both_engines(
+    tmp_path, client, options, offsets, total
+):
+    src = tmp_path / "cr.csv"
+    src.write_text(CEILING_CSV, encoding="utf-8")
+    assess_table(src, tmp_path / "p.parquet", policy="gen4", start="2024-01-01", **options)
+    assess_table(
+        src, tmp_path / "d", policy="gen4", start="2024-01-01", engine="dask", client=client,
+        **options,
+    )  # fmt: skip
+    pandas_out, dask_out = pd.read_parquet(tmp_path / "p.parquet"), pd.read_parquet(tmp_path / "d")
+    dask_out = (
+        dask_out.set_index(dask_out["진료일자"].astype(str))
+        .loc[pandas_out["진료일자"].astype(str)]
+        .reset_index(drop=True)
+    )
+    from silson_tools.engine.output import DETAIL_COLUMNS
+
+    same(pandas_out[list(DETAIL_COLUMNS)], dask_out[list(DETAIL_COLUMNS)])
+    assert pandas_out["ceiling_offset"].tolist() == offsets
+    assert int(pandas_out["payout"].sum()) == total
+    if not options:
+        from silson_tools import read_receipts
+        from silson_tools.report import build_report
+
+        report = build_report(read_receipts(src), "gen4", "2024-01-01", charts=False)
+        assert report.assessed["payout"].tolist() == pandas_out["payout"].tolist()
+
+
+def test_a_decile_column_needs_one_whole_decile_per_person(tmp_path):
+    src = tmp_path / "cr.csv"
+    src.write_text(CEILING_CSV.replace(",0,5\n너", ",0,7\n너"), encoding="utf-8")
+    with pytest.raises(ReceiptError, match="one decile per person"):
+        assess_table(src, tmp_path / "o.parquet", policy="gen4", decile_column="소득분위")
+    src.write_text(CEILING_CSV.replace(",0,5\n너", ",0,11\n너"), encoding="utf-8")
+    with pytest.raises(ReceiptError, match="소득분위 1–10"):
+        assess_table(src, tmp_path / "o.parquet", policy="gen4", decile_column="소득분위")
+    with pytest.raises(InputError, match="no such column"):
+        assess_table(src, tmp_path / "o.parquet", policy="gen4", decile_column="분위")

@@ -2,12 +2,15 @@
 
     silson assess claims/ --out assessed/ --policy gen4 [--start 2022-01-01]
     silson assess claims/ --out assessed/ --engine dask --workers 2
+    silson assess claims/ --out assessed/ --policy gen4 --decile-column 소득분위
     silson assess claims/ --out assessed/ --engine dask --scheduler tcp://10.0.0.5:8786
 
 INPUT: a parquet file or folder (or a CSV file for small tables) in the canonical columns,
 optionally with per-person ``policy`` and ``policy_start`` columns (see
 :mod:`silson_tools.scale.persons`). OUTPUT (parquet; must not exist) holds every input
-column plus the engine's detail columns. Bad input prints every problem (file, row, column,
+column plus the engine's detail columns. The 본인부담상한제 refund is taken out as by ``silson
+report``: by default the part every 소득분위 gets back (``--ceiling none``: nothing;
+``--decile-column``: each person's own decile). Bad input prints every problem (file, row, column,
 value, what was expected) on stderr, exits with status 1 and writes nothing.
 """
 
@@ -43,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="계약일 — policy_start 열이 없거나 빈 줄에; 없으면 자료 전체에서 가장 "
                    "이른 진료일의 1월 1일 (contract date; default: 1 January of the table's "
                    "earliest receipt year)")  # fmt: skip
+    p.add_argument("--ceiling", choices=("certain", "none"), default="certain",
+                   help="본인부담상한제 환급: certain = 어느 소득분위든 받는 만큼 (사람·해마다, "
+                   "silson report 와 같음), none = 빼지 않음 (the NHI ceiling refund taken out: "
+                   "the part every decile gets, per person and year; or none)")  # fmt: skip
+    p.add_argument("--decile-column", metavar="COLUMN",
+                   help="사람마다 소득분위 (1–10) 가 든 열: 그 분위의 환급을 뺍니다 (a column "
+                   "with each person's NHI income decile; one value per person)")  # fmt: skip
     p.add_argument("--engine", choices=("pandas", "dask"), default="pandas",
                    help="pandas: 메모리 안에서 (in memory); dask: 사람별 조각으로 "
                    "(partitioned by person; larger than memory)")  # fmt: skip
@@ -87,6 +97,8 @@ def main(argv: list[str]) -> int:
             bucket_lines=args.bucket_lines,
             memory_limit=args.memory_limit,
             progress=text_progress() if show else None,
+            ceiling=args.ceiling,
+            decile_column=args.decile_column,
         )
     except (SilsonError, FileNotFoundError) as err:
         print(err, file=sys.stderr)

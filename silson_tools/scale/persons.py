@@ -34,9 +34,11 @@ import numpy as np
 import pandas as pd
 
 from ..catalog import Policy, default_product, load_policy
+from ..ceiling import CeilingSpec, CertainRefund
 from ..dates import as_day
 from ..engine import assess_many
 from ..engine.assess import assess_detail
+from ..engine.ceiling_hook import Ceiling
 from ..engine.output import DETAIL_COLUMNS, with_optional_columns
 from ..errors import InputError, ReceiptError, ReceiptProblem
 from ..receipts import ReceiptLines, as_receipt_lines
@@ -44,7 +46,7 @@ from ..receipts.cells import text
 from ..receipts.header import default_aliases, map_header
 from ..schema import DEFAULT_PERSON
 
-__all__ = ["Plan", "assess_persons", "person_keys", "with_detail"]
+__all__ = ["CEILINGS", "Plan", "assess_persons", "person_keys", "with_detail"]
 
 SEPARATOR = "+"
 """Joins several policies (and their dates) of one person in one cell: ``gen3+gen4``."""
@@ -62,6 +64,13 @@ class Plan:
     """1 January of the earliest receipt's year in the whole table (when any line needs it)."""
     duplicates: bool = False
     """True when a line may name several policies: the output gets ``duplicate_cut``."""
+    ceiling: str = "certain"
+    """본인부담상한제 refund taken out of the payout (``ceiling_offset``): ``certain`` (the part
+    every 소득분위 gets back, :class:`~silson_tools.ceiling.CertainRefund`, per person and
+    calendar year, as ``silson report`` without ``--decile``), ``decile`` (each person's
+    소득분위 from the ``decile_column``) or ``none``."""
+    decile_column: str | None = None
+    """The column holding each person's 소득분위 1–10 (one value per person) for ``decile``."""
 
 
 @lru_cache(maxsize=64)
@@ -133,15 +142,16 @@ def assess_persons(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     ]
     extra = sorted({c for pols, _ in plans for pol in pols for c in pol.extra_categories})
     lines = as_receipt_lines(_numpy_text(frame), extra_categories=extra)
+    hook = _ceiling(frame, lines, plan)
     if len(keys) <= 1:
         empty = ([_policy(default_product())], [np.datetime64("2000-01-01")])
         pols, starts = plans[0] if plans else empty
-        return with_detail(frame, _detail(lines, pols, starts, plan), lines)
+        return with_detail(frame, _detail(lines, pols, starts, plan, hook), lines)
     order = np.argsort(groups, kind="stable")  # each group's lines together, in line order
     grouped = lines.select(order)  # one gather; each group is then a run of it (a view)
     bounds = np.searchsorted(groups[order], np.arange(len(plans) + 1))
     pieces = [
-        _detail(grouped.select(np.arange(bounds[g], bounds[g + 1])), pols, starts, plan)
+        _detail(grouped.select(np.arange(bounds[g], bounds[g + 1])), pols, starts, plan, hook)
         for g, (pols, starts) in enumerate(plans)
     ]
     detail = pd.concat(pieces)
@@ -165,18 +175,66 @@ def with_detail(
 
 
 def _detail(
-    lines: pd.DataFrame, policies: list[Policy], starts: list[np.datetime64], plan: Plan
+    lines: pd.DataFrame,
+    policies: list[Policy],
+    starts: list[np.datetime64],
+    plan: Plan,
+    ceiling: Ceiling = None,
 ) -> pd.DataFrame:
     """The detail columns of one group's lines under one policy (assess) or several
-    (assess_many)."""
+    (assess_many), the 상한제 refund given by the ``ceiling`` hook (per person and year: a
+    group holds whole persons)."""
     columns = [*DETAIL_COLUMNS, "duplicate_cut"] if plan.duplicates else list(DETAIL_COLUMNS)
     if len(policies) == 1:
-        out = assess_detail(lines, policies[0], starts[0])
+        out = assess_detail(lines, policies[0], starts[0], ceiling)
         if plan.duplicates:
             out["duplicate_cut"] = np.zeros(len(out), dtype=np.int64)
     else:
-        out = _many(lines, policies, starts)
+        out = _many(lines, policies, starts, ceiling)
     return out[columns]
+
+
+CEILINGS = ("certain", "decile", "none")
+"""The choices of :attr:`Plan.ceiling`."""
+
+
+def _ceiling(frame: pd.DataFrame, lines: ReceiptLines, plan: Plan) -> Ceiling:
+    """The engine's ``ceiling=`` hook for the plan: :class:`CertainRefund`, a
+    :class:`CeilingSpec` of each person's 소득분위 (from ``plan.decile_column``), or None."""
+    if plan.ceiling == "none":
+        return None
+    if plan.ceiling == "certain":
+        return CertainRefund()
+    if plan.ceiling != "decile" or plan.decile_column not in frame.columns:
+        raise InputError(
+            f"ceiling: {plan.ceiling!r} with decile column {plan.decile_column!r}: expected "
+            f"one of {', '.join(CEILINGS)}, and for 'decile' a column of the table"
+        )
+    column = plan.decile_column
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    bad = np.flatnonzero(~np.isin(values, np.arange(1, 11)))
+    if len(bad):
+        expected = "소득분위 1–10 (a whole number: the person's NHI income decile)"
+        raise ReceiptError(
+            [_problem(frame, int(i), column, frame[column].iloc[i], expected) for i in bad[:20]]
+        )
+    person = lines["person"].to_numpy()
+    deciles = pd.Series(values.astype(np.int64), index=person)
+    first = deciles.groupby(level=0, sort=False).transform("first").to_numpy()
+    differ = np.flatnonzero(deciles.to_numpy() != first)
+    if len(differ):
+        raise ReceiptError(
+            [
+                _problem(
+                    frame, int(i), column, frame[column].iloc[i],
+                    f"한 사람은 하나의 소득분위 (one decile per person: {person[i]!r} has "
+                    f"{first[i]} on an earlier line)",
+                )
+                for i in differ[:20]
+            ]
+        )  # fmt: skip
+    mapping = {str(k): int(v) for k, v in deciles.groupby(level=0, sort=False).first().items()}
+    return CeilingSpec(decile=mapping)
 
 
 def _check_one_setting(
@@ -274,12 +332,19 @@ def _numpy_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].astype("category") for c in arrow})
 
 
-def _many(frame: pd.DataFrame, policies: list[Policy], starts: list[np.datetime64]) -> pd.DataFrame:
+def _many(
+    frame: pd.DataFrame,
+    policies: list[Policy],
+    starts: list[np.datetime64],
+    ceiling: Ceiling = None,
+) -> pd.DataFrame:
     """비례보상 payout onto the first policy's detail (see the module docstring)."""
-    shared = assess_many(frame, policies, list(starts))
-    out = assess_detail(frame, policies[0], starts[0])
+    shared = assess_many(frame, policies, list(starts), ceiling)
+    out = assess_detail(frame, policies[0], starts[0], ceiling)
     names = [c[len("standalone_") :] for c in shared.columns if c.startswith("standalone_")]
-    alone = [assess_detail(frame, p, s) for p, s in zip(policies[1:], starts[1:], strict=True)]
+    alone = [
+        assess_detail(frame, p, s, ceiling) for p, s in zip(policies[1:], starts[1:], strict=True)
+    ]
     standalone = shared[[f"standalone_{n}" for n in names]].to_numpy().sum(axis=1)
     non = out["payout_noncovered"].to_numpy() + sum(
         (a["payout_noncovered"].to_numpy() for a in alone), np.zeros(len(out), np.int64)

@@ -43,7 +43,7 @@ import pandas as pd
 from ..dates import as_day, calendar_year_start
 from ..errors import InputError, ReceiptError, ReceiptProblem
 from ..receipts.cells import parse_date
-from .persons import SEPARATOR, Plan, assess_persons, person_keys
+from .persons import CEILINGS, SEPARATOR, Plan, assess_persons, person_keys
 from .sources import Part, find_parts, locate_problems, read_part
 
 __all__ = ["RunStats", "assess_table", "earliest_day", "make_plan"]
@@ -95,9 +95,27 @@ def earliest_day(frame: pd.DataFrame) -> np.datetime64 | None:
 
 
 def make_plan(
-    columns: list[str], policy: str | None, start: str | None, earliest: list[Any]
+    columns: list[str],
+    policy: str | None,
+    start: str | None,
+    earliest: list[Any],
+    ceiling: str = "certain",
+    decile_column: str | None = None,
 ) -> Plan:
-    """The run's :class:`Plan`: the table's default start when any line may need it."""
+    """The run's :class:`Plan`: the table's default start when any line may need it, and the
+    상한제 refund taken out (``ceiling``: certain, decile or none; see :class:`Plan`)."""
+    if decile_column is not None:
+        ceiling = "decile"
+        if decile_column not in columns:
+            raise InputError(
+                f"--decile-column {decile_column!r}: no such column; the table has "
+                f"{', '.join(map(repr, columns))}"
+            )
+    if ceiling not in CEILINGS or (ceiling == "decile" and decile_column is None):
+        raise InputError(
+            f"ceiling: expected one of {', '.join(CEILINGS)} (decile with a decile column), "
+            f"got {ceiling!r}"
+        )
     for text in (start or "").split(SEPARATOR) if start else ():
         as_day(text.strip(), "--start")  # InputError: the form is wrong or the day does not exist
     table_start = None
@@ -107,7 +125,7 @@ def make_plan(
     duplicates = "policy" in columns or SEPARATOR in (policy or "")
     if policy is None and "policy" not in columns:
         raise InputError("no policy: give --policy (e.g. gen4) or a 'policy' column")
-    return Plan(policy, start, table_start, duplicates)
+    return Plan(policy, start, table_start, duplicates, ceiling, decile_column)
 
 
 def assess_table(
@@ -124,6 +142,8 @@ def assess_table(
     bucket_lines: int = 500_000,
     memory_limit: str = "2GB",
     progress: Callable[[str, int, int], None] | None = None,
+    ceiling: str = "certain",
+    decile_column: str | None = None,
 ) -> RunStats:
     """Assess every line of ``source`` (parquet file/folder, or CSV) into parquet at ``out``.
 
@@ -132,18 +152,23 @@ def assess_table(
     ``distributed.Client`` to use, else one on ``scheduler``, else a local cluster of
     ``workers`` processes of ``memory_limit`` each. ``out`` must not exist: nothing a user
     has is overwritten. ``progress(stage, done, total)`` is called as tasks finish.
+    ``ceiling``: the 본인부담상한제 refund taken out, per person and calendar year, as by
+    ``silson report``: ``certain`` (default: what every 소득분위 gets back), ``none``, or each
+    person's own 소득분위 from ``decile_column`` (one value 1–10 per person).
     """
+    ceiling_choice = (ceiling, decile_column)
     out = Path(out)
     t0 = time.perf_counter()
     parts = find_parts(source, part_lines)
     if out.exists():
         raise InputError(f"output {out} exists already: give a new name (nothing is overwritten)")
     if engine == "pandas":
-        stats = _pandas(parts, str(source), out, policy, start)
+        stats = _pandas(parts, str(source), out, policy, start, ceiling_choice)
     elif engine == "dask":
         stats = _dask(
             parts, str(source), out, policy, start,
             _Cluster(client, scheduler, workers, memory_limit), bucket_lines, progress,
+            ceiling_choice,
         )  # fmt: skip
     else:
         raise InputError(f"engine: expected 'pandas' or 'dask', got {engine!r}")
@@ -154,10 +179,15 @@ def assess_table(
 
 
 def _pandas(
-    parts: list[Part], source: str, out: Path, policy: str | None, start: str | None
+    parts: list[Part],
+    source: str,
+    out: Path,
+    policy: str | None,
+    start: str | None,
+    ceiling: tuple[str, str | None] = ("certain", None),
 ) -> RunStats:
     frame = pd.concat([read_part(p) for p in parts])
-    plan = make_plan(list(frame.columns), policy, start, [earliest_day(frame)])
+    plan = make_plan(list(frame.columns), policy, start, [earliest_day(frame)], *ceiling)
     try:
         result = assess_persons(frame, plan)
     except ReceiptError as err:
@@ -221,6 +251,7 @@ def _dask(
     cluster: _Cluster,
     bucket_lines: int,
     progress: Callable[[str, int, int], None] | None,
+    ceiling: tuple[str, str | None] = ("certain", None),
 ) -> RunStats:
     from distributed import as_completed
 
@@ -237,7 +268,7 @@ def _dask(
         futures = [client.submit(split_part, p, n_buckets, str(pieces), pure=False) for p in parts]
         split = _gather(futures, as_completed, "split", progress)
         columns = sorted({c for s in split for c in s.columns})
-        plan = make_plan(columns, policy, start, [s.earliest for s in split])
+        plan = make_plan(columns, policy, start, [s.earliest for s in split], *ceiling)
         done = work / "out"
         done.mkdir(parents=True)
         futures = [
