@@ -14,6 +14,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -274,3 +275,13 @@ def test_a_cancelled_column_is_read_as_its_answer(tmp_path: Path, answer: str, r
         _refused(tmp_path, header, rows, "취소여부", answer, "cancelled or refunded")
     else:
         _read(tmp_path, header, rows)
+
+
+def test_a_problem_found_twice_is_listed_once() -> None:
+    from silson_tools.receipts.validate import Problems
+
+    problems = Problems("f.csv", np.array([2, 3]))
+    for _ in range(2):
+        problems.at([1], "F열 '입원일수'", [0, 5], "inpatient days only on 입원 lines")
+    problems.at([0], "F열 '입원일수'", [0, 5], "inpatient days only on 입원 lines")
+    assert [(p.row, p.value) for p in problems.error().problems] == [(2, 0), (3, 5)]
