@@ -3,8 +3,9 @@
 Each test runs a shortcut (the sort by day then by person with the sorted columns rebuilt
 without a gather, the zone read from one table of facts, the lines of every 3대 비급여 and
 상급병실 part found in one pass, a mostly-zero detail column put back in row order in its own
-memory, the zone and policy year put back by one scatter) beside the plain computation it
-replaces, on data where both apply, ties and zeros included.
+memory, the zone and policy year put back by one scatter, an exclusion clause whose
+categories no line has skipped, the clause codes when no clause applied) beside the plain
+computation it replaces, on data where both apply, ties and zeros included.
 """
 
 from __future__ import annotations
@@ -13,10 +14,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from silson_tools.catalog import load_policy
+from silson_tools.catalog import Policy, load_policy
 from silson_tools.engine.assess import assess_lines, noncovered_lines
+from silson_tools.engine.exclusions import (
+    _care,
+    clause_labels,
+    excluded_amount,
+    exclusion_masks,
+    routes,
+)
 from silson_tools.engine.inputs import read_lines
-from silson_tools.engine.lines import LineDetail, in_order, sort_order
+from silson_tools.engine.lines import LineDetail, SortedLines, in_order, sort_order
 from silson_tools.engine.output import (
     SortedResult,
     _policy_year,
@@ -26,6 +34,7 @@ from silson_tools.engine.output import (
 )
 from silson_tools.engine.zones import ZONE_CODES, zone_codes
 from silson_tools.scale import cohort
+from silson_tools.schema import AMOUNT_COLUMNS
 
 
 def _lexsorted(person: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -199,3 +208,73 @@ def test_zone_and_policy_year_put_back_together_equal_each_put_back(
     assert zone.dtype == result.zone.dtype and year.dtype == want_year.dtype
     assert (zone == lines.input_order(result.zone)).all()
     assert (year == want_year).all()
+
+
+def _masks_by_every_clause(lines: SortedLines, policy: Policy) -> tuple[dict, np.ndarray]:
+    """exclusion_masks without skipping a clause whose categories no line has."""
+    before = lines.year < 0
+    masks = {col: before.copy() for col in AMOUNT_COLUMNS}
+    clause = np.where(before, -2, -1).astype(np.int16)
+    amounts = {"covered_copay": lines.cc, "full_copay": lines.fc, "noncovered": lines.nc}
+    for i, ex in enumerate(policy.exclusions):
+        hit = _care(lines, ex)
+        if ex.waiting_years is not None:
+            hit &= lines.year < np.asarray(ex.waiting_years.on(lines.day), dtype=np.int64)
+        assert ex.severe is None and ex.settings is None and ex.start is None and ex.until is None
+        removes = np.zeros(lines.n, dtype=bool)
+        for col in ex.amounts:
+            removes |= hit & ~masks[col] & (amounts[col] > 0)
+            masks[col] |= hit
+        clause[removes & (clause == -1)] = i
+    return masks, clause
+
+
+@pytest.mark.parametrize("present", [(), ("dental", "infertility"), ("cosmetic", "orthosis")])
+def test_clauses_of_absent_categories_are_skipped_alike(
+    shuffled: pd.DataFrame, present: tuple[str, ...]
+) -> None:
+    """gen4's clauses name categories; those no line has are skipped without a pass."""
+    pol = load_policy("gen4")
+    named = {c for ex in pol.exclusions for c in ex.categories or ()}
+    frame = shuffled.assign(category=shuffled["category"].astype(str))
+    frame.loc[frame["category"].isin(named), "category"] = ""  # then only ``present``
+    at = np.arange(len(frame)) % 11 == 0
+    for k, category in enumerate(present):
+        frame.loc[at & (np.arange(len(frame)) % 2 == k), "category"] = category
+    lines = read_lines(frame, pol, "2023-06-01")
+    pol = pol.for_contract(lines.start)
+    masks, clause = exclusion_masks(lines, pol)
+    want_masks, want_clause = _masks_by_every_clause(lines, pol)
+    assert (clause == want_clause).all()
+    assert all((masks[c] == want_masks[c]).all() for c in AMOUNT_COLUMNS)
+    assert (clause >= 0).any() == bool(present)
+    route, _ = routes(lines, pol)
+    excluded = excluded_amount(lines, route)
+    code, labels = clause_labels(pol, clause, excluded)
+    assert (code == _clause_codes(clause, excluded)).all() and code.dtype == np.int16
+    assert len(labels) == 3 + len(pol.exclusions)
+
+
+def _clause_codes(clause: np.ndarray, excluded: np.ndarray) -> np.ndarray:
+    """clause_labels' codes, computed the general way."""
+    code = np.where(clause >= 0, clause + 3, np.where(clause == -2, 1, 0)).astype(np.int16)
+    code[(excluded > 0) & (code == 0)] = 2
+    code[excluded == 0] = 0
+    return code
+
+
+@pytest.mark.parametrize("clauses", ["none", "before start", "a clause"])
+def test_clause_codes_without_a_clause_equal_the_general_way(clauses: str) -> None:
+    rng = np.random.default_rng(3)
+    n = 10_000
+    excluded = np.where(rng.random(n) < 0.3, rng.integers(1, 100, n), 0)
+    clause = np.full(n, -1, np.int16)
+    if clauses == "before start":
+        clause[:50] = -2
+    elif clauses == "a clause":
+        clause[::7] = 1
+    pol = load_policy("gen4")
+    code, _ = clause_labels(pol, clause, excluded)
+    assert code.dtype == np.int16
+    assert (code == _clause_codes(clause, excluded)).all()
+    assert set(np.unique(code)) >= {0, 2}

@@ -42,7 +42,14 @@ def exclusion_masks(lines: SortedLines, policy: Policy) -> tuple[dict[str, np.nd
     masks = {col: before.copy() for col in AMOUNT_COLUMNS}
     clause = np.where(before, -2, -1).astype(np.int16)
     amounts = {"covered_copay": lines.cc, "full_copay": lines.fc, "noncovered": lines.nc}
+    present: np.ndarray | None = None  # categories some line has (counted once, if asked)
     for i, ex in enumerate(policy.exclusions):
+        if ex.categories is not None and ex.diagnoses is None and ex.describes_care():
+            if present is None:
+                present = np.bincount(lines.cat, minlength=len(lines.cat_names)) > 0
+            if not any(present[lines.cat_names.index(c)] for c in ex.categories
+                       if c in lines.cat_names):  # fmt: skip
+                continue  # no line is care of these categories: the clause removes nothing
         hit = _care(lines, ex)
         if ex.severe is not None:
             hit &= lines.severe == ex.severe
@@ -101,7 +108,7 @@ def routes(lines: SortedLines, policy: Policy) -> tuple[dict[str, np.ndarray], n
         table = _route_table(policy, col, lines.cat_names, False)
         key = table.tobytes()
         if key not in made:
-            made[key] = table[lines.cat]
+            made[key] = np.take(table, lines.cat)
         part = made[key]
         if policy.splits_severe and lines.severe.any():
             part = np.where(
@@ -125,6 +132,8 @@ def clause_labels(
     """``excluded_by`` as (code per line, labels): the exclusion clause's label, the contract
     date, or :data:`NOT_PAID` where an amount is left out by no clause (code 0 = "")."""
     labels = ("", BEFORE_START, NOT_PAID, *(ex.label for ex in policy.exclusions))
+    if int(clause.min(initial=-1)) == int(clause.max(initial=-1)) == -1:  # no clause applied
+        return np.where(excluded > 0, np.int16(2), np.int16(0)), labels
     code = np.where(clause >= 0, clause + 3, np.where(clause == -2, 1, 0)).astype(np.int16)
     code[(excluded > 0) & (code == 0)] = 2
     code[excluded == 0] = 0
