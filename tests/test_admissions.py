@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -24,6 +25,7 @@ from reference_engine import reference_assess
 from silson_tools.catalog import Policy, load_policy
 from silson_tools.engine import DETAIL_COLUMNS, assess
 from silson_tools.errors import ReceiptError
+from silson_tools.receipts import read_receipts
 
 COMPARED = [c for c in DETAIL_COLUMNS if c not in ("payout_covered", "payout_noncovered")]
 
@@ -232,3 +234,26 @@ def test_full_width_letters_are_the_same_institution() -> None:
     want = reference_assess(df, load_policy("gen3"), policy_start="2024-01-01")
     assert got["deductible"].sum() == 10_000
     assert got["payout"].tolist() == want["payout"].tolist()
+
+
+def test_a_receipt_file_keys_one_stay_over_several_days(tmp_path: Path) -> None:
+    # 중간 and 퇴원 receipts of one stay keyed 입원1: read; the same key at another 병원 on
+    # another day is refused naming the file, the spreadsheet row, the column and the value
+    header = "이름,진료일자,진료구분,요양기관종류,병원명,방문묶음,입원일수,본인부담금,비급여"
+    rows = [
+        "지훈,2026-07-01,입원,병원,B병원,입원1,14,0,5000000",
+        "지훈,2026-07-15,입원,병원,B 병원,입원1,10,0,5000000",
+    ]
+    good = tmp_path / "good.csv"
+    good.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    got = assess(read_receipts(good), "gen5", policy_start="2026-06-01")
+    assert got["payout"].tolist() == [1_500_000, 1_500_000]  # one 300만원 for the stay
+    bad = tmp_path / "bad.csv"
+    rows.append("지훈,2026-07-30,입원,병원,C병원,입원1,3,0,100000")
+    bad.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    with pytest.raises(ReceiptError) as info:
+        read_receipts(bad)
+    (problem,) = info.value.problems
+    assert (problem.row, problem.value) == (4, "입원1")
+    assert "bad.csv" in problem.file and "방문묶음" in str(problem.column)
+    assert "another institution" in problem.expected
