@@ -128,3 +128,74 @@ def _write(body: str) -> Path:
     path = Path(tempfile.mkdtemp()) / "c.csv"
     path.write_text(HEAD + body, encoding="utf-8")
     return path
+
+
+# --- notebook 03's upload app: the person's own 계약일 ------------------------------------
+
+
+def _widgets(box: object) -> list[object]:
+    out, todo = [], [box]
+    while todo:
+        w = todo.pop()
+        out.append(w)
+        todo.extend(getattr(w, "children", ()))
+    return out
+
+
+def _upload(app: object, path: Path) -> str:
+    """Give the app's upload box a file as the browser does; the HTML it then shows."""
+    import ipywidgets as w
+
+    upload = next(x for x in _widgets(app) if isinstance(x, w.FileUpload))
+    output = next(x for x in _widgets(app) if isinstance(x, w.Output))
+    content = path.read_bytes()
+    import datetime as dt
+
+    when = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    from traitlets import Bunch
+
+    item = Bunch(name=path.name, type="text/csv", size=len(content),
+                 content=memoryview(content), last_modified=when)  # fmt: skip
+    upload.value = (item,)
+    return "".join(str(o.get("data", {}).get("text/html", "")) for o in output.outputs)
+
+
+def _html(shown: list[object]) -> str:
+    texts = [
+        x._repr_html_() if hasattr(x, "_repr_html_") else getattr(x, "data", "") for x in shown
+    ]
+    return " ".join(t for t in texts if isinstance(t, str))
+
+
+UP = (
+    "이름,진료일자,진료구분,요양기관종류,병원명,본인부담금,비급여\n"
+    "나,2023-01-05,외래,의원,가나의원,30000,0\n"
+    "나,2023-02-05,외래,의원,가나의원,30000,0\n"
+    "나,2023-04-05,외래,의원,가나의원,30000,0\n"
+)
+
+
+def test_the_upload_app_has_a_contract_date_field_and_says_which_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ipywidgets as w
+
+    from silson_tools.report import notebook as view
+
+    shown: list[object] = []
+    monkeypatch.setattr("IPython.display.display", lambda *a, **k: shown.extend(a))
+    path = tmp_path / "up.csv"
+    path.write_text(UP, encoding="utf-8")
+    (tmp_path / "keep").mkdir()
+    app = view.upload_app("gen4", None, None, folder=tmp_path / "keep")
+    start = next(x for x in _widgets(app) if isinstance(x, w.Text))
+    assert start.description == "계약일" and start.value == ""
+    _upload(app, path)
+    html = _html(shown)
+    assert "계약일 (contract date)</b>: 2023-01-01 (주지 않아" in html
+    assert "4세대" in html
+    assert "보험금 60,000원" in html  # Jan–Feb are after the assumed 계약일: 3 × 20,000
+    shown.clear()
+    start.value = "2023-03-01"
+    html = _html(shown)
+    assert "2023-03-01 (입력한 계약일)" in html and "보험금 20,000원" in html

@@ -154,6 +154,24 @@ def problems_html(err: Exception) -> Html:
     return bullets([str(err)], title="파일을 읽을 수 없습니다 (cannot read the file)")
 
 
+def contract_line(report: Report) -> str:
+    """The product and the 계약일 the report used, as one HTML line: the date given, or the
+    one assumed (1 January of the first receipt's year, as ``silson report`` without
+    ``--start``), said as assumed."""
+    label = report.policy.short_label or report.policy.label
+    if report.policy_start is not None:
+        start = f"{report.policy_start.isoformat()} (입력한 계약일)"
+    elif len(report.receipts):
+        first = int(report.receipts["date"].min().year)
+        start = f"{first}-01-01 (주지 않아 첫 영수증 해의 1월 1일로 가정; assumed)"
+    else:
+        start = "없음"
+    return (
+        f"<p class='silson-contract'><b>보험 (policy)</b>: {escape(label)} · "
+        f"<b>계약일 (contract date)</b>: {escape(start)}</p>"
+    )
+
+
 def show_report(
     receipts: pd.DataFrame,
     person: str | None = ALL_PERSONS,
@@ -175,6 +193,7 @@ def show_report(
     except SilsonError as err:
         display(problems_html(err))
         return
+    display(HTML(contract_line(report)))
     display(HTML("<h4>한눈에 보는 1년 (the year at a glance)</h4>"))
     display(summary_table(report))
     if decile is not None:
@@ -243,7 +262,9 @@ def upload_app(
     folder: Path | None = None,
 ) -> VBox:
     """Pick a CSV/XLSX file (one click), see the analysis (two): the report of
-    :func:`show_report`, or the located problems. ``folder``: where the file is kept
+    :func:`show_report`, or the located problems. The 계약일 field starts at ``policy_start``
+    (None: empty, i.e. 1 January of the first receipt's year, shown as assumed). ``folder``:
+    where the file is kept
     (default :func:`private_folder`; None there: a temporary folder, removed after reading).
     """
     import ipywidgets as w
@@ -267,6 +288,15 @@ def upload_app(
     )
     deciles = [("모름 (누구나 받는 환급만 뺌)", 0), *[(f"{d}분위", d) for d in range(1, 11)]]
     decile_box = w.Dropdown(options=deciles, value=decile or 0, description="소득분위")
+    start_box = w.Text(
+        value="" if policy_start is None else str(policy_start),
+        placeholder="예 2023-03-01 (비우면 첫 영수증 해의 1월 1일)",
+        description="계약일",
+        continuous_update=False,
+        layout={"width": "24em"},
+        style={"description_width": "3em"},
+    )
+    start_box.add_class("silson-start")
     out = w.Output()
     where = (
         f"올린 파일은 {keep.parent.name}/{keep.name}/ 폴더에 저장됩니다 (git에 올라가지 않음)."
@@ -293,11 +323,13 @@ def upload_app(
                 return
             display(HTML(f"<h4>{len(receipts):,}줄을 읽었습니다 (lines read)</h4>"))
             display(validation_table(receipts))
-            show_report(receipts, None, policy_box.value, policy_start, decile_box.value or None)
+            start = start_box.value.strip() or None
+            show_report(receipts, None, policy_box.value, start, decile_box.value or None)
 
     upload.observe(run, names="value")
     policy_box.observe(run, names="value")
     decile_box.observe(run, names="value")
-    box = w.VBox([w.HBox([upload, policy_box, decile_box]), note, out])
+    start_box.observe(run, names="value")
+    box = w.VBox([w.HBox([upload, policy_box, decile_box]), start_box, note, out])
     box.add_class("silson-upload-app")
     return box
