@@ -293,7 +293,7 @@ def upload_app(
         placeholder="예 2023-03-01 (비우면 첫 영수증 해의 1월 1일)",
         description="계약일",
         continuous_update=False,
-        layout={"width": "24em"},
+        layout={"width": "30em"},
         style={"description_width": "3em"},
     )
     start_box.add_class("silson-start")
