@@ -199,3 +199,54 @@ def test_the_upload_app_has_a_contract_date_field_and_says_which_date(
     start.value = "2023-03-01"
     html = _html(shown)
     assert "2023-03-01 (입력한 계약일)" in html and "보험금 20,000원" in html
+
+
+# --- 1–3세대, same-day 외래 lines without 병원명 -------------------------------------------
+
+NONAME = (
+    "이름,진료일자,진료구분,요양기관종류,항목,본인부담금,비급여{extra}\n"
+    "나,2016-03-05,외래,종합병원,일반,105000,0{a}\n"
+    "나,2016-03-05,외래,종합병원,MRI,0,595000{b}\n"
+)
+
+
+def _noname(tmp_path: Path, extra: str = "", a: str = "", b: str = "") -> pd.DataFrame:
+    path = tmp_path / "noname.csv"
+    path.write_text(NONAME.format(extra=extra, a=a, b=b), encoding="utf-8")
+    return st.read_receipts(path)
+
+
+def test_gen2_asks_for_the_institution_of_same_day_unnamed_outpatient_lines(
+    tmp_path: Path,
+) -> None:
+    from silson_tools.errors import ReceiptError
+
+    with pytest.raises(ReceiptError) as err:
+        build_report(_noname(tmp_path), "gen2", "2014-01-01", charts=False)
+    assert sorted(p.row for p in err.value.problems) == [2, 3]
+    assert all("병원명" in p.expected and "방문묶음" in p.expected for p in err.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("extra", "a", "b"),
+    [(",병원명", ",큰병원", ",큰병원"), (",방문묶음", ",v1", ",v1")],
+)
+def test_a_name_or_a_visit_key_makes_them_one_visit(
+    tmp_path: Path, extra: str, a: str, b: str
+) -> None:
+    rep = build_report(_noname(tmp_path, extra, a, b), "gen2", "2014-01-01", charts=False)
+    assert int(rep.assessed["payout"].sum()) == 250_000  # one 통원: 700,000 − 4만 → cap 25만
+
+
+def test_gen4_joins_them_and_the_comparison_says_what_1_3_did(tmp_path: Path) -> None:
+    path = tmp_path / "n4.csv"
+    path.write_text(NONAME.format(extra="", a="", b="").replace("2016", "2024"), encoding="utf-8")
+    rep = build_report(st.read_receipts(path), "gen4", "2024-01-01", charts=False)
+    assert any("세대 비교표의" in w and "rows 2, 3" in w for w in rep.why), rep.why
+
+
+def test_the_assumption_says_what_the_engine_does_with_unnamed_lines() -> None:
+    from silson_tools.report import ASSUMPTIONS
+
+    text = " ".join(ASSUMPTIONS)
+    assert "1–3세대에서 병원명이 없는 외래 줄은 각각 다른 통원" in text

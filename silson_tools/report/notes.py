@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
+import numpy as np
 import pandas as pd
 
 from ..money import format_won
@@ -24,6 +25,7 @@ __all__ = [
     "decile_refund_sentences",
     "per_line_notes",
     "uncounted_sentences",
+    "unnamed_visits",
 ]
 
 TOP_PEOPLE: Final = 20
@@ -185,6 +187,39 @@ def per_line_notes(pol: Policy, lines: ReceiptLines) -> list[str]:
             "한 줄로 합쳐 적으세요 (the engine still takes each line as one admission or act)."
         )
     return notes
+
+
+def unnamed_visits(pol: Policy, lines: ReceiptLines) -> np.ndarray:
+    """Positions of 외래 lines the engine cannot group under ``pol``: a product that does not
+    join a day's lines (1–3세대, no ``combine_same_day``) takes each 외래 line without 병원명
+    as a 통원 of its own (it may be another institution), so two or more such lines of one
+    person and day, with no 방문묶음 key, are two or more visits, each with its own
+    deductible and cap, whether or not they were one visit."""
+    if pol.combine_same_day or not len(lines):
+        return np.zeros(0, dtype=np.intp)
+    frame = pd.DataFrame(
+        {
+            "person": lines["person"].to_numpy(),
+            "day": lines["date"].to_numpy(),
+            "open": (
+                (lines["setting"] == "outpatient")
+                & (lines["institution"] == "")
+                & (lines["visit"] == "")
+            ).to_numpy(),
+        }
+    )
+    open_ = frame[frame["open"]]
+    repeated = open_.duplicated(subset=["person", "day"], keep=False)
+    return np.flatnonzero(frame.index.isin(open_.index[repeated.to_numpy()]))
+
+
+UNNAMED_VISITS: Final = (
+    "병원명 (같은 날 병원명 없는 외래가 여러 줄: 한 병원의 한 번 방문이면 같은 병원명이나 같은 "
+    "방문묶음 값을, 다른 병원이면 각 병원명을 적으세요; 1–3세대는 병원명 없는 외래 줄을 각각 "
+    "다른 통원으로 계산하므로 그대로는 공제·회당 한도가 줄마다 걸립니다; the institution of "
+    "same-day outpatient lines, or one 방문묶음 value if they were one visit)"
+)
+"""What the report asks for on each line :func:`unnamed_visits` finds."""
 
 
 def assumed_start_note(pol: Policy, lines: ReceiptLines) -> str:

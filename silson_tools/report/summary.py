@@ -39,11 +39,13 @@ from ..schema import (
 )
 from .notes import (
     TOP_PEOPLE,
+    UNNAMED_VISITS,
     assumed_start_note,
     certain_refund_sentences,
     decile_refund_sentences,
     per_line_notes,
     uncounted_sentences,
+    unnamed_visits,
 )
 
 if TYPE_CHECKING:
@@ -85,10 +87,13 @@ ASSUMPTIONS: Final = (
     "보험금은 이 도구의 규칙 파일(silson_tools/data/products, 출처·신뢰도 A/B/C 표시)로 계산한 "
     "추정치입니다; 실제 지급액은 약관·심사에 따라 다릅니다 (estimates from the rule files, "
     "not an insurer's decision).",
-    "한 사람이 같은 날 한 기관에서 받은 외래는 몇 줄이든 한 번의 통원이고, 같은 방문묶음의 줄도 "
-    "한 번입니다; 4·5세대는 그날의 약국도 합치고 1–3세대는 처방전마다 따로 공제합니다 (one "
-    "institution's outpatient lines of a day are one visit; 4th/5th generation add the day's "
-    "pharmacy, 1st–3rd deduct per prescription).",
+    "한 사람이 같은 날 병원명이 같은 기관에서 받은 외래는 몇 줄이든 한 번의 통원이고, 같은 "
+    "방문묶음의 줄도 한 번입니다; 4·5세대는 그날의 약국도 합치고 (병원명이 없는 줄도 그날의 통원 "
+    "하나로 봅니다) 1–3세대는 처방전마다 따로 공제합니다. 1–3세대에서 병원명이 없는 외래 줄은 각각 "
+    "다른 통원으로 계산하므로, 같은 날 그런 줄이 여러 개면 병원명이나 방문묶음을 묻습니다 (one "
+    "named institution's outpatient lines of a day are one visit; 4th/5th generation add the "
+    "day's pharmacy and join unnamed lines, 1st–3rd take each unnamed line as its own visit "
+    "and ask for a name when a day has several).",
     "비급여 특약·3대 비급여 특약에 모두 가입했다고 가정합니다 (all riders assumed held).",
     "본인부담상한제 환급: 소득분위(decile)를 주면 그 분위의 환급을 빼고, 주지 않으면 어느 "
     "분위든 받는 만큼 (그해 최고 상한액을 넘는 ①) 만 뺍니다 (the national-ceiling refund: the "
@@ -508,6 +513,23 @@ def _as_date(value: Any, name: str) -> dt.date | None:
     return as_day(value, name).astype(object)
 
 
+def _unnamed_compare_note(lines: ReceiptLines, others: Sequence[str | Policy]) -> list[str]:
+    """When the comparison holds 1–3세대 products and the file has same-day 외래 lines
+    without 병원명: their column took each such line as a 통원 of its own; say so."""
+    hit = [_policy(p) for p in others if len(unnamed_visits(_policy(p), lines))]
+    if not hit:
+        return []
+    rows = lines.rows[unnamed_visits(hit[0], lines)]
+    shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+    return [
+        f"세대 비교표의 {', '.join(p.name for p in hit)} 값은 같은 날 병원명 없는 외래 줄 "
+        f"(rows {shown}) 을 각각 다른 통원으로 계산했습니다: 한 병원의 한 번 방문이었다면 "
+        "병원명이나 "
+        "방문묶음을 적어야 그 세대의 값이 맞습니다 (1st–3rd generation columns took each "
+        "unnamed line as its own visit)."
+    ]
+
+
 def _ceiling_sentences(lines: ReceiptLines, certain: Any, spec: Any) -> list[str]:
     """What the 상한제 step took out: the certain refund without a decile, else which
     상한액 per person and year; and ① left out of the 상한제 total (상급병실·한방·치과)."""
@@ -567,6 +589,9 @@ def build_report(
         or not 1 <= decile <= 10
     ):
         raise InputError(f"decile must be a whole number 1–10 (소득분위), got {decile!r}")
+    unnamed = unnamed_visits(pol, lines)
+    if len(unnamed):  # the engine would take them as separate 통원 without saying so
+        raise lines.error(unnamed, "institution", UNNAMED_VISITS)
     certain = CertainRefund() if decile is None else None
     ceiling = CeilingSpec(decile=int(decile)) if decile is not None else certain
     start_note = "" if start is not None else assumed_start_note(pol, lines)
@@ -595,7 +620,8 @@ def build_report(
         + why_sentences(top_people(summary))
         + _estimate_note(assessed)
         + per_line_notes(pol, lines)
-        + _ceiling_sentences(lines, certain, ceiling),
+        + _ceiling_sentences(lines, certain, ceiling)
+        + _unnamed_compare_note(lines, [p for p in chosen if _policy(p).name != pol.name]),
         monthly=monthly,
         top=top_shrinks(assessed),
         comparison=comparison,
