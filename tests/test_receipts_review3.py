@@ -142,10 +142,15 @@ def test_a_discount_is_refused_unless_zero(tmp_path: Path) -> None:
 
 def test_old_form_money_columns_are_read_or_refused(tmp_path: Path) -> None:
     header = [*HEAD, "본인부담금", "선택진료료", "비급여(선택진료료 이외)", "100분의100본인부담금"]
-    _refused(tmp_path, header, [_row(20000, 50000, 100000, 30000)], "선택진료료", 50000,
-             "선택진료료 is part of 비급여")  # fmt: skip
-    for got in _read(tmp_path, header, [_row(20000, 0, 100000, 30000)]):
+    for got in _read(tmp_path, header, [_row(20000, 50000, 100000, 30000)]):
         assert got["full_copay"].tolist() == [30000]
+        assert got["noncovered"].tolist() == [150000]  # ④ = 선택진료료 + 선택진료료 이외
+        assert "선택진료료" not in got.attrs["source"]["ignored_columns"]
+    _refused(tmp_path, header, [_row(20000, "오만원", 100000, 30000)], "선택진료료", "오만원",
+             "amount")  # fmt: skip
+    plain = [*HEAD, "본인부담금", "전액본인부담", "선택진료료", "비급여"]  # ④ may hold it already
+    _refused(tmp_path, plain, [_row(20000, 30000, 50000, 100000)], "선택진료료", 50000,
+             "선택진료료 is part of 비급여")  # fmt: skip
     for got in _read(tmp_path, [*HEAD, "본인부담금", "비급여액"], [_row(20000, 7000)]):
         assert got["noncovered"].tolist() == [7000]
 

@@ -59,7 +59,15 @@ from . import cells
 from .crosscheck import total_cells
 from .header import Aliases, Header, default_aliases, load_aliases, map_header, normalize
 from .kinds import carry_kinds, count_problems, total_problems
-from .sides import checked_note, department_kinds, line_problems, side_problems
+from .sides import (
+    add_old_noncovered,
+    added_headers,
+    checked_note,
+    department_kinds,
+    line_problems,
+    old_noncovered_parts,
+    side_problems,
+)
 from .table import _NOTE_RE, _Coded
 from .validate import (
     Checked,
@@ -174,9 +182,14 @@ class ReceiptLines(pd.DataFrame):
             for canonical, h in found.items()
         }
         notes, checked = _beyond_cells(frame, headers, found, raw, table, problems)
-        ignored = [t for t in ignored if t not in checked]
+        ignored = [t for t in ignored
+                   if t not in checked and t not in added_headers(headers, table)]
         extra = tuple(str(c) for c in extra_categories)
         checked = check_columns(raw, len(frame), problems, table, extra_categories=extra)
+        if not problems:
+            notes.extend(add_old_noncovered(
+                old_noncovered_parts(headers, lambda h: frame.iloc[:, h.index], _frame_ref,
+                                     table), checked.columns, problems))  # fmt: skip
         if not problems:
             total_problems(_total_columns(frame, headers, table.total_headers),
                            checked.columns, set(found), problems,

@@ -13,7 +13,7 @@ from .grid import read_grid
 from .header import default_aliases, load_aliases
 from .kinds import HIDDEN_CHOICES, total_problems
 from .lines import ReceiptLines
-from .sides import line_problems
+from .sides import add_old_noncovered, line_problems
 from .table import grid_columns
 from .validate import RawColumn, check_columns
 
@@ -58,6 +58,9 @@ def read_receipts(
     grid = read_grid(path, encoding=encoding, sheet=sheet, delimiter=delimiter, aliases=table)
     found = grid_columns(grid, name, table, hidden_rows)
     checked = check_columns(found.found, found.n, found.problems, table)
+    if not found.problems:
+        found.source["notes"].extend(add_old_noncovered(found.old_noncovered, checked.columns,
+                                                        found.problems))
     if not found.problems:
         total_problems(found.totals, checked.columns, set(found.found), found.problems,
                        found.patient)

@@ -43,7 +43,16 @@ from . import cells
 from .header import Aliases, Header, normalize
 from .validate import Problems, RawColumn, _factorize
 
-__all__ = ["STRUCK_EXPECTED", "checked_note", "department_kinds", "line_problems", "side_problems"]
+__all__ = [
+    "STRUCK_EXPECTED",
+    "add_old_noncovered",
+    "added_headers",
+    "checked_note",
+    "department_kinds",
+    "line_problems",
+    "old_noncovered_parts",
+    "side_problems",
+]
 
 _CANCEL_KO: Final = ("취소", "환불", "반품", "반환", "결제취소", "승인취소")
 _CANCEL_EN: Final = re.compile(r"\b(cancel(?:l?ed)?|refund(?:ed)?|void(?:ed)?|reversal)\b", re.I)
@@ -135,13 +144,15 @@ def side_problems(headers: list[Header], cells_of: Callable[[Header], Any],
         key = normalize(_NOTE.sub("", str(h.text)))
         values = cells_of(h)
         ref = ref_of(h)
-        if any(key in side.get(k, ()) for k in ("discount", "old_noncovered", "cover",
-                                                 "patient_total")) or key in aliases.total_headers:
+        if any(key in side.get(k, ()) for k in ("discount", "cover", "patient_total")) or (
+                key in side.get("old_noncovered", ()) and not _split_form(headers)
+        ) or key in aliases.total_headers:  # fmt: skip
             checked.append(str(h.text))
         if key in side.get("discount", ()):
             _mark(values, ref, _nonzero, DISCOUNT_EXPECTED, problems)
         elif key in side.get("old_noncovered", ()):
-            _mark(values, ref, _nonzero, OLD_NONCOVERED_EXPECTED, problems)
+            if not _split_form(headers):
+                _mark(values, ref, _nonzero, OLD_NONCOVERED_EXPECTED, problems)
         elif key in side.get("cover", ()):
             _mark(values, ref, lambda u: not cells.is_blank(u)
                   and normalize(cells.text(u)) not in _COVER_OK, COVER_EXPECTED, problems)
@@ -181,6 +192,54 @@ def _may_cancel(values: Any) -> bool:
 
 
 _NOTE = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]\s*$")
+_OTHER_THAN: Final = re.compile(r"선택진료(?:료)?이외")
+
+
+def _split_form(headers: list[Header]) -> bool:
+    """Does the ④ column say it is 비급여 선택진료료 이외 (the receipt form before 2018, whose
+    ④ = 선택진료료 + 선택진료료 이외)? Then a 선택진료료 column is the other part of ④."""
+    return any(h.canonical == "noncovered" and _OTHER_THAN.search(normalize(str(h.text)))
+               for h in headers)  # fmt: skip
+
+
+def old_noncovered_parts(headers: list[Header], cells_of: Callable[[Header], Any],
+                         ref_of: Callable[[Header], str], aliases: Aliases, unit: int = 1
+                         ) -> list[tuple[str, Any, int]]:  # fmt: skip
+    """선택진료료 columns to add into ④ (only beside a ④ column of 선택진료료 이외): (column,
+    cells per line, unit of bare numbers)."""
+    names = added_headers(headers, aliases)
+    if not names:
+        return []
+    return [(ref_of(h), cells_of(h), h.unit if h.unit_text is not None else unit)
+            for h in headers if h.canonical is None
+            and str(h.text) in names]  # fmt: skip
+
+
+def added_headers(headers: list[Header], aliases: Aliases) -> list[str]:
+    """The 선택진료료 headers read into ④ (beside a ④ of 선택진료료 이외), as written."""
+    if not _split_form(headers):
+        return []
+    names = aliases.side.get("old_noncovered", frozenset())
+    return [str(h.text) for h in headers if h.canonical is None
+            and normalize(_NOTE.sub("", str(h.text))) in names]  # fmt: skip
+
+
+def add_old_noncovered(parts: list[tuple[str, Any, int]], columns: dict[str, Any],
+                       problems: Problems) -> list[str]:
+    """④ 비급여 = 비급여(선택진료료 이외) + 선택진료료, line by line; a 선택진료료 cell that is
+    not an amount is refused. Returns the note."""
+    notes = []
+    for ref, values, unit in parts:
+        codes, uniques = _factorize(values)
+        read = [(0, None) if cells.is_blank(u) else cells.parse_amount(u, unit) for u in uniques]
+        bad = np.array([err is not None for _, err in read] + [False], dtype=bool)
+        for pos in np.flatnonzero(bad[codes]).tolist():
+            problems.at([pos], ref, values, read[codes[pos]][1] or "")
+        won = np.array([w or 0 if err is None else 0 for w, err in read] + [0], dtype=np.int64)
+        columns["noncovered"] = np.asarray(columns["noncovered"], dtype=np.int64) + won[codes]
+        notes.append(f"{ref}의 금액을 ④ 비급여에 더했습니다 (added into ④ 비급여: on receipts "
+                     "before 2018 ④ = 선택진료료 + 선택진료료 이외)")  # fmt: skip
+    return notes
 
 
 def department_kinds(headers: list[Header], cells_of: Callable[[Header], Any],

@@ -51,7 +51,14 @@ from .header import (
     normalize,
 )
 from .kinds import carry_kinds, count_problems, hidden_lines
-from .sides import STRUCK_EXPECTED, checked_note, department_kinds, side_problems
+from .sides import (
+    STRUCK_EXPECTED,
+    added_headers,
+    checked_note,
+    department_kinds,
+    old_noncovered_parts,
+    side_problems,
+)
 from .unitnotes import amount_units, footnotes, title_unit, units_elsewhere
 from .units import note_unit, unit_name
 from .validate import Problems, RawColumn, _factorize, column_ref, map_headers
@@ -79,6 +86,8 @@ class GridTable:
     the check that ① + ② + ③ + ④ adds up to it (``kinds.total_problems``)."""
     patient: list[tuple[str, np.ndarray, int]] = field(default_factory=list)
     """Columns not read that hold what the patient paid (환자부담총액, 납부할 금액): same shape."""
+    old_noncovered: list[tuple[str, np.ndarray, int]] = field(default_factory=list)
+    """선택진료료 columns beside a ④ of 선택진료료 이외, added into ④ (``sides.py``)."""
 
 
 @dataclass
@@ -330,7 +339,7 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
     notes.extend(dept_notes)
     checked += [dept] if dept is not None else []
     notes.extend(checked_note(checked))
-    ignored = [t for t in ignored if t not in checked]
+    ignored = [t for t in ignored if t not in checked and t not in added_headers(headers, aliases)]
     notes.extend(count_problems(headers, columns, keep, aliases, problems))
     if grid.date1904 and "date" in raw:
         _plain_day_numbers(coded[found["date"].index], raw["date"].ref, problems)
@@ -378,7 +387,8 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
                 and normalize(_NOTE_RE.sub("", str(h.text))) in names]  # fmt: skip
 
     return GridTable(raw, problems, len(keep), source, totals_of(aliases.total_headers),
-                     totals_of(aliases.side.get("patient_total", frozenset())))
+                     totals_of(aliases.side.get("patient_total", frozenset())),
+                     old_noncovered_parts(headers, cells_of, column_ref, aliases, unit or 1))
 
 
 def _header_problems(headers: list[Header], problems: Problems, header_row: int) -> None:
