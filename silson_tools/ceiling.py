@@ -12,14 +12,12 @@ NHIS::
     prepaid   = Σ_institution max(0, at_institution − L_max)   (사전급여, not for long stays)
     post      = refund − prepaid                        (paid after the year)
 
-``L_max`` is the year's highest 상한액 (10분위, normal). **What counts**: only
-``covered_copay``. 비급여 (``noncovered``), 전액본인부담 (``full_copay``), 선별급여, 2·3인실
-상급병실 입원료, 추나요법, 임플란트 and 상급종합 경증 외래 are excluded (A/B: the NHIS list as
-retold in the 「본인부담상한제」 블로그 글 (건강도우미 우주파파, 티스토리); 전액본인부담 and
-선별급여 also in the note of 국민건강보험 요양급여의 기준에 관한 규칙 [별지 제6호서식] 진료비
-계산서·영수증, https://www.law.go.kr/법령/국민건강보험요양급여의기준에관한규칙); the canonical
-columns cannot tell 선별급여 etc. apart from the rest of column ①, so ``covered_copay`` is taken
-to hold only the counted part (see :func:`counted_copay`).
+``L_max`` is the year's highest 상한액 (10분위, normal). **What counts**: ``covered_copay``
+less the ① of 항목 the NHIS list excludes (:func:`counted_copay`: 2·3인실 상급병실 입원료,
+추나요법, 노인 임플란트; rule data in ``[rules.uncounted_categories]`` and
+``[rules.partly_uncounted_categories]``; 상급종합 경증 외래 재진 cannot be told). 비급여,
+전액본인부담 and 선별급여 are not in ① (A: the note of 국민건강보험 요양급여의 기준에 관한
+규칙 [별지 제6호서식] 진료비 계산서·영수증, https://www.law.go.kr/법령/국민건강보험요양급여의기준에관한규칙).
 
 **The data** (``silson_tools/data/ceiling.toml``) is read and checked by
 :mod:`silson_tools.ceiling_table` (:func:`load_table`, :class:`Cell`, :class:`CeilingTable`,
@@ -77,6 +75,9 @@ from .money import as_won
 from .receipts.lines import ReceiptLines, as_receipt_lines
 from .schema import DEFAULT_PERSON
 
+NO_CEILING = 2**53
+"""The 상한액 of a line dated before the 상한제 began: never reached (no refund)."""
+
 TOTAL_COLUMNS = (
     "person",
     "year",
@@ -95,6 +96,7 @@ __all__ = [
     "DEFAULT_PERSON",
     "GROUPS",
     "KINDS",
+    "NO_CEILING",
     "PERIODS",
     "TOTAL_COLUMNS",
     "CeilingSpec",
@@ -384,8 +386,7 @@ def counted_copay(receipts: pd.DataFrame, table: CeilingTable | None = None) -> 
 
 
 def uncounted_copay(receipts: pd.DataFrame, table: CeilingTable | None = None) -> np.ndarray:
-    """① the 상한제 running total leaves out, per line (won): ``covered_copay −
-    counted_copay``."""
+    """① the 상한제 total leaves out, per line (won): ``covered_copay − counted_copay``."""
     lines = _lines(receipts)
     return lines["covered_copay"].to_numpy(dtype=np.int64) - counted_copay(lines, table)
 
@@ -432,9 +433,12 @@ def _window_limit(code: int, table: CeilingTable) -> tuple[int, int]:
     """(L, window) for a code year × 1000 + decile × 10 + long stay × 2 + second half.
 
     From 2008 the calendar year's :func:`limit` (window year × 10); before, the amount of the
-    half-year window holding the line (window year × 10 + 1 for 7.1–12.31)."""
+    half-year window holding the line (window year × 10 + 1 for 7.1–12.31); before the first
+    window (2004-07-01) :data:`NO_CEILING`: no refund."""
     year, decile = code // 1000, code % 1000 // 10
     long_stay, second = bool(code % 10 // 2), bool(code % 2)
+    if dt.date(year, 12 if second else 6, 30) < table.starts[0]:  # before the 상한제: none
+        return NO_CEILING, year * 10 + second
     if year not in table.period_years:
         return limit(year, decile, long_stay, table), year * 10
     c = period_cell(dt.date(year, 7 if second else 1, 1), decile, long_stay, table)
@@ -563,11 +567,8 @@ class CertainRefund:
     refund under the year's highest 상한액, on ① summed over every institution.
 
     Per person and calendar year (half-year windows before 2008), chronologically as
-    :meth:`CeilingSpec.line_offsets` with decile 10; the long-stay (요양병원) 10분위 value,
-    which is higher from 2023, for a person who may have been in hospital more than the
-    table's ``long_stay_days`` (120, ``[rules.long_stay_days]`` of data/ceiling.toml) in a
-    year (more given, or an inpatient line with 0 입원일수: days unknown), counting only 병원
-    (``hospital``) stays: a 요양병원 is one of those, a 상급종합·종합병원·의원 is not. A lower
+    :meth:`CeilingSpec.line_offsets` with decile 10, the long-stay (요양병원) 10분위 value in a
+    year :func:`long_stay_years` says may be one (병원-tier 입원일수 over 120, or unknown). A lower
     bound of every decile's refund: silson never pays it (표준약관 제4조③1 and 제5조③; 대법원
     2024.1.25. 2023다283913 for wordings without the clause). Lines before the first window
     (2004-07-01, before the 상한제) or in a year the table does not hold take none

@@ -536,10 +536,13 @@ def test_bad_receipts_name_row_and_column() -> None:
         CeilingSpec(decile=3, long_stay="yes").line_offsets(people)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="the 상한액 of 2006 is not a calendar-year amount"):
         ceiling.year_totals(receipt_lines({**base, "date": ["2006-05-01"] * 2}), CeilingSpec(3))
-    with pytest.raises(ValueError, match=r"no 상한액 for 2004-01-01.*starts on 2004-07-01"):
-        CeilingSpec(decile=3).line_offsets(receipt_lines({**base, "date": ["2004-05-01"] * 2}))
-    with pytest.raises(ValueError, match="year 2003 is not in the ceiling table"):
-        CeilingSpec(decile=3).line_offsets(receipt_lines({**base, "date": ["2003-05-01"] * 2}))
+    # before the 상한제 began (2004-07-01) there is no refund: nothing taken out, as in
+    # CertainRefund (no longer an error)
+    for day in ("2004-05-01", "2003-05-01"):
+        early = {**base, "date": [day] * 2, "covered_copay": [9_000_000, 9_000_000]}
+        assert CeilingSpec(decile=3).line_offsets(receipt_lines(early)).tolist() == [0, 0]
+    with pytest.raises(ValueError, match="year 2099 is not in the ceiling table"):
+        CeilingSpec(decile=3).line_offsets(receipt_lines({**base, "date": ["2099-05-01"] * 2}))
 
 
 ROW_2023 = 'source = ["wishgoways", "nhis-ceiling", "woojupapa-ceiling"]'

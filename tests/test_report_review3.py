@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date as dt_date
 from pathlib import Path
 
 import numpy as np
@@ -250,3 +251,47 @@ def test_the_assumption_says_what_the_engine_does_with_unnamed_lines() -> None:
 
     text = " ".join(ASSUMPTIONS)
     assert "1–3세대에서 병원명이 없는 외래 줄은 각각 다른 통원" in text
+
+
+# --- dates: after today, or after the ceiling table with a 소득분위 ------------------------
+
+PLAIN = "나,{day},외래,의원,가나의원,일반,,15000,0\n"
+
+
+def test_a_date_after_today_is_refused_at_its_cell(tmp_path: Path) -> None:
+    from silson_tools.errors import ReceiptError
+
+    body = PLAIN.format(day="2024-03-05") + PLAIN.format(day="2099-12-28")
+    for decile in (None, 3):
+        with pytest.raises(ReceiptError) as err:
+            build_report(_read(tmp_path, body), "gen4", "2024-01-01", decile=decile, charts=False)
+        (problem,) = err.value.problems
+        assert (problem.row, problem.value) == (3, "2099-12-28")
+        assert "오늘" in problem.expected and "이전의 진료일" in problem.expected
+
+
+def test_with_a_decile_a_year_after_the_table_is_refused_in_korean(tmp_path: Path) -> None:
+    from silson_tools.errors import ReceiptError
+    from silson_tools.report.notes import check_dates
+
+    last = max(st.ceiling.years())
+    body = PLAIN.format(day="2024-03-05") + PLAIN.format(day=f"{last + 1}-01-05")
+    lines = st.receipts.as_receipt_lines(_read(tmp_path, body))
+    future = dt_date(last + 3, 1, 1)
+    check_dates(lines, None, future)  # without a decile: nothing refused (left out, said)
+    with pytest.raises(ReceiptError) as err:
+        check_dates(lines, 3, future)
+    (problem,) = err.value.problems
+    assert problem.row == 3 and f"{last}년까지의 진료일" in problem.expected
+
+
+def test_with_a_decile_care_before_the_ceiling_began_takes_nothing(tmp_path: Path) -> None:
+    body = PLAIN.format(day="2003-03-05").replace("15000", "9000000")
+    rep = build_report(_read(tmp_path, body), "gen1", "2003-01-01", decile=3, charts=False)
+    assert rep.assessed["ceiling_offset"].tolist() == [0]
+
+
+def test_one_decile_for_several_years_is_said(tmp_path: Path) -> None:
+    body = PLAIN.format(day="2023-03-05") + PLAIN.format(day="2024-03-05")
+    _, _, why = _paid(_read(tmp_path, body), 5)
+    assert any("소득분위 하나를 모든 해 (2023, 2024) 에 적용했습니다" in w for w in why), why

@@ -16,15 +16,17 @@ from silson_tools.receipts import as_receipt_lines
 from silson_tools.report.summary import TOP_PEOPLE, TOTAL_ROW
 
 
-def many_people(people: int, lines: int, seed: int = 3, days: int = 366) -> pd.DataFrame:
-    """Outpatient lines over ``days`` days for ``people`` people (fixed seed)."""
+def many_people(
+    people: int, lines: int, seed: int = 3, days: int = 366, start: str = "2024-01-01"
+) -> pd.DataFrame:
+    """Outpatient lines over ``days`` days from ``start`` for ``people`` people (fixed seed)."""
     rng = np.random.default_rng(seed)
     names = np.array([f"사람{i:05d}" for i in range(people)], dtype=object)
     person = np.concatenate([np.arange(people), rng.integers(0, people, lines - people)])
     return pd.DataFrame(
         {
             "person": names[person],
-            "date": np.datetime64("2024-01-01") + rng.integers(0, days, lines),
+            "date": np.datetime64(start) + rng.integers(0, days, lines),
             "setting": "outpatient",
             "tier": "clinic",
             "covered_copay": rng.integers(1, 500, lines) * 100,
@@ -90,7 +92,7 @@ def test_chart_size_does_not_grow_with_people() -> None:
 
 
 def test_monthly_chart_labels_at_most_24_months() -> None:
-    lines = many_people(3, 400, days=3650)  # ten years
+    lines = many_people(3, 400, days=3650, start="2015-01-01")  # ten years, none after today
     report = rp.build_report(lines, "gen4", None, compare=[], charts=False)
     assert len(report.monthly) >= 119
     fig = rp.plot_monthly(report.monthly)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
+from ..ceiling import NO_CEILING
 from ..money import format_won
 from ..receipts import ReceiptLines
 
@@ -22,6 +23,7 @@ __all__ = [
     "TOP_PEOPLE",
     "assumed_start_note",
     "certain_refund_sentences",
+    "check_dates",
     "decile_refund_sentences",
     "per_line_notes",
     "uncounted_sentences",
@@ -82,7 +84,10 @@ def _kind(row: object) -> str:
 def decile_refund_sentences(totals: pd.DataFrame, years: Sequence[int]) -> list[str]:
     """With a 소득분위: that one decile was used for every year, and per person and year (the
     first :data:`TOP_PEOPLE` with a refund or a long stay) which 상한액 was taken."""
-    shown = totals[(totals["refund"] > 0) | totals["long_stay"].astype(bool)]
+    shown = totals[
+        ((totals["refund"] > 0) | totals["long_stay"].astype(bool))
+        & (totals["limit"] < NO_CEILING)  # not the years before the 상한제
+    ]
     out = []
     if len(years) > 1:
         out.append(
@@ -220,6 +225,40 @@ UNNAMED_VISITS: Final = (
     "same-day outpatient lines, or one 방문묶음 value if they were one visit)"
 )
 """What the report asks for on each line :func:`unnamed_visits` finds."""
+
+
+def check_dates(lines: ReceiptLines, decile: object, today: dt.date | None = None) -> None:
+    """Refuse, naming the rows: a 진료일 after ``today`` (a typo: Excel completes a date
+    typed without its year with the typing year), and with a 소득분위 a line of a year whose
+    상한액 the table does not hold yet (without one, that year's refund is left out and said)."""
+    from ..ceiling import load_table
+
+    if not len(lines):
+        return
+    day = today or dt.date.today()
+    dates = lines["date"]
+    future = np.flatnonzero((dates > pd.Timestamp(day)).to_numpy())
+    if len(future):
+        raise lines.error(
+            future,
+            "date",
+            f"오늘 ({day.isoformat()}) 이전의 진료일 (a date of care after today is a typo: "
+            "엑셀은 연도 없이 적은 날짜에 적는 해의 연도를 붙입니다)",
+            dates.iloc[future].dt.strftime("%Y-%m-%d").to_numpy(),
+        )
+    if decile is None:
+        return
+    last = max(load_table().years)
+    late = np.flatnonzero((dates.dt.year > last).to_numpy())
+    if len(late):
+        raise lines.error(
+            late,
+            "date",
+            f"{last}년까지의 진료일: 그 뒤 해의 본인부담상한액은 아직 자료에 없어 소득분위로 "
+            "계산할 수 없습니다; 소득분위 없이 계산하면 그해 상한제 환급은 빼지 않고 알려 줍니다 "
+            f"(the ceiling table ends in {last}; run without --decile)",
+            dates.iloc[late].dt.strftime("%Y-%m-%d").to_numpy(),
+        )
 
 
 def assumed_start_note(pol: Policy, lines: ReceiptLines) -> str:

@@ -42,6 +42,7 @@ from .notes import (
     UNNAMED_VISITS,
     assumed_start_note,
     certain_refund_sentences,
+    check_dates,
     decile_refund_sentences,
     per_line_notes,
     uncounted_sentences,
@@ -589,6 +590,7 @@ def build_report(
         or not 1 <= decile <= 10
     ):
         raise InputError(f"decile must be a whole number 1–10 (소득분위), got {decile!r}")
+    check_dates(lines, decile)
     unnamed = unnamed_visits(pol, lines)
     if len(unnamed):  # the engine would take them as separate 통원 without saying so
         raise lines.error(unnamed, "institution", UNNAMED_VISITS)
