@@ -31,7 +31,7 @@ HAND_WORKED: dict[str, int] = {
     "rate_mri": 320_000,  # 자기부담금 계산법 글: MRI 40만 × 80%
     "visit_cap": 600_000 - 200_000,  # 보험금 42만 → 한도 20만
     "real_cost": 30_000 + 2 * 16_000,  # 보험료 + max(1만, 1.6만) × 2
-    "break_even": 50_001,  # 20% × C > 1만 ⇔ C > 5만
+    "break_even": 50_000,  # 20% × C > 1만 ⇔ C > 5만: "넘으면" 5만원
     "ceiling_refund": 5_500_000 - 870_000,  # 본인부담상한제 글 예시 2: 463만
     "ceiling_long_stay": 7_700_000 - 2_270_000,  # 본인부담상한제 글 예시 1: 543만
     "premium_grade": 3,  # 2024-06 할인·할증 보도: 100만 이상 150만 미만 → 3등급
@@ -116,12 +116,14 @@ def test_blog_number_names_the_blog_mistake() -> None:
     assert "블로그" in verdict.message
 
 
-def test_break_even_accepts_one_won_either_side() -> None:
+def test_break_even_is_the_bound_the_cost_passes() -> None:
     ex = get_exercise("break_even")
     assert check(ex, "50,000").status == "correct"
     assert check(ex, "5만원").status == "correct"
-    assert check(ex, "50,002").status == "correct"
-    assert check(ex, "49,999").status == "wrong"
+    assert ex.answer().steps[-1].startswith("그래서 답은 50,000원")
+    for wrong in ("50,001", "50,002", "49,999"):
+        assert check(ex, wrong).status == "wrong", wrong
+    assert "넘으면" in check(ex, "50,001").message  # the first won past it: named
 
 
 def test_parse_other_units() -> None:

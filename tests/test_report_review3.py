@@ -295,3 +295,21 @@ def test_one_decile_for_several_years_is_said(tmp_path: Path) -> None:
     body = PLAIN.format(day="2023-03-05") + PLAIN.format(day="2024-03-05")
     _, _, why = _paid(_read(tmp_path, body), 5)
     assert any("소득분위 하나를 모든 해 (2023, 2024) 에 적용했습니다" in w for w in why), why
+
+
+# --- notebook 02: the 1세대 상급병실 numbers are said as the data says ----------------------
+
+
+def test_notebook_02_says_the_gen1_room_numbers_are_unresolved() -> None:
+    import json
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    gen1 = tomllib.loads((root / "silson_tools/data/products/gen1.toml").read_text("utf-8"))
+    room = gen1["parts"]["room"]["room"]
+    rate = next(iter(room["rate"]["values"].values()))
+    assert rate["confidence"] == "C" and "UNRESOLVED" in rate["note"]  # what the prose follows
+    cells = json.loads((root / "notebooks/02_generations.ipynb").read_text("utf-8"))["cells"]
+    text = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert "모든 세대에서 50% 보상" not in text
+    assert "1세대도 같은 50%와 하루 10만원으로 계산했지만" in text and "신뢰도 C·미해결" in text

@@ -289,20 +289,28 @@ def shrink_zone_exercises() -> list[Exercise]:
     def solve_break_even() -> Answer:
         grid = np.arange(0, 200_001)
         zones = split_visit(grid, D10, r10, None, "max").zone
-        first = int(grid[np.argmax(zones == "rate")])
+        first = int(grid[np.argmax(zones == "rate")])  # the first won the rate decides
         below = split_visit(first - 1, D10, r10, None, "max")
         at = split_visit(first, D10, r10, None, "max")
         return Answer(
-            first,
+            first - 1,  # "C가 몇 원을 넘으면": the bound C passes, not the first C past it
             (
                 f"max(D, r × C)에서 r × C가 D를 넘는 순간: C > D ÷ r = {won(D10)} ÷ "
                 f"{pct(r10)} = {won(first - 1)}",
-                f"C = {won(first - 1)}: 자기부담 {won(below.self_pay)}, "
+                f"C = {won(first - 1)}: r × C = D, 자기부담 {won(below.self_pay)}, "
                 f"구간 {zone_name(str(below.zone))}",
                 f"C = {won(first)}: 자기부담 {won(at.self_pay)}, 구간 {zone_name(str(at.zone))}",
-                "이보다 싼 진료는 모두 최소공제 구간입니다 (±1원까지 정답).",
+                f"그래서 답은 {won(first - 1)}: 이 금액을 넘는 진료부터 자기부담률이 결정하고, "
+                "이 금액까지는 최소공제 구간입니다.",
             ),
         )
+
+    def break_even_mistakes() -> dict[int, str]:
+        first = solve_break_even().value + 1
+        return {
+            first: f"{won(first)}은 자기부담률이 결정하는 첫 금액입니다; 물음은 몇 원을 "
+            f"'넘으면'이므로 그 경계 {won(first - 1)}이 답입니다."
+        }
 
     out.append(
         Exercise(
@@ -314,7 +322,7 @@ def shrink_zone_exercises() -> list[Exercise]:
             "진료비 C가 몇 원을 넘으면 최소공제 대신 자기부담률이 자기부담을 결정합니까?",
             "won",
             solve_break_even,
-            tolerance=1,
+            mistakes=break_even_mistakes,
         )
     )
     return out
