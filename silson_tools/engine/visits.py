@@ -152,15 +152,18 @@ def _text_codes(lines: SortedLines, column: str, idx: np.ndarray) -> np.ndarray:
 
 
 def _name_table(names: tuple[str, ...] | list[str], column: str) -> np.ndarray:
-    """Code of each distinct text: 0 for blank, else 1, 2 … by first appearance (병원명 by
-    their grouping key)."""
-    keys = [
-        "" if not isinstance(n, str) else institution_key(n) if column == "institution" else n
-        for n in names
-    ]
-    seen: dict[str, int] = {"": 0}
-    # one more 0 at the end: pd.factorize's code −1 (a missing value) reads it
-    return np.array([*(seen.setdefault(k, len(seen)) for k in keys), 0], dtype=I64)
+    """Code of each distinct text: 0 for blank, else 1, 2 … (병원명 by their grouping key,
+    :func:`~..receipts.crosscheck.institution_key`, numbered by first appearance), and one
+    more 0 at the end: pd.factorize's code −1 (a missing value) reads it."""
+    text = pd.Series(list(names), dtype=object)
+    if column == "institution":
+        keys = [institution_key(n) if isinstance(n, str) else "" for n in names]
+        text = pd.Series(keys, dtype=object)
+        codes = pd.factorize(text)[0].astype(I64) + 1
+    else:
+        codes = np.arange(1, len(names) + 1, dtype=I64)
+    blank = (text == "").to_numpy() | text.isna().to_numpy()
+    return np.append(np.where(blank, 0, codes), 0)
 
 
 def _names_given(lines: SortedLines) -> bool:
