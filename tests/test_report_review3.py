@@ -313,3 +313,44 @@ def test_notebook_02_says_the_gen1_room_numbers_are_unresolved() -> None:
     text = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     assert "모든 세대에서 50% 보상" not in text
     assert "1세대도 같은 50%와 하루 10만원으로 계산했지만" in text and "신뢰도 C·미해결" in text
+
+
+# --- one 소득분위 per year ------------------------------------------------------------------
+
+TWO_YEARS = (
+    "나,2023-01-02,입원,종합병원,큰병원,일반,10,3000000,0\n"
+    "나,2024-01-02,입원,종합병원,큰병원,일반,10,3000000,0\n"
+)
+
+
+def test_a_decile_per_year_takes_each_years_refund(tmp_path: Path) -> None:
+    from silson_tools.report.deciles import parse_deciles
+
+    assert parse_deciles("2023=3, 2024=7") == {2023: 3, 2024: 7} and parse_deciles("5") == 5
+    receipts = _read(tmp_path, TWO_YEARS)
+    rep = build_report(receipts, "gen4", "2023-01-01", decile={2023: 3, 2024: 5}, charts=False)
+    # 2023 3분위 108만, 2024 4~5분위 167만
+    assert rep.assessed["ceiling_offset"].tolist() == [3_000_000 - 1_080_000, 3_000_000 - 1_670_000]
+    assert not any("모든 해" in w for w in rep.why)
+    one = build_report(receipts, "gen4", "2023-01-01", decile=5, charts=False)
+    assert one.assessed["ceiling_offset"].tolist() == [3_000_000 - 1_620_000, 3_000_000 - 1_670_000]
+
+
+def test_a_year_without_its_decile_is_refused_naming_the_row(tmp_path: Path) -> None:
+    from silson_tools.errors import ReceiptError
+
+    with pytest.raises(ReceiptError) as err:
+        build_report(_read(tmp_path, TWO_YEARS), "gen4", "2023-01-01", decile={2023: 3})
+    (problem,) = err.value.problems
+    assert (problem.row, problem.value) == (3, "2024-01-02")
+
+
+def test_the_cli_reads_year_deciles(tmp_path: Path) -> None:
+    from silson_tools.report.cli import main
+
+    path = tmp_path / "two.csv"
+    path.write_text(HEAD + TWO_YEARS, encoding="utf-8")
+    args = [str(path), "--policy", "gen4", "--start", "2023-01-01", "--out", str(tmp_path / "o")]
+    assert main(["report", *args, "--decile", "2023=3,2024=5"]) == 0
+    text = (tmp_path / "o" / "report.md").read_text("utf-8")
+    assert "2023년 3분위, 2024년 5분위" in text

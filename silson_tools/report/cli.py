@@ -39,10 +39,17 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"날짜는 2024-03-01 형식의 실제 날짜로: {err}") from None
 
 
-def _decile(text: str) -> int:
-    if not text.strip().isdigit() or not 1 <= int(text) <= 10:
-        raise argparse.ArgumentTypeError(f"1–10 사이의 정수 (a whole number 1–10), not {text!r}")
-    return int(text)
+def _decile(text: str) -> int | dict[int, int]:
+    from ..errors import InputError
+    from .deciles import parse_deciles
+
+    try:
+        return parse_deciles(text)
+    except InputError:
+        raise argparse.ArgumentTypeError(
+            f"1–10 사이의 정수, 또는 해마다 2023=5,2024=7 (a whole number 1–10, or "
+            f"year=decile pairs), not {text!r}"
+        ) from None
 
 
 def _add_file_options(parser: argparse.ArgumentParser) -> None:
@@ -140,8 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=_decile,
         metavar="N",
         help=(
-            "건강보험 소득분위 1–10: 주면 그 분위의 본인부담상한제 환급분을 보험금에서 "
-            "뺍니다; 주지 않으면 어느 분위든 받는 만큼 (그해 최고 상한액을 넘는 ①) 만 뺍니다 "
+            "건강보험 소득분위 1–10 (해마다 다르면 2023=5,2024=7): 주면 그 분위의 "
+            "본인부담상한제 환급분을 보험금에서 뺍니다; 주지 않으면 어느 분위든 받는 만큼 "
+            "(그해 최고 상한액을 넘는 ①) 만 뺍니다 "
             "(NHI income decile: its national-ceiling refund is left out of the payout; "
             "default: only the refund every decile gets)"
         ),

@@ -81,7 +81,9 @@ def _kind(row: object) -> str:
     )
 
 
-def decile_refund_sentences(totals: pd.DataFrame, years: Sequence[int]) -> list[str]:
+def decile_refund_sentences(
+    totals: pd.DataFrame, years: Sequence[int], per_year: bool = False
+) -> list[str]:
     """With a 소득분위: that one decile was used for every year, and per person and year (the
     first :data:`TOP_PEOPLE` with a refund or a long stay) which 상한액 was taken."""
     shown = totals[
@@ -89,11 +91,11 @@ def decile_refund_sentences(totals: pd.DataFrame, years: Sequence[int]) -> list[
         & (totals["limit"] < NO_CEILING)  # not the years before the 상한제
     ]
     out = []
-    if len(years) > 1:
+    if len(years) > 1 and not per_year:
         out.append(
             f"소득분위 하나를 모든 해 ({', '.join(map(str, years))}) 에 적용했습니다: 소득분위는 "
-            "해마다 정해지므로 해마다 다르면 해별로 따로 계산하세요 (the one --decile is used "
-            "for every year)."
+            "해마다 정해지므로 해마다 다르면 --decile 2023=5,2024=7 처럼 해마다 주세요 (the one "
+            "--decile is used for every year; give year=decile pairs if they differ)."
         )
     for row in shown.head(TOP_PEOPLE).itertuples(index=False):
         out.append(

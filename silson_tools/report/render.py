@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..schema import ZONES
+from .deciles import decile_label
 from .output import csv_chunks, md_text, write_files
 from .summary import (
     ASSUMPTIONS,
@@ -99,7 +100,7 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
         report.policy_start.isoformat() if report.policy_start else "첫 영수증 해의 1월 1일 (Jan 1)"
     )
     decile = (
-        f"{report.decile}분위"
+        decile_label(report.decile)
         if report.decile
         else "모름: 어느 분위든 받는 환급 (그해 최고 상한액 초과분) 만 뺌 (unknown: only the "
         "refund every decile gets is taken out)"

@@ -37,6 +37,7 @@ from ..schema import (
     WON_COLUMNS,
     ZONES,
 )
+from .deciles import YearDeciles, checked_deciles, decile_label
 from .notes import (
     TOP_PEOPLE,
     UNNAMED_VISITS,
@@ -483,7 +484,7 @@ class Report:
     monthly: pd.DataFrame
     top: pd.DataFrame
     comparison: pd.DataFrame
-    decile: int | None = None
+    decile: int | Mapping[int, int] | None = None
     figures: dict[str, Figure] = field(default_factory=dict)
     certain_refund: pd.DataFrame | None = None
     start_note: str = ""
@@ -542,7 +543,7 @@ def _ceiling_sentences(lines: ReceiptLines, certain: Any, spec: Any) -> list[str
     else:
         totals = spec.totals(lines)
         years = sorted({int(y) for y in totals["year"]})
-        out = decile_refund_sentences(totals, years)
+        out = decile_refund_sentences(totals, years, per_year=isinstance(spec, YearDeciles))
     return out + (uncounted_sentences(totals) if len(totals) else [])
 
 
@@ -562,7 +563,8 @@ def build_report(
     ``policy``: a product name, a rule file or a :class:`Policy` (None: the default product,
     :func:`~silson_tools.catalog.default_product`).
     ``person``: one person's lines only (None or :data:`ALL_PERSONS`: everyone).
-    ``decile``: 소득분위 1–10 for the 본인부담상한제 refund (None: the refund every decile
+    ``decile``: 소득분위 1–10 for the 본인부담상한제 refund, or one per calendar year
+    (``{2023: 5, 2024: 7}``: every year of the lines needs one) (None: the refund every decile
     gets is taken out, :class:`~silson_tools.ceiling.CertainRefund`, and said in ``why``).
     ``compare``: the policies for the side-by-side table (the chosen one is marked; default
     every shipped product). ``charts``: draw the three charts (matplotlib, imported then).
@@ -584,7 +586,9 @@ def build_report(
         if person not in persons:
             raise InputError(f"person {person!r} is not in the receipts; expected one of {persons}")
         lines = lines.select(np.asarray(lines["person"] == person))
-    if decile is not None and (
+    if decile is not None and (isinstance(decile, Mapping) or isinstance(decile, str)):
+        decile = checked_deciles(decile)  # 1–10, or one per year ({2023: 5, 2024: 7})
+    elif decile is not None and (
         isinstance(decile, bool)
         or not isinstance(decile, int | np.integer)
         or not 1 <= decile <= 10
@@ -595,7 +599,18 @@ def build_report(
     if len(unnamed):  # the engine would take them as separate 통원 without saying so
         raise lines.error(unnamed, "institution", UNNAMED_VISITS)
     certain = CertainRefund() if decile is None else None
-    ceiling = CeilingSpec(decile=int(decile)) if decile is not None else certain
+    ceiling: Any = certain
+    if isinstance(decile, Mapping):
+        ceiling = YearDeciles(tuple(sorted(decile.items())))
+        missing = ceiling.missing(lines)
+        if len(missing):
+            raise lines.error(
+                missing, "date", f"소득분위를 준 해 ({decile_label(decile)}) 의 진료일 "
+                "(a year given a decile: add year=decile for this line's year)",
+                lines["date"].iloc[missing].dt.strftime("%Y-%m-%d").to_numpy(),
+            )  # fmt: skip
+    elif decile is not None:
+        ceiling = CeilingSpec(decile=int(decile))
     start_note = "" if start is not None else assumed_start_note(pol, lines)
     assessed = assess(lines, pol, policy_start=start, ceiling=ceiling, estimate_nhis=estimate_nhis)
     summary = year_summary(assessed)
