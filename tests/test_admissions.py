@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +25,7 @@ from reference_engine import reference_assess
 
 from silson_tools.catalog import Policy, load_policy
 from silson_tools.engine import DETAIL_COLUMNS, assess
+from silson_tools.engine.visits import join_keyed
 from silson_tools.errors import ReceiptError
 from silson_tools.receipts import read_receipts
 
@@ -257,3 +259,28 @@ def test_a_receipt_file_keys_one_stay_over_several_days(tmp_path: Path) -> None:
     assert (problem.row, problem.value) == (4, "입원1")
     assert "bad.csv" in problem.file and "방문묶음" in str(problem.column)
     assert "another institution" in problem.expected
+
+
+def _joined(group: list[int], keys: list[int]) -> list[int]:
+    """Plain union–find: groups sharing a key (> 0) joined under the smallest group."""
+    parent = {g: g for g in group}
+
+    def root(g: int) -> int:
+        while parent[g] != g:
+            g = parent[g]
+        return g
+
+    first: dict[int, int] = {}
+    for g, k in zip(group, keys, strict=True):
+        if k:
+            a, b = root(g), root(first.setdefault(k, g))
+            parent[max(a, b)] = min(a, b)
+    return [root(g) for g in group]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 6)), min_size=1, max_size=40))
+def test_join_keyed_is_connected_components(pairs: list[tuple[int, int]]) -> None:
+    group, keys = [g for g, _ in pairs], [k for _, k in pairs]
+    got = join_keyed(np.array(group, dtype=np.int64), np.array(keys, dtype=np.int64))
+    assert got.tolist() == _joined(group, keys)

@@ -250,22 +250,34 @@ def keyed_lines(lines: SortedLines, idx: np.ndarray) -> np.ndarray | None:
 
 
 def join_keyed(group: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """``group`` with the groups whose lines share a key (code > 0) joined under the smallest."""
-    if keys.any():  # union the visits that share a key (one person–day each)
-        parent: dict[int, int] = {}
+    """``group`` with the groups whose lines share a key (code > 0) joined under the smallest.
 
-        def root(g: int) -> int:
-            while parent.get(g, g) != g:
-                g = parent[g]
-            return g
-
-        seen: dict[int, int] = {}
-        for i in np.flatnonzero(keys).tolist():
-            a, b = root(int(group[i])), root(seen.setdefault(int(keys[i]), int(group[i])))
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-        group = np.array([root(g) for g in group.tolist()], dtype=I64)
-    return group
+    Connected components of the groups and keys of the keyed lines, without a Python loop:
+    each group node takes the smallest label among its keys' groups, then follows its label's
+    label (pointer jumping), until nothing changes (a few rounds: a key joins one person–day
+    or one stay). Lines of groups no key touches keep their group."""
+    k = np.flatnonzero(keys)
+    if not len(k):
+        return group
+    nodes, node_of = np.unique(group[k], return_inverse=True)  # the groups keys touch
+    key_codes, key_of = np.unique(keys[k], return_inverse=True)
+    label = np.arange(len(nodes))  # a node's smallest known node of its component
+    while True:
+        key_min = np.full(len(key_codes), len(nodes))
+        np.minimum.at(key_min, key_of, label[node_of])
+        new = label.copy()
+        np.minimum.at(new, node_of, key_min[key_of])
+        new = new[new]
+        if (new == label).all():
+            break
+        label = new
+    if (label == np.arange(len(nodes))).all():
+        return group
+    at = np.minimum(np.searchsorted(nodes, group), len(nodes) - 1)
+    touched = nodes[at] == group
+    out = group.copy()
+    out[touched] = nodes[label[at[touched]]]
+    return out
 
 
 def _best_outpatient_visits(
