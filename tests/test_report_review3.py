@@ -99,7 +99,7 @@ def test_items_the_ceiling_does_not_count_are_left_out(tmp_path: Path) -> None:
     # counted = 2,000,000 only; 4~5분위 167만 → refund 330,000
     assert offsets == [330_000, 0, 0]
     assert payouts == [1_336_000, 20_000, 200_000] and sum(payouts) == 1_556_000
-    assert any("상한제 합계에 넣지 않았습니다" in w for w in why), why
+    assert any("합계에 넣지 않았고" in w and "한방·치과 줄은" in w for w in why), why
 
 
 def test_a_room_upgrade_copay_is_not_counted(tmp_path: Path) -> None:
@@ -107,8 +107,10 @@ def test_a_room_upgrade_copay_is_not_counted(tmp_path: Path) -> None:
         "나,2024-03-05,입원,상급종합병원,대학병원A,일반,10,2000000,0\n"
         "나,2024-03-05,입원,상급종합병원,대학병원A,상급병실,10,1000000,0\n"
     )
-    offsets, _, _ = _paid(_read(tmp_path, body), 5)
+    offsets, _, why = _paid(_read(tmp_path, body), 5)
     assert offsets == [330_000, 0]
+    said = [w for w in why if "합계에 넣지 않았고" in w]
+    assert len(said) == 1 and "1,000,000원" in said[0] and "한방·치과 줄은" not in said[0]
 
 
 def test_the_uncounted_categories_are_rule_data_with_a_source() -> None:

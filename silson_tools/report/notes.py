@@ -110,9 +110,10 @@ def decile_refund_sentences(
     return out
 
 
-def uncounted_sentences(totals: pd.DataFrame) -> list[str]:
+def uncounted_sentences(totals: pd.DataFrame, partly: bool = False) -> list[str]:
     """Where ① of 상급병실·한방·치과 lines was left out of the 상한제 total and it matters
-    (the person-year has a refund, or would with it): say so and why."""
+    (the person-year has a refund, or would with it): say so and why; ``partly``: some of
+    it is on 한방·치과 lines, which also hold counted care."""
     matters = totals[
         (totals["uncounted"] > 0)
         & ((totals["refund"] > 0) | (totals["counted"] + totals["uncounted"] > totals["limit"]))
@@ -120,13 +121,18 @@ def uncounted_sentences(totals: pd.DataFrame) -> list[str]:
     if matters.empty:
         return []
     total = int(matters["uncounted"].sum())
-    return [
-        f"상급병실·한방·치과 줄의 ① {won(total)}은 본인부담상한제 합계에 넣지 않았습니다: "
-        "2·3인실 입원료, 추나요법, 노인 임플란트는 상한제 제외 항목이고 그 보험금은 그대로 "
-        "계산합니다. 한방·치과의 다른 급여 (침, 충치 치료) 는 상한제에 들어가지만 줄로는 구별할 수 "
-        "없어 함께 뺐으므로, 환급을 실제보다 적게 뺐을 수 있습니다 (① of items the NHIS "
-        "ceiling excludes is not counted; 한방/치과 lines are left out as a whole)."
-    ]
+    text = (
+        "상한제 제외 항목 (2·3인실 상급병실 입원료, 추나요법, 노인 임플란트) 줄의 "
+        f"① {won(total)}은 본인부담상한제 합계에 넣지 않았고, 그 줄의 보험금은 그대로 "
+        "계산했습니다 (① of items the NHIS ceiling excludes is not counted)."
+    )
+    if partly:
+        text += (
+            " 한방·치과 줄은 추나·임플란트와 다른 급여 (침, 충치 치료 등, 상한제에 들어감) 를 줄로 "
+            "구별할 수 없어 통째로 뺐으므로, 환급을 실제보다 적게 뺐을 수 있습니다 "
+            "(한방/치과 lines are left out as a whole)."
+        )
+    return [text]
 
 
 def per_line_notes(pol: Policy, lines: ReceiptLines) -> list[str]:

@@ -544,7 +544,14 @@ def _ceiling_sentences(lines: ReceiptLines, certain: Any, spec: Any) -> list[str
         totals = spec.totals(lines)
         years = sorted({int(y) for y in totals["year"]})
         out = decile_refund_sentences(totals, years, per_year=isinstance(spec, YearDeciles))
-    return out + (uncounted_sentences(totals) if len(totals) else [])
+    if not len(totals):
+        return out
+    from ..ceiling import load_table
+
+    codes, names = lines.codes("category")
+    partly = [i for i, n in enumerate(names) if n in load_table().partly_uncounted]
+    on_partly = bool((np.isin(codes, partly) & (lines["covered_copay"].to_numpy() > 0)).any())
+    return out + uncounted_sentences(totals, on_partly)
 
 
 def build_report(
