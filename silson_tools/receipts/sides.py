@@ -303,6 +303,10 @@ _WORD_KIND: Final = {
 _BRACKET_NAME: Final = re.compile(r"^(.+?)\s*[(\[（【]([^)\]）】]*)[)\]）】]\s*$")
 
 
+_SAID = {"noncovered": 1, "covered": 2}
+"""What a 항목 cell says (the int8 code of :data:`_WORD_KIND`'s kinds; 0: neither)."""
+
+
 def line_problems(raw: Mapping[str, RawColumn], columns: Mapping[str, Any],
                   codes: Mapping[str, tuple[np.ndarray, tuple[str, ...]]],
                   problems: Problems) -> None:  # fmt: skip
@@ -311,26 +315,33 @@ def line_problems(raw: Mapping[str, RawColumn], columns: Mapping[str, Any],
     category = raw.get("category")
     if category is not None:
         cat_codes, uniques = category.coded or _factorize(category.values)
-        said = np.array([_WORD_KIND.get(normalize(cells.text(u))) if not cells.is_blank(u)
-                         else None for u in uniques] + [None], dtype=object)[cat_codes]
-        paid = sum(np.asarray(columns[c], dtype=np.int64)
-                   for c in ("covered_copay", "nhis_paid", "full_copay"))  # fmt: skip
-        non = np.asarray(columns["noncovered"], dtype=np.int64)
-        problems.at(
-            np.flatnonzero((said == "noncovered") & (paid > 0)), category.ref, category.values,
-            "비급여 금액은 비급여 열에 (a 비급여 line's amount goes in the 비급여 column: this "
-            "line says 비급여 but has an amount in 본인부담금/공단부담금/전액본인부담 — move it to "
-            "비급여, or write 일반 in this cell if it is 급여 care)",
-        )  # fmt: skip
-        problems.at(
-            np.flatnonzero((said == "covered") & (non > 0)), category.ref, category.values,
-            "급여 줄에는 비급여 금액 없음 (a 급여 line has no 비급여 amount: this line says 급여 "
-            "but has an amount in 비급여 — move it to 본인부담금, or write 일반 in this cell if "
-            "the line holds both)",
-        )  # fmt: skip
+        said_of = np.array([_SAID.get(_WORD_KIND.get(normalize(cells.text(u))), 0)
+                            if not cells.is_blank(u) else 0 for u in uniques] + [0],
+                           dtype=np.int8)  # fmt: skip
+        if said_of.any():  # some 항목 says 급여 or 비급여: one int8 gather, not object passes
+            said = said_of[cat_codes]
+            paid = sum(np.asarray(columns[c], dtype=np.int64)
+                       for c in ("covered_copay", "nhis_paid", "full_copay"))  # fmt: skip
+            non = np.asarray(columns["noncovered"], dtype=np.int64)
+            problems.at(
+                np.flatnonzero((said == _SAID["noncovered"]) & (paid > 0)), category.ref,
+                category.values,
+                "비급여 금액은 비급여 열에 (a 비급여 line's amount goes in the 비급여 column: this "
+                "line says 비급여 but has an amount in 본인부담금/공단부담금/전액본인부담 — move "
+                "it to 비급여, or write 일반 in this cell if it is 급여 care)",
+            )  # fmt: skip
+            problems.at(
+                np.flatnonzero((said == _SAID["covered"]) & (non > 0)), category.ref,
+                category.values,
+                "급여 줄에는 비급여 금액 없음 (a 급여 line has no 비급여 amount: this line says "
+                "급여 but has an amount in 비급여 — move it to 본인부담금, or write 일반 in this "
+                "cell if the line holds both)",
+            )  # fmt: skip
     person = raw.get("person")
     if person is not None and "person" in codes:
         code, names = codes["person"]
+        if not any(_BRACKET_NAME.match(str(name)) for name in names):
+            return  # only a name with a note in brackets can be another name written twice
         bases: dict[str, list[int]] = {}
         for i, name in enumerate(names):
             match = _BRACKET_NAME.match(str(name))
