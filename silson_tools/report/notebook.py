@@ -196,7 +196,7 @@ def show_report(
     display(HTML(contract_line(report)))
     display(HTML("<h4>한눈에 보는 1년 (the year at a glance)</h4>"))
     display(summary_table(report))
-    if decile is not None:
+    if isinstance(decile, int):  # the final-burden table is for one decile
         display(burden_table(report, decile))
     display(bullets(report.why))
     for fig in report.figures.values():
