@@ -309,15 +309,16 @@ def test_a_unit_row_under_a_merged_header_is_the_header_unit(tmp_path: Path) -> 
     assert (int(lines["covered_copay"].sum()), int(lines["noncovered"].sum())) == (5000, 20_000)
 
 
-def test_a_unit_over_numbers_that_look_like_won_says_so(tmp_path: Path) -> None:
+def test_a_unit_over_numbers_that_look_like_won_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "man.csv"
     path.write_text("진료일자,진료구분,요양기관종류,본인부담금(만원),비급여(만원)\n"
                     "2024-03-05,외래,의원,35000,12000\n", "utf-8")  # fmt: skip
-    notes = " ".join(read_receipts(path).attrs["source"]["notes"])
-    assert "every number looks like won" in notes
+    with pytest.raises(ReceiptError, match="every number in it looks like won") as info:
+        read_receipts(path)
+    assert [(p.row, p.value) for p in info.value.problems] == [(1, 35000), (1, 12000)]
     path.write_text("진료일자,진료구분,요양기관종류,본인부담금(만원),비급여(만원)\n"
                     "2024-03-05,외래,의원,3.5,12\n", "utf-8")  # fmt: skip
-    assert "looks like won" not in " ".join(read_receipts(path).attrs["source"]["notes"])
+    assert int(read_receipts(path)["covered_copay"].sum()) == 35_000
 
 
 @pytest.mark.parametrize("fmt", ['d"일"', "yyyy-mm-dd", "m/d"])

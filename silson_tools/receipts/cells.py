@@ -50,6 +50,8 @@ __all__ = [
     "parse_date",
     "parse_days",
     "text",
+    "unit_misfit_expected",
+    "won_like",
 ]
 
 Parser = Callable[[Any], tuple[Any, str | None]]
@@ -341,3 +343,42 @@ def choice_parser(fld: str, aliases: Aliases, extra: tuple[str, ...] = ()) -> Pa
         return None, expected
 
     return parse
+
+
+WON_LIKE_FROM: Final = 10_000
+"""Numbers at least this large (and multiples of 10) under a 천원/만원 unit look like won."""
+WON_LIKE_FAR_FROM: Final = 1_000
+"""The median a column needs to look like won when its unit note is far from the header."""
+
+
+def won_like(won: np.ndarray, unit: int, *, far: bool = False) -> int | None:
+    """The first number of an amount column read as ``number × unit`` won when its numbers
+    look like won instead (35000 under 만원 = 3.5억원), else None.
+
+    The numbers are ``won ÷ unit`` of the lines above 0. They look like won when each is
+    whole and a multiple of 10 (receipts drop the won under 10) and each is at least
+    :data:`WON_LIKE_FROM`; with ``far`` (a unit note in a block of its own above the table,
+    a weak sign) when their median is at least :data:`WON_LIKE_FAR_FROM`. Real 천원 amounts
+    (15, 50, 1,500) do not look like won."""
+    if unit < 1000:
+        return None
+    paid = np.asarray(won, dtype=np.int64)
+    paid = paid[paid > 0]
+    if not len(paid) or (paid % (10 * unit)).any():
+        return None
+    numbers = paid // unit
+    big = np.median(numbers) >= WON_LIKE_FAR_FROM if far else (numbers >= WON_LIKE_FROM).all()
+    return int(numbers[0]) if big else None
+
+
+def unit_misfit_expected(unit: int, where: str, example: int, fix: tuple[str, str]) -> str:
+    """What a column whose numbers look like won under a 천원/만원 ``unit`` needs: the unit
+    stated at ``where`` taken away (``fix``: how, in Korean and English) or the numbers
+    written in that unit."""
+    name = {1000: "천원", 10_000: "만원"}.get(unit, f"{unit:,}원")
+    shown = f"{(Decimal(example) / unit).normalize():f}"
+    return (f"{name} 단위에 맞는 숫자 (numbers in {name}: {where} makes this column {name}, "
+            f"but every number in it looks like won — {example:,} is read as "
+            f"{example * unit:,}원): 원 금액이라면 {fix[0]} (amounts in won: {fix[1]}); "
+            f"{name}이라면 금액을 {name}으로 적으세요 (amounts in {name}: write them in {name}, "
+            f"{example:,}원 → {shown})")  # fmt: skip

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError, ReceiptError
 from ..schema import COLUMN_LABELS, WON_COLUMNS
-from .grid import read_grid
-from .header import default_aliases, load_aliases
+from . import cells
+from .grid import Grid, read_grid
+from .header import Aliases, default_aliases, load_aliases, map_header
 from .kinds import HIDDEN_CHOICES, total_problems
 from .lines import ReceiptLines
 from .sides import add_old_noncovered, line_problems
 from .table import grid_columns
-from .validate import RawColumn, check_columns
+from .unitnotes import cell_units
+from .units import note_unit
+from .validate import Problems, RawColumn, check_columns
+from .xlsx import cell_ref
 
 __all__ = ["read_receipts"]
 
@@ -58,6 +64,7 @@ def read_receipts(
     grid = read_grid(path, encoding=encoding, sheet=sheet, delimiter=delimiter, aliases=table)
     found = grid_columns(grid, name, table, hidden_rows)
     checked = check_columns(found.found, found.n, found.problems, table)
+    _unit_fit(checked.columns, found.found, grid, found.source, table, found.problems)
     if not found.problems:
         found.source["notes"].extend(add_old_noncovered(found.old_noncovered, checked.columns,
                                                         found.problems))
@@ -73,7 +80,6 @@ def read_receipts(
     index = pd.Index(rows, name="row")
     label = found.problems.source  # the file, and the sheet when the workbook has several
     source["notes"].extend(_small_amounts(checked.columns, source))
-    source["notes"].extend(_won_under_a_unit(checked.columns, found.found))
     lines = ReceiptLines._create(checked, index, label, rows, {"source": source}, ())
     if person is not None:
         persons = sorted(lines["person"].unique().tolist())
@@ -110,18 +116,74 @@ def _small_amounts(out: dict[str, object], source: dict[str, object]) -> list[st
             "적으세요 (if the amounts are in 천원 or 만원, say so in the header)"]  # fmt: skip
 
 
-def _won_under_a_unit(out: dict[str, object], raw: dict[str, RawColumn]) -> list[str]:
-    """A note when a column in 천원/만원 holds numbers that all look like won (each at least
-    10,000 and a multiple of 10: 35000 under (만원) reads 3.5억원)."""
-    notes = []
+def _unit_fit(out: dict[str, Any], raw: dict[str, RawColumn], grid: Grid,
+              source: dict[str, Any], table: Aliases, problems: Problems) -> None:
+    """Refuse a column in 천원/만원 whose numbers look like won (:func:`cells.won_like`):
+    35000 under (만원) would be read as 3.5억원. A unit note far from the header (a summary
+    block and a blank row between: ``요약 (단위: 천원)`` over its own figures) is a weak
+    sign, so there the numbers need only look like won on the whole."""
+    header_at = int(source["header_row"]) - 1
+    last = int(problems.rows.max(initial=0))
+    said = {p.column for _, p in problems.items}  # a column refused already: said once
     for canonical, col in raw.items():
-        if canonical not in WON_COLUMNS or col.unit < 1000:
+        if (canonical not in WON_COLUMNS or col.unit < 1000 or canonical not in out
+                or col.ref in said):
             continue
-        won = np.asarray(out[canonical], dtype=np.int64)
-        numbers = won[won > 0] // col.unit
-        if len(numbers) and (numbers >= 10_000).all() and (numbers % 10 == 0).all():
-            notes.append(f"{col.ref}: 단위가 {col.unit:,}원인데 모든 숫자가 원 단위처럼 보입니다 "
-                         f"(the unit is {col.unit:,} won but every number looks like won, e.g. "
-                         f"{int(numbers[0]):,} → {int(numbers[0]) * col.unit:,}원): 원으로 "
-                         "적었다면 단위 표시를 지우세요 (if they are in won, remove the unit)")
-    return notes
+        text = str(source["columns"].get(canonical, ""))
+        shown = str(source.get("units", {}).get(canonical, ""))  # 천원 (숫자 서식 #,##0"천원")
+        far = False
+        if map_header(text, 0, table).unit_text is not None:
+            where, fix = f"머리글 {text!r}", ("머리글의 단위를 지우세요", "take the unit out "
+                                                "of the header")  # fmt: skip
+        elif "숫자 서식" in shown:
+            where = "이 열의 숫자 서식 (the cells' number format)"
+            fix = ("일반 숫자 서식으로 바꾸세요", "give the cells a plain number format")
+        elif (cell := _note_cell(grid, header_at, last, col.unit)) is not None:
+            i, j = cell
+            where = f"{cell_ref(i, j)} 칸의 단위 표시 {grid.columns[j][i]!r}"
+            far = i < header_at and _block_between(grid, i, header_at)
+            fix = (f"{cell_ref(i, j)} 칸의 단위 표시를 지우세요",
+                   f"delete the unit from {cell_ref(i, j)}"
+                   + (", which heads a block of its own above the table, not the table"
+                      if far else ""))  # fmt: skip
+        else:
+            where, fix = "머리글 위 칸 (the cell above the header)", (
+                "그 칸의 단위를 지우세요", "delete the unit from that cell")
+        example = cells.won_like(np.asarray(out[canonical]), col.unit, far=far)
+        if example is not None:
+            problems.whole(cells.unit_misfit_expected(col.unit, where, example, fix),
+                           row=header_at + 1, column=col.ref, value=example)  # fmt: skip
+
+
+def _note_cell(grid: Grid, header_at: int, last: int, unit: int) -> tuple[int, int] | None:
+    """The unit note saying ``unit`` nearest the header: above it (or alone in its row),
+    else under the table (``last``: the 1-based row of the last line) → 0-based (row, col)."""
+    rows = [*range(header_at, -1, -1), *range(last, grid.n_rows)]
+    for i in rows:
+        for j, column in enumerate(grid.columns):
+            value = column[i]
+            if not isinstance(value, str) or not value.strip():
+                continue
+            if i == header_at:  # a header cell: only one that is a unit and nothing else
+                if note_unit(value.strip().strip("()[]（）")) == unit:
+                    return i, j
+            elif unit in cell_units(value)[0]:
+                return i, j
+    return None
+
+
+_NUMBER = re.compile(r"\s*[-+]?[\d,]*\d(?:\.\d+)?\s*원?\s*")
+
+
+def _block_between(grid: Grid, note: int, header_at: int) -> bool:
+    """Do rows between a note and the header hold a block of their own: filled rows with a
+    blank row too, or with figures (a summary: ``본인부담 합계 | 65``)?"""
+    between = [grid.row(i) for i in range(note + 1, header_at)]
+    filled = [any(not cells.is_blank(v) for v in row) for row in between]
+    if not any(filled):
+        return False
+    figures = any(
+        (type(v) in (int, float) and v == v) or (isinstance(v, str) and _NUMBER.fullmatch(v))
+        for row in between for v in row
+    )  # fmt: skip
+    return figures or not all(filled)
