@@ -149,3 +149,20 @@ def test_a_second_sheet_says_which_sheet(tmp_path: Path) -> None:
 def test_won_like(numbers: list[float], unit: int, far: bool, example: int | None) -> None:
     won = np.asarray([round(n * unit) for n in numbers], dtype=np.int64)
     assert won_like(won, unit, far=far) == example
+
+
+@pytest.mark.xfail(strict=True, reason="ReceiptLines.from_frame does not check units yet")
+def test_a_frame_column_in_manwon_holding_won_is_refused() -> None:
+    import pandas as pd
+
+    from silson_tools.receipts import ReceiptLines
+
+    frame = pd.DataFrame({"진료일자": ["2024-03-05", "2024-03-06"], "진료구분": ["외래"] * 2,
+                          "요양기관종류": ["의원"] * 2, "본인부담금(만원)": [35_000, 12_000],
+                          "비급여(만원)": [3.5, 0]})  # fmt: skip
+    with pytest.raises(ReceiptError, match="350,000,000원") as info:
+        ReceiptLines.from_frame(frame)
+    assert [(p.column, p.value) for p in info.value.problems] == [
+        ("'본인부담금(만원)' 열", 35_000)]
+    frame["본인부담금(만원)"] = [3.5, 12]
+    assert ReceiptLines.from_frame(frame)["covered_copay"].tolist() == [35_000, 120_000]
