@@ -112,7 +112,7 @@ def _format_problems(problems: Sequence[ReceiptProblem], file: str) -> str:
         groups.setdefault(key, []).append(problem)
     n = len(problems)
     lines = [
-        f"영수증 파일을 읽을 수 없습니다 (cannot read receipt file) {file}: "
+        f"영수증 파일에 고칠 곳이 있습니다 (the receipt file needs fixing) {file}: "
         f"문제 {n}건 ({n} problem{'s' if n != 1 else ''})"
     ]
     for shown, members in enumerate(groups.values()):
