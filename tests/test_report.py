@@ -175,6 +175,10 @@ def test_validation_summary_says_what_was_read(receipts: pd.DataFrame) -> None:
     assert facts["읽지 않은 열 (ignored)"] == "없음 (none)"
     total = won(receipts["noncovered"].sum())
     assert facts["합계 ④ 비급여 (noncovered)"] == total
+    # a missing column's default as a person reads it, not Python's '' and False
+    defaulted = facts["없어서 기본값을 쓴 열 (defaulted)"]
+    assert "''" not in defaulted and "False" not in defaulted, defaulted
+    assert "방문묶음 (visit) = 빈칸 (blank)" in defaulted, defaulted
 
 
 def test_rendered_files(report: rp.Report) -> None:

@@ -139,6 +139,15 @@ def claim_of(frame: pd.DataFrame) -> np.ndarray:
     )
 
 
+
+def _default_shown(value: object) -> str:
+    """A missing column's default as a person reads it: 0, 빈칸 (blank), 아니오 (no)."""
+    if value is False:
+        return "아니오 (no)"
+    if value == "":
+        return "빈칸 (blank)"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
 def validation_summary(receipts: pd.DataFrame) -> pd.DataFrame:
     """What the loader read: file, format, header row, column mapping, skipped rows, totals.
 
@@ -168,7 +177,8 @@ def validation_summary(receipts: pd.DataFrame) -> pd.DataFrame:
         noted = "읽으며 정한 것 (noted while reading)"  # merged cells, blank amounts, sheets …
         rows.extend((noted, str(n)) for n in source.get("notes", []))
         defaulted = [
-            f"{COLUMN_LABELS[c]} = {OPTIONAL_COLUMNS[c]!r}" for c in source.get("defaulted", [])
+            f"{COLUMN_LABELS[c]} = {_default_shown(OPTIONAL_COLUMNS[c])}"
+            for c in source.get("defaulted", [])
         ]
         rows.append(("없어서 기본값을 쓴 열 (defaulted)", ", ".join(defaulted) or "없음 (none)"))
         ignored = source.get("ignored_columns", [])
