@@ -371,14 +371,17 @@ def won_like(won: np.ndarray, unit: int, *, far: bool = False) -> int | None:
     return int(numbers[0]) if big else None
 
 
-def unit_misfit_expected(unit: int, where: str, example: int, fix: tuple[str, str]) -> str:
+def unit_misfit_expected(unit: int, where: str, example: int, fix: tuple[str, str],
+                         far: bool = False) -> str:
     """What a column whose numbers look like won under a 천원/만원 ``unit`` needs: the unit
     stated at ``where`` taken away (``fix``: how, in Korean and English) or the numbers
-    written in that unit."""
+    written in that unit; with ``far`` (a summary block's note) the unit put in the header."""
     name = {1000: "천원", 10_000: "만원"}.get(unit, f"{unit:,}원")
     shown = f"{(Decimal(example) / unit).normalize():f}"
+    keep = (f"{name}이라면 금액 머리글에 단위를 적으세요 (amounts in {name}: say so in their "
+            f"headers, e.g. 본인부담금({name}) — a note over a block of its own is not enough)"
+            if far else f"{name}이라면 금액을 {name}으로 적으세요 (amounts in {name}: write "
+            f"them in {name}, {example:,}원 → {shown})")  # fmt: skip
     return (f"{name} 단위에 맞는 숫자 (numbers in {name}: {where} makes this column {name}, "
             f"but every number in it looks like won — {example:,} is read as "
-            f"{example * unit:,}원): 원 금액이라면 {fix[0]} (amounts in won: {fix[1]}); "
-            f"{name}이라면 금액을 {name}으로 적으세요 (amounts in {name}: write them in {name}, "
-            f"{example:,}원 → {shown})")  # fmt: skip
+            f"{example * unit:,}원): 원 금액이라면 {fix[0]} (amounts in won: {fix[1]}); {keep}")
