@@ -56,7 +56,7 @@ def test_a_summary_blocks_unit_over_a_table_in_won_is_refused(tmp_path: Path, su
         (path.name, 5, "F열 '본인부담금'", 15_000), (path.name, 5, "G열 '비급여'", 50_000)]
     first = problems[0].expected
     assert "A1" in first and "15,000,000원" in first and "delete the unit from A1" in first
-    assert "say so in their headers, e.g. 본인부담금(천원)" in first
+    assert "write them in 천원, 15,000원 → 15" in first  # 15000천원 in a header: refused too
 
 
 @pytest.mark.parametrize("suffix", SUFFIXES)
@@ -79,6 +79,7 @@ def test_a_far_note_needs_only_won_on_the_whole(tmp_path: Path, suffix: str) -> 
         read_receipts(far)
     assert [p.value for p in info.value.problems] == [3_500, 1_200]
     assert "heads a block of its own" in info.value.problems[0].expected
+    assert "say so in their headers, e.g. 본인부담금(천원)" in info.value.problems[0].expected
     header = [*HEADER[:5], "본인부담금(천원)", "비급여(천원)"]
     moved = _write(tmp_path / f"moved{suffix}", [*SUMMARY, header, *_lines(amounts)])
     assert read_receipts(moved)["noncovered"].tolist() == [1_200_000, 0, 0]  # as it says

@@ -375,7 +375,8 @@ def unit_misfit_expected(unit: int, where: str, example: int, fix: tuple[str, st
                          far: bool = False) -> str:
     """What a column whose numbers look like won under a 천원/만원 ``unit`` needs: the unit
     stated at ``where`` taken away (``fix``: how, in Korean and English) or the numbers
-    written in that unit; with ``far`` (a summary block's note) the unit put in the header."""
+    written in that unit; with ``far`` (a summary block's note, numbers small enough to be
+    in that unit) the unit put in the headers."""
     name = {1000: "천원", 10_000: "만원"}.get(unit, f"{unit:,}원")
     shown = f"{(Decimal(example) / unit).normalize():f}"
     keep = (f"{name}이라면 금액 머리글에 단위를 적으세요 (amounts in {name}: say so in their "

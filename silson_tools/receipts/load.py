@@ -151,7 +151,8 @@ def _unit_fit(out: dict[str, Any], raw: dict[str, RawColumn], grid: Grid,
                 "그 칸의 단위를 지우세요", "delete the unit from that cell")
         example = cells.won_like(np.asarray(out[canonical]), col.unit, far=far)
         if example is not None:
-            problems.whole(cells.unit_misfit_expected(col.unit, where, example, fix, far),
+            weak = far and cells.won_like(np.asarray(out[canonical]), col.unit) is None
+            problems.whole(cells.unit_misfit_expected(col.unit, where, example, fix, weak),
                            row=header_at + 1, column=col.ref, value=example)  # fmt: skip
 
 
