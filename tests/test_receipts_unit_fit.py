@@ -155,7 +155,6 @@ def test_won_like(numbers: list[float], unit: int, far: bool, example: int | Non
     assert won_like(won, unit, far=far) == example
 
 
-@pytest.mark.xfail(strict=True, reason="ReceiptLines.from_frame does not check units yet")
 def test_a_frame_column_in_manwon_holding_won_is_refused() -> None:
     import pandas as pd
 

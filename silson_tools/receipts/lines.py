@@ -186,6 +186,7 @@ class ReceiptLines(pd.DataFrame):
                    if t not in checked and t not in added_headers(headers, table)]
         extra = tuple(str(c) for c in extra_categories)
         checked = check_columns(raw, len(frame), problems, table, extra_categories=extra)
+        _unit_fit(found, checked.columns, problems)
         if not problems:
             notes.extend(add_old_noncovered(
                 old_noncovered_parts(headers, lambda h: frame.iloc[:, h.index], _frame_ref,
@@ -399,6 +400,21 @@ class ReceiptLines(pd.DataFrame):
         return ReceiptLines._wrap(
             base, info.source, info.rows[at], info.refs, codes, info.extra_categories, self.attrs
         )
+
+
+def _unit_fit(found: Mapping[str, Header], out: Mapping[str, Any], problems: Problems) -> None:
+    """A column in 천원/만원 whose numbers all look like won is refused (``cells.won_like``:
+    35000 under 본인부담금(만원) would be read as 3.5억원), as the file reader does."""
+    said = {p.column for _, p in problems.items}
+    for canonical, h in found.items():
+        ref = _frame_ref(h)
+        if canonical not in WON_COLUMNS or h.unit < 1000 or canonical not in out or ref in said:
+            continue
+        example = cells.won_like(np.asarray(out[canonical]), h.unit)
+        if example is not None:
+            fix = ("머리글의 단위를 지우세요", "take the unit out of the column name")
+            problems.whole(cells.unit_misfit_expected(h.unit, f"머리글 {h.text!r}", example, fix),
+                           column=ref, value=example)  # fmt: skip
 
 
 def _alias_table(aliases: str | Path | Aliases | None) -> Aliases:
