@@ -41,7 +41,8 @@ before the merge. ``[policy] name`` is never inherited. Cycles and unknown paren
                                 selfpay_cap, admission_cap (won), count (count);
                                 selfpay_cap_tiers (the tiers the inpatient cap covers)
     [parts.NAME.treatment]      3대 비급여: form; rate, min, visit_cap, count, improvement_block,
-                                or [[…rate_brackets]] {from_session, rate} by session
+                                or [[…rate_brackets]] {from_session, rate} by session;
+                                unit {value = "line" | "visit", confidence, source, note}
     [parts.NAME.room]           상급병실 차액: rate, daily_cap
     [[exclusions]]              label, categories and/or diagnoses (KCD ranges such as
                                 "F04-F99": the line is this care when either matches),
@@ -133,7 +134,12 @@ TREATMENT_PARAMS: dict[str, str] = {
     "count": "count",
     "improvement_block": "count",
 }
-TREATMENT_PLAIN = {"form": str, "rate_brackets": list, "note": str}
+TREATMENT_PLAIN = {"form": str, "rate_brackets": list, "note": str, "unit": dict}
+TREATMENT_UNITS = ("line", "visit")
+"""What one treatment is (engine/treatments.py): ``line`` (each line; 도수·체외충격파·증식, MRI:
+each act or site its own) or ``visit`` (the lines of one 통원 or one admission are one act,
+one deductible and one count: 4세대 「1회 통원 또는 1회 입원에서 2회 이상 주사 → 1회」).
+Absent: ``line``."""
 ROOM_PARAMS: dict[str, str] = {"rate": "rate", "daily_cap": "won"}
 PART_PARAMS: dict[str, str] = {"annual_limit": "won"}
 PART_PLAIN = {
@@ -373,7 +379,9 @@ def _treatment(ctx: Ctx, where: str, raw: Any) -> tuple[SettingRule, tuple[tuple
             raise ctx.error(f"{where}.rate_brackets", "from_session must increase")
     elif "rate" not in params:
         raise ctx.error(f"{where}.rate", "missing required value")
-    return SettingRule(form=form, params=params), tuple(brackets)
+    unit, basis = _switch(ctx, where, raw, "unit", TREATMENT_UNITS)
+    rule = SettingRule(form=form, params=params, visit_unit=unit, visit_unit_basis=basis)
+    return rule, tuple(brackets)
 
 
 def _part(ctx: Ctx, name: str, raw: Any) -> Part:

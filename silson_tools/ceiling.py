@@ -72,6 +72,7 @@ from .ceiling_table import (
 from .errors import InputError
 from .formulas import scalar_or_array
 from .money import as_won
+from .receipts.crosscheck import institution_key
 from .receipts.lines import ReceiptLines, as_receipt_lines
 from .schema import DEFAULT_PERSON
 
@@ -644,7 +645,8 @@ def year_totals(receipts: pd.DataFrame, spec: CeilingSpec) -> pd.DataFrame:
         dtype=np.int64
     ) + uncounted_copay(lines, tab)
     frame["over_ceiling"] = lines["over_ceiling"].to_numpy(dtype=np.int64)
-    frame["institution"] = lines["institution"].to_numpy(dtype=object)
+    codes, names = pd.factorize(lines["institution"].to_numpy(dtype=object))  # as the engine:
+    frame["institution"] = np.array([institution_key(str(n)) for n in names] + [""])[codes]
     keys = ["person", "year"]
     out = (
         frame.groupby(keys, sort=True)

@@ -31,7 +31,8 @@ class SettingRule:
     nhi_rate: bool = False
     admission_cap_tiers: tuple[str, ...] = ()
     visit_unit: str = "institution"
-    """How lines become one claim: ``institution``, ``day`` or ``line`` (catalog.VISIT_UNITS)."""
+    """How lines become one claim: ``institution``, ``day`` or ``line`` (catalog.VISIT_UNITS);
+    of a treatment rule, ``line`` or ``visit`` (catalog.TREATMENT_UNITS)."""
     visit_unit_basis: str = ""
     """Confidence and source of ``visit_unit`` as the file gives them."""
     selfpay_cap_tiers: tuple[str, ...] = ()

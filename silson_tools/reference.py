@@ -376,6 +376,13 @@ def _product_section(policy: Policy) -> list[str]:
             f"- 통원 묶기 (visit_unit): {'; '.join(units)}; 같은 날 외래+약국 합산 "
             f"(combine_same_day): {together}"
         )
+    acts = [  # treatments taken per 통원 / admission (engine/treatments.py)
+        f"`{p.name}` {p.treatment.visit_unit} ({md_escape(p.treatment.visit_unit_basis)})"
+        for p in policy.parts
+        if p.treatment is not None and p.treatment.visit_unit == "visit"
+    ]
+    if acts:
+        facts.append(f"- 치료 1회 (treatment unit; 없으면 줄마다 1회): {'; '.join(acts)}")
     if any(r.get("count") for p in policy.parts for r in [*p.settings.values(), p.treatment] if r):
         basis, why = policy.count_basis  # which visits use up a yearly count (engine step 6)
         facts.append(

@@ -29,6 +29,7 @@ from silson_tools.engine.visits import join_keyed
 from silson_tools.errors import ReceiptError
 from silson_tools.receipts import read_receipts
 
+ROOT = Path(__file__).resolve().parents[1]
 COMPARED = [c for c in DETAIL_COLUMNS if c not in ("payout_covered", "payout_noncovered")]
 
 
@@ -137,6 +138,8 @@ def test_injections_of_one_admission_are_one_act() -> None:
     assert got["payout"].sum() == 175_000
     assert got["payout"].tolist() == [35_000] * 5
     assert got["session_no"].tolist() == [1] * 5
+    shipped = assess(df, "gen4", policy_start="2024-01-01")  # the product data says so
+    assert shipped["payout"].tolist() == [35_000] * 5
 
 
 def test_gen3_two_injections_of_one_visit() -> None:
@@ -284,3 +287,31 @@ def test_join_keyed_is_connected_components(pairs: list[tuple[int, int]]) -> Non
     group, keys = [g for g, _ in pairs], [k for _, k in pairs]
     got = join_keyed(np.array(group, dtype=np.int64), np.array(keys, dtype=np.int64))
     assert got.tolist() == _joined(group, keys)
+
+
+@pytest.mark.parametrize(
+    ("product", "part"),
+    [
+        ("gen3", "injection"),
+        ("gen3-choice2", "injection"),
+        ("gen4", "injection"),
+        ("gen5", "severe_injection"),
+    ],
+)
+def test_shipped_injection_parts_are_per_act(product: str, part: str) -> None:
+    rule = load_policy(product).part(part).treatment
+    assert rule is not None and rule.visit_unit == "visit" and rule.visit_unit_basis
+    for other in ("manual", "mri", "severe_manual", "severe_mri"):  # each line its own act
+        if any(p.name == other for p in load_policy(product).parts):
+            treatment = load_policy(product).part(other).treatment
+            assert treatment is not None and treatment.visit_unit == "line"
+
+
+def test_treatment_unit_must_be_line_or_visit(tmp_path: Path) -> None:
+    from silson_tools.errors import RuleDataError
+
+    text = (ROOT / "silson_tools" / "data" / "products" / "gen4.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('unit = { value = "visit"', 'unit = { value = "day"', 1), "utf-8")
+    with pytest.raises(RuleDataError, match="unit"):
+        load_policy(bad)

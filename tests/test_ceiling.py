@@ -471,6 +471,16 @@ def test_prepaid_at_one_institution_in_year_totals() -> None:
     assert row["prepaid"] == (900 - 808) * MAN
     assert row["post_refund"] == row["refund"] - row["prepaid"]
     assert row["burden"] == 108 * MAN + 17 * MAN
+    # one hospital however its name is spaced or its letters are wide (as the engine groups)
+    receipts = receipt_lines(
+        {
+            "date": ["2024-03-01", "2024-04-01"],
+            "covered_copay": [600 * MAN, 300 * MAN],
+            "noncovered": [0, 0],
+            "institution": ["큰 병원", "큰병원"],
+        }
+    )
+    assert ceiling.year_totals(receipts, CeilingSpec(decile=3)).iloc[0]["prepaid"] == 92 * MAN
 
 
 def test_refund_is_vectorized() -> None:

@@ -24,13 +24,16 @@ amounts may go to different parts, e.g. 4세대 주계약 and 비급여 특약):
    lines sharing a ``visit`` key (같은 치료 목적) one 통원 — or ``day`` (5세대 특약2, 「1일당」):
    all of a day. A visit takes the highest minimum among its lines' tiers (a 약국 line's tier
    may name its prescriber's tier). See :func:`.visits.institution_visits`. 3대 비급여 are
-   per treatment (line);
+   per treatment: a line, or with the part's ``unit = "visit"`` (비급여 주사) the lines of
+   one 통원 or one admission;
    a part's session brackets (``rate_brackets``) pick the rate by the session number in the
    policy year.
 4. **Yearly inpatient self-pay cap** (연간 자기부담 200만원): retained self-pay above the
    cap in a policy year is paid back (``selfpay_cap_refund``, netted out of the parts).
-5. **Per-visit caps**: 통원 회당 한도, 입원 건당 한도, 상급병실 ``min(50% × 차액, 10만원 ×
-   days)`` → ``visit_cap_cut``.
+5. **Per-visit caps**: 통원 회당 한도; 입원 1건당 한도 and 상급병실 ``min(50% × Σ차액,
+   10만원 × Σdays)`` per admission (:mod:`.admissions`: a person's inpatient lines at one
+   institution whose stays touch, or sharing a 방문묶음, are one admission; the cut shared
+   back by largest remainders) → ``visit_cap_cut``.
 6. **Yearly counts** (180 visits; 100 비급여 visits; 50 sessions): visits beyond the count
    pay nothing → ``count_cut``. Which use up a count is the product's ``[policy]
    count_basis``: ``paid`` (shipped products, C: insurers count 보상 횟수) — a visit or
@@ -78,8 +81,9 @@ The zone of a line: the limit that cut it (``count_limit``, then ``annual_limit`
 **Where each step lives.** :mod:`.inputs` (reading the receipts), :mod:`.lines` (sorted
 columns, person–policy-year groups), :mod:`.exclusions` (steps 1–2), :mod:`.deductibles`
 (step 3), :mod:`.visits` (steps 3–6 of visit parts), :mod:`.treatments` (3대 비급여 and
-상급병실), :mod:`.limits` (steps 4, 6, 7), :mod:`.shares` (sharing back, the 급여/비급여
-split), :mod:`.zones`, :mod:`.output` (the returned frame), :mod:`.many` (비례보상).
+상급병실), :mod:`.admissions` (one admission, one injection act), :mod:`.limits` (steps 4,
+6, 7), :mod:`.shares` (sharing back, the 급여/비급여 split), :mod:`.zones`, :mod:`.output`
+(the returned frame), :mod:`.many` (비례보상).
 """
 
 from __future__ import annotations

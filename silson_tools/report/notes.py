@@ -25,7 +25,6 @@ __all__ = [
     "certain_refund_sentences",
     "check_dates",
     "decile_refund_sentences",
-    "per_line_notes",
     "uncounted_sentences",
     "unnamed_visits",
 ]
@@ -133,73 +132,6 @@ def uncounted_sentences(totals: pd.DataFrame, partly: bool = False) -> list[str]
             "(한방/치과 lines are left out as a whole)."
         )
     return [text]
-
-
-def per_line_notes(pol: Policy, lines: ReceiptLines) -> list[str]:
-    """Where the engine still takes one receipt line as one admission or one injection act
-    while the terms count the stay or the visit: say so, naming the rows, and how to write
-    them (one line). Per person and institution: several 입원 lines with 비급여 under a
-    product with an admission cap (5세대 특약2 300만원; 산정특례 lines aside), several 상급병실
-    lines; per person, day and institution: several 주사 lines. [] when none."""
-    frame = pd.DataFrame(
-        {
-            "person": lines["person"].to_numpy(),
-            "institution": lines["institution"].to_numpy(),
-            "day": lines["date"].to_numpy(),
-            "inpatient": (lines["setting"] == "inpatient").to_numpy(),
-            "nc": (lines["noncovered"].to_numpy() > 0) & ~lines["severe"].to_numpy(dtype=bool),
-            "category": lines["category"].astype(str).to_numpy(),
-            "row": lines.rows,
-        }
-    )
-    notes = []
-    capped = any(
-        r.get("admission_cap") is not None for part in pol.parts for r in part.settings.values()
-    )
-    checks = [
-        (
-            capped,
-            frame["inpatient"] & frame["nc"] & (frame["category"] == ""),
-            ["person", "institution"],
-            "한 입원을 여러 영수증 (중간·퇴원) 줄로 적었다면 입원 1건당 한도 "
-            "(5세대 특약2 300만원) 가 줄마다 걸려 보험금이 실제보다 많게 나옵니다",
-        ),
-        (
-            True,
-            frame["inpatient"] & (frame["category"] == "room_upgrade"),
-            ["person", "institution"],
-            "한 입원의 상급병실 차액을 여러 줄로 적었다면 하루 평균 10만원 한도가 줄마다 걸려 "
-            "보험금이 달라질 수 있습니다",
-        ),
-        (
-            True,
-            (frame["category"] == "injection") & ~frame["inpatient"],
-            ["person", "day", "institution"],
-            "한 통원의 비급여 주사 여러 줄은 약관상 1회인데 줄마다 공제·횟수를 씁니다",
-        ),
-        (
-            True,
-            (frame["category"] == "injection") & frame["inpatient"],
-            ["person", "institution"],
-            "한 입원의 비급여 주사 여러 줄은 약관상 1회인데 줄마다 공제·횟수를 씁니다",
-        ),
-    ]
-    for applies, mask, keys, what in checks:
-        if not applies or not mask.any():
-            continue
-        chosen = frame[mask.to_numpy() if hasattr(mask, "to_numpy") else mask]
-        repeated = chosen[
-            chosen.duplicated(subset=keys, keep=False) & (chosen["institution"] != "")
-        ]
-        if repeated.empty:
-            continue
-        shown = ", ".join(map(str, repeated["row"].head(10).tolist()))
-        more = " …" if len(repeated) > 10 else ""
-        notes.append(
-            f"{what} (rows {shown}{more}): 이 도구는 아직 한 줄을 한 번으로 계산하므로 그런 줄은 "
-            "한 줄로 합쳐 적으세요 (the engine still takes each line as one admission or act)."
-        )
-    return notes
 
 
 def unnamed_visits(pol: Policy, lines: ReceiptLines) -> np.ndarray:

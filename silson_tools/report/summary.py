@@ -45,7 +45,6 @@ from .notes import (
     certain_refund_sentences,
     check_dates,
     decile_refund_sentences,
-    per_line_notes,
     uncounted_sentences,
     unnamed_visits,
 )
@@ -653,7 +652,6 @@ def build_report(
         why=([start_note] if start_note else [])
         + why_sentences(top_people(summary))
         + _estimate_note(assessed)
-        + per_line_notes(pol, lines)
         + _ceiling_sentences(lines, certain, ceiling)
         + _unnamed_compare_note(lines, [p for p in chosen if _policy(p).name != pol.name]),
         monthly=monthly,
