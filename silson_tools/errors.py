@@ -96,7 +96,12 @@ class ReceiptError(SilsonError):
 
 
 def show_value(value: Any) -> str:
-    """A cell value as a person reads it in a message: text quoted, 12.0 as 12, dates ISO."""
+    """A cell value as a person reads it in a message: text quoted, 12.0 as 12, dates ISO,
+    a numpy number as the number (``7``, not ``np.int64(7)``), a missing value as 빈칸."""
+    if hasattr(value, "item") and hasattr(value, "dtype") and getattr(value, "ndim", 1) == 0:
+        value = value.item()  # a numpy scalar
+    if isinstance(value, float) and value != value:
+        return "빈칸 (blank)"
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, float) and value.is_integer():

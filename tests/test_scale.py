@@ -343,13 +343,33 @@ def test_the_ceiling_refund_is_taken_out_as_by_the_report_on_both_engines(
         assert report.assessed["payout"].tolist() == pandas_out["payout"].tolist()
 
 
-def test_a_decile_column_needs_one_whole_decile_per_person(tmp_path):
+def test_a_decile_column_needs_one_whole_decile_per_person_and_year(tmp_path):
     src = tmp_path / "cr.csv"
     src.write_text(CEILING_CSV.replace(",0,5\n너", ",0,7\n너"), encoding="utf-8")
-    with pytest.raises(ReceiptError, match="one decile per person"):
+    with pytest.raises(ReceiptError, match="one decile per person and year") as info:
         assess_table(src, tmp_path / "o.parquet", policy="gen4", decile_column="소득분위")
+    assert "np.int64" not in str(info.value) and "값 (value) 7" in str(info.value)
     src.write_text(CEILING_CSV.replace(",0,5\n너", ",0,11\n너"), encoding="utf-8")
     with pytest.raises(ReceiptError, match="소득분위 1–10"):
         assess_table(src, tmp_path / "o.parquet", policy="gen4", decile_column="소득분위")
     with pytest.raises(InputError, match="no such column"):
         assess_table(src, tmp_path / "o.parquet", policy="gen4", decile_column="분위")
+
+
+def test_a_decile_column_may_change_from_year_to_year(tmp_path):
+    """The 상한제 refund is per person and calendar year, so is the decile (as silson report
+    --decile 2023=5,2024=10): 2023 under 5분위, 2024 under 10분위 (8,000,000 < 808만: 0)."""
+    from silson_tools import ceiling
+
+    src = tmp_path / "dec.csv"
+    src.write_text(
+        "이름,진료일자,진료구분,요양기관종류,병원명,입원일수,본인부담금,비급여,소득분위\n"
+        "나,2023-03-02,입원,상급종합병원,대학병원A,30,8000000,0,5\n"
+        "나,2024-03-02,입원,상급종합병원,대학병원A,30,8000000,0,10\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o.parquet"
+    assess_table(src, out, policy="gen4", start="2023-01-01", decile_column="소득분위")
+    offsets = pd.read_parquet(out)["ceiling_offset"].tolist()
+    assert offsets == [int(ceiling.refund(8_000_000, 2023, 5)), 0]
+    assert offsets[0] > 0

@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "the part every decile gets, per person and year; or none)")  # fmt: skip
     p.add_argument("--decile-column", metavar="COLUMN",
                    help="사람마다 소득분위 (1–10) 가 든 열: 그 분위의 환급을 뺍니다 (a column "
-                   "with each person's NHI income decile; one value per person)")  # fmt: skip
+                   "with each person's NHI income decile; one value per person and "
+                   "calendar year)")  # fmt: skip
     p.add_argument("--engine", choices=("pandas", "dask"), default="pandas",
                    help="pandas: 메모리 안에서 (in memory); dask: 사람별 조각으로 "
                    "(partitioned by person; larger than memory)")  # fmt: skip

@@ -70,7 +70,8 @@ class Plan:
     calendar year, as ``silson report`` without ``--decile``), ``decile`` (each person's
     소득분위 from the ``decile_column``) or ``none``."""
     decile_column: str | None = None
-    """The column holding each person's 소득분위 1–10 (one value per person) for ``decile``."""
+    """The column holding each person's 소득분위 1–10 (one value per person and calendar
+    year) for ``decile``."""
 
 
 @lru_cache(maxsize=64)
@@ -219,22 +220,47 @@ def _ceiling(frame: pd.DataFrame, lines: ReceiptLines, plan: Plan) -> Ceiling:
             [_problem(frame, int(i), column, frame[column].iloc[i], expected) for i in bad[:20]]
         )
     person = lines["person"].to_numpy()
-    deciles = pd.Series(values.astype(np.int64), index=person)
-    first = deciles.groupby(level=0, sort=False).transform("first").to_numpy()
+    years = lines["date"].dt.year.to_numpy()
+    deciles = pd.Series(values.astype(np.int64), index=pd.MultiIndex.from_arrays([person, years]))
+    first = deciles.groupby(level=[0, 1], sort=False).transform("first").to_numpy()
     differ = np.flatnonzero(deciles.to_numpy() != first)
     if len(differ):
         raise ReceiptError(
             [
                 _problem(
                     frame, int(i), column, frame[column].iloc[i],
-                    f"한 사람은 하나의 소득분위 (one decile per person: {person[i]!r} has "
-                    f"{first[i]} on an earlier line)",
+                    f"한 사람은 한 해에 하나의 소득분위 (one decile per person and year: "
+                    f"{person[i]!r} has {first[i]} on an earlier line of {years[i]})",
                 )
                 for i in differ[:20]
             ]
         )  # fmt: skip
-    mapping = {str(k): int(v) for k, v in deciles.groupby(level=0, sort=False).first().items()}
-    return CeilingSpec(decile=mapping)
+    by_year: dict[int, dict[str, int]] = {}
+    for (who, year), decile in deciles.groupby(level=[0, 1], sort=False).first().items():
+        by_year.setdefault(int(year), {})[str(who)] = int(decile)
+    return PersonYearDeciles(tuple((year, tuple(m.items())) for year, m in by_year.items()))
+
+
+@dataclass(frozen=True)
+class PersonYearDeciles:
+    """The engine's ``ceiling=`` hook with each person's 소득분위 per calendar year (the
+    상한제 refund is per person and year, so each year's lines go under that year's
+    :class:`~silson_tools.ceiling.CeilingSpec`)."""
+
+    deciles: tuple[tuple[int, tuple[tuple[str, int], ...]], ...]
+    """(year, ((person, decile), …)) for every year of the lines."""
+
+    def line_offsets(self, receipts: pd.DataFrame) -> np.ndarray:
+        """상한제 환급분 per line: each year's lines under that year's deciles."""
+        lines = as_receipt_lines(receipts)
+        years = lines["date"].dt.year.to_numpy()
+        out = np.zeros(len(lines), dtype=np.int64)
+        for year, persons in self.deciles:
+            where = years == year
+            if where.any():
+                spec = CeilingSpec(decile=dict(persons))
+                out[where] = spec.line_offsets(lines.select(where))
+        return out
 
 
 def _check_one_setting(
