@@ -31,7 +31,8 @@ from . import cells
 from .header import Aliases, Header, letter, normalize
 from .validate import _factorize
 
-__all__ = ["HIDDEN_CHOICES", "carry_kinds", "count_problems", "hidden_lines", "parse_count"]
+__all__ = ["HIDDEN_CHOICES", "carry_kinds", "count_problems", "hidden_lines", "is_count_header",
+           "parse_count"]
 
 HIDDEN_CHOICES: Final = ("refuse", "read", "skip")
 _SHOWN: Final = 8
@@ -107,7 +108,7 @@ def count_problems(headers: list[Header], columns: Sequence[np.ndarray] | Mappin
     the person names a column (default ``"K열 '횟수'"``)."""
     notes = []
     for h in headers:
-        if h.canonical is not None or normalize(h.text) not in aliases.count_headers:
+        if h.canonical is not None or not is_count_header(h.text, aliases):
             continue
         ref = ref_of(h) if ref_of is not None else f"{letter(h.index)}열 '{h.text}'"
         values = columns[h.index][keep]
@@ -122,6 +123,16 @@ def count_problems(headers: list[Header], columns: Sequence[np.ndarray] | Mappin
         notes.append(f"횟수 열 {ref}: 모든 줄이 1회 이하라 한 줄을 한 번으로 읽었습니다 (the count "
                      "column says at most 1 on every line)")  # fmt: skip
     return notes
+
+
+_UNIT_NOTE = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]\s*$")
+
+
+def is_count_header(text: object, aliases: Aliases) -> bool:
+    """A 횟수 header, as listed or with a unit or note in brackets (``횟수(회)``,
+    ``방문횟수(회)``)."""
+    return (normalize(str(text)) in aliases.count_headers
+            or normalize(_UNIT_NOTE.sub("", str(text))) in aliases.count_headers)  # fmt: skip
 
 
 def _distinct(values: Any) -> tuple[np.ndarray, list[Any]]:
@@ -217,8 +228,9 @@ def total_problems(totals: list[tuple[str, np.ndarray, int]], columns: dict[str,
             said = np.array([-1 if r is None or r[1] is not None or r[0] is None else r[0]
                              for r in read] + [-1], dtype=np.int64)  # fmt: skip
             totals_of = said[codes]
-            if kind == "patient":
-                wrong = (totals_of >= 0) & (totals_of != borne)
+            if kind == "patient":  # a 합계 beside ② may be the whole 진료비 총액 instead
+                whole = with_nhis & (totals_of == parts)
+                wrong = (totals_of >= 0) & (totals_of != borne) & ~whole
             elif with_nhis:
                 wrong = (totals_of >= 0) & (totals_of != parts)
             else:

@@ -58,7 +58,7 @@ from ..schema import CANONICAL_COLUMNS, CATEGORIES, COLUMN_LABELS, OPTIONAL_COLU
 from . import cells
 from .crosscheck import total_cells
 from .header import Aliases, Header, default_aliases, load_aliases, map_header, normalize
-from .kinds import carry_kinds, count_problems, total_problems
+from .kinds import carry_kinds, count_problems, is_count_header, total_problems
 from .sides import (
     add_old_noncovered,
     added_headers,
@@ -488,7 +488,7 @@ def _beyond_cells(
     counted = {
         h.index: frame.iloc[:, h.index].to_numpy()
         for h in headers
-        if h.canonical is None and normalize(h.text) in aliases.count_headers
+        if h.canonical is None and is_count_header(h.text, aliases)
     }
     if counted:
         notes.extend(count_problems(headers, counted, np.arange(len(frame)), aliases, problems,

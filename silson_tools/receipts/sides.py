@@ -51,6 +51,8 @@ __all__ = [
     "department_kinds",
     "line_problems",
     "old_noncovered_parts",
+    "side_key",
+    "side_kind",
     "side_problems",
 ]
 
@@ -83,8 +85,42 @@ COVER_EXPECTED: Final = (
 _COVER_OK: Final = frozenset(
     normalize(w) for w in ("건강보험", "국민건강보험", "건보", "nhi", "nhis", "직장", "지역",
                            "건강보험(직장)", "건강보험(지역)", "의료급여", "의료급여1종",
-                           "의료급여2종", "의료급여 1종", "의료급여 2종", "1종", "2종", "차상위")
+                           "의료급여2종", "의료급여 1종", "의료급여 2종", "1종", "2종", "차상위",
+                           "보험", "공단", "본인", "가족", "세대주", "세대원", "가입자")
 )  # fmt: skip
+_COVER_OK_WORDS: Final = re.compile(r"건강보험|건보|의료급여|가입자|피부양자|세대주|세대원")
+"""건강보험 written with its 자격 (직장가입자, 지역세대원, 직장피부양자, 국민건강보험공단)."""
+_SIDE_WORDS: Final = {
+    "discount": re.compile(r"감면|할인|감액|discount"),
+    "cover": re.compile(r"(환자|보험자?|수진자|자격|가입자?).*(구분|유형|종류)"),
+    "department": re.compile(r"진료과|과목|진료부서|department"),
+}
+"""Words that make an unread header a side column when its text is not in the list
+(직원할인, 진료비감면액, 환자유형, 보험자구분, 과목, 진료부서명): checked, never ignored."""
+
+
+def side_key(text: Any) -> str:
+    """A header's key for the side lists: normalized, a trailing note in brackets dropped
+    (``할인액(원)`` → ``할인액``)."""
+    return normalize(_NOTE.sub("", str(text)))
+
+
+def side_kind(text: Any, aliases: Aliases) -> str | None:
+    """Which side column an unread header is (``discount``, ``old_noncovered``, ``cover``,
+    ``department``, ``patient_total``), by its list or, failing that, by its words."""
+    key = side_key(text)
+    for kind in ("patient_total", "old_noncovered", "discount", "cover", "department"):
+        if key in aliases.side.get(kind, ()):
+            return kind
+    for kind, words in _SIDE_WORDS.items():
+        if words.search(key):
+            return kind
+    return None
+
+
+def _cover_ok(cell: Any) -> bool:
+    text = normalize(cells.text(cell))
+    return text in _COVER_OK or _COVER_OK_WORDS.search(text) is not None
 _CANCEL_HEADER: Final = re.compile(r"취소|환불|반품|cancel|refund")
 """A column whose header asks "cancelled?" (취소여부, 환불): any answer but no is a yes."""
 _NOT_CANCELLED: Final = frozenset(
@@ -136,27 +172,27 @@ def side_problems(headers: list[Header], cells_of: Callable[[Header], Any],
     """Columns that are not read: 취소/환불 words anywhere, a non-zero 감면액 or 선택진료료,
     a 환자구분 other than 건강보험/의료급여; refused at their cells. Returns the headers
     checked (감면액, 선택진료료, 환자구분, totals): not "ignored"."""
-    side = aliases.side
     checked: list[str] = []
     for h in headers:
         if h.canonical is not None or cells.is_blank(h.text):
             continue
-        key = normalize(_NOTE.sub("", str(h.text)))
+        key = side_key(h.text)
+        kind = side_kind(h.text, aliases)
         values = cells_of(h)
         ref = ref_of(h)
-        if any(key in side.get(k, ()) for k in ("discount", "cover", "patient_total")) or (
-                key in side.get("old_noncovered", ()) and not _split_form(headers)
+        if kind in ("discount", "cover", "patient_total") or (
+                kind == "old_noncovered" and not _split_form(headers)
         ) or key in aliases.total_headers:  # fmt: skip
             checked.append(str(h.text))
-        if key in side.get("discount", ()):
+        if kind == "discount":
             _mark(values, ref, _nonzero, DISCOUNT_EXPECTED, problems)
-        elif key in side.get("old_noncovered", ()):
+        elif kind == "old_noncovered":
             if not _split_form(headers):
                 _mark(values, ref, _nonzero, OLD_NONCOVERED_EXPECTED, problems)
-        elif key in side.get("cover", ()):
-            _mark(values, ref, lambda u: not cells.is_blank(u)
-                  and normalize(cells.text(u)) not in _COVER_OK, COVER_EXPECTED, problems)
-        elif key in side.get("patient_total", ()) or key in aliases.total_headers:
+        elif kind == "cover":
+            _mark(values, ref, lambda u: not cells.is_blank(u) and not _cover_ok(u),
+                  COVER_EXPECTED, problems)  # fmt: skip
+        elif kind == "patient_total" or key in aliases.total_headers:
             continue
         elif _CANCEL_HEADER.search(key):  # 취소여부: Y/예/O is a cancelled line
             _mark(values, ref, lambda u: not cells.is_blank(u)
@@ -250,7 +286,7 @@ def department_kinds(headers: list[Header], cells_of: Callable[[Header], Any],
     nothing changes; notes; the 진료과 header when it was looked at). A 항목 saying other
     care on such a line is refused."""
     dept = [h for h in headers if h.canonical is None
-            and normalize(_NOTE.sub("", str(h.text))) in aliases.side.get("department", ())]
+            and side_kind(h.text, aliases) == "department"]
     if not dept:
         return None, [], None
     h = dept[0]

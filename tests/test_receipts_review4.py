@@ -1,0 +1,113 @@
+"""Everyday spellings of the side columns are checked like the listed ones, never ignored.
+
+Each case is one small table read from CSV, from XLSX and as a DataFrame (the three must
+agree): discount headers (직원할인, 진료비감면액), cover headers (환자유형, 보험자구분) and
+their 건강보험 자격 values, department headers (과목, 진료부서명), a per-line 합계/총액 that
+shows 본인부담금 includes 비급여, count headers with a unit in brackets (횟수(회)).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from silson_tools.errors import ReceiptError
+from silson_tools.receipts import ReceiptLines, read_receipts
+
+HEAD = ["이름", "진료일자", "진료구분", "요양기관종류", "병원명"]
+
+
+def _row(*rest: Any, day: str = "2024-03-05", setting: str = "외래",
+         tier: str = "의원") -> list[Any]:  # fmt: skip
+    return ["나", day, setting, tier, "가나의원", *rest]
+
+
+def _ways(tmp_path: Path, header: list[str], rows: list[list[Any]]) -> list[Any]:
+    """The table read from CSV, from XLSX and from a DataFrame: ReceiptLines or the error."""
+    out: list[Any] = []
+    path = tmp_path / "t.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    book = openpyxl.Workbook()
+    for r in [header, *rows]:
+        book.active.append(r)
+    xlsx = tmp_path / "t.xlsx"
+    book.save(xlsx)
+    frame = pd.DataFrame(rows, columns=header)
+    for read in (lambda: read_receipts(path), lambda: read_receipts(xlsx),
+                 lambda: ReceiptLines.from_frame(frame)):  # fmt: skip
+        try:
+            out.append(read())
+        except ReceiptError as err:
+            out.append(err)
+    return out
+
+
+def _refused(tmp_path: Path, header: list[str], rows: list[list[Any]], column: str,
+             value: Any, words: str) -> None:  # fmt: skip
+    for got in _ways(tmp_path, header, rows):
+        assert isinstance(got, ReceiptError), (got, column)
+        hits = [p for p in got.problems if column in (p.column or "") and words in p.expected]
+        assert len(hits) == 1, got.problems
+        assert str(hits[0].value) == str(value)
+
+
+def _read(tmp_path: Path, header: list[str], rows: list[list[Any]]) -> list[ReceiptLines]:
+    got = _ways(tmp_path, header, rows)
+    for g in got:
+        assert isinstance(g, ReceiptLines), g
+    return got
+
+
+@pytest.mark.parametrize("column", ["직원할인", "진료비감면액", "본인부담 감면", "감면액(원)"])
+def test_everyday_discount_headers_are_checked(tmp_path: Path, column: str) -> None:
+    header = [*HEAD, "본인부담금", "비급여", column]
+    _refused(tmp_path, header, [_row(20000, 200000, 100000)], column, 100000, "감면 후")
+    for got in _read(tmp_path, header, [_row(20000, 200000, 0)]):
+        assert column not in got.attrs["source"]["ignored_columns"]
+
+
+@pytest.mark.parametrize("column", ["환자유형", "보험자구분"])
+def test_everyday_cover_headers_are_checked(tmp_path: Path, column: str) -> None:
+    header = [*HEAD, column, "본인부담금", "비급여"]
+    _refused(tmp_path, header, [_row("자동차보험", 0, 100000)], column, "자동차보험",
+             "건강보험 또는 의료급여")  # fmt: skip
+
+
+@pytest.mark.parametrize("value", ["직장가입자", "직장피부양자", "지역세대원", "피부양자", "본인",
+                                   "보험", "국민건강보험공단", "건강보험공단"])
+def test_nhi_qualifications_are_read(tmp_path: Path, value: str) -> None:
+    for column in ("자격구분", "환자구분"):
+        _read(tmp_path, [*HEAD, column, "본인부담금", "비급여"], [_row(value, 5000, 10000)])
+
+
+@pytest.mark.parametrize("column", ["과목", "진료부서명"])
+def test_everyday_department_headers_are_read(tmp_path: Path, column: str) -> None:
+    header = [*HEAD, "본인부담금", "비급여", column]
+    for got in _read(tmp_path, header, [_row(20000, 150000, "치과", tier="상급종합병원")]):
+        assert got["category"].tolist() == ["dental"]
+
+
+@pytest.mark.parametrize("column", ["합계", "총액", "결제금액", "총 본인부담금"])
+def test_a_line_total_shows_copay_including_noncovered(tmp_path: Path, column: str) -> None:
+    header = [*HEAD, "본인부담금", "비급여", column]
+    _refused(tmp_path, header, [_row(35000, 20000, 35000)], column, 35000, "include 비급여")
+    _read(tmp_path, header, [_row(15000, 20000, 35000)])
+
+
+def test_a_line_total_beside_nhis_paid_may_be_the_whole_cost(tmp_path: Path) -> None:
+    header = [*HEAD, "본인부담금", "공단부담금", "비급여", "합계"]
+    _read(tmp_path, header, [_row(15000, 35000, 20000, 70000)])
+    _read(tmp_path, header, [_row(15000, 35000, 20000, 35000)])
+
+
+@pytest.mark.parametrize("column", ["횟수(회)", "방문횟수(회)", "치료횟수(회)", "처방횟수(건)"])
+def test_a_count_header_with_a_unit_is_checked(tmp_path: Path, column: str) -> None:
+    header = [*HEAD, column, "본인부담금", "비급여"]
+    _refused(tmp_path, header, [_row(3, 45000, 0)], column, 3, "one session per line")
+    _read(tmp_path, header, [_row(1, 15000, 0)])
