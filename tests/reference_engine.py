@@ -536,10 +536,10 @@ def room_part(rows: list[dict], part: Part) -> None:
 def admission_ids(rows: list[dict]) -> None:
     """``adm`` on each inpatient row (sorted by person, date, file order): rows sharing a
     visit key are one admission; else a named row joins the admission of the previous row of
-    its person and institution when (days ≥ 1) its date ≤ the latest date + days + 1 of
-    those earlier rows, or (days = 0) its date is the previous row's date; a row without an
+    its person and institution when its date ≤ the latest reach of those earlier rows
+    (date + days + 1; date where days = 0), whatever its own days; a row without an
     institution is one of its own."""
-    state: dict[tuple, tuple[int, dt.date, dt.date]] = {}  # → (adm, latest reach, last date)
+    state: dict[tuple, tuple[int, dt.date]] = {}  # → (adm, latest reach)
     parent: dict[int, int] = {}
 
     def root(a: int) -> int:
@@ -554,12 +554,11 @@ def admission_ids(rows: list[dict]) -> None:
         if r["institution"]:
             key = (r["person"], r["institution"])
             if key in state:
-                adm, latest, last = state[key]
-                joins = r["day"] <= latest if r["days"] > 0 else r["day"] == last
-                if joins:
+                adm, latest = state[key]
+                if r["day"] <= latest:
                     r["adm"] = adm
                 reach = max(reach, latest)
-            state[key] = (r["adm"], reach, r["day"])
+            state[key] = (r["adm"], reach)
         if r["visit"]:
             a, b = root(r["adm"]), root(keyed.setdefault(r["visit"], r["adm"]))
             if a != b:

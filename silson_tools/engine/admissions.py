@@ -4,11 +4,12 @@
 
 1. they share a ``visit`` key (방문묶음; validated: one person, one institution), or
 2. without a key: same person, same non-blank ``institution``, and the stays touch. Sorted
-   by date (then file order), a line with 입원일수 ≥ 1 joins the admission of the line before
-   it of that person and institution when its date ≤ the latest ``date + days + 1`` of the
-   earlier lines of that person and institution (the receipt date is the first day billed;
-   one day's slack for a 퇴원 receipt dated the day after the 중간 one ends); a line with
-   ``days = 0`` joins only when its date is the previous line's date.
+   by date (then file order), a line joins the admission of the line before it of that
+   person and institution when its date ≤ the running end of the earlier lines, the
+   cumulative max of their ``date + days + 1`` (``date`` where days = 0): the receipt date
+   is the first day billed, one day's slack for a 퇴원 receipt dated the day after the 중간
+   one ends. So a line without 입원일수 joins a stay it lies in (or a line of its own
+   date), and the lines after it still join that stay.
 
 A line without an institution is an admission of its own unless a key joins it (two
 hospitals cannot be told apart). Admissions are numbered by their first line.
@@ -105,9 +106,9 @@ def _admission_group(lines: SortedLines, idx: np.ndarray) -> np.ndarray | None:
         latest = np.maximum.accumulate(run * span + reach) - run * span  # within each run
         before = np.empty(len(at), I64)
         before[1:] = latest[:-1]
-        prev_day = np.empty(len(at), I64)
-        prev_day[1:] = d[:-1]
-        joins = np.where(n_days > 0, d - lo <= before, d == prev_day) & ~run_first
+        # joins the stay so far whatever its own days: a break leaves every earlier reach
+        # before this date, so the admissions are runs and a joiner takes the run's first line
+        joins = (d - lo <= before) & ~run_first
         group[at] = at[np.flatnonzero(~joins)][run_number(~joins)]  # the admission's first line
     if keys.any():
         group = join_keyed(group, keys)
