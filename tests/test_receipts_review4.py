@@ -111,3 +111,21 @@ def test_a_count_header_with_a_unit_is_checked(tmp_path: Path, column: str) -> N
     header = [*HEAD, column, "본인부담금", "비급여"]
     _refused(tmp_path, header, [_row(3, 45000, 0)], column, 3, "one session per line")
     _read(tmp_path, header, [_row(1, 15000, 0)])
+
+
+@pytest.mark.parametrize("column", ["방문(입원)일수", "입내원일수"])
+def test_a_stay_count_on_an_inpatient_line_is_its_days(tmp_path: Path, column: str) -> None:
+    header = [*HEAD, column, "본인부담금", "공단부담금", "비급여"]
+    rows = [_row(5, 500000, 2000000, 0, setting="입원", tier="종합병원"),
+            _row(1, 20000, 30000, 0, day="2024-05-09", tier="종합병원")]
+    for got in _read(tmp_path, header, rows):
+        assert got["days"].tolist() == [5, 0]
+        assert "days" not in got.attrs["source"]["defaulted"]
+    rows[1][5] = 3  # on a 외래 line it still counts visits
+    _refused(tmp_path, header, rows, column, 3, "one session per line")
+
+
+def test_a_stay_count_beside_a_days_column_is_not_read_twice(tmp_path: Path) -> None:
+    header = [*HEAD, "방문(입원)일수", "입원일수", "본인부담금", "비급여"]
+    for got in _read(tmp_path, header, [_row(5, 5, 500000, 0, setting="입원", tier="병원")]):
+        assert got["days"].tolist() == [5]

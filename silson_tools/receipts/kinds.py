@@ -29,10 +29,10 @@ import pandas as pd
 from ..schema import CATEGORIES
 from . import cells
 from .header import Aliases, Header, letter, normalize
-from .validate import _factorize
+from .validate import RawColumn, _factorize
 
 __all__ = ["HIDDEN_CHOICES", "carry_kinds", "count_problems", "hidden_lines", "is_count_header",
-           "parse_count"]
+           "parse_count", "stay_counts"]
 
 HIDDEN_CHOICES: Final = ("refuse", "read", "skip")
 _SHOWN: Final = 8
@@ -100,12 +100,45 @@ def _ask_names(aliases: Aliases) -> list[str]:
             if aliases.kinds.get(normalize(n)) == "ask"] or ["한방병원"]  # fmt: skip
 
 
+_STAY_COUNT: Final = frozenset(normalize(w) for w in (
+    "방문(입원)일수", "입내원일수", "입원내원일수", "입원(방문)일수", "입원(내원)일수"))
+"""NHIS 「진료받은 내역」 headers that count visit days on 외래 rows and the stay's days on
+입원 rows."""
+
+
+def stay_counts(headers: list[Header], cells_of: Callable[[Header], Any],
+                ref_of: Callable[[Header], str], raw: dict[str, RawColumn], aliases: Aliases,
+                ) -> tuple[np.ndarray | None, list[str], str | None]:  # fmt: skip
+    """A 방문(입원)일수 / 입내원일수 column on 입원 lines is the admission's 입원일수 (one
+    입원, one deductible), not a count of visits: read as the 입원일수 column when there is
+    none (``raw["days"]`` added, blank on other lines). Returns (입원 lines, which the count
+    check leaves alone; notes; the header read)."""
+    found = [h for h in headers if h.canonical is None and normalize(h.text) in _STAY_COUNT]
+    if not found or "setting" not in raw:
+        return None, [], None
+    h = found[0]
+    parse = cells.choice_parser("setting", aliases)
+    codes, uniques = raw["setting"].coded or _factorize(raw["setting"].values)
+    inpatient = np.array([not cells.is_blank(u) and parse(u)[0] == "inpatient"
+                          for u in uniques] + [False], dtype=bool)[codes]  # fmt: skip
+    if not inpatient.any() or "days" in raw:
+        return inpatient, [], None
+    values = pd.Series(cells_of(h), dtype=object).to_numpy(dtype=object, copy=True)
+    values[~inpatient] = None
+    raw["days"] = RawColumn("days", pd.Series(values, dtype=object), ref_of(h))
+    return inpatient, [f"{ref_of(h)}: 입원 줄의 값을 입원일수로 읽었습니다 (on 입원 lines this "
+                       "column is the stay's days, read as 입원일수; on other lines it counts "
+                       "visits, one per line)"], str(h.text)  # fmt: skip
+
+
 def count_problems(headers: list[Header], columns: Sequence[np.ndarray] | Mapping[int, np.ndarray],
                    keep: np.ndarray, aliases: Aliases, problems: Any,
-                   ref_of: Callable[[Header], str] | None = None) -> list[str]:  # fmt: skip
+                   ref_of: Callable[[Header], str] | None = None,
+                   inpatient: np.ndarray | None = None) -> list[str]:  # fmt: skip
     """A 횟수 column: lines with a count above 1 refused; returns the summary notes.
     ``columns[j]``: column ``j``'s cells (only count columns are read); ``ref_of``: how
-    the person names a column (default ``"K열 '횟수'"``)."""
+    the person names a column (default ``"K열 '횟수'"``); ``inpatient``: 입원 lines, where
+    a 방문(입원)일수 column is the stay's days (``stay_counts``), not checked."""
     notes = []
     for h in headers:
         if h.canonical is not None or not is_count_header(h.text, aliases):
@@ -114,14 +147,21 @@ def count_problems(headers: list[Header], columns: Sequence[np.ndarray] | Mappin
         values = columns[h.index][keep]
         codes, uniques = _distinct(values)  # each distinct count parsed once
         counts = [(0, None) if cells.is_blank(u) else parse_count(u) for u in uniques]
+        stay = (inpatient if inpatient is not None and normalize(h.text) in _STAY_COUNT
+                else np.zeros(len(codes), dtype=bool))  # fmt: skip
         for wrong, expected in (
             ([err is not None for _, err in counts], COUNT_EXPECTED),
             ([err is None and (n or 0) > 1 for n, err in counts], ONE_SESSION_EXPECTED),
         ):
-            bad = np.flatnonzero(np.array([*wrong, False], dtype=bool)[codes])
+            bad = np.flatnonzero(np.array([*wrong, False], dtype=bool)[codes] & ~stay)
             problems.at(bad, ref, values, expected)
-        notes.append(f"횟수 열 {ref}: 모든 줄이 1회 이하라 한 줄을 한 번으로 읽었습니다 (the count "
-                     "column says at most 1 on every line)")  # fmt: skip
+        if stay.any():
+            notes.append(f"횟수 열 {ref}: 입원 줄 밖의 모든 줄이 1회 이하라 한 줄을 한 번으로 "
+                         "읽었습니다 (the count column says at most 1 on every line that is "
+                         "not 입원)")  # fmt: skip
+        else:
+            notes.append(f"횟수 열 {ref}: 모든 줄이 1회 이하라 한 줄을 한 번으로 읽었습니다 (the "
+                         "count column says at most 1 on every line)")  # fmt: skip
     return notes
 
 

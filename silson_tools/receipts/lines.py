@@ -58,7 +58,7 @@ from ..schema import CANONICAL_COLUMNS, CATEGORIES, COLUMN_LABELS, OPTIONAL_COLU
 from . import cells
 from .crosscheck import total_cells
 from .header import Aliases, Header, default_aliases, load_aliases, map_header, normalize
-from .kinds import carry_kinds, count_problems, is_count_header, total_problems
+from .kinds import carry_kinds, count_problems, is_count_header, stay_counts, total_problems
 from .sides import (
     add_old_noncovered,
     added_headers,
@@ -207,7 +207,8 @@ class ReceiptLines(pd.DataFrame):
                 "rows": numbered,
                 "columns": {c: str(h.text) for c, h in found.items()},
                 "units": {c: h.unit_text for c, h in found.items() if h.unit != 1},
-                "defaulted": [c for c in OPTIONAL_COLUMNS if c not in found],
+                "defaulted": [c for c in OPTIONAL_COLUMNS
+                              if c not in found and not (c == "days" and "days" in raw)],
                 "ignored_columns": ignored,
                 "notes": notes,
                 "lines": len(frame),
@@ -490,9 +491,13 @@ def _beyond_cells(
         for h in headers
         if h.canonical is None and is_count_header(h.text, aliases)
     }
+    inpatient, stay_notes, stay = stay_counts(headers, lambda h: frame.iloc[:, h.index],
+                                              _frame_ref, raw, aliases)  # fmt: skip
+    notes.extend(stay_notes)
+    checked += [stay] if stay is not None else []
     if counted:
         notes.extend(count_problems(headers, counted, np.arange(len(frame)), aliases, problems,
-                                    _frame_ref))  # fmt: skip
+                                    _frame_ref, inpatient))  # fmt: skip
     return notes, checked
 
 

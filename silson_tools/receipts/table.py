@@ -50,7 +50,7 @@ from .header import (
     map_header,
     normalize,
 )
-from .kinds import carry_kinds, count_problems, hidden_lines
+from .kinds import carry_kinds, count_problems, hidden_lines, stay_counts
 from .sides import (
     STRUCK_EXPECTED,
     added_headers,
@@ -340,7 +340,10 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
     checked += [dept] if dept is not None else []
     notes.extend(checked_note(checked))
     ignored = [t for t in ignored if t not in checked and t not in added_headers(headers, aliases)]
-    notes.extend(count_problems(headers, columns, keep, aliases, problems))
+    inpatient, stay_notes, stay = stay_counts(headers, cells_of, column_ref, raw, aliases)
+    notes.extend(stay_notes)
+    ignored = [t for t in ignored if t != stay]
+    notes.extend(count_problems(headers, columns, keep, aliases, problems, None, inpatient))
     if grid.date1904 and "date" in raw:
         _plain_day_numbers(coded[found["date"].index], raw["date"].ref, problems)
     keys = {c: coded[found[c].index] for c in ("person", "institution", "date") if c in raw}
@@ -373,7 +376,8 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
         "header_row": header_row,
         "columns": {c: h.text for c, h in found.items()},
         "units": units,
-        "defaulted": [c for c in OPTIONAL_COLUMNS if c not in found],
+        "defaulted": [c for c in OPTIONAL_COLUMNS
+                      if c not in found and not (c == "days" and "days" in raw)],
         "ignored_columns": ignored,
         "blank_rows": (np.flatnonzero(blank) + body_at + 1).tolist(),
         "blank_amounts": blank_amounts,
