@@ -129,3 +129,13 @@ def test_a_stay_count_beside_a_days_column_is_not_read_twice(tmp_path: Path) -> 
     header = [*HEAD, "방문(입원)일수", "입원일수", "본인부담금", "비급여"]
     for got in _read(tmp_path, header, [_row(5, 5, 500000, 0, setting="입원", tier="병원")]):
         assert got["days"].tolist() == [5]
+
+
+def test_a_discharge_receipt_with_an_earlier_payment_is_read(tmp_path: Path) -> None:
+    header = [*HEAD, "입원일수", "본인부담금", "비급여", "이미 납부한 금액", "납부할 금액"]
+    stay = {"setting": "입원", "tier": "병원"}
+    for got in _read(tmp_path, header, [_row(20, 300000, 200000, 400000, 100000, **stay)]):
+        assert "이미 납부한 금액" not in got.attrs["source"]["ignored_columns"]
+    _read(tmp_path, header, [_row(20, 300000, 200000, "", 500000, **stay)])
+    _refused(tmp_path, header, [_row(20, 500000, 200000, 400000, 100000, **stay)],
+             "납부할 금액", 100000, "include 비급여")  # fmt: skip

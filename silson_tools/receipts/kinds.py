@@ -245,14 +245,15 @@ def hidden_lines(hidden_rows: list[int], body_at: int, keep: np.ndarray, mode: s
 
 def total_problems(totals: list[tuple[str, np.ndarray, int]], columns: dict[str, Any],
                    given: set[str], problems: Any,
-                   patient: list[tuple[str, np.ndarray, int]] = ()) -> None:  # fmt: skip
+                   patient: Sequence[tuple[Any, ...]] = ()) -> None:  # fmt: skip
     """Lines whose amounts do not add up to a total written beside them: refused, naming
     the total's cell (a total cell that is blank or not an amount is not checked).
 
     - 진료비 총액 ⑥ = ① + ② + ③ + ④ when ①, ② and ④ are columns; without ② only
       ① + ③ + ④ ≤ ⑥ can be checked (② ≥ 0): more means ① includes ④.
     - ``patient``: 환자부담총액 ⑧ / 납부할 금액 ⑩ / 수납액 = ① − ⑤ + ③ + ④ (receipt form
-      별지 제6호서식), checked when ① and ④ are columns."""
+      별지 제6호서식), checked when ① and ④ are columns; a ⑩ with a ⑨ 이미 납부한 금액
+      column (its fourth item): ⑩ + ⑨ = ⑧."""
     if not {"covered_copay", "noncovered"} <= given:
         return
     own = sum(np.asarray(columns[c], dtype=np.int64)
@@ -262,12 +263,12 @@ def total_problems(totals: list[tuple[str, np.ndarray, int]], columns: dict[str,
     borne = own - np.asarray(columns["over_ceiling"], dtype=np.int64)
     non = np.asarray(columns["noncovered"], dtype=np.int64)
     for kind, listed in (("total", totals), ("patient", list(patient))):
-        for ref, values, unit in listed:
-            codes, uniques = _distinct(values)  # each distinct total parsed once
-            read = [None if cells.is_blank(u) else cells.parse_amount(u, unit) for u in uniques]
-            said = np.array([-1 if r is None or r[1] is not None or r[0] is None else r[0]
-                             for r in read] + [-1], dtype=np.int64)  # fmt: skip
-            totals_of = said[codes]
+        for ref, values, unit, *prepaid in listed:
+            totals_of = _amounts(values, unit)
+            if prepaid:  # ⑩ 납부할 금액 = ⑧ − ⑨ 이미 납부한 금액 (a blank ⑨ is 0)
+                before = _amounts(prepaid[0][1], prepaid[0][2])
+                totals_of = np.where((totals_of >= 0) & (before >= -1),
+                                     totals_of + np.maximum(before, 0), -1)  # fmt: skip
             if kind == "patient":  # a 합계 beside ② may be the whole 진료비 총액 instead
                 whole = with_nhis & (totals_of == parts)
                 wrong = (totals_of >= 0) & (totals_of != borne) & ~whole
@@ -280,6 +281,15 @@ def total_problems(totals: list[tuple[str, np.ndarray, int]], columns: dict[str,
                 problems.at([pos], ref, values, _total_expected(
                     kind, with_nhis, total, int(parts[pos] if kind == "total" else borne[pos]),
                     int(non[pos])))  # fmt: skip
+
+
+def _amounts(values: Any, unit: int) -> np.ndarray:
+    """Each cell as whole won; −1 for a blank cell, −2 for one that is not an amount."""
+    codes, uniques = _distinct(values)  # each distinct total parsed once
+    read = [None if cells.is_blank(u) else cells.parse_amount(u, unit) for u in uniques]
+    said = np.array([-1 if r is None else -2 if r[1] is not None or r[0] is None else r[0]
+                     for r in read] + [-1], dtype=np.int64)  # fmt: skip
+    return said[codes]
 
 
 def _total_expected(kind: str, with_nhis: bool, total: int, parts: int, non: int) -> str:

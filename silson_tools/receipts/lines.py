@@ -67,6 +67,7 @@ from .sides import (
     line_problems,
     old_noncovered_parts,
     side_problems,
+    with_prepaid,
 )
 from .table import _NOTE_RE, _Coded
 from .validate import (
@@ -194,8 +195,9 @@ class ReceiptLines(pd.DataFrame):
         if not problems:
             total_problems(_total_columns(frame, headers, table.total_headers),
                            checked.columns, set(found), problems,
-                           _total_columns(frame, headers,
-                                          table.side.get("patient_total", frozenset())))
+                           with_prepaid(_total_columns(
+                               frame, headers, table.side.get("patient_total", frozenset())),
+                               headers, lambda h: frame.iloc[:, h.index], _frame_ref, table))
             line_problems(raw, checked.columns, checked.codes, problems)
         if problems:
             raise problems.error()

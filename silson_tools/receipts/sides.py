@@ -54,6 +54,7 @@ __all__ = [
     "side_key",
     "side_kind",
     "side_problems",
+    "with_prepaid",
 ]
 
 _CANCEL_KO: Final = ("취소", "환불", "반품", "반환", "결제취소", "승인취소")
@@ -109,7 +110,7 @@ def side_kind(text: Any, aliases: Aliases) -> str | None:
     """Which side column an unread header is (``discount``, ``old_noncovered``, ``cover``,
     ``department``, ``patient_total``), by its list or, failing that, by its words."""
     key = side_key(text)
-    for kind in ("patient_total", "old_noncovered", "discount", "cover", "department"):
+    for kind in ("prepaid", "patient_total", "old_noncovered", "discount", "cover", "department"):
         if key in aliases.side.get(kind, ()):
             return kind
     for kind, words in _SIDE_WORDS.items():
@@ -180,7 +181,7 @@ def side_problems(headers: list[Header], cells_of: Callable[[Header], Any],
         kind = side_kind(h.text, aliases)
         values = cells_of(h)
         ref = ref_of(h)
-        if kind in ("discount", "cover", "patient_total") or (
+        if kind in ("discount", "cover", "patient_total", "prepaid") or (
                 kind == "old_noncovered" and not _split_form(headers)
         ) or key in aliases.total_headers:  # fmt: skip
             checked.append(str(h.text))
@@ -192,7 +193,7 @@ def side_problems(headers: list[Header], cells_of: Callable[[Header], Any],
         elif kind == "cover":
             _mark(values, ref, lambda u: not cells.is_blank(u) and not _cover_ok(u),
                   COVER_EXPECTED, problems)  # fmt: skip
-        elif kind == "patient_total" or key in aliases.total_headers:
+        elif kind in ("patient_total", "prepaid") or key in aliases.total_headers:
             continue
         elif _CANCEL_HEADER.search(key):  # 취소여부: Y/예/O is a cancelled line
             _mark(values, ref, lambda u: not cells.is_blank(u)
@@ -200,6 +201,21 @@ def side_problems(headers: list[Header], cells_of: Callable[[Header], Any],
         elif _may_cancel(values):
             _mark(values, ref, _cancelled, CANCEL_EXPECTED, problems)
     return checked
+
+
+def with_prepaid(patient: list[tuple[str, Any, int]], headers: list[Header],
+                 cells_of: Callable[[Header], Any], ref_of: Callable[[Header], str],
+                 aliases: Aliases, unit: int = 1) -> list[tuple[Any, ...]]:  # fmt: skip
+    """The patient totals, each ⑩ 납부할 금액 with the ⑨ 이미 납부한 금액 column beside it
+    (when there is one) as a fourth item, (column, cells per line, unit): then ⑩ = ⑧ − ⑨."""
+    prepaid = [(ref_of(h), cells_of(h), h.unit if h.unit_text is not None else unit)
+               for h in headers if h.canonical is None
+               and side_key(h.text) in aliases.side.get("prepaid", ())]  # fmt: skip
+    if not prepaid:
+        return list(patient)
+    due = {ref_of(h) for h in headers if h.canonical is None
+           and side_key(h.text) in aliases.side.get("due", ())}  # fmt: skip
+    return [(*entry, prepaid[0]) if entry[0] in due else entry for entry in patient]
 
 
 def checked_note(checked: list[str]) -> list[str]:

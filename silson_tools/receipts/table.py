@@ -58,6 +58,7 @@ from .sides import (
     department_kinds,
     old_noncovered_parts,
     side_problems,
+    with_prepaid,
 )
 from .unitnotes import amount_units, footnotes, title_unit, units_elsewhere
 from .units import note_unit, unit_name
@@ -84,8 +85,9 @@ class GridTable:
     totals: list[tuple[str, np.ndarray, int]] = field(default_factory=list)
     """Columns not read that hold a line's 진료비 총액: (column, cell per line, unit), for
     the check that ① + ② + ③ + ④ adds up to it (``kinds.total_problems``)."""
-    patient: list[tuple[str, np.ndarray, int]] = field(default_factory=list)
-    """Columns not read that hold what the patient paid (환자부담총액, 납부할 금액): same shape."""
+    patient: list[tuple[Any, ...]] = field(default_factory=list)
+    """Columns not read that hold what the patient paid (환자부담총액, 납부할 금액): same shape,
+    a ⑩ with the ⑨ 이미 납부한 금액 column as a fourth item (``sides.with_prepaid``)."""
     old_noncovered: list[tuple[str, np.ndarray, int]] = field(default_factory=list)
     """선택진료료 columns beside a ④ of 선택진료료 이외, added into ④ (``sides.py``)."""
 
@@ -391,7 +393,8 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
                 and normalize(_NOTE_RE.sub("", str(h.text))) in names]  # fmt: skip
 
     return GridTable(raw, problems, len(keep), source, totals_of(aliases.total_headers),
-                     totals_of(aliases.side.get("patient_total", frozenset())),
+                     with_prepaid(totals_of(aliases.side.get("patient_total", frozenset())),
+                                  headers, cells_of, column_ref, aliases, unit or 1),
                      old_noncovered_parts(headers, cells_of, column_ref, aliases, unit or 1))
 
 
