@@ -26,6 +26,7 @@ __all__ = [
     "check_dates",
     "decile_refund_sentences",
     "uncounted_sentences",
+    "unnamed_stays",
     "unnamed_visits",
 ]
 
@@ -138,7 +139,8 @@ def unnamed_visits(pol: Policy, lines: ReceiptLines) -> np.ndarray:
     """Positions of 외래 lines the engine cannot group under ``pol``: a product that does not
     join a day's lines (1–3세대, no ``combine_same_day``) takes each 외래 line without 병원명
     as a 통원 of its own (it may be another institution), so two or more such lines of one
-    person and day, with no 방문묶음 key, are two or more visits, each with its own
+    person, day and tier (요양기관종류: a 의원 and a 종합병원 are not one visit), with no
+    방문묶음 key, are two or more visits, each with its own
     deductible and cap, whether or not they were one visit."""
     if pol.combine_same_day or not len(lines):
         return np.zeros(0, dtype=np.intp)
@@ -153,9 +155,64 @@ def unnamed_visits(pol: Policy, lines: ReceiptLines) -> np.ndarray:
             ).to_numpy(),
         }
     )
+    frame["tier"] = lines["tier"].to_numpy()  # a 의원 and a 종합병원 are not one visit
     open_ = frame[frame["open"]]
-    repeated = open_.duplicated(subset=["person", "day"], keep=False)
+    repeated = open_.duplicated(subset=["person", "day", "tier"], keep=False)
     return np.flatnonzero(frame.index.isin(open_.index[repeated.to_numpy()]))
+
+
+def unnamed_stays(pol: Policy, lines: ReceiptLines) -> np.ndarray:
+    """Positions of 입원 lines the engine cannot group into admissions under ``pol``: a line
+    without 병원명 and 방문묶음 is an admission of its own, so where ``pol`` has a
+    per-admission rule — an ``admission_cap`` (입원 1건당, on its tiers) or a 상급병실 part
+    (10만원 × 입원일수 per admission, on ``room_upgrade`` lines) — two or more such lines of
+    one person and tier whose stays touch (by date, date ≤ the running max of the earlier
+    lines' date + days + 1, date alone where days = 0) may be one admission taken as several."""
+    tiers: set[str] = set()
+    room: set[str] = set()
+    for part in pol.parts:
+        rule = part.settings.get("inpatient")
+        if rule is not None and rule.get("admission_cap") is not None:
+            tiers.update(rule.admission_cap_tiers or lines["tier"].unique().tolist())
+        if part.room:
+            room.update(part.categories or ())
+    if not (tiers or room) or not len(lines):
+        return np.zeros(0, dtype=np.intp)
+    ruled = np.isin(lines["tier"].to_numpy(dtype=object), list(tiers)) | np.isin(
+        lines["category"].to_numpy(dtype=object), list(room)
+    )
+    open_ = (
+        (lines["setting"] == "inpatient") & (lines["institution"] == "") & (lines["visit"] == "")
+    ).to_numpy() & ruled
+    at = np.flatnonzero(open_)
+    if len(at) < 2:
+        return np.zeros(0, dtype=np.intp)
+    day = lines["date"].to_numpy()[at].astype("datetime64[D]").astype(np.int64)
+    days = lines["days"].to_numpy()[at].astype(np.int64)
+    frame = pd.DataFrame(
+        {
+            "at": at,
+            "person": lines["person"].to_numpy()[at],
+            "tier": lines["tier"].to_numpy()[at],
+            "day": day,
+            "reach": np.where(days > 0, day + days + 1, day),
+        }
+    ).sort_values(["person", "tier", "day", "at"], kind="stable")
+    run = frame.groupby(["person", "tier"], sort=False)
+    before = run["reach"].cummax().groupby([frame["person"], frame["tier"]]).shift()
+    starts = ~(frame["day"] <= before)  # NaN (a run's first line) starts a stay
+    stay = starts.cumsum()
+    size = stay.map(stay.value_counts())
+    return np.sort(frame["at"].to_numpy()[(size > 1).to_numpy()])
+
+
+UNNAMED_STAYS: Final = (
+    "병원명 (병원명·방문묶음 없는 입원 줄의 입원 기간이 이어짐: 한 입원이면 같은 병원명이나 같은 "
+    "방문묶음 값을, 다른 병원이면 각 병원명을 적으세요; 병원명 없는 입원 줄은 각각 다른 입원으로 "
+    "계산하므로 그대로는 입원 1건당 한도·상급병실 하루 평균 한도가 줄마다 걸립니다; the hospital "
+    "of inpatient lines whose stays touch, or one 방문묶음 value if they were one admission)"
+)
+"""What the report asks for on each line :func:`unnamed_stays` finds."""
 
 
 UNNAMED_VISITS: Final = (

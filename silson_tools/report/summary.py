@@ -40,12 +40,14 @@ from ..schema import (
 from .deciles import YearDeciles, checked_deciles, decile_label
 from .notes import (
     TOP_PEOPLE,
+    UNNAMED_STAYS,
     UNNAMED_VISITS,
     assumed_start_note,
     certain_refund_sentences,
     check_dates,
     decile_refund_sentences,
     uncounted_sentences,
+    unnamed_stays,
     unnamed_visits,
 )
 
@@ -614,6 +616,9 @@ def build_report(
     unnamed = unnamed_visits(pol, lines)
     if len(unnamed):  # the engine would take them as separate 통원 without saying so
         raise lines.error(unnamed, "institution", UNNAMED_VISITS)
+    unnamed = unnamed_stays(pol, lines)
+    if len(unnamed):  # each would be an admission of its own, without saying so
+        raise lines.error(unnamed, "institution", UNNAMED_STAYS)
     certain = CertainRefund() if decile is None else None
     ceiling: Any = certain
     if isinstance(decile, Mapping):
