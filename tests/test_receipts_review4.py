@@ -139,3 +139,24 @@ def test_a_discharge_receipt_with_an_earlier_payment_is_read(tmp_path: Path) -> 
     _read(tmp_path, header, [_row(20, 300000, 200000, "", 500000, **stay)])
     _refused(tmp_path, header, [_row(20, 500000, 200000, 400000, 100000, **stay)],
              "납부할 금액", 100000, "include 비급여")  # fmt: skip
+
+
+@pytest.mark.parametrize("value", ["0원", "0", "-", ""])
+def test_a_refund_of_nothing_is_not_a_cancellation(tmp_path: Path, value: str) -> None:
+    _read(tmp_path, [*HEAD, "본인부담금", "비급여", "환불금액"], [_row(15000, 0, value)])
+
+
+def test_a_refund_amount_is_refused(tmp_path: Path) -> None:
+    _refused(tmp_path, [*HEAD, "본인부담금", "비급여", "환불금액"], [_row(15000, 0, "5,000원")],
+             "환불금액", "5,000원", "cancelled or refunded")  # fmt: skip
+
+
+@pytest.mark.parametrize("memo", ["예약 취소 후 재방문", "서류 반환 받음"])
+def test_a_memo_mentioning_a_cancel_word_is_read(tmp_path: Path, memo: str) -> None:
+    _read(tmp_path, [*HEAD, "본인부담금", "비급여", "메모"], [_row(15000, 0, memo)])
+
+
+@pytest.mark.parametrize("memo", ["취소", "카드취소", "환불 완료", "Cancelled"])
+def test_a_memo_that_is_a_cancel_mark_is_refused(tmp_path: Path, memo: str) -> None:
+    _refused(tmp_path, [*HEAD, "본인부담금", "비급여", "메모"], [_row(15000, 0, memo)], "메모",
+             memo, "cancelled or refunded")  # fmt: skip

@@ -58,7 +58,6 @@ __all__ = [
 ]
 
 _CANCEL_KO: Final = ("취소", "환불", "반품", "반환", "결제취소", "승인취소")
-_CANCEL_EN: Final = re.compile(r"\b(cancel(?:l?ed)?|refund(?:ed)?|void(?:ed)?|reversal)\b", re.I)
 CANCEL_EXPECTED: Final = (
     "취소·환불되지 않은 영수증 줄 (a line that was paid: this cell says the payment was "
     "cancelled or refunded, so the line is not care the person bore — delete the cancelled "
@@ -144,11 +143,27 @@ def _kind(cell: Any) -> str | None:
     return None
 
 
+_CANCEL_MARK: Final = re.compile(
+    r"(?:카드|결제|승인|전액|부분|수납)?(?:취소|환불|반품|반환)(?:됨|완료|처리|건|받음|요청)?"
+    r"|(?:cancel(?:l?ed)?|refund(?:ed)?|void(?:ed)?|reversal)")
+"""A cell that is a cancellation mark (취소, 승인취소, 환불완료, cancelled), not a sentence
+that mentions one (예약 취소 후 재방문)."""
+
+
 def _cancelled(cell: Any) -> bool:
+    """A cell of a column not read that marks the line cancelled or refunded."""
     if not isinstance(cell, str):
         return False
-    text = normalize(cell)
-    return any(w in text for w in _CANCEL_KO) or _CANCEL_EN.search(cell) is not None
+    return _CANCEL_MARK.fullmatch(normalize(cell)) is not None
+
+
+def _said_cancelled(cell: Any) -> bool:
+    """An answer in a 취소여부/환불 column that is a yes: not blank, not a no-word, and not
+    an amount of 0 (환불금액 0원); an amount above 0 is a refund."""
+    if cells.is_blank(cell) or normalize(cells.text(cell)) in _NOT_CANCELLED:
+        return False
+    won, err = cells.parse_amount(cell)
+    return bool(won) if err is None and won is not None else True
 
 
 def _nonzero(cell: Any) -> bool:
@@ -196,8 +211,7 @@ def side_problems(headers: list[Header], cells_of: Callable[[Header], Any],
         elif kind in ("patient_total", "prepaid") or key in aliases.total_headers:
             continue
         elif _CANCEL_HEADER.search(key):  # 취소여부: Y/예/O is a cancelled line
-            _mark(values, ref, lambda u: not cells.is_blank(u)
-                  and normalize(cells.text(u)) not in _NOT_CANCELLED, CANCEL_EXPECTED, problems)
+            _mark(values, ref, _said_cancelled, CANCEL_EXPECTED, problems)
         elif _may_cancel(values):
             _mark(values, ref, _cancelled, CANCEL_EXPECTED, problems)
     return checked
