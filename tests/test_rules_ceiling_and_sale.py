@@ -109,10 +109,10 @@ def test_scenarios_apply_every_generation_on_one_date_on_purpose() -> None:
     st.load_policy("gen1").at_any_date().check_sold_on("2026-01-01")
 
 
-def test_report_names_lines_the_engine_still_takes_one_by_one() -> None:
+def test_report_takes_an_admission_and_a_visits_injections_as_one() -> None:
     """One admission on an interim and a discharge line (5세대 특약2 300만원 per admission),
-    one visit's injections on two lines: the report says so and names the rows, until the
-    engine groups them."""
+    one visit's injections on two lines: the engine groups them, so the report pays as the
+    terms say and no longer asks the person to merge lines."""
     stay = [
         dict(date="2026-07-01", setting="inpatient", tier="hospital", institution="B병원",
              days=14, covered_copay=500_000, nhis_paid=2_000_000, noncovered=5_000_000),
@@ -120,15 +120,13 @@ def test_report_names_lines_the_engine_still_takes_one_by_one() -> None:
              days=10, covered_copay=400_000, nhis_paid=1_600_000, noncovered=5_000_000),
     ]  # fmt: skip
     report = rp.build_report(pd.DataFrame(stay), "gen5", "2026-06-01", charts=False)
-    assert any("입원 1건당 한도" in s and "(rows 0, 1)" in s for s in report.why)
-    gen4 = rp.build_report(pd.DataFrame(stay), "gen4", "2023-01-01", charts=False)
-    assert not any("입원 1건당" in s for s in gen4.why)  # no admission cap in 4세대
+    assert report.assessed["payout"].tolist() == [1_900_000, 1_820_000]
+    assert not any("합쳐" in s for s in report.why), report.why
     shots = [
         dict(date="2024-03-05", setting="outpatient", tier="clinic", institution="A의원",
              covered_copay=0, noncovered=50_000, category="injection"),
     ] * 2  # fmt: skip
     report = rp.build_report(pd.DataFrame(shots), "gen4", "2023-01-01", charts=False)
-    assert any("비급여 주사" in s for s in report.why)
-    other_days = [dict(shots[0]), dict(shots[0], date="2024-03-06")]
-    report = rp.build_report(pd.DataFrame(other_days), "gen4", "2023-01-01", charts=False)
-    assert not any("비급여 주사" in s for s in report.why)
+    # one act: 100,000 − max(3만원, 30%) = 70,000, shared 35,000 each
+    assert report.assessed["payout"].tolist() == [35_000, 35_000]
+    assert not any("합쳐" in s for s in report.why), report.why
