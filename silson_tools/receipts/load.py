@@ -17,6 +17,7 @@ from .header import Aliases, default_aliases, load_aliases, map_header
 from .kinds import HIDDEN_CHOICES, total_problems
 from .lines import ReceiptLines
 from .sides import add_old_noncovered, line_problems
+from .staydates import receipt_date_stays
 from .table import grid_columns
 from .unitnotes import cell_units
 from .units import note_unit
@@ -72,6 +73,7 @@ def read_receipts(
         total_problems(found.totals, checked.columns, set(found.found), found.problems,
                        found.patient)
         line_problems(found.found, checked.columns, checked.codes, found.problems)
+        receipt_date_stays(found.found, checked.columns, found.problems)
     if found.problems:
         raise found.problems.error()
     source = found.source
