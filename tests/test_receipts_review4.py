@@ -160,3 +160,12 @@ def test_a_memo_mentioning_a_cancel_word_is_read(tmp_path: Path, memo: str) -> N
 def test_a_memo_that_is_a_cancel_mark_is_refused(tmp_path: Path, memo: str) -> None:
     _refused(tmp_path, [*HEAD, "본인부담금", "비급여", "메모"], [_row(15000, 0, memo)], "메모",
              memo, "cancelled or refunded")  # fmt: skip
+
+
+def test_a_blank_nhis_paid_beside_a_total_is_unknown(tmp_path: Path) -> None:
+    header = [*HEAD, "본인부담금", "공단부담금", "비급여", "진료비총액"]
+    rows = [_row(15000, 35000, 20000, 70000), _row(15000, None, 20000, 70000, day="2024-03-06")]
+    for got in _read(tmp_path, header, rows):
+        assert got["nhis_paid"].tolist() == [35000, 0]
+    rows[1][-1] = 30000  # below ① + ③ + ④ = 35,000: 본인부담금 includes 비급여
+    _refused(tmp_path, header, rows, "진료비총액", 30000, "at least ① + ③ + ④")

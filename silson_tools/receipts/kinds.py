@@ -253,7 +253,9 @@ def total_problems(totals: list[tuple[str, np.ndarray, int]], columns: dict[str,
       ① + ③ + ④ ≤ ⑥ can be checked (② ≥ 0): more means ① includes ④.
     - ``patient``: 환자부담총액 ⑧ / 납부할 금액 ⑩ / 수납액 = ① − ⑤ + ③ + ④ (receipt form
       별지 제6호서식), checked when ① and ④ are columns; a ⑩ with a ⑨ 이미 납부한 금액
-      column (its fourth item): ⑩ + ⑨ = ⑧."""
+      column (its fourth item): ⑩ + ⑨ = ⑧.
+    - a 진료비 총액 entry's fourth item, when given: the lines whose ② cell is blank (②
+      unknown, not 0): on those only ① + ③ + ④ ≤ ⑥ is checked."""
     if not {"covered_copay", "noncovered"} <= given:
         return
     own = sum(np.asarray(columns[c], dtype=np.int64)
@@ -263,23 +265,28 @@ def total_problems(totals: list[tuple[str, np.ndarray, int]], columns: dict[str,
     borne = own - np.asarray(columns["over_ceiling"], dtype=np.int64)
     non = np.asarray(columns["noncovered"], dtype=np.int64)
     for kind, listed in (("total", totals), ("patient", list(patient))):
-        for ref, values, unit, *prepaid in listed:
+        for ref, values, unit, *extra in listed:
             totals_of = _amounts(values, unit)
-            if prepaid:  # ⑩ 납부할 금액 = ⑧ − ⑨ 이미 납부한 금액 (a blank ⑨ is 0)
-                before = _amounts(prepaid[0][1], prepaid[0][2])
+            unknown = np.zeros(len(totals_of), dtype=bool)
+            if kind == "patient" and extra:  # ⑩ 납부할 금액 = ⑧ − ⑨ (a blank ⑨ is 0)
+                before = _amounts(extra[0][1], extra[0][2])
                 totals_of = np.where((totals_of >= 0) & (before >= -1),
                                      totals_of + np.maximum(before, 0), -1)  # fmt: skip
+            elif extra:  # lines whose ② cell is blank: ② unknown, only ① + ③ + ④ ≤ ⑥
+                unknown = np.asarray(extra[0], dtype=bool)
             if kind == "patient":  # a 합계 beside ② may be the whole 진료비 총액 instead
                 whole = with_nhis & (totals_of == parts)
                 wrong = (totals_of >= 0) & (totals_of != borne) & ~whole
             elif with_nhis:
-                wrong = (totals_of >= 0) & (totals_of != parts)
+                wrong = (totals_of >= 0) & np.where(unknown, totals_of < own, totals_of != parts)
             else:
                 wrong = (totals_of >= 0) & (totals_of < own)
             for pos in np.flatnonzero(wrong).tolist():
                 total = int(totals_of[pos])
+                known = with_nhis and not unknown[pos]
+                expect = parts[pos] if known else own[pos]
                 problems.at([pos], ref, values, _total_expected(
-                    kind, with_nhis, total, int(parts[pos] if kind == "total" else borne[pos]),
+                    kind, known, total, int(expect if kind == "total" else borne[pos]),
                     int(non[pos])))  # fmt: skip
 
 

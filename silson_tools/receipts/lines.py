@@ -193,7 +193,11 @@ class ReceiptLines(pd.DataFrame):
                 old_noncovered_parts(headers, lambda h: frame.iloc[:, h.index], _frame_ref,
                                      table), checked.columns, problems))  # fmt: skip
         if not problems:
-            total_problems(_total_columns(frame, headers, table.total_headers),
+            nhis = found.get("nhis_paid")
+            nhis_blank = (np.zeros(len(frame), dtype=bool) if nhis is None
+                          else _blank_cells(frame.iloc[:, nhis.index]))  # fmt: skip
+            total_problems([(*t, nhis_blank) for t in
+                            _total_columns(frame, headers, table.total_headers)],
                            checked.columns, set(found), problems,
                            with_prepaid(_total_columns(
                                frame, headers, table.side.get("patient_total", frozenset())),
@@ -509,6 +513,12 @@ def _coded(codes: np.ndarray, uniques: list[Any]) -> _Coded:
         codes = np.where(codes < 0, len(uniques), codes)
     blanks = np.array([*(cells.is_blank(u) for u in uniques), True], dtype=bool)
     return _Coded(codes, [*uniques, None], blanks)
+
+
+def _blank_cells(values: Any) -> np.ndarray:
+    """Which cells are blank (each distinct cell looked at once)."""
+    codes, uniques = _factorize(values)
+    return np.array([cells.is_blank(u) for u in uniques] + [True], dtype=bool)[codes]
 
 
 def _total_columns(frame: pd.DataFrame, headers: list[Header], names: frozenset[str]

@@ -82,9 +82,10 @@ class GridTable:
     problems: Problems
     n: int
     source: dict[str, Any]
-    totals: list[tuple[str, np.ndarray, int]] = field(default_factory=list)
-    """Columns not read that hold a line's 진료비 총액: (column, cell per line, unit), for
-    the check that ① + ② + ③ + ④ adds up to it (``kinds.total_problems``)."""
+    totals: list[tuple[Any, ...]] = field(default_factory=list)
+    """Columns not read that hold a line's 진료비 총액: (column, cell per line, unit, lines
+    whose ② is blank), for the check that ① + ② + ③ + ④ adds up to it
+    (``kinds.total_problems``)."""
     patient: list[tuple[Any, ...]] = field(default_factory=list)
     """Columns not read that hold what the patient paid (환자부담총액, 납부할 금액): same shape,
     a ⑩ with the ⑨ 이미 납부한 금액 column as a fourth item (``sides.with_prepaid``)."""
@@ -280,6 +281,7 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
                              headers)  # fmt: skip
     units_elsewhere(grid, col_units, problems)
     raw: dict[str, RawColumn] = {}
+    nhis_blank = np.zeros(len(keep), dtype=bool)  # ② cells left blank: ② unknown
     blank_amounts: dict[str, int] = {}
     units: dict[str, str] = {}
     for h in headers:
@@ -305,6 +307,8 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
             if col_units[h.canonical].shown is not None:
                 units[h.canonical] = col_units[h.canonical].shown or ""
             empty = col.blank()
+            if h.canonical == "nhis_paid":
+                nhis_blank = np.asarray(empty, dtype=bool)
             if empty.any():
                 blank_amounts[h.canonical] = int(empty.sum())
                 col = col.set(empty, 0)
@@ -392,7 +396,8 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
                 for h in headers if h.canonical is None
                 and normalize(_NOTE_RE.sub("", str(h.text))) in names]  # fmt: skip
 
-    return GridTable(raw, problems, len(keep), source, totals_of(aliases.total_headers),
+    totals = [(*t, nhis_blank) for t in totals_of(aliases.total_headers)]
+    return GridTable(raw, problems, len(keep), source, totals,
                      with_prepaid(totals_of(aliases.side.get("patient_total", frozenset())),
                                   headers, cells_of, column_ref, aliases, unit or 1),
                      old_noncovered_parts(headers, cells_of, column_ref, aliases, unit or 1))
