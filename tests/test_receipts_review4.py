@@ -169,3 +169,26 @@ def test_a_blank_nhis_paid_beside_a_total_is_unknown(tmp_path: Path) -> None:
         assert got["nhis_paid"].tolist() == [35000, 0]
     rows[1][-1] = 30000  # below ① + ③ + ④ = 35,000: 본인부담금 includes 비급여
     _refused(tmp_path, header, rows, "진료비총액", 30000, "at least ① + ③ + ④")
+
+
+def test_a_summary_sheet_beside_the_receipts_is_not_a_second_table(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    lines = book.active
+    lines.title = "영수증"
+    for r in [[*HEAD, "본인부담금", "비급여"], _row(15000, 20000),
+              _row(10000, 0, day="2024-03-06")]:  # fmt: skip
+        lines.append(r)
+    summary = book.create_sheet("요약")
+    for r in [["이름", "본인부담금", "비급여"], ["나", 25000, 20000]]:
+        summary.append(r)
+    path = tmp_path / "two.xlsx"
+    book.save(path)
+    got = read_receipts(path)
+    assert len(got) == 2
+    assert any("summaries" in n and "요약" in n for n in got.attrs["source"]["notes"])
+    second = book.create_sheet("영수증2")  # two sheets of dated lines: still refused
+    for r in [[*HEAD, "본인부담금", "비급여"], _row(5000, 0, day="2024-04-01")]:
+        second.append(r)
+    book.save(path)
+    with pytest.raises(ReceiptError, match="one sheet with a receipt table"):
+        read_receipts(path)

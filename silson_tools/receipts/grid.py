@@ -27,7 +27,14 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ReceiptError
-from .header import HEADER_SEARCH_ROWS, Aliases, default_aliases, find_header, letter
+from .header import (
+    HEADER_SEARCH_ROWS,
+    Aliases,
+    default_aliases,
+    find_header,
+    letter,
+    map_header,
+)
 from .units import unit_like
 from .xlsx import MAX_COLUMNS, Book, Sheet, XlsxProblem, cell_ref
 
@@ -400,6 +407,11 @@ def _other_tables(book: Book, name: str, index: int, labels: list[str], aliases:
             "they are the same people's receipts of the same years, copy them into one sheet)"]
 
 
+def _dated(header: list[Any], aliases: Aliases) -> bool:
+    """Does a header row name a 진료일 column (receipt lines have dates; a summary does not)?"""
+    return any(map_header(cell, j, aliases).canonical == "date" for j, cell in enumerate(header))
+
+
 def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Aliases) -> Grid:
     """Read the sheet asked for, or the one sheet holding a receipt table."""
     names = [n for n, _, _ in book.sheets]
@@ -431,6 +443,8 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
                          "read; chart sheets, no cells): " + ", ".join(others))  # fmt: skip
     else:
         tables = []
+        dated = []
+        summaries: list[str] = []
         for i, (sheet_name, _, part) in enumerate(book.sheets):
             if part is None:
                 continue
@@ -438,10 +452,20 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
                 top = book.read_sheet(i, max_rows=HEADER_SEARCH_ROWS)
             except XlsxProblem as err:
                 raise _problem(name, err, sheet_name) from None
-            if find_header(_rows(top, HEADER_SEARCH_ROWS), aliases) is not None:
+            rows = _rows(top, HEADER_SEARCH_ROWS)
+            at = find_header(rows, aliases)
+            if at is not None:
                 tables.append(i)
+                if _dated(rows[at], aliases):
+                    dated.append(i)
             else:
                 other_units.extend(_unit_cells(sheet_name, top))
+        if dated and len(dated) < len(tables):  # a 요약 sheet of totals has no 진료일 column
+            summaries = [labels[i] for i in tables if i not in dated]
+            notes.append("진료일 열이 없는 표는 영수증 표가 아니라 요약으로 보고 읽지 않았습니다 "
+                         "(tables without a 진료일 column were taken as summaries and not read): "
+                         + ", ".join(summaries))  # fmt: skip
+            tables = dated
         if len(tables) > 1:
             listed = ", ".join(labels[i] for i in tables)
             raise ReceiptError.one(
@@ -462,7 +486,7 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
                 f"{HEADER_SEARCH_ROWS} rows; sheets: {', '.join(labels)})",
             )
         index = tables[0]
-        others = [labels[i] for i in range(len(names)) if i != index]
+        others = [labels[i] for i in range(len(names)) if i != index and labels[i] not in summaries]
         if others:
             notes.append(
                 "다른 시트는 읽지 않았습니다 — 영수증 표가 없습니다 (other sheets not read; no "
