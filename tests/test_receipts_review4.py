@@ -192,3 +192,23 @@ def test_a_summary_sheet_beside_the_receipts_is_not_a_second_table(tmp_path: Pat
     book.save(path)
     with pytest.raises(ReceiptError, match="one sheet with a receipt table"):
         read_receipts(path)
+
+
+def test_the_old_form_split_of_noncovered_is_read(tmp_path: Path) -> None:
+    header = [*HEAD, "본인부담금", "선택진료료", "선택진료료 이외"]
+    for got in _read(tmp_path, header, [_row(20000, 50000, 100000, day="2016-03-05")]):
+        assert got["noncovered"].tolist() == [150000]
+    book = openpyxl.Workbook()  # as printed: 비급여 over 선택진료료 | 선택진료료 이외
+    sheet = book.active
+    sheet.append([*HEAD, "급여", None, "비급여", None])
+    sheet.append([None] * 5 + ["본인부담금", "공단부담금", "선택진료료", "선택진료료 이외"])
+    sheet.append(_row(20000, 30000, 50000, 100000, day="2016-03-05"))
+    for col in "ABCDE":
+        sheet.merge_cells(f"{col}1:{col}2")
+    sheet.merge_cells("F1:G1")
+    sheet.merge_cells("H1:I1")
+    path = tmp_path / "old.xlsx"
+    book.save(path)
+    got = read_receipts(path)
+    assert got["noncovered"].tolist() == [150000]
+    assert got["nhis_paid"].tolist() == [30000]
