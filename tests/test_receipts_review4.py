@@ -212,3 +212,21 @@ def test_the_old_form_split_of_noncovered_is_read(tmp_path: Path) -> None:
     got = read_receipts(path)
     assert got["noncovered"].tolist() == [150000]
     assert got["nhis_paid"].tolist() == [30000]
+
+
+def test_a_discount_of_none_is_zero(tmp_path: Path) -> None:
+    _read(tmp_path, [*HEAD, "본인부담금", "비급여", "감면액"], [_row(20000, 200000, "없음")])
+
+
+def test_general_care_in_a_dental_department_is_dental(tmp_path: Path) -> None:
+    header = [*HEAD, "진료과", "항목", "본인부담금", "비급여"]
+    rows = [_row("치과", "일반", 20000, 150000, tier="상급종합병원")]
+    for got in _read(tmp_path, header, rows):
+        assert got["category"].tolist() == ["dental"]
+
+
+def test_read_receipts_of_a_frame_says_what_to_use() -> None:
+    from silson_tools.errors import InputError
+
+    with pytest.raises(InputError, match=r"ReceiptLines\.from_frame"):
+        read_receipts(pd.DataFrame({"a": [1]}))  # type: ignore[arg-type]

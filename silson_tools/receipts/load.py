@@ -56,6 +56,11 @@ def read_receipts(
     Raises :class:`~silson_tools.errors.ReceiptError` listing every problem found, and
     ``FileNotFoundError`` if there is no such file. The file is only read, never written.
     """
+    if not isinstance(path, str | Path):
+        raise InputError(
+            f"read_receipts reads a CSV or XLSX file: give its path (str or Path), not a "
+            f"{type(path).__name__}; a DataFrame of receipt lines is read with "
+            "ReceiptLines.from_frame(frame) or as_receipt_lines(frame)")  # fmt: skip
     if hidden_rows not in HIDDEN_CHOICES:
         raise InputError(f"hidden_rows must be one of {', '.join(HIDDEN_CHOICES)}, "
                          f"not {hidden_rows!r}")  # fmt: skip

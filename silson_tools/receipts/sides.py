@@ -166,9 +166,13 @@ def _said_cancelled(cell: Any) -> bool:
     return bool(won) if err is None and won is not None else True
 
 
+_NONE_WORDS: Final = frozenset(normalize(w) for w in ("없음", "해당없음", "해당 없음", "무", "none",
+                                                     "n/a", "na"))  # fmt: skip
+
+
 def _nonzero(cell: Any) -> bool:
-    """A cell that is not blank, 0 or ``-`` (an amount, or text that is not one)."""
-    if cells.is_blank(cell):
+    """A cell that is not blank, 0, ``-`` or 없음 (an amount, or text that is not one)."""
+    if cells.is_blank(cell) or normalize(cells.text(cell)) in _NONE_WORDS:
         return False
     won, err = cells.parse_amount(cell)
     return err is not None or bool(won)
@@ -336,14 +340,16 @@ def department_kinds(headers: list[Header], cells_of: Callable[[Header], Any],
     notes = []
     for which in ("dental", "oriental"):
         here = kind == which
-        blank = np.array([cells.is_blank(v) for v in cat_values], dtype=bool)
+        # blank, or 일반 (the ordinary 항목): in a 치과/한방 department the care is that care
+        blank = np.array([cells.is_blank(v) or parse(v)[0] == "" for v in cat_values],
+                         dtype=bool)  # fmt: skip
         fill = here & blank
         if fill.any():
             out[fill] = CATEGORIES[which]
             label = CATEGORIES[which]
-            notes.append(f"{ref_of(h)}이 {label}인 줄 {int(fill.sum()):,}개의 빈 항목을 "
-                         f"'{label}'(으)로 읽었습니다 (a blank 항목 where the department says "
-                         f"{label}, read as {label})")  # fmt: skip
+            notes.append(f"{ref_of(h)}이 {label}인 줄 {int(fill.sum()):,}개의 빈칸·일반 "
+                         f"항목을 '{label}'(으)로 읽었습니다 (a blank or 일반 항목 where the "
+                         f"department says {label}, read as {label})")  # fmt: skip
         clash = here & ~blank & np.array(
             [not cells.is_blank(v) and parse(v)[0] not in (None, which) for v in cat_values],
             dtype=bool)  # fmt: skip
