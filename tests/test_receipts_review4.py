@@ -230,3 +230,19 @@ def test_read_receipts_of_a_frame_says_what_to_use() -> None:
 
     with pytest.raises(InputError, match=r"ReceiptLines\.from_frame"):
         read_receipts(pd.DataFrame({"a": [1]}))  # type: ignore[arg-type]
+
+
+def test_a_struck_through_cell_is_named(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([*HEAD, "본인부담금", "비급여", "비고"])
+    sheet.append(_row(15000, 50000, ""))
+    sheet.append(_row(15000, 50000, "수정함", day="2024-03-06"))
+    sheet["H3"].font = openpyxl.styles.Font(strike=True)
+    path = tmp_path / "s.xlsx"
+    book.save(path)
+    with pytest.raises(ReceiptError) as err:
+        read_receipts(path)
+    [problem] = err.value.problems
+    assert (problem.row, problem.column, problem.value) == (3, "H열 '비고'", "수정함")
+    assert "strikethrough" in problem.expected

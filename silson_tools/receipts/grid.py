@@ -73,6 +73,8 @@ class Grid:
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)
     struck_rows: set[int] = field(default_factory=set)
     """XLSX: rows with a value in 취소선 (strikethrough), 0-based: refused (``table.py``)."""
+    struck_cells: dict[int, int] = field(default_factory=dict)
+    """XLSX: per struck row, the first struck column (0-based), named in the refusal."""
     formats: dict[int, dict[str, array[int]]] = field(default_factory=dict)
     """XLSX: column → number format → rows of the numbers shown in it, for formats that scale
     or name a unit (see ``xlsx.Sheet.formats``)."""
@@ -524,7 +526,7 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
         raise _problem(name, err, several) from None
     return Grid(columns, n_rows, "xlsx", sheet=chosen, sheets=names, notes=notes,
                 merges=merges, hidden_rows=data.hidden_rows, struck_rows=data.struck_rows,
-                hidden_cols=data.hidden_cols, formats=data.formats,
+                struck_cells=data.struck_cells, hidden_cols=data.hidden_cols, formats=data.formats,
                 date1904=book.date1904, comments=data.comments,
                 other_units=other_units)  # fmt: skip
 

@@ -64,9 +64,9 @@ CANCEL_EXPECTED: Final = (
     "line together with the payment it cancels, or clear this cell if the line was paid)"
 )
 STRUCK_EXPECTED: Final = (
-    "취소선 없는 줄 (a row without strikethrough: this row is struck through in Excel, the "
-    "usual mark of a cancelled receipt — delete the row to leave it out, or remove the "
-    "strikethrough if it was paid)"
+    "취소선 없는 줄 (a row without strikethrough: this cell of the row is struck through in "
+    "Excel, the usual mark of a cancelled receipt — delete the row to leave it out, or remove "
+    "the strikethrough if it was paid)"
 )
 DISCOUNT_EXPECTED: Final = (
     "0 또는 빈칸 (0 or blank: 실손 pays on what was borne after a discount — 「감면 후 실제 "

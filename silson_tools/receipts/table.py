@@ -247,7 +247,7 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
     problems = Problems(label, numbers.astype(np.int64))
     if grid.struck_rows:  # 취소선: the usual way to mark a cancelled line in a sheet
         struck = np.isin(keep + body_at, np.fromiter(grid.struck_rows, dtype=np.int64))
-        problems.at(np.flatnonzero(struck), None, None, STRUCK_EXPECTED)
+        _struck(grid, headers, keep + body_at, np.flatnonzero(struck), problems)
     if hidden_rows != "skip":
         notes.extend(hidden_lines(grid.hidden_rows, body_at, keep, hidden_rows, problems,
                                   None)[1])  # fmt: skip
@@ -401,6 +401,22 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
                      with_prepaid(totals_of(aliases.side.get("patient_total", frozenset())),
                                   headers, cells_of, column_ref, aliases, unit or 1),
                      old_noncovered_parts(headers, cells_of, column_ref, aliases, unit or 1))
+
+
+def _struck(grid: Grid, headers: list[Header], rows: np.ndarray, positions: np.ndarray,
+            problems: Problems) -> None:  # fmt: skip
+    """Struck-through lines refused, each naming its first struck cell (column, value)."""
+    by_index = {h.index: h for h in headers if not cells.is_blank(h.text)}
+    for pos in positions.tolist():
+        row = int(rows[pos])
+        j = grid.struck_cells.get(row)
+        if j is None:
+            problems.at([pos], None, None, STRUCK_EXPECTED)
+            continue
+        h = by_index.get(j)
+        ref = column_ref(h) if h is not None else f"{letter(j)}열"
+        value = grid.columns[j][row] if j < len(grid.columns) else None
+        problems.at([pos], ref, {pos: value}, STRUCK_EXPECTED)
 
 
 def _header_problems(headers: list[Header], problems: Problems, header_row: int) -> None:

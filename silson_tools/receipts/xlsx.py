@@ -132,6 +132,8 @@ class Sheet:
     """Hidden column spans (first, last), 0-based."""
     struck_rows: set[int] = field(default_factory=set)
     """Rows with a value in 취소선 (strikethrough font), 0-based: a cancelled line?"""
+    struck_cells: dict[int, int] = field(default_factory=dict)
+    """Per such row, the first column (0-based) whose value is struck through."""
     comments: list[tuple[int, int, str]] = field(default_factory=list)
     """Cell comments (메모) as (row, col, text), 0-based: a unit written there is not read."""
     formats: dict[int, dict[str, array[int]]] = field(default_factory=dict)
@@ -579,6 +581,7 @@ class _SheetReader:
         row[self.col] = value
         if self.style in self.book.struck_styles:
             self.sheet.struck_rows.add(self.row)
+            self.sheet.struck_cells.setdefault(self.row, self.col)
         units = self.book.unit_styles
         if units and self.style in units and type(value) in (int, float):
             by_code = self.sheet.formats.setdefault(self.col, {})
