@@ -246,3 +246,25 @@ def test_a_struck_through_cell_is_named(tmp_path: Path) -> None:
     [problem] = err.value.problems
     assert (problem.row, problem.column, problem.value) == (3, "H열 '비고'", "수정함")
     assert "strikethrough" in problem.expected
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_rounded_thousands_under_a_summary_note_are_read(tmp_path: Path, suffix: str) -> None:
+    """A 천원 note over a summary block: 입원 1,500 / 1,200 are 천원 (a stay of 1,500원 is no
+    receipt), and so is 20 on a 외래 line; 15,000 / 50,000 on 외래 lines still refuse."""
+    head = [["2024년 병원비 요약 (단위: 천원)"], ["총 본인부담금", 2720], ["총 비급여", 4100], [],
+            [*HEAD, "입원일수", "본인부담금", "비급여"]]  # fmt: skip
+    body = [_row(10, 1500, 2300, setting="입원", tier="종합병원"),
+            _row(5, 1200, 1800, day="2024-05-05", setting="입원", tier="종합병원")]
+    for rows, copay in (([*body, _row("", 20, 0, day="2024-07-05")], 2_720_000),
+                        (body, 2_700_000)):  # fmt: skip
+        path = tmp_path / f"k{suffix}"
+        if suffix == ".csv":
+            with path.open("w", encoding="utf-8", newline="") as f:
+                csv.writer(f).writerows([*head, *rows])
+        else:
+            book = openpyxl.Workbook()
+            for r in [*head, *rows]:
+                book.active.append(r)
+            book.save(path)
+        assert int(read_receipts(path)["covered_copay"].sum()) == copay

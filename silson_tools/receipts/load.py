@@ -132,6 +132,9 @@ def _unit_fit(out: dict[str, Any], raw: dict[str, RawColumn], grid: Grid,
     header_at = int(source["header_row"]) - 1
     last = int(problems.rows.max(initial=0))
     said = {p.column for _, p in problems.items}  # a column refused already: said once
+    scaled = [c for c, col in raw.items()
+              if c in WON_COLUMNS and col.unit >= 1000 and c in out]  # fmt: skip
+    thousands = _thousands_on_the_whole(out, raw, scaled)
     for canonical, col in raw.items():
         if (canonical not in WON_COLUMNS or col.unit < 1000 or canonical not in out
                 or col.ref in said):
@@ -149,6 +152,8 @@ def _unit_fit(out: dict[str, Any], raw: dict[str, RawColumn], grid: Grid,
             i, j = cell
             where = f"{cell_ref(i, j)} 칸의 단위 표시 {grid.columns[j][i]!r}"
             far = i < header_at and _block_between(grid, i, header_at)
+            if far and thousands:
+                continue
             fix = (f"{cell_ref(i, j)} 칸의 단위 표시를 지우세요",
                    f"delete the unit from {cell_ref(i, j)}"
                    + (", which heads a block of its own above the table, not the table"
@@ -161,6 +166,25 @@ def _unit_fit(out: dict[str, Any], raw: dict[str, RawColumn], grid: Grid,
             weak = far and cells.won_like(np.asarray(out[canonical]), col.unit) is None
             problems.whole(cells.unit_misfit_expected(col.unit, where, example, fix, weak),
                            row=header_at + 1, column=col.ref, value=example)  # fmt: skip
+
+
+def _thousands_on_the_whole(out: dict[str, Any], raw: dict[str, RawColumn],
+                            scaled: list[str]) -> bool:
+    """Under a summary block's unit note (a weak sign), do the table's numbers read as that
+    unit on the whole? Yes when some number of the scaled columns is under
+    :data:`cells.WON_LIKE_FAR_FROM` (20 천원: 20원 is no receipt), or when a 입원 line would
+    be under 10,000원 if the numbers were won (no stay costs that)."""
+    if not scaled:
+        return False
+    for c in scaled:
+        numbers = np.asarray(out[c], dtype=np.int64) // raw[c].unit
+        if ((numbers > 0) & (numbers < cells.WON_LIKE_FAR_FROM)).any():
+            return True
+    if "setting" not in out:
+        return False
+    stay = np.asarray(out["setting"], dtype=object) == "inpatient"
+    paid = sum(np.asarray(out[c], dtype=np.int64) // raw[c].unit for c in scaled)
+    return bool((stay & (paid > 0) & (paid < 10_000)).any())
 
 
 def _note_cell(grid: Grid, header_at: int, last: int, unit: int) -> tuple[int, int] | None:
