@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import unicodedata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from reference_engine import reference_assess
 
@@ -64,7 +65,7 @@ def stays(draw) -> pd.DataFrame:
         inst = draw(st.sampled_from(["", "B병원", "B 병원", "C의원", "Ｃ의원"]))
         category = draw(st.sampled_from(["", "", "injection", "injection", "mri", "room_upgrade"]))
         if setting == "inpatient":
-            days = draw(st.sampled_from([0, 1, 2, 3, 5, 9]))
+            days = draw(st.sampled_from([0, 0, 1, 2, 3, 5, 9, 14]))  # 0 may fall in a stay
             key = f"{person}{inst}" if inst and draw(st.booleans()) else ""
             if category == "room_upgrade":
                 days = max(days, 1)
@@ -92,6 +93,29 @@ def stays(draw) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _bill_without_days_inside_a_stay(frame: pd.DataFrame) -> bool:
+    """A named 입원 line without 입원일수 dated after the start and within the stay of an
+    earlier line with days, same person and institution, and a later line with days inside."""
+    inp = frame[(frame["setting"] == "inpatient") & (frame["institution"] != "")]
+    same = inp["institution"].map(lambda t: unicodedata.normalize("NFKC", t).replace(" ", ""))
+    for _, run in inp.groupby([inp["person"], same]):
+        stays_ = [(r.date, r.date + dt.timedelta(days=int(r.days))) for r in run.itertuples()
+                  if r.days > 0]  # fmt: skip
+        for z in run.loc[run["days"] == 0, "date"]:
+            if any(a < z <= b for a, b in stays_) and any(z < a for a, _ in stays_):
+                return True
+    return False
+
+
+def test_the_strategy_draws_bills_without_days_inside_stays() -> None:
+    # the engine–reference comparison below must meet the days-0 line inside a stay
+    find(
+        stays(),
+        _bill_without_days_inside_a_stay,
+        settings=settings(database=None, phases=[Phase.generate], max_examples=1000),
+    )
 
 
 @pytest.mark.parametrize("name", list(POLICIES))
