@@ -268,3 +268,8 @@ def test_rounded_thousands_under_a_summary_note_are_read(tmp_path: Path, suffix:
                 book.active.append(r)
             book.save(path)
         assert int(read_receipts(path)["covered_copay"].sum()) == copay
+
+
+def test_the_common_spelling_of_copay_is_read(tmp_path: Path) -> None:
+    for got in _read(tmp_path, [*HEAD, "본인부담액", "비급여액"], [_row(15000, 20000)]):
+        assert got["covered_copay"].tolist() == [15000]
