@@ -273,3 +273,9 @@ def test_rounded_thousands_under_a_summary_note_are_read(tmp_path: Path, suffix:
 def test_the_common_spelling_of_copay_is_read(tmp_path: Path) -> None:
     for got in _read(tmp_path, [*HEAD, "본인부담액", "비급여액"], [_row(15000, 20000)]):
         assert got["covered_copay"].tolist() == [15000]
+
+
+def test_a_wrong_payment_with_an_earlier_one_says_both(tmp_path: Path) -> None:
+    header = [*HEAD, "입원일수", "본인부담금", "비급여", "이미 납부한 금액", "납부할 금액"]
+    rows = [_row(20, 300000, 200000, 300000, 100000, setting="입원", tier="병원")]
+    _refused(tmp_path, header, rows, "납부할 금액", 100000, "= 400,000원: ⑩ 납부할 금액 plus ⑨")

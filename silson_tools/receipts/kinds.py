@@ -285,9 +285,13 @@ def total_problems(totals: list[tuple[str, np.ndarray, int]], columns: dict[str,
                 total = int(totals_of[pos])
                 known = with_nhis and not unknown[pos]
                 expect = parts[pos] if known else own[pos]
-                problems.at([pos], ref, values, _total_expected(
-                    kind, known, total, int(expect if kind == "total" else borne[pos]),
-                    int(non[pos])))  # fmt: skip
+                said = _total_expected(kind, known, total,
+                                       int(expect if kind == "total" else borne[pos]),
+                                       int(non[pos]))  # fmt: skip
+                if kind == "patient" and extra:
+                    said += (f" (⑩ + {extra[0][0]} = {total:,}원: ⑩ 납부할 금액 plus ⑨ 이미 "
+                             "납부한 금액)")  # fmt: skip
+                problems.at([pos], ref, values, said)
 
 
 def _amounts(values: Any, unit: int) -> np.ndarray:
