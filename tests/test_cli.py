@@ -212,6 +212,21 @@ def test_check_prints_the_validation_summary(capsys) -> None:
     assert "영수증 줄 (lines): 155" in out
 
 
+def test_check_refuses_a_date_after_today_as_report_does(tmp_path, capsys) -> None:
+    import datetime as dt
+
+    later = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+    src = tmp_path / "fut.csv"
+    src.write_text(
+        "진료일자,진료구분,요양기관종류,본인부담금,비급여\n"
+        f"2024-03-05,외래,의원,15000,0\n{later},외래,의원,15000,0\n",
+        encoding="utf-8",
+    )
+    assert main(["check", str(src)]) != 0
+    err = capsys.readouterr().err
+    assert "3행" in err and later in err and "이전의 진료일" in err
+
+
 @pytest.mark.parametrize(
     ("choice", "lines", "said"),
     [

@@ -328,8 +328,13 @@ def _run(args: argparse.Namespace) -> int:
         return _fail(str(err))
 
     if args.command == "check":
+        from .notes import check_dates
         from .summary import validation_summary
 
+        try:  # a 진료일 after today is refused here as by silson report
+            check_dates(receipts, None)
+        except ValueError as err:
+            return _fail(str(err))
         table = validation_summary(receipts)
         lines = (f"{item}: {value}" for item, value in table.itertuples(index=False))
         print(terminal_text("\n".join(lines)))
