@@ -60,7 +60,7 @@ def test_sort_order_is_lexsort_on_either_side_of_the_16_bit_bounds(
     person = rng.integers(0, people, n).astype(np.intp)
     person[:2] = [0, people - 1]  # the bounds are reached
     day = np.datetime64(first, "D") + rng.integers(0, days, n).astype("m8[D]")
-    day[:2] = [np.datetime64(first, "D"), np.datetime64(first, "D") + days - 1]
+    day[:2] = [np.datetime64(first, "D"), np.datetime64(first, "D") + np.timedelta64(days - 1, "D")]
     order, p, d = sort_order(person, day)
     want = _lexsorted(person, day)
     assert (order == want).all()
