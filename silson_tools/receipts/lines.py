@@ -194,10 +194,10 @@ class ReceiptLines(pd.DataFrame):
                                      table), checked.columns, problems))  # fmt: skip
         if not problems:
             nhis = found.get("nhis_paid")
-            nhis_blank = (np.zeros(len(frame), dtype=bool) if nhis is None
-                          else _blank_cells(frame.iloc[:, nhis.index]))  # fmt: skip
-            total_problems([(*t, nhis_blank) for t in
-                            _total_columns(frame, headers, table.total_headers)],
+            totals = _total_columns(frame, headers, table.total_headers)
+            nhis_blank = (_blank_cells(frame.iloc[:, nhis.index]) if nhis is not None and totals
+                          else np.zeros(len(frame), dtype=bool))  # fmt: skip
+            total_problems([(*t, nhis_blank) for t in totals],
                            checked.columns, set(found), problems,
                            with_prepaid(_total_columns(
                                frame, headers, table.side.get("patient_total", frozenset())),
@@ -516,7 +516,9 @@ def _coded(codes: np.ndarray, uniques: list[Any]) -> _Coded:
 
 
 def _blank_cells(values: Any) -> np.ndarray:
-    """Which cells are blank (each distinct cell looked at once)."""
+    """Which cells are blank (each distinct cell looked at once; a number column: NaN)."""
+    if pd.api.types.is_numeric_dtype(getattr(values, "dtype", None)):
+        return pd.isna(np.asarray(values))
     codes, uniques = _factorize(values)
     return np.array([cells.is_blank(u) for u in uniques] + [True], dtype=bool)[codes]
 
