@@ -10,7 +10,6 @@ visit counts, 취소/환불 in a column not read, a 감면액, 선택진료료, 
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from three_ways import read_alike, read_three_ways, refused_alike
 
 from silson_tools.errors import ReceiptError
 from silson_tools.receipts import ReceiptLines, read_receipts
@@ -29,44 +29,6 @@ def _row(*rest: Any, day: str = "2024-03-05", who: str = "나") -> list[Any]:
     return [who, day, "외래", "의원", "가나의원", *rest]
 
 
-def _ways(tmp_path: Path, header: list[str], rows: list[list[Any]]) -> list[Any]:
-    """The table read from CSV, from XLSX and from a DataFrame: ReceiptLines or the error."""
-    out: list[Any] = []
-    path = tmp_path / "t.csv"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows([header, *rows])
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for r in [header, *rows]:
-        sheet.append(r)
-    xlsx = tmp_path / "t.xlsx"
-    book.save(xlsx)
-    frame = pd.DataFrame(rows, columns=header)
-    for read in (lambda: read_receipts(path), lambda: read_receipts(xlsx),
-                 lambda: ReceiptLines.from_frame(frame)):  # fmt: skip
-        try:
-            out.append(read())
-        except ReceiptError as err:
-            out.append(err)
-    return out
-
-
-def _refused(tmp_path: Path, header: list[str], rows: list[list[Any]], column: str,
-             value: Any, words: str, n: int = 1) -> None:  # fmt: skip
-    for got in _ways(tmp_path, header, rows):
-        assert isinstance(got, ReceiptError), (got, column)
-        hits = [p for p in got.problems if column in (p.column or "") and words in p.expected]
-        assert len(hits) == n, got.problems
-        assert str(hits[0].value) == str(value)
-
-
-def _read(tmp_path: Path, header: list[str], rows: list[list[Any]]) -> list[ReceiptLines]:
-    got = _ways(tmp_path, header, rows)
-    for g in got:
-        assert isinstance(g, ReceiptLines), g
-    return got
-
-
 # --- F4: a total smaller than the amounts: 본인부담금 includes 비급여 ----------------------
 
 
@@ -74,12 +36,12 @@ def _read(tmp_path: Path, header: list[str], rows: list[list[Any]]) -> list[Rece
 def test_a_total_below_the_amounts_is_refused_without_nhis_paid(tmp_path: Path, total: str
                                                                   ) -> None:  # fmt: skip
     header = [*HEAD, "본인부담금", "비급여", total]
-    _refused(tmp_path, header, [_row(35000, 20000, 35000)], total, 35000, "20,000")
+    refused_alike(tmp_path, header, [_row(35000, 20000, 35000)], total, 35000, "20,000")
 
 
 def test_totals_that_add_up_are_read(tmp_path: Path) -> None:
     header = [*HEAD, "본인부담금", "비급여", "진료비총액", "환자부담총액"]
-    for got in _read(tmp_path, header, [_row(15000, 20000, 50000, 35000)]):
+    for got in read_alike(tmp_path, header, [_row(15000, 20000, 50000, 35000)]):
         assert got["covered_copay"].tolist() == [15000]
 
 
@@ -88,14 +50,14 @@ def test_totals_that_add_up_are_read(tmp_path: Path) -> None:
 
 def test_a_kind_cell_contradicting_the_amount_is_refused(tmp_path: Path) -> None:
     header = [*HEAD, "구분", "본인부담금", "비급여"]
-    _refused(tmp_path, header, [_row("비급여", 50000, 0)], "구분", "비급여", "비급여 column")
-    _refused(tmp_path, header, [_row("급여", 0, 50000)], "구분", "급여", "급여 line")
+    refused_alike(tmp_path, header, [_row("비급여", 50000, 0)], "구분", "비급여", "비급여 column")
+    refused_alike(tmp_path, header, [_row("급여", 0, 50000)], "구분", "급여", "급여 line")
 
 
 def test_a_kind_cell_agreeing_with_the_amount_is_read(tmp_path: Path) -> None:
     header = [*HEAD, "구분", "본인부담금", "비급여"]
     rows = [_row("비급여", 0, 50000), _row("급여", 50000, 0, day="2024-03-06")]
-    for got in _read(tmp_path, header, rows):
+    for got in read_alike(tmp_path, header, rows):
         assert got["noncovered"].tolist() == [50000, 0]
         assert got["category"].tolist() == ["", ""]
 
@@ -106,8 +68,8 @@ def test_a_kind_cell_agreeing_with_the_amount_is_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize("count", ["방문(입원)일수", "내원일수", "처방횟수", "방문일수"])
 def test_a_visit_count_above_one_is_refused(tmp_path: Path, count: str) -> None:
     header = [*HEAD, count, "본인부담금", "비급여"]
-    _refused(tmp_path, header, [_row(3, 45000, 0)], count, 3, "one line per visit day")
-    _read(tmp_path, header, [_row(1, 15000, 0)])
+    refused_alike(tmp_path, header, [_row(3, 45000, 0)], count, 3, "one line per visit day")
+    read_alike(tmp_path, header, [_row(1, 15000, 0)])
 
 
 def test_the_nhis_institution_header_is_read() -> None:
@@ -125,7 +87,7 @@ def test_the_nhis_institution_header_is_read() -> None:
 def test_a_cancelled_line_is_refused(tmp_path: Path, column: str, word: str) -> None:
     header = [*HEAD, column, "본인부담금", "비급여"]
     rows = [_row("승인", 15000, 50000), _row(word, 15000, 50000, day="2024-03-06")]
-    _refused(tmp_path, header, rows, column, word, "cancelled or refunded")
+    refused_alike(tmp_path, header, rows, column, word, "cancelled or refunded")
 
 
 # --- F8, F11: 감면액, 선택진료료, 100분의100, 비급여액 ----------------------------------------
@@ -133,8 +95,8 @@ def test_a_cancelled_line_is_refused(tmp_path: Path, column: str, word: str) -> 
 
 def test_a_discount_is_refused_unless_zero(tmp_path: Path) -> None:
     header = [*HEAD, "본인부담금", "비급여", "감면액"]
-    _refused(tmp_path, header, [_row(20000, 200000, 100000)], "감면액", 100000, "감면 후")
-    for got in _read(tmp_path, header, [_row(20000, 200000, 0)]):
+    refused_alike(tmp_path, header, [_row(20000, 200000, 100000)], "감면액", 100000, "감면 후")
+    for got in read_alike(tmp_path, header, [_row(20000, 200000, 0)]):
         source = got.attrs["source"]
         assert "감면액" not in source["ignored_columns"]
         assert any("columns used for checks" in n and "감면액" in n for n in source["notes"])
@@ -142,16 +104,16 @@ def test_a_discount_is_refused_unless_zero(tmp_path: Path) -> None:
 
 def test_old_form_money_columns_are_read_or_refused(tmp_path: Path) -> None:
     header = [*HEAD, "본인부담금", "선택진료료", "비급여(선택진료료 이외)", "100분의100본인부담금"]
-    for got in _read(tmp_path, header, [_row(20000, 50000, 100000, 30000)]):
+    for got in read_alike(tmp_path, header, [_row(20000, 50000, 100000, 30000)]):
         assert got["full_copay"].tolist() == [30000]
         assert got["noncovered"].tolist() == [150000]  # ④ = 선택진료료 + 선택진료료 이외
         assert "선택진료료" not in got.attrs["source"]["ignored_columns"]
-    _refused(tmp_path, header, [_row(20000, "오만원", 100000, 30000)], "선택진료료", "오만원",
+    refused_alike(tmp_path, header, [_row(20000, "오만원", 100000, 30000)], "선택진료료", "오만원",
              "amount")  # fmt: skip
     plain = [*HEAD, "본인부담금", "전액본인부담", "선택진료료", "비급여"]  # ④ may hold it already
-    _refused(tmp_path, plain, [_row(20000, 30000, 50000, 100000)], "선택진료료", 50000,
+    refused_alike(tmp_path, plain, [_row(20000, 30000, 50000, 100000)], "선택진료료", 50000,
              "선택진료료 is part of 비급여")  # fmt: skip
-    for got in _read(tmp_path, [*HEAD, "본인부담금", "비급여액"], [_row(20000, 7000)]):
+    for got in read_alike(tmp_path, [*HEAD, "본인부담금", "비급여액"], [_row(20000, 7000)]):
         assert got["noncovered"].tolist() == [7000]
 
 
@@ -161,9 +123,9 @@ def test_old_form_money_columns_are_read_or_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("cover", ["자동차보험", "산재", "일반", "비보험"])
 def test_a_receipt_without_nhi_is_refused(tmp_path: Path, cover: str) -> None:
     header = [*HEAD, "환자구분", "본인부담금", "비급여"]
-    _refused(tmp_path, header, [_row(cover, 0, 100000)], "환자구분", cover,
+    refused_alike(tmp_path, header, [_row(cover, 0, 100000)], "환자구분", cover,
              "건강보험 또는 의료급여")  # fmt: skip
-    _read(tmp_path, header, [_row("건강보험", 0, 100000)])
+    read_alike(tmp_path, header, [_row("건강보험", 0, 100000)])
 
 
 # --- F9: 진료과 ---------------------------------------------------------------------------------
@@ -173,10 +135,10 @@ def test_a_department_says_the_kind_of_care(tmp_path: Path) -> None:
     header = [*HEAD, "진료과목", "본인부담금", "비급여"]
     rows = [_row("치과", 20000, 150000), _row("한방내과", 10000, 100000, day="2024-03-12"),
             _row("내과", 10000, 0, day="2024-03-13")]
-    for got in _read(tmp_path, header, rows):
+    for got in read_alike(tmp_path, header, rows):
         assert got["category"].tolist() == ["dental", "oriental", ""]
     header = [*HEAD, "진료과목", "항목", "본인부담금", "비급여"]
-    _refused(tmp_path, header, [_row("치과", "도수치료", 0, 150000)], "항목", "도수치료",
+    refused_alike(tmp_path, header, [_row("치과", "도수치료", 0, 150000)], "항목", "도수치료",
              "says 치과 care")  # fmt: skip
 
 
@@ -186,8 +148,8 @@ def test_a_department_says_the_kind_of_care(tmp_path: Path) -> None:
 def test_a_name_with_a_bracket_note_beside_the_bare_name_is_refused(tmp_path: Path) -> None:
     header = [*HEAD, "본인부담금", "비급여"]
     rows = [_row(10000, 0, who="김민수"), _row(10000, 0, who="김민수(본인)", day="2024-03-06")]
-    _refused(tmp_path, header, rows, "이름", "김민수(본인)", "one person, one name")
-    _read(tmp_path, header, [_row(10000, 0, who="김민수(본인)"),
+    refused_alike(tmp_path, header, rows, "이름", "김민수(본인)", "one person, one name")
+    read_alike(tmp_path, header, [_row(10000, 0, who="김민수(본인)"),
                              _row(10000, 0, who="김민수(배우자)", day="2024-03-06")])
 
 
@@ -213,7 +175,7 @@ def test_a_struck_through_row_is_refused(tmp_path: Path) -> None:
 
 def test_a_column_of_ids_is_not_taken_for_a_cancel_word(tmp_path: Path) -> None:
     header = [*HEAD, "승인번호", "본인부담금", "비급여"]
-    _read(tmp_path, header, [_row("A123", 15000, 0), _row("승인", 1000, 0, day="2024-03-06")])
+    read_alike(tmp_path, header, [_row("A123", 15000, 0), _row("승인", 1000, 0, day="2024-03-06")])
 
 
 def test_monthly_sheets_are_not_advised_one_at_a_time(tmp_path: Path) -> None:
@@ -243,23 +205,24 @@ def test_a_backslash_before_an_amount_is_the_won_sign(tmp_path: Path) -> None:
     path.write_bytes(",".join([*HEAD, "본인부담금", "비급여"]).encode("cp949") + b"\r\n"
                      + ",".join(_row('"\\12,000"', "0")).encode("cp949") + b"\r\n")
     assert read_receipts(path)["covered_copay"].tolist() == [12000]
-    for got in _read(tmp_path, [*HEAD, "본인부담금", "비급여"], [_row("\\12,000", 0)]):
+    for got in read_alike(tmp_path, [*HEAD, "본인부담금", "비급여"], [_row("\\12,000", 0)]):
         assert got["covered_copay"].tolist() == [12000]
 
 
 def test_a_formulas_float_noise_is_the_whole_number(tmp_path: Path) -> None:
     header = [*HEAD, "본인부담금", "비급여"]
-    for got in _ways(tmp_path, header, [_row(3600.0000000000005, 31499.999999999996)])[1:]:
+    rows = [_row(3600.0000000000005, 31499.999999999996)]
+    for got in read_three_ways(tmp_path, header, rows)[1:]:
         assert isinstance(got, ReceiptLines), got
         assert got["covered_copay"].tolist() == [3600]
         assert got["noncovered"].tolist() == [31500]
-    _refused(tmp_path, header, [_row(9999.9, 0)], "본인부담금", "9999.9", "whole number")
+    refused_alike(tmp_path, header, [_row(9999.9, 0)], "본인부담금", "9999.9", "whole number")
 
 
 def test_a_problem_shows_the_cell_as_written_and_once(tmp_path: Path) -> None:
     header = [*HEAD, "본인부담금", "비급여"]
     rows = [["나", "2024-03-05", "외래", "약국", "온누리약국", 20000, 0]]
-    for got in _ways(tmp_path, header, rows):
+    for got in read_three_ways(tmp_path, header, rows):
         assert isinstance(got, ReceiptError)
         shown = [(p.column, p.value) for p in got.problems]
         assert shown == [(shown[0][0], "약국")] and "요양기관종류" in shown[0][0]
@@ -267,7 +230,7 @@ def test_a_problem_shows_the_cell_as_written_and_once(tmp_path: Path) -> None:
 
 def test_a_nutrient_injection_is_asked(tmp_path: Path) -> None:
     header = [*HEAD, "항목", "본인부담금", "비급여"]
-    _refused(tmp_path, header, [_row("영양주사", 0, 50000)], "항목", "영양주사", "영양제")
+    refused_alike(tmp_path, header, [_row("영양주사", 0, 50000)], "항목", "영양주사", "영양제")
 
 
 @pytest.mark.parametrize(("answer", "refused"), [("Y", True), ("예", True), ("N", False),
@@ -277,9 +240,9 @@ def test_a_cancelled_column_is_read_as_its_answer(tmp_path: Path, answer: str, r
     header = [*HEAD, "취소여부", "본인부담금", "비급여"]
     rows = [_row(answer or None, 15000, 0)]
     if refused:
-        _refused(tmp_path, header, rows, "취소여부", answer, "cancelled or refunded")
+        refused_alike(tmp_path, header, rows, "취소여부", answer, "cancelled or refunded")
     else:
-        _read(tmp_path, header, rows)
+        read_alike(tmp_path, header, rows)
 
 
 def test_a_problem_found_twice_is_listed_once() -> None:

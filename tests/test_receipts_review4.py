@@ -15,9 +15,10 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
+from three_ways import read_alike, refused_alike
 
 from silson_tools.errors import ReceiptError
-from silson_tools.receipts import ReceiptLines, read_receipts
+from silson_tools.receipts import read_receipts
 
 HEAD = ["이름", "진료일자", "진료구분", "요양기관종류", "병원명"]
 
@@ -27,55 +28,18 @@ def _row(*rest: Any, day: str = "2024-03-05", setting: str = "외래",
     return ["나", day, setting, tier, "가나의원", *rest]
 
 
-def _ways(tmp_path: Path, header: list[str], rows: list[list[Any]]) -> list[Any]:
-    """The table read from CSV, from XLSX and from a DataFrame: ReceiptLines or the error."""
-    out: list[Any] = []
-    path = tmp_path / "t.csv"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows([header, *rows])
-    book = openpyxl.Workbook()
-    for r in [header, *rows]:
-        book.active.append(r)
-    xlsx = tmp_path / "t.xlsx"
-    book.save(xlsx)
-    frame = pd.DataFrame(rows, columns=header)
-    for read in (lambda: read_receipts(path), lambda: read_receipts(xlsx),
-                 lambda: ReceiptLines.from_frame(frame)):  # fmt: skip
-        try:
-            out.append(read())
-        except ReceiptError as err:
-            out.append(err)
-    return out
-
-
-def _refused(tmp_path: Path, header: list[str], rows: list[list[Any]], column: str,
-             value: Any, words: str) -> None:  # fmt: skip
-    for got in _ways(tmp_path, header, rows):
-        assert isinstance(got, ReceiptError), (got, column)
-        hits = [p for p in got.problems if column in (p.column or "") and words in p.expected]
-        assert len(hits) == 1, got.problems
-        assert str(hits[0].value) == str(value)
-
-
-def _read(tmp_path: Path, header: list[str], rows: list[list[Any]]) -> list[ReceiptLines]:
-    got = _ways(tmp_path, header, rows)
-    for g in got:
-        assert isinstance(g, ReceiptLines), g
-    return got
-
-
 @pytest.mark.parametrize("column", ["직원할인", "진료비감면액", "본인부담 감면", "감면액(원)"])
 def test_everyday_discount_headers_are_checked(tmp_path: Path, column: str) -> None:
     header = [*HEAD, "본인부담금", "비급여", column]
-    _refused(tmp_path, header, [_row(20000, 200000, 100000)], column, 100000, "감면 후")
-    for got in _read(tmp_path, header, [_row(20000, 200000, 0)]):
+    refused_alike(tmp_path, header, [_row(20000, 200000, 100000)], column, 100000, "감면 후")
+    for got in read_alike(tmp_path, header, [_row(20000, 200000, 0)]):
         assert column not in got.attrs["source"]["ignored_columns"]
 
 
 @pytest.mark.parametrize("column", ["환자유형", "보험자구분"])
 def test_everyday_cover_headers_are_checked(tmp_path: Path, column: str) -> None:
     header = [*HEAD, column, "본인부담금", "비급여"]
-    _refused(tmp_path, header, [_row("자동차보험", 0, 100000)], column, "자동차보험",
+    refused_alike(tmp_path, header, [_row("자동차보험", 0, 100000)], column, "자동차보험",
              "건강보험 또는 의료급여")  # fmt: skip
 
 
@@ -83,34 +47,34 @@ def test_everyday_cover_headers_are_checked(tmp_path: Path, column: str) -> None
                                    "보험", "국민건강보험공단", "건강보험공단"])
 def test_nhi_qualifications_are_read(tmp_path: Path, value: str) -> None:
     for column in ("자격구분", "환자구분"):
-        _read(tmp_path, [*HEAD, column, "본인부담금", "비급여"], [_row(value, 5000, 10000)])
+        read_alike(tmp_path, [*HEAD, column, "본인부담금", "비급여"], [_row(value, 5000, 10000)])
 
 
 @pytest.mark.parametrize("column", ["과목", "진료부서명"])
 def test_everyday_department_headers_are_read(tmp_path: Path, column: str) -> None:
     header = [*HEAD, "본인부담금", "비급여", column]
-    for got in _read(tmp_path, header, [_row(20000, 150000, "치과", tier="상급종합병원")]):
+    for got in read_alike(tmp_path, header, [_row(20000, 150000, "치과", tier="상급종합병원")]):
         assert got["category"].tolist() == ["dental"]
 
 
 @pytest.mark.parametrize("column", ["합계", "총액", "결제금액", "총 본인부담금"])
 def test_a_line_total_shows_copay_including_noncovered(tmp_path: Path, column: str) -> None:
     header = [*HEAD, "본인부담금", "비급여", column]
-    _refused(tmp_path, header, [_row(35000, 20000, 35000)], column, 35000, "include 비급여")
-    _read(tmp_path, header, [_row(15000, 20000, 35000)])
+    refused_alike(tmp_path, header, [_row(35000, 20000, 35000)], column, 35000, "include 비급여")
+    read_alike(tmp_path, header, [_row(15000, 20000, 35000)])
 
 
 def test_a_line_total_beside_nhis_paid_may_be_the_whole_cost(tmp_path: Path) -> None:
     header = [*HEAD, "본인부담금", "공단부담금", "비급여", "합계"]
-    _read(tmp_path, header, [_row(15000, 35000, 20000, 70000)])
-    _read(tmp_path, header, [_row(15000, 35000, 20000, 35000)])
+    read_alike(tmp_path, header, [_row(15000, 35000, 20000, 70000)])
+    read_alike(tmp_path, header, [_row(15000, 35000, 20000, 35000)])
 
 
 @pytest.mark.parametrize("column", ["횟수(회)", "방문횟수(회)", "치료횟수(회)", "처방횟수(건)"])
 def test_a_count_header_with_a_unit_is_checked(tmp_path: Path, column: str) -> None:
     header = [*HEAD, column, "본인부담금", "비급여"]
-    _refused(tmp_path, header, [_row(3, 45000, 0)], column, 3, "one session per line")
-    _read(tmp_path, header, [_row(1, 15000, 0)])
+    refused_alike(tmp_path, header, [_row(3, 45000, 0)], column, 3, "one session per line")
+    read_alike(tmp_path, header, [_row(1, 15000, 0)])
 
 
 @pytest.mark.parametrize("column", ["방문(입원)일수", "입내원일수"])
@@ -118,57 +82,58 @@ def test_a_stay_count_on_an_inpatient_line_is_its_days(tmp_path: Path, column: s
     header = [*HEAD, column, "본인부담금", "공단부담금", "비급여"]
     rows = [_row(5, 500000, 2000000, 0, setting="입원", tier="종합병원"),
             _row(1, 20000, 30000, 0, day="2024-05-09", tier="종합병원")]
-    for got in _read(tmp_path, header, rows):
+    for got in read_alike(tmp_path, header, rows):
         assert got["days"].tolist() == [5, 0]
         assert "days" not in got.attrs["source"]["defaulted"]
     rows[1][5] = 3  # on a 외래 line it still counts visits
-    _refused(tmp_path, header, rows, column, 3, "one session per line")
+    refused_alike(tmp_path, header, rows, column, 3, "one session per line")
 
 
 def test_a_stay_count_beside_a_days_column_is_not_read_twice(tmp_path: Path) -> None:
     header = [*HEAD, "방문(입원)일수", "입원일수", "본인부담금", "비급여"]
-    for got in _read(tmp_path, header, [_row(5, 5, 500000, 0, setting="입원", tier="병원")]):
+    for got in read_alike(tmp_path, header, [_row(5, 5, 500000, 0, setting="입원", tier="병원")]):
         assert got["days"].tolist() == [5]
 
 
 def test_a_discharge_receipt_with_an_earlier_payment_is_read(tmp_path: Path) -> None:
     header = [*HEAD, "입원일수", "본인부담금", "비급여", "이미 납부한 금액", "납부할 금액"]
     stay = {"setting": "입원", "tier": "병원"}
-    for got in _read(tmp_path, header, [_row(20, 300000, 200000, 400000, 100000, **stay)]):
+    for got in read_alike(tmp_path, header, [_row(20, 300000, 200000, 400000, 100000, **stay)]):
         assert "이미 납부한 금액" not in got.attrs["source"]["ignored_columns"]
-    _read(tmp_path, header, [_row(20, 300000, 200000, "", 500000, **stay)])
-    _refused(tmp_path, header, [_row(20, 500000, 200000, 400000, 100000, **stay)],
+    read_alike(tmp_path, header, [_row(20, 300000, 200000, "", 500000, **stay)])
+    refused_alike(tmp_path, header, [_row(20, 500000, 200000, 400000, 100000, **stay)],
              "납부할 금액", 100000, "include 비급여")  # fmt: skip
 
 
 @pytest.mark.parametrize("value", ["0원", "0", "-", ""])
 def test_a_refund_of_nothing_is_not_a_cancellation(tmp_path: Path, value: str) -> None:
-    _read(tmp_path, [*HEAD, "본인부담금", "비급여", "환불금액"], [_row(15000, 0, value)])
+    read_alike(tmp_path, [*HEAD, "본인부담금", "비급여", "환불금액"], [_row(15000, 0, value)])
 
 
 def test_a_refund_amount_is_refused(tmp_path: Path) -> None:
-    _refused(tmp_path, [*HEAD, "본인부담금", "비급여", "환불금액"], [_row(15000, 0, "5,000원")],
-             "환불금액", "5,000원", "cancelled or refunded")  # fmt: skip
+    refused_alike(tmp_path, [*HEAD, "본인부담금", "비급여", "환불금액"],
+                  [_row(15000, 0, "5,000원")], "환불금액", "5,000원",
+                  "cancelled or refunded")  # fmt: skip
 
 
 @pytest.mark.parametrize("memo", ["예약 취소 후 재방문", "서류 반환 받음"])
 def test_a_memo_mentioning_a_cancel_word_is_read(tmp_path: Path, memo: str) -> None:
-    _read(tmp_path, [*HEAD, "본인부담금", "비급여", "메모"], [_row(15000, 0, memo)])
+    read_alike(tmp_path, [*HEAD, "본인부담금", "비급여", "메모"], [_row(15000, 0, memo)])
 
 
 @pytest.mark.parametrize("memo", ["취소", "카드취소", "환불 완료", "Cancelled"])
 def test_a_memo_that_is_a_cancel_mark_is_refused(tmp_path: Path, memo: str) -> None:
-    _refused(tmp_path, [*HEAD, "본인부담금", "비급여", "메모"], [_row(15000, 0, memo)], "메모",
+    refused_alike(tmp_path, [*HEAD, "본인부담금", "비급여", "메모"], [_row(15000, 0, memo)], "메모",
              memo, "cancelled or refunded")  # fmt: skip
 
 
 def test_a_blank_nhis_paid_beside_a_total_is_unknown(tmp_path: Path) -> None:
     header = [*HEAD, "본인부담금", "공단부담금", "비급여", "진료비총액"]
     rows = [_row(15000, 35000, 20000, 70000), _row(15000, None, 20000, 70000, day="2024-03-06")]
-    for got in _read(tmp_path, header, rows):
+    for got in read_alike(tmp_path, header, rows):
         assert got["nhis_paid"].tolist() == [35000, 0]
     rows[1][-1] = 30000  # below ① + ③ + ④ = 35,000: 본인부담금 includes 비급여
-    _refused(tmp_path, header, rows, "진료비총액", 30000, "at least ① + ③ + ④")
+    refused_alike(tmp_path, header, rows, "진료비총액", 30000, "at least ① + ③ + ④")
 
 
 def test_a_summary_sheet_beside_the_receipts_is_not_a_second_table(tmp_path: Path) -> None:
@@ -196,7 +161,7 @@ def test_a_summary_sheet_beside_the_receipts_is_not_a_second_table(tmp_path: Pat
 
 def test_the_old_form_split_of_noncovered_is_read(tmp_path: Path) -> None:
     header = [*HEAD, "본인부담금", "선택진료료", "선택진료료 이외"]
-    for got in _read(tmp_path, header, [_row(20000, 50000, 100000, day="2016-03-05")]):
+    for got in read_alike(tmp_path, header, [_row(20000, 50000, 100000, day="2016-03-05")]):
         assert got["noncovered"].tolist() == [150000]
     book = openpyxl.Workbook()  # as printed: 비급여 over 선택진료료 | 선택진료료 이외
     sheet = book.active
@@ -215,13 +180,13 @@ def test_the_old_form_split_of_noncovered_is_read(tmp_path: Path) -> None:
 
 
 def test_a_discount_of_none_is_zero(tmp_path: Path) -> None:
-    _read(tmp_path, [*HEAD, "본인부담금", "비급여", "감면액"], [_row(20000, 200000, "없음")])
+    read_alike(tmp_path, [*HEAD, "본인부담금", "비급여", "감면액"], [_row(20000, 200000, "없음")])
 
 
 def test_general_care_in_a_dental_department_is_dental(tmp_path: Path) -> None:
     header = [*HEAD, "진료과", "항목", "본인부담금", "비급여"]
     rows = [_row("치과", "일반", 20000, 150000, tier="상급종합병원")]
-    for got in _read(tmp_path, header, rows):
+    for got in read_alike(tmp_path, header, rows):
         assert got["category"].tolist() == ["dental"]
 
 
@@ -271,11 +236,12 @@ def test_rounded_thousands_under_a_summary_note_are_read(tmp_path: Path, suffix:
 
 
 def test_the_common_spelling_of_copay_is_read(tmp_path: Path) -> None:
-    for got in _read(tmp_path, [*HEAD, "본인부담액", "비급여액"], [_row(15000, 20000)]):
+    for got in read_alike(tmp_path, [*HEAD, "본인부담액", "비급여액"], [_row(15000, 20000)]):
         assert got["covered_copay"].tolist() == [15000]
 
 
 def test_a_wrong_payment_with_an_earlier_one_says_both(tmp_path: Path) -> None:
     header = [*HEAD, "입원일수", "본인부담금", "비급여", "이미 납부한 금액", "납부할 금액"]
     rows = [_row(20, 300000, 200000, 300000, 100000, setting="입원", tier="병원")]
-    _refused(tmp_path, header, rows, "납부할 금액", 100000, "= 400,000원: ⑩ 납부할 금액 plus ⑨")
+    said = "= 400,000원: ⑩ 납부할 금액 plus ⑨"
+    refused_alike(tmp_path, header, rows, "납부할 금액", 100000, said)

@@ -57,11 +57,7 @@ def certain_refund_sentences(totals: pd.DataFrame, unknown_years: Sequence[int] 
                 f"{row.person} {row.year}년: ① 합계 {won(row.counted)} − 그해 최고 상한액 "
                 f"{won(row.limit)} = 적어도 {won(row.refund)} 환급 (보험금에서 뺌)"
             )
-        if len(totals) > TOP_PEOPLE:
-            out.append(
-                f"그 외 {len(totals) - TOP_PEOPLE:,}건은 assessed_lines.csv의 ceiling_offset "
-                "열에 있습니다."
-            )
+        out += _rest_in_file(len(totals))
     if unknown_years:
         years = ", ".join(map(str, unknown_years))
         out.append(
@@ -69,6 +65,13 @@ def certain_refund_sentences(totals: pd.DataFrame, unknown_years: Sequence[int] 
             f"{years}: nothing taken out there)."
         )
     return out
+
+
+def _rest_in_file(count: int) -> list[str]:
+    """Where the person-years past the first :data:`TOP_PEOPLE` are ([] when none)."""
+    if count <= TOP_PEOPLE:
+        return []
+    return [f"그 외 {count - TOP_PEOPLE:,}건은 assessed_lines.csv의 ceiling_offset 열에 있습니다."]
 
 
 def _kind(row: object) -> str:
@@ -102,11 +105,7 @@ def decile_refund_sentences(
             f"{row.person} {row.year}년: 상한제 ① 합계 {won(row.counted)} − {row.decile}분위 "
             f"상한액 {won(row.limit)} ({_kind(row)}) = 환급 {won(row.refund)} (보험금에서 뺌)"
         )
-    if len(shown) > TOP_PEOPLE:
-        out.append(
-            f"그 외 {len(shown) - TOP_PEOPLE:,}건은 assessed_lines.csv의 ceiling_offset "
-            "열에 있습니다."
-        )
+    out += _rest_in_file(len(shown))
     return out
 
 
