@@ -75,12 +75,16 @@ def _rest_in_file(count: int) -> list[str]:
 
 
 def _kind(row: object) -> str:
-    """Which 상한액 a person-year took: 요양병원 120일 초과 (with the days) or 일반."""
+    """Which 상한액 a person-year took: 요양병원 long stay (over the table's
+    ``long_stay_days``, with the days) or 일반."""
+    from ..ceiling import load_table
+
     if not bool(row.long_stay):  # type: ignore[attr-defined]
         return "일반"
+    limit = load_table().long_stay_days
     days = int(row.days)  # type: ignore[attr-defined]
-    return "요양병원 120일 초과 입원 " + (
-        f"(병원급 입원 {days:,}일)" if days > 120 else "(병원급 입원일수를 몰라 높은 쪽)"
+    return f"요양병원 {limit}일 초과 입원 " + (
+        f"(병원급 입원 {days:,}일)" if days > limit else "(병원급 입원일수를 몰라 높은 쪽)"
     )
 
 
