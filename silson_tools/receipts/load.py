@@ -173,7 +173,8 @@ def _thousands_on_the_whole(out: dict[str, Any], raw: dict[str, RawColumn],
     """Under a summary block's unit note (a weak sign), do the table's numbers read as that
     unit on the whole? Yes when some number of the scaled columns is under
     :data:`cells.WON_LIKE_FAR_FROM` (20 천원: 20원 is no receipt), or when a 입원 line would
-    be under 10,000원 if the numbers were won (no stay costs that)."""
+    be under :data:`cells.WON_LIKE_FROM` (10,000원) if the numbers were won (no stay costs
+    that)."""
     if not scaled:
         return False
     for c in scaled:
@@ -184,7 +185,7 @@ def _thousands_on_the_whole(out: dict[str, Any], raw: dict[str, RawColumn],
         return False
     stay = np.asarray(out["setting"], dtype=object) == "inpatient"
     paid = sum(np.asarray(out[c], dtype=np.int64) // raw[c].unit for c in scaled)
-    return bool((stay & (paid > 0) & (paid < 10_000)).any())
+    return bool((stay & (paid > 0) & (paid < cells.WON_LIKE_FROM)).any())
 
 
 def _note_cell(grid: Grid, header_at: int, last: int, unit: int) -> tuple[int, int] | None:
