@@ -242,3 +242,74 @@ EATEN = """
 })
 """
 """What MathJax typeset and what Markdown struck through or set in italics, in the page."""
+
+PROJECTOR = {"width": 1280, "height": 720}
+"""A classroom projector's screen."""
+ZOOM_150 = {"width": 853, "height": 480}
+"""1280×720 at 150% browser zoom: the CSS viewport the page lays out in."""
+HIDDEN_IN_APP = ("Run All Cells", "선생님용 점검", "Restart Kernel")
+"""Texts of cells tagged lab-only / teacher: never on the projector."""
+FONT_SIZES = """
+() => [...document.querySelectorAll('.jp-RenderedMarkdown p, .jp-RenderedMarkdown li')]
+  .filter(e => e.offsetParent !== null && e.textContent.trim())
+  .map(e => parseFloat(getComputedStyle(e).fontSize))
+"""
+
+
+def assert_projector_page(page: Any, notebook: str, screenshots: Any) -> None:
+    """A notebook of :data:`NOTEBOOKS` as an app on the projector (1280×720): body text at
+    least 18 px, no Lab-only or teacher cell shown, nothing on stderr; a full-page screenshot."""
+    stem = notebook.removesuffix(".ipynb")
+    page.screenshot(path=screenshots / f"voila_{stem}_full.png", full_page=True)
+    sizes = page.evaluate(FONT_SIZES)
+    assert sizes and min(sizes) >= 18, f"{notebook}: body text {min(sizes or [0])} px (< 18)"
+    text = page.locator("#rendered_cells").inner_text()
+    for hidden in HIDDEN_IN_APP:
+        assert hidden not in text, f"{notebook}: {hidden!r} shown in app mode"
+    assert not stderr_texts(page), f"{notebook}: stderr in app mode: {stderr_texts(page)}"
+
+
+def assert_nothing_eaten(page: Any, notebook: str) -> None:
+    """No ``$…$`` typeset as math, no ``~…~`` struck through, no italics in the page."""
+    eaten = page.evaluate(EATEN)
+    assert eaten == {"math": 0, "struck": [], "italic": []}, f"{notebook}: {eaten}"
+
+
+APPS: dict[str, list[list[str]]] = {
+    "00_start_here.ipynb": [["practice"]],
+    "01_shrink_zones.ipynb": [["n", "C", "D", "r", "H"]],
+    "02_generations.ipynb": [["cost", "share", "@scenario:1년간 매주 도수치료", "sessions"]],
+    "04_ceiling.ipynb": [["decile", "copay_total"]],
+    "05_premium_grades.ipynb": [
+        ["nonbenefit_paid", "discount"],
+        ["covered_premium", "nonbenefit_premium", "increase", "discount"],
+        [
+            "claim_payout",
+            "paid_so_far",
+            "nonbenefit_premium",
+            "discount",
+            "0paid_so_far",
+            "+clean_last_year",
+            "covered_premium",
+        ],
+    ],
+    "06_network_plans.ipynb": [
+        [
+            "pcp_visits",
+            "specialist_visits",
+            "specialist_no_referral",
+            "emergency_visits",
+            "hospital_days",
+            "out_of_network_share",
+            "cost_pcp",
+            "cost_specialist",
+            "cost_emergency",
+            "cost_hospital_day",
+        ]
+    ],
+}
+"""Notebook → its slider apps in page order → the sliders of each (CSS silson-slider-<name>).
+Untimed steps before a slider: ``0name`` sets that slider to its minimum (Home key),
+``+name`` ticks a checkbox (05's 급여 premium is greyed out until the 무사고 할인 is at stake,
+i.e. last year clean and nothing paid yet), ``@name:label`` picks a list entry (02's
+회차·일수 changes only its 도수치료 and 입원 scenarios)."""

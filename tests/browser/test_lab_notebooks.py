@@ -10,7 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_helpers import EATEN, NOTEBOOKS, WIDGET_TIMEOUT_MS, open_and_run_all, wait_for_idle
+from browser_helpers import (
+    NOTEBOOKS,
+    WIDGET_TIMEOUT_MS,
+    assert_nothing_eaten,
+    open_and_run_all,
+    wait_for_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +40,6 @@ def test_notebook_in_lab(lab_session, bpage, screenshots: Path, notebook: str) -
         page.evaluate(f"() => document.querySelector('{scroller}').scrollTo(0, {top})")
         page.wait_for_timeout(300)
         page.screenshot(path=screenshots / f"lab_{stem}_{i:02d}.png")
-    eaten = page.evaluate(EATEN)
-    assert eaten == {"math": 0, "struck": [], "italic": []}, f"{notebook} in Lab: {eaten}"
+    assert_nothing_eaten(page, f"{notebook} in Lab")
     errors = page.locator(".jp-OutputArea-output[data-mime-type*='stderr']").count()
     assert errors == 0, f"{notebook}: {errors} stderr/error outputs in JupyterLab"

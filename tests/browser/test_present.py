@@ -1,11 +1,12 @@
-"""Projector mode (``make present``): notebooks 00, 02, 03, 07 in a real browser.
+"""Projector mode (``make present``): the launcher, and notebooks 03, 07 and 08 in a real browser.
 
 Voilà at 1280×720 (a classroom projector): the Korean launcher lists every notebook with
 one line; body text is at least 18 px; Lab-only instructions and teacher cells are hidden;
-notebook 02's controls and picture are on screen together; slider values are not clipped,
-also at 150% zoom; no other notebook has text typeset as math or struck through. The same
-four notebooks in JupyterLab: tests/browser/test_lab_notebooks.py. Screenshots of every
-view go to the screenshot folder.
+slider values are not clipped, also at 150% zoom; no notebook has text typeset as math or
+struck through. The projector notebooks with slider apps (00, 02) and the other slider
+notebooks (01, 04, 05, 06) get the same checks on the page test_slider_latency.py opens
+(one Voilà render, one kernel, per notebook). The projector notebooks in JupyterLab:
+tests/browser/test_lab_notebooks.py. Screenshots of every view go to the screenshot folder.
 """
 
 from __future__ import annotations
@@ -14,21 +15,18 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_helpers import EATEN, NOTEBOOKS, WIDGET_TIMEOUT_MS, stderr_texts
+from browser_helpers import (
+    APPS,
+    NOTEBOOKS,
+    PROJECTOR,
+    WIDGET_TIMEOUT_MS,
+    ZOOM_150,
+    assert_nothing_eaten,
+    assert_projector_page,
+)
 
 pytestmark = pytest.mark.browser
 
-PROJECTOR = {"width": 1280, "height": 720}
-ZOOM_150 = {"width": 853, "height": 480}
-"""1280×720 at 150% browser zoom: the CSS viewport the page lays out in."""
-HIDDEN_IN_APP = ("Run All Cells", "선생님용 점검", "Restart Kernel")
-"""Texts of cells tagged lab-only / teacher: never on the projector."""
-
-FONT_SIZES = """
-() => [...document.querySelectorAll('.jp-RenderedMarkdown p, .jp-RenderedMarkdown li')]
-  .filter(e => e.offsetParent !== null && e.textContent.trim())
-  .map(e => parseFloat(getComputedStyle(e).fontSize))
-"""
 CLIPPED = """
 () => [...document.querySelectorAll('.widget-readout')]
   .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
@@ -104,35 +102,14 @@ def test_launcher_in_voila_lists_every_notebook_in_korean(voila, bpage, screensh
     page.screenshot(path=screenshots / "voila_launcher.png")
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS)
+@pytest.mark.parametrize("notebook", [n for n in NOTEBOOKS if n not in APPS])
 def test_projector_mode_in_voila(voila, bpage, screenshots: Path, notebook: str) -> None:
     page = bpage.page
     _open_in_voila(page, voila, notebook)
     stem = notebook.removesuffix(".ipynb")
     page.screenshot(path=screenshots / f"voila_{stem}_top.png")
-    page.screenshot(path=screenshots / f"voila_{stem}_full.png", full_page=True)
-    sizes = page.evaluate(FONT_SIZES)
-    assert sizes and min(sizes) >= 18, f"{notebook}: body text {min(sizes or [0])} px (< 18)"
-    text = page.locator("#rendered_cells").inner_text()
-    for hidden in HIDDEN_IN_APP:
-        assert hidden not in text, f"{notebook}: {hidden!r} shown in app mode"
-    assert not stderr_texts(page), f"{notebook}: stderr in app mode: {stderr_texts(page)}"
-    eaten = page.evaluate(EATEN)
-    assert eaten == {"math": 0, "struck": [], "italic": []}, f"{notebook}: {eaten}"
-    if notebook.startswith("02_"):
-        app = page.locator(".silson-scenario-app").first
-        app.locator("img").first.wait_for(state="visible", timeout=WIDGET_TIMEOUT_MS)
-        app.scroll_into_view_if_needed()
-        page.evaluate("() => document.querySelector('.silson-scenario-app').scrollIntoView()")
-        controls = app.locator(".widget-vbox").first.bounding_box()
-        picture = app.locator("img").first.bounding_box()
-        assert controls and picture
-        for name, box in (("controls", controls), ("picture", picture)):
-            assert box["y"] >= 0 and box["y"] + box["height"] <= PROJECTOR["height"], (
-                f"02: {name} {box} not on the 1280×720 screen with the other"
-            )
-        page.screenshot(path=screenshots / f"voila_{stem}_app.png")
-        # its sliders' speed: tests/browser/test_slider_latency.py
+    assert_projector_page(page, notebook, screenshots)
+    assert_nothing_eaten(page, notebook)
     if notebook.startswith("03_"):
         _upload_two_clicks(page, voila.root, screenshots)
     assert not page.evaluate(CLIPPED), f"{notebook}: slider values clipped"
@@ -148,12 +125,16 @@ ALL_NOTEBOOKS = sorted(
 )
 
 
-@pytest.mark.parametrize("notebook", [n for n in ALL_NOTEBOOKS if n not in NOTEBOOKS])
+OTHER_NOTEBOOKS = [n for n in ALL_NOTEBOOKS if n not in NOTEBOOKS and n not in APPS]
+"""Notebooks neither on the projector list nor with slider apps (08): with those two lists,
+every notebook is checked on one Voilà page."""
+
+
+@pytest.mark.parametrize("notebook", OTHER_NOTEBOOKS)
 def test_nothing_typeset_or_struck_in_voila(voila, bpage, screenshots: Path, notebook: str) -> None:
     """Every other notebook in app mode: no $…$ typeset as math, no ~…~ struck, no italics."""
     page = bpage.page
     _open_in_voila(page, voila, notebook)
     page.wait_for_timeout(2_000)  # widgets and MathJax finish after the cells
-    eaten = page.evaluate(EATEN)
     page.screenshot(path=screenshots / f"voila_{notebook.removesuffix('.ipynb')}_top.png")
-    assert eaten == {"math": 0, "struck": [], "italic": []}, f"{notebook}: {eaten}"
+    assert_nothing_eaten(page, notebook)

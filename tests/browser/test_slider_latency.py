@@ -7,7 +7,10 @@ and one Run All) each slider of each app is moved with the arrow keys; the time 
 of its readout) is measured inside the page (``performance.now()``). Holding a key is
 imitated by twelve quick presses: the last picture must arrive soon after the last press
 (updates do not pile up). In Voilà each app's controls and picture must be on the
-1280×720 screen together, and slider values must not be clipped, also at 150% zoom.
+1280×720 screen together, and slider values must not be clipped, also at 150% zoom; the
+same page load checks that nothing is typeset as math, struck through or set in italics,
+and for the projector notebooks (00, 02) the rest of test_present.py's projector checks
+(each Voilà render starts a kernel: one per notebook, not one per test).
 Screenshots of every view go to the screenshot folder; per-slider latencies to
 ``slider_latency.json`` there (``benchmarks/bench_slider.py --browser`` prints them).
 
@@ -27,56 +30,27 @@ from typing import Any
 
 import nbformat
 import pytest
-from browser_helpers import WIDGET_TIMEOUT_MS, open_and_run_all, stderr_texts, wait_for_idle
+from browser_helpers import (
+    APPS,
+    NOTEBOOKS,
+    PROJECTOR,
+    WIDGET_TIMEOUT_MS,
+    ZOOM_150,
+    assert_nothing_eaten,
+    assert_projector_page,
+    open_and_run_all,
+    stderr_texts,
+    wait_for_idle,
+)
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 
-APPS: dict[str, list[list[str]]] = {
-    "00_start_here.ipynb": [["practice"]],
-    "01_shrink_zones.ipynb": [["n", "C", "D", "r", "H"]],
-    "02_generations.ipynb": [["cost", "share", "@scenario:1년간 매주 도수치료", "sessions"]],
-    "04_ceiling.ipynb": [["decile", "copay_total"]],
-    "05_premium_grades.ipynb": [
-        ["nonbenefit_paid", "discount"],
-        ["covered_premium", "nonbenefit_premium", "increase", "discount"],
-        [
-            "claim_payout",
-            "paid_so_far",
-            "nonbenefit_premium",
-            "discount",
-            "0paid_so_far",
-            "+clean_last_year",
-            "covered_premium",
-        ],
-    ],
-    "06_network_plans.ipynb": [
-        [
-            "pcp_visits",
-            "specialist_visits",
-            "specialist_no_referral",
-            "emergency_visits",
-            "hospital_days",
-            "out_of_network_share",
-            "cost_pcp",
-            "cost_specialist",
-            "cost_emergency",
-            "cost_hospital_day",
-        ]
-    ],
-}
-"""Notebook → its slider apps in page order → the sliders of each (CSS silson-slider-<name>).
-Untimed steps before a slider: ``0name`` sets that slider to its minimum (Home key),
-``+name`` ticks a checkbox (05's 급여 premium is greyed out until the 무사고 할인 is at stake,
-i.e. last year clean and nothing paid yet), ``@name:label`` picks a list entry (02's
-회차·일수 changes only its 도수치료 and 입원 scenarios)."""
 APP_CALL = re.compile(r"\w(App|_app)\(")
 """A code cell that makes a slider app (``NetworkApp(...)``, ``premium_app.grade_app(...)``)."""
 LAB_NOTEBOOK = "slider_apps_in_lab.ipynb"
 """The scratch notebook the JupyterLab test opens (in the servers' throwaway copy)."""
 
-PROJECTOR = {"width": 1280, "height": 720}
-ZOOM_150 = {"width": 853, "height": 480}
 LAB = {"width": 1400, "height": 900}
 PRESSES = int(os.environ.get("SILSON_SLIDER_PRESSES", "3"))
 """Timed presses per slider: 3 in the test suite; ``benchmarks/bench_slider.py --browser``
@@ -113,7 +87,7 @@ WATCH = """
 """
 LOADS = "(app) => window.__nbb.loads.filter(l => l.app === app).length"
 CLIPPED = """
-() => [...document.querySelectorAll('.silson-app .widget-readout')]
+() => [...document.querySelectorAll('.widget-readout')]
   .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
   .map(e => e.textContent)
 """
@@ -289,7 +263,10 @@ def test_sliders_in_voila(voila, bpage, screenshots: Path, latencies, notebook: 
         )
     assert not page.evaluate(CLIPPED), f"{stem}: slider values clipped"
     assert not stderr_texts(page), f"{stem}: stderr in app mode: {stderr_texts(page)}"
+    if notebook in NOTEBOOKS:  # a projector notebook: its page is checked here, once
+        assert_projector_page(page, notebook, screenshots)
     _measure(page, "Voilà", notebook, latencies)
+    assert_nothing_eaten(page, notebook)  # long after the cells ran: MathJax has finished
     page.set_viewport_size(ZOOM_150)  # the page at 150% browser zoom
     page.wait_for_timeout(500)
     page.locator(".silson-app").first.evaluate("e => e.scrollIntoView({block: 'start'})")
