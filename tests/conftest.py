@@ -5,7 +5,8 @@
   new examples.
 - ``make test`` runs pytest on two processes (pytest-xdist, ``--dist loadfile`` with the
   scheduler below): a test file, or a notebook under nbval, runs whole in one process, so
-  a notebook's cells share their kernel; the browser tests that need JupyterLab are one
+  a notebook's cells share their kernel (and, after them, its render check:
+  tests/render_checks.py); the browser tests that need JupyterLab are one
   unit, and those that need Voilà another, so each server starts once in the whole run,
   not once in each process.
 - The browser tests report key-press-to-new-plot latencies in their test reports
@@ -24,6 +25,7 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
+from render_checks import add_render_checks
 
 settings.register_profile("dev", deadline=None, print_blob=True)
 settings.register_profile("ci", parent=settings.get_profile("dev"), derandomize=True)
@@ -53,7 +55,9 @@ def server_group(nodeid: str) -> str | None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A browser test's name says the server it uses (see :func:`server_group`)."""
+    """A browser test's name says the server it uses (see :func:`server_group`); each
+    notebook under nbval gets its render check after its last cell (tests/render_checks.py)."""
+    add_render_checks(items)
     for item in items:
         used = {SERVERS[f] for f in getattr(item, "fixturenames", ()) if f in SERVERS}
         expected = f"browser-{used.pop()}" if len(used) == 1 else None

@@ -293,8 +293,8 @@ def test_notebook_parameters_cell_comes_first_and_is_tagged() -> None:
 def test_notebook_runs_on_another_file_set_by_its_parameters(tmp_path: Path) -> None:
     """What papermill does: replace the parameters, run top to bottom on a fresh kernel.
 
-    60 s per cell and a client that does not sleep through a reply, as in
-    test_notebook_render.py."""
+    60 s per cell and a client that does not sleep through a reply
+    (silson_tools.teaching.kernel_client)."""
     import nbformat
 
     from silson_tools.teaching.kernel_client import run_notebook
