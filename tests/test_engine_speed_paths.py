@@ -4,8 +4,9 @@ Each test runs a shortcut (the sort by day then by person with the sorted column
 without a gather, the zone read from one table of facts, the lines of every 3대 비급여 and
 상급병실 part found in one pass, a mostly-zero detail column put back in row order in its own
 memory, the zone and policy year put back by one scatter, an exclusion clause whose
-categories no line has skipped, the clause codes when no clause applied) beside the plain
-computation it replaces, on data where both apply, ties and zeros included.
+categories no line has skipped, the clause codes when no clause applied, validated lines
+whose text columns are built only when asked for) beside the plain computation it replaces,
+on data where both apply, ties and zeros included.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 import pytest
 
 from silson_tools.catalog import Policy, load_policy
-from silson_tools.engine.assess import assess_lines, noncovered_lines
+from silson_tools.engine.assess import assess, assess_lines, noncovered_lines
 from silson_tools.engine.exclusions import (
     _care,
     clause_labels,
@@ -32,7 +33,11 @@ from silson_tools.engine.output import (
     _zone_and_policy_year,
     detail_columns,
 )
+from silson_tools.engine.validated import validated_lines
 from silson_tools.engine.zones import ZONE_CODES, zone_codes
+from silson_tools.errors import ReceiptError
+from silson_tools.receipts import ReceiptLines, as_receipt_lines
+from silson_tools.receipts.validate import STR_DTYPE, Texts
 from silson_tools.scale import cohort
 from silson_tools.schema import AMOUNT_COLUMNS
 
@@ -278,3 +283,117 @@ def test_clause_codes_without_a_clause_equal_the_general_way(clauses: str) -> No
     assert code.dtype == np.int16
     assert (code == _clause_codes(clause, excluded)).all()
     assert set(np.unique(code)) >= {0, 2}
+
+
+# --- validated lines whose text columns are built only when asked for -------------------------
+
+_HEADERS = {"person": "이름", "days": "입원일수", "institution": "병원명", "severe": "산정특례"}
+
+
+def _frames() -> dict[str, pd.DataFrame]:
+    """Frames that take each way a text column is made: categorical, str and object cells,
+    defaults for missing columns, columns under Korean headers, a 상병코드 column."""
+    base = cohort(3_000, people=40, seed=8).drop(columns=["policy", "policy_start"])
+    base["days"] = np.minimum(base["days"], 1)  # one-day stays: no two of them overlap
+    rng = np.random.default_rng(8)
+    n = len(base)
+    full = base.assign(
+        institution=np.where(rng.random(n) < 0.4, "", rng.choice(["가 의원", "B병원"], n)),
+        diagnosis=np.where(rng.random(n) < 0.3, rng.choice(["F32.9", "K29"], n), ""),
+        severe=rng.random(n) < 0.1,
+    )
+    text = full.copy()
+    for col in ("person", "setting", "tier", "category"):
+        text[col] = text[col].astype(object)
+    strs = full.astype({c: "str" for c in ("person", "setting", "tier", "institution")})
+    cats = full.astype({c: "category" for c in ("person", "setting", "tier", "category")})
+    return {
+        "cohort": base,
+        "object": text,
+        "str": strs,
+        "categorical": cats,
+        "korean": full.rename(columns=_HEADERS),
+    }
+
+
+@pytest.mark.parametrize("name", ["cohort", "object", "str", "categorical", "korean"])
+def test_deferred_lines_answer_as_the_receipt_lines_do(name: str) -> None:
+    """validated_lines keeps the text columns unbuilt: each answer the engine reads (codes,
+    arrays, values, text codes, given columns) equals the ReceiptLines', and the frame it
+    builds on demand equals as_receipt_lines' (values, dtypes, index, attrs)."""
+    frame = _frames()[name]
+    eager = as_receipt_lines(frame)
+    lazy = validated_lines(frame)
+    assert lazy._lines is None  # nothing built yet
+    assert lazy.given_columns == eager.given_columns
+    assert len(lazy) == len(eager)
+    coded = ("person", "setting", "tier", "category")
+    for (code, names), (want, want_names) in zip(
+        lazy.codes_of(*coded), eager.codes_of(*coded), strict=True
+    ):
+        assert names == want_names
+        np.testing.assert_array_equal(code, want)
+    for column in ("institution", "visit"):
+        got, want = lazy.text_codes(column), eager.text_codes(column)
+        assert (got is None) == (want is None)
+        if got is not None:
+            np.testing.assert_array_equal(got[0], want[0])
+            assert got[1] == want[1]
+    for column in eager.columns:
+        got, want = lazy.arrays(column)[0], eager.arrays(column)[0]
+        assert got.dtype == want.dtype, column
+        np.testing.assert_array_equal(got, want)
+        got, want = lazy.values(column), eager[column].to_numpy()
+        assert got.dtype == want.dtype and got.flags.writeable == want.flags.writeable, column
+        np.testing.assert_array_equal(got, want)
+    assert lazy._lines is None  # still nothing built
+    built = lazy.lines
+    pd.testing.assert_frame_equal(built, eager, check_exact=True)
+    assert built.attrs == eager.attrs and built.rows.tolist() == eager.rows.tolist()
+    assert [type(built[c].array) for c in built] == [type(eager[c].array) for c in eager]
+
+
+def test_the_engine_builds_no_receipt_lines_unless_asked() -> None:
+    """A run with no hook and no problem never builds the frame; a ceiling hook is given the
+    ReceiptLines; a problem found by the engine names the same rows either way."""
+    frame = _frames()["korean"]
+    pol = load_policy("gen4")
+    lines = read_lines(frame, pol)
+    assess_lines(lines, pol.for_contract(lines.start), None)
+    assert lines.receipts is not None and lines.receipts._lines is None
+    seen: list[type] = []
+
+    class Hook:
+        def line_offsets(self, receipts: pd.DataFrame) -> np.ndarray:
+            seen.append(type(receipts))
+            assert receipts.is_intact() and receipts["person"].dtype == "str"
+            return np.zeros(len(receipts), np.int64)
+
+    out = assess(frame, "gen4", ceiling=Hook())
+    assert seen == [ReceiptLines]
+    for column, header in _HEADERS.items():  # under another header: the validated values
+        want = as_receipt_lines(frame)[column].to_numpy()
+        np.testing.assert_array_equal(out[column].to_numpy(), want)
+        assert header in out.columns  # the input's own column kept beside it
+    bad = frame.assign(nhis_paid=0, date=pd.Timestamp("2027-03-02"))  # 5세대 needs ②
+    with pytest.raises(ReceiptError) as lazy_error:
+        assess(bad, "gen5")
+    with pytest.raises(ReceiptError) as eager_error:
+        assess(as_receipt_lines(bad), "gen5")
+    assert "gen5" in lazy_error.value.problems[0].expected
+    assert lazy_error.value.problems == eager_error.value.problems
+
+
+def test_texts_read_and_build_as_the_str_array() -> None:
+    """A Texts column reads (by position, as an array) and builds as the str array it
+    stands for; a constant one (codes None) as n copies of its text."""
+    table = np.array(["외래", "", "약국"], dtype=object)
+    codes = np.array([2, 0, 0, 1, 2], dtype=np.int8)
+    texts = Texts(table, codes, len(codes))
+    want = ["약국", "외래", "외래", "", "약국"]
+    assert [texts[i] for i in range(5)] == want
+    assert np.asarray(texts, dtype=object).tolist() == want
+    assert texts.strings().tolist() == want and texts.strings().dtype == STR_DTYPE
+    same = Texts(np.array(["본인"], dtype=object), None, 4)
+    assert np.asarray(same).tolist() == ["본인"] * 4 and same[3] == "본인"
+    assert same.strings().tolist() == ["본인"] * 4

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .lines import I64
+from .validated import DeferredLines
 
 __all__ = ["Ceiling", "CeilingHook", "ceiling_offsets"]
 
@@ -34,7 +35,7 @@ Ceiling: TypeAlias = CeilingHook | np.ndarray | pd.Series | Sequence[int] | None
 """What ``assess(..., ceiling=)`` accepts: no refund, the refund per line, or a hook."""
 
 
-def ceiling_offsets(ceiling: Ceiling, receipts: pd.DataFrame) -> np.ndarray | None:
+def ceiling_offsets(ceiling: Ceiling, receipts: pd.DataFrame | DeferredLines) -> np.ndarray | None:
     """The refund per line (int64, row order) from a ``ceiling=`` argument; None for None.
 
     :class:`InputError` unless there is one whole, finite amount of at least 0 won per line.
@@ -42,6 +43,8 @@ def ceiling_offsets(ceiling: Ceiling, receipts: pd.DataFrame) -> np.ndarray | No
     if ceiling is None:
         return None
     if isinstance(ceiling, CeilingHook):
+        if isinstance(receipts, DeferredLines):  # the hook is given the ReceiptLines
+            receipts = receipts.lines
         values: object = ceiling.line_offsets(receipts)
         name = f"{type(ceiling).__name__}.line_offsets()"
     elif isinstance(ceiling, np.ndarray | pd.Series) or (

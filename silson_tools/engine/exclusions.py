@@ -91,7 +91,7 @@ def _diagnosis_in(lines: SortedLines, ranges: tuple[tuple[str, str], ...]) -> np
     rec = lines.receipts
     if rec is None or "diagnosis" not in lines.given:
         return np.zeros(lines.n, dtype=bool)
-    codes, uniques = pd.factorize(rec["diagnosis"].to_numpy(dtype=object))
+    codes, uniques = pd.factorize(np.asarray(rec.values("diagnosis"), dtype=object))
     inside = [any(lo <= str(u)[:3] <= hi for lo, hi in ranges) for u in uniques]
     hit = np.append(np.array(inside, dtype=bool), False)[codes]  # code −1 (missing): False
     return hit if lines.identity else hit[lines.order]

@@ -18,9 +18,10 @@ from ..catalog import Policy
 from ..dates import as_day, calendar_year_start
 from ..errors import InputError
 from ..params import nhi_copay
-from ..receipts.lines import ReceiptLines, as_receipt_lines
+from ..receipts.lines import ReceiptLines
 from ..schema import CATEGORIES
 from .lines import I64, OUT, PH, TIER_CODES, InputColumns, SortedLines, sort_lines
+from .validated import DeferredLines, validated_lines
 
 __all__ = [
     "NHIS_ESTIMATE_COLUMN",
@@ -44,7 +45,7 @@ def read_lines(
             "receipts: expected receipt lines (read_receipts(...) or a pandas DataFrame), "
             f"got {type(receipts).__name__}"
         )
-    lines = as_receipt_lines(receipts, extra_categories=policy.extra_categories)
+    lines = validated_lines(receipts, policy.extra_categories)  # as_receipt_lines' checks
     cols = _columns(lines, policy)
     if policy_start is None:
         start = calendar_year_start(cols.day)
@@ -57,7 +58,7 @@ def read_lines(
     return out
 
 
-def _columns(lines: ReceiptLines, policy: Policy) -> InputColumns:
+def _columns(lines: DeferredLines, policy: Policy) -> InputColumns:
     """The validated columns as the engine's codes, in the input's row order."""
     coded = lines.codes_of("person", "setting", "tier", "category")
     (person, _), (setting, _), (tier, _), (code, names) = coded
@@ -107,7 +108,10 @@ NHIS_ESTIMATE_COLUMN = "nhis_paid_estimate"
 
 
 def check_nhis_paid(
-    receipts: ReceiptLines, policy: Policy, lines: SortedLines, estimate: bool = False
+    receipts: ReceiptLines | DeferredLines,
+    policy: Policy,
+    lines: SortedLines,
+    estimate: bool = False,
 ) -> None:
     """5세대 reads the NHI co-pay rate Σ① ÷ (Σ① + Σ②) from ② 공단부담금 on 통원·약국 lines.
 

@@ -20,7 +20,7 @@ from ..dates import per_day, policy_year_index
 from ..schema import SETTINGS, TIERS
 
 if TYPE_CHECKING:
-    from ..receipts.lines import ReceiptLines
+    from .validated import DeferredLines
     from .visits import Visits
 
 __all__ = [
@@ -117,9 +117,9 @@ class SortedLines:
     """Outpatient/pharmacy visit groupings, built once and shared by every visit part."""
     nhis_estimate: np.ndarray | None = None
     """② 공단부담금 estimated per sorted line (0 where the receipt gave it), or None."""
-    receipts: ReceiptLines | None = None
+    receipts: DeferredLines | None = None
     """The validated lines these came from: ``receipts.error(order[i], …)`` names the row a
-    person sees for sorted line ``i``."""
+    person sees for sorted line ``i``; ``receipts.lines`` is the ReceiptLines."""
     given: tuple[str, ...] = ()
     """``receipts.given_columns``, read once (the canonical columns the input had)."""
 

@@ -19,6 +19,7 @@ from ..dates import year_starts
 from ..receipts.lines import ReceiptLines
 from ..schema import OPTIONAL_COLUMNS
 from .lines import I64, LineDetail, SortedLines
+from .validated import DeferredLines
 from .zones import ZONE_CODES
 
 __all__ = [
@@ -123,7 +124,9 @@ def detail_frame(
     return pd.concat([out.drop(columns=[c for c in names if c in out.columns]), added], axis=1)
 
 
-def with_optional_columns(receipts: pd.DataFrame, checked: ReceiptLines | None) -> pd.DataFrame:
+def with_optional_columns(
+    receipts: pd.DataFrame, checked: ReceiptLines | DeferredLines | None
+) -> pd.DataFrame:
     """A shallow copy of ``receipts`` with every optional canonical column it lacks: the
     validated values from ``checked`` (the same lines, validated) where the frame had that
     column under another header (``이름`` → ``person``, ``입원일수`` → ``days``), else the
@@ -134,7 +137,12 @@ def with_optional_columns(receipts: pd.DataFrame, checked: ReceiptLines | None) 
     for col, default in OPTIONAL_COLUMNS.items():
         if col not in out.columns:
             if checked is not None and col in given:  # under another header
-                out[col] = checked[col].to_numpy()
+                values = (
+                    checked.values(col)
+                    if isinstance(checked, DeferredLines)
+                    else checked[col].to_numpy()
+                )
+                out[col] = values
             else:
                 out[col] = _constant(default, len(out))
     return out

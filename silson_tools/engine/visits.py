@@ -146,7 +146,7 @@ def _text_codes(lines: SortedLines, column: str, idx: np.ndarray) -> np.ndarray:
     if coded is not None:
         code, names = coded
         return _name_table(names, column)[code[rows]]
-    text = rec[column].to_numpy(dtype=object)[rows]
+    text = np.asarray(rec.values(column), dtype=object)[rows]
     codes, names = pd.factorize(text)
     return _name_table(tuple(names), column)[codes]
 

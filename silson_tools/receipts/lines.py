@@ -76,6 +76,7 @@ from .validate import (
     RawColumn,
     _factorize,
     bare_unit_expected,
+    built,
     cell_value,
     check_columns,
     map_headers,
@@ -171,6 +172,20 @@ class ReceiptLines(pd.DataFrame):
         for it, a 횟수 above 1, a 진료비총액 column that is not ① + ② + ③ + ④ (notes in
         ``attrs["source"]["notes"]``).
         """
+        return cls._create(*cls._check_frame(frame, source, aliases, extra_categories))
+
+    @classmethod
+    def _check_frame(
+        cls,
+        frame: pd.DataFrame,
+        source: str | None = None,
+        aliases: str | Path | Aliases | None = None,
+        extra_categories: Sequence[str] = (),
+        defer_text: bool = False,
+    ) -> tuple[Checked, pd.Index, str, np.ndarray, dict[str, Any], tuple[str, ...]]:
+        """:meth:`from_frame`'s checks → the arguments of :meth:`_create`. ``defer_text``:
+        the text columns stay :class:`~.validate.Texts` until ``_create`` builds them (the
+        engine reads codes only, and builds the frame only when something asks for it)."""
         if not isinstance(frame, pd.DataFrame):
             raise InputError(f"receipts must be a pandas DataFrame, got {type(frame).__name__}")
         table = _alias_table(aliases)
@@ -186,7 +201,8 @@ class ReceiptLines(pd.DataFrame):
         ignored = [t for t in ignored
                    if t not in checked and t not in added_headers(headers, table)]
         extra = tuple(str(c) for c in extra_categories)
-        checked = check_columns(raw, len(frame), problems, table, extra_categories=extra)
+        checked = check_columns(raw, len(frame), problems, table, extra_categories=extra,
+                                defer_text=defer_text)  # fmt: skip
         _unit_fit(found, checked.columns, problems)
         if not problems:
             notes.extend(add_old_noncovered(
@@ -219,7 +235,7 @@ class ReceiptLines(pd.DataFrame):
                 "notes": notes,
                 "lines": len(frame),
             }
-        return cls._create(checked, frame.index, name, rows, attrs, extra)
+        return checked, frame.index, name, rows, attrs, extra
 
     @classmethod
     def _create(
@@ -231,8 +247,9 @@ class ReceiptLines(pd.DataFrame):
         attrs: Mapping[str, Any],
         extra_categories: tuple[str, ...],
     ) -> ReceiptLines:
-        """Wrap checked columns (the loader and from_frame end here)."""
-        data = {c: checked.columns[c] for c in CANONICAL_COLUMNS}
+        """Wrap checked columns (the loader and from_frame end here); text columns left as
+        :class:`~.validate.Texts` are built here."""
+        data = {c: built(checked.columns[c]) for c in CANONICAL_COLUMNS}
         base = pd.DataFrame(data, index=index, copy=False)
         refs = {c: checked.refs[c] for c in CANONICAL_COLUMNS if c in checked.refs}
         return cls._wrap(base, source, rows, refs, checked.codes, extra_categories, attrs)
@@ -560,14 +577,8 @@ def as_receipt_lines(
     Raises :class:`~silson_tools.errors.ReceiptError` naming every bad line.
     """
     extra = tuple(str(c) for c in extra_categories if c not in CATEGORIES)
-    if isinstance(obj, ReceiptLines) and obj.is_intact() and obj._validated is not None:
-        info = obj._validated
-        if set(info.extra_categories) <= set(extra):
-            return obj
-        codes, names = info.codes["category"]
-        counts = np.bincount(codes, minlength=len(names))
-        if {names[i] for i in np.flatnonzero(counts)} <= {*CATEGORIES, *extra}:
-            return obj
+    if _as_is(obj, extra):
+        return obj
     if isinstance(obj, pd.DataFrame):
         return ReceiptLines.from_frame(obj, source=source, extra_categories=extra)
     if isinstance(obj, Mapping) or (isinstance(obj, Sequence) and not isinstance(obj, str | bytes)):
@@ -576,3 +587,16 @@ def as_receipt_lines(
         "receipts must be a DataFrame, ReceiptLines, a mapping of columns or a list of "
         f"records, got {type(obj).__name__}"
     )
+
+
+def _as_is(obj: object, extra: tuple[str, ...]) -> bool:
+    """True when ``obj`` is an intact ReceiptLines that :func:`as_receipt_lines` hands back
+    unchanged under the extra categories ``extra`` (it has no category outside them)."""
+    if not (isinstance(obj, ReceiptLines) and obj.is_intact() and obj._validated is not None):
+        return False
+    info = obj._validated
+    if set(info.extra_categories) <= set(extra):
+        return True
+    codes, names = info.codes["category"]
+    counts = np.bincount(codes, minlength=len(names))
+    return {names[i] for i in np.flatnonzero(counts)} <= {*CATEGORIES, *extra}
