@@ -37,7 +37,7 @@ from silson_tools.engine.validated import validated_lines
 from silson_tools.engine.zones import ZONE_CODES, zone_codes
 from silson_tools.errors import ReceiptError
 from silson_tools.receipts import ReceiptLines, as_receipt_lines
-from silson_tools.receipts.validate import STR_DTYPE, Texts
+from silson_tools.receipts.validate import STR_DTYPE, Texts, _factorize
 from silson_tools.scale import cohort
 from silson_tools.schema import AMOUNT_COLUMNS
 
@@ -397,3 +397,27 @@ def test_texts_read_and_build_as_the_str_array() -> None:
     same = Texts(np.array(["본인"], dtype=object), None, 4)
     assert np.asarray(same).tolist() == ["본인"] * 4 and same[3] == "본인"
     assert same.strings().tolist() == ["본인"] * 4
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series(["나", "가", "나", None, " 다 "], dtype="str"),
+        pd.Series(["b", "a", "b"], dtype=object),
+        pd.Series(["b", "a", None], dtype="string"),
+        pd.Series([3, 1, 3]),
+        pd.Series(pd.to_datetime(["2024-01-02", "2023-05-06", "2024-01-02"])),
+        pd.Series(pd.to_datetime(["2024-01-02", "2023-05-06"]).tz_localize("Asia/Seoul")),
+        pd.Series([1, "a", 2.5, "a"], dtype=object),
+        pd.Series([True, False, True]),
+    ],
+    ids=["str", "object", "string", "int", "datetime", "tz", "mixed", "bool"],
+)
+def test_text_categories_are_read_as_iterating_reads_them(values: pd.Series) -> None:
+    """A categorical column's distinct values read in one call are the values, and the
+    types, that iterating over the categories gives."""
+    column = values.astype("category")
+    codes, uniques = _factorize(column)
+    want = list(column.cat.categories)
+    assert uniques == want and [type(u) for u in uniques] == [type(u) for u in want]
+    np.testing.assert_array_equal(codes, column.cat.codes.to_numpy())

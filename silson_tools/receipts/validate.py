@@ -185,7 +185,9 @@ def _factorize(values: np.ndarray | pd.Series) -> tuple[np.ndarray, list[Any]]:
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
         # the codes as stored (int8/int16: small to index with; −1 marks a missing value),
         # wide enough to hold one more code (the blank entry of the table)
-        codes, categories = np.asarray(values.array.codes), list(values.cat.categories)
+        # the categories in one call: iterating over Arrow-backed text takes ~0.5 µs each
+        # (5 ms for 10,000 names); tolist() boxes every kind as iterating does
+        codes, categories = np.asarray(values.array.codes), values.cat.categories.tolist()
         if len(categories) >= np.iinfo(codes.dtype).max:
             codes = codes.astype(np.intp)
         return codes, categories
