@@ -5,7 +5,12 @@ The public names load lazily, so ``import silson_tools`` stays fast::
     import silson_tools as st
     st.per_visit_self_pay(18_000, D=0, r=0.1)      # 1800
     st.period_totals(4, 18_000, r=0.1).self_pay    # 7200
-    st.assess(st.read_receipts("data/samples/receipts.csv"), st.load_policy("gen4"))
+    receipts = st.read_receipts("data/samples/receipts.csv")
+    st.assess(receipts, st.load_policy("gen4"), ceiling=st.ceiling.CertainRefund())
+
+``ceiling=None`` (the default) takes no 본인부담상한제 refund out: pass
+``st.ceiling.CertainRefund()`` for the refund every income decile gets (what ``silson report``
+and ``silson assess`` take by default), or ``st.ceiling.CeilingSpec(decile=…)``.
 """
 
 from __future__ import annotations
