@@ -1,7 +1,8 @@
 """Checks across the columns of one line (and across lines: a visit key), on lines whose
 cells each parsed: a line must make sense as a whole (입원일수 only on 입원 lines, ⑤ at most
 ①, a 약국 tier only on pharmacy lines, one visit key per person and day, or per person and
-institution on 입원 lines: one admission over several days)."""
+institution on 입원 lines: one admission over several days; 입원 lines of one stay that
+bill the same days twice, :mod:`.overlap`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .header import normalize, strip_invisible
+from .overlap import overlapping_stays
 
 if TYPE_CHECKING:
     from .validate import Problems
@@ -202,6 +204,7 @@ def cross_checks(
         )
     if "visit" in refs:
         _visit_keys(out, refs, ok, inpatient, problems)
+    overlapping_stays(out, codes, refs, ok, inpatient, problems)
 
 
 def institution_key(name: str) -> str:
