@@ -287,14 +287,15 @@ def _excel_serial(number: float) -> tuple[dt.date | None, str | None]:
 
 
 def parse_days(value: Any) -> tuple[int | None, str | None]:
-    """입원일수: ``3``, ``3일``, ``3박``, 3.0 → 3."""
+    """입원일수: ``3``, ``3일``, ``3박``, 3.0 and the text ``3.0`` (pandas writes a number
+    column with blanks as ``3.0`` to CSV, as it writes amounts ``15000.0``) → 3."""
     if isinstance(value, bool) or isinstance(value, dt.date):
         return None, DAYS_EXPECTED
     if isinstance(value, _NUMBER_TYPES):
         if np.isfinite(value) and float(value).is_integer():
             return check_days(int(value))
         return None, DAYS_EXPECTED
-    match = re.fullmatch(r"(\d{1,9})\s*(?:일|박)?", clean(str(value)).strip(), re.ASCII)
+    match = re.fullmatch(r"(\d{1,9})(?:\.0+)?\s*(?:일|박)?", clean(str(value)).strip(), re.ASCII)
     if match:
         return check_days(int(match[1]))
     return None, DAYS_EXPECTED

@@ -29,6 +29,7 @@ import pandas as pd
 from ..schema import CATEGORIES
 from . import cells
 from .header import Aliases, Header, letter, normalize
+from .meaning import count_meaning
 from .validate import RawColumn, _factorize
 
 __all__ = ["HIDDEN_CHOICES", "carry_kinds", "count_problems", "hidden_lines", "is_count_header",
@@ -113,7 +114,7 @@ def stay_counts(headers: list[Header], cells_of: Callable[[Header], Any],
     입원, one deductible), not a count of visits: read as the 입원일수 column when there is
     none (``raw["days"]`` added, blank on other lines). Returns (입원 lines, which the count
     check leaves alone; notes; the header read)."""
-    found = [h for h in headers if h.canonical is None and normalize(h.text) in _STAY_COUNT]
+    found = [h for h in headers if h.canonical is None and _stay_count(h.text, aliases)]
     if not found or "setting" not in raw:
         return None, [], None
     h = found[0]
@@ -147,7 +148,7 @@ def count_problems(headers: list[Header], columns: Sequence[np.ndarray] | Mappin
         values = columns[h.index][keep]
         codes, uniques = _distinct(values)  # each distinct count parsed once
         counts = [(0, None) if cells.is_blank(u) else parse_count(u) for u in uniques]
-        stay = (inpatient if inpatient is not None and normalize(h.text) in _STAY_COUNT
+        stay = (inpatient if inpatient is not None and _stay_count(h.text, aliases)
                 else np.zeros(len(codes), dtype=bool))  # fmt: skip
         for wrong, expected in (
             ([err is not None for _, err in counts], COUNT_EXPECTED),
@@ -172,7 +173,14 @@ def is_count_header(text: object, aliases: Aliases) -> bool:
     """A 횟수 header, as listed or with a unit or note in brackets (``횟수(회)``,
     ``방문횟수(회)``)."""
     return (normalize(str(text)) in aliases.count_headers
-            or normalize(_UNIT_NOTE.sub("", str(text))) in aliases.count_headers)  # fmt: skip
+            or normalize(_UNIT_NOTE.sub("", str(text))) in aliases.count_headers
+            or count_meaning(text, aliases) is not None)  # fmt: skip
+
+
+def _stay_count(text: object, aliases: Aliases) -> bool:
+    """A count of visit or care days that on an 입원 line is the stay's days: the NHIS
+    방문(입원)일수 forms, or by its words (진료일수, 요양일수: ``meaning.count_meaning``)."""
+    return normalize(str(text)) in _STAY_COUNT or count_meaning(text, aliases) == "stay"
 
 
 def _distinct(values: Any) -> tuple[np.ndarray, list[Any]]:

@@ -41,6 +41,7 @@ import pandas as pd
 from ..schema import CATEGORIES
 from . import cells
 from .header import Aliases, Header, normalize
+from .meaning import meaning_totals
 from .validate import Problems, RawColumn, _factorize
 
 __all__ = [
@@ -125,7 +126,10 @@ _CANCEL_HEADER: Final = re.compile(r"취소|환불|반품|cancel|refund")
 """A column whose header asks "cancelled?" (취소여부, 환불): any answer but no is a yes."""
 _NOT_CANCELLED: Final = frozenset(
     normalize(w) for w in ("n", "no", "아니오", "아니요", "아님", "x", "-", "0", "false", "정상",
-                           "승인", "정상승인", "미취소", "해당없음", "없음")
+                           "승인", "정상승인", "미취소", "해당없음", "없음",
+                           # what a paid line says: 결제완료, 수납 (not a cancellation)
+                           "결제", "결제완료", "결제됨", "정상결제", "승인완료", "수납", "수납완료",
+                           "납부", "납부완료", "완납", "paid", "ok")
 )  # fmt: skip
 _DENTAL: Final = re.compile(r"치과|구강")
 _ORIENTAL: Final = re.compile(r"한방|한의|침구|사상체질")
@@ -218,6 +222,9 @@ def side_problems(headers: list[Header], cells_of: Callable[[Header], Any],
             _mark(values, ref, _said_cancelled, CANCEL_EXPECTED, problems)
         elif _may_cancel(values):
             _mark(values, ref, _cancelled, CANCEL_EXPECTED, problems)
+    checked += meaning_totals(headers, cells_of, ref_of, aliases, problems,
+                              lambda h: side_key(h.text) in aliases.total_headers
+                              or side_kind(h.text, aliases) is not None)  # fmt: skip
     return checked
 
 
