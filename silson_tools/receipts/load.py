@@ -13,15 +13,16 @@ from ..errors import InputError, ReceiptError
 from ..schema import COLUMN_LABELS, WON_COLUMNS
 from . import cells
 from .grid import Grid, read_grid
-from .header import Aliases, default_aliases, load_aliases, map_header
+from .header import Aliases, Header, default_aliases, load_aliases, map_header
 from .kinds import HIDDEN_CHOICES, total_problems
+from .labelrows import label_rows
 from .lines import ReceiptLines
 from .sides import add_old_noncovered, line_problems
 from .staydates import receipt_date_stays
 from .table import grid_columns
 from .unitnotes import cell_units
 from .units import note_unit
-from .validate import Problems, RawColumn, check_columns
+from .validate import Problems, RawColumn, check_columns, column_ref
 from .xlsx import cell_ref
 
 __all__ = ["read_receipts"]
@@ -80,6 +81,7 @@ def read_receipts(
         line_problems(found.found, checked.columns, checked.codes, found.problems)
         receipt_date_stays(found.found, checked.columns, found.problems)
     if found.problems:
+        _label_rows(grid, found.source, found.problems, table)
         raise found.problems.error()
     source = found.source
     source["file"] = str(path)
@@ -103,6 +105,27 @@ def read_receipts(
         lines = lines.select(np.asarray(lines["person"] == person))
         lines.attrs["source"] = source
     return lines
+
+
+def _label_rows(grid: Grid, source: dict[str, Any], problems: Problems, table: Aliases) -> None:
+    """Refused rows that are a 합계, label or repeated-header row: said as such
+    (``labelrows.py``), on the sheet's cells of each line's row."""
+    at = int(source.get("header_row", 0) or 0) - 1
+    if at < 0 or not len(problems.rows):
+        return
+    headers = [map_header(cell, j, table) for j, cell in enumerate(grid.row(at))]
+    rows = np.asarray(problems.rows, dtype=np.int64) - 1
+
+    def cells_of(h: Header) -> np.ndarray:
+        column = grid.columns[h.index] if h.index < len(grid.columns) else None
+        if column is None:
+            return np.full(len(rows), None, dtype=object)
+        inside = rows < len(column)
+        out = np.full(len(rows), None, dtype=object)
+        out[inside] = np.asarray(column, dtype=object)[rows[inside]]
+        return out
+
+    label_rows(problems, headers, cells_of, column_ref)
 
 
 SMALL_WON = 1_000
