@@ -47,6 +47,7 @@ can refund, before or after the event (금융감독원, 실손의료보험 표�
 and 제5조③, https://fss.or.kr/fss/bbs/B0000115/view.do?menuNo=200504&nttId=21943).
 :class:`CeilingSpec` gives the claim engine, per receipt line, the part of that line's covered
 co-pay above the person's own 상한액, taken chronologically within each person's calendar year.
+An 입원 line whose stay crosses 31 December counts in both years: :mod:`.ceiling_years`.
 """
 
 from __future__ import annotations
@@ -69,6 +70,20 @@ from .ceiling_table import (
     Cell,
     load_table,
 )
+from .ceiling_years import (
+    TOTAL_COLUMNS,
+    certain_amounts,
+    counted_copay,
+    crossing_rows,
+    frame_pieces,
+    line_sums,
+    long_stay_years,
+    piece_refunds,
+    pieces,
+    split_by_days,
+    uncounted_copay,
+    year_rows,
+)
 from .errors import InputError
 from .formulas import scalar_or_array
 from .money import as_won
@@ -78,19 +93,6 @@ from .schema import DEFAULT_PERSON
 
 NO_CEILING = 2**53
 """The 상한액 of a line dated before the 상한제 began: never reached (no refund)."""
-
-TOTAL_COLUMNS = (
-    "person",
-    "year",
-    "counted",
-    "uncounted",
-    "days",
-    "long_stay",
-    "decile",
-    "limit",
-    "refund",
-)
-"""Columns of :meth:`CeilingSpec.totals` and :meth:`CertainRefund.totals`."""
 
 __all__ = [
     "DATA_FILE",
@@ -358,63 +360,9 @@ def refund_month(year: int, table: CeilingTable | None = None) -> pd.Period:
 # --- receipts ------------------------------------------------------------------------------
 
 
-def _show(value: Any) -> Any:
-    """A cell value for an error message (numpy scalars as plain Python values)."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _lines(receipts: pd.DataFrame) -> ReceiptLines:
     """The receipts as validated lines (validated once: a ReceiptLines passes as it is)."""
     return as_receipt_lines(receipts)
-
-
-def counted_copay(receipts: pd.DataFrame, table: CeilingTable | None = None) -> np.ndarray:
-    """The amount of each line that counts towards the ceiling (won): ``covered_copay``
-    (급여 일부본인부담 본인부담금, receipt column ①), 0 on lines whose 항목 the 상한제 leaves out.
-
-    Not counted: ``noncovered`` (비급여), ``full_copay`` (전액본인부담), and ① of the 항목 in
-    ``[rules.uncounted_categories]`` (상급병실: 2·3인실 입원료) and
-    ``[rules.partly_uncounted_categories]`` (한방: 추나요법, 치과: 노인 임플란트) of
-    data/ceiling.toml; 선별급여 must not be in ``covered_copay`` (the columns cannot tell it).
-    """
-    lines = _lines(receipts)
-    tab = _table(table)
-    copay = lines["covered_copay"].to_numpy(dtype=np.int64)
-    codes, names = lines.codes("category")
-    left = np.array([n in (*tab.uncounted, *tab.partly_uncounted) for n in names], dtype=bool)
-    left_out = left[codes] if len(names) else np.zeros(len(lines), dtype=bool)
-    return np.where(left_out, 0, copay)
-
-
-def uncounted_copay(receipts: pd.DataFrame, table: CeilingTable | None = None) -> np.ndarray:
-    """① the 상한제 total leaves out, per line (won): ``covered_copay − counted_copay``."""
-    lines = _lines(receipts)
-    return lines["covered_copay"].to_numpy(dtype=np.int64) - counted_copay(lines, table)
-
-
-def long_stay_years(receipts: pd.DataFrame, table: CeilingTable | None = None) -> pd.DataFrame:
-    """Per person and calendar year: ``days`` (Σ 입원일수 of 병원-tier 입원 lines), ``unknown``
-    (such a line with 0 days) and ``long_stay`` = days > ``long_stay_days`` (120) or unknown.
-
-    Only 병원 (``hospital``) stays can be 요양병원 stays (상급종합·종합병원·의원 never are);
-    a stay counts in the year of its line's date. Unknown days take the long-stay 상한액, the
-    higher one, so the refund taken out is never more than the rules give.
-    """
-    lines = _lines(receipts)
-    stay = ((lines["setting"] == "inpatient") & (lines["tier"] == "hospital")).to_numpy()
-    frame = pd.DataFrame(
-        {
-            "person": lines["person"].to_numpy(),
-            "year": lines["date"].dt.year.to_numpy(),
-            "days": np.where(stay, lines["days"].to_numpy(), 0).astype(np.int64),
-            "unknown": stay & (lines["days"] == 0).to_numpy(),
-        }
-    )
-    out = frame.groupby(["person", "year"], sort=True).agg(
-        days=("days", "sum"), unknown=("unknown", "any")
-    )
-    out["long_stay"] = (out["days"] > _table(table).long_stay_days) | out["unknown"]
-    return out.reset_index()
 
 
 def _per_person(name: str, value: Any, persons: pd.Series, check: Any) -> np.ndarray:
@@ -431,15 +379,19 @@ def _per_person(name: str, value: Any, persons: pd.Series, check: Any) -> np.nda
 
 
 def _window_limit(code: int, table: CeilingTable) -> tuple[int, int]:
-    """(L, window) for a code year × 1000 + decile × 10 + long stay × 2 + second half.
+    """(L, window) for a code year × 1000 + decile × 10 + lenient × 4 + long stay × 2 +
+    second half.
 
     From 2008 the calendar year's :func:`limit` (window year × 10); before, the amount of the
     half-year window holding the line (window year × 10 + 1 for 7.1–12.31); before the first
-    window (2004-07-01) :data:`NO_CEILING`: no refund."""
+    window (2004-07-01) :data:`NO_CEILING`: no refund; so too, when lenient (the certain
+    refund, or the later part of a stay), a year the table does not hold (else InputError)."""
     year, decile = code // 1000, code % 1000 // 10
-    long_stay, second = bool(code % 10 // 2), bool(code % 2)
+    long_stay, second = bool(code % 10 % 4 // 2), bool(code % 2)
     if dt.date(year, 12 if second else 6, 30) < table.starts[0]:  # before the 상한제: none
         return NO_CEILING, year * 10 + second
+    if code % 10 >= 4 and year not in (*table.years, *table.period_years):
+        return NO_CEILING, year * 10
     if year not in table.period_years:
         return limit(year, decile, long_stay, table), year * 10
     c = period_cell(dt.date(year, 7 if second else 1, 1), decile, long_stay, table)
@@ -462,56 +414,97 @@ def _check_long_stay(value: Any) -> bool:
     return bool(value)
 
 
+def _deciles(spec: CeilingSpec, frame: pd.DataFrame, lines: ReceiptLines) -> np.ndarray:
+    """Each piece's 소득분위: ``spec.decile``, or ``spec.year_deciles`` of the piece's year."""
+    check, persons = _checked_decile(_table(spec.table)), frame["person"]
+    if spec.year_deciles is None:
+        return _per_person("decile", spec.decile, persons, check)
+    out = np.zeros(len(frame), dtype=np.int64)
+    for year in np.unique(frame["year"].to_numpy()):
+        where = (frame["year"] == year).to_numpy()
+        if int(year) not in spec.year_deciles:
+            pos = frame["pos"].to_numpy()[where]
+            raise InputError(
+                f"no 소득분위 for {year} (row {lines.rows[pos[0]]}: a stay reaching {year}); "
+                f"deciles given for {sorted(spec.year_deciles)}"
+            )
+        out[where] = _per_person("decile", spec.year_deciles[int(year)], persons[where], check)
+    return out
+
+
+def _pieces(spec: CeilingSpec, receipts: pd.DataFrame, certain: bool = False) -> pd.DataFrame:
+    """One row per line and window its stay reaches (:mod:`silson_tools.ceiling_years`):
+    ``pos`` (line), ``person, year, date`` (the piece's first day), ``days``, ``crossing``,
+    ``decile, long_stay, limit`` (상한액 L), ``window`` (year × 10, + 1 for a second half-year
+    before 2008) and ``copay``: the line's counted ① in that window (a crossing line's split
+    by days, or when ``certain`` the placement of least refund)."""
+    tab = _table(spec.table)
+    lines = _lines(receipts)
+    inpatient = (lines["setting"] == "inpatient").to_numpy()
+    parts = pieces(lines["date"], lines["days"].to_numpy(), inpatient, tab.period_years)
+    frame = pd.DataFrame(
+        {
+            "pos": parts.pos,
+            "person": lines["person"].to_numpy()[parts.pos],
+            "year": parts.year,
+            "date": parts.start,
+            "days": parts.days,
+            "crossing": parts.crossing,
+        }
+    )
+    frame["decile"] = _deciles(spec, frame, lines).astype(np.int64)
+    if spec.long_stay is None:
+        stays = long_stay_years(lines, tab, certain).set_index(["person", "year"])["long_stay"]
+        keys = pd.MultiIndex.from_arrays([frame["person"], frame["year"]])
+        frame["long_stay"] = stays.reindex(keys).to_numpy(dtype=bool)
+    else:
+        frame["long_stay"] = _per_person(
+            "long_stay", spec.long_stay, frame["person"], _check_long_stay
+        )
+    frame["long_stay"] = frame["long_stay"].astype(bool)
+    # one lookup per distinct (year, decile, long stay, half), spread back by an integer code
+    code = (
+        frame["year"].to_numpy(np.int64) * 1000
+        + frame["decile"].to_numpy() * 10
+        + frame["long_stay"].to_numpy(np.int64) * 2
+        + parts.second
+        + 4 * (certain | (frame["pos"].duplicated().to_numpy()))  # the later part of a stay
+    )
+    distinct, inverse = np.unique(code, return_inverse=True)
+    looked = [_window_limit(int(c), tab) for c in distinct]
+    frame["limit"] = np.array([lim for lim, _ in looked], dtype=np.int64)[inverse]
+    frame["window"] = np.array([w for _, w in looked], dtype=np.int64)[inverse]
+    counted = counted_copay(lines, tab)
+    if certain:
+        who = pd.factorize(frame["person"])[0]
+        amounts = certain_amounts(
+            counted, parts, who, frame["window"].to_numpy(), frame["limit"].to_numpy()
+        )
+    else:
+        amounts = split_by_days(counted, parts)
+    frame["copay"] = amounts
+    frame["uncounted"] = split_by_days(uncounted_copay(lines, tab), parts)
+    return frame
+
+
 @dataclass(frozen=True)
 class CeilingSpec:
     """Who is under which 상한액: decile 1..10 and long stay, one value or per person.
 
     Passed to the claim engine as ``assess(..., ceiling=CeilingSpec(decile=4))``; the engine
-    calls :meth:`line_offsets`. ``decile`` and ``long_stay`` may be mappings person → value.
-    ``long_stay=None`` (the default): taken from the lines per person and calendar year,
-    :func:`long_stay_years` (병원-tier 입원일수 over 120, or unknown).
+    calls :meth:`line_offsets`. ``decile`` and ``long_stay`` may be mappings person → value;
+    ``year_deciles`` (year → decile or person → decile) replaces ``decile`` per calendar
+    year. ``long_stay=None`` (the default): taken from the lines per person and calendar year,
+    :func:`long_stay_years` (병원-tier 입원일수 over 120, or unknown; days by calendar year).
+    An 입원 line whose stay crosses 31 December counts its days in each year and its ① split
+    in proportion to the days (an *estimate*: :func:`~silson_tools.ceiling_years.split_by_days`;
+    :meth:`crossing` lists them).
     """
 
     decile: int | Mapping[str, int]
     long_stay: bool | Mapping[str, bool] | None = None
     table: CeilingTable | None = None
-
-    def _frame(self, receipts: pd.DataFrame) -> pd.DataFrame:
-        """Lines with person, year, date, counted copay, decile, long stay, 상한액 L and the
-        window L caps (``window``: year × 10, + 1 for a second half-year before 2008)."""
-        tab = _table(self.table)
-        lines = _lines(receipts)
-        persons = lines["person"]
-        dates = lines["date"]
-        frame = pd.DataFrame(
-            {
-                "person": persons.to_numpy(),
-                "year": dates.dt.year.to_numpy(),
-                "date": dates.to_numpy(),
-                "copay": counted_copay(lines, tab),
-                "decile": _per_person("decile", self.decile, persons, _checked_decile(tab)),
-            }
-        )
-        if self.long_stay is None:
-            stays = long_stay_years(lines, tab).set_index(["person", "year"])["long_stay"]
-            keys = pd.MultiIndex.from_arrays([frame["person"], frame["year"]])
-            frame["long_stay"] = stays.reindex(keys).to_numpy(dtype=bool)
-        else:
-            frame["long_stay"] = _per_person("long_stay", self.long_stay, persons, _check_long_stay)
-        frame["decile"] = frame["decile"].astype(np.int64)
-        frame["long_stay"] = frame["long_stay"].astype(bool)
-        # one lookup per distinct (year, decile, long stay, half), spread back by an integer code
-        code = (
-            frame["year"].to_numpy(np.int64) * 1000
-            + frame["decile"].to_numpy() * 10
-            + frame["long_stay"].to_numpy(np.int64) * 2
-            + (dates.dt.month.to_numpy() >= 7)
-        )
-        distinct, inverse = np.unique(code, return_inverse=True)
-        looked = [_window_limit(int(c), tab) for c in distinct]
-        frame["limit"] = np.array([lim for lim, _ in looked], dtype=np.int64)[inverse]
-        frame["window"] = np.array([w for _, w in looked], dtype=np.int64)[inverse]
-        return frame
+    year_deciles: Mapping[int, int | Mapping[str, int]] | None = None
 
     def line_offsets(self, receipts: pd.DataFrame) -> np.ndarray:  # the engine's CeilingHook
         """상한제 환급분 per line (int64 won, in the receipts' row order).
@@ -520,46 +513,30 @@ class CeilingSpec:
         ``offset = max(0, cum − L) − max(0, cum − copay − L)`` where ``cum`` is the running
         Σ covered_copay. So the offsets sum to :func:`refund` of the year's total and each
         is at most that line's covered co-pay. Before 2008 the running total restarts with
-        each window the 상한액 caps (half-years; see "Periods"), with that window's L.
+        each window the 상한액 caps (half-years; see "Periods"), with that window's L. A
+        crossing stay's later pieces start on 1 January (1 July), and its offset is the sum
+        over its pieces.
         """
         if len(receipts) == 0:
             return np.zeros(0, dtype=np.int64)
-        frame = self._frame(receipts)
-        frame["pos"] = np.arange(len(frame))
-        ordered = frame.sort_values(["person", "window", "date", "pos"], kind="stable")
-        cum = ordered.groupby(["person", "window"], sort=False)["copay"].cumsum().to_numpy()
-        lim = ordered["limit"].to_numpy()
-        above = np.maximum(cum - lim, 0) - np.maximum(cum - ordered["copay"].to_numpy() - lim, 0)
-        out = np.empty(len(frame), dtype=np.int64)
-        out[ordered["pos"].to_numpy()] = above
-        return out
+        frame = _pieces(self, receipts)
+        return line_sums(frame, piece_refunds(frame), len(receipts))
+
+    def crossing(self, receipts: pd.DataFrame) -> pd.DataFrame:
+        """Lines whose stay crosses a year end, per year: days and the ① estimated there."""
+        return crossing_rows(_pieces(self, receipts), _lines(receipts))
 
     def totals(self, receipts: pd.DataFrame) -> pd.DataFrame:
         """Per person and calendar year (:data:`TOTAL_COLUMNS`): ``counted`` (Σ ① counted),
         ``uncounted`` (Σ ① of 항목 the 상한제 leaves out), ``days`` (병원-tier 입원일수),
         ``long_stay``, ``decile``, ``limit`` (the largest 상한액 used), ``refund`` (Σ
-        :meth:`line_offsets`), in person, year order."""
+        :meth:`line_offsets`), in person, year order; a crossing stay's ① split by days."""
         lines = _lines(receipts)
         if not len(lines):
             return pd.DataFrame(columns=list(TOTAL_COLUMNS))
-        frame = self._frame(lines)
-        frame["uncounted"] = uncounted_copay(lines, self.table)
-        frame["refund"] = self.line_offsets(lines)
-        out = (
-            frame.groupby(["person", "year"], sort=True)
-            .agg(
-                counted=("copay", "sum"),
-                uncounted=("uncounted", "sum"),
-                long_stay=("long_stay", "first"),
-                decile=("decile", "first"),
-                limit=("limit", "max"),
-                refund=("refund", "sum"),
-            )
-            .reset_index()
-        )
-        stays = long_stay_years(lines, self.table)[["person", "year", "days"]]
-        out = out.merge(stays, on=["person", "year"], how="left")
-        return out[list(TOTAL_COLUMNS)]
+        frame = _pieces(self, lines)
+        frame["refund"] = piece_refunds(frame)
+        return year_rows(frame, lines, self.table)
 
 
 @dataclass(frozen=True)
@@ -573,26 +550,33 @@ class CertainRefund:
     bound of every decile's refund: silson never pays it (표준약관 제4조③1 and 제5조③; 대법원
     2024.1.25. 2023다283913 for wordings without the clause). Lines before the first window
     (2004-07-01, before the 상한제) or in a year the table does not hold take none
-    (:meth:`unknown_years` names the latter).
+    (:meth:`unknown_years` names the latter). An 입원 line whose stay crosses 31 December
+    may have its ① in any of the years it reaches (NHIS counts by the day of care; the split
+    is not on the line): it is placed where it gives the least refund
+    (:func:`~silson_tools.ceiling_years.certain_amounts`: ``Σ_y max(0, A_y − L_y) +
+    max(0, X − room_1 − room_2)`` for one stay over one year end), so the bound holds
+    whatever the split; for the long stay its days count wholly in each year it reaches
+    (``long_stay_years(whole=True)``: the higher 상한액 wherever it may apply).
     """
 
     table: CeilingTable | None = None
 
-    def _split(self, receipts: pd.DataFrame) -> tuple[ReceiptLines, np.ndarray, np.ndarray]:
-        """(lines, lines the table can answer for, lines of a year it does not hold)."""
+    def _frame(self, receipts: pd.DataFrame) -> tuple[ReceiptLines, pd.DataFrame]:
+        """(lines, their pieces of least refund with ``refund`` and ``held``: a piece in a
+        window the table holds, on or after the first one)."""
         tab = _table(self.table)
         lines = _lines(receipts)
-        dates = lines["date"]
+        frame = _pieces(self.spec(), lines, certain=True)
+        frame["refund"] = piece_refunds(frame)
+        held = frame["year"].isin([*tab.years, *tab.period_years])
         first = min(c.start for c in tab.windows.values())
-        years = dates.dt.year.to_numpy()
-        held = np.isin(years, [*tab.years, *tab.period_years])
-        early = (dates < pd.Timestamp(first)).to_numpy()
-        return lines, held & ~early, ~held & ~early
+        frame["held"] = held & (frame["date"] >= pd.Timestamp(first))
+        return lines, frame
 
     def long_stay(self, receipts: pd.DataFrame) -> dict[str, bool]:
         """Person → True when the long-stay 상한액 may be theirs in some year (see the class;
         per year: :func:`long_stay_years`)."""
-        stays = long_stay_years(receipts, self.table)
+        stays = long_stay_years(receipts, self.table, whole=True)
         by_person = stays.groupby("person")["long_stay"].any()
         return {str(k): bool(v) for k, v in by_person.items()}
 
@@ -602,27 +586,38 @@ class CertainRefund:
 
     def line_offsets(self, receipts: pd.DataFrame) -> np.ndarray:  # the engine's CeilingHook
         """The certain 상한제 환급분 per line (int64 won, receipts' row order)."""
-        lines, known, _ = self._split(receipts)
-        out = np.zeros(len(lines), dtype=np.int64)
-        if known.any():
-            part = lines if known.all() else lines.select(known)
-            out[known] = self.spec(part).line_offsets(part)
-        return out
+        if len(receipts) == 0:
+            return np.zeros(0, dtype=np.int64)
+        lines, frame = self._frame(receipts)
+        return line_sums(frame, frame["refund"].to_numpy(), len(lines))
+
+    def crossing(self, receipts: pd.DataFrame) -> pd.DataFrame:
+        """Lines whose stay crosses a year end, per year: days and the ① of least refund."""
+        lines, frame = self._frame(receipts)
+        return crossing_rows(frame, lines)
 
     def unknown_years(self, receipts: pd.DataFrame) -> list[int]:
         """Years of the receipts whose 상한액 the table does not hold (nothing taken out)."""
-        lines, _, unknown = self._split(receipts)
-        return sorted({int(y) for y in lines["date"].dt.year.to_numpy()[unknown]})
+        tab = _table(self.table)
+        lines = _lines(receipts)
+        first = pd.Timestamp(min(c.start for c in tab.windows.values()))
+        inpatient = (lines["setting"] == "inpatient").to_numpy()
+        parts = pieces(lines["date"], lines["days"].to_numpy(), inpatient, tab.period_years)
+        late = (parts.start >= first.to_datetime64()) & ~np.isin(
+            parts.year, [*tab.years, *tab.period_years]
+        )
+        return sorted({int(y) for y in parts.year[late]})
 
     def totals(self, receipts: pd.DataFrame, every: bool = False) -> pd.DataFrame:
         """Per person and year with a certain refund: :meth:`CeilingSpec.totals` of the
-        decile-10 spec (``limit`` = the highest 상한액 used), rows with ``refund`` > 0 only
-        (``every``: all person-years of the years the table holds)."""
-        lines, known, _ = self._split(receipts)
-        if not known.any():
+        decile-10 spec (``limit`` = the highest 상한액 used; a crossing stay's ① where it
+        gives the least refund), rows with ``refund`` > 0 only (``every``: all person-years
+        of the years the table holds)."""
+        lines, frame = self._frame(receipts)
+        frame = frame[frame["held"]]
+        if not len(frame):
             return pd.DataFrame(columns=list(TOTAL_COLUMNS))
-        part = lines if known.all() else lines.select(known)
-        out = self.spec().totals(part)
+        out = year_rows(frame, lines, self.table, whole=True)
         return out if every else out[out["refund"] > 0].reset_index(drop=True)
 
 
@@ -635,18 +630,24 @@ def year_totals(receipts: pd.DataFrame, spec: CeilingSpec) -> pd.DataFrame:
     ``prepaid`` (사전급여 by institution; lines without an institution name are not pooled),
     ``post_refund`` = refund − prepaid, ``refund_month`` (next year's August),
     ``burden`` = min(counted, limit) + excluded, ``over_ceiling_on_receipts`` (Σ ⑤ as printed).
+    A stay crossing 31 December: its amounts split by days (⑤ on its first year).
     """
     tab = _table(spec.table)
     lines = _lines(receipts)
-    frame = spec._frame(lines)
+    frame = _pieces(spec, lines)
     for year in np.unique(frame["year"].to_numpy()):
         _check_year(int(year), tab)  # 2004–2007: not calendar-year amounts, refused
-    frame["excluded"] = (lines["full_copay"] + lines["noncovered"]).to_numpy(
-        dtype=np.int64
-    ) + uncounted_copay(lines, tab)
-    frame["over_ceiling"] = lines["over_ceiling"].to_numpy(dtype=np.int64)
+    parts = frame_pieces(frame)
+    excluded = (lines["full_copay"] + lines["noncovered"]).to_numpy(dtype=np.int64)
+    frame["excluded"] = split_by_days(excluded, parts) + frame["uncounted"].to_numpy()
+    first = ~pd.Series(parts.pos).duplicated().to_numpy()
+    frame["over_ceiling"] = np.where(
+        first, lines["over_ceiling"].to_numpy(dtype=np.int64)[parts.pos], 0
+    )
     codes, names = pd.factorize(lines["institution"].to_numpy(dtype=object))  # as the engine:
-    frame["institution"] = np.array([institution_key(str(n)) for n in names] + [""])[codes]
+    frame["institution"] = np.array([institution_key(str(n)) for n in names] + [""])[codes][
+        parts.pos
+    ]
     keys = ["person", "year"]
     out = (
         frame.groupby(keys, sort=True)

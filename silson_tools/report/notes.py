@@ -24,6 +24,7 @@ __all__ = [
     "assumed_start_note",
     "certain_refund_sentences",
     "check_dates",
+    "crossing_sentences",
     "decile_refund_sentences",
     "uncounted_sentences",
     "unnamed_stays",
@@ -64,6 +65,42 @@ def certain_refund_sentences(totals: pd.DataFrame, unknown_years: Sequence[int] 
             f"{years}년의 상한액을 몰라 그해 상한제 환급은 빼지 않았습니다 (no ceiling data for "
             f"{years}: nothing taken out there)."
         )
+    return out
+
+
+def crossing_sentences(parts: pd.DataFrame, certain: bool) -> list[str]:
+    """입원 lines whose stay crosses 31 December (30 June before 2008), from
+    ``CeilingSpec.crossing`` / ``CertainRefund.crossing``: the days of each year, and where
+    the 상한제 step put the line's ①, which the receipt does not split: without a 소득분위
+    where it gives the least refund (what comes back whatever the split), with one in
+    proportion to the days (an estimate)."""
+    if not len(parts):
+        return []
+    rows = list(parts.groupby("row", sort=True))
+    out = [
+        "해를 넘긴 입원 줄은 본인부담금 ①이 어느 해에 얼마씩 들었는지 영수증에 없습니다 "
+        "(건강보험공단은 진료일의 해로 셉니다): "
+        + (
+            "상한제 환급은 ①을 어느 해에 나눠 두어도 받는 만큼만 뺐습니다 (a stay across a year "
+            "end: only the refund every split of its ① gives is taken out)."
+            if certain
+            else "①을 해마다의 입원일수에 비례해 나눠 상한제 합계에 넣었으므로 그 환급은 "
+            "추정입니다 (a stay across a year end: its ① is split by days, an estimate)."
+        )
+        + " 12월 31일까지의 중간 영수증이 있으면 두 줄로 나눠 적으면 정확해집니다."
+    ]
+    for row, part in rows[:TOP_PEOPLE]:
+        first = part.iloc[0]
+        years = ", ".join(
+            f"{y}년 {d:,}일" + ("" if certain else f" ① {won(c)}")
+            for y, d, c in zip(part["year"], part["days"], part["copay"], strict=True)
+        )
+        out.append(
+            f"row {row} {first['person']} {pd.Timestamp(first['date']).date()} 입원 "
+            f"{int(first['line_days']):,}일 ① {won(part['copay'].sum())}: {years}"
+        )
+    if len(rows) > TOP_PEOPLE:
+        out.append(f"그 외 해를 넘긴 입원 {len(rows) - TOP_PEOPLE:,}줄.")
     return out
 
 

@@ -45,6 +45,7 @@ from .notes import (
     assumed_start_note,
     certain_refund_sentences,
     check_dates,
+    crossing_sentences,
     decile_refund_sentences,
     uncounted_sentences,
     unnamed_stays,
@@ -555,6 +556,9 @@ def _ceiling_sentences(lines: ReceiptLines, certain: Any, spec: Any) -> list[str
         totals = spec.totals(lines)
         years = sorted({int(y) for y in totals["year"]})
         out = decile_refund_sentences(totals, years, per_year=isinstance(spec, YearDeciles))
+    hook = certain if certain is not None else spec
+    if hasattr(hook, "crossing"):  # 입원 across 31 December: where its ① went
+        out += crossing_sentences(hook.crossing(lines), certain is not None)
     if not len(totals):
         return out
     from ..ceiling import load_table

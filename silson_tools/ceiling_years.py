@@ -1,0 +1,326 @@
+"""Which 본인부담상한제 window (calendar year; half-year before 2008) each day and each won of
+① of a receipt line counts in, when an 입원 line's stay crosses 31 December (or 30 June in a
+year the 상한액 capped per half-year).
+
+NHIS counts 본인부담금 by the day of care (요양기관 claim by 진료기간), so a stay billed on
+one line from 2023-12-20 for 30 days counts partly in 2023 and partly in 2024. A stay's days
+are its 진료일자 (the first day it bills) and the days after: ``date, date + 1, …,
+date + days − 1`` (12 days in 2023 and 18 in 2024 above). Each line becomes one *piece* per
+window its stay reaches (one piece for every line that does not cross).
+
+- **Days** are facts of the calendar: each day counts in the year it falls in
+  (:func:`long_stay_years`, the 요양병원 120일 rule, per calendar year).
+- **① of a crossing line** is not split on the line: how much of it fell on which days is
+  not known. Two placements: :func:`split_by_days` (the *estimate* used with a known
+  소득분위: in proportion to the days in each window, whole won, the rounding remainder to
+  the last window) and :func:`certain_amounts` (the placement giving the *least* refund,
+  used for the refund every decile gets, so that it stays a lower bound whatever the split).
+
+Least refund, per person: windows ``w`` with ① ``A_w`` of the lines that do not cross and
+상한액 ``L_w``; crossing lines ``i`` with ① ``X_i``, placed as any ``x_iw ≥ 0`` over the
+windows ``w`` of the line's span with ``Σ_w x_iw = X_i``::
+
+    refund(x)     = Σ_w max(0, A_w + Σ_i x_iw − L_w)
+    room_w        = max(0, L_w − A_w)
+    min_x refund  = Σ_w max(0, A_w − L_w) + Σ_i X_i − F
+
+where ``F`` is the most ① the crossing lines can place inside the rooms (each won inside a
+room adds 0, each won beyond adds exactly 1 in whichever window). For one stay across one
+year end: ``Σ_w max(0, A_w − L_w) + max(0, X − room_1 − room_2)``. A stay's windows are
+consecutive, so ``F`` is reached by filling the windows in date order, each with the
+unplaced ① of the lines whose span ends soonest first (earliest deadline first: the
+exchange argument of interval scheduling; tests compare it with brute force). ① that fits
+in no room goes to the line's first window, which then has no room left, like every
+window of that line's span.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .ceiling_table import CeilingTable, load_table
+from .receipts.lines import ReceiptLines, as_receipt_lines
+
+__all__ = [
+    "TOTAL_COLUMNS",
+    "Pieces",
+    "certain_amounts",
+    "counted_copay",
+    "crossing_rows",
+    "frame_pieces",
+    "line_sums",
+    "long_stay_years",
+    "piece_refunds",
+    "pieces",
+    "split_by_days",
+    "uncounted_copay",
+    "year_rows",
+]
+
+_DAY = np.timedelta64(1, "D")
+
+
+class Pieces:
+    """Each line's pieces, one per window its stay reaches: ``pos`` (the line's position),
+    ``year``, ``second`` (1 when the piece starts in July–December), ``start`` (the piece's
+    first day: the line's date, or 1 January / 1 July for later pieces), ``days`` (days of
+    the stay in the piece; the line's 입원일수 when it does not cross), ``crossing`` (the
+    line crosses). Pieces of one line are consecutive and in date order."""
+
+    def __init__(
+        self, pos: Any, year: Any, second: Any, start: Any, days: Any, crossing: Any
+    ) -> None:
+        self.pos = np.asarray(pos, dtype=np.int64)
+        self.year = np.asarray(year, dtype=np.int64)
+        self.second = np.asarray(second, dtype=np.int64)
+        self.start = np.asarray(start, dtype="datetime64[ns]")
+        self.days = np.asarray(days, dtype=np.int64)
+        self.crossing = np.asarray(crossing, dtype=bool)
+
+    def __len__(self) -> int:
+        return len(self.pos)
+
+
+def _key(day: np.ndarray, halves: np.ndarray) -> np.ndarray:
+    """Window key of days: year × 2, + 1 for July–December in a year capped per half-year."""
+    stamp = pd.DatetimeIndex(day)
+    year = stamp.year.to_numpy(np.int64)
+    return year * 2 + (np.isin(year, halves) & (stamp.month.to_numpy() >= 7))
+
+
+def pieces(dates: pd.Series, days: np.ndarray, stay: np.ndarray, half_years: Any = ()) -> Pieces:
+    """Split the lines whose stay (``stay``: 입원 lines; days ``date … date + days − 1``)
+    crosses 1 January — or 1 July in ``half_years`` (years capped per half-year) — into one
+    piece per window; every other line is one piece of its own date."""
+    day = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    n = np.asarray(days, dtype=np.int64)
+    halves = np.asarray(tuple(half_years), dtype=np.int64)
+    long = np.asarray(stay, dtype=bool) & (n > 1)
+    cross = np.zeros(len(day), dtype=bool)
+    if long.any():
+        at = np.flatnonzero(long)
+        cross[at] = _key(day[at], halves) != _key(day[at] + (n[at] - 1) * _DAY, halves)
+    if not cross.any():
+        return Pieces(
+            np.arange(len(day)), dates.dt.year.to_numpy(), dates.dt.month.to_numpy() >= 7,
+            day, n, cross,
+        )  # fmt: skip
+    rows: list[tuple[int, np.datetime64, int]] = []
+    for i in np.flatnonzero(cross):
+        first, left = day[i], int(n[i])
+        while left > 0:
+            year = first.astype("datetime64[Y]")
+            month = first.astype("datetime64[M]") - year.astype("datetime64[M]")
+            july = np.datetime64(f"{year}-07-01")
+            if int(str(year)) in halves.tolist() and int(month) < 6:
+                end = july
+            else:
+                end = (year + 1).astype("datetime64[D]")
+            take = min(left, int((end - first) // _DAY))
+            rows.append((int(i), first, take))
+            first, left = end, left - take
+    extra = pd.DatetimeIndex([r[1] for r in rows])
+    keep = np.flatnonzero(~cross)
+    pos = np.concatenate([keep, [r[0] for r in rows]])
+    order = np.argsort(pos, kind="stable")
+    return Pieces(
+        pos[order],
+        np.concatenate([dates.dt.year.to_numpy()[keep], extra.year.to_numpy()])[order],
+        np.concatenate([dates.dt.month.to_numpy()[keep] >= 7, extra.month.to_numpy() >= 7])[order],
+        np.concatenate([day[keep], extra.to_numpy(dtype="datetime64[ns]")])[order],
+        np.concatenate([n[keep], [r[2] for r in rows]])[order],
+        cross[pos[order]],
+    )
+
+
+def split_by_days(copay: np.ndarray, parts: Pieces) -> np.ndarray:
+    """The estimate: each piece's share of its line's ① (won), ``floor(X × D_k / D) −
+    floor(X × D_{k−1} / D)`` with ``D_k`` the line's days up to and including piece ``k``:
+    in proportion to the days, whole won, the shares summing to ``X`` exactly."""
+    amount = np.asarray(copay, dtype=np.int64)[parts.pos]
+    if not parts.crossing.any():
+        return amount
+    total = np.bincount(parts.pos, weights=parts.days).astype(np.int64)[parts.pos]
+    upto = pd.Series(parts.days).groupby(parts.pos).cumsum().to_numpy(np.int64)
+    share = amount * upto // np.maximum(total, 1) - amount * (upto - parts.days) // np.maximum(
+        total, 1
+    )
+    return np.where(parts.crossing, share, amount)
+
+
+def certain_amounts(
+    copay: np.ndarray, parts: Pieces, person: np.ndarray, window: np.ndarray, limit: np.ndarray
+) -> np.ndarray:
+    """The placement of each crossing line's ① giving the least refund (see the module
+    docstring), per piece (won); a line that does not cross keeps its ① on its one piece.
+    ``person`` (codes), ``window`` (ordered codes) and ``limit`` (상한액) are per piece."""
+    amount = np.asarray(copay, dtype=np.int64)[parts.pos].copy()
+    if not parts.crossing.any():
+        return amount
+    amount[parts.crossing] = 0
+    frame = pd.DataFrame({"person": person, "window": window, "amount": amount, "limit": limit})
+    fixed = frame.groupby(["person", "window"])["amount"].sum()
+    top = frame.groupby(["person", "window"])["limit"].max()
+    room = (top - fixed).clip(lower=0).to_dict()
+    crossing = np.flatnonzero(parts.crossing)
+    lines = pd.unique(parts.pos[crossing])
+    left = {int(i): int(copay[i]) for i in lines}
+    spans: dict[int, list[int]] = {}  # line → its pieces (indices), in date order
+    for k in crossing:
+        spans.setdefault(int(parts.pos[k]), []).append(int(k))
+    by_person: dict[Any, list[int]] = {}
+    for i in left:
+        by_person.setdefault(person[spans[i][0]], []).append(i)
+    for who, mine in by_person.items():
+        for w in sorted({int(window[k]) for i in mine for k in spans[i]}):
+            here = [(int(window[spans[i][-1]]), i) for i in mine if left[i] > 0]
+            for _, i in sorted(here):
+                at = [k for k in spans[i] if window[k] == w]
+                if not at or room.get((who, w), 0) <= 0:
+                    continue
+                put = min(left[i], room[(who, w)])
+                amount[at[0]] += put
+                left[i] -= put
+                room[(who, w)] -= put
+    for i, rest in left.items():  # beyond every room of its span: the line's first window
+        amount[spans[i][0]] += rest
+    return amount
+
+
+def long_stay_years(
+    receipts: pd.DataFrame, table: CeilingTable | None = None, whole: bool = False
+) -> pd.DataFrame:
+    """Per person and calendar year: ``days`` (Σ 입원일수 of 병원-tier 입원 lines), ``unknown``
+    (such a line with 0 days) and ``long_stay`` = days > ``long_stay_days`` (120) or unknown.
+
+    Only 병원 (``hospital``) stays can be 요양병원 stays (상급종합·종합병원·의원 never are).
+    Each day of a stay counts in the calendar year it falls in (``date … date + days − 1``;
+    a stay from 2023-12-20 for 30 days: 12 days in 2023, 18 in 2024). ``whole`` (the certain
+    refund's count): a crossing stay's days count wholly in each year it reaches, the most
+    it can have there, whatever day its 진료일자 names. Unknown days take the long-stay 상한액,
+    the higher one, so the refund taken out is never more than the rules give.
+    """
+    tab = load_table() if table is None else table
+    lines = as_receipt_lines(receipts)
+    inpatient = (lines["setting"] == "inpatient").to_numpy()
+    stay = inpatient & (lines["tier"] == "hospital").to_numpy()
+    days = lines["days"].to_numpy()
+    parts = pieces(lines["date"], days, inpatient)  # every year a stay reaches has a row
+    frame = pd.DataFrame(
+        {
+            "person": lines["person"].to_numpy()[parts.pos],
+            "year": parts.year,
+            "days": np.where(
+                stay[parts.pos], np.where(whole & parts.crossing, days[parts.pos], parts.days), 0
+            ).astype(np.int64),
+            "unknown": (stay & (days == 0))[parts.pos],
+        }
+    )
+    out = frame.groupby(["person", "year"], sort=True).agg(
+        days=("days", "sum"), unknown=("unknown", "any")
+    )
+    out["long_stay"] = (out["days"] > tab.long_stay_days) | out["unknown"]
+    return out.reset_index()
+
+
+TOTAL_COLUMNS = (
+    "person",
+    "year",
+    "counted",
+    "uncounted",
+    "days",
+    "long_stay",
+    "decile",
+    "limit",
+    "refund",
+)
+"""Columns of :meth:`CeilingSpec.totals` and :meth:`CertainRefund.totals`."""
+
+
+def counted_copay(receipts: pd.DataFrame, table: CeilingTable | None = None) -> np.ndarray:
+    """The amount of each line that counts towards the ceiling (won): ``covered_copay``
+    (급여 일부본인부담 본인부담금, receipt column ①), 0 on lines whose 항목 the 상한제 leaves out.
+
+    Not counted: ``noncovered`` (비급여), ``full_copay`` (전액본인부담), and ① of the 항목 in
+    ``[rules.uncounted_categories]`` (상급병실: 2·3인실 입원료) and
+    ``[rules.partly_uncounted_categories]`` (한방: 추나요법, 치과: 노인 임플란트) of
+    data/ceiling.toml; 선별급여 must not be in ``covered_copay`` (the columns cannot tell it).
+    """
+    lines = as_receipt_lines(receipts)
+    tab = load_table() if table is None else table
+    copay = lines["covered_copay"].to_numpy(dtype=np.int64)
+    codes, names = lines.codes("category")
+    left = np.array([n in (*tab.uncounted, *tab.partly_uncounted) for n in names], dtype=bool)
+    left_out = left[codes] if len(names) else np.zeros(len(lines), dtype=bool)
+    return np.where(left_out, 0, copay)
+
+
+def uncounted_copay(receipts: pd.DataFrame, table: CeilingTable | None = None) -> np.ndarray:
+    """① the 상한제 total leaves out, per line (won): ``covered_copay − counted_copay``."""
+    lines = as_receipt_lines(receipts)
+    return lines["covered_copay"].to_numpy(dtype=np.int64) - counted_copay(lines, table)
+
+
+def frame_pieces(frame: pd.DataFrame) -> Pieces:
+    """The :class:`~silson_tools.ceiling_years.Pieces` of a piece frame."""
+    return Pieces(
+        frame["pos"], frame["year"], frame["date"].dt.month >= 7, frame["date"], frame["days"],
+        frame["crossing"],
+    )  # fmt: skip
+
+
+def piece_refunds(frame: pd.DataFrame) -> np.ndarray:
+    """Per piece, in the frame's order: the part of its ``copay`` above the window's L, the
+    window's pieces in date order (ties in line order): ``max(0, cum − L) −
+    max(0, cum − copay − L)``, ``cum`` the running Σ copay."""
+    ordered = frame.sort_values(["person", "window", "date", "pos"], kind="stable")
+    cum = ordered.groupby(["person", "window"], sort=False)["copay"].cumsum().to_numpy()
+    lim = ordered["limit"].to_numpy()
+    above = np.maximum(cum - lim, 0) - np.maximum(cum - ordered["copay"].to_numpy() - lim, 0)
+    out = np.empty(len(frame), dtype=np.int64)
+    out[frame.index.get_indexer(ordered.index)] = above
+    return out
+
+
+def line_sums(frame: pd.DataFrame, values: np.ndarray, n: int) -> np.ndarray:
+    """Per line (int64, row order): Σ ``values`` of its pieces."""
+    out = np.zeros(n, dtype=np.int64)
+    np.add.at(out, frame["pos"].to_numpy(), values)
+    return out
+
+
+def year_rows(
+    frame: pd.DataFrame, lines: ReceiptLines, table: CeilingTable | None, whole: bool = False
+) -> pd.DataFrame:
+    """:data:`TOTAL_COLUMNS` per person and year of a piece frame with ``refund``."""
+    out = (
+        frame.groupby(["person", "year"], sort=True)
+        .agg(
+            counted=("copay", "sum"),
+            uncounted=("uncounted", "sum"),
+            long_stay=("long_stay", "first"),
+            decile=("decile", "first"),
+            limit=("limit", "max"),
+            refund=("refund", "sum"),
+        )
+        .reset_index()
+    )
+    stays = long_stay_years(lines, table, whole)[["person", "year", "days"]]
+    out = out.merge(stays, on=["person", "year"], how="left")
+    return out[list(TOTAL_COLUMNS)]
+
+
+def crossing_rows(frame: pd.DataFrame, lines: ReceiptLines) -> pd.DataFrame:
+    """The pieces of lines whose stay crosses a window end: ``row`` (spreadsheet row),
+    ``person, date`` (the line's), ``line_days``, ``year``, ``days`` and ``copay`` (① placed)."""
+    part = frame[frame["crossing"]].groupby(["pos", "year"], sort=True)
+    out = part.agg(person=("person", "first"), days=("days", "sum"), copay=("copay", "sum"))
+    out = out.reset_index()
+    pos = out["pos"].to_numpy()
+    out.insert(0, "row", lines.rows[pos] if len(pos) else np.zeros(0, dtype=np.int64))
+    out["date"] = lines["date"].to_numpy()[pos]
+    out["line_days"] = lines["days"].to_numpy()[pos]
+    return out[["row", "person", "date", "line_days", "year", "days", "copay"]]
