@@ -78,6 +78,7 @@ from .ceiling_years import (
     frame_pieces,
     line_sums,
     long_stay_years,
+    per_person,
     piece_refunds,
     pieces,
     split_by_days,
@@ -365,19 +366,6 @@ def _lines(receipts: pd.DataFrame) -> ReceiptLines:
     return as_receipt_lines(receipts)
 
 
-def _per_person(name: str, value: Any, persons: pd.Series, check: Any) -> np.ndarray:
-    """A scalar or a person → value mapping, as one value per line (InputError if missing)."""
-    if isinstance(value, Mapping):
-        missing = sorted(set(persons) - {str(k) for k in value})
-        if missing:
-            raise InputError(
-                f"{name}: no value for person(s) {missing}; mapping has {sorted(map(str, value))}"
-            )
-        lookup = {str(k): check(v) for k, v in value.items()}
-        return persons.map(lookup).to_numpy()
-    return np.full(len(persons), check(value))
-
-
 def _window_limit(code: int, table: CeilingTable) -> tuple[int, int]:
     """(L, window) for a code year × 1000 + decile × 10 + lenient × 4 + long stay × 2 +
     second half.
@@ -414,21 +402,30 @@ def _check_long_stay(value: Any) -> bool:
     return bool(value)
 
 
-def _deciles(spec: CeilingSpec, frame: pd.DataFrame, lines: ReceiptLines) -> np.ndarray:
-    """Each piece's 소득분위: ``spec.decile``, or ``spec.year_deciles`` of the piece's year."""
+def _deciles(spec: CeilingSpec, frame: pd.DataFrame) -> np.ndarray:
+    """Each piece's 소득분위: ``spec.decile``, or ``spec.year_deciles`` of the piece's year;
+    the later part of a stay in a year without one (for that person) takes its first
+    year's (InputError when a line's own year has none)."""
     check, persons = _checked_decile(_table(spec.table)), frame["person"]
     if spec.year_deciles is None:
-        return _per_person("decile", spec.decile, persons, check)
+        return per_person("decile", spec.decile, persons, check)
+    later = frame["pos"].duplicated().to_numpy()
     out = np.zeros(len(frame), dtype=np.int64)
-    for year in np.unique(frame["year"].to_numpy()):
-        where = (frame["year"] == year).to_numpy()
-        if int(year) not in spec.year_deciles:
-            pos = frame["pos"].to_numpy()[where]
-            raise InputError(
-                f"no 소득분위 for {year} (row {lines.rows[pos[0]]}: a stay reaching {year}); "
-                f"deciles given for {sorted(spec.year_deciles)}"
-            )
-        out[where] = _per_person("decile", spec.year_deciles[int(year)], persons[where], check)
+    for first in (True, False):
+        for year in np.unique(frame["year"].to_numpy()):
+            where = (frame["year"] == year).to_numpy() & (later != first)
+            given = spec.year_deciles.get(int(year))
+            if not where.any() or (not first and given is None):
+                continue
+            if given is None:
+                raise InputError(f"no 소득분위 for {year}; given for {sorted(spec.year_deciles)}")
+            if not first and isinstance(given, Mapping):
+                where &= persons.isin([str(k) for k in given]).to_numpy()
+            out[where] = per_person("decile", given, persons[where], check)
+    unset = np.flatnonzero(out == 0)  # later parts without their own year's decile
+    out[unset] = (
+        pd.Series(out).groupby(frame["pos"].to_numpy()).transform("first").to_numpy()[unset]
+    )
     return out
 
 
@@ -452,13 +449,13 @@ def _pieces(spec: CeilingSpec, receipts: pd.DataFrame, certain: bool = False) ->
             "crossing": parts.crossing,
         }
     )
-    frame["decile"] = _deciles(spec, frame, lines).astype(np.int64)
+    frame["decile"] = _deciles(spec, frame).astype(np.int64)
     if spec.long_stay is None:
         stays = long_stay_years(lines, tab, certain).set_index(["person", "year"])["long_stay"]
         keys = pd.MultiIndex.from_arrays([frame["person"], frame["year"]])
         frame["long_stay"] = stays.reindex(keys).to_numpy(dtype=bool)
     else:
-        frame["long_stay"] = _per_person(
+        frame["long_stay"] = per_person(
             "long_stay", spec.long_stay, frame["person"], _check_long_stay
         )
     frame["long_stay"] = frame["long_stay"].astype(bool)
@@ -494,12 +491,11 @@ class CeilingSpec:
     Passed to the claim engine as ``assess(..., ceiling=CeilingSpec(decile=4))``; the engine
     calls :meth:`line_offsets`. ``decile`` and ``long_stay`` may be mappings person → value;
     ``year_deciles`` (year → decile or person → decile) replaces ``decile`` per calendar
-    year. ``long_stay=None`` (the default): taken from the lines per person and calendar year,
-    :func:`long_stay_years` (병원-tier 입원일수 over 120, or unknown; days by calendar year).
-    An 입원 line whose stay crosses 31 December counts its days in each year and its ① split
-    in proportion to the days (an *estimate*: :func:`~silson_tools.ceiling_years.split_by_days`;
-    :meth:`crossing` lists them).
-    """
+    year (a stay's later part in a year without one takes its first year's).
+    ``long_stay=None`` (the default): per person and calendar year, :func:`long_stay_years`
+    (병원-tier 입원일수 over 120, or unknown; days by calendar year). An 입원 line whose stay
+    crosses 31 December counts its days in each year and its ① split in proportion to the
+    days (an *estimate*: :func:`~silson_tools.ceiling_years.split_by_days`; :meth:`crossing`)."""
 
     decile: int | Mapping[str, int]
     long_stay: bool | Mapping[str, bool] | None = None

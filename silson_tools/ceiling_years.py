@@ -36,12 +36,14 @@ window of that line's span.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .ceiling_table import CeilingTable, load_table
+from .errors import InputError
 from .receipts.lines import ReceiptLines, as_receipt_lines
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "frame_pieces",
     "line_sums",
     "long_stay_years",
+    "per_person",
     "piece_refunds",
     "pieces",
     "split_by_days",
@@ -324,3 +327,16 @@ def crossing_rows(frame: pd.DataFrame, lines: ReceiptLines) -> pd.DataFrame:
     out["date"] = lines["date"].to_numpy()[pos]
     out["line_days"] = lines["days"].to_numpy()[pos]
     return out[["row", "person", "date", "line_days", "year", "days", "copay"]]
+
+
+def per_person(name: str, value: Any, persons: pd.Series, check: Any) -> np.ndarray:
+    """A scalar or a person → value mapping, as one value per line (InputError if missing)."""
+    if isinstance(value, Mapping):
+        missing = sorted(set(persons) - {str(k) for k in value})
+        if missing:
+            raise InputError(
+                f"{name}: no value for person(s) {missing}; mapping has {sorted(map(str, value))}"
+            )
+        lookup = {str(k): check(v) for k, v in value.items()}
+        return persons.map(lookup).to_numpy()
+    return np.full(len(persons), check(value))

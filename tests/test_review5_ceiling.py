@@ -91,12 +91,18 @@ def test_a_known_decile_splits_the_stay_by_days_and_says_it_is_an_estimate(
 
 def test_per_year_deciles_follow_the_stay_into_the_next_year(tmp_path: Path) -> None:
     """2023 1분위 (870,000), 2024 10분위 (8,080,000): 3,600,000 − 870,000 = 2,730,000 and
-    5,400,000 < 8,080,000 → 0. A year the stay reaches without a decile is refused."""
+    5,400,000 < 8,080,000 → 0. Without a 2024 decile the 2024 part takes 2023's (1분위):
+    2,730,000 + 5,400,000 − 870,000 = 7,260,000; a line's own year without one is refused."""
     receipts = _read(tmp_path, NEW_YEAR)
     spec = CeilingSpec(decile=5, year_deciles={2023: 1, 2024: 10})
     assert spec.line_offsets(receipts).tolist() == [2_730_000]
-    with pytest.raises(InputError, match="no 소득분위 for 2024"):
-        CeilingSpec(decile=5, year_deciles={2023: 1}).line_offsets(receipts)
+    by_person = CeilingSpec(decile=5, year_deciles={2023: {"나": 1}, 2024: {"남": 10}})
+    assert by_person.line_offsets(receipts).tolist() == [7_260_000]
+    assert CeilingSpec(decile=5, year_deciles={2023: 1}).line_offsets(receipts).tolist() == [
+        7_260_000
+    ]
+    with pytest.raises(InputError, match="no 소득분위 for 2023"):
+        CeilingSpec(decile=5, year_deciles={2024: 1}).line_offsets(receipts)
 
 
 def test_days_of_a_crossing_stay_count_in_their_own_year(tmp_path: Path) -> None:
