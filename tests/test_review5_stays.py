@@ -12,16 +12,22 @@ Every case is read from CSV, XLSX and a DataFrame (three_ways.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
+import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
+from stays_apart import billed_twice, no_days_billed_twice
 from three_ways import read_alike, read_three_ways, refused_alike
 
 import silson_tools as st
 from silson_tools.errors import ReceiptError
+from silson_tools.receipts import ReceiptLines
 from silson_tools.receipts import lines as lines_module
 from silson_tools.receipts import table as table_module
 from silson_tools.report.cli import main
@@ -165,6 +171,53 @@ def test_check_and_report_refuse_it(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["report", str(path), "--policy", "gen4", "--start", "2024-01-01",
                  "--out", str(out)]) == 1  # fmt: skip
     assert not out.exists()
+
+
+@hs.composite
+def stay_rows(draw: Any) -> list[dict[str, Any]]:
+    """입원 lines (now and then a 외래 one) of two people at few places over two weeks."""
+    rows = []
+    for _ in range(draw(hs.integers(1, 8))):
+        category = draw(hs.sampled_from(["", "", "room_upgrade", "injection"]))
+        days = draw(hs.integers(1 if category == "room_upgrade" else 0, 10))
+        rows.append(
+            {
+                "person": draw(hs.sampled_from(["가", "가", "나"])),
+                "date": dt.date(2024, 3, 1) + dt.timedelta(days=draw(hs.integers(0, 15))),
+                "setting": "inpatient"
+                if category == "room_upgrade" or draw(hs.integers(0, 5))
+                else "outpatient",
+                "tier": "hospital",
+                "institution": draw(hs.sampled_from(["", "B병원", "B 병원", "Ｂ병원", "C의원"])),
+                "visit": draw(hs.sampled_from(["", "", "k"])),
+                "category": category,
+                "covered_copay": 10_000,
+                "noncovered": 10_000,
+            }
+        )
+        rows[-1]["days"] = days if rows[-1]["setting"] == "inpatient" else 0
+    return rows
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=stay_rows())
+def test_refused_exactly_when_two_lines_bill_the_same_days(rows: list[dict[str, Any]]) -> None:
+    twice = {(i, j) for i in range(len(rows)) for j in range(len(rows))
+             if i != j and billed_twice(rows[i], rows[j])}  # fmt: skip
+    try:
+        ReceiptLines.from_frame(pd.DataFrame(rows))
+        said = []
+    except ReceiptError as err:
+        said = _overlaps(err)
+    assert bool(said) == bool(twice)
+    for p in said:  # each line named with a line it bills days twice with
+        other = int(re.search(r"(\d+)행의", p.expected)[1])
+        assert (p.row, other) in twice
+    kept = pd.DataFrame(no_days_billed_twice(rows))
+    try:  # none left (a 방문묶음 over several days or places may still be refused)
+        ReceiptLines.from_frame(kept)
+    except ReceiptError as err:
+        assert not _overlaps(err)
 
 
 # --- R5-5: a stay written as two dates ---------------------------------------------------
