@@ -237,3 +237,20 @@ def test_a_total_row_of_a_dataframe_is_said_as_such() -> None:
     with pytest.raises(ReceiptError) as err:
         ReceiptLines.from_frame(frame)
     assert len(err.value.problems) == 1
+
+
+@pytest.mark.parametrize("header", ["약제비", "기타금액", "식대 (원)"])
+def test_an_unplaced_money_column_with_an_amount_is_refused(tmp_path: Path,
+                                                            header: str) -> None:
+    refused_alike(tmp_path, [*BASE, header], [[*LINE[:4], 15000, 20000, 3000]], header, 3000,
+                  "읽을 수 있는 열")  # fmt: skip
+    for got in read_alike(tmp_path, [*BASE, header], [[*LINE[:4], 15000, 20000, 0]]):
+        assert header in got.attrs["source"]["ignored_columns"]
+
+
+@pytest.mark.parametrize("header", ["진료비", "의료비 합계"])
+def test_a_bare_cost_column_is_checked_as_the_whole_bill(tmp_path: Path, header: str) -> None:
+    """① + ③ + ④ ≤ 진료비 (② unknown): 35,000 + 20,000 > 35,000 — ① holds the ④."""
+    refused_alike(tmp_path, [*BASE, header], [[*LINE, 35000]], header, 35000,
+                  "본인부담금에 비급여 20,000원이 들어 있다면")  # fmt: skip
+    read_alike(tmp_path, [*BASE, header], [[*LINE[:4], 15000, 20000, 80000]])

@@ -33,7 +33,7 @@ import numpy as np
 from . import cells
 from .header import Aliases, Header, normalize
 
-__all__ = ["count_meaning", "meaning_totals", "total_meaning"]
+__all__ = ["count_meaning", "meaning_totals", "total_meaning", "unknown_amounts"]
 
 _NOTE: Final = re.compile(r"[(\[（【]([^)\]）】]*)[)\]）】]\s*$")
 
@@ -57,7 +57,8 @@ def total_meaning(text: Any, aliases: Aliases) -> str | None:
         return "patient"
     paid = _any(key, side.get("paid_words", frozenset()))
     if _any(key, side.get("cost_words", frozenset())) and not paid:
-        return "total" if _any(key, side.get("cost_total_words", frozenset())) else None
+        bare = key in side.get("cost_words", frozenset())  # 진료비 alone: the whole bill
+        return "total" if bare or _any(key, side.get("cost_total_words", frozenset())) else None
     if paid and _any(key, side.get("money_words", frozenset())):
         return "patient"
     return None
@@ -136,3 +137,44 @@ def _read(values: Any, unit: int) -> tuple[np.ndarray, np.ndarray]:
 
     said = _amounts(values, unit)  # −1 blank, −2 not an amount
     return np.maximum(said, 0), said != -2
+
+
+UNKNOWN_AMOUNT_EXPECTED: Final = (
+    "읽을 수 있는 열 (a column this reader can place: its header names money and this line "
+    "has an amount in it, but it is none of ① 본인부담금, ② 공단부담금, ③ 전액본인부담, ④ "
+    "비급여, ⑤ 상한액초과금 nor a total it can check, so ignoring it could change the "
+    "payout — 영수증의 어느 칸인지에 맞게 머리글을 고치거나 (rename the header to the receipt's "
+    "own word for it), 본인부담금·비급여에 이미 들어 있는 금액이면 이 열을 지우고, 들어 있지 "
+    "않다면 맞는 열에 더한 뒤 지우세요 (if the amount is already inside 본인부담금/비급여, "
+    "delete the column; if not, add it into the right one, then delete it))"
+)
+
+
+def unknown_amounts(headers: list[Header], cells_of: Callable[[Header], Any],
+                    ref_of: Callable[[Header], str], aliases: Aliases, problems: Any,
+                    placed: Callable[[Header], bool]) -> list[str]:  # fmt: skip
+    """Unread headers that name money (``money_suffixes``: 약제비, 식대금액, 기타금액) and hold a
+    non-zero amount on some line, that no rule places (``placed``) — or a header with a
+    money unit (``식대 (원)``): refused at the first
+    such cell, as ignoring them could change the number. Returns the headers refused."""
+    side = aliases.side
+    ends = tuple(w for w in side.get("money_suffixes", frozenset()) if w)
+    out = []
+    for h in headers:
+        if h.canonical is not None or cells.is_blank(h.text) or placed(h):
+            continue
+        key = _key(h.text)
+        note = _NOTE.search(str(h.text))
+        money = (key.endswith(ends) or h.unit_text is not None
+                 or (note is not None and normalize(note[1]) in ("원", "천원", "만원")))
+        if not money or _any(key, side.get("not_money_words", frozenset())):
+            continue
+        if total_meaning(h.text, aliases) is not None or count_meaning(h.text, aliases):
+            continue
+        values = cells_of(h)
+        won, ok = _read(values, 1)
+        hit = np.flatnonzero(ok & (won > 0))
+        if len(hit):
+            problems.at(hit[:1], ref_of(h), values, UNKNOWN_AMOUNT_EXPECTED)
+            out.append(str(h.text))
+    return out

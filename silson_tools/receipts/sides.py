@@ -41,7 +41,7 @@ import pandas as pd
 from ..schema import CATEGORIES
 from . import cells
 from .header import Aliases, Header, normalize
-from .meaning import meaning_totals
+from .meaning import meaning_totals, unknown_amounts
 from .validate import Problems, RawColumn, _factorize
 
 __all__ = [
@@ -222,9 +222,14 @@ def side_problems(headers: list[Header], cells_of: Callable[[Header], Any],
             _mark(values, ref, _said_cancelled, CANCEL_EXPECTED, problems)
         elif _may_cancel(values):
             _mark(values, ref, _cancelled, CANCEL_EXPECTED, problems)
-    checked += meaning_totals(headers, cells_of, ref_of, aliases, problems,
-                              lambda h: side_key(h.text) in aliases.total_headers
-                              or side_kind(h.text, aliases) is not None)  # fmt: skip
+    def listed(h: Header) -> bool:
+        return side_key(h.text) in aliases.total_headers or side_kind(h.text, aliases) is not None
+
+    checked += meaning_totals(headers, cells_of, ref_of, aliases, problems, listed)
+    unknown_amounts(headers, cells_of, ref_of, aliases, problems,
+                    lambda h: listed(h) or _CANCEL_HEADER.search(side_key(h.text)) is not None
+                    or side_key(h.text) in aliases.count_headers
+                    or side_key(h.text) in aliases.side.get("stay_end", frozenset()))  # fmt: skip
     return checked
 
 
