@@ -254,3 +254,9 @@ def test_a_bare_cost_column_is_checked_as_the_whole_bill(tmp_path: Path, header:
     refused_alike(tmp_path, [*BASE, header], [[*LINE, 35000]], header, 35000,
                   "본인부담금에 비급여 20,000원이 들어 있다면")  # fmt: skip
     read_alike(tmp_path, [*BASE, header], [[*LINE[:4], 15000, 20000, 80000]])
+
+
+@pytest.mark.parametrize("said", ["외래(초진)", "재진", "초진"])
+def test_first_and_return_visits_are_outpatient(tmp_path: Path, said: str) -> None:
+    for got in read_alike(tmp_path, BASE, [[*LINE[:2], said, "의원", 15000, 20000]]):
+        assert got["setting"].tolist() == ["outpatient"]
