@@ -260,3 +260,9 @@ def test_a_bare_cost_column_is_checked_as_the_whole_bill(tmp_path: Path, header:
 def test_first_and_return_visits_are_outpatient(tmp_path: Path, said: str) -> None:
     for got in read_alike(tmp_path, BASE, [[*LINE[:2], said, "의원", 15000, 20000]]):
         assert got["setting"].tolist() == ["outpatient"]
+
+
+def test_a_total_row_names_the_column_that_does_not_add_up(tmp_path: Path) -> None:
+    for got in _files(tmp_path, [*SUM_LINES, ["합계", "", "", "", "", 30000, 60000]]):
+        assert "④ 비급여" in _one_problem(got).expected
+        assert "합 50,000원, 이 줄 60,000원" in _one_problem(got).expected

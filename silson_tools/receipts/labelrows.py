@@ -121,9 +121,18 @@ def _total_or_label(pos: int, named: list[Header], columns: dict[int, np.ndarray
                 f"(this is a total row: its amounts equal the sum of rows {first}–{last}; "
                 "delete the row, or everything in it is counted twice — do not fill in its "
                 "진료일자)")
-    h = figures[0]
+    def sums_over(lines: list[int]) -> dict[int, int]:
+        return {h.index: int(np.maximum(won[h.index][lines], 0).sum()) if lines else 0
+                for h in figures}  # fmt: skip
+
+    def off(by: dict[int, int]) -> int:
+        return sum(abs(by[h.index] - int(won[h.index][pos])) for h in figures)
+
+    # a 소계's lines are those since the last total; a grand 합계's all of them: the nearer
+    sums = min(sums_over(since), sums_over(above), key=off)
+    h = next((h for h in figures if sums[h.index] != int(won[h.index][pos])), figures[0])
     total = int(won[h.index][pos])
-    summed = int(sum(max(int(won[h.index][p]), 0) for p in (since or above)))
+    summed = sums[h.index]
     label = COLUMN_LABELS.get(h.canonical or "", str(h.text))
     return (where, value,
             f"{_TOTAL} — 금액이 위 줄들의 합과 다릅니다 ({label}: 합 {summed:,}원, 이 줄 "
