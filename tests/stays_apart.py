@@ -42,10 +42,23 @@ def billed_twice(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return (min(ea, eb) - max(da, db)).days >= 2
 
 
+def kept_positions(rows: list[dict[str, Any]]) -> list[int]:
+    """Positions of ``rows`` kept when each row that bills two or more days a row kept
+    before it bills is left out (compared within one person, place and 항목 only)."""
+    kept: list[int] = []
+    by_stay: dict[Any, list[dict[str, Any]]] = {}
+    for i, r in enumerate(rows):
+        place = _place(r)
+        if r.get("setting") != "inpatient" or not r.get("days") or place is None:
+            kept.append(i)
+            continue
+        same = by_stay.setdefault((r.get("person", ""), place, r.get("category", "")), [])
+        if not any(billed_twice(k, r) for k in same):
+            same.append(r)
+            kept.append(i)
+    return kept
+
+
 def no_days_billed_twice(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``rows`` without each row that bills two or more days a row kept before it bills."""
-    kept: list[dict[str, Any]] = []
-    for r in rows:
-        if not any(billed_twice(k, r) for k in kept):
-            kept.append(r)
-    return kept
+    return [rows[i] for i in kept_positions(rows)]
