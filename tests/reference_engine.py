@@ -12,6 +12,7 @@ import unicodedata
 from typing import Any
 
 import pandas as pd
+from reference_admissions import admission_ids, by_admission, stay_days
 
 from silson_tools.catalog import Part, Policy, SettingRule
 from silson_tools.formulas import PPM
@@ -518,62 +519,22 @@ def treatment_acts(rows: list[dict], mine: list[dict]) -> list[list[dict]]:
 
 
 def room_part(rows: list[dict], part: Part) -> None:
-    """min(Σ 50% × 차액, 10만원 × Σ입원일수) per admission, the cut shared by what each pays."""
+    """min(Σ 50% × 차액, 10만원 × 총 입원일수) per admission (총 입원일수: the days covered by
+    all its 입원 rows, :func:`stay_days`; the cap of its first room row's date), the cut shared
+    by what each pays."""
     mine = [r for r in rows if r["a_non"] > 0]
     for r in mine:
         c = r["a_non"]
         r["pay_k"] = c * (PPM - ppm(part.room["rate"], r["day"])) // PPM
         r["rate"] += c - r["pay_k"]
+    total_days = stay_days(rows)
     for stay in by_admission(mine):
         total = sum(r["pay_k"] for r in stay)
-        cap = sum(part.room["daily_cap"].at(r["day"]) * r["days"] for r in stay)
+        cap = part.room["daily_cap"].at(stay[0]["day"]) * total_days[stay[0]["adm"]]
         cut = max(0, total - cap)
         for r, s in zip(stay, shares(cut, [r["pay_k"] for r in stay]), strict=True):
             r["cap"] += s
             r["pay_k"] -= s
-
-
-def admission_ids(rows: list[dict]) -> None:
-    """``adm`` on each inpatient row (sorted by person, date, file order): rows sharing a
-    visit key are one admission; else a named row joins the admission of the previous row of
-    its person and institution when its date ≤ the latest reach of those earlier rows
-    (date + days + 1; date where days = 0), whatever its own days; a row without an
-    institution is one of its own."""
-    state: dict[tuple, tuple[int, dt.date]] = {}  # → (adm, latest reach)
-    parent: dict[int, int] = {}
-
-    def root(a: int) -> int:
-        while parent.get(a, a) != a:
-            a = parent[a]
-        return a
-
-    keyed: dict[str, int] = {}
-    for n, r in enumerate(x for x in rows if x["setting"] == "inpatient"):
-        r["adm"] = n
-        reach = r["day"] + dt.timedelta(days=r["days"] + 1 if r["days"] > 0 else 0)
-        if r["institution"]:
-            key = (r["person"], r["institution"])
-            if key in state:
-                adm, latest = state[key]
-                if r["day"] <= latest:
-                    r["adm"] = adm
-                reach = max(reach, latest)
-            state[key] = (r["adm"], reach)
-        if r["visit"]:
-            a, b = root(r["adm"]), root(keyed.setdefault(r["visit"], r["adm"]))
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    for r in rows:
-        if r["setting"] == "inpatient":
-            r["adm"] = root(r["adm"])
-
-
-def by_admission(rows: list[dict]) -> list[list[dict]]:
-    """Inpatient ``rows`` (in row order) grouped by admission, each in row order."""
-    stays: dict[int, list[dict]] = {}
-    for r in rows:
-        stays.setdefault(r["adm"], []).append(r)
-    return list(stays.values())
 
 
 def noncovered_share(pay: int, cov: int, non: int) -> int:

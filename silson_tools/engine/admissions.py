@@ -15,8 +15,13 @@ A line without an institution is an admission of its own unless a key joins it (
 hospitals cannot be told apart). Admissions are numbered by their first line.
 
 Who reads it: 5세대 특약2's 입원 1건당 300만원 (:func:`.visits.visit_part`), 상급병실 「1일
-평균금액 = 입원기간 동안의 차액 전체 ÷ 총 입원일수」 (:func:`.treatments.room_part`), and
-injections taken per act (:func:`act_groups`).
+평균금액 = 입원기간 동안의 차액 전체 ÷ 총 입원일수」 (:func:`.treatments.room_part`, with the
+총 입원일수 of :func:`stay_days`), and injections taken per act (:func:`act_groups`).
+
+**총 입원일수** of an admission (:func:`stay_days`): the days covered by its lines, all of its
+입원 lines whatever their 항목, ``|∪ [date, date + 입원일수)|`` (a line without 입원일수 adds
+none). Lines of one receipt (an 일반 line and a 상급병실 line of one date and 입원일수) are one
+stay of that many days, a 중간 10일 line and the 퇴원 5일 line after it 15 days.
 
 **Injection act** (treatment ``unit = "visit"``, 4세대 「1회 통원 또는 1회 입원에서 2회 이상
 주사 → 1회」): 외래 lines of one 통원 (person, day, ``institution``, a blank name alone;
@@ -37,7 +42,14 @@ from .lines import I64, IN, OUT, SortedLines, group_firsts, run_number
 from .shares import largest_remainder
 from .visits import Visits, _by_first_line, _names_given, _text_codes, join_keyed, visits
 
-__all__ = ["Admissions", "act_groups", "admission_units", "admissions", "cap_groups"]
+__all__ = [
+    "Admissions",
+    "act_groups",
+    "admission_units",
+    "admissions",
+    "cap_groups",
+    "stay_days",
+]
 
 _KEY = ("inpatient", "admission")
 
@@ -126,20 +138,45 @@ def admission_units(lines: SortedLines, sub: np.ndarray) -> np.ndarray | None:
     return adm.by_line[sub].astype(I64)
 
 
-def cap_groups(
-    p: np.ndarray, unit: np.ndarray, limit: np.ndarray | int, summed: bool = False
-) -> np.ndarray:
+def stay_days(lines: SortedLines) -> np.ndarray | None:
+    """총 입원일수 per admission number: ``|∪ [date, date + 입원일수)|`` over all its 입원
+    lines (days covered, not Σ 입원일수: overlapping lines count their days once; a line
+    without 입원일수 adds none). None when each inpatient line is one of its own."""
+    adm = admissions(lines)
+    if adm is None:
+        return None
+    number = adm.number.astype(I64)
+    start = lines.day[adm.idx].view(I64)
+    order = np.lexsort((start, number))  # by admission, then date
+    number, start = number[order], start[order]
+    lo = int(start.min())
+    begin = start - lo
+    end = begin + np.maximum(lines.days(adm.idx[order]).astype(I64), 0)
+    span = int(end.max()) + 1
+    reach = np.maximum.accumulate(number * span + end) - number * span  # within each admission
+    first = group_firsts(number)
+    before = np.empty(len(end), I64)
+    before[1:] = reach[:-1]
+    before[first] = 0  # nothing covered yet: 0 ≤ every begin
+    covered = np.maximum(end - np.maximum(begin, before), 0)
+    starts = np.flatnonzero(first)
+    total = np.zeros(int(number[-1]) + 1, I64)
+    total[number[starts]] = np.add.reduceat(covered, starts)
+    return total
+
+
+def cap_groups(p: np.ndarray, unit: np.ndarray, limit: np.ndarray | int) -> np.ndarray:
     """The cut of each line when the lines of one ``unit`` may pay at most a limit together:
     ``max(0, Σp − L)`` per unit, shared over its lines by ``p`` (largest remainders, ties to
-    the earlier line). ``limit`` per line: L is the unit's first line's (``summed``: the sum
-    over its lines, 상급병실 10만원 × 입원일수). Lines are in sorted order; ``unit`` any ids."""
+    the earlier line). ``limit`` per line: L is the unit's first line's. Lines are in sorted
+    order; ``unit`` any ids."""
     order = np.argsort(unit, kind="stable")
     u = unit[order]
     starts = np.flatnonzero(group_firsts(u))
     po = p[order]
     total = np.add.reduceat(po, starts)
     lim = np.broadcast_to(limit, p.shape)[order]
-    cap = np.add.reduceat(lim, starts) if summed else lim[starts]
+    cap = lim[starts]
     over = np.maximum(total - cap, 0)
     cut = np.zeros(len(p), I64)
     if over.any():

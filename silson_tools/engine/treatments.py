@@ -10,8 +10,12 @@ treatments that pay something after the cap (``session_no`` and the brackets num
 (4세대: 10) that are still within the count: paid here on the assumption that the required
 objective improvement was documented.
 
-**상급병실 차액** (room upgrade): ``min(⌊C × (1 − r)⌋, daily cap × 입원일수)``, i.e. 50% of
-the difference, at most 10만원 per day of the stay; needs 입원일수 ≥ 1 on the line.
+**상급병실 차액** (room upgrade): per admission ``min(Σ⌊C × (1 − r)⌋, daily cap × 총 입원일수)``,
+i.e. 50% of the difference, at most 10만원 a day on average over the whole stay (「1일 평균금액
+= 입원기간 동안의 차액 전체 ÷ 총 입원일수」). 총 입원일수 is the days covered by all the
+admission's 입원 lines, ``|∪ [date, date + 입원일수)|`` (:func:`.admissions.stay_days`), not
+only the 상급병실 lines' days; a room line not joined to other lines: its own 입원일수. The cut
+is shared over the room lines by what each pays. Needs 입원일수 ≥ 1 on the room line.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import numpy as np
 from ..catalog import Part, SettingRule
 from ..errors import ReceiptError
 from ..formulas import PPM
-from .admissions import act_groups, admission_units, cap_groups
+from .admissions import act_groups, admission_units, cap_groups, stay_days
 from .deductibles import param_on, split_claim
 from .limits import cap_then_count, yearly_number
 from .lines import I64, LineDetail, PerLine, SortedLines, run_number
@@ -148,7 +152,9 @@ def _acts(
 def room_part(
     lines: SortedLines, part: Part, idx: np.ndarray, c: np.ndarray, detail: LineDetail
 ) -> np.ndarray:
-    """상급병실 차액 on lines ``idx`` with amounts ``c``:
+    """상급병실 차액 on lines ``idx`` with amounts ``c``: per admission
+    ``min(Σ⌊C × (1 − r)⌋, daily cap × 총 입원일수)`` (the cap in force on its first room
+    line's date; 총 입원일수 from :func:`.admissions.stay_days`); a line of its own admission:
     ``min(⌊C × (1 − r)⌋, daily cap × 입원일수)``."""
     days = lines.days(idx)
     no_days = days <= 0
@@ -165,12 +171,14 @@ def room_part(
         )
     d = lines.day[idx]
     p = (c * (PPM - part.room["rate"].ppm(d))) // PPM
-    cap = part.room["daily_cap"].on(d) * days
-    unit = admission_units(lines, idx) if len(idx) > 1 else None
+    daily = part.room["daily_cap"].on(d)
+    unit = admission_units(lines, idx)
     if unit is None:  # each line its own stay
-        cut = p - np.minimum(p, cap)
-    else:  # min(Σ 50% × 차액, 10만원 × Σ입원일수) per admission
-        cut = cap_groups(p, unit, cap, summed=True)
+        cut = p - np.minimum(p, daily * days)
+    else:  # min(Σ 50% × 차액, 10만원 × 총 입원일수) per admission
+        total_days = stay_days(lines)
+        assert total_days is not None  # admissions exist when unit does
+        cut = cap_groups(p, unit, daily * total_days[unit])
     detail.rate_part[idx] += c - p
     add_nonzero(detail.visit_cap_cut, idx, cut)
     return p - cut
