@@ -37,7 +37,17 @@ from silson_tools.engine.validated import validated_lines
 from silson_tools.engine.zones import ZONE_CODES, zone_codes
 from silson_tools.errors import ReceiptError
 from silson_tools.receipts import ReceiptLines, as_receipt_lines
-from silson_tools.receipts.validate import STR_DTYPE, Texts, _factorize
+from silson_tools.receipts.cells import text
+from silson_tools.receipts.validate import (
+    STR_DTYPE,
+    Problems,
+    RawColumn,
+    Texts,
+    _by_distinct,
+    _factorize,
+    _plain_texts,
+    _texts,
+)
 from silson_tools.scale import cohort
 from silson_tools.schema import AMOUNT_COLUMNS
 
@@ -421,3 +431,33 @@ def test_text_categories_are_read_as_iterating_reads_them(values: pd.Series) -> 
     want = list(column.cat.categories)
     assert uniques == want and [type(u) for u in uniques] == [type(u) for u in want]
     np.testing.assert_array_equal(codes, column.cat.codes.to_numpy())
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["P01", " P02 ", "P01", "", "   ", None, "12.0", "P01 "],  # ASCII: the shortcut
+        ["김민수", " 김민수", "P01", "", None],  # not all ASCII: cell by cell
+        ["a\u200bb", "ab"],  # an invisible character: not printable
+    ],
+    ids=["ascii", "korean", "invisible"],
+)
+@pytest.mark.parametrize("kind", ["object", "category", "str"])
+def test_ascii_free_text_is_coded_as_cell_by_cell(cells: list, kind: str) -> None:
+    """이름/병원명 of printable ASCII cells take a shortcut (strip, blank → the default);
+    the column and codes equal those of parsing each distinct cell (cells.text)."""
+    values = pd.Series(cells, dtype=object if kind == "object" else kind)
+    if kind == "category":
+        values = values.astype("category")
+    col = RawColumn("person", values, "'person' 열")
+    got_values, (got_code, got_names) = _texts(col, "본인", Problems("x", np.arange(len(cells))))
+    table, codes, _, _ = _by_distinct(
+        col, lambda v: (text(v), None), blank="본인", required=False,
+        problems=Problems("x", np.arange(len(cells))),
+    )  # fmt: skip
+    assert list(got_values) == [table[c] for c in codes]
+    names, where = pd.factorize(np.asarray(table, dtype=object))
+    np.testing.assert_array_equal(got_code, names[codes])
+    assert got_names == tuple(where)
+    if kind == "category":  # which way it went
+        assert (_plain_texts(col, "본인")[0] is not None) == (cells[0] == "P01")

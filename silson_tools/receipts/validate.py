@@ -368,11 +368,30 @@ def _texts(
 ) -> tuple[Any, tuple[np.ndarray, tuple[str, ...]]]:
     """Free text (이름, 병원명) → (str array, or :class:`Texts` when ``defer``; (code per
     line, distinct texts))."""
-    table, codes, _, uniques = _by_distinct(
-        col, lambda v: (cells.text(v), None), blank=blank, required=False, problems=problems
-    )
+    table, codes, uniques = _plain_texts(col, blank)
+    if table is None:  # factorized once: the codes go along
+        table, codes, _, uniques = _by_distinct(
+            replace(col, coded=(codes, uniques)), lambda v: (cells.text(v), None), blank=blank,
+            required=False, problems=problems,
+        )  # fmt: skip
     names, where = pd.factorize(np.asarray(table, dtype=object))
     return _str_array(col, table, codes, uniques, defer), (names[codes], tuple(where))
+
+
+def _plain_texts(col: RawColumn, blank: str) -> tuple[list[Any] | None, np.ndarray, list[Any]]:
+    """:func:`_by_distinct`'s (table, code per line, distinct cells) for free text whose
+    distinct cells are all printable ASCII ``str`` (ids such as ``P0001``): there
+    ``cells.text(v)`` is ``v.strip()`` and a blank cell is one that strips to ``""``, so the
+    table is made without a call per value (10,000 names: about 2 against 10 ms). The table
+    is None for any other column."""
+    codes, uniques = col.coded if col.coded is not None else _factorize(col.values)
+    if not all(type(u) is str and u.isascii() and u.isprintable() for u in uniques):
+        return None, codes, uniques
+    table: list[Any] = [u.strip() or blank for u in uniques]
+    table.append(blank)
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(uniques), codes)
+    return table, codes, uniques
 
 
 def _choices(
