@@ -28,6 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference_engine import pooled, reference_assess, reference_assess_many
+from stays_apart import no_days_billed_twice
 
 import silson_tools as stl
 from silson_tools.catalog import load_policy, products
@@ -578,11 +579,11 @@ def receipts(draw, policy) -> tuple[pd.DataFrame, object, object]:
                 "category": category,
             }
         )
-    df = pd.DataFrame(rows)
+    df = pd.DataFrame(no_days_billed_twice(rows))  # the reader refuses days billed twice
     start = draw(START)
     hook = draw(HOOK)
     if hook is not None:
-        hook = np.array([draw(HOOK_AMOUNT) for _ in range(n)])
+        hook = np.array([draw(HOOK_AMOUNT) for _ in range(len(df))])
     return df, start, hook
 
 
