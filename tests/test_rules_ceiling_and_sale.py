@@ -19,7 +19,7 @@ def _two_hospitals(days: tuple[int, int] = (20, 15)) -> pd.DataFrame:
         [
             dict(date="2024-03-10", setting="inpatient", tier="tertiary", institution="A대병원",
                  days=days[0], covered_copay=7_000_000, noncovered=0),
-            dict(date="2024-09-10", setting="inpatient", tier="general", institution="B병원",
+            dict(date="2024-08-10", setting="inpatient", tier="general", institution="B병원",
                  days=days[1], covered_copay=5_000_000, noncovered=0),
         ]
     )  # fmt: skip

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..ceiling import TOTAL_COLUMNS, CeilingSpec
+from ..ceiling import CeilingSpec
 from ..errors import InputError
 from ..receipts import as_receipt_lines
 
@@ -71,26 +71,22 @@ class YearDeciles:
         _, years = self._years(receipts)
         return np.flatnonzero(~np.isin(years, [y for y, _ in self.deciles]))
 
+    def _spec(self) -> CeilingSpec:
+        """One spec for all years: a stay across 31 December pools its later part with that
+        year's lines, under that year's decile."""
+        return CeilingSpec(decile=self.deciles[0][1], year_deciles=dict(self.deciles))
+
     def line_offsets(self, receipts: pd.DataFrame) -> np.ndarray:
         """상한제 환급분 per line: each year's lines under that year's decile."""
         lines, years = self._years(receipts)
         if len(self.missing(lines)):
             raise InputError(f"no 소득분위 for year(s) {sorted(set(years.tolist()))}")
-        out = np.zeros(len(lines), dtype=np.int64)
-        for year, decile in self.deciles:
-            where = years == year
-            if where.any():
-                out[where] = CeilingSpec(decile=decile).line_offsets(lines.select(where))
-        return out
+        return self._spec().line_offsets(lines)
 
     def totals(self, receipts: pd.DataFrame) -> pd.DataFrame:
-        """:meth:`CeilingSpec.totals` of each year under its decile, stacked."""
-        lines, years = self._years(receipts)
-        parts = [
-            CeilingSpec(decile=d).totals(lines.select(years == y))
-            for y, d in self.deciles
-            if (years == y).any()
-        ]
-        if not parts:
-            return pd.DataFrame(columns=list(TOTAL_COLUMNS))
-        return pd.concat(parts).sort_values(["person", "year"]).reset_index(drop=True)
+        """:meth:`CeilingSpec.totals` with each year under its decile."""
+        return self._spec().totals(as_receipt_lines(receipts))
+
+    def crossing(self, receipts: pd.DataFrame) -> pd.DataFrame:
+        """Lines whose stay crosses a year end (the report says how their ① was split)."""
+        return self._spec().crossing(as_receipt_lines(receipts))

@@ -253,14 +253,10 @@ class PersonYearDeciles:
     def line_offsets(self, receipts: pd.DataFrame) -> np.ndarray:
         """상한제 환급분 per line: each year's lines under that year's deciles."""
         lines = as_receipt_lines(receipts)
-        years = lines["date"].dt.year.to_numpy()
-        out = np.zeros(len(lines), dtype=np.int64)
-        for year, persons in self.deciles:
-            where = years == year
-            if where.any():
-                spec = CeilingSpec(decile=dict(persons))
-                out[where] = spec.line_offsets(lines.select(where))
-        return out
+        # one spec for all years: a stay across 31 December pools its later part with that
+        # year's lines (a person without a decile in that year: the stay's first year's)
+        spec = CeilingSpec(decile=10, year_deciles={y: dict(p) for y, p in self.deciles})
+        return spec.line_offsets(lines)
 
 
 def _check_one_setting(
