@@ -309,10 +309,10 @@ CASES = [
         "total_row_at_the_bottom",
         _csv(HEADER, GOOD_LINES[0], "합계,,,,,,,5000,11660,0,100000"),
         3,
-        "E열 '병원명'",
-        None,
-        "same as above",
-        count=4,  # blank 병원명 under named lines, blank date, setting, tier
+        "A열 '이름'",
+        "합계",
+        "합계·소계 줄",
+        count=1,  # one problem saying it is a total row (its amounts equal row 2's)
     ),
     Case(
         "total_word_in_date_column",

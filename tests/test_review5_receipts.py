@@ -165,7 +165,8 @@ SUM_LINES = [["엄마", "2024-03-05", "외래", "의원", "가나의원", 15000,
 
 
 def _files(tmp_path: Path, rows: list[list[object]]) -> list[object]:
-    """The CSV and XLSX readings (a DataFrame needs lines.py to call labelrows; asked)."""
+    """The CSV and XLSX readings (spreadsheet rows; a DataFrame names index labels, so its
+    total row is checked by :func:`test_a_total_row_of_a_dataframe_is_said_as_such`)."""
     return read_three_ways(tmp_path, SUM_HEAD, rows)[:2]
 
 
@@ -229,8 +230,6 @@ def test_a_line_with_its_fields_left_blank_is_still_asked_to_be_filled(tmp_path:
             assert any("값이 필요합니다" in p.expected for p in got.problems)
 
 
-@pytest.mark.xfail(strict=True, reason="ReceiptLines.from_frame calls labelrows once lines.py "
-                   "has the one-line call asked for; then remove this mark")  # fmt: skip
 def test_a_total_row_of_a_dataframe_is_said_as_such() -> None:
     frame = pd.DataFrame([*SUM_LINES, ["합계", None, None, None, None, 30000, 50000]],
                          columns=SUM_HEAD)  # fmt: skip

@@ -59,6 +59,7 @@ from . import cells
 from .crosscheck import total_cells
 from .header import Aliases, Header, default_aliases, load_aliases, map_header, normalize
 from .kinds import carry_kinds, count_problems, is_count_header, stay_counts, total_problems
+from .labelrows import label_rows
 from .sides import (
     add_old_noncovered,
     added_headers,
@@ -69,6 +70,7 @@ from .sides import (
     side_problems,
     with_prepaid,
 )
+from .staydates import receipt_date_stays, stay_end_column
 from .table import _NOTE_RE, _Coded
 from .validate import (
     Checked,
@@ -219,7 +221,9 @@ class ReceiptLines(pd.DataFrame):
                                frame, headers, table.side.get("patient_total", frozenset())),
                                headers, lambda h: frame.iloc[:, h.index], _frame_ref, table))
             line_problems(raw, checked.columns, checked.codes, problems)
+            receipt_date_stays(raw, checked.columns, problems)
         if problems:
+            label_rows(problems, headers, lambda h: frame.iloc[:, h.index], _frame_ref)
             raise problems.error()
         attrs = dict(frame.attrs)
         if "source" not in attrs:
@@ -508,6 +512,8 @@ def _beyond_cells(
         raw["category"] = RawColumn("category", _Coded.of(by_dept.values).series(), by_dept.ref)
     notes.extend(dept_notes)
     checked += [dept] if dept is not None else []
+    end = stay_end_column(headers, lambda h: frame.iloc[:, h.index], _frame_ref, raw, aliases)
+    checked += [end] if end is not None else []  # 진료종료일, 퇴원일: checked, not ignored
     notes.extend(checked_note(checked))
     counted = {
         h.index: frame.iloc[:, h.index].to_numpy()

@@ -60,6 +60,7 @@ from .sides import (
     side_problems,
     with_prepaid,
 )
+from .staydates import stay_end_column
 from .unitnotes import amount_units, footnotes, title_unit, units_elsewhere
 from .units import note_unit, unit_name
 from .validate import Problems, RawColumn, _factorize, column_ref, map_headers
@@ -344,6 +345,8 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
         raw["category"] = by_dept
     notes.extend(dept_notes)
     checked += [dept] if dept is not None else []
+    end = stay_end_column(headers, cells_of, column_ref, raw, aliases)  # 진료종료일, 퇴원일
+    checked += [end] if end is not None else []
     notes.extend(checked_note(checked))
     ignored = [t for t in ignored if t not in checked and t not in added_headers(headers, aliases)]
     inpatient, stay_notes, stay = stay_counts(headers, cells_of, column_ref, raw, aliases)
