@@ -164,7 +164,10 @@ def certain_amounts(
     if not parts.crossing.any():
         return amount
     amount[parts.crossing] = 0
-    frame = pd.DataFrame({"person": person, "window": window, "amount": amount, "limit": limit})
+    mine = np.isin(person, np.unique(person[parts.crossing]))  # only people with a crossing
+    frame = pd.DataFrame(
+        {"person": person, "window": window, "amount": amount, "limit": limit}
+    ).loc[mine]
     fixed = frame.groupby(["person", "window"])["amount"].sum()
     top = frame.groupby(["person", "window"])["limit"].max()
     room = (top - fixed).clip(lower=0).to_dict()
