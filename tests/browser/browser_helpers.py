@@ -249,6 +249,12 @@ ZOOM_150 = {"width": 853, "height": 480}
 """1280×720 at 150% browser zoom: the CSS viewport the page lays out in."""
 HIDDEN_IN_APP = ("Run All Cells", "선생님용 점검", "Restart Kernel")
 """Texts of cells tagged lab-only / teacher: never on the projector."""
+CLIPPED = """
+() => [...document.querySelectorAll('.widget-readout')]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.textContent)
+"""
+"""Slider values wider than their box (cut off), on the visible page."""
 FONT_SIZES = """
 () => [...document.querySelectorAll('.jp-RenderedMarkdown p, .jp-RenderedMarkdown li')]
   .filter(e => e.offsetParent !== null && e.textContent.trim())

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from browser_helpers import (
     APPS,
+    CLIPPED,
     NOTEBOOKS,
     PROJECTOR,
     WIDGET_TIMEOUT_MS,
@@ -26,12 +27,6 @@ from browser_helpers import (
 )
 
 pytestmark = pytest.mark.browser
-
-CLIPPED = """
-() => [...document.querySelectorAll('.widget-readout')]
-  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
-  .map(e => e.textContent)
-"""
 
 
 def _open_in_voila(page, voila, notebook: str) -> None:

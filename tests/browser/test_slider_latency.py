@@ -32,6 +32,7 @@ import nbformat
 import pytest
 from browser_helpers import (
     APPS,
+    CLIPPED,
     NOTEBOOKS,
     PROJECTOR,
     WIDGET_TIMEOUT_MS,
@@ -96,11 +97,6 @@ WATCH = """
 }
 """
 LOADS = "(app) => window.__nbb.loads.filter(l => l.app === app).length"
-CLIPPED = """
-() => [...document.querySelectorAll('.widget-readout')]
-  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
-  .map(e => e.textContent)
-"""
 
 
 SCROLLER = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
