@@ -461,3 +461,20 @@ def test_ascii_free_text_is_coded_as_cell_by_cell(cells: list, kind: str) -> Non
     assert got_names == tuple(where)
     if kind == "category":  # which way it went
         assert (_plain_texts(col, "본인")[0] is not None) == (cells[0] == "P01")
+
+
+def test_texts_compare_per_line_as_the_str_array() -> None:
+    """A check that compares a text column (``columns["setting"] == "inpatient"``) gets the
+    same per-line answer from Texts as from the built str array, so the engine's checks
+    refuse what as_receipt_lines refuses (a 영수일 date column beside 입원 lines)."""
+    texts = Texts(np.array(["inpatient", "outpatient"], dtype=object), np.array([0, 1, 0]), 3)
+    assert (texts == "inpatient").tolist() == (texts.strings() == "inpatient").tolist()
+    assert (texts != "inpatient").tolist() == [False, True, False]
+    frame = pd.DataFrame({"영수일": ["2024-03-01", "2024-03-02"], "진료구분": ["입원", "외래"],
+                          "요양기관종류": ["병원", "의원"], "본인부담금": [100_000, 10_000],
+                          "입원일수": [3, 0]})  # fmt: skip
+    with pytest.raises(ReceiptError) as eager:
+        as_receipt_lines(frame)
+    with pytest.raises(ReceiptError) as lazy:
+        assess(frame, "gen4")
+    assert lazy.value.problems == eager.value.problems

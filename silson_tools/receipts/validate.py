@@ -451,6 +451,15 @@ class Texts:
     def __getitem__(self, pos: Any) -> Any:
         return self.objects()[pos] if self.codes is None else self.table[self.codes[pos]]
 
+    def __eq__(self, other: object) -> Any:  # type: ignore[override]
+        """Per line, as the ``str`` array compares (``texts == "inpatient"``)."""
+        return self.objects() == other
+
+    def __ne__(self, other: object) -> Any:  # type: ignore[override]
+        return self.objects() != other
+
+    __hash__ = None  # type: ignore[assignment]
+
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         values = self.objects()
         return values if dtype is None else values.astype(dtype, copy=False)
