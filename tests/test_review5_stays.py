@@ -13,7 +13,6 @@ Every case is read from CSV, XLSX and a DataFrame (three_ways.py).
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import re
 from pathlib import Path
 from typing import Any
@@ -28,8 +27,6 @@ from three_ways import read_alike, read_three_ways, refused_alike
 import silson_tools as st
 from silson_tools.errors import ReceiptError
 from silson_tools.receipts import ReceiptLines
-from silson_tools.receipts import lines as lines_module
-from silson_tools.receipts import table as table_module
 from silson_tools.report.cli import main
 
 HEAD = ["이름", "진료일자", "진료구분", "요양기관종류", "병원명", "항목", "입원일수", "본인부담금",
@@ -223,15 +220,6 @@ def test_refused_exactly_when_two_lines_bill_the_same_days(rows: list[dict[str, 
 # --- R5-5: a stay written as two dates ---------------------------------------------------
 
 
-def _wired() -> bool:
-    """Do both readers hand a stay's end-date column to staydates (table.py, lines.py)?"""
-    return all("stay_end_column" in inspect.getsource(m) for m in (table_module, lines_module))
-
-
-needs_readers = pytest.mark.skipif(
-    not _wired(), reason="the readers do not call staydates.stay_end_column yet"
-)
-
 TWO = ["이름", "진료시작일", "진료종료일", "진료구분", "요양기관종류", "병원명", "본인부담금",
        "공단부담금", "비급여"]  # fmt: skip
 IO2 = [
@@ -240,7 +228,6 @@ IO2 = [
 ]
 
 
-@needs_readers
 @pytest.mark.parametrize(("start", "end"), [("진료시작일", "진료종료일"), ("입원일", "퇴원일"),
                                             ("시작일", "종료일")])  # fmt: skip
 def test_a_stay_as_two_dates_without_days_is_refused_with_the_days_to_write(
@@ -254,7 +241,6 @@ def test_a_stay_as_two_dates_without_days_is_refused_with_the_days_to_write(
         assert "7/1–7/14 → 14일" in first.expected
 
 
-@needs_readers
 @pytest.mark.parametrize("days", [(14, 10), (13, 9)])
 def test_with_days_the_end_date_checks_them(tmp_path: Path, days: tuple[int, int]) -> None:
     head = [*TWO, "입원일수"]
@@ -267,14 +253,12 @@ def test_with_days_the_end_date_checks_them(tmp_path: Path, days: tuple[int, int
     assert int(paid) == 4_200_000
 
 
-@needs_readers
 def test_days_that_disagree_with_the_end_date_are_refused(tmp_path: Path) -> None:
     head = [*TWO, "입원일수"]
     rows = [[*IO2[0], 14], [*IO2[1], 3]]
     refused_alike(tmp_path, head, rows, "진료종료일", "2026-07-24", "10일인데 입원일수는 3일")
 
 
-@needs_readers
 def test_end_dates_on_outpatient_lines_and_before_the_start(tmp_path: Path) -> None:
     rows = [
         ["나", "2026-07-01", "2026-07-01", "외래", "의원", "가나의원", 10_000, 20_000, 0],
@@ -288,7 +272,6 @@ def test_end_dates_on_outpatient_lines_and_before_the_start(tmp_path: Path) -> N
                   "진료종료일", "2026-07-01", "이후의 날짜")  # fmt: skip
 
 
-@needs_readers
 def test_a_room_line_for_part_of_the_period_reads(tmp_path: Path) -> None:
     head = ["이름", "진료시작일", "진료종료일", "진료구분", "요양기관종류", "병원명", "항목",
             "입원일수", "본인부담금", "비급여"]  # fmt: skip
