@@ -121,7 +121,8 @@ def pieces(dates: pd.Series, days: np.ndarray, stay: np.ndarray, half_years: Any
             if int(str(year)) in halves.tolist() and int(month) < 6:
                 end = july
             else:
-                end = (year + 1).astype("datetime64[D]")
+                # explicit unit: numpy 2.5 deprecates adding a bare int to a datetime64
+                end = (year + np.timedelta64(1, "Y")).astype("datetime64[D]")
             take = min(left, int((end - first) // _DAY))
             rows.append((int(i), first, take))
             first, left = end, left - take
