@@ -37,7 +37,7 @@ window of that line's span.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -87,11 +87,21 @@ class Pieces:
         return len(self.pos)
 
 
+SECOND_HALF_MONTH: Final = 7
+"""Before 2008 the 상한액 capped each half-year; the second half runs from 1 July (7.1–12.31)."""
+
+
+def _second_half(month: Any) -> np.ndarray:
+    """True for months in the second half-year (from :data:`SECOND_HALF_MONTH`)."""
+    return np.asarray(month) >= SECOND_HALF_MONTH
+
+
 def _key(day: np.ndarray, halves: np.ndarray) -> np.ndarray:
-    """Window key of days: year × 2, + 1 for July–December in a year capped per half-year."""
+    """Window key of days: year × 2, + 1 for the second half (from :data:`SECOND_HALF_MONTH`)
+    in a year capped per half-year."""
     stamp = pd.DatetimeIndex(day)
     year = stamp.year.to_numpy(np.int64)
-    return year * 2 + (np.isin(year, halves) & (stamp.month.to_numpy() >= 7))
+    return year * 2 + (np.isin(year, halves) & _second_half(stamp.month))
 
 
 def pieces(dates: pd.Series, days: np.ndarray, stay: np.ndarray, half_years: Any = ()) -> Pieces:
@@ -108,7 +118,7 @@ def pieces(dates: pd.Series, days: np.ndarray, stay: np.ndarray, half_years: Any
         cross[at] = _key(day[at], halves) != _key(day[at] + (n[at] - 1) * _DAY, halves)
     if not cross.any():
         return Pieces(
-            np.arange(len(day)), dates.dt.year.to_numpy(), dates.dt.month.to_numpy() >= 7,
+            np.arange(len(day)), dates.dt.year.to_numpy(), _second_half(dates.dt.month),
             day, n, cross,
         )  # fmt: skip
     rows: list[tuple[int, np.datetime64, int]] = []
@@ -117,9 +127,8 @@ def pieces(dates: pd.Series, days: np.ndarray, stay: np.ndarray, half_years: Any
         while left > 0:
             year = first.astype("datetime64[Y]")
             month = first.astype("datetime64[M]") - year.astype("datetime64[M]")
-            july = np.datetime64(f"{year}-07-01")
-            if int(str(year)) in halves.tolist() and int(month) < 6:
-                end = july
+            if int(str(year)) in halves.tolist() and int(month) < SECOND_HALF_MONTH - 1:
+                end = np.datetime64(f"{year}-{SECOND_HALF_MONTH:02d}-01")  # the second half
             else:
                 # explicit unit: numpy 2.5 deprecates adding a bare int to a datetime64
                 end = (year + np.timedelta64(1, "Y")).astype("datetime64[D]")
@@ -133,7 +142,7 @@ def pieces(dates: pd.Series, days: np.ndarray, stay: np.ndarray, half_years: Any
     return Pieces(
         pos[order],
         np.concatenate([dates.dt.year.to_numpy()[keep], extra.year.to_numpy()])[order],
-        np.concatenate([dates.dt.month.to_numpy()[keep] >= 7, extra.month.to_numpy() >= 7])[order],
+        np.concatenate([_second_half(dates.dt.month)[keep], _second_half(extra.month)])[order],
         np.concatenate([day[keep], extra.to_numpy(dtype="datetime64[ns]")])[order],
         np.concatenate([n[keep], [r[2] for r in rows]])[order],
         cross[pos[order]],
@@ -274,8 +283,8 @@ def uncounted_copay(receipts: pd.DataFrame, table: CeilingTable | None = None) -
 def frame_pieces(frame: pd.DataFrame) -> Pieces:
     """The :class:`~silson_tools.ceiling_years.Pieces` of a piece frame."""
     return Pieces(
-        frame["pos"], frame["year"], frame["date"].dt.month >= 7, frame["date"], frame["days"],
-        frame["crossing"],
+        frame["pos"], frame["year"], _second_half(frame["date"].dt.month), frame["date"],
+        frame["days"], frame["crossing"],
     )  # fmt: skip
 
 
