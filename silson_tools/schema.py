@@ -127,6 +127,11 @@ COLUMN_LABELS: Final[dict[str, str]] = {
 WON_COLUMNS: Final[tuple[str, ...]] = (*AMOUNT_COLUMNS, "nhis_paid", "over_ceiling")
 """The five receipt amounts (①–⑤), each at most ``money.MAX_LINE_WON`` on one line."""
 
+STAY_SLACK_DAYS: Final = 1
+"""Days by which two 입원 receipts of one stay may miss or overlap: a 퇴원 receipt dated the
+day after the 중간 one ends still joins the stay (engine/admissions.py), and two lines may share
+that one day without billing it twice (receipts/overlap.py: readmission on the discharge day)."""
+
 # --- zones (보장 축소 구간) -----------------------------------------------------------
 
 ZONES: Final[dict[str, str]] = {

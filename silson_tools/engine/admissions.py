@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..schema import STAY_SLACK_DAYS
 from .lines import I64, IN, OUT, SortedLines, group_firsts, run_number
 from .shares import largest_remainder
 from .visits import Visits, _by_first_line, _names_given, _text_codes, join_keyed, visits
@@ -110,7 +111,7 @@ def _admission_group(lines: SortedLines, idx: np.ndarray) -> np.ndarray | None:
         d = lines.day[idx[at]].view(I64)
         n_days = lines.days(idx[at]).astype(I64)
         lo = int(d.min())
-        reach = np.where(n_days > 0, d + n_days + 1, d) - lo  # ≥ 0
+        reach = np.where(n_days > 0, d + n_days + STAY_SLACK_DAYS, d) - lo  # ≥ 0
         run_first = np.ones(len(at), dtype=bool)
         run_first[1:] = (p[1:] != p[:-1]) | (i[1:] != i[:-1])
         run = run_number(run_first)

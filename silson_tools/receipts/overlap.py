@@ -34,12 +34,14 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import pandas as pd
 
+from ..schema import STAY_SLACK_DAYS
+
 if TYPE_CHECKING:
     from .validate import Problems
 
 __all__ = ["SHARED_DAYS_ALLOWED", "overlapping_stays"]
 
-SHARED_DAYS_ALLOWED: Final = 1
+SHARED_DAYS_ALLOWED: Final = STAY_SLACK_DAYS
 """Days two 입원 lines of one stay may share (the discharge/readmission day)."""
 
 I64: Final = np.int64

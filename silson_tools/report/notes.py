@@ -15,6 +15,7 @@ import pandas as pd
 from ..ceiling import NO_CEILING
 from ..money import format_won
 from ..receipts import ReceiptLines
+from ..schema import STAY_SLACK_DAYS
 
 if TYPE_CHECKING:
     from ..catalog import Policy
@@ -235,7 +236,7 @@ def unnamed_stays(pol: Policy, lines: ReceiptLines) -> np.ndarray:
             "person": lines["person"].to_numpy()[at],
             "tier": lines["tier"].to_numpy()[at],
             "day": day,
-            "reach": np.where(days > 0, day + days + 1, day),
+            "reach": np.where(days > 0, day + days + STAY_SLACK_DAYS, day),
         }
     ).sort_values(["person", "tier", "day", "at"], kind="stable")
     run = frame.groupby(["person", "tier"], sort=False)
