@@ -76,8 +76,14 @@ OPTIONAL_COLUMNS: Final[dict[str, object]] = {
     "visit": "",  # 방문묶음: lines of one 통원 (same person, same day) the person groups
     "severe": False,  # 산정특례 (중증): the line's care is for a 산정특례 대상 질환
     "diagnosis": "",  # 상병코드 (KCD), e.g. F32.9
+    "due_date": "",  # 출산예정일 (분만예정일) of a 임신·출산 line, as 2027-03-01; "" = none
 }
 """Optional canonical columns and the value used when a file lacks the column."""
+
+ASKED_WHEN_NEEDED: Final[tuple[str, ...]] = ("due_date",)
+"""Optional columns whose absence is no default: the engine asks for them, naming the rows,
+where a line needs one (출산예정일 of a 5세대 임신·출산 line), so the reader does not list them
+among the defaulted columns."""
 
 INTEGER_COLUMNS: Final[tuple[str, ...]] = (
     *AMOUNT_COLUMNS,
@@ -103,6 +109,7 @@ CANONICAL_COLUMNS: Final[tuple[str, ...]] = (
     "visit",
     "severe",
     "diagnosis",
+    "due_date",
 )
 
 COLUMN_LABELS: Final[dict[str, str]] = {
@@ -121,6 +128,7 @@ COLUMN_LABELS: Final[dict[str, str]] = {
     "visit": "방문묶음 (visit)",
     "severe": "산정특례·중증 (severe: 예/아니오)",
     "diagnosis": "상병코드 (diagnosis: KCD, 예 F32.9)",
+    "due_date": "출산예정일 (due_date: 분만예정일, 임신·출산 줄)",
 }
 """Korean display name (with the canonical name) of each canonical column."""
 

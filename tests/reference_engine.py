@@ -15,6 +15,7 @@ import pandas as pd
 from reference_admissions import admission_ids, by_admission, stay_days
 
 from silson_tools.catalog import Part, Policy, SettingRule
+from silson_tools.engine.exclusions import pregnancy_rule
 from silson_tools.formulas import PPM
 from silson_tools.schema import TIERS
 
@@ -113,8 +114,10 @@ def reference_assess(
                 unicodedata.normalize("NFKC", str(rec.get("institution", "") or "")).split()
             ),
             "visit": str(rec.get("visit", "") or ""),
+            "department": str(rec.get("department", "") or ""),  # 진료과, where given
             "severe": bool(rec.get("severe", False)),
             "diagnosis": str(rec.get("diagnosis", "") or ""),
+            "due_date": str(rec.get("due_date", "") or ""),
             "hook": 0 if ceiling is None else int(ceiling[pos]),
         }
         rows.append(row)
@@ -166,8 +169,13 @@ def reference_assess(
                     start, ex.waiting_years.at(r["day"])
                 ):
                     continue
+                label = ex.label
+                if ex.label == pregnancy_rule().exclusion and r["year"] >= 0:
+                    label = due_date_decision(r, start)  # None: the condition holds
+                    if label is None:
+                        continue
                 if not excluded and r[col] > 0:
-                    r.setdefault("clauses", []).append((policy.exclusions.index(ex), ex.label))
+                    r.setdefault("clauses", []).append((policy.exclusions.index(ex), label))
                 excluded = True
             routed = policy.route(col, r["category"], r["severe"])
             r["part_of"][col] = None if excluded else routed
@@ -274,6 +282,27 @@ def is_care(r: dict, ex: Any) -> bool:
     return bool(code) and any(lo <= code <= hi for lo, hi in ex.diagnoses or ())
 
 
+def due_date_decision(r: dict, start: dt.date) -> str | None:
+    """5세대 임신·출산 ①: None where 계약일 + 280일 ≤ 출산예정일; else the ``excluded_by`` label
+    (decided by the due date, or by a birth less than 140 days after the contract); a line
+    neither settles (with ①) is refused."""
+    rule = pregnancy_rule()
+    by_due, by_birth = rule.labels(rule.exclusion)
+    if r["due_date"]:
+        due = dt.date.fromisoformat(r["due_date"])
+        return None if start + dt.timedelta(rule.days_before_due) <= due else by_due
+    code = r["diagnosis"].upper()[:3]
+    birth = any(lo <= code <= hi for lo, hi in rule.birth_codes + rule.after_birth_codes)
+    inpatient = r["setting"] == "inpatient"
+    if code and birth and (not inpatient or r["days"] > 0):
+        last = r["day"] + dt.timedelta(r["days"] if inpatient else 0)
+        if (last - start).days < rule.min_birth_days:
+            return by_birth
+    if r["covered_copay"] > 0:
+        raise ValueError(f"row {r['pos']}: 임신·출산 line needs its 출산예정일")
+    return by_due  # nothing to take: the clause names nothing on this line
+
+
 def visit_part(rows: list[dict], part: Part, combine: bool, basis: str = "paid") -> None:
     # inpatient: each line alone; yearly self-pay cap on the running retained amount
     rule = part.settings["inpatient"]
@@ -344,7 +373,7 @@ def visit_part(rows: list[dict], part: Part, combine: bool, basis: str = "paid")
                 c_non,
                 ppm(rule.get("rate_covered"), day) if rule.get("rate_covered") else 0,
                 ppm(rule.get("rate_noncovered"), day) if rule.get("rate_noncovered") else 0,
-                max(tier_min(rule, r["tier"], day) for r in visit),
+                max(tier_min(rule, r["vtier"], day) for r in visit),
                 rule.form,
                 nhi,
             )
@@ -378,9 +407,12 @@ def visit_part(rows: list[dict], part: Part, combine: bool, basis: str = "paid")
 
 def group_visits(rows: list[dict], unit: str, blank_alone: bool = False) -> list[list[dict]]:
     """Outpatient/pharmacy rows (sorted by person, day, file order) as visits, each in row
-    order, the visits ordered by their first row. ``line``: each row, but rows sharing a
-    visit key are one (1–3세대 처방전 1건당). ``blank_alone``: under ``institution`` a row
-    without an institution name is a visit of its own (unless a visit key joins it)."""
+    order, the visits ordered by their first row; sets each row's ``vtier`` (the tier it
+    brings to its visit's minimum). ``line``: each row, but rows sharing a visit key are one
+    (1–3세대 처방전 1건당). ``blank_alone``: under ``institution`` a row without an
+    institution name is a visit of its own (unless a visit key joins it)."""
+    for r in rows:
+        r["vtier"] = r["tier"]
     if unit == "institution" and blank_alone and not any(r["institution"] for r in rows):
         unit = "line"
     if unit == "line":
@@ -394,56 +426,85 @@ def group_visits(rows: list[dict], unit: str, blank_alone: bool = False) -> list
             if r["visit"]:
                 keyed[r["visit"]] = out[-1]
         return out  # in row order (person, day, file order), each by its first row
+    order = list(TIERS)
+    # the tier of each institution its 외래 rows give (the highest), any person, any day
+    inst_tier: dict[str, str] = {}
+    for r in rows:
+        if r["setting"] == "outpatient" and r["institution"]:
+            old = inst_tier.get(r["institution"])
+            if old is None or order.index(r["tier"]) > order.index(old):
+                inst_tier[r["institution"]] = r["tier"]
     days: dict[tuple, list[dict]] = {}
     for r in rows:
         days.setdefault((r["person"], r["day"]), []).append(r)
-    visits = []
+    groups: list[list[dict]] = []
     for day_rows in days.values():
         if unit == "day":
-            visits.append(day_rows)
+            groups.append(list(day_rows))
             continue
-        # 외래: one visit per institution (blank counts as one institution)
-        outpatient: dict[str, list[dict]] = {}
+        # 외래: one visit per institution (blank counts as one) and treatment purpose
+        slots: dict[str, list[dict]] = {}
         for r in day_rows:
             if r["setting"] == "outpatient":
                 name = r["institution"] or (f"\0{r['pos']}" if blank_alone else "")
-                outpatient.setdefault(name, []).append(r)
-        order = list(TIERS)
+                slots.setdefault(name, []).append(r)
+        outpatient: dict[tuple, list[dict]] = {}
+        for name, slot_rows in slots.items():
+            for r in slot_rows:
+                outpatient.setdefault((name, purpose_of(r, slot_rows)), []).append(r)
         best = None  # the highest tier, then the one listed first
         for name, group in outpatient.items():
             key = (-max(order.index(r["tier"]) for r in group), group[0]["pos"])
             if best is None or key < best[0]:
                 best = (key, name)
-        # 약국: the named prescribing institution, else the best 외래 visit, else by own name
-        groups = {("out", name): list(group) for name, group in outpatient.items()}
+        # 약국: the named prescribing institution's first visit that day; a prescriber seen
+        # only on other days: alone, at its tier; else the best 외래 visit, else by own name
+        here = {k: list(g) for k, g in outpatient.items()}
         for r in day_rows:
             if r["setting"] != "pharmacy":
                 continue
-            if r["institution"] != "" and r["institution"] in outpatient:
-                groups[("out", r["institution"])].append(r)
+            at_named = [k for k in outpatient if k[0] == r["institution"]]
+            if r["institution"] != "" and at_named:
+                here[min(at_named, key=lambda k: outpatient[k][0]["pos"])].append(r)
+            elif r["institution"] in inst_tier:
+                here.setdefault(("pharmacy", r["institution"]), []).append(r)
+                if r["tier"] == "pharmacy":
+                    r["vtier"] = inst_tier[r["institution"]]
             elif best is not None:
-                groups[("out", best[1])].append(r)
+                here[best[1]].append(r)
             else:
-                groups.setdefault(("pharmacy", r["institution"]), []).append(r)
-        # a visit key joins every group holding one of its rows
-        merged = list(groups.values())
-        changed = True
-        while changed:
-            changed = False
-            for i in range(len(merged)):
-                for j in range(i + 1, len(merged)):
-                    keys_i = {r["visit"] for r in merged[i]} - {""}
-                    keys_j = {r["visit"] for r in merged[j]} - {""}
-                    if keys_i & keys_j:
-                        merged[i] += merged.pop(j)
-                        changed = True
-                        break
-                if changed:
+                here.setdefault(("pharmacy", r["institution"]), []).append(r)
+        groups += here.values()
+    # a visit key joins every group holding one of its rows (a 외래 day and later 약국 too)
+    merged = [g for g in groups if g]
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(merged)):
+            for j in range(i + 1, len(merged)):
+                keys_i = {r["visit"] for r in merged[i]} - {""}
+                keys_j = {r["visit"] for r in merged[j]} - {""}
+                if keys_i & keys_j:
+                    merged[i] += merged.pop(j)
+                    changed = True
                     break
-        for g in merged:
-            g.sort(key=lambda r: r["pos"])
-        visits += sorted(merged, key=lambda g: g[0]["pos"])
-    return visits
+            if changed:
+                break
+    for g in merged:
+        g.sort(key=lambda r: r["pos"])
+    return sorted(merged, key=lambda g: g[0]["pos"])
+
+
+def purpose_of(r: dict, slot_rows: list[dict]) -> tuple:
+    """The treatment purpose of 외래 row ``r`` among the rows of its person–day–institution:
+    its 방문묶음 key; a keyless row the one key of the rows of its 진료과, if just one, else
+    its 진료과 (blank is one more)."""
+    if r["visit"]:
+        return ("key", r["visit"])
+    keys = {q["visit"] for q in slot_rows if q["visit"] and q["department"] == r["department"]}
+    if len(keys) == 1:
+        return ("key", keys.pop())
+    return ("department", r["department"])
 
 
 def treatment_part(rows: list[dict], part: Part, basis: str = "paid") -> None:

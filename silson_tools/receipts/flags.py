@@ -1,4 +1,5 @@
-"""Two optional receipt columns that say what the care was for: ``severe`` and ``diagnosis``.
+"""Optional receipt columns that say what the care was for: ``severe``, ``diagnosis`` and
+``due_date``.
 
 - ``severe`` (산정특례·중증): yes/no. The receipt's 환자구분 or the V-code (산정특례 등록번호)
   on the 진료비 세부내역 shows it. ``예``, ``O``, ``Y``, ``yes``, ``true``, ``1``, ``V``,
@@ -10,6 +11,9 @@
   ``*``) is dropped. Kept as ``F32.9`` (upper case, dot after the category). Two codes in one
   cell, or anything else, is refused with its place: the exclusions read the code's category
   (first three characters), so a guess would decide cover.
+- ``due_date`` (출산예정일, 분만예정일): the due date of a 임신·출산 line, read like 진료일 (any
+  date form the reader takes; blank = not given). Kept as ``2027-03-01``; a cell that is not a
+  date is refused with its place: the 5세대 급여 condition 계약일 + 280일 ≤ 분만예정일 reads it.
 """
 
 from __future__ import annotations
@@ -22,13 +26,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .cells import is_blank
+from .cells import DATE_EXPECTED, is_blank, parse_date
 from .header import normalize
 
 __all__ = [
     "DIAGNOSIS_EXPECTED",
+    "DUE_DATE_EXPECTED",
     "SEVERE_EXPECTED",
     "parse_diagnosis",
+    "parse_due_date",
     "parse_severe",
     "severe_flags",
 ]
@@ -53,6 +59,9 @@ SEVERE_EXPECTED: Final = (
 DIAGNOSIS_EXPECTED: Final = (
     "상병코드 하나 (one KCD diagnosis code per line, e.g. F32.9, K08.1, C50; the main "
     "diagnosis 주상병 only)"
+)
+DUE_DATE_EXPECTED: Final = (
+    f"출산예정일 (due date of the pregnancy): {DATE_EXPECTED}; blank = not given"
 )
 _V_CODE = re.compile(r"v\d{3}")
 _KCD = re.compile(r"([A-Z])(\d{2})\.?([0-9A-Z]{1,2})?")
@@ -86,6 +95,15 @@ def parse_diagnosis(value: Any) -> tuple[str | None, str | None]:
         return None, DIAGNOSIS_EXPECTED
     letter, digits, rest = match.groups()
     return f"{letter}{digits}" + (f".{rest}" if rest else ""), None
+
+
+def parse_due_date(value: Any) -> tuple[str | None, str | None]:
+    """One ``due_date`` cell → (``"2027-03-01"``, None) or (None, what was expected)."""
+    day, expected = parse_date(value)
+    if day is None:
+        same = expected in (None, DATE_EXPECTED)
+        return None, DUE_DATE_EXPECTED if same else f"출산예정일 (due date): {expected}"
+    return day.isoformat(), None
 
 
 def severe_flags(values: Any, where: str) -> np.ndarray:

@@ -54,7 +54,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from ..errors import InputError, ReceiptError, ReceiptProblem
-from ..schema import CANONICAL_COLUMNS, CATEGORIES, COLUMN_LABELS, OPTIONAL_COLUMNS, WON_COLUMNS
+from ..schema import (
+    ASKED_WHEN_NEEDED,
+    CANONICAL_COLUMNS,
+    CATEGORIES,
+    COLUMN_LABELS,
+    OPTIONAL_COLUMNS,
+    WON_COLUMNS,
+)
 from . import cells
 from .crosscheck import total_cells
 from .header import Aliases, Header, default_aliases, load_aliases, map_header, normalize
@@ -234,7 +241,8 @@ class ReceiptLines(pd.DataFrame):
                 "columns": {c: str(h.text) for c, h in found.items()},
                 "units": {c: h.unit_text for c, h in found.items() if h.unit != 1},
                 "defaulted": [c for c in OPTIONAL_COLUMNS
-                              if c not in found and not (c == "days" and "days" in raw)],
+                              if c not in found and c not in ASKED_WHEN_NEEDED
+                              and not (c == "days" and "days" in raw)],
                 "ignored_columns": ignored,
                 "notes": notes,
                 "lines": len(frame),

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ReceiptError, ReceiptProblem
-from ..schema import COLUMN_LABELS, OPTIONAL_COLUMNS, WON_COLUMNS
+from ..schema import ASKED_WHEN_NEEDED, COLUMN_LABELS, OPTIONAL_COLUMNS, WON_COLUMNS
 from . import cells, flags
 from .crosscheck import total_cells
 from .grid import Grid
@@ -386,7 +386,8 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
         "columns": {c: h.text for c, h in found.items()},
         "units": units,
         "defaulted": [c for c in OPTIONAL_COLUMNS
-                      if c not in found and not (c == "days" and "days" in raw)],
+                      if c not in found and c not in ASKED_WHEN_NEEDED
+                      and not (c == "days" and "days" in raw)],
         "ignored_columns": ignored,
         "blank_rows": (np.flatnonzero(blank) + body_at + 1).tolist(),
         "blank_amounts": blank_amounts,

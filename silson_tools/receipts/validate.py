@@ -510,6 +510,13 @@ def _constant_strings(text: str, n: int) -> pd.arrays.StringArray:
 # --- all columns -------------------------------------------------------------------------
 
 
+_KEPT_AS_TEXT: dict[str, Any] = {
+    "diagnosis": flags.parse_diagnosis,
+    "due_date": flags.parse_due_date,
+}
+"""Optional columns read cell by cell and kept as checked text (blank = "")."""
+
+
 def check_columns(
     found: Mapping[str, RawColumn],
     n: int,
@@ -563,9 +570,9 @@ def check_columns(
                 col, flags.parse_severe, blank=False, required=False, problems=problems
             )
             values = np.asarray(table, dtype=bool)[idx]
-        elif canonical == "diagnosis":  # 상병코드 (KCD), kept as "F32.9"
+        elif canonical in _KEPT_AS_TEXT:  # 상병코드 "F32.9", 출산예정일 "2027-03-01"
             table, idx, good, _ = _by_distinct(
-                col, flags.parse_diagnosis, blank="", required=False, problems=problems
+                col, _KEPT_AS_TEXT[canonical], blank="", required=False, problems=problems
             )
             values = Texts(np.asarray(table, dtype=object), idx, n)
             values = values if defer_text else values.strings()
