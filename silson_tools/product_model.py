@@ -6,8 +6,13 @@ part that pays it. Built and checked by :mod:`silson_tools.catalog`; read by the
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from .errors import InputError
 from .params import Param
@@ -239,7 +244,31 @@ class Policy:
         """The policy a contract signed on ``contract_date`` has: every parameter reduced to
         the one value in force on that date (an ended parameter is dropped). The sale window
         is not checked here: the callers that take a user's contract date do
-        (:meth:`check_sold_on`)."""
+        (:meth:`check_sold_on`).
+
+        Made once per policy object and contract day (:meth:`_reduced` reads only the day:
+        :meth:`Param.index` takes ``datetime64(date, "D")``) and shared by later calls: the
+        engine asks on every ``assess``, and a few lines cost about a millisecond to reduce
+        each time. The result, like every loaded policy, is read, never changed."""
+        try:
+            day = np.datetime64(contract_date, "D")
+        except (TypeError, ValueError):
+            return self._reduced(contract_date)  # raises as Param.index would
+        key = (id(self), day)
+        with _CONTRACTS_LOCK:
+            hit = _CONTRACTS.get(key)
+            if hit is not None and hit[0]() is self:
+                _CONTRACTS.move_to_end(key)
+                return hit[1]
+        reduced = self._reduced(day)
+        with _CONTRACTS_LOCK:
+            _CONTRACTS[key] = (weakref.ref(self), reduced)
+            while len(_CONTRACTS) > _CONTRACTS_KEPT:
+                _CONTRACTS.popitem(last=False)
+        return reduced
+
+    def _reduced(self, contract_date: DateLike) -> Policy:
+        """:meth:`for_contract` computed (no cache)."""
 
         def one(param: Param | None) -> Param | None:
             return None if param is None else param.for_contract(contract_date)
@@ -261,6 +290,17 @@ class Policy:
         )
         exclusions = tuple(replace(e, waiting_years=one(e.waiting_years)) for e in self.exclusions)
         return replace(self, parts=parts, exclusions=exclusions)
+
+
+_CONTRACTS: OrderedDict[tuple[int, np.datetime64], tuple[weakref.ref[Policy], Policy]] = (
+    OrderedDict()
+)
+"""(id of a policy, contract day) → (a weak reference to that policy, its reduced policy):
+:meth:`Policy.for_contract`'s results, the most recently used last. The weak reference
+checks the id still names the same object (an id may be reused once it is gone)."""
+_CONTRACTS_KEPT = 64
+"""At most this many reduced policies are kept (the least recently used go first)."""
+_CONTRACTS_LOCK = threading.Lock()
 
 
 def _sold_products(day: dt.date) -> list[str]:

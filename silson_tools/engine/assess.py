@@ -88,6 +88,7 @@ columns, person–policy-year groups), :mod:`.exclusions` (steps 1–2), :mod:`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -127,6 +128,7 @@ def assess(
     see :func:`~.inputs.check_nhis_paid`). See the module docstring for the arithmetic and
     :data:`~.output.DETAIL_COLUMNS` for the columns added.
     """
+    receipts = _as_frame(receipts)
     lines, result = _assessed(receipts, policy, policy_start, ceiling, estimate_nhis)
     return detail_frame(receipts, lines, result, consume=True)
 
@@ -142,8 +144,20 @@ def assess_detail(
     (:data:`~.output.DETAIL_COLUMNS`, and ``nhis_paid_estimate`` when asked), on the
     receipts' index, equal to those of ``assess``. For a caller that keeps the receipts
     (``scale/`` calls it once per group of lines: no copy of them is joined each time)."""
+    receipts = _as_frame(receipts)
     lines, result = _assessed(receipts, policy, policy_start, ceiling, estimate_nhis)
     return detail_columns(lines, result, receipts.index, consume=True)
+
+
+def _as_frame(receipts: object) -> object:
+    """A mapping of columns or a list of records as the DataFrame ``as_receipt_lines``
+    validates for it (``pd.DataFrame(obj)``), so the output has the same rows; anything else
+    as given (:func:`~.inputs.read_lines` refuses what is not receipt lines)."""
+    if isinstance(receipts, Mapping) or (
+        isinstance(receipts, Sequence) and not isinstance(receipts, str | bytes)
+    ):
+        return pd.DataFrame(receipts)
+    return receipts
 
 
 def _assessed(

@@ -8,7 +8,7 @@ directly: ``claim = ① + ③ + ④``, ``eligible = claim − excluded − ceili
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,6 +27,7 @@ __all__ = [
     "SortedResult",
     "detail_columns",
     "detail_frame",
+    "optional_columns",
     "with_optional_columns",
 ]
 
@@ -117,35 +118,64 @@ def detail_frame(
     those names; the input is never changed and its index is kept. An optional canonical
     column the frame lacks is added: its validated values when the frame had it under
     another header (``이름`` → ``person``), else its default (one person, no ② …).
-    ``consume``: see :func:`detail_columns`."""
-    out = with_optional_columns(receipts, lines.receipts)
-    added = detail_columns(lines, result, out.index, consume)
-    names = list(added.columns)
-    return pd.concat([out.drop(columns=[c for c in names if c in out.columns]), added], axis=1)
+    ``consume``: see :func:`detail_columns`.
+
+    Built by one ``concat`` of the receipts and one frame of the added columns (the missing
+    optional ones, then the detail), not column by column: on a few lines each insert
+    costs about 0.15 ms."""
+    added = optional_columns(receipts, lines.receipts)
+    names, new = _detail_arrays(lines, result, consume)
+    added.update((name, new[name]) for name in names)
+    return _joined(receipts, pd.DataFrame(added, index=receipts.index, copy=False), names)
 
 
 def with_optional_columns(
     receipts: pd.DataFrame, checked: ReceiptLines | DeferredLines | None
 ) -> pd.DataFrame:
-    """A shallow copy of ``receipts`` with every optional canonical column it lacks: the
-    validated values from ``checked`` (the same lines, validated) where the frame had that
-    column under another header (``이름`` → ``person``, ``입원일수`` → ``days``), else the
-    default (one person ``본인``, no ② …). A default beside a column that says otherwise
-    would be read as the truth by whoever groups the output by ``person``."""
-    out = receipts.copy(deep=False)  # copy-on-write (pandas 3): the input is never changed
+    """A shallow copy of ``receipts`` with every optional canonical column it lacks
+    (:func:`optional_columns`), after its own columns. A default beside a column that says
+    otherwise would be read as the truth by whoever groups the output by ``person``."""
+    added = optional_columns(receipts, checked)
+    if not added:
+        return receipts.copy(deep=False)  # copy-on-write (pandas 3): the input never changes
+    return _joined(receipts, pd.DataFrame(added, index=receipts.index, copy=False), ())
+
+
+def optional_columns(
+    receipts: pd.DataFrame, checked: ReceiptLines | DeferredLines | None
+) -> dict[str, object]:
+    """The optional canonical columns ``receipts`` lacks, in :data:`OPTIONAL_COLUMNS` order:
+    the validated values from ``checked`` (the same lines, validated; a copy, as
+    ``frame[col] = values`` makes) where the frame had that column under another header
+    (``이름`` → ``person``, ``입원일수`` → ``days``), else the default (one person ``본인``,
+    no ② …) on every line."""
     given = set(checked.given_columns) if checked is not None else set()
+    n = len(receipts)
+    out: dict[str, object] = {}
     for col, default in OPTIONAL_COLUMNS.items():
-        if col not in out.columns:
-            if checked is not None and col in given:  # under another header
-                values = (
-                    checked.values(col)
-                    if isinstance(checked, DeferredLines)
-                    else checked[col].to_numpy()
-                )
-                out[col] = values
-            else:
-                out[col] = _constant(default, len(out))
+        if col in receipts.columns:
+            continue
+        if checked is not None and col in given:  # under another header
+            values = (
+                checked.values(col)
+                if isinstance(checked, DeferredLines)
+                else checked[col].to_numpy()
+            )
+            out[col] = np.array(values, copy=True)  # writeable, as frame[col] = values
+        elif isinstance(default, str):
+            out[col] = _constant(default, n)
+        else:
+            out[col] = np.full(n, default)  # as frame[col] = default broadcasts it
     return out
+
+
+def _joined(receipts: pd.DataFrame, added: pd.DataFrame, replaced: Iterable[str]) -> pd.DataFrame:
+    """``receipts`` less its columns named in ``replaced``, then the columns of ``added``: one
+    ``concat`` (copy-on-write: the receipts' own columns are not copied, and never changed)."""
+    names = set(replaced)
+    if any(c in names for c in receipts.columns):
+        receipts = receipts.drop(columns=[c for c in replaced if c in receipts.columns])
+    return pd.concat([receipts, added], axis=1)
 
 
 def detail_columns(
@@ -158,6 +188,15 @@ def detail_columns(
     column is back in row order its memory takes the next column (:class:`_Recycled`):
     the returned columns reuse memory the steps already touched instead of fresh pages.
     """
+    names, new = _detail_arrays(lines, result, consume)
+    return pd.DataFrame({name: new[name] for name in names}, index=index, copy=False)
+
+
+def _detail_arrays(
+    lines: SortedLines, result: SortedResult, consume: bool
+) -> tuple[list[str], dict[str, np.ndarray | pd.Categorical]]:
+    """The column names :func:`detail_columns` returns, in order, and their values in the
+    receipts' row order."""
     d = result.detail
     own = (result.excluded, result.ceiling_offset, result.payout, result.payout_noncovered)
     own += (d.deductible, d.rate_part, d.selfpay_cap_refund, d.visit_cap_cut, d.count_cut)
@@ -194,7 +233,7 @@ def detail_columns(
     if lines.nhis_estimate is not None:  # ② 공단부담금 추정 (assess(..., estimate_nhis=True))
         new["nhis_paid_estimate"] = back(lines.nhis_estimate)
         names.append("nhis_paid_estimate")
-    return pd.DataFrame({name: new[name] for name in names}, index=index, copy=False)
+    return names, new
 
 
 class _Recycled:
