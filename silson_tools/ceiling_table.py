@@ -29,6 +29,7 @@ amount caps: from 2008 the calendar year, before that half-years (see
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,12 +45,13 @@ from .params import (
     check_keys,
     check_unit,
     label_of,
+    parse_toml,
     read_facts,
-    read_table,
     required,
     resolve_sources,
     section,
     table_context,
+    table_text,
 )
 
 __all__ = ["DATA_FILE", "GROUPS", "KINDS", "PERIODS", "CeilingTable", "Cell", "load_table"]
@@ -335,7 +337,14 @@ def load_table(path: str | Path | None = None) -> CeilingTable:
     """
     path = Path(path) if path is not None else DATA_FILE
     shown = "data/ceiling.toml" if path == DATA_FILE else str(path)
-    raw = read_table(path, shown)
+    return _table_of(path, shown, table_text(path, shown))
+
+
+@functools.lru_cache(maxsize=16)
+def _table_of(path: Path, shown: str, text: str) -> CeilingTable:
+    """:func:`load_table`'s work on the file's ``text``: done once per text (the table is
+    frozen), so a changed file is read anew and an unchanged one is not validated again."""
+    raw = parse_toml(text, shown)
     ctx = table_context(shown, raw)
     check_keys(shown, "", raw, _TOP_KEYS)
     head = section(ctx, "limit", required(shown, "", raw, "limit"), {"unit", "label"})

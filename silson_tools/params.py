@@ -91,12 +91,14 @@ __all__ = [
     "check_confidence",
     "check_keys",
     "check_unit",
+    "copy_tree",
     "fail",
     "label_of",
     "load_parameters",
     "load_sources",
     "nhi_copay",
     "parse_param",
+    "parse_toml",
     "read_fact",
     "read_facts",
     "read_table",
@@ -105,6 +107,7 @@ __all__ = [
     "resolve_sources",
     "section",
     "table_context",
+    "table_text",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -260,15 +263,38 @@ def required(path: str | Path, where: str, table: Mapping[str, Any], key: str) -
 
 
 def read_toml(path: str | Path, shown: str | None = None) -> dict[str, Any]:
-    """Parse a TOML file; a missing file or bad syntax is an error naming the file."""
+    """Parse a TOML file into a fresh tree (the caller may change it); a missing file or bad
+    syntax is an error naming the file. The file is read every time; the parse of the same
+    text is reused (:func:`_parsed`), so a changed file is always parsed anew."""
     path = Path(path)
     name = shown or str(path)
     if not path.is_file():
         raise InputError(f"policy file not found: {name}")
+    return parse_toml(path.read_text(encoding="utf-8"), name)
+
+
+def parse_toml(text: str, shown: str) -> dict[str, Any]:
+    """``text`` parsed into a fresh tree; bad syntax is an error naming the file ``shown``."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return copy_tree(_parsed(text))
     except tomllib.TOMLDecodeError as err:
-        raise RuleDataError(name, "", f"not valid TOML: {err}") from None
+        raise RuleDataError(shown, "", f"not valid TOML: {err}") from None
+
+
+@functools.lru_cache(maxsize=128)
+def _parsed(text: str) -> dict[str, Any]:
+    """The parsed tree of ``text``, shared: callers get :func:`copy_tree` of it. Keyed by
+    the whole text, not a file's time stamp, so an edit within the clock's tick is seen."""
+    return tomllib.loads(text)
+
+
+def copy_tree(raw: Any) -> Any:
+    """A deep copy of a parsed TOML tree (tables and lists; the leaves are immutable)."""
+    if isinstance(raw, Mapping):
+        return {k: copy_tree(v) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [copy_tree(v) for v in raw]
+    return raw
 
 
 # --- parsing context -----------------------------------------------------------------------------
@@ -575,9 +601,14 @@ def check_confidence(ctx: Ctx, where: str, value: Any) -> str:
 
 def read_table(path: Path, shown: str) -> dict[str, Any]:
     """The TOML of a rule table (an :class:`InputError` if there is no such file)."""
+    return parse_toml(table_text(path, shown), shown)
+
+
+def table_text(path: Path, shown: str) -> str:
+    """The text of a rule table file (an :class:`InputError` if there is no such file)."""
     if not path.is_file():
         raise InputError(f"rule table not found: {shown}")
-    return read_toml(path, shown)
+    return path.read_text(encoding="utf-8")
 
 
 def section(ctx: Ctx, where: str, raw: Any, allowed: Iterable[str]) -> Mapping[str, Any]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, RuleDataError
-from .params import DATA_DIR, Ctx, check_keys, read_toml, resolve_sources
+from .params import DATA_DIR, Ctx, check_keys, copy_tree, read_toml, resolve_sources
 
 __all__ = [
     "COUNT_BASES",
@@ -131,15 +131,6 @@ def merge(base: dict[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[key] = copy_tree(value)
     return out
-
-
-def copy_tree(raw: Any) -> Any:
-    """A deep copy of a parsed TOML tree (tables and lists)."""
-    if isinstance(raw, Mapping):
-        return {k: copy_tree(v) for k, v in raw.items()}
-    if isinstance(raw, list):
-        return [copy_tree(v) for v in raw]
-    return raw
 
 
 # --- overrides -----------------------------------------------------------------------------------

@@ -265,3 +265,31 @@ def test_a_parameter_file_with_its_own_sources(tmp_path: Path) -> None:
     with pytest.raises(RuleDataError, match=r"sources\.keyzard: already defined"):
         load_parameters(path)
     assert NHI_COPAY_FILE.is_file()
+
+
+# --- parsed once per text ------------------------------------------------------------------------
+
+
+def test_a_changed_rule_file_is_read_anew_at_once_and_trees_are_not_shared(tmp_path: Path) -> None:
+    """The parse and the validated ceiling table are reused only for the same text: a file
+    rewritten at once with a value of the same length (same size, maybe the same time stamp)
+    gives the new value, and changing a returned tree changes no later read."""
+    from silson_tools import catalog, ceiling
+    from silson_tools.params import read_toml
+
+    product = tmp_path / "mine.toml"
+    for label in ("내 상품 A", "내 상품 B", "내 상품 A"):
+        product.write_text(f'extends = "gen4"\n[policy]\nlabel = "{label}"\n', encoding="utf-8")
+        assert catalog.load_policy(product).label == label
+        raw = read_toml(product)
+        assert raw["policy"]["label"] == label
+        raw["policy"]["label"] = "바뀜"  # the caller's own copy
+        assert read_toml(product)["policy"]["label"] == label
+
+    text = ceiling.DATA_FILE.read_text(encoding="utf-8")
+    row = "d1 = 810_000, d2_3 = 1_010_000, d4_5 = 1_520_000, d6_7 = 2_800_000"
+    path = tmp_path / "c.toml"
+    for d1 in ("810_000", "820_000", "810_000"):
+        path.write_text(text.replace(row, row.replace("810_000", d1)), encoding="utf-8")
+        assert ceiling.limit(2019, 1, table=ceiling.load_table(path)) == int(d1)
+    assert ceiling.load_table(path) is ceiling.load_table(path)  # same text: validated once
