@@ -76,13 +76,18 @@ def test_the_due_date_decides_and_the_280th_day_counts(tmp_path: Path) -> None:
     assert out["due_date"].tolist() == [FIRST_DUE_MET, LAST_DUE_NOT_MET, "2027-03-20"]
 
 
-def test_a_due_date_overrides_the_birth_bound(tmp_path: Path) -> None:
-    """A due date that meets the condition pays even a birth soon after the contract (the bound
-    is for when no due date is given; the 출산예정일 is the terms' own test)."""
-    path = write(tmp_path, HEADER + ",분만예정일", BIRTH + f",{FIRST_DUE_MET}")
+def test_on_a_birth_soon_after_the_contract_a_due_date_decides_or_is_a_typo(
+    tmp_path: Path,
+) -> None:
+    """With a 출산예정일 the due date decides; one meeting the condition on a birth 33 days after
+    the contract is impossible (it would put the birth at 5 weeks) and is refused."""
+    path = write(tmp_path, HEADER + ",분만예정일", BIRTH + ",2026-08-01")
     out = assess(read_receipts(path), "gen5", policy_start=START)
-    assert int(out["excluded"].iloc[0]) == 0
-    assert int(out["payout"].iloc[0]) == 240_000 + 250_000
+    assert int(out["excluded"].iloc[0]) == 300_000
+    assert out["excluded_by"].iloc[0].endswith("출산예정일로 판단: 계약일 + 280일 > 출산예정일")
+    path = write(tmp_path, HEADER + ",분만예정일", BIRTH + f",{FIRST_DUE_MET}")
+    with pytest.raises(ReceiptError, match="분만일 \\+ 140일 이전의 날짜"):
+        assess(read_receipts(path), "gen5", policy_start=START)
 
 
 @pytest.mark.parametrize(
@@ -212,3 +217,20 @@ def test_a_broken_rule_file_names_its_key(tmp_path: Path) -> None:
     bad.write_text(good.replace("value = 280", "value = -280"), encoding="utf-8")
     with pytest.raises(RuleDataError, match=r"condition\.days_before_due"):
         pregnancy_rule(bad)
+
+
+@pytest.mark.parametrize(("due", "refused"), [("2027-04-12", False), ("2027-04-13", True)])
+def test_a_due_date_no_pregnancy_allows_after_a_birth_is_refused(
+    tmp_path: Path, due: str, refused: bool
+) -> None:
+    """A birth is at least 140 days into the pregnancy, so its due date is at most the birth day
+    B + 140 (here B = 2026-11-20 + 3일 = 11-23, + 140 = 2027-04-12): a later one is a typo that
+    would pass the condition."""
+    row = f"나,2026-11-20,입원,병원,여성병원,출산,O80,3,300000,1200000,500000,{due}"
+    receipts = read_receipts(write(tmp_path, HEADER + ",출산예정일", row))
+    if not refused:
+        assert assess(receipts, "gen5", policy_start=START)["payout"].tolist() == [490_000]
+        return
+    with pytest.raises(ReceiptError) as info:
+        assess(receipts, "gen5", policy_start=START)
+    assert "2행" in str(info.value) and "분만일 + 140일 이전의 날짜" in str(info.value)

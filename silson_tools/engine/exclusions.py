@@ -11,7 +11,8 @@ without a due date is decided only where its dates settle it whatever the due da
 (O60–O84) or 산후기 line (O85–O92) whose birth day B (the date; an 입원 line's date +
 입원일수) is less than 140 days (만 20주) after the contract had a due date ≤ B − 140 + 280 <
 계약일 + 280 → not covered (``excluded_by`` says which way each line was decided). Any other
-such line with ① is refused, naming its row and asking for the 출산예정일.
+such line with ① is refused, naming its row and asking for the 출산예정일; so is a birth line's
+출산예정일 later than B + 140 days, which no pregnancy allows.
 
 Step 2, **ceiling offset**: ⑤ ``over_ceiling`` is paid by NHIS, so it is not eligible; a
 ``ceiling=`` hook may give the per-line refund NHIS pays or will pay. The larger of the two,
@@ -172,7 +173,9 @@ def _due_date_condition(
     """The lines ``hit`` (임신·출산 care on or after the contract date) where the 분만예정일
     condition fails, and the clause code of each: ``n_clauses`` (decided by 출산예정일) or
     ``n_clauses + 1`` (by the birth date). A line neither settles, with ① not already left
-    out, is a :class:`ReceiptError` naming its rows."""
+    out, is a :class:`ReceiptError` naming its rows; so is a birth line whose 출산예정일 is
+    later than its birth day B + (280 − 140) days, which no pregnancy allows (a typo would
+    pass the condition)."""
     idx = np.flatnonzero(hit)
     due = _due_dates(lines)[idx]
     given = ~np.isnat(due)
@@ -184,6 +187,10 @@ def _due_date_condition(
     known = birth & (~inpatient | (days > 0))  # the birth falls by day B
     last = lines.day[idx] + np.where(inpatient, days, 0).astype("timedelta64[D]")
     too_soon = ~given & known & (last - lines.start < np.timedelta64(rule.min_birth_days, "D"))
+    slack = np.timedelta64(rule.days_before_due - rule.min_birth_days, "D")
+    impossible = given & known & (due > last + slack)  # 분만예정일 ≤ B − 140일 + 280일
+    if impossible.any():
+        raise _impossible_due_date(lines, idx[impossible], rule)
     open_ = ~given & ~too_soon & ~masks["covered_copay"][idx] & (lines.cc[idx] > 0)
     if open_.any():
         raise _ask_due_date(lines, idx[open_], rule)
@@ -192,6 +199,20 @@ def _due_date_condition(
     code = np.full(lines.n, n_clauses, dtype=np.int16)
     code[idx[too_soon]] = n_clauses + 1
     return out, code
+
+
+def _impossible_due_date(lines: SortedLines, idx: np.ndarray, rule: PregnancyRule) -> ReceiptError:
+    """The refusal of birth lines whose 출산예정일 is after B + (280 − 140) days."""
+    n, m = rule.days_before_due, rule.min_birth_days
+    expected = (
+        f"{DUE_DATE_ASKED}: 분만일 + {n - m}일 이전의 날짜 (분만은 임신 만 {m // 7}주 이후라서 "
+        f"분만예정일은 분만일 − {m}일 + {n}일보다 늦을 수 없습니다 — 날짜를 확인해 주세요; a due "
+        f"date more than {n - m} days after the birth (입원: date + 입원일수) is a typo)"
+    )
+    rows = np.sort(lines.order[idx])
+    if lines.receipts is None:
+        return ReceiptError.one("receipts", expected, row=int(rows[0]), column="due_date")
+    return lines.receipts.error(rows, "due_date", expected)
 
 
 def _due_dates(lines: SortedLines) -> np.ndarray:
