@@ -23,9 +23,15 @@ from silson_tools.scale.run import text_progress  # noqa: E402
 
 @pytest.fixture(scope="module")
 def client():
-    """An in-process dask cluster (two workers, one thread each): the same tasks, no spawn."""
+    """An in-process dask cluster (two workers, one thread each): the same tasks, no spawn.
+    Its scheduler's HTTP server on a free loopback port, as the CLI's cluster: 8787 may be
+    taken (another cluster running) and then distributed warns."""
     with distributed.Client(
-        processes=False, n_workers=2, threads_per_worker=1, dashboard_address=None
+        processes=False,
+        n_workers=2,
+        threads_per_worker=1,
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
     ) as c:
         yield c
 
