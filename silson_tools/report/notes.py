@@ -28,6 +28,7 @@ __all__ = [
     "crossing_sentences",
     "decile_refund_sentences",
     "uncounted_sentences",
+    "unnamed_room_stays",
     "unnamed_stays",
     "unnamed_visits",
 ]
@@ -204,11 +205,19 @@ def unnamed_visits(pol: Policy, lines: ReceiptLines) -> np.ndarray:
 
 def unnamed_stays(pol: Policy, lines: ReceiptLines) -> np.ndarray:
     """Positions of 입원 lines the engine cannot group into admissions under ``pol``: a line
-    without 병원명 and 방문묶음 is an admission of its own, so where ``pol`` has a
-    per-admission rule — an ``admission_cap`` (입원 1건당, on its tiers) or a 상급병실 part
-    (10만원 × 입원일수 per admission, on ``room_upgrade`` lines) — two or more such lines of
-    one person and tier whose stays touch (by date, date ≤ the running max of the earlier
-    lines' date + days + 1, date alone where days = 0) may be one admission taken as several."""
+    without 병원명 and 방문묶음 (*open*) is an admission of its own, so where ``pol`` has a
+    per-admission rule it may be one admission taken as several. Stays touch as the engine
+    joins them (date order; a line touches when its date ≤ the running max of the earlier
+    lines' date + 입원일수 + :data:`~silson_tools.schema.STAY_SLACK_DAYS`, date alone where
+    입원일수 = 0). Found:
+
+    - ``admission_cap`` (입원 1건당, on its tiers): two or more open lines of one person and
+      tier whose stays touch;
+    - a 상급병실 part (``min(50% × Σ차액, 10만원 × 총 입원일수)`` per admission, 총 입원일수
+      over all the admission's 입원 lines, any 항목): the open lines of a person's touching
+      stay (any tier, any 항목, named lines included in the touching) that holds a
+      ``room_upgrade`` line and another line — an open 일반 10일 line beside an open
+      상급병실 3일 line would cap the room at 10만원 × 3, not × 10."""
     tiers: set[str] = set()
     room: set[str] = set()
     for part in pol.parts:
@@ -217,19 +226,46 @@ def unnamed_stays(pol: Policy, lines: ReceiptLines) -> np.ndarray:
             tiers.update(rule.admission_cap_tiers or lines["tier"].unique().tolist())
         if part.room:
             room.update(part.categories or ())
-    if not (tiers or room) or not len(lines):
+    return _unnamed(lines, tiers, room)
+
+
+def unnamed_room_stays(lines: ReceiptLines) -> np.ndarray:
+    """:func:`unnamed_stays` for the 상급병실 part alone (``room_upgrade`` lines), which every
+    shipped product has: what ``silson report`` refuses under any of them, for a check
+    without a policy."""
+    return _unnamed(lines, set(), {"room_upgrade"})
+
+
+def _unnamed(lines: ReceiptLines, tiers: set[str], room: set[str]) -> np.ndarray:
+    """:func:`unnamed_stays` with the ``admission_cap`` tiers and the room categories."""
+    if not (tiers or room) or len(lines) < 2:
         return np.zeros(0, dtype=np.intp)
-    ruled = np.isin(lines["tier"].to_numpy(dtype=object), list(tiers)) | np.isin(
-        lines["category"].to_numpy(dtype=object), list(room)
-    )
-    open_ = (
-        (lines["setting"] == "inpatient") & (lines["institution"] == "") & (lines["visit"] == "")
-    ).to_numpy() & ruled
-    at = np.flatnonzero(open_)
-    if len(at) < 2:
-        return np.zeros(0, dtype=np.intp)
+    inpatient = (lines["setting"] == "inpatient").to_numpy()
+    open_ = inpatient & ((lines["institution"] == "") & (lines["visit"] == "")).to_numpy()
+    found = np.zeros(len(lines), dtype=bool)
+    if tiers:
+        capped = open_ & np.isin(lines["tier"].to_numpy(dtype=object), list(tiers))
+        stay, at = _touching(lines, np.flatnonzero(capped), by_tier=True)
+        found[at[_in_shared(stay)]] = True
+    if room and open_.any():
+        is_room = np.isin(lines["category"].to_numpy(dtype=object), list(room))
+        stay, at = _touching(lines, np.flatnonzero(inpatient), by_tier=False)
+        with_room = np.unique(stay[is_room[at]])
+        hit = _in_shared(stay) & np.isin(stay, with_room) & open_[at]
+        found[at[hit]] = True
+    return np.flatnonzero(found)
+
+
+def _touching(lines: ReceiptLines, at: np.ndarray, by_tier: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The lines ``at`` in stay order and a stay number for each: one person's (and with
+    ``by_tier`` one tier's) lines whose stays touch as the engine joins them (date ≤ the
+    running max of the earlier lines' reach, reach = date + 입원일수 + slack, date where
+    입원일수 = 0) → (stay numbers, positions)."""
+    if not len(at):
+        return np.zeros(0, dtype=np.int64), at
     day = lines["date"].to_numpy()[at].astype("datetime64[D]").astype(np.int64)
     days = lines["days"].to_numpy()[at].astype(np.int64)
+    keys = ["person", "tier"] if by_tier else ["person"]
     frame = pd.DataFrame(
         {
             "at": at,
@@ -238,20 +274,27 @@ def unnamed_stays(pol: Policy, lines: ReceiptLines) -> np.ndarray:
             "day": day,
             "reach": np.where(days > 0, day + days + STAY_SLACK_DAYS, day),
         }
-    ).sort_values(["person", "tier", "day", "at"], kind="stable")
-    run = frame.groupby(["person", "tier"], sort=False)
-    before = run["reach"].cummax().groupby([frame["person"], frame["tier"]]).shift()
+    ).sort_values([*keys, "day", "at"], kind="stable")
+    run = frame.groupby(keys, sort=False)
+    before = run["reach"].cummax().groupby([frame[k] for k in keys]).shift()
     starts = ~(frame["day"] <= before)  # NaN (a run's first line) starts a stay
-    stay = starts.cumsum()
-    size = stay.map(stay.value_counts())
-    return np.sort(frame["at"].to_numpy()[(size > 1).to_numpy()])
+    return starts.cumsum().to_numpy(), frame["at"].to_numpy()
+
+
+def _in_shared(stay: np.ndarray) -> np.ndarray:
+    """True where a line's stay number is shared with another line."""
+    _, inverse, counts = np.unique(stay, return_inverse=True, return_counts=True)
+    return counts[inverse] > 1
 
 
 UNNAMED_STAYS: Final = (
     "병원명 (병원명·방문묶음 없는 입원 줄의 입원 기간이 이어짐: 한 입원이면 같은 병원명이나 같은 "
-    "방문묶음 값을, 다른 병원이면 각 병원명을 적으세요; 병원명 없는 입원 줄은 각각 다른 입원으로 "
-    "계산하므로 그대로는 입원 1건당 한도·상급병실 하루 평균 한도가 줄마다 걸립니다; the hospital "
-    "of inpatient lines whose stays touch, or one 방문묶음 value if they were one admission)"
+    "방문묶음 값을, 다른 병원이면 각 병원명을 적으세요 (열이 없으면 병원명 열을 만들어); 병원명 "
+    "없는 입원 줄은 각각 다른 입원으로 계산하므로 그대로는 입원 1건당 한도가 줄마다 걸리고 "
+    "상급병실 한도 (10만원 × 그 입원의 총 입원일수) 는 상급병실 줄의 입원일수로만 셉니다; "
+    "the hospital of inpatient lines whose stays "
+    "touch, or one 방문묶음 value if they were one admission: an unnamed line is an admission "
+    "of its own)"
 )
 """What the report asks for on each line :func:`unnamed_stays` finds."""
 
