@@ -493,7 +493,8 @@ class CeilingSpec:
     ``year_deciles`` (year → decile or person → decile) replaces ``decile`` per calendar
     year (a stay's later part in a year without one takes its first year's).
     ``long_stay=None`` (the default): per person and calendar year, :func:`long_stay_years`
-    (병원-tier 입원일수 over 120, or unknown; days by calendar year). An 입원 line whose stay
+    (병원-tier 입원일수 over 120, or unknown; days by calendar year, a day billed on two lines
+    of one place once). An 입원 line whose stay
     crosses 31 December counts its days in each year and its ① split in proportion to the
     days (an *estimate*: :func:`~silson_tools.ceiling_years.split_by_days`; :meth:`crossing`)."""
 
@@ -524,7 +525,8 @@ class CeilingSpec:
 
     def totals(self, receipts: pd.DataFrame) -> pd.DataFrame:
         """Per person and calendar year (:data:`TOTAL_COLUMNS`): ``counted`` (Σ ① counted),
-        ``uncounted`` (Σ ① of 항목 the 상한제 leaves out), ``days`` (병원-tier 입원일수),
+        ``uncounted`` (Σ ① of 항목 the 상한제 leaves out), ``days`` (병원-tier 입원일수, each
+        day of a place once: :func:`long_stay_years`),
         ``long_stay``, ``decile``, ``limit`` (the largest 상한액 used), ``refund`` (Σ
         :meth:`line_offsets`), in person, year order; a crossing stay's ① split by days."""
         lines = _lines(receipts)
@@ -542,7 +544,8 @@ class CertainRefund:
 
     Per person and calendar year (half-year windows before 2008), chronologically as
     :meth:`CeilingSpec.line_offsets` with decile 10, the long-stay (요양병원) 10분위 value in a
-    year :func:`long_stay_years` says may be one (병원-tier 입원일수 over 120, or unknown). A lower
+    year :func:`long_stay_years` says may be one (병원-tier 입원일수 over 120, each day of a place
+    once, or unknown). A lower
     bound of every decile's refund: silson never pays it (표준약관 제4조③1 and 제5조③; 대법원
     2024.1.25. 2023다283913 for wordings without the clause). Lines before the first window
     (2004-07-01, before the 상한제) or in a year the table does not hold take none

@@ -8,8 +8,9 @@ are its 진료일자 (the first day it bills) and the days after: ``date, date +
 date + days − 1`` (12 days in 2023 and 18 in 2024 above). Each line becomes one *piece* per
 window its stay reaches (one piece for every line that does not cross).
 
-- **Days** are facts of the calendar: each day counts in the year it falls in
-  (:func:`long_stay_years`, the 요양병원 120일 rule, per calendar year).
+- **Days** are facts of the calendar: each day counts in the year it falls in, once however
+  many lines of one place bill it (:func:`long_stay_years`, the 요양병원 120일 rule, per
+  calendar year).
 - **① of a crossing line** is not split on the line: how much of it fell on which days is
   not known. Two placements: :func:`split_by_days` (the *estimate* used with a known
   소득분위: in proportion to the days in each window, whole won, the rounding remainder to
@@ -209,37 +210,91 @@ def certain_amounts(
 def long_stay_years(
     receipts: pd.DataFrame, table: CeilingTable | None = None, whole: bool = False
 ) -> pd.DataFrame:
-    """Per person and calendar year: ``days`` (Σ 입원일수 of 병원-tier 입원 lines), ``unknown``
-    (such a line with 0 days) and ``long_stay`` = days > ``long_stay_days`` (120) or unknown.
+    """Per person and calendar year: ``days`` (the days of 병원-tier 입원 lines, each day
+    once per place), ``unknown`` (such a line with 0 days) and ``long_stay`` = days >
+    ``long_stay_days`` (120) or unknown.
 
     Only 병원 (``hospital``) stays can be 요양병원 stays (상급종합·종합병원·의원 never are).
-    Each day of a stay counts in the calendar year it falls in (``date … date + days − 1``;
-    a stay from 2023-12-20 for 30 days: 12 days in 2023, 18 in 2024). ``whole`` (the certain
-    refund's count): a crossing stay's days count wholly in each year it reaches, the most
-    it can have there, whatever day its 진료일자 names. Unknown days take the long-stay 상한액,
-    the higher one, so the refund taken out is never more than the rules give.
+    A line's days are ``[date, date + 입원일수)``; the days of one person at one place are
+    their union ``|∪ [date, date + 입원일수)|`` (as the 상급병실 cap's 총 입원일수), not
+    Σ 입원일수: one receipt split into an 일반 and a 상급병실 line of one date and 입원일수
+    is 입원일수 days, a 중간 receipt and a 퇴원 receipt counting its last day again one day
+    less than their sum. A place is the 병원명 (spaces and full-width ignored), else the
+    방문묶음 key, else one for all of the person's lines without either; two places sharing
+    a day (a transfer) each count it, as each bills it. Each day counts in the calendar year
+    it falls in (a stay from 2023-12-20 for 30 days: 12 days in 2023, 18 in 2024).
+    ``whole`` (the certain refund's count): a crossing stay's days ``[date, date + 입원일수)``
+    count wholly in each year it reaches, the most it can have there, whatever day its
+    진료일자 names. Unknown days take the long-stay 상한액, the higher one, so the refund
+    taken out is never more than the rules give.
     """
     tab = load_table() if table is None else table
     lines = as_receipt_lines(receipts)
     inpatient = (lines["setting"] == "inpatient").to_numpy()
     stay = inpatient & (lines["tier"] == "hospital").to_numpy()
-    days = lines["days"].to_numpy()
+    days = lines["days"].to_numpy().astype(np.int64)
     parts = pieces(lines["date"], days, inpatient)  # every year a stay reaches has a row
+    pos = parts.pos
+    person = lines["person"].to_numpy()[pos]
     frame = pd.DataFrame(
-        {
-            "person": lines["person"].to_numpy()[parts.pos],
-            "year": parts.year,
-            "days": np.where(
-                stay[parts.pos], np.where(whole & parts.crossing, days[parts.pos], parts.days), 0
-            ).astype(np.int64),
-            "unknown": (stay & (days == 0))[parts.pos],
-        }
+        {"person": person, "year": parts.year, "unknown": (stay & (days == 0))[pos]}
     )
-    out = frame.groupby(["person", "year"], sort=True).agg(
-        days=("days", "sum"), unknown=("unknown", "any")
+    out = frame.groupby(["person", "year"], sort=True).agg(unknown=("unknown", "any"))
+    whole_piece = whole & parts.crossing
+    line_day = lines["date"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    begin = np.where(whole_piece, line_day[pos], parts.start.astype("datetime64[D]")).astype(
+        np.int64
     )
+    length = np.where(whole_piece, days[pos], parts.days)
+    counted = np.flatnonzero(stay[pos] & (length > 0))
+    code, names = lines.codes("person")
+    covered = _covered_days(
+        code[pos[counted]],
+        parts.year[counted],
+        _places(lines, pos[counted]),
+        begin[counted],
+        begin[counted] + length[counted],
+    )
+    index = pd.MultiIndex.from_arrays(
+        [np.asarray(names, dtype=object)[covered.index.get_level_values(0)],
+         covered.index.get_level_values(1)],
+        names=["person", "year"],
+    )  # fmt: skip
+    out["days"] = covered.set_axis(index).reindex(out.index, fill_value=0).astype(np.int64)
     out["long_stay"] = (out["days"] > tab.long_stay_days) | out["unknown"]
-    return out.reset_index()
+    return out[["days", "unknown", "long_stay"]].reset_index()
+
+
+def _places(lines: ReceiptLines, at: np.ndarray) -> np.ndarray:
+    """A code per line ``at`` for the place whose days are counted once: the 병원명 (as lines
+    are grouped by it, :func:`~silson_tools.receipts.crosscheck.institution_key`), else the
+    방문묶음 key, else one for all of a person's lines without either."""
+    from .receipts.crosscheck import institution_key
+
+    name = lines["institution"].iloc[at].astype(object).to_numpy()
+    key = lines["visit"].iloc[at].astype(object).to_numpy()
+    keys = {t: "n" + institution_key(t) for t in pd.unique(name) if t}
+    place = np.array([keys.get(t, "") for t in name], dtype=object)
+    keyed = (place == "") & (key != "")
+    place[keyed] = "k" + key[keyed].astype(str)
+    return pd.factorize(place)[0]
+
+
+def _covered_days(
+    person: np.ndarray, year: np.ndarray, place: np.ndarray, begin: np.ndarray, end: np.ndarray
+) -> pd.Series:
+    """Days covered per (person, year): ``Σ_place |∪ [begin, end)|`` over the intervals of
+    each person, year and place (days as integers): sorted by begin, each interval adds
+    ``max(0, end − max(begin, the running max end of the earlier ones))``."""
+    keys = ["person", "year", "place"]
+    frame = pd.DataFrame(
+        {"person": person, "year": year, "place": place, "begin": begin, "end": end}
+    ).sort_values([*keys, "begin"], kind="stable")
+    reach = frame.groupby(keys, sort=False)["end"].cummax()
+    before = reach.groupby([frame[k] for k in keys], sort=False).shift()
+    start = np.maximum(frame["begin"], before.fillna(frame["begin"])).to_numpy(np.int64)
+    frame["covered"] = np.maximum(frame["end"].to_numpy() - start, 0)
+    return frame.groupby(["person", "year"], sort=True)["covered"].sum()
 
 
 TOTAL_COLUMNS = (
