@@ -490,9 +490,10 @@ def group_visits(rows: list[dict], unit: str, blank_alone: bool = False) -> list
                     break
             if changed:
                 break
+    rank = {id(r): i for i, r in enumerate(rows)}  # (person, day, file order)
     for g in merged:
-        g.sort(key=lambda r: r["pos"])
-    return sorted(merged, key=lambda g: g[0]["pos"])
+        g.sort(key=lambda r: rank[id(r)])
+    return sorted(merged, key=lambda g: rank[id(g[0])])
 
 
 def purpose_of(r: dict, slot_rows: list[dict]) -> tuple:

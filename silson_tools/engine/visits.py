@@ -45,7 +45,7 @@ from .lines import (
 )
 from .shares import add_nonzero, share_steps
 
-__all__ = ["Visits", "visit_part", "visits"]
+__all__ = ["Visits", "pharmacy_alone", "visit_part", "visits"]
 
 
 @dataclass
@@ -83,10 +83,12 @@ def visits(lines: SortedLines, which: str, unit: str) -> Visits | None:
         first = np.ones(len(idx), dtype=bool)
         alone = which == "outpatient"  # 외래 on its own (1–3세대): an unnamed line is one 통원
         named = None
+        tier = None  # each line's tier for its visit's minimum, where not its own
         if unit == "institution" and alone and _names_given(lines):
             person, d = lines.person[idx], lines.day[idx]
             first[1:] = (person[1:] != person[:-1]) | (d[1:] != d[:-1])
-            named = institution_visits(lines, idx, run_number(first), blank_alone=True)
+            got = institution_visits(lines, idx, run_number(first), blank_alone=True)
+            named = None if got is None else got[0]
             first[:] = True
         if named is not None:
             order, first = _by_first_line(named)
@@ -101,16 +103,20 @@ def visits(lines: SortedLines, which: str, unit: str) -> Visits | None:
             first[1:] = (person[1:] != person[:-1]) | (d[1:] != d[:-1])
             group = None
             if unit == "institution" and _names_given(lines):
-                group = institution_visits(lines, idx, run_number(first))
+                got = institution_visits(lines, idx, run_number(first))
+                if got is not None:
+                    group, tier = got
             if group is not None:
                 if (group[1:] >= group[:-1]).all():  # each visit's lines together already
                     first[1:] = group[1:] != group[:-1]
                 else:  # visits numbered by their first line, each visit's lines together
                     order, first = _by_first_line(group)
                     idx = idx[order]
+                    tier = None if tier is None else tier[order]
         starts = np.flatnonzero(first)
         number = run_number(first)
-        bits = np.bitwise_or.reduceat((1 << lines.tier[idx]).astype(np.int8), starts)
+        line_tier = lines.tier[idx] if tier is None else tier
+        bits = np.bitwise_or.reduceat((1 << line_tier).astype(np.int8), starts)
         at = idx[starts]
         found = Visits(mask, number, lines.day[at], lines.gid[at], bits, idx, starts)
     lines.visits[key] = found
@@ -172,41 +178,41 @@ def _names_given(lines: SortedLines) -> bool:
     return lines.receipts is not None and bool({"institution", "visit"} & set(lines.given))
 
 
-def _is_in_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
-    """``np.isin(values, sorted_unique)`` for a sorted array of distinct values."""
-    if not len(sorted_unique):
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_unique, values), len(sorted_unique) - 1)
-    return sorted_unique[at] == values
-
-
 def institution_visits(
     lines: SortedLines, idx: np.ndarray, pday: np.ndarray, blank_alone: bool = False
-) -> np.ndarray | None:
-    """The visit key of each outpatient/pharmacy line ``idx`` (sorted order; ``pday``: the
+) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """(the visit key of each outpatient/pharmacy line ``idx``, the tier each line brings to
+    its visit's minimum or None for the lines' own) in sorted order (``pday``: the
     person–day number of each) when a 통원 is one institution's 외래 and its 처방조제:
 
-    1. 외래 lines: one visit per person, day and ``institution`` (blank = one more
-       institution, so a day without names is one visit, as before institutions counted).
+    1. 외래 lines: one visit per person, day, ``institution`` (blank = one more institution,
+       so a day without names is one visit, as before institutions counted) and treatment
+       purpose (:func:`_purposes`: two 방문묶음 keys, or two 진료과, are two purposes —
+       「하루에 같은 치료를 목적으로」 2회 이상 is one 통원, another purpose another).
        With ``blank_alone`` (외래 on its own, 1–3세대) a line without a name is a visit of
        its own instead: two unnamed lines of a day may be two institutions, and those
        products never joined them.
     2. A 약국 line joins the 외래 visit of its person and day whose ``institution`` it names
-       (the prescribing institution); failing that, the day's 외래 visit of the highest tier
+       (the prescribing institution; the first listed where it has two that day). Naming an
+       institution with 외래 lines only on other days (a prescription filled later: the
+       terms join 「같은 날」's 외래 and 처방조제), it is a visit of its own whose minimum is
+       that institution's tier (the highest its 외래 lines give) when its own tier is 약국:
+       「종합병원 … 외래 및 그에 따른 약국」. Else the day's 외래 visit of the highest tier
        (상급종합 > 종합 > 병원 > 의원; ties: the one listed first), which is the only one when
        there is one; with no 외래 that day, 약국 lines are visits per ``institution`` name.
-    3. Lines sharing a ``visit`` key (validated: one person, one day) are one visit. The key
-       is read only here: on 입원 lines, under ``visit_unit = "day"`` and in products
-       without ``combine_same_day`` (1–3세대) it changes nothing.
+    3. Lines sharing a ``visit`` key (validated: one person; one day, or a 외래 day and its
+       약국 lines of later days) are one visit. The key is read only here: on 입원 lines,
+       under ``visit_unit = "day"`` and in products without ``combine_same_day`` (1–3세대)
+       it changes nothing but the 외래 split of 1.
 
     A 약국 line's own ``tier`` counts in its visit's minimum: a lone 약국 line whose receipt
     gives the prescriber's tier (종합병원, say) takes that tier's minimum, as before.
 
-    Lines of equal key are one visit; a key ÷ (2 × the number of institution codes) is its
-    person–day, so keys never decrease from one person–day to the next. (:func:`visits`
-    numbers the visits by their first line, so they run by person and date.) None when
-    no line names an institution or a visit key: then each person–day is one visit (its
-    외래 lines are one, and its 약국 lines join them, or are one visit on a day without).
+    Lines of equal key are one visit; keys never decrease from one person–day to the next.
+    (:func:`visits` numbers the visits by their first line, so they run by person and date.)
+    None when no line names an institution or a visit key: then each person–day is one
+    visit (its 외래 lines are one, and its 약국 lines join them, or are one visit on a day
+    without).
     """
     if not _names_given(lines):
         return None  # neither column given: no line names one (as the codes below say)
@@ -220,21 +226,83 @@ def institution_visits(
     if blank_alone:  # each unnamed line a visit of its own, numbered past every other key
         unnamed = np.flatnonzero(inst == 0)
         group[unnamed] = int(group.max()) + 1 + np.arange(len(unnamed), dtype=I64)
+    slot = group  # a 외래 line's person–day–institution (its own where unnamed and alone)
+    purpose = _purposes(lines, idx, slot, keys, ~ph)
+    if purpose is not None:
+        group = _split(group, purpose)
     out = np.flatnonzero(~ph)
+    tier = None
     if ph.any() and len(out):
+        own = lines.tier[idx]
+        og, best, best_day = _best_outpatient_visits(group[out], own[out], pday[out])
         best_of_day = np.full(int(pday[-1]) + 1, -1, I64)  # each person–day's best 외래 visit
-        if m == 1:  # no names: a day's 외래 lines are one visit
-            best_of_day[pday[out]] = group[out]
-            named = np.zeros(len(idx), dtype=bool)
-        else:
-            og, best = _best_outpatient_visits(group[out], lines.tier[idx][out], 2 * m)
-            best_of_day[best // (2 * m)] = best
-            named = ph & (inst > 0)
-            named[named] = _is_in_sorted(group[named] - m, og)
-        best_here = best_of_day[pday]
-        join = np.where(named, group - m, np.where(best_here >= 0, best_here, group))
-        group = np.where(ph, join, group)
-    return join_keyed(group, keys)
+        best_of_day[best_day] = best
+        if purpose is None:  # a 외래 slot is its visit
+            slots, slot_visit = og, og
+        else:  # each slot's first 외래 line's visit
+            by = np.argsort(slot[out], kind="stable")
+            first = group_firsts(slot[out][by])
+            slots, slot_visit = slot[out][by][first], group[out][by][first]
+        named = np.flatnonzero(ph & (inst > 0))
+        join = np.where(ph, best_of_day[pday], -1)
+        if len(named):
+            want = (pday[named] * 2) * m + inst[named]  # the 외래 slot it names
+            at = np.minimum(np.searchsorted(slots, want), len(slots) - 1)
+            hit = slots[at] == want
+            join[named[hit]] = slot_visit[at[hit]]
+            later = named[~hit]
+            if len(later):  # R5-2: a prescriber seen on another day: its own visit, its tier
+                inst_tier = np.full(m, -1, I64)
+                np.maximum.at(inst_tier, inst[out], own[out].astype(I64))
+                known = later[inst_tier[inst[later]] >= 0]
+                join[known] = -1
+                moved = known[own[known] == TIER_CODES.index("pharmacy")]
+                if len(moved):
+                    tier = own.copy()
+                    tier[moved] = inst_tier[inst[moved]]
+        group = np.where(join >= 0, join, group)
+    return join_keyed(group, keys), tier
+
+
+def _purposes(
+    lines: SortedLines, idx: np.ndarray, slot: np.ndarray, keys: np.ndarray, out: np.ndarray
+) -> np.ndarray | None:
+    """Per line: 0, or the treatment purpose that splits a 외래 line's person–day–institution
+    (``slot``) into 통원: its 방문묶음 key where it has one (the person's own statement); a
+    keyless line takes the one key its slot and 진료과 use, if just one, else its 진료과
+    (blank: one more). None when no 외래 line has a key or a 진료과 (nothing splits).
+    (A keyless line beside two keys, or a blank 진료과 beside a named one, is refused when
+    the receipts are read: which visit it was is the person's to say.)"""
+    dept = _text_codes(lines, "department", idx)
+    o = np.flatnonzero(out)
+    k, d = keys[o], dept[o]
+    if not (k.any() or d.any()):
+        return None
+    keyed = k > 0
+    eff = k
+    if keyed.any() and not keyed.all():  # keyless lines: the one key of their slot and 진료과
+        sd = _split(slot[o], d)  # a code per (slot, 진료과)
+        pair = np.unique(np.stack([sd[keyed], k[keyed]]), axis=1)  # distinct (code, key)
+        one = np.bincount(pair[0], minlength=int(sd.max()) + 1) == 1
+        only = np.zeros(len(one), I64)
+        lone = one[pair[0]]
+        only[pair[0][lone]] = pair[1][lone]
+        eff = np.where(keyed, k, only[sd])
+    purpose = np.zeros(len(idx), I64)
+    purpose[o] = np.where(eff > 0, eff, int(keys.max()) + 1 + d)
+    return purpose
+
+
+def _split(group: np.ndarray, purpose: np.ndarray) -> np.ndarray:
+    """Dense numbers 0, 1, … of the (``group``, ``purpose``) pairs, in the order of the pairs
+    (so in the order of ``group``)."""
+    order = np.lexsort((purpose, group))
+    g, p = group[order], purpose[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (g[1:] != g[:-1]) | (p[1:] != p[:-1])
+    out = np.empty(len(order), I64)
+    out[order] = run_number(first)
+    return out
 
 
 def keyed_lines(lines: SortedLines, idx: np.ndarray) -> np.ndarray | None:
@@ -281,21 +349,23 @@ def join_keyed(group: np.ndarray, keys: np.ndarray) -> np.ndarray:
 
 
 def _best_outpatient_visits(
-    group: np.ndarray, tier: np.ndarray, per_day: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """(the distinct 외래 visit keys, sorted; each person–day's best of them): the visit of
-    the highest tier, ties to the one whose first line comes first (``group``: the key of
-    each 외래 line in line order; a key ÷ ``per_day`` is its person–day)."""
+    group: np.ndarray, tier: np.ndarray, pday: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(the distinct 외래 visit keys, sorted; each person–day's best of them; its
+    person–day): the visit of the highest tier, ties to the one whose first line comes first
+    (``group``: the key of each 외래 line in line order, keys ordered by person–day;
+    ``pday``: each line's person–day)."""
     order = np.argsort(group, kind="stable")
     ordered = group[order]
     starts = np.flatnonzero(group_firsts(ordered))
     og = ordered[starts]
     top = np.maximum.reduceat(tier[order], starts).astype(I64)
     score = top * len(group) + (len(group) - 1 - order[starts])  # higher tier, then earlier
-    days = og // per_day
+    days = pday[order[starts]]
     day_first = group_firsts(days)
     high = np.maximum.reduceat(score, np.flatnonzero(day_first))
-    return og, og[score == high[run_number(day_first)]]
+    best = score == high[run_number(day_first)]
+    return og, og[best], days[best]
 
 
 def visit_part(
@@ -508,3 +578,27 @@ def _visits_of_kind(
         c.idx,
         payout,
     )
+
+
+def pharmacy_alone(lines: pd.DataFrame) -> np.ndarray:
+    """Positions of 약국 lines (요양기관종류 약국) that the ``institution`` rule under
+    ``combine_same_day`` (4·5세대) leaves alone at the 약국 tier's minimum (the 의원급 one):
+    no 외래 of that person on that day to join, a 병원명 that names no institution with
+    외래 lines (whose tier it would take, :func:`institution_visits`), and no 방문묶음 shared
+    with a 외래 line. The prescriber may have been a 종합병원 (2만원): the report says so.
+    ``lines``: receipt lines (person, date, setting, tier, institution, visit)."""
+    setting = lines["setting"].to_numpy()
+    ph = (setting == "pharmacy") & (lines["tier"].to_numpy() == "pharmacy")
+    if not ph.any():
+        return np.zeros(0, dtype=np.intp)
+    out = setting == "outpatient"
+    person = lines["person"].astype(str).to_numpy()
+    day = np.asarray(lines["date"]).astype("datetime64[D]").astype(str)
+    pday = pd.Series(person).str.cat(pd.Series(day), sep="\0").to_numpy()
+    names = lines["institution"].to_numpy() if "institution" in lines else np.full(len(ph), "")
+    inst = np.array([institution_key(n) if isinstance(n, str) else "" for n in names], object)
+    key = lines["visit"].to_numpy() if "visit" in lines else np.full(len(ph), "")
+    alone = ph & ~np.isin(pday, pday[out])
+    alone &= ~np.isin(inst, inst[out & (inst != "")])
+    alone &= ~((key != "") & np.isin(key, key[out & (key != "")]))
+    return np.flatnonzero(alone)

@@ -1,8 +1,9 @@
 """Checks across the columns of one line (and across lines: a visit key), on lines whose
 cells each parsed: a line must make sense as a whole (입원일수 only on 입원 lines, ⑤ at most
 ①, a 약국 tier only on pharmacy lines, one visit key per person and day, or per person and
-institution on 입원 lines: one admission over several days; 입원 lines of one stay that
-bill the same days twice, :mod:`.overlap`)."""
+institution on 입원 lines: one admission over several days, or a 외래 day and its 약국 lines
+of later days; no keyless 외래 line beside two keys at one institution–day; 입원 lines of one
+stay that bill the same days twice, :mod:`.overlap`)."""
 
 from __future__ import annotations
 
@@ -203,7 +204,9 @@ def cross_checks(
             "⑤ 상한액초과금은 ① 본인부담금 이하 (⑤ over_ceiling is part of ①, so at most ①)",
         )
     if "visit" in refs:
-        _visit_keys(out, refs, ok, inpatient, problems)
+        _visit_keys(out, refs, ok, inpatient, setting == pharmacy_setting, problems)
+    if "department" in refs:
+        _blank_department(out, refs, ok, inpatient | (setting == pharmacy_setting), problems)
     overlapping_stays(out, codes, refs, ok, inpatient, problems)
 
 
@@ -218,11 +221,14 @@ def _visit_keys(
     refs: Mapping[str, str],
     ok: np.ndarray,
     inpatient: np.ndarray,
+    pharmacy: np.ndarray,
     problems: Problems,
 ) -> None:
-    """A visit key (방문묶음) groups lines of one person: on one day (a 통원), or inpatient
-    lines of one institution over several days (one admission, 입원 1건: a 중간 and a 퇴원
-    receipt). Each keyed line is compared with the key's first line."""
+    """A visit key (방문묶음) groups lines of one person: on one day (a 통원), a 외래 day and
+    the 약국 lines of later days that filled its prescription, or inpatient lines of one
+    institution over several days (one admission, 입원 1건: a 중간 and a 퇴원 receipt). Two
+    keys at one person–institution–day are two 통원 (two treatment purposes), so a keyless
+    외래 line there is refused: which of them it was is the person's to say."""
     key = pd.Series(np.asarray(out["visit"], dtype=object))
     keyed = ok & (key != "").to_numpy()
     if not keyed.any():
@@ -236,13 +242,26 @@ def _visit_keys(
         return (column != column.groupby(by, sort=False).transform("first")).to_numpy()
 
     person = first(np.asarray(out["person"], dtype=object)[at])
-    day = first(np.asarray(out["date"]).astype("datetime64[D]")[at].astype(str))
-    names = np.asarray(out["institution"], dtype=object)[at] if "institution" in refs else ()
-    inst = first(
-        [institution_key(n) if isinstance(n, str) else "" for n in names] or [""] * len(at)
+    days = np.asarray(out["date"]).astype("datetime64[D]")
+    names = np.asarray(out["institution"], dtype=object) if "institution" in refs else None
+    inst_all = (
+        np.array([institution_key(n) if isinstance(n, str) else "" for n in names], dtype=object)
+        if names is not None
+        else np.full(len(key), "", dtype=object)
     )
-    several_days = pd.Series(day).groupby(by, sort=False).transform("any").to_numpy()
-    stay = pd.Series(inpatient[at]).groupby(by, sort=False).transform("all").to_numpy()
+    inst = first(inst_all[at])
+    frame = pd.DataFrame({"key": by, "day": days[at], "ph": pharmacy[at], "inp": inpatient[at]})
+    frame["out_day"] = frame["day"].where(~frame["ph"] & ~frame["inp"])
+    grouped = frame.groupby("key", sort=False)
+    lo = grouped["out_day"].transform("min").to_numpy()  # the key's 외래 day (NaT: none)
+    hi = grouped["out_day"].transform("max").to_numpy()
+    several_days = (grouped["day"].transform("nunique") > 1).to_numpy()
+    stay = grouped["inp"].transform("all").to_numpy()
+    no_inp = ~grouped["inp"].transform("any").to_numpy()
+    # a 외래 day and the 약국 lines of that day or later: one 통원 the person tied
+    fits = no_inp & (lo == hi) & ~np.isnat(lo) & (~frame["ph"].to_numpy() | (days[at] >= lo))
+    fill = pd.Series(fits).groupby(by, sort=False).transform("all").to_numpy()
+    day = first(days[at].astype(str))
     problems.at(
         at[person],
         refs["visit"],
@@ -251,12 +270,14 @@ def _visit_keys(
         "is also on a line of another person)",
     )
     problems.at(
-        at[~person & several_days & ~stay & day],
+        at[~person & several_days & ~stay & ~fill & day],
         refs["visit"],
         out["visit"],
         "방문묶음은 같은 사람·같은 날의 줄만 묶습니다; 여러 날에 걸친 방문묶음은 "
-        "한 병원의 입원 줄만 (a visit key groups lines of one person on one day, or the 입원 "
-        "lines of one stay at one institution; this key is also on a line of another day)",
+        "한 병원의 입원 줄이거나, 한 날의 외래와 그 처방전을 그날 이후 조제한 약국 줄만 (a visit "
+        "key groups lines of one person on one day, the 입원 lines of one stay at one "
+        "institution, or one day's 외래 and the 약국 lines that filled its prescription that day "
+        "or later; this key also holds a line of another day)",
     )
     problems.at(
         at[~person & several_days & stay & inst],
@@ -265,6 +286,79 @@ def _visit_keys(
         "여러 날에 걸친 입원 방문묶음은 한 병원의 줄만 묶습니다 (a visit key over several days "
         "groups the 입원 lines of one stay at one institution; this key is also on a line of "
         "another institution)",
+    )
+    _keyless_beside_keys(out, refs, ok, inpatient | pharmacy, inst_all, days, problems)
+
+
+def _keyless_beside_keys(
+    out: dict[str, Any],
+    refs: Mapping[str, str],
+    ok: np.ndarray,
+    not_outpatient: np.ndarray,
+    inst: np.ndarray,
+    days: np.ndarray,
+    problems: Problems,
+) -> None:
+    """A 외래 line without a key at a person–institution–day where 외래 lines carry two or
+    more keys (two treatment purposes, two 통원): refused at its 방문묶음 cell."""
+    o = np.flatnonzero(ok & ~not_outpatient)
+    if not len(o):
+        return
+    key = np.asarray(out["visit"], dtype=object)[o]
+    frame = pd.DataFrame(
+        {
+            "person": np.asarray(out["person"], dtype=object)[o],
+            "day": days[o],
+            "inst": inst[o],
+            "key": pd.Series(key, dtype=object).where(key != ""),
+        }
+    )
+    several = frame.groupby(["person", "day", "inst"], sort=False)["key"].transform("nunique")
+    problems.at(
+        o[(several.to_numpy() > 1) & (key == "")],
+        refs["visit"],
+        out["visit"],
+        "이 줄의 방문묶음: 같은 사람·같은 날·같은 병원의 외래 줄에 방문묶음이 둘 이상 (치료 목적이 "
+        "다른 두 통원) 이므로, 이 줄이 어느 통원인지 그 방문묶음을 적으세요 (this 외래 line has no "
+        "visit key while this person's 외래 lines at this institution on this day carry two or "
+        "more keys, two visits for two treatment purposes: write the key of the visit it was)",
+    )
+
+
+def _blank_department(
+    out: dict[str, Any],
+    refs: Mapping[str, str],
+    ok: np.ndarray,
+    not_outpatient: np.ndarray,
+    problems: Problems,
+) -> None:
+    """A 외래 line with a blank 진료과 and no 방문묶음 beside a 외래 line of that person,
+    institution and day that names one: two 진료과 are two treatment purposes (two 통원), so
+    whether the blank line was one of them is the person's to say (refused at its 진료과)."""
+    o = np.flatnonzero(ok & ~not_outpatient)
+    dept = np.asarray(out["department"], dtype=object)[o]
+    named = pd.Series(dept, dtype=object).fillna("").astype(str).str.strip().to_numpy() != ""
+    if not named.any() or named.all():
+        return
+    names = np.asarray(out["institution"], dtype=object)[o] if "institution" in out else ()
+    frame = pd.DataFrame(
+        {
+            "person": np.asarray(out["person"], dtype=object)[o],
+            "day": np.asarray(out["date"]).astype("datetime64[D]")[o],
+            "inst": [institution_key(n) if isinstance(n, str) else "" for n in names] or "",
+            "named": named,
+        }
+    )
+    beside = frame.groupby(["person", "day", "inst"], sort=False)["named"].transform("any")
+    key = np.asarray(out["visit"], dtype=object)[o] if "visit" in out else np.full(len(o), "")
+    problems.at(
+        o[beside.to_numpy() & ~named & (key == "")],
+        refs["department"],
+        out["department"],
+        "진료과 (또는 방문묶음): 같은 사람·같은 날·같은 병원의 다른 외래 줄에 진료과가 있으므로, "
+        "이 줄의 진료과를 적거나 같은 통원이었던 줄과 같은 방문묶음을 적으세요 (two 진료과 are two "
+        "treatment purposes, two visits: write this line's 진료과, or give it the visit key of the "
+        "line it was one visit with)",
     )
 
 

@@ -91,13 +91,13 @@ ASSUMPTIONS: Final = (
     "보험금은 이 도구의 규칙 파일(silson_tools/data/products, 출처·신뢰도 A/B/C 표시)로 계산한 "
     "추정치입니다; 실제 지급액은 약관·심사에 따라 다릅니다 (estimates from the rule files, "
     "not an insurer's decision).",
-    "한 사람이 같은 날 병원명이 같은 기관에서 받은 외래는 몇 줄이든 한 번의 통원이고, 같은 "
-    "방문묶음의 줄도 한 번입니다; 4·5세대는 그날의 약국도 합치고 (병원명이 없는 줄도 그날의 통원 "
-    "하나로 봅니다) 1–3세대는 처방전마다 따로 공제합니다. 1–3세대에서 병원명이 없는 외래 줄은 각각 "
-    "다른 통원으로 계산하므로, 같은 날 그런 줄이 여러 개면 병원명이나 방문묶음을 묻습니다 (one "
-    "named institution's outpatient lines of a day are one visit; 4th/5th generation add the "
-    "day's pharmacy and join unnamed lines, 1st–3rd take each unnamed line as its own visit "
-    "and ask for a name when a day has several).",
+    "한 사람이 같은 날 병원명이 같은 기관에서 받은 외래는 몇 줄이든 한 번의 통원이고 (방문묶음이 "
+    "다르면 치료 목적이 다른 두 통원), 같은 방문묶음의 줄도 한 번입니다; 4·5세대는 그날의 약국도 "
+    "합치고 (다른 날 조제한 약국은 병원명의 기관 등급으로 따로, 방문묶음을 같이 적으면 합침) "
+    "1–3세대는 처방전마다 따로 공제합니다. 1–3세대에서 병원명이 없는 외래 줄은 각각 다른 통원이라 "
+    "같은 날 여럿이면 병원명이나 방문묶음을 묻습니다 (one institution's outpatient lines of a day "
+    "are one visit unless their visit keys differ; 4th/5th generation add the day's pharmacy, a "
+    "later fill stands alone at its prescriber's tier unless a key ties it).",
     "비급여 특약·3대 비급여 특약에 모두 가입했다고 가정합니다 (all riders assumed held).",
     "본인부담상한제 환급: 소득분위(decile)를 주면 그 분위의 환급을 빼고, 주지 않으면 어느 "
     "분위든 받는 만큼 (그해 최고 상한액을 넘는 ①) 만 뺍니다 (the national-ceiling refund: the "
@@ -544,6 +544,24 @@ def _unnamed_compare_note(lines: ReceiptLines, others: Sequence[str | Policy]) -
     ]
 
 
+def _pharmacy_note(pol: Policy, lines: ReceiptLines) -> list[str]:
+    """4·5세대 약국 lines left alone at the 약국 (의원급) minimum: say which, and how to give
+    the prescriber (:func:`~silson_tools.engine.visits.pharmacy_alone`)."""
+    from ..engine.visits import pharmacy_alone
+
+    units = {p.settings["outpatient"].visit_unit for p in pol.parts if "outpatient" in p.settings}
+    at = pharmacy_alone(lines) if pol.combine_same_day and "institution" in units else []
+    if not len(at):
+        return []
+    rows = lines.rows[at]
+    shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+    return [f"약국 줄 (rows {shown}) 은 그날 외래가 없고 병원명이 어느 외래 병원과도 맞지 "
+            "않아 의원·약국 최소공제로 계산했습니다: 종합병원·상급종합병원의 처방이면 병원명에 "
+            "그 병원을 적으세요 (pharmacy lines matched no outpatient institution: the clinic "
+            "minimum was used; write the prescriber in 병원명 if it was a general or tertiary "
+            "hospital)."]  # fmt: skip
+
+
 def _ceiling_sentences(lines: ReceiptLines, certain: Any, spec: Any) -> list[str]:
     """What the 상한제 step took out: the certain refund without a decile, else which
     상한액 per person and year; and ① left out of the 상한제 total (상급병실·한방·치과)."""
@@ -662,7 +680,8 @@ def build_report(
         + why_sentences(top_people(summary))
         + _estimate_note(assessed)
         + _ceiling_sentences(lines, certain, ceiling)
-        + _unnamed_compare_note(lines, [p for p in chosen if _policy(p).name != pol.name]),
+        + _unnamed_compare_note(lines, [p for p in chosen if _policy(p).name != pol.name])
+        + _pharmacy_note(pol, lines),
         monthly=monthly,
         top=top_shrinks(assessed),
         comparison=comparison,
