@@ -2,8 +2,9 @@
 its 입원 lines), but a line without 병원명 and 방문묶음 is an admission of its own, so an
 unnamed 일반 10일 line beside an unnamed 상급병실 3일 line would cap the room at 10만원 × 3.
 The report refuses such lines, naming them, and asks for 병원명 or 방문묶음; with either
-written the room is capped over the whole stay. Figures by hand under 4세대 (50% of the 차액,
-10만원 a day).
+written the room is capped over the whole stay. Likewise two unnamed 비급여 주사 lines of one
+stay, which 4세대 takes as one act (one deductible) in one admission. Figures by hand under
+4세대 (50% of the 차액, 10만원 a day; 주사 max(3만원, 30%) per act).
 """
 
 from __future__ import annotations
@@ -133,6 +134,23 @@ def test_stays_that_cannot_share_a_room_cap_are_not_refused(tmp_path: Path, body
     build_report(_lines(tmp_path, body), "gen4", START, charts=False)
 
 
+INJECTIONS = (
+    "나,2024-03-01,입원,종합병원,{a}일반,10,500000,0\n"
+    "나,2024-03-02,입원,종합병원,{a}주사,,0,50000\n"
+    "나,2024-03-05,입원,종합병원,{a}주사,,0,50000\n"
+)
+
+
+def test_two_unnamed_injections_of_one_stay_are_refused(tmp_path: Path) -> None:
+    # 4세대 비급여 주사 「1회 입원에서 2회 이상 주사 → 1회」: as two acts each pays
+    # 50,000 − max(30,000, 30%) = 20,000; as one act 100,000 − max(30,000, 30,000) = 70,000
+    assert _refused(_lines(tmp_path, INJECTIONS.format(a=""))) == [2, 3, 4]
+    named = build_report(
+        _lines(tmp_path, INJECTIONS.format(a="한빛병원,"), "병원명,"), "gen4", START, charts=False
+    ).assessed
+    assert named["payout"].tolist() == [400_000, 35_000, 35_000]
+
+
 def test_silson_report_names_the_rows_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -153,23 +171,28 @@ DAY0 = dt.date(2024, 3, 1)
 
 @st.composite
 def unnamed_stays_drawn(draw: st.DrawFn) -> pd.DataFrame:
-    """입원 lines without 병원명 of two people over a few weeks: 일반 or 상급병실, 종합병원 or
-    병원, some touching (an 외래 line now and then)."""
+    """입원 lines without 병원명 of two people over a few weeks: 일반, 상급병실 or 주사,
+    종합병원 or 병원, some touching (an 외래 일반 line now and then)."""
     rows = []
     for _ in range(draw(st.integers(1, 6))):
-        room = draw(st.booleans())
+        kind = draw(st.sampled_from(["", "", "room_upgrade", "injection", "injection"]))
+        room = kind == "room_upgrade"
         rows.append(
             {
                 "person": draw(st.sampled_from(["가", "나"])),
                 "date": DAY0 + dt.timedelta(days=draw(st.integers(0, 30))),
                 "setting": "inpatient"
-                if room
+                if kind
                 else draw(st.sampled_from(["inpatient"] * 3 + ["outpatient"])),
                 "tier": draw(st.sampled_from(["general", "hospital"])),
-                "category": "room_upgrade" if room else "",
+                "category": kind,
                 "days": draw(st.integers(1 if room else 0, 12)),
-                "covered_copay": 0 if room else draw(st.integers(0, 5)) * 100_000,
-                "noncovered": draw(st.integers(0, 20)) * 100_000,
+                "covered_copay": 0 if kind else draw(st.integers(0, 5)) * 100_000,
+                # 주사 small enough that its 3만원 minimum deductible often decides
+                "noncovered": draw(
+                    st.integers(0, 12) if kind == "injection" else st.integers(0, 20)
+                )
+                * (10_000 if kind == "injection" else 100_000),
             }
         )
     for r in rows:
@@ -183,8 +206,8 @@ def unnamed_stays_drawn(draw: st.DrawFn) -> pd.DataFrame:
 @settings(max_examples=80, deadline=None)
 @given(frame=unnamed_stays_drawn())
 def test_what_is_not_refused_pays_the_same_named(frame: pd.DataFrame) -> None:
-    # not refused → each person's lines written as one hospital pay exactly the same (the
-    # room lines that touch nothing are admissions of their own either way)
+    # not refused → each person's lines written as one hospital pay exactly the same (a room
+    # line that touches nothing, a 주사 line alone in its stay: the same either way)
     lines = as_receipt_lines(frame)
     if len(unnamed_stays(GEN4, lines)):
         return

@@ -217,16 +217,22 @@ def unnamed_stays(pol: Policy, lines: ReceiptLines) -> np.ndarray:
       over all the admission's 입원 lines, any 항목): the open lines of a person's touching
       stay (any tier, any 항목, named lines included in the touching) that holds a
       ``room_upgrade`` line and another line — an open 일반 10일 line beside an open
-      상급병실 3일 line would cap the room at 10만원 × 3, not × 10."""
+      상급병실 3일 line would cap the room at 10만원 × 3, not × 10;
+    - a treatment part taken per act (``unit = "visit"``: 비급여 주사, 「1회 입원에서 2회 이상
+      주사 → 1회」): the open lines of a person's touching stay that holds two or more lines
+      of its categories — each would be an act with its own deductible and count."""
     tiers: set[str] = set()
     room: set[str] = set()
+    acts: set[str] = set()
     for part in pol.parts:
         rule = part.settings.get("inpatient")
         if rule is not None and rule.get("admission_cap") is not None:
             tiers.update(rule.admission_cap_tiers or lines["tier"].unique().tolist())
         if part.room:
             room.update(part.categories or ())
-    return _unnamed(lines, tiers, room)
+        if part.treatment is not None and part.treatment.visit_unit == "visit":
+            acts.update(part.categories or ())
+    return _unnamed(lines, tiers, room, acts)
 
 
 def unnamed_room_stays(lines: ReceiptLines) -> np.ndarray:
@@ -236,9 +242,12 @@ def unnamed_room_stays(lines: ReceiptLines) -> np.ndarray:
     return _unnamed(lines, set(), {"room_upgrade"})
 
 
-def _unnamed(lines: ReceiptLines, tiers: set[str], room: set[str]) -> np.ndarray:
-    """:func:`unnamed_stays` with the ``admission_cap`` tiers and the room categories."""
-    if not (tiers or room) or len(lines) < 2:
+def _unnamed(
+    lines: ReceiptLines, tiers: set[str], room: set[str], acts: set[str] = frozenset()
+) -> np.ndarray:
+    """:func:`unnamed_stays` with the ``admission_cap`` tiers, the room categories and the
+    categories taken per act (``unit = "visit"``)."""
+    if not (tiers or room or acts) or len(lines) < 2:
         return np.zeros(0, dtype=np.intp)
     inpatient = (lines["setting"] == "inpatient").to_numpy()
     open_ = inpatient & ((lines["institution"] == "") & (lines["visit"] == "")).to_numpy()
@@ -247,12 +256,14 @@ def _unnamed(lines: ReceiptLines, tiers: set[str], room: set[str]) -> np.ndarray
         capped = open_ & np.isin(lines["tier"].to_numpy(dtype=object), list(tiers))
         stay, at = _touching(lines, np.flatnonzero(capped), by_tier=True)
         found[at[_in_shared(stay)]] = True
-    if room and open_.any():
-        is_room = np.isin(lines["category"].to_numpy(dtype=object), list(room))
+    if (room or acts) and open_.any():
+        category = lines["category"].to_numpy(dtype=object)
         stay, at = _touching(lines, np.flatnonzero(inpatient), by_tier=False)
-        with_room = np.unique(stay[is_room[at]])
-        hit = _in_shared(stay) & np.isin(stay, with_room) & open_[at]
-        found[at[hit]] = True
+        with_room = np.unique(stay[np.isin(category[at], list(room))])
+        acted = stay[np.isin(category[at], list(acts))]
+        numbers, count = np.unique(acted, return_counts=True)
+        shared = np.isin(stay, with_room) | np.isin(stay, numbers[count > 1])
+        found[at[_in_shared(stay) & shared & open_[at]]] = True
     return np.flatnonzero(found)
 
 
@@ -290,7 +301,8 @@ def _in_shared(stay: np.ndarray) -> np.ndarray:
 UNNAMED_STAYS: Final = (
     "병원명 (병원명·방문묶음 없는 입원 줄의 입원 기간이 이어짐: 한 입원이면 같은 병원명이나 같은 "
     "방문묶음 값을, 다른 병원이면 각 병원명을 적으세요 (열이 없으면 병원명 열을 만들어); 병원명 "
-    "없는 입원 줄은 각각 다른 입원으로 계산하므로 그대로는 입원 1건당 한도가 줄마다 걸리고 "
+    "없는 입원 줄은 각각 다른 입원으로 계산하므로 그대로는 입원 1건당 한도와 비급여 주사 1회 "
+    "(공제·횟수) 가 줄마다 걸리고 "
     "상급병실 한도 (10만원 × 그 입원의 총 입원일수) 는 상급병실 줄의 입원일수로만 셉니다; "
     "the hospital of inpatient lines whose stays "
     "touch, or one 방문묶음 value if they were one admission: an unnamed line is an admission "
