@@ -65,7 +65,9 @@ def test_blank_department_beside_a_named_one_is_refused(
     out = columns(depts, keys, names)
     refs = {"department": "F열 '진료과'"}
     not_outpatient = np.zeros(len(depts), dtype=bool)
-    _blank_department(out, refs, np.ones(len(depts), dtype=bool), not_outpatient, problems)
+    inst = np.array(names, dtype=object)
+    ok = np.ones(len(depts), dtype=bool)
+    _blank_department(out, inst, refs, ok, not_outpatient, problems)
     assert problems.hits == ([(refused, refs["department"])] if refused else [])
 
 

@@ -595,8 +595,11 @@ def pharmacy_alone(lines: pd.DataFrame) -> np.ndarray:
     person = lines["person"].astype(str).to_numpy()
     day = np.asarray(lines["date"]).astype("datetime64[D]").astype(str)
     pday = pd.Series(person).str.cat(pd.Series(day), sep="\0").to_numpy()
-    names = lines["institution"].to_numpy() if "institution" in lines else np.full(len(ph), "")
-    inst = np.array([institution_key(n) if isinstance(n, str) else "" for n in names], object)
+    inst = np.full(len(ph), "", dtype=object)
+    if "institution" in lines:  # 병원명 as lines are grouped by it, once per distinct name
+        code, names = pd.factorize(lines["institution"].to_numpy(dtype=object))
+        keyed = [institution_key(n) if isinstance(n, str) else "" for n in names]
+        inst = np.array([*keyed, ""], dtype=object)[code]
     key = lines["visit"].to_numpy() if "visit" in lines else np.full(len(ph), "")
     alone = ph & ~np.isin(pday, pday[out])
     alone &= ~np.isin(inst, inst[out & (inst != "")])

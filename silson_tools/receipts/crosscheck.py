@@ -204,9 +204,10 @@ def cross_checks(
             "⑤ 상한액초과금은 ① 본인부담금 이하 (⑤ over_ceiling is part of ①, so at most ①)",
         )
     if "visit" in refs:
-        _visit_keys(out, refs, ok, inpatient, setting == pharmacy_setting, problems)
+        _visit_keys(out, codes, refs, ok, inpatient, setting == pharmacy_setting, problems)
     if "department" in refs:
-        _blank_department(out, refs, ok, inpatient | (setting == pharmacy_setting), problems)
+        not_outpatient = inpatient | (setting == pharmacy_setting)
+        _blank_department(out, _institution_keys(out, codes), refs, ok, not_outpatient, problems)
     overlapping_stays(out, codes, refs, ok, inpatient, problems)
 
 
@@ -216,8 +217,24 @@ def institution_key(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split())
 
 
+def _institution_keys(
+    out: dict[str, Any], codes: Mapping[str, tuple[np.ndarray, tuple[str, ...]]]
+) -> np.ndarray:
+    """Each line's 병원명 as lines are grouped by it (:func:`institution_key`; blank or no
+    column: ""), made once per distinct name."""
+    if "institution" in codes:
+        code, uniques = codes["institution"]
+    elif "institution" in out:
+        code, uniques = pd.factorize(np.asarray(out["institution"], dtype=object))
+    else:
+        return np.full(len(out["date"]), "", dtype=object)
+    keys = [institution_key(u) if isinstance(u, str) else "" for u in uniques]
+    return np.array([*keys, ""], dtype=object)[code]  # code −1 (missing): the last, blank
+
+
 def _visit_keys(
     out: dict[str, Any],
+    codes: Mapping[str, tuple[np.ndarray, tuple[str, ...]]],
     refs: Mapping[str, str],
     ok: np.ndarray,
     inpatient: np.ndarray,
@@ -243,10 +260,9 @@ def _visit_keys(
 
     person = first(np.asarray(out["person"], dtype=object)[at])
     days = np.asarray(out["date"]).astype("datetime64[D]")
-    names = np.asarray(out["institution"], dtype=object) if "institution" in refs else None
     inst_all = (
-        np.array([institution_key(n) if isinstance(n, str) else "" for n in names], dtype=object)
-        if names is not None
+        _institution_keys(out, codes)
+        if "institution" in refs
         else np.full(len(key), "", dtype=object)
     )
     inst = first(inst_all[at])
@@ -327,6 +343,7 @@ def _keyless_beside_keys(
 
 def _blank_department(
     out: dict[str, Any],
+    inst: np.ndarray,
     refs: Mapping[str, str],
     ok: np.ndarray,
     not_outpatient: np.ndarray,
@@ -340,12 +357,11 @@ def _blank_department(
     named = pd.Series(dept, dtype=object).fillna("").astype(str).str.strip().to_numpy() != ""
     if not named.any() or named.all():
         return
-    names = np.asarray(out["institution"], dtype=object)[o] if "institution" in out else ()
     frame = pd.DataFrame(
         {
             "person": np.asarray(out["person"], dtype=object)[o],
             "day": np.asarray(out["date"]).astype("datetime64[D]")[o],
-            "inst": [institution_key(n) if isinstance(n, str) else "" for n in names] or "",
+            "inst": inst[o],
             "named": named,
         }
     )
