@@ -60,7 +60,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -70,6 +69,7 @@ import numpy as np
 
 from .errors import InputError, RuleDataError
 from .formulas import PPM
+from .rule_files import copy_tree, parse_toml, read_table, read_toml, table_text
 
 if TYPE_CHECKING:
     from .dates import DateLike  # dates imports pandas; the rule loader does not need it
@@ -260,41 +260,6 @@ def required(path: str | Path, where: str, table: Mapping[str, Any], key: str) -
     if key not in table:
         raise fail(path, f"{where}.{key}" if where else key, "missing required value")
     return table[key]
-
-
-def read_toml(path: str | Path, shown: str | None = None) -> dict[str, Any]:
-    """Parse a TOML file into a fresh tree (the caller may change it); a missing file or bad
-    syntax is an error naming the file. The file is read every time; the parse of the same
-    text is reused (:func:`_parsed`), so a changed file is always parsed anew."""
-    path = Path(path)
-    name = shown or str(path)
-    if not path.is_file():
-        raise InputError(f"policy file not found: {name}")
-    return parse_toml(path.read_text(encoding="utf-8"), name)
-
-
-def parse_toml(text: str, shown: str) -> dict[str, Any]:
-    """``text`` parsed into a fresh tree; bad syntax is an error naming the file ``shown``."""
-    try:
-        return copy_tree(_parsed(text))
-    except tomllib.TOMLDecodeError as err:
-        raise RuleDataError(shown, "", f"not valid TOML: {err}") from None
-
-
-@functools.lru_cache(maxsize=128)
-def _parsed(text: str) -> dict[str, Any]:
-    """The parsed tree of ``text``, shared: callers get :func:`copy_tree` of it. Keyed by
-    the whole text, not a file's time stamp, so an edit within the clock's tick is seen."""
-    return tomllib.loads(text)
-
-
-def copy_tree(raw: Any) -> Any:
-    """A deep copy of a parsed TOML tree (tables and lists; the leaves are immutable)."""
-    if isinstance(raw, Mapping):
-        return {k: copy_tree(v) for k, v in raw.items()}
-    if isinstance(raw, list):
-        return [copy_tree(v) for v in raw]
-    return raw
 
 
 # --- parsing context -----------------------------------------------------------------------------
@@ -597,18 +562,6 @@ def check_confidence(ctx: Ctx, where: str, value: Any) -> str:
     if value not in CONFIDENCE:
         raise ctx.error(f"{where}.confidence", f"expected A, B, C or user, got {value!r}")
     return value
-
-
-def read_table(path: Path, shown: str) -> dict[str, Any]:
-    """The TOML of a rule table (an :class:`InputError` if there is no such file)."""
-    return parse_toml(table_text(path, shown), shown)
-
-
-def table_text(path: Path, shown: str) -> str:
-    """The text of a rule table file (an :class:`InputError` if there is no such file)."""
-    if not path.is_file():
-        raise InputError(f"rule table not found: {shown}")
-    return path.read_text(encoding="utf-8")
 
 
 def section(ctx: Ctx, where: str, raw: Any, allowed: Iterable[str]) -> Mapping[str, Any]:
