@@ -204,7 +204,26 @@ def test_gen4_excludes_pregnancy_covered_amounts_whatever_the_due_date(tmp_path:
         tmp_path, HEADER + ",출산예정일", BIRTH.replace("2026-07-01", "2024-07-01") + ",2024-07-05"
     )
     out = assess(read_receipts(path), "gen4", policy_start="2022-01-01")
-    assert int(out["excluded"].iloc[0]) == 300_000  # ① of 임신·출산: 4세대 급여 제4조
+    # ① 300,000 (기본형 제4조) and ④ 500,000 (비급여 특약 제4조) of 임신·출산
+    assert int(out["excluded"].iloc[0]) == 800_000
+    assert int(out["payout"].iloc[0]) == 0
+    assert "임신·출산" in out["excluded_by"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("policy", "start"),
+    [("gen1", "2008-01-01"), ("gen2", "2015-01-01"), ("gen2-choice1", "2012-01-01"),
+     ("gen3", "2018-01-01"), ("gen3-choice2", "2018-01-01")],
+)  # fmt: skip
+def test_earlier_generations_exclude_pregnancy_whatever_the_due_date(
+    tmp_path: Path, policy: str, start: str
+) -> None:
+    """표준약관 제4조 (and the 1세대 손보 wordings, assumed): 임신·출산 (제왕절개 포함)·산후기,
+    O00–O99, is not covered, 급여 or 비급여; 5세대 is the first to cover its 급여."""
+    path = write(tmp_path, HEADER, BIRTH.replace("2026-07-01", "2019-07-01"))
+    out = assess(read_receipts(path), policy, policy_start=start)
+    assert int(out["payout"].iloc[0]) == 0
+    assert int(out["excluded"].iloc[0]) == 800_000
     assert "임신·출산" in out["excluded_by"].iloc[0]
 
 
