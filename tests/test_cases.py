@@ -18,7 +18,8 @@ checked strictly (an unknown or misspelt key is an error, so a typo cannot skip 
     tier = "clinic"           # clinic / hospital / general / tertiary / pharmacy
     covered_copay = 30_000    # amounts default to 0: covered_copay, full_copay, noncovered,
                               # nhis_paid, over_ceiling; days; category; person;
-                              # institution, visit, diagnosis (text); severe (true/false)
+                              # institution, visit, diagnosis (text); severe (true/false);
+                              # due_date (출산예정일, a date)
     # ceiling_refund = 60_000   the per-line 상한제 refund given as assess(..., ceiling=[…])
     # repeat = 51             the same line 51 times, step_days (default 1) apart
     [lines.expect]            # checked on every line of the entry (required: payout, zone)
@@ -123,6 +124,7 @@ LINE_OPTIONAL = (
     "visit",
     "severe",
     "diagnosis",
+    "due_date",
     "ceiling_refund",
     "repeat",
     "step_days",
@@ -313,6 +315,10 @@ def load_case(path: Path) -> Case:
         for key in ("institution", "visit", "diagnosis"):  # text (leave the key out: blank)
             if key in entry:
                 receipt[key] = _text(path, f"{where}.{key}", entry[key], None)
+        if "due_date" in entry:  # 출산예정일: a TOML date
+            if not isinstance(entry["due_date"], dt.date):
+                raise _fail(path, f"{where}.due_date", "expected a date like 2027-03-08")
+            receipt["due_date"] = entry["due_date"].isoformat()
         if "severe" in entry:
             if not isinstance(entry["severe"], bool):
                 raise _fail(path, f"{where}.severe", "expected true or false")
@@ -394,7 +400,10 @@ def receipts_of(case: Case) -> tuple[pd.DataFrame, list[int] | None]:
     hook (None when no line gives ceiling_refund)."""
     rows = [line.receipt for line in case.lines]
     columns = ["date", "setting", "tier", "covered_copay", "noncovered"]
-    extra = (*AMOUNT_KEYS, "category", "person", "institution", "visit", "severe", "diagnosis")
+    extra = (
+        *AMOUNT_KEYS, "category", "person", "institution", "visit", "severe", "diagnosis",
+        "due_date",
+    )  # fmt: skip
     columns += [c for c in extra if c not in columns]
     used = [c for c in columns if c in columns[:5] or any(c in r for r in rows)]
     defaults = {
@@ -404,6 +413,7 @@ def receipts_of(case: Case) -> tuple[pd.DataFrame, list[int] | None]:
         "visit": "",
         "severe": False,
         "diagnosis": "",
+        "due_date": "",
     }
     frame = pd.DataFrame(
         [{c: r.get(c, defaults.get(c, 0)) for c in used} for r in rows], columns=used
