@@ -28,6 +28,7 @@ __all__ = [
     "crossing_sentences",
     "decile_refund_sentences",
     "uncounted_sentences",
+    "unnamed_acts",
     "unnamed_room_stays",
     "unnamed_stays",
     "unnamed_visits",
@@ -201,6 +202,44 @@ def unnamed_visits(pol: Policy, lines: ReceiptLines) -> np.ndarray:
     open_ = frame[frame["open"]]
     repeated = open_.duplicated(subset=["person", "day", "tier"], keep=False)
     return np.flatnonzero(frame.index.isin(open_.index[repeated.to_numpy()]))
+
+
+def unnamed_acts(pol: Policy, lines: ReceiptLines) -> np.ndarray:
+    """Positions of 외래 lines of a treatment part taken per act (``unit = "visit"``: 비급여
+    주사, 「1회 통원에서 2회 이상 주사 → 1회」) that the engine takes one act each: an act
+    joins a day's 외래 lines by 병원명 (or 방문묶음), and a line without either stays alone
+    even where the 통원 itself joins a day's unnamed lines (4·5세대). So two or more such
+    lines of one person, day and tier (요양기관종류), with no 병원명 and no 방문묶음, are two
+    or more acts, each with its own deductible and count, whether or not they were one."""
+    acts: set[str] = set()
+    for part in pol.parts:
+        if part.treatment is not None and part.treatment.visit_unit == "visit":
+            acts.update(part.categories or ())
+    if not acts or len(lines) < 2:
+        return np.zeros(0, dtype=np.intp)
+    open_ = (
+        (lines["setting"] == "outpatient") & (lines["institution"] == "") & (lines["visit"] == "")
+    ).to_numpy() & np.isin(lines["category"].to_numpy(dtype=object), list(acts))
+    at = np.flatnonzero(open_)
+    frame = pd.DataFrame(
+        {
+            "person": lines["person"].to_numpy()[at],
+            "day": lines["date"].to_numpy()[at],
+            "tier": lines["tier"].to_numpy()[at],
+        }
+    )
+    return at[frame.duplicated(keep=False).to_numpy()]
+
+
+UNNAMED_ACTS: Final = (
+    "병원명 (같은 날 병원명 없는 비급여 주사 외래 줄이 여러 줄: 한 병원의 한 번 방문이면 같은 "
+    "병원명이나 같은 방문묶음 값을, 다른 병원이면 각 병원명을 적으세요 (열이 없으면 병원명 열을 "
+    "만들어); 병원명 없는 주사 줄은 "
+    "각각 1회로 계산하므로 그대로는 주사마다 공제·횟수가 걸립니다; the institution of same-day "
+    "injection lines, or one 방문묶음 value if they were one visit: 2 injections at one visit are "
+    "1 act)"
+)
+"""What the report would ask for on each line :func:`unnamed_acts` finds."""
 
 
 def unnamed_stays(pol: Policy, lines: ReceiptLines) -> np.ndarray:

@@ -1,0 +1,59 @@
+"""비급여 주사 taken per act (4세대 「1회 통원에서 2회 이상 주사 → 1회」): the engine joins a day's
+외래 주사 lines into one act by 병원명 or 방문묶음 only; unnamed, each line is an act with its own
+deductible max(3만원, 30%). ``unnamed_acts`` finds such lines for the report to ask about.
+Figures by hand under 4세대: two 50,000 injections as two acts 20,000 + 20,000, as one act
+100,000 − max(30,000, 30,000) = 70,000 (35,000 each).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from silson_tools.catalog import load_policy
+from silson_tools.engine import assess
+from silson_tools.receipts import as_receipt_lines
+from silson_tools.report.notes import unnamed_acts
+
+START = "2024-01-01"
+
+
+def _frame(*rows: dict) -> pd.DataFrame:
+    line = {"person": "나", "date": "2024-03-02", "setting": "outpatient", "tier": "clinic"}
+    base = {"covered_copay": 0, "noncovered": 50_000, "category": "injection"}
+    return pd.DataFrame([line | base | r for r in rows])
+
+
+def test_why_the_report_must_ask() -> None:
+    two = _frame({}, {})
+    assert assess(two, "gen4", policy_start=START)["payout"].tolist() == [20_000, 20_000]
+    named = two.assign(institution="가나의원")
+    assert assess(named, "gen4", policy_start=START)["payout"].tolist() == [35_000, 35_000]
+
+
+@pytest.mark.parametrize("policy", ["gen3", "gen4", "gen5"])
+def test_two_unnamed_injections_of_a_day_are_found(policy: str) -> None:
+    lines = as_receipt_lines(_frame({}, {}, {"category": ""}))
+    assert unnamed_acts(load_policy(policy), lines).tolist() == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        ({}, {"date": "2024-03-03"}),  # two days: two 통원
+        ({}, {"person": "다"}),
+        ({}, {"tier": "general"}),  # a 의원 and a 종합병원: two institutions
+        ({}, {"institution": "가나의원"}),  # one unnamed line: nothing to join
+        ({"visit": "v1"}, {"visit": "v1"}),
+        ({}, {"category": ""}),  # one injection
+        ({}, {"setting": "inpatient"}),  # 입원 lines: unnamed_stays
+    ],
+)
+def test_lines_that_cannot_be_one_act_are_not_found(rows: tuple[dict, dict]) -> None:
+    lines = as_receipt_lines(_frame(*rows))
+    assert unnamed_acts(load_policy("gen4"), lines).tolist() == []
+
+
+def test_a_product_without_acts_finds_nothing() -> None:
+    # 2세대 has no 주사 part taken per act (its unnamed same-day 외래 lines: unnamed_visits)
+    assert unnamed_acts(load_policy("gen2"), as_receipt_lines(_frame({}, {}))).tolist() == []
