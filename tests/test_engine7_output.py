@@ -211,3 +211,35 @@ def test_for_contract_keeps_a_bounded_number() -> None:
 def test_for_contract_refuses_what_is_not_a_date_as_before() -> None:
     with pytest.raises((TypeError, ValueError)):
         load_policy("gen4").for_contract("not a date")
+
+
+# --- one policy year: the year's first day on every line, the zone put back alone -------
+
+
+@pytest.mark.parametrize("order", ["shuffled", "sorted"])
+@pytest.mark.parametrize("start", [None, "2023-07-01"])
+def test_policy_year_and_zone_of_one_year_equal_the_lookup(order: str, start: str | None) -> None:
+    from silson_tools.dates import policy_year_index, year_starts
+    from silson_tools.engine.assess import assess_lines
+    from silson_tools.engine.inputs import read_lines
+    from silson_tools.engine.output import _policy_year, _Recycled, _zone_and_policy_year
+
+    frame = _frame(400).reset_index(drop=True)
+    if order == "shuffled":
+        frame = frame.sample(frac=1.0, random_state=5)
+    else:
+        frame = frame.sort_values(["person", "date"], kind="stable")
+    pol = load_policy("gen4")
+    lines = read_lines(frame, pol, start)
+    result = assess_lines(lines, pol.for_contract(lines.start), None)
+    assert lines.identity == (order == "sorted")
+    day = frame["date"].to_numpy().astype("datetime64[D]")
+    want_year = year_starts(lines.start, policy_year_index(day, lines.start))
+    assert len(np.unique(want_year)) == 1  # one policy year
+    want_zone = np.empty_like(result.zone)
+    want_zone[lines.order] = result.zone
+    zone, year = _zone_and_policy_year(lines, result.zone, _Recycled(lines, ()))
+    np.testing.assert_array_equal(zone, want_zone)
+    np.testing.assert_array_equal(year, want_year)
+    assert year.dtype == want_year.dtype and zone.dtype == result.zone.dtype
+    np.testing.assert_array_equal(_policy_year(lines, _Recycled(lines, ())), want_year)

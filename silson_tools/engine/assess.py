@@ -100,7 +100,7 @@ from .ceiling_hook import Ceiling, ceiling_offsets
 from .exclusions import ceiling_offset, clause_labels, excluded_amount, routes
 from .inputs import read_lines
 from .limits import annual_limit
-from .lines import I64, LineDetail, SortedLines
+from .lines import I64, LineDetail, SortedLines, nonzero_at
 from .output import SortedResult, detail_columns, detail_frame
 from .shares import pooled_noncovered
 from .treatments import room_part, treatment_part
@@ -246,15 +246,12 @@ def _taken(route: np.ndarray, k: int, amount: np.ndarray) -> np.ndarray:
 def noncovered_lines(nc: np.ndarray, route: np.ndarray, kinds: list[str]) -> dict[int, np.ndarray]:
     """Sorted lines with ④ > 0 whose ④ goes to each treatment or room part ``k`` (``route``:
     the part per line; ``kinds``: each part's kind): ``flatnonzero((route == k) & (nc >
-    0))``, found for all such parts by one pass over the lines, then on those lines only."""
+    0))``, found for all such parts from the lines with ④ > 0 alone (one pass over every
+    line, then their routes)."""
     ks = [k for k, kind in enumerate(kinds) if kind != "visit"]
     if not ks:
         return {}
-    wanted = np.zeros(len(kinds) + 1, dtype=bool)  # by route + 1 (route −1: no part)
-    wanted[np.array(ks) + 1] = True
-    on = np.take(wanted, route + 1) if len(ks) < len(kinds) else route >= 0
-    on &= nc > 0
-    lines = np.flatnonzero(on)
+    lines = nonzero_at(nc > 0)
     part = route[lines]
     return {k: lines[part == k] for k in ks}
 

@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..params import nhi_copay
 from ..receipts.lines import ReceiptLines
 from ..schema import CATEGORIES
-from .lines import I64, OUT, PH, TIER_CODES, InputColumns, SortedLines, sort_lines
+from .lines import I64, OUT, PH, TIER_CODES, InputColumns, SortedLines, sort_lines, zeros_view
 from .validated import DeferredLines, validated_lines
 
 __all__ = [
@@ -89,7 +89,7 @@ def _columns(lines: DeferredLines, policy: Policy) -> InputColumns:
         cc=cc,
         fc=fc,
         nc=nc,
-        nhis=nhis if needs_nhis(policy) else np.zeros(n, I64),
+        nhis=nhis if needs_nhis(policy) else zeros_view(n),  # read by no step
         over=over,
         days=days,
         severe=np.asarray(severe, dtype=bool),

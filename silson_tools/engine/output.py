@@ -18,7 +18,7 @@ import pandas as pd
 from ..dates import year_starts
 from ..receipts.lines import ReceiptLines
 from ..schema import OPTIONAL_COLUMNS
-from .lines import I64, LineDetail, SortedLines
+from .lines import I64, LineDetail, SortedLines, nonzero_at
 from .validated import DeferredLines
 from .zones import ZONE_CODES
 
@@ -85,7 +85,10 @@ def _clauses(
     """The ``excluded_by`` text per line in row order ("" where nothing was excluded), as a
     categorical (a few labels; no string per line is built)."""
     if clauses is None:
-        return pd.Categorical.from_codes(np.zeros(n, np.int16), dtype=_categories(("",)))
+        # int8 codes, as pandas keeps them for a few labels (int16 would be converted)
+        return pd.Categorical.from_codes(
+            np.zeros(n, np.int8), dtype=_categories(("",)), validate=False
+        )
     code, labels = clauses
     unique = list(dict.fromkeys(labels))  # two clauses may share a label
     remap = np.array([unique.index(label) for label in labels], dtype=np.int16)
@@ -227,7 +230,9 @@ def _detail_arrays(
     new["eligible"] = np.subtract(eligible, new["ceiling_offset"], out=eligible)
     new["self_pay"] = np.subtract(claim, payout, out=mem.spare())
     new["payout_covered"] = np.subtract(payout, new["payout_noncovered"], out=mem.spare())
-    new["zone"] = pd.Categorical.from_codes(zone, dtype=_categories(ZONE_CODES))
+    new["zone"] = pd.Categorical.from_codes(  # zone_codes' numbers index ZONE_CODES
+        zone, dtype=_categories(ZONE_CODES), validate=False
+    )
     new["excluded_by"] = _clauses(back, result.excluded_by, lines.n)
     names = list(DETAIL_COLUMNS)
     if lines.nhis_estimate is not None:  # ② 공단부담금 추정 (assess(..., estimate_nhis=True))
@@ -276,7 +281,7 @@ class _Recycled:
         nonzero = np.count_nonzero(arr)
         if nonzero * 8 < lines.n:  # mostly 0: move its nonzero values, in place
             if nonzero:
-                at = np.flatnonzero(arr)
+                at = nonzero_at(arr)
                 values = arr[at]
                 arr[at] = 0
                 arr[lines.order[at]] = values
@@ -308,6 +313,10 @@ def _policy_year(lines: SortedLines, mem: _Recycled) -> np.ndarray:
         return year_starts(lines.start, lines.year)
     lo, hi = int(lines.year.min()), int(lines.year.max())
     table = year_starts(lines.start, np.arange(lo, hi + 1, dtype=I64))
+    if lo == hi:  # one policy year: its first day on every line, nothing to put back
+        out = mem.spare().view(table.dtype)
+        out.fill(table[0])
+        return out
     year = lines.year_input_order(mem.spare())
     at = np.subtract(year, lo, out=year if year is not lines.year else mem.spare())
     out = np.take(table, at, out=mem.spare().view(table.dtype), mode="clip")  # 0 ≤ at ≤ hi − lo
@@ -324,7 +333,7 @@ def _zone_and_policy_year(
     if lines.n == 0 or lines.identity:
         return mem.back(zone), _policy_year(lines, mem)
     lo, hi = int(lines.year.min()), int(lines.year.max())
-    if hi - lo >= 2**23 or int(zone.min()) < 0:
+    if lo == hi or hi - lo >= 2**23 or int(zone.min()) < 0:  # one year: the zone alone
         return mem.back(zone), _policy_year(lines, mem)
     packed = np.subtract(lines.year, lo, dtype=np.int32)
     packed <<= 8

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .lines import I64, group_firsts, run_number
+from .lines import I64, group_firsts, nonzero_at, run_number
 
 __all__ = ["add_nonzero", "largest_remainder", "pooled_noncovered", "share_steps"]
 
@@ -59,7 +59,13 @@ def _by_groups(
     left = total - np.add.reduceat(share, starts)
     if not left.any():
         return share
-    lines = np.flatnonzero((left > 0)[idx])
+    short = left[idx]  # the won each line's unit has left to give
+    one = np.flatnonzero(short == 1)
+    if len(one):
+        _one_to_the_largest(share, rem, idx, one)
+    lines = np.flatnonzero(short > 1)
+    if not len(lines):
+        return share
     ordr = lines[_unit_then_descending(idx[lines], rem[lines])]
     grp = idx[ordr]
     run = group_firsts(grp)
@@ -67,6 +73,21 @@ def _by_groups(
     rank = pos - np.maximum.accumulate(np.where(run, pos, 0))
     share[ordr] += rank < left[grp]
     return share
+
+
+def _one_to_the_largest(
+    share: np.ndarray, rem: np.ndarray, unit: np.ndarray, lines: np.ndarray
+) -> None:
+    """``share += 1`` on the line of the largest remainder ``rem`` of each unit (ties: the
+    earlier line) among ``lines`` (every line, in order, of units with one won left): what
+    the ranking by :func:`_unit_then_descending` gives a unit short by one, without a sort
+    (most shared visits are two lines, short by 0 or 1 won)."""
+    u, r = unit[lines], rem[lines]
+    first = group_firsts(u)
+    starts = np.flatnonzero(first)
+    top = np.maximum.reduceat(r, starts)
+    best = np.flatnonzero(r == np.repeat(top, np.diff(starts, append=len(r))))
+    share[lines[best[group_firsts(u[best])]]] += 1
 
 
 def _unit_then_descending(unit: np.ndarray, value: np.ndarray) -> np.ndarray:
@@ -123,7 +144,7 @@ def share_steps(
         if not nonzero:
             continue
         if nonzero * 8 < len(step):  # few visits: add at their lines alone
-            live = np.flatnonzero(step)
+            live = nonzero_at(step)
             live = live[size[live] == 1]
             np.add.at(target, idx[starts[live]], step[live])
             if len(sub):
@@ -143,7 +164,7 @@ def add_nonzero(target: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None
     nonzero = np.count_nonzero(values)
     if nonzero * 8 < len(values):
         if nonzero:
-            live = np.flatnonzero(values)
+            live = nonzero_at(values)
             np.add.at(target, idx[live], values[live])
     else:
         np.add.at(target, idx, values)
