@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .groups import Groups
 from .header import normalize, strip_invisible
 from .overlap import overlapping_stays
 
@@ -251,13 +252,8 @@ def _visit_keys(
     if not keyed.any():
         return
     at = np.flatnonzero(keyed)
-    by = key.iloc[at].to_numpy()
-
-    def first(values: Any) -> np.ndarray:
-        """True on each keyed line whose value differs from its key's first line's."""
-        column = pd.Series(values)
-        return (column != column.groupby(by, sort=False).transform("first")).to_numpy()
-
+    groups = Groups(key.iloc[at].to_numpy())
+    first = groups.differs_from_first  # True where a line differs from its key's first line
     person = first(np.asarray(out["person"], dtype=object)[at])
     days = np.asarray(out["date"]).astype("datetime64[D]")
     inst_all = (
@@ -266,17 +262,14 @@ def _visit_keys(
         else np.full(len(key), "", dtype=object)
     )
     inst = first(inst_all[at])
-    frame = pd.DataFrame({"key": by, "day": days[at], "ph": pharmacy[at], "inp": inpatient[at]})
-    frame["out_day"] = frame["day"].where(~frame["ph"] & ~frame["inp"])
-    grouped = frame.groupby("key", sort=False)
-    lo = grouped["out_day"].transform("min").to_numpy()  # the key's 외래 day (NaT: none)
-    hi = grouped["out_day"].transform("max").to_numpy()
-    several_days = (grouped["day"].transform("nunique") > 1).to_numpy()
-    stay = grouped["inp"].transform("all").to_numpy()
-    no_inp = ~grouped["inp"].transform("any").to_numpy()
+    ph, inp = pharmacy[at], inpatient[at]
+    lo, hi = groups.day_range(days[at], ~ph & ~inp)  # the key's 외래 day (NaT: none)
+    several_days = groups.several(days[at])
+    stay = groups.all(inp)
+    no_inp = ~groups.any(inp)
     # a 외래 day and the 약국 lines of that day or later: one 통원 the person tied
-    fits = no_inp & (lo == hi) & ~np.isnat(lo) & (~frame["ph"].to_numpy() | (days[at] >= lo))
-    fill = pd.Series(fits).groupby(by, sort=False).transform("all").to_numpy()
+    fits = no_inp & (lo == hi) & ~np.isnat(lo) & (~ph | (days[at] >= lo))
+    fill = groups.all(fits)
     day = first(days[at].astype(str))
     problems.at(
         at[person],
@@ -321,17 +314,10 @@ def _keyless_beside_keys(
     if not len(o):
         return
     key = np.asarray(out["visit"], dtype=object)[o]
-    frame = pd.DataFrame(
-        {
-            "person": np.asarray(out["person"], dtype=object)[o],
-            "day": days[o],
-            "inst": inst[o],
-            "key": pd.Series(key, dtype=object).where(key != ""),
-        }
-    )
-    several = frame.groupby(["person", "day", "inst"], sort=False)["key"].transform("nunique")
+    place = Groups(np.asarray(out["person"], dtype=object)[o], days[o], inst[o])
+    several = place.distinct(key, key != "")
     problems.at(
-        o[(several.to_numpy() > 1) & (key == "")],
+        o[(several > 1) & (key == "")],
         refs["visit"],
         out["visit"],
         "이 줄의 방문묶음: 같은 사람·같은 날·같은 병원의 외래 줄에 방문묶음이 둘 이상 (치료 목적이 "
@@ -357,18 +343,15 @@ def _blank_department(
     named = pd.Series(dept, dtype=object).fillna("").astype(str).str.strip().to_numpy() != ""
     if not named.any() or named.all():
         return
-    frame = pd.DataFrame(
-        {
-            "person": np.asarray(out["person"], dtype=object)[o],
-            "day": np.asarray(out["date"]).astype("datetime64[D]")[o],
-            "inst": inst[o],
-            "named": named,
-        }
+    place = Groups(
+        np.asarray(out["person"], dtype=object)[o],
+        np.asarray(out["date"]).astype("datetime64[D]")[o],
+        inst[o],
     )
-    beside = frame.groupby(["person", "day", "inst"], sort=False)["named"].transform("any")
+    beside = place.any(named)
     key = np.asarray(out["visit"], dtype=object)[o] if "visit" in out else np.full(len(o), "")
     problems.at(
-        o[beside.to_numpy() & ~named & (key == "")],
+        o[beside & ~named & (key == "")],
         refs["department"],
         out["department"],
         "진료과 (또는 방문묶음): 같은 사람·같은 날·같은 병원의 다른 외래 줄에 진료과가 있으므로, "
