@@ -579,6 +579,17 @@ def receipts(draw, policy) -> tuple[pd.DataFrame, object, object]:
                 "category": category,
             }
         )
+    # a keyless 외래 line beside two keys at one person–institution–day is refused (which
+    # 통원 was it?): give it the first key there, as a person answering the refusal would
+    keys_at: dict[tuple[str, str, str], list[str]] = {}
+    for r in rows:
+        if r["setting"] == "outpatient" and r["visit"]:
+            keys = keys_at.setdefault((r["person"], r["date"], r["institution"]), [])
+            keys += [] if r["visit"] in keys else [r["visit"]]
+    for r in rows:
+        keys = keys_at.get((r["person"], r["date"], r["institution"]), [])
+        if r["setting"] == "outpatient" and not r["visit"] and len(keys) > 1:
+            r["visit"] = keys[0]
     df = pd.DataFrame(no_days_billed_twice(rows))  # the reader refuses days billed twice
     start = draw(START)
     hook = draw(HOOK)

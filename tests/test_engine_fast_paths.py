@@ -67,9 +67,13 @@ def test_with_zeros_keeps_lines_validated_and_refuses_what_it_cannot_keep(
 
 
 def test_unnamed_visits_equal_the_person_day_grouped_by_institution(frame: pd.DataFrame) -> None:
-    """No 병원명 anywhere: every line naming one and the same institution groups alike (the
-    입원 lines that one name would make bill the same days twice left out: refused)."""
-    one_name = frame.assign(institution="A의원")
+    """No 병원명 anywhere: every 외래 and 입원 line naming one and the same institution groups
+    alike (the 입원 lines that one name would make bill the same days twice left out:
+    refused). 약국 lines stay unnamed: a 약국 line's 병원명 names its prescriber, whose tier
+    it then takes, which a blank name does not say."""
+    one_name = frame.assign(
+        institution=np.where(frame["setting"].to_numpy() == "pharmacy", "", "A의원")
+    )
     keep = kept_positions(one_name.to_dict("records"))
     unnamed = frame.drop(columns=["institution"]).iloc[keep].reset_index(drop=True)
     one_name = one_name.iloc[keep].reset_index(drop=True)
