@@ -4,9 +4,11 @@ Each measurement is a fresh subprocess that imports ``silson_tools`` from one so
 warms up, and times ``assess(frame, gen4)`` on each case (the best of ``--inner`` runs in
 that process); the two trees take turns (the first to go alternates every round), so a
 noisy, shared machine slows both alike. Prints the median over rounds of the wall and CPU
-seconds of each, their ratio (after ÷ before) and a digest of the results, which must be
-equal. Run from the repository root, e.g. against a worktree of an
-earlier commit::
+seconds of each, their ratio (after ÷ before), the user and system parts of the CPU (the
+system part is mostly the kernel mapping fresh heap pages: it swings with where the
+allocator placed the arrays, so a change is best read on the user part first) and a
+digest of the results, which must be equal. Run from the repository root, e.g. against a
+worktree of an earlier commit::
 
     git worktree add /tmp/engine_before <commit>
     .venv/bin/python benchmarks/compare_engine.py --before /tmp/engine_before
@@ -26,6 +28,7 @@ import hashlib
 import json
 import os
 import pickle
+import resource
 import statistics
 import subprocess
 import sys
@@ -79,19 +82,27 @@ def worker(root: str, data: str, cases: list[str], inner: int) -> None:
     result: dict[str, dict[str, float | str]] = {}
     for case in cases:
         frame = frames[case]
-        wall = cpu = float("inf")
+        wall = cpu = user = system = float("inf")
         for _ in range(inner):
+            r0 = resource.getrusage(resource.RUSAGE_SELF)
             c0, t0 = time.process_time(), time.perf_counter()
             out = st.assess(frame, policy)
             wall = min(wall, time.perf_counter() - t0)
             cpu = min(cpu, time.process_time() - c0)
+            r1 = resource.getrusage(resource.RUSAGE_SELF)
+            user = min(user, r1.ru_utime - r0.ru_utime)
+            system = min(system, r1.ru_stime - r0.ru_stime)
         digest = hashlib.sha256()
         for col in ("payout", "self_pay", "deductible", "annual_cut", "payout_noncovered"):
             digest.update(np.ascontiguousarray(out[col].to_numpy()).tobytes())
         digest.update(np.asarray(out["zone"].cat.codes).tobytes())
-        result[case] = {"wall": wall, "cpu": cpu, "digest": digest.hexdigest()[:12]}
-    import resource
-
+        result[case] = {
+            "wall": wall,
+            "cpu": cpu,
+            "user": user,
+            "system": system,
+            "digest": digest.hexdigest()[:12],
+        }
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"cases": result, "peak_mib": peak}))
 
@@ -128,8 +139,9 @@ def main() -> None:
         if not (tree / "silson_tools" / "__init__.py").is_file():
             ap.error(f"--{name} {tree}: no silson_tools package there")
 
+    kinds = ("wall", "cpu", "user", "system")
     times: dict[str, dict[str, dict[str, list[float]]]] = {
-        name: {case: {"wall": [], "cpu": []} for case in args.cases} for name in trees
+        name: {case: {k: [] for k in kinds} for case in args.cases} for name in trees
     }
     digests: dict[str, set[str]] = {name: set() for name in trees}
     peaks: dict[str, list[float]] = {name: [] for name in trees}
@@ -144,8 +156,8 @@ def main() -> None:
                 got = run_once(trees[name], data, args.cases, args.inner)
                 peaks[name].append(got["peak_mib"])
                 for case, m in got["cases"].items():
-                    times[name][case]["wall"].append(m["wall"])
-                    times[name][case]["cpu"].append(m["cpu"])
+                    for k in kinds:
+                        times[name][case][k].append(m[k])
                     digests[name].add(f"{case}:{m['digest']}")
             print(f"round {r + 1}/{args.repeat} done", file=sys.stderr)
     with open("/proc/loadavg") as fh:
@@ -167,6 +179,18 @@ def main() -> None:
         print(
             f"{case:<13}{bw:>11.3f} s{aw:>10.3f} s{aw / bw:>8.3f}"
             f"{bc:>11.3f} s{ac:>10.3f} s{ac / bc:>8.3f}"
+        )
+    print(
+        "user and system CPU (medians of each run's best): a run's system time is mostly the "
+        "kernel mapping fresh heap pages, which varies with where the allocator put things"
+    )
+    for case in args.cases:
+        b, a = times["before"][case], times["after"][case]
+        bu, au = statistics.median(b["user"]), statistics.median(a["user"])
+        bs, as_ = statistics.median(b["system"]), statistics.median(a["system"])
+        print(
+            f"  {case:<11} user {bu:.3f} → {au:.3f} s ({au / bu:.3f}), "
+            f"system {bs:.3f} → {as_:.3f} s"
         )
     for case in args.cases:
         b, a = times["before"][case]["wall"], times["after"][case]["wall"]
