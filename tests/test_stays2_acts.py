@@ -57,3 +57,13 @@ def test_lines_that_cannot_be_one_act_are_not_found(rows: tuple[dict, dict]) -> 
 def test_a_product_without_acts_finds_nothing() -> None:
     # 2세대 has no 주사 part taken per act (its unnamed same-day 외래 lines: unnamed_visits)
     assert unnamed_acts(load_policy("gen2"), as_receipt_lines(_frame({}, {}))).tolist() == []
+
+
+def test_the_report_asks(tmp_path) -> None:
+    """build_report (silson report, the notebook) refuses the unnamed same-day 주사 lines."""
+    from silson_tools.errors import ReceiptError
+    from silson_tools.report import build_report
+
+    with pytest.raises(ReceiptError) as err:
+        build_report(_frame({}, {}), "gen4", START, charts=False)
+    assert sorted(p.row for p in err.value.problems) == [0, 1]

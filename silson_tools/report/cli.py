@@ -328,11 +328,14 @@ def _run(args: argparse.Namespace) -> int:
         return _fail(str(err))
 
     if args.command == "check":
-        from .notes import check_dates
+        from .notes import UNNAMED_STAYS, check_dates, unnamed_room_stays
         from .summary import validation_summary
 
         try:  # a 진료일 after today is refused here as by silson report
             check_dates(receipts, None)
+            unnamed = unnamed_room_stays(receipts)  # refused by silson report under any product
+            if len(unnamed):
+                raise receipts.error(unnamed, "institution", UNNAMED_STAYS)
         except ValueError as err:
             return _fail(str(err))
         table = validation_summary(receipts)

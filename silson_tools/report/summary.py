@@ -40,6 +40,7 @@ from ..schema import (
 from .deciles import YearDeciles, checked_deciles, decile_label
 from .notes import (
     TOP_PEOPLE,
+    UNNAMED_ACTS,
     UNNAMED_STAYS,
     UNNAMED_VISITS,
     assumed_start_note,
@@ -48,6 +49,7 @@ from .notes import (
     crossing_sentences,
     decile_refund_sentences,
     uncounted_sentences,
+    unnamed_acts,
     unnamed_stays,
     unnamed_visits,
 )
@@ -141,7 +143,6 @@ def claim_of(frame: pd.DataFrame) -> np.ndarray:
     )
 
 
-
 def _default_shown(value: object) -> str:
     """A missing column's default as a person reads it: 0, 빈칸 (blank), 아니오 (no)."""
     if value is False:
@@ -149,6 +150,7 @@ def _default_shown(value: object) -> str:
     if value == "":
         return "빈칸 (blank)"
     return f"{value:,}" if isinstance(value, int) else str(value)
+
 
 def validation_summary(receipts: pd.DataFrame) -> pd.DataFrame:
     """What the loader read: file, format, header row, column mapping, skipped rows, totals.
@@ -641,6 +643,9 @@ def build_report(
     unnamed = unnamed_stays(pol, lines)
     if len(unnamed):  # each would be an admission of its own, without saying so
         raise lines.error(unnamed, "institution", UNNAMED_STAYS)
+    unnamed = unnamed_acts(pol, lines)
+    if len(unnamed):  # each 주사 line would be an act of its own, without saying so
+        raise lines.error(unnamed, "institution", UNNAMED_ACTS)
     certain = CertainRefund() if decile is None else None
     ceiling: Any = certain
     if isinstance(decile, Mapping):

@@ -143,6 +143,7 @@ def assess_persons(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     ]
     extra = sorted({c for pols, _ in plans for pol in pols for c in pol.extra_categories})
     lines = as_receipt_lines(_numpy_text(frame), extra_categories=extra)
+    _unnamed_stays(lines, plans, groups)
     hook = _ceiling(frame, lines, plan)
     if len(keys) <= 1:
         empty = ([_policy(default_product())], [np.datetime64("2000-01-01")])
@@ -159,6 +160,23 @@ def assess_persons(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     back = np.empty(len(frame), dtype=np.intp)
     back[order] = np.arange(len(frame))
     return with_detail(frame, detail.iloc[back], lines)
+
+
+def _unnamed_stays(
+    lines: ReceiptLines, plans: list[tuple[list[Policy], list[np.datetime64]]], groups: np.ndarray
+) -> None:
+    """Refuse, as ``silson report`` does, 입원 lines without 병원명 and 방문묶음 that the
+    engine would take as admissions of their own where the person's policy counts a stay
+    (:func:`~silson_tools.report.notes.unnamed_stays`: 입원 1건당 한도, 상급병실 10만원 ×
+    총 입원일수)."""
+    from ..report.notes import UNNAMED_STAYS, unnamed_stays
+
+    for g, (pols, _) in enumerate(plans):
+        at = np.flatnonzero(groups == g) if len(plans) > 1 else np.arange(len(lines))
+        sub = lines.select(at) if len(plans) > 1 else lines
+        hit = np.unique(np.concatenate([unnamed_stays(p, sub) for p in pols]))
+        if len(hit):
+            raise lines.error(at[hit], "institution", UNNAMED_STAYS)
 
 
 def with_detail(
