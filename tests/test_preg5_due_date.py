@@ -253,3 +253,15 @@ def test_a_due_date_no_pregnancy_allows_after_a_birth_is_refused(
     with pytest.raises(ReceiptError) as info:
         assess(receipts, "gen5", policy_start=START)
     assert "2행" in str(info.value) and "분만일 + 140일 이전의 날짜" in str(info.value)
+
+
+def test_the_comparison_says_why_5th_generation_was_left_out(tmp_path: Path) -> None:
+    """Compared beside gen4, a 5세대 refusal for a missing 출산예정일 is said as such (not as a
+    missing ②, which the file has)."""
+    from silson_tools.report import build_report
+
+    path = write(tmp_path, HEADER, "나,2026-07-01,외래,의원,여성의원,임신,,,30000,70000,0")
+    rep = build_report(read_receipts(path), "gen4", "2024-01-01", charts=False)
+    said = " ".join(rep.comparison.attrs["skipped"].values())
+    assert "5세대" in said and "출산예정일이 필요해 계산하지 않았습니다" in said
+    assert "② 공단부담금이 없는 줄이 있어" not in said

@@ -418,6 +418,7 @@ def _compare(
 ) -> pd.DataFrame:
     """:func:`compare_policies`, reusing ``known`` (policy name → its assessed lines)."""
     from ..engine import assess
+    from ..engine.exclusions import DUE_DATE_ASKED
     from ..engine.inputs import needs_nhis
 
     rows, skipped = [], {}
@@ -427,10 +428,11 @@ def _compare(
         if assessed is None:
             try:
                 assessed = assess(lines, pol, policy_start, ceiling, estimate_nhis)
-            except ReceiptError:
-                if not needs_nhis(pol):
+            except ReceiptError as err:
+                due = [p for p in err.problems if str(p.expected).startswith(DUE_DATE_ASKED)]
+                if not (due or needs_nhis(pol)):
                     raise
-                skipped[pol.name] = f"{pol.label}: {NHIS_MISSING}"
+                skipped[pol.name] = f"{pol.label}: {DUE_DATE_MISSING if due else NHIS_MISSING}"
                 continue
         label = pol.label
         if "nhis_paid_estimate" in assessed.columns and assessed["nhis_paid_estimate"].any():
@@ -454,6 +456,10 @@ def _compare(
     return out
 
 
+DUE_DATE_MISSING: Final = (
+    "임신·출산 줄에 출산예정일이 필요해 계산하지 않았습니다 (a 임신·출산 line needs its 출산예정일 "
+    "column: this product pays its 급여 only if the contract began at least 280 days before it)"
+)
 NHIS_MISSING: Final = (
     "② 공단부담금이 없는 줄이 있어 계산하지 않았습니다 (this product reads the NHI co-pay rate "
     "from ② 공단부담금; copy ② from the receipts, or ask for an estimate: --estimate-nhis)"
