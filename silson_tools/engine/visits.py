@@ -517,10 +517,12 @@ def _claims(
         idx, starts, units = v.idx, v.starts, np.arange(len(v.starts))
         first = None
     else:
-        idx = v.idx[keep]  # each visit's lines together (see visits)
+        # each visit's lines together (see visits); compress: a half-True mask selects ~4x
+        # faster than v.idx[keep] (same elements, same order)
+        idx = np.compress(keep, v.idx)
         if not len(idx):
             return None
-        unit = v.number[keep]
+        unit = np.compress(keep, v.number)
         first = group_firsts(unit)
         starts = np.flatnonzero(first)
         units = unit[starts]
