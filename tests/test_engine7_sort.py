@@ -122,3 +122,54 @@ def test_assess_equals_with_a_year_array(policy: str, monkeypatch: pytest.Monkey
     )
     want = assess(frame, policy, "2027-01-01")
     pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+@pytest.mark.parametrize("dated", [False, True])
+def test_running_cap_with_the_groups_given_equals_finding_them(dated: bool) -> None:
+    from silson_tools.engine.limits import running_cap
+    from silson_tools.engine.lines import group_firsts
+
+    rng = np.random.default_rng(4)
+    gid = np.sort(rng.integers(0, 300, 20_000))
+    x = rng.integers(0, 40_000, len(gid))
+    limit = rng.integers(300_000, 2_000_000, len(gid)) if dated else 1_000_000
+    starts = np.flatnonzero(group_firsts(gid))
+    want = running_cap(x, gid, limit)
+    assert (want < x).any()  # some groups pass the limit
+    np.testing.assert_array_equal(running_cap(x, gid, limit, starts), want)
+    small = np.minimum(x, 10)  # no group passes: x itself, either way
+    assert running_cap(small, gid, limit, starts) is small
+
+
+def test_group_starts_are_where_gid_changes() -> None:
+    frame = _frame("2022-05-01", 800)
+    for rows in (frame, frame.sort_values(["person", "date"], kind="stable")):
+        lines = read_lines(rows.reset_index(drop=True), load_policy("gen4"), "2022-09-15")
+        np.testing.assert_array_equal(
+            lines.group_starts, np.flatnonzero(np.diff(lines.gid, prepend=-1) != 0)
+        )
+
+
+def test_yearly_limit_cut_equal_with_the_groups_found_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A yearly limit that cuts (5천만원 passed by a few people) cuts the same with the
+    groups found once for every part as with each part finding them."""
+    import silson_tools.engine.limits as engine_limits
+
+    frame = _frame("2024-01-01", 366, n=2_000)
+    frame["setting"] = "inpatient"
+    frame["tier"] = "hospital"
+    frame["days"] = 1
+    frame["date"] = np.datetime64("2024-01-01") + (np.arange(len(frame)) % 366).astype(
+        "timedelta64[D]"
+    )
+    frame["person"] = np.where(np.arange(len(frame)) % 2 == 0, "a", frame["person"])
+    frame["covered_copay"] = 900_000
+    got = assess(frame, "gen4")
+    assert (got["annual_cut"] > 0).any()
+    original = engine_limits.running_cap
+    monkeypatch.setattr(
+        engine_limits, "running_cap", lambda x, gid, limit, starts=None: original(x, gid, limit)
+    )
+    pd.testing.assert_frame_equal(assess(frame, "gen4"), got, check_exact=True)

@@ -41,14 +41,18 @@ __all__ = [
 ]
 
 
-def running_cap(x: np.ndarray, gid: np.ndarray, limit: PerLine) -> np.ndarray:
+def running_cap(
+    x: np.ndarray, gid: np.ndarray, limit: PerLine, starts: np.ndarray | None = None
+) -> np.ndarray:
     """What of each ``x`` (≥ 0) fits under a running ``limit`` per group of equal, non-decreasing
     ``gid``: min(cum, L) − min(cum − x, L). Only groups whose total exceeds their smallest
     limit can lose anything, so only their lines are computed; ``x`` itself is returned when
-    nothing is cut."""
+    nothing is cut. ``starts``: where each group begins, when the caller has them (else
+    found from ``gid``)."""
     if len(x) == 0:
         return x
-    starts = np.flatnonzero(group_firsts(gid))
+    if starts is None:
+        starts = np.flatnonzero(group_firsts(gid))
     dated = isinstance(limit, np.ndarray) and limit.ndim > 0
     over = np.add.reduceat(x, starts) > (np.minimum.reduceat(limit, starts) if dated else limit)
     if not over.any():
@@ -150,7 +154,7 @@ def annual_limit(
             detail.annual_cut[idx] += payout - kept
         return kept
     if part.limit_settings is None:
-        kept = running_cap(payout, lines.gid, limit.on(lines.day))
+        kept = running_cap(payout, lines.gid, limit.on(lines.day), lines.group_starts)
         if kept is payout:
             return payout
     else:

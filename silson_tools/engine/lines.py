@@ -147,6 +147,12 @@ class SortedLines:
         return claim
 
     @cached_property
+    def group_starts(self) -> np.ndarray:
+        """Where each person–policy-year group begins (the lines where ``gid`` changes),
+        found once for every part's yearly limit."""
+        return np.flatnonzero(group_firsts(self.gid))
+
+    @cached_property
     def inpatient(self) -> np.ndarray:
         """True on inpatient (입원) lines."""
         return self.setting == IN
