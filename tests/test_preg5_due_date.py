@@ -265,3 +265,15 @@ def test_the_comparison_says_why_5th_generation_was_left_out(tmp_path: Path) -> 
     said = " ".join(rep.comparison.attrs["skipped"].values())
     assert "5세대" in said and "출산예정일이 필요해 계산하지 않았습니다" in said
     assert "② 공단부담금이 없는 줄이 있어" not in said
+
+
+def test_a_comparison_with_every_product_left_out_still_reports(tmp_path: Path) -> None:
+    """``--compare gen5`` alone, gen5 left out for the missing 출산예정일: an empty comparison
+    (and a chart saying so), not a KeyError."""
+    from silson_tools.report import build_report
+    from silson_tools.report.charts import report_figures
+
+    path = write(tmp_path, HEADER, "나,2026-10-01,외래,의원,여성의원,임신,O26.8,,20000,40000,0")
+    rep = build_report(read_receipts(path), "gen4", "2024-01-01", compare=["gen5"], charts=False)
+    assert rep.comparison.empty and "5세대" in " ".join(rep.comparison.attrs["skipped"].values())
+    assert set(report_figures(rep)) == {"monthly", "zones", "generations"}

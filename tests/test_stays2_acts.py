@@ -67,3 +67,20 @@ def test_the_report_asks(tmp_path) -> None:
     with pytest.raises(ReceiptError) as err:
         build_report(_frame({}, {}), "gen4", START, charts=False)
     assert sorted(p.row for p in err.value.problems) == [0, 1]
+
+
+def test_silson_assess_asks_too(tmp_path, capsys) -> None:
+    """``silson assess`` refuses the unnamed same-day 주사 lines as the report does (it paid
+    20,000 + 20,000 where one visit pays 35,000 + 35,000)."""
+    from silson_tools.scale.cli import main
+
+    path = tmp_path / "a1.csv"
+    path.write_text(
+        "person,date,setting,tier,category,covered_copay,noncovered\n"
+        "홍길동,2026-03-03,outpatient,clinic,injection,0,50000\n"
+        "홍길동,2026-03-03,outpatient,clinic,injection,0,50000\n",
+        encoding="utf-8",
+    )
+    args = [str(path), "--policy", "gen4", "--start", "2024-01-01", "--engine", "pandas"]
+    assert main([*args, "--out", str(tmp_path / "out.parquet")]) != 0
+    assert "2, 3행" in capsys.readouterr().err and not (tmp_path / "out.parquet").exists()

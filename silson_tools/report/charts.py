@@ -120,9 +120,14 @@ def plot_policies(comparison: pd.DataFrame, current: str | None = None) -> Figur
         ("▶ " if name == current else "") + str(label)
         for name, label in zip(comparison.index, comparison["label"], strict=True)
     ]
+    ax.set_title("같은 영수증, 다른 세대 (the same receipts under each generation)")
+    if comparison.empty:  # every compared product was left out (the report says why)
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "계산한 상품이 없습니다: 보고서의 이유를 보세요 (no product to compare)",
+                ha="center", va="center", transform=ax.transAxes)  # fmt: skip
+        return fig
     _stacked_zones(ax, names, comparison)
     ax.set_xlabel("금액 (won)")
-    ax.set_title("같은 영수증, 다른 세대 (the same receipts under each generation)")
     return fig
 
 

@@ -357,7 +357,8 @@ def _compare(
                 **{z: int(zones[z].sum()) for z in ZONE_AMOUNTS},
             }
         )
-    out = pd.DataFrame(rows).set_index("policy")
+    columns = ["policy", "label", "claim", "payout", "self_pay", "payout_pct", *ZONE_AMOUNTS]
+    out = pd.DataFrame(rows, columns=columns).set_index("policy")  # every product left out: none
     out.attrs["skipped"] = skipped
     return out
 

@@ -168,15 +168,17 @@ def _unnamed_stays(
     """Refuse, as ``silson report`` does, 입원 lines without 병원명 and 방문묶음 that the
     engine would take as admissions of their own where the person's policy counts a stay
     (:func:`~silson_tools.report.notes.unnamed_stays`: 입원 1건당 한도, 상급병실 10만원 ×
-    총 입원일수)."""
-    from ..report.notes import UNNAMED_STAYS, unnamed_stays
+    총 입원일수), and same-day 비급여 주사 lines each of which would be an act of its own
+    (:func:`~silson_tools.report.notes.unnamed_acts`)."""
+    from ..report.notes import UNNAMED_ACTS, UNNAMED_STAYS, unnamed_acts, unnamed_stays
 
     for g, (pols, _) in enumerate(plans):
         at = np.flatnonzero(groups == g) if len(plans) > 1 else np.arange(len(lines))
         sub = lines.select(at) if len(plans) > 1 else lines
-        hit = np.unique(np.concatenate([unnamed_stays(p, sub) for p in pols]))
-        if len(hit):
-            raise lines.error(at[hit], "institution", UNNAMED_STAYS)
+        for check, why in ((unnamed_stays, UNNAMED_STAYS), (unnamed_acts, UNNAMED_ACTS)):
+            hit = np.unique(np.concatenate([check(p, sub) for p in pols]))
+            if len(hit):
+                raise lines.error(at[hit], "institution", why)
 
 
 def with_detail(
