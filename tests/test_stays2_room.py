@@ -214,3 +214,26 @@ def test_what_is_not_refused_pays_the_same_named(frame: pd.DataFrame) -> None:
     named = frame.assign(institution=frame["person"] + "병원")
     got = assess(frame, GEN4, policy_start=START)["payout"].tolist()
     assert got == assess(named, GEN4, policy_start=START)["payout"].tolist()
+
+
+def test_one_receipt_split_into_general_and_room_lines_of_the_same_days_is_not_asked(
+    tmp_path,
+) -> None:
+    """The common split: 일반 and 상급병실 lines of one receipt, same 진료일 and 입원일수, no
+    병원명. Named or not the room cap is 10만원 × those 10 days, so nothing is asked: 급여
+    200,000 × 80% + 비급여 100,000 × 70% = 230,000; room min(50% × 1,500,000, 10만 × 10) =
+    750,000 (as with 병원명)."""
+    from silson_tools.receipts import read_receipts
+    from silson_tools.report import build_report
+
+    body = (
+        "이름,진료일자,진료구분,요양기관종류,항목,입원일수,본인부담금,공단부담금,비급여\n"
+        "홍길동,2026-02-01,입원,병원,,10,200000,800000,100000\n"
+        "홍길동,2026-02-01,입원,병원,상급병실,10,0,0,1500000\n"
+    )
+    (tmp_path / "u1.csv").write_text(body, encoding="utf-8")
+    rep = build_report(read_receipts(tmp_path / "u1.csv"), "gen4", "2024-01-01", charts=False)
+    assert rep.assessed["payout"].tolist() == [230_000, 750_000]
+    (tmp_path / "u2.csv").write_text(body.replace("상급병실,10", "상급병실,3"), encoding="utf-8")
+    with pytest.raises(ReceiptError):  # 3 room days of a 10-day stay: the cap needs the stay
+        build_report(read_receipts(tmp_path / "u2.csv"), "gen4", "2024-01-01", charts=False)

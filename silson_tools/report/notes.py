@@ -298,12 +298,36 @@ def _unnamed(
     if (room or acts) and open_.any():
         category = lines["category"].to_numpy(dtype=object)
         stay, at = _touching(lines, np.flatnonzero(inpatient), by_tier=False)
-        with_room = np.unique(stay[np.isin(category[at], list(room))])
+        is_room = np.isin(category[at], list(room))
+        with_room = np.setdiff1d(
+            np.unique(stay[is_room]), _room_spans_its_stay(lines, stay, at, is_room)
+        )
         acted = stay[np.isin(category[at], list(acts))]
         numbers, count = np.unique(acted, return_counts=True)
         shared = np.isin(stay, with_room) | np.isin(stay, numbers[count > 1])
         found[at[_in_shared(stay) & shared & open_[at]]] = True
     return np.flatnonzero(found)
+
+
+def _room_spans_its_stay(
+    lines: ReceiptLines, stay: np.ndarray, at: np.ndarray, is_room: np.ndarray
+) -> np.ndarray:
+    """Stays (numbers of :func:`_touching`) with one 상급병실 line whose own days are every
+    day of the stay, |∪ [date, date + 입원일수)| of all its lines: a receipt split into 일반 and
+    상급병실 lines of the same days. Named or not, its cap is 10만원 × those days, so asking
+    for 병원명 changes nothing."""
+    day = lines["date"].to_numpy()[at].astype("datetime64[D]").astype(np.int64)
+    end = day + lines["days"].to_numpy()[at].astype(np.int64)
+    order = np.lexsort((day, stay))
+    s, b, e = stay[order], day[order], end[order]
+    reach = pd.Series(e).groupby(s).cummax().groupby(s).shift().to_numpy()
+    start = np.where(np.isnan(reach), b, np.maximum(b, np.nan_to_num(reach, nan=0)))
+    covered = np.bincount(s, weights=np.maximum(0, e - start), minlength=int(stay.max()) + 1)
+    rooms, count = np.unique(stay[is_room], return_counts=True)
+    own = np.zeros(len(covered))
+    np.add.at(own, stay[is_room], (end - day)[is_room])
+    one = rooms[count == 1]
+    return one[covered[one] == own[one]]
 
 
 def _touching(lines: ReceiptLines, at: np.ndarray, by_tier: bool) -> tuple[np.ndarray, np.ndarray]:
