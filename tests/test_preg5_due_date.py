@@ -277,3 +277,18 @@ def test_a_comparison_with_every_product_left_out_still_reports(tmp_path: Path) 
     rep = build_report(read_receipts(path), "gen4", "2024-01-01", compare=["gen5"], charts=False)
     assert rep.comparison.empty and "5세대" in " ".join(rep.comparison.attrs["skipped"].values())
     assert set(report_figures(rep)) == {"monthly", "zones", "generations"}
+
+
+def test_a_due_date_more_than_280_days_after_any_pregnancy_care_is_refused(tmp_path: Path) -> None:
+    """임신 care on day D comes after the dating start (분만예정일 − 280일), so the due date is
+    at most D + 280 (2026-07-01 + 280 = 2027-04-07): a later one is a typo that would pass
+    the 280-day condition (2028-01-20 for 2027-01-20 paid 10,000)."""
+    row = "나,2026-07-01,외래,의원,여성의원,임신,O26.8,,20000,40000,0"
+    for due, refused in (("2027-04-07", False), ("2027-04-08", True), ("2028-01-20", True)):
+        path = write(tmp_path, HEADER + ",출산예정일", f"{row},{due}")
+        if refused:
+            with pytest.raises(ReceiptError, match="분만예정일 확인"):
+                assess(read_receipts(path), "gen5", policy_start="2026-05-10")
+        else:  # 2026-05-10 + 280 = 2027-02-14 ≤ due: covered, 20,000 − 1만원
+            out = assess(read_receipts(path), "gen5", policy_start="2026-05-10")
+            assert int(out["payout"].iloc[0]) == 10_000

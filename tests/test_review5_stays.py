@@ -44,7 +44,7 @@ def _overlaps(got: ReceiptError) -> list[Any]:
     return [p for p in got.problems if OVERLAP in p.expected]
 
 
-# --- R5-4: 입원 periods that overlap ----------------------------------------------------
+# --- 입원 periods that overlap ----------------------------------------------------------
 
 
 def test_a_cumulative_discharge_receipt_beside_its_interim_receipt_is_refused(
@@ -217,7 +217,7 @@ def test_refused_exactly_when_two_lines_bill_the_same_days(rows: list[dict[str, 
         assert not _overlaps(err)
 
 
-# --- R5-5: a stay written as two dates ---------------------------------------------------
+# --- a stay written as two dates ---------------------------------------------------------
 
 
 TWO = ["이름", "진료시작일", "진료종료일", "진료구분", "요양기관종류", "병원명", "본인부담금",

@@ -1,4 +1,4 @@
-"""Two 진료과 of one hospital on one day are two treatment purposes, two 통원 (R5-6).
+"""Two 진료과 of one hospital on one day are two treatment purposes, two 통원.
 
 The engine (engine/visits.py ``_purposes``), the reader check (receipts/crosscheck.py
 ``_blank_department``) and the reference (``purpose_of``) split by 진료과 once the 진료과
@@ -83,7 +83,7 @@ def test_two_departments_at_one_hospital_day_are_two_visits(tmp_path: Path) -> N
         "나,2024-03-05,외래,종합병원,큰병원,안과,,20000,20000,250000",
     ]
     got = assess(read_receipts(write(tmp_path / "d.csv", lines)), "gen4", policy_start="2024-01-01")
-    assert got["payout"].tolist() == [175_000, 175_000]  # one visit: 220,000 in all
+    assert got["payout"].tolist() == [175_000, 175_000]  # two visits (as one: 220,000 in all)
 
 
 @needs_column
@@ -121,7 +121,7 @@ def test_engine_and_reference_split_by_department_when_the_lines_carry_it(
         "noncovered": [250_000, 250_000],
     }
     lines = as_receipt_lines(pd.DataFrame(frame))
-    if not WIRED:  # the column as the readers would carry it (see requests: schema)
+    if not WIRED:  # the column as the readers would carry it (not yet a canonical column)
         given = ReceiptLines.given_columns.fget
         monkeypatch.setattr(
             ReceiptLines, "given_columns", property(lambda self: (*given(self), "department"))

@@ -38,6 +38,7 @@ from .lines import I64, IN, SETTING_CODES, SortedLines
 __all__ = [
     "BEFORE_START",
     "DUE_DATE_ASKED",
+    "DUE_DATE_CHECKED",
     "NOT_PAID",
     "ceiling_offset",
     "clause_labels",
@@ -51,6 +52,7 @@ __all__ = [
 BEFORE_START = "계약일 전 진료 (care before the contract date)"
 NOT_PAID = "이 상품이 보장하지 않는 금액 (no part of this product pays this amount)"
 DUE_DATE_ASKED = "분만예정일 (due date)"
+DUE_DATE_CHECKED = "분만예정일 확인 (due date to check)"
 """How the refusal of a 임신·출산 line the dates do not settle begins (its ``expected``)."""
 
 
@@ -189,6 +191,8 @@ def _due_date_condition(
     too_soon = ~given & known & (last - lines.start < np.timedelta64(rule.min_birth_days, "D"))
     slack = np.timedelta64(rule.days_before_due - rule.min_birth_days, "D")
     impossible = given & known & (due > last + slack)  # 분만예정일 ≤ B − 140일 + 280일
+    # any 임신·출산 care falls after the pregnancy's dating start (분만예정일 − 280일)
+    impossible |= given & (due > lines.day[idx] + np.timedelta64(rule.days_before_due, "D"))
     if impossible.any():
         raise _impossible_due_date(lines, idx[impossible], rule)
     open_ = ~given & ~too_soon & ~masks["covered_copay"][idx] & (lines.cc[idx] > 0)
@@ -202,12 +206,14 @@ def _due_date_condition(
 
 
 def _impossible_due_date(lines: SortedLines, idx: np.ndarray, rule: PregnancyRule) -> ReceiptError:
-    """The refusal of birth lines whose 출산예정일 is after B + (280 − 140) days."""
+    """The refusal of 임신·출산 lines whose 출산예정일 no pregnancy allows: after the line's day
+    + 280 days, or for a birth line after B + (280 − 140) days."""
     n, m = rule.days_before_due, rule.min_birth_days
     expected = (
-        f"{DUE_DATE_ASKED}: 분만일 + {n - m}일 이전의 날짜 (분만은 임신 만 {m // 7}주 이후라서 "
-        f"분만예정일은 분만일 − {m}일 + {n}일보다 늦을 수 없습니다 — 날짜를 확인해 주세요; a due "
-        f"date more than {n - m} days after the birth (입원: date + 입원일수) is a typo)"
+        f"{DUE_DATE_CHECKED}: 진료일 + {n}일 이전, 분만·산후기 줄은 분만일 + {n - m}일 이전의 날짜 "
+        f"(임신 중 진료는 분만예정일 − {n}일 뒤이고, 분만은 임신 만 {m // 7}주 이후라서 "
+        f"그보다 늦은 분만예정일은 없습니다 — 날짜를 확인해 주세요; a due date more than {n} "
+        f"days after the care, or {n - m} days after a birth (입원: date + 입원일수), is a typo)"
     )
     rows = np.sort(lines.order[idx])
     if lines.receipts is None:

@@ -251,7 +251,7 @@ def institution_visits(
             hit = slots[at] == want
             join[named[hit]] = slot_visit[at[hit]]
             later = named[~hit]
-            if len(later):  # R5-2: a prescriber seen on another day: its own visit, its tier
+            if len(later):  # a prescriber seen on another day: its own visit, its tier
                 inst_tier = np.full(m, -1, I64)
                 np.maximum.at(inst_tier, inst[out], own[out].astype(I64))
                 known = later[inst_tier[inst[later]] >= 0]
