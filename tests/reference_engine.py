@@ -477,19 +477,23 @@ def group_visits(rows: list[dict], unit: str, blank_alone: bool = False) -> list
         groups += here.values()
     # a visit key joins every group holding one of its rows (a 외래 day and later 약국 too)
     merged = [g for g in groups if g]
-    changed = True
-    while changed:
-        changed = False
-        for i in range(len(merged)):
-            for j in range(i + 1, len(merged)):
-                keys_i = {r["visit"] for r in merged[i]} - {""}
-                keys_j = {r["visit"] for r in merged[j]} - {""}
-                if keys_i & keys_j:
-                    merged[i] += merged.pop(j)
-                    changed = True
-                    break
-            if changed:
-                break
+    parent = list(range(len(merged)))  # union–find: groups sharing a key become one
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, g in enumerate(merged):
+        for r in g:
+            if r["visit"]:
+                a, b = root(i), root(owner.setdefault(r["visit"], i))
+                parent[max(a, b)] = min(a, b)
+    joined: dict[int, list[dict]] = {}
+    for i, g in enumerate(merged):
+        joined.setdefault(root(i), []).extend(g)
+    merged = list(joined.values())
     rank = {id(r): i for i, r in enumerate(rows)}  # (person, day, file order)
     for g in merged:
         g.sort(key=lambda r: rank[id(r)])
