@@ -207,9 +207,15 @@ def open_and_run_all(page: Any, server: Any, notebook: str) -> None:
         ".some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))"
     )
     for _attempt in range(RUN_ALL_ATTEMPTS):
-        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-        try:
+        try:  # the kernel dialog may still come after the kernel said idle: take the default
+            if dialog.count():
+                dialog.click(timeout=RUN_ALL_START_MS)
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click(
+                timeout=RUN_ALL_START_MS
+            )
+            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click(
+                timeout=RUN_ALL_START_MS
+            )
             page.wait_for_function(started, timeout=RUN_ALL_START_MS)
             return
         except PlaywrightTimeout:
