@@ -230,7 +230,10 @@ def wait_for_idle(page: Any, server: Any, timeout: float = 180) -> None:
     """Wait until every cell has run: no ``[*]`` prompt and the kernels idle for 0.6 s."""
     deadline = time.monotonic() + timeout
     quiet = 0
+    asked = page.locator(".jp-Dialog .jp-mod-accept")
     while time.monotonic() < deadline:
+        if asked.count():  # Lab asked which kernel after the run was queued: the default
+            asked.first.click()
         busy = page.evaluate(
             "() => [...document.querySelectorAll('.jp-InputPrompt')]"
             ".some(e => e.textContent.includes('*'))"
@@ -249,7 +252,30 @@ NOTEBOOKS = (
     "03_my_receipts.ipynb",
     "07_exercises.ipynb",
 )
-"""The notebooks checked whole in Voilà (projector) and in JupyterLab."""
+"""The notebooks checked whole in Voilà (projector) and in JupyterLab (07 in Lab by
+test_lab_exercises.py, which opens it anyway to answer its exercises)."""
+
+
+def check_whole_notebook_in_lab(page: Any, server: Any, notebook: str, screenshots: Any) -> None:
+    """After :func:`open_and_run_all`: the notebook's people table shows, every cell has run,
+    a screenshot of every screenful, no text typeset as math, struck or in italics, and no
+    stderr or error output."""
+    wait_for_idle(page, server, timeout=300)
+    shown = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .silson-people").first
+    shown.wait_for(state="attached", timeout=WIDGET_TIMEOUT_MS)
+    server.note_kernels()
+    stem = notebook.removesuffix(".ipynb")
+    scroller = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
+    height = page.evaluate(f"() => document.querySelector('{scroller}').scrollHeight")
+    for i, top in enumerate(range(0, int(height), 800)):
+        page.evaluate(f"() => document.querySelector('{scroller}').scrollTo(0, {top})")
+        page.wait_for_timeout(300)
+        page.screenshot(path=screenshots / f"lab_{stem}_{i:02d}.png")
+    assert_nothing_eaten(page, f"{notebook} in Lab")
+    errors = page.locator(".jp-OutputArea-output[data-mime-type*='stderr']").count()
+    assert errors == 0, f"{notebook}: {errors} stderr/error outputs in JupyterLab"
+
+
 EATEN = """
 () => ({
   math: document.querySelectorAll('mjx-container, .MathJax, .MathJax_Display').length,

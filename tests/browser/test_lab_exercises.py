@@ -1,4 +1,6 @@
-"""Notebook 07 in real JupyterLab: type a wrong and a right answer, read the verdicts."""
+"""Notebook 07 in real JupyterLab at 1400×900: checked whole as test_lab_notebooks.py checks
+the others (people table, screenshots, nothing typeset or struck, no stderr), then a wrong and
+a right answer typed, the verdicts read."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from browser_helpers import (
     WIDGET_TIMEOUT_MS,
     assert_hangul_font,
     assert_no_missing_glyphs,
+    check_whole_notebook_in_lab,
     open_and_run_all,
 )
 
@@ -41,7 +44,9 @@ def _answer(page, key: str, text: str) -> str:
 
 def test_exercise_answer_boxes_in_lab(lab_session, bpage, screenshots) -> None:
     page, lab = bpage.page, lab_session
+    page.set_viewport_size({"width": 1400, "height": 900})
     open_and_run_all(page, lab, NOTEBOOK)
+    check_whole_notebook_in_lab(page, lab, NOTEBOOK, screenshots)
     last = all_exercises()[-1].key
     page.locator(f".silson-exercise-{last} .silson-answer input").first.wait_for(
         state="attached", timeout=WIDGET_TIMEOUT_MS
