@@ -30,7 +30,7 @@ def test_groups_answer_as_pandas_groupby(rows) -> None:
         return
     frame["k2"] = frame["k2"].astype(str)
     days = np.array(
-        [np.datetime64("NaT") if r[4] is None else np.datetime64(r[4], "D") for r in rows],
+        [np.datetime64("NaT", "D") if r[4] is None else np.datetime64(r[4], "D") for r in rows],
         dtype="datetime64[D]",
     )
     frame["day"] = days

@@ -225,7 +225,7 @@ def _due_dates(lines: SortedLines) -> np.ndarray:
     """출산예정일 per sorted line as datetime64[D] (NaT where not given)."""
     rec = lines.receipts
     if rec is None or "due_date" not in lines.given:
-        return np.full(lines.n, np.datetime64("NaT"), dtype="datetime64[D]")
+        return np.full(lines.n, np.datetime64("NaT", "D"), dtype="datetime64[D]")
     codes, uniques = pd.factorize(np.asarray(rec.values("due_date"), dtype=object))
     table = np.array([u if u else "NaT" for u in uniques] + ["NaT"], dtype="datetime64[D]")
     days = table[codes]  # code −1 (missing): the last, NaT
