@@ -204,7 +204,7 @@ def test_for_contract_ignores_an_entry_of_an_object_that_is_gone() -> None:
 def test_for_contract_keeps_a_bounded_number() -> None:
     gen4 = load_policy("gen4")
     for k in range(product_model._CONTRACTS_KEPT + 10):
-        gen4.for_contract(np.datetime64("2022-01-01") + k)
+        gen4.for_contract(np.datetime64("2022-01-01") + np.timedelta64(k, "D"))
     assert len(product_model._CONTRACTS) == product_model._CONTRACTS_KEPT
 
 
