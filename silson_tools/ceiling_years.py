@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from .ceiling_table import CeilingTable, load_table
+from .dates import covered_days
 from .errors import InputError
 from .receipts.lines import ReceiptLines, as_receipt_lines
 
@@ -286,15 +287,9 @@ def _covered_days(
     """Days covered per (person, year): ``Σ_place |∪ [begin, end)|`` over the intervals of
     each person, year and place (days as integers): sorted by begin, each interval adds
     ``max(0, end − max(begin, the running max end of the earlier ones))``."""
-    keys = ["person", "year", "place"]
-    frame = pd.DataFrame(
-        {"person": person, "year": year, "place": place, "begin": begin, "end": end}
-    ).sort_values([*keys, "begin"], kind="stable")
-    reach = frame.groupby(keys, sort=False)["end"].cummax()
-    before = reach.groupby([frame[k] for k in keys], sort=False).shift()
-    start = np.maximum(frame["begin"], before.fillna(frame["begin"])).to_numpy(np.int64)
-    frame["covered"] = np.maximum(frame["end"].to_numpy() - start, 0)
-    return frame.groupby(["person", "year"], sort=True)["covered"].sum()
+    group, firsts = pd.MultiIndex.from_arrays([person, year, place]).factorize()
+    covered = covered_days(group, begin, end, len(firsts))
+    return pd.Series(covered, index=firsts.droplevel(2)).groupby(level=[0, 1], sort=True).sum()
 
 
 TOTAL_COLUMNS = (

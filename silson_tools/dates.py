@@ -28,6 +28,7 @@ __all__ = [
     "as_day",
     "as_days",
     "calendar_year_start",
+    "covered_days",
     "per_day",
     "policy_year_index",
     "year_starts",
@@ -163,3 +164,29 @@ def per_day(day: np.ndarray, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarr
         return fn(day)
     table = fn((np.arange(span, dtype=_I64) + lo).astype("datetime64[D]"))
     return table[d - lo]
+
+
+def covered_days(
+    group: np.ndarray, begin: np.ndarray, end: np.ndarray, groups: int | None = None
+) -> np.ndarray:
+    """Per group g = 0, 1, …: ``|∪ [begin, end)|`` of its intervals (whole days as integers),
+    each day once however many intervals cover it. Sorted by group and begin, each interval
+    adds ``max(0, end − max(begin, the running max end of the earlier ones in its group))``.
+    ``groups``: how many groups (default: the largest code + 1)."""
+    g = np.asarray(group, dtype=_I64)
+    n = (int(g.max()) + 1 if len(g) else 0) if groups is None else groups
+    if not len(g):
+        return np.zeros(n, dtype=_I64)
+    order = np.lexsort((begin, g))
+    g = g[order]
+    lo = int(np.minimum(begin, end).min())
+    b = np.asarray(begin, dtype=_I64)[order] - lo
+    e = np.asarray(end, dtype=_I64)[order] - lo
+    span = int(max(b.max(), e.max())) + 1
+    reach = np.maximum.accumulate(g * span + e) - g * span  # the running max within a group
+    before = np.empty(len(g), dtype=_I64)
+    before[0] = 0
+    before[1:] = reach[:-1]
+    before[np.flatnonzero(np.diff(g)) + 1] = 0  # a group's first interval: nothing covered yet
+    covered = np.maximum(e - np.maximum(b, before), 0)
+    return np.bincount(g, weights=covered, minlength=n).astype(_I64)

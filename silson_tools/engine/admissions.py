@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..dates import covered_days
 from ..schema import STAY_SLACK_DAYS
 from .lines import I64, IN, OUT, SortedLines, group_firsts, run_number
 from .shares import largest_remainder
@@ -148,22 +149,8 @@ def stay_days(lines: SortedLines) -> np.ndarray | None:
         return None
     number = adm.number.astype(I64)
     start = lines.day[adm.idx].view(I64)
-    order = np.lexsort((start, number))  # by admission, then date
-    number, start = number[order], start[order]
-    lo = int(start.min())
-    begin = start - lo
-    end = begin + np.maximum(lines.days(adm.idx[order]).astype(I64), 0)
-    span = int(end.max()) + 1
-    reach = np.maximum.accumulate(number * span + end) - number * span  # within each admission
-    first = group_firsts(number)
-    before = np.empty(len(end), I64)
-    before[1:] = reach[:-1]
-    before[first] = 0  # nothing covered yet: 0 ≤ every begin
-    covered = np.maximum(end - np.maximum(begin, before), 0)
-    starts = np.flatnonzero(first)
-    total = np.zeros(int(number[-1]) + 1, I64)
-    total[number[starts]] = np.add.reduceat(covered, starts)
-    return total
+    end = start + np.maximum(lines.days(adm.idx).astype(I64), 0)
+    return covered_days(number, start, end, int(number.max()) + 1)
 
 
 def cap_groups(p: np.ndarray, unit: np.ndarray, limit: np.ndarray | int) -> np.ndarray:

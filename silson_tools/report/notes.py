@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..ceiling import NO_CEILING
+from ..dates import covered_days
 from ..money import format_won
 from ..receipts import ReceiptLines
 from ..schema import STAY_SLACK_DAYS
@@ -318,11 +319,7 @@ def _room_spans_its_stay(
     for 병원명 changes nothing."""
     day = lines["date"].to_numpy()[at].astype("datetime64[D]").astype(np.int64)
     end = day + lines["days"].to_numpy()[at].astype(np.int64)
-    order = np.lexsort((day, stay))
-    s, b, e = stay[order], day[order], end[order]
-    reach = pd.Series(e).groupby(s).cummax().groupby(s).shift().to_numpy()
-    start = np.where(np.isnan(reach), b, np.maximum(b, np.nan_to_num(reach, nan=0)))
-    covered = np.bincount(s, weights=np.maximum(0, e - start), minlength=int(stay.max()) + 1)
+    covered = covered_days(stay, day, end)
     rooms, count = np.unique(stay[is_room], return_counts=True)
     own = np.zeros(len(covered))
     np.add.at(own, stay[is_room], (end - day)[is_room])
