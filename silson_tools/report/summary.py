@@ -324,7 +324,7 @@ def _compare(
 ) -> pd.DataFrame:
     """:func:`compare_policies`, reusing ``known`` (policy name → its assessed lines)."""
     from ..engine import assess
-    from ..engine.exclusions import DUE_DATE_ASKED
+    from ..engine.exclusions import DUE_DATE_ASKED, pregnancy_rule
     from ..engine.inputs import needs_nhis
 
     rows, skipped = [], {}
@@ -338,7 +338,8 @@ def _compare(
                 due = [p for p in err.problems if str(p.expected).startswith(DUE_DATE_ASKED)]
                 if not (due or needs_nhis(pol)):
                     raise
-                skipped[pol.name] = f"{pol.label}: {DUE_DATE_MISSING if due else NHIS_MISSING}"
+                why = DUE_DATE_MISSING.format(days=pregnancy_rule().days_before_due)
+                skipped[pol.name] = f"{pol.label}: {why if due else NHIS_MISSING}"
                 continue
         label = pol.label
         if "nhis_paid_estimate" in assessed.columns and assessed["nhis_paid_estimate"].any():
@@ -365,7 +366,7 @@ def _compare(
 
 DUE_DATE_MISSING: Final = (
     "임신·출산 줄에 출산예정일이 필요해 계산하지 않았습니다 (a 임신·출산 line needs its 출산예정일 "
-    "column: this product pays its 급여 only if the contract began at least 280 days before it)"
+    "column: this product pays its 급여 only if the contract began at least {days} days before it)"
 )
 NHIS_MISSING: Final = (
     "② 공단부담금이 없는 줄이 있어 계산하지 않았습니다 (this product reads the NHI co-pay rate "
