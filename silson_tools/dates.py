@@ -2,7 +2,10 @@
 
 A policy year runs from the contract date (계약일) to the day before its anniversary
 (계약해당일); limits and counts restart on each anniversary. A 29 February contract has its
-anniversary on 1 March in other years. Days are numpy ``datetime64[D]``.
+anniversary on 28 February (2월 말일) in other years: a period counted in years ends on the last
+day of the month when that month has no such day (민법 제160조③; the insurers' 계약해당일
+definition, source ``civil-code-160`` in ``data/sources.toml``). Days are numpy
+``datetime64[D]``.
 
 :func:`as_day` is the one strict reading of a date given as an argument: ISO text
 ``YYYY-MM-DD``, ``datetime.date``/``datetime.datetime``, numpy ``datetime64`` or a pandas
@@ -15,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import TypeAlias
+from typing import Final, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -113,8 +116,18 @@ def _ymd(day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return y, md
 
 
+_LEAP_DAY: Final = 229
+"""29 February as ``month × 100 + day``."""
+
+
+def _is_leap(year: np.ndarray) -> np.ndarray:
+    """Whether each calendar year has a 29 February (Gregorian)."""
+    return (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+
+
 def add_years(start: np.datetime64, years: np.ndarray | int) -> np.ndarray:
-    """The ``years``-th anniversary (계약해당일) of ``start``; 29 Feb → 1 Mar in other years."""
+    """The ``years``-th anniversary (계약해당일) of ``start``; 29 Feb → 28 Feb (2월 말일) in
+    years that have no 29 February."""
     years = np.asarray(years, dtype=_I64)
     sy, smd = _ymd(np.asarray([start]))
     target_year = sy[0] + years
@@ -122,7 +135,10 @@ def add_years(start: np.datetime64, years: np.ndarray | int) -> np.ndarray:
     # explicit units: numpy 2.5 deprecates adding a bare int to a datetime64
     first = (target_year - 1970).astype("datetime64[Y]").astype("datetime64[M]")
     first = first + np.timedelta64(month - 1, "M")
-    return first.astype("datetime64[D]") + np.timedelta64(dom - 1, "D")
+    day = first.astype("datetime64[D]") + np.timedelta64(dom - 1, "D")
+    if smd[0] == _LEAP_DAY:  # no 29 February that year: the month's last day
+        day = day - (~_is_leap(target_year)).astype(_I64).astype("timedelta64[D]")
+    return day
 
 
 def policy_year_index(day: np.ndarray, start: np.datetime64) -> np.ndarray:
@@ -130,7 +146,10 @@ def policy_year_index(day: np.ndarray, start: np.datetime64) -> np.ndarray:
     anniversary, 1 for the next year, …; −1 before ``start``."""
     y, md = _ymd(day)
     sy, smd = _ymd(np.asarray([start]))
-    year = y - sy[0] - (md < smd[0]).astype(_I64)
+    turn = smd[0]  # the anniversary's month × 100 + day in each year (28 Feb for 29 Feb)
+    if turn == _LEAP_DAY:
+        turn = np.where(_is_leap(y), _LEAP_DAY, _LEAP_DAY - 1)
+    year = y - sy[0] - (md < turn).astype(_I64)
     return np.where(day < start, -1, year)
 
 

@@ -24,18 +24,18 @@ TIER_NAMES = ("clinic", "hospital", "general", "tertiary", "pharmacy")
 
 
 def anniversary(start: dt.date, years: int) -> dt.date:
-    """start + years; 29 February becomes 1 March in a non-leap year."""
+    """start + years; 29 February becomes 28 February (2월 말일) in a non-leap year."""
     try:
         return start.replace(year=start.year + years)
     except ValueError:
-        return dt.date(start.year + years, 3, 1)
+        return dt.date(start.year + years, 2, 28)
 
 
 def policy_year(day: dt.date, start: dt.date) -> int:
     if day < start:
         return -1
     years = day.year - start.year
-    if (day.month, day.day) < (start.month, start.day):
+    if day < anniversary(start, years):
         years -= 1
     return years
 

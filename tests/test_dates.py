@@ -67,15 +67,44 @@ def test_policy_year_index_runs_from_the_contract_date() -> None:
     ]
 
 
-def test_leap_day_contract_has_its_anniversary_on_1_march() -> None:
+def test_leap_day_contract_has_its_anniversary_on_the_last_day_of_february() -> None:
+    # 계약해당일이 없는 해에는 그 달의 마지막 날 (2월 말일): 민법 제160조③
     start = np.datetime64("2024-02-29", "D")
-    assert add_years(start, np.array([0, 1, 4])).astype(str).tolist() == [
+    assert add_years(start, np.array([0, 1, 4, 76])).astype(str).tolist() == [
         "2024-02-29",
-        "2025-03-01",
+        "2025-02-28",
         "2028-02-29",
+        "2100-02-28",  # 2100 is not a leap year
     ]
-    days = np.array(["2025-02-28", "2025-03-01"], "datetime64[D]")
-    assert policy_year_index(days, start).tolist() == [0, 1]
+    assert add_years(start, 1).astype(str) == "2025-02-28"
+    days = np.array(
+        ["2025-02-27", "2025-02-28", "2025-03-01", "2028-02-28", "2028-02-29", "2100-02-28"],
+        "datetime64[D]",
+    )
+    assert policy_year_index(days, start).tolist() == [0, 1, 1, 3, 4, 76]
+    assert year_starts(start, policy_year_index(days, start)).astype("datetime64[D]").astype(
+        str
+    ).tolist() == [
+        "2024-02-29",
+        "2025-02-28",
+        "2025-02-28",
+        "2027-02-28",
+        "2028-02-29",
+        "2100-02-28",
+    ]
+
+
+@pytest.mark.parametrize(
+    "start", ["2023-03-01", "2024-03-01", "2023-02-28", "2024-02-28", "2024-02-29"]
+)
+def test_policy_years_begin_on_their_anniversaries(start: str) -> None:
+    # every day from the start over 30 years: the index steps up exactly on add_years(start, k)
+    begin = np.datetime64(start, "D")
+    days = begin + np.arange(0, 366 * 30, dtype="int64").astype("timedelta64[D]")
+    index = policy_year_index(days, begin)
+    steps = days[1:][np.diff(index) != 0]
+    assert (np.diff(index) >= 0).all() and set(np.diff(index)) <= {0, 1}
+    assert steps.tolist() == add_years(begin, np.arange(1, index.max() + 1)).tolist()
 
 
 def test_default_start_and_per_day_lookup() -> None:
