@@ -65,7 +65,8 @@ def plot_monthly(monthly: pd.DataFrame, title: str = "") -> Figure:
 
 
 def _stacked_zones(ax: Any, names: list[str], table: pd.DataFrame) -> None:
-    """Horizontal stacked bars: payout then every zone's take, one bar per row of ``table``."""
+    """Horizontal stacked bars: payout then every zone's take, one bar per row of ``table``,
+    each ending in its 보험금 share (``payout_pct``), with room for the longest bar's label."""
     y = np.arange(len(names))[::-1]
     left = np.zeros(len(names), dtype=np.int64)
     for key in ["payout", *ZONE_AMOUNTS]:
@@ -77,6 +78,12 @@ def _stacked_zones(ax: Any, names: list[str], table: pd.DataFrame) -> None:
     ax.set_yticks(y, names, **PLAIN)
     ax.xaxis.set_major_formatter(won_axis)
     ax.grid(axis="x", alpha=0.3)
+    labels = [
+        ax.annotate(f"보험금 {pct:.1f}%", (end, at), xytext=(4, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize=9, in_layout=False, **PLAIN)
+        for end, at, pct in zip(left, y, table["payout_pct"], strict=True)
+    ]  # fmt: skip
+    _make_room(ax, left, labels)
     handles = [Patch(color=ZONE_COLORS["payout"], label=PAYOUT_LABEL)] + [
         Patch(color=ZONE_COLORS[z], label=f"{ZONES[z]} ({z})")
         for z in ZONE_AMOUNTS
@@ -85,6 +92,24 @@ def _stacked_zones(ax: Any, names: list[str], table: pd.DataFrame) -> None:
     ax.figure.legend(
         handles=handles, loc="outside lower center", ncols=4, frameon=False, fontsize=9
     )
+
+
+def _make_room(ax: Any, ends: np.ndarray, labels: list[Any], pad: float = 8.0) -> None:
+    """Set the x range 0..X so every bar end and the label after it lie inside the axes,
+    ``pad`` pixels from the right edge: in pixels a label ends at a + e/X × W + r (a, W: the
+    axes' left and width; r: the label's reach past its bar end), so X = max(e × W /
+    (W − r − pad)), at least 5% past the longest bar. The layout is run once (without
+    rendering) to measure W and r; the labels are kept out of the layout, so W depends only
+    on the tick labels (``pad`` absorbs the last x tick label's overhang)."""
+    top = max(int(ends.max(initial=0)), 1)
+    ax.set_xlim(0, top)
+    ax.figure.draw_without_rendering()
+    box = ax.get_window_extent()
+    reach = [label.get_window_extent().x1 - (box.x0 + e / top * box.width)
+             for e, label in zip(ends, labels, strict=True)]  # fmt: skip
+    room = [max(box.width - r - pad, box.width / 4) for r in reach]  # a label wider than 3/4: cut
+    need = max((e * box.width / w for e, w in zip(ends, room, strict=True)), default=top)
+    ax.set_xlim(0, max(need * 1.01, top * 1.05))
 
 
 def plot_zones(summary: pd.DataFrame, title: str = "") -> Figure:
@@ -127,7 +152,13 @@ def plot_policies(comparison: pd.DataFrame, current: str | None = None) -> Figur
                 ha="center", va="center", transform=ax.transAxes)  # fmt: skip
         return fig
     _stacked_zones(ax, names, comparison)
-    ax.set_xlabel("금액 (won)")
+    left_out = comparison.attrs.get("skipped_labels") or {}
+    ax.set_xlabel(
+        "금액 (won)"
+        + (f"\n계산하지 않음 (left out, why: the report): {', '.join(left_out.values())}"
+           if left_out else ""),
+        **PLAIN,
+    )  # fmt: skip
     return fig
 
 

@@ -68,7 +68,12 @@ def comparison_table(report: Report) -> Html:
     zone_cols = [z for z in ZONE_AMOUNTS if report.comparison[z].any()]
     columns = ["label", "claim", "payout", "self_pay", "payout_pct", *zone_cols]
     shown = format_table(report.comparison[columns])
-    return table(shown.drop(columns=shown.columns[0]))
+    out = table(shown.drop(columns=shown.columns[0]))
+    left_out = report.comparison.attrs.get("skipped") or {}
+    if not left_out:
+        return out
+    said = bullets(left_out.values(), "계산하지 않은 상품 (left out, and why)")
+    return Html(out.html + said.html, f"{out!r}\n{said!r}")
 
 
 class StopHere(Exception):
@@ -201,6 +206,8 @@ def show_report(
     display(bullets(report.why))
     for fig in report.figures.values():
         show_figure(fig)
+    if report.comparison.attrs.get("skipped"):  # the generations chart names them; here is why
+        display(bullets(report.comparison.attrs["skipped"].values(), "계산하지 않은 상품"))
     display(HTML("<h4>보장이 가장 많이 줄어든 줄 (lines where coverage shrank most)</h4>"))
     display(people_table(report.top, "행 (row)"))
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..ceiling import NO_CEILING
-from ..dates import covered_days
+from ..dates import calendar_year_start, covered_days
 from ..money import format_won
 from ..receipts import ReceiptLines
 from ..schema import STAY_SLACK_DAYS
@@ -28,8 +28,10 @@ __all__ = [
     "check_dates",
     "crossing_sentences",
     "decile_refund_sentences",
+    "due_date_sentences",
     "uncounted_sentences",
     "unnamed_acts",
+    "unnamed_compare_reason",
     "unnamed_room_stays",
     "unnamed_stays",
     "unnamed_visits",
@@ -261,6 +263,12 @@ def unnamed_stays(pol: Policy, lines: ReceiptLines) -> np.ndarray:
     - a treatment part taken per act (``unit = "visit"``: 비급여 주사, 「1회 입원에서 2회 이상
       주사 → 1회」): the open lines of a person's touching stay that holds two or more lines
       of its categories — each would be an act with its own deductible and count."""
+    return _unnamed(lines, *_stay_rules(pol, lines))
+
+
+def _stay_rules(pol: Policy, lines: ReceiptLines) -> tuple[set[str], set[str], set[str]]:
+    """What ``pol`` counts per admission: the tiers of its ``admission_cap`` (입원 1건당),
+    the categories of its 상급병실 part and those of its treatment parts taken per act."""
     tiers: set[str] = set()
     room: set[str] = set()
     acts: set[str] = set()
@@ -272,7 +280,35 @@ def unnamed_stays(pol: Policy, lines: ReceiptLines) -> np.ndarray:
             room.update(part.categories or ())
         if part.treatment is not None and part.treatment.visit_unit == "visit":
             acts.update(part.categories or ())
-    return _unnamed(lines, tiers, room, acts)
+    return tiers, room, acts
+
+
+def unnamed_compare_reason(pol: Policy, lines: ReceiptLines) -> str:
+    """Why a compared product's column is left out ("" when it is not): the lines
+    :func:`unnamed_stays` or :func:`unnamed_acts` find under ``pol`` (rows named), and which
+    of its per-admission or per-act rules they leave undecided. ``silson report`` refuses
+    these lines under the chosen product; a compared product's number would take each
+    unnamed line as an admission (or act) of its own, so it is not shown."""
+    tiers, room, acts = _stay_rules(pol, lines)
+    rules = [
+        (_unnamed(lines, tiers, set()), "입원 1건당 보장한도 (a cap per admission)"),
+        (_unnamed(lines, set(), room), "상급병실 한도 10만원 × 그 입원의 총 입원일수 (room cap)"),
+        (_unnamed(lines, set(), set(), acts), "입원 중 비급여 주사 1회 (one injection act per "
+         "admission)"),
+        (unnamed_acts(pol, lines), "같은 날 비급여 주사 1회 (one injection act per visit)"),
+    ]  # fmt: skip
+    hit = [(at, why) for at, why in rules if len(at)]
+    if not hit:
+        return ""
+    rows = lines.rows[np.unique(np.concatenate([at for at, _ in hit]))]
+    shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+    return (
+        f"계산하지 않았습니다 — 병원명·방문묶음 없는 줄 (rows {shown}) 이 한 입원 (한 번 방문) "
+        "인지 알 수 없는데 이 상품은 그 단위로 셉니다: "
+        f"{', '.join(why for _, why in hit)}. 한 병원이면 같은 병원명이나 같은 방문묶음을, 다른 "
+        "병원이면 각 병원명을 적으면 이 상품도 계산합니다 (not computed: each unnamed line "
+        "would be an admission or act of its own; name them)"
+    )
 
 
 def unnamed_room_stays(lines: ReceiptLines) -> np.ndarray:
@@ -427,3 +463,65 @@ def assumed_start_note(pol: Policy, lines: ReceiptLines) -> str:
         "--start 로 실제 계약일을 주세요, 보험연도와 약관 값이 계약일을 따릅니다 (no contract date "
         f"given; the one assumed is outside {pol.name}'s sale window {pol.sale_window})."
     )
+
+
+def due_date_sentences(pol: Policy, lines: ReceiptLines, start: dt.date | None) -> list[str]:
+    """Which 임신·출산 lines the 분만예정일 condition decided and how, where ``pol`` has that
+    clause (5세대 급여: ① is paid only if 계약일 + 280일 ≤ 분만예정일, data/pregnancy.toml)
+    and it decided a line: care of the clause (its 항목 or 상병코드) on or after the contract
+    date (``start``; None: 1 January of the first receipt's year, as ``assess``) with ① > 0,
+
+    - 출산예정일 given: met (due ≥ 계약일 + 280일: ① paid) or not (① excluded);
+    - none: excluded by the date alone (a birth or 산후기 line whose birth falls before
+      계약일 + 140일; ``assess`` refuses every other such line, asking for the 출산예정일).
+
+    Rows are named (the first 10 of each kind); the exceptions the engine does not model
+    (단체보험, a converted contract) are said, since they would change the answer."""
+    from ..engine.exclusions import pregnancy_rule
+
+    rule = pregnancy_rule()
+    clause = next((ex for ex in pol.exclusions if ex.label == rule.exclusion), None)
+    if clause is None or not len(lines):
+        return []
+    day = lines["date"].to_numpy().astype("datetime64[D]")
+    begin = calendar_year_start(day) if start is None else np.datetime64(start, "D")
+    care = np.zeros(len(lines), dtype=bool)
+    if clause.categories is not None:
+        care |= np.isin(lines["category"].to_numpy(dtype=object), list(clause.categories))
+    if clause.diagnoses is not None:
+        codes, uniques = pd.factorize(lines["diagnosis"].to_numpy(dtype=object))
+        inside = [any(lo <= str(u)[:3] <= hi for lo, hi in clause.diagnoses) for u in uniques]
+        care |= np.append(np.array(inside, dtype=bool), False)[codes]  # −1 (missing): False
+    if clause.settings is not None:
+        care &= np.isin(lines["setting"].to_numpy(dtype=object), list(clause.settings))
+    care &= (day >= begin) & (lines["covered_copay"].to_numpy() > 0)
+    if not care.any():
+        return []
+    text = lines["due_date"].to_numpy(dtype=object)
+    given = text != ""
+    due = np.array(np.where(given, text, "NaT"), dtype="datetime64[D]")
+    late = begin + np.timedelta64(rule.days_before_due, "D")
+    n, m = rule.days_before_due, rule.min_birth_days
+    parts = [
+        (care & given & (due >= late), f"출산예정일이 {late} 이후라 조건을 채워 ①을 보상 대상으로 "
+         "계산한 줄 (due date met: ① covered)"),
+        (care & given & (due < late), f"출산예정일이 {late} 전이라 ①을 보장 제외한 줄 (due date "
+         "too early: ① excluded)"),
+        (care & ~given, "출산예정일 없이 날짜로 ①을 보장 제외한 줄: 분만·산후기 줄의 분만일이 "
+         f"계약일 + {m}일 ({begin + np.timedelta64(m, 'D')}) 전이라, 분만은 임신 만 {m // 7}주 "
+         f"이후이므로 분만예정일이 어떻든 계약일 + {n}일보다 앞섭니다 (no due date: the birth "
+         "date settles it)"),
+    ]  # fmt: skip
+    out = [
+        f"{pol.short_label or pol.name} 급여는 임신·출산 줄의 ① 본인부담금을 계약일 ({begin}) + "
+        f"{n}일 = {late} ≤ 분만예정일일 때만 보상합니다 (covered only if the contract began at "
+        f"least {n} days before the due date); 단체보험 (그 안에도 보상) 과 같은 보험사의 이전 "
+        "계약에서 전환한 계약 (이전 가입일부터 셈) 의 예외는 계산하지 않았습니다 (group and "
+        "converted contracts are not modelled)."
+    ]
+    for hit, why in parts:
+        rows = lines.rows[np.flatnonzero(hit)]
+        if len(rows):
+            shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+            out.append(f"{why}: {len(rows):,}줄 (rows {shown})")
+    return out

@@ -44,8 +44,10 @@ from .notes import (
     check_dates,
     crossing_sentences,
     decile_refund_sentences,
+    due_date_sentences,
     uncounted_sentences,
     unnamed_acts,
+    unnamed_compare_reason,
     unnamed_stays,
     unnamed_visits,
 )
@@ -309,7 +311,11 @@ def compare_policies(
     zone code (won). Every policy sees the same lines and the same ``policy_start``.
     ``policies``: default every shipped product. A policy that needs ② 공단부담금 where the
     receipts have none (5세대) is left out and named in ``attrs["skipped"]`` (policy → why),
-    unless ``estimate_nhis``: then its label says the result uses an estimate.
+    unless ``estimate_nhis``: then its label says the result uses an estimate. So is a
+    policy under which lines without 병원명 and 방문묶음 leave an admission or an act
+    undecided (:func:`~.notes.unnamed_compare_reason`: the rows and the rule): ``silson
+    report`` refuses them under the chosen product, and a compared one would take each line
+    as an admission or act of its own.
     """
     return _compare(as_receipt_lines(receipts), policies, policy_start, ceiling, {}, estimate_nhis)
 
@@ -331,6 +337,9 @@ def _compare(
     for policy in _every_product() if policies is None else policies:
         pol = _policy(policy)
         assessed = known.get(pol.name)
+        if assessed is None and (why := unnamed_compare_reason(pol, lines)):
+            skipped[pol.name] = f"{pol.label}: {why}"  # its own report would ask, not guess
+            continue
         if assessed is None:
             try:
                 assessed = assess(lines, pol, policy_start, ceiling, estimate_nhis)
@@ -361,6 +370,7 @@ def _compare(
     columns = ["policy", "label", "claim", "payout", "self_pay", "payout_pct", *ZONE_AMOUNTS]
     out = pd.DataFrame(rows, columns=columns).set_index("policy")  # every product left out: none
     out.attrs["skipped"] = skipped
+    out.attrs["skipped_labels"] = {n: _policy(n).short_label or _policy(n).label for n in skipped}
     return out
 
 
@@ -598,6 +608,7 @@ def build_report(
         why=([start_note] if start_note else [])
         + why_sentences(top_people(summary))
         + _estimate_note(assessed)
+        + due_date_sentences(pol, lines, start)
         + _ceiling_sentences(lines, certain, ceiling)
         + _unnamed_compare_note(lines, [p for p in chosen if _policy(p).name != pol.name])
         + _pharmacy_note(pol, lines),
