@@ -81,7 +81,7 @@ def _stacked_zones(ax: Any, names: list[str], table: pd.DataFrame) -> None:
     labels = [
         ax.annotate(f"보험금 {pct:.1f}%", (end, at), xytext=(4, 0), textcoords="offset points",
                     ha="left", va="center", fontsize=9, in_layout=False, **PLAIN)
-        for end, at, pct in zip(left, y, table["payout_pct"], strict=True)
+        for end, at, pct in zip(left, y, _payout_pct(table), strict=True)
     ]  # fmt: skip
     _make_room(ax, left, labels)
     handles = [Patch(color=ZONE_COLORS["payout"], label=PAYOUT_LABEL)] + [
@@ -92,6 +92,16 @@ def _stacked_zones(ax: Any, names: list[str], table: pd.DataFrame) -> None:
     ax.figure.legend(
         handles=handles, loc="outside lower center", ncols=4, frameon=False, fontsize=9
     )
+
+
+def _payout_pct(table: pd.DataFrame) -> np.ndarray:
+    """보험금 % per row: ``payout_pct`` where the table has it, else 100 × payout / claim
+    (claim = payout + Σ zones; 0 where nothing was claimed)."""
+    if "payout_pct" in table.columns:
+        return table["payout_pct"].to_numpy(float)
+    payout = table["payout"].to_numpy(np.int64)
+    claim = payout + sum(table[z].to_numpy(np.int64) for z in ZONE_AMOUNTS)
+    return np.round(100 * payout / np.where(claim > 0, claim, 1), 1)
 
 
 def _make_room(ax: Any, ends: np.ndarray, labels: list[Any], pad: float = 8.0) -> None:
