@@ -87,7 +87,8 @@ def test_without_the_column_the_birth_date_is_said(tmp_path: Path) -> None:
 def test_said_only_where_it_decided_something(
     tmp_path: Path, policy: str, start: str, rows: list[str]
 ) -> None:
-    rep = build_report(_read(tmp_path, WITH_DUE, rows), policy, start, charts=False)
+    lines = _read(tmp_path, WITH_DUE, rows)
+    rep = build_report(lines, policy, start, compare=[policy], charts=False)
     assert _said(rep) == []
 
 
@@ -99,3 +100,15 @@ def test_no_contract_date_counts_from_the_one_assumed(tmp_path: Path) -> None:
     assert "계약일 (2026-01-01)" in said[0]
     met = np.flatnonzero(rep.assessed["excluded_by"].fillna("").str.contains("출산예정일로"))
     assert len(met) == 0 and said[1].endswith("5줄 (rows 2, 3, 4, 5, 7)")
+
+
+def test_a_compared_5th_generation_column_says_it_too(tmp_path: Path) -> None:
+    """Under 4세대 the comparison's 5세대 column still applies the condition: said once, as
+    that column's."""
+    rep = build_report(_read(tmp_path, WITH_DUE, LINES[:2]), "gen4", "2026-01-01", charts=False)
+    said = [w for w in rep.why if "분만예정일" in w]
+    assert len(said) == 1 and said[0].startswith("세대 비교표의 5세대 값")
+    assert said[0].endswith("2줄 (rows 2, 3)") and "2026-10-08" in said[0]
+    alone = build_report(_read(tmp_path, WITH_DUE, LINES[:2]), "gen4", "2026-01-01",
+                         compare=["gen4"], charts=False)  # fmt: skip
+    assert not [w for w in alone.why if "분만예정일" in w]

@@ -611,6 +611,12 @@ def build_report(
         + due_date_sentences(pol, lines, start)
         + _ceiling_sentences(lines, certain, ceiling)
         + _unnamed_compare_note(lines, [p for p in chosen if _policy(p).name != pol.name])
+        + [
+            f"세대 비교표의 {_policy(n).short_label or n} 값 (the comparison's {n} column): "
+            + " ".join(said)
+            for n in comparison.index
+            if n != pol.name and (said := due_date_sentences(_policy(n), lines, start))
+        ]
         + _pharmacy_note(pol, lines),
         monthly=monthly,
         top=top_shrinks(assessed),
