@@ -290,6 +290,8 @@ def unnamed_compare_reason(pol: Policy, lines: ReceiptLines) -> str:
     these lines under the chosen product; a compared product's number would take each
     unnamed line as an admission (or act) of its own, so it is not shown."""
     tiers, room, acts = _stay_rules(pol, lines)
+    if not (len(_unnamed(lines, tiers, room, acts)) or len(unnamed_acts(pol, lines))):
+        return ""  # the usual case, in two passes; which rule, only when something is found
     rules = [
         (_unnamed(lines, tiers, set()), "입원 1건당 보장한도 (a cap per admission)"),
         (_unnamed(lines, set(), room), "상급병실 한도 10만원 × 그 입원의 총 입원일수 (room cap)"),
