@@ -16,7 +16,8 @@ worktree of an earlier commit::
 The input is made once by ``bench_engine.synthetic`` (1,000,000 lines, 10,000 people).
 Cases: ``shuffled`` (categorical text columns, rows in random order), ``sorted`` (by person
 and date), ``text`` (plain str columns), ``institutions`` (the shuffled frame with 300
-병원명, a third of the lines blank: 4세대 groups 통원 by institution) and ``lines`` (the
+병원명 on 통원·약국 lines, a third of them blank: 4세대 groups 통원 by institution; each 입원
+line its own institution, so no two synthetic stays overlap at one) and ``lines`` (the
 shuffled frame validated once before timing: a ``ReceiptLines``, as ``read_receipts``
 returns).
 """
@@ -52,6 +53,11 @@ def make_input(path: Path, lines: int, people: int) -> None:
     rng = np.random.default_rng(1)
     names = np.array([f"병원{k:03d}" for k in range(300)], dtype=object)
     named = np.where(rng.random(lines) < 1 / 3, "", names[rng.integers(0, 300, lines)])
+    # each 입원 line its own institution: the synthetic stays (random days and 입원일수) would
+    # overlap at a shared one, which validation refuses (a stay billed twice)
+    stay = np.flatnonzero(frame["setting"].to_numpy() == "inpatient")
+    named = named.astype(object)
+    named[stay] = [f"입원{k:07d}" for k in range(len(stay))]
     frames = {
         "shuffled": frame,
         "sorted": frame.sort_values(["person", "date"], kind="stable").reset_index(drop=True),
