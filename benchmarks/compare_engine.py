@@ -16,8 +16,8 @@ worktree of an earlier commit::
 The input is made once by ``bench_engine.synthetic`` (1,000,000 lines, 10,000 people).
 Cases: ``shuffled`` (categorical text columns, rows in random order), ``sorted`` (by person
 and date), ``text`` (plain str columns), ``institutions`` (the shuffled frame with 300
-병원명 on 통원·약국 lines, a third of them blank: 4세대 groups 통원 by institution; each 입원
-line its own institution, so no two synthetic stays overlap at one) and ``lines`` (the
+병원명, a third of the 통원·약국 lines blank: 4세대 groups 통원 by institution; a person's
+입원 lines each at another of them, so no two synthetic stays overlap at one) and ``lines`` (the
 shuffled frame validated once before timing: a ``ReceiptLines``, as ``read_receipts``
 returns).
 """
@@ -49,15 +49,19 @@ def make_input(path: Path, lines: int, people: int) -> None:
 
     frame = synthetic(lines, people)
     import numpy as np
+    import pandas as pd
 
     rng = np.random.default_rng(1)
     names = np.array([f"병원{k:03d}" for k in range(300)], dtype=object)
     named = np.where(rng.random(lines) < 1 / 3, "", names[rng.integers(0, 300, lines)])
-    # each 입원 line its own institution: the synthetic stays (random days and 입원일수) would
-    # overlap at a shared one, which validation refuses (a stay billed twice)
-    stay = np.flatnonzero(frame["setting"].to_numpy() == "inpatient")
+    # a person's 입원 lines each at another of the 300 (the k-th at 병원 person + k): the
+    # synthetic stays (random days and 입원일수) would overlap at a shared one, which
+    # validation refuses (a stay billed twice)
+    stay = frame["setting"].to_numpy() == "inpatient"
+    who = frame["person"].cat.codes.to_numpy()[stay]
+    kth = pd.Series(who).groupby(who).cumcount().to_numpy()
     named = named.astype(object)
-    named[stay] = [f"입원{k:07d}" for k in range(len(stay))]
+    named[stay] = names[(who + kth) % 300]
     frames = {
         "shuffled": frame,
         "sorted": frame.sort_values(["person", "date"], kind="stable").reset_index(drop=True),
