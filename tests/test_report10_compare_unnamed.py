@@ -94,3 +94,21 @@ def test_the_chosen_product_still_refuses(tmp_path: Path, policy: str, start: st
     body = STAYS if policy == "gen5" else ACTS
     with pytest.raises(st.ReceiptError):
         build_report(_lines(tmp_path, body), policy, start, charts=False)
+
+
+def test_unnamed_visits_of_1st_to_3rd_are_said_under_the_table(tmp_path: Path) -> None:
+    """Same-day unnamed 외래 lines at one tier: 4세대 joins them (one 통원), 1–3세대 columns
+    take each as a 통원 of its own; that is said under the comparison, not in section 2."""
+    path = tmp_path / "v.csv"
+    path.write_text(
+        "이름,진료일,진료구분,요양기관종류,본인부담금,비급여\n"
+        "다온,2024-03-05,외래,의원,8000,30000\n다온,2024-03-05,외래,의원,4000,20000\n",
+        encoding="utf-8",
+    )
+    rep = build_report(st.read_receipts(path), "gen4", "2024-01-01", charts=False)
+    notes = rep.comparison.attrs["notes"]
+    assert len(notes) == 1 and "rows 2, 3" in notes[0] and "gen1" in notes[0]
+    assert not [w for w in rep.why if "세대 비교표" in w]
+    text = render_markdown(rep)
+    assert text.index("## 5.") < text.index(notes[0]) < text.index("## 가정과 한계")
+    assert notes[0] in comparison_table(rep).html

@@ -106,9 +106,12 @@ def test_a_compared_5th_generation_column_says_it_too(tmp_path: Path) -> None:
     """Under 4세대 the comparison's 5세대 column still applies the condition: said once, as
     that column's."""
     rep = build_report(_read(tmp_path, WITH_DUE, LINES[:2]), "gen4", "2026-01-01", charts=False)
-    said = [w for w in rep.why if "분만예정일" in w]
+    assert not [w for w in rep.why if "분만예정일" in w]  # not a 4세대 sentence
+    said = rep.comparison.attrs["notes"]  # said under the comparison table
     assert len(said) == 1 and said[0].startswith("세대 비교표의 5세대 값")
     assert said[0].endswith("2줄 (rows 2, 3)") and "2026-10-08" in said[0]
+    text = render_markdown(rep)
+    assert text.index("## 5.") < text.index(said[0]) < text.index("## 가정과 한계")
     alone = build_report(_read(tmp_path, WITH_DUE, LINES[:2]), "gen4", "2026-01-01",
                          compare=["gen4"], charts=False)  # fmt: skip
-    assert not [w for w in alone.why if "분만예정일" in w]
+    assert not alone.comparison.attrs["notes"]

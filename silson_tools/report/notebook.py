@@ -69,11 +69,24 @@ def comparison_table(report: Report) -> Html:
     columns = ["label", "claim", "payout", "self_pay", "payout_pct", *zone_cols]
     shown = format_table(report.comparison[columns])
     out = table(shown.drop(columns=shown.columns[0]))
-    left_out = report.comparison.attrs.get("skipped") or {}
-    if not left_out:
-        return out
-    said = bullets(left_out.values(), "계산하지 않은 상품 (left out, and why)")
-    return Html(out.html + said.html, f"{out!r}\n{said!r}")
+    for items, title in _under_comparison(report):
+        said = bullets(items, title)
+        out = Html(out.html + said.html, f"{out!r}\n{said!r}")
+    return out
+
+
+def _under_comparison(report: Report) -> list[tuple[list[str], str]]:
+    """The sentences shown under the comparison: products left out and why, and what a
+    compared column assumed (each list with its title; none when empty)."""
+    attrs = report.comparison.attrs
+    return [
+        (items, title)
+        for items, title in (
+            (list((attrs.get("skipped") or {}).values()), "계산하지 않은 상품 (left out, and why)"),
+            (list(attrs.get("notes") or []), "비교표의 가정 (what a column assumed)"),
+        )
+        if items
+    ]
 
 
 class StopHere(Exception):
@@ -206,8 +219,8 @@ def show_report(
     display(bullets(report.why))
     for fig in report.figures.values():
         show_figure(fig)
-    if report.comparison.attrs.get("skipped"):  # the generations chart names them; here is why
-        display(bullets(report.comparison.attrs["skipped"].values(), "계산하지 않은 상품"))
+    for items, title in _under_comparison(report):  # the generations chart's left out, and why
+        display(bullets(items, title))
     display(HTML("<h4>보장이 가장 많이 줄어든 줄 (lines where coverage shrank most)</h4>"))
     display(people_table(report.top, "행 (row)"))
 

@@ -422,6 +422,8 @@ class Report:
     monthly: pd.DataFrame
     top: pd.DataFrame
     comparison: pd.DataFrame
+    """:func:`compare_policies`' table; ``attrs["skipped"]`` (product → why it was left out)
+    and ``attrs["notes"]`` (what a compared column assumed) are shown under it."""
     decile: int | Mapping[int, int] | None = None
     figures: dict[str, Figure] = field(default_factory=dict)
     certain_refund: pd.DataFrame | None = None
@@ -597,6 +599,14 @@ def build_report(
         {pol.name: assessed},
         estimate_nhis,
     )
+    comparison.attrs["notes"] = _unnamed_compare_note(
+        lines, [p for p in chosen if _policy(p).name != pol.name]
+    ) + [
+        f"세대 비교표의 {_policy(n).short_label or n} 값 (the comparison's {n} column): "
+        + " ".join(said)
+        for n in comparison.index
+        if n != pol.name and (said := due_date_sentences(_policy(n), lines, start))
+    ]  # what a compared column assumed, said under the table
     report = Report(
         policy=pol,
         policy_start=start,
@@ -610,13 +620,6 @@ def build_report(
         + _estimate_note(assessed)
         + due_date_sentences(pol, lines, start)
         + _ceiling_sentences(lines, certain, ceiling)
-        + _unnamed_compare_note(lines, [p for p in chosen if _policy(p).name != pol.name])
-        + [
-            f"세대 비교표의 {_policy(n).short_label or n} 값 (the comparison's {n} column): "
-            + " ".join(said)
-            for n in comparison.index
-            if n != pol.name and (said := due_date_sentences(_policy(n), lines, start))
-        ]
         + _pharmacy_note(pol, lines),
         monthly=monthly,
         top=top_shrinks(assessed),
