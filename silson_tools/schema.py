@@ -74,6 +74,8 @@ OPTIONAL_COLUMNS: Final[dict[str, object]] = {
     "institution": "",
     "category": "",
     "visit": "",  # 방문묶음: lines of one 통원 (same person, same day) the person groups
+    # 진료과: two 진료과 of one institution on one day are two treatment purposes, two 통원
+    "department": "",
     "severe": False,  # 산정특례 (중증): the line's care is for a 산정특례 대상 질환
     "diagnosis": "",  # 상병코드 (KCD), e.g. F32.9
     "due_date": "",  # 출산예정일 (분만예정일) of a 임신·출산 line, as 2027-03-01; "" = none
@@ -107,6 +109,7 @@ CANONICAL_COLUMNS: Final[tuple[str, ...]] = (
     "institution",
     "category",
     "visit",
+    "department",
     "severe",
     "diagnosis",
     "due_date",
@@ -126,6 +129,7 @@ COLUMN_LABELS: Final[dict[str, str]] = {
     "institution": "병원명 (institution)",
     "category": "항목 (category)",
     "visit": "방문묶음 (visit)",
+    "department": "진료과 (department)",
     "severe": "산정특례·중증 (severe: 예/아니오)",
     "diagnosis": "상병코드 (diagnosis: KCD, 예 F32.9)",
     "due_date": "출산예정일 (due_date: 분만예정일, 임신·출산 줄)",

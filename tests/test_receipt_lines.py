@@ -107,6 +107,7 @@ def test_code_built_frame_gets_canonical_columns_and_defaults() -> None:
         "institution",
         "category",
         "visit",
+        "department",
         "severe",
         "diagnosis",
     ]

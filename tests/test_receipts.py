@@ -570,7 +570,9 @@ def test_good_file_has_canonical_columns_and_dtypes(tmp_path: Path) -> None:
     assert frame["days"].tolist() == [0, 0, 7]
     assert frame["noncovered"].tolist() == [100_000, 0, 1_750_000]
     assert frame["over_ceiling"].tolist() == [0, 0, 0]  # column absent → default 0
-    assert frame.attrs["source"]["defaulted"] == ["over_ceiling", "visit", "severe", "diagnosis"]
+    assert frame.attrs["source"]["defaulted"] == [
+        "over_ceiling", "visit", "department", "severe", "diagnosis"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -151,7 +151,7 @@ def test_files_read_before_read_the_same(tmp_path: Path) -> None:
     """A file with the listed total, count and side columns reads as before."""
     head = [*BASE, "공단부담금", "환자부담총액", "횟수", "진료과", "비고"]
     rows = [[*LINE[:4], 15000, 20000, 36000, 35000, 1, "내과", "감기"],
-            [*LINE[:4], 10000, 0, 24000, 10000, "", "", ""]]
+            [*LINE[:4], 10000, 0, 24000, 10000, "", "내과", ""]]  # (blank beside 내과: which 통원?)
     for got in read_alike(tmp_path, head, rows):
         assert got["covered_copay"].tolist() == [15000, 10000]
         assert got.attrs["source"]["ignored_columns"] in (["비고"], ["횟수", "비고"])

@@ -120,6 +120,8 @@ def test_engine_and_reference_split_by_department_when_the_lines_carry_it(
         "nhis_paid": [20_000, 20_000],
         "noncovered": [250_000, 250_000],
     }
+    if WIRED:
+        frame["department"] = depts
     lines = as_receipt_lines(pd.DataFrame(frame))
     if not WIRED:  # the column as the readers would carry it (not yet a canonical column)
         given = ReceiptLines.given_columns.fget

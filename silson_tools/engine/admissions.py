@@ -191,8 +191,8 @@ def _shared_days(lines: SortedLines, at: np.ndarray) -> np.ndarray:
 def act_groups(lines: SortedLines, idx: np.ndarray) -> np.ndarray | None:
     """The act of each line ``idx`` (sorted positions) when injections are taken per visit:
     외래 lines by 통원 (:func:`.visits.visits` of 외래 by institution: person, day and
-    institution, a blank name alone, 방문묶음 joining), inpatient lines by admission, a 약국
-    line alone. None when every line is an act of its own."""
+    institution, a blank name alone, 방문묶음 joining, 진료과 splitting), inpatient lines by
+    admission, a 약국 line alone. None when every line is an act of its own."""
     m = len(idx)
     setting = lines.setting[idx]
     group = np.arange(m, dtype=I64)
@@ -202,7 +202,8 @@ def act_groups(lines: SortedLines, idx: np.ndarray) -> np.ndarray | None:
         shared = _shared_days(lines, idx[out])
         if not len(shared):
             pass  # no two on one person–day: each its own 통원
-        elif "visit" in lines.given:  # a key may join through other lines: the 통원 as built
+        elif "visit" in lines.given or "department" in lines.given:
+            # a key may join through other lines, a 진료과 split one: the 통원 as built
             v = visits(lines, "outpatient", "institution")
             if v is not None and len(v.starts) < len(v.idx):
                 number = np.full(lines.n, -1, I64)

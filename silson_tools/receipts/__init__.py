@@ -29,8 +29,9 @@ Modules: ``grid`` (file → cells with row numbers; ``xlsx`` streams workbooks),
 (header, merged and blank cells → raw columns), ``units``/``unitnotes`` (money units in
 headers, notes and number formats), ``kinds`` (치과·한방 institutions, 횟수 columns, hidden
 rows), ``header`` (alias mapping), ``cells``
-(one cell's amount, date, days or choice), ``validate`` (columns → canonical columns,
-cross checks, problem list), ``lines`` (:class:`ReceiptLines`), ``load`` (``read_receipts``).
+(one cell's amount, date, days or choice), ``departments`` (진료과 cells as names),
+``validate`` (columns → canonical columns, cross checks, problem list), ``lines``
+(:class:`ReceiptLines`), ``load`` (``read_receipts``).
 """
 
 from __future__ import annotations

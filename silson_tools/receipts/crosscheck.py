@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..schema import COLUMN_LABELS
+from .departments import near_spellings, purposes
 from .groups import Groups
 from .header import normalize, strip_invisible
 from .overlap import overlapping_stays
@@ -206,9 +208,14 @@ def cross_checks(
         )
     if "visit" in refs:
         _visit_keys(out, codes, refs, ok, inpatient, setting == pharmacy_setting, problems)
+    not_outpatient = inpatient | (setting == pharmacy_setting)
     if "department" in refs:
-        not_outpatient = inpatient | (setting == pharmacy_setting)
-        _blank_department(out, _institution_keys(out, codes), refs, ok, not_outpatient, problems)
+        inst = _institution_keys(out, codes)
+        _blank_department(out, inst, refs, ok, not_outpatient, problems)
+        _near_departments(out, inst, refs, ok, not_outpatient, problems)
+    if "visit" in refs or "department" in refs:
+        pharmacy_between_visits(out, _institution_keys(out, codes), refs, ok, not_outpatient,
+                                setting == pharmacy_setting, problems)  # fmt: skip
     overlapping_stays(out, codes, refs, ok, inpatient, problems)
 
 
@@ -358,6 +365,82 @@ def _blank_department(
         "이 줄의 진료과를 적거나 같은 통원이었던 줄과 같은 방문묶음을 적으세요 (two 진료과 are two "
         "treatment purposes, two visits: write this line's 진료과, or give it the visit key of the "
         "line it was one visit with)",
+    )
+
+
+def _near_departments(
+    out: dict[str, Any],
+    inst: np.ndarray,
+    refs: Mapping[str, str],
+    ok: np.ndarray,
+    not_outpatient: np.ndarray,
+    problems: Problems,
+) -> None:
+    """외래 lines of one person–institution–day whose 진료과 differ only in a bracket note or
+    letter case (``정형외과`` / ``정형외과(OS)``), with no 방문묶음 saying which visit: one
+    department written two ways is one 통원, two are two, and that is the person's to say
+    (refused at the 진료과 cells; :func:`.departments.near_spellings`)."""
+    o = np.flatnonzero(ok & ~not_outpatient)
+    if not len(o):
+        return
+    key = np.asarray(out["visit"], dtype=object)[o]
+    days = np.asarray(out["date"]).astype("datetime64[D]")[o]
+    person = np.asarray(out["person"], dtype=object)[o]
+    dept = np.asarray(out["department"], dtype=object)[o]
+    for at, spellings in near_spellings(person, days, inst[o], key, dept):
+        said = " / ".join(repr(s) for s in spellings)
+        problems.at(
+            o[at],
+            refs["department"],
+            out["department"],
+            f"한 가지로 쓴 진료과 (one spelling: this person's 외래 lines at this institution on "
+            f"this day write the 진료과 as {said}, which differ only in a bracket note or "
+            "letter case — if it was one department, write it the same on each line (one "
+            "통원); if two, write their names apart or give each visit its own 방문묶음 "
+            "(two 진료과 are two 통원))",
+        )
+
+
+def pharmacy_between_visits(
+    out: dict[str, Any],
+    inst: np.ndarray,
+    refs: Mapping[str, str],
+    ok: np.ndarray,
+    not_outpatient: np.ndarray,
+    pharmacy: np.ndarray,
+    problems: Problems,
+) -> None:
+    """A 약국 line naming (병원명) an institution where this person's 외래 lines of that day
+    are two or more 통원 (two 방문묶음 or two 진료과: :func:`.departments.purposes`), without
+    a 방문묶음 of one of those 외래 lines: which visit's prescription it filled changes the
+    deductible, and the engine would join the first listed. Refused at its 방문묶음 cell."""
+    o = np.flatnonzero(ok & ~not_outpatient)
+    named_ph = ok & pharmacy & (inst != "")
+    if not len(o) or not named_ph.any():
+        return
+    key = np.asarray(out["visit"], dtype=object)
+    dept = np.asarray(out["department"], dtype=object)
+    days = np.asarray(out["date"]).astype("datetime64[D]")
+    person = np.asarray(out["person"], dtype=object)
+    purpose = np.zeros(len(key), dtype=np.int64)
+    purpose[o] = purposes(person[o], days[o], inst[o], key[o], dept[o])
+    at = np.flatnonzero(named_ph | (ok & ~not_outpatient))
+    outpatient = ~not_outpatient[at]
+    place = Groups(person[at], days[at], inst[at])
+    several = place.distinct(purpose[at], outpatient) > 1
+    keyed = Groups(person[at], days[at], inst[at], key[at])
+    tied = keyed.any(outpatient & (key[at] != "")) & (key[at] != "")
+    problems.at(
+        at[~outpatient & several & ~tied],
+        refs.get("visit", COLUMN_LABELS["visit"]),
+        key,
+        "이 약국 줄의 방문묶음: 병원명의 병원에서 이날 이 사람의 외래가 두 통원 (방문묶음 "
+        "또는 진료과가 둘) 이므로, 어느 통원의 처방전을 조제했는지 그 통원의 외래 줄과 이 줄에 "
+        "같은 방문묶음을 적으세요 (방문묶음 열이 없으면 더하세요) (this 약국 line names an "
+        "institution where this person's 외래 lines of this day are two visits — two visit "
+        "keys or two 진료과 — so which visit's prescription it filled is the person's to "
+        "say: write one visit key on this line and on that visit's 외래 lines, adding a "
+        "방문묶음 column if there is none)",
     )
 
 

@@ -346,6 +346,8 @@ def map_header(text: Any, index: int, aliases: Aliases) -> Header:
         if len(inside) == 1:
             canonical = inside.pop()
             plain = [n for n in plain if aliases.columns.get(normalize(n)) != canonical]
+    if canonical is None and conflict is None and _DEPARTMENT_WORDS.search(normalize(base)):
+        canonical = "department"  # 진료과목코드, 담당진료과명: a 진료과 column not listed
     unit = found[0] if found else 1
     unit_text = unit_name(unit) if found else None
     if canonical is None:
@@ -368,6 +370,10 @@ def map_header(text: Any, index: int, aliases: Aliases) -> Header:
     return Header(raw, index, canonical, unit, unit_text=unit_text, problem=problem)
 
 
+_DEPARTMENT_WORDS: Final = re.compile(r"진료과|진료부서|department")
+"""Words that make a header not listed under ``[columns] department`` a 진료과 column (its
+text splits a day's 통원, so it is read rather than ignored). Not 과목 alone: 비급여과목
+names items, not departments."""
 _GUARDED: Final = frozenset({*WON_COLUMNS, "days"})
 """Columns whose header notes must be known: a note could change the number read."""
 _SUFFIX_UNIT = re.compile(

@@ -359,9 +359,11 @@ class ReceiptLines(pd.DataFrame):
         return tuple(np.asarray(_values(self, c)) for c in columns)
 
     def text_codes(self, column: str) -> tuple[np.ndarray, tuple[str, ...]] | None:
-        """A free-text column given in the input (``institution``, ``visit``) as (code per
-        line, distinct texts), as validation coded it; None when it was not kept."""
-        return self._info().codes.get(column) if column in ("institution", "visit") else None
+        """A free-text column given in the input (``institution``, ``visit``, ``department``)
+        as (code per line, distinct texts), as validation coded it; None when it was not
+        kept."""
+        kept = ("institution", "visit", "department")
+        return self._info().codes.get(column) if column in kept else None
 
     def problem(
         self, position: int, column: str | None, expected: str, value: Any = ...

@@ -18,9 +18,10 @@ in the "ignored" list, because ignoring it would give a wrong number:
 - **Kind of cover** (``환자구분``, ``보험유형``): only 건강보험 and 의료급여 receipts have the
   ①–④ split the rules assume; 일반 (비보험: NHI not applied), 자동차보험, 산재 and others are
   refused (the rules for them are not in the rule data).
-- **Department** (``진료과``, ``진료과목``): 치과·구강악안면외과 says 치과 care, 한방·한의 says
-  한방 care (their 비급여 is excluded by 4·5세대 wherever it is given). A blank 항목 is read as
-  치과/한방 (said in the notes); a 항목 that says other care is refused.
+- **Department** (``진료과``, ``진료과목``; read as the ``department`` column, which splits a
+  day's 통원, or an unread header whose words say so): 치과·구강악안면외과 says 치과 care,
+  한방·한의 says 한방 care (their 비급여 is excluded by 4·5세대 wherever it is given). A
+  blank 항목 is read as 치과/한방 (said in the notes); a 항목 that says other care is refused.
 - **Kind cell against amounts** (``항목``/``구분`` = ``비급여`` or ``급여``): a 비급여 line with
   its amount in ①/②/③, or a 급여 line with ④, contradicts itself and is refused.
 - **Totals the patient paid** (``환자부담총액`` ⑧, ``납부할 금액`` ⑩, ``수납액``): must equal
@@ -329,18 +330,20 @@ def department_kinds(headers: list[Header], cells_of: Callable[[Header], Any],
                      aliases: Aliases, problems: Problems,
                      ) -> tuple[RawColumn | None, list[str], str | None]:  # fmt: skip
     """A 진료과 column saying 치과/한방 → (the 항목 column with blanks filled, or None when
-    nothing changes; notes; the 진료과 header when it was looked at). A 항목 saying other
-    care on such a line is refused."""
-    dept = [h for h in headers if h.canonical is None
-            and side_kind(h.text, aliases) == "department"]
+    nothing changes; notes; the 진료과 header when it was looked at but not read, as the
+    ``department`` column is). A 항목 saying other care on such a line is refused. The read
+    column (``[columns] department``) first, else an unread header whose words say 진료과."""
+    dept = [h for h in headers if h.canonical == "department"] or [
+        h for h in headers if h.canonical is None and side_kind(h.text, aliases) == "department"]
     if not dept:
         return None, [], None
     h = dept[0]
+    said = None if h.canonical == "department" else str(h.text)  # read: not merely checked
     values = cells_of(h)
     codes, uniques = _factorize(values)
     kinds = [_kind(u) for u in uniques] + [None]
     if not any(kinds):
-        return None, [], str(h.text)
+        return None, [], said
     kind = np.array(kinds, dtype=object)[codes]
     if category is not None:
         cat_values = np.asarray(category.values, dtype=object) if not hasattr(
@@ -373,9 +376,9 @@ def department_kinds(headers: list[Header], cells_of: Callable[[Header], Any],
             "this 항목 says other care — fix the 항목 or the 진료과)",
         )  # fmt: skip
     if not notes:
-        return None, [], str(h.text)
+        return None, [], said
     ref = category.ref if category is not None else f"{ref_of(h)} (항목)"
-    return RawColumn("category", out, ref), notes, str(h.text)
+    return RawColumn("category", out, ref), notes, said
 
 
 _WORD_KIND: Final = {

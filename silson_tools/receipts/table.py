@@ -29,7 +29,7 @@ What a person's sheet means, decided here once (the README's receipts section sa
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -355,14 +355,19 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
     notes.extend(count_problems(headers, columns, keep, aliases, problems, None, inpatient))
     if grid.date1904 and "date" in raw:
         _plain_day_numbers(coded[found["date"].index], raw["date"].ref, problems)
-    keys = {c: coded[found[c].index] for c in ("person", "institution", "date") if c in raw}
+    keys = {c: (coded[found[c].index], _key_reader(c, aliases))
+            for c in ("person", "institution", "date", "tier") if c in raw and c in found}
     general = {k for k, v in aliases.values["category"].items() if v == ""}
+    setting = None
+    if "setting" in found and "category" in found:  # a 입원-only 항목 does not go on 외래
+        setting = (coded[found["setting"].index], _key_reader("setting", aliases),
+                   coded[found["category"].index], _key_reader("category", aliases))
     for column, specific, means in _CONTINUED:
         if column in raw and column in found:
             _blank_continuation(
                 column, coded[found[column].index], keys, raw[column].ref, problems,
                 (lambda u, g=general: normalize(cells.text(u)) not in g) if specific is None
-                else specific, means,
+                else specific, means, setting if column == "category" else None,
             )  # fmt: skip
     if blank_amounts:
         notes.append(
@@ -600,11 +605,38 @@ _CONTINUED: Final = (
 above make a blank ambiguous (None: any 항목 but 일반)."""
 
 
-def _blank_continuation(column: str, col: _Coded, keys: dict[str, _Coded], ref: str,
-                        problems: Problems, specific: Any, means: str) -> None:  # fmt: skip
+_ONLY_IN: Final = {"room_upgrade": "inpatient"}
+"""항목 that only an 입원 line carries (the reader refuses 상급병실 elsewhere): a blank on a
+외래 or 약국 line below one cannot be it continued."""
+
+
+def _key_reader(column: str, aliases: Aliases) -> Callable[[Any], tuple[Any, Any]]:
+    """How a key cell is compared: a date as a date, a 요양기관종류/진료구분/항목 as its code
+    (``종합``, ``종합병원``: general), other text as written."""
+    if column == "date":
+        return cells.parse_date
+    if column in ("tier", "setting", "category"):
+        return cells.choice_parser(column, aliases)
+    return lambda v: (cells.text(v), None)
+
+
+def _per_line(col: _Coded, read: Callable[[Any], tuple[Any, Any]]) -> np.ndarray:
+    """``read``'s value of each line's cell (None: blank), each distinct cell read once."""
+    values = np.empty(len(col.uniques), dtype=object)
+    values[:] = [None if b else read(u)[0]
+                 for u, b in zip(col.uniques, col.blanks, strict=True)]  # fmt: skip
+    return values[col.codes]
+
+
+def _blank_continuation(column: str, col: _Coded, keys: dict[str, tuple[_Coded, Any]], ref: str,
+                        problems: Problems, specific: Any, means: str,
+                        setting: tuple[_Coded, Any, _Coded, Any] | None = None,
+                        ) -> None:  # fmt: skip
     """A blank cell under a line whose cell says something (도수치료, 산정특례 예, F32.9),
-    for the same person at the same institution on another day: the same continued, or the
-    blank's own meaning? Refused with its place."""
+    for the same person at the same institution (병원명 and 요양기관종류, where given) on
+    another day: the same continued, or the blank's own meaning? Refused with its place.
+    ``setting`` (진료구분 and 항목 with their readers): a 항목 that only an 입원 line carries
+    (상급병실) is not read as continued onto a 외래 or 약국 line."""
     empty = col.blank()
     if not empty.any() or empty.all():
         return
@@ -617,14 +649,15 @@ def _blank_continuation(column: str, col: _Coded, keys: dict[str, _Coded], ref: 
     same = table[col.codes[source]]
     if not same.any():
         return
-    for key, key_col in keys.items():
-        read = cells.parse_date if key == "date" else (lambda v: (cells.text(v), None))
-        values = np.empty(len(key_col.uniques), dtype=object)
-        values[:] = [None if b else read(u)[0]
-                     for u, b in zip(key_col.uniques, key_col.blanks, strict=True)]  # fmt: skip
-        values = values[key_col.codes]
+    for key, (key_col, read) in keys.items():
+        values = _per_line(key_col, read)
         equal = values[blanks] == values[source]
         same &= ~equal if key == "date" else equal
+    if setting is not None and same.any():
+        kind = _per_line(setting[0], setting[1])
+        category = _per_line(setting[2], setting[3])
+        for code, only in _ONLY_IN.items():
+            same &= ~((category[source] == code) & (kind[blanks] != only))
     prior = col.values()[source[same]]
     problems.at(
         blanks[same], ref, None,

@@ -36,6 +36,7 @@ from ..schema import (
 )
 from . import cells, flags
 from .crosscheck import cross_checks
+from .departments import department_cells
 from .header import (
     Aliases,
     Header,
@@ -582,8 +583,10 @@ def check_columns(
             parse = cells.choice_parser(canonical, aliases, extra)
             values, code, good = _choices(col, parse, allowed, required, problems, defer_text)
             codes[canonical] = (code, allowed)
-        else:  # person, institution: free text
+        else:  # person, institution, visit, department: free text
             default = str(OPTIONAL_COLUMNS[canonical])
+            if canonical == "department":
+                col = department_cells(col)
             values, codes[canonical] = _texts(col, default, problems, defer_text)
             good = np.ones(n, dtype=bool)
         out[canonical] = values

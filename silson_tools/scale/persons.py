@@ -361,7 +361,7 @@ def _setting(
     return policies, starts
 
 
-_TEXT_COLUMNS = ("person", "setting", "tier", "institution", "category", "visit")
+_TEXT_COLUMNS = ("person", "setting", "tier", "institution", "category", "visit", "department")
 
 
 def _numpy_text(frame: pd.DataFrame) -> pd.DataFrame:

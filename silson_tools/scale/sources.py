@@ -107,7 +107,8 @@ def read_part(part: Part) -> pd.DataFrame:
     reads the amounts and dates (``12,000원``, ``2024.03.05`` …) and Korean headers.
     """
     if part.is_csv:
-        text_columns = {c: str for c in ("person", "policy", "policy_start", "institution")}
+        texts = ("person", "policy", "policy_start", "institution", "department")
+        text_columns = {c: str for c in texts}
         options: dict[str, Any] = {"dtype": text_columns, "skip_blank_lines": False}
         try:
             frame = pd.read_csv(part.file, encoding="utf-8-sig", **options)

@@ -1,0 +1,104 @@
+"""진료과 (department) cells as names: two 진료과 of one institution on one day are two
+treatment purposes, two 통원 (the engine splits them), so which spellings are one 진료과 must
+be plain.
+
+- **One name**: a cell is NFKC (full-width letters as half-width) without whitespace, so
+  `` 정형 외과 `` and ``정형외과`` are one 진료과 (:func:`department_name`); nothing else is
+  merged.
+- **Near spellings** (``crosscheck``): two names of one person–institution–day that differ
+  only in a bracket note or in letter case (``정형외과`` / ``정형외과(OS)``, ``ENT`` / ``ent``)
+  may be one department written two ways or two: a line without a 방문묶음 that would be split
+  from the other by that difference alone is refused at its 진료과 cell, asking the person to
+  write one spelling (one 통원) or a 방문묶음 per visit.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+
+from . import cells
+from .groups import Groups
+
+if TYPE_CHECKING:
+    from .validate import RawColumn
+
+__all__ = [
+    "department_cells", "department_name", "loose_department", "near_spellings", "purposes",
+]
+
+_NOTE: Final = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]")
+
+
+def department_name(cell: Any) -> str:
+    """A 진료과 cell as one name: NFKC, no whitespace; blank → ``""``."""
+    if cells.is_blank(cell):
+        return ""
+    return "".join(unicodedata.normalize("NFKC", cells.text(cell)).split())
+
+
+def loose_department(name: str) -> str:
+    """A 진료과 name without its bracket notes, case folded (``정형외과(OS)`` → ``정형외과``;
+    ``ENT`` → ``ent``): names equal here but not as written may be one department."""
+    return _NOTE.sub("", name).casefold()
+
+
+def department_cells(col: RawColumn) -> RawColumn:
+    """The 진료과 column with each cell as :func:`department_name` (each distinct cell once),
+    factorized: the values and their codes."""
+    from .validate import _factorize
+
+    codes, uniques = col.coded if col.coded is not None else _factorize(col.values)
+    names, table = pd.factorize(pd.Series([department_name(u) for u in uniques], dtype=object))
+    per_line = np.append(names, -1)[codes]  # a missing cell (code −1) stays missing
+    values = np.append(np.asarray(table, dtype=object), None)[per_line]
+    return replace(col, values=values, coded=(per_line, list(table)))
+
+
+def _codes(values: np.ndarray) -> np.ndarray:
+    """Text → int codes, blank (``""``) → 0, others 1, 2 … by first appearance."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object).fillna(""))
+    blank = np.append(np.asarray(uniques, dtype=object) == "", True)
+    return np.where(blank[codes], 0, codes + 1).astype(np.int64)
+
+
+def purposes(person: np.ndarray, days: np.ndarray, inst: np.ndarray, key: np.ndarray,
+             dept: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Per 외래 line: its treatment purpose within its person–day–institution, as the engine
+    splits 통원 (``engine.visits._purposes``): its 방문묶음 key (> 0); a keyless line the one
+    key of the lines of its place and 진료과, if just one; else its 진료과 (≤ 0, blank 0)."""
+    k, d = _codes(key), _codes(dept)
+    keyed = k > 0
+    place = Groups(person, days, inst, d)
+    n_keys = place.distinct(k, keyed)
+    one = np.zeros(place.size, dtype=np.int64)
+    one[place.codes[keyed]] = k[keyed]
+    return np.where(keyed, k, np.where(n_keys == 1, one[place.codes], -d))
+
+
+def near_spellings(person: np.ndarray, days: np.ndarray, inst: np.ndarray, key: np.ndarray,
+                   dept: np.ndarray) -> list[tuple[np.ndarray, tuple[str, ...]]]:  # fmt: skip
+    """외래 lines split from another line of their person–day–institution only by how a
+    진료과 is written (``정형외과`` / ``정형외과(OS)``: equal by :func:`loose_department`):
+    (positions, the spellings) per such group, for lines whose purpose is their 진료과
+    (no 방문묶음 says which visit)."""
+    dept = np.asarray(dept, dtype=object)
+    names, where = pd.factorize(pd.Series(dept, dtype=object).fillna(""))
+    loose = [loose_department(str(n)) for n in where]
+    if len(set(loose)) == len(loose):
+        return []
+    loose_of = np.asarray(loose, dtype=object)[names]
+    group = Groups(person, days, inst, loose_of)
+    several = group.several(names) & (loose_of != "")
+    hit = several & (purposes(person, days, inst, key, dept) <= 0)
+    out = []
+    for g in np.unique(group.codes[hit]):
+        mine = group.codes == g
+        spellings = tuple(sorted({str(v) for v in dept[mine]}))
+        out.append((np.flatnonzero(mine & hit), spellings))
+    return out
