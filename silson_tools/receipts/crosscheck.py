@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import COLUMN_LABELS
-from .departments import near_spellings, purposes
+from .departments import has_near_names, near_spellings, purposes
 from .groups import Groups
 from .header import normalize, strip_invisible
 from .overlap import overlapping_stays
@@ -211,8 +211,9 @@ def cross_checks(
     not_outpatient = inpatient | (setting == pharmacy_setting)
     if "department" in refs:
         inst = _institution_keys(out, codes)
-        _blank_department(out, inst, refs, ok, not_outpatient, problems)
-        _near_departments(out, inst, refs, ok, not_outpatient, problems)
+        dept = codes.get("department")
+        _blank_department(out, inst, refs, ok, not_outpatient, problems, dept)
+        _near_departments(out, inst, refs, ok, not_outpatient, problems, dept)
     if "visit" in refs or "department" in refs:
         pharmacy_between_visits(out, _institution_keys(out, codes), refs, ok, not_outpatient,
                                 setting == pharmacy_setting, problems)  # fmt: skip
@@ -341,13 +342,19 @@ def _blank_department(
     ok: np.ndarray,
     not_outpatient: np.ndarray,
     problems: Problems,
+    coded: tuple[np.ndarray, tuple[str, ...]] | None = None,
 ) -> None:
     """A 외래 line with a blank 진료과 and no 방문묶음 beside a 외래 line of that person,
     institution and day that names one: two 진료과 are two treatment purposes (two 통원), so
-    whether the blank line was one of them is the person's to say (refused at its 진료과)."""
+    whether the blank line was one of them is the person's to say (refused at its 진료과).
+    ``coded``: the column as validation coded it (code per line, names), read per name."""
     o = np.flatnonzero(ok & ~not_outpatient)
-    dept = np.asarray(out["department"], dtype=object)[o]
-    named = pd.Series(dept, dtype=object).fillna("").astype(str).str.strip().to_numpy() != ""
+    if coded is not None:
+        code, names = coded
+        named = np.array([str(n).strip() != "" for n in names] + [False], dtype=bool)[code[o]]
+    else:
+        dept = np.asarray(out["department"], dtype=object)[o]
+        named = pd.Series(dept, dtype=object).fillna("").astype(str).str.strip().to_numpy() != ""
     if not named.any() or named.all():
         return
     place = Groups(
@@ -375,13 +382,14 @@ def _near_departments(
     ok: np.ndarray,
     not_outpatient: np.ndarray,
     problems: Problems,
+    coded: tuple[np.ndarray, tuple[str, ...]] | None = None,
 ) -> None:
     """외래 lines of one person–institution–day whose 진료과 differ only in a bracket note or
     letter case (``정형외과`` / ``정형외과(OS)``), with no 방문묶음 saying which visit: one
     department written two ways is one 통원, two are two, and that is the person's to say
     (refused at the 진료과 cells; :func:`.departments.near_spellings`)."""
     o = np.flatnonzero(ok & ~not_outpatient)
-    if not len(o):
+    if not len(o) or (coded is not None and not has_near_names(coded[1])):
         return
     key = np.asarray(out["visit"], dtype=object)[o]
     days = np.asarray(out["date"]).astype("datetime64[D]")[o]

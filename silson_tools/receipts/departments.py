@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from .validate import RawColumn
 
 __all__ = [
-    "department_cells", "department_name", "loose_department", "near_spellings", "purposes",
+    "department_cells", "department_name", "has_near_names", "loose_department",
+    "near_spellings", "purposes",
 ]
 
 _NOTE: Final = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]")
@@ -79,6 +80,12 @@ def purposes(person: np.ndarray, days: np.ndarray, inst: np.ndarray, key: np.nda
     one = np.zeros(place.size, dtype=np.int64)
     one[place.codes[keyed]] = k[keyed]
     return np.where(keyed, k, np.where(n_keys == 1, one[place.codes], -d))
+
+
+def has_near_names(names: tuple[str, ...] | list[str]) -> bool:
+    """True when two of the distinct 진료과 ``names`` are equal by :func:`loose_department`."""
+    loose = [loose_department(str(n)) for n in names if str(n) != ""]
+    return len(set(loose)) < len(loose)
 
 
 def near_spellings(person: np.ndarray, days: np.ndarray, inst: np.ndarray, key: np.ndarray,
