@@ -68,6 +68,8 @@ def test_spacing_and_width_are_one_department(tmp_path: Path) -> None:
     rows = [ortho(" 정형 외과 "), ortho("정형외과"), ortho("ＥＮＴ"), ortho("ENT")]
     for got in read_three_ways(tmp_path, HEAD, rows):
         assert got["department"].tolist() == ["정형외과", "정형외과", "ENT", "ENT"]
+        said = [n for n in got.attrs["source"]["notes"] if n.startswith("진료과는")]
+        assert said and "'정형 외과' → '정형외과'" in said[0] and "'ＥＮＴ' → 'ENT'" in said[0]
         # two 통원 (정형외과, ENT) of two lines each: ① 40,000 − 2만원; ④ 20만원 per 통원
         assert sum(payouts(got)) == 2 * (20_000 + 200_000)
 

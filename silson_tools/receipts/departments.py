@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .validate import RawColumn
 
 __all__ = [
-    "department_cells", "department_name", "has_near_names", "loose_department",
+    "department_cells", "department_name", "department_notes", "has_near_names", "loose_department",
     "near_spellings", "purposes",
 ]
 
@@ -109,3 +109,21 @@ def near_spellings(person: np.ndarray, days: np.ndarray, inst: np.ndarray, key: 
         spellings = tuple(sorted({str(v) for v in dept[mine]}))
         out.append((np.flatnonzero(mine & hit), spellings))
     return out
+
+
+def department_notes(col: RawColumn | None) -> list[str]:
+    """The read's note when 진료과 cells were read as one name with their inner spaces or
+    full-width letters dropped (``정형 외과`` → ``정형외과``): said, as it joins them."""
+    if col is None:
+        return []
+    from .validate import _factorize
+
+    _, uniques = col.coded if col.coded is not None else _factorize(col.values)
+    pairs = {(cells.text(u), department_name(u)) for u in uniques if not cells.is_blank(u)}
+    changed = sorted((a, b) for a, b in pairs if a != b)
+    if not changed:
+        return []
+    shown = ", ".join(f"{a!r} → {b!r}" for a, b in changed[:5])
+    more = f" 외 {len(changed) - 5}개" if len(changed) > 5 else ""
+    return [f"진료과는 띄어쓰기·전각 글자를 빼고 한 이름으로 읽었습니다 (진료과 read as one name "
+            f"without inner spaces or full-width letters): {shown}{more}"]

@@ -64,6 +64,7 @@ from ..schema import (
 )
 from . import cells
 from .crosscheck import total_cells
+from .departments import department_notes
 from .header import Aliases, Header, default_aliases, load_aliases, map_header, normalize
 from .kinds import carry_kinds, count_problems, is_count_header, stay_counts, total_problems
 from .labelrows import label_rows
@@ -213,6 +214,7 @@ class ReceiptLines(pd.DataFrame):
         checked = check_columns(raw, len(frame), problems, table, extra_categories=extra,
                                 defer_text=defer_text)  # fmt: skip
         _unit_fit(found, checked.columns, problems)
+        notes.extend(department_notes(raw.get("department")))
         if not problems:
             notes.extend(add_old_noncovered(
                 old_noncovered_parts(headers, lambda h: frame.iloc[:, h.index], _frame_ref,
