@@ -245,7 +245,8 @@ def test_gen4_joins_them_and_the_comparison_says_what_1_3_did(tmp_path: Path) ->
     path = tmp_path / "n4.csv"
     path.write_text(NONAME.format(extra="", a="", b="").replace("2016", "2024"), encoding="utf-8")
     rep = build_report(st.read_receipts(path), "gen4", "2024-01-01", charts=False)
-    assert any("세대 비교표의" in w and "rows 2, 3" in w for w in rep.why), rep.why
+    notes = rep.comparison.attrs["notes"]
+    assert any("세대 비교표의" in w and "rows 2, 3" in w for w in notes), notes
 
 
 def test_the_assumption_says_what_the_engine_does_with_unnamed_lines() -> None:
