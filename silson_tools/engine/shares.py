@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .lines import I64, group_firsts, nonzero_at, run_number
+from .lines import I64, gather, group_firsts, nonzero_at, run_number
 
 __all__ = ["add_nonzero", "largest_remainder", "pooled_noncovered", "share_steps"]
 
@@ -124,7 +124,8 @@ def share_steps(
     is left on them.
 
     Speed: the adds go straight into the targets (``np.add.at``, no per-step line array);
-    a step that is 0 on most visits touches only their lines.
+    a step that is 0 on most visits touches only their lines; visits of two lines (most
+    shared visits) are shared by a closed form on their two lines (:func:`_pair_shares`).
     """
     m = len(idx)
     if len(starts) == m:  # one line per visit
@@ -150,10 +151,10 @@ def share_steps(
             if len(sub):
                 add_nonzero(target, idx_sub, share)
             continue
-        line = np.take(step, unit, out=line)
+        line = gather(step, unit, out=line)
         line[sub] = share
         np.add.at(target, idx, line)
-    line = np.take(u_left, unit, out=line)
+    line = gather(u_left, unit, out=line)
     line[sub] = rest
     payout[idx] = line
 
@@ -171,11 +172,16 @@ def add_nonzero(target: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None
 
 
 def _waterfall(
-    steps: list[np.ndarray], weight: np.ndarray, unit: np.ndarray, sub: np.ndarray
+    steps: list[np.ndarray],
+    weight: np.ndarray,
+    unit: np.ndarray,
+    sub: np.ndarray,
+    pairs: bool = True,
 ) -> tuple[list[np.ndarray], np.ndarray]:
     """On the lines ``sub`` of shared visits (``weight``: what each claims): each step's
     share per line, in turn by :func:`largest_remainder` of what is left on them, and what
-    is left at the end."""
+    is left at the end. ``pairs``: visits of two lines (most shared visits) take each step
+    by :func:`_pair_shares`, the others as before (False: every visit as before)."""
     rest = weight.copy()
     shares = []
     if not len(sub):
@@ -184,6 +190,10 @@ def _waterfall(
     first = group_firsts(sub_unit)
     units = sub_unit[first]
     starts = np.flatnonzero(first)
+    if pairs:
+        got = _with_pairs(steps, rest, sub_unit, units, starts)
+        if got is not None:
+            return got, rest
     local = run_number(first)
     for step in steps:
         per_unit = step[units]
@@ -201,6 +211,70 @@ def _waterfall(
         rest -= share
         shares.append(share)
     return shares, rest
+
+
+def _with_pairs(
+    steps: list[np.ndarray],
+    rest: np.ndarray,
+    sub_unit: np.ndarray,
+    units: np.ndarray,
+    starts: np.ndarray,
+) -> list[np.ndarray] | None:
+    """:func:`_waterfall`'s shares with the two-line visits taken apart (:func:`_pair_shares`
+    on their first and second lines, no grouping) and the other visits by the general
+    waterfall; ``rest`` is updated in place. None (``rest`` untouched) when fewer than half
+    the visits are pairs, or a product could pass int64 (the general way takes Python ints)."""
+    size = np.diff(starts, append=len(sub_unit))
+    two = size == 2
+    if np.count_nonzero(two) * 2 < len(starts):
+        return None
+    a = starts[two]
+    b = a + 1
+    of_pairs = units[two]
+    per_pair = [
+        np.zeros(len(a), I64) if step.strides[0] == 0 and not step[:1].any() else step[of_pairs]
+        for step in steps
+    ]  # (a read-only view of one 0: no gather)
+    if float(max(int(t.max()) for t in per_pair)) * float(rest.max()) >= _EXACT_PRODUCT:
+        return None
+    other = np.flatnonzero(~two[run_number(group_firsts(sub_unit))])  # lines of the others
+    if len(other):
+        o_shares, o_rest = _waterfall(
+            steps, rest[other], sub_unit, other, pairs=False
+        )  # sub_unit numbers their visits; ``unit`` of the lines is sub_unit[other]
+    wa, wb = rest[a], rest[b]
+    shares = []
+    for k, total in enumerate(per_pair):
+        share = np.zeros(len(rest), I64)
+        if total.any():
+            sa, sb = _pair_shares(total, wa, wb)
+            share[a], share[b] = sa, sb
+            wa -= sa
+            wb -= sb
+        if len(other):
+            share[other] = o_shares[k]
+        shares.append(share)
+    rest[a], rest[b] = wa, wb
+    if len(other):
+        rest[other] = o_rest
+    return shares
+
+
+def _pair_shares(
+    total: np.ndarray, wa: np.ndarray, wb: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`largest_remainder` of ``total`` over visits of two lines weighing ``wa`` and
+    ``wb``: ``⌊T × w ÷ W⌋`` each (W = wa + wb, 1 where 0), then the won left over one each
+    to the larger remainder first (ties: the first line), at most one per line."""
+    safe = np.maximum(wa + wb, 1)
+    sa, ra = np.divmod(total * wa, safe)
+    sb, rb = np.divmod(total * wb, safe)
+    left = total - sa - sb
+    two = left >= 2
+    one = left == 1
+    sa += two | (one & (ra >= rb))
+    sb += two | (one & (rb > ra))
+    return sa, sb
 
 
 def _lines_of_shared_visits(starts: np.ndarray, size: np.ndarray) -> np.ndarray:
