@@ -434,6 +434,7 @@ def group_visits(rows: list[dict], unit: str, blank_alone: bool = False) -> list
             old = inst_tier.get(r["institution"])
             if old is None or order.index(r["tier"]) > order.index(old):
                 inst_tier[r["institution"]] = r["tier"]
+    out_keys = {r["visit"] for r in rows if r["setting"] == "outpatient" and r["visit"]}
     days: dict[tuple, list[dict]] = {}
     for r in rows:
         days.setdefault((r["person"], r["day"]), []).append(r)
@@ -462,6 +463,9 @@ def group_visits(rows: list[dict], unit: str, blank_alone: bool = False) -> list
         here = {k: list(g) for k, g in outpatient.items()}
         for r in day_rows:
             if r["setting"] != "pharmacy":
+                continue
+            if r["visit"] and r["visit"] in out_keys:  # joined by its 방문묶음 key alone
+                here.setdefault(("keyed", r["pos"]), []).append(r)
                 continue
             at_named = [k for k in outpatient if k[0] == r["institution"]]
             if r["institution"] != "" and at_named:

@@ -590,6 +590,11 @@ def receipts(draw, policy) -> tuple[pd.DataFrame, object, object]:
         keys = keys_at.get((r["person"], r["date"], r["institution"]), [])
         if r["setting"] == "outpatient" and not r["visit"] and len(keys) > 1:
             r["visit"] = keys[0]
+        # likewise a 약국 line naming an institution whose 외래 lines that day carry two keys
+        # (which visit's prescription?) takes the first key there
+        named = r["setting"] == "pharmacy" and r["institution"]
+        if named and len(keys) > 1 and r["visit"] not in keys:
+            r["visit"] = keys[0]
     df = pd.DataFrame(no_days_billed_twice(rows))  # the reader refuses days billed twice
     start = draw(START)
     hook = draw(HOOK)

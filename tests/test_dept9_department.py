@@ -138,8 +138,6 @@ def test_no_department_column_reads_as_before(tmp_path: Path) -> None:
         assert sum(payouts(got)) == 220_000
 
 
-@pytest.mark.xfail(strict=True, reason="the engine splits by 진료과 only where 병원명 or "
-                   "방문묶음 is a column (a request to the engine's owner)")  # fmt: skip
 def test_two_departments_without_hospital_names_are_two_visits(tmp_path: Path) -> None:
     head = [h for h in HEAD if h != "병원명"]
     rows = [[c for j, c in enumerate(r) if j != 4] for r in (ortho(), ortho("안과"))]
@@ -204,8 +202,6 @@ def test_pharmacy_tied_by_a_key_or_naming_another_place_is_read(tmp_path: Path) 
         assert isinstance(got, ReceiptLines), got
 
 
-@pytest.mark.xfail(strict=True, reason="the engine joins a keyed 약국 line to the named "
-                   "hospital's first visit as well as its key's, merging two 통원 (a request)")
 def test_pharmacy_tied_to_the_second_visit_keeps_two_visits(tmp_path: Path) -> None:
     rows = [keyed(ortho(), "a"), keyed(ortho("안과"), "b"), keyed(pharmacy(), "b")]
     lines = read_receipts(_csv(tmp_path / "k.csv", KEYED, rows))

@@ -173,9 +173,11 @@ def _name_table(names: tuple[str, ...] | list[str], column: str) -> np.ndarray:
 
 
 def _names_given(lines: SortedLines) -> bool:
-    """True when the receipts had an ``institution`` or a ``visit`` column (else every line's
-    is blank, and :func:`institution_visits` has nothing to group by)."""
-    return lines.receipts is not None and bool({"institution", "visit"} & set(lines.given))
+    """True when the receipts had an ``institution``, a ``visit`` or a ``department`` column
+    (else every line's is blank, and :func:`institution_visits` has nothing to group by)."""
+    return lines.receipts is not None and bool(
+        {"institution", "visit", "department"} & set(lines.given)
+    )
 
 
 def institution_visits(
@@ -210,7 +212,7 @@ def institution_visits(
 
     Lines of equal key are one visit; keys never decrease from one person–day to the next.
     (:func:`visits` numbers the visits by their first line, so they run by person and date.)
-    None when no line names an institution or a visit key: then each person–day is one
+    None when no line names an institution, a visit key or a 진료과: then each person–day is one
     visit (its 외래 lines are one, and its 약국 lines join them, or are one visit on a day
     without).
     """
@@ -218,7 +220,7 @@ def institution_visits(
         return None  # neither column given: no line names one (as the codes below say)
     inst = _text_codes(lines, "institution", idx)
     keys = _text_codes(lines, "visit", idx)
-    if not inst.any() and not keys.any():
+    if not inst.any() and not keys.any() and not _text_codes(lines, "department", idx).any():
         return None
     ph = lines.setting[idx] == PH
     m = int(inst.max()) + 1
@@ -260,6 +262,11 @@ def institution_visits(
                 if len(moved):
                     tier = own.copy()
                     tier[moved] = inst_tier[inst[moved]]
+        tied = ph & (keys > 0) & np.isin(keys, keys[~ph & (keys > 0)])
+        if tied.any():  # a 약국 line whose 방문묶음 is on 외래 lines: joined by that key alone
+            join[tied] = -1  # (by its name as well, it would tie two 통원 into one)
+            group = group.copy()
+            group[tied] = int(group.max()) + 1 + np.arange(int(tied.sum()), dtype=I64)
         group = np.where(join >= 0, join, group)
     return join_keyed(group, keys), tier
 

@@ -92,13 +92,14 @@ ASSUMPTIONS: Final = (
     "보험금은 이 도구의 규칙 파일(silson_tools/data/products, 출처·신뢰도 A/B/C 표시)로 계산한 "
     "추정치입니다; 실제 지급액은 약관·심사에 따라 다릅니다 (estimates from the rule files, "
     "not an insurer's decision).",
-    "한 사람이 같은 날 병원명이 같은 기관에서 받은 외래는 몇 줄이든 한 번의 통원이고 (방문묶음이 "
-    "다르면 치료 목적이 다른 두 통원), 같은 방문묶음의 줄도 한 번입니다; 4·5세대는 그날의 약국도 "
-    "합치고 (다른 날 조제한 약국은 병원명의 기관 등급으로 따로, 방문묶음을 같이 적으면 합침) "
+    "한 사람이 같은 날 병원명이 같은 기관에서 받은 외래는 몇 줄이든 한 번의 통원이고 "
+    "(방문묶음이나 진료과가 다르면 치료 목적이 다른 두 통원), 같은 방문묶음의 줄도 한 번입니다; "
+    "4·5세대는 그날의 약국도 합치고 (다른 날 조제한 약국은 병원명의 기관 등급으로 따로, "
+    "방문묶음을 같이 적으면 합침) "
     "1–3세대는 처방전마다 따로 공제합니다. 1–3세대에서 병원명이 없는 외래 줄은 각각 다른 통원이라 "
     "같은 날 여럿이면 병원명이나 방문묶음을 묻습니다 (one institution's outpatient lines of a day "
-    "are one visit unless their visit keys differ; 4th/5th generation add the day's pharmacy, a "
-    "later fill stands alone at its prescriber's tier unless a key ties it).",
+    "are one visit unless their visit keys or 진료과 differ; 4th/5th generation add the day's "
+    "pharmacy, a later fill stands alone at its prescriber's tier unless a key ties it).",
     "비급여 특약·3대 비급여 특약에 모두 가입했다고 가정합니다 (all riders assumed held).",
     "본인부담상한제 환급: 소득분위(decile)를 주면 그 분위의 환급을 빼고, 주지 않으면 어느 "
     "분위든 받는 만큼 (그해 최고 상한액을 넘는 ①) 만 뺍니다 (the national-ceiling refund: the "
