@@ -72,17 +72,23 @@ from .ceiling_table import (
 )
 from .ceiling_years import (
     TOTAL_COLUMNS,
+    LineColumns,
     certain_amounts,
+    code_is,
+    copay_parts,
     counted_copay,
     crossing_rows,
     frame_pieces,
     line_sums,
     long_stay_years,
-    per_person,
+    person_values,
     piece_refunds,
     pieces,
+    refunds_above,
     split_by_days,
+    stay_years,
     uncounted_copay,
+    year_deciles,
     year_rows,
 )
 from .errors import InputError
@@ -402,31 +408,49 @@ def _check_long_stay(value: Any) -> bool:
     return bool(value)
 
 
-def _deciles(spec: CeilingSpec, frame: pd.DataFrame) -> np.ndarray:
-    """Each piece's 소득분위: ``spec.decile``, or ``spec.year_deciles`` of the piece's year;
-    the later part of a stay in a year without one (for that person) takes its first
-    year's (InputError when a line's own year has none)."""
-    check, persons = _checked_decile(_table(spec.table)), frame["person"]
+def _piece_arrays(
+    spec: CeilingSpec, lines: ReceiptLines, certain: bool = False
+) -> dict[str, np.ndarray]:
+    """:func:`_pieces` as numpy arrays by column, plus ``who`` (person codes): no pandas
+    groupby, and the lines' columns read once (:class:`~.ceiling_years.LineColumns`)."""
+    tab = _table(spec.table)
+    columns = LineColumns.of(lines)
+    (code, names), (setting, settings) = columns.person, columns.setting
+    inpatient = code_is(setting, settings, "inpatient")
+    parts = pieces(columns.date, columns.days, inpatient, tab.period_years)
+    who = code[parts.pos]
+    person = np.asarray(names, dtype=object)[who]
+    later = np.zeros(len(parts), dtype=bool)  # the later part of a stay
+    later[1:] = parts.pos[1:] == parts.pos[:-1]
     if spec.year_deciles is None:
-        return per_person("decile", spec.decile, persons, check)
-    later = frame["pos"].duplicated().to_numpy()
-    out = np.zeros(len(frame), dtype=np.int64)
-    for first in (True, False):
-        for year in np.unique(frame["year"].to_numpy()):
-            where = (frame["year"] == year).to_numpy() & (later != first)
-            given = spec.year_deciles.get(int(year))
-            if not where.any() or (not first and given is None):
-                continue
-            if given is None:
-                raise InputError(f"no 소득분위 for {year}; given for {sorted(spec.year_deciles)}")
-            if not first and isinstance(given, Mapping):
-                where &= persons.isin([str(k) for k in given]).to_numpy()
-            out[where] = per_person("decile", given, persons[where], check)
-    unset = np.flatnonzero(out == 0)  # later parts without their own year's decile
-    out[unset] = (
-        pd.Series(out).groupby(frame["pos"].to_numpy()).transform("first").to_numpy()[unset]
-    )
-    return out
+        check = _checked_decile(tab)
+        decile = person_values("decile", spec.decile, who, names, check).astype(np.int64)
+    else:
+        frame = pd.DataFrame({"pos": parts.pos, "person": person, "year": parts.year})
+        decile = year_deciles(spec.year_deciles, frame, _checked_decile(tab)).astype(np.int64)
+    if spec.long_stay is None:
+        stays = stay_years(columns, tab, certain)
+        long_stay = stays.long_stay[stays.at(who, parts.year)]
+    else:
+        long_stay = person_values("long_stay", spec.long_stay, who, names, _check_long_stay)
+    long_stay = long_stay.astype(bool)
+    # one lookup per distinct (year, decile, long stay, half), spread back by an integer code
+    key = parts.year * 1000 + decile * 10 + long_stay * 2 + parts.second + 4 * (certain | later)
+    distinct, inverse = np.unique(key, return_inverse=True)
+    looked = [_window_limit(int(c), tab) for c in distinct]
+    limits = np.array([lim for lim, _ in looked], dtype=np.int64)[inverse]
+    window = np.array([w for _, w in looked], dtype=np.int64)[inverse]
+    counted, uncounted = copay_parts(columns, tab)
+    if certain:
+        amounts = certain_amounts(counted, parts, who, window, limits)
+    else:
+        amounts = split_by_days(counted, parts)
+    return {
+        "pos": parts.pos, "person": person, "year": parts.year, "date": parts.start,
+        "days": parts.days, "crossing": parts.crossing, "decile": decile,
+        "long_stay": long_stay, "limit": limits, "window": window, "copay": amounts,
+        "uncounted": split_by_days(uncounted, parts), "who": who,
+    }  # fmt: skip
 
 
 def _pieces(spec: CeilingSpec, receipts: pd.DataFrame, certain: bool = False) -> pd.DataFrame:
@@ -435,53 +459,15 @@ def _pieces(spec: CeilingSpec, receipts: pd.DataFrame, certain: bool = False) ->
     ``decile, long_stay, limit`` (상한액 L), ``window`` (year × 10, + 1 for a second half-year
     before 2008) and ``copay``: the line's counted ① in that window (a crossing line's split
     by days, or when ``certain`` the placement of least refund)."""
-    tab = _table(spec.table)
-    lines = _lines(receipts)
-    inpatient = (lines["setting"] == "inpatient").to_numpy()
-    parts = pieces(lines["date"], lines["days"].to_numpy(), inpatient, tab.period_years)
-    frame = pd.DataFrame(
-        {
-            "pos": parts.pos,
-            "person": lines["person"].to_numpy()[parts.pos],
-            "year": parts.year,
-            "date": parts.start,
-            "days": parts.days,
-            "crossing": parts.crossing,
-        }
-    )
-    frame["decile"] = _deciles(spec, frame).astype(np.int64)
-    if spec.long_stay is None:
-        stays = long_stay_years(lines, tab, certain).set_index(["person", "year"])["long_stay"]
-        keys = pd.MultiIndex.from_arrays([frame["person"], frame["year"]])
-        frame["long_stay"] = stays.reindex(keys).to_numpy(dtype=bool)
-    else:
-        frame["long_stay"] = per_person(
-            "long_stay", spec.long_stay, frame["person"], _check_long_stay
-        )
-    frame["long_stay"] = frame["long_stay"].astype(bool)
-    # one lookup per distinct (year, decile, long stay, half), spread back by an integer code
-    code = (
-        frame["year"].to_numpy(np.int64) * 1000
-        + frame["decile"].to_numpy() * 10
-        + frame["long_stay"].to_numpy(np.int64) * 2
-        + parts.second
-        + 4 * (certain | (frame["pos"].duplicated().to_numpy()))  # the later part of a stay
-    )
-    distinct, inverse = np.unique(code, return_inverse=True)
-    looked = [_window_limit(int(c), tab) for c in distinct]
-    frame["limit"] = np.array([lim for lim, _ in looked], dtype=np.int64)[inverse]
-    frame["window"] = np.array([w for _, w in looked], dtype=np.int64)[inverse]
-    counted = counted_copay(lines, tab)
-    if certain:
-        who = pd.factorize(frame["person"])[0]
-        amounts = certain_amounts(
-            counted, parts, who, frame["window"].to_numpy(), frame["limit"].to_numpy()
-        )
-    else:
-        amounts = split_by_days(counted, parts)
-    frame["copay"] = amounts
-    frame["uncounted"] = split_by_days(uncounted_copay(lines, tab), parts)
-    return frame
+    arrays = _piece_arrays(spec, _lines(receipts), certain)
+    del arrays["who"]
+    return pd.DataFrame(arrays)
+
+
+def _line_refunds(arrays: dict[str, np.ndarray], n: int) -> np.ndarray:
+    """Per line (int64, row order): Σ over its pieces of :func:`refunds_above`."""
+    columns = ("who", "window", "date", "pos", "copay", "limit")
+    return line_sums(arrays, refunds_above(*(arrays[c] for c in columns)), n)
 
 
 @dataclass(frozen=True)
@@ -516,12 +502,12 @@ class CeilingSpec:
         """
         if len(receipts) == 0:
             return np.zeros(0, dtype=np.int64)
-        frame = _pieces(self, receipts)
-        return line_sums(frame, piece_refunds(frame), len(receipts))
+        return _line_refunds(_piece_arrays(self, _lines(receipts)), len(receipts))
 
     def crossing(self, receipts: pd.DataFrame) -> pd.DataFrame:
         """Lines whose stay crosses a year end, per year: days and the ① estimated there."""
-        return crossing_rows(_pieces(self, receipts), _lines(receipts))
+        lines = _lines(receipts)
+        return crossing_rows(_pieces(self, lines), lines)
 
     def totals(self, receipts: pd.DataFrame) -> pd.DataFrame:
         """Per person and calendar year (:data:`TOTAL_COLUMNS`): ``counted`` (Σ ① counted),
@@ -587,8 +573,8 @@ class CertainRefund:
         """The certain 상한제 환급분 per line (int64 won, receipts' row order)."""
         if len(receipts) == 0:
             return np.zeros(0, dtype=np.int64)
-        lines, frame = self._frame(receipts)
-        return line_sums(frame, frame["refund"].to_numpy(), len(lines))
+        lines = _lines(receipts)
+        return _line_refunds(_piece_arrays(self.spec(), lines, certain=True), len(lines))
 
     def crossing(self, receipts: pd.DataFrame) -> pd.DataFrame:
         """Lines whose stay crosses a year end, per year: days and the ① of least refund."""

@@ -140,7 +140,8 @@ class Cell:
 
 @dataclass(frozen=True)
 class CeilingTable:
-    """The loaded ceiling table: cells by (year, kind, group), plus the file's metadata."""
+    """The loaded ceiling table: cells by (year, kind, group), plus the file's metadata.
+    Frozen: ``years``, ``period_years`` and ``starts`` are worked out once."""
 
     cells: Mapping[tuple[int, str, str], Cell]
     labels: Mapping[str, str]
@@ -170,18 +171,18 @@ class CeilingTable:
     임플란트 in ``dental``): their ① is left out too, so the refund is never overstated;
     ``[rules.partly_uncounted_categories]``."""
 
-    @property
+    @functools.cached_property
     def years(self) -> tuple[int, ...]:
         """Years whose 상한액 caps the calendar year (some cells may be unknown), ascending:
         the years :func:`limit` answers."""
         return tuple(sorted({year for year, _, _ in self.cells}))
 
-    @property
+    @functools.cached_property
     def period_years(self) -> tuple[int, ...]:
         """Years whose 상한액 is not a calendar-year amount (half-years, a change mid-year)."""
         return tuple(sorted({c.year for c in self.windows.values()} - set(self.years)))
 
-    @property
+    @functools.cached_property
     def starts(self) -> tuple[dt.date, ...]:
         """First days of every window, ascending."""
         return tuple(sorted({start for start, _, _ in self.windows}))

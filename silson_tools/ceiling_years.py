@@ -38,6 +38,7 @@ window of that line's span.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
@@ -50,22 +51,64 @@ from .receipts.lines import ReceiptLines, as_receipt_lines
 
 __all__ = [
     "TOTAL_COLUMNS",
+    "LineColumns",
     "Pieces",
+    "StayYears",
     "certain_amounts",
+    "code_is",
+    "copay_parts",
     "counted_copay",
     "crossing_rows",
     "frame_pieces",
+    "group_cumsum",
     "line_sums",
     "long_stay_years",
+    "name_rank",
     "per_person",
+    "person_values",
     "piece_refunds",
     "pieces",
+    "refunds_above",
     "split_by_days",
+    "stay_years",
     "uncounted_copay",
+    "year_deciles",
     "year_rows",
 ]
 
 _DAY = np.timedelta64(1, "D")
+
+
+@dataclass(frozen=True)
+class LineColumns:
+    """The columns of validated lines the 상한제 reads, as numpy arrays taken once
+    (:meth:`of`): codes with their names (``person``, ``setting``, ``tier``, ``category``;
+    ``lines.codes``) and ``date``, ``days``, ``covered_copay``, ``institution``, ``visit``."""
+
+    person: tuple[np.ndarray, tuple[str, ...]]
+    setting: tuple[np.ndarray, tuple[str, ...]]
+    tier: tuple[np.ndarray, tuple[str, ...]]
+    category: tuple[np.ndarray, tuple[str, ...]]
+    date: np.ndarray
+    days: np.ndarray
+    covered_copay: np.ndarray
+    institution: np.ndarray
+    visit: np.ndarray
+
+    @classmethod
+    def of(cls, lines: ReceiptLines) -> LineColumns:
+        """The columns of ``lines`` (two checks that they are intact)."""
+        coded = lines.codes_of("person", "setting", "tier", "category")
+        date, days, copay, institution, visit = lines.arrays(
+            "date", "days", "covered_copay", "institution", "visit"
+        )
+        return cls(
+            *coded, date, np.asarray(days, dtype=np.int64), np.asarray(copay, dtype=np.int64),
+            institution, visit,
+        )  # fmt: skip
+
+    def __len__(self) -> int:
+        return len(self.date)
 
 
 class Pieces:
@@ -98,19 +141,27 @@ def _second_half(month: Any) -> np.ndarray:
     return np.asarray(month) >= SECOND_HALF_MONTH
 
 
+def _year_month(day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(year, month 1–12) of datetime64 days, by numpy's calendar arithmetic."""
+    months = np.asarray(day).astype("datetime64[M]").astype(np.int64)
+    return months // 12 + 1970, months % 12 + 1
+
+
 def _key(day: np.ndarray, halves: np.ndarray) -> np.ndarray:
     """Window key of days: year × 2, + 1 for the second half (from :data:`SECOND_HALF_MONTH`)
     in a year capped per half-year."""
-    stamp = pd.DatetimeIndex(day)
-    year = stamp.year.to_numpy(np.int64)
-    return year * 2 + (np.isin(year, halves) & _second_half(stamp.month))
+    year, month = _year_month(day)
+    return year * 2 + (np.isin(year, halves) & _second_half(month))
 
 
-def pieces(dates: pd.Series, days: np.ndarray, stay: np.ndarray, half_years: Any = ()) -> Pieces:
+def pieces(dates: Any, days: np.ndarray, stay: np.ndarray, half_years: Any = ()) -> Pieces:
     """Split the lines whose stay (``stay``: 입원 lines; days ``date … date + days − 1``)
     crosses 1 January — or 1 July in ``half_years`` (years capped per half-year) — into one
-    piece per window; every other line is one piece of its own date."""
-    day = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    piece per window; every other line is one piece of its own date. ``dates``: a Series or
+    an array of datetime64."""
+    if isinstance(dates, pd.Series):
+        dates = dates.to_numpy(dtype="datetime64[ns]")
+    day = np.asarray(dates, dtype="datetime64[ns]").astype("datetime64[D]")
     n = np.asarray(days, dtype=np.int64)
     halves = np.asarray(tuple(half_years), dtype=np.int64)
     long = np.asarray(stay, dtype=bool) & (n > 1)
@@ -118,37 +169,51 @@ def pieces(dates: pd.Series, days: np.ndarray, stay: np.ndarray, half_years: Any
     if long.any():
         at = np.flatnonzero(long)
         cross[at] = _key(day[at], halves) != _key(day[at] + (n[at] - 1) * _DAY, halves)
+    year, month = _year_month(day)
     if not cross.any():
-        return Pieces(
-            np.arange(len(day)), dates.dt.year.to_numpy(), _second_half(dates.dt.month),
-            day, n, cross,
-        )  # fmt: skip
+        return Pieces(np.arange(len(day)), year, _second_half(month), day, n, cross)
     rows: list[tuple[int, np.datetime64, int]] = []
     for i in np.flatnonzero(cross):
         first, left = day[i], int(n[i])
         while left > 0:
-            year = first.astype("datetime64[Y]")
-            month = first.astype("datetime64[M]") - year.astype("datetime64[M]")
-            if int(str(year)) in halves.tolist() and int(month) < SECOND_HALF_MONTH - 1:
-                end = np.datetime64(f"{year}-{SECOND_HALF_MONTH:02d}-01")  # the second half
+            year_of = first.astype("datetime64[Y]")
+            month_of = first.astype("datetime64[M]") - year_of.astype("datetime64[M]")
+            if int(str(year_of)) in halves.tolist() and int(month_of) < SECOND_HALF_MONTH - 1:
+                end = np.datetime64(f"{year_of}-{SECOND_HALF_MONTH:02d}-01")  # the second half
             else:
                 # explicit unit: numpy 2.5 deprecates adding a bare int to a datetime64
-                end = (year + np.timedelta64(1, "Y")).astype("datetime64[D]")
+                end = (year_of + np.timedelta64(1, "Y")).astype("datetime64[D]")
             take = min(left, int((end - first) // _DAY))
             rows.append((int(i), first, take))
             first, left = end, left - take
-    extra = pd.DatetimeIndex([r[1] for r in rows])
+    extra = np.array([r[1] for r in rows], dtype="datetime64[D]")
+    extra_year, extra_month = _year_month(extra)
     keep = np.flatnonzero(~cross)
     pos = np.concatenate([keep, [r[0] for r in rows]])
     order = np.argsort(pos, kind="stable")
     return Pieces(
         pos[order],
-        np.concatenate([dates.dt.year.to_numpy()[keep], extra.year.to_numpy()])[order],
-        np.concatenate([_second_half(dates.dt.month)[keep], _second_half(extra.month)])[order],
-        np.concatenate([day[keep], extra.to_numpy(dtype="datetime64[ns]")])[order],
+        np.concatenate([year[keep], extra_year])[order],
+        np.concatenate([_second_half(month[keep]), _second_half(extra_month)])[order],
+        np.concatenate([day[keep], extra])[order],
         np.concatenate([n[keep], [r[2] for r in rows]])[order],
         cross[pos[order]],
     )
+
+
+def group_cumsum(values: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Running Σ ``values`` within each group (int64), in the arrays' order: as pandas'
+    ``groupby(group).cumsum()``."""
+    values = np.asarray(values, dtype=np.int64)
+    order = np.argsort(group, kind="stable")
+    run = np.cumsum(values[order])
+    sorted_group = np.asarray(group)[order]
+    new = np.ones(len(run), dtype=bool)
+    new[1:] = sorted_group[1:] != sorted_group[:-1]
+    base = (run - values[order])[new]  # the running Σ before each group's first value
+    out = np.empty(len(run), dtype=np.int64)
+    out[order] = run - base[np.cumsum(new) - 1]
+    return out
 
 
 def split_by_days(copay: np.ndarray, parts: Pieces) -> np.ndarray:
@@ -159,7 +224,7 @@ def split_by_days(copay: np.ndarray, parts: Pieces) -> np.ndarray:
     if not parts.crossing.any():
         return amount
     total = np.bincount(parts.pos, weights=parts.days).astype(np.int64)[parts.pos]
-    upto = pd.Series(parts.days).groupby(parts.pos).cumsum().to_numpy(np.int64)
+    upto = group_cumsum(parts.days, parts.pos)
     share = amount * upto // np.maximum(total, 1) - amount * (upto - parts.days) // np.maximum(
         total, 1
     )
@@ -177,12 +242,15 @@ def certain_amounts(
         return amount
     amount[parts.crossing] = 0
     mine = np.isin(person, np.unique(person[parts.crossing]))  # only people with a crossing
-    frame = pd.DataFrame(
-        {"person": person, "window": window, "amount": amount, "limit": limit}
-    ).loc[mine]
-    fixed = frame.groupby(["person", "window"])["amount"].sum()
-    top = frame.groupby(["person", "window"])["limit"].max()
-    room = (top - fixed).clip(lower=0).to_dict()
+    fixed: dict[tuple[Any, int], int] = {}  # Σ ① placed, per (person, window)
+    top: dict[tuple[Any, int], int] = {}  # the largest 상한액, per (person, window)
+    for who, w, a, lim in zip(
+        person[mine].tolist(), window[mine].tolist(), amount[mine].tolist(),
+        np.asarray(limit)[mine].tolist(), strict=True,
+    ):  # fmt: skip
+        fixed[(who, w)] = fixed.get((who, w), 0) + a
+        top[(who, w)] = max(top.get((who, w), lim), lim)
+    room = {key: max(top[key] - placed, 0) for key, placed in fixed.items()}
     crossing = np.flatnonzero(parts.crossing)
     lines = pd.unique(parts.pos[crossing])
     left = {int(i): int(copay[i]) for i in lines}
@@ -229,67 +297,114 @@ def long_stay_years(
     진료일자 names. Unknown days take the long-stay 상한액, the higher one, so the refund
     taken out is never more than the rules give.
     """
-    tab = load_table() if table is None else table
-    lines = as_receipt_lines(receipts)
-    inpatient = (lines["setting"] == "inpatient").to_numpy()
-    stay = inpatient & (lines["tier"] == "hospital").to_numpy()
-    days = lines["days"].to_numpy().astype(np.int64)
-    parts = pieces(lines["date"], days, inpatient)  # every year a stay reaches has a row
-    pos = parts.pos
-    person = lines["person"].to_numpy()[pos]
-    frame = pd.DataFrame(
-        {"person": person, "year": parts.year, "unknown": (stay & (days == 0))[pos]}
+    columns = LineColumns.of(as_receipt_lines(receipts))
+    stays = stay_years(columns, load_table() if table is None else table, whole)
+    return pd.DataFrame(
+        {
+            "person": np.asarray(stays.names, dtype=object)[stays.person],
+            "year": stays.year,
+            "days": stays.days,
+            "unknown": stays.unknown,
+            "long_stay": stays.long_stay,
+        }
     )
-    out = frame.groupby(["person", "year"], sort=True).agg(unknown=("unknown", "any"))
+
+
+@dataclass(frozen=True)
+class StayYears:
+    """:func:`long_stay_years` as arrays, one entry per (person, year) in person (by name),
+    year order: ``person`` (codes into ``names``, as ``lines.codes("person")``), ``year``,
+    ``days``, ``unknown``, ``long_stay``; ``rank`` (per person code, its place by name) and
+    ``key`` (per entry, rank × 2**20 + year, ascending) serve :meth:`at`."""
+
+    names: tuple[str, ...]
+    rank: np.ndarray
+    key: np.ndarray
+    person: np.ndarray
+    year: np.ndarray
+    days: np.ndarray
+    unknown: np.ndarray
+    long_stay: np.ndarray
+
+    def at(self, person: np.ndarray, year: np.ndarray) -> np.ndarray:
+        """Entry index of each (person code, year); each pair must have an entry."""
+        wanted = _person_year(self.rank[person], year)
+        found = np.searchsorted(self.key, wanted)
+        if len(wanted) and not np.array_equal(
+            self.key[np.minimum(found, len(self.key) - 1)], wanted
+        ):
+            raise ValueError("a (person, year) without a long-stay entry")  # a bug, not input
+        return found
+
+
+_YEARS: Final = 1 << 20
+"""Room for a year in a (person, year) key: ``rank × _YEARS + year``."""
+
+
+def _person_year(rank: np.ndarray, year: np.ndarray) -> np.ndarray:
+    return np.asarray(rank, dtype=np.int64) * _YEARS + np.asarray(year, dtype=np.int64)
+
+
+def name_rank(names: tuple[str, ...]) -> np.ndarray:
+    """Per person code, its place among ``names`` sorted (pandas' ``groupby(sort=True)`` order)."""
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+    return rank
+
+
+def stay_years(lines: LineColumns, tab: CeilingTable, whole: bool = False) -> StayYears:
+    """:func:`long_stay_years` of validated lines, as :class:`StayYears` (numpy, no pandas
+    groupby: a crossing stay's pieces, then per (person, year, place) the union of days)."""
+    (code, names), (setting, settings), (tier, tiers) = lines.person, lines.setting, lines.tier
+    date, days, institution, visit = lines.date, lines.days, lines.institution, lines.visit
+    inpatient = code_is(setting, settings, "inpatient")
+    stay = inpatient & code_is(tier, tiers, "hospital")
+    parts = pieces(date, days, inpatient)  # every year a stay reaches has an entry
+    pos = parts.pos
+    rank = name_rank(names)
+    key, group = np.unique(_person_year(rank[code[pos]], parts.year), return_inverse=True)
+    unknown = np.zeros(len(key), dtype=bool)
+    unknown[group[(stay & (days == 0))[pos]]] = True
     whole_piece = whole & parts.crossing
-    line_day = lines["date"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    line_day = date.astype("datetime64[ns]").astype("datetime64[D]")
     begin = np.where(whole_piece, line_day[pos], parts.start.astype("datetime64[D]")).astype(
         np.int64
     )
     length = np.where(whole_piece, days[pos], parts.days)
     counted = np.flatnonzero(stay[pos] & (length > 0))
-    code, names = lines.codes("person")
-    covered = _covered_days(
-        code[pos[counted]],
-        parts.year[counted],
-        _places(lines, pos[counted]),
-        begin[counted],
-        begin[counted] + length[counted],
+    place = _places(institution[pos[counted]], visit[pos[counted]])
+    width = int(place.max(initial=0)) + 1
+    sub, inverse = np.unique(group[counted] * width + place, return_inverse=True)
+    covered = covered_days(  # per (person, year, place), summed per (person, year)
+        inverse, begin[counted], begin[counted] + length[counted], len(sub)
     )
-    index = pd.MultiIndex.from_arrays(
-        [np.asarray(names, dtype=object)[covered.index.get_level_values(0)],
-         covered.index.get_level_values(1)],
-        names=["person", "year"],
+    total = np.zeros(len(key), dtype=np.int64)
+    np.add.at(total, sub // width, covered)
+    order = np.argsort(rank, kind="stable")
+    return StayYears(
+        names, rank, key, order[key // _YEARS], key % _YEARS, total, unknown,
+        (total > tab.long_stay_days) | unknown,
     )  # fmt: skip
-    out["days"] = covered.set_axis(index).reindex(out.index, fill_value=0).astype(np.int64)
-    out["long_stay"] = (out["days"] > tab.long_stay_days) | out["unknown"]
-    return out[["days", "unknown", "long_stay"]].reset_index()
 
 
-def _places(lines: ReceiptLines, at: np.ndarray) -> np.ndarray:
-    """A code per line ``at`` for the place whose days are counted once: the 병원명 (as lines
-    are grouped by it, :func:`~silson_tools.receipts.crosscheck.institution_key`), else the
-    방문묶음 key, else one for all of a person's lines without either."""
+def code_is(codes: np.ndarray, names: tuple[str, ...], name: str) -> np.ndarray:
+    """``names[codes] == name`` per line."""
+    return codes == names.index(name) if name in names else np.zeros(len(codes), dtype=bool)
+
+
+def _places(name: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """A code per line for the place whose days are counted once, from its 병원명 ``name``
+    and 방문묶음 ``key`` (object arrays): the 병원명 (as lines are grouped by it,
+    :func:`~silson_tools.receipts.crosscheck.institution_key`), else the 방문묶음 key, else
+    one for all of a person's lines without either."""
     from .receipts.crosscheck import institution_key
 
-    name = lines["institution"].iloc[at].astype(object).to_numpy()
-    key = lines["visit"].iloc[at].astype(object).to_numpy()
+    name, key = np.asarray(name, dtype=object), np.asarray(key, dtype=object)
     keys = {t: "n" + institution_key(t) for t in pd.unique(name) if t}
     place = np.array([keys.get(t, "") for t in name], dtype=object)
     keyed = (place == "") & (key != "")
     place[keyed] = "k" + key[keyed].astype(str)
     return pd.factorize(place)[0]
-
-
-def _covered_days(
-    person: np.ndarray, year: np.ndarray, place: np.ndarray, begin: np.ndarray, end: np.ndarray
-) -> pd.Series:
-    """Days covered per (person, year): ``Σ_place |∪ [begin, end)|`` over the intervals of
-    each person, year and place (days as integers): sorted by begin, each interval adds
-    ``max(0, end − max(begin, the running max end of the earlier ones))``."""
-    group, firsts = pd.MultiIndex.from_arrays([person, year, place]).factorize()
-    covered = covered_days(group, begin, end, len(firsts))
-    return pd.Series(covered, index=firsts.droplevel(2)).groupby(level=[0, 1], sort=True).sum()
 
 
 TOTAL_COLUMNS = (
@@ -315,19 +430,24 @@ def counted_copay(receipts: pd.DataFrame, table: CeilingTable | None = None) -> 
     ``[rules.partly_uncounted_categories]`` (한방: 추나요법, 치과: 노인 임플란트) of
     data/ceiling.toml; 선별급여 must not be in ``covered_copay`` (the columns cannot tell it).
     """
-    lines = as_receipt_lines(receipts)
-    tab = load_table() if table is None else table
-    copay = lines["covered_copay"].to_numpy(dtype=np.int64)
-    codes, names = lines.codes("category")
-    left = np.array([n in (*tab.uncounted, *tab.partly_uncounted) for n in names], dtype=bool)
-    left_out = left[codes] if len(names) else np.zeros(len(lines), dtype=bool)
-    return np.where(left_out, 0, copay)
+    columns = LineColumns.of(as_receipt_lines(receipts))
+    return copay_parts(columns, load_table() if table is None else table)[0]
 
 
 def uncounted_copay(receipts: pd.DataFrame, table: CeilingTable | None = None) -> np.ndarray:
     """① the 상한제 total leaves out, per line (won): ``covered_copay − counted_copay``."""
-    lines = as_receipt_lines(receipts)
-    return lines["covered_copay"].to_numpy(dtype=np.int64) - counted_copay(lines, table)
+    columns = LineColumns.of(as_receipt_lines(receipts))
+    return copay_parts(columns, load_table() if table is None else table)[1]
+
+
+def copay_parts(lines: LineColumns, tab: CeilingTable) -> tuple[np.ndarray, np.ndarray]:
+    """(:func:`counted_copay`, :func:`uncounted_copay`) of validated lines, in one pass."""
+    codes, names = lines.category
+    copay = lines.covered_copay
+    left = np.array([n in (*tab.uncounted, *tab.partly_uncounted) for n in names], dtype=bool)
+    left_out = left[codes] if len(names) else np.zeros(len(lines), dtype=bool)
+    counted = np.where(left_out, 0, copay)
+    return counted, copay - counted
 
 
 def frame_pieces(frame: pd.DataFrame) -> Pieces:
@@ -342,19 +462,39 @@ def piece_refunds(frame: pd.DataFrame) -> np.ndarray:
     """Per piece, in the frame's order: the part of its ``copay`` above the window's L, the
     window's pieces in date order (ties in line order): ``max(0, cum − L) −
     max(0, cum − copay − L)``, ``cum`` the running Σ copay."""
-    ordered = frame.sort_values(["person", "window", "date", "pos"], kind="stable")
-    cum = ordered.groupby(["person", "window"], sort=False)["copay"].cumsum().to_numpy()
-    lim = ordered["limit"].to_numpy()
-    above = np.maximum(cum - lim, 0) - np.maximum(cum - ordered["copay"].to_numpy() - lim, 0)
-    out = np.empty(len(frame), dtype=np.int64)
-    out[frame.index.get_indexer(ordered.index)] = above
+    who = pd.factorize(frame["person"])[0]
+    return refunds_above(
+        who, *(frame[c].to_numpy() for c in ("window", "date", "pos", "copay", "limit"))
+    )
+
+
+def refunds_above(
+    person: np.ndarray, window: np.ndarray, date: np.ndarray, pos: np.ndarray,
+    copay: np.ndarray, limit: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """:func:`piece_refunds` of per-piece arrays (``person``: any codes that tell people
+    apart): the pieces sorted by person, window, date and position (ties in array order),
+    the running Σ restarting with each person's window."""
+    day = np.asarray(date)
+    day = day.astype("datetime64[ns]").view(np.int64) if day.dtype.kind == "M" else day
+    order = np.lexsort((np.arange(len(day)), pos, day, window, person))
+    copay = np.asarray(copay, dtype=np.int64)[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (person[order][1:] != person[order][:-1]) | (
+        window[order][1:] != window[order][:-1]
+    )
+    run = np.cumsum(copay)
+    cum = run - (run - copay)[first][np.cumsum(first) - 1]
+    lim = np.asarray(limit, dtype=np.int64)[order]
+    out = np.empty(len(order), dtype=np.int64)
+    out[order] = np.maximum(cum - lim, 0) - np.maximum(cum - copay - lim, 0)
     return out
 
 
-def line_sums(frame: pd.DataFrame, values: np.ndarray, n: int) -> np.ndarray:
+def line_sums(frame: pd.DataFrame | Mapping[str, Any], values: np.ndarray, n: int) -> np.ndarray:
     """Per line (int64, row order): Σ ``values`` of its pieces."""
     out = np.zeros(n, dtype=np.int64)
-    np.add.at(out, frame["pos"].to_numpy(), values)
+    np.add.at(out, np.asarray(frame["pos"]), values)
     return out
 
 
@@ -395,11 +535,55 @@ def crossing_rows(frame: pd.DataFrame, lines: ReceiptLines) -> pd.DataFrame:
 def per_person(name: str, value: Any, persons: pd.Series, check: Any) -> np.ndarray:
     """A scalar or a person → value mapping, as one value per line (InputError if missing)."""
     if isinstance(value, Mapping):
-        missing = sorted(set(persons) - {str(k) for k in value})
-        if missing:
-            raise InputError(
-                f"{name}: no value for person(s) {missing}; mapping has {sorted(map(str, value))}"
-            )
-        lookup = {str(k): check(v) for k, v in value.items()}
-        return persons.map(lookup).to_numpy()
+        return persons.map(_person_lookup(name, value, set(persons), check)).to_numpy()
     return np.full(len(persons), check(value))
+
+
+def _person_lookup(name: str, value: Mapping[Any, Any], persons: set[str], check: Any) -> dict:
+    """``{str(person): check(value)}`` of a mapping that names every one of ``persons``."""
+    missing = sorted(persons - {str(k) for k in value})
+    if missing:
+        raise InputError(
+            f"{name}: no value for person(s) {missing}; mapping has {sorted(map(str, value))}"
+        )
+    return {str(k): check(v) for k, v in value.items()}
+
+
+def person_values(
+    name: str, value: Any, codes: np.ndarray, names: tuple[str, ...], check: Any
+) -> np.ndarray:
+    """:func:`per_person` of persons given as codes into ``names`` (``lines.codes("person")``):
+    one look-up per person present, spread back by code."""
+    if not isinstance(value, Mapping):
+        return np.full(len(codes), check(value))
+    present = np.unique(codes).tolist()
+    lookup = _person_lookup(name, value, {names[c] for c in present}, check)
+    spread = np.zeros(len(names), dtype=object)
+    spread[present] = [lookup[names[c]] for c in present]
+    return np.array(spread[codes].tolist())
+
+
+def year_deciles(given_by_year: Mapping[int, Any], frame: pd.DataFrame, check: Any) -> np.ndarray:
+    """Each piece's 소득분위 from ``given_by_year`` (year → decile or person → decile) of the
+    piece's year (``frame``: ``pos, person, year``); the later part of a stay in a year
+    without one (for that person) takes its first year's (InputError when a line's own year
+    has none). ``check`` turns a given value into the decile or raises."""
+    persons = frame["person"]
+    later = frame["pos"].duplicated().to_numpy()
+    out = np.zeros(len(frame), dtype=np.int64)
+    for first in (True, False):
+        for year in np.unique(frame["year"].to_numpy()):
+            where = (frame["year"] == year).to_numpy() & (later != first)
+            given = given_by_year.get(int(year))
+            if not where.any() or (not first and given is None):
+                continue
+            if given is None:
+                raise InputError(f"no 소득분위 for {year}; given for {sorted(given_by_year)}")
+            if not first and isinstance(given, Mapping):
+                where &= persons.isin([str(k) for k in given]).to_numpy()
+            out[where] = per_person("decile", given, persons[where], check)
+    unset = np.flatnonzero(out == 0)  # later parts without their own year's decile
+    out[unset] = (
+        pd.Series(out).groupby(frame["pos"].to_numpy()).transform("first").to_numpy()[unset]
+    )
+    return out
