@@ -254,7 +254,7 @@ def noncovered_lines(nc: np.ndarray, route: np.ndarray, kinds: list[str]) -> dic
         return {}
     lines = nonzero_at(nc > 0)
     part = route[lines]
-    return {k: lines[part == k] for k in ks}
+    return {k: np.compress(part == k, lines) for k in ks}  # faster than a bool-mask index
 
 
 def _pay_noncovered_part(

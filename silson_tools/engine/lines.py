@@ -399,5 +399,5 @@ def group_cumsum(x: np.ndarray, gid: np.ndarray) -> np.ndarray:
         return x.astype(I64)
     cs = np.cumsum(x, dtype=I64)
     first = group_firsts(gid)
-    base = (cs - x)[first]
+    base = np.compress(first, cs - x)
     return cs - base[run_number(first)]

@@ -87,7 +87,7 @@ def _one_to_the_largest(
     starts = np.flatnonzero(first)
     top = np.maximum.reduceat(r, starts)
     best = np.flatnonzero(r == np.repeat(top, np.diff(starts, append=len(r))))
-    share[lines[best[group_firsts(u[best])]]] += 1
+    share[lines[np.compress(group_firsts(u[best]), best)]] += 1
 
 
 def _unit_then_descending(unit: np.ndarray, value: np.ndarray) -> np.ndarray:
@@ -146,7 +146,7 @@ def share_steps(
             continue
         if nonzero * 8 < len(step):  # few visits: add at their lines alone
             live = nonzero_at(step)
-            live = live[size[live] == 1]
+            live = np.compress(size[live] == 1, live)
             np.add.at(target, idx[starts[live]], step[live])
             if len(sub):
                 add_nonzero(target, idx_sub, share)
@@ -188,7 +188,7 @@ def _waterfall(
         return [rest[:0]] * len(steps), rest
     sub_unit = unit[sub]
     first = group_firsts(sub_unit)
-    units = sub_unit[first]
+    units = np.compress(first, sub_unit)
     starts = np.flatnonzero(first)
     if pairs:
         got = _with_pairs(steps, rest, sub_unit, units, starts)
@@ -207,7 +207,9 @@ def _waterfall(
         else:
             share = np.zeros(len(sub), I64)
             live = np.flatnonzero(live_unit[local])
-            share[live] = largest_remainder(per_unit[live_unit], rest[live], sub_unit[live])
+            share[live] = largest_remainder(
+                np.compress(live_unit, per_unit), rest[live], sub_unit[live]
+            )
         rest -= share
         shares.append(share)
     return shares, rest
@@ -228,9 +230,9 @@ def _with_pairs(
     two = size == 2
     if np.count_nonzero(two) * 2 < len(starts):
         return None
-    a = starts[two]
+    a = np.compress(two, starts)
     b = a + 1
-    of_pairs = units[two]
+    of_pairs = np.compress(two, units)
     per_pair = [
         np.zeros(len(a), I64) if step.strides[0] == 0 and not step[:1].any() else step[of_pairs]
         for step in steps
