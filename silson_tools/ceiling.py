@@ -79,9 +79,12 @@ from .ceiling_years import (
     counted_copay,
     crossing_rows,
     frame_pieces,
+    group_firsts,
+    group_sums,
     line_sums,
     long_stay_years,
     person_values,
+    person_years,
     piece_refunds,
     pieces,
     refunds_above,
@@ -619,67 +622,49 @@ def year_totals(receipts: pd.DataFrame, spec: CeilingSpec) -> pd.DataFrame:
     """
     tab = _table(spec.table)
     lines = _lines(receipts)
-    frame = _pieces(spec, lines)
-    for year in np.unique(frame["year"].to_numpy()):
+    p = _piece_arrays(spec, lines)
+    for year in np.unique(p["year"]):
         _check_year(int(year), tab)  # 2004–2007: not calendar-year amounts, refused
-    parts = frame_pieces(frame)
-    excluded = (lines["full_copay"] + lines["noncovered"]).to_numpy(dtype=np.int64)
-    frame["excluded"] = split_by_days(excluded, parts) + frame["uncounted"].to_numpy()
-    first = ~pd.Series(parts.pos).duplicated().to_numpy()
-    frame["over_ceiling"] = np.where(
-        first, lines["over_ceiling"].to_numpy(dtype=np.int64)[parts.pos], 0
+    parts, pos = frame_pieces(p), p["pos"]
+    full, noncovered, over, institution = lines.arrays(
+        "full_copay", "noncovered", "over_ceiling", "institution"
     )
-    codes, names = pd.factorize(lines["institution"].to_numpy(dtype=object))  # as the engine:
-    frame["institution"] = np.array([institution_key(str(n)) for n in names] + [""])[codes][
-        parts.pos
+    excluded = split_by_days(np.add(full, noncovered, dtype=np.int64), parts) + p["uncounted"]
+    first = np.ones(len(pos), dtype=bool)  # the first piece of its line takes its ⑤
+    first[1:] = pos[1:] != pos[:-1]
+    over = np.where(first, np.asarray(over, dtype=np.int64)[pos], 0)
+    codes, names = pd.factorize(np.asarray(institution, dtype=object))  # as the engine:
+    place = np.array([institution_key(str(n)) for n in names] + [""])[codes][pos]
+    ((_, persons),) = lines.codes_of("person")
+    person, year, group = person_years(p["who"], persons, p["year"])
+    n, at = len(year), group_firsts(group, len(year))
+    counted, limits = group_sums(p["copay"], group, n), p["limit"][at]
+    excluded = group_sums(excluded, group, n)
+    named = np.flatnonzero(place != "")  # 사전급여 per institution (lines without one apart)
+    places, code = np.unique(place[named], return_inverse=True)
+    each, inst = np.unique(group[named] * len(places) + code, return_inverse=True)
+    stays = p["long_stay"][named][group_firsts(inst, len(each))]
+    totals = group_sums(p["copay"][named], inst, len(each))
+    owed = [
+        prepaid(int(t), int(y), bool(s), tab)
+        for t, y, s in zip(totals, year[each // max(len(places), 1)], stays, strict=True)
     ]
-    keys = ["person", "year"]
-    out = (
-        frame.groupby(keys, sort=True)
-        .agg(
-            decile=("decile", "first"),
-            long_stay=("long_stay", "first"),
-            counted=("copay", "sum"),
-            excluded=("excluded", "sum"),
-            limit=("limit", "first"),
-            over_ceiling_on_receipts=("over_ceiling", "sum"),
-        )
-        .reset_index()
+    pre = group_sums(np.array(owed, dtype=np.int64), each // max(len(places), 1), n)
+    refund = np.maximum(counted - limits, 0)
+    return pd.DataFrame(
+        {
+            "person": np.asarray(persons, dtype=object)[person],
+            "year": year,
+            "decile": p["decile"][at],
+            "long_stay": p["long_stay"][at],
+            "counted": counted,
+            "excluded": excluded,
+            "limit": limits,
+            "refund": refund,
+            "prepaid": pre,
+            "post_refund": refund - pre,
+            "refund_month": [refund_month(int(y), tab) for y in year],
+            "burden": np.minimum(counted, limits) + excluded,
+            "over_ceiling_on_receipts": group_sums(over, group, n),
+        }
     )
-    named = frame[frame["institution"] != ""]
-    per_inst = named.groupby([*keys, "institution"], sort=True).agg(
-        total=("copay", "sum"), long_stay=("long_stay", "first")
-    )
-    if len(per_inst):
-        per_inst = per_inst.reset_index()
-        per_inst["prepaid"] = [
-            prepaid(int(t), int(y), bool(s), tab)
-            for t, y, s in zip(
-                per_inst["total"], per_inst["year"], per_inst["long_stay"], strict=True
-            )
-        ]
-        pre = per_inst.groupby(keys)["prepaid"].sum()
-        out = out.merge(pre.rename("prepaid").reset_index(), on=keys, how="left")
-        out["prepaid"] = out["prepaid"].fillna(0).astype(np.int64)
-    else:
-        out["prepaid"] = np.int64(0)
-    out["refund"] = np.maximum(out["counted"] - out["limit"], 0).astype(np.int64)
-    out["post_refund"] = out["refund"] - out["prepaid"]
-    out["refund_month"] = [refund_month(int(y), tab) for y in out["year"]]
-    out["burden"] = np.minimum(out["counted"], out["limit"]) + out["excluded"]
-    columns = [
-        "person",
-        "year",
-        "decile",
-        "long_stay",
-        "counted",
-        "excluded",
-        "limit",
-        "refund",
-        "prepaid",
-        "post_refund",
-        "refund_month",
-        "burden",
-        "over_ceiling_on_receipts",
-    ]
-    return out[columns]

@@ -61,11 +61,14 @@ __all__ = [
     "crossing_rows",
     "frame_pieces",
     "group_cumsum",
+    "group_firsts",
+    "group_sums",
     "line_sums",
     "long_stay_years",
     "name_rank",
     "per_person",
     "person_values",
+    "person_years",
     "piece_refunds",
     "pieces",
     "refunds_above",
@@ -450,12 +453,38 @@ def copay_parts(lines: LineColumns, tab: CeilingTable) -> tuple[np.ndarray, np.n
     return counted, copay - counted
 
 
-def frame_pieces(frame: pd.DataFrame) -> Pieces:
-    """The :class:`~silson_tools.ceiling_years.Pieces` of a piece frame."""
+def frame_pieces(frame: pd.DataFrame | Mapping[str, Any]) -> Pieces:
+    """The :class:`~silson_tools.ceiling_years.Pieces` of a piece frame (or its columns)."""
+    date = np.asarray(frame["date"], dtype="datetime64[ns]")
     return Pieces(
-        frame["pos"], frame["year"], _second_half(frame["date"].dt.month), frame["date"],
+        frame["pos"], frame["year"], _second_half(_year_month(date)[1]), date,
         frame["days"], frame["crossing"],
     )  # fmt: skip
+
+
+def person_years(
+    who: np.ndarray, names: tuple[str, ...], year: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(person code, year) groups in person (by name), year order, as pandas'
+    ``groupby(["person", "year"], sort=True)``: (person code per group, year per group,
+    group per item); ``who`` are codes into ``names``."""
+    rank = name_rank(names)
+    key, group = np.unique(_person_year(rank[who], year), return_inverse=True)
+    return np.argsort(rank, kind="stable")[key // _YEARS], key % _YEARS, group
+
+
+def group_firsts(group: np.ndarray, count: int) -> np.ndarray:
+    """Per group 0 … count − 1 (each with a member), the index of its first member."""
+    first = np.full(count, len(group), dtype=np.int64)
+    np.minimum.at(first, group, np.arange(len(group)))
+    return first
+
+
+def group_sums(values: np.ndarray, group: np.ndarray, count: int) -> np.ndarray:
+    """Per group 0 … count − 1: Σ ``values`` (int64)."""
+    out = np.zeros(count, dtype=np.int64)
+    np.add.at(out, group, np.asarray(values, dtype=np.int64))
+    return out
 
 
 def piece_refunds(frame: pd.DataFrame) -> np.ndarray:
