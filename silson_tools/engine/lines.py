@@ -157,6 +157,11 @@ class SortedLines:
         """True on inpatient (입원) lines."""
         return self.setting == IN
 
+    @cached_property
+    def inpatient_at(self) -> np.ndarray:
+        """Positions of the inpatient lines (found once for every visit part)."""
+        return np.flatnonzero(self.inpatient)
+
     def days(self, idx: np.ndarray) -> np.ndarray:
         """입원일수 of the sorted lines ``idx``."""
         return self.days_input[idx if self.identity else self.order[idx]]

@@ -116,11 +116,23 @@ def visits(lines: SortedLines, which: str, unit: str) -> Visits | None:
         starts = np.flatnonzero(first)
         number = run_number(first)
         line_tier = lines.tier[idx] if tier is None else tier
-        bits = np.bitwise_or.reduceat((1 << line_tier).astype(np.int8), starts)
+        bits = _tier_bits((1 << line_tier).astype(np.int8), starts, number)
         at = idx[starts]
         found = Visits(mask, number, lines.day[at], lines.gid[at], bits, idx, starts)
     lines.visits[key] = found
     return found
+
+
+def _tier_bits(bit: np.ndarray, starts: np.ndarray, number: np.ndarray) -> np.ndarray:
+    """Each visit's tiers, ``np.bitwise_or.reduceat(bit, starts)`` (``number``: each line's
+    visit, non-decreasing): the first line's bit, ORed with those of the visit's later lines
+    in one ``np.bitwise_or.at``. Most visits are one line, and ``reduceat`` pays for every
+    visit."""
+    bits = np.take(bit, starts)
+    later = np.flatnonzero(number[1:] == number[:-1]) + 1
+    if len(later):
+        np.bitwise_or.at(bits, number[later], bit[later])
+    return bits
 
 
 def _by_first_line(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -434,7 +446,8 @@ def _inpatient(
     detail: LineDetail,
 ) -> None:
     """Inpatient lines with something to claim, one claim each → ``payout`` and ``detail``."""
-    idx = np.flatnonzero(lines.inpatient & (claim > 0))
+    idx = lines.inpatient_at
+    idx = np.compress(claim[idx] > 0, idx)  # those with something to claim
     if not len(idx):
         return
     d = lines.day[idx]
@@ -467,8 +480,8 @@ def _inpatient(
             applies = np.ones(len(idx), dtype=bool)
         p = _admission_cap(lines, idx, p, applies, admission.on(d), detail)
     payout[idx] = p
-    detail.deductible[idx] += dd
-    detail.rate_part[idx] += rr
+    np.add.at(detail.deductible, idx, dd)  # distinct lines: as ``[idx] +=``, faster
+    np.add.at(detail.rate_part, idx, rr)
 
 
 def _admission_cap(
