@@ -255,19 +255,18 @@ def _visit_keys(
     institution over several days (one admission, 입원 1건: a 중간 and a 퇴원 receipt). Two
     keys at one person–institution–day are two 통원 (two treatment purposes), so a keyless
     외래 line there is refused: which of them it was is the person's to say."""
-    key = pd.Series(np.asarray(out["visit"], dtype=object))
-    keyed = ok & (key != "").to_numpy()
+    keyed, keys = _keyed(out, ok)
     if not keyed.any():
         return
     at = np.flatnonzero(keyed)
-    groups = Groups(key.iloc[at].to_numpy())
+    groups = Groups(keys)
     first = groups.differs_from_first  # True where a line differs from its key's first line
     person = first(np.asarray(out["person"], dtype=object)[at])
     days = np.asarray(out["date"]).astype("datetime64[D]")
     inst_all = (
         _institution_keys(out, codes)
         if "institution" in refs
-        else np.full(len(key), "", dtype=object)
+        else np.full(len(keyed), "", dtype=object)
     )
     inst = first(inst_all[at])
     ph, inp = pharmacy[at], inpatient[at]
@@ -305,6 +304,13 @@ def _visit_keys(
         "another institution)",
     )
     _keyless_beside_keys(out, refs, ok, inpatient | pharmacy, inst_all, days, problems)
+
+
+def _keyed(out: dict[str, Any], ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(per line: among ``ok``, has a 방문묶음 key; those lines' keys as objects)."""
+    key = np.asarray(out["visit"], dtype=object)
+    keyed = ok & (key != "")
+    return keyed, key[keyed]
 
 
 def _keyless_beside_keys(

@@ -202,12 +202,13 @@ class ReceiptLines(pd.DataFrame):
         name, rows, numbered = _frame_rows(frame, source)
         problems = Problems(name, rows)
         headers = [map_header(label, j, table) for j, label in enumerate(frame.columns)]
+        column = _Columns(frame)
         found, ignored = map_headers(headers, problems, None, table, _frame_ref)
         raw = {
-            canonical: RawColumn(canonical, frame.iloc[:, h.index], _frame_ref(h), h.unit)
+            canonical: RawColumn(canonical, column(h), _frame_ref(h), h.unit)
             for canonical, h in found.items()
         }
-        notes, checked = _beyond_cells(frame, headers, found, raw, table, problems)
+        notes, checked = _beyond_cells(frame, column, headers, found, raw, table, problems)
         ignored = [t for t in ignored
                    if t not in checked and t not in added_headers(headers, table)]
         extra = tuple(str(c) for c in extra_categories)
@@ -217,22 +218,22 @@ class ReceiptLines(pd.DataFrame):
         notes.extend(department_notes(raw.get("department")))
         if not problems:
             notes.extend(add_old_noncovered(
-                old_noncovered_parts(headers, lambda h: frame.iloc[:, h.index], _frame_ref,
+                old_noncovered_parts(headers, column, _frame_ref,
                                      table), checked.columns, problems))  # fmt: skip
         if not problems:
             nhis = found.get("nhis_paid")
-            totals = _total_columns(frame, headers, table.total_headers)
-            nhis_blank = (_blank_cells(frame.iloc[:, nhis.index]) if nhis is not None and totals
+            totals = _total_columns(column, headers, table.total_headers)
+            nhis_blank = (_blank_cells(column(nhis)) if nhis is not None and totals
                           else np.zeros(len(frame), dtype=bool))  # fmt: skip
             total_problems([(*t, nhis_blank) for t in totals],
                            checked.columns, set(found), problems,
                            with_prepaid(_total_columns(
-                               frame, headers, table.side.get("patient_total", frozenset())),
-                               headers, lambda h: frame.iloc[:, h.index], _frame_ref, table))
+                               column, headers, table.side.get("patient_total", frozenset())),
+                               headers, column, _frame_ref, table))
             line_problems(raw, checked.columns, checked.codes, problems)
             receipt_date_stays(raw, checked.columns, problems)
         if problems:
-            label_rows(problems, headers, lambda h: frame.iloc[:, h.index], _frame_ref)
+            label_rows(problems, headers, column, _frame_ref)
             raise problems.error()
         attrs = dict(frame.attrs)
         if "source" not in attrs:
@@ -465,12 +466,31 @@ def _alias_table(aliases: str | Path | Aliases | None) -> Aliases:
     return load_aliases(aliases)
 
 
+class _Columns:
+    """A frame's columns by header, each made into a Series once (``frame.iloc[:, j]``
+    without the indexer's set-up; every check of one frame reads the same Series)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.made: dict[int, pd.Series] = {}
+
+    def __call__(self, header: Header) -> pd.Series:
+        j = header.index
+        if j not in self.made:
+            try:
+                self.made[j] = self.frame._ixs(j, axis=1)
+            except AttributeError:  # pragma: no cover - another pandas
+                self.made[j] = self.frame.iloc[:, j]
+        return self.made[j]
+
+
 def _frame_ref(header: Header) -> str:
     return f"'{header.text}' 열"
 
 
 def _beyond_cells(
     frame: pd.DataFrame,
+    column: _Columns,
     headers: list[Header],
     found: dict[str, Header],
     raw: dict[str, RawColumn],
@@ -496,7 +516,7 @@ def _beyond_cells(
             raw[canonical] = replace(raw[canonical], unit=1)
     for h in headers:  # a column not read (번호, 비고) saying 합계/소계: a total row
         if h.canonical is None or found.get(h.canonical) is not h:
-            total_cells(frame.iloc[:, h.index], _frame_ref(h), problems)
+            total_cells(column(h), _frame_ref(h), problems)
     notes: list[str] = []
     if "tier" in raw and aliases.kinds:
         tier_codes = _factorize(raw["tier"].values)
@@ -515,24 +535,24 @@ def _beyond_cells(
                 ref = cat_ref or f"{raw['tier'].ref} (항목)"
                 raw["category"] = RawColumn("category", _Coded.of(filled).series(), ref)
                 notes.extend(kind_notes)
-    checked = side_problems(headers, lambda h: frame.iloc[:, h.index], _frame_ref, aliases,
+    checked = side_problems(headers, column, _frame_ref, aliases,
                             problems)  # fmt: skip
-    by_dept, dept_notes, dept = department_kinds(headers, lambda h: frame.iloc[:, h.index],
+    by_dept, dept_notes, dept = department_kinds(headers, column,
                                                  _frame_ref, raw.get("category"), len(frame),
                                                  aliases, problems)  # fmt: skip
     if by_dept is not None:
         raw["category"] = RawColumn("category", _Coded.of(by_dept.values).series(), by_dept.ref)
     notes.extend(dept_notes)
     checked += [dept] if dept is not None else []
-    end = stay_end_column(headers, lambda h: frame.iloc[:, h.index], _frame_ref, raw, aliases)
+    end = stay_end_column(headers, column, _frame_ref, raw, aliases)
     checked += [end] if end is not None else []  # 진료종료일, 퇴원일: checked, not ignored
     notes.extend(checked_note(checked))
     counted = {
-        h.index: frame.iloc[:, h.index].to_numpy()
+        h.index: column(h).to_numpy()
         for h in headers
         if h.canonical is None and is_count_header(h.text, aliases)
     }
-    inpatient, stay_notes, stay = stay_counts(headers, lambda h: frame.iloc[:, h.index],
+    inpatient, stay_notes, stay = stay_counts(headers, column,
                                               _frame_ref, raw, aliases)  # fmt: skip
     notes.extend(stay_notes)
     checked += [stay] if stay is not None else []
@@ -558,11 +578,11 @@ def _blank_cells(values: Any) -> np.ndarray:
     return np.array([cells.is_blank(u) for u in uniques] + [True], dtype=bool)[codes]
 
 
-def _total_columns(frame: pd.DataFrame, headers: list[Header], names: frozenset[str]
+def _total_columns(column: _Columns, headers: list[Header], names: frozenset[str]
                    ) -> list[tuple[str, Any, int]]:  # fmt: skip
     """Columns not read that hold a line's 진료비 총액 or what the patient paid (``names``:
     their headers; ``kinds.total_problems``)."""
-    return [(_frame_ref(h), frame.iloc[:, h.index], h.unit if h.unit_text is not None else 1)
+    return [(_frame_ref(h), column(h), h.unit if h.unit_text is not None else 1)
             for h in headers if h.canonical is None
             and normalize(_NOTE_RE.sub("", str(h.text))) in names]  # fmt: skip
 

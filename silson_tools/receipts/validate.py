@@ -13,7 +13,6 @@ once (``cells.py``), so a million lines with a few hundred distinct values cost 
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -37,6 +36,8 @@ from ..schema import (
 from . import cells, flags
 from .crosscheck import cross_checks
 from .departments import department_cells
+from .groups import SMALL, codes_by_value
+from .groups import factorize as _factorize
 from .header import (
     Aliases,
     Header,
@@ -61,10 +62,6 @@ __all__ = [
 
 STR_DTYPE = pd.StringDtype(na_value=np.nan)
 """The dtype of every text column after validation (pandas' default ``str``)."""
-_POINTER_UNIQUES = 1 << 16
-"""Object columns whose cells are at most this many distinct objects skip hashing text."""
-_SAMPLE = 4096
-"""Lines looked at first to decide whether a column shares its text objects."""
 _CHOICES: dict[str, tuple[str, ...]] = {
     "setting": tuple(SETTINGS),
     "tier": tuple(TIERS),
@@ -161,12 +158,6 @@ class Checked:
 # --- turning one column into values ---------------------------------------------------------
 
 
-def _objects(values: np.ndarray | pd.Series) -> np.ndarray:
-    if isinstance(values, pd.Series):
-        return np.asarray(values.array, dtype=object)
-    return np.asarray(values, dtype=object)
-
-
 def _blank(col: RawColumn | None) -> np.ndarray | None:
     """Per line: True where the cell is blank as written (None: no such column, all blank);
     each distinct cell looked at once."""
@@ -174,52 +165,6 @@ def _blank(col: RawColumn | None) -> np.ndarray | None:
         return None
     code, uniques = col.coded if col.coded is not None else _factorize(col.values)
     return np.array([cells.is_blank(u) for u in uniques] + [True], dtype=bool)[code]
-
-
-def _factorize(values: np.ndarray | pd.Series) -> tuple[np.ndarray, list[Any]]:
-    """(code per line, distinct values); code −1 for a missing value (NaN, None, NaT).
-
-    Object columns whose cells are few distinct *objects* (pandas' CSV reader and numpy
-    fancy indexing share them) are factorized by object address, without hashing text;
-    each distinct address is then read back as the object the column holds.
-    """
-    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
-        # the codes as stored (int8/int16: small to index with; −1 marks a missing value),
-        # wide enough to hold one more code (the blank entry of the table)
-        # the categories in one call: iterating over Arrow-backed text takes ~0.5 µs each
-        # (5 ms for 10,000 names); tolist() boxes every kind as iterating does
-        codes, categories = np.asarray(values.array.codes), values.cat.categories.tolist()
-        if len(categories) >= np.iinfo(codes.dtype).max:
-            codes = codes.astype(np.intp)
-        return codes, categories
-    if (
-        isinstance(values, pd.Series)
-        and isinstance(values.dtype, pd.StringDtype)
-        and values.dtype.storage == "pyarrow"
-    ):
-        # pyarrow-backed text (pandas' str): Arrow's dictionary encoding, not a Python
-        # object per line
-        codes, uniques = pd.factorize(values.array, use_na_sentinel=True)
-        return np.asarray(codes, dtype=np.intp), list(uniques)
-    arr = _objects(values)
-    if len(arr) and arr.flags.c_contiguous:
-        try:
-            address = np.frombuffer(memoryview(arr), dtype=np.intp)
-        except (TypeError, ValueError, BufferError):  # pragma: no cover - exotic arrays
-            address = None
-        limit = min(_POINTER_UNIQUES, max(len(arr) // 4, 64))
-        if address is not None and len(arr) > _SAMPLE:
-            # where equal texts are different objects (each cell its own str), addresses
-            # cannot stand for values: a sample says so before every address is hashed
-            if len(pd.unique(address[:_SAMPLE])) > len(pd.unique(arr[:_SAMPLE])):
-                address = None
-        if address is not None:
-            codes, distinct = pd.factorize(address)
-            if len(distinct) <= limit:
-                # ``arr`` holds a reference to each object, so each address is a live object.
-                return codes, [ctypes.cast(a, ctypes.py_object).value for a in distinct.tolist()]
-    codes, uniques = pd.factorize(arr, use_na_sentinel=True)
-    return codes, list(uniques)
 
 
 def _by_distinct(
@@ -266,8 +211,8 @@ def _numeric_array(values: np.ndarray | pd.Series) -> np.ndarray | None:
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
         return None
-    if isinstance(dtype, np.dtype):
-        return np.asarray(values)
+    if isinstance(dtype, np.dtype):  # a Series' to_numpy: np.asarray's view, without its lookups
+        return values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
     series = values if isinstance(values, pd.Series) else pd.Series(values)
     if series.hasnans:
         return series.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -375,7 +320,10 @@ def _texts(
             replace(col, coded=(codes, uniques)), lambda v: (cells.text(v), None), blank=blank,
             required=False, problems=problems,
         )  # fmt: skip
-    names, where = pd.factorize(np.asarray(table, dtype=object))
+    if len(table) <= SMALL and all(type(t) is str for t in table):  # no None: as pandas does
+        names, where = codes_by_value(table)
+    else:
+        names, where = pd.factorize(np.asarray(table, dtype=object))
     return _str_array(col, table, codes, uniques, defer), (names[codes], tuple(where))
 
 
