@@ -530,22 +530,32 @@ def line_sums(frame: pd.DataFrame | Mapping[str, Any], values: np.ndarray, n: in
 def year_rows(
     frame: pd.DataFrame, lines: ReceiptLines, table: CeilingTable | None, whole: bool = False
 ) -> pd.DataFrame:
-    """:data:`TOTAL_COLUMNS` per person and year of a piece frame with ``refund``."""
-    out = (
-        frame.groupby(["person", "year"], sort=True)
-        .agg(
-            counted=("copay", "sum"),
-            uncounted=("uncounted", "sum"),
-            long_stay=("long_stay", "first"),
-            decile=("decile", "first"),
-            limit=("limit", "max"),
-            refund=("refund", "sum"),
-        )
-        .reset_index()
+    """:data:`TOTAL_COLUMNS` per person and year of a piece frame with ``refund``: sums,
+    the first ``long_stay`` and ``decile``, the largest ``limit``, and the year's ``days``
+    (:func:`long_stay_years`), in person, year order."""
+    code, names = pd.factorize(frame["person"].to_numpy(dtype=object))
+    person, year, group = person_years(code, tuple(names), frame["year"].to_numpy())
+    n = len(year)
+    at = group_firsts(group, n)
+    top = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(top, group, frame["limit"].to_numpy(dtype=np.int64))
+    columns = LineColumns.of(lines)
+    stays = stay_years(columns, load_table() if table is None else table, whole)
+    line_code = {name: i for i, name in enumerate(columns.person[1])}
+    of_line = np.array([line_code[name] for name in names], dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "person": np.asarray(names, dtype=object)[person],
+            "year": year,
+            "counted": group_sums(frame["copay"].to_numpy(), group, n),
+            "uncounted": group_sums(frame["uncounted"].to_numpy(), group, n),
+            "days": stays.days[stays.at(of_line[person], year)],
+            "long_stay": frame["long_stay"].to_numpy()[at],
+            "decile": frame["decile"].to_numpy()[at],
+            "limit": top,
+            "refund": group_sums(frame["refund"].to_numpy(), group, n),
+        }
     )
-    stays = long_stay_years(lines, table, whole)[["person", "year", "days"]]
-    out = out.merge(stays, on=["person", "year"], how="left")
-    return out[list(TOTAL_COLUMNS)]
 
 
 def crossing_rows(frame: pd.DataFrame, lines: ReceiptLines) -> pd.DataFrame:

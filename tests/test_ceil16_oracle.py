@@ -364,6 +364,41 @@ def old_year_totals(receipts, spec: CeilingSpec) -> pd.DataFrame:
     return out[columns]
 
 
+def old_year_rows(frame: pd.DataFrame, lines, table, whole: bool = False) -> pd.DataFrame:
+    """``ceiling_years.year_rows`` as it was (groupby, then a merge with the long stays)."""
+    out = (
+        frame.groupby(["person", "year"], sort=True)
+        .agg(
+            counted=("copay", "sum"),
+            uncounted=("uncounted", "sum"),
+            long_stay=("long_stay", "first"),
+            decile=("decile", "first"),
+            limit=("limit", "max"),
+            refund=("refund", "sum"),
+        )
+        .reset_index()
+    )
+    stays = old_long_stay_years(lines, table, whole)[["person", "year", "days"]]
+    out = out.merge(stays, on=["person", "year"], how="left")
+    return out[list(ceiling.TOTAL_COLUMNS)]
+
+
+def old_totals(spec: CeilingSpec, receipts, certain: bool) -> pd.DataFrame:
+    """``CeilingSpec.totals`` (``certain``: ``CertainRefund.totals(every=True)``) as they were."""
+    lines = as_receipt_lines(receipts)
+    if not len(lines):
+        return pd.DataFrame(columns=list(ceiling.TOTAL_COLUMNS))
+    frame = old_frame(spec, lines, certain)
+    frame["refund"] = old_piece_refunds(frame)
+    if certain:
+        held = frame["year"].isin([*TAB.years, *TAB.period_years])
+        first = min(c.start for c in TAB.windows.values())
+        frame = frame[held & (frame["date"] >= pd.Timestamp(first))]
+        if not len(frame):
+            return pd.DataFrame(columns=list(ceiling.TOTAL_COLUMNS))
+    return old_year_rows(frame, lines, None, whole=certain)
+
+
 # --- drawn receipts ----------------------------------------------------------------------------
 
 PEOPLE = ("가", "나", "다")
@@ -526,6 +561,10 @@ def test_piece_frames_refunds_and_offsets_match(
         assert got.dtype == np.int64
         np.testing.assert_array_equal(got, old_piece_refunds(one))
     hook = CertainRefund() if certain else spec
+    totals = (
+        hook.totals(lines, every=True) if isinstance(hook, CertainRefund) else hook.totals(lines)
+    )
+    _same_frame(totals, old_totals(spec, lines, certain))
     got = hook.line_offsets(lines)
     want = old_line_offsets(spec, lines, certain)
     assert got.dtype == want.dtype == np.int64
