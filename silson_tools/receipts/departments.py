@@ -4,7 +4,7 @@ be plain.
 
 - **One name**: a cell is NFKC (full-width letters as half-width) without whitespace, so
   `` 정형 외과 `` and ``정형외과`` are one 진료과 (:func:`department_name`); nothing else is
-  merged.
+  merged. A cell that marks "none" (``-``, ``없음``, ``N/A``) is blank, not a department.
 - **Near spellings** (``crosscheck``): two names of one person–institution–day that differ
   only in a bracket note or in letter case (``정형외과`` / ``정형외과(OS)``, ``ENT`` / ``ent``)
   may be one department written two ways or two: a line without a 방문묶음 that would be split
@@ -36,11 +36,21 @@ __all__ = [
 _NOTE: Final = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]")
 
 
+_NO_DEPARTMENT: Final = frozenset(
+    {"-", "--", "—", "–", "―", "‐", ".", "·", "/", "x", "×", "0", "없음", "해당없음", "미상",
+     "모름", "n/a", "na", "none", "null", "nan"}
+)  # fmt: skip
+"""Cells that say "no 진료과" rather than name one (a dash, 없음, N/A): read as blank, so two
+such lines are not two departments, and one beside a named 진료과 is asked about as a blank."""
+
+
 def department_name(cell: Any) -> str:
-    """A 진료과 cell as one name: NFKC, no whitespace; blank → ``""``."""
+    """A 진료과 cell as one name: NFKC, no whitespace; blank or a "none" mark (``-``,
+    ``없음``, ``N/A``: :data:`_NO_DEPARTMENT`) → ``""``."""
     if cells.is_blank(cell):
         return ""
-    return "".join(unicodedata.normalize("NFKC", cells.text(cell)).split())
+    name = "".join(unicodedata.normalize("NFKC", cells.text(cell)).split())
+    return "" if name.casefold() in _NO_DEPARTMENT else name
 
 
 def loose_department(name: str) -> str:
