@@ -72,3 +72,42 @@ def test_assess_equal_with_reduceat_tiers(monkeypatch) -> None:
         assert (out[parts].sum(axis=1) == out["eligible"]).all()  # inpatient lines too
         if name == "gen4":  # 1세대 inpatient keeps no rate part
             assert (out.loc[out["setting"] == "inpatient", "rate_part"] > 0).any()
+
+
+def test_name_table_made_once_per_names_and_column() -> None:
+    """The 병원명/방문묶음 code table is cached by the names and the column: equal to making
+    it, read-only, the same object on a second call, and a list of the names hits it too."""
+    names = (
+        "가나의원",
+        "가나 의원",
+        "",
+        "다라병원",
+        float("nan"),
+        "ＡＢ의원",
+        "AB의원",
+        "가나의원x",
+    )
+    for column in ("institution", "visit", "department"):
+        want = visits._name_table_of.__wrapped__(names, column)
+        got = visits._name_table(names, column)
+        np.testing.assert_array_equal(got, want)
+        assert not got.flags.writeable
+        assert visits._name_table(list(names), column) is got
+    inst, key = visits._name_table(names, "institution"), visits._name_table(names, "visit")
+    assert inst[0] == inst[1] and key[0] != key[1]  # 병원명 by their key, 방문묶음 as written
+
+
+def test_assess_equal_with_a_cold_name_cache() -> None:
+    frame = _receipts()
+    rng = np.random.default_rng(2)
+    inpatient = frame["setting"] == "inpatient"
+    frame["institution"] = np.where(
+        inpatient,
+        [f"입원{k}" for k in range(len(frame))],  # no two stays at one institution
+        rng.choice(["가나의원", "가나 의원", "다라병원", ""], len(frame)),
+    )
+    policy = load_policy("gen4")
+    visits._name_table_of.cache_clear()
+    cold = assess(frame, policy)
+    pd.testing.assert_frame_equal(assess(frame, policy), cold)
+    assert visits._name_table_of.cache_info().hits > 0  # the second read the cached table
