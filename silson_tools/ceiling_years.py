@@ -239,21 +239,22 @@ def certain_amounts(
 ) -> np.ndarray:
     """The placement of each crossing line's ① giving the least refund (see the module
     docstring), per piece (won); a line that does not cross keeps its ① on its one piece.
-    ``person`` (codes), ``window`` (ordered codes) and ``limit`` (상한액) are per piece."""
+    ``person`` (integer codes), ``window`` (ordered codes) and ``limit`` (상한액) are per
+    piece."""
     amount = np.asarray(copay, dtype=np.int64)[parts.pos].copy()
     if not parts.crossing.any():
         return amount
     amount[parts.crossing] = 0
     mine = np.isin(person, np.unique(person[parts.crossing]))  # only people with a crossing
-    fixed: dict[tuple[Any, int], int] = {}  # Σ ① placed, per (person, window)
-    top: dict[tuple[Any, int], int] = {}  # the largest 상한액, per (person, window)
-    for who, w, a, lim in zip(
-        person[mine].tolist(), window[mine].tolist(), amount[mine].tolist(),
-        np.asarray(limit)[mine].tolist(), strict=True,
-    ):  # fmt: skip
-        fixed[(who, w)] = fixed.get((who, w), 0) + a
-        top[(who, w)] = max(top.get((who, w), lim), lim)
-    room = {key: max(top[key] - placed, 0) for key, placed in fixed.items()}
+    pairs, inverse = np.unique(  # (person, window) of the people with a crossing
+        np.column_stack([person[mine], window[mine]]).astype(np.int64), axis=0,
+        return_inverse=True,
+    )  # fmt: skip
+    inverse = inverse.reshape(-1)
+    fixed = group_sums(amount[mine], inverse, len(pairs))  # Σ ① placed
+    top = np.full(len(pairs), np.iinfo(np.int64).min, dtype=np.int64)  # the largest 상한액
+    np.maximum.at(top, inverse, np.asarray(limit, dtype=np.int64)[mine])
+    room = dict(zip(map(tuple, pairs.tolist()), np.maximum(top - fixed, 0).tolist(), strict=True))
     crossing = np.flatnonzero(parts.crossing)
     lines = pd.unique(parts.pos[crossing])
     left = {int(i): int(copay[i]) for i in lines}
