@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from reference_engine import reference_assess
 from stays_apart import no_days_billed_twice
+from test_claims import answer_pharmacy_ties
 
 from silson_tools.catalog import Policy, load_policy
 from silson_tools.engine import DETAIL_COLUMNS, assess
@@ -93,6 +94,7 @@ def stays(draw) -> pd.DataFrame:
                 "category": category,
             }
         )
+    answer_pharmacy_ties(rows)  # whose prescription, where the reader would ask
     return pd.DataFrame(no_days_billed_twice(rows))  # the reader refuses days billed twice
 
 

@@ -595,6 +595,7 @@ def receipts(draw, policy) -> tuple[pd.DataFrame, object, object]:
         named = r["setting"] == "pharmacy" and r["institution"]
         if named and len(keys) > 1 and r["visit"] not in keys:
             r["visit"] = keys[0]
+    answer_pharmacy_ties(rows)
     df = pd.DataFrame(no_days_billed_twice(rows))  # the reader refuses days billed twice
     start = draw(START)
     hook = draw(HOOK)
@@ -661,6 +662,33 @@ def test_payout_never_above_the_per_visit_cap(name: str, data) -> None:
         if cap is not None:
             rows = got[general & got["setting"].eq(setting)]
             assert (rows["payout"] <= cap.values[0]).all()
+
+
+def answer_pharmacy_ties(rows: list[dict]) -> None:
+    """A 약국 line on a day of two or more 외래 통원 (병원명, 방문묶음) may be refused (whose
+    prescription? the reader asks where the engine would choose by row order): answer as a
+    person would, with the day's first 방문묶음 on 외래 lines (without one, a new key on the
+    first 외래 통원's lines)."""
+    slots: dict[tuple, list[tuple]] = {}
+    for r in rows:
+        if r["setting"] == "outpatient":
+            day = slots.setdefault((r["person"], r["date"]), [])
+            slot = (r["institution"], r["visit"])
+            day += [] if slot in day else [slot]
+    for n, r in enumerate(rows):
+        day = slots.get((r["person"], r["date"]), [])
+        if r["setting"] != "pharmacy" or len(day) < 2 or r["visit"] in {k for _, k in day if k}:
+            continue
+        keyed = [slot for slot in day if slot[1]]
+        name, key = keyed[0] if keyed else day[0]
+        if not key:  # no 통원 of the day has a key: give the first one's lines one
+            key = f"p{n}"
+            for o in rows:
+                same = (o["person"], o["date"], o["institution"]) == (r["person"], r["date"], name)
+                if o["setting"] == "outpatient" and same and not o["visit"]:
+                    o["visit"] = key
+            day[0] = (name, key)
+        r["visit"] = key
 
 
 MONOTONE = [n for n in POLICIES if n not in {"gen5", "gen5-tight"}]  # NHI-rate term rounds in ppm

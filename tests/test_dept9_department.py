@@ -21,6 +21,7 @@ from silson_tools import assess
 from silson_tools.catalog import load_policy
 from silson_tools.errors import ReceiptError
 from silson_tools.receipts import ReceiptLines, as_receipt_lines, read_receipts
+from silson_tools.receipts.pharmacy_join import PHARMACY_TIE_EXPECTED
 
 HEAD = ["이름", "진료일자", "진료구분", "요양기관종류", "병원명", "진료과", "본인부담금",
         "공단부담금", "비급여"]  # fmt: skip
@@ -194,9 +195,11 @@ def test_pharmacy_tied_by_a_key_or_naming_another_place_is_read(tmp_path: Path) 
         assert isinstance(got, ReceiptLines), got
         # 정형외과 + 약국 one 통원 (① 25,000 − 2만원, ④ 175,000), 안과 another (175,000)
         assert sum(payouts(got)) == 5_000 + 175_000 + 175_000
-    rows = [ortho(), ortho("안과"), pharmacy("온누리약국")]  # its own name: best of the day
-    for got in read_three_ways(tmp_path, HEAD, rows):
-        assert isinstance(got, ReceiptLines), got
+    rows = [ortho(), ortho("안과"), pharmacy("온누리약국")]  # its own name: two 통원 of one
+    for got in read_three_ways(tmp_path, HEAD, rows):  # tier, so whose prescription is asked
+        assert isinstance(got, ReceiptError), got
+        [problem] = got.problems  # row 4 of a file, index label 2 of a DataFrame
+        assert problem.expected == PHARMACY_TIE_EXPECTED and problem.row in (2, 4)
     rows = [ortho(), ortho("안과"), [*pharmacy()[:1], "2024-03-06", *pharmacy()[2:]]]
     for got in read_three_ways(tmp_path, HEAD, rows):  # filled the next day: its own 통원
         assert isinstance(got, ReceiptLines), got

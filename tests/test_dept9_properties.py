@@ -50,13 +50,40 @@ def asked(rows: list[dict]) -> list[int]:
             q["visit"] for q in here if q["visit"]
         }:
             out.append(i)
+    return sorted(out + ties(rows, set(out)))
+
+
+def ties(rows: list[dict], named: set[int] = frozenset()) -> list[int]:
+    """Positions of the 약국 rows (not in ``named``) the reference joins to the day's 외래 통원
+    of the highest tier when two or more share it (by row order): no key of the person's 외래
+    rows, a 병원명 that is no 외래 row's, a person–day of two or more top-tier 통원."""
+    rank = list(TIERS)
+    outpatient = [r for r in rows if r["setting"] == "outpatient"]
+    names = {r["institution"] for r in outpatient if r["institution"]}
+    keys = {(r["person"], r["visit"]) for r in outpatient if r["visit"]}
+    visits: dict[tuple, dict[tuple, int]] = {}  # person–day → 통원 → its tier
+    for r in outpatient:
+        here = [q for q in outpatient if place(q) == place(r)]
+        visit = (r["institution"], purpose(r, here))
+        day = visits.setdefault((r["person"], r["date"]), {})
+        day[visit] = max(day.get(visit, -1), rank.index(r["tier"]))
+    out = []
+    for i, r in enumerate(rows):
+        if r["setting"] != "pharmacy" or i in named or (r["person"], r["visit"]) in keys:
+            continue
+        if r["institution"] in names:
+            continue
+        tiers = list(visits.get((r["person"], r["date"]), {}).values())
+        if tiers and tiers.count(max(tiers)) > 1:
+            out.append(i)
     return out
 
 
 def answered(rows: list[dict], pharmacy: bool = True) -> list[dict]:
     """The rows with what the reader asks answered: a blank 진료과 beside a named one (no key)
     takes the first named there; a 약국 row naming an institution whose 외래 rows that day are
-    two 통원, without one of their keys, names its own pharmacy instead (``pharmacy``)."""
+    two 통원, without one of their keys, names its own pharmacy instead (``pharmacy``), and a
+    약국 row between top-tier 통원 of a day with no key or prescriber to tie it is left out."""
     first: dict[tuple, str] = {}
     for r in rows:
         if r["setting"] == "outpatient" and r["department"]:
@@ -64,9 +91,12 @@ def answered(rows: list[dict], pharmacy: bool = True) -> list[dict]:
     for r in rows:
         if r["setting"] == "outpatient" and not r["department"] and not r["visit"]:
             r["department"] = first.get(place(r), "")
-    for i in asked(rows) if pharmacy else []:
+    if not pharmacy:
+        return rows
+    for i in asked(rows):
         rows[i]["institution"] = "D약국"
-    return rows
+    gone = set(ties(rows))  # whose prescription is not said (a tie): left out of the draw
+    return [r for i, r in enumerate(rows) if i not in gone]
 
 
 @pytest.mark.parametrize("name", ["gen4", "gen5", "gen3", "gen1"])

@@ -20,6 +20,7 @@ from .departments import has_near_names, near_spellings, purposes
 from .groups import Groups
 from .header import normalize, strip_invisible
 from .overlap import overlapping_stays
+from .pharmacy_join import pharmacy_ties
 
 if TYPE_CHECKING:
     from .validate import Problems
@@ -217,6 +218,9 @@ def cross_checks(
     if "visit" in refs or "department" in refs:
         pharmacy_between_visits(out, _institution_keys(out, codes), refs, ok, not_outpatient,
                                 setting == pharmacy_setting, problems)  # fmt: skip
+    if refs.keys() & {"institution", "visit", "department"}:  # as the engine joins 약국 lines
+        pharmacy_ties(out, _institution_keys(out, codes), codes["tier"], refs, ok, not_outpatient,
+                      setting == pharmacy_setting, problems)  # fmt: skip
     overlapping_stays(out, codes, refs, ok, inpatient, problems)
 
 

@@ -153,6 +153,7 @@ def _lines(
     noncovered = noncovered // 100 * 100
     days = np.where(inpatient, np.minimum(rng.geometric(0.25, n), 14), 0)
     institution = np.where(pharmacy, 0, rng.integers(1, 5001, n))
+    institution = _prescribers(institution, who, (day - day0).astype(np.int64), setting)
     nhis = np.where(inpatient, covered * 4, covered * 7 // 3)
     columns = {
         "line_id": np.zeros(n, dtype=np.int64),
@@ -175,6 +176,24 @@ def _lines(
     frame = pd.DataFrame(columns).iloc[order].reset_index(drop=True)
     frame["line_id"] = np.arange(first_id, first_id + n, dtype=np.int64)
     return frame
+
+
+def _prescribers(
+    institution: np.ndarray, who: np.ndarray, day: np.ndarray, setting: np.ndarray
+) -> np.ndarray:
+    """A 약국 line names the prescriber: the institution of its person's first 외래 line of
+    that day (blank on a day without one). Unnamed, it would join the day's 외래 통원 of the
+    highest tier, and a day of two such 통원 at one tier is refused (whose prescription?)."""
+    key = who.astype(np.int64) * (int(day.max(initial=0)) + 1) + day
+    out = np.flatnonzero(setting == 0)
+    found, first = np.unique(key[out], return_index=True)  # each person–day's first 외래
+    ph = np.flatnonzero(setting == 1)
+    at = np.minimum(np.searchsorted(found, key[ph]), max(len(found) - 1, 0))
+    named = institution.copy()
+    if len(found):
+        hit = found[at] == key[ph]
+        named[ph[hit]] = institution[out[first[at[hit]]]]
+    return named
 
 
 def _plan(
