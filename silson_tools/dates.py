@@ -2,9 +2,9 @@
 
 A policy year runs from the contract date (계약일) to the day before its anniversary
 (계약해당일); limits and counts restart on each anniversary. A 29 February contract has its
-anniversary on 28 February (2월 말일) in other years: a period counted in years ends on the last
-day of the month when that month has no such day (민법 제160조③; the insurers' 계약해당일
-definition, source ``civil-code-160`` in ``data/sources.toml``). Days are numpy
+anniversary on 28 February (2월 말일) in other years: the terms define the 계약해당일 of a year
+without the contract's day as that month's last day (source ``terms-anniversary`` in
+``data/sources.toml``; confidence B: read in insurers' terms, not in the 표준약관). Days are numpy
 ``datetime64[D]``.
 
 :func:`as_day` is the one strict reading of a date given as an argument: ISO text

@@ -68,7 +68,7 @@ def test_policy_year_index_runs_from_the_contract_date() -> None:
 
 
 def test_leap_day_contract_has_its_anniversary_on_the_last_day_of_february() -> None:
-    # 계약해당일이 없는 해에는 그 달의 마지막 날 (2월 말일): 민법 제160조③
+    # 계약해당일이 없는 해에는 그 달의 마지막 날 (2월 말일): the terms' 계약해당일 definition
     start = np.datetime64("2024-02-29", "D")
     assert add_years(start, np.array([0, 1, 4, 76])).astype(str).tolist() == [
         "2024-02-29",

@@ -66,7 +66,7 @@ a contract keeps the terms it was signed under (:meth:`Policy.for_contract`); ex
 windows and the NHI tables run on the date of care.
 
 Policy years run from ``policy_start`` (계약일 and each 계약해당일; a 29 February start has
-its anniversary on 28 February, 2월 말일, in other years: 민법 제160조③). **Default when
+its anniversary on 28 February, 2월 말일, in other years: the terms' 계약해당일). **Default when
 ``policy_start`` is None**: the contract is taken to start on 1 January of the year of the
 earliest receipt, so policy years are calendar years and waiting periods count from that
 day.
