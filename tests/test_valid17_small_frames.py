@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import warnings
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 from unittest import mock
 
@@ -23,8 +25,9 @@ from hypothesis import strategies as st
 from test_claims import POLICIES, receipts
 
 from silson_tools.errors import InputError, ReceiptError
-from silson_tools.receipts import crosscheck, groups, validate
+from silson_tools.receipts import cells, crosscheck, groups, validate
 from silson_tools.receipts.groups import Groups, codes_by_identity, codes_by_value
+from silson_tools.receipts.header import default_aliases
 from silson_tools.receipts.lines import ReceiptLines, _Columns
 from silson_tools.receipts.validate import Texts, built
 
@@ -107,6 +110,7 @@ JUNK = st.sampled_from([
     10**13, "3일", "P0001", "가나 의원", "미소치과", "a", "pharmacy", "inpatient", 0, 7,
     dt.date(2024, 2, 29), pd.Timestamp("1900-01-01"), "예", "Y", "F32.9",
 ])  # fmt: skip
+NUMBER_JUNK = st.sampled_from([-1, -5_000, 10**13, 1.5, 3_600.0000000000005, np.nan, 2.0])
 EXTRA = st.sampled_from([
     ("비고", ["", "합계", "메모"]), ("진료과", ["", "정형외과", "정형외과(OS)", "내과"]),
     ("횟수", [1, 1, 2]), ("진료비총액", [0, 10_000, None]), ("번호", [1, 2, 3]),
@@ -140,6 +144,10 @@ def frames(draw: st.DrawFn) -> pd.DataFrame:
     for _ in range(draw(st.integers(0, 3))):
         c = draw(st.sampled_from(sorted(columns)))
         columns[c][draw(st.integers(0, n - 1))] = draw(JUNK)
+    amounts = [c for c in ("covered_copay", "noncovered", "days", "nhis_paid") if c in columns]
+    for _ in range(draw(st.integers(0, 2))):  # a bad number in a number column (stays numeric)
+        c = draw(st.sampled_from(amounts))
+        columns[c][draw(st.integers(0, n - 1))] = draw(NUMBER_JUNK)
     if "date" in columns and draw(st.booleans()):
         how = draw(st.sampled_from(["datetime64", "text", "tz"]))
         nat = np.datetime64("NaT", "us")
@@ -341,3 +349,35 @@ def test_visit_keys_read_as_pandas_read_them(keys: list[str], data: Any) -> None
         got_keyed, got_keys = crosscheck._keyed({"visit": visit}, ok)
         assert got_keyed.tolist() == keyed.tolist()
         assert got_keys.tolist() == at_keys.tolist() and got_keys.dtype == at_keys.dtype
+
+
+@pytest.mark.parametrize("extra", [(), ("hook",), ("hook", "도수치료")])
+@pytest.mark.parametrize("fld", ["setting", "tier", "category"])
+def test_a_kept_choice_parser_reads_as_a_new_one(fld: str, extra: tuple[str, ...]) -> None:
+    aliases = default_aliases()
+    kept = cells.choice_parser(fld, aliases, extra)
+    new = cells._choice_parser(fld, aliases, extra)
+    assert cells.choice_parser(fld, aliases, extra) is kept  # made once
+    values = [v for column in aliases.values.values() for v in column]
+    values += ["", " ", "치과", "대학병원", "hook", "HOOK", "nonsense", None, 3.0, np.nan]
+    assert [kept(v) for v in values] == [new(v) for v in values]
+    copy = replace(aliases)  # other aliases: a parser made for them
+    assert cells.choice_parser(fld, copy, extra) is not kept
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.one_of(st.integers(-10, 10**12), st.floats()), max_size=40),
+       dtype=st.sampled_from(["int64", "float64", "uint8", "Int64", "Float64", "float32"]))
+def test_a_numeric_column_reads_as_numpy_reads_it(values: list[Any], dtype: str) -> None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # casting 1e300 to float32 and the like
+            series = pd.Series(values, dtype=dtype)
+    except (TypeError, ValueError, OverflowError):
+        return
+    got = validate._numeric_array(series)
+    if isinstance(series.dtype, np.dtype):
+        want = np.asarray(series)
+        assert got is not None and got.dtype == want.dtype and not got.flags.writeable
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(validate._numeric_array(series.to_numpy()), got)

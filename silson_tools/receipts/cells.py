@@ -32,7 +32,7 @@ from ..money import (
     parse_won,
 )
 from ..schema import COLUMN_LABELS
-from .header import CHOICE_FIELDS, Aliases, normalize, strip_invisible
+from .header import CHOICE_FIELDS, Aliases, default_aliases, normalize, strip_invisible
 
 __all__ = [
     "AMOUNT_EXPECTED",
@@ -310,11 +310,28 @@ def text(value: Any) -> str:
     return strip_invisible(unicodedata.normalize("NFC", str(value))).strip()
 
 
+_SHIPPED_PARSERS: dict[tuple[str, tuple[str, ...]], Parser] = {}
+""":func:`choice_parser` under the shipped aliases (read once, never changed), per column and
+extra codes: made once, not per frame (the 항목 one builds a 20 µs message)."""
+
+
 def choice_parser(fld: str, aliases: Aliases, extra: tuple[str, ...] = ()) -> Parser:
     """Parser for a column with fixed values (setting, tier, category) → the canonical code.
 
     ``extra``: more codes accepted as written (categories a custom rule file names).
     """
+    if aliases is not default_aliases():
+        return _choice_parser(fld, aliases, extra)
+    key = (fld, tuple(extra))
+    if key not in _SHIPPED_PARSERS:
+        if len(_SHIPPED_PARSERS) > 256:  # many custom category sets: keep it small
+            _SHIPPED_PARSERS.clear()
+        _SHIPPED_PARSERS[key] = _choice_parser(fld, aliases, key[1])
+    return _SHIPPED_PARSERS[key]
+
+
+def _choice_parser(fld: str, aliases: Aliases, extra: tuple[str, ...]) -> Parser:
+    """:func:`choice_parser`, made anew."""
     table = dict(aliases.values[fld])
     for code in extra:
         table.setdefault(normalize(code), code)
