@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..dates import as_day
-from ..errors import InputError, ReceiptError
+from ..errors import InputError, ReceiptError, ReceiptProblem
 from ..money import format_won
 from ..receipts import ReceiptLines, as_receipt_lines
 from ..schema import (
@@ -94,12 +94,14 @@ ASSUMPTIONS: Final = (
     "not an insurer's decision).",
     "한 사람이 같은 날 병원명이 같은 기관에서 받은 외래는 몇 줄이든 한 번의 통원이고 "
     "(방문묶음이나 진료과가 다르면 치료 목적이 다른 두 통원), 같은 방문묶음의 줄도 한 번입니다; "
-    "4·5세대는 그날의 약국도 합치고 (다른 날 조제한 약국은 병원명의 기관 등급으로 따로, "
-    "방문묶음을 같이 적으면 합침) "
+    "4·5세대는 그날의 약국도 합치고 (병원명이 처방한 곳을 말하지 않으면 그날 가장 높은 등급의 "
+    "외래에, 같은 등급이 둘이면 방문묶음을 묻고; 다른 날 조제한 약국은 병원명의 기관 등급으로 "
+    "따로, 방문묶음을 같이 적으면 합침) "
     "1–3세대는 처방전마다 따로 공제합니다. 1–3세대에서 병원명이 없는 외래 줄은 각각 다른 통원이라 "
     "같은 날 여럿이면 병원명이나 방문묶음을 묻습니다 (one institution's outpatient lines of a day "
     "are one visit unless their visit keys or 진료과 differ; 4th/5th generation add the day's "
-    "pharmacy, a later fill stands alone at its prescriber's tier unless a key ties it).",
+    "pharmacy to its named prescriber, else to the day's highest-tier visit (asked when two "
+    "share it), a later fill stands alone at its prescriber's tier unless a key ties it).",
     "비급여 특약·3대 비급여 특약에 모두 가입했다고 가정합니다 (all riders assumed held).",
     "본인부담상한제 환급: 소득분위(decile)를 주면 그 분위의 환급을 빼고, 주지 않으면 어느 "
     "분위든 받는 만큼 (그해 최고 상한액을 넘는 ①) 만 뺍니다 (the national-ceiling refund: the "
@@ -344,12 +346,24 @@ def _compare(
         if assessed is None:
             try:
                 assessed = assess(lines, pol, policy_start, ceiling, estimate_nhis)
-            except ReceiptError as err:
-                due = [p for p in err.problems if str(p.expected).startswith(DUE_DATE_ASKED)]
+            except ReceiptError as err:  # this product asks what the chosen one did not
+                problems = err.problems
+                due = [p for p in problems if str(p.expected).startswith(DUE_DATE_ASKED)]
+                nhis = all(str(p.expected).startswith(NHIS_ASKED) for p in problems)
                 if not (due or needs_nhis(pol)):
                     raise
-                why = DUE_DATE_MISSING.format(days=pregnancy_rule().days_before_due)
-                skipped[pol.name] = f"{pol.label}: {why if due else NHIS_MISSING}"
+                if due:
+                    why = DUE_DATE_MISSING.format(days=pregnancy_rule().days_before_due)
+                    why += f": {_rows_of(due)}"
+                elif nhis:
+                    why = NHIS_MISSING
+                else:  # another line this product refuses: its own reason, with its place
+                    first = problems[0]
+                    why = (
+                        f"이 상품이 받지 않는 줄이 있어 계산하지 않았습니다 (a line this product "
+                        f"refuses): {_rows_of(problems)} ({first.column}): {first.expected}"
+                    )
+                skipped[pol.name] = f"{pol.label}: {why}"
                 continue
         label = pol.label
         if "nhis_paid_estimate" in assessed.columns and assessed["nhis_paid_estimate"].any():
@@ -373,6 +387,18 @@ def _compare(
     out.attrs["skipped"] = skipped
     out.attrs["skipped_labels"] = {n: _policy(n).short_label or _policy(n).label for n in skipped}
     return out
+
+
+NHIS_ASKED: Final = "② 공단부담금 (policy"
+"""How the engine's refusal of a line without ② (5세대 reads the NHI rate from it) begins."""
+
+
+def _rows_of(problems: Sequence[ReceiptProblem]) -> str:
+    """The rows of ``problems`` as a person reads them: ``row 2``, ``rows 2, 5`` (at most
+    ten listed)."""
+    rows = sorted({p.row for p in problems})
+    more = f" … ({len(rows)})" if len(rows) > 10 else ""
+    return ("row " if len(rows) == 1 else "rows ") + ", ".join(map(str, rows[:10])) + more
 
 
 DUE_DATE_MISSING: Final = (
