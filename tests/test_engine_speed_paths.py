@@ -307,8 +307,10 @@ def _frames() -> dict[str, pd.DataFrame]:
     base["days"] = np.minimum(base["days"], 1)  # one-day stays: no two of them overlap
     rng = np.random.default_rng(8)
     n = len(base)
-    full = base.assign(
-        institution=np.where(rng.random(n) < 0.4, "", rng.choice(["가 의원", "B병원"], n)),
+    named = np.where(rng.random(n) < 0.4, "", rng.choice(["가 의원", "B병원"], n))
+    pharmacy = (base["setting"] == "pharmacy").to_numpy()
+    full = base.assign(  # a 약국 line names its prescriber (unnamed, a tie may be asked)
+        institution=np.where(pharmacy, "가 의원", named),
         diagnosis=np.where(rng.random(n) < 0.3, rng.choice(["F32.9", "K29"], n), ""),
         severe=rng.random(n) < 0.1,
     )
