@@ -98,3 +98,15 @@ def test_one_visit_a_day_is_never_asked(tmp_path) -> None:
 def test_a_prescriber_seen_on_another_day_is_not_asked(tmp_path) -> None:
     later = PH.replace("2024-03-05", "2024-03-06").format(name="A의원", k="")
     _read(tmp_path, A.format(k=""), B.format(k=""), later)  # its own 통원 at A의원's tier
+
+
+def test_a_key_ties_a_pharmacy_line_at_its_visits_tier_whatever_it_names(tmp_path) -> None:
+    # the 약국 line names B병원 (종합병원, seen on 3/1) but its key ties it to A의원's 통원 of
+    # 3/5: one 통원 at 의원's 1만원 minimum, ① 21,000 − 1만 = 11,000 (not B병원's 2만원: 1,000)
+    rows = [
+        "나,2024-03-01,외래,종합병원,B병원,,,8000,20000,0\n",
+        A.format(k="k"),
+        PH.format(name="B병원", k="k"),
+    ]
+    got = assess(_read(tmp_path, *rows), "gen4", policy_start="2024-01-01")
+    assert got["payout"].tolist() == [0, 7_857, 3_143]

@@ -288,7 +288,9 @@ def institution_visits(
                     tier[moved] = inst_tier[inst[moved]]
         tied = ph & (keys > 0) & np.isin(keys, keys[~ph & (keys > 0)])
         if tied.any():  # a 약국 line whose 방문묶음 is on 외래 lines: joined by that key alone
-            join[tied] = -1  # (by its name as well, it would tie two 통원 into one)
+            join[tied] = -1  # (by its name as well, it would tie two 통원 into one), at its
+            if tier is not None:  # own tier: the key's 통원 is its prescriber, not the name's
+                tier[tied] = own[tied]
             group = group.copy()
             group[tied] = int(group.max()) + 1 + np.arange(int(tied.sum()), dtype=I64)
         group = np.where(join >= 0, join, group)
