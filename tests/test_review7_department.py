@@ -47,3 +47,10 @@ def test_a_none_mark_beside_a_named_department_is_asked(tmp_path: Path) -> None:
         read_receipts(_csv(tmp_path, "정형외과", "-"))
     [problem] = err.value.problems
     assert problem.row == 3 and "진료과" in problem.column
+
+
+def test_the_read_says_a_none_mark_was_read_as_blank(tmp_path: Path) -> None:
+    notes = read_receipts(_csv(tmp_path, "-", "없음")).attrs["source"]["notes"]
+    said = [n for n in notes if "진료과 없음(빈칸)" in n]
+    assert len(said) == 1 and "'-'" in said[0] and "'없음'" in said[0]
+    assert not any("띄어쓰기" in n for n in notes)  # not said to be a spacing join

@@ -130,10 +130,17 @@ def department_notes(col: RawColumn | None) -> list[str]:
 
     _, uniques = col.coded if col.coded is not None else _factorize(col.values)
     pairs = {(cells.text(u), department_name(u)) for u in uniques if not cells.is_blank(u)}
-    changed = sorted((a, b) for a, b in pairs if a != b)
-    if not changed:
-        return []
-    shown = ", ".join(f"{a!r} → {b!r}" for a, b in changed[:5])
-    more = f" 외 {len(changed) - 5}개" if len(changed) > 5 else ""
-    return [f"진료과는 띄어쓰기·전각 글자를 빼고 한 이름으로 읽었습니다 (진료과 read as one name "
-            f"without inner spaces or full-width letters): {shown}{more}"]
+    changed = sorted((a, b) for a, b in pairs if a != b and b)
+    none = sorted(a for a, b in pairs if not b)
+    notes = []
+    if changed:
+        shown = ", ".join(f"{a!r} → {b!r}" for a, b in changed[:5])
+        more = f" 외 {len(changed) - 5}개" if len(changed) > 5 else ""
+        notes.append(
+            "진료과는 띄어쓰기·전각 글자를 빼고 한 이름으로 읽었습니다 (진료과 read as one name "
+            f"without inner spaces or full-width letters): {shown}{more}"
+        )
+    if none:
+        notes.append("진료과 칸의 " + ", ".join(repr(a) for a in none[:5]) + "는 진료과 없음(빈칸)"
+                     "으로 읽었습니다 (read as no 진료과, a blank)")  # fmt: skip
+    return notes
