@@ -378,6 +378,8 @@ def test_a_numeric_column_reads_as_numpy_reads_it(values: list[Any], dtype: str)
     got = validate._numeric_array(series)
     if isinstance(series.dtype, np.dtype):
         want = np.asarray(series)
-        assert got is not None and got.dtype == want.dtype and not got.flags.writeable
+        assert got is not None and got.dtype == want.dtype
+        # never less protected than np.asarray (read-only under copy-on-write pandas)
+        assert want.flags.writeable or not got.flags.writeable or not len(want)
         np.testing.assert_array_equal(got, want)
         np.testing.assert_array_equal(validate._numeric_array(series.to_numpy()), got)

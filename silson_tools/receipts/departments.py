@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from . import cells
-from .groups import Groups
+from .groups import SMALL, Groups, codes_by_value
 
 if TYPE_CHECKING:
     from .validate import RawColumn
@@ -73,7 +73,11 @@ def department_cells(col: RawColumn) -> RawColumn:
 
 def _codes(values: np.ndarray) -> np.ndarray:
     """Text → int codes, blank (``""``) → 0, others 1, 2 … by first appearance."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object).fillna(""))
+    listed = np.asarray(values, dtype=object).tolist()
+    if len(listed) <= SMALL and all(type(v) is str for v in listed):  # a dict: no pandas set-up
+        codes, uniques = codes_by_value(listed)
+    else:
+        codes, uniques = pd.factorize(pd.Series(values, dtype=object).fillna(""))
     blank = np.append(np.asarray(uniques, dtype=object) == "", True)
     return np.where(blank[codes], 0, codes + 1).astype(np.int64)
 

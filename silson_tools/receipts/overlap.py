@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import STAY_SLACK_DAYS
+from .groups import SMALL, codes_by_value
 
 if TYPE_CHECKING:
     from .validate import Problems
@@ -59,8 +60,12 @@ def _group_codes(
     if "institution" in codes:
         code, names = codes["institution"]
         keys = [institution_key(n) if isinstance(n, str) else "" for n in names]
-        key_code, key_names = pd.factorize(pd.Series([*keys, ""], dtype=object))
-        blank = np.asarray(key_names == "", dtype=bool)
+        if len(keys) < SMALL:  # every key is a str: a dict, no pandas set-up
+            key_code, key_list = codes_by_value([*keys, ""])
+            blank = np.array([k == "" for k in key_list], dtype=bool)
+        else:
+            key_code, key_names = pd.factorize(pd.Series([*keys, ""], dtype=object))
+            blank = np.asarray(key_names == "", dtype=bool)
         number = np.where(blank[key_code], 0, key_code + 1).astype(I64)
         group = number[np.asarray(code)[at]]  # code −1 (missing): the last entry, blank
     if "visit" in codes:
