@@ -57,10 +57,13 @@ def pharmacy_ties(
     person = np.asarray(out["person"], dtype=object)
     o = np.flatnonzero(outpatient)
     p = np.flatnonzero(ph)
-    out_keys = {(who, k) for who, k in zip(person[o], key[o], strict=True) if k}
-    p = p[[not (k and (who, k) in out_keys) for who, k in zip(person[p], key[p], strict=True)]]
-    seen = set(inst[o].tolist())
+    seen = set(inst[o].tolist())  # a named prescriber (this day or another): not a tie
     p = p[[not (name and name in seen) for name in inst[p].tolist()]]
+    if not len(p):
+        return
+    keyed = o[key[o] != ""]  # only keyed 외래 lines, not every line, in Python
+    out_keys = set(zip(person[keyed].tolist(), key[keyed].tolist(), strict=True))
+    p = p[[not (k and (who, k) in out_keys) for who, k in zip(person[p], key[p], strict=True)]]
     if not len(p):
         return
     days = np.asarray(out["date"]).astype("datetime64[D]")
