@@ -96,9 +96,11 @@ def test_the_chosen_product_still_refuses(tmp_path: Path, policy: str, start: st
         build_report(_lines(tmp_path, body), policy, start, charts=False)
 
 
-def test_unnamed_visits_of_1st_to_3rd_are_said_under_the_table(tmp_path: Path) -> None:
-    """Same-day unnamed 외래 lines at one tier: 4세대 joins them (one 통원), 1–3세대 columns
-    take each as a 통원 of its own; that is said under the comparison, not in section 2."""
+def test_unnamed_visits_leave_1st_to_3rd_out(tmp_path: Path) -> None:
+    """Same-day unnamed 외래 lines at one tier and 진료과: 4세대 joins them (one 통원);
+    1–3세대 take each as a 통원 of its own and their own report asks, so their columns are
+    left out with the rows and the rule, as for unnamed stays (a guess said under the table
+    before)."""
     path = tmp_path / "v.csv"
     path.write_text(
         "이름,진료일,진료구분,요양기관종류,본인부담금,비급여\n"
@@ -106,9 +108,37 @@ def test_unnamed_visits_of_1st_to_3rd_are_said_under_the_table(tmp_path: Path) -
         encoding="utf-8",
     )
     rep = build_report(st.read_receipts(path), "gen4", "2024-01-01", charts=False)
-    notes = rep.comparison.attrs["notes"]
-    assert len(notes) == 1 and "rows 2, 3" in notes[0] and "gen1" in notes[0]
-    assert not [w for w in rep.why if "세대 비교표" in w]
-    text = render_markdown(rep)
-    assert text.index("## 5.") < text.index(notes[0]) < text.index("## 가정과 한계")
-    assert notes[0] in comparison_table(rep).html
+    skipped = rep.comparison.attrs["skipped"]
+    assert {"gen1", "gen2", "gen3"} <= set(skipped)
+    assert not {"gen1", "gen2", "gen3"} & set(rep.comparison.index)
+    assert {"gen4", "gen5"} & set(rep.comparison.index) == {"gen4"} | (
+        {"gen5"} - set(skipped)
+    )
+    assert "rows 2, 3" in skipped["gen2"] and "통원 1회당" in skipped["gen2"]
+    assert "입원" not in skipped["gen2"].split(":")[2]  # only the undecided rule is named
+    assert not rep.comparison.attrs["notes"]
+    assert skipped["gen2"] in render_markdown(rep)
+
+
+def test_unnamed_visits_of_two_departments_are_not_asked(tmp_path: Path) -> None:
+    """Two 진료과 are two 통원 at one institution too: the 병원명 could not change the
+    number, so 1–3세대 neither ask nor leave the column out (same-진료과 lines are asked)."""
+    text = (
+        "이름,진료일,진료구분,요양기관종류,진료과,본인부담금,공단부담금,비급여\n"
+        "나,2016-03-05,외래,의원,정형외과,15000,20000,0\n"
+        "나,2016-03-05,외래,의원,{second},8000,20000,0\n"
+    )
+    path = tmp_path / "d.csv"
+    path.write_text(text.format(second="안과"), encoding="utf-8")
+    rep = build_report(st.read_receipts(path), "gen2", "2016-01-01", charts=False)
+    assert rep.assessed["payout"].tolist() == [5_000, 0]  # each 통원 its 1만원 minimum
+    assert {"gen1", "gen2", "gen3"} <= set(rep.comparison.index)
+    for name in ("가의원", "나의원"):  # either answer: the same number
+        named = tmp_path / f"{name}.csv"
+        pd.read_csv(path).assign(병원명=[name, "가의원"]).to_csv(named, index=False)
+        again = build_report(st.read_receipts(named), "gen2", "2016-01-01", charts=False)
+        assert again.assessed["payout"].tolist() == [5_000, 0]
+    path.write_text(text.format(second="정형외과"), encoding="utf-8")
+    with pytest.raises(st.ReceiptError, match="같은 날 병원명 없는 외래"):
+        build_report(st.read_receipts(path), "gen2", "2016-01-01", charts=False)
+

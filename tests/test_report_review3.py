@@ -241,12 +241,12 @@ def test_a_name_or_a_visit_key_makes_them_one_visit(
     assert int(rep.assessed["payout"].sum()) == 250_000  # one 통원: 700,000 − 4만 → cap 25만
 
 
-def test_gen4_joins_them_and_the_comparison_says_what_1_3_did(tmp_path: Path) -> None:
+def test_gen4_joins_them_and_the_comparison_leaves_1_3_out(tmp_path: Path) -> None:
     path = tmp_path / "n4.csv"
     path.write_text(NONAME.format(extra="", a="", b="").replace("2016", "2024"), encoding="utf-8")
     rep = build_report(st.read_receipts(path), "gen4", "2024-01-01", charts=False)
-    notes = rep.comparison.attrs["notes"]
-    assert any("세대 비교표의" in w and "rows 2, 3" in w for w in notes), notes
+    skipped = rep.comparison.attrs["skipped"]
+    assert all("rows 2, 3" in skipped[g] for g in ("gen1", "gen2", "gen3")), skipped
 
 
 def test_the_assumption_says_what_the_engine_does_with_unnamed_lines() -> None:

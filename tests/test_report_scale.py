@@ -65,10 +65,10 @@ def test_top_people_keeps_the_largest_claims_and_sums_the_rest(crowd: rp.Report)
 
 
 def test_why_sentences_are_for_the_rows_shown(crowd: rp.Report) -> None:
-    # the note on the gen3 column (same-day 외래 lines without 병원명) is under the comparison
+    # the gen3 column (same-day 외래 lines without 병원명) is left out with its rows
     assert len(crowd.why) == TOP_PEOPLE + 2
-    notes = crowd.comparison.attrs["notes"]
-    assert len(notes) == 1 and notes[0].startswith("세대 비교표의 gen3 ")
+    assert not crowd.comparison.attrs["notes"]
+    assert "통원 1회당" in crowd.comparison.attrs["skipped"]["gen3"]
     assert crowd.why[TOP_PEOPLE].startswith(f"그 외 {300 - TOP_PEOPLE:,}명 (others): 청구")
 
 

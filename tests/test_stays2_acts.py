@@ -54,6 +54,16 @@ def test_lines_that_cannot_be_one_act_are_not_found(rows: tuple[dict, dict]) -> 
     assert unnamed_acts(load_policy("gen4"), lines).tolist() == []
 
 
+def test_two_departments_are_two_acts_named_or_not() -> None:
+    """Two 진료과 at one institution are two 통원, so two acts: the 병원명 cannot change the
+    number, and the lines are not asked about."""
+    two = _frame({"department": "정형외과"}, {"department": "재활의학과"})
+    assert unnamed_acts(load_policy("gen4"), as_receipt_lines(two)).tolist() == []
+    unnamed = assess(two, "gen4", policy_start=START)["payout"].tolist()
+    named = assess(two.assign(institution="가나의원"), "gen4", policy_start=START)
+    assert named["payout"].tolist() == unnamed == [20_000, 20_000]
+
+
 def test_a_product_without_acts_finds_nothing() -> None:
     # 2세대 has no 주사 part taken per act (its unnamed same-day 외래 lines: unnamed_visits)
     assert unnamed_acts(load_policy("gen2"), as_receipt_lines(_frame({}, {}))).tolist() == []

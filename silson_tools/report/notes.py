@@ -185,9 +185,10 @@ def unnamed_visits(pol: Policy, lines: ReceiptLines) -> np.ndarray:
     """Positions of 외래 lines the engine cannot group under ``pol``: a product that does not
     join a day's lines (1–3세대, no ``combine_same_day``) takes each 외래 line without 병원명
     as a 통원 of its own (it may be another institution), so two or more such lines of one
-    person, day and tier (요양기관종류: a 의원 and a 종합병원 are not one visit), with no
-    방문묶음 key, are two or more visits, each with its own
-    deductible and cap, whether or not they were one visit."""
+    person, day, tier (요양기관종류: a 의원 and a 종합병원 are not one visit) and 진료과, with
+    no 방문묶음 key, are two or more visits, each with its own deductible and cap, whether or
+    not they were one visit. Lines of two 진료과 are not asked about: two 진료과 are two 통원
+    at one institution too, so the answer could not change the number."""
     if pol.combine_same_day or not len(lines):
         return np.zeros(0, dtype=np.intp)
     frame = pd.DataFrame(
@@ -202,8 +203,9 @@ def unnamed_visits(pol: Policy, lines: ReceiptLines) -> np.ndarray:
         }
     )
     frame["tier"] = lines["tier"].to_numpy()  # a 의원 and a 종합병원 are not one visit
+    frame["department"] = lines["department"].to_numpy()  # two 진료과: two 통원 either way
     open_ = frame[frame["open"]]
-    repeated = open_.duplicated(subset=["person", "day", "tier"], keep=False)
+    repeated = open_.duplicated(subset=["person", "day", "tier", "department"], keep=False)
     return np.flatnonzero(frame.index.isin(open_.index[repeated.to_numpy()]))
 
 
@@ -212,8 +214,9 @@ def unnamed_acts(pol: Policy, lines: ReceiptLines) -> np.ndarray:
     주사, 「1회 통원에서 2회 이상 주사 → 1회」) that the engine takes one act each: an act
     joins a day's 외래 lines by 병원명 (or 방문묶음), and a line without either stays alone
     even where the 통원 itself joins a day's unnamed lines (4·5세대). So two or more such
-    lines of one person, day and tier (요양기관종류), with no 병원명 and no 방문묶음, are two
-    or more acts, each with its own deductible and count, whether or not they were one."""
+    lines of one person, day, tier (요양기관종류) and 진료과, with no 병원명 and no 방문묶음,
+    are two or more acts, each with its own deductible and count, whether or not they were
+    one (two 진료과 are two 통원, so two acts, whatever the 병원명)."""
     acts: set[str] = set()
     for part in pol.parts:
         if part.treatment is not None and part.treatment.visit_unit == "visit":
@@ -229,6 +232,7 @@ def unnamed_acts(pol: Policy, lines: ReceiptLines) -> np.ndarray:
             "person": lines["person"].to_numpy()[at],
             "day": lines["date"].to_numpy()[at],
             "tier": lines["tier"].to_numpy()[at],
+            "department": lines["department"].to_numpy()[at],  # two 진료과: two 통원, two acts
         }
     )
     return at[frame.duplicated(keep=False).to_numpy()]
@@ -285,19 +289,23 @@ def _stay_rules(pol: Policy, lines: ReceiptLines) -> tuple[set[str], set[str], s
 
 def unnamed_compare_reason(pol: Policy, lines: ReceiptLines) -> str:
     """Why a compared product's column is left out ("" when it is not): the lines
-    :func:`unnamed_stays` or :func:`unnamed_acts` find under ``pol`` (rows named), and which
-    of its per-admission or per-act rules they leave undecided. ``silson report`` refuses
-    these lines under the chosen product; a compared product's number would take each
-    unnamed line as an admission (or act) of its own, so it is not shown."""
+    :func:`unnamed_visits`, :func:`unnamed_stays` or :func:`unnamed_acts` find under ``pol``
+    (rows named), and which of its per-visit, per-admission or per-act rules they leave
+    undecided. ``silson report`` refuses these lines under the chosen product; a compared
+    product's number would take each unnamed line as a 통원, admission or act of its own,
+    so it is not shown."""
     tiers, room, acts = _stay_rules(pol, lines)
-    if not (len(_unnamed(lines, tiers, room, acts)) or len(unnamed_acts(pol, lines))):
-        return ""  # the usual case, in two passes; which rule, only when something is found
+    visits = unnamed_visits(pol, lines)
+    stays, acts_found = _unnamed(lines, tiers, room, acts), unnamed_acts(pol, lines)
+    if not (len(visits) or len(stays) or len(acts_found)):
+        return ""  # the usual case, in a few passes; which rule, only when something is found
     rules = [
+        (visits, "통원 1회당 공제·한도 (a deductible and cap per visit)"),
         (_unnamed(lines, tiers, set()), "입원 1건당 보장한도 (a cap per admission)"),
         (_unnamed(lines, set(), room), "상급병실 한도 10만원 × 그 입원의 총 입원일수 (room cap)"),
         (_unnamed(lines, set(), set(), acts), "입원 중 비급여 주사 1회 (one injection act per "
          "admission)"),
-        (unnamed_acts(pol, lines), "같은 날 비급여 주사 1회 (one injection act per visit)"),
+        (acts_found, "같은 날 비급여 주사 1회 (one injection act per visit)"),
     ]  # fmt: skip
     hit = [(at, why) for at, why in rules if len(at)]
     if not hit:
@@ -309,7 +317,7 @@ def unnamed_compare_reason(pol: Policy, lines: ReceiptLines) -> str:
         "인지 알 수 없는데 이 상품은 그 단위로 셉니다: "
         f"{', '.join(why for _, why in hit)}. 한 병원이면 같은 병원명이나 같은 방문묶음을, 다른 "
         "병원이면 각 병원명을 적으면 이 상품도 계산합니다 (not computed: each unnamed line "
-        "would be an admission or act of its own; name them)"
+        "would be a visit, admission or act of its own; name them)"
     )
 
 

@@ -98,10 +98,11 @@ ASSUMPTIONS: Final = (
     "외래에, 같은 등급이 둘이면 방문묶음을 묻고; 다른 날 조제한 약국은 병원명의 기관 등급으로 "
     "따로, 방문묶음을 같이 적으면 합침) "
     "1–3세대는 처방전마다 따로 공제합니다. 1–3세대에서 병원명이 없는 외래 줄은 각각 다른 통원이라 "
-    "같은 날 여럿이면 병원명이나 방문묶음을 묻습니다 (one institution's outpatient lines of a day "
-    "are one visit unless their visit keys or 진료과 differ; 4th/5th generation add the day's "
-    "pharmacy to its named prescriber, else to the day's highest-tier visit (asked when two "
-    "share it), a later fill stands alone at its prescriber's tier unless a key ties it).",
+    "같은 날 같은 진료과로 여럿이면 병원명이나 방문묶음을 묻습니다 (one institution's "
+    "outpatient lines of a day are one visit unless their visit keys or 진료과 differ; 4th/5th "
+    "generation add the day's pharmacy to its named prescriber, else to the day's highest-tier "
+    "visit (asked when two share it), a later fill stands alone at its prescriber's tier "
+    "unless a key ties it).",
     "비급여 특약·3대 비급여 특약에 모두 가입했다고 가정합니다 (all riders assumed held).",
     "본인부담상한제 환급: 소득분위(decile)를 주면 그 분위의 환급을 빼고, 주지 않으면 어느 "
     "분위든 받는 만큼 (그해 최고 상한액을 넘는 ①) 만 뺍니다 (the national-ceiling refund: the "
@@ -315,10 +316,10 @@ def compare_policies(
     ``policies``: default every shipped product. A policy that needs ② 공단부담금 where the
     receipts have none (5세대) is left out and named in ``attrs["skipped"]`` (policy → why),
     unless ``estimate_nhis``: then its label says the result uses an estimate. So is a
-    policy under which lines without 병원명 and 방문묶음 leave an admission or an act
+    policy under which lines without 병원명 and 방문묶음 leave a 통원, an admission or an act
     undecided (:func:`~.notes.unnamed_compare_reason`: the rows and the rule): ``silson
     report`` refuses them under the chosen product, and a compared one would take each line
-    as an admission or act of its own.
+    as a 통원, admission or act of its own.
     """
     return _compare(as_receipt_lines(receipts), policies, policy_start, ceiling, {}, estimate_nhis)
 
@@ -482,23 +483,6 @@ def _as_date(value: Any, name: str) -> dt.date | None:
     return as_day(value, name).astype(object)
 
 
-def _unnamed_compare_note(lines: ReceiptLines, others: Sequence[str | Policy]) -> list[str]:
-    """When the comparison holds 1–3세대 products and the file has same-day 외래 lines
-    without 병원명: their column took each such line as a 통원 of its own; say so."""
-    hit = [_policy(p) for p in others if len(unnamed_visits(_policy(p), lines))]
-    if not hit:
-        return []
-    rows = lines.rows[unnamed_visits(hit[0], lines)]
-    shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
-    return [
-        f"세대 비교표의 {', '.join(p.name for p in hit)} 값은 같은 날 병원명 없는 외래 줄 "
-        f"(rows {shown}) 을 각각 다른 통원으로 계산했습니다: 한 병원의 한 번 방문이었다면 "
-        "병원명이나 "
-        "방문묶음을 적어야 그 세대의 값이 맞습니다 (1st–3rd generation columns took each "
-        "unnamed line as its own visit)."
-    ]
-
-
 def _pharmacy_note(pol: Policy, lines: ReceiptLines) -> list[str]:
     """4·5세대 약국 lines left alone at the 약국 (의원급) minimum: say which, and how to give
     the prescriber (:func:`~silson_tools.engine.visits.pharmacy_alone`)."""
@@ -626,9 +610,7 @@ def build_report(
         {pol.name: assessed},
         estimate_nhis,
     )
-    comparison.attrs["notes"] = _unnamed_compare_note(
-        lines, [p for p in chosen if _policy(p).name != pol.name]
-    ) + [
+    comparison.attrs["notes"] = [
         f"세대 비교표의 {_policy(n).short_label or n} 값 (the comparison's {n} column): "
         + " ".join(said)
         for n in comparison.index
