@@ -31,7 +31,7 @@ def _asked(tmp_path: Path, *rows: str) -> list[int]:
     with pytest.raises(ReceiptError) as err:
         _read(tmp_path, *rows)
     problems = err.value.problems
-    assert all(p.expected == PHARMACY_TIE_EXPECTED for p in problems), problems
+    assert all(p.expected.startswith(PHARMACY_TIE_EXPECTED) for p in problems), problems
     return [p.row for p in problems]
 
 
@@ -60,7 +60,24 @@ def test_without_a_hospital_column_two_departments_are_asked(tmp_path) -> None:
     )
     with pytest.raises(ReceiptError) as err:
         read_receipts(path)
-    assert [(p.row, p.expected) for p in err.value.problems] == [(4, PHARMACY_TIE_EXPECTED)]
+    (problem,) = err.value.problems
+    assert problem.row == 4 and problem.expected.startswith(PHARMACY_TIE_EXPECTED)
+    assert problem.expected.endswith("by first row): 2행 안과, 3행 정형외과")
+
+
+def test_the_refusal_names_the_candidate_visits(tmp_path) -> None:
+    """The person answers without searching: each candidate 통원's first row and what tells it
+    apart; a 약국 line naming a hospital of two 진료과 is told that hospital's two 통원."""
+    with pytest.raises(ReceiptError) as err:
+        _read(tmp_path, B.format(k=""), A.format(k=""), PH.format(name="온누리약국", k=""))
+    assert err.value.problems[0].expected.endswith(": 2행 B의원, 3행 A의원")
+    with pytest.raises(ReceiptError) as err:
+        _read(tmp_path, EYE.format(k=""), A.format(k=""), ORTHO.format(k=""),
+              PH.format(name="연세 의원", k=""))  # fmt: skip
+    (problem,) = err.value.problems
+    assert problem.row == 5 and problem.expected.endswith(
+        "by first row): 2행 연세의원 안과, 4행 연세의원 정형외과"
+    )
 
 
 @pytest.mark.parametrize("order", [(0, 1), (1, 0)])

@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..schema import COLUMN_LABELS
 from .departments import has_near_names, near_spellings, purposes
 from .groups import Groups
 from .header import normalize, strip_invisible
 from .overlap import overlapping_stays
-from .pharmacy_join import pharmacy_ties
+from .pharmacy_join import ask_visits_of, pharmacy_ties
 
 if TYPE_CHECKING:
     from .validate import Problems
@@ -448,18 +447,22 @@ def pharmacy_between_visits(
     several = place.distinct(purpose[at], outpatient) > 1
     keyed = Groups(person[at], days[at], inst[at], key[at])
     tied = keyed.any(outpatient & (key[at] != "")) & (key[at] != "")
-    problems.at(
-        at[~outpatient & several & ~tied],
-        refs.get("visit", COLUMN_LABELS["visit"]),
-        key,
-        "이 약국 줄의 방문묶음: 병원명의 병원에서 이날 이 사람의 외래가 두 통원 (방문묶음 "
-        "또는 진료과가 둘) 이므로, 어느 통원의 처방전을 조제했는지 그 통원의 외래 줄과 이 줄에 "
-        "같은 방문묶음을 적으세요 (방문묶음 열이 없으면 더하세요) (this 약국 line names an "
-        "institution where this person's 외래 lines of this day are two visits — two visit "
-        "keys or two 진료과 — so which visit's prescription it filled is the person's to "
-        "say: write one visit key on this line and on that visit's 외래 lines, adding a "
-        "방문묶음 column if there is none)",
-    )
+    asked = at[~outpatient & several & ~tied]
+    if len(asked):
+        visit = Groups(person[o], days[o], inst[o], purpose[o])
+        ask_visits_of(out, problems, refs, asked, o[visit.first], BETWEEN_VISITS_EXPECTED, inst)
+
+
+BETWEEN_VISITS_EXPECTED = (
+    "이 약국 줄의 방문묶음: 병원명의 병원에서 이날 이 사람의 외래가 두 통원 (방문묶음 "
+    "또는 진료과가 둘) 이므로, 어느 통원의 처방전을 조제했는지 그 통원의 외래 줄과 이 줄에 "
+    "같은 방문묶음을 적으세요 (방문묶음 열이 없으면 더하세요) (this 약국 line names an "
+    "institution where this person's 외래 lines of this day are two visits — two visit "
+    "keys or two 진료과 — so which visit's prescription it filled is the person's to "
+    "say: write one visit key on this line and on that visit's 외래 lines, adding a "
+    "방문묶음 column if there is none)"
+)
+"""What :func:`pharmacy_between_visits` asks (then the day's candidate 통원)."""
 
 
 _KIND_IN_NAME = re.compile(r"치과|한의원|한방")

@@ -21,7 +21,7 @@ from ..schema import COLUMN_LABELS, TIERS
 from .departments import purposes
 from .groups import Groups
 
-__all__ = ["PHARMACY_TIE_EXPECTED", "pharmacy_ties"]
+__all__ = ["PHARMACY_TIE_EXPECTED", "ask_visits_of", "pharmacy_ties"]
 
 PHARMACY_TIE_EXPECTED = (
     "이 약국 줄의 방문묶음: 이날 이 사람의 외래가 같은 등급의 두 통원 이상 (두 의원, 또는 "
@@ -88,10 +88,56 @@ def pharmacy_ties(
     }  # fmt: skip
     if not tied_days:
         return
-    asked = [i for i in p.tolist() if (person[i], days[i].item()) in tied_days]
-    problems.at(
-        np.asarray(asked, dtype=np.int64),
-        refs.get("visit", COLUMN_LABELS["visit"]),
-        key,
-        PHARMACY_TIE_EXPECTED,
-    )
+    asked = {i for i in p.tolist() if (person[i], days[i].item()) in tied_days}
+    if not asked:
+        return
+    firsts = o[visit.first[at_best[visit.first]]]  # each best-tier 통원's first 외래 line
+    ask_visits_of(out, problems, refs, np.asarray(sorted(asked), dtype=np.int64), firsts,
+                  PHARMACY_TIE_EXPECTED)  # fmt: skip
+
+
+def ask_visits_of(
+    out: dict[str, Any], problems: Any, refs: Mapping[str, str], asked: np.ndarray,
+    firsts: np.ndarray, expected: str, names: np.ndarray | None = None,
+) -> None:  # fmt: skip
+    """Refuse each 약국 line ``asked`` at its 방문묶음 cell with ``expected`` and the 통원 it
+    could belong to: those whose first 외래 line (``firsts``) has its person and day (and
+    병원명 as grouped, ``names``, when given), named by spreadsheet row and what tells them
+    apart."""
+    person = np.asarray(out["person"], dtype=object)
+    days = np.asarray(out["date"]).astype("datetime64[D]")
+
+    def place(i: int) -> tuple[Any, ...]:
+        return (person[i], days[i].item(), *(() if names is None else (names[i],)))
+
+    lines: dict[tuple[Any, ...], list[int]] = {}
+    for i in asked.tolist():
+        lines.setdefault(place(i), []).append(i)
+    visits: dict[tuple[Any, ...], list[int]] = {}
+    for i in firsts.tolist():
+        if (where := place(i)) in lines:
+            visits.setdefault(where, []).append(i)
+    column = refs.get("visit", COLUMN_LABELS["visit"])
+    key = np.asarray(out["visit"], dtype=object)
+    for where, at in lines.items():
+        said = expected + _candidates(out, problems.rows, visits.get(where, []))
+        problems.at(np.asarray(at, dtype=np.int64), column, key, said)
+
+
+SHOWN_VISITS = 5
+"""A 약국 refusal names at most this many of the day's candidate 통원."""
+
+
+def _candidates(out: dict[str, Any], rows: np.ndarray, first: list[int]) -> str:
+    """The day's candidate 통원 (``… 이날의 통원 …: 2행 가나의원 정형외과, 3행 가나의원 안과``):
+    each by the spreadsheet row of its first 외래 line and what tells it apart (병원명, 진료과,
+    방문묶음), so the person can answer without searching the file."""
+    shown = []
+    for i in sorted(first, key=lambda j: int(rows[j]))[:SHOWN_VISITS]:
+        said = [str(out[c][i]) for c in ("institution", "department", "visit")
+                if c in out and str(out[c][i]).strip()]  # fmt: skip
+        shown.append(" ".join([f"{int(rows[i])}행", *said]))
+    if not shown:
+        return ""
+    more = " …" if len(first) > SHOWN_VISITS else ""
+    return f" — 이날의 통원 (this day's visits, by first row): {', '.join(shown)}{more}"
