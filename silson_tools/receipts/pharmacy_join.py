@@ -91,7 +91,8 @@ def pharmacy_ties(
     asked = {i for i in p.tolist() if (person[i], days[i].item()) in tied_days}
     if not asked:
         return
-    firsts = o[visit.first[at_best[visit.first]]]  # each best-tier 통원's first 외래 line
+    f = visit.first  # each best-tier 통원's first 외래 line, on a day of a tie
+    firsts = o[f[at_best[f] & (count[day.codes[f]] > 1)]]
     ask_visits_of(out, problems, refs, np.asarray(sorted(asked), dtype=np.int64), firsts,
                   PHARMACY_TIE_EXPECTED)  # fmt: skip
 
