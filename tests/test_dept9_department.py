@@ -71,8 +71,16 @@ def test_spacing_and_width_are_one_department(tmp_path: Path) -> None:
         assert got["department"].tolist() == ["정형외과", "정형외과", "ENT", "ENT"]
         said = [n for n in got.attrs["source"]["notes"] if n.startswith("진료과는")]
         assert said and "'정형 외과' → '정형외과'" in said[0] and "'ＥＮＴ' → 'ENT'" in said[0]
+        assert "\\u" not in said[0]
         # two 통원 (정형외과, ENT) of two lines each: ① 40,000 − 2만원; ④ 20만원 per 통원
         assert sum(payouts(got)) == 2 * (20_000 + 200_000)
+
+
+def test_an_unseen_space_is_named_in_the_note(tmp_path: Path) -> None:
+    rows = [ortho("정형\u3000외과"), ortho("정형외과")]
+    for got in read_three_ways(tmp_path, HEAD, rows):
+        said = [n for n in got.attrs["source"]["notes"] if n.startswith("진료과는")]
+        assert said and "'정형(전각 공백)외과' → '정형외과'" in said[0], said
 
 
 @pytest.mark.parametrize(

@@ -138,13 +138,26 @@ def department_notes(col: RawColumn | None) -> list[str]:
     none = sorted(a for a, b in pairs if not b)
     notes = []
     if changed:
-        shown = ", ".join(f"{a!r} → {b!r}" for a, b in changed[:5])
+        shown = ", ".join(f"{_shown(a)} → {_shown(b)}" for a, b in changed[:5])
         more = f" 외 {len(changed) - 5}개" if len(changed) > 5 else ""
         notes.append(
             "진료과는 띄어쓰기·전각 글자를 빼고 한 이름으로 읽었습니다 (진료과 read as one name "
             f"without inner spaces or full-width letters): {shown}{more}"
         )
     if none:
-        notes.append("진료과 칸의 " + ", ".join(repr(a) for a in none[:5]) + "는 진료과 없음(빈칸)"
-                     "으로 읽었습니다 (read as no 진료과, a blank)")  # fmt: skip
+        marks = ", ".join(_shown(a) for a in none[:5])
+        notes.append(
+            f"진료과 칸의 {marks}는 진료과 없음(빈칸)으로 읽었습니다 (read as no 진료과, a blank)"
+        )
     return notes
+
+
+_UNSEEN: dict[str, str] = {"\u3000": "(전각 공백)", "\xa0": "(NBSP 공백)", "\t": "(탭)"}
+"""How a note shows a character a reader would not see (not as Python's ``\\u3000``)."""
+
+
+def _shown(text: str) -> str:
+    """``text`` in quotes, each unprintable character by its name: ``'정형(전각 공백)외과'``."""
+    return "'" + "".join(
+        c if c.isprintable() else _UNSEEN.get(c, f"(U+{ord(c):04X})") for c in text
+    ) + "'"

@@ -17,6 +17,7 @@ from matplotlib.patches import Patch
 from ..chart_style import won_axis
 from ..fonts import use_korean_font
 from ..schema import ZONE_COLORS, ZONES
+from .notes import payout_percent
 from .summary import TOP_PEOPLE, TOTAL_ROW, ZONE_AMOUNTS, top_people
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def _payout_pct(table: pd.DataFrame) -> np.ndarray:
         return table["payout_pct"].to_numpy(float)
     payout = table["payout"].to_numpy(np.int64)
     claim = payout + sum(table[z].to_numpy(np.int64) for z in ZONE_AMOUNTS)
-    return np.round(100 * payout / np.where(claim > 0, claim, 1), 1)
+    return payout_percent(payout, claim)
 
 
 def _make_room(ax: Any, ends: np.ndarray, labels: list[Any], pad: float = 8.0) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ..ceiling import NO_CEILING
 from ..dates import calendar_year_start, covered_days
@@ -29,6 +30,7 @@ __all__ = [
     "crossing_sentences",
     "decile_refund_sentences",
     "due_date_sentences",
+    "payout_percent",
     "uncounted_sentences",
     "unnamed_acts",
     "unnamed_compare_reason",
@@ -39,6 +41,17 @@ __all__ = [
 
 TOP_PEOPLE: Final = 20
 """People shown by name in the report's tables and charts; the rest are one "others" row."""
+
+
+def payout_percent(payout: ArrayLike, claim: ArrayLike) -> np.ndarray:
+    """보험금 비율 % = 100 × payout ÷ claim to one decimal, 0 where nothing was claimed; never
+    shown as 100.0 while something was cut or 0.0 while something was paid (99.97 → 99.9,
+    0.03 → 0.1): the one decimal must not say "all" or "nothing" when it was not."""
+    p = np.asarray(payout, dtype=np.float64)
+    c = np.asarray(claim, dtype=np.float64)
+    pct = np.round(100 * p / np.where(c > 0, c, 1), 1)
+    pct = np.where((p > 0) & (p < c), np.clip(pct, 0.1, 99.9), pct)
+    return np.where(c > 0, pct, 0.0)
 
 
 def won(amount: int) -> str:

@@ -45,6 +45,7 @@ from .notes import (
     crossing_sentences,
     decile_refund_sentences,
     due_date_sentences,
+    payout_percent,
     uncounted_sentences,
     unnamed_acts,
     unnamed_compare_reason,
@@ -169,8 +170,7 @@ def year_summary(assessed: pd.DataFrame) -> pd.DataFrame:
     per.index = pd.Index([str(n) for n in names], dtype=object)
     per.loc[TOTAL_ROW] = per.sum()
     per = per.astype(np.int64)
-    share = np.where(per["claim"] > 0, per["payout"] / per["claim"].where(per["claim"] > 0, 1), 0)
-    per.insert(4, "payout_pct", np.round(share * 100, 1))
+    per.insert(4, "payout_pct", payout_percent(per["payout"], per["claim"]))
     per.index.name = "person"
     return per
 
@@ -186,7 +186,7 @@ def top_people(summary: pd.DataFrame, n: int = TOP_PEOPLE) -> pd.DataFrame:
     shown, rest = people.iloc[order[:n]], people.iloc[order[n:]]
     sums: dict[str, Any] = {c: int(rest[c].sum()) for c in rest.columns if c != "payout_pct"}
     claim = sums["claim"]
-    sums["payout_pct"] = round(100 * sums["payout"] / claim, 1) if claim else 0.0
+    sums["payout_pct"] = float(payout_percent(sums["payout"], claim))
     others = pd.DataFrame([sums], index=[f"그 외 {len(rest):,}명 (others)"])[summary.columns]
     out = pd.concat(
         [shown, others.astype(summary.dtypes.to_dict()), summary[summary.index == TOTAL_ROW]]
@@ -272,8 +272,7 @@ def top_shrinks(assessed: pd.DataFrame, n: int = 10) -> pd.DataFrame:
         },
         index=assessed.index,
     )
-    share = np.where(claim > 0, frame["payout"] / np.where(claim > 0, claim, 1), 0.0)
-    frame.insert(8, "payout_pct", np.round(share * 100, 1))
+    frame.insert(8, "payout_pct", payout_percent(frame["payout"], claim))
     return frame
 
 
@@ -379,7 +378,7 @@ def _compare(
                 "claim": claim,
                 "payout": payout,
                 "self_pay": int(assessed["self_pay"].sum()),
-                "payout_pct": round(100 * payout / claim, 1) if claim else 0.0,
+                "payout_pct": float(payout_percent(payout, claim)),
                 **{z: int(zones[z].sum()) for z in ZONE_AMOUNTS},
             }
         )
