@@ -556,6 +556,8 @@ class _SheetReader:
             self.phonetic -= 1
 
     def _cell(self) -> None:
+        if self.has_value and self.kind == "n" and not "".join(self.value).strip():
+            self.has_value = False  # <v/>: no number saved (openpyxl writes it so for formulas)
         if not self.has_value:
             if self.formula is None:
                 return  # a formatted empty cell
