@@ -17,6 +17,7 @@ from ..ceiling import NO_CEILING
 from ..dates import calendar_year_start, covered_days
 from ..money import format_won
 from ..receipts import ReceiptLines
+from ..receipts.crosscheck import institution_key
 from ..schema import STAY_SLACK_DAYS
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ __all__ = [
     "decile_refund_sentences",
     "due_date_sentences",
     "payout_percent",
+    "same_purpose_days",
+    "same_purpose_sentences",
     "uncounted_sentences",
     "unnamed_acts",
     "unnamed_compare_reason",
@@ -220,6 +223,63 @@ def unnamed_visits(pol: Policy, lines: ReceiptLines) -> np.ndarray:
     open_ = frame[frame["open"]]
     repeated = open_.duplicated(subset=["person", "day", "tier", "department"], keep=False)
     return np.flatnonzero(frame.index.isin(open_.index[repeated.to_numpy()]))
+
+
+def same_purpose_days(lines: ReceiptLines) -> np.ndarray:
+    """Positions of 외래 lines of one person and day at two or more named institutions with
+    the same 진료과 and no 방문묶음 shared between them: the engine takes each institution as
+    a 통원 of its own (its own deductible and per-visit cap), but the terms take two visits
+    of one day for the same treatment purpose as one 통원 with the highest deductible; the
+    same 진료과 hints that they may have been one purpose, which only the person can say."""
+    if not len(lines):
+        return np.zeros(0, dtype=np.intp)
+    dept = lines["department"].to_numpy(dtype=object)
+    inst = lines["institution"].to_numpy(dtype=object)
+    at = np.flatnonzero(
+        (lines["setting"] == "outpatient").to_numpy() & (dept != "") & (inst != "")
+    )
+    if len(at) < 2:
+        return np.zeros(0, dtype=np.intp)
+    frame = pd.DataFrame(
+        {
+            "person": lines["person"].to_numpy(dtype=object)[at],
+            "day": lines["date"].to_numpy()[at],
+            "department": dept[at],
+            "institution": _keys(inst[at]),
+            "visit": pd.Series(lines["visit"].to_numpy(dtype=object)[at]).replace("", None),
+        }
+    )
+    by = frame.groupby(["person", "day", "department"], sort=False)
+    several = by["institution"].transform("nunique") > 1
+    said = by["visit"].transform("nunique") > 0  # a 방문묶음 in the group: the person said
+    return at[(several & ~said).to_numpy()]
+
+
+def _keys(names: np.ndarray) -> np.ndarray:
+    """Each 병원명 as lines are grouped by it (:func:`institution_key`), once per name."""
+    codes, uniques = pd.factorize(names)
+    return np.array([institution_key(str(u)) for u in uniques], dtype=object)[codes]
+
+
+def same_purpose_sentences(pol: Policy, lines: ReceiptLines) -> list[str]:
+    """Under a product that takes 통원 per institution: the rows :func:`same_purpose_days`
+    finds, and how to make them one 통원 if they were one treatment purpose."""
+    units = {p.settings["outpatient"].visit_unit for p in pol.parts if "outpatient" in p.settings}
+    if "institution" not in units:
+        return []
+    at = same_purpose_days(lines)
+    if not len(at):
+        return []
+    rows = lines.rows[at]
+    shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+    return [
+        f"같은 날 다른 병원의 같은 진료과 외래 (rows {shown}) 는 병원마다 한 통원으로 (공제와 회당 "
+        "한도를 따로) 계산했습니다: 약관은 하루에 같은 치료 목적으로 받은 통원을 한 번으로 보고 "
+        "가장 높은 공제금액을 적용하므로, 같은 치료였다면 그 줄들에 같은 방문묶음을 적으세요 "
+        "(same-day outpatient visits to two institutions in one 진료과 were taken as two "
+        "visits; if they were one treatment purpose, the terms count one visit: give them one "
+        "방문묶음 value)."
+    ]
 
 
 def unnamed_acts(pol: Policy, lines: ReceiptLines) -> np.ndarray:

@@ -46,6 +46,7 @@ from .notes import (
     decile_refund_sentences,
     due_date_sentences,
     payout_percent,
+    same_purpose_sentences,
     uncounted_sentences,
     unnamed_acts,
     unnamed_compare_reason,
@@ -95,12 +96,15 @@ ASSUMPTIONS: Final = (
     "not an insurer's decision).",
     "한 사람이 같은 날 병원명이 같은 기관에서 받은 외래는 몇 줄이든 한 번의 통원이고 "
     "(방문묶음이나 진료과가 다르면 치료 목적이 다른 두 통원), 같은 방문묶음의 줄도 한 번입니다; "
+    "다른 병원의 외래는 같은 날이라도 병원마다 한 통원입니다 (약관은 하루에 같은 치료 목적의 "
+    "통원을 한 번으로 보므로, 그렇다면 같은 방문묶음을 적으세요); "
     "4·5세대는 그날의 약국도 합치고 (병원명이 처방한 곳을 말하지 않으면 그날 가장 높은 등급의 "
     "외래에, 같은 등급이 둘이면 방문묶음을 묻고; 다른 날 조제한 약국은 병원명의 기관 등급으로 "
     "따로, 방문묶음을 같이 적으면 합침) "
     "1–3세대는 처방전마다 따로 공제합니다. 1–3세대에서 병원명이 없는 외래 줄은 각각 다른 통원이라 "
     "같은 날 같은 진료과로 여럿이면 병원명이나 방문묶음을 묻습니다 (one institution's "
-    "outpatient lines of a day are one visit unless their visit keys or 진료과 differ; 4th/5th "
+    "outpatient lines of a day are one visit unless their visit keys or 진료과 differ; two "
+    "institutions are two visits unless one visit key joins them; 4th/5th "
     "generation add the day's pharmacy to its named prescriber, else to the day's highest-tier "
     "visit (asked when two share it), a later fill stands alone at its prescriber's tier "
     "unless a key ties it).",
@@ -628,7 +632,8 @@ def build_report(
         + _estimate_note(assessed)
         + due_date_sentences(pol, lines, start)
         + _ceiling_sentences(lines, certain, ceiling)
-        + _pharmacy_note(pol, lines),
+        + _pharmacy_note(pol, lines)
+        + same_purpose_sentences(pol, lines),
         monthly=monthly,
         top=top_shrinks(assessed),
         comparison=comparison,
