@@ -101,7 +101,7 @@ from .ceiling_hook import Ceiling, ceiling_offsets
 from .exclusions import ceiling_offset, clause_labels, excluded_amount, routes
 from .inputs import read_lines
 from .limits import annual_limit
-from .lines import I64, LineDetail, SortedLines, nonzero_at
+from .lines import LineDetail, SortedLines, nonzero_at, zero_rows
 from .output import SortedResult, detail_columns, detail_frame
 from .shares import pooled_noncovered
 from .treatments import room_part, treatment_part
@@ -184,9 +184,9 @@ def assess_lines(lines: SortedLines, policy: Policy, hook: np.ndarray | None) ->
     excluded = excluded_amount(lines, route)
     offset = ceiling_offset(lines, route, hook)  # 2. 상한제 환급분
     cc_eligible = lines.cc - offset if offset.any() else lines.cc  # read, never written
-    detail = LineDetail.zeros(lines.n)
-    payout = np.zeros(lines.n, I64)
-    pay_non = np.zeros(lines.n, I64)  # the part of the payout paid on ④ 비급여
+    rows = zero_rows(9, lines.n)  # one block: fewer fresh-page faults (see zero_rows)
+    detail = LineDetail.zeros(lines.n, rows[:7])
+    payout, pay_non = rows[7:]  # pay_non: the part of the payout paid on ④ 비급여
     spare: list[np.ndarray] = []  # a visit part's payout array, free for the next one
     kinds = [part.kind for part in policy.parts]
     treated = noncovered_lines(lines.nc, route["noncovered"], kinds)

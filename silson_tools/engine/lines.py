@@ -10,6 +10,7 @@ equal ``gid``. Only ``assess`` turns the results back into the input's row order
 from __future__ import annotations
 
 import sys
+import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeAlias
@@ -38,10 +39,12 @@ __all__ = [
     "group_firsts",
     "in_order",
     "nonzero_at",
+    "owned_row",
     "policy_years",
     "run_number",
     "sort_lines",
     "sort_order",
+    "zero_rows",
     "zeros_view",
 ]
 
@@ -197,17 +200,49 @@ class LineDetail:
     needs_improvement_proof: np.ndarray
 
     @classmethod
-    def zeros(cls, n: int) -> LineDetail:
+    def zeros(cls, n: int, rows: list[np.ndarray] | None = None) -> LineDetail:
+        """Every column 0 on ``n`` lines; the int64 ones are ``rows`` (7 zeroed arrays of
+        ``n``, e.g. from :func:`zero_rows`) when given, else the rows of one new block."""
+        r = zero_rows(7, n) if rows is None else rows
         return cls(
-            deductible=np.zeros(n, I64),
-            rate_part=np.zeros(n, I64),
-            selfpay_cap_refund=np.zeros(n, I64),
-            visit_cap_cut=np.zeros(n, I64),
-            count_cut=np.zeros(n, I64),
-            annual_cut=np.zeros(n, I64),
-            session_no=np.zeros(n, I64),
+            deductible=r[0],
+            rate_part=r[1],
+            selfpay_cap_refund=r[2],
+            visit_cap_cut=r[3],
+            count_cut=r[4],
+            annual_cut=r[5],
+            session_no=r[6],
             needs_improvement_proof=np.zeros(n, dtype=bool),
         )
+
+
+_ROW_BLOCKS: weakref.WeakValueDictionary[int, np.ndarray] = weakref.WeakValueDictionary()
+"""The blocks :func:`zero_rows` made that are still alive (by id; see :func:`owned_row`)."""
+
+
+def zero_rows(k: int, n: int) -> list[np.ndarray]:
+    """``k`` int64 arrays of ``n`` zeros: the rows of one ``(k, n)`` block, one allocation.
+
+    Fresh memory is mapped by the kernel on first touch: a 2 MiB page at a time inside a
+    large allocation (numpy asks for huge pages), but 4 KiB at a time in the 2 MiB stretch
+    at each end, which it shares with its neighbours on the heap: about 420 faults for each
+    separate 8 MB array, and as many again for reading an untouched one. Rows of one block
+    have no ends between them. :func:`owned_row` tells them from other views."""
+    block = np.zeros((k, n), I64)
+    _ROW_BLOCKS[id(block)] = block
+    return list(block)
+
+
+def owned_row(a: np.ndarray) -> bool:
+    """True when ``a`` is a whole row of a block :func:`zero_rows` made (memory the engine
+    owns: no caller's column is a view of it)."""
+    base = a.base
+    return (
+        base is not None
+        and _ROW_BLOCKS.get(id(base)) is base
+        and a.ndim == 1
+        and a.shape[0] == base.shape[-1]
+    )
 
 
 def sort_order(

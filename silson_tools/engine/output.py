@@ -18,7 +18,7 @@ import pandas as pd
 from ..dates import year_starts
 from ..receipts.lines import ReceiptLines
 from ..schema import OPTIONAL_COLUMNS
-from .lines import I64, LineDetail, SortedLines, nonzero_at
+from .lines import I64, LineDetail, SortedLines, nonzero_at, owned_row
 from .validated import DeferredLines
 from .zones import ZONE_CODES
 
@@ -296,11 +296,12 @@ class _Recycled:
 
 
 def _recyclable(a: np.ndarray, n: int) -> bool:
-    """An int64 array of ``n`` values that owns its memory, C-contiguous and writeable."""
+    """An int64 array of ``n`` values that owns its memory (or is a row of a block the
+    engine made, :func:`~.lines.zero_rows`), C-contiguous and writeable."""
     return (
         a.dtype == I64
         and a.shape == (n,)
-        and a.base is None
+        and (a.base is None or owned_row(a))
         and a.flags.c_contiguous
         and a.flags.writeable
     )
