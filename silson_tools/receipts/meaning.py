@@ -46,6 +46,33 @@ def _any(key: str, words: frozenset[str]) -> bool:
     return any(w and w in key for w in words)
 
 
+def _has_word(text: Any, key: str, words: frozenset[str]) -> bool:
+    """A Hangul word anywhere in ``key`` (약값, 처방약), a Latin one as a whole word of the
+    header (``MRI 비용``, ``ct``; not the ct of ``deductible``)."""
+    latin = set(re.findall(r"[a-z]+", str(text).lower()))
+    return any(w in latin if w.isascii() else w in key for w in words if w)
+
+
+def _ends(key: str, side: Any, kind: str) -> bool:
+    """Does ``key`` end with one of the ``[side_columns]`` words of ``kind``?"""
+    return any(w and key.endswith(w) for w in side.get(kind, frozenset()))
+
+
+_WON_TEXT: Final = re.compile(
+    r"^\s*[₩￦]?\s*\d{1,3}(?:,\d{3})+\s*원?\s*$|^\s*[₩￦]?\s*\d+\s*원\s*$"
+)
+"""A cell written as money: 12,000 or 12,000원 or ₩12,000 or 12000원."""
+
+
+def _written_as_won(values: Any, ok: np.ndarray) -> bool:
+    """Every non-blank cell reads as an amount and one is written as money (12,000원, ₩12,000,
+    12,000): an amount column whatever its header says."""
+    texts = [v for v in np.asarray(values, dtype=object).tolist() if isinstance(v, str)]
+    if not texts or not ok.all():
+        return False
+    return any(_WON_TEXT.match(t) for t in texts)
+
+
 def total_meaning(text: Any, aliases: Aliases) -> str | None:
     """``"patient"`` for a header saying what the patient paid in all, ``"total"`` for one
     saying the whole 진료비 총액, else None (by the words of ``[side_columns]``)."""
@@ -165,14 +192,21 @@ def unknown_amounts(headers: list[Header], cells_of: Callable[[Header], Any],
             continue
         key = _key(h.text)
         note = _NOTE.search(str(h.text))
-        money = (key.endswith(ends) or h.unit_text is not None
-                 or (note is not None and normalize(note[1]) in ("원", "천원", "만원")))
-        if not money or _any(key, side.get("not_money_words", frozenset())):
-            continue
+        unit = h.unit_text is not None or (
+            note is not None and normalize(note[1]) in ("원", "천원", "만원")
+        )
+        money = unit or (key.endswith(ends) and not _ends(key, side, "not_money_words")) or (
+            _has_word(h.text, key, side.get("amount_words", frozenset()))
+            and not _ends(key, side, "not_amount_endings")
+        )
+        if not money and _ends(key, side, "not_amount_endings"):
+            continue  # 번호, 코드, 일수 …: numbers that are not won, whatever the cells
         if total_meaning(h.text, aliases) is not None or count_meaning(h.text, aliases):
             continue
         values = cells_of(h)
         won, ok = _read(values, 1)
+        if not money and not _written_as_won(values, ok):
+            continue
         hit = np.flatnonzero(ok & (won > 0))
         if len(hit):
             problems.at(hit[:1], ref_of(h), values, UNKNOWN_AMOUNT_EXPECTED)
