@@ -11,7 +11,7 @@ import pytest
 from silson_tools.catalog import load_policy
 from silson_tools.engine.assess import assess, assess_lines
 from silson_tools.engine.inputs import read_lines
-from silson_tools.engine.lines import I64, LineDetail, owned_row, zero_rows
+from silson_tools.engine.lines import I64, LineDetail, empty_rows, owned_row, zero_rows
 from silson_tools.engine.output import _recyclable, detail_columns
 from silson_tools.scale import cohort
 
@@ -85,3 +85,52 @@ def test_assess_never_writes_into_the_callers_columns(shuffled: pd.DataFrame) ->
         for src in shuffled.columns:
             if shuffled[src].dtype == I64:
                 assert not np.shares_memory(out[c].to_numpy(), shuffled[src].to_numpy())
+
+
+def test_nothing_excluded_and_no_offset_are_read_only_zero_views(
+    shuffled: pd.DataFrame,
+) -> None:
+    """No line excluded and no ⑤ (the bench frame): one read-only 0 each, no array to map;
+    the output still has writeable columns of 0s and eligible = claim."""
+    from silson_tools.engine.exclusions import ceiling_offset, excluded_amount, routes
+    from silson_tools.engine.output import _all_zero
+
+    pol = load_policy("gen4")
+    frame = shuffled.assign(over_ceiling=0)
+    lines = read_lines(frame, pol)
+    pol = pol.for_contract(lines.start)
+    route, _ = routes(lines, pol)
+    kept = {col: np.where(r < 0, 0, r) for col, r in route.items()}  # every amount paid
+    ex = excluded_amount(lines, kept)
+    off = ceiling_offset(lines, kept, None)
+    assert _all_zero(ex) and _all_zero(off) and not ex.flags.writeable
+    assert not _all_zero(np.zeros(3, I64))  # a real array: read as any other
+    assert not _all_zero(np.broadcast_to(np.ones(1, I64), (3,)))
+    out = assess(frame, "gen4")
+    for c in ("excluded", "ceiling_offset"):
+        assert out[c].to_numpy().strides == (8,)  # a column of its own, not the view
+    paid = out["excluded"] == 0
+    assert (
+        out.loc[paid, "eligible"] == out.loc[paid, "claim"] - out.loc[paid, "ceiling_offset"]
+    ).all()
+
+
+def test_sorted_columns_are_rows_of_one_block_equal_to_plain_gathers(
+    shuffled: pd.DataFrame,
+) -> None:
+    pol = load_policy("gen4")
+    lines = read_lines(shuffled, pol)
+    assert not lines.identity
+    checked = read_lines(shuffled.reset_index(drop=True), pol)
+    order = np.lexsort((np.arange(len(shuffled)), lines.day, lines.person))
+    assert (order == np.arange(len(order))).all()  # sorted by person, day, file order
+    for name in ("cc", "fc", "nc"):
+        got = getattr(lines, name)
+        if got.strides[0]:
+            assert owned_row(got), name
+        np.testing.assert_array_equal(got, getattr(checked, name))
+    assert owned_row(lines.gid) and owned_row(lines.order)
+    assert lines.gid.base is lines.order.base
+    assert (np.diff(lines.gid) >= 0).all() and lines.gid[0] == 0
+    rows = empty_rows(2, 3)
+    assert owned_row(rows[1]) and rows[0].base is rows[1].base

@@ -184,16 +184,17 @@ def assess_lines(lines: SortedLines, policy: Policy, hook: np.ndarray | None) ->
     excluded = excluded_amount(lines, route)
     offset = ceiling_offset(lines, route, hook)  # 2. 상한제 환급분
     cc_eligible = lines.cc - offset if offset.any() else lines.cc  # read, never written
-    rows = zero_rows(9, lines.n)  # one block: fewer fresh-page faults (see zero_rows)
+    rows = zero_rows(11, lines.n)  # one block: fewer fresh-page faults (see zero_rows)
     detail = LineDetail.zeros(lines.n, rows[:7])
-    payout, pay_non = rows[7:]  # pay_non: the part of the payout paid on ④ 비급여
-    spare: list[np.ndarray] = []  # a visit part's payout array, free for the next one
+    payout, pay_non = rows[7:9]  # pay_non: the part of the payout paid on ④ 비급여
+    spare = [rows[9]]  # a visit part's payout array, free for the next one
+    scratch = rows[10]  # a visit part's ① + ③ while it runs (parts run one at a time)
     kinds = [part.kind for part in policy.parts]
     treated = noncovered_lines(lines.nc, route["noncovered"], kinds)
     for k, part in enumerate(policy.parts):  # 3–7, part by part
         if part.kind == "visit":
             _pay_visit_part(
-                lines, policy, k, part, route, cc_eligible, detail, payout, pay_non, spare
+                lines, policy, k, part, route, cc_eligible, detail, payout, pay_non, spare, scratch
             )
         else:
             _pay_noncovered_part(lines, policy, k, part, treated.get(k), detail, payout, pay_non)
@@ -213,17 +214,19 @@ def _pay_visit_part(
     payout: np.ndarray,
     pay_non: np.ndarray,
     spare: list[np.ndarray],
+    scratch: np.ndarray | None = None,
 ) -> None:
     """A visit part (주계약, 특약): the amounts it takes (① less the ceiling offset, ③, ④) →
     steps 3–6 → yearly limit (7) → added to ``payout`` and, for its 비급여 side, to
     ``pay_non``. ``spare``: arrays of one int64 per line no one reads any more; the part
-    takes one for its payout and leaves it for the next part."""
+    takes one for its payout and leaves it for the next part. ``scratch``: an int64 array
+    of one per line the part may write its ① + ③ into (no one else reads it meanwhile)."""
     a_cov = None  # what the part takes of ① + ③ and of ④ on each line (None: nothing)
     if "covered_copay" in part.amounts:
         a_cov = _taken(route["covered_copay"], k, cc_eligible)
     if "full_copay" in part.amounts and lines.fc.any():
         fc = _taken(route["full_copay"], k, lines.fc)
-        a_cov = fc if a_cov is None else a_cov + fc
+        a_cov = fc if a_cov is None else np.add(a_cov, fc, out=scratch)
     a_non = None
     if "noncovered" in part.amounts:
         a_non = _taken(route["noncovered"], k, lines.nc)

@@ -33,7 +33,7 @@ from ..catalog import Exclusion, Policy
 from ..errors import ReceiptError
 from ..params import DATA_DIR, check_keys, read_facts, read_table, table_context
 from ..schema import AMOUNT_COLUMNS
-from .lines import I64, IN, SETTING_CODES, SortedLines
+from .lines import I64, IN, SETTING_CODES, SortedLines, zeros_view
 
 __all__ = [
     "BEFORE_START",
@@ -329,12 +329,14 @@ def clause_labels(
 def excluded_amount(lines: SortedLines, route: dict[str, np.ndarray]) -> np.ndarray:
     """보장 제외: the sum of each line's amounts that no part pays."""
     amounts = {"covered_copay": lines.cc, "full_copay": lines.fc, "noncovered": lines.nc}
-    excluded = np.zeros(lines.n, I64)
+    excluded = None
     for col in AMOUNT_COLUMNS:
         out = route[col] < 0
         if out.any():
+            if excluded is None:
+                excluded = np.zeros(lines.n, I64)
             excluded += np.where(out, amounts[col], 0)
-    return excluded
+    return zeros_view(lines.n) if excluded is None else excluded  # none: no array to read
 
 
 def ceiling_offset(
@@ -343,7 +345,7 @@ def ceiling_offset(
     """상한제 환급분: ``min(max(⑤ over_ceiling, hook), ①)`` where ① is paid by a part, else 0."""
     if hook is None:
         if not lines.over.any():
-            return np.zeros(lines.n, I64)
+            return zeros_view(lines.n)  # a read-only 0 for every line: no memory
         offset = np.minimum(lines.over, lines.cc)
     else:
         offset = np.minimum(np.maximum(lines.over, hook), lines.cc)

@@ -226,8 +226,14 @@ def _detail_arrays(
     payout = new["payout"]
     new["claim"] = claim = lines.claim_input_order(mem.spare())  # ① + ③ + ④
     zone, new["policy_year"] = _zone_and_policy_year(lines, result.zone, mem)
-    eligible = np.subtract(claim, new["excluded"], out=mem.spare())
-    new["eligible"] = np.subtract(eligible, new["ceiling_offset"], out=eligible)
+    eligible = mem.spare()  # claim − excluded − ceiling_offset (a column of 0s not read)
+    if _all_zero(result.excluded):
+        np.copyto(eligible, claim)
+    else:
+        np.subtract(claim, new["excluded"], out=eligible)
+    if not _all_zero(result.ceiling_offset):
+        eligible -= new["ceiling_offset"]
+    new["eligible"] = eligible
     new["self_pay"] = np.subtract(claim, payout, out=mem.spare())
     new["payout_covered"] = np.subtract(payout, new["payout_noncovered"], out=mem.spare())
     new["zone"] = pd.Categorical.from_codes(  # zone_codes' numbers index ZONE_CODES
@@ -293,6 +299,12 @@ class _Recycled:
             out = lines.input_order(arr)
         self.pool.append(arr)  # read by nobody now: the next column goes here
         return out
+
+
+def _all_zero(a: np.ndarray) -> bool:
+    """True for a read-only view of one 0 (:func:`~.lines.zeros_view`: a step no line had),
+    known without reading a page of the fresh zeros it is put back as."""
+    return a.ndim == 1 and a.strides[0] == 0 and not a[:1].any()
 
 
 def _recyclable(a: np.ndarray, n: int) -> bool:
