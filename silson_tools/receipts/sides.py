@@ -33,6 +33,7 @@ in the "ignored" list, because ignoring it would give a wrong number:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -427,6 +428,7 @@ def line_problems(raw: Mapping[str, RawColumn], columns: Mapping[str, Any],
     person = raw.get("person")
     if person is not None and "person" in codes:
         code, names = codes["person"]
+        _spelled_twice(code, names, person.ref, columns["person"], problems)
         if not any(_BRACKET_NAME.match(str(name)) for name in names):
             return  # only a name with a note in brackets can be another name written twice
         bases: dict[str, list[int]] = {}
@@ -446,3 +448,37 @@ def line_problems(raw: Mapping[str, RawColumn], columns: Mapping[str, Any],
                 "with their own yearly limits — write the same name on every line of one "
                 "person, or a different name for a different person)",
             )  # fmt: skip
+
+
+def name_key(name: object) -> str:
+    """A person's name as one person: NFKC (full-width as half-width), no whitespace, case
+    folded — ``김 민수``, ``김민수`` and ``ＫＩＭ``/``Kim`` are each one name written two ways."""
+    return "".join(unicodedata.normalize("NFKC", str(name)).split()).casefold()
+
+
+def _spelled_twice(code: np.ndarray, names: Any, ref: str, values: Any, problems: Any) -> None:
+    """Refuse the lines of a person whose name is written two ways that differ only in spaces,
+    letter case or width (``김민수`` / ``김 민수``): read apart they are two people, each with
+    their own yearly limits, counts and 상한제 sum. Each line not in the name's most used
+    spelling (ties: the first listed) is refused at its cell, naming that spelling."""
+    keys = [n.lower() if type(n) is str and n.isascii() and n.isalnum() else name_key(n)
+            for n in names]  # fmt: skip  (an id such as P0001: its key in one call)
+    if len(set(keys)) == len(keys):
+        return  # the usual case: every name its own
+    groups: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(key, []).append(i)
+    twice = [g for g in groups.values() if len(g) > 1]
+    if not twice:
+        return
+    count = np.bincount(code[code >= 0], minlength=len(names))
+    for group in twice:
+        main = max(group, key=lambda i: (count[i], -int(np.flatnonzero(code == i)[0])))
+        others = [i for i in group if i != main]
+        problems.at(
+            np.flatnonzero(np.isin(code, others)), ref, values,
+            f"한 사람은 한 이름으로: {names[main]!r} (one person, one name: this name differs "
+            f"from {names[main]!r} on other lines only in spaces, letter case or width, so the "
+            "two would be read as two people, each with their own yearly limits — write it the "
+            "same way on every line of one person)",
+        )  # fmt: skip
