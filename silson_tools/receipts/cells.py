@@ -8,7 +8,7 @@ little; whole numeric and date columns never come here.
 Amounts: ``12000``, ``12,000``, ``12,000원``, ``₩12,000``, ``1.5만원``, ``1,050만 원``,
 ``-`` (Excel's accounting zero), numbers; a header in 만원 scales bare numbers. Dates:
 ``2024-03-05``, ``2024.03.05``, ``2024/3/5``, ``20240305``, ``2024년 3월 5일``, date cells
-and Excel day serial numbers. Days: ``3``, ``3일``, ``3박``.
+and Excel day serial numbers. Days: ``3``, ``3일`` (``3박``, nights, refused).
 """
 
 from __future__ import annotations
@@ -287,15 +287,20 @@ def _excel_serial(number: float) -> tuple[dt.date | None, str | None]:
 
 
 def parse_days(value: Any) -> tuple[int | None, str | None]:
-    """입원일수: ``3``, ``3일``, ``3박``, 3.0 and the text ``3.0`` (pandas writes a number
-    column with blanks as ``3.0`` to CSV, as it writes amounts ``15000.0``) → 3."""
+    """입원일수: ``3``, ``3일``, 3.0 and the text ``3.0`` (pandas writes a number column with
+    blanks as ``3.0`` to CSV, as it writes amounts ``15000.0``) → 3. ``3박`` (nights) is
+    refused: the stay counts both ends, so it is 4일, which the person should write."""
     if isinstance(value, bool) or isinstance(value, dt.date):
         return None, DAYS_EXPECTED
     if isinstance(value, _NUMBER_TYPES):
         if np.isfinite(value) and float(value).is_integer():
             return check_days(int(value))
         return None, DAYS_EXPECTED
-    match = re.fullmatch(r"(\d{1,9})(?:\.0+)?\s*(?:일|박)?", clean(str(value)).strip(), re.ASCII)
+    match = re.fullmatch(r"(\d{1,9})(?:\.0+)?\s*(일|박)?", clean(str(value)).strip(), re.ASCII)
+    if match and match[2] == "박":
+        from .header import NIGHTS_EXPECTED
+
+        return None, NIGHTS_EXPECTED + f": {int(match[1])}박 → {int(match[1]) + 1}일"
     if match:
         return check_days(int(match[1]))
     return None, DAYS_EXPECTED

@@ -356,7 +356,9 @@ def map_header(text: Any, index: int, aliases: Aliases) -> Header:
         allowed = aliases.notes.get(canonical, frozenset())
         bad = [n for n in plain if normalize(n) not in allowed
                and aliases.columns.get(normalize(n)) != canonical]  # fmt: skip
-        if bad:
+        if bad and canonical == "days" and any(normalize(n) == "박" for n in bad):
+            problem = NIGHTS_EXPECTED
+        elif bad:
             problem = (
                 f"뜻이 분명한 머리글 (a header whose bracket note leaves the column's meaning as "
                 f"it is; the note {bad[0]!r} may mean this column holds something else, such "
@@ -368,6 +370,13 @@ def map_header(text: Any, index: int, aliases: Aliases) -> Header:
         problem = ("머리글 하나에 단위 하나 (one unit per header; this one names "
                    + " and ".join(unit_name(u) for u in found) + ")")  # fmt: skip
     return Header(raw, index, canonical, unit, unit_text=unit_text, problem=problem)
+
+
+NIGHTS_EXPECTED: Final = (
+    "입원일수는 박이 아니라 일 수로 (days, not nights: 입원한 날과 퇴원한 날을 모두 세어 3박이면 "
+    "4일 — write the stay's days, nights + 1, and name the column 입원일수)"
+)
+"""What a 입원일수 in nights (``3박``, a header ``입원일수(박)``) is refused with: one day short."""
 
 
 _DEPARTMENT_WORDS: Final = re.compile(r"진료과|진료부서|department")
