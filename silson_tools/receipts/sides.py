@@ -60,7 +60,8 @@ __all__ = [
     "with_prepaid",
 ]
 
-_CANCEL_KO: Final = ("취소", "환불", "반품", "반환", "결제취소", "승인취소")
+_CANCEL_KO: Final = ("취소", "환불", "반품", "반환", "결제취소", "승인취소", "중복", "이중",
+                     "재발행", "재발급", "무효", "삭제", "정정", "오류")  # fmt: skip
 CANCEL_EXPECTED: Final = (
     "취소·환불되지 않은 영수증 줄 (a line that was paid: this cell says the payment was "
     "cancelled or refunded, so the line is not care the person bore — delete the cancelled "
@@ -150,10 +151,22 @@ def _kind(cell: Any) -> str | None:
 
 
 _CANCEL_MARK: Final = re.compile(
-    r"(?:카드|결제|승인|전액|부분|수납)?(?:취소|환불|반품|반환)(?:됨|완료|처리|건|받음|요청)?"
+    r"(?:카드|결제|승인|전액|부분|일부|수납)?(?:취소|환불|반품|반환)(?:됨|완료|처리|건|받음|요청|예정)?"
     r"|(?:cancel(?:l?ed)?|refund(?:ed)?|void(?:ed)?|reversal)")
 """A cell that is a cancellation mark (취소, 승인취소, 환불완료, cancelled), not a sentence
 that mentions one (예약 취소 후 재방문)."""
+_VOID_MARK: Final = re.compile(
+    r"(?:중복|이중)(?:영수증|청구|발행|결제|입력|줄)?(?:건|됨)?|재발행(?:분|본|영수증)?"
+    r"|재발급(?:분|본|영수증)?|무효(?:건|처리)?|삭제(?:됨|예정|요망|건)?|정정(?:전|후|본|건)?"
+    r"|오류(?:건|입력)?|취소후재결제|(?:위|윗줄|위영수증|앞줄)(?:과|와|이랑)?같음|같은영수증"
+    r"|duplicated?|dup|copy|reissued?")
+"""A cell that says the line is a copy or not valid (중복, 재발행, 무효, 삭제, 정정, 위와 같음):
+counted, it would pay a receipt twice or pay one that does not stand."""
+VOID_EXPECTED: Final = (
+    "한 번만 센 유효한 영수증 줄 (a line that stands once: this cell says the line is a "
+    "duplicate, reissue, correction or void — delete the copy or the void line so one receipt "
+    "is counted once, or clear this cell if the line is care of its own)"
+)
 
 
 def _cancelled(cell: Any) -> bool:
@@ -161,6 +174,11 @@ def _cancelled(cell: Any) -> bool:
     if not isinstance(cell, str):
         return False
     return _CANCEL_MARK.fullmatch(normalize(cell)) is not None
+
+
+def _void(cell: Any) -> bool:
+    """A cell of a column not read that marks the line a copy or void (:data:`_VOID_MARK`)."""
+    return isinstance(cell, str) and _VOID_MARK.fullmatch(normalize(cell)) is not None
 
 
 def _said_cancelled(cell: Any) -> bool:
@@ -224,6 +242,7 @@ def side_problems(headers: list[Header], cells_of: Callable[[Header], Any],
             _mark(values, ref, _said_cancelled, CANCEL_EXPECTED, problems)
         elif _may_cancel(values):
             _mark(values, ref, _cancelled, CANCEL_EXPECTED, problems)
+            _mark(values, ref, _void, VOID_EXPECTED, problems)
     def listed(h: Header) -> bool:
         return side_key(h.text) in aliases.total_headers or side_kind(h.text, aliases) is not None
 
@@ -258,8 +277,9 @@ def checked_note(checked: list[str]) -> list[str]:
             + ", ".join(checked)]
 
 
-_CANCEL_ANY: Final = re.compile("|".join((*_CANCEL_KO, "cancel", "refund", "void", "reversal")),
-                                re.IGNORECASE)  # fmt: skip
+_CANCEL_ANY: Final = re.compile(
+    "|".join((*_CANCEL_KO, "같음", "같은", "cancel", "refund", "void", "reversal", "dup", "copy",
+              "reissue")), re.IGNORECASE)  # fmt: skip
 
 
 def _may_cancel(values: Any) -> bool:
