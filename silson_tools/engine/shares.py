@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .lines import I64, gather, group_firsts, nonzero_at, run_number
+from .lines import I64, empty_rows, gather, group_firsts, nonzero_at, run_number, zero_rows
 
 __all__ = ["add_nonzero", "largest_remainder", "pooled_noncovered", "share_steps"]
 
@@ -233,10 +233,16 @@ def _with_pairs(
     a = np.compress(two, starts)
     b = a + 1
     of_pairs = np.compress(two, units)
-    per_pair = [
-        np.zeros(len(a), I64) if step.strides[0] == 0 and not step[:1].any() else step[of_pairs]
-        for step in steps
-    ]  # (a read-only view of one 0: no gather)
+    # each step's total per pair, the shares and _pair_shares' work: rows of three blocks,
+    # not some twenty arrays (fewer fresh-page faults, see lines.zero_rows)
+    per_pair = zero_rows(len(steps), len(a))
+    for row, step in zip(per_pair, steps, strict=True):
+        if step.strides[0] == 0 and not step[:1].any():  # a view of one 0: no gather
+            continue
+        if step.dtype == I64:
+            gather(step, of_pairs, out=row)
+        else:
+            row[:] = step[of_pairs]
     if float(max(int(t.max()) for t in per_pair)) * float(rest.max()) >= _EXACT_PRODUCT:
         return None
     other = np.flatnonzero(~two[run_number(group_firsts(sub_unit))])  # lines of the others
@@ -245,17 +251,16 @@ def _with_pairs(
             steps, rest[other], sub_unit, other, pairs=False
         )  # sub_unit numbers their visits; ``unit`` of the lines is sub_unit[other]
     wa, wb = rest[a], rest[b]
-    shares = []
-    for k, total in enumerate(per_pair):
-        share = np.zeros(len(rest), I64)
+    shares = zero_rows(len(per_pair), len(rest))
+    work = empty_rows(5, len(a))
+    for k, (total, share) in enumerate(zip(per_pair, shares, strict=True)):
         if total.any():
-            sa, sb = _pair_shares(total, wa, wb)
+            sa, sb = _pair_shares(total, wa, wb, work)
             share[a], share[b] = sa, sb
             wa -= sa
             wb -= sb
         if len(other):
             share[other] = o_shares[k]
-        shares.append(share)
     rest[a], rest[b] = wa, wb
     if len(other):
         rest[other] = o_rest
@@ -263,15 +268,21 @@ def _with_pairs(
 
 
 def _pair_shares(
-    total: np.ndarray, wa: np.ndarray, wb: np.ndarray
+    total: np.ndarray, wa: np.ndarray, wb: np.ndarray, work: list[np.ndarray] | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`largest_remainder` of ``total`` over visits of two lines weighing ``wa`` and
     ``wb``: ``⌊T × w ÷ W⌋`` each (W = wa + wb, 1 where 0), then the won left over one each
-    to the larger remainder first (ties: the first line), at most one per line."""
-    safe = np.maximum(wa + wb, 1)
-    sa, ra = np.divmod(total * wa, safe)
-    sb, rb = np.divmod(total * wb, safe)
-    left = total - sa - sb
+    to the larger remainder first (ties: the first line), at most one per line.
+
+    ``work``: five int64 arrays as long as ``total`` to compute in (the shares returned are
+    two of them, valid until the next call with the same ``work``), else new ones."""
+    w = empty_rows(5, len(total)) if work is None else work
+    safe = np.add(wa, wb, out=w[0])
+    np.maximum(safe, 1, out=safe)
+    sa, ra = np.divmod(np.multiply(total, wa, out=w[1]), safe, out=(w[1], w[2]))
+    sb, rb = np.divmod(np.multiply(total, wb, out=w[3]), safe, out=(w[3], w[4]))
+    left = np.subtract(total, sa, out=w[0])  # W is read no more
+    left -= sb
     two = left >= 2
     one = left == 1
     sa += two | (one & (ra >= rb))
