@@ -43,6 +43,7 @@ import pandas as pd
 from ..schema import CATEGORIES
 from . import cells
 from .header import Aliases, Header, normalize
+from .lookalike import lookalike_problems
 from .meaning import meaning_totals, unknown_amounts
 from .validate import Problems, RawColumn, _factorize
 
@@ -251,6 +252,8 @@ def side_problems(headers: list[Header], cells_of: Callable[[Header], Any],
                     lambda h: listed(h) or _CANCEL_HEADER.search(side_key(h.text)) is not None
                     or side_key(h.text) in aliases.count_headers
                     or side_key(h.text) in aliases.side.get("stay_end", frozenset()))  # fmt: skip
+    lookalike_problems(headers, cells_of, ref_of, problems,
+                       lambda h: str(h.text) in checked or listed(h))  # fmt: skip
     return checked
 
 

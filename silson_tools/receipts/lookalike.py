@@ -1,0 +1,101 @@
+"""An unread column that looks like an optional column the table lacks (이름, 산정특례).
+
+Without an 이름 column every line is one person (``본인``), and without a 산정특례 column every
+line is 비중증: the defaults are right for one person's own receipts. But a header the alias
+list does not know (``보험 받는 사람``, ``암환자``) holding names or 산정특례 marks means the
+default is wrong — two children's receipts pooled into one person's yearly limits and one
+통원, or a 5세대 중증 visit paid under 특약2 — and nothing would say so. Such a column is
+refused at its first telling cell, naming the header to write.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, Final
+
+from . import cells, flags
+from .header import Header, normalize
+from .validate import _factorize
+
+__all__ = ["PERSON_LIKE_EXPECTED", "SEVERE_LIKE_EXPECTED", "lookalike_problems"]
+
+_PERSON_LIKE: Final = re.compile(
+    r"이름|성명|성함|환자|피보험|수진|진료자|진료받|가족|구성원|대상|관계|누구|사람"
+    r"|name|patient|member|insured|who"
+)
+_SEVERE_LIKE: Final = re.compile(r"특례|중증|암|희귀|난치|severe|cancer|v코드|vcode")
+_NOT_LIKE: Final = re.compile(r"구분|유형|종류|자격|부담|금액|액$|일$|일자$|날짜")
+"""Headers that name something else though they hold a name word (환자구분: the cover;
+환자부담금: an amount; 수진일: a date)."""
+_NOT_SEVERE: Final = re.compile(r"부담|금액|액$|일$|일자$|날짜")
+"""Amounts and dates, whatever word they hold (암검진일, 중증부담금); a 산정특례번호 is a mark."""
+
+PERSON_LIKE_EXPECTED: Final = (
+    "이름 열 (a column named 이름: this column names different people on different lines, "
+    "but its header is not one this reader knows, so every line would be read as one person "
+    "'본인' — their yearly limits, counts and one day's 통원 pooled; if it names who was "
+    "treated, rename the header to 이름; if not, delete the column)"
+)
+SEVERE_LIKE_EXPECTED: Final = (
+    "산정특례 열 (a column named 산정특례: this column marks lines as 산정특례·중증, but its "
+    "header is not one this reader knows, so every line would be read as not 중증 — under "
+    "5세대 a 중증 line is paid by 특약1, not 특약2; if it marks 산정특례, rename the header to "
+    "산정특례 and write 예/아니오; if not, delete the column)"
+)
+
+
+def lookalike_problems(
+    headers: list[Header], cells_of: Callable[[Header], Any], ref_of: Callable[[Header], str],
+    problems: Any, read: Callable[[Header], bool],
+) -> None:  # fmt: skip
+    """Refuse an unread column (``read(h)`` false) that looks like 이름 while no column is
+    read as 이름 and holds two or more names, or looks like 산정특례 while none is read as
+    산정특례 and marks a line other than no — at its first telling cell."""
+    found = {h.canonical for h in headers if h.canonical is not None}
+    for h in headers:
+        if h.canonical is not None or cells.is_blank(h.text) or read(h):
+            continue
+        key = normalize(str(h.text))
+        if _NOT_SEVERE.search(key):
+            continue
+        values = cells_of(h)
+        if "person" not in found and _PERSON_LIKE.search(key) and not _NOT_LIKE.search(key):
+            at = _second_name(values)
+            if at is not None:
+                problems.at([at], ref_of(h), values, PERSON_LIKE_EXPECTED)
+        elif "severe" not in found and _SEVERE_LIKE.search(key):
+            at = _not_no(values)
+            if at is not None:
+                problems.at([at], ref_of(h), values, SEVERE_LIKE_EXPECTED)
+
+
+def _second_name(values: Any) -> int | None:
+    """The first line whose text differs from the column's first name (None when the column
+    holds at most one name, or amounts: nothing would be pooled)."""
+    codes, uniques = _factorize(values)
+    texts = [None if cells.is_blank(u) else cells.text(u) for u in uniques]
+    names = {t for t in texts if t}
+    if len(names) < 2 or all(cells.parse_amount(u)[1] is None for u in uniques
+                             if not cells.is_blank(u)):  # fmt: skip
+        return None
+    first = None
+    for pos, code in enumerate(codes.tolist()):
+        text = texts[code] if code >= 0 else None
+        if not text:
+            continue
+        if first is None:
+            first = text
+        elif text != first:
+            return pos
+    return None
+
+
+def _not_no(values: Any) -> int | None:
+    """The first line whose cell is not blank and not a clear no (아니오, N, 0, 비중증)."""
+    codes, uniques = _factorize(values)
+    telling = [not cells.is_blank(u) and flags.parse_severe(u)[0] is not False for u in uniques]
+    for pos, code in enumerate(codes.tolist()):
+        if code >= 0 and telling[code]:
+            return pos
+    return None
