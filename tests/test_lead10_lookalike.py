@@ -49,3 +49,16 @@ def test_a_severe_lookalike_marking_a_line_is_refused(tmp_path: Path, header: st
 
 def test_a_severe_lookalike_saying_no_is_read(tmp_path: Path) -> None:
     read_alike(tmp_path, ["이름", "암환자", *BASE], [["나", "아니오", *DAY], ["나", "", *DAY]])
+
+
+@pytest.mark.parametrize("header", ["항목*", "항목※", "항목¹", "항목 ▼", "<항목>", "〈항목〉"])
+def test_a_footnote_or_dropdown_mark_does_not_hide_a_column(tmp_path: Path, header: str) -> None:
+    """항목* was unknown, so 항목 defaulted to general care: a 도수치료 line was paid as such."""
+    head = ["이름", *BASE, header]
+    for got in read_alike(tmp_path, head, [["나", *DAY[:6], 150_000, "도수치료"]]):
+        assert got["category"].tolist() == ["manual_therapy"]
+
+
+def test_a_mark_on_severe_is_read(tmp_path: Path) -> None:
+    for got in read_alike(tmp_path, ["이름", "산정특례*", *BASE], [["나", "예", *DAY]]):
+        assert got["severe"].tolist() == [True]

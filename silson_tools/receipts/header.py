@@ -302,6 +302,21 @@ def letter(index: int) -> str:
     return letters
 
 
+_MARKS: Final = re.compile(r"[\s*※†‡¹²³⁴⁵⁶⁷⁸⁹⁰▼▽▾▿↓]+$")
+_ANGLED: Final = re.compile(r"^[<〈《](.+)[>〉》]$")
+
+
+def _without_marks(raw: str) -> str:
+    """A header without a trailing footnote or dropdown mark (``항목*``, ``항목¹``, ``항목 ▼``)
+    or enclosing angle brackets (``<항목>``): the mark says nothing about the column, and
+    left on it made the column unknown, so its default (no 항목, 비중증) was used instead."""
+    angled = _ANGLED.match(raw)
+    if angled:
+        raw = angled[1].strip()
+    stripped = _MARKS.sub("", raw)
+    return stripped if stripped else raw
+
+
 def map_header(text: Any, index: int, aliases: Aliases) -> Header:
     """A header cell → :class:`Header` (canonical name, unit, a circled-number conflict, or a
     bracket note that is refused).
@@ -313,6 +328,7 @@ def map_header(text: Any, index: int, aliases: Aliases) -> Header:
     may hold something else than ①, so it is refused.
     """
     raw = "" if text is None else strip_invisible(str(text)).strip()
+    raw = _without_marks(raw)  # 항목*, 항목 ▼, <항목>: a footnote or dropdown mark
     whole = aliases.columns.get(normalize(raw))
     if whole is not None:
         return Header(raw, index, whole, 1)
