@@ -51,6 +51,7 @@ from .header import (
     normalize,
 )
 from .kinds import carry_kinds, count_problems, hidden_lines, stay_counts
+from .rowshape import above_header
 from .sides import (
     STRUCK_EXPECTED,
     added_headers,
@@ -257,6 +258,8 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
         problems.items.append((-1, problem))
     found, ignored = map_headers(headers, problems, header_row, aliases, column_ref)
     _header_problems(headers, problems, header_row)
+    problems.items.extend((-1, p) for p in above_header(grid, header_at, found, aliases, label,
+                                                       column_ref))  # fmt: skip
     if not len(keep):
         problems.whole("머리글 아래에 영수증 줄이 없습니다 (no receipt lines below the header)",
                        row=header_row)  # fmt: skip

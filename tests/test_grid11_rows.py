@@ -1,0 +1,88 @@
+"""Rows whose place or shape moved a receipt's numbers without a word: receipt lines above
+the header (a sort that took the header along), a CSV thousands separator that split an
+amount without adding a field, a CSV record shorter than the header, and a sheet that
+continues the table without a header. Each is refused at its place; the look-alikes that
+are fine (title and unit rows, quoted amounts, a trailing 비고 left out) are still read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from silson_tools.errors import ReceiptError
+from silson_tools.receipts import read_receipts
+
+HEAD = [
+    "이름",
+    "진료일자",
+    "진료구분",
+    "요양기관종류",
+    "병원명",
+    "본인부담금",
+    "공단부담금",
+    "비급여",
+]
+LINE = "나,2024-03-05,외래,의원,가의원,15000,20000,50000"
+
+
+def _csv(tmp_path: Path, text: str, name: str = "t.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _xlsx(tmp_path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        ws = book.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    return path
+
+
+def _refused(path: Path, **kw: Any) -> list[Any]:
+    with pytest.raises(ReceiptError) as err:
+        read_receipts(path, **kw)
+    return err.value.problems
+
+
+# --- receipt lines above the header ------------------------------------------------------
+
+SORTED = [
+    ["나래", dt.datetime(2024, 3, 5), "외래", "의원", "가의원", 15000, 20000, 50000],
+    ["아빠", dt.datetime(2024, 3, 6), "외래", "의원", "나의원", 15000, 20000, 80000],
+    ["엄마", dt.datetime(2024, 4, 2), "외래", "종합병원", "큰병원", 30000, 30000, 100000],
+    HEAD,
+    ["하늘", dt.datetime(2024, 5, 1), "외래", "의원", "다의원", 15000, 20000, 50000],
+]
+
+
+def test_lines_above_the_header_are_refused_at_their_rows_csv(tmp_path: Path) -> None:
+    text = "\n".join(",".join(c.strftime("%Y-%m-%d") if isinstance(c, dt.datetime) else str(c)
+                               for c in row) for row in SORTED) + "\n"  # fmt: skip
+    problems = _refused(_csv(tmp_path, text))
+    assert [p.row for p in problems] == [1, 2, 3]
+    assert all(p.column == "B열 '진료일자'" and "머리글" in p.expected for p in problems)
+    assert problems[0].value == "2024-03-05"
+    assert "sorted with the header" in problems[0].expected
+
+
+def test_lines_above_the_header_are_refused_xlsx(tmp_path: Path) -> None:
+    problems = _refused(_xlsx(tmp_path, {"영수증": SORTED}))
+    assert [p.row for p in problems] == [1, 2, 3]
+    assert problems[2].column == "B열 '진료일자'"
+
+
+def test_title_unit_and_memo_rows_above_the_header_are_still_read(tmp_path: Path) -> None:
+    text = ("2024년 가족 병원비\n(단위: 원)\n,2024-01-01\n기간,2024-01-01,~,2024-12-31\n"
+            + ",".join(HEAD) + "\n" + LINE + "\n")  # fmt: skip
+    lines = read_receipts(_csv(tmp_path, text))
+    assert len(lines) == 1
+    assert int(lines["noncovered"].iloc[0]) == 50000
