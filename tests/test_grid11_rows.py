@@ -86,3 +86,52 @@ def test_title_unit_and_memo_rows_above_the_header_are_still_read(tmp_path: Path
     lines = read_receipts(_csv(tmp_path, text))
     assert len(lines) == 1
     assert int(lines["noncovered"].iloc[0]) == 50000
+
+
+# --- a split thousands group that did not add a field --------------------------------------
+
+
+def test_split_amount_under_a_trailing_note_column_is_refused(tmp_path: Path) -> None:
+    text = (",".join([*HEAD, "비고"]) + "\n" + LINE + ",\n"
+            "나,2024-03-06,외래,의원,가의원,15,000,20000,50000\n")  # fmt: skip
+    problems = _refused(_csv(tmp_path, text))
+    assert len(problems) == 1
+    p = problems[0]
+    assert (p.row, p.column, p.value) == (3, "F열 '본인부담금'", "15,000")
+    assert "quote the number or remove the separators" in p.expected
+
+
+@pytest.mark.parametrize("last", ["진료과", "방문묶음"])
+def test_split_amount_under_a_read_last_column_is_refused(tmp_path: Path, last: str) -> None:
+    text = ",".join([*HEAD, last]) + "\n나,2024-03-06,외래,의원,가의원,15,000,20000,50000\n"
+    problems = _refused(_csv(tmp_path, text))
+    assert [(p.row, p.value) for p in problems if "separators" in p.expected] == [(2, "15,000")]
+
+
+def test_split_amount_with_a_skipped_field_is_refused(tmp_path: Path) -> None:
+    head = "이름,진료일자,진료구분,요양기관종류,병원명,본인부담금,비급여,공단부담금"
+    problems = _refused(_csv(tmp_path, head + "\n나,2024-03-06,외래,의원,가의원,15,000,50000\n"))
+    assert [(p.row, p.column, p.value) for p in problems] == [(2, "F열 '본인부담금'", "15,000")]
+
+
+def test_split_three_digit_tail_needs_a_stray_number_in_a_blank_note(tmp_path: Path) -> None:
+    """15 and 500 side by side under a 천원 unit are two amounts; with a number left in a
+    mostly blank 비고 they are a split 15,500."""
+    head = ",".join([*HEAD, "비고"]).replace("공단부담금", "공단부담금(천원)")
+    head = head.replace("본인부담금", "본인부담금(천원)").replace("비급여", "비급여(천원)")
+    fine = (
+        head
+        + "\n나,2024-03-05,외래,의원,가의원,15,500,50,\n나,2024-03-06,외래,의원,가의원,9,20,5,\n"
+    )
+    lines = read_receipts(_csv(tmp_path, fine))
+    assert lines["covered_copay"].tolist() == [15000, 9000]
+    shifted = fine.replace("15,500,50,", "15,500,20,50")
+    problems = _refused(_csv(tmp_path, shifted, "s.csv"))
+    assert [(p.row, p.value) for p in problems] == [(2, "15,500")]
+
+
+def test_quoted_amounts_are_read(tmp_path: Path) -> None:
+    text = ",".join([*HEAD, "비고"]) + '\n나,2024-03-06,외래,의원,가의원,"15,000","20,000",50000,\n'
+    lines = read_receipts(_csv(tmp_path, text))
+    assert lines["covered_copay"].tolist() == [15000]
+    assert lines["nhis_paid"].tolist() == [20000]

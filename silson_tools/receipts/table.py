@@ -51,7 +51,7 @@ from .header import (
     normalize,
 )
 from .kinds import carry_kinds, count_problems, hidden_lines, stay_counts
-from .rowshape import above_header
+from .rowshape import above_header, csv_shape
 from .sides import (
     STRUCK_EXPECTED,
     added_headers,
@@ -270,6 +270,8 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
     long = np.zeros(len(keep), dtype=bool)
     if grid.lengths is not None:
         long = _long_records(grid, header_at, body_at, keep, headers, problems)
+    if grid.format == "csv":
+        long = csv_shape(grid, body_at, keep, headers, found, long, problems, column_ref)
     _outside([col if whole else col[keep] for col in columns[width:]], width, long, problems)
     merged = _merges(grid, body_at, found, problems, label, keep)
     if merged:
