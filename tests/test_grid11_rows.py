@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from three_ways import read_alike
 
 from silson_tools.errors import ReceiptError
 from silson_tools.receipts import read_receipts
@@ -135,3 +136,42 @@ def test_quoted_amounts_are_read(tmp_path: Path) -> None:
     lines = read_receipts(_csv(tmp_path, text))
     assert lines["covered_copay"].tolist() == [15000]
     assert lines["nhis_paid"].tolist() == [20000]
+
+
+# --- a record shorter than the header ------------------------------------------------------
+
+
+def test_short_record_is_refused_naming_the_field_counts(tmp_path: Path) -> None:
+    text = ",".join(HEAD) + "\n" + LINE + "\n나,2024-03-06,외래,의원,가의원,15000,50000\n"
+    problems = _refused(_csv(tmp_path, text))
+    assert len(problems) == 1
+    p = problems[0]
+    assert (p.row, p.column) == (3, "H열 '비급여'")
+    assert "expected 8, found 7" in p.expected
+
+
+def test_short_record_is_refused_with_quoted_fields_and_crlf(tmp_path: Path) -> None:
+    text = (",".join(HEAD) + "\r\n" + '나,2024-03-05,외래,의원,"가의원, 2층","15,000",20000,50000'
+            + '\r\n나,2024-03-06,외래,의원,"가의원\r\n2층","15,000",50000\r\n')  # fmt: skip
+    problems = _refused(_csv(tmp_path, text))
+    assert [(p.row, p.column) for p in problems] == [(3, "H열 '비급여'")]
+
+
+def test_a_trailing_note_left_out_is_read(tmp_path: Path) -> None:
+    text = (
+        ",".join([*HEAD, "비고"])
+        + "\n"
+        + LINE
+        + ",첫 방문\n"
+        + LINE.replace("03-05", "03-07")
+        + "\n"
+    )
+    lines = read_receipts(_csv(tmp_path, text))
+    assert len(lines) == 2
+    assert lines["noncovered"].tolist() == [50000, 50000]
+
+
+def test_full_rows_read_alike_three_ways(tmp_path: Path) -> None:
+    rows = [["나", "2024-03-05", "외래", "의원", "가의원", 15000, 20000, 50000, ""]]
+    for got in read_alike(tmp_path, [*HEAD, "비고"], rows):
+        assert got["noncovered"].tolist() == [50000]

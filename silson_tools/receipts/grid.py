@@ -35,6 +35,7 @@ from .header import (
     letter,
     map_header,
 )
+from .rowshape import field_counts
 from .units import unit_like
 from .xlsx import MAX_COLUMNS, Book, Sheet, XlsxProblem, cell_ref
 
@@ -66,7 +67,7 @@ class Grid:
     filled with their top-left value."""
     lengths: np.ndarray | None = None
     """CSV: the number of fields of each record, when some record is longer than the rows
-    at the top (None: no record is)."""
+    at the top or may be shorter than the header (None: no record is either)."""
     hidden_rows: list[int] = field(default_factory=list)
     """XLSX: rows hidden in Excel (0-based): their lines are refused, read or left out as
     ``read_receipts(hidden_rows=…)`` says (``kinds.py``)."""
@@ -275,7 +276,8 @@ def _read_csv(
     payload = data if codec == "utf-8" else text.encode("utf-8")
     columns = _pandas_columns(payload, sep, width)
     if columns is not None:
-        return Grid(columns, len(columns[0]), "csv", encoding=codec)
+        return Grid(columns, len(columns[0]), "csv", encoding=codec,
+                    lengths=_padded(columns[-1], payload, text, sep, name))  # fmt: skip
     if '"' not in text and "\r" not in text:
         # no quoting: a record is a line, and its fields are its delimiters plus one
         lengths = np.fromiter((line.count(sep) + 1 for line in text.split("\n")), np.int64)
@@ -294,6 +296,18 @@ def _read_csv(
         column[:] = values
         columns.append(column)
     return Grid(columns, len(rows), "csv", encoding=codec, lengths=lengths)
+
+
+def _padded(last: np.ndarray, payload: bytes, text: str, sep: str, name: str
+            ) -> np.ndarray | None:  # fmt: skip
+    """Fields per record when one may be shorter than the header (pandas pads a short
+    record with blanks, so its last field is blank): for ``rowshape.short_records``."""
+    if not (last == "").any():
+        return None
+    counts = field_counts(payload, sep)
+    if counts is None or len(counts) != len(last):
+        counts = np.fromiter(map(len, _csv_records(text, sep, name, None)), dtype=np.int64)
+    return counts if len(counts) == len(last) else None
 
 
 def _pandas_columns(payload: bytes, sep: str, width: int) -> list[np.ndarray] | None:

@@ -178,22 +178,21 @@ def _matches(values: np.ndarray, pattern: re.Pattern[str]) -> np.ndarray:
     return np.append(table, False)[codes]
 
 
-_QUOTED: Final = r'(?:^|(?<={sep}))"(?:[^"]|"")*"(?={sep}|\r?$)'
-
-
 def field_counts(payload: bytes, sep: str) -> np.ndarray | None:
     """Fields per CSV record (UTF-8 ``payload``): each line's delimiters + 1, once every
     quoted field (which may hold the delimiter or a line break) is taken out. None when that
-    cannot be told this way (a quote inside a field, a lone CR line end, a multi-byte
-    delimiter): the caller counts with the csv module."""
+    cannot be told this way (a quote left open, a lone CR line end, a multi-byte delimiter):
+    the caller counts with the csv module. A quote pair inside an unquoted field (``a "b"``)
+    is taken as quoting too: a delimiter between them would make the record look short,
+    refused rather than read wrong."""
     code = sep.encode("utf-8")
     if len(code) != 1:
         return None
-    if b'"' in payload:
-        quoted = re.compile(_QUOTED.format(sep=re.escape(sep)).encode(), re.MULTILINE)
-        payload = quoted.sub(b"", payload)
-        if b'"' in payload:
-            return None
+    if b'"' in payload:  # quotes toggle "inside a field": keep what is outside them
+        parts = payload.split(b'"')
+        if len(parts) % 2 == 0:
+            return None  # a quote left open
+        payload = b"".join(parts[0::2])
     if payload.count(b"\r") != payload.count(b"\r\n"):
         return None
     data = np.frombuffer(payload, dtype=np.uint8)
