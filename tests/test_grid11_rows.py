@@ -138,6 +138,26 @@ def test_quoted_amounts_are_read(tmp_path: Path) -> None:
     assert lines["nhis_paid"].tolist() == [20000]
 
 
+def test_quoted_short_amounts_are_not_a_split(tmp_path: Path) -> None:
+    """Quoted fields were not split by the comma between them, and a 입원일수 at the end is
+    no 비고: "0","100" (or 0,100) beside a mostly blank 입원일수 is two amounts."""
+    head = ",".join([*HEAD, "입원일수"]).replace("진료구분,", "진료구분,").replace("외래", "")
+    rows = [
+        '"나","2024-03-05","입원","의원","가의원","0","100","50","3"',
+        '"나","2024-04-05","외래","의원","가의원","0","100","50",""',
+        '"나","2024-05-05","외래","의원","가의원","0","100","50",""',
+    ]
+    lines = read_receipts(_csv(tmp_path, head + "\n" + "\n".join(rows) + "\n"))
+    assert lines["nhis_paid"].tolist() == [100, 100, 100]
+    unquoted = head + "\n" + "\n".join(r.replace('"', "") for r in rows) + "\n"
+    assert read_receipts(_csv(tmp_path, unquoted, "u.csv"))["nhis_paid"].tolist() == [100] * 3
+    split = unquoted.replace("0,100,50,3", "1,500,100,50,3").replace("입원일수", "비고")
+    split = split.replace(",입원,", ",외래,")
+    assert [p.value for p in _refused(_csv(tmp_path, split, "s.csv"))] == ["1,500"]
+    quoted = split.replace("1,500,100,50,3", '"1","500",50,3')
+    assert read_receipts(_csv(tmp_path, quoted, "q.csv"))["covered_copay"].tolist() == [1, 0, 0]
+
+
 # --- a record shorter than the header ------------------------------------------------------
 
 

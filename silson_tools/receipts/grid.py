@@ -68,6 +68,9 @@ class Grid:
     lengths: np.ndarray | None = None
     """CSV: the number of fields of each record, when some record is longer than the rows
     at the top or may be shorter than the header (None: no record is either)."""
+    quoted: tuple[bytes, str] | None = None
+    """CSV with quote marks: its UTF-8 bytes and delimiter, to tell a quoted field from an
+    unquoted one (``rowshape.split_amounts``: a quoted "15","000" was not split)."""
     hidden_rows: list[int] = field(default_factory=list)
     """XLSX: rows hidden in Excel (0-based): their lines are refused, read or left out as
     ``read_receipts(hidden_rows=…)`` says (``kinds.py``)."""
@@ -274,9 +277,10 @@ def _read_csv(
     # pandas' C parser reads UTF-8 bytes: hand it bytes (a text stream is re-encoded in
     # small chunks, slowly)
     payload = data if codec == "utf-8" else text.encode("utf-8")
+    quoted = (payload, sep) if '"' in text else None
     columns = _pandas_columns(payload, sep, width)
     if columns is not None:
-        return Grid(columns, len(columns[0]), "csv", encoding=codec,
+        return Grid(columns, len(columns[0]), "csv", encoding=codec, quoted=quoted,
                     lengths=_padded(columns[-1], payload, text, sep, name))  # fmt: skip
     if '"' not in text and "\r" not in text:
         # no quoting: a record is a line, and its fields are its delimiters plus one
@@ -295,7 +299,7 @@ def _read_csv(
         column = np.empty(len(rows), dtype=object)
         column[:] = values
         columns.append(column)
-    return Grid(columns, len(rows), "csv", encoding=codec, lengths=lengths)
+    return Grid(columns, len(rows), "csv", encoding=codec, lengths=lengths, quoted=quoted)
 
 
 def _padded(last: np.ndarray, payload: bytes, text: str, sep: str, name: str

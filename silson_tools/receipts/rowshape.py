@@ -7,10 +7,10 @@
   read as before.
 - **CSV: a thousands separator that split an amount** without adding a field
   (``split_amounts``): ``15,000`` unquoted under a header whose last column is a mostly
-  blank 비고 reads ① 15, ② "000" and sends every amount one column right. An amount cell of
-  1–3 digits followed by a cell ``0dd`` (no amount is written with a leading 0), or by a
-  3-digit cell while the last column (not an amount, blank on at least half the lines)
-  holds a bare number, is refused: the
+  blank 비고 reads ① 15, ② "000" and sends every amount one column right. An unquoted
+  amount cell of 1–3 digits (not starting with 0) followed by an unquoted cell ``0dd`` (no
+  amount is written with a leading 0), or by a 3-digit cell while the last column (not
+  read, blank on at least half the lines) holds a bare number, is refused: the
   row can be split more than one way, so it is not guessed.
 - **CSV: a record with fewer fields than the header** (``short_records``): pandas pads it
   with blanks, read as 0원, so a skipped field moves the amounts after it left. Refused,
@@ -39,7 +39,7 @@ from .header import Aliases, Header, letter
 
 __all__ = ["above_header", "line_rows", "receipt_like", "short_records", "split_amounts"]
 
-_HEAD: Final = re.compile(r"^\s*[₩￦]?\s*\d{1,3}\s*$")
+_HEAD: Final = re.compile(r"^\s*[₩￦]?\s*[1-9]\d{0,2}\s*$")
 _ZERO_TAIL: Final = re.compile(r"^\s*0\d{2}\s*(?:원)?\s*$")
 _TAIL: Final = re.compile(r"^\s*\d{3}\s*(?:원)?\s*$")
 _BARE: Final = re.compile(r"^\s*\d+\s*$")
@@ -98,18 +98,19 @@ def above_header(grid: Any, header_at: int, found: Mapping[str, Header], aliases
 
 
 def split_amounts(grid: Any, rows: np.ndarray, headers: list[Header], read: set[int],
-                  skip: np.ndarray, problems: Any, ref_of: Callable[[Header], str]
-                  ) -> np.ndarray:  # fmt: skip
+                  skip: np.ndarray, problems: Any, ref_of: Callable[[Header], str],
+                  unread: bool = True) -> np.ndarray:  # fmt: skip
     """CSV lines (positions) where an unquoted thousands separator split an amount without
     adding a field (see the module docstring): refused at the split amount; their mask.
 
     ``rows``: each line's 0-based grid row; ``read``: column indexes read as amounts;
-    ``skip``: lines already refused for their shape."""
+    ``skip``: lines already refused for their shape; ``unread``: the last column is not read
+    (a 비고: a bare number there is a shifted amount, not a 입원일수)."""
     hit = np.zeros(len(rows), dtype=bool)
     width = len(headers)
     last = headers[-1] if headers else None
     bare_last = None
-    if last is not None and last.index not in read and last.index < len(grid.columns):
+    if unread and last is not None and last.index < len(grid.columns):
         values = grid.columns[last.index][rows]
         blank = _matches(values, re.compile(r"^\s*$"))
         if blank.mean() >= 0.5:  # a mostly blank 비고 at the end: a number there is a shift
@@ -127,6 +128,8 @@ def split_amounts(grid: Any, rows: np.ndarray, headers: list[Header], read: set[
         three = _matches(tails, _TAIL)
         if bare_last is not None and j + 1 != last.index:
             zero |= three & bare_last[pos]
+        if grid.quoted is not None and zero.any():
+            zero[zero] = ~_quoted(grid.quoted, rows[pos[zero]], j)
         for p in pos[zero].tolist():
             i = int(rows[p])
             value = f"{str(grid.columns[j][i]).strip()},{str(grid.columns[j + 1][i]).strip()}"
@@ -166,6 +169,27 @@ def short_records(lengths: np.ndarray, headers: list[Header], read: set[int],
                     f"field shifts the values after it left and leaves {names} blank, read as "
                     "0 or blank: keep an empty field as ,, e.g. 15000,,50000)")  # fmt: skip
     return lost
+
+
+def _quoted(raw: tuple[bytes, str], records: np.ndarray, j: int) -> np.ndarray:
+    """Was field ``j`` or ``j + 1`` of each record (0-based) written in quotes? A quote mark
+    toggles "inside"; a record ends at a line break outside quotes."""
+    payload, sep = raw
+    data = np.frombuffer(payload, dtype=np.uint8)
+    inside = (np.cumsum(data == 34, dtype=np.uint8) & 1).astype(bool)
+    ends = np.flatnonzero((data == 10) & ~inside)
+    starts = np.concatenate(([0], ends + 1))
+    code = sep.encode("utf-8")
+    out = np.zeros(len(records), dtype=bool)
+    if len(code) != 1:
+        return out  # cannot tell: refused as a split
+    for k, r in enumerate(records.tolist()):
+        a = int(starts[r]) if r < len(starts) else len(payload)
+        b = int(ends[r]) if r < len(ends) else len(payload)
+        fields = [0, *(np.flatnonzero((data[a:b] == code[0]) & ~inside[a:b]) + 1).tolist()]
+        out[k] = any(f < len(fields) and payload[a + fields[f] : a + fields[f] + 1] == b'"'
+                     for f in (j, j + 1))  # fmt: skip
+    return out
 
 
 def _matches(values: np.ndarray, pattern: re.Pattern[str]) -> np.ndarray:
@@ -213,4 +237,6 @@ def csv_shape(grid: Any, body_at: int, keep: np.ndarray, headers: list[Header],
     if grid.lengths is not None:
         bad |= short_records(grid.lengths[body_at:][keep], headers, read, problems, ref_of)
     amounts = {h.index for c, h in found.items() if c in WON_COLUMNS}
-    return bad | split_amounts(grid, keep + body_at, headers, amounts, bad, problems, ref_of)
+    unread = bool(headers) and headers[-1].index not in read
+    return bad | split_amounts(grid, keep + body_at, headers, amounts, bad, problems, ref_of,
+                               unread)  # fmt: skip
