@@ -195,3 +195,41 @@ def test_full_rows_read_alike_three_ways(tmp_path: Path) -> None:
     rows = [["나", "2024-03-05", "외래", "의원", "가의원", 15000, 20000, 50000, ""]]
     for got in read_alike(tmp_path, [*HEAD, "비고"], rows):
         assert got["noncovered"].tolist() == [50000]
+
+
+# --- a sheet that continues the table without a header ---------------------------------------
+
+CONT = {
+    "영수증": [
+        HEAD,
+        ["나래", dt.datetime(2024, 3, 5), "외래", "의원", "가의원", 15000, 20000, 50000],
+    ],
+    "Sheet2": [
+        ["아빠", dt.datetime(2024, 9, 5), "외래", "의원", "나의원", 15000, 20000, 80000],
+        ["엄마", dt.datetime(2024, 9, 6), "외래", "종합병원", "큰병원", 30000, 30000, 100000],
+    ],
+}
+
+
+def test_a_headerless_continuation_sheet_is_refused(tmp_path: Path) -> None:
+    problems = _refused(_xlsx(tmp_path, CONT))
+    assert len(problems) == 1
+    p = problems[0]
+    assert p.file == "t.xlsx, 시트 'Sheet2'"
+    assert p.row == 1 and p.column.startswith("B열")
+    assert "2 row(s) that look like receipt lines" in p.expected
+
+
+def test_a_chosen_sheet_notes_the_headerless_one(tmp_path: Path) -> None:
+    lines = read_receipts(_xlsx(tmp_path, CONT), sheet="영수증")
+    assert len(lines) == 1
+    assert any("'Sheet2'" in n and "no header" in n for n in lines.attrs["source"]["notes"])
+
+
+def test_a_memo_sheet_is_not_a_continuation(tmp_path: Path) -> None:
+    sheets = {
+        "영수증": CONT["영수증"],
+        "메모": [["보험사 전화", "1588-0000"], ["2024-03-05", "청구함"]],
+    }
+    lines = read_receipts(_xlsx(tmp_path, sheets))
+    assert len(lines) == 1

@@ -26,7 +26,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from ..errors import ReceiptError
+from ..errors import ReceiptError, ReceiptProblem
 from .header import (
     HEADER_SEARCH_ROWS,
     Aliases,
@@ -35,7 +35,7 @@ from .header import (
     letter,
     map_header,
 )
-from .rowshape import field_counts
+from .rowshape import field_counts, line_rows
 from .units import unit_like
 from .xlsx import MAX_COLUMNS, Book, Sheet, XlsxProblem, cell_ref
 
@@ -427,6 +427,62 @@ def _other_tables(book: Book, name: str, index: int, labels: list[str], aliases:
             "they are the same people's receipts of the same years, copy them into one sheet)"]
 
 
+def _chosen_continued(book: Book, name: str, index: int, aliases: Aliases) -> list[str]:
+    """A note naming other sheets whose rows look like receipt lines under the chosen
+    sheet's header (a continuation without its header), when the sheet was chosen."""
+    tops = {}
+    for i, (sheet_name, _, part) in enumerate(book.sheets):
+        if part is None:
+            continue
+        try:
+            tops[i] = _rows(book.read_sheet(i, max_rows=HEADER_SEARCH_ROWS), HEADER_SEARCH_ROWS)
+        except XlsxProblem as err:
+            raise _problem(name, err, sheet_name) from None
+    at = find_header(tops.get(index, []), aliases)
+    if at is None:
+        return []
+    headless = {i: rows for i, rows in tops.items()
+                if i != index and find_header(rows, aliases) is None}  # fmt: skip
+    return _continued(name, headless, tops[index][at], book, aliases, refuse=False)
+
+
+def _continued(name: str, headless: dict[int, list[list[Any]]], header: list[Any], book: Book,
+               aliases: Aliases, *, refuse: bool) -> list[str]:  # fmt: skip
+    """Sheets without a header whose rows look like receipt lines under ``header``'s columns
+    (the table continued on the next sheet): refused (``refuse``), else a note. Their lines
+    would be left out of the yearly limits, counts and the 상한제 year."""
+    found = {i: line_rows(rows, header, aliases, map_header) for i, rows in headless.items()}
+    found = {i: at for i, at in found.items() if at}
+    if not found:
+        return []
+    date_j = next(j for j, c in enumerate(header)
+                  if map_header(c, j, aliases).canonical == "date")  # fmt: skip
+    shown = ", ".join(f"{book.sheets[i][0]!r} ({len(at)}줄 lines, {at[0] + 1}행 row "
+                      f"{at[0] + 1}…)" for i, at in found.items())  # fmt: skip
+    if not refuse:
+        return [f"머리글 없이 영수증 줄처럼 보이는 줄이 있는 시트를 읽지 않았습니다 (sheets with "
+                f"rows that look like receipt lines but no header were not read): {shown} — "
+                "연간 한도·횟수·상한제는 이 시트의 줄로만 셉니다 (yearly limits, counts and the "
+                "상한제 year count this sheet's lines only)"]  # fmt: skip
+    problems = []
+    for i, at in found.items():
+        rows = headless[i]
+        value = rows[at[0]][date_j] if date_j < len(rows[at[0]]) else None
+        problems.append(ReceiptProblem(
+            f"{name}, 시트 {book.sheets[i][0]!r}", at[0] + 1,
+            f"{letter(date_j)}열 (머리글 시트의 '{header[date_j]}' 자리)", value,
+            f"머리글이 있는 시트의 영수증 줄 (a receipt line on the sheet with the header): 이 "
+            f"시트에 머리글 없이 영수증 줄처럼 보이는 줄이 {len(at)}줄 있습니다 — 표를 다음 "
+            "시트에 이어 썼다면 머리글 아래 한 시트에 모아 붙여 넣으세요; 연간 한도·횟수·상한제는 "
+            "한 해의 모든 줄을 함께 세야 합니다. 다른 사람·다른 해의 줄이면 --sheet로 시트를 "
+            f"고르세요 (this sheet has {len(at)} row(s) that look like receipt lines, with no "
+            "header: if the table continues here, copy them under the header into one sheet "
+            "— yearly limits, counts and the 상한제 year need every line of a year together; "
+            "if they are other people's or other years' lines, choose a sheet with --sheet)",
+        ))  # fmt: skip
+    raise ReceiptError(problems, name)
+
+
 def _dated(header: list[Any], aliases: Aliases) -> bool:
     """Does a header row name a 진료일 column (receipt lines have dates; a summary does not)?"""
     return any(map_header(cell, j, aliases).canonical == "date" for j, cell in enumerate(header))
@@ -464,6 +520,8 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
     else:
         tables = []
         dated = []
+        heads: dict[int, list[Any]] = {}
+        headless: dict[int, list[list[Any]]] = {}
         summaries: list[str] = []
         for i, (sheet_name, _, part) in enumerate(book.sheets):
             if part is None:
@@ -476,10 +534,12 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
             at = find_header(rows, aliases)
             if at is not None:
                 tables.append(i)
+                heads[i] = rows[at]
                 if _dated(rows[at], aliases):
                     dated.append(i)
             else:
                 other_units.extend(_unit_cells(sheet_name, top))
+                headless[i] = rows
         if dated and len(dated) < len(tables):  # a 요약 sheet of totals has no 진료일 column
             summaries = [labels[i] for i in tables if i not in dated]
             notes.append("진료일 열이 없는 표는 영수증 표가 아니라 요약으로 보고 읽지 않았습니다 "
@@ -506,6 +566,7 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
                 f"{HEADER_SEARCH_ROWS} rows; sheets: {', '.join(labels)})",
             )
         index = tables[0]
+        _continued(name, headless, heads[index], book, aliases, refuse=True)
         others = [labels[i] for i in range(len(names)) if i != index and labels[i] not in summaries]
         if others:
             notes.append(
@@ -514,6 +575,7 @@ def _choose_sheet(book: Book, name: str, sheet: str | int | None, aliases: Alias
             )
     if sheet is not None:
         notes.extend(_other_tables(book, name, index, labels, aliases))
+        notes.extend(_chosen_continued(book, name, index, aliases))
     chosen, state, part = book.sheets[index]
     if part is None:
         raise ReceiptError.one(
