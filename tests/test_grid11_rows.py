@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 from three_ways import read_alike
 
@@ -195,6 +196,21 @@ def test_full_rows_read_alike_three_ways(tmp_path: Path) -> None:
     rows = [["나", "2024-03-05", "외래", "의원", "가의원", 15000, 20000, 50000, ""]]
     for got in read_alike(tmp_path, [*HEAD, "비고"], rows):
         assert got["noncovered"].tolist() == [50000]
+
+
+def test_a_pandas_index_column_is_read_as_row_numbers(tmp_path: Path) -> None:
+    frame = pd.DataFrame([LINE.split(","), LINE.replace("03-05", "03-09").split(",")], columns=HEAD)
+    path = tmp_path / "pd.csv"
+    frame.to_csv(path, index=True)
+    lines = read_receipts(path)
+    assert lines["noncovered"].tolist() == [50000, 50000]
+    assert any("line numbers 0, 1" in n for n in lines.attrs["source"]["notes"])
+    gap = path.read_text(encoding="utf-8").replace("\n1,", "\n3,")
+    problems = _refused(_csv(tmp_path, gap, "gap.csv"))
+    assert [(p.row, p.column) for p in problems] == [
+        (2, "A열 (머리글 없음, no header)"),
+        (3, "A열 (머리글 없음, no header)"),
+    ]
 
 
 # --- a sheet that continues the table without a header ---------------------------------------

@@ -37,7 +37,15 @@ from ..schema import WON_COLUMNS
 from . import cells
 from .header import Aliases, Header, letter
 
-__all__ = ["above_header", "line_rows", "receipt_like", "short_records", "split_amounts"]
+__all__ = [
+    "above_header",
+    "csv_shape",
+    "index_column",
+    "line_rows",
+    "receipt_like",
+    "short_records",
+    "split_amounts",
+]
 
 _HEAD: Final = re.compile(r"^\s*[₩￦]?\s*[1-9]\d{0,2}\s*$")
 _ZERO_TAIL: Final = re.compile(r"^\s*0\d{2}\s*(?:원)?\s*$")
@@ -169,6 +177,25 @@ def short_records(lengths: np.ndarray, headers: list[Header], read: set[int],
                     f"field shifts the values after it left and leaves {names} blank, read as "
                     "0 or blank: keep an empty field as ,, e.g. 15000,,50000)")  # fmt: skip
     return lost
+
+
+def index_column(values: np.ndarray) -> str | None:
+    """A note when a column with no header holds 0, 1, 2 … (or 1, 2, 3 …) down the lines, as
+    written: the row numbers pandas writes (``to_csv`` with its index), not left unread
+    silently; None when it holds anything else (refused as a value under no header)."""
+    numbers = []
+    for value in values.tolist():
+        text = cells.text(value).strip()
+        if not text.isdigit() or (len(text) > 1 and text[0] == "0"):
+            return None
+        numbers.append(int(text))
+    if not numbers or numbers[0] not in (0, 1):
+        return None
+    if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        return None
+    return (f"A열에 머리글 없이 {numbers[0]}, {numbers[0] + 1}, … 줄 번호만 있어 번호 열로 보고 "
+            f"읽지 않았습니다 (column A has no header and holds the line numbers {numbers[0]}, "
+            f"{numbers[0] + 1}, … only, as pandas writes its index: not read)")
 
 
 def _quoted(raw: tuple[bytes, str], records: np.ndarray, j: int) -> np.ndarray:

@@ -51,7 +51,7 @@ from .header import (
     normalize,
 )
 from .kinds import carry_kinds, count_problems, hidden_lines, stay_counts
-from .rowshape import above_header, csv_shape
+from .rowshape import above_header, csv_shape, index_column
 from .sides import (
     STRUCK_EXPECTED,
     added_headers,
@@ -293,6 +293,9 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
     for h in headers:
         if cells.is_blank(h.text):
             values = columns[h.index] if whole else columns[h.index][keep]
+            if h.index == 0 and (said := index_column(values)):
+                notes.append(said)
+                continue
             problems.at(np.flatnonzero(~_blank_mask(values)), f"{letter(h.index)}열 (머리글 "
                         "없음, no header)", values, "머리글이 있는 열 안의 값 (a value under a "
                         "header: give this column a header, or clear the value)")  # fmt: skip
