@@ -90,6 +90,20 @@ def shares(total: int, weights: list[int]) -> list[int]:
     return out
 
 
+_NO_KEY = {"-", "--", "—", "–", "―", "‐", ".", "·", "/", "x", "×", "0", "없음", "해당없음", "미상",
+           "모름", "n/a", "na", "none", "null", "nan", "n", "no", "아니오", "아니요", "무", "없슴"}
+
+
+def _visit_key(cell: Any) -> str:
+    """방문묶음 as one key: NFKC, no whitespace, case folded, 1.0 → 1; a none mark → ""."""
+    if cell is None or (isinstance(cell, float) and cell != cell):
+        return ""
+    key = "".join(unicodedata.normalize("NFKC", str(cell)).split()).casefold()
+    if key.endswith(".0") and key[:-2].isdigit():
+        key = key[:-2]
+    return "" if key in _NO_KEY else key
+
+
 def reference_assess(
     receipts: pd.DataFrame, policy: Policy, policy_start: Any = None, ceiling: Any = None
 ) -> pd.DataFrame:
@@ -113,7 +127,7 @@ def reference_assess(
             "institution": "".join(
                 unicodedata.normalize("NFKC", str(rec.get("institution", "") or "")).split()
             ),
-            "visit": str(rec.get("visit", "") or ""),
+            "visit": _visit_key(rec.get("visit", "")),
             "department": str(rec.get("department", "") or ""),  # 진료과, where given
             "severe": bool(rec.get("severe", False)),
             "diagnosis": str(rec.get("diagnosis", "") or ""),

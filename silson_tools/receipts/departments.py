@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "department_cells", "department_name", "department_notes", "has_near_names", "loose_department",
-    "near_spellings", "purposes",
+    "near_spellings", "purposes", "visit_cells", "visit_key", "visit_notes",
 ]
 
 _NOTE: Final = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]")
@@ -59,13 +59,36 @@ def loose_department(name: str) -> str:
     return _NOTE.sub("", name).casefold()
 
 
-def department_cells(col: RawColumn) -> RawColumn:
-    """The 진료과 column with each cell as :func:`department_name` (each distinct cell once),
-    factorized: the values and their codes."""
+_NO_VISIT: Final = _NO_DEPARTMENT | {"n", "no", "아니오", "아니요", "무", "없슴"}
+_WHOLE_FLOAT: Final = re.compile(r"^(\d+)\.0+$")
+
+
+def visit_key(cell: Any) -> str:
+    """A 방문묶음 cell as one key: NFKC, no whitespace, case folded, ``1.0`` as ``1`` (a CSV
+    written from a number column), so ``A``/``a`` and ``무 릎``/``무릎`` are one key; blank or a
+    "none" mark (``-``, ``0``, ``없음``, ``X``, ``N``) → ``""``: a dash typed for "no key" on
+    two lines must not join them."""
+    if cells.is_blank(cell):
+        return ""
+    key = "".join(unicodedata.normalize("NFKC", cells.text(cell)).split()).casefold()
+    whole = _WHOLE_FLOAT.match(key)
+    key = whole[1] if whole else key
+    return "" if key in _NO_VISIT else key
+
+
+def visit_cells(col: RawColumn) -> RawColumn:
+    """The 방문묶음 column with each cell as :func:`visit_key`, factorized."""
+    return department_cells(col, visit_key)
+
+
+def department_cells(col: RawColumn, name: Any = None) -> RawColumn:
+    """The 진료과 column with each cell as :func:`department_name` (or ``name``; each distinct
+    cell once), factorized: the values and their codes."""
     from .validate import _factorize
 
+    name = name or department_name
     codes, uniques = col.coded if col.coded is not None else _factorize(col.values)
-    names, table = pd.factorize(pd.Series([department_name(u) for u in uniques], dtype=object))
+    names, table = pd.factorize(pd.Series([name(u) for u in uniques], dtype=object))
     per_line = np.append(names, -1)[codes]  # a missing cell (code −1) stays missing
     values = np.append(np.asarray(table, dtype=object), None)[per_line]
     return replace(col, values=values, coded=(per_line, list(table)))
@@ -128,12 +151,23 @@ def near_spellings(person: np.ndarray, days: np.ndarray, inst: np.ndarray, key: 
 def department_notes(col: RawColumn | None) -> list[str]:
     """The read's note when 진료과 cells were read as one name with their inner spaces or
     full-width letters dropped (``정형 외과`` → ``정형외과``): said, as it joins them."""
+    return _notes(col, department_name, "진료과", "띄어쓰기·전각 글자", "inner spaces or "
+                  "full-width letters")  # fmt: skip
+
+
+def visit_notes(col: RawColumn | None) -> list[str]:
+    """:func:`department_notes` for 방문묶음 (:func:`visit_key`)."""
+    return _notes(col, visit_key, "방문묶음", "띄어쓰기·전각 글자·대소문자", "inner spaces, "
+                  "full-width letters or letter case")  # fmt: skip
+
+
+def _notes(col: RawColumn | None, name: Any, label: str, dropped: str, english: str) -> list[str]:
     if col is None:
         return []
     from .validate import _factorize
 
     _, uniques = col.coded if col.coded is not None else _factorize(col.values)
-    pairs = {(cells.text(u), department_name(u)) for u in uniques if not cells.is_blank(u)}
+    pairs = {(cells.text(u), name(u)) for u in uniques if not cells.is_blank(u)}
     changed = sorted((a, b) for a, b in pairs if a != b and b)
     none = sorted(a for a, b in pairs if not b)
     notes = []
@@ -141,13 +175,14 @@ def department_notes(col: RawColumn | None) -> list[str]:
         shown = ", ".join(f"{_shown(a)} → {_shown(b)}" for a, b in changed[:5])
         more = f" 외 {len(changed) - 5}개" if len(changed) > 5 else ""
         notes.append(
-            "진료과는 띄어쓰기·전각 글자를 빼고 한 이름으로 읽었습니다 (진료과 read as one name "
-            f"without inner spaces or full-width letters): {shown}{more}"
+            f"{label}는 {dropped}를 빼고 한 이름으로 읽었습니다 ({label} read as one name "
+            f"without {english}): {shown}{more}"
         )
     if none:
         marks = ", ".join(_shown(a) for a in none[:5])
         notes.append(
-            f"진료과 칸의 {marks}는 진료과 없음(빈칸)으로 읽었습니다 (read as no 진료과, a blank)"
+            f"{label} 칸의 {marks}는 {label} 없음(빈칸)으로 읽었습니다 "
+            f"(read as no {label}, a blank)"
         )
     return notes
 

@@ -64,7 +64,7 @@ from ..schema import (
 )
 from . import cells
 from .crosscheck import total_cells
-from .departments import department_notes
+from .departments import department_notes, visit_notes
 from .header import Aliases, Header, default_aliases, load_aliases, map_header, normalize
 from .kinds import carry_kinds, count_problems, is_count_header, stay_counts, total_problems
 from .labelrows import label_rows
@@ -216,6 +216,7 @@ class ReceiptLines(pd.DataFrame):
                                 defer_text=defer_text)  # fmt: skip
         _unit_fit(found, checked.columns, problems)
         notes.extend(department_notes(raw.get("department")))
+        notes.extend(visit_notes(raw.get("visit")))
         if not problems:
             notes.extend(add_old_noncovered(
                 old_noncovered_parts(headers, column, _frame_ref,

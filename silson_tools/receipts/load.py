@@ -12,7 +12,7 @@ import pandas as pd
 from ..errors import InputError, ReceiptError
 from ..schema import COLUMN_LABELS, WON_COLUMNS
 from . import cells
-from .departments import department_notes
+from .departments import department_notes, visit_notes
 from .grid import Grid, read_grid
 from .header import Aliases, Header, default_aliases, load_aliases, map_header
 from .kinds import HIDDEN_CHOICES, total_problems
@@ -91,6 +91,7 @@ def read_receipts(
     label = found.problems.source  # the file, and the sheet when the workbook has several
     source["notes"].extend(_small_amounts(checked.columns, source))
     source["notes"].extend(department_notes(found.found.get("department")))
+    source["notes"].extend(visit_notes(found.found.get("visit")))
     lines = ReceiptLines._create(checked, index, label, rows, {"source": source}, ())
     if person is not None:
         persons = sorted(lines["person"].unique().tolist())

@@ -35,7 +35,7 @@ from ..schema import (
 )
 from . import cells, flags
 from .crosscheck import cross_checks
-from .departments import department_cells
+from .departments import department_cells, visit_cells
 from .groups import SMALL, codes_by_value
 from .groups import factorize as _factorize
 from .header import (
@@ -535,6 +535,8 @@ def check_columns(
             default = str(OPTIONAL_COLUMNS[canonical])
             if canonical == "department":
                 col = department_cells(col)
+            elif canonical == "visit":
+                col = visit_cells(col)
             values, codes[canonical] = _texts(col, default, problems, defer_text)
             good = np.ones(n, dtype=bool)
         out[canonical] = values
