@@ -249,3 +249,13 @@ def test_a_memo_sheet_is_not_a_continuation(tmp_path: Path) -> None:
     }
     lines = read_receipts(_xlsx(tmp_path, sheets))
     assert len(lines) == 1
+
+
+# --- the delimiter, with a title row above the header ------------------------------------------
+
+
+@pytest.mark.parametrize("sep", ["\t", ";"])
+def test_a_title_row_does_not_decide_the_delimiter(tmp_path: Path, sep: str) -> None:
+    text = "2024년 병원비, 우리 가족\n" + sep.join(HEAD) + "\n" + LINE.replace(",", sep) + "\n"
+    lines = read_receipts(_csv(tmp_path, text))
+    assert lines["noncovered"].tolist() == [50000]

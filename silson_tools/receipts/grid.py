@@ -239,12 +239,14 @@ def _guess_encoding(data: bytes) -> str | None:
 
 
 def _sniff_delimiter(text: str) -> str:
-    for line in text[:65536].splitlines():
-        if line.strip():
-            counts = {d: line.count(d) for d in (",", "\t", ";")}
-            best = max(counts, key=lambda d: counts[d])
-            return best if counts[best] else ","
-    return ","
+    """The delimiter (comma, tab or semicolon) found on the most of the first 20 non-blank
+    lines, then the most often on one line; a title or unit row above the header (no
+    delimiter, or a comma in its text) does not decide it."""
+    lines = [line for line in text[:65536].splitlines() if line.strip()][:HEADER_SEARCH_ROWS]
+    score = {d: (sum(d in line for line in lines), max((line.count(d) for line in lines),
+                                                         default=0)) for d in (",", "\t", ";")}
+    best = max(score, key=lambda d: score[d])  # ties: the first (a comma)
+    return best if score[best][0] else ","
 
 
 def _read_csv(
