@@ -94,20 +94,25 @@ _NO_KEY = {"-", "--", "—", "–", "―", "‐", ".", "·", "/", "x", "×", "0"
            "모름", "n/a", "na", "none", "null", "nan", "n", "no", "아니오", "아니요", "무", "없슴"}
 
 
-def _visit_key(cell: Any) -> str:
-    """방문묶음 as one key: NFKC, no whitespace, case folded, 1.0 → 1; a none mark → ""."""
+def _visit_key(cell: Any, numbered: bool = False) -> str:
+    """방문묶음 as one key: NFKC, no whitespace, case folded, 1.0 → 1; a none mark → "" (but
+    0 is a key where the keys are numbers: ``numbered``)."""
     if cell is None or (isinstance(cell, float) and cell != cell):
         return ""
     key = "".join(unicodedata.normalize("NFKC", str(cell)).split()).casefold()
     if key.endswith(".0") and key[:-2].isdigit():
         key = key[:-2]
-    return "" if key in _NO_KEY else key
+    return key if numbered and key == "0" else "" if key in _NO_KEY else key
 
 
 def reference_assess(
     receipts: pd.DataFrame, policy: Policy, policy_start: Any = None, ceiling: Any = None
 ) -> pd.DataFrame:
     records = receipts.to_dict("records")
+    keys = {_visit_key(r.get("visit", "")) for r in records}
+    numbered = any(k.isdigit() for k in keys) and any(
+        _visit_key(r.get("visit", ""), True) == "0" for r in records
+    )
     rows = []
     for pos, rec in enumerate(records):
         row = {
@@ -127,7 +132,7 @@ def reference_assess(
             "institution": "".join(
                 unicodedata.normalize("NFKC", str(rec.get("institution", "") or "")).split()
             ),
-            "visit": _visit_key(rec.get("visit", "")),
+            "visit": _visit_key(rec.get("visit", ""), numbered),
             "department": str(rec.get("department", "") or ""),  # 진료과, where given
             "severe": bool(rec.get("severe", False)),
             "diagnosis": str(rec.get("diagnosis", "") or ""),

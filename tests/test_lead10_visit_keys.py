@@ -46,3 +46,12 @@ def test_a_real_key_still_joins_and_others_split() -> None:
     frame = pd.DataFrame(_two_clinics("감기", "감기"), columns=HEAD)
     assert _paid(frame) == 13_000
     assert _paid(pd.DataFrame(_two_clinics("감기", "무릎"), columns=HEAD)) == 5_000
+
+
+def test_zero_is_a_key_among_numbered_keys(tmp_path: Path) -> None:
+    """An analyst's visit ids 0, 1, 2: 0 joins its lines like any other id."""
+    rows = [*_two_clinics(0, 0), ["나", "2024-03-06", "외래", "의원", "가의원", 1, 8000, 20000, 0]]
+    for got in read_three_ways(tmp_path, HEAD, rows):
+        assert got["visit"].tolist() == ["0", "0", "1"]
+        paid = assess(got, "gen4", policy_start="2024-01-01")["payout"]
+        assert int(paid.iloc[:2].sum()) == 13_000

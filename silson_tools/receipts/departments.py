@@ -77,8 +77,26 @@ def visit_key(cell: Any) -> str:
 
 
 def visit_cells(col: RawColumn) -> RawColumn:
-    """The 방문묶음 column with each cell as :func:`visit_key`, factorized."""
-    return department_cells(col, visit_key)
+    """The 방문묶음 column with each cell as :func:`visit_key`, factorized; ``0`` is a key
+    where other keys are numbers too (ids 0, 1, 2 … an analyst numbered from 0)."""
+    return department_cells(col, _visit_key_of(col))
+
+
+def _visit_key_of(col: RawColumn) -> Any:
+    """:func:`visit_key`, or one that keeps ``0`` when the column numbers its keys."""
+    from .validate import _factorize
+
+    _, uniques = col.coded if col.coded is not None else _factorize(col.values)
+    keys = {visit_key(u) for u in uniques}
+    if not any(k.isdigit() for k in keys) or not any(
+        not cells.is_blank(u) and _number_key(u) == "0" for u in uniques
+    ):
+        return visit_key
+    return lambda cell: "0" if _number_key(cell) == "0" else visit_key(cell)
+
+
+def _number_key(cell: Any) -> str:
+    return "".join(unicodedata.normalize("NFKC", cells.text(cell)).split()).removesuffix(".0")
 
 
 def department_cells(col: RawColumn, name: Any = None) -> RawColumn:
@@ -157,8 +175,10 @@ def department_notes(col: RawColumn | None) -> list[str]:
 
 def visit_notes(col: RawColumn | None) -> list[str]:
     """:func:`department_notes` for 방문묶음 (:func:`visit_key`)."""
-    return _notes(col, visit_key, "방문묶음", "띄어쓰기·전각 글자·대소문자", "inner spaces, "
-                  "full-width letters or letter case")  # fmt: skip
+    if col is None:
+        return []
+    return _notes(col, _visit_key_of(col), "방문묶음", "띄어쓰기·전각 글자·대소문자",
+                  "inner spaces, full-width letters or letter case")  # fmt: skip
 
 
 def _notes(col: RawColumn | None, name: Any, label: str, dropped: str, english: str) -> list[str]:
