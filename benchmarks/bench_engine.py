@@ -11,9 +11,13 @@ same frame with plain text columns is timed too. The machine may be shared: the 
 
 **Fresh pages.** Every call grows the heap to its peak and the allocator gives the memory
 back when the call's arrays are freed (glibc trims the top of the heap), so the next call
-maps fresh pages again: about 32,000 minor page faults, 0.06–0.1 s of system time, for the
-engine at a million lines (its output alone is some twenty columns of 8 MB), about 11,000 for
-the kernel. ``--keep-heap`` asks glibc to keep freed memory mapped
+maps fresh pages again. The kernel maps them 4 KiB at a time (about 2.5 µs each on this
+machine) except inside large allocations, where numpy asks for 2 MiB pages; each separate
+array's ends still cost a few hundred small ones. The engine therefore makes its longest-lived
+arrays as the rows of a few blocks (``engine.lines.zero_rows``): about 9,000–17,000 minor
+page faults per call at a million lines (it was about 32,000 with separate arrays; the
+number varies with how much freed memory the heap kept from the call before), about 11,000
+for the kernel. ``--keep-heap`` asks glibc to keep freed memory mapped
 (``mallopt(M_TRIM_THRESHOLD)`` and ``M_MMAP_THRESHOLD``, for this process only): both are then
 timed without that cost, which shows how much of the ratio is page mapping rather than
 arithmetic. A caller that keeps each result (a notebook's ``out = assess(...)``) sees

@@ -62,6 +62,19 @@ def make_input(path: Path, lines: int, people: int) -> None:
     kth = pd.Series(who).groupby(who).cumcount().to_numpy()
     named = named.astype(object)
     named[stay] = names[(who + kth) % 300]
+    # a 약국 line names its person's first named 외래 institution of the day, when there is
+    # one (validation asks which 통원 an unnamed one filled when two of a tier share a day)
+    setting = frame["setting"].to_numpy()
+    pday = pd.Series(
+        frame["person"].cat.codes.to_numpy().astype(np.int64) * 400_000
+        + frame["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    )
+    out = (setting == "outpatient") & (named != "")
+    first = pd.Series(named[out]).groupby(pday[out].to_numpy()).first()
+    ph = np.flatnonzero(setting == "pharmacy")
+    prescriber = pday.iloc[ph].map(first).to_numpy()
+    has = pd.notna(prescriber)
+    named[ph[has]] = prescriber[has]
     frames = {
         "shuffled": frame,
         "sorted": frame.sort_values(["person", "date"], kind="stable").reset_index(drop=True),
