@@ -178,6 +178,16 @@ def test_short_record_is_refused_with_quoted_fields_and_crlf(tmp_path: Path) -> 
     assert [(p.row, p.column) for p in problems] == [(3, "H열 '비급여'")]
 
 
+def test_short_record_row_number_counts_blank_lines_and_quoted_breaks(tmp_path: Path) -> None:
+    """The row named is the record a spreadsheet shows (a quoted line break stays in its
+    row, a blank line is a row): header 1, lines 2 and 4, blank 3, the short record 5."""
+    text = (",".join([*HEAD, "비고"]) + "\n" + LINE + ',"두 줄\n메모"\n\n' + LINE + ",\n"
+            + "나,2024-03-06,외래,의원,가의원,15000,50000\n")  # fmt: skip
+    problems = _refused(_csv(tmp_path, text))
+    assert [(p.row, p.column) for p in problems] == [(5, "H열 '비급여'")]
+    assert "expected 9, found 7" in problems[0].expected
+
+
 def test_a_trailing_note_left_out_is_read(tmp_path: Path) -> None:
     text = (
         ",".join([*HEAD, "비고"])
