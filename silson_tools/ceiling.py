@@ -495,11 +495,13 @@ class CeilingSpec:
     def line_offsets(self, receipts: pd.DataFrame) -> np.ndarray:  # the engine's CeilingHook
         """상한제 환급분 per line (int64 won, in the receipts' row order).
 
-        Per person and calendar year, lines in date order (ties keep file order):
-        ``offset = max(0, cum − L) − max(0, cum − copay − L)`` where ``cum`` is the running
-        Σ covered_copay. So the offsets sum to :func:`refund` of the year's total and each
-        is at most that line's covered co-pay. Before 2008 the running total restarts with
-        each window the 상한액 caps (half-years; see "Periods"), with that window's L. A
+        Per person and calendar year, dates in order: a date's part ``max(0, cum − L) −
+        max(0, cum − T − L)`` (``cum`` the running Σ covered_copay at the date's end, ``T``
+        the date's Σ) is shared over its lines in proportion to their covered_copay (largest
+        remainder; not by row order). So the offsets sum to :func:`refund` of the year's
+        total and each is at most that line's covered co-pay. Before 2008 the running total
+        restarts with each window the 상한액 caps (half-years; see "Periods"), with that
+        window's L. A
         crossing stay's later pieces start on 1 January (1 July), and its offset is the sum
         over its pieces.
         """

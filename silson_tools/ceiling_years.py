@@ -489,9 +489,9 @@ def group_sums(values: np.ndarray, group: np.ndarray, count: int) -> np.ndarray:
 
 
 def piece_refunds(frame: pd.DataFrame) -> np.ndarray:
-    """Per piece, in the frame's order: the part of its ``copay`` above the window's L, the
-    window's pieces in date order (ties in line order): ``max(0, cum − L) −
-    max(0, cum − copay − L)``, ``cum`` the running Σ copay."""
+    """Per piece, in the frame's order: its part of the copay above the window's L, the
+    window's dates in order (:func:`refunds_above`: the date that passes L shares its part
+    over its pieces by copay)."""
     who = pd.factorize(frame["person"])[0]
     return refunds_above(
         who, *(frame[c].to_numpy() for c in ("window", "date", "pos", "copay", "limit"))
@@ -503,8 +503,13 @@ def refunds_above(
     copay: np.ndarray, limit: np.ndarray,
 ) -> np.ndarray:  # fmt: skip
     """:func:`piece_refunds` of per-piece arrays (``person``: any codes that tell people
-    apart): the pieces sorted by person, window, date and position (ties in array order),
-    the running Σ restarting with each person's window."""
+    apart): the pieces sorted by person, window and date, the running Σ restarting with each
+    person's window. The date on which Σ passes L gives ``max(0, cum − L) − max(0, cum − T −
+    L)`` (``cum`` at the date's end, ``T`` its Σ) and shares it over that date's pieces in
+    proportion to their copay (largest remainder), not by row order: the same receipts in
+    another order give the same refund on each line."""
+    from .engine.shares import largest_remainder
+
     day = np.asarray(date)
     day = day.astype("datetime64[ns]").view(np.int64) if day.dtype.kind == "M" else day
     order = np.lexsort((np.arange(len(day)), pos, day, window, person))
@@ -517,7 +522,17 @@ def refunds_above(
     cum = run - (run - copay)[first][np.cumsum(first) - 1]
     lim = np.asarray(limit, dtype=np.int64)[order]
     out = np.empty(len(order), dtype=np.int64)
-    out[order] = np.maximum(cum - lim, 0) - np.maximum(cum - copay - lim, 0)
+    if not len(order):
+        return out
+    on_date = first.copy()
+    on_date[1:] |= day[order][1:] != day[order][:-1]  # each person–window–date
+    starts = np.flatnonzero(on_date)
+    ends = np.append(starts[1:], len(order)) - 1
+    total = np.add.reduceat(copay, starts)
+    refund = np.maximum(cum[ends] - lim[starts], 0) - np.maximum(
+        cum[ends] - total - lim[starts], 0
+    )
+    out[order] = largest_remainder(refund, copay, np.cumsum(on_date) - 1)
     return out
 
 

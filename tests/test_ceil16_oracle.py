@@ -7,6 +7,7 @@ the 상한제 leaves out — and the same errors."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping
 from typing import Any
 
@@ -191,12 +192,29 @@ def old_counted_copay(receipts, table=None) -> np.ndarray:
 
 
 def old_piece_refunds(frame: pd.DataFrame) -> np.ndarray:
+    """The window's dates in order; the date's part above L shared over its pieces by copay
+    (⌊part × c ÷ C⌋, the won left to the largest remainders, ties to the earlier piece)."""
     ordered = frame.sort_values(["person", "window", "date", "pos"], kind="stable")
-    cum = ordered.groupby(["person", "window"], sort=False)["copay"].cumsum().to_numpy()
-    lim = ordered["limit"].to_numpy()
-    above = np.maximum(cum - lim, 0) - np.maximum(cum - ordered["copay"].to_numpy() - lim, 0)
-    out = np.empty(len(frame), dtype=np.int64)
-    out[frame.index.get_indexer(ordered.index)] = above
+    out = np.zeros(len(frame), dtype=np.int64)
+    at = frame.index.get_indexer(ordered.index)
+    cum = 0
+    key = None
+    rows = list(zip(ordered["person"], ordered["window"], ordered["date"], ordered["copay"],
+                    ordered["limit"], at, strict=True))  # fmt: skip
+    for (who, window, _day), group in itertools.groupby(rows, key=lambda r: r[:3]):
+        group = list(group)
+        if (who, window) != key:
+            key, cum = (who, window), 0
+        total = sum(int(r[3]) for r in group)
+        lim = int(group[0][4])
+        part = max(cum + total - lim, 0) - max(cum - lim, 0)
+        cum += total
+        shares = [part * int(r[3]) // total if total else 0 for r in group]
+        rests = [part * int(r[3]) % total if total else 0 for r in group]
+        for k in sorted(range(len(group)), key=lambda k: -rests[k])[: part - sum(shares)]:
+            shares[k] += 1
+        for r, share in zip(group, shares, strict=True):
+            out[r[5]] = share
     return out
 
 

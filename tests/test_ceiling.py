@@ -712,16 +712,20 @@ def test_line_offsets_take_the_part_above_the_ceiling_in_date_order() -> None:
     assert offsets.dtype == np.int64
 
 
-def test_line_offsets_ties_keep_file_order_and_persons_are_separate() -> None:
-    receipts = receipt_lines(
-        {
-            "person": ["a", "b", "a", "b"],
-            "date": ["2023-01-01"] * 4,
-            "covered_copay": [80 * MAN, 200 * MAN, 10 * MAN, 5 * MAN],
-        }
-    )
-    offsets = CeilingSpec(decile={"a": 1, "b": 10}).line_offsets(receipts)
-    np.testing.assert_array_equal(offsets, [0, 0, 3 * MAN, 0])
+def test_line_offsets_share_a_date_by_copay_and_persons_are_separate() -> None:
+    """a: 90만 on one date, 87만 limit (decile 1): the 3만 above is shared 80:10 over that
+    date's lines (26,667 + 3,333), in any row order — not all on the line listed last."""
+    rows = {
+        "person": ["a", "b", "a", "b"],
+        "date": ["2023-01-01"] * 4,
+        "covered_copay": [80 * MAN, 200 * MAN, 10 * MAN, 5 * MAN],
+    }
+    spec = CeilingSpec(decile={"a": 1, "b": 10})
+    offsets = spec.line_offsets(receipt_lines(rows))
+    np.testing.assert_array_equal(offsets, [26_667, 0, 3_333, 0])
+    swapped = {k: [v[2], v[1], v[0], v[3]] for k, v in rows.items()}
+    again = spec.line_offsets(receipt_lines(swapped))
+    np.testing.assert_array_equal(again, [3_333, 0, 26_667, 0])
 
 
 def test_line_offsets_restart_each_half_year_before_2008() -> None:
@@ -742,18 +746,27 @@ def test_line_offsets_empty_frame() -> None:
 
 
 def _oracle_offsets(rows: list[tuple[str, str, int]], deciles: dict[str, int]) -> list[int]:
-    """Row-by-row reference: walk each person's year in date order, keep a running total."""
-    order = sorted(range(len(rows)), key=lambda i: (rows[i][0], rows[i][1], i))
+    """Row-by-row reference: walk each person's year date by date, keep a running total; the
+    part of a date above the limit is shared over its rows by copay (floor each, the won left
+    to the largest remainders, ties to the earlier row)."""
+    days: dict[tuple[str, str], list[int]] = {}
+    for i in sorted(range(len(rows)), key=lambda i: (rows[i][0], rows[i][1], i)):
+        days.setdefault((rows[i][0], rows[i][1]), []).append(i)
     running: dict[tuple[str, int], int] = {}
     out = [0] * len(rows)
-    for i in order:
-        person, date, copay = rows[i]
+    for (person, date), at in days.items():
         year = int(date[:4])
         cap = ceiling.limit(year, deciles[person])
+        total = sum(rows[i][2] for i in at)
         before = running.get((person, year), 0)
-        after = before + copay
-        running[(person, year)] = after
-        out[i] = max(0, after - cap) - max(0, before - cap)
+        running[(person, year)] = before + total
+        part = max(0, before + total - cap) - max(0, before - cap)
+        for i in at:
+            out[i] = part * rows[i][2] // total if total else 0
+        left = part - sum(out[i] for i in at)
+        by_rest = sorted(at, key=lambda i: -(part * rows[i][2] % total if total else 0))
+        for i in by_rest[:left]:
+            out[i] += 1
     return out
 
 

@@ -259,9 +259,16 @@ def test_lines_that_do_not_cross_keep_the_per_line_year_rule(rows: list, decile:
     ):
         for _, part in frame.sort_values("date", kind="stable").groupby(frame["date"].dt.year):
             cum = 0
-            for i in part.index:
-                year = int(frame.at[i, "date"].year)
-                lim = ceiling.limit(year, with_decile, bool(days[i] > 120))
-                before, cum = cum, cum + int(frame.at[i, "covered_copay"])
-                want[i] = max(0, cum - lim) - max(0, before - lim)
+            for _, day in part.groupby("date", sort=True):  # a date's part shared by copay
+                at = list(day.index)
+                year = int(frame.at[at[0], "date"].year)
+                lim = ceiling.limit(year, with_decile, bool(days[at[0]] > 120))
+                copay = [int(frame.at[i, "covered_copay"]) for i in at]
+                before, cum = cum, cum + sum(copay)
+                above = max(0, cum - lim) - max(0, before - lim)
+                share = [above * c // sum(copay) if sum(copay) else 0 for c in copay]
+                rests = [above * c % sum(copay) if sum(copay) else 0 for c in copay]
+                for k in sorted(range(len(at)), key=lambda k: -rests[k])[: above - sum(share)]:
+                    share[k] += 1
+                want[at] = share
         assert got.tolist() == want.tolist()
