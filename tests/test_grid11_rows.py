@@ -110,6 +110,14 @@ def test_split_amount_under_a_read_last_column_is_refused(tmp_path: Path, last: 
     assert [(p.row, p.value) for p in problems if "separators" in p.expected] == [(2, "15,000")]
 
 
+def test_split_tail_under_a_name_column_is_refused(tmp_path: Path) -> None:
+    """④ 15,500 unquoted in the last amount column: "500" lands in 진료과 (no 진료과 is a
+    number), where it was read as a department and ④ as 15."""
+    text = ",".join([*HEAD, "진료과"]) + "\n나,2024-03-05,외래,의원,가의원,15000,20000,15,500\n"
+    problems = _refused(_csv(tmp_path, text))
+    assert [(p.row, p.column, p.value) for p in problems] == [(2, "H열 '비급여'", "15,500")]
+
+
 def test_split_amount_with_a_skipped_field_is_refused(tmp_path: Path) -> None:
     head = "이름,진료일자,진료구분,요양기관종류,병원명,본인부담금,비급여,공단부담금"
     problems = _refused(_csv(tmp_path, head + "\n나,2024-03-06,외래,의원,가의원,15,000,50000\n"))

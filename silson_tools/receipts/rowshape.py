@@ -10,7 +10,8 @@
   blank 비고 reads ① 15, ② "000" and sends every amount one column right. An unquoted
   amount cell of 1–3 digits (not starting with 0) followed by an unquoted cell ``0dd`` (no
   amount is written with a leading 0), or by a 3-digit cell while the last column (not
-  read, blank on at least half the lines) holds a bare number, is refused: the
+  read, blank on at least half the lines) holds a bare number, or by a 3-digit cell under
+  진료과·병원명·이름 (no name is ``500``), is refused: the
   row can be split more than one way, so it is not guessed.
 - **CSV: a record with fewer fields than the header** (``short_records``): pandas pads it
   with blanks, read as 0원, so a skipped field moves the amounts after it left. Refused,
@@ -51,6 +52,7 @@ _HEAD: Final = re.compile(r"^\s*[₩￦]?\s*[1-9]\d{0,2}\s*$")
 _ZERO_TAIL: Final = re.compile(r"^\s*0\d{2}\s*(?:원)?\s*$")
 _TAIL: Final = re.compile(r"^\s*\d{3}\s*(?:원)?\s*$")
 _BARE: Final = re.compile(r"^\s*\d+\s*$")
+_NAMES: Final = ("department", "institution", "person")
 
 
 def receipt_like(values: Mapping[str, Any], aliases: Aliases) -> bool:
@@ -107,13 +109,15 @@ def above_header(grid: Any, header_at: int, found: Mapping[str, Header], aliases
 
 def split_amounts(grid: Any, rows: np.ndarray, headers: list[Header], read: set[int],
                   skip: np.ndarray, problems: Any, ref_of: Callable[[Header], str],
-                  unread: bool = True) -> np.ndarray:  # fmt: skip
+                  unread: bool = True, names: frozenset[int] = frozenset(),
+                  ) -> np.ndarray:  # fmt: skip
     """CSV lines (positions) where an unquoted thousands separator split an amount without
     adding a field (see the module docstring): refused at the split amount; their mask.
 
     ``rows``: each line's 0-based grid row; ``read``: column indexes read as amounts;
     ``skip``: lines already refused for their shape; ``unread``: the last column is not read
-    (a 비고: a bare number there is a shifted amount, not a 입원일수)."""
+    (a 비고: a bare number there is a shifted amount, not a 입원일수); ``names``: columns of
+    names (진료과, 병원명, 이름) where a bare 3-digit cell is the rest of a split amount."""
     hit = np.zeros(len(rows), dtype=bool)
     width = len(headers)
     last = headers[-1] if headers else None
@@ -136,6 +140,8 @@ def split_amounts(grid: Any, rows: np.ndarray, headers: list[Header], read: set[
         three = _matches(tails, _TAIL)
         if bare_last is not None and j + 1 != last.index:
             zero |= three & bare_last[pos]
+        if j + 1 in names:  # 진료과 "500" is no 진료과: the rest of 15,500
+            zero |= three
         if grid.quoted is not None and zero.any():
             zero[zero] = ~_quoted(grid.quoted, rows[pos[zero]], j)
         for p in pos[zero].tolist():
@@ -265,5 +271,6 @@ def csv_shape(grid: Any, body_at: int, keep: np.ndarray, headers: list[Header],
         bad |= short_records(grid.lengths[body_at:][keep], headers, read, problems, ref_of)
     amounts = {h.index for c, h in found.items() if c in WON_COLUMNS}
     unread = bool(headers) and headers[-1].index not in read
+    names = frozenset(h.index for c, h in found.items() if c in _NAMES)
     return bad | split_amounts(grid, keep + body_at, headers, amounts, bad, problems, ref_of,
-                               unread)  # fmt: skip
+                               unread, names)  # fmt: skip
