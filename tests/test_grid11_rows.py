@@ -82,6 +82,12 @@ def test_lines_above_the_header_are_refused_xlsx(tmp_path: Path) -> None:
     assert problems[2].column == "B열 '진료일자'"
 
 
+def test_a_line_above_the_header_with_a_date_that_does_not_read(tmp_path: Path) -> None:
+    text = "나래,3월 5일,외래,의원,가의원,15000,20000,50000\n" + ",".join(HEAD) + "\n" + LINE + "\n"
+    problems = _refused(_csv(tmp_path, text))
+    assert [(p.row, p.value) for p in problems] == [(1, "3월 5일")]
+
+
 def test_title_unit_and_memo_rows_above_the_header_are_still_read(tmp_path: Path) -> None:
     text = ("2024년 가족 병원비\n(단위: 원)\n,2024-01-01\n기간,2024-01-01,~,2024-12-31\n"
             + ",".join(HEAD) + "\n" + LINE + "\n")  # fmt: skip

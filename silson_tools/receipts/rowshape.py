@@ -21,7 +21,8 @@
   second sheet that continues the table.
 
 ``receipt_like`` decides what a receipt line looks like: a date in the 진료일 column and a
-진료구분 or 요양기관종류 that reads, or an amount above 0.
+진료구분 or 요양기관종류 that reads, or an amount above 0; or a 진료구분 and a 요양기관종류
+that both read.
 """
 
 from __future__ import annotations
@@ -57,14 +58,18 @@ _NAMES: Final = ("department", "institution", "person")
 
 def receipt_like(values: Mapping[str, Any], aliases: Aliases) -> bool:
     """Does a row (canonical column → cell) look like a receipt line: a 진료일 that reads as
-    a date, and a 진료구분 or 요양기관종류 that reads, or an amount above 0?"""
+    a date, and a 진료구분 or 요양기관종류 that reads, or an amount above 0; or both a
+    진료구분 and a 요양기관종류 that read (a date written so it does not read: 3월 5일)?"""
+    read = [not cells.is_blank(v := values.get(column))
+            and cells.choice_parser(column, aliases)(v)[0] is not None
+            for column in ("setting", "tier")]  # fmt: skip
+    if all(read):
+        return True
     date = values.get("date")
     if cells.is_blank(date) or cells.parse_date(date)[0] is None:
         return False
-    for column in ("setting", "tier"):
-        value = values.get(column)
-        if not cells.is_blank(value) and cells.choice_parser(column, aliases)(value)[0]:
-            return True
+    if any(read):
+        return True
     for column in WON_COLUMNS:
         value = values.get(column)
         if not cells.is_blank(value) and (cells.parse_amount(value)[0] or 0) > 0:
