@@ -11,14 +11,17 @@ refused at its first telling cell, naming the header to write.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any, Final
+
+import numpy as np
 
 from . import cells, flags
 from .header import Header, normalize
 from .validate import _factorize
 
-__all__ = ["PERSON_LIKE_EXPECTED", "SEVERE_LIKE_EXPECTED", "lookalike_problems"]
+__all__ = ["PERSON_LIKE_EXPECTED", "SEVERE_LIKE_EXPECTED", "ditto_problems", "lookalike_problems"]
 
 _PERSON_LIKE: Final = re.compile(
     r"이름|성명|성함|환자|피보험|수진|진료자|진료받|가족|구성원|대상|관계|누구|사람"
@@ -99,3 +102,50 @@ def _not_no(values: Any) -> int | None:
         if code >= 0 and telling[code]:
             return pos
     return None
+
+
+def _mark_key(text: str) -> str:
+    """A cell as a mark: NFKC, no whitespace, case folded (punctuation kept: it is the mark)."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+_DITTO: Final = frozenset(
+    _mark_key(w)
+    for w in ("〃", "〃〃", "״", "\"", "''", "”", "“", "상동", "위와같음", "위와 동일", "위동",
+              "동일", "동상", "上同", "同上", "ditto", "do.", "same", "same as above")
+)  # fmt: skip
+"""Cells that say "the same as the line above" instead of the value."""
+_NONE_NAME: Final = frozenset(
+    _mark_key(w) for w in ("-", "--", "—", "–", "―", ".", "x", "×", "?", "없음", "미상", "모름",
+                           "n/a", "na", "none", "null", "unknown")
+)  # fmt: skip
+"""이름/병원명 cells that name nobody: read as a name they would be one person (one hospital)
+for every such line."""
+DITTO_EXPECTED: Final = (
+    "값 그대로 (the value itself: this cell says 'same as above' — 〃, 상동 — which would be "
+    "read as a name of its own; write the name, or merge the cells in Excel, which is read "
+    "as the value above)"
+)
+NONE_NAME_EXPECTED: Final = (
+    "병원명 또는 빈칸 (a name, or a blank cell: this mark names no hospital, and read as a "
+    "name every line with it would be one hospital — write the name, or leave the cell empty)"
+)
+
+
+def ditto_problems(raw: Any, problems: Any) -> None:
+    """Refuse a ditto mark (〃, 상동) in 이름, 병원명 or 진료과, and a none mark (-, 없음, 미상)
+    in 이름 or 병원명, at each cell (진료과 reads a none mark as blank: it only splits)."""
+    for canonical in ("person", "institution", "department"):
+        col = raw.get(canonical)
+        if col is None:
+            continue
+        codes, uniques = col.coded if col.coded is not None else _factorize(col.values)
+        keys = [None if cells.is_blank(u) else _mark_key(cells.text(u)) for u in uniques]
+        none = DITTO_EXPECTED if canonical == "person" else NONE_NAME_EXPECTED  # 이름 "-": 〃
+        for marks, expected in ((_DITTO, DITTO_EXPECTED), (_NONE_NAME, none)):
+            if canonical == "department" and marks is _NONE_NAME:
+                continue
+            hit = [i for i, k in enumerate(keys) if k in marks]
+            if hit:
+                at = np.flatnonzero(np.isin(codes, hit))
+                problems.at(at, col.ref, col.values, expected)

@@ -43,7 +43,7 @@ import pandas as pd
 from ..schema import CATEGORIES
 from . import cells
 from .header import Aliases, Header, normalize
-from .lookalike import lookalike_problems
+from .lookalike import ditto_problems, lookalike_problems
 from .meaning import meaning_totals, unknown_amounts
 from .validate import Problems, RawColumn, _factorize
 
@@ -422,7 +422,9 @@ def line_problems(raw: Mapping[str, RawColumn], columns: Mapping[str, Any],
                   codes: Mapping[str, tuple[np.ndarray, tuple[str, ...]]],
                   problems: Problems) -> None:  # fmt: skip
     """On lines whose cells each parsed: a 항목 saying 비급여 with the amount in ①/②/③, or
-    급여 with an amount in ④, and one person written two ways (``김민수``, ``김민수(본인)``)."""
+    급여 with an amount in ④, one person written two ways (``김민수``, ``김민수(본인)``), and
+    ditto or none marks in 이름/병원명 (:func:`.lookalike.ditto_problems`)."""
+    ditto_problems(raw, problems)
     category = raw.get("category")
     if category is not None:
         cat_codes, uniques = category.coded or _factorize(category.values)
