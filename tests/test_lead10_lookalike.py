@@ -62,3 +62,54 @@ def test_a_footnote_or_dropdown_mark_does_not_hide_a_column(tmp_path: Path, head
 def test_a_mark_on_severe_is_read(tmp_path: Path) -> None:
     for got in read_alike(tmp_path, ["이름", "산정특례*", *BASE], [["나", "예", *DAY]]):
         assert got["severe"].tolist() == [True]
+
+
+ITEM_HEAD = ["이름", "진료일자", "진료구분", "요양기관종류", "병원명", "본인부담금", "비급여"]
+ITEM_LINE = ["나", "2024-03-05", "외래", "의원", "가의원", 1000, 150000]
+
+
+@pytest.mark.parametrize("header", ["진료내용", "치료내용", "내용", "항목명", "비급여명", "처치"])
+def test_an_item_lookalike_naming_a_treatment_is_refused(tmp_path: Path, header: str) -> None:
+    """도수치료 under 진료내용 was read as general care (5세대 특약2 paid what it excludes)."""
+    rows = [[*ITEM_LINE, "감기 진료"], [*ITEM_LINE, "도수치료"]]
+    refused_alike(tmp_path, [*ITEM_HEAD, header], rows, header, "도수치료", "항목 열")
+
+
+def test_free_text_in_an_item_lookalike_is_read(tmp_path: Path) -> None:
+    read_alike(tmp_path, [*ITEM_HEAD, "진료내용"], [[*ITEM_LINE, "감기 진료"]])
+
+
+@pytest.mark.parametrize("header", ["KCD코드", "주진단코드", "병명코드", "주진단"])
+def test_diagnosis_spellings_are_read(tmp_path: Path, header: str) -> None:
+    for got in read_alike(tmp_path, [*ITEM_HEAD, header], [[*ITEM_LINE, "F32.9"]]):
+        assert got["diagnosis"].tolist() == ["F32.9"]
+
+
+@pytest.mark.parametrize("header", ["진단", "진단명", "질병"])
+def test_a_diagnosis_lookalike_with_a_code_is_refused(tmp_path: Path, header: str) -> None:
+    refused_alike(tmp_path, [*ITEM_HEAD, header], [[*ITEM_LINE, "F32.9"]], header, "F32.9",
+                  "상병코드 열")  # fmt: skip
+
+
+STAY_HEAD = ["이름", "진료일자", "진료구분", "요양기관종류", "병원명", "본인부담금", "비급여"]
+STAY_LINE = ["나", "2026-07-01", "입원", "병원", "가병원", 100000, 5000000]
+
+
+@pytest.mark.parametrize("header", ["입원기간", "재원기간", "입원일자수"])
+def test_days_spellings_are_read(tmp_path: Path, header: str) -> None:
+    for got in read_alike(tmp_path, [*STAY_HEAD, header], [[*STAY_LINE, 10]]):
+        assert got["days"].tolist() == [10]
+
+
+@pytest.mark.parametrize("header", ["기간", "일"])
+def test_a_days_lookalike_is_refused(tmp_path: Path, header: str) -> None:
+    refused_alike(tmp_path, [*STAY_HEAD, header], [[*STAY_LINE, 10]], header, 10, "입원일수 열")
+
+
+@pytest.mark.parametrize(("header", "column"), [("상한초과", "over_ceiling"),
+                                                ("사전급여", "over_ceiling"),
+                                                ("전액본인", "full_copay")])  # fmt: skip
+def test_ceiling_and_full_copay_spellings_are_read(tmp_path: Path, header: str,
+                                                   column: str) -> None:  # fmt: skip
+    for got in read_alike(tmp_path, [*STAY_HEAD, header], [[*STAY_LINE, 30000]]):
+        assert got[column].tolist() == [30000]

@@ -50,27 +50,75 @@ SEVERE_LIKE_EXPECTED: Final = (
 
 def lookalike_problems(
     headers: list[Header], cells_of: Callable[[Header], Any], ref_of: Callable[[Header], str],
-    problems: Any, read: Callable[[Header], bool],
+    problems: Any, read: Callable[[Header], bool], category: Callable[[Any], Any] | None = None,
 ) -> None:  # fmt: skip
-    """Refuse an unread column (``read(h)`` false) that looks like 이름 while no column is
-    read as 이름 and holds two or more names, or looks like 산정특례 while none is read as
-    산정특례 and marks a line other than no — at its first telling cell."""
+    """Refuse an unread column (``read(h)`` false) that looks like an optional column no
+    column is read as, where it would change the number — at its first telling cell: 이름
+    with two or more names, 산정특례 with a mark other than no, 항목 with a treatment the
+    reader knows (``category``: the 항목 parser), 상병코드 with a KCD code, 입원일수 with a
+    number of days."""
     found = {h.canonical for h in headers if h.canonical is not None}
     for h in headers:
         if h.canonical is not None or cells.is_blank(h.text) or read(h):
             continue
         key = normalize(str(h.text))
-        if _NOT_SEVERE.search(key):
-            continue
         values = cells_of(h)
-        if "person" not in found and _PERSON_LIKE.search(key) and not _NOT_LIKE.search(key):
+        tests: list[tuple[Callable[[Any], bool], str]] = []
+        if "days" not in found and _DAYS_LIKE.search(key) and not _NOT_DAYS.search(key):
+            tests.append((lambda u: (cells.parse_days(u)[0] or 0) > 0, DAYS_LIKE_EXPECTED))
+        elif _NOT_SEVERE.search(key):
+            continue  # an amount or a date, whatever word it holds
+        elif "person" not in found and _PERSON_LIKE.search(key) and not _NOT_LIKE.search(key):
             at = _second_name(values)
             if at is not None:
                 problems.at([at], ref_of(h), values, PERSON_LIKE_EXPECTED)
+            continue
         elif "severe" not in found and _SEVERE_LIKE.search(key):
-            at = _not_no(values)
+            tests.append((_says_yes, SEVERE_LIKE_EXPECTED))
+        elif "category" not in found and category is not None and _CATEGORY_LIKE.search(key):
+            tests.append((lambda u: category(u)[0] not in (None, ""), CATEGORY_LIKE_EXPECTED))
+        elif "diagnosis" not in found and _DIAGNOSIS_LIKE.search(key):
+            tests.append((lambda u: _KCD.match(cells.text(u)) is not None,
+                          DIAGNOSIS_LIKE_EXPECTED))  # fmt: skip
+        for test, expected in tests:
+            at = _first(values, test)
             if at is not None:
-                problems.at([at], ref_of(h), values, SEVERE_LIKE_EXPECTED)
+                problems.at([at], ref_of(h), values, expected)
+
+
+_CATEGORY_LIKE: Final = re.compile(
+    r"내용|처치|시술|품목|명칭|상세|치료|항목|진료명|급여명|item|treatment"
+)
+_DIAGNOSIS_LIKE: Final = re.compile(r"진단|상병|병명|질병|kcd|icd|코드")
+_KCD: Final = re.compile(r"^\s*[A-Za-z]\d{2}(?:\.?\d{1,3})?\s*$")
+_DAYS_LIKE: Final = re.compile(r"기간|일수|재원|^일$|days")
+_NOT_DAYS: Final = re.compile(r"투약|처방|조제|복용|투여|치료일수|통원")
+CATEGORY_LIKE_EXPECTED: Final = (
+    "항목 열 (a column named 항목: this column names a treatment the rules know (도수치료, "
+    "MRI, 미용 …) but its header is not one this reader knows, so every line would be read "
+    "as general care — its limits and exclusions left out; rename the header to 항목, or "
+    "delete the column)"
+)
+DIAGNOSIS_LIKE_EXPECTED: Final = (
+    "상병코드 열 (a column named 상병코드: this column holds a KCD code but its header is not "
+    "one this reader knows, so the exclusions by diagnosis (F04–F99 …) would be left out; "
+    "rename the header to 상병코드, or delete the column)"
+)
+DAYS_LIKE_EXPECTED: Final = (
+    "입원일수 열 (a column named 입원일수: this column holds days but its header is not one "
+    "this reader knows, so every stay would be read as 0 days and one stay's receipts as "
+    "separate admissions; rename the header to 입원일수, or delete the column)"
+)
+
+
+def _first(values: Any, test: Callable[[Any], bool]) -> int | None:
+    """The first line whose (non-blank) cell passes ``test``, each distinct cell tested once."""
+    codes, uniques = _factorize(values)
+    hit = [not cells.is_blank(u) and bool(test(u)) for u in uniques]
+    for pos, code in enumerate(codes.tolist()):
+        if code >= 0 and hit[code]:
+            return pos
+    return None
 
 
 def _second_name(values: Any) -> int | None:
@@ -94,14 +142,9 @@ def _second_name(values: Any) -> int | None:
     return None
 
 
-def _not_no(values: Any) -> int | None:
-    """The first line whose cell is not blank and not a clear no (아니오, N, 0, 비중증)."""
-    codes, uniques = _factorize(values)
-    telling = [not cells.is_blank(u) and flags.parse_severe(u)[0] is not False for u in uniques]
-    for pos, code in enumerate(codes.tolist()):
-        if code >= 0 and telling[code]:
-            return pos
-    return None
+def _says_yes(cell: Any) -> bool:
+    """A 산정특례-like cell that is not a clear no (아니오, N, 0, 비중증)."""
+    return flags.parse_severe(cell)[0] is not False
 
 
 def _mark_key(text: str) -> str:

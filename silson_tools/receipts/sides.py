@@ -44,7 +44,7 @@ from ..schema import CATEGORIES
 from . import cells
 from .header import Aliases, Header, normalize
 from .lookalike import ditto_problems, lookalike_problems
-from .meaning import meaning_totals, unknown_amounts
+from .meaning import count_meaning, meaning_totals, unknown_amounts
 from .validate import Problems, RawColumn, _factorize
 
 __all__ = [
@@ -248,12 +248,17 @@ def side_problems(headers: list[Header], cells_of: Callable[[Header], Any],
         return side_key(h.text) in aliases.total_headers or side_kind(h.text, aliases) is not None
 
     checked += meaning_totals(headers, cells_of, ref_of, aliases, problems, listed)
-    unknown_amounts(headers, cells_of, ref_of, aliases, problems,
-                    lambda h: listed(h) or _CANCEL_HEADER.search(side_key(h.text)) is not None
-                    or side_key(h.text) in aliases.count_headers
-                    or side_key(h.text) in aliases.side.get("stay_end", frozenset()))  # fmt: skip
+    def placed(h: Header) -> bool:
+        key = side_key(h.text)
+        return (listed(h) or _CANCEL_HEADER.search(key) is not None
+                or key in aliases.count_headers
+                or key in aliases.side.get("stay_end", frozenset()))  # fmt: skip
+
+    unknown_amounts(headers, cells_of, ref_of, aliases, problems, placed)
     lookalike_problems(headers, cells_of, ref_of, problems,
-                       lambda h: str(h.text) in checked or listed(h))  # fmt: skip
+                       lambda h: str(h.text) in checked or placed(h)
+                       or count_meaning(h.text, aliases) is not None,
+                       cells.choice_parser("category", aliases))  # fmt: skip
     return checked
 
 
