@@ -378,7 +378,7 @@ def visit_part(rows: list[dict], part: Part, combine: bool, basis: str = "paid")
         mine = [r for r in rows if r["setting"] in settings]
         # each kind by its own rule's unit; 외래 on its own (1–3세대): unnamed lines alone
         visits = group_visits(mine, rule.visit_unit, blank_alone=settings == {"outpatient"})
-        counted: dict[tuple, int] = {}
+        done = []
         for visit in visits:
             head = visit[0]
             day = head["day"]
@@ -400,14 +400,16 @@ def visit_part(rows: list[dict], part: Part, combine: bool, basis: str = "paid")
             if rule.get("visit_cap") is not None:
                 cap_cut = max(0, pay - rule.get("visit_cap").at(day))
             pay -= cap_cut
-            count_cut = 0
             # "paid": only a visit that pays something before the count cut uses up a count
             counts = c_cov + c_non > 0 and (basis == "eligible" or pay > 0)
-            if rule.get("count") is not None and counts:
-                key = (head["person"], head["year"])
-                counted[key] = counted.get(key, 0) + 1
-                if counted[key] > rule.get("count").at(day):
-                    count_cut = pay
+            done.append((visit, pay, ded, rate, cap_cut, counts))
+        numbers = day_numbers([(v[0]["person"], v[0]["year"], v[0]["day"], pay, counts)
+                               for v, pay, _, _, _, counts in done])  # fmt: skip
+        for (visit, pay, ded, rate, cap_cut, _), number in zip(done, numbers, strict=True):
+            day = visit[0]["day"]
+            count_cut = 0
+            if rule.get("count") is not None and number and number > rule.get("count").at(day):
+                count_cut = pay
             pay -= count_cut
             # share each step over the visit's lines by what is left on each line
             left = [r["a_cov"] + r["a_non"] for r in visit]
@@ -535,12 +537,26 @@ def purpose_of(r: dict, slot_rows: list[dict]) -> tuple:
     return ("department", r["department"])
 
 
+def day_numbers(items: list[tuple[Any, Any, Any, int, bool]]) -> list[int]:
+    """Each (person, year, day, pay, counts) its yearly number among those that count (0 for
+    one that does not): by day, within a day the larger pay first, ties in order."""
+    at = sorted((i for i, it in enumerate(items) if it[4]),
+                key=lambda i: (items[i][0], items[i][1], items[i][2], -items[i][3], i))  # fmt: skip
+    seen: dict[tuple, int] = {}
+    out = [0] * len(items)
+    for i in at:
+        key = (items[i][0], items[i][1])
+        seen[key] = seen.get(key, 0) + 1
+        out[i] = seen[key]
+    return out
+
+
 def treatment_part(rows: list[dict], part: Part, basis: str = "paid") -> None:
     rule = part.treatment
     mine = [r for r in rows if r["a_non"] > 0]
     acts = treatment_acts(rows, mine) if rule.visit_unit == "visit" else [[r] for r in mine]
     sessions: dict[tuple, int] = {}  # every treatment with an amount (brackets, session_no)
-    counted: dict[tuple, int] = {}  # those that use up the yearly count
+    done = []
     for act in acts:
         head = act[0]
         day = head["day"]
@@ -563,11 +579,13 @@ def treatment_part(rows: list[dict], part: Part, basis: str = "paid") -> None:
         if rule.get("visit_cap") is not None:
             cap_cut = max(0, pay - rule.get("visit_cap").at(day))
         pay -= cap_cut
+        done.append((act, n, pay, ded, rate, cap_cut, basis == "eligible" or pay > 0))
+    numbers = day_numbers([(a[0]["person"], a[0]["year"], a[0]["day"], pay, counts)
+                           for a, _, pay, _, _, _, counts in done])  # fmt: skip
+    for (act, n, pay, ded, rate, cap_cut, _), number in zip(done, numbers, strict=True):
+        day = act[0]["day"]
         limit = value(rule.get("count"), day)
-        over = False
-        if basis == "eligible" or pay > 0:
-            counted[key] = counted.get(key, 0) + 1
-            over = limit is not None and counted[key] > limit
+        over = bool(number) and limit is not None and number > limit
         count_cut = pay if over else 0
         block = value(rule.get("improvement_block"), day)
         left = [r["a_non"] for r in act]

@@ -8,7 +8,9 @@ from __future__ import annotations
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reference_engine import reference_assess
 
+from silson_tools.catalog import load_policy
 from silson_tools.ceiling import CertainRefund
 from silson_tools.engine import assess
 
@@ -54,3 +56,26 @@ def test_any_order_within_dates_pays_the_same(lines, rnd) -> None:
             for k, (d, tier, cc) in enumerate(lines)]  # fmt: skip
     shuffled = sorted(rows, key=lambda r: (r[1], rnd.random()))
     assert _paid(rows).sort_index().tolist() == _paid(shuffled).sort_index().tolist()
+
+
+def test_which_same_day_act_is_the_50th_does_not_follow_the_row_order() -> None:
+    """4세대 도수·체외충격파·증식치료 share 50 a year: 49 도수 (20,000 each) then a day with a
+    도수 (④ 50,000 → 20,000) and a 체외충격파 (④ 300,000 → 210,000), the 50th and 51st. The
+    one that pays more is counted first, in either row order (before: 1,000,000 or 1,190,000)."""
+    days = pd.date_range("2024-01-02", periods=49, freq="D").strftime("%Y-%m-%d")
+    base = [["나", d, "outpatient", "clinic", "바른의원", 0, 0, 0, 50_000, "manual_therapy"]
+            for d in days]  # fmt: skip
+    last = [
+        ["나", "2024-04-01", "outpatient", "clinic", "바른의원", 0, 0, 0, 50_000,
+         "manual_therapy"],
+        ["나", "2024-04-01", "outpatient", "clinic", "바른의원", 0, 0, 0, 300_000, "shockwave"],
+    ]  # fmt: skip
+    columns = [*COLUMNS, "category"]
+    paid = []
+    for rows in ([*base, *last], [*base, last[1], last[0]]):
+        frame = pd.DataFrame(rows, columns=columns)
+        out = assess(frame, "gen4", policy_start="2024-01-01")
+        ref = reference_assess(frame, load_policy("gen4"), "2024-01-01")
+        assert out["payout"].tolist() == ref["payout"].tolist()
+        paid.append(int(out["payout"].sum()))
+    assert paid == [49 * 20_000 + 210_000] * 2

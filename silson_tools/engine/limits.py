@@ -89,6 +89,16 @@ def yearly_number(gid: np.ndarray) -> np.ndarray:
     return group_cumsum(np.ones(len(gid), I64), gid)
 
 
+def _day_number(gid: np.ndarray, day: np.ndarray, pay: np.ndarray) -> np.ndarray:
+    """:func:`yearly_number` of rows sorted by ``gid`` and ``day``, a day's rows numbered the
+    larger ``pay`` first (ties in row order)."""
+    d = day.view(I64) if day.dtype.kind == "M" else day
+    order = np.lexsort((np.arange(len(gid)), -pay, d, gid))
+    number = np.empty(len(gid), I64)
+    number[order] = yearly_number(gid[order])
+    return number
+
+
 def beyond_count(number: np.ndarray, count: Param, day: np.ndarray) -> np.ndarray:
     """True where ``number`` is beyond the yearly ``count`` in force on ``day``."""
     return number > count.on(day)
@@ -116,8 +126,11 @@ def cap_then_count(
     treatment in sorted order → ``(capped, count_cut, over)``.
 
     ``capped = min(payout, cap)``; rows are numbered per person–policy-year ``gid`` (only the
-    rows with ``capped > 0`` when ``paid_only``: count_basis ``"paid"``), and a row numbered
-    beyond the count in force on its ``day`` (``over``) loses all of it: ``count_cut = capped``.
+    rows with ``capped > 0`` when ``paid_only``: count_basis ``"paid"``), day by day and within
+    a day the larger ``capped`` first (not by row order: which of a day's two acts is the
+    50th does not follow the file's order; the one that pays more is counted first), and a
+    row numbered beyond the count in force on its ``day`` (``over``) loses all of it:
+    ``count_cut = capped``.
     """
     capped = payout if cap is None else np.minimum(payout, cap.on(day))
     over = np.zeros(len(payout), dtype=bool)
@@ -125,7 +138,7 @@ def cap_then_count(
         k = np.flatnonzero(capped > 0) if paid_only else np.arange(len(payout))
         g = gid[k]
         if _may_pass(g, count, day[k]):
-            over[k] = beyond_count(yearly_number(g), count, day[k])
+            over[k] = beyond_count(_day_number(g, day[k], capped[k]), count, day[k])
     if not over.any():  # no row beyond the count (the common case): no cut to select
         return capped, zeros_view(len(payout)), over
     return capped, np.where(over, capped, 0), over
