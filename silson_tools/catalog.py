@@ -28,6 +28,8 @@ before the merge. ``[policy] name`` is never inherited. Cycles and unknown paren
                                 only; default = true on the one product used when none is
                                 named, see default_product; name and default not inherited),
                                 count_basis {value "paid"|"eligible", confidence, source, note}
+    [policy.reentry]            재가입주기: a parameter (years) dated by contract date; absent
+                                = none (1세대, 2세대 선택형Ⅰ)
     [parts.NAME]                kind = "visit" | "treatment" | "room", label, amounts (receipt
                                 columns it pays), categories (absent = default part for those
                                 amounts), annual_limit_settings, severe (true: only
@@ -164,6 +166,8 @@ POLICY_PLAIN = {
     "default": bool,
     "count_basis": dict,
 }
+POLICY_PARAMS: dict[str, str] = {"reentry": "years"}
+"""``[policy.reentry]``: the 재가입주기 in years (Policy.reentry)."""
 EXCLUSION_PLAIN = {
     "label": str,
     "categories": list,
@@ -184,6 +188,7 @@ _UNIT_OF_KEY = {
     **ROOM_PARAMS,
     **PART_PARAMS,
     **EXCLUSION_PARAMS,
+    **POLICY_PARAMS,
 }
 """Only for overrides that add a parameter the file lacks: the unit its reader expects."""
 
@@ -508,7 +513,7 @@ def _build(raw: dict[str, Any], file: str, name: str) -> Policy:
     body = {k: v for k, v in raw.items() if k != "_extends"}
     check_keys(file, "", body, TOP_KEYS - {"extends", "remove"})
     ctx = Ctx(file).with_local_sources(body.get("sources"))
-    meta = _table(ctx, "policy", body.get("policy"), set(POLICY_PLAIN))
+    meta = _table(ctx, "policy", body.get("policy"), {*POLICY_PLAIN, *POLICY_PARAMS})
     for key in ("label", "generation"):
         if key not in meta:
             raise ctx.error(f"policy.{key}", "missing required value")
@@ -537,6 +542,7 @@ def _build(raw: dict[str, Any], file: str, name: str) -> Policy:
         extends=chain,
         default=vals.get("default", False),
         count_basis=_switch(ctx, "policy", meta, "count_basis", _BASES),
+        reentry=_params(ctx, "policy", meta, POLICY_PARAMS).get("reentry"),
     )
     _check_routing(ctx, policy)
     return policy

@@ -126,6 +126,11 @@ class Policy:
     """True: :meth:`check_sold_on` passes any contract date (:meth:`at_any_date`: a
     deliberate comparison that puts every generation on one date); False: a date outside
     the sale window ``sold_from``–``sold_until`` is refused."""
+    reentry: Param | None = None
+    """재가입주기 (years, ``[policy.reentry]``; None: the product has none): on 계약일 + this
+    many years the contract is re-made under the standard terms then in force, a new contract
+    and so another product file. The engine does not switch products; the report names the
+    lines on or after that date (report/rulegaps.py)."""
 
     def part(self, name: str) -> Part:
         for part in self.parts:
@@ -166,6 +171,8 @@ class Policy:
     def parameters(self) -> list[tuple[str, Param]]:
         """Every parameter (path, Param), for tables and checks."""
         out: list[tuple[str, Param]] = []
+        if self.reentry is not None:
+            out.append((self.reentry.path, self.reentry))
         for part in self.parts:
             if part.annual_limit is not None:
                 out.append((part.annual_limit.path, part.annual_limit))
@@ -289,7 +296,7 @@ class Policy:
             for p in self.parts
         )
         exclusions = tuple(replace(e, waiting_years=one(e.waiting_years)) for e in self.exclusions)
-        return replace(self, parts=parts, exclusions=exclusions)
+        return replace(self, parts=parts, exclusions=exclusions, reentry=one(self.reentry))
 
 
 _CONTRACTS: OrderedDict[tuple[int, np.datetime64], tuple[weakref.ref[Policy], Policy]] = (

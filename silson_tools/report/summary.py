@@ -53,6 +53,7 @@ from .notes import (
     unnamed_stays,
     unnamed_visits,
 )
+from .rulegaps import rule_gap_sentences
 from .validation import validation_summary
 
 if TYPE_CHECKING:
@@ -633,7 +634,8 @@ def build_report(
         + due_date_sentences(pol, lines, start)
         + _ceiling_sentences(lines, certain, ceiling)
         + _pharmacy_note(pol, lines)
-        + same_purpose_sentences(pol, lines),
+        + same_purpose_sentences(pol, lines)
+        + rule_gap_sentences(pol, lines, start, assessed),
         monthly=monthly,
         top=top_shrinks(assessed),
         comparison=comparison,
