@@ -36,3 +36,19 @@ def test_a_none_mark_in_the_hospital_is_refused(tmp_path: Path, mark: str) -> No
 
 def test_names_that_hold_such_words_are_read(tmp_path: Path) -> None:
     read_alike(tmp_path, HEAD, [_line(hospital="동일의원"), _line(name="상동희")])
+
+
+@pytest.mark.parametrize("name", ["(예) 홍길동", "예시", "홍길동", "샘플", "작성예"])
+def test_a_templates_example_row_is_refused(tmp_path: Path, name: str) -> None:
+    """A downloaded template's example row was paid as a person's receipt (ex.csv)."""
+    refused_alike(tmp_path, HEAD, [_line(name), _line()], "이름", name, "실제 영수증 줄")
+
+
+def test_a_placeholder_hospital_is_refused(tmp_path: Path) -> None:
+    rows = [_line(hospital="OO의원"), _line(hospital="가의원")]
+    refused_alike(tmp_path, HEAD, rows, "병원명", "OO의원", "실제 영수증 줄")
+
+
+@pytest.mark.parametrize("name", ["김OO", "예진", "Kim", "오오의원"])
+def test_names_like_examples_are_read(tmp_path: Path, name: str) -> None:
+    read_alike(tmp_path, HEAD, [_line(name)])

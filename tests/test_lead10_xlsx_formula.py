@@ -57,6 +57,7 @@ def test_formulas_without_any_value_element_are_refused_too(tmp_path: Path) -> N
 
 def test_saved_values_are_read(tmp_path: Path) -> None:
     values = iter(["50000", "15000"])
+
     def saved(xml: str) -> str:
         return re.sub("<v />", lambda _: f"<v>{next(values)}</v>", xml)
 
@@ -64,3 +65,22 @@ def test_saved_values_are_read(tmp_path: Path) -> None:
     lines = read_receipts(path)
     assert lines["noncovered"].tolist() == [50_000, 0]
     assert lines["covered_copay"].tolist() == [15_000, 15_000]
+
+
+def test_a_row_of_height_zero_is_hidden(tmp_path: Path) -> None:
+    """Some programs hide a row by height 0, not the hidden flag: unseen, it is refused as a
+    hidden row is (it may be a cancelled receipt), not read silently."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEAD)
+    ws.append(["나", "2024-03-05", "외래", "의원", 15000, 20000, 0])
+    ws.append(["나", "2024-03-06", "외래", "의원", 15000, 20000, 0])
+    wb.save(tmp_path / "h.xlsx")
+    path = _rewrite(
+        tmp_path / "h.xlsx",
+        lambda xml: xml.replace('<row r="3">', '<row r="3" ht="0" customHeight="1">'),
+    )
+    with pytest.raises(ReceiptError) as err:
+        read_receipts(path)
+    assert [p.row for p in err.value.problems] == [3]
+    assert read_receipts(path, hidden_rows="read")["date"].size == 2

@@ -175,6 +175,20 @@ NONE_NAME_EXPECTED: Final = (
 )
 
 
+_EXAMPLE: Final = re.compile(
+    r"^\s*(?:[(\[（]\s*예\s*(?:시)?\s*[)\]）]|예\s*\)|예시|작성\s*예|샘플|보기\s*[):]|"
+    r"example|sample|ex\s*[).:]|홍길동\s*$|"
+    r"[Oo○◯〇Xx×△□*]{2,}\s*(?:의원|병원|약국|치과|한의원|치과의원|한방병원)\s*$)",
+    re.IGNORECASE,
+)
+"""A template's example row (``(예) 홍길동``, ``예시``, ``샘플``, ``작성예``, ``example``, the
+placeholders ``홍길동`` and ``OO의원``: several hospitals written OO의원 would be one)."""
+EXAMPLE_EXPECTED: Final = (
+    "실제 영수증 줄 (a real receipt line: this name marks a template's example row — (예), "
+    "예시, 샘플 — which would be paid as a person's receipt; delete the example row)"
+)
+
+
 def ditto_problems(raw: Any, problems: Any) -> None:
     """Refuse a ditto mark (〃, 상동) in 이름, 병원명 or 진료과, and a none mark (-, 없음, 미상)
     in 이름 or 병원명, at each cell (진료과 reads a none mark as blank: it only splits)."""
@@ -184,6 +198,12 @@ def ditto_problems(raw: Any, problems: Any) -> None:
             continue
         codes, uniques = col.coded if col.coded is not None else _factorize(col.values)
         keys = [None if cells.is_blank(u) else _mark_key(cells.text(u)) for u in uniques]
+        if canonical != "department":
+            texts = ["" if cells.is_blank(u) else cells.text(u) for u in uniques]
+            example = [i for i, t in enumerate(texts) if _EXAMPLE.match(t)]
+            if example:
+                problems.at(np.flatnonzero(np.isin(codes, example)), col.ref, col.values,
+                            EXAMPLE_EXPECTED)  # fmt: skip
         none = DITTO_EXPECTED if canonical == "person" else NONE_NAME_EXPECTED  # 이름 "-": 〃
         for marks, expected in ((_DITTO, DITTO_EXPECTED), (_NONE_NAME, none)):
             if canonical == "department" and marks is _NONE_NAME:

@@ -77,6 +77,14 @@ class XlsxProblem(Exception):
         self.where = where
 
 
+def _zero_height(attrs: dict[str, str]) -> bool:
+    """A ``<row ht="0">`` (what some programs write for a hidden row): no one sees it."""
+    try:
+        return float(attrs.get("ht", "1")) == 0
+    except ValueError:
+        return False
+
+
 @dataclass(frozen=True)
 class Formula:
     """A formula cell with no saved value (the file was not saved by Excel after editing)."""
@@ -518,8 +526,8 @@ class _SheetReader:
             self.col = -1
             if self.max_rows is not None and self.row >= self.max_rows:
                 raise _Stop
-            if attrs.get("hidden", "").lower() in {"1", "true"}:
-                self.sheet.hidden_rows.append(self.row)
+            if attrs.get("hidden", "").lower() in {"1", "true"} or _zero_height(attrs):
+                self.sheet.hidden_rows.append(self.row)  # a row of height 0 is hidden too
         elif local == "mergeCell":
             self._merge(attrs.get("ref", ""))
         elif local == "col" and attrs.get("hidden", "").lower() in {"1", "true"}:
