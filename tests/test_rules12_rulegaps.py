@@ -140,6 +140,19 @@ def test_medical_aid_rows_named(tmp_path: Path) -> None:
     assert not _said(build_report(lines, "gen4", policy_start="2021-07-01"), "의료급여")
 
 
+def test_medical_aid_other_cover_header(tmp_path: Path) -> None:
+    """A 환자구분 column under another header the reader knows (보험유형) is found too."""
+    path = _csv(
+        tmp_path,
+        "type.csv",
+        "이름,진료일자,진료구분,요양기관종류,병원명,보험유형,본인부담금,공단부담금,비급여\n"
+        "나,2024-03-05,외래,의원,가의원,의료급여1종,1000,20000,0\n",
+    )
+    report = build_report(read_receipts(path), "gen4", policy_start="2021-07-01")
+    (text,) = _said(report, "의료급여")
+    assert text.startswith("의료급여: 보험유형 열에")
+
+
 def test_no_medical_aid_sentence_without_cover_column(tmp_path: Path) -> None:
     path = _csv(tmp_path, "nhi.csv", HEAD + "나,2024-03-05,외래,의원,가의원,15000,20000,50000\n")
     assert not _said(build_report(read_receipts(path), "gen4", policy_start="2021-07-01"),

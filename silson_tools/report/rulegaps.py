@@ -13,6 +13,7 @@ the rows it touches, so that no number it changes is shown without a word:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
@@ -114,6 +115,22 @@ def reentry_sentences(
     return [text]
 
 
+def _cover_header(notes: Sequence[object]) -> str | None:
+    """The 환자구분 (cover) header among the columns the reader checked and did not read (its
+    ``checked_note`` sentence), or None."""
+    from ..receipts.header import default_aliases
+    from ..receipts.sides import checked_note, side_kind
+
+    prefix = checked_note(["?"])[0][:-1]
+    for note in notes:
+        text = str(note)
+        if text.startswith(prefix):
+            for header in text[len(prefix) :].split(", "):
+                if side_kind(header, default_aliases()) == "cover":
+                    return header
+    return None
+
+
 def medical_aid_sentences(lines: ReceiptLines) -> list[str]:
     """의료급여 lines (the reader's ``attrs["source"]["medical_aid_rows"]``) named: the 건강보험
     상한제 table was applied to them and the 의료급여 상한제·보상제 is not modelled. A reader
@@ -125,12 +142,12 @@ def medical_aid_sentences(lines: ReceiptLines) -> list[str]:
         if not len(aid):
             return []
         where = f"환자구분이 의료급여인 {_rows(aid)}"
-    elif any("환자구분" in str(n) for n in source.get("notes", ())):
-        where = "환자구분 열에 의료급여라고 적힌 줄이 있다면 그 줄"
+    elif (cover := _cover_header(source.get("notes", ()))) is not None:
+        where = f"{cover} 열에 의료급여라고 적힌 줄이 있다면 그 줄"
     else:
         return []
     return [
-        f"의료급여: {where} 에는 건강보험 본인부담상한제 표를 썼습니다. 의료급여 수급권자의 "
+        f"의료급여: {where}에는 건강보험 본인부담상한제 표를 썼습니다. 의료급여 수급권자의 "
         "본인부담상한제·보상제 (1종·2종의 월·연 상한, 건강보험과 다른 금액) 는 계산하지 "
         "않았습니다. 그 상한을 넘어 의료급여에서 돌려받는 본인부담은 건강보험 상한제 환급처럼 "
         "실손이 보상하지 않으므로, 그 줄의 보험금은 실제보다 클 수 있습니다 (the 의료급여 "
