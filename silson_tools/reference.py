@@ -464,6 +464,10 @@ values."2027-01-01" = {{ ended = true, confidence = "B", source = "..." }}   # �
 - 변형 상품은 `extends = "gen3"` 으로 시작하고 다른 것만 적습니다. 표는 키별로 합쳐지고,
   숫자의 `values` (날짜별 값 전체)와 목록은 통째로 바뀝니다. `remove = ["parts.mri"]` 는
   물려받은 키를 지웁니다.
+- `[policy.reentry]` (단위 `years`, 계약일 기준 날짜별 값) 는 재가입주기입니다: 계약일부터 그
+  햇수가 지나면 계약은 그때의 표준약관으로 다시 맺어지고 (다른 상품 파일), 보고서가 그 뒤의 줄을
+  행으로 알립니다.
+  없으면 재가입주기가 없는 상품 (1세대, 2세대 선택형Ⅰ: `remove = ["policy.reentry"]`) 입니다.
 - 본인부담상한액 (`silson_tools/data/ceiling.toml`) 과 할인·할증 등급
   (`silson_tools/data/premium_grades.toml`) 은 표 (연도 × 소득분위 구간, 등급 × 구간) 로 두었지만
   같은 규칙을 따릅니다: `source` 는 출처 키, 신뢰도는 A/B/C/user, 단위와 한국어 이름은 파일에 적고,
