@@ -17,9 +17,14 @@ def _line(name: str = "나래", hospital: str = "가의원", dept: str = "정형
     return [name, "2024-03-05", "외래", "의원", hospital, dept, 15000, 50000]
 
 
-@pytest.mark.parametrize("mark", ["〃", "상동", "위와 같음", "-", "동일"])
+@pytest.mark.parametrize("mark", ["〃", "상동", "위와 같음", "동일"])
 def test_a_ditto_in_the_name_is_refused(tmp_path: Path, mark: str) -> None:
     refused_alike(tmp_path, HEAD, [_line(), _line(mark)], "이름", mark, "값 그대로")
+
+
+@pytest.mark.parametrize("mark", ["-", "미상"])
+def test_a_none_mark_in_the_name_is_refused(tmp_path: Path, mark: str) -> None:
+    refused_alike(tmp_path, HEAD, [_line(), _line(mark)], "이름", mark, "사람의 이름을 적으세요")
 
 
 @pytest.mark.parametrize("mark", ["〃", "상동"])
@@ -31,14 +36,14 @@ def test_a_ditto_in_hospital_or_department_is_refused(tmp_path: Path, mark: str)
 @pytest.mark.parametrize("mark", ["-", "없음", "미상"])
 def test_a_none_mark_in_the_hospital_is_refused(tmp_path: Path, mark: str) -> None:
     rows = [_line(hospital=mark), _line(hospital=mark)]
-    refused_alike(tmp_path, HEAD, rows, "병원명", mark, "병원명 또는 빈칸", n=2)
+    refused_alike(tmp_path, HEAD, rows, "병원명", mark, "병원 이름을 적으세요", n=2)
 
 
 def test_names_that_hold_such_words_are_read(tmp_path: Path) -> None:
     read_alike(tmp_path, HEAD, [_line(hospital="동일의원"), _line(name="상동희")])
 
 
-@pytest.mark.parametrize("name", ["(예) 홍길동", "예시", "홍길동", "샘플", "작성예"])
+@pytest.mark.parametrize("name", ["(예) 홍길동", "예시", "예) 김", "샘플", "작성예"])
 def test_a_templates_example_row_is_refused(tmp_path: Path, name: str) -> None:
     """A downloaded template's example row was paid as a person's receipt (ex.csv)."""
     refused_alike(tmp_path, HEAD, [_line(name), _line()], "이름", name, "실제 영수증 줄")
@@ -49,6 +54,6 @@ def test_a_placeholder_hospital_is_refused(tmp_path: Path) -> None:
     refused_alike(tmp_path, HEAD, rows, "병원명", "OO의원", "실제 영수증 줄")
 
 
-@pytest.mark.parametrize("name", ["김OO", "예진", "Kim", "오오의원"])
+@pytest.mark.parametrize("name", ["김OO", "예진", "Kim", "오오의원", "홍길동", "예시1"])
 def test_names_like_examples_are_read(tmp_path: Path, name: str) -> None:
     read_alike(tmp_path, HEAD, [_line(name)])

@@ -21,6 +21,15 @@ def test_common_spellings_of_the_name_are_read(tmp_path: Path, header: str) -> N
         assert got["person"].tolist() == ["첫째", "둘째"]
 
 
+@pytest.mark.parametrize(
+    "header",
+    ["환자 메모", "환자상태", "가족력", "청구대상", "대상여부", "진료받은 병원", "대상 질환"],
+)
+def test_notes_about_the_patient_are_not_names(tmp_path: Path, header: str) -> None:
+    rows = [["초진", *DAY], ["재진", *DAY], ["O", *DAY]]
+    read_alike(tmp_path, [header, *BASE], rows)
+
+
 @pytest.mark.parametrize("header", ["보험 받는 사람", "관계", "누구", "member", "환자번호"])
 def test_a_name_lookalike_with_two_names_is_refused(tmp_path: Path, header: str) -> None:
     refused_alike(tmp_path, [header, *BASE], [["첫째", *DAY], ["둘째", *DAY]], header, "둘째",
@@ -45,6 +54,11 @@ def test_a_severe_lookalike_marking_a_line_is_refused(tmp_path: Path, header: st
                                                       cell: str) -> None:  # fmt: skip
     refused_alike(tmp_path, ["이름", header, *BASE], [["나", cell, *DAY]], header, cell,
                   "산정특례 열")  # fmt: skip
+
+
+@pytest.mark.parametrize(("header", "cell"), [("중증도", "경증"), ("암보험 청구", "O")])
+def test_other_marks_are_not_severe(tmp_path: Path, header: str, cell: str) -> None:
+    read_alike(tmp_path, ["이름", header, *BASE], [["나", cell, *DAY]])
 
 
 def test_a_severe_lookalike_saying_no_is_read(tmp_path: Path) -> None:
@@ -101,9 +115,14 @@ def test_days_spellings_are_read(tmp_path: Path, header: str) -> None:
         assert got["days"].tolist() == [10]
 
 
-@pytest.mark.parametrize("header", ["기간", "일"])
+@pytest.mark.parametrize("header", ["입원날수", "재원 일"])
 def test_a_days_lookalike_is_refused(tmp_path: Path, header: str) -> None:
     refused_alike(tmp_path, [*STAY_HEAD, header], [[*STAY_LINE, 10]], header, 10, "입원일수 열")
+
+
+@pytest.mark.parametrize("header", ["기간", "일", "복약기간", "진료기간"])
+def test_other_periods_are_not_days_of_a_stay(tmp_path: Path, header: str) -> None:
+    read_alike(tmp_path, [*STAY_HEAD, header], [[*STAY_LINE, 3]])
 
 
 @pytest.mark.parametrize(("header", "column"), [("상한초과", "over_ceiling"),

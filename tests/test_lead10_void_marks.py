@@ -1,5 +1,5 @@
-"""A note column that says a line is a copy or void (중복, 재발행, 재발급, 무효, 삭제, 정정,
-이중청구, 위 영수증과 같음) or a partial refund (일부환불, 환불 예정) refuses the line at that
+"""A note column that says a line is a copy or void (중복, 무효, 삭제, 정정 전, 이중청구,
+위 영수증과 같음) or a partial refund (일부환불, 환불 예정) refuses the line at that
 cell: counted, it paid a receipt twice (중복.csv: 90,000 where one receipt is 25,000). A
 note that only mentions something else is read."""
 
@@ -17,8 +17,8 @@ LINE = ["나", "2024-03-05", "외래", "의원", "가의원", 15000, 20000, 5000
 
 @pytest.mark.parametrize(
     "note",
-    ["중복", "중복 영수증", "이중청구", "재발행", "재발급", "무효", "삭제", "정정", "오류",
-     "위 영수증과 같음", "같은 영수증", "취소 후 재결제", "duplicate"],
+    ["중복", "중복 영수증", "이중청구", "무효", "삭제", "정정 전", "오류", "위 영수증과 같음",
+     "같은 영수증", "취소 후 재결제", "duplicate"],
 )  # fmt: skip
 def test_a_copy_or_void_line_is_refused(tmp_path: Path, note: str) -> None:
     refused_alike(tmp_path, HEAD, [[*LINE, ""], [*LINE, note]], "비고", note, "한 번만 센")
@@ -29,6 +29,8 @@ def test_a_refund_is_refused(tmp_path: Path, note: str) -> None:
     refused_alike(tmp_path, HEAD, [[*LINE, note]], "비고", note, "취소·환불되지 않은")
 
 
-@pytest.mark.parametrize("note", ["보험금 수령", "청구완료", "재진", "중복 처방 없음 확인"])
+@pytest.mark.parametrize(
+    "note", ["보험금 수령", "청구완료", "재진", "중복 처방 없음 확인", "재발급", "재발행", "정정본"]
+)
 def test_other_notes_are_read(tmp_path: Path, note: str) -> None:
     read_alike(tmp_path, HEAD, [[*LINE, note]])

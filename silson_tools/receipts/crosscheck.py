@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..schema import TIERS
 from .departments import has_near_names, near_spellings, purposes
 from .groups import Groups
 from .header import normalize, strip_invisible
@@ -24,7 +25,7 @@ from .pharmacy_join import ask_visits_of, pharmacy_ties
 if TYPE_CHECKING:
     from .validate import Problems
 
-__all__ = ["TOTAL_WORDS", "cross_checks", "is_total", "total_cells"]
+__all__ = ["TOTAL_WORDS", "cross_checks", "is_total", "tier_notes", "total_cells"]
 
 TOTAL_WORDS = frozenset(
     normalize(w)
@@ -221,6 +222,42 @@ def cross_checks(
         pharmacy_ties(out, _institution_keys(out, codes), codes["tier"], refs, ok, not_outpatient,
                       setting == pharmacy_setting, problems)  # fmt: skip
     overlapping_stays(out, codes, refs, ok, inpatient, problems)
+
+
+def tier_notes(out: Mapping[str, Any], rows: np.ndarray) -> list[str]:
+    """A read note for a 병원명 written as two 요양기관종류 in one year (약국 lines aside: their
+    kind is the pharmacy's): the kind sets the deductible (1만 ↔ 2만), and a typo on one line
+    moves that line's, so the rows of the kind fewer lines give are named. (Said, not refused:
+    a hospital may change its kind, and same-day lines take the highest.)"""
+    if "institution" not in out or "tier" not in out:
+        return []
+    inst = np.asarray(out["institution"], dtype=object)
+    tier = np.asarray(out["tier"], dtype=object)
+    at = np.flatnonzero((inst != "") & (tier != "pharmacy"))
+    if len(at) < 2:
+        return []
+    frame = pd.DataFrame({
+        "inst": [institution_key(str(n)) for n in inst[at]] if len(at) <= 5_000
+        else pd.Series(inst[at]).map(lambda n: institution_key(str(n))).to_numpy(),
+        "year": np.asarray(out["date"]).astype("datetime64[Y]")[at],
+        "tier": tier[at],
+    })  # fmt: skip
+    mixed = (frame.groupby(["inst", "year"], sort=False)["tier"].transform("nunique") > 1)
+    if not mixed.any():
+        return []
+    notes = []
+    for (name, year), part in frame[mixed.to_numpy()].groupby(["inst", "year"], sort=False):
+        counts = part["tier"].value_counts(sort=True)
+        rare = part.index[part["tier"] != counts.index[0]]
+        shown = ", ".join(str(int(r)) for r in rows[at[rare]][:10])
+        kinds = "·".join(TIERS.get(t, t) for t in counts.index)
+        notes.append(
+            f"병원명 {name!r}이 {str(year)[:4]}년에 {kinds}으로 적혀 있습니다"
+            + f" (rows {shown})"
+            + ": 요양기관종류가 공제금액을 정하므로 (1만·1.5만·2만원) 한 병원은 한 가지로 적으세요 "
+            "(one hospital written as two kinds in one year: the kind sets the deductible)"
+        )
+    return notes[:5]
 
 
 def institution_key(name: str) -> str:

@@ -12,6 +12,7 @@ import pandas as pd
 from ..errors import InputError, ReceiptError
 from ..schema import COLUMN_LABELS, WON_COLUMNS
 from . import cells
+from .crosscheck import tier_notes
 from .departments import department_notes, visit_notes
 from .grid import Grid, read_grid
 from .header import Aliases, Header, default_aliases, load_aliases, map_header
@@ -92,6 +93,7 @@ def read_receipts(
     source["notes"].extend(_small_amounts(checked.columns, source))
     source["notes"].extend(department_notes(found.found.get("department")))
     source["notes"].extend(visit_notes(found.found.get("visit")))
+    source["notes"].extend(tier_notes(checked.columns, rows))
     lines = ReceiptLines._create(checked, index, label, rows, {"source": source}, ())
     if person is not None:
         persons = sorted(lines["person"].unique().tolist())

@@ -24,10 +24,12 @@ from .validate import _factorize
 __all__ = ["PERSON_LIKE_EXPECTED", "SEVERE_LIKE_EXPECTED", "ditto_problems", "lookalike_problems"]
 
 _PERSON_LIKE: Final = re.compile(
-    r"이름|성명|성함|환자|피보험|수진|진료자|진료받|가족|구성원|대상|관계|누구|사람"
-    r"|name|patient|member|insured|who"
+    r"(?:이름|성명|성함|환자|피보험자|수진자|수진인|진료자|가족|가족구성원|구성원|대상자|관계|누구|사람"
+    r"|환자번호|수진자번호|피보험자번호|name|patient|member|insured|who|patientid)$"
 )
-_SEVERE_LIKE: Final = re.compile(r"특례|중증|암|희귀|난치|severe|cancer|v코드|vcode")
+"""A header that ends in a word for who was treated (보험 받는 사람, 관계); not 환자 메모,
+환자상태, 가족력, 청구대상 (a note, a state, a history, a yes/no)."""
+_SEVERE_LIKE: Final = re.compile(r"특례|중증(?!도)|암환자|^암$|희귀|난치|severe|v코드|vcode")
 _NOT_LIKE: Final = re.compile(r"구분|유형|종류|자격|부담|금액|액$|일$|일자$|날짜")
 """Headers that name something else though they hold a name word (환자구분: the cover;
 환자부담금: an amount; 수진일: a date)."""
@@ -35,16 +37,18 @@ _NOT_SEVERE: Final = re.compile(r"부담|금액|액$|일$|일자$|날짜")
 """Amounts and dates, whatever word they hold (암검진일, 중증부담금); a 산정특례번호 is a mark."""
 
 PERSON_LIKE_EXPECTED: Final = (
-    "이름 열 (a column named 이름: this column names different people on different lines, "
-    "but its header is not one this reader knows, so every line would be read as one person "
-    "'본인' — their yearly limits, counts and one day's 통원 pooled; if it names who was "
-    "treated, rename the header to 이름; if not, delete the column)"
+    "이름 열: 이 열이 진료받은 사람이면 머리글을 '이름'으로 고치고, 아니면 지우세요 — 지금은 "
+    "모든 줄을 한 사람 '본인'으로 계산합니다 (a column named 이름: this column names different "
+    'people on different lines, but its header is not one this reader knows, so every line would '
+    "be read as one person '본인' — their yearly limits, counts and one day's 통원 pooled; if it "
+    'names who was treated, rename the header to 이름; if not, delete the column)'
 )
 SEVERE_LIKE_EXPECTED: Final = (
-    "산정특례 열 (a column named 산정특례: this column marks lines as 산정특례·중증, but its "
-    "header is not one this reader knows, so every line would be read as not 중증 — under "
-    "5세대 a 중증 line is paid by 특약1, not 특약2; if it marks 산정특례, rename the header to "
-    "산정특례 and write 예/아니오; if not, delete the column)"
+    "산정특례 열: 산정특례(중증) 여부라면 머리글을 '산정특례'로 고치고, 아니면 지우세요 — 지금은 "
+    '모든 줄을 비중증으로 계산합니다 (a column named 산정특례: this column marks lines as '
+    '산정특례·중증, but its header is not one this reader knows, so every line would be read as '
+    'not 중증 — under 5세대 a 중증 line is paid by 특약1, not 특약2; if it marks 산정특례, '
+    'rename the header to 산정특례 and write 예/아니오; if not, delete the column)'
 )
 
 
@@ -74,7 +78,8 @@ def lookalike_problems(
                 problems.at([at], ref_of(h), values, PERSON_LIKE_EXPECTED)
             continue
         elif "severe" not in found and _SEVERE_LIKE.search(key):
-            tests.append((_says_yes, SEVERE_LIKE_EXPECTED))
+            numbered = key.endswith(("번호", "코드"))  # 산정특례번호: any number is a yes
+            tests.append((_says_yes if not numbered else _not_no, SEVERE_LIKE_EXPECTED))
         elif "category" not in found and category is not None and _CATEGORY_LIKE.search(key):
             tests.append((lambda u: category(u)[0] not in (None, ""), CATEGORY_LIKE_EXPECTED))
         elif "diagnosis" not in found and _DIAGNOSIS_LIKE.search(key):
@@ -91,23 +96,26 @@ _CATEGORY_LIKE: Final = re.compile(
 )
 _DIAGNOSIS_LIKE: Final = re.compile(r"진단|상병|병명|질병|kcd|icd|코드")
 _KCD: Final = re.compile(r"^\s*[A-Za-z]\d{2}(?:\.?\d{1,3})?\s*$")
-_DAYS_LIKE: Final = re.compile(r"기간|일수|재원|^일$|days")
+_DAYS_LIKE: Final = re.compile(r"입원|재원|inpatient")
 _NOT_DAYS: Final = re.compile(r"투약|처방|조제|복용|투여|치료일수|통원")
 CATEGORY_LIKE_EXPECTED: Final = (
-    "항목 열 (a column named 항목: this column names a treatment the rules know (도수치료, "
-    "MRI, 미용 …) but its header is not one this reader knows, so every line would be read "
-    "as general care — its limits and exclusions left out; rename the header to 항목, or "
-    "delete the column)"
+    "항목 열: 치료 항목(도수치료·MRI …)이라면 머리글을 '항목'으로 고치고, 아니면 지우세요 — "
+    '지금은 일반 진료로 계산합니다 (a column named 항목: this column names a treatment the rules '
+    'know (도수치료, MRI, 미용 …) but its header is not one this reader knows, so every line '
+    'would be read as general care — its limits and exclusions left out; rename the header to '
+    '항목, or delete the column)'
 )
 DIAGNOSIS_LIKE_EXPECTED: Final = (
-    "상병코드 열 (a column named 상병코드: this column holds a KCD code but its header is not "
-    "one this reader knows, so the exclusions by diagnosis (F04–F99 …) would be left out; "
-    "rename the header to 상병코드, or delete the column)"
+    "상병코드 열: 질병분류기호라면 머리글을 '상병코드'로 고치고, 아니면 지우세요 — 지금은 진단에 "
+    '따른 보장 제외를 보지 않습니다 (a column named 상병코드: this column holds a KCD code but '
+    'its header is not one this reader knows, so the exclusions by diagnosis (F04–F99 …) would '
+    'be left out; rename the header to 상병코드, or delete the column)'
 )
 DAYS_LIKE_EXPECTED: Final = (
-    "입원일수 열 (a column named 입원일수: this column holds days but its header is not one "
-    "this reader knows, so every stay would be read as 0 days and one stay's receipts as "
-    "separate admissions; rename the header to 입원일수, or delete the column)"
+    "입원일수 열: 입원한 날수라면 머리글을 '입원일수'로 고치고, 아니면 지우세요 — 지금은 "
+    '입원일수를 0으로 계산합니다 (a column named 입원일수: this column holds days but its header '
+    "is not one this reader knows, so every stay would be read as 0 days and one stay's receipts "
+    'as separate admissions; rename the header to 입원일수, or delete the column)'
 )
 
 
@@ -130,6 +138,8 @@ def _second_name(values: Any) -> int | None:
     if len(names) < 2 or all(cells.parse_amount(u)[1] is None for u in uniques
                              if not cells.is_blank(u)):  # fmt: skip
         return None
+    if all(flags.parse_severe(t)[0] is not None for t in names):
+        return None  # O/X, 예/아니오: a yes-no column, not names
     first = None
     for pos, code in enumerate(codes.tolist()):
         text = texts[code] if code >= 0 else None
@@ -142,9 +152,14 @@ def _second_name(values: Any) -> int | None:
     return None
 
 
-def _says_yes(cell: Any) -> bool:
-    """A 산정특례-like cell that is not a clear no (아니오, N, 0, 비중증)."""
+def _not_no(cell: Any) -> bool:
+    """A cell that is not a clear no (a 산정특례 registration number)."""
     return flags.parse_severe(cell)[0] is not False
+
+
+def _says_yes(cell: Any) -> bool:
+    """A 산정특례-like cell that says yes (예, Y, O, a V-code); not one it cannot read (경증)."""
+    return flags.parse_severe(cell)[0] is True
 
 
 def _mark_key(text: str) -> str:
@@ -165,27 +180,36 @@ _NONE_NAME: Final = frozenset(
 """이름/병원명 cells that name nobody: read as a name they would be one person (one hospital)
 for every such line."""
 DITTO_EXPECTED: Final = (
-    "값 그대로 (the value itself: this cell says 'same as above' — 〃, 상동 — which would be "
-    "read as a name of its own; write the name, or merge the cells in Excel, which is read "
-    "as the value above)"
+    "값 그대로: '위와 같음' 표시 대신 이름을 적거나 엑셀에서 칸을 병합하세요 (the value itself: "
+    "this cell says 'same as above' — 〃, 상동 — which would be read as a name of its own; write "
+    'the name, or merge the cells in Excel, which is read as the value above)'
 )
 NONE_NAME_EXPECTED: Final = (
-    "병원명 또는 빈칸 (a name, or a blank cell: this mark names no hospital, and read as a "
-    "name every line with it would be one hospital — write the name, or leave the cell empty)"
+    '병원명: 병원 이름을 적으세요 — 이 표시는 병원을 말하지 않고, 이름으로 읽으면 이렇게 적은 '
+    "줄이 모두 한 병원이 됩니다 (the hospital's name: this mark names no hospital, and read as a "
+    'name every line with it would be one hospital; a blank cell is asked about too where other '
+    'lines name one)'
+)
+NONE_PERSON_EXPECTED: Final = (
+    '이름: 진료받은 사람의 이름을 적으세요 — 이 표시는 사람을 말하지 않고, 이름으로 읽으면 '
+    "이렇게 적은 줄이 모두 한 사람이 됩니다 (the person's name: this mark names nobody, and read "
+    'as a name every line with it would be one person)'
 )
 
 
 _EXAMPLE: Final = re.compile(
-    r"^\s*(?:[(\[（]\s*예\s*(?:시)?\s*[)\]）]|예\s*\)|예시|작성\s*예|샘플|보기\s*[):]|"
-    r"example|sample|ex\s*[).:]|홍길동\s*$|"
-    r"[Oo○◯〇Xx×△□*]{2,}\s*(?:의원|병원|약국|치과|한의원|치과의원|한방병원)\s*$)",
+    r"^\s*(?:[(\[（]\s*예\s*(?:시)?\s*[)\]）]|예\s*\)|예시\s*(?:$|[):])|작성\s*예|샘플|보기\s*[):]|"
+    r"example|sample|ex\s*[).:]|"
+    r"[Oo○Xx×*]{2,}\s*(?:의원|병원|약국|치과|한의원|치과의원|한방병원)\s*$)",
     re.IGNORECASE,
 )
-"""A template's example row (``(예) 홍길동``, ``예시``, ``샘플``, ``작성예``, ``example``, the
-placeholders ``홍길동`` and ``OO의원``: several hospitals written OO의원 would be one)."""
+"""A template's example row (``(예) 홍길동``, ``예시``, ``샘플``, ``작성예``, ``example``, a
+placeholder ``OO의원``: several hospitals written OO의원 would be one). A bare 홍길동 or 예시1 is
+read: a name, if an odd one."""
 EXAMPLE_EXPECTED: Final = (
-    "실제 영수증 줄 (a real receipt line: this name marks a template's example row — (예), "
-    "예시, 샘플 — which would be paid as a person's receipt; delete the example row)"
+    '실제 영수증 줄: 서식의 예시 줄이면 지우세요 (a real receipt line: this name marks a '
+    "template's example row — (예), 예시, 샘플 — which would be paid as a person's receipt; "
+    'delete the example row)'
 )
 
 
@@ -204,7 +228,7 @@ def ditto_problems(raw: Any, problems: Any) -> None:
             if example:
                 problems.at(np.flatnonzero(np.isin(codes, example)), col.ref, col.values,
                             EXAMPLE_EXPECTED)  # fmt: skip
-        none = DITTO_EXPECTED if canonical == "person" else NONE_NAME_EXPECTED  # 이름 "-": 〃
+        none = NONE_PERSON_EXPECTED if canonical == "person" else NONE_NAME_EXPECTED
         for marks, expected in ((_DITTO, DITTO_EXPECTED), (_NONE_NAME, none)):
             if canonical == "department" and marks is _NONE_NAME:
                 continue

@@ -195,16 +195,20 @@ def unknown_amounts(headers: list[Header], cells_of: Callable[[Header], Any],
         unit = h.unit_text is not None or (
             note is not None and normalize(note[1]) in ("원", "천원", "만원")
         )
-        money = unit or (key.endswith(ends) and not _ends(key, side, "not_money_words")) or (
-            _has_word(h.text, key, side.get("amount_words", frozenset()))
-            and not _ends(key, side, "not_amount_endings")
+        if note is not None and normalize(note[1]) in ("%", "퍼센트", "률", "율"):
+            continue  # 본인부담(%): a rate
+        worded = _has_word(h.text, key, side.get("amount_words", frozenset())) and not _ends(
+            key, side, "not_amount_endings"
         )
-        if not money and _ends(key, side, "not_amount_endings"):
+        money = unit or (key.endswith(ends) and not _ends(key, side, "not_money_words"))
+        if not money and not worded and _ends(key, side, "not_amount_endings"):
             continue  # 번호, 코드, 일수 …: numbers that are not won, whatever the cells
         if total_meaning(h.text, aliases) is not None or count_meaning(h.text, aliases):
             continue
         values = cells_of(h)
         won, ok = _read(values, 1)
+        if worded and not money:  # an amount word alone: amounts of 100원 or more
+            money = bool((ok & (won >= 100)).any())
         if not money and not _written_as_won(values, ok):
             continue
         hit = np.flatnonzero(ok & (won > 0))

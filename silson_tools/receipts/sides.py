@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 _CANCEL_KO: Final = ("취소", "환불", "반품", "반환", "결제취소", "승인취소", "중복", "이중",
-                     "재발행", "재발급", "무효", "삭제", "정정", "오류")  # fmt: skip
+                     "무효", "삭제", "정정", "오류")  # fmt: skip
 CANCEL_EXPECTED: Final = (
     "취소·환불되지 않은 영수증 줄 (a line that was paid: this cell says the payment was "
     "cancelled or refunded, so the line is not care the person bore — delete the cancelled "
@@ -157,16 +157,17 @@ _CANCEL_MARK: Final = re.compile(
 """A cell that is a cancellation mark (취소, 승인취소, 환불완료, cancelled), not a sentence
 that mentions one (예약 취소 후 재방문)."""
 _VOID_MARK: Final = re.compile(
-    r"(?:중복|이중)(?:영수증|청구|발행|결제|입력|줄)?(?:건|됨)?|재발행(?:분|본|영수증)?"
-    r"|재발급(?:분|본|영수증)?|무효(?:건|처리)?|삭제(?:됨|예정|요망|건)?|정정(?:전|후|본|건)?"
-    r"|오류(?:건|입력)?|취소후재결제|(?:위|윗줄|위영수증|앞줄)(?:과|와|이랑)?같음|같은영수증"
-    r"|duplicated?|dup|copy|reissued?")
-"""A cell that says the line is a copy or not valid (중복, 재발행, 무효, 삭제, 정정, 위와 같음):
-counted, it would pay a receipt twice or pay one that does not stand."""
+    r"(?:중복|이중)(?:영수증|청구|발행|결제|입력|줄)?(?:건|됨)?|무효(?:건|처리)?"
+    r"|삭제(?:됨|예정|요망|건)?|정정전|오류(?:건|입력)?|취소후재결제"
+    r"|(?:위|윗줄|위영수증|앞줄)(?:과|와|이랑)?같음|같은영수증|duplicated?|dup|copy")
+"""A cell that says the line is a copy or not valid (중복, 무효, 삭제, 정정 전, 위와 같음):
+counted, it would pay a receipt twice or pay one that does not stand. (재발급, 재발행 and 정정본
+are left alone: such a line is usually the one valid copy.)"""
 VOID_EXPECTED: Final = (
-    "한 번만 센 유효한 영수증 줄 (a line that stands once: this cell says the line is a "
-    "duplicate, reissue, correction or void — delete the copy or the void line so one receipt "
-    "is counted once, or clear this cell if the line is care of its own)"
+    '한 번만 센 유효한 영수증 줄: 사본·무효 줄이면 지우고, 따로 받은 진료면 이 칸을 비우세요 (a '
+    'line that stands once: this cell says the line is a duplicate or void — delete the copy or '
+    'the void line so one receipt is counted once, or clear this cell if the line is care of its '
+    'own)'
 )
 
 
@@ -286,8 +287,8 @@ def checked_note(checked: list[str]) -> list[str]:
 
 
 _CANCEL_ANY: Final = re.compile(
-    "|".join((*_CANCEL_KO, "같음", "같은", "cancel", "refund", "void", "reversal", "dup", "copy",
-              "reissue")), re.IGNORECASE)  # fmt: skip
+    "|".join((*_CANCEL_KO, "같음", "같은", "cancel", "refund", "void", "reversal", "dup", "copy")),
+    re.IGNORECASE)  # fmt: skip
 
 
 def _may_cancel(values: Any) -> bool:
