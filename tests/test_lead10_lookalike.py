@@ -132,3 +132,7 @@ def test_ceiling_and_full_copay_spellings_are_read(tmp_path: Path, header: str,
                                                    column: str) -> None:  # fmt: skip
     for got in read_alike(tmp_path, [*STAY_HEAD, header], [[*STAY_LINE, 30000]]):
         assert got[column].tolist() == [30000]
+
+
+def test_an_institution_code_is_not_a_diagnosis(tmp_path: Path) -> None:
+    read_alike(tmp_path, [*ITEM_HEAD, "기관코드"], [[*ITEM_LINE, "A12"]])

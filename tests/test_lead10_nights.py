@@ -32,3 +32,8 @@ def test_a_header_in_nights_is_refused(tmp_path: Path) -> None:
 def test_days_are_read(tmp_path: Path, cell: object) -> None:
     for got in read_alike(tmp_path, HEAD, [_row(cell)]):
         assert got["days"].tolist() == [4]
+
+
+def test_a_stay_written_as_its_dates_is_refused_with_its_days(tmp_path: Path) -> None:
+    refused_alike(tmp_path, HEAD, [_row("2024-06-11~2024-06-14")], "입원일수",
+                  "2024-06-11~2024-06-14", "이면 4일")  # fmt: skip

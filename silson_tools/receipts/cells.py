@@ -286,6 +286,12 @@ def _excel_serial(number: float) -> tuple[dt.date | None, str | None]:
     return _EXCEL_EPOCH + dt.timedelta(days=int(number)), None
 
 
+_SPAN: Final = re.compile(
+    r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})\s*[~～\-–]\s*(\d{4})[-./](\d{1,2})[-./](\d{1,2})"
+)
+"""A stay written as its dates (``2024-06-11~2024-06-14``) in the 입원일수 column."""
+
+
 def parse_days(value: Any) -> tuple[int | None, str | None]:
     """입원일수: ``3``, ``3일``, 3.0 and the text ``3.0`` (pandas writes a number column with
     blanks as ``3.0`` to CSV, as it writes amounts ``15000.0``) → 3. ``3박`` (nights) is
@@ -295,6 +301,17 @@ def parse_days(value: Any) -> tuple[int | None, str | None]:
     if isinstance(value, _NUMBER_TYPES):
         if np.isfinite(value) and float(value).is_integer():
             return check_days(int(value))
+        return None, DAYS_EXPECTED
+    span = _SPAN.fullmatch(clean(str(value)).strip())
+    if span:  # 2024-06-11~2024-06-14: the stay's dates, not its days
+        try:
+            a, b = (dt.date(int(y), int(m), int(d)) for y, m, d in (span.group(1, 2, 3),
+                                                                     span.group(4, 5, 6)))
+        except ValueError:
+            return None, DAYS_EXPECTED
+        days = (b - a).days + 1
+        if days > 0:
+            return None, f"{DAYS_EXPECTED}: 입원 기간 {a}–{b}이면 {days}일 (both days counted)"
         return None, DAYS_EXPECTED
     match = re.fullmatch(r"(\d{1,9})(?:\.0+)?\s*(일|박)?", clean(str(value)).strip(), re.ASCII)
     if match and match[2] == "박":

@@ -94,7 +94,7 @@ def lookalike_problems(
 _CATEGORY_LIKE: Final = re.compile(
     r"내용|처치|시술|품목|명칭|상세|치료|항목|진료명|급여명|item|treatment"
 )
-_DIAGNOSIS_LIKE: Final = re.compile(r"진단|상병|병명|질병|kcd|icd|코드")
+_DIAGNOSIS_LIKE: Final = re.compile(r"진단|상병|병명|질병|kcd|icd")
 _KCD: Final = re.compile(r"^\s*[A-Za-z]\d{2}(?:\.?\d{1,3})?\s*$")
 _DAYS_LIKE: Final = re.compile(r"입원|재원|inpatient")
 _NOT_DAYS: Final = re.compile(r"투약|처방|조제|복용|투여|치료일수|통원")
