@@ -70,6 +70,10 @@ def write_csv(path: Path, lines: int, seed: int = 7, encoding: str = "utf-8") ->
     nhis = copay * 2
     noncovered = np.where(rng.random(lines) < 0.4, rng.integers(1, 2_000, size=lines) * 100, 0)
     institution = np.char.add("병원", rng.integers(0, 300, size=lines).astype(str))
+    # each stay at a hospital of its own: random stays at shared names overlap, which the
+    # reader refuses as days billed twice
+    institution = np.where(kind == 2, np.char.add("입원병원", np.arange(lines).astype(str)),
+                           institution)  # fmt: skip
     category = _general_where_ambiguous(person, institution, day, category)
     columns = [
         person,
