@@ -32,3 +32,19 @@ def test_one_kind_per_hospital_and_year_says_nothing(tmp_path: Path) -> None:
             "나,2025-03-05,외래,병원,가병원,15000,20000,0\n"  # another year: it may have grown
             "나,2024-03-08,약국,약국,가병원,5000,2000,0\n")  # fmt: skip
     assert _notes(tmp_path, body) == []
+
+
+def test_lines_of_medical_aid_are_carried_for_the_report(tmp_path: Path) -> None:
+    """의료급여 has its own 본인부담상한제, not modelled: the report names these rows."""
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "이름,진료일자,진료구분,요양기관종류,병원명,환자구분,본인부담금,공단부담금,비급여\n"
+        "나,2024-03-05,외래,의원,가의원,의료급여2종,15000,20000,0\n"
+        "나,2024-03-06,외래,의원,가의원,건강보험,15000,20000,0\n"
+        "나,2024-03-07,외래,의원,가의원,1종,15000,20000,0\n",
+        encoding="utf-8",
+    )
+    assert read_receipts(path).attrs["source"]["medical_aid_rows"] == [2, 4]
+    plain = tmp_path / "p.csv"
+    plain.write_text(HEAD + "나,2024-03-05,외래,의원,가의원,15000,20000,0\n", encoding="utf-8")
+    assert "medical_aid_rows" not in read_receipts(plain).attrs["source"]

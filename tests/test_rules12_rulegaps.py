@@ -150,7 +150,7 @@ def test_medical_aid_other_cover_header(tmp_path: Path) -> None:
     )
     report = build_report(read_receipts(path), "gen4", policy_start="2021-07-01")
     (text,) = _said(report, "의료급여")
-    assert text.startswith("의료급여: 보험유형 열에")
+    assert text.startswith("의료급여: 환자구분이 의료급여인 1줄 (rows 2)")
 
 
 def test_no_medical_aid_sentence_without_cover_column(tmp_path: Path) -> None:

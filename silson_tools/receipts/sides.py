@@ -212,6 +212,27 @@ def _mark(values: Any, ref: str, test: Callable[[Any], bool], expected: str,
     problems.at(np.flatnonzero(hit[codes]), ref, values, expected)
 
 
+_MEDICAL_AID: Final = re.compile(r"의료급여|^[12]종$")
+"""A 환자구분 cell that says 의료급여 (its 1종/2종 written alone)."""
+
+
+def medical_aid_positions(headers: list[Header], cells_of: Callable[[Header], Any],
+                          aliases: Aliases) -> np.ndarray | None:  # fmt: skip
+    """Line positions whose 환자구분 (the ``cover`` side column) says 의료급여; None when the
+    table has no such column. (The report says the 의료급여 상한제 is not modelled there.)"""
+    cover = [h for h in headers if h.canonical is None and not cells.is_blank(h.text)
+             and side_kind(h.text, aliases) == "cover"]  # fmt: skip
+    if not cover:
+        return None
+    hit = np.zeros(0, dtype=np.intp)
+    for h in cover:
+        codes, uniques = _factorize(cells_of(h))
+        said = [not cells.is_blank(u) and _MEDICAL_AID.search(normalize(cells.text(u))) is not None
+                for u in uniques]  # fmt: skip
+        hit = np.union1d(hit, np.flatnonzero(np.array([*said, False], dtype=bool)[codes]))
+    return hit
+
+
 def side_problems(headers: list[Header], cells_of: Callable[[Header], Any],
                   ref_of: Callable[[Header], str], aliases: Aliases,
                   problems: Problems) -> list[str]:  # fmt: skip

@@ -57,6 +57,7 @@ from .sides import (
     added_headers,
     checked_note,
     department_kinds,
+    medical_aid_positions,
     old_noncovered_parts,
     side_problems,
     with_prepaid,
@@ -408,6 +409,9 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
         "notes": notes,
         "lines": len(keep),
     }
+    aid = medical_aid_positions(headers, cells_of, aliases)
+    if aid is not None:  # which lines say 의료급여 (the report: its 상한제 is not modelled)
+        source["medical_aid_rows"] = [int(problems.rows[k]) for k in aid]
     def totals_of(names: frozenset[str]) -> list[tuple[str, np.ndarray, int]]:
         return [(column_ref(h), cells_of(h), h.unit if h.unit_text is not None else (unit or 1))
                 for h in headers if h.canonical is None
