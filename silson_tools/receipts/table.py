@@ -286,7 +286,7 @@ def grid_columns(grid: Grid, name: str, aliases: Aliases, hidden_rows: str = "re
     note = (unit, unit_cell) if unit is not None and unit_cell is not None else None
     col_units = amount_units(grid, found, groups, note, keep + body_at, problems, header_row,
                              headers)  # fmt: skip
-    units_elsewhere(grid, col_units, problems)
+    units_elsewhere(grid, col_units, problems, name)
     raw: dict[str, RawColumn] = {}
     nhis_blank = np.zeros(len(keep), dtype=bool)  # ② cells left blank: ② unknown
     blank_amounts: dict[str, int] = {}

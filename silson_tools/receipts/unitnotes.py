@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -226,13 +226,25 @@ def amount_units(
     return {c: ColumnUnit(u.multiplier, u.shown, u.shown_unit) for c, u in out.items()}
 
 
-def units_elsewhere(grid: Any, units: Mapping[str, ColumnUnit], problems: Problems) -> None:
+_NAMED_UNIT: Final = re.compile(
+    r"[(\[（]\s*(?:단위\s*[:：]?\s*)?(?:천원|만원|千원)\s*[)\]）]|단위\s*[:：]?\s*(?:천원|만원)"
+)
+"""A unit in a sheet or file name: ``(천원)``, ``[단위: 만원]``, ``단위 천원``."""
+
+
+def units_elsewhere(grid: Any, units: Mapping[str, ColumnUnit], problems: Problems,
+                    name: str | None = None) -> None:  # fmt: skip
     """A unit written where it is not read — a cell comment (메모), a sheet not read (a cover
-    sheet's ``단위: 천원``) — must be the unit every amount column already has, else refused."""
+    sheet's ``단위: 천원``), the name of the sheet read (``2024 병원비(천원)``) or of the file
+    (``병원비(천원).csv``) — must be the unit every amount column already has, else refused."""
     places = [(f"{letter(c)}열 (메모 comment {cell_ref(r, c)})", r + 1, text)
               for r, c, text in getattr(grid, "comments", [])]
     places += [(f"시트 {sheet!r} {ref}", None, text)
                for sheet, ref, text in getattr(grid, "other_units", [])]  # fmt: skip
+    for label, text in (("시트 이름 (sheet name)", getattr(grid, "sheet", None)),
+                        ("파일 이름 (file name)", name)):  # fmt: skip
+        if text and _NAMED_UNIT.search(str(text)):
+            places.append((label, None, _NAMED_UNIT.search(str(text))[0]))
     seen = {u.shown_unit or 1 for u in units.values()}
     for where, row, text in places:
         if not unit_like(text):
@@ -242,8 +254,9 @@ def units_elsewhere(grid: Any, units: Mapping[str, ColumnUnit], problems: Proble
             continue
         problems.whole(
             "읽는 자리에 적힌 단위 (a unit where it is read: in the header, e.g. "
-            "본인부담금(천원), or above the table on the same sheet; a unit in a comment or on "
-            "another sheet is not read, and the amount columns here are in "
+            "본인부담금(천원), or above the table on the same sheet; a unit in a comment, on "
+            "another sheet or in the sheet's or file's name is not read, and the amount columns "
+            "here are in "
             + "/".join(sorted(unit_name(u) for u in seen)) + ")",
             row=row, column=where, value=text,
         )  # fmt: skip
