@@ -48,3 +48,22 @@ def test_names_without_a_unit_note_are_read(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     path.write_text(HEAD + ROW, encoding="utf-8")
     assert read_receipts(path)["covered_copay"].tolist() == [15]
+
+
+@pytest.mark.parametrize(
+    "note", ["※ 3월 5일 영수증만 천원 단위", "단위: 천원 (입원 제외)", "2행까지 천원 단위"]
+)
+def test_a_unit_note_limited_to_some_lines_is_refused(tmp_path: Path, note: str) -> None:
+    """Applied to every line, it read the lines typed in won 1,000 times too large."""
+    path = tmp_path / "n.csv"
+    path.write_text(HEAD + ROW + "나,2024-03-06,외래,의원,8000,20000,0\n\n" + note + "\n",
+                    encoding="utf-8")  # fmt: skip
+    with pytest.raises(ReceiptError):
+        read_receipts(path)
+
+
+@pytest.mark.parametrize("title", ["2024년 3월 진료비 (단위: 천원)", "※ 천원 단위"])
+def test_a_title_with_dates_still_gives_its_unit(tmp_path: Path, title: str) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(title + "\n" + HEAD + ROW, encoding="utf-8")
+    assert read_receipts(path)["covered_copay"].tolist() == [15_000]

@@ -69,6 +69,13 @@ UNREADABLE = (
 )
 
 
+_SCOPE = re.compile(
+    r"\d+\s*(?:행|줄)|[가-힣]만$|^only$|제외|빼고|까지|부터|이후|이전|말고|except|until"
+)
+"""Words of a unit note that limit it to some lines (``3월 5일 영수증만 천원 단위``, ``2행까지``):
+the reader cannot tell which, so the note is refused as unreadable, not applied to all."""
+
+
 def cell_units(text: str) -> tuple[list[int], list[str]]:
     """The units a title or note cell states → (won per unit for each, unreadable parts).
 
@@ -88,10 +95,15 @@ def cell_units(text: str) -> tuple[list[int], list[str]]:
         candidates += [m[1] for pattern in _AROUND for m in pattern.finditer(part)]
         read = next(((c, u) for c in candidates if c and (u := note_unit(c)) is not None), None)
         rest = _PIECES.split(part.replace(read[0], " ", 1)) if read is not None else []
-        if read is not None and not any(unit_like(p) and not is_filler(p) for p in rest if p):
+        scoped = any(_SCOPE.search(p) for p in rest if p)  # 3월 5일 영수증만: some lines only
+        if read is not None and not scoped and not any(
+            unit_like(p) and not is_filler(p) for p in rest if p
+        ):
             found.append(read[1])
         else:  # nothing read, or a rest that qualifies it: (천원/부가세 별도), (천원, K)
             bad.append(part)
+    if found and any(_SCOPE.search(p) for part in parts for p in _PIECES.split(part) if p):
+        bad.append(text)  # 단위: 천원 (입원 제외): a unit for some lines only
     return found, bad
 
 
