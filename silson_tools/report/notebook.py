@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..errors import ReceiptError, SilsonError
 from ..people import Html, bullets, escape, table
+from .notes import left_out_lines
 from .render import format_table
 from .summary import ALL_PERSONS, ZONE_AMOUNTS, Report, build_report, validation_summary
 
@@ -82,7 +83,7 @@ def _under_comparison(report: Report) -> list[tuple[list[str], str]]:
     return [
         (items, title)
         for items, title in (
-            (list((attrs.get("skipped") or {}).values()), "계산하지 않은 상품 (left out, and why)"),
+            (left_out_lines(attrs.get("skipped")), "계산하지 않은 상품 (left out, and why)"),
             (list(attrs.get("notes") or []), "비교표의 가정 (what a column assumed)"),
         )
         if items

@@ -31,6 +31,7 @@ __all__ = [
     "crossing_sentences",
     "decile_refund_sentences",
     "due_date_sentences",
+    "left_out_lines",
     "payout_percent",
     "same_purpose_days",
     "same_purpose_sentences",
@@ -44,6 +45,17 @@ __all__ = [
 
 TOP_PEOPLE: Final = 20
 """People shown by name in the report's tables and charts; the rest are one "others" row."""
+
+
+def left_out_lines(skipped: dict[str, str] | None) -> list[str]:
+    """The comparison's left-out products (``label: why``), one line per reason: products left
+    out for the same reason are named together, not the same paragraph once per product."""
+    by_why: dict[str, list[str]] = {}
+    for text in (skipped or {}).values():
+        label, sep, why = text.partition(": ")
+        by_why.setdefault(why if sep else text, []).append(label if sep else "")
+    return [f"{', '.join(n for n in names if n)}: {why}" if any(names) else why
+            for why, names in by_why.items()]  # fmt: skip
 
 
 def payout_percent(payout: ArrayLike, claim: ArrayLike) -> np.ndarray:
@@ -386,7 +398,7 @@ def unnamed_compare_reason(pol: Policy, lines: ReceiptLines) -> str:
     rows = lines.rows[np.unique(np.concatenate([at for at, _ in hit]))]
     shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
     return (
-        f"계산하지 않았습니다 — 병원명·방문묶음 없는 줄 (rows {shown}) 이 한 입원 (한 번 방문) "
+        f"계산하지 않았습니다 — 병원명·방문묶음 없는 줄 (rows {shown}) 이 한 번의 통원·입원 "
         "인지 알 수 없는데 이 상품은 그 단위로 셉니다: "
         f"{', '.join(why for _, why in hit)}. 한 병원이면 같은 병원명이나 같은 방문묶음을, 다른 "
         "병원이면 각 병원명을 적으면 이 상품도 계산합니다 (not computed: each unnamed line "

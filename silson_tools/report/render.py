@@ -21,6 +21,7 @@ import pandas as pd
 from ..errors import InputError
 from ..schema import ZONES
 from .deciles import decile_label
+from .notes import left_out_lines
 from .output import csv_chunks, md_text, write_files
 from .summary import (
     ASSUMPTIONS,
@@ -152,7 +153,7 @@ def _sections(report: Report) -> list[tuple[str, Any]]:
         ("table", format_table(report.top, "행 (row)")),
         ("h2", "5. 다른 세대라면? (the same receipts under every generation)"),
         ("table", format_table(report.comparison[comparison_cols], "policy")),
-        *[("list", list(s.values())) for s in [report.comparison.attrs.get("skipped")] if s],
+        *[("list", left_out_lines(s)) for s in [report.comparison.attrs.get("skipped")] if s],
         *[("list", list(s)) for s in [report.comparison.attrs.get("notes")] if s],
         ("image", ("generations.png", "같은 영수증, 다른 세대")),
         ("h2", "가정과 한계 (assumptions and limits)"),
