@@ -221,18 +221,39 @@ def ditto_problems(raw: Any, problems: Any) -> None:
         if col is None:
             continue
         codes, uniques = col.coded if col.coded is not None else _factorize(col.values)
-        keys = [None if cells.is_blank(u) else _mark_key(cells.text(u)) for u in uniques]
-        if canonical != "department":
-            texts = ["" if cells.is_blank(u) else cells.text(u) for u in uniques]
-            example = [i for i, t in enumerate(texts) if _EXAMPLE.match(t)]
-            if example:
-                problems.at(np.flatnonzero(np.isin(codes, example)), col.ref, col.values,
-                            EXAMPLE_EXPECTED)  # fmt: skip
+        found = {"ditto": [], "none": [], "example": []}
+        for i, u in enumerate(uniques):
+            kind = _mark_of(u)
+            if kind is not None:
+                found[kind].append(i)
         none = NONE_PERSON_EXPECTED if canonical == "person" else NONE_NAME_EXPECTED
-        for marks, expected in ((_DITTO, DITTO_EXPECTED), (_NONE_NAME, none)):
-            if canonical == "department" and marks is _NONE_NAME:
+        for kind, expected in (("example", EXAMPLE_EXPECTED), ("ditto", DITTO_EXPECTED),
+                               ("none", none)):  # fmt: skip
+            if not found[kind] or (canonical == "department" and kind != "ditto"):
                 continue
-            hit = [i for i, k in enumerate(keys) if k in marks]
-            if hit:
-                at = np.flatnonzero(np.isin(codes, hit))
-                problems.at(at, col.ref, col.values, expected)
+            at = np.flatnonzero(np.isin(codes, found[kind]))
+            problems.at(at, col.ref, col.values, expected)
+
+
+_ASCII_MARKS: Final = frozenset(k for k in _DITTO | _NONE_NAME if k.isascii() and k.isalnum())
+
+
+def _mark_of(cell: Any) -> str | None:
+    """``"ditto"``, ``"none"``, ``"example"`` or None for one distinct 이름/병원명/진료과 cell.
+    An id such as ``P0001`` (ASCII letters and digits) is settled in a few string operations:
+    a cohort has ten thousand of them."""
+    if type(cell) is str and cell.isascii() and cell.isalnum():
+        low = cell.lower()
+        if low.startswith(("example", "sample")):
+            return "example"
+        if low not in _ASCII_MARKS:
+            return None
+    if cells.is_blank(cell):
+        return None
+    text = cells.text(cell)
+    key = _mark_key(text)
+    if key in _DITTO:
+        return "ditto"
+    if key in _NONE_NAME:
+        return "none"
+    return "example" if _EXAMPLE.match(text) else None

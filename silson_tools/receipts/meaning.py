@@ -29,6 +29,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 import numpy as np
+import pandas as pd
 
 from . import cells
 from .header import Aliases, Header, normalize
@@ -67,10 +68,12 @@ _WON_TEXT: Final = re.compile(
 def _written_as_won(values: Any, ok: np.ndarray) -> bool:
     """Every non-blank cell reads as an amount and one is written as money (12,000원, ₩12,000,
     12,000): an amount column whatever its header says."""
-    texts = [v for v in np.asarray(values, dtype=object).tolist() if isinstance(v, str)]
-    if not texts or not ok.all():
+    if not ok.all():
         return False
-    return any(_WON_TEXT.match(t) for t in texts)
+    column = values if isinstance(values, pd.Series) else pd.Series(values)
+    if pd.api.types.is_numeric_dtype(column.dtype):
+        return False  # numbers, not text written as money
+    return any(isinstance(t, str) and _WON_TEXT.match(t) for t in pd.unique(column))
 
 
 def total_meaning(text: Any, aliases: Aliases) -> str | None:
