@@ -323,6 +323,18 @@ def parse_days(value: Any) -> tuple[int | None, str | None]:
     return None, DAYS_EXPECTED
 
 
+def compact(text: str) -> str:
+    """``text`` as a key that ignores spacing and width: NFKC (full-width letters and digits
+    as half-width) without whitespace — ``가나 의원`` = ``가나의원``, ``ＥＮＴ`` = ``ENT``."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def name_key(name: object) -> str:
+    """A person's name as one person: :func:`compact`, case folded — ``김 민수``/``김민수`` and
+    ``ＫＩＭ``/``Kim`` are each one name written two ways."""
+    return compact(str(name)).casefold()
+
+
 def text(value: Any) -> str:
     """Free text (이름, 병원명) as a person reads it: NFC, no outer spaces, 12.0 as 12."""
     if isinstance(value, float) and value.is_integer():

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import TIERS
+from . import cells
 from .departments import has_near_names, near_spellings, purposes
 from .groups import Groups
 from .header import normalize, strip_invisible
@@ -263,7 +264,7 @@ def tier_notes(out: Mapping[str, Any], rows: np.ndarray) -> list[str]:
 def institution_key(name: str) -> str:
     """A 병원명 as lines are grouped by it: NFKC (full-width letters and digits as
     half-width) without whitespace, so ``가나 의원`` and ``가나의원`` are one institution."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
+    return cells.compact(name)
 
 
 def _institution_keys(

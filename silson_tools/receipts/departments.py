@@ -15,7 +15,6 @@ be plain.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Final
 
@@ -49,7 +48,7 @@ def department_name(cell: Any) -> str:
     ``없음``, ``N/A``: :data:`_NO_DEPARTMENT`) → ``""``."""
     if cells.is_blank(cell):
         return ""
-    name = "".join(unicodedata.normalize("NFKC", cells.text(cell)).split())
+    name = cells.compact(cells.text(cell))
     return "" if name.casefold() in _NO_DEPARTMENT else name
 
 
@@ -70,7 +69,7 @@ def visit_key(cell: Any) -> str:
     two lines must not join them."""
     if cells.is_blank(cell):
         return ""
-    key = "".join(unicodedata.normalize("NFKC", cells.text(cell)).split()).casefold()
+    key = cells.compact(cells.text(cell)).casefold()
     whole = _WHOLE_FLOAT.match(key)
     key = whole[1] if whole else key
     return "" if key in _NO_VISIT else key
@@ -96,7 +95,7 @@ def _visit_key_of(col: RawColumn) -> Any:
 
 
 def _number_key(cell: Any) -> str:
-    return "".join(unicodedata.normalize("NFKC", cells.text(cell)).split()).removesuffix(".0")
+    return cells.compact(cells.text(cell)).removesuffix(".0")
 
 
 def department_cells(col: RawColumn, name: Any = None) -> RawColumn:

@@ -11,7 +11,6 @@ refused at its first telling cell, naming the header to write.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -162,20 +161,16 @@ def _says_yes(cell: Any) -> bool:
     return flags.parse_severe(cell)[0] is True
 
 
-def _mark_key(text: str) -> str:
-    """A cell as a mark: NFKC, no whitespace, case folded (punctuation kept: it is the mark)."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
-
-
 _DITTO: Final = frozenset(
-    _mark_key(w)
+    cells.name_key(w)
     for w in ("〃", "〃〃", "״", "\"", "''", "”", "“", "상동", "위와같음", "위와 동일", "위동",
               "동일", "동상", "上同", "同上", "ditto", "do.", "same", "same as above")
 )  # fmt: skip
 """Cells that say "the same as the line above" instead of the value."""
 _NONE_NAME: Final = frozenset(
-    _mark_key(w) for w in ("-", "--", "—", "–", "―", ".", "x", "×", "?", "없음", "미상", "모름",
-                           "n/a", "na", "none", "null", "unknown")
+    cells.name_key(w)
+    for w in ("-", "--", "—", "–", "―", ".", "x", "×", "?", "없음", "미상", "모름", "n/a", "na",
+              "none", "null", "unknown")
 )  # fmt: skip
 """이름/병원명 cells that name nobody: read as a name they would be one person (one hospital)
 for every such line."""
@@ -251,7 +246,7 @@ def _mark_of(cell: Any) -> str | None:
     if cells.is_blank(cell):
         return None
     text = cells.text(cell)
-    key = _mark_key(text)
+    key = cells.name_key(text)
     if key in _DITTO:
         return "ditto"
     if key in _NONE_NAME:

@@ -33,7 +33,6 @@ in the "ignored" list, because ignoring it would give a wrong number:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -502,18 +501,12 @@ def line_problems(raw: Mapping[str, RawColumn], columns: Mapping[str, Any],
             )  # fmt: skip
 
 
-def name_key(name: object) -> str:
-    """A person's name as one person: NFKC (full-width as half-width), no whitespace, case
-    folded — ``김 민수``, ``김민수`` and ``ＫＩＭ``/``Kim`` are each one name written two ways."""
-    return "".join(unicodedata.normalize("NFKC", str(name)).split()).casefold()
-
-
 def _spelled_twice(code: np.ndarray, names: Any, ref: str, values: Any, problems: Any) -> None:
     """Refuse the lines of a person whose name is written two ways that differ only in spaces,
     letter case or width (``김민수`` / ``김 민수``): read apart they are two people, each with
     their own yearly limits, counts and 상한제 sum. Each line not in the name's most used
     spelling (ties: the first listed) is refused at its cell, naming that spelling."""
-    keys = [n.lower() if type(n) is str and n.isascii() and n.isalnum() else name_key(n)
+    keys = [n.lower() if type(n) is str and n.isascii() and n.isalnum() else cells.name_key(n)
             for n in names]  # fmt: skip  (an id such as P0001: its key in one call)
     if len(set(keys)) == len(keys):
         return  # the usual case: every name its own
