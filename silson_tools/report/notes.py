@@ -32,9 +32,11 @@ __all__ = [
     "decile_refund_sentences",
     "due_date_sentences",
     "left_out_lines",
+    "outpatient_units",
     "payout_percent",
     "same_purpose_days",
     "same_purpose_sentences",
+    "shown_rows",
     "uncounted_sentences",
     "unnamed_acts",
     "unnamed_compare_reason",
@@ -45,6 +47,20 @@ __all__ = [
 
 TOP_PEOPLE: Final = 20
 """People shown by name in the report's tables and charts; the rest are one "others" row."""
+
+
+SHOWN_ROWS: Final = 10
+"""Rows a sentence names; more are "…"."""
+
+
+def shown_rows(rows: Sequence[int] | np.ndarray, limit: int = SHOWN_ROWS) -> str:
+    """``2, 3, 7`` — the first ``limit`` rows, then `` …`` when there are more."""
+    return ", ".join(map(str, list(rows[:limit]))) + (" …" if len(rows) > limit else "")
+
+
+def outpatient_units(pol: Policy) -> set[str]:
+    """The ``visit_unit`` of each part's 외래 rule (``institution``, ``day``, ``visit``)."""
+    return {p.settings["outpatient"].visit_unit for p in pol.parts if "outpatient" in p.settings}
 
 
 def left_out_lines(skipped: dict[str, str] | None) -> list[str]:
@@ -276,14 +292,13 @@ def _keys(names: np.ndarray) -> np.ndarray:
 def same_purpose_sentences(pol: Policy, lines: ReceiptLines) -> list[str]:
     """Under a product that takes 통원 per institution: the rows :func:`same_purpose_days`
     finds, and how to make them one 통원 if they were one treatment purpose."""
-    units = {p.settings["outpatient"].visit_unit for p in pol.parts if "outpatient" in p.settings}
-    if "institution" not in units:
+    if "institution" not in outpatient_units(pol):
         return []
     at = same_purpose_days(lines)
     if not len(at):
         return []
     rows = lines.rows[at]
-    shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+    shown = shown_rows(rows)
     return [
         f"같은 날 다른 병원의 같은 진료과 외래 (rows {shown}) 는 병원마다 한 통원으로 (공제와 회당 "
         "한도를 따로) 계산했습니다: 약관은 하루에 같은 치료 목적으로 받은 통원을 한 번으로 보고 "
@@ -396,7 +411,7 @@ def unnamed_compare_reason(pol: Policy, lines: ReceiptLines) -> str:
     if not hit:
         return ""
     rows = lines.rows[np.unique(np.concatenate([at for at, _ in hit]))]
-    shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+    shown = shown_rows(rows)
     return (
         f"계산하지 않았습니다 — 병원명·방문묶음 없는 줄 (rows {shown}) 이 한 번의 통원·입원 "
         "인지 알 수 없는데 이 상품은 그 단위로 셉니다: "
@@ -617,6 +632,6 @@ def due_date_sentences(pol: Policy, lines: ReceiptLines, start: dt.date | None) 
     for hit, why in parts:
         rows = lines.rows[np.flatnonzero(hit)]
         if len(rows):
-            shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+            shown = shown_rows(rows)
             out.append(f"{why}: {len(rows):,}줄 (rows {shown})")
     return out

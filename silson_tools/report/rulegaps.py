@@ -22,6 +22,7 @@ import pandas as pd
 from ..dates import calendar_year_start
 from ..money import format_won
 from ..receipts import ReceiptLines
+from .notes import shown_rows
 
 if TYPE_CHECKING:
     from ..catalog import Policy
@@ -42,9 +43,8 @@ MEDICAL_AID_ROWS: Final = "medical_aid_rows"
 
 
 def _rows(rows: np.ndarray) -> str:
-    """``rows 2, 3, … (12줄)`` for at most :data:`SHOWN` rows."""
-    shown = ", ".join(map(str, rows[:SHOWN])) + (" …" if len(rows) > SHOWN else "")
-    return f"{len(rows):,}줄 (rows {shown})"
+    """``2줄 (rows 2, 3)``, at most :data:`SHOWN` rows named."""
+    return f"{len(rows):,}줄 (rows {shown_rows(rows, SHOWN)})"
 
 
 def reentry_date(start: dt.date, years: int) -> dt.date:

@@ -35,6 +35,7 @@ from ..schema import (
 )
 from .deciles import YearDeciles, checked_deciles, decile_label
 from .notes import (
+    SHOWN_ROWS,
     TOP_PEOPLE,
     UNNAMED_ACTS,
     UNNAMED_STAYS,
@@ -45,8 +46,10 @@ from .notes import (
     crossing_sentences,
     decile_refund_sentences,
     due_date_sentences,
+    outpatient_units,
     payout_percent,
     same_purpose_sentences,
+    shown_rows,
     uncounted_sentences,
     unnamed_acts,
     unnamed_compare_reason,
@@ -402,8 +405,8 @@ def _rows_of(problems: Sequence[ReceiptProblem]) -> str:
     """The rows of ``problems`` as a person reads them: ``row 2``, ``rows 2, 5`` (at most
     ten listed)."""
     rows = sorted({p.row for p in problems})
-    more = f" … ({len(rows)})" if len(rows) > 10 else ""
-    return ("row " if len(rows) == 1 else "rows ") + ", ".join(map(str, rows[:10])) + more
+    more = f" ({len(rows)})" if len(rows) > SHOWN_ROWS else ""
+    return ("row " if len(rows) == 1 else "rows ") + shown_rows(rows) + more
 
 
 DUE_DATE_MISSING: Final = (
@@ -492,12 +495,12 @@ def _pharmacy_note(pol: Policy, lines: ReceiptLines) -> list[str]:
     the prescriber (:func:`~silson_tools.engine.visits.pharmacy_alone`)."""
     from ..engine.visits import pharmacy_alone
 
-    units = {p.settings["outpatient"].visit_unit for p in pol.parts if "outpatient" in p.settings}
-    at = pharmacy_alone(lines) if pol.combine_same_day and "institution" in units else []
+    institution = "institution" in outpatient_units(pol)
+    at = pharmacy_alone(lines) if pol.combine_same_day and institution else []
     if not len(at):
         return []
     rows = lines.rows[at]
-    shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+    shown = shown_rows(rows)
     return [f"약국 줄 (rows {shown}) 은 그날 외래가 없고 병원명이 어느 외래 병원과도 맞지 "
             "않아 의원·약국 최소공제로 계산했습니다: 종합병원·상급종합병원의 처방이면 병원명에 "
             "그 병원을 적으세요 (pharmacy lines matched no outpatient institution: the clinic "
