@@ -91,7 +91,8 @@ def shares(total: int, weights: list[int]) -> list[int]:
 
 
 _NO_KEY = {"-", "--", "—", "–", "―", "‐", ".", "·", "/", "x", "×", "0", "없음", "해당없음", "미상",
-           "모름", "n/a", "na", "none", "null", "nan", "n", "no", "아니오", "아니요", "무", "없슴"}
+           "모름", "n/a", "na", "none", "null", "nan", "n", "no", "아니오", "아니요", "무", "없슴",
+           "?", "unknown"}
 
 
 def _visit_key(cell: Any, numbered: bool = False) -> str:

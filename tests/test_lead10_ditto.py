@@ -57,3 +57,17 @@ def test_a_placeholder_hospital_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["김OO", "예진", "Kim", "오오의원", "홍길동", "예시1"])
 def test_names_like_examples_are_read(tmp_path: Path, name: str) -> None:
     read_alike(tmp_path, HEAD, [_line(name)])
+
+
+@pytest.mark.parametrize("mark", ["?", "unknown"])
+def test_one_set_of_none_marks(tmp_path: Path, mark: str) -> None:
+    """이름/병원명 refuse and 진료과 reads as blank the same none marks (one list)."""
+    refused_alike(tmp_path, HEAD, [_line(), _line(hospital=mark)], "병원명", mark,
+                  "병원 이름을 적으세요")  # fmt: skip
+    for got in read_alike(tmp_path, HEAD, [_line(dept=mark)]):
+        assert got["department"].tolist() == [""]
+
+
+def test_zero_and_na_are_names(tmp_path: Path) -> None:
+    for got in read_alike(tmp_path, HEAD, [_line("0"), _line("Na")]):
+        assert got["person"].tolist() == ["0", "Na"]

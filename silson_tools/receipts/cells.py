@@ -329,6 +329,14 @@ def compact(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+NONE_MARKS: Final = frozenset(
+    {"-", "--", "—", "–", "―", "‐", ".", "·", "/", "?", "x", "×", "0", "없음", "해당없음", "미상",
+     "모름", "n/a", "na", "none", "null", "nan", "unknown"}
+)  # fmt: skip
+"""Cells (as :func:`name_key`) that say "none" or "not known" rather than name something: a
+진료과 or 방문묶음 reads them as blank, an 이름 or 병원명 refuses them."""
+
+
 def name_key(name: object) -> str:
     """A person's name as one person: :func:`compact`, case folded — ``김 민수``/``김민수`` and
     ``ＫＩＭ``/``Kim`` are each one name written two ways."""

@@ -35,10 +35,7 @@ __all__ = [
 _NOTE: Final = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]")
 
 
-_NO_DEPARTMENT: Final = frozenset(
-    {"-", "--", "—", "–", "―", "‐", ".", "·", "/", "x", "×", "0", "없음", "해당없음", "미상",
-     "모름", "n/a", "na", "none", "null", "nan"}
-)  # fmt: skip
+_NO_DEPARTMENT: Final = cells.NONE_MARKS
 """Cells that say "no 진료과" rather than name one (a dash, 없음, N/A): read as blank, so two
 such lines are not two departments, and one beside a named 진료과 is asked about as a blank."""
 

@@ -167,13 +167,9 @@ _DITTO: Final = frozenset(
               "동일", "동상", "上同", "同上", "ditto", "do.", "same", "same as above")
 )  # fmt: skip
 """Cells that say "the same as the line above" instead of the value."""
-_NONE_NAME: Final = frozenset(
-    cells.name_key(w)
-    for w in ("-", "--", "—", "–", "―", ".", "x", "×", "?", "없음", "미상", "모름", "n/a", "na",
-              "none", "null", "unknown")
-)  # fmt: skip
+_NONE_NAME: Final = cells.NONE_MARKS - {"0", "na"}
 """이름/병원명 cells that name nobody: read as a name they would be one person (one hospital)
-for every such line."""
+for every such line. Not ``0`` (a cohort numbers its people from 0) nor ``Na`` (a surname)."""
 DITTO_EXPECTED: Final = (
     "값 그대로: '위와 같음' 표시 대신 이름을 적거나 엑셀에서 칸을 병합하세요 (the value itself: "
     "this cell says 'same as above' — 〃, 상동 — which would be read as a name of its own; write "
