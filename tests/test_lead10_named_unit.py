@@ -67,3 +67,15 @@ def test_a_title_with_dates_still_gives_its_unit(tmp_path: Path, title: str) -> 
     path = tmp_path / "t.csv"
     path.write_text(title + "\n" + HEAD + ROW, encoding="utf-8")
     assert read_receipts(path)["covered_copay"].tolist() == [15_000]
+
+
+def test_a_memo_sheet_with_won_inside_a_word_is_not_a_unit(tmp_path: Path) -> None:
+    """'영수증 원본은 서랍에' (원본: the original) on a memo sheet refused the file as a unit
+    note written where it is not read."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for line in (HEAD + ROW).splitlines():
+        ws.append([int(c) if c.isdigit() else c for c in line.split(",")])
+    wb.create_sheet("메모").append(["영수증 원본은 서랍에, 원장님께 물어볼 것"])
+    wb.save(tmp_path / "m.xlsx")
+    assert read_receipts(tmp_path / "m.xlsx")["covered_copay"].tolist() == [15]

@@ -86,7 +86,7 @@ _TAIL = re.compile(r"(?:임|이다|입니다)$")
 _UNIT_LIKE = re.compile(
     r"단위|[십백천만억千萬万]\s*원|[₩￦$€¥円]|krw|\bwon\b|thousand|million|\bunits?\b|'\s*000|"
     r"^\s*(?:[십백천만억千萬万]+|k|m|mil|000|1,?000|10,?000)\s*$|달러|dollar|usd|eur|엔화|yen|"
-    r"\bvat\b|부가세|부가가치세|\d\s*원|(?<![가-힣])원",
+    r"\bvat\b|부가세|부가가치세|\d\s*원|(?<![가-힣])원(?:$|[^가-힣]|으로|이다|입니다|임)",
     re.IGNORECASE,
 )
 
